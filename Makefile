@@ -1,0 +1,49 @@
+# CPMS – the two everyday commands are `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+FLASK := $(PY) -m flask --app cpms
+INSTALLED := $(VENV)/.installed
+TEST_INSTALLED := $(VENV)/.installed-test
+PYTEST_WORKERS ?= 2
+
+.PHONY: run test install install-test translations extract-messages migrate-check bench clean help
+
+help:
+	@echo "make run    – install, migrate, load demo data on first run, start the app and its scheduler"
+	@echo "make test   – install test dependencies and run the whole suite (CPMS_TEST_DATABASE_URL for PostgreSQL)"
+	@echo "make extract-messages – refresh the French catalogue from the code and templates"
+
+$(INSTALLED): setup.cfg pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	@touch $@
+
+$(TEST_INSTALLED): $(INSTALLED) setup.cfg
+	$(PY) -m pip install --quiet -e '.[test]'
+	@touch $@
+
+install: $(INSTALLED) translations
+
+install-test: $(TEST_INSTALLED) translations
+
+translations: $(INSTALLED)
+	@$(VENV)/bin/pybabel compile --use-fuzzy -q -d cpms/translations
+
+extract-messages: $(INSTALLED)
+	$(VENV)/bin/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext -o cpms/translations/messages.pot .
+	$(VENV)/bin/pybabel update -q --no-fuzzy-matching -i cpms/translations/messages.pot -d cpms/translations
+
+run: install
+	@$(FLASK) cpms check-system
+	@$(FLASK) db upgrade
+	@$(FLASK) cpms demo --if-empty
+	@$(FLASK) cpms dev
+
+test: install-test
+	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) *.egg-info

@@ -1,0 +1,66 @@
+"""An OpenAPI 3.1 document built from the API blueprint's routes, so it never misses one."""
+import re
+
+PAGE_SCHEMA = {
+    "type": "object",
+    "required": ["items", "page", "per_page", "total"],
+    "properties": {"items": {"type": "array", "items": {"type": "object"}}, "page": {"type": "integer"},
+                   "per_page": {"type": "integer"}, "total": {"type": "integer"}},
+}
+ERROR_SCHEMA = {
+    "type": "object",
+    "properties": {"error": {"type": "object", "properties": {"status": {"type": "integer"},
+                                                               "message": {"type": "string"}}}},
+}
+
+
+def _openapi_path(rule):
+    return re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", rule.rule)
+
+
+def build_openapi(app):
+    paths = {}
+    for rule in app.url_map.iter_rules():
+        if not rule.endpoint.startswith("api.") or rule.endpoint == "api.static":
+            continue
+        view = app.view_functions[rule.endpoint]
+        access = getattr(view, "_cpms_access", ("roles", None))
+        doc = (view.__doc__ or rule.endpoint).strip().splitlines()[0]
+        path = _openapi_path(rule)
+        params = [{"name": name, "in": "path", "required": True, "schema": {"type": "integer"}}
+                  for name in rule.arguments]
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            is_collection = method == "GET" and not rule.arguments and rule.endpoint != "api.openapi"
+            operation = {
+                "operationId": f"{rule.endpoint.split('.', 1)[1]}_{method.lower()}",
+                "summary": doc,
+                "parameters": params + ([
+                    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+                    {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 500}},
+                ] if is_collection else []),
+                "responses": {
+                    "200": {"description": "OK", "content": {"application/json": {
+                        "schema": PAGE_SCHEMA if is_collection else {"type": "object"}}}},
+                    "401": {"description": "No valid token", "content": {"application/json": {"schema": ERROR_SCHEMA}}},
+                    "403": {"description": "Role not allowed", "content": {"application/json": {"schema": ERROR_SCHEMA}}},
+                    "404": {"description": "Not found or outside your area",
+                            "content": {"application/json": {"schema": ERROR_SCHEMA}}},
+                },
+            }
+            if access[0] == "public":
+                operation["security"] = []
+            else:
+                roles = sorted(access[1]) if access[1] else []
+                operation["x-cpms-roles"] = roles
+            paths.setdefault(path, {})[method.lower()] = operation
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "CPMS API", "version": "1",
+                 "description": "Community Policing Programme Management System. Authenticate with a personal "
+                                "API token: 'Authorization: Bearer <token>' (flask cpms create-token EMAIL, or "
+                                "the account page). Results are limited to the token owner's role and area."},
+        "servers": [{"url": "/"}],
+        "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
+        "security": [{"bearer": []}],
+        "paths": dict(sorted(paths.items())),
+    }

@@ -1,0 +1,89 @@
+"""Users, their roles and area scopes, personal API tokens."""
+import hashlib
+import secrets
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, CheckConstraint, Column, ForeignKey, String, Table
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from cpms.core.models import Audited, TimestampMixin, UTCDateTime, personal, utcnow
+from cpms.core.permissions import ROLES
+from cpms.extensions import db
+
+user_provinces = Table(
+    "user_provinces", db.metadata,
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("province_id", ForeignKey("provinces.id", ondelete="CASCADE"), primary_key=True),
+)
+user_communes = Table(
+    "user_communes", db.metadata,
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("commune_id", ForeignKey("communes.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+def new_session_token():
+    return secrets.token_urlsafe(32)
+
+
+class User(Audited, UserMixin, TimestampMixin, db.Model):
+    __tablename__ = "users"
+    __audit_ignore__ = frozenset({"last_login_at"})
+    __table_args__ = (
+        CheckConstraint("role IN (" + ", ".join(f"'{r}'" for r in ROLES) + ")", name="role"),
+        CheckConstraint("locale IN ('fr', 'en')", name="locale"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), info=personal())
+    # stored lower-cased by the services, so uniqueness is case-insensitive
+    email: Mapped[str] = mapped_column(String(254), unique=True, info=personal())
+    password_hash: Mapped[str] = mapped_column(String(255), info=personal("sensitive"))
+    role: Mapped[str] = mapped_column(String(20))
+    locale: Mapped[str] = mapped_column(String(5), default="fr")
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Rotated at logout and password change: every session cookie issued before is dead.
+    session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token,
+                                               info=personal("sensitive"))
+
+    provinces = relationship("Province", secondary=user_provinces, lazy="selectin", order_by="Province.name")
+    communes = relationship("Commune", secondary=user_communes, lazy="selectin", order_by="Commune.name")
+
+    def get_id(self):
+        return self.session_token
+
+    @property
+    def area_label(self):
+        names = [p.name for p in self.provinces] + [c.name for c in self.communes]
+        return ", ".join(names)
+
+    def __repr__(self):
+        return f"<User {self.id} {self.role}>"
+
+
+def hash_api_token(raw):
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiToken(Audited, db.Model):
+    """A personal API token; only its SHA-256 is stored, the token itself is shown once."""
+
+    __tablename__ = "api_tokens"
+    __audit_ignore__ = frozenset({"last_used_at"})
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, info=personal("sensitive"))
+    prefix: Mapped[str] = mapped_column(String(12))
+    name: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship(lazy="joined")
+
+    def __repr__(self):
+        return f"<ApiToken {self.prefix}… user={self.user_id}>"

@@ -1,0 +1,184 @@
+"""Accounts: creation, editing, passwords, logins with throttling, API tokens.
+
+Services take an actor, check the rules, flush, and never commit; views commit once.
+"""
+import secrets
+from datetime import timedelta
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import func, or_, select
+
+from cpms.auth.models import ApiToken, User, hash_api_token, new_session_token
+from cpms.auth.passwords import hash_password, password_problem, verify_password
+from cpms.core.audit import AuditEntry, record_event
+from cpms.core.dashboard import Card, dashboard_provider
+from cpms.core.errors import DomainError
+from cpms.core.models import utcnow
+from cpms.core.permissions import ADMIN, ROLES
+from cpms.extensions import db
+from cpms.geo.models import Commune, Province
+
+
+def normalise_email(email):
+    return (email or "").strip().lower()
+
+
+def find_user_by_email(email):
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def _check_password(password, email, name):
+    problem = password_problem(password, email=email, name=name)
+    if problem:
+        raise DomainError(problem, field="password")
+
+
+def _set_areas(user, province_ids, commune_ids):
+    province_ids = list(province_ids or [])
+    commune_ids = list(commune_ids or [])
+    provinces = db.session.scalars(select(Province).where(Province.id.in_(province_ids))).all() if province_ids else []
+    communes = db.session.scalars(select(Commune).where(Commune.id.in_(commune_ids))).all() if commune_ids else []
+    if len(provinces) != len(set(province_ids)) or len(communes) != len(set(commune_ids)):
+        raise DomainError(_("One of the chosen areas does not exist any more; reload the page and choose again."))
+    user.provinces = list(provinces)
+    user.communes = list(communes)
+
+
+def create_user(actor, *, name, email, role, password, locale="fr", province_ids=(), commune_ids=()):
+    """Create an account. Errors: e-mail already used, unknown role, weak password."""
+    email = normalise_email(email)
+    if role not in ROLES:
+        raise DomainError(_("Choose one of the listed roles."), field="role")
+    if find_user_by_email(email) is not None:
+        raise DomainError(_("An account with this e-mail address already exists."), field="email")
+    _check_password(password, email, name)
+    user = User(name=name.strip(), email=email, role=role, locale=locale, is_active=True,
+                password_hash=hash_password(password), password_changed_at=utcnow())
+    _set_areas(user, province_ids, commune_ids)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def update_user(actor, user, *, name, email, role, locale, is_active, province_ids=(), commune_ids=()):
+    """Edit an account (admins). An admin cannot deactivate or demote their own account."""
+    email = normalise_email(email)
+    other = find_user_by_email(email)
+    if other is not None and other.id != user.id:
+        raise DomainError(_("An account with this e-mail address already exists."), field="email")
+    if user.id == actor.id and (not is_active or role != ADMIN) and actor.role == ADMIN:
+        raise DomainError(_("You cannot deactivate your own account or remove your own admin role."))
+    was_active = user.is_active
+    user.name, user.email, user.role, user.locale, user.is_active = name.strip(), email, role, locale, is_active
+    _set_areas(user, province_ids, commune_ids)
+    if was_active and not is_active:
+        user.session_token = new_session_token()  # ends the user's open sessions
+    db.session.flush()
+    return user
+
+
+def change_password(actor, user, *, current_password, new_password):
+    """A user changes their own password; every other session of theirs ends."""
+    if not verify_password(user.password_hash, current_password):
+        raise DomainError(_("The current password is not correct."), field="current_password")
+    _set_password(user, new_password)
+    record_event("password_change", actor=actor, entity="users", entity_id=user.id)
+    db.session.flush()
+
+
+def reset_password(actor, user, *, new_password):
+    """An admin sets a new password for a user; the user's sessions end."""
+    _set_password(user, new_password)
+    record_event("password_change", actor=actor, entity="users", entity_id=user.id, detail="reset by admin")
+    db.session.flush()
+
+
+def _set_password(user, new_password):
+    _check_password(new_password, user.email, user.name)
+    user.password_hash = hash_password(new_password)
+    user.password_changed_at = utcnow()
+    user.session_token = new_session_token()
+
+
+def end_sessions(user):
+    """Kill every session cookie issued to this user (called at logout)."""
+    user.session_token = new_session_token()
+    db.session.flush()
+
+
+def recent_login_failures(email, ip):
+    """Failed logins in the throttling window for this account and for this address."""
+    since = utcnow() - timedelta(minutes=current_app.config["LOGIN_FAILURE_WINDOW_MINUTES"])
+    base = select(func.count()).select_from(AuditEntry).where(
+        AuditEntry.action == "login_failed", AuditEntry.at >= since)
+    by_account = db.session.scalar(base.where(AuditEntry.actor_label == normalise_email(email)))
+    by_address = db.session.scalar(base.where(AuditEntry.ip == ip)) if ip else 0
+    return by_account, by_address
+
+
+class LoginThrottled(DomainError):
+    pass
+
+
+def authenticate(email, password, ip=None):
+    """The user for these credentials, or a DomainError. Failures are recorded and throttled.
+
+    The count comes from the audit log, so the limit holds across every worker process.
+    """
+    email = normalise_email(email)
+    limit = current_app.config["LOGIN_MAX_FAILURES"]
+    by_account, by_address = recent_login_failures(email, ip)
+    if by_account >= limit or by_address >= limit:
+        raise LoginThrottled(_("Too many failed attempts. Wait %(minutes)d minutes, then try again.",
+                               minutes=current_app.config["LOGIN_FAILURE_WINDOW_MINUTES"]))
+    user = find_user_by_email(email)
+    if user is None or not verify_password(user.password_hash, password) or not user.is_active:
+        record_event("login_failed", actor_label=email, detail="inactive account" if user and not user.is_active else None)
+        raise DomainError(_("E-mail address or password not recognised."))
+    user.last_login_at = utcnow()
+    record_event("login", actor=user)
+    return user
+
+
+def create_api_token(actor, user, name=None):
+    """A new personal API token for `user`; returns (token row, the raw token shown once)."""
+    raw = "cpms_" + secrets.token_urlsafe(32)
+    token = ApiToken(user_id=user.id, token_hash=hash_api_token(raw), prefix=raw[:10], name=name)
+    db.session.add(token)
+    record_event("token_created", actor=actor, entity="users", entity_id=user.id)
+    db.session.flush()
+    return token, raw
+
+
+def user_for_api_token(raw):
+    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_api_token(raw),
+                                                     ApiToken.revoked_at.is_(None)))
+    if token is None or not token.user.is_active:
+        return None
+    token.last_used_at = utcnow()
+    return token.user
+
+
+def search_users(term=None, role=None):
+    stmt = select(User).order_by(User.name)
+    if term:
+        like = f"%{term.strip().lower()}%"
+        stmt = stmt.where(or_(func.lower(User.name).like(like), User.email.like(like)))
+    if role:
+        stmt = stmt.where(User.role == role)
+    return stmt
+
+
+@dashboard_provider
+def account_cards(user, scope):
+    from flask_babel import lazy_gettext as _l
+    from datetime import timedelta as _td
+
+    if user.role != ADMIN:
+        return []
+    active = db.session.scalar(select(func.count()).select_from(User).where(User.is_active.is_(True)))
+    failures = db.session.scalar(select(func.count()).select_from(AuditEntry).where(
+        AuditEntry.action == "login_failed", AuditEntry.at >= utcnow() - _td(days=1)))
+    return [Card(_l("Active user accounts"), active, "auth.user_list"),
+            Card(_l("Failed logins, last 24 hours"), failures, "core.audit_list")]

@@ -1,0 +1,148 @@
+"""`flask cpms …` commands."""
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from sqlalchemy import func, select
+
+from cpms.extensions import db
+
+cpms_cli = AppGroup("cpms", help="CPMS administration commands.")
+
+
+def _cli_session():
+    db.session.info["actor_label"] = "cli"
+
+
+@cpms_cli.command("create-user")
+@click.argument("email")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--role", required=True, type=click.Choice(["admin", "trainer", "project_officer", "me_officer", "viewer"]))
+@click.option("--name", default=None, help="Full name (defaults to the e-mail's local part).")
+@click.option("--province", "provinces", multiple=True, help="Limit the user to this province (repeatable).")
+@click.option("--commune", "communes", multiple=True, help="Limit the user to this commune (repeatable).")
+@click.option("--locale", default="fr", type=click.Choice(["fr", "en"]))
+def create_user_command(email, password, role, name, provinces, communes, locale):
+    """Create a user account."""
+    from cpms.auth.service import create_user
+    from cpms.core.errors import DomainError
+    from cpms.geo.models import Commune, Province
+
+    _cli_session()
+    province_ids, commune_ids = [], []
+    for province_name in provinces:
+        pid = db.session.scalar(select(Province.id).where(func.lower(Province.name) == province_name.lower()))
+        if pid is None:
+            raise click.ClickException(f"Unknown province: {province_name}")
+        province_ids.append(pid)
+    for commune_name in communes:
+        cid = db.session.scalar(select(Commune.id).where(func.lower(Commune.name) == commune_name.lower()))
+        if cid is None:
+            raise click.ClickException(f"Unknown commune: {commune_name}")
+        commune_ids.append(cid)
+    try:
+        user = create_user(None, name=name or email.split("@")[0], email=email, role=role, password=password,
+                           locale=locale, province_ids=province_ids, commune_ids=commune_ids)
+    except DomainError as error:
+        raise click.ClickException(error.message)
+    db.session.commit()
+    click.echo(f"Created {user.email} ({user.role}).")
+
+
+@cpms_cli.command("create-token")
+@click.argument("email")
+@click.option("--name", default=None, help="What the token is for.")
+def create_token_command(email, name):
+    """Print a new personal API token for EMAIL (shown once)."""
+    from cpms.auth.service import create_api_token, find_user_by_email
+
+    _cli_session()
+    user = find_user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"No user with e-mail {email}")
+    _token, raw = create_api_token(None, user, name=name)
+    db.session.commit()
+    click.echo(raw)
+
+
+@cpms_cli.command("demo")
+@click.option("--force", is_flag=True, help="Load even if the database already has users.")
+@click.option("--if-empty", is_flag=True, help="Do nothing (successfully) when the database already has users.")
+def demo_command(force, if_empty):
+    """Load the invented demonstration dataset."""
+    from cpms.core.demo import DEMO_USERS, database_is_empty, load_demo
+
+    _cli_session()
+    if not database_is_empty() and not force:
+        if if_empty:
+            click.echo("Demo data: the database already has users; nothing loaded.")
+            return
+        raise click.ClickException("The database is not empty; use --force to load the demo data anyway.")
+    summary = load_demo()
+    db.session.commit()
+    click.echo("Demo data loaded: " + ", ".join(f"{n} {what}" for what, n in summary.items()))
+    _print_logins(DEMO_USERS)
+
+
+def _print_logins(users):
+    click.echo("Demo logins (e-mail / password / role):")
+    for user in users:
+        click.echo(f"  {user['email']:<36} {user['password']:<24} {user['role']}")
+
+
+@cpms_cli.command("scheduler")
+def scheduler_command():
+    """Run the scheduler process (one per installation, never inside web workers)."""
+    from cpms.core.scheduler import run_scheduler
+    run_scheduler(current_app._get_current_object())
+
+
+@cpms_cli.command("check-system")
+def check_system_command():
+    """Check that the system libraries WeasyPrint needs are installed."""
+    problem = weasyprint_problem()
+    if problem:
+        raise click.ClickException(problem)
+    click.echo("System libraries: OK")
+
+
+def weasyprint_problem():
+    try:
+        import weasyprint  # noqa: F401
+    except OSError as error:
+        return ("WeasyPrint cannot load the Pango library it needs for PDFs (" + str(error).splitlines()[0] + ").\n"
+                "Install it, then run the command again:\n"
+                "  Debian/Ubuntu: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core\n"
+                "  Fedora:        sudo dnf install pango\n"
+                "  macOS:         brew install pango")
+    return None
+
+
+@cpms_cli.command("dev")
+def dev_command():
+    """Start the web app and the scheduler together (used by `make run`); Ctrl-C stops both."""
+    from cpms.core.demo import DEMO_USERS, database_is_empty
+
+    app = current_app._get_current_object()
+    host, port = app.config["HOST"], app.config["PORT"]
+    env = dict(os.environ)
+    scheduler = subprocess.Popen([sys.executable, "-m", "flask", "--app", "cpms", "cpms", "scheduler"], env=env)
+    click.echo("")
+    click.echo(f"CPMS is running at http://{host}:{port}/  (scheduler pid {scheduler.pid}; Ctrl-C stops both)")
+    if not database_is_empty():
+        _print_logins(DEMO_USERS)
+    click.echo("")
+    try:
+        app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
+    finally:
+        if scheduler.poll() is None:
+            scheduler.send_signal(signal.SIGTERM)
+            try:
+                scheduler.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                scheduler.kill()

@@ -1,0 +1,158 @@
+"""The audit log: automatic records of every change to audited models, plus security events.
+
+Changes are captured in an `after_flush` listener and written with a Core insert on the same
+connection, so they commit or roll back together with the change they describe.
+"""
+import json
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+
+from flask import has_request_context, request
+from flask_login import current_user
+from sqlalchemy import JSON, ForeignKey, Index, String, event, inspect, insert
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from cpms.core.models import Audited, UTCDateTime, utcnow
+from cpms.extensions import db
+
+MASK = "***"
+
+
+class AuditEntry(db.Model):
+    __tablename__ = "audit_entries"
+    __table_args__ = (
+        Index("ix_audit_entries_entity", "entity", "entity_id"),
+        Index("ix_audit_entries_action_at", "action", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    actor_label: Mapped[str | None] = mapped_column(String(255))
+    action: Mapped[str] = mapped_column(String(30))
+    entity: Mapped[str | None] = mapped_column(String(60))
+    entity_id: Mapped[str | None] = mapped_column(String(60))
+    changes: Mapped[dict | None] = mapped_column(JSON)
+    ip: Mapped[str | None] = mapped_column(String(64))
+    detail: Mapped[str | None] = mapped_column(String(500))
+
+    def __repr__(self):
+        return f"<AuditEntry {self.action} {self.entity}:{self.entity_id} by {self.actor_label}>"
+
+
+ACTIONS = ("create", "update", "delete", "login", "login_failed", "logout", "access_denied",
+           "password_change", "token_created", "export")
+
+
+def _jsonable(value):
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if hasattr(value, "value") and hasattr(value, "name"):  # enums
+        return value.value
+    try:
+        json.dumps(value)
+        return value
+    except TypeError:
+        return str(value)
+
+
+def current_actor_fields(session=None):
+    """(actor_id, actor_label, ip) for the user of this request, or the CLI/system actor."""
+    info = session.info if session is not None else {}
+    if "actor" in info:
+        actor = info["actor"]
+        return getattr(actor, "id", None), getattr(actor, "email", str(actor)), None
+    ip = None
+    if has_request_context():
+        ip = request.remote_addr
+        user = current_user._get_current_object() if current_user else None
+        if user is not None and getattr(user, "is_authenticated", False):
+            return user.id, user.email, ip
+    return None, info.get("actor_label", "system"), ip
+
+
+_ALWAYS_IGNORED = frozenset({"created_at", "updated_at", "password_hash", "session_token"})
+
+
+def _entity_name(obj):
+    return obj.__audit_entity__ or obj.__table__.name
+
+
+def _changes(obj, kind):
+    state = inspect(obj)
+    changes = {}
+    for attr in state.mapper.column_attrs:
+        column = attr.columns[0]
+        if column.key in _ALWAYS_IGNORED or column.key in obj.__audit_ignore__:
+            continue
+        masked = bool(column.info.get("pii"))
+        hist = state.attrs[attr.key].history
+        if kind == "update":
+            if not hist.has_changes():
+                continue
+            old = hist.deleted[0] if hist.deleted else None
+            new = hist.added[0] if hist.added else None
+            if old == new:
+                continue
+            changes[attr.key] = [MASK, MASK] if masked else [_jsonable(old), _jsonable(new)]
+        else:
+            value = getattr(obj, attr.key)
+            if value is None:
+                continue
+            changes[attr.key] = MASK if masked else _jsonable(value)
+    return changes
+
+
+def _primary_key(obj):
+    identity = inspect(obj).identity
+    if identity is None:
+        return None
+    return ":".join(str(part) for part in identity)
+
+
+@event.listens_for(Session, "after_flush")
+def _audit_after_flush(session, flush_context):
+    rows = []
+    for kind, objects in (("create", session.new), ("update", session.dirty), ("delete", session.deleted)):
+        for obj in objects:
+            if not isinstance(obj, Audited):
+                continue
+            if kind == "update" and not session.is_modified(obj, include_collections=False):
+                continue
+            changes = _changes(obj, kind)
+            if kind == "update" and not changes:
+                continue
+            rows.append({"action": kind, "entity": _entity_name(obj), "entity_id": _primary_key(obj),
+                         "changes": changes})
+    if not rows:
+        return
+    actor_id, actor_label, ip = current_actor_fields(session)
+    now = utcnow()
+    for row in rows:
+        row.update(at=now, actor_id=actor_id, actor_label=actor_label, ip=ip)
+    session.connection().execute(insert(AuditEntry.__table__), rows)
+
+
+def record_event(action, *, actor=None, actor_label=None, entity=None, entity_id=None, detail=None,
+                 changes=None):
+    """Add a security or access event (login, refused access…) to the session; the caller commits."""
+    actor_id, label, ip = current_actor_fields()
+    if actor is not None:
+        actor_id, label = actor.id, actor.email
+    entry = AuditEntry(action=action, actor_id=actor_id, actor_label=actor_label or label, ip=ip,
+                       entity=entity, entity_id=None if entity_id is None else str(entity_id),
+                       detail=(detail or None) and detail[:500], changes=changes)
+    db.session.add(entry)
+    return entry
+
+
+def record_event_now(action, **kwargs):
+    """Record an event in its own transaction (used where the request's work is rolled back)."""
+    db.session.rollback()
+    record_event(action, **kwargs)
+    db.session.commit()

@@ -1,0 +1,21 @@
+"""Shared form pieces: a multi-select of ids, coercion helpers."""
+from flask_babel import lazy_gettext as _l
+from wtforms import SelectMultipleField
+from wtforms.widgets import CheckboxInput, ListWidget
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A list of checkboxes (easier than a multi-select on a phone) holding integer ids."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("coerce", int)
+        super().__init__(*args, **kwargs)
+
+    def pre_validate(self, form):
+        valid = {value for value, _label in self.choices}
+        for value in self.data or []:
+            if value not in valid:
+                raise ValueError(_l("Choose among the listed options."))

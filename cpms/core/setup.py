@@ -1,0 +1,226 @@
+"""The pieces create_app() assembles: extensions, blueprints, hooks, error pages, helpers, CLI."""
+import logging
+import sqlite3
+import uuid
+from datetime import datetime, timezone
+
+from flask import flash, g, jsonify, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from cpms.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+log = logging.getLogger("cpms")
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record):
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+
+def select_locale():
+    from flask import current_app, has_request_context
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    if "lang" in session and session["lang"] in ("fr", "en"):
+        return session["lang"]
+    if current_user and getattr(current_user, "is_authenticated", False):
+        return current_user.locale
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def init_extensions(app):
+    import cpms.models  # noqa: F401  every model registered before anything uses the metadata
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=_migrations_dir(), render_as_batch=True, compare_type=True)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+    login_manager.session_protection = "basic"
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale,
+                    default_translation_directories="translations")
+    limiter.init_app(app)
+    logging.basicConfig(level=app.config["LOG_LEVEL"])
+
+    @login_manager.user_loader
+    def load_user(session_token):
+        from cpms.auth.models import User
+        from sqlalchemy import select
+        return db.session.scalar(select(User).where(User.session_token == session_token,
+                                                    User.is_active.is_(True)))
+
+    @login_manager.unauthorized_handler
+    def unauthorized():
+        if request.blueprint == "api":
+            return api_error(401, _("Authentication required: send a personal API token as 'Authorization: Bearer …'."))
+        flash(_("Please log in to see this page."), "info")
+        return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
+
+
+def _migrations_dir():
+    import os
+    return os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "migrations")
+
+
+def register_blueprints(app):
+    from cpms.api import bp as api_bp
+    from cpms.auth.views import bp as auth_bp
+    from cpms.core.views import bp as core_bp
+    from cpms.geo.views import bp as geo_bp
+    from cpms.programmes.views import bp as programmes_bp
+
+    app.register_blueprint(core_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(geo_bp)
+    app.register_blueprint(programmes_bp)
+    app.register_blueprint(api_bp)
+
+
+def api_error(status, message):
+    response = jsonify({"error": {"status": status, "message": message}})
+    response.status_code = status
+    return response
+
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+       "form-action 'self'; frame-ancestors 'none'")
+
+
+def register_hooks(app):
+    @app.before_request
+    def enforce_session_lifetime():
+        """Idle timeout and absolute lifetime of a logged-in session."""
+        if request.blueprint == "api" or request.endpoint == "static":
+            return None
+        if not current_user.is_authenticated:
+            return None
+        now = datetime.now(timezone.utc).timestamp()
+        login_at = session.get("login_at", now)
+        seen_at = session.get("seen_at", now)
+        idle = app.config["SESSION_IDLE_MINUTES"] * 60
+        lifetime = app.config["SESSION_MAX_HOURS"] * 3600
+        if now - seen_at > idle or now - login_at > lifetime:
+            from flask_login import logout_user
+            logout_user()
+            session.clear()
+            flash(_("Your session has expired. Please log in again."), "info")
+            return redirect(url_for("auth.login"))
+        session["seen_at"] = now
+        return None
+
+    @app.after_request
+    def security_headers(response):
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", CSP)
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        headers.setdefault("Permissions-Policy", "geolocation=(), camera=(), microphone=()")
+        if request.endpoint != "static" and (current_user.is_authenticated or request.blueprint == "api"):
+            # pages of logged-in users carry personal data: never keep them in a shared cache
+            headers["Cache-Control"] = "no-store"
+        if app.config["CPMS_ENV"] == "production":
+            headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        return response
+
+    @app.teardown_request
+    def rollback_on_error(exc):
+        if exc is not None:
+            db.session.rollback()
+
+
+def register_error_handlers(app):
+    def wants_json():
+        return request.blueprint == "api" or request.path.startswith("/api/")
+
+    @app.errorhandler(400)
+    def bad_request(error):
+        if wants_json():
+            return api_error(400, _("The request is not valid."))
+        return render_template("errors/error.html", code=400, title=_("Bad request"),
+                               message=_("The request could not be understood. Go back and try again.")), 400
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        if wants_json():
+            return api_error(400, _("The form has expired."))
+        flash(_("The form had expired or was sent from another page. Your entries were not saved; please fill it in again."), "error")
+        target = request.referrer if request.referrer and request.referrer.startswith(request.host_url) else None
+        return redirect(target or request.path if request.method == "POST" else url_for("core.index"))
+
+    @app.errorhandler(401)
+    def unauthorised(error):
+        if wants_json():
+            return api_error(401, _("Authentication required: send a personal API token as 'Authorization: Bearer …'."))
+        return redirect(url_for("auth.login"))
+
+    @app.errorhandler(403)
+    def forbidden(error):
+        if wants_json():
+            return api_error(403, _("You do not have access to this resource."))
+        return render_template("errors/error.html", code=403, title=_("Access refused"),
+                               message=_("Your role does not give access to this page.")), 403
+
+    @app.errorhandler(404)
+    def not_found(error):
+        if wants_json():
+            return api_error(404, _("Not found."))
+        return render_template("errors/error.html", code=404, title=_("Page not found"),
+                               message=_("This page does not exist, or you do not have access to it.")), 404
+
+    @app.errorhandler(405)
+    def method_not_allowed(error):
+        if wants_json():
+            return api_error(405, _("Method not allowed."))
+        return render_template("errors/error.html", code=405, title=_("Not allowed"),
+                               message=_("This action is not available here.")), 405
+
+    @app.errorhandler(413)
+    def too_large(error):
+        message = _("The file is too large: the limit is %(mb)d MB.", mb=app.config["MAX_UPLOAD_MB"])
+        if wants_json():
+            return api_error(413, message)
+        return render_template("errors/error.html", code=413, title=_("File too large"), message=message), 413
+
+    @app.errorhandler(429)
+    def too_many(error):
+        message = _("Too many requests. Wait a moment, then try again.")
+        if wants_json():
+            return api_error(429, message)
+        return render_template("errors/error.html", code=429, title=_("Too many requests"), message=message), 429
+
+    @app.errorhandler(500)
+    def server_error(error):
+        db.session.rollback()
+        incident = uuid.uuid4().hex[:12]
+        original = getattr(error, "original_exception", error)
+        log.error("incident %s on %s %s", incident, request.method, request.path, exc_info=original)
+        g.incident = incident
+        if wants_json():
+            response = api_error(500, _("Internal error. Incident %(id)s has been logged.", id=incident))
+            return response
+        return render_template("errors/error.html", code=500, title=_("Something went wrong"),
+                               message=_("The error has been logged. If it persists, give the administrator this incident number:"),
+                               incident=incident), 500
+
+
+def register_template_helpers(app):
+    from cpms.core import templating
+    templating.init_app(app)
+
+
+def register_cli(app):
+    from cpms.cli import cpms_cli
+    app.cli.add_command(cpms_cli)

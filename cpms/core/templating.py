@@ -1,0 +1,46 @@
+"""Jinja helpers: locale-aware formatting, navigation by role, pagination links."""
+from flask import request, url_for
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from cpms.core.permissions import ADMIN, ME_OFFICER, PROJECT_OFFICER, TRAINER, VIEWER
+
+# (endpoint, label, roles) – the menu shows a link only to the roles that may open it.
+NAVIGATION = [
+    ("core.index", _l("Dashboard"), {ADMIN, TRAINER, PROJECT_OFFICER, ME_OFFICER, VIEWER}),
+    ("programmes.programme_list", _l("Programmes"), {ADMIN, TRAINER, PROJECT_OFFICER, ME_OFFICER, VIEWER}),
+    ("geo.province_list", _l("Geography"), {ADMIN, TRAINER, PROJECT_OFFICER, ME_OFFICER, VIEWER}),
+    ("auth.user_list", _l("Users"), {ADMIN}),
+    ("core.audit_list", _l("Audit log"), {ADMIN}),
+]
+
+ROLE_LABELS = {
+    "admin": _l("Administrator"),
+    "trainer": _l("Trainer"),
+    "project_officer": _l("Project officer"),
+    "me_officer": _l("M&E officer"),
+    "viewer": _l("Viewer"),
+}
+
+
+def navigation():
+    if not current_user.is_authenticated:
+        return []
+    return [(endpoint, label) for endpoint, label, roles in NAVIGATION if current_user.role in roles]
+
+
+def page_url(page):
+    args = dict(request.view_args or {})
+    args.update(request.args.to_dict())
+    args["page"] = page
+    return url_for(request.endpoint, **args)
+
+
+def init_app(app):
+    app.jinja_env.filters["date"] = lambda value, fmt="medium": format_date(value, fmt) if value else ""
+    app.jinja_env.filters["datetime"] = lambda value, fmt="medium": format_datetime(value, fmt) if value else ""
+    app.jinja_env.filters["number"] = lambda value: format_decimal(value) if value is not None else ""
+    app.jinja_env.filters["role_label"] = lambda role: ROLE_LABELS.get(role, role)
+    app.jinja_env.globals.update(navigation=navigation, page_url=page_url, get_locale=get_locale,
+                                 ROLE_LABELS=ROLE_LABELS)

@@ -1,0 +1,54 @@
+"""Dashboard, health check, language switch, audit log."""
+from datetime import datetime, timezone
+
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session, url_for
+from flask_login import current_user
+from sqlalchemy import select, text
+
+from cpms.core import service
+from cpms.core.audit import ACTIONS
+from cpms.core.dashboard import cards_for
+from cpms.core.pagination import paginate
+from cpms.core.permissions import ADMIN, public, require_role, scope_of
+from cpms.extensions import db
+
+bp = Blueprint("core", __name__)
+
+
+@bp.route("/")
+@require_role()
+def index():
+    cards = cards_for(current_user, scope_of(current_user))
+    return render_template("core/dashboard.html", cards=cards)
+
+
+@bp.route("/healthz")
+@public
+def healthz():
+    report = service.health_report()
+    return jsonify(report), 200 if report["status"] == "ok" else 503
+
+
+@bp.route("/language", methods=["POST"])
+@public
+def set_language():
+    lang = request.form.get("lang")
+    if lang in current_app.config["LANGUAGES"]:
+        session["lang"] = lang
+        if current_user.is_authenticated and current_user.locale != lang:
+            current_user.locale = lang
+            db.session.commit()
+    target = request.form.get("next") or ""
+    if not target.startswith("/") or target.startswith("//"):
+        target = url_for("core.index")
+    return redirect(target)
+
+
+@bp.route("/audit")
+@require_role(ADMIN)
+def audit_list():
+    filters = {key: request.args.get(key, "").strip() for key in ("action", "entity", "entity_id", "actor", "date_from", "date_to")}
+    stmt = service.audit_query(**filters)
+    page = paginate(stmt)
+    return render_template("core/audit_list.html", page=page, filters=filters, actions=ACTIONS,
+                           entities=service.audited_entities())

@@ -1,0 +1,23 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField
+from wtforms.validators import DataRequired, Length
+
+NAME_VALIDATORS = [DataRequired(_l("Enter a name.")), Length(max=100, message=_l("At most %(max)d characters."))]
+
+
+class ProvinceForm(FlaskForm):
+    name = StringField(_l("Province name"), validators=NAME_VALIDATORS)
+
+
+class CityForm(FlaskForm):
+    name = StringField(_l("Name of the city or territory"), validators=NAME_VALIDATORS)
+    kind = SelectField(_l("Kind"), choices=[("city", _l("City")), ("territory", _l("Territory"))])
+
+
+class CommuneForm(FlaskForm):
+    name = StringField(_l("Commune name"), validators=NAME_VALIDATORS)
+
+
+class QuartierForm(FlaskForm):
+    name = StringField(_l("Quartier name"), validators=NAME_VALIDATORS)

@@ -1,0 +1,92 @@
+"""The places named in the programme documents, preloaded by a data migration.
+
+Province → [(city or territory, kind, [communes])]. Plain data: the migration imports it, so it
+must stay free of application imports.
+"""
+from datetime import datetime, timezone
+
+import sqlalchemy as sa
+
+_provinces = sa.table("provinces", sa.column("id", sa.Integer), sa.column("name", sa.String),
+                      sa.column("created_at", sa.DateTime), sa.column("updated_at", sa.DateTime))
+_cities = sa.table("cities", sa.column("id", sa.Integer), sa.column("province_id", sa.Integer),
+                   sa.column("name", sa.String), sa.column("kind", sa.String),
+                   sa.column("created_at", sa.DateTime), sa.column("updated_at", sa.DateTime))
+_communes = sa.table("communes", sa.column("id", sa.Integer), sa.column("city_id", sa.Integer),
+                     sa.column("province_id", sa.Integer), sa.column("name", sa.String),
+                     sa.column("created_at", sa.DateTime), sa.column("updated_at", sa.DateTime))
+
+PLACES = {
+    "Kasaï-Oriental": [
+        ("Mbuji-Mayi", "city", ["Bipemba", "Dibindi", "Diulu", "Kanshi", "Muya"]),
+    ],
+    "Haut-Katanga": [
+        ("Lubumbashi", "city", ["Annexe", "Kamalondo", "Kampemba", "Katuba", "Kenya", "Lubumbashi", "Rwashi"]),
+    ],
+    "Kasaï": [
+        ("Tshikapa", "city", ["Dibumba I", "Kanzala", "Mabondo", "Mbumba"]),
+        ("Kamonia", "territory", ["Kamako"]),
+    ],
+    "Kasaï-Central": [
+        ("Kananga", "city", ["Kananga", "Katoka", "Lukonga", "Ndesha", "Nganza"]),
+    ],
+    "Nord-Kivu": [
+        ("Goma", "city", ["Goma", "Karisimbi"]),
+        ("Masisi", "territory", ["Masisi centre", "Sake"]),
+    ],
+    "Tanganyika": [
+        ("Kalemie", "city", ["Kalemie", "Kituku", "Lac"]),
+    ],
+    "Ituri": [
+        ("Bunia", "city", ["Mbunya", "Nyakasanza", "Shari"]),
+    ],
+    "Kinshasa": [
+        ("Kinshasa", "city", ["Gombe", "Kalamu", "Kintambo", "Lingwala", "Masina", "Ngaliema"]),
+    ],
+}
+
+
+def load_reference_places(connection):
+    """Insert the reference places that are missing; running it twice adds nothing."""
+    now = datetime.now(timezone.utc)
+    stamps = {"created_at": now, "updated_at": now}
+    for province_name, city_rows in PLACES.items():
+        province_id = connection.execute(sa.select(_provinces.c.id).where(_provinces.c.name == province_name)).scalar()
+        if province_id is None:
+            province_id = connection.execute(sa.insert(_provinces).values(name=province_name, **stamps)
+                                             .returning(_provinces.c.id)).scalar()
+        for city_name, kind, commune_names in city_rows:
+            city_id = connection.execute(sa.select(_cities.c.id).where(_cities.c.province_id == province_id,
+                                                                       _cities.c.name == city_name)).scalar()
+            if city_id is None:
+                city_id = connection.execute(sa.insert(_cities).values(province_id=province_id, name=city_name,
+                                                                       kind=kind, **stamps)
+                                             .returning(_cities.c.id)).scalar()
+            existing = set(connection.execute(sa.select(_communes.c.name).where(_communes.c.city_id == city_id)).scalars())
+            rows = [dict(city_id=city_id, province_id=province_id, name=name, **stamps)
+                    for name in commune_names if name not in existing]
+            if rows:
+                connection.execute(sa.insert(_communes), rows)
+
+
+def unload_reference_places(connection):
+    """Remove the reference places (the data migration's downgrade). Fails if other rows still use them."""
+    for province_name, city_rows in PLACES.items():
+        province_id = connection.execute(sa.select(_provinces.c.id).where(_provinces.c.name == province_name)).scalar()
+        if province_id is None:
+            continue
+        for city_name, _kind, commune_names in city_rows:
+            city_id = connection.execute(sa.select(_cities.c.id).where(_cities.c.province_id == province_id,
+                                                                       _cities.c.name == city_name)).scalar()
+            if city_id is None:
+                continue
+            connection.execute(sa.delete(_communes).where(_communes.c.city_id == city_id,
+                                                          _communes.c.name.in_(commune_names)))
+            remaining = connection.execute(sa.select(sa.func.count()).select_from(_communes)
+                                           .where(_communes.c.city_id == city_id)).scalar()
+            if not remaining:
+                connection.execute(sa.delete(_cities).where(_cities.c.id == city_id))
+        remaining = connection.execute(sa.select(sa.func.count()).select_from(_cities)
+                                       .where(_cities.c.province_id == province_id)).scalar()
+        if not remaining:
+            connection.execute(sa.delete(_provinces).where(_provinces.c.id == province_id))

@@ -1,0 +1,64 @@
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from cpms.core.errors import DomainError
+from cpms.core.pagination import paginate
+from cpms.core.permissions import ADMIN, get_or_404, require_role, scope_of
+from cpms.extensions import db
+from cpms.geo.service import province_choices
+from cpms.programmes import service
+from cpms.programmes.forms import ProgrammeForm
+from cpms.programmes.models import Programme
+
+bp = Blueprint("programmes", __name__, url_prefix="/programmes")
+
+
+def get_programme_or_404(programme_id, user):
+    return get_or_404(Programme, programme_id, user, check=service.can_see)
+
+
+@bp.route("/")
+@require_role()
+def programme_list():
+    page = paginate(service.visible_programmes(scope_of(current_user)))
+    return render_template("programmes/programme_list.html", page=page)
+
+
+@bp.route("/<int:programme_id>")
+@require_role()
+def programme_detail(programme_id):
+    programme = get_programme_or_404(programme_id, current_user)
+    return render_template("programmes/programme_detail.html", programme=programme)
+
+
+def _form_page(form, programme, save):
+    form.provinces.choices = province_choices()
+    if request.method == "GET" and programme is not None:
+        form.provinces.data = sorted(programme.province_ids)
+    if form.validate_on_submit():
+        try:
+            saved = save(form.service_fields())
+        except DomainError as error:
+            db.session.rollback()
+            getattr(form, error.field).errors.append(error.message) if error.field else flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("Programme saved."), "success")
+            return redirect(url_for("programmes.programme_detail", programme_id=saved.id))
+    status = 422 if form.errors else 200
+    return render_template("programmes/programme_form.html", form=form, programme=programme), status
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@require_role(ADMIN)
+def programme_create():
+    return _form_page(ProgrammeForm(), None, lambda fields: service.create_programme(current_user, **fields))
+
+
+@bp.route("/<int:programme_id>/edit", methods=["GET", "POST"])
+@require_role(ADMIN)
+def programme_edit(programme_id):
+    programme = get_programme_or_404(programme_id, current_user)
+    form = ProgrammeForm(obj=programme) if request.method == "GET" else ProgrammeForm()
+    return _form_page(form, programme, lambda fields: service.update_programme(current_user, programme, **fields))

@@ -1,0 +1,21 @@
+"""Reference geography: the provinces, cities/territories and communes named in the programme documents.
+
+Revision ID: 0002_reference_places
+Revises: 0001_foundation
+"""
+from alembic import op
+
+from cpms.geo.reference import load_reference_places, unload_reference_places
+
+revision = "0002_reference_places"
+down_revision = "0001_foundation"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    load_reference_places(op.get_bind())
+
+
+def downgrade():
+    unload_reference_places(op.get_bind())
