@@ -1,0 +1,224 @@
+"""Fixtures: app, db, client, login_as(role, area), factories.
+
+The suite runs on SQLite by default and on PostgreSQL when CPMS_TEST_DATABASE_URL is set
+(e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test). Each pytest-xdist worker gets its own
+SQLite file or its own PostgreSQL schema. CSRF protection stays on, as in production.
+"""
+import os
+import re
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from cpms import create_app
+from cpms.extensions import db as _db
+
+ROOT = Path(__file__).resolve().parent.parent
+TEST_PASSWORD = "Correct-Horse-Battery-9"
+
+
+def _compile_translations():
+    """The French catalogue must be compiled for views to speak French (make test does it too)."""
+    po = ROOT / "cpms" / "translations" / "fr" / "LC_MESSAGES" / "messages.po"
+    mo = po.with_suffix(".mo")
+    if po.exists() and (not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime):
+        subprocess.run([sys.executable, "-m", "babel.messages.frontend", "compile", "-q", "--use-fuzzy",
+                        "-d", str(ROOT / "cpms" / "translations")], check=True)
+
+
+def database_url_for(worker, tmp_dir, purpose="suite"):
+    """(url, engine options) of a private database for this worker and purpose."""
+    base = os.environ.get("CPMS_TEST_DATABASE_URL")
+    if not base:
+        return f"sqlite:///{tmp_dir / f'{purpose}.sqlite3'}", {}
+    if base.startswith("postgresql://"):
+        base = "postgresql+psycopg://" + base[len("postgresql://"):]
+    schema = f"cpms_{purpose}_{worker}"
+    engine = sa.create_engine(base)
+    with engine.begin() as connection:
+        connection.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    engine.dispose()
+    return base, {"connect_args": {"options": f"-csearch_path={schema}"}}
+
+
+def make_test_config(url, engine_options, **extra):
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": url,
+        "SQLALCHEMY_ENGINE_OPTIONS": engine_options,
+        "PASSWORD_HASH_PARAMS": {"time_cost": 1, "memory_cost": 1024, "parallelism": 1},
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "SERVER_NAME": None,
+    }
+    config.update(extra)
+    return config
+
+
+@pytest.fixture(scope="session")
+def worker_id_safe(request):
+    return getattr(request.config, "workerinput", {}).get("workerid", "main")
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory, worker_id_safe):
+    _compile_translations()
+    url, options = database_url_for(worker_id_safe, tmp_path_factory.mktemp("db"))
+    app = create_app(make_test_config(url, options),
+                     instance_path=str(tmp_path_factory.mktemp("instance")))
+    with app.app_context():
+        _db.create_all()
+    yield app
+    with app.app_context():
+        _db.session.remove()
+        _db.engine.dispose()
+
+
+def _empty_database():
+    tables = [t.name for t in reversed(_db.metadata.sorted_tables)]
+    with _db.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(sa.text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                connection.execute(sa.text(f'DELETE FROM "{table}"'))
+
+
+@pytest.fixture
+def db(app):
+    """A database holding only the reference places; emptied again after the test."""
+    from cpms.geo.reference import load_reference_places
+
+    with app.app_context():
+        _empty_database()
+        with _db.engine.begin() as connection:
+            load_reference_places(connection)
+        yield _db
+        _db.session.remove()
+        _empty_database()
+
+
+@pytest.fixture
+def client(app, db):
+    return app.test_client()
+
+
+def csrf_token_from(html):
+    match = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', html)
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+class Browser:
+    """A test client that fetches CSRF tokens from pages like a browser would."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def get(self, url, **kwargs):
+        return self.client.get(url, **kwargs)
+
+    def token(self, page="/login"):
+        response = self.client.get(page)
+        return csrf_token_from(response.get_data(as_text=True))
+
+    def post(self, url, data=None, page=None, **kwargs):
+        data = dict(data or {})
+        data.setdefault("csrf_token", self.token(page or url))
+        return self.client.post(url, data=data, **kwargs)
+
+
+@pytest.fixture
+def browser(client):
+    return Browser(client)
+
+
+def province_id(name):
+    from cpms.geo.models import Province
+    return _db.session.scalar(sa.select(Province.id).where(Province.name == name))
+
+
+def commune_id(name):
+    from cpms.geo.models import Commune
+    return _db.session.scalar(sa.select(Commune.id).where(Commune.name == name))
+
+
+@pytest.fixture
+def make_user(db):
+    from cpms.auth.service import create_user
+
+    counter = {"n": 0}
+
+    def factory(role="admin", provinces=(), communes=(), email=None, password=TEST_PASSWORD, name=None, locale="en"):
+        counter["n"] += 1
+        user = create_user(None, name=name or f"Test {role.title()} {counter['n']}",
+                           email=email or f"{role}{counter['n']}@test.cpms.example", role=role, password=password,
+                           locale=locale, province_ids=[province_id(p) for p in provinces],
+                           commune_ids=[commune_id(c) for c in communes])
+        _db.session.commit()
+        return user
+
+    return factory
+
+
+@pytest.fixture
+def login_as(browser, make_user):
+    """login_as(role, area) – create a user with that role (limited to the province `area`, if given) and log in."""
+
+    def do_login(role, area=None, communes=(), locale="en"):
+        provinces = [area] if isinstance(area, str) else list(area or [])
+        user = make_user(role, provinces=provinces, communes=communes, locale=locale)
+        response = browser.post("/login", {"email": user.email, "password": TEST_PASSWORD})
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return user
+
+    return do_login
+
+
+@pytest.fixture
+def make_programme(db):
+    from cpms.programmes.service import create_programme
+
+    counter = {"n": 0}
+
+    def factory(provinces=("Kasaï-Oriental",), code=None, requires_vetting=False, **fields):
+        counter["n"] += 1
+        programme = create_programme(None, code=code or f"PRG-{counter['n']}",
+                                     name=fields.pop("name", f"Programme {counter['n']}"),
+                                     donors=fields.pop("donors", "Donor"),
+                                     start_date=fields.pop("start_date", date(2016, 1, 1)),
+                                     end_date=fields.pop("end_date", date(2019, 12, 31)),
+                                     requires_vetting=requires_vetting, description=fields.pop("description", ""),
+                                     province_ids=[province_id(p) for p in provinces])
+        _db.session.commit()
+        return programme
+
+    return factory
+
+
+@pytest.fixture
+def count_queries(app):
+    """Context manager counting the SQL statements a block issues."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def counter():
+        statements = []
+
+        def before(conn, cursor, statement, parameters, context, executemany):
+            statements.append(statement)
+
+        with app.app_context():
+            engine = _db.engine
+        sa.event.listen(engine, "before_cursor_execute", before)
+        try:
+            yield statements
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", before)
+
+    return counter
