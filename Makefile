@@ -30,7 +30,7 @@ install: $(INSTALLED) translations
 install-test: $(TEST_INSTALLED) translations
 
 translations: $(INSTALLED)
-	@$(VENV)/bin/pybabel compile --use-fuzzy -q -d cpms/translations
+	@$(VENV)/bin/pybabel compile --use-fuzzy -d cpms/translations
 
 extract-messages: $(INSTALLED)
 	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o cpms/translations/messages.pot .

@@ -6,12 +6,11 @@ SQLite file or its own PostgreSQL schema. CSRF protection stays on, as in produc
 """
 import os
 import re
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
 import pytest
+from flask.testing import FlaskClient
 import sqlalchemy as sa
 
 from cpms import create_app
@@ -26,8 +25,14 @@ def _compile_translations():
     po = ROOT / "cpms" / "translations" / "fr" / "LC_MESSAGES" / "messages.po"
     mo = po.with_suffix(".mo")
     if po.exists() and (not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime):
-        subprocess.run([sys.executable, "-m", "babel.messages.frontend", "compile", "-q", "--use-fuzzy",
-                        "-d", str(ROOT / "cpms" / "translations")], check=True)
+        from babel.messages.mofile import write_mo
+        from babel.messages.pofile import read_po
+        with po.open("rb") as source:
+            catalog = read_po(source, locale="fr")
+        tmp = mo.with_suffix(f".{os.getpid()}.tmp")  # parallel workers may compile at once
+        with tmp.open("wb") as target:
+            write_mo(target, catalog)
+        tmp.replace(mo)
 
 
 def database_url_for(worker, tmp_dir, purpose="suite"):
@@ -60,6 +65,17 @@ def make_test_config(url, engine_options, **extra):
     return config
 
 
+class IsolatedClient(FlaskClient):
+    """Runs every request in its own app context (own `g`, own database session), as in production.
+
+    Without this, requests would reuse the test's app context and share `g` and the ORM session.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def worker_id_safe(request):
     return getattr(request.config, "workerinput", {}).get("workerid", "main")
@@ -71,6 +87,7 @@ def app(tmp_path_factory, worker_id_safe):
     url, options = database_url_for(worker_id_safe, tmp_path_factory.mktemp("db"))
     app = create_app(make_test_config(url, options),
                      instance_path=str(tmp_path_factory.mktemp("instance")))
+    app.test_client_class = IsolatedClient
     with app.app_context():
         _db.create_all()
     yield app

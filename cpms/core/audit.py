@@ -109,10 +109,9 @@ def _changes(obj, kind):
 
 
 def _primary_key(obj):
-    identity = inspect(obj).identity
-    if identity is None:
-        return None
-    return ":".join(str(part) for part in identity)
+    # identity keys are assigned only after the flush; the mapper reads the new primary key already
+    values = inspect(obj).mapper.primary_key_from_instance(obj)
+    return ":".join(str(part) for part in values)
 
 
 @event.listens_for(Session, "after_flush")
