@@ -134,10 +134,11 @@ def authenticate(email, password, ip=None):
                                minutes=current_app.config["LOGIN_FAILURE_WINDOW_MINUTES"]))
     user = find_user_by_email(email)
     if user is None or not verify_password(user.password_hash, password) or not user.is_active:
-        record_event("login_failed", actor_label=email, detail="inactive account" if user and not user.is_active else None)
+        record_event("login_failed", actor_label=email, ip=ip,
+                     detail="inactive account" if user and not user.is_active else None)
         raise DomainError(_("E-mail address or password not recognised."))
     user.last_login_at = utcnow()
-    record_event("login", actor=user)
+    record_event("login", actor=user, ip=ip)
     return user
 
 

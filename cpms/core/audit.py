@@ -138,9 +138,10 @@ def _audit_after_flush(session, flush_context):
 
 
 def record_event(action, *, actor=None, actor_label=None, entity=None, entity_id=None, detail=None,
-                 changes=None):
+                 changes=None, ip=None):
     """Add a security or access event (login, refused access…) to the session; the caller commits."""
-    actor_id, label, ip = current_actor_fields()
+    actor_id, label, request_ip = current_actor_fields()
+    ip = ip or request_ip
     if actor is not None:
         actor_id, label = actor.id, actor.email
     entry = AuditEntry(action=action, actor_id=actor_id, actor_label=actor_label or label, ip=ip,
