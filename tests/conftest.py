@@ -5,6 +5,7 @@ The suite runs on SQLite by default and on PostgreSQL when CPMS_TEST_DATABASE_UR
 SQLite file or its own PostgreSQL schema. CSRF protection stays on, as in production.
 """
 import os
+from contextlib import contextmanager
 import re
 from datetime import date
 from pathlib import Path
@@ -33,6 +34,14 @@ def _compile_translations():
         with tmp.open("wb") as target:
             write_mo(target, catalog)
         tmp.replace(mo)
+
+
+@contextmanager
+def english(app, **request_kwargs):
+    """A request context whose messages are in English (the interface defaults to French)."""
+    from flask_babel import force_locale
+    with app.test_request_context(**request_kwargs), force_locale("en"):
+        yield
 
 
 def database_url_for(worker, tmp_dir, purpose="suite"):
@@ -131,8 +140,8 @@ def csrf_token_from(html):
     return match.group(1)
 
 
-class Browser:
-    """A test client that fetches CSRF tokens from pages like a browser would."""
+class Web:
+    """A test client that fetches CSRF tokens from pages like a web would."""
 
     def __init__(self, client):
         self.client = client
@@ -151,8 +160,8 @@ class Browser:
 
 
 @pytest.fixture
-def browser(client):
-    return Browser(client)
+def web(client):
+    return Web(client)
 
 
 def province_id(name):
@@ -184,13 +193,13 @@ def make_user(db):
 
 
 @pytest.fixture
-def login_as(browser, make_user):
+def login_as(web, make_user):
     """login_as(role, area) – create a user with that role (limited to the province `area`, if given) and log in."""
 
     def do_login(role, area=None, communes=(), locale="en"):
         provinces = [area] if isinstance(area, str) else list(area or [])
         user = make_user(role, provinces=provinces, communes=communes, locale=locale)
-        response = browser.post("/login", {"email": user.email, "password": TEST_PASSWORD})
+        response = web.post("/login", {"email": user.email, "password": TEST_PASSWORD})
         assert response.status_code == 302, response.get_data(as_text=True)[:500]
         return user
 

@@ -93,7 +93,7 @@ def _expected_ok(endpoint, role):
 
 
 @pytest.mark.parametrize("role", [None, "admin", "trainer", "project_officer", "me_officer", "viewer"])
-def test_every_route_answers_as_declared(app, db, browser, client, make_user, sample_ids, role):
+def test_every_route_answers_as_declared(app, db, web, client, make_user, sample_ids, role):
     """Anonymous users are sent to the login page (401 on the API); other roles get 403; allowed ones get in."""
     token = None
     if role is not None:
@@ -101,7 +101,7 @@ def test_every_route_answers_as_declared(app, db, browser, client, make_user, sa
         with english(app):
             _t, token = create_api_token(user, user)
         _db.session.commit()
-        assert browser.post("/login", {"email": user.email, "password": TEST_PASSWORD}).status_code == 302
+        assert web.post("/login", {"email": user.email, "password": TEST_PASSWORD}).status_code == 302
     problems = []
     for rule in routes(app):
         if rule.endpoint in ("auth.logout", "auth.login"):
@@ -113,7 +113,7 @@ def test_every_route_answers_as_declared(app, db, browser, client, make_user, sa
         if method == "GET":
             response = client.get(url, headers=headers)
         else:
-            response = client.post(url, data={"csrf_token": browser.token("/login" if role is None else "/account")},
+            response = client.post(url, data={"csrf_token": web.token("/login" if role is None else "/account")},
                                    headers=headers)
         status = response.status_code
         location = response.headers.get("Location", "")
@@ -131,7 +131,7 @@ def test_every_route_answers_as_declared(app, db, browser, client, make_user, sa
     assert problems == []
 
 
-def test_objects_outside_the_users_area_answer_404(app, browser, client, login_as, make_programme):
+def test_objects_outside_the_users_area_answer_404(app, web, client, login_as, make_programme):
     hkt = make_programme(provinces=["Haut-Katanga"], code="HKT")
     kor = make_programme(provinces=["Kasaï-Oriental"], code="KOR")
     login_as("project_officer", "Kasaï-Oriental")

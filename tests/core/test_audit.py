@@ -13,10 +13,10 @@ def entries(entity, action=None):
     return _db.session.scalars(stmt).all()
 
 
-def test_create_update_delete_are_recorded_with_old_and_new_values(browser, login_as, make_programme):
+def test_create_update_delete_are_recorded_with_old_and_new_values(web, login_as, make_programme):
     admin = login_as("admin")
     programme = make_programme(code="AUD-1", name="Before")
-    response = browser.post(f"/programmes/{programme.id}/edit", {
+    response = web.post(f"/programmes/{programme.id}/edit", {
         "code": "AUD-1", "name": "After", "donors": "INL", "start_date": "2016-01-01", "end_date": "2019-12-31",
         "provinces": [str(p.id) for p in programme.provinces]}, page=f"/programmes/{programme.id}/edit")
     assert response.status_code == 302
@@ -50,7 +50,7 @@ def test_a_rolled_back_change_leaves_no_audit_entry(db, make_programme):
     assert [e.action for e in entries("programmes")] == ["create"]
 
 
-def test_audit_page_filters_and_offers_no_edit(browser, client, login_as, make_programme):
+def test_audit_page_filters_and_offers_no_edit(web, client, login_as, make_programme):
     login_as("admin")
     make_programme(code="F-1")
     html = client.get("/audit?entity=programmes&action=create").get_data(as_text=True)

@@ -42,18 +42,18 @@ def test_dashboard_counts_what_is_in_the_users_area(client, login_as, make_progr
     assert "Users" not in html  # no admin card or link for a trainer
 
 
-def test_admin_dashboard_counts_accounts_and_failed_logins(client, login_as, browser):
-    browser.post("/login", {"email": "nobody@example.org", "password": "wrong-password-123"})
+def test_admin_dashboard_counts_accounts_and_failed_logins(client, login_as, web):
+    web.post("/login", {"email": "nobody@example.org", "password": "wrong-password-123"})
     login_as("admin")
     html = client.get("/").get_data(as_text=True)
     assert re.search(r'card-value">1</span>\s*<span class="card-title">Active user accounts', html)
     assert re.search(r'card-value">1</span>\s*<span class="card-title">Failed logins, last 24 hours', html)
 
 
-def test_language_switch_changes_interface_and_is_remembered(client, browser, login_as):
+def test_language_switch_changes_interface_and_is_remembered(client, web, login_as):
     user = login_as("viewer", locale="fr")
     assert "<h1>Tableau de bord</h1>" in client.get("/").get_data(as_text=True)
-    browser.post("/language", {"lang": "en", "next": "/"}, page="/")
+    web.post("/language", {"lang": "en", "next": "/"}, page="/")
     assert "<h1>Dashboard</h1>" in client.get("/").get_data(as_text=True)
     _db.session.refresh(user)
     assert user.locale == "en"

@@ -1,8 +1,6 @@
 """Browser journeys: a live CPMS server per test and Playwright driving Debian's chromium.
 
-The fixtures `app`, `db`, `make_user` come from tests/conftest.py. That file also defines a `browser`
-fixture (a Flask test client wrapper) whose name collides with pytest-playwright's `browser`; it is
-overridden here so that `page`, `context` and `new_context` get a real Playwright browser.
+The fixtures `app`, `db`, `make_user` come from tests/conftest.py.
 """
 import threading
 
@@ -21,14 +19,6 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture(scope="session")
-def browser(launch_browser):
-    """pytest-playwright's browser (shadowed by the test-client `browser` of tests/conftest.py)."""
-    browser = launch_browser()
-    yield browser
-    browser.close()
-
-
-@pytest.fixture(scope="session")
 def base_url():
     """No base URL: the tests build absolute URLs from `live_server`, which changes with every test.
 
@@ -42,7 +32,9 @@ def base_url():
 def live_server(app, db):
     """Base URL of the app served over HTTP from a background thread, on a clean database."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="cpms-live-server", daemon=True)
+    # a short poll interval keeps shutdown() quick (it waits for the serving loop to notice)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
+                              name="cpms-live-server", daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_port}"

@@ -15,39 +15,39 @@ def test_reference_places_are_listed_with_counts(client, login_as):
     assert "New commune" not in detail  # only admins get the forms
 
 
-def test_admin_adds_province_city_commune_and_quartier(browser, client, login_as):
+def test_admin_adds_province_city_commune_and_quartier(web, client, login_as):
     login_as("admin")
-    assert browser.post("/geography/provinces", {"name": "Sud-Kivu"}, page="/geography/").status_code == 302
+    assert web.post("/geography/provinces", {"name": "Sud-Kivu"}, page="/geography/").status_code == 302
     province = _db.session.scalar(select(Province).where(Province.name == "Sud-Kivu"))
     page = f"/geography/provinces/{province.id}"
-    assert browser.post(f"{page}/cities", {"name": "Bukavu", "kind": "city"}, page=page).status_code == 302
+    assert web.post(f"{page}/cities", {"name": "Bukavu", "kind": "city"}, page=page).status_code == 302
     city = _db.session.scalar(select(City).where(City.name == "Bukavu"))
     assert city.province_id == province.id
-    assert browser.post(f"/geography/cities/{city.id}/communes", {f"city{city.id}-name": "Ibanda"}, page=page).status_code == 302
+    assert web.post(f"/geography/cities/{city.id}/communes", {f"city{city.id}-name": "Ibanda"}, page=page).status_code == 302
     commune = _db.session.scalar(select(Commune).where(Commune.name == "Ibanda"))
     assert commune.province_id == province.id  # kept equal to the city's province
-    response = browser.post(f"/geography/communes/{commune.id}/quartiers", {f"commune{commune.id}-name": "Nyalukemba"}, page=page)
+    response = web.post(f"/geography/communes/{commune.id}/quartiers", {f"commune{commune.id}-name": "Nyalukemba"}, page=page)
     assert response.status_code == 302
     assert "Nyalukemba" in client.get(page).get_data(as_text=True)
 
 
-def test_duplicate_and_empty_names_are_refused_and_nothing_saved(browser, client, login_as):
+def test_duplicate_and_empty_names_are_refused_and_nothing_saved(web, client, login_as):
     login_as("admin")
     before = _db.session.scalar(select(func.count()).select_from(Province))
-    duplicate = browser.post("/geography/provinces", {"name": "  haut-katanga "}, page="/geography/")
+    duplicate = web.post("/geography/provinces", {"name": "  haut-katanga "}, page="/geography/")
     assert duplicate.status_code == 422 and "already exists" in duplicate.get_data(as_text=True)
-    empty = browser.post("/geography/provinces", {"name": ""}, page="/geography/")
+    empty = web.post("/geography/provinces", {"name": ""}, page="/geography/")
     assert empty.status_code == 422 and "Enter a name" in empty.get_data(as_text=True)
     assert _db.session.scalar(select(func.count()).select_from(Province)) == before
     bipemba = _db.session.scalar(select(Commune).where(Commune.name == "Bipemba"))
     province_page = f"/geography/provinces/{bipemba.province_id}"
-    browser.post(f"/geography/communes/{bipemba.id}/quartiers", {f"commune{bipemba.id}-name": "Tshiala"}, page=province_page)
-    again = browser.post(f"/geography/communes/{bipemba.id}/quartiers", {f"commune{bipemba.id}-name": "TSHIALA"}, page=province_page)
+    web.post(f"/geography/communes/{bipemba.id}/quartiers", {f"commune{bipemba.id}-name": "Tshiala"}, page=province_page)
+    again = web.post(f"/geography/communes/{bipemba.id}/quartiers", {f"commune{bipemba.id}-name": "TSHIALA"}, page=province_page)
     assert again.status_code == 422 and "already has a quartier" in again.get_data(as_text=True)
     assert _db.session.scalar(select(func.count()).select_from(Quartier)) == 1
 
 
-def test_province_page_query_count_does_not_grow_with_communes(app, browser, client, login_as, count_queries):
+def test_province_page_query_count_does_not_grow_with_communes(app, web, client, login_as, count_queries):
     login_as("viewer")
     province = _db.session.scalar(select(Province).where(Province.name == "Kinshasa"))
     url = f"/geography/provinces/{province.id}"

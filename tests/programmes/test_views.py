@@ -13,9 +13,9 @@ def _form(**overrides):
     return data
 
 
-def test_admin_creates_a_programme_that_requires_vetting(browser, client, login_as):
+def test_admin_creates_a_programme_that_requires_vetting(web, client, login_as):
     login_as("admin")
-    response = browser.post("/programmes/new", _form())
+    response = web.post("/programmes/new", _form())
     assert response.status_code == 302
     programme = _db.session.scalar(select(Programme))
     assert programme.code == "PDP-KOR" and programme.requires_vetting is True
@@ -23,7 +23,7 @@ def test_admin_creates_a_programme_that_requires_vetting(browser, client, login_
     assert "Required by the funding" in html and "Kasaï-Oriental" in html
 
 
-def test_bad_programme_input_is_explained_and_nothing_saved(browser, login_as, make_programme):
+def test_bad_programme_input_is_explained_and_nothing_saved(web, login_as, make_programme):
     login_as("admin")
     make_programme(code="TAKEN")
     cases = [
@@ -33,7 +33,7 @@ def test_bad_programme_input_is_explained_and_nothing_saved(browser, login_as, m
         (_form(start_date="29/03/2016"), "YYYY-MM-DD"),
     ]
     for data, message in cases:
-        response = browser.post("/programmes/new", data)
+        response = web.post("/programmes/new", data)
         assert response.status_code == 422, message
         assert message in response.get_data(as_text=True)
     assert _db.session.scalar(select(Programme.code).where(Programme.code != "TAKEN")) is None
