@@ -86,7 +86,8 @@ def demo_command(force, if_empty):
     summary = load_demo()
     db.session.commit()
     click.echo("Demo data loaded: " + ", ".join(f"{n} {what}" for what, n in summary.items()))
-    _print_logins(DEMO_USERS)
+    if not if_empty:  # `make run` uses --if-empty and prints the logins when the server starts
+        _print_logins(DEMO_USERS)
 
 
 def _print_logins(users):
@@ -130,6 +131,10 @@ def dev_command():
 
     app = current_app._get_current_object()
     host, port = app.config["HOST"], app.config["PORT"]
+    # Ctrl-C and SIGTERM stop the server, then the `finally` below stops the scheduler
+    # (set explicitly: a process started in the background inherits SIGINT as ignored).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
     env = dict(os.environ)
     scheduler = subprocess.Popen([sys.executable, "-m", "flask", "--app", "cpms", "cpms", "scheduler"], env=env)
     click.echo("")
@@ -138,7 +143,8 @@ def dev_command():
         _print_logins(DEMO_USERS)
     click.echo("")
     try:
-        app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
+        from werkzeug.serving import run_simple
+        run_simple(host, port, app, use_reloader=False, use_debugger=False, threaded=True)
     finally:
         if scheduler.poll() is None:
             scheduler.send_signal(signal.SIGTERM)

@@ -30,6 +30,14 @@ def navigation():
     return [(endpoint, label) for endpoint, label, roles in NAVIGATION if current_user.role in roles]
 
 
+def is_current(endpoint):
+    """The menu entry of the page being shown: same endpoint, or same domain blueprint (core pages are separate)."""
+    if request.endpoint == endpoint:
+        return True
+    blueprint = endpoint.split(".")[0]
+    return blueprint != "core" and request.blueprint == blueprint
+
+
 def page_url(page):
     args = dict(request.view_args or {})
     args.update(request.args.to_dict())
@@ -42,5 +50,5 @@ def init_app(app):
     app.jinja_env.filters["datetime"] = lambda value, fmt="medium": format_datetime(value, fmt) if value else ""
     app.jinja_env.filters["number"] = lambda value: format_decimal(value) if value is not None else ""
     app.jinja_env.filters["role_label"] = lambda role: ROLE_LABELS.get(role, role)
-    app.jinja_env.globals.update(navigation=navigation, page_url=page_url, get_locale=get_locale,
+    app.jinja_env.globals.update(navigation=navigation, page_url=page_url, is_current=is_current, get_locale=get_locale,
                                  ROLE_LABELS=ROLE_LABELS)

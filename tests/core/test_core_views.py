@@ -146,3 +146,11 @@ def test_refused_access_is_audited(client, login_as):
     assert client.get("/users").status_code == 403
     entry = _db.session.scalar(select(AuditEntry).where(AuditEntry.action == "access_denied"))
     assert entry.actor_id == user.id and "/users" in entry.detail
+
+
+def test_menu_marks_only_the_current_section(client, login_as):
+    login_as("admin")
+    html = client.get("/").get_data(as_text=True)
+    assert re.findall(r'<a href="([^"]+)" aria-current="page"', html) == ["/"]
+    html = client.get("/users/new").get_data(as_text=True)
+    assert re.findall(r'<a href="([^"]+)" aria-current="page"', html) == ["/users"]
