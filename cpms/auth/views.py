@@ -67,13 +67,17 @@ def logout():
     return redirect(url_for("auth.login"))
 
 
-@bp.route("/account", methods=["GET"])
-@require_role()
-def account():
+def _account_page(new_token=None):
     tokens = db.session.scalars(select(ApiToken).where(ApiToken.user_id == current_user.id,
                                                        ApiToken.revoked_at.is_(None))
                                 .order_by(ApiToken.created_at.desc())).all()
-    return render_template("auth/account.html", tokens=tokens, token_form=ApiTokenForm())
+    return render_template("auth/account.html", tokens=tokens, token_form=ApiTokenForm(), new_token=new_token)
+
+
+@bp.route("/account", methods=["GET"])
+@require_role()
+def account():
+    return _account_page()
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -106,9 +110,7 @@ def create_token():
     user = current_user._get_current_object()
     _token, raw = service.create_api_token(user, user, name=form.name.data or None)
     db.session.commit()
-    tokens = db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
-                                .order_by(ApiToken.created_at.desc())).all()
-    return render_template("auth/account.html", tokens=tokens, token_form=ApiTokenForm(), new_token=raw)
+    return _account_page(new_token=raw)
 
 
 @bp.route("/account/tokens/<int:token_id>/revoke", methods=["POST"])

@@ -6,6 +6,7 @@ from datetime import datetime, timezone
 
 from flask import flash, g, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
@@ -145,12 +146,23 @@ def register_error_handlers(app):
     def wants_json():
         return request.blueprint == "api" or request.path.startswith("/api/")
 
-    @app.errorhandler(400)
-    def bad_request(error):
+    # status: (page title, message); the API answers the same message as JSON
+    simple_errors = {
+        400: (_l("Bad request"), _l("The request could not be understood. Go back and try again.")),
+        403: (_l("Access refused"), _l("Your role does not give access to this page.")),
+        404: (_l("Page not found"), _l("This page does not exist, or you do not have access to it.")),
+        405: (_l("Not allowed"), _l("This action is not available here.")),
+        429: (_l("Too many requests"), _l("Too many requests. Wait a moment, then try again.")),
+    }
+
+    def simple_error_page(error):
+        title, message = simple_errors[error.code]
         if wants_json():
-            return api_error(400, _("The request is not valid."))
-        return render_template("errors/error.html", code=400, title=_("Bad request"),
-                               message=_("The request could not be understood. Go back and try again.")), 400
+            return api_error(error.code, str(message))
+        return render_template("errors/error.html", code=error.code, title=title, message=message), error.code
+
+    for status in simple_errors:
+        app.register_error_handler(status, simple_error_page)
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
@@ -166,40 +178,12 @@ def register_error_handlers(app):
             return api_error(401, _("Authentication required: send a personal API token as 'Authorization: Bearer …'."))
         return redirect(url_for("auth.login"))
 
-    @app.errorhandler(403)
-    def forbidden(error):
-        if wants_json():
-            return api_error(403, _("You do not have access to this resource."))
-        return render_template("errors/error.html", code=403, title=_("Access refused"),
-                               message=_("Your role does not give access to this page.")), 403
-
-    @app.errorhandler(404)
-    def not_found(error):
-        if wants_json():
-            return api_error(404, _("Not found."))
-        return render_template("errors/error.html", code=404, title=_("Page not found"),
-                               message=_("This page does not exist, or you do not have access to it.")), 404
-
-    @app.errorhandler(405)
-    def method_not_allowed(error):
-        if wants_json():
-            return api_error(405, _("Method not allowed."))
-        return render_template("errors/error.html", code=405, title=_("Not allowed"),
-                               message=_("This action is not available here.")), 405
-
     @app.errorhandler(413)
     def too_large(error):
         message = _("The file is too large: the limit is %(mb)d MB.", mb=app.config["MAX_UPLOAD_MB"])
         if wants_json():
             return api_error(413, message)
         return render_template("errors/error.html", code=413, title=_("File too large"), message=message), 413
-
-    @app.errorhandler(429)
-    def too_many(error):
-        message = _("Too many requests. Wait a moment, then try again.")
-        if wants_json():
-            return api_error(429, message)
-        return render_template("errors/error.html", code=429, title=_("Too many requests"), message=message), 429
 
     @app.errorhandler(500)
     def server_error(error):

@@ -73,31 +73,28 @@ def city_create(province_id):
     return _province_page(province, city_form=form, status=422)
 
 
+def _add_child(parent, form_class, prefix, create, province):
+    """Add a commune to a city or a quartier to a commune from the inline form on the province page."""
+    form = form_class(prefix=prefix, meta={"csrf": False})  # CSRFProtect has checked the token already
+    if form.validate_on_submit():
+        done = _save(form, lambda: create(current_user, parent, name=form.name.data),
+                     url_for("geo.province_detail", province_id=province.id))
+        if done:
+            return done
+    for error in form.name.errors:
+        flash(f"{parent.name}: {error}", "error")
+    return _province_page(province, status=422)
+
+
 @bp.route("/cities/<int:city_id>/communes", methods=["POST"])
 @require_role(ADMIN)
 def commune_create(city_id):
     city = get_or_404(City, city_id)
-    form = CommuneForm(prefix=f"city{city.id}", meta={"csrf": False})  # CSRFProtect checks the token
-    if form.validate_on_submit():
-        done = _save(form, lambda: service.create_commune(current_user, city, name=form.name.data),
-                     url_for("geo.province_detail", province_id=city.province_id))
-        if done:
-            return done
-    for error in form.name.errors:
-        flash(f"{city.name}: {error}", "error")
-    return _province_page(city.province, status=422)
+    return _add_child(city, CommuneForm, f"city{city.id}", service.create_commune, city.province)
 
 
 @bp.route("/communes/<int:commune_id>/quartiers", methods=["POST"])
 @require_role(ADMIN)
 def quartier_create(commune_id):
     commune = get_or_404(Commune, commune_id)
-    form = QuartierForm(prefix=f"commune{commune.id}", meta={"csrf": False})  # CSRFProtect checks the token
-    if form.validate_on_submit():
-        done = _save(form, lambda: service.create_quartier(current_user, commune, name=form.name.data),
-                     url_for("geo.province_detail", province_id=commune.province_id))
-        if done:
-            return done
-    for error in form.name.errors:
-        flash(f"{commune.name}: {error}", "error")
-    return _province_page(commune.province, status=422)
+    return _add_child(commune, QuartierForm, f"commune{commune.id}", service.create_quartier, commune.province)
