@@ -1,4 +1,5 @@
 """The migrations build the schema the models describe, on SQLite and on PostgreSQL."""
+import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
@@ -9,13 +10,18 @@ from cpms.extensions import db
 from tests.conftest import database_url_for, make_test_config
 
 
-def _fresh_app(tmp_path, worker_id_safe):
+@pytest.fixture
+def fresh_app(tmp_path, worker_id_safe):
+    """An app on its own empty database, its connections closed afterwards."""
     url, options = database_url_for(worker_id_safe, tmp_path, purpose="migrations")
-    return create_app(make_test_config(url, options), instance_path=str(tmp_path))
+    app = create_app(make_test_config(url, options), instance_path=str(tmp_path))
+    yield app
+    with app.app_context():
+        db.engine.dispose()
 
 
-def test_migrations_match_models_and_downgrade(tmp_path, worker_id_safe):
-    app = _fresh_app(tmp_path, worker_id_safe)
+def test_migrations_match_models_and_downgrade(fresh_app):
+    app = fresh_app
     with app.app_context():
         upgrade()
         with db.engine.connect() as connection:
@@ -30,11 +36,10 @@ def test_migrations_match_models_and_downgrade(tmp_path, worker_id_safe):
             remaining = set(sa.inspect(connection).get_table_names()) - {"alembic_version"}
         assert remaining == set()
         upgrade()  # and up again
-        db.engine.dispose()
 
 
-def test_healthz_reports_migration_state_and_scheduler(tmp_path, worker_id_safe):
-    app = _fresh_app(tmp_path, worker_id_safe)
+def test_healthz_reports_migration_state_and_scheduler(fresh_app):
+    app = fresh_app
     client = app.test_client()
     with app.app_context():
         upgrade(revision="0001_foundation")
@@ -52,4 +57,3 @@ def test_healthz_reports_migration_state_and_scheduler(tmp_path, worker_id_safe)
         body = client.get("/healthz").get_json()
         assert body["scheduler"]["status"] == "ok"
         assert 0 <= body["scheduler"]["age_seconds"] < 60
-        db.engine.dispose()
