@@ -1,6 +1,5 @@
 """Imports every domain's models so that the metadata (and Alembic) sees all tables."""
-from cpms.core.models import SchedulerHeartbeat  # noqa: F401
-from cpms.core.audit import AuditEntry  # noqa: F401
-from cpms.geo.models import City, Commune, Province, Quartier  # noqa: F401
-from cpms.auth.models import ApiToken, User  # noqa: F401
-from cpms.programmes.models import Programme  # noqa: F401
+import cpms.core.audit  # noqa: F401  (AuditEntry)
+from cpms.domains import domain_modules
+
+domain_modules("models")

@@ -51,13 +51,26 @@ def database_url_for(worker, tmp_dir, purpose="suite"):
         return f"sqlite:///{tmp_dir / f'{purpose}.sqlite3'}", {}
     if base.startswith("postgresql://"):
         base = "postgresql+psycopg://" + base[len("postgresql://"):]
-    schema = f"cpms_{purpose}_{worker}"
+    # unique per process, so that several checkouts can run the suite on one server at once
+    schema = f"cpms_{purpose}_{worker}_{os.getpid()}"
     engine = sa.create_engine(base)
     with engine.begin() as connection:
         connection.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
         connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
     engine.dispose()
     return base, {"connect_args": {"options": f"-csearch_path={schema}"}}
+
+
+def drop_test_schema(url, options):
+    """Remove a worker's PostgreSQL schema at the end of the run (nothing to do on SQLite)."""
+    search_path = options.get("connect_args", {}).get("options", "")
+    if not url.startswith("postgresql") or "search_path=" not in search_path:
+        return
+    schema = search_path.split("search_path=", 1)[1]
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+    engine.dispose()
 
 
 def make_test_config(url, engine_options, **extra):
@@ -103,6 +116,7 @@ def app(tmp_path_factory, worker_id_safe):
     with app.app_context():
         _db.session.remove()
         _db.engine.dispose()
+    drop_test_schema(url, options)
 
 
 def _empty_database():

@@ -1,6 +1,7 @@
 """Login, logout, own account, user administration."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
@@ -16,6 +17,7 @@ from cpms.extensions import db
 from cpms.geo.service import commune_choices, province_choices
 
 bp = Blueprint("auth", __name__)
+NAVIGATION = [(90, "auth.user_list", _l("Users"), {ADMIN})]
 
 
 def _safe_next(target):

@@ -46,6 +46,8 @@ def build_scheduler(app):
     })
     scheduler.add_job(_run_in_context(app, heartbeat), "interval", id="heartbeat",
                       seconds=app.config["SCHEDULER_HEARTBEAT_SECONDS"], replace_existing=True)
+    from cpms.domains import domain_modules
+    domain_modules("jobs")  # importing them fills JOBS
     for job_id, func, trigger in JOBS:
         kwargs = dict(trigger)
         kind = kwargs.pop("trigger", "interval")

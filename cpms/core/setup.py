@@ -75,16 +75,13 @@ def _migrations_dir():
 
 
 def register_blueprints(app):
+    """Each domain's views.bp, then the API blueprint once every domain's api.py has added its routes."""
     from cpms.api import bp as api_bp
-    from cpms.auth.views import bp as auth_bp
-    from cpms.core.views import bp as core_bp
-    from cpms.geo.views import bp as geo_bp
-    from cpms.programmes.views import bp as programmes_bp
+    from cpms.domains import domain_modules
 
-    app.register_blueprint(core_bp)
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(geo_bp)
-    app.register_blueprint(programmes_bp)
+    for views in domain_modules("views"):
+        app.register_blueprint(views.bp)
+    domain_modules("api")  # importing them adds their routes to api_bp
     app.register_blueprint(api_bp)
 
 

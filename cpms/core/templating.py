@@ -4,16 +4,6 @@ from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from cpms.core.permissions import ADMIN, ME_OFFICER, PROJECT_OFFICER, TRAINER, VIEWER
-
-# (endpoint, label, roles) – the menu shows a link only to the roles that may open it.
-NAVIGATION = [
-    ("core.index", _l("Dashboard"), {ADMIN, TRAINER, PROJECT_OFFICER, ME_OFFICER, VIEWER}),
-    ("programmes.programme_list", _l("Programmes"), {ADMIN, TRAINER, PROJECT_OFFICER, ME_OFFICER, VIEWER}),
-    ("geo.province_list", _l("Geography"), {ADMIN, TRAINER, PROJECT_OFFICER, ME_OFFICER, VIEWER}),
-    ("auth.user_list", _l("Users"), {ADMIN}),
-    ("core.audit_list", _l("Audit log"), {ADMIN}),
-]
 
 ROLE_LABELS = {
     "admin": _l("Administrator"),
@@ -24,10 +14,18 @@ ROLE_LABELS = {
 }
 
 
+def all_navigation():
+    """Menu entries from every domain's views.NAVIGATION: (position, endpoint, label, roles)."""
+    from cpms.domains import domain_modules
+    entries = [entry for views in domain_modules("views") for entry in getattr(views, "NAVIGATION", ())]
+    return sorted(entries, key=lambda entry: entry[0])
+
+
 def navigation():
+    """The menu of the current user: only the entries their role may open."""
     if not current_user.is_authenticated:
         return []
-    return [(endpoint, label) for endpoint, label, roles in NAVIGATION if current_user.role in roles]
+    return [(endpoint, label) for _pos, endpoint, label, roles in all_navigation() if current_user.role in roles]
 
 
 def is_current(endpoint):

@@ -9,10 +9,17 @@ from cpms.core import service
 from cpms.core.audit import ACTIONS
 from cpms.core.dashboard import cards_for
 from cpms.core.pagination import paginate
-from cpms.core.permissions import ADMIN, public, require_role, scope_of
+from flask_babel import lazy_gettext as _l
+
+from cpms.core.permissions import ADMIN, ALL_ROLES, public, require_role, scope_of
 from cpms.extensions import db
 
 bp = Blueprint("core", __name__)
+# (menu position, endpoint, label, roles)
+NAVIGATION = [
+    (0, "core.index", _l("Dashboard"), ALL_ROLES),
+    (95, "core.audit_list", _l("Audit log"), {ADMIN}),
+]
 
 
 @bp.route("/")

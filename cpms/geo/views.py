@@ -1,16 +1,18 @@
 """Geography pages: everybody reads the reference places; admins add more."""
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from cpms.core.errors import DomainError
-from cpms.core.permissions import ADMIN, get_or_404, require_role
+from cpms.core.permissions import ADMIN, ALL_ROLES, get_or_404, require_role
 from cpms.extensions import db
 from cpms.geo import service
 from cpms.geo.forms import CityForm, CommuneForm, ProvinceForm, QuartierForm
 from cpms.geo.models import City, Commune, Province
 
 bp = Blueprint("geo", __name__, url_prefix="/geography")
+NAVIGATION = [(80, "geo.province_list", _l("Geography"), ALL_ROLES)]
 
 
 def _save(form, create, redirect_to):

@@ -1,10 +1,11 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from cpms.core.errors import DomainError
 from cpms.core.pagination import paginate
-from cpms.core.permissions import ADMIN, get_or_404, require_role, scope_of
+from cpms.core.permissions import ADMIN, ALL_ROLES, get_or_404, require_role, scope_of
 from cpms.extensions import db
 from cpms.geo.service import province_choices
 from cpms.programmes import service
@@ -12,6 +13,7 @@ from cpms.programmes.forms import ProgrammeForm
 from cpms.programmes.models import Programme
 
 bp = Blueprint("programmes", __name__, url_prefix="/programmes")
+NAVIGATION = [(10, "programmes.programme_list", _l("Programmes"), ALL_ROLES)]
 
 
 def get_programme_or_404(programme_id, user):

@@ -1,51 +1,46 @@
 """Every route declares who may use it, and behaves as declared for every role and for anonymous users.
 
-EXPECTED is the access matrix: a new route fails here until it is added, with the roles that may use it.
+The expected matrix lives beside each domain's tests, in tests/<domain>/access.py (EXPECTED, endpoint →
+roles or PUBLIC). A new route fails here until it is added there. URL parameters get sample values from
+`samples(request)` in the same file: it creates the objects it needs (with fixtures from
+`request.getfixturevalue`) inside the area of the scoped users, Kasaï-Oriental, and returns
+{url parameter: value}.
 """
+import importlib.util
+from pathlib import Path
+
 import pytest
 from sqlalchemy import select
 
 from cpms.auth.service import create_api_token
 from cpms.extensions import db as _db
+from tests.access import PUBLIC
 from tests.conftest import TEST_PASSWORD, english
 
-ANY = {"admin", "trainer", "project_officer", "me_officer", "viewer"}
-ADMIN = {"admin"}
-PUBLIC = "public"
+def load_access_modules():
+    modules = []
+    for path in sorted(Path(__file__).resolve().parents[1].glob("*/access.py")):
+        spec = importlib.util.spec_from_file_location(f"access_{path.parent.name}", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        modules.append(module)
+    return modules
 
-EXPECTED = {
-    "core.index": ANY,
-    "core.healthz": PUBLIC,
-    "core.set_language": PUBLIC,
-    "core.audit_list": ADMIN,
-    "auth.login": PUBLIC,
-    "auth.logout": ANY,
-    "auth.account": ANY,
-    "auth.change_password": ANY,
-    "auth.create_token": ANY,
-    "auth.revoke_token": ANY,
-    "auth.user_list": ADMIN,
-    "auth.user_create": ADMIN,
-    "auth.user_detail": ADMIN,
-    "auth.user_edit": ADMIN,
-    "auth.user_reset_password": ADMIN,
-    "geo.province_list": ANY,
-    "geo.province_create": ADMIN,
-    "geo.province_detail": ANY,
-    "geo.city_create": ADMIN,
-    "geo.commune_create": ADMIN,
-    "geo.quartier_create": ADMIN,
-    "programmes.programme_list": ANY,
-    "programmes.programme_detail": ANY,
-    "programmes.programme_create": ADMIN,
-    "programmes.programme_edit": ADMIN,
-    "api.openapi": PUBLIC,
-    "api.users": ADMIN,
-    "api.provinces": ANY,
-    "api.communes": ANY,
-    "api.programme_list": ANY,
-    "api.programme_detail": ANY,
-}
+
+ACCESS_MODULES = load_access_modules()
+
+
+def merged_expected():
+    """The access matrix: the EXPECTED dicts of every tests/<domain>/access.py, merged."""
+    expected = {}
+    for module in ACCESS_MODULES:
+        overlap = set(expected) & set(module.EXPECTED)
+        assert not overlap, f"endpoints declared twice: {overlap}"
+        expected.update(module.EXPECTED)
+    return expected
+
+
+EXPECTED = merged_expected()
 
 
 def routes(app):
@@ -66,22 +61,18 @@ def test_declarations_match_the_expected_matrix(app):
 
 
 @pytest.fixture
-def sample_ids(db, make_user, make_programme):
-    """A value for every URL parameter, pointing at a real object in the area (Kasaï-Oriental) of the scoped users."""
-    from cpms.auth.models import ApiToken
-    from cpms.geo.models import City, Commune, Province
-    programme = make_programme(provinces=["Kasaï-Oriental"])
-    target = make_user("viewer")
-    province = _db.session.scalar(select(Province).where(Province.name == "Kasaï-Oriental"))
-    city = _db.session.scalar(select(City).where(City.name == "Mbuji-Mayi"))
-    commune = _db.session.scalar(select(Commune).where(Commune.name == "Bipemba"))
-    return {"programme_id": programme.id, "user_id": target.id, "province_id": province.id, "city_id": city.id,
-            "commune_id": commune.id, "token_id": 0}
+def sample_ids(request, db):
+    """A value for every URL parameter, from each domain's access.samples(request)."""
+    ids = {}
+    for module in ACCESS_MODULES:
+        if hasattr(module, "samples"):
+            ids.update(module.samples(request))
+    return ids
 
 
 def _url(app, rule, ids):
     missing = set(rule.arguments) - set(ids)
-    assert not missing, f"{rule.endpoint}: add a sample value for {missing} in sample_ids"
+    assert not missing, f"{rule.endpoint}: add a sample value for {missing} in tests/<domain>/access.py samples()"
     with app.test_request_context():
         from flask import url_for
         return url_for(rule.endpoint, **{name: ids[name] for name in rule.arguments})

@@ -7,7 +7,7 @@ from flask_migrate import downgrade, upgrade
 
 from cpms import create_app
 from cpms.extensions import db
-from tests.conftest import database_url_for, make_test_config
+from tests.conftest import database_url_for, drop_test_schema, make_test_config
 
 
 @pytest.fixture
@@ -18,6 +18,7 @@ def fresh_app(tmp_path, worker_id_safe):
     yield app
     with app.app_context():
         db.engine.dispose()
+    drop_test_schema(url, options)
 
 
 def test_migrations_match_models_and_downgrade(fresh_app):

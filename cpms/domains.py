@@ -1,0 +1,20 @@
+"""The domain packages, in dependency order. A new domain is one line in DOMAINS.
+
+Each domain may have: models.py, views.py (with `bp` and optionally `NAVIGATION`), api.py (routes on
+the API blueprint), demo.py (@demo_loader functions), jobs.py (@job functions for the scheduler).
+"""
+import importlib
+from importlib.util import find_spec
+
+DOMAINS = (
+    "core",
+    "geo",
+    "auth",
+    "programmes",
+)
+
+
+def domain_modules(module_name):
+    """Import cpms.<domain>.<module_name> for every domain that has that module; return the modules."""
+    dotted_names = [f"cpms.{domain}.{module_name}" for domain in DOMAINS]
+    return [importlib.import_module(name) for name in dotted_names if find_spec(name) is not None]

@@ -1,0 +1,8 @@
+from tests.access import ADMIN, ANY, PUBLIC
+
+EXPECTED = {
+    "core.index": ANY,
+    "core.healthz": PUBLIC,
+    "core.set_language": PUBLIC,
+    "core.audit_list": ADMIN,
+}
