@@ -1,0 +1,61 @@
+"""PDF rendering with WeasyPrint: one place, one safe URL fetcher.
+
+WeasyPrint would otherwise read file:// URLs and reach internal hosts. Our fetcher serves only
+`data:` URLs and the application's own static files; everything else is refused (and listed in
+`refused`, for tests and logs). Templates link static files with url_for('static', ...), which
+resolves against PDF_BASE_URL.
+"""
+import logging
+import mimetypes
+import os
+
+from flask import current_app, render_template
+from werkzeug.security import safe_join
+
+log = logging.getLogger("cpms.pdf")
+PDF_BASE_URL = "https://cpms.invalid/"
+_STATIC_PREFIX = PDF_BASE_URL + "static/"
+
+
+def _fetcher_class():
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class SafeFetcher(URLFetcher):
+        def __init__(self, static_folder):
+            super().__init__(allowed_protocols={"data", "https"}, allow_redirects=False)
+            self.static_folder = static_folder
+            self.refused = []
+
+        def fetch(self, url, headers=None):
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            if url.startswith(_STATIC_PREFIX):
+                relative = url[len(_STATIC_PREFIX):].split("?", 1)[0].split("#", 1)[0]
+                path = safe_join(self.static_folder, relative)
+                if path and os.path.isfile(path):
+                    with open(path, "rb") as handle:
+                        body = handle.read()
+                    content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
+                    return URLFetcherResponse(url, body=body, headers={"Content-Type": content_type})
+            self.refused.append(url)
+            log.warning("PDF rendering refused to fetch %s", url[:200])
+            raise ValueError(f"refused: {url[:200]}")
+
+    return SafeFetcher
+
+
+def make_fetcher():
+    return _fetcher_class()(current_app.static_folder)
+
+
+def html_to_pdf(html, fetcher=None):
+    """Bytes of the PDF for an HTML string, fetching nothing but data: URLs and our static files."""
+    from weasyprint import HTML
+
+    fetcher = fetcher or make_fetcher()
+    return HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=fetcher).write_pdf()
+
+
+def render_pdf(template_name, **context):
+    """Render a Jinja template (templates/<domain>/*.html) to PDF bytes."""
+    return html_to_pdf(render_template(template_name, **context))

@@ -1,0 +1,49 @@
+"""The shared PDF renderer fetches nothing from outside; exports are formula-safe."""
+import io
+
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from cpms.core.exports import csv_bytes, xlsx_bytes
+from cpms.core.pdf import html_to_pdf, make_fetcher
+
+
+def pdf_text(data):
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def test_pdf_renders_own_static_files_and_refuses_everything_else(app):
+    html = """<html><head><link rel="stylesheet" href="/static/css/app.css">
+      <link rel="attachment" href="file:///etc/passwd"></head>
+      <body><h1>Kabongo Tshibangu &lt;link rel=attachment href=file:///etc/passwd&gt;</h1>
+      <img src="file:///etc/hostname"><img src="http://127.0.0.1:9/internal.png">
+      <img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=">
+      </body></html>"""
+    with app.test_request_context():
+        fetcher = make_fetcher()
+        data = html_to_pdf(html, fetcher=fetcher)
+    assert data.startswith(b"%PDF")
+    text = pdf_text(data)
+    assert "Kabongo Tshibangu" in text and "file:///etc/passwd" in text  # printed as text, not fetched
+    assert "root:" not in text
+    assert set(fetcher.refused) >= {"file:///etc/passwd", "file:///etc/hostname", "http://127.0.0.1:9/internal.png"}
+    assert not any("static/css/app.css" in url for url in fetcher.refused)
+
+
+def test_csv_neutralises_formulas_and_keeps_accents():
+    data = csv_bytes(["Nom", "Note"], [["=HYPERLINK(\"http://x\")", 12.5], ["@SUM(A1)", -3], ["Ngalula Mbuyi", None],
+                                         ["-2+3", "\tcmd"]])
+    text = data.decode("utf-8")
+    assert text.startswith("\ufeffNom,Note")
+    assert "'=HYPERLINK" in text and "'@SUM(A1)" in text and "'-2+3" in text and "'\tcmd" in text
+    assert ",-3\r\n" in text  # numbers stay numbers
+    assert "Ngalula Mbuyi," in text
+
+
+def test_xlsx_keeps_numbers_and_neutralises_text_formulas():
+    data = xlsx_bytes({"Par sexe": (["Sexe", "Nombre"], [["F", 12], ["=1+1", 3.5]])})
+    sheet = load_workbook(io.BytesIO(data))["Par sexe"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == ("Sexe", "Nombre")
+    assert rows[1] == ("F", 12) and isinstance(rows[1][1], int)
+    assert rows[2][0] == "'=1+1" and rows[2][1] == 3.5
