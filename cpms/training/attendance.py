@@ -19,9 +19,6 @@ from cpms.extensions import db
 from cpms.training.models import ATTENDANCE_STATUSES, Attendance, Enrolment, Trainee, TrainingSession
 from cpms.training.service import latest_vetting, vetting_is_valid
 
-STREAK_DEFAULT = 3
-
-
 def generate_sessions(actor, cohort, *, weekdays, start_time, end_time, holidays=(), topics=()):
     """Create one session per chosen weekday between the cohort's start and end, skipping holidays and
     slots that already exist. Returns the number created."""
@@ -191,7 +188,7 @@ class Completion:
         return not self.reasons
 
 
-def cohort_completion(cohort, today=None, streak_limit=STREAK_DEFAULT):
+def cohort_completion(cohort, today=None):
     """Completion of every enrolment, with the reasons when not met: attendance ≥ the course threshold,
     final score ≥ pass mark, vetting approved where the programme requires it, not withdrawn."""
     course = cohort.course

@@ -239,7 +239,7 @@ def cohort_edit(cohort_id):
 def cohort_detail(cohort_id):
     from flask import current_app
     cohort = get_cohort_or_404(cohort_id)
-    rows = attendance.cohort_completion(cohort, streak_limit=current_app.config.get("TRAINING_ABSENCE_STREAK", 3))
+    rows = attendance.cohort_completion(cohort)
     counts = {row.enrolment.id: row.counts for row in rows}
     sessions = service.cohort_sessions(cohort.id)
     candidates = []
@@ -250,7 +250,7 @@ def cohort_detail(cohort_id):
         candidates = [t for t in db.session.scalars(stmt) if t.id not in enrolled_ids]
     return render_template("training/cohort_detail.html", cohort=cohort, rows=rows, sessions=sessions,
                            cohort_rate=attendance.cohort_rate(counts), candidates=candidates, term=term,
-                           streak_limit=current_app.config.get("TRAINING_ABSENCE_STREAK", 3),
+                           streak_limit=current_app.config["TRAINING_ABSENCE_STREAK"],
                            gain=attendance.knowledge_gain(cohort.id),
                            can_manage=current_user.role in MANAGERS,
                            can_teach=current_user.role in (ADMIN, PROJECT_OFFICER, TRAINER),
@@ -286,7 +286,7 @@ def enrolment_withdraw(enrolment_id):
     form = WithdrawForm()
     try:
         if not form.validate_on_submit():
-            raise DomainError(" ".join(m for errors in form.errors.values() for m in errors))
+            raise DomainError(" ".join(str(m) for errors in form.errors.values() for m in errors))
         service.withdraw_enrolment(current_user, enrolment, withdrawn_on=form.withdrawn_on.data, reason=form.reason.data)
     except DomainError as error:
         db.session.rollback()
