@@ -11,6 +11,8 @@ DOMAINS = (
     "geo",
     "auth",
     "programmes",
+    "committees",
+    "plans",
 )
 
 
