@@ -77,8 +77,10 @@ class MeetingForm(FlaskForm):
 
 
 class SecurityIssueForm(FlaskForm):
-    category = SelectField(_l("Category"), choices=_choices(PROBLEM_CATEGORIES))
-    description = StringField(_l("Issue raised"), validators=[DataRequired(_l("Describe the security issue.")),
+    """Shown beside the action item form on the meeting page: field names differ so that ids stay unique."""
+
+    issue_category = SelectField(_l("Category"), choices=_choices(PROBLEM_CATEGORIES))
+    issue_description = StringField(_l("Issue raised"), validators=[DataRequired(_l("Describe the security issue.")),
                                                               Length(max=2000, message=MAX)])
 
 

@@ -6,6 +6,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.orm import raiseload
 
 from cpms.committees.models import (ACTION_STATUSES, COMMITTEE_KINDS, COMMITTEE_STATUSES, MEETING_KINDS,
                                     MEETING_STATUSES, MEMBER_CATEGORIES, MEMBER_ROLES, OPEN_ACTION_STATUSES,
@@ -347,10 +348,10 @@ def quorum(meeting):
 def add_security_issue(actor, meeting, *, category, description):
     """Record a security issue raised in a meeting. Errors: unknown category, empty description."""
     if category not in PROBLEM_CATEGORIES:
-        raise DomainError(_("Choose the category of the security issue."), field="category")
+        raise DomainError(_("Choose the category of the security issue."), field="issue_category")
     description = (description or "").strip()
     if not description:
-        raise DomainError(_("Describe the security issue."), field="description")
+        raise DomainError(_("Describe the security issue."), field="issue_description")
     issue = SecurityIssue(meeting_id=meeting.id, category=category, description=description)
     db.session.add(issue)
     db.session.flush()
@@ -456,13 +457,13 @@ def carried_over_items(meeting):
     stmt = (select(ActionItem).join(Meeting, Meeting.id == ActionItem.meeting_id)
             .where(ActionItem.committee_id == meeting.committee_id, Meeting.starts_at < meeting.starts_at,
                    or_(ActionItem.status.in_(OPEN_ACTION_STATUSES), ActionItem.closed_on >= meeting_day))
-            .order_by(ActionItem.due_date, ActionItem.id))
+            .order_by(ActionItem.due_date, ActionItem.id).options(raiseload(ActionItem.committee)))
     return db.session.scalars(stmt).all()
 
 
 def meeting_action_items(meeting):
     return db.session.scalars(select(ActionItem).where(ActionItem.meeting_id == meeting.id)
-                              .order_by(ActionItem.id)).all()
+                              .order_by(ActionItem.id).options(raiseload(ActionItem.committee))).all()
 
 
 def visible_action_items(scope, *, status=None, overdue=False, committee_id=None, today=None):

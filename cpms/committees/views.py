@@ -214,8 +214,8 @@ def meeting_detail(meeting_id):
 def security_issue_add(meeting_id):
     meeting = get_meeting_or_404(meeting_id)
     form = SecurityIssueForm()
-    done = save_form(form, lambda f: service.add_security_issue(current_user, meeting, category=f.category.data,
-                                                            description=f.description.data),
+    done = save_form(form, lambda f: service.add_security_issue(current_user, meeting, category=f.issue_category.data,
+                                                            description=f.issue_description.data),
                  _("Security issue recorded."), lambda saved: url_for("committees.meeting_detail", meeting_id=meeting.id))
     return done or _meeting_page(meeting, issue_form=form, status=422)
 

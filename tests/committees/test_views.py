@@ -166,3 +166,66 @@ def test_committee_list_issues_a_fixed_number_of_queries(client, login_as, make_
     with count_queries() as many:
         client.get("/committees/")
     assert len(many) == len(few)
+
+
+def test_security_issue_and_member_forms(web, client, login_as, make_committee, make_meeting):
+    from cpms.committees.models import Member, SecurityIssue
+
+    committee = make_committee()
+    meeting = make_meeting(committee)
+    login_as("project_officer", "Kasaï-Oriental")
+    page = f"/committees/meetings/{meeting.id}"
+    response = web.post(f"{page}/issues", {"issue_category": "youth_gangs", "issue_description": ""}, page=page)
+    assert response.status_code == 422 and "Describe the security issue." in response.get_data(as_text=True)
+    response = web.post(f"{page}/issues", {"issue_category": "youth_gangs",
+                                           "issue_description": "Kuluna au rond-point le soir"}, page=page)
+    assert response.status_code == 302 and count(SecurityIssue) == 1
+    assert "Kuluna au rond-point le soir" in client.get(page).get_data(as_text=True)
+
+    member = {"name": "Germaine Mbuyi", "sex": "F", "category": "womens_group", "role": "secretary", "phone": "",
+              "email": "", "start_date": "2016-03-22", "end_date": "2016-01-01"}
+    response = web.post(f"/committees/{committee.id}/members/new", member)
+    assert response.status_code == 422 and "end date must be on or after" in response.get_data(as_text=True)
+    assert count(Member) == 0
+    assert web.post(f"/committees/{committee.id}/members/new", {**member, "end_date": ""}).status_code == 302
+    html = client.get(f"/committees/{committee.id}").get_data(as_text=True)
+    assert "Germaine Mbuyi" in html and "100 % (1)" in html
+
+
+def test_editing_a_meeting_updates_its_roll_call(web, login_as, make_committee, make_member, make_meeting):
+    committee = make_committee()
+    first, second = make_member(committee), make_member(committee)
+    meeting = make_meeting(committee, present=[first])
+    login_as("admin")
+    response = web.post(f"/committees/meetings/{meeting.id}/edit", {
+        "starts_at": "2017-05-08T10:00", "kind": "ordinary", "status": "held", "present": [str(second.id)],
+        "guests_women": "0", "guests_men": "0"})
+    assert response.status_code == 302
+    present = _db.session.scalars(select(Attendance.member_id).where(Attendance.meeting_id == meeting.id,
+                                                                     Attendance.is_present)).all()
+    assert present == [second.id]
+
+
+def test_meeting_page_issues_a_fixed_number_of_queries(client, login_as, make_committee, make_member, make_meeting,
+                                                       make_action_item, count_queries):
+    committee = make_committee()
+    members = [make_member(committee) for _ in range(2)]
+    earlier = make_meeting(committee, when=datetime(2017, 4, 10, 10, tzinfo=timezone.utc))
+    make_action_item(earlier)
+    meeting = make_meeting(committee, present=members)
+    login_as("admin")
+    with count_queries() as few:
+        client.get(f"/committees/meetings/{meeting.id}")
+    members += [make_member(committee) for _ in range(5)]
+    for _ in range(4):
+        make_action_item(earlier)
+        make_action_item(meeting)
+    from cpms.committees.service import save_meeting
+    save_meeting(None, committee, meeting, starts_at=meeting.starts_at, place="", kind="ordinary", status="held",
+                 guests_women=0, guests_men=0, agenda="", minutes="", decisions="",
+                 present_member_ids=[m.id for m in members])
+    _db.session.commit()
+    with count_queries() as many:
+        html = client.get(f"/committees/meetings/{meeting.id}").get_data(as_text=True)
+    assert "7 of 7 members present" in html
+    assert len(many) == len(few), "\n".join(s[:150] for s in many)
