@@ -12,6 +12,8 @@ DOMAINS = (
     "auth",
     "programmes",
     "training",
+    "committees",
+    "plans",
 )
 
 
