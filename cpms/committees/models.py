@@ -122,7 +122,7 @@ class Meeting(Audited, TimestampMixin, db.Model):
     decisions: Mapped[str] = mapped_column(Text, default="")
 
     committee: Mapped[Committee] = relationship(lazy="joined")
-    attendances: Mapped[list["Attendance"]] = relationship(back_populates="meeting", lazy="raise",
+    attendances: Mapped[list["MeetingAttendance"]] = relationship(back_populates="meeting", lazy="raise",
                                                            cascade="all, delete-orphan")
     issues: Mapped[list["SecurityIssue"]] = relationship(back_populates="meeting", lazy="raise",
                                                          cascade="all, delete-orphan", order_by="SecurityIssue.id")
@@ -139,7 +139,7 @@ class Meeting(Audited, TimestampMixin, db.Model):
         return f"<Meeting {self.id} of committee {self.committee_id}>"
 
 
-class Attendance(Audited, db.Model):
+class MeetingAttendance(Audited, db.Model):
     """One row of a meeting's roll call: a member, present or not."""
 
     __tablename__ = "committee_attendances"
@@ -154,7 +154,7 @@ class Attendance(Audited, db.Model):
     member: Mapped[Member] = relationship(lazy="joined")
 
     def __repr__(self):
-        return f"<Attendance {self.member_id}@{self.meeting_id} {self.is_present}>"
+        return f"<MeetingAttendance {self.member_id}@{self.meeting_id} {self.is_present}>"
 
 
 class SecurityIssue(Audited, db.Model):

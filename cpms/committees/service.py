@@ -10,7 +10,7 @@ from sqlalchemy.orm import raiseload
 
 from cpms.committees.models import (ACTION_STATUSES, COMMITTEE_KINDS, COMMITTEE_STATUSES, MEETING_KINDS,
                                     MEETING_STATUSES, MEMBER_CATEGORIES, MEMBER_ROLES, OPEN_ACTION_STATUSES,
-                                    PROBLEM_CATEGORIES, SEXES, ActionItem, Attendance, Committee, Meeting, Member,
+                                    PROBLEM_CATEGORIES, SEXES, ActionItem, MeetingAttendance, Committee, Meeting, Member,
                                     SecurityIssue)
 from cpms.core.dashboard import Card, dashboard_provider
 from cpms.core.errors import DomainError
@@ -292,7 +292,7 @@ def save_meeting(actor, committee, meeting=None, *, starts_at, place, kind, stat
         existing = {}
     else:
         existing = {a.member_id: a for a in db.session.scalars(
-            select(Attendance).where(Attendance.meeting_id == meeting.id))}
+            select(MeetingAttendance).where(MeetingAttendance.meeting_id == meeting.id))}
     meeting.starts_at, meeting.place, meeting.kind, meeting.status = starts_at, (place or "").strip(), kind, status
     meeting.guests_women, meeting.guests_men = guests_women or 0, guests_men or 0
     meeting.agenda, meeting.minutes, meeting.decisions = agenda or "", minutes or "", decisions or ""
@@ -302,7 +302,7 @@ def save_meeting(actor, committee, meeting=None, *, starts_at, place, kind, stat
             db.session.delete(attendance)
     if status == "held":
         for member in members:
-            row = existing.get(member.id) or Attendance(meeting_id=meeting.id, member_id=member.id)
+            row = existing.get(member.id) or MeetingAttendance(meeting_id=meeting.id, member_id=member.id)
             row.is_present = member.id in present
             db.session.add(row)
     else:
@@ -313,8 +313,8 @@ def save_meeting(actor, committee, meeting=None, *, starts_at, place, kind, stat
 
 
 def roll_call(meeting):
-    return db.session.scalars(select(Attendance).join(Member, Member.id == Attendance.member_id)
-                              .where(Attendance.meeting_id == meeting.id).order_by(Member.name)).all()
+    return db.session.scalars(select(MeetingAttendance).join(Member, Member.id == MeetingAttendance.member_id)
+                              .where(MeetingAttendance.meeting_id == meeting.id).order_by(Member.name)).all()
 
 
 @dataclass
@@ -336,8 +336,8 @@ class Quorum:
 def quorum(meeting):
     """Members present against the quorum: COMMITTEE_QUORUM_SHARE (default one half) of the members
     active on the meeting's date; guests do not count."""
-    stmt = (select(func.count(), func.coalesce(func.sum(case((Attendance.is_present, 1), else_=0)), 0))
-            .where(Attendance.meeting_id == meeting.id))
+    stmt = (select(func.count(), func.coalesce(func.sum(case((MeetingAttendance.is_present, 1), else_=0)), 0))
+            .where(MeetingAttendance.meeting_id == meeting.id))
     recorded, present = db.session.execute(stmt).one()
     members = recorded if recorded else db.session.scalar(
         select(func.count()).select_from(Member).where(Member.committee_id == meeting.committee_id,

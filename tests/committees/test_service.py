@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import func, select
 
 from cpms.committees import service
-from cpms.committees.models import ActionItem, Attendance, Meeting
+from cpms.committees.models import ActionItem, MeetingAttendance, Meeting
 from cpms.core.errors import DomainError
 from cpms.core.permissions import Scope
 from cpms.extensions import db as _db
@@ -45,7 +45,7 @@ def test_quorum_is_half_the_active_members_by_default(app, make_committee, make_
     make_member(committee, end_date=date(2016, 12, 31))  # left before the meeting: not counted
     short = make_meeting(committee, when=at(2017, 5, 8), present=members[:2])
     enough = make_meeting(committee, when=at(2017, 6, 8), present=members[:3])
-    assert _db.session.scalar(select(func.count()).select_from(Attendance).where(Attendance.meeting_id == short.id)) == 5
+    assert _db.session.scalar(select(func.count()).select_from(MeetingAttendance).where(MeetingAttendance.meeting_id == short.id)) == 5
     q = service.quorum(short)
     assert (q.members, q.present, q.needed, q.is_met) == (5, 2, 3, False)
     assert service.quorum(enough).is_met

@@ -3,7 +3,7 @@ from datetime import date, datetime, timezone
 
 from sqlalchemy import func, select
 
-from cpms.committees.models import ActionItem, Attendance, Committee, Meeting
+from cpms.committees.models import ActionItem, MeetingAttendance, Committee, Meeting
 from cpms.extensions import db as _db
 from tests.conftest import commune_id
 
@@ -53,8 +53,8 @@ def test_meeting_with_roll_call_quorum_and_carried_over_items(web, client, login
         "agenda": "Sécurité du marché", "minutes": "La séance est ouverte à 10 h.", "decisions": ""})
     assert response.status_code == 302
     meeting = _db.session.scalar(select(Meeting).order_by(Meeting.starts_at.desc()))
-    assert _db.session.scalar(select(func.count()).select_from(Attendance).where(
-        Attendance.meeting_id == meeting.id, Attendance.is_present)) == 2
+    assert _db.session.scalar(select(func.count()).select_from(MeetingAttendance).where(
+        MeetingAttendance.meeting_id == meeting.id, MeetingAttendance.is_present)) == 2
     html = client.get(f"/committees/meetings/{meeting.id}").get_data(as_text=True)
     assert "2 of 4 members present (2 needed)" in html and "quorum reached" in html
     assert "Installer des lampadaires au marché" in html and "3 women, 2 men" in html
@@ -201,8 +201,8 @@ def test_editing_a_meeting_updates_its_roll_call(web, login_as, make_committee, 
         "starts_at": "2017-05-08T10:00", "kind": "ordinary", "status": "held", "present": [str(second.id)],
         "guests_women": "0", "guests_men": "0"})
     assert response.status_code == 302
-    present = _db.session.scalars(select(Attendance.member_id).where(Attendance.meeting_id == meeting.id,
-                                                                     Attendance.is_present)).all()
+    present = _db.session.scalars(select(MeetingAttendance.member_id).where(MeetingAttendance.meeting_id == meeting.id,
+                                                                     MeetingAttendance.is_present)).all()
     assert present == [second.id]
 
 
