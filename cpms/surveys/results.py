@@ -37,40 +37,66 @@ class MeasureResult:
         return self.breakdowns["overall"][0]
 
 
-def _per_response(measure):
-    """One row per response with a valid answer: (rid, x), x = 1/0 for shares and rates, the number for means."""
-    answer = SurveyAnswer
-    stmt = select(answer.response_id.label("rid"))
-    conditions = [answer.question_id == measure.question_id]
-    if measure.excluded_list:
-        conditions.append(answer.value_text.not_in(measure.excluded_list))
+def _x(measure):
+    """The analysed value of one answer row: 1/0 for shares and rates, the number for means."""
     if measure.kind == "mean":
-        stmt = stmt.add_columns(func.avg(answer.value_number).label("x"))
-        conditions.append(answer.value_number.is_not(None))
-    else:
-        stmt = stmt.add_columns(func.max(case((answer.value_text.in_(measure.value_list), 1.0), else_=0.0)).label("x"))
-    return stmt.where(*conditions).group_by(answer.response_id).subquery()
+        return SurveyAnswer.value_number
+    return case((SurveyAnswer.value_text.in_(measure.value_list), 1.0), else_=0.0)
 
 
-def _sums(measure, round_ids, dimension, scope):
-    """{(round_id, group): (n, Σw, Σw², Σwx, Σwx²)}"""
-    per = _per_response(measure)
+def _per_response(measure):
+    """One row per response with a valid answer (rid, x); needed when a response may have several answer rows."""
+    answer = SurveyAnswer
+    x = func.avg(answer.value_number) if measure.kind == "mean" else func.max(_x(measure))
+    return select(answer.response_id.label("rid"), x.label("x")).where(*_valid(measure)) \
+        .group_by(answer.response_id).subquery()
+
+
+def _valid(measure):
+    conditions = [SurveyAnswer.question_id == measure.question_id]
+    if measure.excluded_list:
+        conditions.append(SurveyAnswer.value_text.not_in(measure.excluded_list))
+    if measure.kind == "mean":
+        conditions.append(SurveyAnswer.value_number.is_not(None))
+    return conditions
+
+
+def _cell_sums(measure, round_ids):
+    """One GROUP BY query: {(round_id, sex, age_group, commune_id): [n, Σw, Σw², Σwx, Σwx²]}.
+
+    The cells are few (rounds × sexes × age groups × communes) and the sums are additive, so every
+    breakdown is rolled up from them without another pass over the answers.
+    """
     response = SurveyResponse
-    group = {"overall": None, "sex": response.sex, "age_group": response.age_group,
-             "commune": response.commune_id}[dimension]
-    columns = [response.round_id] + ([group] if group is not None else [])
+    if measure.question.type == "select_multiple":
+        per = _per_response(measure)
+        x, source = per.c.x, select().select_from(response).join(per, per.c.rid == response.id)
+        conditions = []
+    else:  # at most one answer row per response: no per-response subquery needed
+        x = _x(measure)
+        source = select().select_from(SurveyAnswer).join(response, response.id == SurveyAnswer.response_id)
+        conditions = _valid(measure)
     weight = response.weight
-    stmt = (select(*columns, func.count(), func.sum(weight), func.sum(weight * weight), func.sum(weight * per.c.x),
-                   func.sum(weight * per.c.x * per.c.x))
-            .join(per, per.c.rid == response.id).where(response.round_id.in_(round_ids)).group_by(*columns))
-    if group is not None:
-        stmt = stmt.where(group.is_not(None))
-    if dimension == "commune":
-        stmt = stmt.join(Commune, Commune.id == response.commune_id).where(scope.filter(Commune.province_id, Commune.id))
+    keys = [response.round_id, response.sex, response.age_group, response.commune_id]
+    stmt = source.add_columns(*keys, func.count(), func.sum(weight), func.sum(weight * weight), func.sum(weight * x),
+                              func.sum(weight * x * x)) \
+        .where(response.round_id.in_(round_ids), *conditions).group_by(*keys)
+    return {tuple(row[:4]): [float(v or 0) for v in row[4:]] for row in db.session.execute(stmt)}
+
+
+def _sums(cells, dimension, allowed_communes):
+    """{(round_id, group): sums} for one breakdown, rolled up from the cells."""
+    position = {"overall": None, "sex": 1, "age_group": 2, "commune": 3}[dimension]
     sums = {}
-    for row in db.session.execute(stmt):
-        key = (row[0], row[1] if group is not None else None)
-        sums[key] = tuple(float(v or 0) for v in row[-5:])
+    for key, values in cells.items():
+        group = key[position] if position is not None else None
+        if position is not None and group is None:
+            continue
+        if dimension == "commune" and group not in allowed_communes:
+            continue
+        total = sums.setdefault((key[0], group), [0.0] * 5)
+        for i, value in enumerate(values):
+            total[i] += value
     return sums
 
 
@@ -106,11 +132,14 @@ def round_results(survey_round, scope, earlier_round=None, suppress=False):
     measures = instrument_measures(survey_round.instrument_id)
     round_ids = [survey_round.id] + ([earlier_round.id] if earlier_round is not None else [])
     labels = _group_labels(survey_round, locale)
+    allowed = {commune_id for commune_id, province_id in db.session.execute(
+        select(Commune.id, Commune.province_id).where(scope.filter(Commune.province_id, Commune.id)))}
     results = []
     for measure in measures:
         result = MeasureResult(measure)
+        cell_sums = _cell_sums(measure, round_ids)
         for dimension in DIMENSIONS:
-            sums = _sums(measure, round_ids, dimension, scope)
+            sums = _sums(cell_sums, dimension, allowed)
             keys = sorted({key for _round_id, key in sums}, key=lambda k: str(labels.get(dimension, {}).get(k, k)))
             cells = []
             for key in keys:

@@ -218,3 +218,24 @@ def test_instance_ids_are_kept_only_as_keyed_hashes(app, make_instrument, make_r
     with app.test_request_context():
         assert stored == imports.instance_hash("uuid:00000001-aaaa") == imports.instance_hash("00000001-aaaa")
     assert "00000001" not in stored and len(stored) == 64
+
+
+def test_select_multiple_share_counts_each_respondent_once(app, make_instrument, make_round):
+    from cpms.surveys.service import create_measure
+    from tests.surveys.conftest import CHOICES, QUESTIONS
+    instrument = make_instrument(with_measures=False,
+                                 questions=QUESTIONS + [("select_multiple problems", "problems", "Problems", "Problèmes")],
+                                 choices=CHOICES + [("problems", "theft", "Theft", "Vol"),
+                                                    ("problems", "violence", "Violence", "Violence"),
+                                                    ("problems", "gangs", "Youth gangs", "Gangs de jeunes")])
+    question = next(q for q in instrument_questions(instrument) if q.name == "problems")
+    create_measure(None, instrument, question_id=question.id, kind="share", name_en="Theft or violence",
+                   name_fr="Vol ou violence", values=["theft", "violence"], excluded_values=[], higher_is_better=False)
+    _db.session.commit()
+    survey_round = make_round(instrument)
+    answers = ["theft violence", "Theft, Violence", "gangs", "violence gangs"]
+    do_import(app, survey_round, csv_data([response_row(i) + [a] for i, a in enumerate(answers)],
+                                          header=HEADER + ["problems"]))
+    with english(app):
+        share = results.round_results(survey_round, Scope.national())[0].overall.later
+    assert share.n == 4 and share.value == pytest.approx(0.75)

@@ -211,3 +211,23 @@ def test_webhook_token_shown_once_and_submissions_idempotent(web, client, login_
                       headers={"X-Round-Token": token})
     assert bad.status_code == 422 and "perhaps" in bad.get_json()["problems"][0]
     assert _db.session.scalar(select(func.count()).select_from(SurveyResponse)) == 1
+
+
+def test_results_page_issues_a_fixed_number_of_queries(client, login_as, make_instrument, make_round, app,
+                                                       count_queries):
+    from tests.surveys.test_service import do_import
+    instrument = make_instrument()
+    small = make_round(instrument)
+    large = make_round(instrument, name="Endline 2017", kind="endline", start=date(2017, 6, 1))
+    do_import(app, small, csv_data([response_row(i) for i in range(3)]))
+    do_import(app, large, csv_data([response_row(100 + i, commune=["muya", "bipemba", "dibindi"][i % 3],
+                                                 sex=["male", "female"][i % 2], age=20 + i) for i in range(60)]))
+    login_as("me_officer")
+    urls = [f"/surveys/rounds/{survey_round.id}/results?compare=0" for survey_round in (small, large)]
+    client.get(urls[0])  # warm-up: first-request lookups
+    counts = []
+    for url in urls:
+        with count_queries() as statements:
+            assert client.get(url).status_code == 200
+        counts.append(len(statements))
+    assert counts[0] == counts[1]
