@@ -46,7 +46,7 @@ def survey_round_results(round_id):
 
 @bp.route("/survey-rounds/<int:round_id>/submissions", methods=["POST"])
 @public
-@limiter.limit("120/minute")
+@limiter.limit("600/minute")
 def survey_submission(round_id):
     """KoBoToolbox REST service: one JSON submission per request. Public in the access matrix because the
     caller is a collection server, not a user: it must send the round's token (X-Round-Token header or

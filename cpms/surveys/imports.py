@@ -12,6 +12,7 @@ import hmac
 import io
 import json
 import os
+import re
 import secrets
 import time
 import unicodedata
@@ -34,7 +35,9 @@ PREVIEW_MAX_AGE = 24 * 3600
 PERSONAL_COLUMNS = frozenset({"deviceid", "phonenumber", "username", "simserial", "subscriberid", "imei",
                               "_submitted_by", "_attachments", "_geolocation", "start-geopoint", "email"})
 INSTANCE_COLUMNS = ("instanceid", "meta-instanceid", "_uuid", "key", "instance_id")
-VERSION_COLUMNS = ("__version__", "_version_", "_version")
+VERSION_COLUMNS = ("__version__", "_version_", "_version", "formversion")
+# KoBoToolbox may put its own deployment id (e.g. vbbVM2dQGZzqHyAh6cQEAi) in __version__: not comparable
+KOBO_DEPLOYMENT_ID = re.compile(r"^v[A-Za-z0-9]{15,}$")
 
 
 def instance_hash(instance_id):
@@ -186,7 +189,7 @@ class RowMapper:
             return None
         version = cell(self.version_index)
         expected = self.round.instrument.form_version
-        if version and expected and version != expected:
+        if version and expected and version != expected and not KOBO_DEPLOYMENT_ID.match(version):
             self.problems.add(("version", version), _("Rows were collected with form version %(found)s, but the form "
                                                       "of this round is version %(expected)s.", found=version,
                                                       expected=expected))

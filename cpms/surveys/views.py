@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
+from cpms.core.audit import record_event
 from cpms.core.errors import DomainError
 from cpms.core.exports import csv_bytes, download, xlsx_bytes
 from cpms.core.pagination import paginate
@@ -249,6 +250,8 @@ def round_export(round_id, fmt):
     survey_round = get_round_or_404(round_id, current_user)
     _candidates, earlier, measure_results = _results_for(survey_round, suppress=True)
     header, rows = results.export_table(survey_round, measure_results, earlier)
+    record_event("export", entity="survey_rounds", entity_id=survey_round.id, detail=f"results.{fmt}")
+    db.session.commit()
     filename = f"survey-round-{survey_round.id}-results.{fmt}"
     if fmt == "csv":
         return download(csv_bytes(header, rows), filename, "csv")

@@ -239,3 +239,9 @@ def test_select_multiple_share_counts_each_respondent_once(app, make_instrument,
     with english(app):
         share = results.round_results(survey_round, Scope.national())[0].overall.later
     assert share.n == 4 and share.value == pytest.approx(0.75)
+
+
+def test_kobo_deployment_ids_in_the_version_column_are_not_a_different_version(app, make_instrument, make_round):
+    survey_round = make_round(make_instrument())
+    summary, record = do_import(app, survey_round, csv_data([response_row(1, version="vbbVM2dQGZzqHyAh6cQEAi")]))
+    assert record is not None and record.rows_added == 1 and summary["problems"] == []

@@ -153,6 +153,8 @@ def test_exports_suppress_small_cells_and_neutralise_formulas(client, login_as, 
     workbook = load_workbook(io.BytesIO(client.get(f"/surveys/rounds/{survey_round.id}/results.xlsx").data))
     rows = list(workbook.active.iter_rows(values_only=True))
     assert rows[0][0] == "Measure" and any(row[2] == "Muya" and row[5] == "suppressed" for row in rows)
+    from cpms.core.audit import AuditEntry
+    assert _db.session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "export")) == 2
 
 
 def test_lists_and_api_show_only_rounds_of_the_users_area(web, client, login_as, make_instrument, make_round,
