@@ -226,8 +226,9 @@ def chart(measure, cells, earlier_name, later_name):
             y += bar + 2
         rows.append({"label": cell.label, "label_y": y - bar, "bars": bars})
         y += gap
-    return {"width": width, "height": y + 20, "left": left, "axis_y": y, "right": left + plot, "rows": rows,
-            "top_label": format_value(measure.kind, top)}
+    legend = [{"css": css, "name": name} for css, name in (("earlier", earlier_name), ("later", later_name)) if name]
+    return {"width": width, "height": y + 44, "left": left, "axis_y": y, "right": left + plot, "rows": rows,
+            "top_label": format_value(measure.kind, top), "legend": legend, "legend_y": y + 26}
 
 
 # --- Exports -------------------------------------------------------------------------------
