@@ -14,6 +14,7 @@ DOMAINS = (
     "training",
     "committees",
     "plans",
+    "surveys",
 )
 
 
