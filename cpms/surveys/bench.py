@@ -7,6 +7,7 @@ the round's results. Prints rows per second and the growth of the peak resident 
 import argparse
 import os
 import resource
+import shutil
 import tempfile
 import time
 
@@ -57,6 +58,7 @@ def main(argv=None):
               f"results over {responses} responses and {len(measures)} measures in {computed - imported:.2f} s")
         db.session.remove()
         db.engine.dispose()
+    shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":
