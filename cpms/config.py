@@ -28,6 +28,7 @@ ENV_SETTINGS = {
     "CPMS_SCHEDULER_HEARTBEAT_SECONDS": ("SCHEDULER_HEARTBEAT_SECONDS", int),
     "CPMS_LOG_LEVEL": ("LOG_LEVEL", str),
     "CPMS_TRAINING_ABSENCE_STREAK": ("TRAINING_ABSENCE_STREAK", int),
+    "CPMS_SURVEY_UPLOAD_MAX_MB": ("SURVEY_UPLOAD_MAX_MB", int),
 }
 
 DEV_SECRET_KEY = "dev-only-not-secret"
@@ -70,6 +71,7 @@ def default_config(instance_path):
         "PASSWORD_HASH_PARAMS": {},  # argon2 defaults; tests lower the cost
         "LOG_LEVEL": "INFO",
         "TRAINING_ABSENCE_STREAK": 3,
+        "SURVEY_UPLOAD_MAX_MB": 200,
         "PER_PAGE": 50,
         "MAX_PER_PAGE": 500,
     }

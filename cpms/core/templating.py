@@ -28,12 +28,25 @@ def navigation():
     return [(endpoint, label) for _pos, endpoint, label, roles in all_navigation() if current_user.role in roles]
 
 
+def _entity(endpoint):
+    """'training.cohort_detail' -> 'cohort'."""
+    return endpoint.split(".", 1)[-1].split("_", 1)[0]
+
+
 def is_current(endpoint):
-    """The menu entry of the page being shown: same endpoint, or same domain blueprint (core pages are separate)."""
+    """The menu entry of the page being shown: the same endpoint, or else the entry of the same domain
+    blueprint about the same entity (cohort pages under "Training", trainee pages under "Trainees"),
+    or else the domain's first entry. Core pages (dashboard, audit) match only themselves."""
     if request.endpoint == endpoint:
         return True
     blueprint = endpoint.split(".")[0]
-    return blueprint != "core" and request.blueprint == blueprint
+    if blueprint == "core" or request.blueprint != blueprint:
+        return False
+    siblings = [e for _pos, e, _label, _roles in all_navigation() if e.split(".")[0] == blueprint]
+    if any(request.endpoint == e for e in siblings):
+        return False
+    same_entity = [e for e in siblings if _entity(e) == _entity(request.endpoint or "")]
+    return endpoint == (same_entity or siblings)[0]
 
 
 def page_url(page):

@@ -84,7 +84,8 @@ def _exact(rng, n, share, yes, no):
     return values
 
 
-def responses_csv(seed, n, year, trust, opinion, insecurity, victims, score_mean):
+def responses_csv(seed, n, year, trust, opinion, insecurity, victims, score_mean, out=None):
+    """A KoBoToolbox-like CSV export (bytes), or written to the text file `out` when given."""
     rng = random.Random(seed)
     dont_know = n // 25
     unsafe = _exact(rng, n - dont_know, insecurity, ["yes"], ["no"]) + ["dont_know"] * dont_know
@@ -93,7 +94,7 @@ def responses_csv(seed, n, year, trust, opinion, insecurity, victims, score_mean
         trust=_exact(rng, n, trust, ["agree", "strongly_agree"], ["strongly_disagree", "disagree", "neutral"]),
         opinion=_exact(rng, n, opinion, ["good", "very_good"], ["very_bad", "bad", "average"]),
         victim=_exact(rng, n, victims, ["yes"], ["no"]))
-    buffer = io.StringIO()
+    buffer = out if out is not None else io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(HEADER)
     for i in range(n):
@@ -105,7 +106,7 @@ def responses_csv(seed, n, year, trust, opinion, insecurity, victims, score_mean
                          f"+24381{rng.randint(1000000, 9999999)}", "-6.12 23.59 600 5", "-6.12", "23.59",
                          columns["trust"][i], columns["opinion"][i], unsafe[i], columns["victim"][i], score,
                          rng.choice(COMMENTS), f"uuid:{uuid}", uuid, "2015.1", "enqueteur_demo"])
-    return buffer.getvalue().encode("utf-8")
+    return None if out is not None else buffer.getvalue().encode("utf-8")
 
 
 @demo_loader

@@ -1,5 +1,5 @@
 """Perception surveys: instruments, measures, rounds, imports with preview, results and exports."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -33,6 +33,17 @@ def _fail(form, error):
         field.errors = list(field.errors) + [error.message]
     else:
         flash(error.message, "error")
+
+
+@bp.url_value_preprocessor
+def larger_uploads_for_exports(endpoint, values):
+    """Survey exports are larger than other uploads (100,000 rows ≈ 30 MB) and are streamed, never kept.
+
+    URL value preprocessors run before every before_request function, so the limit is raised before
+    CSRF protection reads the form; only for the roles that may import.
+    """
+    if endpoint == "surveys.round_import" and current_user.is_authenticated and current_user.role in MANAGERS:
+        request.max_content_length = current_app.config["SURVEY_UPLOAD_MAX_MB"] * 1024 * 1024
 
 
 @bp.route("/")

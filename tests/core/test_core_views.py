@@ -158,3 +158,11 @@ def test_menu_marks_only_the_current_section(client, login_as):
     assert re.findall(r'<a href="([^"]+)" aria-current="page"', html) == ["/"]
     html = client.get("/users/new").get_data(as_text=True)
     assert re.findall(r'<a href="([^"]+)" aria-current="page"', html) == ["/users"]
+
+
+def test_menu_marks_one_entry_per_domain(client, login_as):
+    login_as("admin")
+    html = client.get("/training/trainees/new").get_data(as_text=True)
+    assert re.findall(r'<a href="([^"]+)" aria-current="page"', html) == ["/training/trainees"]
+    html = client.get("/training/courses").get_data(as_text=True)
+    assert re.findall(r'<a href="([^"]+)" aria-current="page"', html) == ["/training/"]

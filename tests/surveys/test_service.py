@@ -245,3 +245,28 @@ def test_kobo_deployment_ids_in_the_version_column_are_not_a_different_version(a
     survey_round = make_round(make_instrument())
     summary, record = do_import(app, survey_round, csv_data([response_row(1, version="vbbVM2dQGZzqHyAh6cQEAi")]))
     assert record is not None and record.rows_added == 1 and summary["problems"] == []
+
+
+def test_marking_a_question_identifying_deletes_its_stored_answers(app, make_instrument, make_round):
+    from cpms.surveys.service import set_identifying_questions
+    instrument = make_instrument()
+    survey_round = make_round(instrument)
+    do_import(app, survey_round, csv_data([response_row(1, comment="Je m'appelle Kabongo, avenue 12")]))
+    comment = next(q for q in instrument_questions(instrument) if q.name == "comment")
+    set_identifying_questions(None, instrument, [comment.id])
+    _db.session.commit()
+    assert _db.session.scalar(select(func.count()).select_from(SurveyAnswer).where(
+        SurveyAnswer.question_id == comment.id)) == 0
+
+
+def test_a_round_with_responses_keeps_its_questionnaire(app, make_instrument, make_round):
+    from cpms.surveys.service import update_round
+    first, second = make_instrument(), make_instrument(with_measures=False, version="2017-1")
+    survey_round = make_round(first)
+    do_import(app, survey_round, csv_data([response_row(1)]))
+    fields = dict(instrument_id=second.id, programme_id=survey_round.programme_id, name=survey_round.name,
+                  kind="baseline", start_date=survey_round.start_date, end_date=None, sampling_notes="",
+                  commune_ids=sorted(survey_round.commune_ids), weight_column="", sex_question="sex",
+                  age_question="age", commune_question="commune")
+    with english(app), pytest.raises(DomainError, match="already has responses"):
+        update_round(None, survey_round, **fields)

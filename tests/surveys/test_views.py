@@ -233,3 +233,17 @@ def test_results_page_issues_a_fixed_number_of_queries(client, login_as, make_in
             assert client.get(url).status_code == 200
         counts.append(len(statements))
     assert counts[0] == counts[1]
+
+
+def test_exports_larger_than_the_general_upload_limit_are_accepted(web, app, login_as, make_instrument, make_round):
+    survey_round = make_round(make_instrument())
+    login_as("me_officer")
+    rows = [response_row(i, comment="x" * 200) for i in range(60)]
+    data = csv_data(rows)
+    limit = app.config["MAX_CONTENT_LENGTH"]
+    app.config["MAX_CONTENT_LENGTH"] = len(data) // 2
+    try:
+        response = upload(web, f"/surveys/rounds/{survey_round.id}/import", data)
+    finally:
+        app.config["MAX_CONTENT_LENGTH"] = limit
+    assert response.status_code == 200 and 'id="new-rows">60<' in response.get_data(as_text=True)
