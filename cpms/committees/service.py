@@ -251,6 +251,9 @@ def representation(committee_ids, day=None):
         rep.youth += count if category == "youth_group" else 0
         if category not in rep.categories:
             rep.categories.append(category)
+    order = list(MEMBER_CATEGORIES)
+    for rep in result.values():
+        rep.categories.sort(key=order.index)
     return result
 
 
