@@ -91,3 +91,20 @@ def test_quick_impact_project_and_quarterly_review_through_the_web(web, client, 
     assert _db.session.scalar(select(func.count()).select_from(PlanReview)) == 1
     listing = client.get("/plans/quick-impact-projects").get_data(as_text=True)
     assert "Lampadaires solaires du marché" in listing and "1 result" in listing
+
+
+def test_plan_period_is_edited_but_its_diagnostic_kept_once_it_has_activities(web, client, login_as, make_plan):
+    from cpms.plans import service
+
+    plan = make_plan()
+    other = service.create_diagnostic(None, plan.committee, conducted_on=plan.diagnostic.conducted_on.replace(day=20),
+                                      summary="")
+    _db.session.commit()
+    login_as("project_officer", "Kasaï-Oriental")
+    data = {"title": "Plan local de sécurité 2016–2018", "diagnostic_id": plan.diagnostic_id,
+            "start_date": "2016-07-01", "end_date": "2018-06-30"}
+    response = web.post(f"/plans/{plan.id}/edit", {**data, "diagnostic_id": other.id})
+    assert response.status_code == 422 and "keep that diagnostic" in response.get_data(as_text=True)
+    assert web.post(f"/plans/{plan.id}/edit", data).status_code == 302
+    _db.session.expire_all()
+    assert _db.session.get(SecurityPlan, plan.id).end_date.isoformat() == "2018-06-30"
