@@ -59,7 +59,7 @@ def _quartier(commune, name):
     return existing or create_quartier(None, commune, name=name)
 
 
-def _members(rng, committee, seats, since):
+def _members(rng, committee, seats, since, replacement=None):
     from cpms.committees.service import add_member
 
     members = []
@@ -69,7 +69,7 @@ def _members(rng, committee, seats, since):
                                   start_date=since, end_date=None))
     # one member left and was replaced, so the roll call follows who was a member on the day
     members[-1].end_date = since + timedelta(days=400)
-    sex, category, role = seats[-1]
+    sex, category, role = replacement or seats[-1]
     members.append(add_member(None, committee, name=_person(rng, sex), sex=sex, category=category, role=role,
                               phone="", email="", start_date=since + timedelta(days=401), end_date=None))
     return members
@@ -102,13 +102,12 @@ def _meetings(rng, committee, members, first_day, months, today, stats):
             roll = rng.random()
             if roll < 0.45:
                 update_action_item(None, item, status="done", closing_note=CLOSING["done"], today=day)
+                open_items.remove(item)
             elif roll < 0.52:
                 update_action_item(None, item, status="dropped", closing_note=CLOSING["dropped"], today=day)
+                open_items.remove(item)
             elif roll < 0.7 and item.status == "open":
                 update_action_item(None, item, status="in_progress", closing_note="", today=day)
-            else:
-                continue
-            open_items.remove(item)
         for _ in range(rng.randint(1, 2)):
             member = rng.choice(active)
             by_member = rng.random() < 0.7
@@ -146,7 +145,9 @@ def load_committees(context):
                                 commune_id=commune.id, quartier_id=None, parent_id=None, programme_id=programme.id,
                                 established_on=established, status="active")
         context["committees"][commune_name] = clsp
-        members = _members(rng, clsp, CLSP_SEATS, established)
+        # half of the committees replaced their departing member by a young woman, and so meet their targets
+        replacement = ("F", "youth_group", "member") if len(context["committees"]) % 2 else None
+        members = _members(rng, clsp, CLSP_SEATS, established, replacement)
         _meetings(rng, clsp, members, date(established.year, established.month + 1, 1), 24, today, stats)
         stats["committees"] += 1
         for index, quartier_name in enumerate(forums):
@@ -155,7 +156,8 @@ def load_committees(context):
                                      commune_id=commune.id, quartier_id=quartier.id, parent_id=clsp.id,
                                      programme_id=programme.id, established_on=established + timedelta(days=60),
                                      status="active" if index == 0 else "dormant")
-            forum_members = _members(rng, forum, FORUM_SEATS, forum.established_on)
+            forum_members = _members(rng, forum, FORUM_SEATS, forum.established_on,
+                                     ("F", "youth_group", "member") if index == 0 else None)
             _meetings(rng, forum, forum_members, forum.established_on + timedelta(days=30), 6, today, stats)
             stats["committees"] += 1
     db.session.flush()

@@ -251,6 +251,9 @@ def representation(committee_ids, day=None):
         rep.youth += count if category == "youth_group" else 0
         if category not in rep.categories:
             rep.categories.append(category)
+    order = list(MEMBER_CATEGORIES)
+    for rep in result.values():
+        rep.categories.sort(key=order.index)
     return result
 
 
@@ -481,6 +484,17 @@ def visible_action_items(scope, *, status=None, overdue=False, committee_id=None
     if committee_id:
         stmt = stmt.where(ActionItem.committee_id == committee_id)
     return stmt
+
+
+def action_counts(committee_id, today=None):
+    """(open, overdue) action items of a committee, in one query."""
+    today = today or date.today()
+    is_open = ActionItem.status.in_(OPEN_ACTION_STATUSES)
+    stmt = (select(func.coalesce(func.sum(case((is_open, 1), else_=0)), 0),
+                   func.coalesce(func.sum(case((and_(is_open, ActionItem.due_date < today), 1), else_=0)), 0))
+            .where(ActionItem.committee_id == committee_id))
+    open_count, overdue = db.session.execute(stmt).one()
+    return int(open_count), int(overdue)
 
 
 def visible_meetings(scope, committee_id=None):

@@ -87,7 +87,8 @@ def committee_detail(committee_id):
                            rep=service.representation([committee.id])[committee.id],
                            members=service.committee_members(committee) if staff else [],
                            meetings=service.committee_meetings(committee),
-                           children=service.child_committees(committee), today=date.today())
+                           children=service.child_committees(committee),
+                           action_counts=service.action_counts(committee.id))
 
 
 def _committee_form_page(form, committee, save):

@@ -106,6 +106,26 @@ def diagnostic_problems(diagnostic_id):
 def create_plan(actor, committee, *, diagnostic_id, title, start_date, end_date):
     """A local security plan answering a diagnostic of the same committee. Errors: no title, another
     committee's diagnostic, end before start."""
+    plan = SecurityPlan(committee_id=committee.id)
+    _apply_plan(plan, committee, diagnostic_id=diagnostic_id, title=title, start_date=start_date, end_date=end_date)
+    db.session.add(plan)
+    db.session.flush()
+    return plan
+
+
+def update_plan(actor, plan, *, diagnostic_id, title, start_date, end_date):
+    """Change a plan's title, period or diagnostic; its activities must then still answer the diagnostic."""
+    if diagnostic_id != plan.diagnostic_id and db.session.scalar(
+            select(PlanAction.id).where(PlanAction.plan_id == plan.id).limit(1)):
+        raise DomainError(_("The plan already has activities answering its diagnostic; keep that diagnostic."),
+                          field="diagnostic_id")
+    _apply_plan(plan, plan.committee, diagnostic_id=diagnostic_id, title=title, start_date=start_date,
+                end_date=end_date)
+    db.session.flush()
+    return plan
+
+
+def _apply_plan(plan, committee, *, diagnostic_id, title, start_date, end_date):
     title = (title or "").strip()
     if not title:
         raise DomainError(_("Enter the plan's title."), field="title")
@@ -114,11 +134,7 @@ def create_plan(actor, committee, *, diagnostic_id, title, start_date, end_date)
         raise DomainError(_("Choose a diagnostic of this committee."), field="diagnostic_id")
     if end_date < start_date:
         raise DomainError(_("The end date must be on or after the start date."), field="end_date")
-    plan = SecurityPlan(committee_id=committee.id, diagnostic_id=diagnostic.id, title=title,
-                        start_date=start_date, end_date=end_date)
-    db.session.add(plan)
-    db.session.flush()
-    return plan
+    plan.diagnostic_id, plan.title, plan.start_date, plan.end_date = diagnostic.id, title, start_date, end_date
 
 
 def _apply_action(plan, action, *, problem_id, activity, responsible, partners, start_date, end_date, budget, status,

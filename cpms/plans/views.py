@@ -99,17 +99,31 @@ def problem_add(diagnostic_id):
 
 # --- plans -----------------------------------------------------------------------------------
 
+def _plan_form_page(form, committee, plan, save, title):
+    form.diagnostic_id.choices = [(d.id, d.conducted_on.isoformat()) for d in
+                                  db.session.scalars(service.visible_diagnostics(scope_of(current_user), committee.id))]
+    done = save_form(form, lambda f: save(f.service_fields()), _("Plan saved."),
+                     lambda saved: url_for("plans.plan_detail", plan_id=saved.id))
+    return done or (render_template("plans/simple_form.html", form=form, committee=committee, plan=plan,
+                                    title=title), _status(form))
+
+
 @bp.route("/committees/<int:committee_id>/plans/new", methods=["GET", "POST"])
 @require_role(*EDITORS)
 def plan_create(committee_id):
     committee = _committee(committee_id)
-    form = PlanForm()
-    form.diagnostic_id.choices = [(d.id, d.conducted_on.isoformat()) for d in
-                                  db.session.scalars(service.visible_diagnostics(scope_of(current_user), committee.id))]
-    done = save_form(form, lambda f: service.create_plan(current_user, committee, **f.service_fields()),
-                 _("Plan saved."), lambda saved: url_for("plans.plan_detail", plan_id=saved.id))
-    return done or (render_template("plans/simple_form.html", form=form, committee=committee,
-                                    title=_("New local security plan")), _status(form))
+    return _plan_form_page(PlanForm(), committee, None,
+                           lambda fields: service.create_plan(current_user, committee, **fields),
+                           _("New local security plan"))
+
+
+@bp.route("/<int:plan_id>/edit", methods=["GET", "POST"])
+@require_role(*EDITORS)
+def plan_edit(plan_id):
+    plan = _plan(plan_id)
+    form = PlanForm(obj=plan) if request.method == "GET" else PlanForm()
+    return _plan_form_page(form, plan.committee, plan, lambda fields: service.update_plan(current_user, plan, **fields),
+                           _("Edit plan"))
 
 
 def _action_form(plan, form):

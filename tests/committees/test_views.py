@@ -229,3 +229,38 @@ def test_meeting_page_issues_a_fixed_number_of_queries(client, login_as, make_co
         html = client.get(f"/committees/meetings/{meeting.id}").get_data(as_text=True)
     assert "7 of 7 members present" in html
     assert len(many) == len(few), "\n".join(s[:150] for s in many)
+
+
+def test_committee_page_counts_open_and_overdue_items(client, login_as, make_committee, make_meeting,
+                                                      make_action_item):
+    from cpms.committees.service import update_action_item
+    from tests.conftest import english
+
+    committee = make_committee()
+    meeting = make_meeting(committee)
+    make_action_item(meeting, due_date=date(2017, 6, 1))
+    make_action_item(meeting, due_date=date(2099, 1, 1))
+    done = make_action_item(meeting, due_date=date(2017, 6, 1))
+    with english(client.application):
+        update_action_item(None, done, status="done", closing_note="Fait")
+    _db.session.commit()
+    login_as("project_officer", "Kasaï-Oriental")
+    html = client.get(f"/committees/{committee.id}").get_data(as_text=True)
+    assert "2 open, of which 1 overdue." in html
+
+
+def test_action_item_list_issues_a_fixed_number_of_queries(client, login_as, make_committee, make_meeting,
+                                                            make_action_item, count_queries):
+    login_as("me_officer")
+    make_action_item(make_meeting(make_committee(commune="Muya")))
+    with count_queries() as few:
+        client.get("/committees/action-items?status=")
+    for commune in ("Bipemba", "Dibindi", "Kampemba"):
+        meeting = make_meeting(make_committee(commune=commune, province="Haut-Katanga" if commune == "Kampemba"
+                                              else "Kasaï-Oriental"))
+        for _ in range(3):
+            make_action_item(meeting)
+    with count_queries() as many:
+        html = client.get("/committees/action-items?status=").get_data(as_text=True)
+    assert "10 results" in html
+    assert len(many) == len(few)

@@ -9,6 +9,7 @@ EXPECTED = {
     "plans.problem_add": EDITORS,
     "plans.plan_create": EDITORS,
     "plans.plan_detail": ANY,
+    "plans.plan_edit": EDITORS,
     "plans.plan_action_add": EDITORS,
     "plans.plan_action_edit": EDITORS,
     "plans.plan_review_add": EDITORS,
