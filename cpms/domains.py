@@ -11,6 +11,7 @@ DOMAINS = (
     "geo",
     "auth",
     "programmes",
+    "stations",
 )
 
 

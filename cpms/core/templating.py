@@ -29,11 +29,20 @@ def navigation():
 
 
 def is_current(endpoint):
-    """The menu entry of the page being shown: same endpoint, or same domain blueprint (core pages are separate)."""
+    """The menu entry of the page being shown: same endpoint, or same domain blueprint (core pages are separate).
+
+    When a blueprint has several menu entries, the one whose URL is the longest prefix of the page's path wins.
+    """
     if request.endpoint == endpoint:
         return True
     blueprint = endpoint.split(".")[0]
-    return blueprint != "core" and request.blueprint == blueprint
+    if blueprint == "core" or request.blueprint != blueprint:
+        return False
+    siblings = [e for _pos, e, _label, _roles in all_navigation() if e.split(".")[0] == blueprint]
+    if len(siblings) == 1:
+        return True
+    prefixes = [(len(url_for(e)), e) for e in siblings if request.path.startswith(url_for(e))]
+    return bool(prefixes) and max(prefixes)[1] == endpoint
 
 
 def page_url(page):
