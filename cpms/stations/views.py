@@ -8,7 +8,7 @@ Who does what (tests/stations/access.py holds the same matrix):
   project, and its XLSX export – no project pages, hence no photos, narratives or handover names;
 - only admins edit the milestone template that new projects start from.
 """
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import format_currency
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -283,14 +283,15 @@ def _send_photo(photo_id, thumbnail):
     photo = get_or_404(Photo, photo_id)
     get_project_or_404(photo.project_id, current_user)  # 404 outside the user's area
     name = photo.thumbnail_name if thumbnail else photo.stored_name
-    path = photos.file_path(name)
     try:
-        response = send_file(path, mimetype="image/jpeg" if thumbnail else photo.content_type, max_age=0,
-                             download_name=f"photo-{photo.id}{'-thumb' if thumbnail else ''}{path[path.rfind('.'):]}")
+        with open(photos.file_path(name), "rb") as handle:  # at most a few MB: stored copies are scaled down
+            data = handle.read()
     except FileNotFoundError:
         abort(404)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    response = Response(data, mimetype="image/jpeg" if thumbnail else photo.content_type)
+    extension = ".jpg" if thumbnail or photo.content_type == "image/jpeg" else ".png"
+    response.headers["Content-Disposition"] = f'inline; filename="photo-{photo.id}{extension}"'
+    return response  # with Cache-Control: no-store, as every page of a logged-in user
 
 
 @bp.route("/construction/photos/<int:photo_id>")
