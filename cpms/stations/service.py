@@ -158,7 +158,7 @@ def ensure_default_template():
     load_default_template(db.session.connection())
 
 
-def _clean_rows(rows, what):
+def _clean_rows(rows):
     """Rows of (id or None, name, weight, remove, …): drop removed and blank rows, check the rest."""
     kept = []
     for row in rows:
@@ -166,7 +166,7 @@ def _clean_rows(rows, what):
             continue
         name = " ".join((row["name"] or "").split())
         if not name:
-            raise DomainError(_("Every %(what)s needs a name.", what=what), field="rows")
+            raise DomainError(_("Every milestone needs a name."), field="rows")
         if row["weight"] is None or row["weight"] < 0:
             raise DomainError(_("%(name)s: the weight must be zero or more.", name=name), field="rows")
         kept.append({**row, "name": name})
@@ -180,7 +180,7 @@ def _clean_rows(rows, what):
 def update_template(actor, rows):
     """Replace the template by the edited rows (id, name, weight, remove) in their order."""
     existing = {item.id: item for item in template_items()}
-    kept = _clean_rows(rows, _("milestone"))
+    kept = _clean_rows(rows)
     kept_ids = {row["id"] for row in kept if row["id"]}
     for item_id, item in existing.items():
         if item_id not in kept_ids:
@@ -276,7 +276,7 @@ def update_milestones(actor, project, rows, today=None):
     Errors: no name, negative weight, all weights zero, an actual date in the future."""
     today = today or date.today()
     existing = {m.id: m for m in project_milestones(project)}
-    kept = _clean_rows(rows, _("milestone"))
+    kept = _clean_rows(rows)
     for row in kept:
         if row["actual_date"] is not None and row["actual_date"] > today:
             raise DomainError(_("%(name)s: the actual date cannot be in the future.", name=row["name"]), field="rows")

@@ -210,3 +210,13 @@ def test_station_pages_fit_the_page_budget(client, login_as, make_photo):
                 "/construction/new", f"/construction/{photo.project_id}/milestones"]:
         html = client.get(url).get_data()
         assert len(html) <= 40 * 1024, (url, len(html))  # leaves room for the shared CSS and JS (60 KB in all)
+
+
+def test_the_menu_marks_stations_or_construction_not_both(client, login_as, make_project):
+    project = make_project()
+    login_as("admin")
+    for url, current in [("/stations/", "Stations"), (f"/stations/{project.station_id}", "Stations"),
+                         ("/construction/", "Construction"), (f"/construction/{project.id}/milestones", "Construction")]:
+        html = client.get(url).get_data(as_text=True)
+        marked = re.findall(r'<a href="[^"]+" aria-current="page">([^<]+)</a>', html)
+        assert marked == [current], (url, marked)
