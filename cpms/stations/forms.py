@@ -6,7 +6,7 @@ from wtforms import (BooleanField, DateField, DecimalField, FieldList, FloatFiel
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from cpms.core.forms import MultiCheckboxField
-from cpms.stations.models import (CHECKLIST_LABELS, PROJECT_KIND_LABELS, STATION_KIND_LABELS, STATION_STATUS_LABELS,
+from cpms.stations.labels import (CHECKLIST_LABELS, PROJECT_KIND_LABELS, STATION_KIND_LABELS, STATION_STATUS_LABELS,
                                   UNIT_LABELS)
 from cpms.stations.reference import CHECKLIST_ITEMS, CURRENCIES
 

@@ -24,8 +24,8 @@ from cpms.core.permissions import (ADMIN, ME_OFFICER, PROJECT_OFFICER, TRAINER, 
 from cpms.extensions import db
 from cpms.stations import forms, photos, portfolio, service
 from cpms.stations.metrics import metrics_for
-from cpms.stations.models import (CHECKLIST_LABELS, STATION_KIND_LABELS, STATION_STATUS_LABELS, ConstructionProject,
-                                  Photo, Station)
+from cpms.stations.labels import CHECKLIST_LABELS, STATION_KIND_LABELS, STATION_STATUS_LABELS
+from cpms.stations.models import ConstructionProject, Photo, Station
 from cpms.stations.reference import CHECKLIST_ITEMS
 
 STATION_READERS = (ADMIN, TRAINER, PROJECT_OFFICER, ME_OFFICER)

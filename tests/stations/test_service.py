@@ -228,3 +228,16 @@ def test_metrics_for_many_projects_take_a_fixed_number_of_queries(db, make_proje
     for _ in range(5):
         make_project(station=make_station())
     assert (few, measure()) == ((3, 5), (8, 5))
+
+
+def test_saving_translated_default_names_is_not_a_rename(app, db, template):
+    from flask_babel import force_locale
+    with app.test_request_context(), force_locale("fr"):
+        rows = [{"id": i.id, "name": str(i.label), "weight": i.weight, "remove": False} for i in service.template_items()]
+        assert rows[0]["name"] == "Identification du site"
+        rows[1]["name"] = "Bornage du terrain"
+        service.update_template(None, rows)
+    _db.session.commit()
+    items = service.template_items()
+    assert (items[0].code, items[0].name) == ("site_identification", "Site identification")
+    assert (items[1].code, items[1].name) == (None, "Bornage du terrain")
