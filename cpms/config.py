@@ -27,6 +27,7 @@ ENV_SETTINGS = {
     "CPMS_MAX_UPLOAD_MB": ("MAX_UPLOAD_MB", int),
     "CPMS_SCHEDULER_HEARTBEAT_SECONDS": ("SCHEDULER_HEARTBEAT_SECONDS", int),
     "CPMS_LOG_LEVEL": ("LOG_LEVEL", str),
+    "CPMS_TRAINING_ABSENCE_STREAK": ("TRAINING_ABSENCE_STREAK", int),
 }
 
 DEV_SECRET_KEY = "dev-only-not-secret"
@@ -68,6 +69,7 @@ def default_config(instance_path):
         "SCHEDULER_HEARTBEAT_SECONDS": 60,
         "PASSWORD_HASH_PARAMS": {},  # argon2 defaults; tests lower the cost
         "LOG_LEVEL": "INFO",
+        "TRAINING_ABSENCE_STREAK": 3,
         "PER_PAGE": 50,
         "MAX_PER_PAGE": 500,
     }

@@ -11,6 +11,10 @@ DOMAINS = (
     "geo",
     "auth",
     "programmes",
+    "training",
+    "committees",
+    "plans",
+    "surveys",
     "stations",
 )
 

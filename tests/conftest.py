@@ -18,6 +18,8 @@ from cpms import create_app
 from cpms.extensions import db as _db
 
 ROOT = Path(__file__).resolve().parent.parent
+# each domain's factories (tests/<domain>/fixtures.py) are visible to every test, e.g. the access matrix
+pytest_plugins = [f"tests.{path.parent.name}.fixtures" for path in sorted(Path(__file__).parent.glob("*/fixtures.py"))]
 TEST_PASSWORD = "Correct-Horse-Battery-9"
 
 

@@ -11,10 +11,14 @@ def province_choices():
     return [(p.id, p.name) for p in db.session.scalars(select(Province).order_by(Province.name))]
 
 
-def commune_choices():
-    rows = db.session.execute(select(Commune.id, Commune.name, City.name, Province.name)
-                              .join(City, Commune.city_id == City.id).join(Province, Commune.province_id == Province.id)
-                              .order_by(Province.name, City.name, Commune.name))
+def commune_choices(scope=None):
+    """(id, "commune – city (province)") of every commune, or of those in `scope`."""
+    stmt = (select(Commune.id, Commune.name, City.name, Province.name)
+            .join(City, Commune.city_id == City.id).join(Province, Commune.province_id == Province.id)
+            .order_by(Province.name, City.name, Commune.name))
+    if scope is not None:
+        stmt = stmt.where(scope.filter(Commune.province_id, Commune.id))
+    rows = db.session.execute(stmt)
     return [(cid, f"{name} – {city} ({province})") for cid, name, city, province in rows]
 
 

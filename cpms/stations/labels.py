@@ -10,7 +10,7 @@ STATION_KIND_LABELS = {
     "inspectorate_outpost": _l("Inspectorate outpost"),
 }
 STATION_STATUS_LABELS = {
-    "planned": _l("Planned"),
+    "planned": _l("In planning"),
     "under_construction": _l("Under construction"),
     "operational": _l("Operational"),
 }

@@ -102,7 +102,7 @@ def test_project_officer_builds_a_station_from_template_to_handover(live_server,
     page.check("input[name=is_final_acceptance]")
     page.get_by_role("button", name="Sign off the handover").click()
     expect(page.locator(".flash-success")).to_have_text("Handover recorded.")
-    expect(page.locator(".status").first).to_have_text("Handed over")
+    expect(page.locator(".status-badge").first).to_have_text("Handed over")
     expect(page.get_by_text("Commissaire supérieur Albert Mukendi")).to_be_visible()
     page.get_by_role("link", name="Commissariat de Bipemba").first.click()
     expect(page.locator(".facts")).to_contain_text("Operational")

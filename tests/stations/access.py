@@ -44,35 +44,7 @@ EXPECTED = {
 
 
 def samples(request):
-    """A station, a project and a photo in Bipemba (Kasaï-Oriental). tests/core cannot see the fixtures of
-    tests/stations/conftest.py, so this uses the services directly."""
-    from datetime import date
-    from decimal import Decimal
-
-    from cpms.extensions import db
-    from cpms.stations import service
-    from tests.conftest import commune_id
-    from tests.stations.images import image_bytes, upload
-
-    programme = request.getfixturevalue("make_programme")(provinces=["Kasaï-Oriental"])
-    service.ensure_default_template()
-    station = service.create_station(None, name="Commissariat de Bipemba", kind="commissariat",
-                                     commune_id=commune_id("Bipemba"), latitude=-6.11, longitude=23.61,
-                                     status="under_construction", specialised_units=["sgbv_desk"], staff_count=40)
-    project = service.create_project(None, station_id=station.id, programme_id=programme.id, kind="new_build",
-                                     contractor="Builder", contract_amount=Decimal("1000"), currency="USD",
-                                     start_date=date(2016, 3, 1), planned_completion_date=date(2016, 12, 1))
-    report = service.record_progress_report(None, project, report_date=date(2016, 5, 1), physical_progress=20,
-                                            narrative="", problems="", uploads=[upload(image_bytes())])
-    db.session.flush()
-    photo_id = _photo_id(report.id)
-    db.session.commit()
-    return {"station_id": station.id, "project_id": project.id, "photo_id": photo_id}
-
-
-def _photo_id(report_id):
-    from sqlalchemy import select
-
-    from cpms.extensions import db
-    from cpms.stations.models import Photo
-    return db.session.scalar(select(Photo.id).where(Photo.report_id == report_id))
+    """A station in Bipemba (Kasaï-Oriental), a construction project and a site photo."""
+    project = request.getfixturevalue("make_project")()
+    photo = request.getfixturevalue("make_photo")(project=project)
+    return {"station_id": project.station_id, "project_id": project.id, "photo_id": photo.id}

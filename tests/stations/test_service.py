@@ -66,7 +66,7 @@ def test_a_project_starts_with_the_template_milestones_spread_over_its_duration(
     assert all(m.actual_date is None for m in milestones)
 
 
-def test_project_refusals_save_nothing(app, db, make_station, make_programme, template):
+def test_project_refusals_save_nothing(app, db, make_station, make_programme, milestone_template):
     station = make_station()
     kor = make_programme(provinces=["Kasaï-Oriental"], code="KOR")
     hkt = make_programme(provinces=["Haut-Katanga"], code="HKT")
@@ -230,7 +230,7 @@ def test_metrics_for_many_projects_take_a_fixed_number_of_queries(db, make_proje
     assert (few, measure()) == ((3, 5), (8, 5))
 
 
-def test_saving_translated_default_names_is_not_a_rename(app, db, template):
+def test_saving_translated_default_names_is_not_a_rename(app, db, milestone_template):
     from flask_babel import force_locale
     with app.test_request_context(), force_locale("fr"):
         rows = [{"id": i.id, "name": str(i.label), "weight": i.weight, "remove": False} for i in service.template_items()]

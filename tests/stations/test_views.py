@@ -58,7 +58,7 @@ def project_form(station, programme, **overrides):
     return data
 
 
-def test_project_from_the_template_and_its_refusals(web, client, login_as, make_station, make_programme, template):
+def test_project_from_the_template_and_its_refusals(web, client, login_as, make_station, make_programme, milestone_template):
     station = make_station()
     programme = make_programme(provinces=["Kasaï-Oriental"])
     login_as("project_officer", "Kasaï-Oriental")
@@ -188,7 +188,7 @@ def test_portfolio_page_issues_a_fixed_number_of_queries(client, login_as, make_
     assert queries() == few
 
 
-def test_admin_edits_the_milestone_template(web, client, login_as, template):
+def test_admin_edits_the_milestone_template(web, client, login_as, milestone_template):
     login_as("admin")
     page = client.get("/construction/milestone-template").get_data(as_text=True)
     assert "Site identification" in page and "Final handover" in page

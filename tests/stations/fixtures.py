@@ -1,4 +1,4 @@
-"""Factories for stations, construction projects and photos."""
+"""Factories for stations, construction projects and photos (a pytest plugin: every test sees them)."""
 from datetime import date
 from decimal import Decimal
 
@@ -10,7 +10,7 @@ from tests.stations.images import image_bytes, upload
 
 
 @pytest.fixture
-def template(db):
+def milestone_template(db):
     from cpms.stations.service import ensure_default_template
     ensure_default_template()
     _db.session.commit()
@@ -36,7 +36,7 @@ def make_station(db):
 
 
 @pytest.fixture
-def make_project(db, make_station, make_programme, template):
+def make_project(db, make_station, make_programme, milestone_template):
     from cpms.stations.service import create_project
 
     def factory(station=None, programme=None, **fields):

@@ -1,0 +1,58 @@
+"""/api/v1/committees, /api/v1/meetings, /api/v1/action-items – scoped to the caller's area."""
+from datetime import date
+
+from flask import request
+from flask_login import current_user
+
+from cpms.api import bp
+from cpms.api.helpers import paginated
+from cpms.committees import service
+from cpms.core.permissions import STAFF_ROLES, require_role, scope_of
+
+
+def committee_json(committee):
+    return {"id": committee.id, "kind": committee.kind, "name": committee.name, "status": committee.status,
+            "commune_id": committee.commune_id, "province_id": committee.province_id,
+            "quartier_id": committee.quartier_id, "parent_id": committee.parent_id,
+            "programme_id": committee.programme_id, "established_on": committee.established_on.isoformat()}
+
+
+def meeting_json(meeting):
+    return {"id": meeting.id, "committee_id": meeting.committee_id, "starts_at": meeting.starts_at.isoformat(),
+            "place": meeting.place, "kind": meeting.kind, "status": meeting.status,
+            "guests_women": meeting.guests_women, "guests_men": meeting.guests_men}
+
+
+def action_item_json(item, today=None):
+    today = today or date.today()
+    return {"id": item.id, "committee_id": item.committee_id, "meeting_id": item.meeting_id,
+            "description": item.description, "responsible_member_id": item.responsible_member_id,
+            "responsible_organisation": item.responsible_organisation, "due_date": item.due_date.isoformat(),
+            "status": item.status, "is_overdue": item.is_overdue(today),
+            "closed_on": item.closed_on.isoformat() if item.closed_on else None, "closing_note": item.closing_note}
+
+
+@bp.route("/committees")
+@require_role()
+def committee_list():
+    """Committees and forums in the caller's area (?kind=clsp|forum|cldp)."""
+    return paginated(service.visible_committees(scope_of(current_user), kind=request.args.get("kind")),
+                     committee_json)
+
+
+@bp.route("/meetings")
+@require_role()
+def meeting_list():
+    """Committee meetings in the caller's area, newest first (?committee_id=)."""
+    return paginated(service.visible_meetings(scope_of(current_user), request.args.get("committee_id", type=int)),
+                     meeting_json)
+
+
+@bp.route("/action-items")
+@require_role(*STAFF_ROLES)
+def action_item_list():
+    """Action items in the caller's area (?status=open|in_progress|done|dropped, ?overdue=1, ?committee_id=)."""
+    return paginated(service.visible_action_items(scope_of(current_user), status=request.args.get("status"),
+                                                  overdue=request.args.get("overdue") == "1",
+                                                  committee_id=request.args.get("committee_id", type=int)),
+                     action_item_json)

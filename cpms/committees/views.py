@@ -1,0 +1,292 @@
+from datetime import date
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from cpms.committees import service
+from cpms.committees.forms import (ActionItemForm, ActionStatusForm, CommitteeForm, MeetingForm, MemberForm,
+                                   SecurityIssueForm)
+from cpms.committees.models import (ACTION_STATUSES, COMMITTEE_KINDS, MEMBER_CATEGORIES, MEMBER_ROLES, SEXES,
+                                    ActionItem, Committee, Meeting, Member)
+from cpms.core.errors import DomainError
+from cpms.core.exports import csv_bytes, download
+from cpms.core.pagination import paginate
+from cpms.core.pdf import render_pdf
+from cpms.core.permissions import ADMIN, ALL_ROLES, PROJECT_OFFICER, STAFF_ROLES, get_or_404, require_role, scope_of
+from cpms.extensions import db
+
+bp = Blueprint("committees", __name__, url_prefix="/committees")
+NAVIGATION = [(40, "committees.committee_list", _l("Committees"), ALL_ROLES)]
+EDITORS = (ADMIN, PROJECT_OFFICER)
+
+
+@bp.app_template_filter("member_category")
+def member_category(key):
+    return MEMBER_CATEGORIES.get(key, key)
+
+
+@bp.app_template_filter("member_role")
+def member_role(key):
+    return MEMBER_ROLES.get(key, key)
+
+
+@bp.app_template_filter("sex_label")
+def sex_label(key):
+    return SEXES.get(key, key)
+
+
+def get_committee_or_404(committee_id):
+    return get_or_404(Committee, committee_id, current_user, check=service.can_see)
+
+
+def get_meeting_or_404(meeting_id):
+    return get_or_404(Meeting, meeting_id, current_user, check=service.can_see_meeting)
+
+
+def save_form(form, save, success, redirect_to):
+    """Validate, call the service, commit once; on a domain error attach it to its field and roll back."""
+    if form.validate_on_submit():
+        try:
+            saved = save(form)
+        except DomainError as error:
+            db.session.rollback()
+            field = getattr(form, error.field, None) if error.field else None
+            if field is not None:
+                field.errors = list(field.errors) + [error.message]
+            else:
+                form.form_errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(success, "success")
+            return redirect(redirect_to(saved))
+    return None
+
+
+# --- committees ------------------------------------------------------------------------------
+
+@bp.route("/")
+@require_role()
+def committee_list():
+    scope = scope_of(current_user)
+    kind = request.args.get("kind") if request.args.get("kind") in COMMITTEE_KINDS else None
+    page = paginate(service.visible_committees(scope, kind=kind))
+    reps = service.representation([c.id for c in page.items])
+    return render_template("committees/committee_list.html", page=page, reps=reps, kind=kind,
+                           kinds=COMMITTEE_KINDS, counts=service.count_by_kind(scope))
+
+
+@bp.route("/<int:committee_id>")
+@require_role()
+def committee_detail(committee_id):
+    committee = get_committee_or_404(committee_id)
+    staff = current_user.role in STAFF_ROLES
+    return render_template("committees/committee_detail.html", committee=committee,
+                           rep=service.representation([committee.id])[committee.id],
+                           members=service.committee_members(committee) if staff else [],
+                           meetings=service.committee_meetings(committee),
+                           children=service.child_committees(committee), today=date.today())
+
+
+def _committee_form_page(form, committee, save):
+    scope = scope_of(current_user)
+    form.commune_id.choices = service.commune_choices(scope)
+    form.quartier_id.choices = [("", "—")] + service.quartier_choices(scope)
+    form.parent_id.choices = [("", "—")] + [c for c in service.committee_choices(scope, kinds=["clsp"])
+                                            if committee is None or c[0] != committee.id]
+    form.programme_id.choices = service.programme_choices(scope)
+    done = save_form(form, lambda f: save(scope, f.service_fields()), _("Committee saved."),
+                 lambda saved: url_for("committees.committee_detail", committee_id=saved.id))
+    return done or (render_template("committees/committee_form.html", form=form, committee=committee),
+                    422 if form.errors or form.form_errors else 200)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@require_role(*EDITORS)
+def committee_create():
+    return _committee_form_page(CommitteeForm(), None,
+                                lambda scope, fields: service.create_committee(current_user, scope, **fields))
+
+
+@bp.route("/<int:committee_id>/edit", methods=["GET", "POST"])
+@require_role(*EDITORS)
+def committee_edit(committee_id):
+    committee = get_committee_or_404(committee_id)
+    form = CommitteeForm(obj=committee) if request.method == "GET" else CommitteeForm()
+    return _committee_form_page(form, committee, lambda scope, fields: service.update_committee(
+        current_user, scope, committee, **fields))
+
+
+@bp.route("/<int:committee_id>/calendar.ics")
+@require_role()
+def committee_calendar(committee_id):
+    committee = get_committee_or_404(committee_id)
+    body = service.calendar_ics(committee, service.upcoming_meetings(committee), request.host)
+    return Response(body, mimetype="text/calendar",
+                    headers={"Content-Disposition": f'inline; filename="committee-{committee.id}.ics"'})
+
+
+# --- members ---------------------------------------------------------------------------------
+
+def _member_form_page(form, committee, member, save):
+    done = save_form(form, lambda f: save(f.service_fields()), _("Member saved."),
+                 lambda saved: url_for("committees.committee_detail", committee_id=committee.id))
+    return done or (render_template("committees/member_form.html", form=form, committee=committee, member=member),
+                    422 if form.errors or form.form_errors else 200)
+
+
+@bp.route("/<int:committee_id>/members/new", methods=["GET", "POST"])
+@require_role(*EDITORS)
+def member_create(committee_id):
+    committee = get_committee_or_404(committee_id)
+    return _member_form_page(MemberForm(), committee, None,
+                             lambda fields: service.add_member(current_user, committee, **fields))
+
+
+@bp.route("/members/<int:member_id>/edit", methods=["GET", "POST"])
+@require_role(*EDITORS)
+def member_edit(member_id):
+    member = get_or_404(Member, member_id, current_user,
+                        check=lambda m, scope: service.can_see(db.session.get(Committee, m.committee_id), scope))
+    committee = db.session.get(Committee, member.committee_id)
+    form = MemberForm(obj=member) if request.method == "GET" else MemberForm()
+    return _member_form_page(form, committee, member,
+                             lambda fields: service.update_member(current_user, member, **fields))
+
+
+# --- meetings --------------------------------------------------------------------------------
+
+def _meeting_form_page(form, committee, meeting, save):
+    day = form.starts_at.data.date() if form.starts_at.data else date.today()
+    members = {m.id: m for m in service.committee_members(committee)}
+    form.present.choices = [(m.id, m.name) for m in members.values() if m.is_active_on(day)] or \
+        [(m.id, m.name) for m in members.values() if m.end_date is None]
+    if request.method == "GET" and meeting is not None:
+        form.present.data = [a.member_id for a in service.roll_call(meeting) if a.is_present]
+    done = save_form(form, lambda f: save(f.service_fields()), _("Meeting saved."),
+                 lambda saved: url_for("committees.meeting_detail", meeting_id=saved.id))
+    return done or (render_template("committees/meeting_form.html", form=form, committee=committee, meeting=meeting),
+                    422 if form.errors or form.form_errors else 200)
+
+
+@bp.route("/<int:committee_id>/meetings/new", methods=["GET", "POST"])
+@require_role(*EDITORS)
+def meeting_create(committee_id):
+    committee = get_committee_or_404(committee_id)
+    return _meeting_form_page(MeetingForm(), committee, None,
+                              lambda fields: service.save_meeting(current_user, committee, **fields))
+
+
+@bp.route("/meetings/<int:meeting_id>/edit", methods=["GET", "POST"])
+@require_role(*EDITORS)
+def meeting_edit(meeting_id):
+    meeting = get_meeting_or_404(meeting_id)
+    form = MeetingForm(obj=meeting) if request.method == "GET" else MeetingForm()
+    return _meeting_form_page(form, meeting.committee, meeting,
+                              lambda fields: service.save_meeting(current_user, meeting.committee, meeting, **fields))
+
+
+def _meeting_context(meeting):
+    return dict(meeting=meeting, committee=meeting.committee, roll=service.roll_call(meeting),
+                quorum=service.quorum(meeting), issues=service.meeting_issues(meeting),
+                carried=service.carried_over_items(meeting), items=service.meeting_action_items(meeting),
+                today=date.today())
+
+
+def _meeting_page(meeting, issue_form=None, item_form=None, status=200):
+    item_form = item_form or ActionItemForm(formdata=None)
+    item_form.responsible_member_id.choices = [("", "—")] + [
+        (m.id, m.name) for m in service.committee_members(meeting.committee)]
+    return render_template("committees/meeting_detail.html", issue_form=issue_form or SecurityIssueForm(formdata=None),
+                           item_form=item_form, **_meeting_context(meeting)), status
+
+
+@bp.route("/meetings/<int:meeting_id>")
+@require_role(*STAFF_ROLES)
+def meeting_detail(meeting_id):
+    return _meeting_page(get_meeting_or_404(meeting_id))
+
+
+@bp.route("/meetings/<int:meeting_id>/issues", methods=["POST"])
+@require_role(*EDITORS)
+def security_issue_add(meeting_id):
+    meeting = get_meeting_or_404(meeting_id)
+    form = SecurityIssueForm()
+    done = save_form(form, lambda f: service.add_security_issue(current_user, meeting, category=f.issue_category.data,
+                                                            description=f.issue_description.data),
+                 _("Security issue recorded."), lambda saved: url_for("committees.meeting_detail", meeting_id=meeting.id))
+    return done or _meeting_page(meeting, issue_form=form, status=422)
+
+
+@bp.route("/meetings/<int:meeting_id>/action-items", methods=["POST"])
+@require_role(*EDITORS)
+def action_item_add(meeting_id):
+    meeting = get_meeting_or_404(meeting_id)
+    form = ActionItemForm()
+    form.responsible_member_id.choices = [("", "—")] + [
+        (m.id, m.name) for m in service.committee_members(meeting.committee)]
+    done = save_form(form, lambda f: service.raise_action_item(current_user, meeting, **f.service_fields()),
+                 _("Action item recorded."), lambda saved: url_for("committees.meeting_detail", meeting_id=meeting.id))
+    return done or _meeting_page(meeting, item_form=form, status=422)
+
+
+@bp.route("/meetings/<int:meeting_id>/minutes.pdf")
+@require_role(*STAFF_ROLES)
+def meeting_minutes_pdf(meeting_id):
+    meeting = get_meeting_or_404(meeting_id)
+    lang = request.args.get("lang") if request.args.get("lang") in ("fr", "en") else None
+    lang = lang or (current_user.locale if current_user.locale in ("fr", "en") else "fr")
+    with force_locale(lang):
+        pdf = render_pdf("committees/minutes_pdf.html", lang=lang, **_meeting_context(meeting))
+    filename = f"minutes-{meeting.committee_id}-{meeting.starts_at:%Y-%m-%d}-{lang}.pdf"
+    return Response(pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{filename}"'})
+
+
+# --- action items ----------------------------------------------------------------------------
+
+def _item_filters():
+    status = request.args.get("status", "open")
+    status = status if status in ACTION_STATUSES or status == "open" else ""
+    return dict(status=status, overdue=request.args.get("overdue") == "1",
+                committee_id=request.args.get("committee_id", type=int))
+
+
+@bp.route("/action-items")
+@require_role(*STAFF_ROLES)
+def action_item_list():
+    scope = scope_of(current_user)
+    filters = _item_filters()
+    page = paginate(service.visible_action_items(scope, **filters))
+    return render_template("committees/action_item_list.html", page=page, filters=filters, today=date.today(),
+                           statuses=ACTION_STATUSES, committees=service.committee_choices(scope))
+
+
+@bp.route("/action-items.csv")
+@require_role(*STAFF_ROLES)
+def action_item_export():
+    today = date.today()
+    items = db.session.scalars(service.visible_action_items(scope_of(current_user), **_item_filters())).all()
+    header = [_("Committee"), _("Action"), _("Responsible"), _("Due date"), _("Status"), _("Overdue"),
+              _("Closed on"), _("Note on what was done")]
+    rows = [[i.committee.name, i.description, i.responsible_label, i.due_date, str(i.status_label),
+             _("Yes") if i.is_overdue(today) else "", i.closed_on, i.closing_note] for i in items]
+    return download(csv_bytes(header, rows), "action-items.csv", "csv")
+
+
+@bp.route("/action-items/<int:item_id>", methods=["GET", "POST"])
+@require_role(*EDITORS)
+def action_item_update(item_id):
+    item = get_or_404(ActionItem, item_id, current_user, check=service.can_see_item)
+    form = ActionStatusForm(obj=item) if request.method == "GET" else ActionStatusForm()
+    done = save_form(form, lambda f: service.update_action_item(current_user, item, status=f.status.data,
+                                                            closing_note=f.closing_note.data),
+                 _("Action item updated."), lambda saved: url_for("committees.meeting_detail", meeting_id=saved.meeting_id)
+                 if request.args.get("back") == "meeting" else url_for("committees.action_item_list"))
+    if done:
+        return done
+    meeting = db.session.get(Meeting, item.meeting_id)
+    return render_template("committees/action_item_form.html", form=form, item=item, meeting=meeting,
+                           today=date.today()), 422 if form.errors or form.form_errors else 200

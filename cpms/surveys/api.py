@@ -1,0 +1,71 @@
+"""/api/v1/survey-rounds: rounds, their results, and the KoBoToolbox REST-service endpoint."""
+from flask import jsonify, request
+from flask_login import current_user
+
+from cpms.api import bp
+from cpms.api.helpers import paginated
+from cpms.core.errors import DomainError
+from cpms.core.permissions import VIEWER, get_or_404, public, require_role, scope_of
+from cpms.extensions import db, limiter
+from cpms.surveys import imports, results, service
+from cpms.surveys.models import SurveyRound
+from cpms.surveys.service import READERS
+
+
+def round_json(survey_round):
+    return {"id": survey_round.id, "name": survey_round.name, "kind": survey_round.kind,
+            "instrument": {"id": survey_round.instrument.id, "name": survey_round.instrument.name,
+                           "form_version": survey_round.instrument.form_version},
+            "programme_id": survey_round.programme_id, "start_date": survey_round.start_date.isoformat(),
+            "end_date": survey_round.end_date.isoformat() if survey_round.end_date else None,
+            "communes": [c.id for c in survey_round.communes]}
+
+
+@bp.route("/survey-rounds")
+@require_role(*READERS)
+def survey_round_list():
+    """Survey rounds with at least one commune in the caller's area."""
+    return paginated(service.visible_rounds(scope_of(current_user)), round_json)
+
+
+@bp.route("/survey-rounds/<int:round_id>/results")
+@require_role(*READERS)
+def survey_round_results(round_id):
+    """Estimates with 95 % intervals per measure and breakdown; ?compare=<round id> for the change
+    (default: the latest earlier round of the same questionnaire). Cells under 5 answers are suppressed
+    for viewers."""
+    survey_round = get_or_404(SurveyRound, round_id, current_user, check=service.can_see_round)
+    scope = scope_of(current_user)
+    candidates = results.comparable_rounds(survey_round, scope)
+    compare_id = request.args.get("compare", type=int)
+    earlier = next((r for r in candidates if r.id == compare_id), None) if compare_id else \
+        results.default_earlier_round(survey_round, candidates)
+    measure_results = results.round_results(survey_round, scope, earlier, suppress=current_user.role == VIEWER)
+    return jsonify(results.results_json(survey_round, measure_results, earlier))
+
+
+@bp.route("/survey-rounds/<int:round_id>/submissions", methods=["POST"])
+@public
+@limiter.limit("600/minute")
+def survey_submission(round_id):
+    """KoBoToolbox REST service: one JSON submission per request. Public in the access matrix because the
+    caller is a collection server, not a user: it must send the round's token (X-Round-Token header or
+    `Authorization: Bearer`). Unknown round or wrong token: 404. Re-sent submissions are not duplicated."""
+    raw = request.headers.get("X-Round-Token", "")
+    authorization = request.headers.get("Authorization", "")
+    if not raw and authorization.startswith("Bearer "):
+        raw = authorization[len("Bearer "):].strip()
+    survey_round = db.session.get(SurveyRound, round_id)
+    if survey_round is None or not service.webhook_token_matches(survey_round, raw):
+        return jsonify({"error": "not_found", "message": "Unknown round or wrong round token."}), 404
+    payload = request.get_json(silent=True)
+    try:
+        created, problems = imports.receive_submission(survey_round, payload)
+    except DomainError as error:
+        db.session.rollback()
+        return jsonify({"error": "invalid", "message": error.message}), 422
+    if problems:
+        db.session.rollback()
+        return jsonify({"error": "invalid", "problems": problems}), 422
+    db.session.commit()
+    return jsonify({"status": "created" if created else "already_received"}), 201 if created else 200

@@ -1,0 +1,493 @@
+"""Survey data imports: CSV/XLSX exports from KoBoToolbox or ODK, and single JSON submissions (webhook).
+
+Files are streamed row by row and never kept. A preview checks every row and writes the rows to keep to
+a temporary file under instance/ (keyed by a random token); confirming inserts them in chunks, all or
+nothing. Only answers to known questions are kept: personal metadata columns (deviceid, phonenumber,
+username, simserial, subscriberid, locations, _submitted_by, _attachments…) and questions marked as
+identifying are dropped. Instance ids are kept only as a keyed hash, to recognise re-imports.
+"""
+import csv
+import hashlib
+import hmac
+import io
+import json
+import os
+import re
+import secrets
+import time
+import unicodedata
+from datetime import date, datetime
+from itertools import chain
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import insert, select
+
+from cpms.core.errors import DomainError
+from cpms.core.models import utcnow
+from cpms.extensions import db
+from cpms.surveys.models import SurveyAnswer, SurveyChoice, SurveyImport, SurveyQuestion, SurveyResponse
+from cpms.surveys.xlsform import NUMERIC_TYPES, SELECT_TYPES
+
+CHUNK = 1000
+MAX_PROBLEMS = 30
+PREVIEW_MAX_AGE = 24 * 3600
+PERSONAL_COLUMNS = frozenset({"deviceid", "phonenumber", "username", "simserial", "subscriberid", "imei",
+                              "_submitted_by", "_attachments", "_geolocation", "start-geopoint", "email"})
+INSTANCE_COLUMNS = ("instanceid", "meta-instanceid", "_uuid", "key", "instance_id")
+VERSION_COLUMNS = ("__version__", "_version_", "_version", "formversion")
+# KoBoToolbox may put its own deployment id (e.g. vbbVM2dQGZzqHyAh6cQEAi) in __version__: not comparable
+KOBO_DEPLOYMENT_ID = re.compile(r"^v[A-Za-z0-9]{15,}$")
+
+
+def instance_hash(instance_id):
+    """Keyed hash (HMAC-SHA256 with the app's secret key) of a submission's instance id."""
+    cleaned = instance_id.strip()
+    if cleaned.lower().startswith("uuid:"):
+        cleaned = cleaned[5:]
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, b"survey-instance:" + cleaned.lower().encode(), hashlib.sha256).hexdigest()
+
+
+def _fold(text):
+    """Lower case, no accents, no spaces or dashes: for matching labels and commune names."""
+    text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode().lower()
+    return "".join(c for c in text if c.isalnum())
+
+
+def age_group(age):
+    if age < 18:
+        return "<18"
+    for upper, label in ((24, "18–24"), (34, "25–34"), (49, "35–49")):
+        if age <= upper:
+            return label
+    return "50+"
+
+
+class Problems:
+    """Problems found in a file: errors block the import, warnings do not. Repeated ones are counted."""
+
+    def __init__(self):
+        self.items = {}
+
+    def add(self, key, message, severity="error"):
+        if key in self.items:
+            self.items[key]["count"] += 1
+        elif len(self.items) < MAX_PROBLEMS:
+            self.items[key] = {"message": message, "severity": severity, "count": 1}
+
+    @property
+    def errors(self):
+        return [p for p in self.items.values() if p["severity"] == "error"]
+
+    def as_list(self):
+        return list(self.items.values())
+
+
+class RowMapper:
+    """Maps the columns of an export to the instrument's questions and turns rows into responses."""
+
+    def __init__(self, survey_round, headers, problems, check_missing=True):
+        self.round = survey_round
+        self.problems = problems
+        instrument_id = survey_round.instrument_id
+        questions = db.session.scalars(select(SurveyQuestion).where(SurveyQuestion.instrument_id == instrument_id)).all()
+        self.questions = {q.name: q for q in questions}
+        self.choices = {}
+        for choice in db.session.scalars(select(SurveyChoice).where(SurveyChoice.instrument_id == instrument_id)):
+            names, labels = self.choices.setdefault(choice.list_name, ({}, {}))
+            names[choice.name] = choice.name
+            for text in (choice.name, choice.label_en, choice.label_fr):
+                if text:
+                    labels.setdefault(_fold(text), choice.name)
+        by_label = {}
+        for q in questions:
+            for text in (q.label_en, q.label_fr):
+                if text:
+                    by_label.setdefault(_fold(text), q)
+        self.communes = {_fold(c.name): c.id for c in survey_round.communes}
+        commune_list = self.questions[survey_round.commune_question].list_name \
+            if survey_round.commune_question in self.questions else None
+        self.choice_communes = {}  # choice name → commune, when the choice's label is the commune's name
+        for name in self.choices.get(commune_list, ({}, {}))[0]:
+            for folded, choice_name in self.choices[commune_list][1].items():
+                if choice_name == name and folded in self.communes:
+                    self.choice_communes[name] = self.communes[folded]
+        self.columns = []  # (index, question)
+        self.instance_index = self.version_index = self.weight_index = None
+        self.dropped, self.ignored = [], []
+        instance_rank = len(INSTANCE_COLUMNS)
+        found = set()
+        for index, raw in enumerate(headers):
+            header = (raw or "").strip().lstrip("\ufeff")
+            last = header.rsplit("/", 1)[-1]
+            lowered = last.lower()
+            question = self.questions.get(last) or self.questions.get(header) or by_label.get(_fold(header))
+            if question is None and "-" in last and last not in self.questions:
+                question = self.questions.get(last.rsplit("-", 1)[-1])  # ODK Briefcase: group-question
+            if survey_round.weight_column and last == survey_round.weight_column:
+                self.weight_index = index
+            elif lowered in INSTANCE_COLUMNS or header.lower() in INSTANCE_COLUMNS:
+                rank = INSTANCE_COLUMNS.index(lowered if lowered in INSTANCE_COLUMNS else header.lower())
+                if rank < instance_rank:
+                    self.instance_index, instance_rank = index, rank
+            elif lowered in VERSION_COLUMNS:
+                self.version_index = index
+            elif lowered in PERSONAL_COLUMNS or lowered.startswith("_gps") or lowered.endswith(
+                    ("_latitude", "_longitude", "_altitude", "_precision")):
+                self.dropped.append(header)
+            elif question is not None and question.name not in found:
+                if question.is_identifying:
+                    self.dropped.append(header)
+                else:
+                    self.columns.append((index, question))
+                found.add(question.name)
+            elif header:
+                self.ignored.append(header)
+        self._check_headers(found, check_missing)
+
+    def _check_headers(self, found, check_missing):
+        r = self.round
+        if self.instance_index is None:
+            self.problems.add("no-instance", _("No instance id column (meta/instanceID, _uuid or KEY): CPMS needs it "
+                                               "to recognise submissions already imported."))
+        if r.weight_column and self.weight_index is None:
+            self.problems.add("no-weight", _("The weight column %(name)s of this round is missing.", name=r.weight_column))
+        needed = {m.question.name for m in self._measures()} | {q for q in (r.sex_question, r.age_question,
+                                                                             r.commune_question) if q}
+        for name, question in self.questions.items():
+            if name in found or question.is_identifying or not check_missing:
+                continue
+            if name in needed:
+                self.problems.add(("missing", name), _("Column %(name)s is missing: it is needed for the results.",
+                                                       name=name))
+            else:
+                self.problems.add(("missing", name), _("Column %(name)s is missing; its answers will be empty.",
+                                                       name=name), severity="warning")
+        if not self.columns:
+            self.problems.add("no-question", _("No column matches a question of the form %(form)s.",
+                                               form=r.instrument.name))
+
+    def _measures(self):
+        from cpms.surveys.models import SurveyMeasure
+        return db.session.scalars(select(SurveyMeasure).where(SurveyMeasure.instrument_id == self.round.instrument_id)).all()
+
+    def _choice(self, question, value):
+        names, labels = self.choices.get(question.list_name, ({}, {}))
+        return names.get(value) or labels.get(_fold(value))
+
+    def convert(self, values, row_number):
+        """(hash, fields, answers) for one row, or None when the row is unusable (a problem is recorded)."""
+        def cell(index):
+            if index is None or index >= len(values):
+                return ""
+            return _cell_text(values[index])
+
+        instance_id = cell(self.instance_index)
+        if self.instance_index is not None and not instance_id:
+            self.problems.add("empty-instance", _("Row %(row)s has no instance id.", row=row_number))
+            return None
+        version = cell(self.version_index)
+        expected = self.round.instrument.form_version
+        if version and expected and version != expected and not KOBO_DEPLOYMENT_ID.match(version):
+            self.problems.add(("version", version), _("Rows were collected with form version %(found)s, but the form "
+                                                      "of this round is version %(expected)s.", found=version,
+                                                      expected=expected))
+        answers, fields, ok = [], {"weight": 1.0, "sex": None, "age_group": None, "commune_id": None}, True
+        for index, question in self.columns:
+            raw = cell(index)
+            if not raw:
+                continue
+            converted = self._answer(question, raw, row_number)
+            if converted is None:
+                ok = False
+                continue
+            answers.extend(converted)
+            first_text, first_number = converted[0][1], converted[0][2]
+            if question.name == self.round.sex_question:
+                fields["sex"] = first_text[:100]
+            if question.name == self.round.age_question:
+                fields["age_group"] = age_group(first_number) if first_number is not None else first_text[:100]
+            if question.name == self.round.commune_question:
+                commune_id = self.communes.get(_fold(first_text)) or self.choice_communes.get(first_text)
+                if commune_id is None:
+                    ok = False
+                    self.problems.add(("commune", first_text), _("Commune %(value)s (row %(row)s) is not a commune of "
+                                                                 "this round.", value=first_text, row=row_number))
+                fields["commune_id"] = commune_id
+        if self.weight_index is not None:
+            weight = _number(cell(self.weight_index))
+            if weight is None or weight <= 0:
+                self.problems.add("weight", _("Row %(row)s has no positive weight.", row=row_number))
+                ok = False
+            else:
+                fields["weight"] = weight
+        if not ok:
+            return None
+        return instance_hash(instance_id), fields, answers
+
+    def _answer(self, question, raw, row_number):
+        """[(question_id, text, number)] for one cell, or None (problem recorded)."""
+        if question.type in SELECT_TYPES:
+            if question.type == "select_one":
+                names = [self._choice(question, raw)]
+            else:
+                names = [self._choice(question, token) for token in raw.split()]
+                if None in names:  # labels, which contain spaces, separated by commas or semicolons
+                    names = [self._choice(question, token) for token in raw.replace(";", ",").split(",")]
+                    if None in names:
+                        names = [self._choice(question, raw)]
+            if None in names:
+                self.problems.add(("choice", question.name, raw[:50]),
+                                  _("Unknown answer %(value)s to question %(name)s (row %(row)s): it is not in the "
+                                    "choice list %(list)s.", value=raw[:50], name=question.name, row=row_number,
+                                    list=question.list_name))
+                return None
+            return [(question.id, name, _number(name)) for name in dict.fromkeys(names)]
+        if question.type in NUMERIC_TYPES:
+            number = _number(raw)
+            if number is None:
+                if question.type == "calculate":
+                    return [(question.id, raw[:2000], None)]
+                self.problems.add(("number", question.name), _("Answer %(value)s to question %(name)s (row %(row)s) "
+                                                               "is not a number.", value=raw[:50], name=question.name,
+                                                               row=row_number))
+                return None
+            return [(question.id, raw[:100], number)]
+        return [(question.id, raw[:2000], None)]
+
+
+def _number(text):
+    try:
+        number = float(str(text).strip().replace(",", "."))
+    except ValueError:
+        return None
+    return number if number == number and abs(number) != float("inf") else None
+
+
+def _cell_text(value):
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    return str(value).strip()
+
+
+# --- Reading files ---------------------------------------------------------------------------
+
+def read_rows(stream, filename=""):
+    """Rows (lists of values) of a CSV (comma, semicolon or tab; UTF-8 with or without BOM) or XLSX file."""
+    head = stream.read(4)
+    stream.seek(0)
+    if head.startswith(b"PK\x03\x04"):
+        return _xlsx_rows(stream)
+    return _csv_rows(stream)
+
+
+def _xlsx_rows(stream):
+    from zipfile import BadZipFile
+
+    from openpyxl import load_workbook
+    try:
+        workbook = load_workbook(stream, read_only=True, data_only=True)
+    except (BadZipFile, OSError, KeyError, ValueError):
+        raise DomainError(_("This XLSX file cannot be read: export the data again as CSV or XLSX."), field="file")
+
+    def rows():
+        try:
+            for row in workbook.worksheets[0].iter_rows(values_only=True):
+                yield list(row)
+        finally:
+            workbook.close()
+    return rows()
+
+
+def _csv_rows(stream):
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
+    try:
+        first = text.readline()
+    except UnicodeDecodeError:
+        raise DomainError(_("The file is not UTF-8 text: export it again as CSV (UTF-8) or XLSX."), field="file")
+    if "\x00" in first:
+        raise DomainError(_("This is not a CSV or XLSX file."), field="file")
+    delimiter = max((",", ";", "\t"), key=first.count)
+
+    def rows():
+        try:
+            yield from csv.reader(chain([first], text), delimiter=delimiter)
+        except UnicodeDecodeError:
+            raise DomainError(_("The file is not UTF-8 text: export it again as CSV (UTF-8) or XLSX."), field="file")
+        except csv.Error as error:
+            raise DomainError(_("The CSV file is malformed: %(error)s", error=str(error)), field="file")
+    return rows()
+
+
+# --- Preview and confirm ---------------------------------------------------------------------
+
+def _preview_dir():
+    path = os.path.join(current_app.instance_path, "survey-previews")
+    os.makedirs(path, exist_ok=True)
+    return path
+
+
+def _preview_path(token):
+    if not token or not all(c.isalnum() or c in "-_" for c in token) or len(token) > 64:
+        return None
+    return os.path.join(_preview_dir(), f"{token}.jsonl")
+
+
+def _remove_stale_previews():
+    limit = time.time() - PREVIEW_MAX_AGE
+    for entry in os.scandir(_preview_dir()):
+        if entry.name.endswith(".jsonl") and entry.stat().st_mtime < limit:
+            try:
+                os.remove(entry.path)
+            except OSError:
+                pass
+
+
+def _existing_hashes(round_id, hashes):
+    return set(db.session.scalars(select(SurveyResponse.instance_hash).where(
+        SurveyResponse.round_id == round_id, SurveyResponse.instance_hash.in_(list(hashes)))))
+
+
+def preview_import(actor, survey_round, stream, filename=""):
+    """Check a whole export; returns a summary dict. When it has no error, the rows to import wait in a
+    temporary file under instance/ and `summary["token"]` lets `confirm_import` insert them."""
+    _remove_stale_previews()
+    problems = Problems()
+    rows = read_rows(stream, filename)
+    headers = next(rows, None)
+    if not headers or not any(_cell_text(h) for h in headers):
+        raise DomainError(_("The file is empty."), field="file")
+    mapper = RowMapper(survey_round, [_cell_text(h) for h in headers], problems)
+    token = secrets.token_urlsafe(24)
+    path = _preview_path(token)
+    seen, pending = set(), []
+    summary = {"rows": 0, "new": 0, "already_imported": 0, "duplicates_in_file": 0,
+               "dropped_columns": mapper.dropped, "ignored_columns": mapper.ignored[:50],
+               "questions": [q.name for _i, q in mapper.columns]}
+    with open(path, "w", encoding="utf-8") as out:
+        out.write(json.dumps({"round_id": survey_round.id, "actor_id": getattr(actor, "id", None),
+                              "filename": filename[:255]}) + "\n")
+
+        def flush_pending():
+            existing = _existing_hashes(survey_round.id, [p[0] for p in pending])
+            for row in pending:
+                if row[0] in existing:
+                    summary["already_imported"] += 1
+                else:
+                    summary["new"] += 1
+                    out.write(json.dumps(row, ensure_ascii=False) + "\n")
+            pending.clear()
+
+        for number, values in enumerate(rows, start=2):
+            if not any(_cell_text(v) for v in values):
+                continue
+            summary["rows"] += 1
+            converted = mapper.convert(values, number)
+            if converted is None:
+                continue
+            digest, fields, answers = converted
+            if digest in seen:
+                summary["duplicates_in_file"] += 1
+                continue
+            seen.add(digest)
+            pending.append([digest, fields, answers])
+            if len(pending) >= CHUNK:
+                flush_pending()
+        flush_pending()
+    if summary["rows"] == 0:
+        problems.add("no-rows", _("The file has a header row but no data."))
+    summary["problems"] = problems.as_list()
+    summary["has_errors"] = bool(problems.errors)
+    if problems.errors:
+        os.remove(path)
+    else:
+        summary["token"] = token
+    return summary
+
+
+def discard_preview(token):
+    path = _preview_path(token)
+    if path and os.path.exists(path):
+        os.remove(path)
+
+
+def confirm_import(actor, survey_round, token):
+    """Insert the previewed rows (skipping any imported since), all or nothing; returns the SurveyImport."""
+    path = _preview_path(token)
+    if path is None or not os.path.exists(path):
+        raise DomainError(_("This preview has expired: upload the file again."))
+    with open(path, encoding="utf-8") as source:
+        meta = json.loads(source.readline())
+        if meta.get("round_id") != survey_round.id or meta.get("actor_id") != getattr(actor, "id", None):
+            raise DomainError(_("This preview has expired: upload the file again."))
+        record = SurveyImport(round_id=survey_round.id, source="file", filename=meta.get("filename", ""),
+                              actor_id=getattr(actor, "id", None), created_at=utcnow(),
+                              rows_added=0, rows_skipped=0)
+        db.session.add(record)
+        db.session.flush()
+        chunk = []
+        for line in source:
+            chunk.append(json.loads(line))
+            if len(chunk) >= CHUNK:
+                _insert_chunk(survey_round.id, record, chunk)
+                chunk = []
+        _insert_chunk(survey_round.id, record, chunk)
+    os.remove(path)
+    db.session.flush()
+    return record
+
+
+def _insert_chunk(round_id, record, rows):
+    if not rows:
+        return
+    existing = _existing_hashes(round_id, [row[0] for row in rows])
+    fresh = [row for row in rows if row[0] not in existing]
+    record.rows_skipped += len(rows) - len(fresh)
+    if not fresh:
+        return
+    record.rows_added += len(fresh)
+    table = SurveyResponse.__table__
+    db.session.execute(insert(table), [dict(round_id=round_id, import_id=record.id, instance_hash=digest, **fields)
+                                       for digest, fields, _answers in fresh])
+    ids = dict(db.session.execute(select(table.c.instance_hash, table.c.id).where(
+        table.c.round_id == round_id, table.c.instance_hash.in_([row[0] for row in fresh]))).all())
+    answers = [dict(response_id=ids[digest], question_id=qid, value_text=text, value_number=number)
+               for digest, _fields, row_answers in fresh for qid, text, number in row_answers]
+    for start in range(0, len(answers), CHUNK * 5):
+        db.session.execute(insert(SurveyAnswer.__table__), answers[start:start + CHUNK * 5])
+
+
+def receive_submission(survey_round, payload):
+    """Store one JSON submission from a KoBoToolbox REST service; (created, problems). Idempotent."""
+    if not isinstance(payload, dict):
+        raise DomainError(_("Send one submission as a JSON object."))
+    problems = Problems()
+    headers = list(payload.keys())
+    mapper = RowMapper(survey_round, headers, problems, check_missing=False)
+    values = [_json_value(payload[h]) for h in headers]
+    converted = mapper.convert(values, 1) if not problems.errors else None
+    if problems.errors or converted is None:
+        return False, [p["message"] for p in problems.errors]
+    digest, fields, answers = converted
+    if _existing_hashes(survey_round.id, [digest]):
+        return False, []
+    record = SurveyImport(round_id=survey_round.id, source="webhook", created_at=utcnow(), rows_added=0,
+                          rows_skipped=0)
+    db.session.add(record)
+    db.session.flush()
+    _insert_chunk(survey_round.id, record, [[digest, fields, answers]])
+    db.session.flush()
+    return True, []
+
+
+def _json_value(value):
+    if isinstance(value, (list, tuple)):
+        return " ".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return ""
+    return value

@@ -1,0 +1,263 @@
+"""Perception surveys: instruments, measures, rounds, imports with preview, results and exports."""
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+
+from cpms.core.audit import record_event
+from cpms.core.errors import DomainError
+from cpms.core.exports import csv_bytes, download, xlsx_bytes
+from cpms.core.pagination import paginate
+from cpms.core.permissions import VIEWER, get_or_404, require_role, scope_of
+from cpms.extensions import db
+from cpms.geo.service import commune_choices
+from cpms.surveys import imports, results, service
+from cpms.surveys.forms import ConfirmForm, IdentifyingForm, ImportForm, InstrumentForm, MeasureForm, RoundForm
+from cpms.surveys.models import SurveyImport, SurveyInstrument, SurveyQuestion, SurveyRound
+from cpms.surveys.service import MANAGERS, READERS, TEXT_READERS
+
+bp = Blueprint("surveys", __name__, url_prefix="/surveys")
+NAVIGATION = [(50, "surveys.index", _l("Surveys"), READERS)]
+
+
+def get_round_or_404(round_id, user):
+    return get_or_404(SurveyRound, round_id, user, check=service.can_see_round)
+
+
+def _fail(form, error):
+    db.session.rollback()
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = list(field.errors) + [error.message]
+    else:
+        flash(error.message, "error")
+
+
+@bp.route("/")
+@require_role(*READERS)
+def index():
+    page = paginate(service.visible_rounds(scope_of(current_user)))
+    instruments = db.session.scalars(select(SurveyInstrument).order_by(SurveyInstrument.name)).all()
+    counts = service.response_counts([r.id for r in page.items])
+    return render_template("surveys/index.html", page=page, instruments=instruments, counts=counts)
+
+
+@bp.route("/instruments/new", methods=["GET", "POST"])
+@require_role(*MANAGERS)
+def instrument_create():
+    form = InstrumentForm()
+    if form.validate_on_submit():
+        try:
+            instrument = service.create_instrument(current_user, stream=form.file.data.stream, name=form.name.data)
+        except DomainError as error:
+            _fail(form, error)
+        else:
+            db.session.commit()
+            flash(_("Questionnaire saved with %(count)s questions.", count=len(service.instrument_questions(instrument))),
+                  "success")
+            return redirect(url_for("surveys.instrument_detail", instrument_id=instrument.id))
+    return render_template("surveys/instrument_form.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/instruments/<int:instrument_id>")
+@require_role(*READERS)
+def instrument_detail(instrument_id):
+    instrument = get_or_404(SurveyInstrument, instrument_id)
+    questions = service.instrument_questions(instrument)
+    identifying = IdentifyingForm()
+    identifying.questions.choices = [(q.id, q.name) for q in questions if q.type == "text"]
+    identifying.questions.data = [q.id for q in questions if q.is_identifying]
+    return render_template("surveys/instrument_detail.html", instrument=instrument, questions=questions,
+                           choices=service.instrument_choices(instrument), identifying=identifying,
+                           measures=service.instrument_measures(instrument.id), locale=get_locale())
+
+
+@bp.route("/instruments/<int:instrument_id>/identifying", methods=["POST"])
+@require_role(*MANAGERS)
+def instrument_identifying(instrument_id):
+    instrument = get_or_404(SurveyInstrument, instrument_id)
+    form = IdentifyingForm()
+    form.questions.choices = [(q.id, q.name) for q in service.instrument_questions(instrument) if q.type == "text"]
+    if form.validate_on_submit():
+        service.set_identifying_questions(current_user, instrument, form.questions.data)
+        db.session.commit()
+        flash(_("Identifying questions saved: their answers are not imported."), "success")
+    else:
+        flash(_("Choose among the listed questions."), "error")
+    return redirect(url_for("surveys.instrument_detail", instrument_id=instrument.id))
+
+
+@bp.route("/instruments/<int:instrument_id>/measures/new", methods=["GET", "POST"])
+@require_role(*MANAGERS)
+def measure_create(instrument_id):
+    instrument = get_or_404(SurveyInstrument, instrument_id)
+    questions = service.instrument_questions(instrument)
+    form = MeasureForm()
+    form.question_id.choices = [(q.id, f"{q.name} – {q.label(get_locale())}") for q in questions if q.type != "text"]
+    if form.validate_on_submit():
+        try:
+            service.create_measure(current_user, instrument, **form.service_fields())
+        except DomainError as error:
+            _fail(form, error)
+        else:
+            db.session.commit()
+            flash(_("Measure saved."), "success")
+            return redirect(url_for("surveys.instrument_detail", instrument_id=instrument.id))
+    return render_template("surveys/measure_form.html", form=form, instrument=instrument,
+                           choices=service.instrument_choices(instrument), locale=get_locale()), \
+        422 if form.errors else 200
+
+
+def _round_form_choices(form):
+    from cpms.programmes.service import visible_programmes
+    form.instrument_id.choices = [(i.id, f"{i.name} {i.form_version}".strip()) for i in
+                                  db.session.scalars(select(SurveyInstrument).order_by(SurveyInstrument.name))]
+    form.programme_id.choices = [(p.id, f"{p.code} – {p.name}") for p in
+                                 db.session.scalars(visible_programmes(scope_of(current_user)))]
+    form.communes.choices = commune_choices()
+    names = sorted(set(db.session.scalars(select(SurveyQuestion.name).where(SurveyQuestion.type != "text"))))
+    for field in (form.sex_question, form.age_question, form.commune_question):
+        field.choices = [("", _("(none)"))] + [(n, n) for n in names]
+
+
+def _round_form_page(form, survey_round, save):
+    _round_form_choices(form)
+    if request.method == "GET" and survey_round is not None:
+        form.communes.data = sorted(survey_round.commune_ids)
+    if form.validate_on_submit():
+        try:
+            saved = save(form.service_fields())
+        except DomainError as error:
+            _fail(form, error)
+        else:
+            db.session.commit()
+            flash(_("Round saved."), "success")
+            return redirect(url_for("surveys.round_detail", round_id=saved.id))
+    return render_template("surveys/round_form.html", form=form, survey_round=survey_round), \
+        422 if form.errors else 200
+
+
+@bp.route("/rounds/new", methods=["GET", "POST"])
+@require_role(*MANAGERS)
+def round_create():
+    return _round_form_page(RoundForm(), None, lambda fields: service.create_round(current_user, **fields))
+
+
+@bp.route("/rounds/<int:round_id>/edit", methods=["GET", "POST"])
+@require_role(*MANAGERS)
+def round_edit(round_id):
+    survey_round = get_round_or_404(round_id, current_user)
+    form = RoundForm(obj=survey_round) if request.method == "GET" else RoundForm()
+    return _round_form_page(form, survey_round, lambda fields: service.update_round(current_user, survey_round, **fields))
+
+
+@bp.route("/rounds/<int:round_id>")
+@require_role(*READERS)
+def round_detail(round_id):
+    survey_round = get_round_or_404(round_id, current_user)
+    history = db.session.scalars(select(SurveyImport).where(SurveyImport.round_id == survey_round.id)
+                                 .order_by(SurveyImport.id.desc()).limit(20)).all()
+    texts = service.free_text_answers(survey_round) if current_user.role in TEXT_READERS else []
+    return render_template("surveys/round_detail.html", survey_round=survey_round, history=history, texts=texts,
+                           count=service.response_counts([survey_round.id]).get(survey_round.id, 0),
+                           confirm=ConfirmForm(), can_manage=current_user.role in MANAGERS)
+
+
+@bp.route("/rounds/<int:round_id>/token", methods=["POST"])
+@require_role(*MANAGERS)
+def round_token(round_id):
+    survey_round = get_round_or_404(round_id, current_user)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    raw = service.new_webhook_token(current_user, survey_round)
+    db.session.commit()
+    return render_template("surveys/round_token.html", survey_round=survey_round, token=raw,
+                           url=url_for("api.survey_submission", round_id=survey_round.id, _external=True))
+
+
+@bp.route("/rounds/<int:round_id>/import", methods=["GET", "POST"])
+@require_role(*MANAGERS)
+def round_import(round_id):
+    survey_round = get_round_or_404(round_id, current_user)
+    form, summary = ImportForm(), None
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            summary = imports.preview_import(current_user, survey_round, upload.stream, upload.filename or "")
+        except DomainError as error:
+            _fail(form, error)
+        finally:
+            upload.close()  # the uploaded file is not kept
+        db.session.rollback()  # a preview writes nothing
+    status = 422 if form.errors or (summary and summary["has_errors"]) else 200
+    return render_template("surveys/round_import.html", survey_round=survey_round, form=form, summary=summary,
+                           confirm=ConfirmForm()), status
+
+
+@bp.route("/rounds/<int:round_id>/import/<token>", methods=["POST"])
+@require_role(*MANAGERS)
+def import_confirm(round_id, token):
+    survey_round = get_round_or_404(round_id, current_user)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if request.form.get("action") == "cancel":
+        imports.discard_preview(token)
+        flash(_("Import cancelled: nothing was saved."), "info")
+        return redirect(url_for("surveys.round_detail", round_id=survey_round.id))
+    try:
+        record = imports.confirm_import(current_user, survey_round, token)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("surveys.round_import", round_id=survey_round.id))
+    db.session.commit()
+    flash(_("%(added)s responses imported, %(skipped)s already there.", added=record.rows_added,
+            skipped=record.rows_skipped), "success")
+    return redirect(url_for("surveys.round_detail", round_id=survey_round.id))
+
+
+def _results_for(survey_round, suppress):
+    scope = scope_of(current_user)
+    candidates = results.comparable_rounds(survey_round, scope)
+    compare_id = request.args.get("compare", type=int)
+    if compare_id == 0 or "compare" in request.args and compare_id is None:
+        earlier = None
+    elif compare_id:
+        earlier = next((r for r in candidates if r.id == compare_id), None)
+    else:
+        earlier = results.default_earlier_round(survey_round, candidates)
+    return candidates, earlier, results.round_results(survey_round, scope, earlier, suppress=suppress)
+
+
+@bp.route("/rounds/<int:round_id>/results")
+@require_role(*READERS)
+def round_results(round_id):
+    survey_round = get_round_or_404(round_id, current_user)
+    candidates, earlier, measure_results = _results_for(survey_round, suppress=current_user.role == VIEWER)
+    charts = {r.measure.id: results.chart(r.measure, r.breakdowns["overall"] + r.breakdowns["commune"],
+                                          earlier.name if earlier else "", survey_round.name) for r in measure_results}
+    return render_template("surveys/round_results.html", survey_round=survey_round, candidates=candidates,
+                           earlier=earlier, results=measure_results, charts=charts, fmt=results,
+                           dimensions=results.DIMENSIONS, dimension_labels=results.DIMENSION_LABELS,
+                           locale=get_locale())
+
+
+@bp.route("/rounds/<int:round_id>/results.<any(csv, xlsx):fmt>")
+@require_role(*READERS)
+def round_export(round_id, fmt):
+    survey_round = get_round_or_404(round_id, current_user)
+    _candidates, earlier, measure_results = _results_for(survey_round, suppress=True)
+    header, rows = results.export_table(survey_round, measure_results, earlier)
+    record_event("export", entity="survey_rounds", entity_id=survey_round.id, detail=f"results.{fmt}")
+    db.session.commit()
+    filename = f"survey-round-{survey_round.id}-results.{fmt}"
+    if fmt == "csv":
+        return download(csv_bytes(header, rows), filename, "csv")
+    return download(xlsx_bytes({_("Results"): (header, rows)}), filename, "xlsx")
+
+
+@bp.context_processor
+def labels():
+    return {"ROUND_KIND_LABELS": service.ROUND_KIND_LABELS, "MEASURE_KIND_LABELS": service.MEASURE_KIND_LABELS}

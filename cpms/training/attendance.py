@@ -1,0 +1,231 @@
+"""Sessions, the attendance register, rates, streaks of absences, scores and completion.
+
+Rates count only the sessions held while the trainee was enrolled (a late enrolment or a
+withdrawal is never counted as absence), and excused absences count neither for nor against:
+rate = (present + late) / (present + late + absent), over non-cancelled sessions up to today.
+"""
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import and_, case, func, literal, or_, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from cpms.core.audit import record_event
+from cpms.core.errors import DomainError
+from cpms.core.models import utcnow
+from cpms.extensions import db
+from cpms.training.models import ATTENDANCE_STATUSES, Attendance, Enrolment, Trainee, TrainingSession
+from cpms.training.service import latest_vetting, vetting_is_valid
+
+def generate_sessions(actor, cohort, *, weekdays, start_time, end_time, holidays=(), topics=()):
+    """Create one session per chosen weekday between the cohort's start and end, skipping holidays and
+    slots that already exist. Returns the number created."""
+    if not weekdays:
+        raise DomainError(_("Choose at least one weekday."), field="weekdays")
+    if end_time <= start_time:
+        raise DomainError(_("The end time must be after the start time."), field="end_time")
+    existing = set(db.session.execute(select(TrainingSession.session_date, TrainingSession.start_time)
+                                      .where(TrainingSession.cohort_id == cohort.id)).all())
+    holidays = set(holidays)
+    topics = [t for t in topics if t] or [""]
+    rows, day, n = [], cohort.start_date, 0
+    while day <= cohort.end_date:
+        if day.weekday() in weekdays and day not in holidays and (day, start_time) not in existing:
+            rows.append({"cohort_id": cohort.id, "session_date": day, "start_time": start_time, "end_time": end_time,
+                         "topic": topics[n % len(topics)], "is_cancelled": False,
+                         "created_at": utcnow(), "updated_at": utcnow()})
+            n += 1
+        day += timedelta(days=1)
+    if rows:
+        db.session.execute(TrainingSession.__table__.insert(), rows)
+        record_event("create", actor=actor, entity="training_sessions", entity_id=cohort.id,
+                     detail=f"{len(rows)} sessions generated for cohort {cohort.id}")
+    db.session.flush()
+    return len(rows)
+
+
+def register(session):
+    """The register of one session: (enrolment, trainee, status or None) for every trainee enrolled that
+    day, in two queries whatever the cohort size."""
+    enrolments = db.session.execute(
+        select(Enrolment, Trainee).join(Trainee, Trainee.id == Enrolment.trainee_id)
+        .where(Enrolment.cohort_id == session.cohort_id, Enrolment.enrolled_on <= session.session_date,
+               or_(Enrolment.withdrawn_on.is_(None), Enrolment.withdrawn_on > session.session_date))
+        .order_by(Trainee.last_name, Trainee.first_name, Trainee.id)).all()
+    marks = dict(db.session.execute(select(Attendance.enrolment_id, Attendance.status)
+                                    .where(Attendance.session_id == session.id)).all())
+    return [(enrolment, trainee, marks.get(enrolment.id)) for enrolment, trainee in enrolments]
+
+
+def record_attendance(actor, session, marks):
+    """Save a whole register: {enrolment_id: status}. One bulk upsert, so saving twice or retrying after a
+    dropped connection never duplicates a mark. Refused (nothing saved): unknown status, a trainee not
+    enrolled in this cohort on that day, a cancelled or future session."""
+    if session.is_cancelled:
+        raise DomainError(_("This session is cancelled; attendance cannot be recorded."))
+    if session.session_date > date.today():
+        raise DomainError(_("This session has not taken place yet."))
+    bad = sorted({status for status in marks.values() if status not in ATTENDANCE_STATUSES})
+    if bad:
+        raise DomainError(_("Unknown attendance status: %(values)s.", values=", ".join(map(str, bad))))
+    allowed = set(db.session.scalars(
+        select(Enrolment.id).where(Enrolment.cohort_id == session.cohort_id, Enrolment.enrolled_on <= session.session_date,
+                                   or_(Enrolment.withdrawn_on.is_(None), Enrolment.withdrawn_on > session.session_date))))
+    strangers = set(marks) - allowed
+    if strangers:
+        raise DomainError(_("%(n)d marks are for trainees not enrolled in this cohort on that day; reload the register.",
+                            n=len(strangers)))
+    if not marks:
+        return 0
+    now = utcnow()
+    rows = [{"session_id": session.id, "enrolment_id": enrolment_id, "status": status, "recorded_at": now,
+             "recorded_by_id": getattr(actor, "id", None)} for enrolment_id, status in marks.items()]
+    dialect = db.session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(Attendance).values(rows)
+    statement = statement.on_conflict_do_update(
+        index_elements=["session_id", "enrolment_id"],
+        set_={"status": statement.excluded.status, "recorded_at": statement.excluded.recorded_at,
+              "recorded_by_id": statement.excluded.recorded_by_id})
+    db.session.execute(statement)
+    counts = {status: sum(1 for s in marks.values() if s == status) for status in ATTENDANCE_STATUSES}
+    record_event("update", actor=actor, entity="training_sessions", entity_id=session.id,
+                 detail="attendance saved", changes=counts)
+    db.session.flush()
+    return len(rows)
+
+
+def _held_sessions(cohort_id, today):
+    return and_(TrainingSession.cohort_id == cohort_id, TrainingSession.is_cancelled.is_(False),
+                TrainingSession.session_date <= today)
+
+
+def _count(status):
+    return func.sum(case((Attendance.status == status, 1), else_=0))
+
+
+def _counts_query(today):
+    """Marks per enrolment over the sessions held while enrolled (filter it by cohort or trainee)."""
+    return (select(Enrolment.id, _count("present"), _count("late"), _count("excused"), _count("absent"))
+            .select_from(Enrolment)
+            .join(TrainingSession, and_(TrainingSession.cohort_id == Enrolment.cohort_id,
+                                        TrainingSession.is_cancelled.is_(False), TrainingSession.session_date <= today,
+                                        TrainingSession.session_date >= Enrolment.enrolled_on,
+                                        or_(Enrolment.withdrawn_on.is_(None),
+                                            TrainingSession.session_date < Enrolment.withdrawn_on)))
+            .join(Attendance, and_(Attendance.session_id == TrainingSession.id, Attendance.enrolment_id == Enrolment.id))
+            .group_by(Enrolment.id))
+
+
+def attendance_counts(cohort_id, today=None):
+    """{enrolment_id: {present, late, excused, absent, rate}} of a cohort, in one GROUP BY query."""
+    return _rates(db.session.execute(_counts_query(today or date.today()).where(Enrolment.cohort_id == cohort_id)))
+
+
+def attendance_counts_for_trainee(trainee_id, today=None):
+    return _rates(db.session.execute(_counts_query(today or date.today()).where(Enrolment.trainee_id == trainee_id)))
+
+
+def _rates(rows):
+    result = {}
+    for enrolment_id, present, late, excused, absent in rows:
+        counted = present + late + absent
+        result[enrolment_id] = {"present": present, "late": late, "excused": excused, "absent": absent,
+                                "rate": round(100.0 * (present + late) / counted, 1) if counted else None}
+    return result
+
+
+def cohort_rate(counts):
+    attended = sum(c["present"] + c["late"] for c in counts.values())
+    counted = sum(c["present"] + c["late"] + c["absent"] for c in counts.values())
+    return round(100.0 * attended / counted, 1) if counted else None
+
+
+def longest_absence_streaks(cohort_id, today=None):
+    """{enrolment_id: longest run of consecutive unexcused absences}, computed with window functions."""
+    today = today or date.today()
+    ordered = (select(Attendance.enrolment_id, Attendance.status,
+                      (func.row_number().over(partition_by=Attendance.enrolment_id, order_by=TrainingSession.session_date)
+                       - func.row_number().over(partition_by=(Attendance.enrolment_id, Attendance.status),
+                                                order_by=TrainingSession.session_date)).label("island"))
+               .join(TrainingSession, TrainingSession.id == Attendance.session_id)
+               .where(_held_sessions(cohort_id, today)).subquery())
+    runs = (select(ordered.c.enrolment_id, func.count().label("length")).where(ordered.c.status == "absent")
+            .group_by(ordered.c.enrolment_id, ordered.c.island).subquery())
+    return dict(db.session.execute(select(runs.c.enrolment_id, func.max(runs.c.length)).group_by(runs.c.enrolment_id)).all())
+
+
+def record_scores(actor, cohort, scores):
+    """Save the score grid: {enrolment_id: {"pre_score", "post_score", "final_score"}} (None clears).
+    Refused, with nothing saved: a score outside 0–100, an enrolment of another cohort."""
+    enrolments = {e.id: e for e in db.session.scalars(select(Enrolment).where(Enrolment.cohort_id == cohort.id))}
+    for enrolment_id, values in scores.items():
+        if enrolment_id not in enrolments:
+            raise DomainError(_("A score is for a trainee who is not in this cohort; reload the page."))
+        for name, value in values.items():
+            if value is not None and not 0 <= value <= 100:
+                trainee = enrolments[enrolment_id].trainee
+                raise DomainError(_("%(name)s: scores must be between 0 and 100.", name=trainee.full_name))
+    for enrolment_id, values in scores.items():
+        for name, value in values.items():
+            setattr(enrolments[enrolment_id], name, value)
+    db.session.flush()
+
+
+@dataclass
+class Completion:
+    enrolment: object
+    trainee: object
+    counts: dict
+    streak: int
+    vetting_ok: bool
+    reasons: list = field(default_factory=list)
+
+    @property
+    def completed(self):
+        return not self.reasons
+
+
+def cohort_completion(cohort, today=None):
+    """Completion of every enrolment, with the reasons when not met: attendance ≥ the course threshold,
+    final score ≥ pass mark, vetting approved where the programme requires it, not withdrawn."""
+    course = cohort.course
+    counts = attendance_counts(cohort.id, today)
+    streaks = longest_absence_streaks(cohort.id, today)
+    rows = db.session.execute(select(Enrolment, Trainee).join(Trainee, Trainee.id == Enrolment.trainee_id)
+                              .where(Enrolment.cohort_id == cohort.id)
+                              .order_by(Trainee.last_name, Trainee.first_name, Trainee.id)).all()
+    vettings = latest_vetting([t.id for _e, t in rows]) if cohort.programme.requires_vetting else {}
+    result = []
+    for enrolment, trainee in rows:
+        c = counts.get(enrolment.id, {"present": 0, "late": 0, "excused": 0, "absent": 0, "rate": None})
+        vetting_ok = (not cohort.programme.requires_vetting
+                      or vetting_is_valid(vettings.get(trainee.id), cohort.start_date))
+        item = Completion(enrolment, trainee, c, streaks.get(enrolment.id, 0), vetting_ok)
+        if enrolment.withdrawn_on:
+            item.reasons.append(_("withdrawn on %(date)s", date=enrolment.withdrawn_on.isoformat()))
+        if c["rate"] is None or c["rate"] < course.attendance_threshold:
+            item.reasons.append(_("attendance %(rate)s %% below the %(threshold)d %% required",
+                                  rate="–" if c["rate"] is None else c["rate"], threshold=course.attendance_threshold))
+        if enrolment.final_score is None:
+            item.reasons.append(_("no final exam score"))
+        elif enrolment.final_score < course.pass_mark:
+            item.reasons.append(_("final score %(score)s below the pass mark %(mark)d",
+                                  score=f"{enrolment.final_score:g}", mark=course.pass_mark))
+        if not vetting_ok:
+            item.reasons.append(_("human-rights vetting not approved"))
+        result.append(item)
+    return result
+
+
+def knowledge_gain(cohort_id):
+    """Mean pre- and post-test scores by sex and overall: [(sex or None, n, mean pre, mean post)]."""
+    base = (select(Trainee.sex, func.count(), func.avg(Enrolment.pre_score), func.avg(Enrolment.post_score))
+            .join(Trainee, Trainee.id == Enrolment.trainee_id)
+            .where(Enrolment.cohort_id == cohort_id, Enrolment.pre_score.is_not(None), Enrolment.post_score.is_not(None)))
+    by_sex = db.session.execute(base.group_by(Trainee.sex).order_by(Trainee.sex)).all()
+    overall = db.session.execute(base.with_only_columns(literal(None), func.count(), func.avg(Enrolment.pre_score),
+                                                        func.avg(Enrolment.post_score))).one()
+    return [tuple(row) for row in by_sex] + [tuple(overall)]

@@ -1,0 +1,142 @@
+"""Demo training data, in the spirit of the 2016 programme in Mbuji-Mayi and Lubumbashi.
+
+Invented officers; cohort sizes and dates follow the programme documents: Mbuji-Mayi 400 community +
+50 mining police (29 March – 28 August 2016); Lubumbashi 279 community, 50 border, 50 mining, then
+another 279 community; a training of 40 trainers (14–26 March 2016). Attendance and scores are drawn
+from a seeded generator so that every run gives the same figures.
+"""
+import random
+from datetime import date, time, timedelta
+
+from sqlalchemy import insert, select
+
+from cpms.core.demo import demo_loader
+from cpms.core.models import utcnow
+from cpms.extensions import db
+from cpms.geo.models import Commune
+from cpms.training import attendance, service
+from cpms.training.reference import RANKS
+from cpms.training.models import Attendance, Enrolment, Rank, Trainee, TrainingSession, Vetting
+
+LAST = ["Kabongo", "Tshibangu", "Mbuyi", "Ilunga", "Kasongo", "Ngalula", "Kalala", "Mukendi", "Tshimanga", "Kabeya",
+        "Mulumba", "Kanku", "Ntumba", "Muamba", "Kazadi", "Lukusa", "Mpoyi", "Banza", "Kalonji", "Mwamba", "Nkongolo",
+        "Tshilumba", "Kayembe", "Mutombo", "Ngoy", "Kapinga", "Beya", "Mbala", "Kitenge", "Numbi", "Monga", "Kyungu"]
+POST = ["Mulamba", "Kanyinda", "Tshiala", "Muteba", "Kabamba", "Mutanda", "Nsenga", "Kaseba", "Lumbala", "Kadima", ""]
+FIRST_M = ["Jean", "Pierre", "Joseph", "Patrick", "Christophe", "Alphonse", "Fidèle", "Dieudonné", "Trésor", "Junior",
+           "Papy", "Didier", "Serge", "Blaise", "Héritier", "Jonathan"]
+FIRST_F = ["Marie", "Thérèse", "Jeanne", "Odette", "Bernadette", "Gracia", "Félicité", "Mireille", "Nadine", "Esther",
+           "Rachel", "Chantal"]
+TOPICS = ["Travail policier de base", "Police de proximité", "Droits humains", "Violences sexuelles et basées sur le genre",
+          "Protection de l'enfant", "PSEA", "Principes humanitaires", "Communication avec la population"]
+HOLIDAYS = [date(2016, 4, 30 - 0), date(2016, 5, 1), date(2016, 5, 17), date(2016, 6, 30), date(2016, 8, 1),
+            date(2016, 12, 25), date(2017, 1, 1), date(2017, 1, 4), date(2017, 1, 16), date(2017, 1, 17)]
+
+COURSES = [
+    dict(code="PDP-BASE", title_fr="Police de proximité – formation de base", title_en="Community policing – basic course",
+         course_type="basic", duration_days=150, hours=600, attendance_threshold=80, pass_mark=50),
+    dict(code="PDP-MINES", title_fr="Police des mines", title_en="Mining policing", course_type="mining",
+         duration_days=150, hours=600, attendance_threshold=80, pass_mark=50),
+    dict(code="PDP-FRONT", title_fr="Police des frontières", title_en="Border policing", course_type="border",
+         duration_days=150, hours=600, attendance_threshold=80, pass_mark=50),
+    dict(code="TOT", title_fr="Formation de formateurs", title_en="Training of trainers", course_type="tot",
+         duration_days=13, hours=80, attendance_threshold=90, pass_mark=60),
+]
+
+# (cohort name, course, programme, commune, centre, start, end, size, specialty, share of women)
+COHORTS = [
+    ("Mbuji-Mayi 2016 – police de proximité", "PDP-BASE", "PDP-KOR-2015", "Bipemba", "Centre de formation de Mbuji-Mayi",
+     date(2016, 3, 29), date(2016, 8, 28), 400, "community", 0.15),
+    ("Mbuji-Mayi 2016 – police des mines", "PDP-MINES", "PDP-KOR-2015", "Bipemba", "Centre de formation de Mbuji-Mayi",
+     date(2016, 3, 29), date(2016, 8, 28), 50, "mining", 0.06),
+    ("Lubumbashi 2016 – formation de formateurs", "TOT", "PDP-HKT-2016", "Annexe", "Académie de police de Kassapa",
+     date(2016, 3, 14), date(2016, 3, 26), 40, "community", 0.2),
+    ("Lubumbashi 2016 (1) – police de proximité", "PDP-BASE", "PDP-HKT-2016", "Kampemba", "Académie de police de Kassapa",
+     date(2016, 4, 4), date(2016, 9, 30), 279, "community", 0.14),
+    ("Lubumbashi 2016 (1) – police des frontières", "PDP-FRONT", "PDP-HKT-2016", "Kampemba", "Académie de police de Kassapa",
+     date(2016, 4, 4), date(2016, 9, 30), 50, "border", 0.08),
+    ("Lubumbashi 2016 (1) – police des mines", "PDP-MINES", "PDP-HKT-2016", "Kampemba", "Académie de police de Kassapa",
+     date(2016, 4, 4), date(2016, 9, 30), 50, "mining", 0.06),
+    ("Lubumbashi 2016 (2) – police de proximité", "PDP-BASE", "PDP-HKT-2016", "Kampemba", "Académie de police de Kassapa",
+     date(2016, 10, 3), date(2017, 3, 31), 279, "community", 0.16),
+]
+
+
+@demo_loader
+def load_training(context):
+    rng = random.Random(2016)
+    courses = {spec["code"]: service.save_course(None, topics="\n".join(TOPICS), issues_certificate=True, **spec)
+               for spec in COURSES}
+    communes = {c.name: c for c in db.session.scalars(select(Commune))}
+    ranks = db.session.scalars(select(Rank).order_by(Rank.position)).all()
+    if not ranks:  # the migration seeds them; a schema made by create_all() has none
+        db.session.execute(insert(Rank), [{"code": c, "name_fr": fr, "name_en": en, "position": n}
+                                          for n, (c, fr, en) in enumerate(RANKS)])
+        ranks = db.session.scalars(select(Rank).order_by(Rank.position)).all()
+    trainer = context["users"]["formateur@demo.cpms.example"]
+    programmes = context["programmes"]
+    totals = {"trainees": 0, "attendance marks": 0}
+    serial = 0
+    for name, course_code, programme_code, commune_name, centre, start, end, size, specialty, women in COHORTS:
+        commune = communes[commune_name]
+        cohort = service.save_cohort(None, name=name, course_id=courses[course_code].id,
+                                     programme_id=programmes[programme_code].id, training_centre=centre,
+                                     commune_id=commune.id, start_date=start, end_date=end, capacity=size,
+                                     status="completed", trainer_ids=[trainer.id] if programme_code == "PDP-KOR-2015" else [])
+        trainees = []
+        for _ in range(size):
+            serial += 1
+            sex = "F" if rng.random() < women else "M"
+            trainees.append({"matricule": f"{'13' if commune.province.name == 'Kasaï-Oriental' else '14'}{serial:06d}",
+                             "last_name": rng.choice(LAST), "post_name": rng.choice(POST),
+                             "first_name": rng.choice(FIRST_F if sex == "F" else FIRST_M), "sex": sex,
+                             "birth_date": date(1970, 1, 1) + timedelta(days=rng.randrange(0, 365 * 25)),
+                             "rank_id": rng.choice(ranks[:4]).id if course_code != "TOT" else rng.choice(ranks[3:7]).id,
+                             "specialty": specialty, "unit": "", "commune_id": commune.id,
+                             "province_id": commune.province_id, "consent_recorded_at": utcnow(),
+                             "created_at": utcnow(), "updated_at": utcnow()})
+        db.session.execute(insert(Trainee), trainees)
+        ids = db.session.scalars(select(Trainee.id).where(Trainee.matricule.in_([t["matricule"] for t in trainees]))
+                                 .order_by(Trainee.id)).all()
+        db.session.execute(insert(Vetting), [
+            {"trainee_id": tid, "submitted_on": start - timedelta(days=75), "batch_reference": f"{programme_code}-B1",
+             "status": "approved", "decided_on": start - timedelta(days=30), "notes": "",
+             "created_at": utcnow(), "updated_at": utcnow()} for tid in ids])
+        db.session.execute(insert(Enrolment), [
+            {"cohort_id": cohort.id, "trainee_id": tid, "enrolled_on": start, "created_at": utcnow(), "updated_at": utcnow(),
+             "pre_score": round(min(95, max(10, rng.gauss(45, 12))), 1), "withdrawal_reason": ""} for tid in ids])
+        attendance.generate_sessions(None, cohort, weekdays={0, 1, 2, 3, 4}, start_time=time(8), end_time=time(13),
+                                     holidays=HOLIDAYS, topics=TOPICS)
+        totals["attendance marks"] += _attendance_and_scores(rng, cohort, start, end)
+        totals["trainees"] += size
+    return totals
+
+
+def _attendance_and_scores(rng, cohort, start, end):
+    enrolments = db.session.scalars(select(Enrolment).where(Enrolment.cohort_id == cohort.id).order_by(Enrolment.id)).all()
+    sessions = db.session.scalars(select(TrainingSession).where(TrainingSession.cohort_id == cohort.id)
+                                  .order_by(TrainingSession.session_date)).all()
+    rows, count = [], 0
+    for n, enrolment in enumerate(enrolments):
+        diligence = rng.choice([0.97] * 8 + [0.9, 0.7])  # most attend well, a few often miss
+        leaves = sessions[len(sessions) // 2].session_date if n % 97 == 5 else None  # a few withdraw mid-course
+        for session in sessions:
+            if leaves and session.session_date >= leaves:
+                break
+            roll = rng.random()
+            status = ("present" if roll < diligence - 0.03 else "late" if roll < diligence
+                      else "excused" if roll < diligence + 0.01 else "absent")
+            rows.append({"session_id": session.id, "enrolment_id": enrolment.id, "status": status,
+                         "recorded_at": utcnow(), "recorded_by_id": None})
+        if leaves:
+            enrolment.withdrawn_on, enrolment.withdrawal_reason = leaves, "Réaffecté par sa hiérarchie"
+        else:
+            enrolment.post_score = round(min(100, enrolment.pre_score + max(0, rng.gauss(22, 8))), 1)
+            enrolment.final_score = round(min(100, max(20, rng.gauss(68, 12))), 1)
+        if len(rows) >= 5000:
+            db.session.execute(insert(Attendance), rows)
+            count, rows = count + len(rows), []
+    if rows:
+        db.session.execute(insert(Attendance), rows)
+        count += len(rows)
+    db.session.flush()
+    return count

@@ -1,0 +1,309 @@
+"""Trainees, vetting, courses, cohorts and enrolment (sessions and attendance: attendance.py)."""
+import re
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import and_, exists, func, or_, select
+
+from cpms.core.audit import record_event
+from cpms.core.dashboard import Card, dashboard_provider
+from cpms.core.errors import DomainError
+from cpms.core.models import utcnow
+from cpms.core.permissions import ADMIN, PROJECT_OFFICER, TRAINER
+from cpms.extensions import db
+from cpms.geo.models import Commune
+from cpms.training.models import (COURSE_TYPES, SEXES, SPECIALTIES, VETTING_STATUSES, Cohort, Course, Enrolment,
+                                  Rank, Trainee, Vetting, cohort_trainers)
+
+
+def normalise_matricule(raw):
+    """Upper case, without spaces, dots or dashes: '1.234 567-8' and '12345678' are the same officer."""
+    return re.sub(r"[\s.\-]", "", (raw or "")).upper()
+
+
+# --- trainees -------------------------------------------------------------------------------
+
+def _check_trainee_fields(fields, trainee_id=None):
+    matricule = normalise_matricule(fields.get("matricule"))
+    if not matricule:
+        raise DomainError(_("Enter the service number (matricule)."), field="matricule")
+    clash = db.session.scalar(select(Trainee.id).where(Trainee.matricule == matricule))
+    if clash is not None and clash != trainee_id:
+        raise DomainError(_("Another trainee already has the matricule %(m)s.", m=matricule), field="matricule")
+    if not (fields.get("last_name") or "").strip():
+        raise DomainError(_("Enter the last name."), field="last_name")
+    if fields.get("sex") not in SEXES:
+        raise DomainError(_("Choose the sex."), field="sex")
+    if fields.get("specialty", "community") not in SPECIALTIES:
+        raise DomainError(_("Choose a specialty from the list."), field="specialty")
+    birth = fields.get("birth_date")
+    if birth is not None and not (date(1940, 1, 1) <= birth <= date.today().replace(year=date.today().year - 16)):
+        raise DomainError(_("The date of birth must be between 1940 and 16 years ago."), field="birth_date")
+    commune = db.session.get(Commune, fields.get("commune_id")) if fields.get("commune_id") else None
+    if commune is None:
+        raise DomainError(_("Choose the commune of the officer's home station."), field="commune_id")
+    if fields.get("rank_id") and db.session.get(Rank, fields["rank_id"]) is None:
+        raise DomainError(_("Choose a rank from the list."), field="rank_id")
+    return matricule, commune
+
+
+def _apply_trainee(trainee, fields, matricule, commune):
+    trainee.matricule = matricule
+    trainee.last_name = fields["last_name"].strip()
+    trainee.post_name = (fields.get("post_name") or "").strip()
+    trainee.first_name = (fields.get("first_name") or "").strip()
+    trainee.sex = fields["sex"]
+    trainee.birth_date = fields.get("birth_date")
+    trainee.rank_id = fields.get("rank_id") or None
+    trainee.specialty = fields.get("specialty") or "community"
+    trainee.unit = (fields.get("unit") or "").strip()
+    trainee.phone = (fields.get("phone") or "").strip() or None
+    trainee.commune_id, trainee.province_id = commune.id, commune.province_id
+    if fields.get("consent") and trainee.consent_recorded_at is None:
+        trainee.consent_recorded_at = utcnow()
+
+
+def create_trainee(actor, **fields):
+    """Register an officer. Errors: matricule missing or already used, bad sex, date of birth, commune, rank."""
+    matricule, commune = _check_trainee_fields(fields)
+    trainee = Trainee()
+    _apply_trainee(trainee, fields, matricule, commune)
+    db.session.add(trainee)
+    db.session.flush()
+    return trainee
+
+
+def update_trainee(actor, trainee, **fields):
+    matricule, commune = _check_trainee_fields(fields, trainee.id)
+    _apply_trainee(trainee, fields, matricule, commune)
+    db.session.flush()
+    return trainee
+
+
+def search_trainees(scope, term="", sex="", specialty="", rank_id=None, commune_id=None):
+    stmt = select(Trainee).where(scope.filter(Trainee.province_id, Trainee.commune_id))
+    if term:
+        like = f"%{term.strip().lower()}%"
+        stmt = stmt.where(or_(Trainee.matricule.like(f"%{normalise_matricule(term)}%"),
+                              func.lower(Trainee.last_name).like(like), func.lower(Trainee.first_name).like(like),
+                              func.lower(Trainee.post_name).like(like)))
+    if sex in SEXES:
+        stmt = stmt.where(Trainee.sex == sex)
+    if specialty in SPECIALTIES:
+        stmt = stmt.where(Trainee.specialty == specialty)
+    if rank_id:
+        stmt = stmt.where(Trainee.rank_id == rank_id)
+    if commune_id:
+        stmt = stmt.where(Trainee.commune_id == commune_id)
+    return stmt.order_by(Trainee.last_name, Trainee.first_name, Trainee.id)
+
+
+def can_see_trainee(trainee, scope):
+    return scope.allows(trainee.province_id, trainee.commune_id)
+
+
+# --- vetting --------------------------------------------------------------------------------
+
+def record_vetting(actor, trainee, *, submitted_on, status="pending", batch_reference="", decided_on=None,
+                   expires_on=None, notes=""):
+    if status not in VETTING_STATUSES:
+        raise DomainError(_("Choose a vetting status from the list."), field="status")
+    if decided_on is not None and decided_on < submitted_on:
+        raise DomainError(_("The decision date cannot be before the submission date."), field="decided_on")
+    if status in ("approved", "denied") and decided_on is None:
+        raise DomainError(_("Enter the date of the decision."), field="decided_on")
+    vetting = Vetting(trainee_id=trainee.id, submitted_on=submitted_on, status=status,
+                      batch_reference=(batch_reference or "").strip(), decided_on=decided_on,
+                      expires_on=expires_on, notes=(notes or "").strip())
+    db.session.add(vetting)
+    db.session.flush()
+    return vetting
+
+
+def latest_vetting(trainee_ids):
+    """{trainee_id: Vetting} – the most recent record of each trainee, in one query."""
+    if not trainee_ids:
+        return {}
+    newest = (select(Vetting.trainee_id, func.max(Vetting.id).label("id"))
+              .where(Vetting.trainee_id.in_(list(trainee_ids))).group_by(Vetting.trainee_id).subquery())
+    rows = db.session.scalars(select(Vetting).join(newest, newest.c.id == Vetting.id))
+    return {v.trainee_id: v for v in rows}
+
+
+def vetting_is_valid(vetting, on_date):
+    return (vetting is not None and vetting.status == "approved"
+            and (vetting.expires_on is None or vetting.expires_on >= on_date))
+
+
+# --- courses --------------------------------------------------------------------------------
+
+def save_course(actor, course=None, **fields):
+    code = (fields.get("code") or "").strip().upper()
+    if not code:
+        raise DomainError(_("Enter a course code."), field="code")
+    clash = db.session.scalar(select(Course.id).where(Course.code == code))
+    if clash is not None and (course is None or clash != course.id):
+        raise DomainError(_("Another course already uses the code %(code)s.", code=code), field="code")
+    if fields.get("course_type") not in COURSE_TYPES:
+        raise DomainError(_("Choose a course type from the list."), field="course_type")
+    for name in ("attendance_threshold", "pass_mark"):
+        value = fields.get(name)
+        if value is None or not 0 <= value <= 100:
+            raise DomainError(_("Enter a percentage between 0 and 100."), field=name)
+    course = course or Course()
+    course.code = code
+    for name in ("title_fr", "title_en", "course_type", "duration_days", "hours", "topics",
+                 "attendance_threshold", "pass_mark", "issues_certificate"):
+        setattr(course, name, fields.get(name) if fields.get(name) is not None else getattr(course, name))
+    db.session.add(course)
+    db.session.flush()
+    return course
+
+
+# --- cohorts --------------------------------------------------------------------------------
+
+def save_cohort(actor, cohort=None, *, trainer_ids=(), **fields):
+    """Create or edit a cohort. Errors: end before start, unknown commune/course/programme, bad trainers."""
+    from cpms.auth.models import User
+    from cpms.programmes.models import Programme
+
+    if fields["end_date"] < fields["start_date"]:
+        raise DomainError(_("The end date must be on or after the start date."), field="end_date")
+    commune = db.session.get(Commune, fields["commune_id"])
+    course = db.session.get(Course, fields["course_id"])
+    programme = db.session.get(Programme, fields["programme_id"])
+    if commune is None or course is None or programme is None:
+        raise DomainError(_("Choose the course, programme and commune from the lists."))
+    if commune.province_id not in programme.province_ids:
+        raise DomainError(_("The programme %(code)s does not cover the province of %(commune)s.",
+                            code=programme.code, commune=commune.name), field="commune_id")
+    trainers = db.session.scalars(select(User).where(User.id.in_(list(trainer_ids)), User.role == TRAINER)).all()
+    if len(trainers) != len(set(trainer_ids)):
+        raise DomainError(_("Choose trainers among the listed trainer accounts."), field="trainer_ids")
+    cohort = cohort or Cohort()
+    for name in ("name", "course_id", "programme_id", "training_centre", "start_date", "end_date", "capacity", "status"):
+        setattr(cohort, name, fields[name])
+    cohort.commune_id, cohort.province_id = commune.id, commune.province_id
+    cohort.trainers = list(trainers)
+    db.session.add(cohort)
+    db.session.flush()
+    return cohort
+
+
+def visible_cohorts(user, scope):
+    """Cohorts in the user's area; trainers see only the cohorts they teach."""
+    stmt = select(Cohort).where(scope.filter(Cohort.province_id, Cohort.commune_id))
+    if user.role == TRAINER:
+        stmt = stmt.where(exists().where(cohort_trainers.c.cohort_id == Cohort.id,
+                                         cohort_trainers.c.user_id == user.id))
+    return stmt.order_by(Cohort.start_date.desc(), Cohort.id.desc())
+
+
+def can_see_cohort(user):
+    def check(cohort, scope):
+        if not scope.allows(cohort.province_id, cohort.commune_id):
+            return False
+        return user.role != TRAINER or any(t.id == user.id for t in cohort.trainers)
+    return check
+
+
+def can_manage_cohort(user, cohort):
+    """Admins and project officers manage cohorts; trainers record sessions, attendance and scores of theirs."""
+    return user.role in (ADMIN, PROJECT_OFFICER)
+
+
+def active_enrolments(cohort_id, on_date=None):
+    stmt = select(Enrolment).where(Enrolment.cohort_id == cohort_id)
+    if on_date is not None:
+        stmt = stmt.where(Enrolment.enrolled_on <= on_date,
+                          or_(Enrolment.withdrawn_on.is_(None), Enrolment.withdrawn_on > on_date))
+    return stmt
+
+
+def enrol_trainees(actor, cohort, trainee_ids, enrolled_on=None):
+    """Enrol trainees in a cohort, all or none.
+
+    Refused, naming the trainees: already enrolled, capacity exceeded, and – for programmes whose
+    funding requires it – no approved, unexpired vetting on the cohort's start date.
+    """
+    enrolled_on = enrolled_on or cohort.start_date
+    trainee_ids = list(dict.fromkeys(trainee_ids))
+    trainees = db.session.scalars(select(Trainee).where(Trainee.id.in_(trainee_ids))).all()
+    if len(trainees) != len(trainee_ids) or not trainees:
+        raise DomainError(_("Choose trainees from the list."))
+    already = set(db.session.scalars(select(Enrolment.trainee_id).where(
+        Enrolment.cohort_id == cohort.id, Enrolment.trainee_id.in_(trainee_ids))))
+    if already:
+        names = ", ".join(t.full_name for t in trainees if t.id in already)
+        raise DomainError(_("Already enrolled in this cohort: %(names)s.", names=names))
+    current = db.session.scalar(select(func.count()).select_from(Enrolment).where(
+        Enrolment.cohort_id == cohort.id, Enrolment.withdrawn_on.is_(None)))
+    if current + len(trainees) > cohort.capacity:
+        raise DomainError(_("The cohort has %(free)d places left; you chose %(n)d trainees.",
+                            free=max(cohort.capacity - current, 0), n=len(trainees)))
+    if cohort.programme.requires_vetting:
+        vettings = latest_vetting(trainee_ids)
+        refused = [t for t in trainees if not vetting_is_valid(vettings.get(t.id), cohort.start_date)]
+        if refused:
+            details = "; ".join(f"{t.full_name} ({t.matricule}): {_vetting_reason(vettings.get(t.id))}" for t in refused)
+            raise DomainError(_("Not enrolled – the programme requires approved human-rights vetting: %(details)s.",
+                                details=details))
+    enrolments = [Enrolment(cohort_id=cohort.id, trainee_id=t.id, enrolled_on=enrolled_on) for t in trainees]
+    db.session.add_all(enrolments)
+    db.session.flush()
+    return enrolments
+
+
+def _vetting_reason(vetting):
+    if vetting is None:
+        return _("never submitted")
+    return {"pending": _("vetting pending"), "denied": _("vetting denied"),
+            "expired": _("vetting expired")}.get(vetting.status, _("vetting expired"))
+
+
+def withdraw_enrolment(actor, enrolment, *, withdrawn_on, reason):
+    if not (reason or "").strip():
+        raise DomainError(_("Give the reason for the withdrawal."), field="reason")
+    if withdrawn_on < enrolment.enrolled_on:
+        raise DomainError(_("The withdrawal date cannot be before the enrolment date."), field="withdrawn_on")
+    enrolment.withdrawn_on, enrolment.withdrawal_reason = withdrawn_on, reason.strip()
+    db.session.flush()
+
+
+@dashboard_provider
+def training_cards(user, scope):
+    from flask_babel import lazy_gettext as _l
+    if user.role not in (ADMIN, TRAINER, PROJECT_OFFICER, "me_officer", "viewer"):
+        return []
+    cohorts = db.session.scalar(select(func.count()).select_from(visible_cohorts(user, scope).order_by(None).subquery()))
+    trainees = db.session.scalar(select(func.count()).select_from(Trainee)
+                                 .where(scope.filter(Trainee.province_id, Trainee.commune_id)))
+    cards = [Card(_l("Cohorts"), cohorts, "training.cohort_list")]
+    if user.role != "viewer":
+        cards.append(Card(_l("Trainees in your area"), trainees, "training.trainee_list"))
+    else:
+        cards.append(Card(_l("Trainees in your area"), trainees, None))
+    return cards
+
+
+def enrolment_counts(cohort_ids):
+    """{cohort_id: active enrolments} in one query."""
+    if not cohort_ids:
+        return {}
+    return dict(db.session.execute(select(Enrolment.cohort_id, func.count()).where(
+        Enrolment.cohort_id.in_(cohort_ids), Enrolment.withdrawn_on.is_(None)).group_by(Enrolment.cohort_id)).all())
+
+
+def cohort_sessions(cohort_id):
+    from cpms.training.models import TrainingSession
+    return db.session.scalars(select(TrainingSession).where(TrainingSession.cohort_id == cohort_id)
+                              .order_by(TrainingSession.session_date, TrainingSession.start_time)).all()
+
+
+def training_history(trainee):
+    """Every enrolment of a trainee with its cohort, course and attendance counts (three queries)."""
+    from cpms.training.attendance import attendance_counts_for_trainee
+    rows = db.session.execute(select(Enrolment, Cohort).join(Cohort, Cohort.id == Enrolment.cohort_id)
+                              .where(Enrolment.trainee_id == trainee.id).order_by(Cohort.start_date.desc())).all()
+    counts = attendance_counts_for_trainee(trainee.id)
+    return [(enrolment, cohort, counts.get(enrolment.id)) for enrolment, cohort in rows]

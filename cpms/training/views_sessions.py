@@ -1,0 +1,139 @@
+"""Sessions: schedule, the attendance register, scores grid and close-out (same blueprint as views.py)."""
+from datetime import date
+
+from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from cpms.core.errors import DomainError
+from cpms.core.permissions import ADMIN, PROJECT_OFFICER, STAFF_ROLES, TRAINER, get_or_404, require_role
+from cpms.extensions import db
+from cpms.training import attendance
+from cpms.training.forms import ATTENDANCE_LABELS, ScheduleForm
+from cpms.training.models import ATTENDANCE_STATUSES, TrainingSession
+from cpms.training.views import bp, get_cohort_or_404
+
+TEACHERS = (ADMIN, PROJECT_OFFICER, TRAINER)
+
+
+def get_session_or_404(session_id):
+    session = get_or_404(TrainingSession, session_id)
+    get_cohort_or_404(session.cohort_id)  # area and "own cohorts" for trainers
+    return session
+
+
+@bp.route("/cohorts/<int:cohort_id>/schedule", methods=["GET", "POST"])
+@require_role(*TEACHERS)
+def cohort_schedule(cohort_id):
+    cohort = get_cohort_or_404(cohort_id)
+    form = ScheduleForm()
+    if form.validate_on_submit():
+        try:
+            holidays = [date.fromisoformat(line.strip()) for line in form.holidays.data.splitlines() if line.strip()]
+        except ValueError:
+            form.holidays.errors.append(_("Write each holiday as YYYY-MM-DD, one per line."))
+        else:
+            try:
+                created = attendance.generate_sessions(
+                    current_user, cohort, weekdays=set(form.weekdays.data), start_time=form.start_time.data,
+                    end_time=form.end_time.data, holidays=holidays, topics=form.topics.data.splitlines())
+            except DomainError as error:
+                db.session.rollback()
+                getattr(form, error.field or "weekdays").errors.append(error.message)
+            else:
+                db.session.commit()
+                flash(_("%(n)d sessions created.", n=created), "success")
+                return redirect(url_for("training.cohort_detail", cohort_id=cohort.id))
+    return render_template("training/schedule_form.html", form=form, cohort=cohort), 422 if form.errors else 200
+
+
+@bp.route("/sessions/<int:session_id>/register")
+@require_role(*STAFF_ROLES)
+def session_register(session_id):
+    session = get_session_or_404(session_id)
+    rows = attendance.register(session)
+    return render_template("training/session_register.html", session=session, rows=rows,
+                           statuses=ATTENDANCE_STATUSES, labels=ATTENDANCE_LABELS,
+                           can_record=current_user.role in TEACHERS and not session.is_cancelled
+                           and session.session_date <= date.today())
+
+
+def _marks_from_request():
+    """{enrolment_id: status} from form fields m<enrolment_id>=status or a JSON {"marks": {...}} body."""
+    if request.is_json:
+        raw = (request.get_json(silent=True) or {}).get("marks", {})
+    else:
+        raw = {key[1:]: value for key, value in request.form.items() if key.startswith("m") and key[1:].isdigit()}
+    try:
+        return {int(key): value for key, value in raw.items()}
+    except (TypeError, ValueError, AttributeError):
+        raise DomainError(_("The register could not be read; reload the page."))
+
+
+@bp.route("/sessions/<int:session_id>/register", methods=["POST"])
+@require_role(*TEACHERS)
+def session_register_save(session_id):
+    session = get_session_or_404(session_id)
+    try:
+        saved = attendance.record_attendance(current_user, session, _marks_from_request())
+    except DomainError as error:
+        db.session.rollback()
+        if request.is_json:
+            return jsonify({"error": error.message}), 422
+        flash(error.message, "error")
+        return redirect(url_for("training.session_register", session_id=session.id))
+    db.session.commit()
+    message = _("Attendance saved for %(n)d trainees.", n=saved)
+    if request.is_json:
+        return jsonify({"saved": saved, "message": message,
+                        "redirect": url_for("training.cohort_detail", cohort_id=session.cohort_id)})
+    flash(message, "success")
+    return redirect(url_for("training.cohort_detail", cohort_id=session.cohort_id))
+
+
+@bp.route("/cohorts/<int:cohort_id>/scores", methods=["GET", "POST"])
+@require_role(*STAFF_ROLES)
+def cohort_scores(cohort_id):
+    cohort = get_cohort_or_404(cohort_id)
+    can_edit = current_user.role in TEACHERS
+    if request.method == "POST":
+        if not can_edit:
+            return render_template("errors/error.html", code=403, title=_("Access refused"),
+                                   message=_("Your role does not give access to this page.")), 403
+        try:
+            scores = _scores_from_request()
+            attendance.record_scores(current_user, cohort, scores)
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+            return render_template("training/cohort_scores.html", cohort=cohort, rows=attendance.cohort_completion(cohort),
+                                   can_edit=can_edit, submitted=request.form), 422
+        db.session.commit()
+        flash(_("Scores saved."), "success")
+        return redirect(url_for("training.cohort_scores", cohort_id=cohort.id))
+    return render_template("training/cohort_scores.html", cohort=cohort, rows=attendance.cohort_completion(cohort),
+                           can_edit=can_edit, submitted=None)
+
+
+def _scores_from_request():
+    scores = {}
+    for key, value in request.form.items():
+        name, _sep, enrolment_id = key.rpartition("-")
+        if name not in ("pre_score", "post_score", "final_score") or not enrolment_id.isdigit():
+            continue
+        value = value.strip().replace(",", ".")
+        try:
+            number = float(value) if value else None
+        except ValueError:
+            raise DomainError(_("Scores must be numbers between 0 and 100 (found “%(value)s”).", value=value[:20]))
+        scores.setdefault(int(enrolment_id), {})[name] = number
+    return scores
+
+
+@bp.route("/cohorts/<int:cohort_id>/close-out")
+@require_role(*STAFF_ROLES)
+def cohort_closeout(cohort_id):
+    cohort = get_cohort_or_404(cohort_id)
+    rows = attendance.cohort_completion(cohort)
+    completed = [r for r in rows if r.completed]
+    return render_template("training/cohort_closeout.html", cohort=cohort, rows=rows, completed=completed)

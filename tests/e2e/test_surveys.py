@@ -1,0 +1,76 @@
+"""Browser journey: an M&E officer uploads the XLSForm, defines the trust measure, creates a baseline and an
+endline round, imports a CSV into each (preview, then confirm) and reads the change in trust with its interval."""
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.conftest import TEST_PASSWORD, commune_id
+from tests.surveys.conftest import csv_data, response_row, xlsform_bytes
+
+pytestmark = pytest.mark.e2e
+
+
+def test_me_officer_imports_baseline_and_endline_and_reads_the_change(live_server, db, make_user, make_programme,
+                                                                      page, tmp_path):
+    user = make_user("me_officer", locale="en")
+    programme = make_programme(provinces=["Kasaï-Oriental"], code="PDP-KOR")
+    bipemba, muya, programme_id = commune_id("Bipemba"), commune_id("Muya"), programme.id
+    email = user.email
+    db.session.close()
+    form = tmp_path / "perception.xlsx"
+    form.write_bytes(xlsform_bytes())
+    baseline_csv = tmp_path / "baseline.csv"
+    baseline_csv.write_bytes(csv_data([response_row(i, trust="agree" if i < 4 else "disagree") for i in range(10)]))
+    endline_csv = tmp_path / "endline.csv"
+    endline_csv.write_bytes(csv_data([response_row(100 + i, trust="strongly_agree" if i < 7 else "disagree",
+                                                   commune="muya") for i in range(10)], delimiter=";"))
+
+    page.goto(f"{live_server}/login")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", TEST_PASSWORD)
+    page.click("main form button[type=submit]")
+    page.click("nav.mainnav >> text=Surveys")
+
+    page.click("text=Upload an XLSForm")
+    page.set_input_files("input[name=file]", str(form))
+    page.click("main form button[type=submit]")
+    expect(page.locator("h1")).to_have_text("Perception de la sécurité")
+    expect(page.locator("main")).to_contain_text("I trust the police")
+
+    page.click("text=New measure")
+    page.select_option("select[name=question_id]", label="trust – I trust the police")
+    page.select_option("select[name=kind]", "share")
+    page.fill("input[name=name_en]", "Trusts the police")
+    page.fill("input[name=name_fr]", "Fait confiance à la police")
+    page.fill("input[name=values]", "agree strongly_agree")
+    page.click("main form button[type=submit]")
+    expect(page.locator(".flash-success")).to_contain_text("Measure saved")
+
+    for name, kind, start, csv_file in [("Baseline 2015", "baseline", "2015-05-01", baseline_csv),
+                                        ("Endline 2017", "endline", "2017-06-01", endline_csv)]:
+        page.goto(f"{live_server}/surveys/rounds/new")
+        page.select_option("select[name=programme_id]", str(programme_id))
+        page.fill("input[name=name]", name)
+        page.select_option("select[name=kind]", kind)
+        page.fill("input[name=start_date]", start)
+        page.check(f"input[name=communes][value='{bipemba}']")
+        page.check(f"input[name=communes][value='{muya}']")
+        page.select_option("select[name=sex_question]", "sex")
+        page.select_option("select[name=age_question]", "age")
+        page.select_option("select[name=commune_question]", "commune")
+        page.click("main form button[type=submit]")
+        expect(page.locator("h1")).to_have_text(name)
+        page.click("text=Import responses")
+        page.set_input_files("input[name=file]", str(csv_file))
+        page.click("text=Check the file")
+        expect(page.locator("#new-rows")).to_have_text("10")
+        page.click("text=Import 10 responses")
+        expect(page.locator("#response-count")).to_have_text("10")
+
+    page.click("a.button >> text=Results")
+    trust = page.locator("section.measure").first
+    expect(trust.locator(".headline")).to_contain_text("+75.0 %")
+    expect(trust.locator(".headline")).to_contain_text("+30.0 pts")
+    expect(trust.locator("table.results").first).to_contain_text("[16.8 % – 68.7 %]")
+    expect(trust.locator("svg.survey-chart")).to_be_visible()

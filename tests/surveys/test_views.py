@@ -1,0 +1,235 @@
+"""Survey pages: upload an XLSForm, define measures and rounds, import with preview, results, exports, webhook."""
+import io
+from datetime import date
+
+from sqlalchemy import func, select
+
+from cpms.extensions import db as _db
+from cpms.surveys.models import SurveyInstrument, SurveyMeasure, SurveyResponse, SurveyRound
+from tests.conftest import commune_id
+from tests.surveys.conftest import HEADER, csv_data, response_row, xlsform_bytes
+
+
+def upload(web, url, data, filename="export.csv", page=None):
+    token = web.token(page or url)
+    return web.client.post(url, data={"csrf_token": token, "file": (io.BytesIO(data), filename)},
+                           content_type="multipart/form-data")
+
+
+def confirm_action(html):
+    import re
+    match = re.search(r'action="(/surveys/rounds/\d+/import/[^"]+)"', html)
+    assert match, html[-2000:]
+    return match.group(1)
+
+
+def import_file(web, client, survey_round, data, filename="export.csv"):
+    url = f"/surveys/rounds/{survey_round.id}/import"
+    preview = upload(web, url, data, filename)
+    html = preview.get_data(as_text=True)
+    assert preview.status_code == 200, html[-3000:]
+    action = confirm_action(html)
+    return client.post(action, data={"csrf_token": web.token(url), "action": "confirm"})
+
+
+def test_me_officer_uploads_an_xlsform_and_defines_a_measure(web, client, login_as):
+    login_as("me_officer")
+    response = upload(web, "/surveys/instruments/new", xlsform_bytes(), "perception.xlsx")
+    assert response.status_code == 302
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "I trust the police" in html and "J&#39;ai confiance en la police" in html and "select_one" in html
+    assert "deviceid" not in html and "gps" not in html
+    instrument = _db.session.scalar(select(SurveyInstrument))
+    trust = next(q for q in _db.session.scalars(select(SurveyInstrument.questions.property.mapper.class_))
+                 if q.name == "trust")
+    url = f"/surveys/instruments/{instrument.id}/measures/new"
+    bad = web.post(url, {"question_id": trust.id, "kind": "share", "name_en": "Trust", "name_fr": "Confiance",
+                         "values": "agree totally", "excluded_values": "", "direction": "higher"})
+    assert bad.status_code == 422 and "not in the question&#39;s list: totally" in bad.get_data(as_text=True)
+    good = web.post(url, {"question_id": trust.id, "kind": "share", "name_en": "Trust", "name_fr": "Confiance",
+                          "values": "agree, strongly_agree", "excluded_values": "", "direction": "higher"})
+    assert good.status_code == 302
+    assert _db.session.scalar(select(SurveyMeasure.values)) == "agree strongly_agree"
+
+
+def test_a_bad_xlsform_is_explained(web, login_as):
+    login_as("me_officer")
+    response = upload(web, "/surveys/instruments/new", b"hello", "form.xlsx")
+    assert response.status_code == 422 and "not an XLSForm" in response.get_data(as_text=True)
+    assert _db.session.scalar(select(func.count()).select_from(SurveyInstrument)) == 0
+
+
+def test_round_form_checks_dates_and_communes(web, login_as, make_instrument, make_programme):
+    instrument = make_instrument()
+    programme = make_programme(provinces=["Kasaï-Oriental"])
+    login_as("me_officer")
+    data = {"instrument_id": instrument.id, "programme_id": programme.id, "name": "Baseline 2015", "kind": "baseline",
+            "start_date": "2015-05-01", "end_date": "2015-04-01", "communes": [commune_id("Bipemba")],
+            "sex_question": "sex", "age_question": "age", "commune_question": "commune", "weight_column": "",
+            "sampling_notes": ""}
+    response = web.post("/surveys/rounds/new", data)
+    assert response.status_code == 422 and "on or after the start date" in response.get_data(as_text=True)
+    response = web.post("/surveys/rounds/new", {**data, "end_date": "", "communes": [commune_id("Kampemba")]})
+    assert response.status_code == 422 and "outside the programme" in response.get_data(as_text=True)
+    assert _db.session.scalar(select(func.count()).select_from(SurveyRound)) == 0
+    response = web.post("/surveys/rounds/new", {**data, "end_date": "2015-06-30"})
+    assert response.status_code == 302
+    assert [c.name for c in _db.session.scalar(select(SurveyRound)).communes] == ["Bipemba"]
+
+
+def test_import_preview_then_confirm_then_results_with_change(web, client, login_as, make_instrument, make_round):
+    instrument = make_instrument()
+    baseline = make_round(instrument)
+    endline = make_round(instrument, name="Endline 2017", kind="endline", start=date(2017, 6, 1))
+    login_as("me_officer")
+    preview = upload(web, f"/surveys/rounds/{baseline.id}/import",
+                     csv_data([response_row(i, trust="agree" if i < 4 else "disagree") for i in range(10)]))
+    html = preview.get_data(as_text=True)
+    assert preview.status_code == 200 and 'id="new-rows">10<' in html and "Import 10 responses" in html
+    assert "deviceid" in html  # listed among the dropped personal columns
+    assert _db.session.scalar(select(func.count()).select_from(SurveyResponse)) == 0  # nothing saved yet
+    import_file(web, client, baseline, csv_data([response_row(i, trust="agree" if i < 4 else "disagree")
+                                                 for i in range(10)]))
+    response = import_file(web, client, endline, csv_data([response_row(100 + i, trust="agree" if i < 7 else "disagree")
+                                                           for i in range(10)]))
+    assert response.status_code == 302
+    assert _db.session.scalar(select(func.count()).select_from(SurveyResponse)) == 20
+    html = client.get(f"/surveys/rounds/{endline.id}/results").get_data(as_text=True)
+    assert "+75.0 %" in html and "+30.0 pts" in html and "40.0 %" in html and "70.0 %" in html
+    assert "[16.8 % – 68.7 %]" in html and "p = 0.178" in html and "<svg" in html
+
+
+def test_cancelled_preview_and_bad_file_save_nothing(web, client, login_as, make_instrument, make_round):
+    survey_round = make_round(make_instrument())
+    login_as("me_officer")
+    url = f"/surveys/rounds/{survey_round.id}/import"
+    bad = upload(web, url, csv_data([response_row(1, trust="maybe")]))
+    assert bad.status_code == 422
+    html = bad.get_data(as_text=True)
+    assert "Unknown answer maybe to question trust" in html and "Nothing was saved" in html
+    preview = upload(web, url, csv_data([response_row(1)])).get_data(as_text=True)
+    action = confirm_action(preview)
+    client.post(action, data={"csrf_token": web.token(url), "action": "cancel"})
+    again = client.post(action, data={"csrf_token": web.token(url), "action": "confirm"})
+    assert again.status_code == 302
+    assert "expired" in client.get(again.headers["Location"]).get_data(as_text=True)
+    assert _db.session.scalar(select(func.count()).select_from(SurveyResponse)) == 0
+
+
+def test_viewer_sees_small_cells_suppressed_and_no_free_text(web, client, login_as, make_instrument, make_round, app):
+    from tests.surveys.test_service import do_import
+    survey_round = make_round(make_instrument())
+    do_import(app, survey_round, csv_data([response_row(i, commune="muya" if i < 3 else "bipemba",
+                                                        comment="Patrouilles la nuit") for i in range(8)]))
+    login_as("viewer")
+    html = client.get(f"/surveys/rounds/{survey_round.id}/results").get_data(as_text=True)
+    assert "fewer than 5 answers" in html and "100.0 %" in html
+    assert "Patrouilles la nuit" not in client.get(f"/surveys/rounds/{survey_round.id}").get_data(as_text=True)
+
+
+def test_free_text_with_script_is_shown_as_text(client, login_as, make_instrument, make_round, app):
+    from tests.surveys.test_service import do_import
+    survey_round = make_round(make_instrument())
+    do_import(app, survey_round, csv_data([response_row(1, comment="<script>alert(1)</script>")]))
+    login_as("project_officer", "Kasaï-Oriental")
+    html = client.get(f"/surveys/rounds/{survey_round.id}").get_data(as_text=True)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>alert(1)" not in html
+
+
+def test_exports_suppress_small_cells_and_neutralise_formulas(client, login_as, make_instrument, make_round, app):
+    from openpyxl import load_workbook
+
+    from tests.surveys.test_service import do_import
+    instrument = make_instrument()
+    _db.session.execute(SurveyMeasure.__table__.update().values(name_en="=HYPERLINK(1)"))
+    _db.session.commit()
+    survey_round = make_round(instrument)
+    do_import(app, survey_round, csv_data([response_row(i, commune="muya" if i < 3 else "bipemba") for i in range(8)]))
+    login_as("me_officer")
+    text = client.get(f"/surveys/rounds/{survey_round.id}/results.csv").get_data(as_text=True)
+    assert "'=HYPERLINK(1)" in text
+    muya = [line for line in text.splitlines() if ",Muya," in line]
+    assert muya and all("suppressed" in line for line in muya)
+    workbook = load_workbook(io.BytesIO(client.get(f"/surveys/rounds/{survey_round.id}/results.xlsx").data))
+    rows = list(workbook.active.iter_rows(values_only=True))
+    assert rows[0][0] == "Measure" and any(row[2] == "Muya" and row[5] == "suppressed" for row in rows)
+    from cpms.core.audit import AuditEntry
+    assert _db.session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "export")) == 2
+
+
+def test_lists_and_api_show_only_rounds_of_the_users_area(web, client, login_as, make_instrument, make_round,
+                                                          make_programme, make_user):
+    from cpms.auth.service import create_api_token
+    instrument = make_instrument()
+    make_round(instrument, name="KOR baseline")
+    make_round(instrument, name="HKT baseline", communes=("Kampemba",),
+               programme=make_programme(provinces=["Haut-Katanga"], code="HKT"))
+    hkt = _db.session.scalar(select(SurveyRound).where(SurveyRound.name == "HKT baseline"))
+    user = login_as("project_officer", "Kasaï-Oriental")
+    html = client.get("/surveys/").get_data(as_text=True)
+    assert "KOR baseline" in html and "HKT baseline" not in html and "1 result" in html
+    assert client.get(f"/surveys/rounds/{hkt.id}/results").status_code == 404
+    assert client.get(f"/surveys/rounds/{hkt.id}/results.csv").status_code == 404
+    _t, token = create_api_token(user, user)
+    _db.session.commit()
+    headers = {"Authorization": f"Bearer {token}"}
+    listing = client.get("/api/v1/survey-rounds", headers=headers).get_json()
+    assert listing["total"] == 1 and [r["name"] for r in listing["items"]] == ["KOR baseline"]
+    assert client.get(f"/api/v1/survey-rounds/{hkt.id}/results", headers=headers).status_code == 404
+
+
+def test_api_results(client, make_user, make_instrument, make_round, app):
+    from cpms.auth.service import create_api_token
+    from tests.conftest import english
+    from tests.surveys.test_service import do_import
+    survey_round = make_round(make_instrument())
+    do_import(app, survey_round, csv_data([response_row(i, trust="agree" if i < 3 else "disagree") for i in range(6)]))
+    user = make_user("viewer")
+    with english(app):
+        _t, token = create_api_token(user, user)
+    _db.session.commit()
+    answer = client.get(f"/api/v1/survey-rounds/{survey_round.id}/results",
+                        headers={"Authorization": f"Bearer {token}"}).get_json()
+    trust = answer["measures"][0]
+    assert trust["name_en"] == "Trusts the police" and trust["breakdowns"]["overall"][0]["estimate"]["estimate"] == 0.5
+
+
+def test_webhook_token_shown_once_and_submissions_idempotent(web, client, login_as, make_instrument, make_round):
+    survey_round = make_round(make_instrument())
+    login_as("me_officer")
+    html = web.post(f"/surveys/rounds/{survey_round.id}/token", page=f"/surveys/rounds/{survey_round.id}").get_data(as_text=True)
+    token = html.split('id="round-token">')[1].split("<")[0]
+    assert token not in client.get(f"/surveys/rounds/{survey_round.id}").get_data(as_text=True)
+    assert _db.session.scalar(select(SurveyRound.webhook_token_hash)) != token
+    url = f"/api/v1/survey-rounds/{survey_round.id}/submissions"
+    submission = dict(zip(HEADER, response_row(1)))
+    assert client.post(url, json=submission, headers={"X-Round-Token": "wrong"}).status_code == 404
+    assert client.post(url, json=submission).status_code == 404
+    first = client.post(url, json=submission, headers={"X-Round-Token": token})
+    assert first.status_code == 201 and first.get_json()["status"] == "created"
+    again = client.post(url, json=submission, headers={"Authorization": f"Bearer {token}"})
+    assert again.status_code == 200 and again.get_json()["status"] == "already_received"
+    bad = client.post(url, json={**submission, "unsafe": "perhaps", "meta/instanceID": "uuid:x"},
+                      headers={"X-Round-Token": token})
+    assert bad.status_code == 422 and "perhaps" in bad.get_json()["problems"][0]
+    assert _db.session.scalar(select(func.count()).select_from(SurveyResponse)) == 1
+
+
+def test_results_page_issues_a_fixed_number_of_queries(client, login_as, make_instrument, make_round, app,
+                                                       count_queries):
+    from tests.surveys.test_service import do_import
+    instrument = make_instrument()
+    small = make_round(instrument)
+    large = make_round(instrument, name="Endline 2017", kind="endline", start=date(2017, 6, 1))
+    do_import(app, small, csv_data([response_row(i) for i in range(3)]))
+    do_import(app, large, csv_data([response_row(100 + i, commune=["muya", "bipemba", "dibindi"][i % 3],
+                                                 sex=["male", "female"][i % 2], age=20 + i) for i in range(60)]))
+    login_as("me_officer")
+    urls = [f"/surveys/rounds/{survey_round.id}/results?compare=0" for survey_round in (small, large)]
+    client.get(urls[0])  # warm-up: first-request lookups
+    counts = []
+    for url in urls:
+        with count_queries() as statements:
+            assert client.get(url).status_code == 200
+        counts.append(len(statements))
+    assert counts[0] == counts[1]
