@@ -15,6 +15,7 @@ DOMAINS = (
     "committees",
     "plans",
     "surveys",
+    "stations",
 )
 
 

@@ -28,25 +28,21 @@ def navigation():
     return [(endpoint, label) for _pos, endpoint, label, roles in all_navigation() if current_user.role in roles]
 
 
-def _entity(endpoint):
-    """'training.cohort_detail' -> 'cohort'."""
-    return endpoint.split(".", 1)[-1].split("_", 1)[0]
-
-
 def is_current(endpoint):
-    """The menu entry of the page being shown: the same endpoint, or else the entry of the same domain
-    blueprint about the same entity (cohort pages under "Training", trainee pages under "Trainees"),
-    or else the domain's first entry. Core pages (dashboard, audit) match only themselves."""
+    """The menu entry of the page being shown: same endpoint, or same domain blueprint (core pages are separate).
+
+    When a blueprint has several menu entries, the one whose URL is the longest prefix of the page's path wins.
+    """
     if request.endpoint == endpoint:
         return True
     blueprint = endpoint.split(".")[0]
     if blueprint == "core" or request.blueprint != blueprint:
         return False
     siblings = [e for _pos, e, _label, _roles in all_navigation() if e.split(".")[0] == blueprint]
-    if any(request.endpoint == e for e in siblings):
-        return False
-    same_entity = [e for e in siblings if _entity(e) == _entity(request.endpoint or "")]
-    return endpoint == (same_entity or siblings)[0]
+    if len(siblings) == 1:
+        return True
+    prefixes = [(len(url_for(e)), e) for e in siblings if request.path.startswith(url_for(e))]
+    return bool(prefixes) and max(prefixes)[1] == endpoint
 
 
 def page_url(page):

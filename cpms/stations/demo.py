@@ -1,0 +1,179 @@
+"""Demo stations and construction: Bipemba (Mbuji-Mayi, built in 2016) and Kampemba (Lubumbashi, under way).
+
+Bipemba's station and four sub-stations were built in 2016 and handed over; one sub-station was finished late
+and over budget. Kampemba's station and four sub-stations are at different stages; their dates are counted
+from the day the demo is loaded, so that they stay current: one is on track, one is over budget, one is
+late, one is at the tender stage, and one waits for its handover because the gender checklist is incomplete.
+Contractors and people are invented.
+"""
+import io
+from datetime import date, timedelta
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from cpms.core.demo import demo_loader
+from cpms.extensions import db
+
+
+def _commune(name):
+    from cpms.geo.models import Commune
+    return db.session.scalar(select(Commune).where(Commune.name == name))
+
+
+def _site_photo(seed):
+    """A small invented site picture (a building going up), as JPEG bytes."""
+    from PIL import Image, ImageDraw
+    image = Image.new("RGB", (640, 420), (135, 180, 220))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 300, 640, 420), fill=(170, 120, 80))  # red earth
+    height = 120 + 40 * (seed % 3)
+    draw.rectangle((140, 300 - height, 500, 300), fill=(200, 200, 195), outline=(90, 90, 90), width=3)
+    for column in range(4):
+        x = 170 + column * 85
+        draw.rectangle((x, 300 - height + 30, x + 40, 300 - height + 80), fill=(70, 90, 110))
+    if seed % 2:
+        draw.polygon([(120, 300 - height), (320, 300 - height - 70), (520, 300 - height)], fill=(150, 60, 40))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=80)
+    return buffer.getvalue()
+
+
+def _upload(data, name):
+    from werkzeug.datastructures import FileStorage
+    return FileStorage(stream=io.BytesIO(data), filename=name, content_type="image/jpeg")
+
+
+def _advance(project, done, today, late_days=None):
+    """Mark the first `done` milestones as reached: on plan, or later by late_days {position: days}."""
+    from cpms.stations.service import project_milestones
+    late_days = late_days or {}
+    for milestone in project_milestones(project)[:done]:
+        milestone.actual_date = min(today, milestone.planned_date + timedelta(days=late_days.get(milestone.position, 0)))
+    db.session.flush()
+
+
+def _spend(project, parts, today):
+    from cpms.stations.service import record_expenditure
+    for spent_on, amount, what in parts:
+        record_expenditure(None, project, spent_on=spent_on, amount=Decimal(amount), description=what, today=today)
+
+
+COMPLETE_CHECKLIST = dict(cells_men=True, cells_women=True, cells_minors=True, separate_sanitation=True,
+                          reception_desk=True, accessibility=True)
+
+
+def _hand_over(project, when, representative, defects=""):
+    from cpms.stations.service import record_handover, save_checklist
+    save_checklist(None, project, checked_on=when - timedelta(days=7), notes="", today=when, **COMPLETE_CHECKLIST)
+    record_handover(None, project, handover_date=when, police_representative=representative, defects=defects,
+                    is_final_acceptance=True, today=when)
+
+
+def _load_bipemba(programme):
+    from cpms.stations.service import create_project, create_station, record_progress_report
+
+    commune = _commune("Bipemba")
+    specs = [
+        ("Commissariat de Bipemba", "commissariat", (-6.1082, 23.6121), ["child_protection", "sgbv_desk", "mining_police"],
+         64, date(2016, 3, 1), date(2016, 12, 15), "185000", "Entreprise Lubilanji Construction SARL", 0,
+         date(2016, 12, 14), "179850"),
+        ("Sous-commissariat de Mpokolo", "sub_commissariat", (-6.0994, 23.6207), ["sgbv_desk"], 22,
+         date(2016, 4, 15), date(2016, 11, 30), "46000", "Bâtisseurs du Kasaï SPRL", 0, date(2016, 11, 29), "45200"),
+        ("Sous-commissariat de Tshiala", "sub_commissariat", (-6.1158, 23.6302), ["sgbv_desk", "child_protection"], 20,
+         date(2016, 4, 15), date(2016, 11, 30), "46000", "Bâtisseurs du Kasaï SPRL", 52, date(2017, 1, 21), "53240"),
+        ("Sous-commissariat de Kansele", "sub_commissariat", (-6.0921, 23.6045), ["sgbv_desk"], 18,
+         date(2016, 4, 15), date(2016, 11, 30), "46000", "Kasaï Génie Civil SARL", 0, date(2016, 11, 30), "44750"),
+        ("Sous-commissariat de Nyongolo", "sub_commissariat", (-6.1213, 23.5987), ["sgbv_desk"], 19,
+         date(2016, 4, 15), date(2016, 11, 30), "46000", "Kasaï Génie Civil SARL", 0, date(2016, 11, 28), "45980"),
+    ]
+    representatives = ["Commissaire supérieur Albert Mukendi (invented)", "Commissaire Jeanne Kalonji (invented)"]
+    projects = []
+    for index, (name, kind, (lat, lon), units, staff, start, end, amount, contractor, late, handed, spent) in enumerate(specs):
+        station = create_station(None, name=name, kind=kind, commune_id=commune.id, latitude=lat, longitude=lon,
+                                 status="under_construction", specialised_units=units, staff_count=staff)
+        project = create_project(None, station_id=station.id, programme_id=programme.id, kind="new_build",
+                                 contractor=contractor, contract_amount=Decimal(amount), currency="USD",
+                                 start_date=start, planned_completion_date=end,
+                                 description="Construction financed by the community-policing programme (2016).")
+        _advance(project, 9, handed, late_days={p: late for p in range(5, 12)})
+        half = Decimal(spent) / 2
+        _spend(project, [(start + timedelta(days=30), half, "Advance to the contractor (50 %)"),
+                         (handed - timedelta(days=10), Decimal(spent) - half, "Balance on completion")], handed)
+        record_progress_report(None, project, report_date=handed - timedelta(days=3), physical_progress=100,
+                               narrative="Works finished; the building is ready for handover.",
+                               problems="Delivery of roofing sheets delayed by the rains." if late else "",
+                               today=handed)
+        _hand_over(project, handed, representatives[index % 2])
+        projects.append(project)
+    return projects
+
+
+def _load_kampemba(programme, today):
+    from cpms.stations.service import create_project, create_station, record_progress_report, save_checklist
+
+    commune = _commune("Kampemba")
+    T = today
+    # name, kind, position, units, staff, status, start, end, amount, currency, contractor, milestones reached,
+    # reports [(days before today, %, narrative, problems, photos)], expenditure [(days before today, amount, what)]
+    specs = [
+        ("Commissariat de Kampemba", "commissariat", (-11.6391, 27.5012), ["child_protection", "sgbv_desk", "mining_police",
+                                                                           "border_police"], 0, "under_construction",
+         T - timedelta(days=300), T + timedelta(days=90), "210000", "USD", "Katanga Constructions SPRL", 7,
+         [(60, 52, "Walls finished, roofing started.", "", 1),
+          (12, 68, "Roof on; plastering and electrical work under way.", "", 2)],
+         [(280, "63000", "Advance to the contractor (30 %)"), (150, "42000", "Second instalment: foundations"),
+          (40, "23000", "Third instalment: roofing")]),
+        ("Sous-commissariat de Kigoma", "sub_commissariat", (-11.6502, 27.5178), ["sgbv_desk"], 0, "under_construction",
+         T - timedelta(days=240), T + timedelta(days=30), "52000", "USD", "Lualaba Bâtiment SARL", 8,
+         [(9, 88, "Finishing nearly done; doors and windows fitted.",
+           "Extra excavation for the septic tank and a price rise on cement: the contract amount will be exceeded.", 1)],
+         [(220, "15600", "Advance to the contractor (30 %)"), (120, "20800", "Second instalment"),
+          (30, "14000", "Third instalment"), (8, "5900", "Additional works: septic tank excavation")]),
+        ("Sous-commissariat de Kafubu", "sub_commissariat", (-11.6288, 27.4876), [], 0, "under_construction",
+         T - timedelta(days=200), T + timedelta(days=60), "50000", "USD", "Entreprise Kafubu Travaux", 5,
+         [(15, 35, "Foundations finished; walls at one metre.",
+           "Rains and a cement shortage; the contractor reduced his team.", 1)],
+         [(180, "15000", "Advance to the contractor (30 %)"), (90, "6000", "Foundations")]),
+        ("Sous-commissariat de Bel-Air", "sub_commissariat", None, [], 0, "planned",
+         T - timedelta(days=20), T + timedelta(days=340), None, "USD", "", 2, [], []),
+        ("Sous-commissariat de Gambela", "sub_commissariat", (-11.6455, 27.4931), ["sgbv_desk", "child_protection"], 16,
+         "under_construction", T - timedelta(days=420), T - timedelta(days=10), "137200000", "CDF",
+         "Gambela Services SPRL", 9,
+         [(25, 97, "Building finished and equipped.", "The access ramp is missing: the handover waits for it.", 0)],
+         [(400, "41160000", "Advance to the contractor (30 %)"), (250, "54880000", "Second instalment"),
+          (60, "37000000", "Third instalment")]),
+    ]
+    projects = []
+    for (name, kind, position, units, staff, status, start, end, amount, currency, contractor, reached, reports,
+         spending) in specs:
+        lat, lon = position or (None, None)
+        station = create_station(None, name=name, kind=kind, commune_id=commune.id, latitude=lat, longitude=lon,
+                                 status=status, specialised_units=units, staff_count=staff or None)
+        project = create_project(None, station_id=station.id, programme_id=programme.id, kind="new_build",
+                                 contractor=contractor, contract_amount=Decimal(amount) if amount else None,
+                                 currency=currency, start_date=start, planned_completion_date=end, description="")
+        _advance(project, reached, T)
+        _spend(project, [(T - timedelta(days=days), Decimal(value), what) for days, value, what in spending], T)
+        for seed, (days, progress, narrative, problems, photo_count) in enumerate(reports):
+            uploads = [_upload(_site_photo(seed + n), f"chantier-{n + 1}.jpg") for n in range(photo_count)]
+            record_progress_report(None, project, report_date=T - timedelta(days=days), physical_progress=progress,
+                                   narrative=narrative, problems=problems, uploads=uploads, today=T)
+        projects.append(project)
+    gambela = projects[-1]
+    save_checklist(None, gambela, checked_on=T - timedelta(days=20), today=T,
+                   notes="No access ramp at the entrance yet.",
+                   **{**COMPLETE_CHECKLIST, "accessibility": False})
+    return projects
+
+
+@demo_loader
+def load_stations(context):
+    from cpms.stations.service import ensure_default_template
+
+    ensure_default_template()
+    today = date.today()
+    programmes = context["programmes"]
+    bipemba = _load_bipemba(programmes["PDP-KOR-2015"])
+    kampemba = _load_kampemba(programmes["PDP-HKT-2016"], today)
+    return {"stations": len(bipemba) + len(kampemba), "construction projects": len(bipemba) + len(kampemba)}

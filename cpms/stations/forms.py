@@ -1,0 +1,151 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import MultipleFileField
+from wtforms import (BooleanField, DateField, DecimalField, FieldList, FloatField, Form, FormField, HiddenField,
+                     IntegerField, SelectField, StringField, TextAreaField)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from cpms.core.forms import MultiCheckboxField
+from cpms.stations.labels import (CHECKLIST_LABELS, PROJECT_KIND_LABELS, STATION_KIND_LABELS, STATION_STATUS_LABELS,
+                                  UNIT_LABELS)
+from cpms.stations.reference import CHECKLIST_ITEMS, CURRENCIES
+
+MAX_CHARS = _l("At most %(max)d characters.")
+
+
+def _choices(labels):
+    return [(code, label) for code, label in labels.items()]
+
+
+class StationForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(_l("Enter the station's name.")),
+                                               Length(max=150, message=MAX_CHARS)])
+    kind = SelectField(_l("Type"), choices=_choices(STATION_KIND_LABELS))
+    commune_id = SelectField(_l("Commune"), coerce=int, validators=[InputRequired(_l("Choose the commune of the station."))])
+    latitude = FloatField(_l("Latitude"), validators=[Optional()])
+    longitude = FloatField(_l("Longitude"), validators=[Optional()])
+    status = SelectField(_l("Status"), choices=_choices(STATION_STATUS_LABELS))
+    specialised_units = MultiCheckboxField(_l("Specialised units present"), coerce=str, choices=_choices(UNIT_LABELS))
+    staff_count = IntegerField(_l("Staff count"), validators=[Optional(), NumberRange(
+        min=0, message=_l("The staff count cannot be negative."))])
+    notes = TextAreaField(_l("Notes"), validators=[Length(max=5000, message=MAX_CHARS)])
+
+    def service_fields(self):
+        return dict(name=self.name.data, kind=self.kind.data, commune_id=self.commune_id.data,
+                    latitude=self.latitude.data, longitude=self.longitude.data, status=self.status.data,
+                    specialised_units=self.specialised_units.data or [], staff_count=self.staff_count.data,
+                    notes=self.notes.data)
+
+
+class ProjectForm(FlaskForm):
+    station_id = SelectField(_l("Station"), coerce=int,
+                             validators=[InputRequired(_l("Choose the station being built or rehabilitated."))])
+    programme_id = SelectField(_l("Programme"), coerce=int,
+                               validators=[InputRequired(_l("Choose the programme that funds the project."))])
+    kind = SelectField(_l("Kind of work"), choices=_choices(PROJECT_KIND_LABELS))
+    contractor = StringField(_l("Contractor"), validators=[Length(max=200, message=MAX_CHARS)])
+    contract_amount = DecimalField(_l("Contract amount"), places=2, validators=[Optional(), NumberRange(
+        min=0.01, message=_l("The contract amount must be greater than zero (leave it empty if not known yet)."))])
+    currency = SelectField(_l("Currency"), choices=[(c, c) for c in CURRENCIES])
+    start_date = DateField(_l("Start date"), validators=[DataRequired(_l("Enter the start date as YYYY-MM-DD."))])
+    planned_completion_date = DateField(_l("Planned completion"), validators=[
+        DataRequired(_l("Enter the planned completion date as YYYY-MM-DD."))])
+    description = TextAreaField(_l("Description"), validators=[Length(max=5000, message=MAX_CHARS)])
+
+    def service_fields(self):
+        return {name: getattr(self, name).data for name in (
+            "station_id", "programme_id", "kind", "contractor", "contract_amount", "currency", "start_date",
+            "planned_completion_date", "description")}
+
+
+class MilestoneRowForm(Form):
+    id = HiddenField()
+    name = StringField(_l("Milestone"), validators=[Length(max=120, message=MAX_CHARS)])
+    weight = IntegerField(_l("Weight"), validators=[Optional(), NumberRange(min=0, message=_l(
+        "The weight must be zero or more."))])
+    planned_date = DateField(_l("Planned date"), validators=[Optional()])
+    actual_date = DateField(_l("Actual date"), validators=[Optional()])
+    remove = BooleanField(_l("Remove"))
+
+
+class MilestonesForm(FlaskForm):
+    rows = FieldList(FormField(MilestoneRowForm), min_entries=1)
+
+    def service_rows(self):
+        return [{"id": int(row.form.id.data) if (row.form.id.data or "").isdigit() else None,
+                 "name": row.form.name.data, "weight": row.form.weight.data,
+                 "planned_date": row.form.planned_date.data, "actual_date": row.form.actual_date.data,
+                 "remove": row.form.remove.data} for row in self.rows]
+
+
+class TemplateRowForm(Form):
+    id = HiddenField()
+    name = StringField(_l("Milestone"), validators=[Length(max=120, message=MAX_CHARS)])
+    weight = IntegerField(_l("Weight"), validators=[Optional(), NumberRange(min=0, message=_l(
+        "The weight must be zero or more."))])
+    remove = BooleanField(_l("Remove"))
+
+
+class TemplateForm(FlaskForm):
+    rows = FieldList(FormField(TemplateRowForm), min_entries=1)
+
+    def service_rows(self):
+        return [{"id": int(row.form.id.data) if (row.form.id.data or "").isdigit() else None,
+                 "name": row.form.name.data, "weight": row.form.weight.data, "remove": row.form.remove.data}
+                for row in self.rows]
+
+
+class ReportForm(FlaskForm):
+    report_date = DateField(_l("Date of the visit"), validators=[DataRequired(_l("Enter the report date as YYYY-MM-DD."))])
+    physical_progress = IntegerField(_l("Physical progress (%)"), validators=[
+        InputRequired(_l("Enter the physical progress as a whole number from 0 to 100.")),
+        NumberRange(min=0, max=100, message=_l("Enter the physical progress as a whole number from 0 to 100."))])
+    narrative = TextAreaField(_l("What was done"), validators=[Length(max=10000, message=MAX_CHARS)])
+    problems = TextAreaField(_l("Problems"), validators=[Length(max=10000, message=MAX_CHARS)])
+    photos = MultipleFileField(_l("Photos (JPEG or PNG)"))
+    keep_gps = BooleanField(_l("Keep the GPS position recorded in the photos"))
+
+    def service_fields(self):
+        return dict(report_date=self.report_date.data, physical_progress=self.physical_progress.data,
+                    narrative=self.narrative.data, problems=self.problems.data, uploads=self.photos.data or [],
+                    keep_gps=self.keep_gps.data)
+
+
+class ExpenditureForm(FlaskForm):
+    spent_on = DateField(_l("Date"), validators=[DataRequired(_l("Enter the date as YYYY-MM-DD."))])
+    amount = DecimalField(_l("Amount"), places=2, validators=[
+        InputRequired(_l("Enter an amount greater than zero.")),
+        NumberRange(min=0.01, message=_l("Enter an amount greater than zero."))])
+    description = StringField(_l("Spent on"), validators=[DataRequired(_l("Say what the money was spent on.")),
+                                                         Length(max=300, message=MAX_CHARS)])
+
+    def service_fields(self):
+        return dict(spent_on=self.spent_on.data, amount=self.amount.data, description=self.description.data)
+
+
+class ChecklistForm(FlaskForm):
+    cells_men = BooleanField(CHECKLIST_LABELS["cells_men"])
+    cells_women = BooleanField(CHECKLIST_LABELS["cells_women"])
+    cells_minors = BooleanField(CHECKLIST_LABELS["cells_minors"])
+    separate_sanitation = BooleanField(CHECKLIST_LABELS["separate_sanitation"])
+    reception_desk = BooleanField(CHECKLIST_LABELS["reception_desk"])
+    accessibility = BooleanField(CHECKLIST_LABELS["accessibility"])
+    checked_on = DateField(_l("Date of the check"), validators=[Optional()])
+    notes = TextAreaField(_l("Notes"), validators=[Length(max=5000, message=MAX_CHARS)])
+
+    def service_fields(self):
+        fields = {item: getattr(self, item).data for item in CHECKLIST_ITEMS}
+        return dict(checked_on=self.checked_on.data, notes=self.notes.data, **fields)
+
+
+class HandoverForm(FlaskForm):
+    handover_date = DateField(_l("Handover date"), validators=[DataRequired(_l("Enter the handover date as YYYY-MM-DD."))])
+    police_representative = StringField(_l("Police representative (name and rank)"), validators=[
+        DataRequired(_l("Enter the name and rank of the police representative who received the building.")),
+        Length(max=200, message=MAX_CHARS)])
+    defects = TextAreaField(_l("Defects to correct"), validators=[Length(max=10000, message=MAX_CHARS)])
+    is_final_acceptance = BooleanField(_l("Final acceptance: the police accept the building as finished"))
+
+    def service_fields(self):
+        return dict(handover_date=self.handover_date.data, police_representative=self.police_representative.data,
+                    defects=self.defects.data, is_final_acceptance=self.is_final_acceptance.data)

@@ -1,0 +1,25 @@
+"""Stations and construction projects: scoped queries and the operations that change them.
+
+Services take the acting user (None for the CLI and the demo loader), check the business rules, flush and
+raise DomainError with a message saying what to fix; the view commits.
+
+stations.py: visibility, choices, the station registry, dashboard cards; projects.py: the milestone
+template, projects and their milestones; progress.py: progress reports with photos, expenditure, the
+gender-sensitivity checklist and the handover.
+"""
+from cpms.stations.service.progress import (MAX_PHOTOS_PER_REPORT, project_checklist, project_expenditures,
+                                           project_handover, project_reports, record_expenditure, record_handover,
+                                           record_progress_report, report_files, save_checklist)
+from cpms.stations.service.projects import (create_project, ensure_default_template, planned_dates,
+                                           project_milestones, template_items, update_milestones, update_project,
+                                           update_template)
+from cpms.stations.service.stations import (can_see_project, can_see_station, commune_choices_for,
+                                           create_station, programme_choices_for, station_choices_for,
+                                           update_station, visible_projects, visible_stations)
+
+__all__ = ["MAX_PHOTOS_PER_REPORT", "can_see_project", "can_see_station", "commune_choices_for", "create_project",
+           "create_station", "ensure_default_template", "planned_dates", "programme_choices_for", "project_checklist",
+           "project_expenditures", "project_handover", "project_milestones", "project_reports", "record_expenditure",
+           "record_handover", "record_progress_report", "report_files", "save_checklist", "station_choices_for",
+           "template_items", "update_milestones", "update_project", "update_station", "update_template",
+           "visible_projects", "visible_stations"]

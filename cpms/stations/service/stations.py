@@ -1,0 +1,153 @@
+"""Visibility in the user's area, choices for forms, the station registry, dashboard cards."""
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from cpms.core.dashboard import dashboard_provider
+from cpms.core.errors import DomainError
+from cpms.core.permissions import scope_of
+from cpms.extensions import db
+from cpms.geo.models import Commune
+from cpms.stations.models import ConstructionProject, Station
+from cpms.stations.reference import DRC_LATITUDE, DRC_LONGITUDE, SPECIALISED_UNITS, STATION_KINDS, STATION_STATUSES
+
+
+def can_see_station(station, scope):
+    return scope.allows(station.province_id, station.commune_id)
+
+
+def can_see_project(project, scope):
+    return can_see_station(project.station, scope)
+
+
+def visible_stations(scope, province_id=None, commune_id=None, kind=None, status=None):
+    stmt = (select(Station).join(Commune, Station.commune_id == Commune.id)
+            .where(scope.filter(Station.province_id, Station.commune_id))
+            .order_by(Commune.name, Station.name))
+    if province_id:
+        stmt = stmt.where(Station.province_id == province_id)
+    if commune_id:
+        stmt = stmt.where(Station.commune_id == commune_id)
+    if kind:
+        stmt = stmt.where(Station.kind == kind)
+    if status:
+        stmt = stmt.where(Station.status == status)
+    return stmt
+
+
+def visible_projects(scope, programme_id=None, province_id=None, station_id=None):
+    stmt = (select(ConstructionProject).join(Station, ConstructionProject.station_id == Station.id)
+            .join(Commune, Station.commune_id == Commune.id)
+            .where(scope.filter(Station.province_id, Station.commune_id))
+            .order_by(Commune.name, Station.name, ConstructionProject.start_date.desc(), ConstructionProject.id))
+    if programme_id:
+        stmt = stmt.where(ConstructionProject.programme_id == programme_id)
+    if province_id:
+        stmt = stmt.where(Station.province_id == province_id)
+    if station_id:
+        stmt = stmt.where(ConstructionProject.station_id == station_id)
+    return stmt
+
+
+def commune_choices_for(user):
+    """(id, label) of the communes in the user's area."""
+    from cpms.geo.models import City, Province
+    scope = scope_of(user)
+    rows = db.session.execute(select(Commune.id, Commune.name, City.name, Province.name)
+                              .join(City, Commune.city_id == City.id).join(Province, Commune.province_id == Province.id)
+                              .where(scope.filter(Commune.province_id, Commune.id))
+                              .order_by(Province.name, City.name, Commune.name))
+    return [(cid, f"{name} – {city} ({province})") for cid, name, city, province in rows]
+
+
+def station_choices_for(user):
+    rows = db.session.execute(visible_stations(scope_of(user)).with_only_columns(Station.id, Station.name, Commune.name))
+    return [(sid, f"{name} ({commune})") for sid, name, commune in rows]
+
+
+def programme_choices_for(user):
+    from cpms.programmes.service import visible_programmes
+    return [(p.id, f"{p.code} – {p.name}") for p in db.session.scalars(visible_programmes(scope_of(user)))]
+
+
+def _check_area(actor, commune):
+    if actor is not None and not scope_of(actor).allows(commune.province_id, commune.id):
+        raise DomainError(_("This commune is outside your area."), field="commune_id")
+
+
+# --- Stations --------------------------------------------------------------------------------------
+
+def _apply_station(actor, station, *, name, kind, commune_id, latitude, longitude, status, specialised_units,
+                   staff_count, notes=""):
+    name = " ".join((name or "").split())
+    if not name:
+        raise DomainError(_("Enter the station's name."), field="name")
+    if kind not in STATION_KINDS:
+        raise DomainError(_("Choose the type of station."), field="kind")
+    if status not in STATION_STATUSES:
+        raise DomainError(_("Choose the station's status."), field="status")
+    commune = db.session.get(Commune, commune_id) if commune_id else None
+    if commune is None:
+        raise DomainError(_("Choose the commune of the station."), field="commune_id")
+    _check_area(actor, commune)
+    if (latitude is None) != (longitude is None):
+        raise DomainError(_("Enter both latitude and longitude, or neither."),
+                          field="latitude" if latitude is None else "longitude")
+    if latitude is not None and not DRC_LATITUDE[0] <= latitude <= DRC_LATITUDE[1]:
+        raise DomainError(_("This latitude is outside the DR Congo (between %(low)s and %(high)s). "
+                            "Check the sign: south of the equator is negative.",
+                            low=DRC_LATITUDE[0], high=DRC_LATITUDE[1]), field="latitude")
+    if longitude is not None and not DRC_LONGITUDE[0] <= longitude <= DRC_LONGITUDE[1]:
+        raise DomainError(_("This longitude is outside the DR Congo (between %(low)s and %(high)s).",
+                            low=DRC_LONGITUDE[0], high=DRC_LONGITUDE[1]), field="longitude")
+    unknown = set(specialised_units or []) - set(SPECIALISED_UNITS)
+    if unknown:
+        raise DomainError(_("Choose among the listed units."), field="specialised_units")
+    if staff_count is not None and staff_count < 0:
+        raise DomainError(_("The staff count cannot be negative."), field="staff_count")
+    clash = db.session.scalar(select(Station.id).where(Station.commune_id == commune.id,
+                                                      func.lower(Station.name) == name.lower()))
+    if clash is not None and clash != station.id:
+        raise DomainError(_("This commune already has a station called %(name)s.", name=name), field="name")
+    station.name, station.kind, station.status = name, kind, status
+    station.commune_id, station.province_id = commune.id, commune.province_id
+    station.latitude = round(latitude, 6) if latitude is not None else None
+    station.longitude = round(longitude, 6) if longitude is not None else None
+    station.specialised_units = [u for u in SPECIALISED_UNITS if u in set(specialised_units or [])]
+    station.staff_count, station.notes = staff_count, (notes or "").strip()
+
+
+def create_station(actor, **fields):
+    """Register a station. Errors: no name, duplicate name in the commune, commune outside the actor's area,
+    position outside the DR Congo or only half given, negative staff count."""
+    station = Station()
+    _apply_station(actor, station, **fields)
+    db.session.add(station)
+    db.session.flush()
+    return station
+
+
+def update_station(actor, station, **fields):
+    _apply_station(actor, station, **fields)
+    db.session.flush()
+    return station
+
+
+@dashboard_provider
+def station_cards(user, scope):
+    from flask_babel import lazy_gettext as _l
+    from cpms.core.dashboard import Card
+    from cpms.core.permissions import ADMIN, ME_OFFICER, PROJECT_OFFICER, TRAINER, VIEWER
+    from cpms.stations.metrics import metrics_for
+
+    cards = []
+    if user.role in (ADMIN, TRAINER, PROJECT_OFFICER, ME_OFFICER):
+        stations = db.session.scalar(select(func.count()).select_from(Station)
+                                     .where(scope.filter(Station.province_id, Station.commune_id)))
+        cards.append(Card(_l("Police stations in your area"), stations, "stations.station_list"))
+    if user.role in (ADMIN, PROJECT_OFFICER, ME_OFFICER, VIEWER):
+        projects = db.session.scalars(visible_projects(scope)).all()
+        metrics = metrics_for(projects)
+        late = sum(1 for m in metrics.values() if m.slippage_days > 0 and not m.is_handed_over)
+        cards.append(Card(_l("Construction projects"), len(projects), "stations.portfolio"))
+        cards.append(Card(_l("Construction projects behind schedule"), late, "stations.portfolio"))
+    return cards

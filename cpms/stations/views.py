@@ -1,0 +1,322 @@
+"""Station registry (/stations/) and construction projects (/construction/).
+
+Who does what (tests/stations/access.py holds the same matrix):
+- admins and project officers register stations and manage construction projects in their area;
+- M&E officers read stations, projects, reports and photos;
+- trainers read the station registry (with each station's construction history, without the project pages);
+- viewers (donors, management) see the construction portfolio: progress, budget use, slippage and status per
+  project, and its XLSX export – no project pages, hence no photos, narratives or handover names;
+- only admins edit the milestone template that new projects start from.
+"""
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_currency
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from wtforms import FieldList
+
+from cpms.core.audit import record_event
+from cpms.core.errors import DomainError
+from cpms.core.exports import download, xlsx_bytes
+from cpms.core.pagination import paginate
+from cpms.core.permissions import (ADMIN, ME_OFFICER, PROJECT_OFFICER, TRAINER, VIEWER, get_or_404, require_role,
+                                   scope_of)
+from cpms.extensions import db
+from cpms.stations import forms, photos, portfolio, service
+from cpms.stations.metrics import metrics_for
+from cpms.stations.labels import CHECKLIST_LABELS, STATION_KIND_LABELS, STATION_STATUS_LABELS
+from cpms.stations.models import ConstructionProject, Photo, Station
+from cpms.stations.reference import CHECKLIST_ITEMS
+
+STATION_READERS = (ADMIN, TRAINER, PROJECT_OFFICER, ME_OFFICER)
+PROJECT_READERS = (ADMIN, PROJECT_OFFICER, ME_OFFICER)
+MANAGERS = (ADMIN, PROJECT_OFFICER)
+PORTFOLIO_READERS = (ADMIN, PROJECT_OFFICER, ME_OFFICER, VIEWER)
+
+bp = Blueprint("stations", __name__)
+NAVIGATION = [(30, "stations.station_list", _l("Stations"), frozenset(STATION_READERS)),
+              (31, "stations.portfolio", _l("Construction"), frozenset(PORTFOLIO_READERS))]
+
+
+@bp.url_value_preprocessor
+def allow_several_photos(endpoint, values):
+    """A report may carry several photos, each up to MAX_UPLOAD_MB: raise this request's body limit so that
+    each file is checked on its own, with a message naming it. (URL preprocessors run before the CSRF check,
+    which is the first to read the body.)"""
+    if endpoint == "stations.report_create":
+        request.max_content_length = (service.MAX_PHOTOS_PER_REPORT * photos.limit_bytes()) + 1024 * 1024
+
+
+@bp.app_template_filter("money")
+def money(value, currency):
+    """An amount in its currency, formatted for the user's language ("—" when unknown)."""
+    return "—" if value is None else format_currency(value, currency)
+
+
+def get_station_or_404(station_id, user):
+    return get_or_404(Station, station_id, user, check=service.can_see_station)
+
+
+def get_project_or_404(project_id, user):
+    return get_or_404(ConstructionProject, project_id, user, check=service.can_see_project)
+
+
+def can_manage():
+    return current_user.role in MANAGERS
+
+
+def _submit(form, save, message, target):
+    """Validate, run one service, commit, flash, redirect. Returns (response or None, refused)."""
+    if not form.validate_on_submit():
+        return None, bool(form.errors)
+    try:
+        saved = save()
+    except DomainError as error:
+        db.session.rollback()
+        field = getattr(form, error.field, None) if error.field else None
+        if field is None or isinstance(field, FieldList):
+            flash(error.message, "error")
+        else:
+            field.errors.append(error.message)
+        return None, True
+    db.session.commit()
+    flash(message, "success")
+    return redirect(target(saved)), False
+
+
+def _render(template_name, refused, **context):
+    return render_template(template_name, **context), 422 if refused else 200
+
+
+# --- Stations -----------------------------------------------------------------------------------
+
+@bp.route("/stations/")
+@require_role(*STATION_READERS)
+def station_list():
+    filters = {"commune_id": request.args.get("commune_id", type=int),
+               "kind": request.args.get("kind", ""), "status": request.args.get("status", "")}
+    page = paginate(service.visible_stations(scope_of(current_user), **filters))
+    return render_template("stations/station_list.html", page=page, filters=filters,
+                           communes=service.commune_choices_for(current_user),
+                           kinds=STATION_KIND_LABELS, statuses=STATION_STATUS_LABELS)
+
+
+@bp.route("/stations/<int:station_id>")
+@require_role(*STATION_READERS)
+def station_detail(station_id):
+    station = get_station_or_404(station_id, current_user)
+    projects = db.session.scalars(service.visible_projects(scope_of(current_user), station_id=station.id)).all()
+    return render_template("stations/station_detail.html", station=station, projects=projects,
+                           metrics=metrics_for(projects), can_open_projects=current_user.role in PROJECT_READERS)
+
+
+def _station_form_page(form, station, save):
+    form.commune_id.choices = service.commune_choices_for(current_user)
+    response, refused = _submit(form, save, _("Station saved."),
+                                lambda saved: url_for("stations.station_detail", station_id=saved.id))
+    return response or _render("stations/station_form.html", refused, form=form, station=station)
+
+
+@bp.route("/stations/new", methods=["GET", "POST"])
+@require_role(*MANAGERS)
+def station_create():
+    form = forms.StationForm()
+    return _station_form_page(form, None, lambda: service.create_station(current_user, **form.service_fields()))
+
+
+@bp.route("/stations/<int:station_id>/edit", methods=["GET", "POST"])
+@require_role(*MANAGERS)
+def station_edit(station_id):
+    station = get_station_or_404(station_id, current_user)
+    form = forms.StationForm(obj=station)
+    return _station_form_page(form, station,
+                              lambda: service.update_station(current_user, station, **form.service_fields()))
+
+
+# --- Portfolio ---------------------------------------------------------------------------------------
+
+@bp.route("/construction/", endpoint="portfolio")
+@require_role(*PORTFOLIO_READERS)
+def portfolio_page():
+    filters = portfolio.filters_from(request.args)
+    stmt = service.visible_projects(scope_of(current_user), **filters)
+    page = paginate(stmt)
+    return render_template("stations/portfolio.html", page=page, metrics=metrics_for(page.items), filters=filters,
+                           totals=portfolio.totals(stmt), programmes=service.programme_choices_for(current_user),
+                           provinces=portfolio.province_choices_for(current_user),
+                           can_open_projects=current_user.role in PROJECT_READERS)
+
+
+@bp.route("/construction/export.xlsx")
+@require_role(*PORTFOLIO_READERS)
+def portfolio_export():
+    filters = portfolio.filters_from(request.args)
+    projects = db.session.scalars(service.visible_projects(scope_of(current_user), **filters)).all()
+    data = xlsx_bytes({_("Construction"): portfolio.export_rows(projects, metrics_for(projects))})
+    record_event("export", entity="construction_projects", detail=f"portfolio XLSX, {len(projects)} projects")
+    db.session.commit()
+    return download(data, "construction-portfolio.xlsx", "xlsx")
+
+
+# --- Projects ----------------------------------------------------------------------------------------
+
+@bp.route("/construction/<int:project_id>")
+@require_role(*PROJECT_READERS)
+def project_detail(project_id):
+    project = get_project_or_404(project_id, current_user)
+    return render_template(
+        "stations/project_detail.html", project=project, metrics=metrics_for([project])[project.id],
+        milestones=service.project_milestones(project), reports=service.project_reports(project),
+        expenditures=service.project_expenditures(project), checklist=service.project_checklist(project),
+        handover=service.project_handover(project), can_manage=can_manage(), checklist_labels=CHECKLIST_LABELS,
+        today=portfolio.today())
+
+
+def _project_form_page(form, project, save):
+    form.station_id.choices = service.station_choices_for(current_user)
+    form.programme_id.choices = service.programme_choices_for(current_user)
+    response, refused = _submit(form, save, _("Construction project saved."),
+                                lambda saved: url_for("stations.project_detail", project_id=saved.id))
+    return response or _render("stations/project_form.html", refused, form=form, project=project,
+                               template=service.template_items() if project is None else None)
+
+
+@bp.route("/construction/new", methods=["GET", "POST"])
+@require_role(*MANAGERS)
+def project_create():
+    form = forms.ProjectForm()
+    if request.method == "GET" and request.args.get("station_id", type=int):
+        form.station_id.data = request.args.get("station_id", type=int)
+    return _project_form_page(form, None, lambda: service.create_project(current_user, **form.service_fields()))
+
+
+@bp.route("/construction/<int:project_id>/edit", methods=["GET", "POST"])
+@require_role(*MANAGERS)
+def project_edit(project_id):
+    project = get_project_or_404(project_id, current_user)
+    form = forms.ProjectForm(obj=project)
+    return _project_form_page(form, project,
+                              lambda: service.update_project(current_user, project, **form.service_fields()))
+
+
+def _back_to(project):
+    return lambda _saved: url_for("stations.project_detail", project_id=project.id)
+
+
+@bp.route("/construction/<int:project_id>/milestones", methods=["GET", "POST"])
+@require_role(*MANAGERS)
+def milestones_edit(project_id):
+    project = get_project_or_404(project_id, current_user)
+    if request.method == "GET":
+        rows = [{"id": m.id, "name": str(m.label), "weight": m.weight, "planned_date": m.planned_date,
+                 "actual_date": m.actual_date} for m in service.project_milestones(project)]
+        form = forms.MilestonesForm(data={"rows": rows + [{}]})
+    else:
+        form = forms.MilestonesForm()
+    response, refused = _submit(form, lambda: service.update_milestones(current_user, project, form.service_rows()),
+                                _("Milestones saved."), _back_to(project))
+    return response or _render("stations/milestones_form.html", refused, form=form, project=project)
+
+
+@bp.route("/construction/<int:project_id>/reports/new", methods=["GET", "POST"])
+@require_role(*MANAGERS)
+def report_create(project_id):
+    project = get_project_or_404(project_id, current_user)
+    form = forms.ReportForm()
+    written = []
+
+    def save():
+        report = service.record_progress_report(current_user, project, **form.service_fields())
+        written.extend(service.report_files(report.id))
+        return report
+
+    try:
+        response, refused = _submit(form, save, _("Progress report saved."), _back_to(project))
+    except Exception:
+        # the commit failed after the photos were written: leave no orphan files behind
+        db.session.rollback()
+        photos.remove_files(written)
+        raise
+    return response or _render("stations/report_form.html", refused, form=form, project=project,
+                               max_photos=service.MAX_PHOTOS_PER_REPORT,
+                               max_mb=current_app.config["MAX_UPLOAD_MB"])
+
+
+@bp.route("/construction/<int:project_id>/expenditures/new", methods=["GET", "POST"])
+@require_role(*MANAGERS)
+def expenditure_create(project_id):
+    project = get_project_or_404(project_id, current_user)
+    form = forms.ExpenditureForm()
+    response, refused = _submit(form, lambda: service.record_expenditure(current_user, project, **form.service_fields()),
+                                _("Expenditure recorded."), _back_to(project))
+    return response or _render("stations/expenditure_form.html", refused, form=form, project=project)
+
+
+@bp.route("/construction/<int:project_id>/checklist", methods=["GET", "POST"])
+@require_role(*MANAGERS)
+def checklist_edit(project_id):
+    project = get_project_or_404(project_id, current_user)
+    checklist = service.project_checklist(project)
+    form = forms.ChecklistForm(obj=checklist)
+    response, refused = _submit(form, lambda: service.save_checklist(current_user, project, **form.service_fields()),
+                                _("Gender-sensitivity checklist saved."), _back_to(project))
+    return response or _render("stations/checklist_form.html", refused, form=form, project=project,
+                               items=CHECKLIST_ITEMS)
+
+
+@bp.route("/construction/<int:project_id>/handover", methods=["GET", "POST"])
+@require_role(*MANAGERS)
+def handover_edit(project_id):
+    project = get_project_or_404(project_id, current_user)
+    form = forms.HandoverForm(obj=service.project_handover(project))
+    response, refused = _submit(form, lambda: service.record_handover(current_user, project, **form.service_fields()),
+                                _("Handover recorded."), _back_to(project))
+    checklist = service.project_checklist(project)
+    return response or _render("stations/handover_form.html", refused, form=form, project=project,
+                               missing=checklist.missing if checklist else list(CHECKLIST_ITEMS),
+                               checklist_labels=CHECKLIST_LABELS)
+
+
+# --- Photos ---------------------------------------------------------------------------------------------
+
+def _send_photo(photo_id, thumbnail):
+    photo = get_or_404(Photo, photo_id)
+    get_project_or_404(photo.project_id, current_user)  # 404 outside the user's area
+    name = photo.thumbnail_name if thumbnail else photo.stored_name
+    try:
+        with open(photos.file_path(name), "rb") as handle:  # at most a few MB: stored copies are scaled down
+            data = handle.read()
+    except FileNotFoundError:
+        abort(404)
+    response = Response(data, mimetype="image/jpeg" if thumbnail else photo.content_type)
+    extension = ".jpg" if thumbnail or photo.content_type == "image/jpeg" else ".png"
+    response.headers["Content-Disposition"] = f'inline; filename="photo-{photo.id}{extension}"'
+    return response  # with Cache-Control: no-store, as every page of a logged-in user
+
+
+@bp.route("/construction/photos/<int:photo_id>")
+@require_role(*PROJECT_READERS)
+def photo_file(photo_id):
+    return _send_photo(photo_id, thumbnail=False)
+
+
+@bp.route("/construction/photos/<int:photo_id>/thumbnail")
+@require_role(*PROJECT_READERS)
+def photo_thumbnail(photo_id):
+    return _send_photo(photo_id, thumbnail=True)
+
+
+# --- Milestone template ---------------------------------------------------------------------------------
+
+@bp.route("/construction/milestone-template", methods=["GET", "POST"])
+@require_role(ADMIN)
+def template_edit():
+    if request.method == "GET":
+        rows = [{"id": item.id, "name": str(item.label), "weight": item.weight} for item in service.template_items()]
+        form = forms.TemplateForm(data={"rows": rows + [{}]})
+    else:
+        form = forms.TemplateForm()
+    response, refused = _submit(form, lambda: service.update_template(current_user, form.service_rows()),
+                                _("Milestone template saved. New projects start from it."),
+                                lambda _saved: url_for("stations.template_edit"))
+    return response or _render("stations/template_form.html", refused, form=form)
