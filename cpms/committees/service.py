@@ -235,8 +235,8 @@ def representation(committee_ids, day=None):
     """
     day = day or date.today()
     config = current_app.config
-    women_target = config.get("COMMITTEE_MIN_WOMEN_SHARE", 0.30)
-    youth_target = config.get("COMMITTEE_MIN_YOUTH_SHARE", 0.20)
+    women_target = config["COMMITTEE_MIN_WOMEN_SHARE"]
+    youth_target = config["COMMITTEE_MIN_YOUTH_SHARE"]
     required = list(config.get("COMMITTEE_REQUIRED_CATEGORIES", DEFAULT_REQUIRED_CATEGORIES))
     result = {cid: Representation(0, 0, 0, [], women_target, youth_target, required) for cid in committee_ids}
     if not committee_ids:
@@ -345,7 +345,7 @@ def quorum(meeting):
     members = recorded if recorded else db.session.scalar(
         select(func.count()).select_from(Member).where(Member.committee_id == meeting.committee_id,
                                                        _active_on(meeting.starts_at.date())))
-    return Quorum(members, int(present), current_app.config.get("COMMITTEE_QUORUM_SHARE", 0.5))
+    return Quorum(members, int(present), current_app.config["COMMITTEE_QUORUM_SHARE"])
 
 
 def add_security_issue(actor, meeting, *, category, description):
