@@ -39,7 +39,7 @@ def test_items_of_another_committee_do_not_carry_over(make_committee, make_meeti
     assert service.carried_over_items(make_meeting(second, when=at(2017, 6, 8))) == []
 
 
-def test_quorum_is_half_the_active_members_by_default(app, make_committee, make_member, make_meeting):
+def test_quorum_is_half_the_active_members_by_default(app, monkeypatch, make_committee, make_member, make_meeting):
     committee = make_committee()
     members = [make_member(committee) for _ in range(5)]
     make_member(committee, end_date=date(2016, 12, 31))  # left before the meeting: not counted
@@ -49,14 +49,11 @@ def test_quorum_is_half_the_active_members_by_default(app, make_committee, make_
     q = service.quorum(short)
     assert (q.members, q.present, q.needed, q.is_met) == (5, 2, 3, False)
     assert service.quorum(enough).is_met
-    app.config["COMMITTEE_QUORUM_SHARE"] = 0.75
-    try:
-        assert not service.quorum(enough).is_met and service.quorum(enough).needed == 4
-    finally:
-        app.config.pop("COMMITTEE_QUORUM_SHARE")
+    monkeypatch.setitem(app.config, "COMMITTEE_QUORUM_SHARE", 0.75)
+    assert not service.quorum(enough).is_met and service.quorum(enough).needed == 4
 
 
-def test_representation_flags_unmet_targets(app, make_committee, make_member):
+def test_representation_flags_unmet_targets(app, monkeypatch, make_committee, make_member):
     committee = make_committee()
     for sex, category in [("M", "police"), ("M", "local_authority"), ("M", "civil_society"), ("F", "womens_group"),
                           ("M", "youth_group"), ("M", "religious"), ("M", "customary")]:
@@ -69,11 +66,8 @@ def test_representation_flags_unmet_targets(app, make_committee, make_member):
     make_member(committee, sex="F", category="civil_society")
     rep = service.representation([committee.id], day=date(2017, 1, 1))[committee.id]
     assert rep.women == 3 and round(rep.women_share, 2) == 0.33 and rep.women_met and rep.youth_met and rep.is_met
-    app.config["COMMITTEE_MIN_WOMEN_SHARE"] = 0.5
-    try:
-        assert not service.representation([committee.id], day=date(2017, 1, 1))[committee.id].women_met
-    finally:
-        app.config.pop("COMMITTEE_MIN_WOMEN_SHARE")
+    monkeypatch.setitem(app.config, "COMMITTEE_MIN_WOMEN_SHARE", 0.5)
+    assert not service.representation([committee.id], day=date(2017, 1, 1))[committee.id].women_met
 
 
 def test_missing_categories_are_listed(make_committee, make_member):
