@@ -10,6 +10,7 @@ from cpms.auth.forms import ApiTokenForm, LoginForm, NewUserForm, PasswordChange
 from cpms.auth.models import ApiToken, User
 from cpms.core.audit import record_event
 from cpms.core.errors import DomainError
+from cpms.core.forms import show_error
 from cpms.core.models import utcnow
 from cpms.core.pagination import paginate
 from cpms.core.permissions import ADMIN, ROLES, get_or_404, public, require_role
@@ -154,20 +155,12 @@ def user_create():
                                        province_ids=form.provinces.data, commune_ids=form.communes.data)
         except DomainError as error:
             db.session.rollback()
-            _attach_error(form, error)
+            show_error(form, error)
             return render_template("auth/user_form.html", form=form, user=None), 422
         db.session.commit()
         flash(_("Account created for %(name)s.", name=user.name), "success")
         return redirect(url_for("auth.user_detail", user_id=user.id))
     return render_template("auth/user_form.html", form=form, user=None), 422 if form.errors else 200
-
-
-def _attach_error(form, error):
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = list(field.errors) + [error.message]
-    else:
-        flash(error.message, "error")
 
 
 @bp.route("/users/<int:user_id>")
@@ -193,7 +186,7 @@ def user_edit(user_id):
                                 province_ids=form.provinces.data, commune_ids=form.communes.data)
         except DomainError as error:
             db.session.rollback()
-            _attach_error(form, error)
+            show_error(form, error)
             return render_template("auth/user_form.html", form=form, user=user), 422
         db.session.commit()
         flash(_("Changes saved."), "success")

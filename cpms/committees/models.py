@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from cpms.core.models import Audited, TimestampMixin, UTCDateTime, personal
+from cpms.core.models import Audited, TimestampMixin, UTCDateTime, personal, values_check
 from cpms.extensions import db
 
 COMMITTEE_KINDS = {"clsp": _l("Local security committee (CLSP)"), "forum": _l("Neighbourhood forum"),
@@ -29,18 +29,14 @@ ACTION_STATUSES = {"open": _l("Open"), "in_progress": _l("In progress"), "done":
 OPEN_ACTION_STATUSES = ("open", "in_progress")
 
 
-def _in(column, values):
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
-
-
 class Committee(Audited, TimestampMixin, db.Model):
     """A CLSP, neighbourhood forum or peace committee. `province_id` repeats the commune's province."""
 
     __tablename__ = "committees"
     __table_args__ = (
         UniqueConstraint("commune_id", "name", name="uq_committees_commune_name"),
-        CheckConstraint(_in("kind", COMMITTEE_KINDS), name="kind"),
-        CheckConstraint(_in("status", COMMITTEE_STATUSES), name="status"),
+        CheckConstraint(values_check("kind", COMMITTEE_KINDS), name="kind"),
+        CheckConstraint(values_check("status", COMMITTEE_STATUSES), name="status"),
         CheckConstraint("parent_id IS NULL OR parent_id <> id", name="not_own_parent"),
     )
 
@@ -76,8 +72,8 @@ class Member(Audited, TimestampMixin, db.Model):
     __tablename__ = "committee_members"
     __table_args__ = (
         CheckConstraint("sex IN ('F', 'M')", name="sex"),
-        CheckConstraint(_in("category", MEMBER_CATEGORIES), name="category"),
-        CheckConstraint(_in("role", MEMBER_ROLES), name="role"),
+        CheckConstraint(values_check("category", MEMBER_CATEGORIES), name="category"),
+        CheckConstraint(values_check("role", MEMBER_ROLES), name="role"),
         CheckConstraint("end_date IS NULL OR end_date >= start_date", name="dates"),
     )
 
@@ -104,8 +100,8 @@ class Member(Audited, TimestampMixin, db.Model):
 class Meeting(Audited, TimestampMixin, db.Model):
     __tablename__ = "committee_meetings"
     __table_args__ = (
-        CheckConstraint(_in("kind", MEETING_KINDS), name="kind"),
-        CheckConstraint(_in("status", MEETING_STATUSES), name="status"),
+        CheckConstraint(values_check("kind", MEETING_KINDS), name="kind"),
+        CheckConstraint(values_check("status", MEETING_STATUSES), name="status"),
         CheckConstraint("guests_women >= 0 AND guests_men >= 0", name="guests"),
     )
 
@@ -161,7 +157,7 @@ class SecurityIssue(Audited, db.Model):
     """A security problem raised during a meeting, with a diagnostic category."""
 
     __tablename__ = "committee_security_issues"
-    __table_args__ = (CheckConstraint(_in("category", PROBLEM_CATEGORIES), name="category"),)
+    __table_args__ = (CheckConstraint(values_check("category", PROBLEM_CATEGORIES), name="category"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("committee_meetings.id", ondelete="CASCADE"), index=True)
@@ -183,7 +179,7 @@ class ActionItem(Audited, TimestampMixin, db.Model):
 
     __tablename__ = "committee_action_items"
     __table_args__ = (
-        CheckConstraint(_in("status", ACTION_STATUSES), name="status"),
+        CheckConstraint(values_check("status", ACTION_STATUSES), name="status"),
         CheckConstraint("status IN ('open', 'in_progress') OR (closed_on IS NOT NULL AND closing_note <> '')",
                         name="closed_with_note"),
     )

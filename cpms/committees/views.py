@@ -1,6 +1,6 @@
 from datetime import date
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -12,6 +12,7 @@ from cpms.committees.forms import (ActionItemForm, ActionStatusForm, CommitteeFo
 from cpms.committees.models import (ACTION_STATUSES, COMMITTEE_KINDS, MEMBER_CATEGORIES, MEMBER_ROLES, SEXES,
                                     ActionItem, Committee, Meeting, Member)
 from cpms.core.errors import DomainError
+from cpms.core.forms import show_error
 from cpms.core.exports import csv_bytes, download
 from cpms.core.pagination import paginate
 from cpms.core.pdf import render_pdf
@@ -53,11 +54,7 @@ def save_form(form, save, success, redirect_to):
             saved = save(form)
         except DomainError as error:
             db.session.rollback()
-            field = getattr(form, error.field, None) if error.field else None
-            if field is not None:
-                field.errors = list(field.errors) + [error.message]
-            else:
-                form.form_errors.append(error.message)
+            show_error(form, error)
         else:
             db.session.commit()
             flash(success, "success")

@@ -1,6 +1,7 @@
 """Shared form pieces: a multi-select of ids, coercion helpers."""
+from flask import flash
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectMultipleField
+from wtforms import FieldList, SelectMultipleField
 from wtforms.widgets import CheckboxInput, ListWidget
 
 
@@ -19,3 +20,12 @@ class MultiCheckboxField(SelectMultipleField):
         for value in self.data or []:
             if value not in valid:
                 raise ValueError(_l("Choose among the listed options."))
+
+
+def show_error(form, error):
+    """Show a service's DomainError under the form field it names, or else at the top of the page."""
+    field = getattr(form, error.field, None) if error.field else None
+    if field is None or isinstance(field, FieldList):
+        flash(error.message, "error")
+    else:
+        field.errors = list(field.errors) + [error.message]

@@ -31,6 +31,11 @@ class UTCDateTime(TypeDecorator):
         return value
 
 
+def values_check(column, values):
+    """SQL for a CHECK constraint limiting a column to a list of values."""
+    return f"{column} IN (" + ", ".join(f"'{v}'" for v in values) + ")"
+
+
 def personal(kind="personal", retention="account"):
     """Column info marking personal data: masked in the audit log, classified for retention."""
     return {"pii": kind, "retention": retention}

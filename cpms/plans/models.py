@@ -6,8 +6,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from cpms.committees.models import PROBLEM_CATEGORIES, Committee, _in
-from cpms.core.models import Audited, TimestampMixin
+from cpms.committees.models import PROBLEM_CATEGORIES, Committee
+from cpms.core.models import Audited, TimestampMixin, values_check
 from cpms.extensions import db
 
 FREQUENCIES = {"daily": _l("Daily"), "weekly": _l("Weekly"), "monthly": _l("Monthly"),
@@ -40,8 +40,8 @@ class Problem(Audited, db.Model):
     __tablename__ = "security_problems"
     __table_args__ = (
         UniqueConstraint("diagnostic_id", "priority_rank", name="uq_security_problems_diagnostic_rank"),
-        CheckConstraint(_in("category", PROBLEM_CATEGORIES), name="category"),
-        CheckConstraint(_in("frequency", FREQUENCIES), name="frequency"),
+        CheckConstraint(values_check("category", PROBLEM_CATEGORIES), name="category"),
+        CheckConstraint(values_check("frequency", FREQUENCIES), name="frequency"),
         CheckConstraint("severity BETWEEN 1 AND 4", name="severity"),
         CheckConstraint("priority_rank >= 1", name="priority_rank"),
     )
@@ -90,7 +90,7 @@ class SecurityPlan(Audited, TimestampMixin, db.Model):
 class PlanAction(Audited, TimestampMixin, db.Model):
     __tablename__ = "security_plan_actions"
     __table_args__ = (
-        CheckConstraint(_in("status", ACTION_STATUSES), name="status"),
+        CheckConstraint(values_check("status", ACTION_STATUSES), name="status"),
         CheckConstraint("end_date >= start_date", name="dates"),
         CheckConstraint("budget >= 0", name="budget"),
     )
@@ -143,7 +143,7 @@ class PlanReview(Audited, TimestampMixin, db.Model):
 class QuickImpactProject(Audited, TimestampMixin, db.Model):
     __tablename__ = "quick_impact_projects"
     __table_args__ = (
-        CheckConstraint(_in("status", QIP_STATUSES), name="status"),
+        CheckConstraint(values_check("status", QIP_STATUSES), name="status"),
         CheckConstraint("budget >= 0", name="budget"),
         CheckConstraint("beneficiaries >= 0", name="beneficiaries"),
         CheckConstraint("status <> 'completed' OR completed_on IS NOT NULL", name="completed_on"),

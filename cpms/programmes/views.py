@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from cpms.core.errors import DomainError
+from cpms.core.forms import show_error
 from cpms.core.pagination import paginate
 from cpms.core.permissions import ADMIN, ALL_ROLES, get_or_404, require_role, scope_of
 from cpms.extensions import db
@@ -43,7 +44,7 @@ def _form_page(form, programme, save):
             saved = save(form.service_fields())
         except DomainError as error:
             db.session.rollback()
-            getattr(form, error.field).errors.append(error.message) if error.field else flash(error.message, "error")
+            show_error(form, error)
         else:
             db.session.commit()
             flash(_("Programme saved."), "success")

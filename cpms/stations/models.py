@@ -6,16 +6,12 @@ from decimal import Decimal
 from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from cpms.core.models import Audited, TimestampMixin, UTCDateTime, personal, utcnow
+from cpms.core.models import Audited, TimestampMixin, UTCDateTime, personal, utcnow, values_check
 from cpms.extensions import db
 from cpms.stations.labels import (MILESTONE_LABELS, PROJECT_KIND_LABELS, STATION_KIND_LABELS, STATION_STATUS_LABELS,
                                   UNIT_LABELS)
 from cpms.stations.reference import (CHECKLIST_ITEMS, CURRENCIES, DRC_LATITUDE, DRC_LONGITUDE, PROJECT_KINDS,
                                      STATION_KINDS, STATION_STATUSES)
-
-def _in(values):
-    return "(" + ", ".join(f"'{v}'" for v in values) + ")"
-
 
 class Station(Audited, TimestampMixin, db.Model):
     """A police station, post, training centre or inspectorate outpost in a commune.
@@ -26,8 +22,8 @@ class Station(Audited, TimestampMixin, db.Model):
     __tablename__ = "stations"
     __table_args__ = (
         UniqueConstraint("commune_id", "name", name="uq_stations_commune_name"),
-        CheckConstraint("kind IN " + _in(STATION_KINDS), name="kind"),
-        CheckConstraint("status IN " + _in(STATION_STATUSES), name="status"),
+        CheckConstraint(values_check("kind", STATION_KINDS), name="kind"),
+        CheckConstraint(values_check("status", STATION_STATUSES), name="status"),
         CheckConstraint("staff_count IS NULL OR staff_count >= 0", name="staff_count"),
         CheckConstraint(f"latitude IS NULL OR (latitude >= {DRC_LATITUDE[0]} AND latitude <= {DRC_LATITUDE[1]})",
                         name="latitude"),
@@ -70,8 +66,8 @@ class Station(Audited, TimestampMixin, db.Model):
 class ConstructionProject(Audited, TimestampMixin, db.Model):
     __tablename__ = "construction_projects"
     __table_args__ = (
-        CheckConstraint("kind IN " + _in(PROJECT_KINDS), name="kind"),
-        CheckConstraint("currency IN " + _in(CURRENCIES), name="currency"),
+        CheckConstraint(values_check("kind", PROJECT_KINDS), name="kind"),
+        CheckConstraint(values_check("currency", CURRENCIES), name="currency"),
         CheckConstraint("contract_amount IS NULL OR contract_amount > 0", name="contract_amount"),
         CheckConstraint("planned_completion_date >= start_date", name="dates"),
     )

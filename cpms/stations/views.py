@@ -13,10 +13,10 @@ from flask_babel import format_currency
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from wtforms import FieldList
 
 from cpms.core.audit import record_event
 from cpms.core.errors import DomainError
+from cpms.core.forms import show_error
 from cpms.core.exports import download, xlsx_bytes
 from cpms.core.pagination import paginate
 from cpms.core.permissions import (ADMIN, ME_OFFICER, PROJECT_OFFICER, TRAINER, VIEWER, get_or_404, require_role,
@@ -73,11 +73,7 @@ def _submit(form, save, message, target):
         saved = save()
     except DomainError as error:
         db.session.rollback()
-        field = getattr(form, error.field, None) if error.field else None
-        if field is None or isinstance(field, FieldList):
-            flash(error.message, "error")
-        else:
-            field.errors.append(error.message)
+        show_error(form, error)
         return None, True
     db.session.commit()
     flash(message, "success")

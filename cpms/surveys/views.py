@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from cpms.core.audit import record_event
 from cpms.core.errors import DomainError
+from cpms.core.forms import show_error
 from cpms.core.exports import csv_bytes, download, xlsx_bytes
 from cpms.core.pagination import paginate
 from cpms.core.permissions import VIEWER, get_or_404, require_role, scope_of
@@ -28,11 +29,7 @@ def get_round_or_404(round_id, user):
 
 def _fail(form, error):
     db.session.rollback()
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = list(field.errors) + [error.message]
-    else:
-        flash(error.message, "error")
+    show_error(form, error)
 
 
 @bp.url_value_preprocessor

@@ -5,7 +5,7 @@ from sqlalchemy import (Boolean, CheckConstraint, Column, Date, ForeignKey, Inde
                         Table, Text, Time, UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from cpms.core.models import Audited, TimestampMixin, UTCDateTime, personal, utcnow
+from cpms.core.models import Audited, TimestampMixin, UTCDateTime, personal, utcnow, values_check
 from cpms.extensions import db
 
 SEXES = ("F", "M")
@@ -14,10 +14,6 @@ COURSE_TYPES = ("basic", "commanders", "mining", "border", "tot", "refresher")
 COHORT_STATUSES = ("planned", "running", "completed", "cancelled")
 VETTING_STATUSES = ("pending", "approved", "denied", "expired")
 ATTENDANCE_STATUSES = ("present", "late", "excused", "absent")
-
-
-def _in(column, values):
-    return f"{column} IN (" + ", ".join(f"'{v}'" for v in values) + ")"
 
 
 class Rank(db.Model):
@@ -40,8 +36,8 @@ class Trainee(Audited, TimestampMixin, db.Model):
 
     __tablename__ = "trainees"
     __table_args__ = (
-        CheckConstraint(_in("sex", SEXES), name="sex"),
-        CheckConstraint(_in("specialty", SPECIALTIES), name="specialty"),
+        CheckConstraint(values_check("sex", SEXES), name="sex"),
+        CheckConstraint(values_check("specialty", SPECIALTIES), name="specialty"),
         Index("ix_trainees_names", "last_name", "first_name"),
     )
 
@@ -76,7 +72,7 @@ class Vetting(Audited, TimestampMixin, db.Model):
     """Human-rights (Leahy) vetting of a trainee; the latest record counts."""
 
     __tablename__ = "vettings"
-    __table_args__ = (CheckConstraint(_in("status", VETTING_STATUSES), name="status"),)
+    __table_args__ = (CheckConstraint(values_check("status", VETTING_STATUSES), name="status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     trainee_id: Mapped[int] = mapped_column(ForeignKey("trainees.id", ondelete="CASCADE"), index=True)
@@ -94,7 +90,7 @@ class Vetting(Audited, TimestampMixin, db.Model):
 class Course(Audited, TimestampMixin, db.Model):
     __tablename__ = "courses"
     __table_args__ = (
-        CheckConstraint(_in("course_type", COURSE_TYPES), name="course_type"),
+        CheckConstraint(values_check("course_type", COURSE_TYPES), name="course_type"),
         CheckConstraint("attendance_threshold BETWEEN 0 AND 100", name="threshold"),
         CheckConstraint("pass_mark BETWEEN 0 AND 100", name="pass_mark"),
     )
@@ -130,7 +126,7 @@ class Cohort(Audited, TimestampMixin, db.Model):
 
     __tablename__ = "cohorts"
     __table_args__ = (
-        CheckConstraint(_in("status", COHORT_STATUSES), name="status"),
+        CheckConstraint(values_check("status", COHORT_STATUSES), name="status"),
         CheckConstraint("end_date >= start_date", name="dates"),
         CheckConstraint("capacity > 0", name="capacity"),
     )
@@ -209,7 +205,7 @@ class Attendance(db.Model):
     the save is audited once, by the service."""
 
     __tablename__ = "attendances"
-    __table_args__ = (CheckConstraint(_in("status", ATTENDANCE_STATUSES), name="status"),
+    __table_args__ = (CheckConstraint(values_check("status", ATTENDANCE_STATUSES), name="status"),
                       Index("ix_attendances_enrolment", "enrolment_id"))
 
     session_id: Mapped[int] = mapped_column(ForeignKey("training_sessions.id", ondelete="CASCADE"), primary_key=True)

@@ -1,12 +1,13 @@
 """Training pages: trainees and vetting, courses, cohorts and enrolment (sessions: views_sessions.py)."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from cpms.core.errors import DomainError
+from cpms.core.forms import show_error
 from cpms.core.pagination import paginate
 from cpms.core.permissions import (ADMIN, ALL_ROLES, ME_OFFICER, PROJECT_OFFICER, STAFF_ROLES, TRAINER, get_or_404,
                                    require_role, scope_of)
@@ -28,14 +29,6 @@ VETTING_READERS = (ADMIN, PROJECT_OFFICER, ME_OFFICER)
 def labels():
     return {"SPECIALTY_LABELS": SPECIALTY_LABELS, "COURSE_TYPE_LABELS": COURSE_TYPE_LABELS,
             "COHORT_STATUS_LABELS": COHORT_STATUS_LABELS, "VETTING_STATUS_LABELS": VETTING_STATUS_LABELS}
-
-
-def attach_error(form, error):
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = list(field.errors) + [error.message]
-    else:
-        flash(error.message, "error")
 
 
 def get_trainee_or_404(trainee_id):
@@ -76,7 +69,7 @@ def _save_trainee(form, trainee, template_args):
                 service.update_trainee(current_user, trainee, **form.service_fields())
         except DomainError as error:
             db.session.rollback()
-            attach_error(form, error)
+            show_error(form, error)
         else:
             db.session.commit()
             flash(_("Trainee saved."), "success")
@@ -127,7 +120,7 @@ def vetting_create(trainee_id):
                                    expires_on=form.expires_on.data, notes=form.notes.data)
         except DomainError as error:
             db.session.rollback()
-            attach_error(form, error)
+            show_error(form, error)
         else:
             db.session.commit()
             flash(_("Vetting recorded."), "success")
@@ -169,7 +162,7 @@ def _save_course(form, course):
             service.save_course(current_user, course, **fields)
         except DomainError as error:
             db.session.rollback()
-            attach_error(form, error)
+            show_error(form, error)
         else:
             db.session.commit()
             flash(_("Course saved."), "success")
@@ -210,7 +203,7 @@ def _save_cohort(form, cohort):
             cohort = service.save_cohort(current_user, cohort, trainer_ids=trainer_ids, **fields)
         except DomainError as error:
             db.session.rollback()
-            attach_error(form, error)
+            show_error(form, error)
         else:
             db.session.commit()
             flash(_("Cohort saved."), "success")
