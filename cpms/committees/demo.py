@@ -5,7 +5,6 @@ Names are invented. A fixed random seed keeps the dataset the same at every load
 """
 import random
 from datetime import date, datetime, timedelta, timezone
-from decimal import Decimal
 
 from sqlalchemy import select
 

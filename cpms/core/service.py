@@ -5,7 +5,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import current_app
-from sqlalchemy import func, or_, select, text
+from sqlalchemy import func, select, text
 
 from cpms.core.audit import AuditEntry
 from cpms.core.models import SchedulerHeartbeat, utcnow

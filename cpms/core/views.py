@@ -1,9 +1,7 @@
 """Dashboard, health check, language switch, audit log."""
-from datetime import datetime, timezone
 
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user
-from sqlalchemy import select, text
 
 from cpms.core import service
 from cpms.core.audit import ACTIONS

@@ -9,7 +9,7 @@ from sqlalchemy import case, func, select
 
 from cpms.extensions import db
 from cpms.geo.models import Commune
-from cpms.surveys.models import SurveyAnswer, SurveyChoice, SurveyQuestion, SurveyResponse, SurveyRound
+from cpms.surveys.models import SurveyAnswer, SurveyChoice, SurveyQuestion, SurveyResponse
 from cpms.surveys.service import instrument_measures
 from cpms.surveys.stats import MIN_CELL, Estimate, compare, mean_estimate, share_estimate
 

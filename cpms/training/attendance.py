@@ -46,13 +46,18 @@ def generate_sessions(actor, cohort, *, weekdays, start_time, end_time, holidays
     return len(rows)
 
 
+def enrolled_for(session):
+    """The enrolments of the session's cohort that were active on its day."""
+    return and_(Enrolment.cohort_id == session.cohort_id, Enrolment.enrolled_on <= session.session_date,
+                or_(Enrolment.withdrawn_on.is_(None), Enrolment.withdrawn_on > session.session_date))
+
+
 def register(session):
     """The register of one session: (enrolment, trainee, status or None) for every trainee enrolled that
     day, in two queries whatever the cohort size."""
     enrolments = db.session.execute(
         select(Enrolment, Trainee).join(Trainee, Trainee.id == Enrolment.trainee_id)
-        .where(Enrolment.cohort_id == session.cohort_id, Enrolment.enrolled_on <= session.session_date,
-               or_(Enrolment.withdrawn_on.is_(None), Enrolment.withdrawn_on > session.session_date))
+        .where(enrolled_for(session))
         .order_by(Trainee.last_name, Trainee.first_name, Trainee.id)).all()
     marks = dict(db.session.execute(select(Attendance.enrolment_id, Attendance.status)
                                     .where(Attendance.session_id == session.id)).all())
@@ -71,8 +76,7 @@ def record_attendance(actor, session, marks):
     if bad:
         raise DomainError(_("Unknown attendance status: %(values)s.", values=", ".join(map(str, bad))))
     allowed = set(db.session.scalars(
-        select(Enrolment.id).where(Enrolment.cohort_id == session.cohort_id, Enrolment.enrolled_on <= session.session_date,
-                                   or_(Enrolment.withdrawn_on.is_(None), Enrolment.withdrawn_on > session.session_date))))
+        select(Enrolment.id).where(enrolled_for(session))))
     strangers = set(marks) - allowed
     if strangers:
         raise DomainError(_("%(n)d marks are for trainees not enrolled in this cohort on that day; reload the register.",

@@ -15,7 +15,7 @@ from cpms.core.models import utcnow
 from cpms.extensions import db
 from cpms.geo.models import Commune
 from cpms.training import attendance, service
-from cpms.training.reference import RANKS
+from cpms.training.reference import seed_ranks
 from cpms.training.models import Attendance, Enrolment, Rank, Trainee, TrainingSession, Vetting
 
 LAST = ["Kabongo", "Tshibangu", "Mbuyi", "Ilunga", "Kasongo", "Ngalula", "Kalala", "Mukendi", "Tshimanga", "Kabeya",
@@ -67,11 +67,8 @@ def load_training(context):
     courses = {spec["code"]: service.save_course(None, topics="\n".join(TOPICS), issues_certificate=True, **spec)
                for spec in COURSES}
     communes = {c.name: c for c in db.session.scalars(select(Commune))}
+    seed_ranks(db.session.connection())  # the migration seeds them; a create_all() schema has none
     ranks = db.session.scalars(select(Rank).order_by(Rank.position)).all()
-    if not ranks:  # the migration seeds them; a schema made by create_all() has none
-        db.session.execute(insert(Rank), [{"code": c, "name_fr": fr, "name_en": en, "position": n}
-                                          for n, (c, fr, en) in enumerate(RANKS)])
-        ranks = db.session.scalars(select(Rank).order_by(Rank.position)).all()
     trainer = context["users"]["formateur@demo.cpms.example"]
     programmes = context["programmes"]
     totals = {"trainees": 0, "attendance marks": 0}

@@ -3,13 +3,12 @@ import re
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import exists, func, or_, select
 
-from cpms.core.audit import record_event
 from cpms.core.dashboard import Card, dashboard_provider
 from cpms.core.errors import DomainError
 from cpms.core.models import utcnow
-from cpms.core.permissions import ADMIN, PROJECT_OFFICER, TRAINER
+from cpms.core.permissions import TRAINER, VIEWER
 from cpms.extensions import db
 from cpms.geo.models import Commune
 from cpms.training.models import (COURSE_TYPES, SEXES, SPECIALTIES, VETTING_STATUSES, Cohort, Course, Enrolment,
@@ -207,19 +206,6 @@ def can_see_cohort(user):
     return check
 
 
-def can_manage_cohort(user, cohort):
-    """Admins and project officers manage cohorts; trainers record sessions, attendance and scores of theirs."""
-    return user.role in (ADMIN, PROJECT_OFFICER)
-
-
-def active_enrolments(cohort_id, on_date=None):
-    stmt = select(Enrolment).where(Enrolment.cohort_id == cohort_id)
-    if on_date is not None:
-        stmt = stmt.where(Enrolment.enrolled_on <= on_date,
-                          or_(Enrolment.withdrawn_on.is_(None), Enrolment.withdrawn_on > on_date))
-    return stmt
-
-
 def enrol_trainees(actor, cohort, trainee_ids, enrolled_on=None):
     """Enrol trainees in a cohort, all or none.
 
@@ -273,17 +259,13 @@ def withdraw_enrolment(actor, enrolment, *, withdrawn_on, reason):
 @dashboard_provider
 def training_cards(user, scope):
     from flask_babel import lazy_gettext as _l
-    if user.role not in (ADMIN, TRAINER, PROJECT_OFFICER, "me_officer", "viewer"):
-        return []
     cohorts = db.session.scalar(select(func.count()).select_from(visible_cohorts(user, scope).order_by(None).subquery()))
     trainees = db.session.scalar(select(func.count()).select_from(Trainee)
                                  .where(scope.filter(Trainee.province_id, Trainee.commune_id)))
-    cards = [Card(_l("Cohorts"), cohorts, "training.cohort_list")]
-    if user.role != "viewer":
-        cards.append(Card(_l("Trainees in your area"), trainees, "training.trainee_list"))
-    else:
-        cards.append(Card(_l("Trainees in your area"), trainees, None))
-    return cards
+    # viewers see the count but not the list, which holds personal data
+    trainee_list = None if user.role == VIEWER else "training.trainee_list"
+    return [Card(_l("Cohorts"), cohorts, "training.cohort_list"),
+            Card(_l("Trainees in your area"), trainees, trainee_list)]
 
 
 def enrolment_counts(cohort_ids):

@@ -8,7 +8,7 @@ Create Date: 2026-11-22 11:51:48.097949
 from alembic import op
 import sqlalchemy as sa
 
-from cpms.training.reference import RANKS
+from cpms.training.reference import seed_ranks
 
 
 # revision identifiers, used by Alembic.
@@ -194,10 +194,7 @@ def upgrade():
         batch_op.create_index('ix_attendances_enrolment', ['enrolment_id'], unique=False)
 
     # ### end Alembic commands ###
-    ranks = sa.table("ranks", sa.column("code", sa.String), sa.column("name_fr", sa.String),
-                     sa.column("name_en", sa.String), sa.column("position", sa.Integer))
-    op.bulk_insert(ranks, [{"code": code, "name_fr": fr, "name_en": en, "position": n}
-                           for n, (code, fr, en) in enumerate(RANKS)])
+    seed_ranks(op.get_bind())
 
 
 def downgrade():

@@ -10,7 +10,6 @@ import importlib.util
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
 
 from cpms.auth.service import create_api_token
 from cpms.extensions import db as _db

@@ -1,6 +1,5 @@
 """Browser journey: an M&E officer uploads the XLSForm, defines the trust measure, creates a baseline and an
 endline round, imports a CSV into each (preview, then confirm) and reads the change in trust with its interval."""
-import re
 
 import pytest
 from playwright.sync_api import expect

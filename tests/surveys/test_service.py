@@ -3,7 +3,7 @@ import io
 import math
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from cpms.core.errors import DomainError
 from cpms.core.permissions import Scope

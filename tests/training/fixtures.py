@@ -1,19 +1,18 @@
 from datetime import date
 
 import pytest
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from cpms.extensions import db as _db
 from cpms.training import service
 from cpms.training.models import Rank
-from cpms.training.reference import RANKS
+from cpms.training.reference import seed_ranks
 from tests.conftest import commune_id
 
 
 @pytest.fixture
 def ranks(db):
-    _db.session.execute(insert(Rank), [{"code": c, "name_fr": fr, "name_en": en, "position": n}
-                                       for n, (c, fr, en) in enumerate(RANKS)])
+    seed_ranks(_db.session.connection())
     _db.session.commit()
     return {r.code: r for r in _db.session.scalars(select(Rank))}
 
