@@ -1,6 +1,6 @@
 from datetime import date
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -11,8 +11,7 @@ from cpms.committees.forms import (ActionItemForm, ActionStatusForm, CommitteeFo
                                    SecurityIssueForm)
 from cpms.committees.models import (ACTION_STATUSES, COMMITTEE_KINDS, MEMBER_CATEGORIES, MEMBER_ROLES, SEXES,
                                     ActionItem, Committee, Meeting, Member)
-from cpms.core.errors import DomainError
-from cpms.core.forms import show_error
+from cpms.core.forms import save_form
 from cpms.core.exports import csv_bytes, download
 from cpms.core.pagination import paginate
 from cpms.core.pdf import render_pdf
@@ -47,19 +46,6 @@ def get_meeting_or_404(meeting_id):
     return get_or_404(Meeting, meeting_id, current_user, check=service.can_see_meeting)
 
 
-def save_form(form, save, success, redirect_to):
-    """Validate, call the service, commit once; on a domain error attach it to its field and roll back."""
-    if form.validate_on_submit():
-        try:
-            saved = save(form)
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash(success, "success")
-            return redirect(redirect_to(saved))
-    return None
 
 
 # --- committees ------------------------------------------------------------------------------

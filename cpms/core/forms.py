@@ -1,8 +1,11 @@
-"""Shared form pieces: a multi-select of ids, coercion helpers."""
-from flask import flash
+"""Shared form pieces: a multi-select of ids, showing a service's errors, the validate-save-commit step."""
+from flask import flash, redirect
 from flask_babel import lazy_gettext as _l
 from wtforms import FieldList, SelectMultipleField
 from wtforms.widgets import CheckboxInput, ListWidget
+
+from cpms.core.errors import DomainError
+from cpms.extensions import db
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -29,3 +32,20 @@ def show_error(form, error):
         flash(error.message, "error")
     else:
         field.errors = list(field.errors) + [error.message]
+
+
+def save_form(form, save, success, redirect_to):
+    """Validate, call the service, commit once; on a domain error attach it to its field and roll back.
+
+    Returns the redirect after a successful save, or None when the form is to be shown (again)."""
+    if form.validate_on_submit():
+        try:
+            saved = save(form)
+        except DomainError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash(success, "success")
+            return redirect(redirect_to(saved))
+    return None

@@ -6,15 +6,16 @@ from flask_login import current_user
 from cpms.committees.models import Committee
 from cpms.committees.service import can_see as can_see_committee
 from cpms.committees.service import committee_choices
-from cpms.committees.views import EDITORS, save_form
+from cpms.core.forms import save_form
 from cpms.core.pagination import paginate
-from cpms.core.permissions import ALL_ROLES, get_or_404, require_role, scope_of
+from cpms.core.permissions import ADMIN, ALL_ROLES, PROJECT_OFFICER, get_or_404, require_role, scope_of
 from cpms.extensions import db
 from cpms.plans import service
 from cpms.plans.forms import DiagnosticForm, PlanActionForm, PlanForm, ProblemForm, QipForm, ReviewForm
 from cpms.plans.models import FREQUENCIES, SEVERITIES, Diagnostic, PlanAction, QuickImpactProject, SecurityPlan
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
+EDITORS = (ADMIN, PROJECT_OFFICER)
 NAVIGATION = [(45, "plans.plan_list", _l("Security plans"), ALL_ROLES)]
 
 
