@@ -290,4 +290,4 @@ def enrolment_withdraw(enrolment_id):
     return redirect(url_for("training.cohort_detail", cohort_id=cohort.id))
 
 
-from cpms.training import views_sessions  # noqa: E402,F401  (routes of the same blueprint)
+from cpms.training import views_sessions, views_imports  # noqa: E402,F401  (routes of the same blueprint)
