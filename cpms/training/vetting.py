@@ -97,11 +97,10 @@ def create_batch(actor, scope, *, reference, submitted_on, **criteria):
 
 
 def batch_records(scope, reference):
-    """(vetting, trainee) of a batch in the area, by name (two joined tables, one query)."""
-    return db.session.execute(
-        select(Vetting, Trainee).join(Trainee, Trainee.id == Vetting.trainee_id)
-        .where(Vetting.batch_reference == reference, scope.filter(Trainee.province_id, Trainee.commune_id))
-        .order_by(Trainee.last_name, Trainee.first_name, Trainee.id)).all()
+    """A statement for the (vetting, trainee) rows of a batch in the area, by name."""
+    return (select(Vetting, Trainee).join(Trainee, Trainee.id == Vetting.trainee_id)
+            .where(Vetting.batch_reference == reference, scope.filter(Trainee.province_id, Trainee.commune_id))
+            .order_by(Trainee.last_name, Trainee.first_name, Trainee.id))
 
 
 def record_decision(actor, vetting, *, status, decided_on=None, expires_on=None, notes=None):

@@ -2,6 +2,7 @@ from tests.access import ADMIN, ANY, STAFF
 
 MANAGERS = frozenset({"admin", "project_officer"})
 TEACHERS = frozenset({"admin", "project_officer", "trainer"})
+VETTING_READERS = frozenset({"admin", "project_officer", "me_officer"})
 
 EXPECTED = {
     "training.trainee_list": STAFF,
@@ -32,6 +33,11 @@ EXPECTED = {
     "training.session_register_csv": STAFF,
     "training.session_attendance_import": TEACHERS,
     "training.session_attendance_import_confirm": TEACHERS,
+    "training.vetting_overview": VETTING_READERS,
+    "training.vetting_batch_create": MANAGERS,
+    "training.vetting_nominees_export": VETTING_READERS,
+    "training.vetting_results_import": MANAGERS,
+    "training.vetting_results_confirm": MANAGERS,
     "api.cohorts": ANY,
     "api.cohort_sessions": STAFF,
     "api.session_attendance": STAFF,

@@ -21,9 +21,13 @@ def upload(web, content, filename="trainees.csv", url=URL):
 
 
 def confirm_url(html):
-    match = re.search(r'action="(/training/[^"]*import/[A-Za-z0-9_-]{20,})"', html)
+    match = re.search(r'action="(/training/[^"]*(?:import|results)/[A-Za-z0-9_-]{20,})"', html)
     assert match, "no confirmation form on the page"
     return match.group(1)
+
+
+def logout(client, web):
+    client.post("/logout", data={"csrf_token": web.token("/account")})
 
 
 def trainees():
@@ -198,12 +202,12 @@ def test_a_preview_belongs_to_its_uploader_and_can_be_cancelled(app, client, web
     login_as("project_officer", "Kasaï-Oriental")
     content = (HEADER_EN + "\n13000061,Monga,,Paul,M,,,,,Bipemba,,\n").encode()
     url = confirm_url(upload(web, content).get_data(as_text=True))
-    client.post("/logout", data={"csrf_token": web.token("/account")})
+    logout(client, web)
     login_as("admin")
     response = web.post(url, {"action": "confirm"}, page=URL)
     assert "This preview has expired" in client.get(response.headers["Location"]).get_data(as_text=True)
     assert trainees() == 0
-    client.post("/logout", data={"csrf_token": web.token("/account")})
+    logout(client, web)
     login_as("project_officer", "Kasaï-Oriental")
     url = confirm_url(upload(web, content).get_data(as_text=True))
     web.post(url, {"action": "cancel"}, page=URL)

@@ -20,7 +20,7 @@ STATUS_SYNONYMS = {
     "expired": ("expired", "expiré", "expirée"),
 }
 BATCH = Column("batch_reference", "Batch reference", "Référence du lot", False, ("batch", "lot"))
-STATUS = Column("status", "Vetting status", "Statut du contrôle", True, ("status", "statut", "decision", "décision"))
+STATUS = Column("status", "Vetting status", "Statut de la vérification", True, ("status", "statut", "decision", "décision"))
 DECIDED = Column("decided_on", "Decision date", "Date de décision", False, ("decided on", "décidé le"))
 EXPIRES = Column("expires_on", "Expires on", "Date d'expiration", False, ("expiry", "expiry date", "expire le"))
 NOTES = Column("notes", "Notes", "Remarques", False, ("comments", "commentaires"))
