@@ -50,8 +50,20 @@ class Problem:
     severity: str = "error"
 
 
+class ProblemList:
+    problems: list
+
+    @property
+    def errors(self):
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self):
+        return [p for p in self.problems if p.severity == "warning"]
+
+
 @dataclass
-class Check:
+class Check(ProblemList):
     """What checking the rows finds: problems, and the items to apply (one per usable row)."""
 
     problems: list = field(default_factory=list)
@@ -62,14 +74,6 @@ class Check:
 
     def warning(self, row, column, message):
         self.problems.append(Problem(row, column, message, "warning"))
-
-    @property
-    def errors(self):
-        return [p for p in self.problems if p.severity == "error"]
-
-    @property
-    def warnings(self):
-        return [p for p in self.problems if p.severity == "warning"]
 
 
 class ImportKind:
@@ -94,25 +98,14 @@ class ImportKind:
         """The cells shown for an item in the preview, under `display_headers`."""
         return []
 
-    def column_label(self, key):
-        return next(c for c in self.columns if c.key == key).header()
-
 
 @dataclass
-class Preview:
+class Preview(ProblemList):
     kind: ImportKind
     rows: int
     problems: list
     items: list
     token: str | None = None
-
-    @property
-    def errors(self):
-        return [p for p in self.problems if p.severity == "error"]
-
-    @property
-    def warnings(self):
-        return [p for p in self.problems if p.severity == "warning"]
 
     @property
     def shown_problems(self):
@@ -269,6 +262,16 @@ def choice(text, synonyms):
         if folded in {fold(n) for n in names}:
             return value
     return None
+
+
+def required_choice(row, key, synonyms, check, unknown, missing):
+    """The value written in row[key] (see `choice`), or None with an error recorded: `missing` when the cell
+    is empty, else `unknown(text)`."""
+    text = (row.get(key) or "").strip()
+    value = choice(text, synonyms) if text else None
+    if value is None:
+        check.error(row["row"], key, unknown(text[:30]) if text else missing)
+    return value
 
 
 def chunks(values, size=500):

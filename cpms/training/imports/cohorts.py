@@ -8,7 +8,7 @@ from cpms.core.errors import DomainError
 from cpms.extensions import db
 from cpms.training import attendance, service
 from cpms.training.forms import ATTENDANCE_LABELS
-from cpms.training.imports.base import Column, ImportKind, choice, chunks
+from cpms.training.imports.base import Column, ImportKind, chunks, required_choice
 from cpms.training.imports.trainees import MATRICULE, TraineeImport
 from cpms.training.models import Enrolment, Trainee
 
@@ -132,12 +132,10 @@ class AttendanceImport(ImportKind):
                                               m=matricule) if matricule in known
                             else _("No trainee has the matricule %(m)s.", m=matricule))
                 continue
-            text = (row.get("status") or "").strip()
-            status = choice(text, ATTENDANCE_SYNONYMS) if text else None
+            status = required_choice(row, "status", ATTENDANCE_SYNONYMS, check, lambda text: _(
+                "“%(value)s” is not an attendance mark: write present, late, excused or absent (or P, L, E, A).",
+                value=text), _("The attendance mark is missing."))
             if status is None:
-                check.error(n, "status", _("“%(value)s” is not an attendance mark: write present, late, excused or "
-                                           "absent (or P, L, E, A).", value=text[:30]) if text
-                            else _("The attendance mark is missing."))
                 continue
             enrolment, trainee = register[matricule]
             check.items.append({"enrolment_id": enrolment.id, "matricule": matricule, "name": trainee.full_name,

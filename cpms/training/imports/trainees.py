@@ -10,7 +10,8 @@ from cpms.core.tabular import fold
 from cpms.extensions import db
 from cpms.geo.models import City, Commune, Province
 from cpms.training.forms import SPECIALTY_LABELS
-from cpms.training.imports.base import Column, ImportKind, choice, chunks, optional_date, quiet_date
+from cpms.training.imports.base import (Column, ImportKind, choice, chunks, optional_date, quiet_date,
+                                        required_choice)
 from cpms.training.models import SPECIALTIES, Rank, Trainee
 from cpms.training.service import normalise_matricule
 
@@ -132,12 +133,10 @@ class TraineeImport(ImportKind):
                     check.error(n, key, _("At most %(max)d characters.", max=limit))
                     ok = False
                 item[key] = value
-            sex_text = (row.get("sex") or "").strip()
-            item["sex"] = choice(sex_text, SEX_SYNONYMS) if sex_text else None
-            if item["sex"] is None:
-                check.error(n, "sex", _("“%(value)s” is not a sex: write F or M.", value=sex_text[:20]) if sex_text
-                            else _("The sex is missing: write F or M."))
-                ok = False
+            item["sex"] = required_choice(row, "sex", SEX_SYNONYMS, check,
+                                          lambda text: _("“%(value)s” is not a sex: write F or M.", value=text),
+                                          _("The sex is missing: write F or M."))
+            ok = ok and item["sex"] is not None
             birth = optional_date(row, "birth_date", "birth_date", check)
             if birth is False:
                 ok = False

@@ -8,7 +8,7 @@ from cpms.core.audit import record_event
 from cpms.extensions import db
 from cpms.training import vetting as vetting_service
 from cpms.training.forms import SPECIALTY_LABELS, VETTING_STATUS_LABELS
-from cpms.training.imports.base import Column, ImportKind, choice, chunks, optional_date
+from cpms.training.imports.base import Column, ImportKind, chunks, optional_date, required_choice
 from cpms.training.imports.trainees import MATRICULE, TraineeImport
 from cpms.training.models import Cohort, Enrolment, Trainee, Vetting
 from cpms.training.service import normalise_matricule
@@ -104,12 +104,10 @@ class VettingResultsImport(ImportKind):
                                             name=trainee.full_name))
                 continue
             record = history[-1]
-            status_text = (row.get("status") or "").strip()
-            status = choice(status_text, STATUS_SYNONYMS) if status_text else None
+            status = required_choice(row, "status", STATUS_SYNONYMS, check, lambda text: _(
+                "“%(value)s” is not a vetting status: write pending, approved, denied or expired.", value=text),
+                _("The vetting status is missing."))
             if status is None:
-                check.error(n, "status", _("“%(value)s” is not a vetting status: write pending, approved, denied or "
-                                           "expired.", value=status_text[:30]) if status_text
-                            else _("The vetting status is missing."))
                 continue
             decided_on = optional_date(row, "decided_on", "decided_on", check)
             expires_on = optional_date(row, "expires_on", "expires_on", check)
