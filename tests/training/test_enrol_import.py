@@ -53,3 +53,14 @@ def test_enrol_file_problems_vetting_and_capacity(web, login_as, make_cohort, ma
     assert "already in row 2" in by_row["7"]
     assert by_row["—"] == "The cohort has 2 places left; the file enrols 3 trainees."
     assert enrolled(cohort) == 0
+
+
+def test_a_file_of_trainees_all_enrolled_already_has_nothing_to_import(web, login_as, make_cohort, make_trainee):
+    login_as("admin")
+    cohort = make_cohort()
+    trainee = make_trainee()
+    service.enrol_trainees(None, cohort, [trainee.id])
+    _db.session.commit()
+    html = upload(web, f"Matricule\n{trainee.matricule}\n".encode(),
+                  url=f"/training/cohorts/{cohort.id}/enrol-import").get_data(as_text=True)
+    assert "Nothing to import: every row is already recorded." in html and 'value="confirm"' not in html

@@ -184,7 +184,7 @@ def preview(kind, actor, stream, filename, context=None):
     for problem in check.problems:  # kinds name columns by key; show them as the file does
         problem.column = written.get(problem.column) or labels.get(problem.column, problem.column)
     result = Preview(kind, len(rows), check.problems, check.items)
-    if not check.errors:
+    if not check.errors and check.items:
         result.token = pending.save(PENDING_FOLDER, actor, {"kind": kind.name, "context": kind.context_key(context),
                                                              "rows": rows})
     return result
