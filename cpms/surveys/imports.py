@@ -6,24 +6,21 @@ nothing. Only answers to known questions are kept: personal metadata columns (de
 username, simserial, subscriberid, locations, _submitted_by, _attachments…) and questions marked as
 identifying are dropped. Instance ids are kept only as a keyed hash, to recognise re-imports.
 """
-import csv
 import hashlib
 import hmac
-import io
 import json
 import os
 import re
-import secrets
-import time
-import unicodedata
-from datetime import date, datetime
-from itertools import chain
 
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import insert, select
 
+from cpms.core import pending as pending_files
 from cpms.core.errors import DomainError
+from cpms.core.tabular import cell_text as _cell_text
+from cpms.core.tabular import fold as _fold
+from cpms.core.tabular import read_rows
 from cpms.core.models import utcnow
 from cpms.extensions import db
 from cpms.surveys.models import SurveyAnswer, SurveyChoice, SurveyImport, SurveyQuestion, SurveyResponse
@@ -32,6 +29,7 @@ from cpms.surveys.xlsform import NUMERIC_TYPES, SELECT_TYPES
 CHUNK = 1000
 MAX_PROBLEMS = 30
 PREVIEW_MAX_AGE = 24 * 3600
+PREVIEW_FOLDER = "survey-previews"
 PERSONAL_COLUMNS = frozenset({"deviceid", "phonenumber", "username", "simserial", "subscriberid", "imei",
                               "_submitted_by", "_attachments", "_geolocation", "start-geopoint", "email"})
 INSTANCE_COLUMNS = ("instanceid", "meta-instanceid", "_uuid", "key", "instance_id")
@@ -47,12 +45,6 @@ def instance_hash(instance_id):
         cleaned = cleaned[5:]
     key = current_app.config["SECRET_KEY"].encode()
     return hmac.new(key, b"survey-instance:" + cleaned.lower().encode(), hashlib.sha256).hexdigest()
-
-
-def _fold(text):
-    """Lower case, no accents, no spaces or dashes: for matching labels and commune names."""
-    text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode().lower()
-    return "".join(c for c in text if c.isalnum())
 
 
 def age_group(age):
@@ -265,87 +257,16 @@ def _number(text):
     return number if number == number and abs(number) != float("inf") else None
 
 
-def _cell_text(value):
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, (datetime, date)):
-        return value.isoformat()
-    return str(value).strip()
-
-
 # --- Reading files ---------------------------------------------------------------------------
-
-def read_rows(stream, filename=""):
-    """Rows (lists of values) of a CSV (comma, semicolon or tab; UTF-8 with or without BOM) or XLSX file."""
-    head = stream.read(4)
-    stream.seek(0)
-    if head.startswith(b"PK\x03\x04"):
-        return _xlsx_rows(stream)
-    return _csv_rows(stream)
-
-
-def _xlsx_rows(stream):
-    from zipfile import BadZipFile
-
-    from openpyxl import load_workbook
-    try:
-        workbook = load_workbook(stream, read_only=True, data_only=True)
-    except (BadZipFile, OSError, KeyError, ValueError):
-        raise DomainError(_("This XLSX file cannot be read: export the data again as CSV or XLSX."), field="file")
-
-    def rows():
-        try:
-            for row in workbook.worksheets[0].iter_rows(values_only=True):
-                yield list(row)
-        finally:
-            workbook.close()
-    return rows()
-
-
-def _csv_rows(stream):
-    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
-    try:
-        first = text.readline()
-    except UnicodeDecodeError:
-        raise DomainError(_("The file is not UTF-8 text: export it again as CSV (UTF-8) or XLSX."), field="file")
-    if "\x00" in first:
-        raise DomainError(_("This is not a CSV or XLSX file."), field="file")
-    delimiter = max((",", ";", "\t"), key=first.count)
-
-    def rows():
-        try:
-            yield from csv.reader(chain([first], text), delimiter=delimiter)
-        except UnicodeDecodeError:
-            raise DomainError(_("The file is not UTF-8 text: export it again as CSV (UTF-8) or XLSX."), field="file")
-        except csv.Error as error:
-            raise DomainError(_("The CSV file is malformed: %(error)s", error=str(error)), field="file")
-    return rows()
-
 
 # --- Preview and confirm ---------------------------------------------------------------------
 
-def _preview_dir():
-    path = os.path.join(current_app.instance_path, "survey-previews")
-    os.makedirs(path, exist_ok=True)
-    return path
-
-
 def _preview_path(token):
-    if not token or not all(c.isalnum() or c in "-_" for c in token) or len(token) > 64:
-        return None
-    return os.path.join(_preview_dir(), f"{token}.jsonl")
+    return pending_files.path_for(PREVIEW_FOLDER, token, suffix=".jsonl")
 
 
 def _remove_stale_previews():
-    limit = time.time() - PREVIEW_MAX_AGE
-    for entry in os.scandir(_preview_dir()):
-        if entry.name.endswith(".jsonl") and entry.stat().st_mtime < limit:
-            try:
-                os.remove(entry.path)
-            except OSError:
-                pass
+    pending_files.remove_stale(PREVIEW_FOLDER, PREVIEW_MAX_AGE)
 
 
 def _existing_hashes(round_id, hashes):
@@ -363,7 +284,7 @@ def preview_import(actor, survey_round, stream, filename=""):
     if not headers or not any(_cell_text(h) for h in headers):
         raise DomainError(_("The file is empty."), field="file")
     mapper = RowMapper(survey_round, [_cell_text(h) for h in headers], problems)
-    token = secrets.token_urlsafe(24)
+    token = pending_files.new_token()
     path = _preview_path(token)
     seen, pending = set(), []
     summary = {"rows": 0, "new": 0, "already_imported": 0, "duplicates_in_file": 0,

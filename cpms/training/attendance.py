@@ -64,14 +64,19 @@ def register(session):
     return [(enrolment, trainee, marks.get(enrolment.id)) for enrolment, trainee in enrolments]
 
 
-def record_attendance(actor, session, marks):
-    """Save a whole register: {enrolment_id: status}. One bulk upsert, so saving twice or retrying after a
-    dropped connection never duplicates a mark. Refused (nothing saved): unknown status, a trainee not
-    enrolled in this cohort on that day, a cancelled or future session."""
+def check_session_open(session):
+    """DomainError unless attendance can be recorded for the session: not cancelled, not in the future."""
     if session.is_cancelled:
         raise DomainError(_("This session is cancelled; attendance cannot be recorded."))
     if session.session_date > date.today():
         raise DomainError(_("This session has not taken place yet."))
+
+
+def record_attendance(actor, session, marks):
+    """Save a whole register: {enrolment_id: status}. One bulk upsert, so saving twice or retrying after a
+    dropped connection never duplicates a mark. Refused (nothing saved): unknown status, a trainee not
+    enrolled in this cohort on that day, a cancelled or future session."""
+    check_session_open(session)
     bad = sorted({status for status in marks.values() if status not in ATTENDANCE_STATUSES})
     if bad:
         raise DomainError(_("Unknown attendance status: %(values)s.", values=", ".join(map(str, bad))))

@@ -16,7 +16,7 @@ from cpms.extensions import db
 from cpms.geo.models import Commune
 from cpms.training import attendance, service
 from cpms.training.reference import seed_ranks
-from cpms.training.models import Attendance, Enrolment, Rank, Trainee, TrainingSession, Vetting
+from cpms.training.models import Attendance, Cohort, Enrolment, Rank, Trainee, TrainingSession, Vetting
 
 LAST = ["Kabongo", "Tshibangu", "Mbuyi", "Ilunga", "Kasongo", "Ngalula", "Kalala", "Mukendi", "Tshimanga", "Kabeya",
         "Mulumba", "Kanku", "Ntumba", "Muamba", "Kazadi", "Lukusa", "Mpoyi", "Banza", "Kalonji", "Mwamba", "Nkongolo",
@@ -137,3 +137,39 @@ def _attendance_and_scores(rng, cohort, start, end):
         count += len(rows)
     db.session.flush()
     return count
+
+
+@demo_loader
+def load_vetting_batches(context):
+    """The next Mbuji-Mayi intake waits for vetting: 30 officers registered, 20 of them submitted in batch
+    PDP-KOR-2015-B2 three weeks before the demo was loaded (pending), 10 not yet submitted. One officer of
+    the 2016 community-policing cohort was denied after enrolment, so the close-out shows that case."""
+    rng = random.Random(2017)
+    communes = {c.name: c for c in db.session.scalars(select(Commune).where(Commune.name.in_(["Bipemba", "Muya",
+                                                                                              "Dibindi"])))}
+    ranks = db.session.scalars(select(Rank).order_by(Rank.position)).all()
+    officers = []
+    for n in range(30):
+        commune = communes[("Bipemba", "Muya", "Dibindi")[n % 3]]
+        sex = "F" if rng.random() < 0.2 else "M"
+        officers.append({"matricule": f"13{900001 + n:06d}", "last_name": rng.choice(LAST), "post_name": rng.choice(POST),
+                         "first_name": rng.choice(FIRST_F if sex == "F" else FIRST_M), "sex": sex,
+                         "birth_date": date(1975, 1, 1) + timedelta(days=rng.randrange(0, 365 * 20)),
+                         "rank_id": rng.choice(ranks[:3]).id, "specialty": "community", "unit": "",
+                         "commune_id": commune.id, "province_id": commune.province_id, "consent_recorded_at": utcnow(),
+                         "created_at": utcnow(), "updated_at": utcnow()})
+    db.session.execute(insert(Trainee), officers)
+    ids = db.session.scalars(select(Trainee.id).where(Trainee.matricule.in_([o["matricule"] for o in officers]))
+                             .order_by(Trainee.id)).all()
+    submitted = date.today() - timedelta(days=21)
+    db.session.execute(insert(Vetting), [
+        {"trainee_id": tid, "submitted_on": submitted, "batch_reference": "PDP-KOR-2015-B2", "status": "pending",
+         "notes": "", "created_at": utcnow(), "updated_at": utcnow()} for tid in ids[:20]])
+    denied = db.session.scalar(select(Enrolment.trainee_id).join(Cohort, Cohort.id == Enrolment.cohort_id)
+                               .where(Cohort.name == COHORTS[0][0], Enrolment.withdrawn_on.is_(None))
+                               .order_by(Enrolment.id).offset(17).limit(1))
+    db.session.execute(insert(Vetting), [
+        {"trainee_id": denied, "submitted_on": date(2016, 4, 15), "batch_reference": "PDP-KOR-2015-B1R",
+         "status": "denied", "decided_on": date(2016, 5, 20), "notes": "Réexamen après signalement",
+         "created_at": utcnow(), "updated_at": utcnow()}])
+    return {"officers waiting for vetting": len(ids)}

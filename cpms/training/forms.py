@@ -1,5 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField, TimeField)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
@@ -96,3 +97,22 @@ class ScheduleForm(FlaskForm):
     end_time = TimeField(_l("End time"), validators=[DataRequired(_l("Enter the end time as HH:MM."))])
     holidays = TextAreaField(_l("Holidays to skip (one date YYYY-MM-DD per line)"), validators=[Length(max=5000, message=MAX)])
     topics = TextAreaField(_l("Topics in order (one per line, repeated)"), validators=[Length(max=5000, message=MAX)])
+
+
+class ImportForm(FlaskForm):
+    file = FileField(_l("File (CSV or XLSX)"), validators=[FileRequired(_l("Choose the file to upload."))])
+
+
+class ConfirmForm(FlaskForm):
+    pass
+
+
+class VettingBatchForm(FlaskForm):
+    batch_reference = StringField(_l("Batch reference"), validators=[DataRequired(_l("Enter the batch reference.")),
+                                                                     Length(max=60, message=MAX)])
+    submitted_on = DateField(_l("Submitted on"), validators=[DataRequired(_l("Enter the submission date as YYYY-MM-DD."))])
+    cohort_id = SelectField(_l("Trainees of the cohort"), coerce=int)
+    commune_id = SelectField(_l("Commune of the home station"), coerce=int)
+    specialty = SelectField(_l("Unit / specialty"), choices=[("", "—")] + list(SPECIALTY_LABELS.items()))
+    matricules = TextAreaField(_l("Matricules (one per line, or separated by commas)"),
+                               validators=[Length(max=50000, message=MAX)])

@@ -231,7 +231,7 @@ def enrol_trainees(actor, cohort, trainee_ids, enrolled_on=None):
         vettings = latest_vetting(trainee_ids)
         refused = [t for t in trainees if not vetting_is_valid(vettings.get(t.id), cohort.start_date)]
         if refused:
-            details = "; ".join(f"{t.full_name} ({t.matricule}): {_vetting_reason(vettings.get(t.id))}" for t in refused)
+            details = "; ".join(f"{t.full_name} ({t.matricule}): {vetting_reason(vettings.get(t.id))}" for t in refused)
             raise DomainError(_("Not enrolled – the programme requires approved human-rights vetting: %(details)s.",
                                 details=details))
     enrolments = [Enrolment(cohort_id=cohort.id, trainee_id=t.id, enrolled_on=enrolled_on) for t in trainees]
@@ -240,7 +240,7 @@ def enrol_trainees(actor, cohort, trainee_ids, enrolled_on=None):
     return enrolments
 
 
-def _vetting_reason(vetting):
+def vetting_reason(vetting):
     if vetting is None:
         return _("never submitted")
     return {"pending": _("vetting pending"), "denied": _("vetting denied"),

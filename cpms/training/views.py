@@ -20,7 +20,8 @@ from cpms.training.models import Cohort, Course, Enrolment, Rank, Trainee, Vetti
 
 bp = Blueprint("training", __name__, url_prefix="/training")
 NAVIGATION = [(20, "training.cohort_list", _l("Training"), ALL_ROLES),
-              (21, "training.trainee_list", _l("Trainees"), STAFF_ROLES)]
+              (21, "training.trainee_list", _l("Trainees"), STAFF_ROLES),
+              (22, "training.vetting_overview", _l("Vetting"), {ADMIN, PROJECT_OFFICER, ME_OFFICER})]
 MANAGERS = (ADMIN, PROJECT_OFFICER)
 VETTING_READERS = (ADMIN, PROJECT_OFFICER, ME_OFFICER)
 
@@ -290,4 +291,4 @@ def enrolment_withdraw(enrolment_id):
     return redirect(url_for("training.cohort_detail", cohort_id=cohort.id))
 
 
-from cpms.training import views_sessions  # noqa: E402,F401  (routes of the same blueprint)
+from cpms.training import views_sessions, views_imports, views_vetting  # noqa: E402,F401  (same blueprint)

@@ -2,6 +2,7 @@ from tests.access import ADMIN, ANY, STAFF
 
 MANAGERS = frozenset({"admin", "project_officer"})
 TEACHERS = frozenset({"admin", "project_officer", "trainer"})
+VETTING_READERS = frozenset({"admin", "project_officer", "me_officer"})
 
 EXPECTED = {
     "training.trainee_list": STAFF,
@@ -23,6 +24,20 @@ EXPECTED = {
     "training.session_register_save": TEACHERS,
     "training.cohort_scores": STAFF,
     "training.cohort_closeout": STAFF,
+    "training.trainee_import_template": MANAGERS,
+    "training.trainee_import": MANAGERS,
+    "training.trainee_import_confirm": MANAGERS,
+    "training.cohort_enrol_import": MANAGERS,
+    "training.cohort_enrol_import_confirm": MANAGERS,
+    "training.session_signin_sheet": STAFF,
+    "training.session_register_csv": STAFF,
+    "training.session_attendance_import": TEACHERS,
+    "training.session_attendance_import_confirm": TEACHERS,
+    "training.vetting_overview": VETTING_READERS,
+    "training.vetting_batch_create": MANAGERS,
+    "training.vetting_nominees_export": VETTING_READERS,
+    "training.vetting_results_import": MANAGERS,
+    "training.vetting_results_confirm": MANAGERS,
     "api.cohorts": ANY,
     "api.cohort_sessions": STAFF,
     "api.session_attendance": STAFF,
@@ -46,4 +61,4 @@ def samples(request):
     db.session.add(session)
     db.session.commit()
     return {"trainee_id": trainee.id, "cohort_id": cohort.id, "course_id": cohort.course_id,
-            "enrolment_id": enrolment.id, "session_id": session.id}
+            "enrolment_id": enrolment.id, "session_id": session.id, "fmt": "csv", "token": "no-such-preview"}

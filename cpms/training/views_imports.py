@@ -1,0 +1,182 @@
+"""Imports with a preview (trainees, enrolment, attendance marks), the trainee template, and the sign-in
+sheet (same blueprint as views.py). Vetting batches and results: views_vetting.py."""
+from itertools import zip_longest
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from cpms.core.audit import record_event
+from cpms.core.errors import DomainError
+from cpms.core.exports import csv_bytes, download, xlsx_bytes
+from cpms.core.forms import show_error
+from cpms.core.pdf import render_pdf
+from cpms.core.permissions import STAFF_ROLES, require_role, scope_of
+from cpms.extensions import db
+from cpms.training import attendance
+from cpms.training.forms import ATTENDANCE_LABELS, ConfirmForm, ImportForm
+from cpms.training.imports import base as imports
+from cpms.training.imports.cohorts import AttendanceImport, EnrolmentImport
+from cpms.training.imports.trainees import TraineeImport, template_lists
+from cpms.training.views import MANAGERS, bp, get_cohort_or_404
+from cpms.training.views_sessions import TEACHERS, get_session_or_404
+
+
+def import_page(kind, context, *, title, crumbs, hint, confirm_url, links=()):
+    """The upload form and, after an upload, the preview: problems by row and column, rows to import."""
+    form, result = ImportForm(), None
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            result = imports.preview(kind, current_user, upload.stream, upload.filename or "", context)
+        except DomainError as error:
+            show_error(form, error)
+        finally:
+            upload.close()  # the uploaded file is not kept
+        db.session.rollback()  # a preview writes nothing
+    status = 422 if form.errors or (result and result.errors) else 200
+    return render_template("training/import.html", form=form, preview=result, title=title, crumbs=crumbs, hint=hint,
+                           confirm_url=confirm_url(result.token) if result and result.token else None,
+                           confirm=ConfirmForm(), links=links), status
+
+
+def confirm_import(kind, context, token, *, done, retry, message):
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if request.form.get("action") == "cancel":
+        imports.discard(token)
+        flash(_("Import cancelled: nothing was saved."), "info")
+        return redirect(retry)
+    try:
+        count = imports.confirm(kind, current_user, token, context)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(retry)
+    db.session.commit()
+    flash(message(count), "success")
+    return redirect(done)
+
+
+# --- trainees -------------------------------------------------------------------------------
+
+@bp.route("/trainees/import-template.<any(csv, xlsx):fmt>")
+@require_role(*MANAGERS)
+def trainee_import_template(fmt):
+    language = request.args.get("lang") or get_locale().language
+    language = language if language in ("fr", "en") else "en"
+    header = imports.template_headers(TraineeImport, language)
+    name = "modele-import-stagiaires" if language == "fr" else "trainee-import-template"
+    if fmt == "csv":  # French spreadsheets open semicolon-separated files
+        return download(csv_bytes(header, [], delimiter=";" if language == "fr" else ","), f"{name}.csv", "csv")
+    ranks, specialties, communes = template_lists(scope_of(current_user), language)
+    fr = language == "fr"
+    columns = [[code for code, _label in ranks], [label for _code, label in ranks],
+               [label for _key, label in specialties], ["F", "M"], [f"{name} ({city})" for name, city, _p in communes]]
+    lists = [list(row) for row in zip_longest(*columns, fillvalue="")]
+    list_header = (["Grade (code)", "Grade", "Spécialité", "Sexe", "Commune"] if fr
+                   else ["Rank (code)", "Rank", "Specialty", "Sex", "Commune"])
+    sheets = {("Stagiaires" if fr else "Trainees"): (header, []), ("Listes" if fr else "Lists"): (list_header, lists)}
+    return download(xlsx_bytes(sheets), f"{name}.xlsx", "xlsx")
+
+
+@bp.route("/trainees/import", methods=["GET", "POST"])
+@require_role(*MANAGERS)
+def trainee_import():
+    links = [(_("Template (XLSX)"), url_for("training.trainee_import_template", fmt="xlsx")),
+             (_("Template (CSV)"), url_for("training.trainee_import_template", fmt="csv"))]
+    return import_page(TraineeImport(scope_of(current_user)), None, title=_("Import trainees"),
+                       crumbs=[(_("Trainees"), url_for("training.trainee_list"))],
+                       hint=_("One officer per row. Required columns: matricule, last name, sex, commune. Headers may "
+                              "be in French or English. Dates as YYYY-MM-DD or DD/MM/YYYY."),
+                       confirm_url=lambda token: url_for("training.trainee_import_confirm", token=token), links=links)
+
+
+@bp.route("/trainees/import/<token>", methods=["POST"])
+@require_role(*MANAGERS)
+def trainee_import_confirm(token):
+    return confirm_import(TraineeImport(scope_of(current_user)), None, token, done=url_for("training.trainee_list"),
+                          retry=url_for("training.trainee_import"),
+                          message=lambda n: _("%(n)d trainees imported.", n=n))
+
+
+# --- enrolment ------------------------------------------------------------------------------
+
+@bp.route("/cohorts/<int:cohort_id>/enrol-import", methods=["GET", "POST"])
+@require_role(*MANAGERS)
+def cohort_enrol_import(cohort_id):
+    cohort = get_cohort_or_404(cohort_id)
+    return import_page(EnrolmentImport(scope_of(current_user)), cohort, title=_("Enrol from a file"),
+                       crumbs=[(_("Training cohorts"), url_for("training.cohort_list")),
+                               (cohort.name, url_for("training.cohort_detail", cohort_id=cohort.id))],
+                       hint=_("A column Matricule with one trainee per row; other columns are ignored."),
+                       confirm_url=lambda token: url_for("training.cohort_enrol_import_confirm", cohort_id=cohort.id,
+                                                         token=token))
+
+
+@bp.route("/cohorts/<int:cohort_id>/enrol-import/<token>", methods=["POST"])
+@require_role(*MANAGERS)
+def cohort_enrol_import_confirm(cohort_id, token):
+    cohort = get_cohort_or_404(cohort_id)
+    return confirm_import(EnrolmentImport(scope_of(current_user)), cohort, token,
+                          done=url_for("training.cohort_detail", cohort_id=cohort.id),
+                          retry=url_for("training.cohort_enrol_import", cohort_id=cohort.id),
+                          message=lambda n: _("%(n)d trainees enrolled.", n=n))
+
+
+# --- one session: sign-in sheet, register file, marks typed in later ------------------------
+
+@bp.route("/sessions/<int:session_id>/sign-in-sheet.pdf")
+@require_role(*STAFF_ROLES)
+def session_signin_sheet(session_id):
+    session = get_session_or_404(session_id)
+    rows = attendance.register(session)
+    pdf = render_pdf("training/signin_sheet_pdf.html", session=session, cohort=session.cohort, rows=rows,
+                     lang=get_locale().language)
+    record_event("export", entity="training_sessions", entity_id=session.id, detail="sign-in sheet")
+    db.session.commit()
+    return download(pdf, f"sign-in-{session.session_date.isoformat()}-{session.id}.pdf", "pdf")
+
+
+@bp.route("/sessions/<int:session_id>/register.csv")
+@require_role(*STAFF_ROLES)
+def session_register_csv(session_id):
+    """The register as a file to fill in (matricule, name, mark) and import back."""
+    session = get_session_or_404(session_id)
+    kind = AttendanceImport()
+    header = [kind.columns[0].header(), _("Name"), kind.columns[1].header()]
+    rows = [[trainee.matricule, trainee.full_name, str(ATTENDANCE_LABELS[status]) if status else ""]
+            for _e, trainee, status in attendance.register(session)]
+    record_event("export", entity="training_sessions", entity_id=session.id, detail="register.csv")
+    db.session.commit()
+    delimiter = ";" if get_locale().language == "fr" else ","
+    return download(csv_bytes(header, rows, delimiter=delimiter),
+                    f"register-{session.session_date.isoformat()}-{session.id}.csv", "csv")
+
+
+@bp.route("/sessions/<int:session_id>/import", methods=["GET", "POST"])
+@require_role(*TEACHERS)
+def session_attendance_import(session_id):
+    session = get_session_or_404(session_id)
+    return import_page(AttendanceImport(), session, title=_("Import attendance marks"),
+                       crumbs=[(_("Training cohorts"), url_for("training.cohort_list")),
+                               (session.cohort.name, url_for("training.cohort_detail", cohort_id=session.cohort_id)),
+                               (session.session_date.isoformat(),
+                                url_for("training.session_register", session_id=session.id))],
+                       hint=_("Columns Matricule and Attendance (present, late, excused, absent – or P, L, E, A). "
+                              "Trainees left out of the file keep their marks; importing twice changes nothing."),
+                       confirm_url=lambda token: url_for("training.session_attendance_import_confirm",
+                                                         session_id=session.id, token=token),
+                       links=[(_("The register to fill in (CSV)"),
+                               url_for("training.session_register_csv", session_id=session.id))])
+
+
+@bp.route("/sessions/<int:session_id>/import/<token>", methods=["POST"])
+@require_role(*TEACHERS)
+def session_attendance_import_confirm(session_id, token):
+    session = get_session_or_404(session_id)
+    return confirm_import(AttendanceImport(), session, token,
+                          done=url_for("training.session_register", session_id=session.id),
+                          retry=url_for("training.session_attendance_import", session_id=session.id),
+                          message=lambda n: _("Attendance saved for %(n)d trainees.", n=n))
