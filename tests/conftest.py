@@ -12,10 +12,17 @@ from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 import sqlalchemy as sa
 
 from cpms import create_app
 from cpms.extensions import db as _db
+
+# Property-based tests share two cores with the rest of the suite: no deadline, and slow input
+# generation on a loaded machine is not a failure.
+hypothesis_settings.register_profile("cpms", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.load_profile("cpms")
 
 ROOT = Path(__file__).resolve().parent.parent
 # each domain's factories (tests/<domain>/fixtures.py) are visible to every test, e.g. the access matrix
