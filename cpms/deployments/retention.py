@@ -95,10 +95,11 @@ def _restrict(stmt, user, scope, programme_id):
     return stmt
 
 
-def officer_outcomes(user, scope, *, today, min_months, programme_id=None):
+def officer_outcomes(user, scope, *, today, min_months, programme_id=None, cert=None):
     """One row per certified officer (per certification): sex, cohort, province, and for each milestone m
-    due_m and kept_m (1 or 0), never_posted and left_early (1 or 0)."""
-    cert = certified_officers(today).subquery("certified")
+    due_m and kept_m (1 or 0), never_posted and left_early (1 or 0). `cert`: the certified officers as a
+    subquery or CTE, when a statement shares them."""
+    cert = cert if cert is not None else certified_officers(today).subquery("certified")
     columns = [cert.c.enrolment_id, cert.c.cohort_id, Trainee.sex.label("sex"), Cohort.province_id.label("province_id")]
     for months in milestones(min_months):
         checkpoint = add_months(cert.c.certified_on, months)
@@ -149,31 +150,44 @@ class Report:
 
 
 def retention_report(user, scope, *, today=None, min_months=None, programme_id=None):
-    """Retention in the user's area: total, by cohort, by sex, by province (one query over the certified
-    officers, grouped four ways), the labels (two queries) and the early departures by reason (one query)."""
+    """Retention in the user's area: total, by cohort, by sex, by province, and the early departures by reason
+    (one query), with the labels of cohorts and provinces (two queries)."""
     today = today or date.today()
     min_months = minimum_months() if min_months is None else min_months
     steps = milestones(min_months)
-    outcomes = officer_outcomes(user, scope, today=today, min_months=min_months,
-                                programme_id=programme_id).cte("outcomes")
+    # one statement: the certified officers are computed once, grouped four ways, and their early departures
+    # counted by reason
+    cert = certified_officers(today).cte("certified")
+    outcomes = officer_outcomes(user, scope, today=today, min_months=min_months, programme_id=programme_id,
+                                cert=cert).cte("outcomes")
+    early = early_departures(user, scope, today=today, min_months=min_months, programme_id=programme_id,
+                             cert=cert).cte("early")
     sums = [func.count().label("certified")]
     for months in steps:
-        sums += [func.coalesce(func.sum(outcomes.c[f"due_{months}"]), 0), func.coalesce(func.sum(outcomes.c[f"kept_{months}"]), 0)]
+        sums += [func.coalesce(func.sum(outcomes.c[f"due_{months}"]), 0),
+                 func.coalesce(func.sum(outcomes.c[f"kept_{months}"]), 0)]
     sums += [func.coalesce(func.sum(outcomes.c.never_posted), 0), func.coalesce(func.sum(outcomes.c.left_early), 0)]
 
     def grouped(dimension, key):
         stmt = select(literal(dimension).label("dimension"), cast(key, String).label("key"), *sums)
         return stmt.group_by(key) if key is not None else stmt
 
+    padding = [literal(0)] * (len(sums) - 1)
+    by_reason = (select(literal("reason"), cast(early.c.end_reason, String), func.count(), *padding)
+                 .group_by(early.c.end_reason))
     rows = db.session.execute(union_all(grouped("total", None), grouped("cohort", outcomes.c.cohort_id),
-                                        grouped("sex", outcomes.c.sex),
-                                        grouped("province", outcomes.c.province_id))).all()
+                                        grouped("sex", outcomes.c.sex), grouped("province", outcomes.c.province_id),
+                                        by_reason)).all()
     groups = {"total": [], "cohort": [], "sex": [], "province": []}
+    reasons = {}
     for dimension, key, certified, *numbers in rows:
+        if dimension == "reason":
+            reasons[key or ""] = int(certified)
+            continue
         due = {m: int(numbers[2 * i]) for i, m in enumerate(steps)}
         kept = {m: int(numbers[2 * i + 1]) for i, m in enumerate(steps)}
         groups[dimension].append(Row(key, "", int(certified), kept, due, int(numbers[-2]), int(numbers[-1])))
-    report = Report(min_months, steps, today, groups["total"][0])
+    report = Report(min_months, steps, today, groups["total"][0], reasons=reasons)
     cohort_ids = [int(r.key) for r in groups["cohort"]]
     cohorts = {c.id: c for c in db.session.scalars(select(Cohort).where(Cohort.id.in_(cohort_ids)))} if cohort_ids else {}
     for row in groups["cohort"]:
@@ -188,19 +202,16 @@ def retention_report(user, scope, *, today=None, min_months=None, programme_id=N
         row.label = names[row.key]
     report.by_province = sorted(groups["province"], key=lambda r: r.label)
     report.by_sex = sorted(groups["sex"], key=lambda r: r.key)
-    reasons = early_departures(user, scope, today=today, min_months=min_months, programme_id=programme_id).subquery()
-    report.reasons = {reason or "": count for reason, count in db.session.execute(
-        select(reasons.c.end_reason, func.count()).group_by(reasons.c.end_reason)).all()}
     return report
 
 
-def early_departures(user, scope, *, today=None, min_months=None, programme_id=None):
+def early_departures(user, scope, *, today=None, min_months=None, programme_id=None, cert=None):
     """Officers who left the programme's area before the minimum period, with the last in-area posting they
     left (a select of: trainee_id, cohort_id, certified_on, posting_id, end_date, end_reason, end_note), ordered
     by departure date. Select Trainee and Cohort over it to show names."""
     today = today or date.today()
     min_months = minimum_months() if min_months is None else min_months
-    cert = certified_officers(today).subquery("certified")
+    cert = cert if cert is not None else certified_officers(today).subquery("certified")
     open_last = case((Posting.end_date.is_(None), 1), else_=0)
     ranked = _restrict(
         select(cert.c.trainee_id, cert.c.cohort_id, cert.c.certified_on, Posting.id.label("posting_id"),

@@ -21,7 +21,7 @@ from cpms.core.audit import record_event
 from cpms.core.errors import DomainError
 from cpms.core.exports import download, xlsx_bytes
 from cpms.core.forms import show_error
-from cpms.core.pagination import paginate
+from cpms.core.pagination import Page, page_args, paginate
 from cpms.core.permissions import (ADMIN, ALL_ROLES, ME_OFFICER, PROJECT_OFFICER, STAFF_ROLES, get_or_404,
                                    require_role, scope_of)
 from cpms.deployments import retention, service
@@ -38,9 +38,9 @@ COACHING_READERS = (ADMIN, PROJECT_OFFICER, ME_OFFICER)
 NAMES_READERS = STAFF_ROLES  # who sees officers' names on the retention page (trainers: their cohorts only)
 
 bp = Blueprint("deployments", __name__, url_prefix="/deployments")
+# coaching visits and bulk posting are reached from the deployment pages' own links (templates/deployments/_nav.html)
 NAVIGATION = [(24, "deployments.posting_list", _l("Deployments"), frozenset(READERS)),
-              (25, "deployments.retention", _l("Retention"), ALL_ROLES),
-              (26, "deployments.visit_list", _l("Coaching"), frozenset(COACHING_READERS))]
+              (25, "deployments.retention", _l("Retention"), ALL_ROLES)]
 
 
 @bp.app_context_processor
@@ -201,8 +201,12 @@ def retention_page():
     report = retention.retention_report(current_user, scope, **filters)
     early = None
     if current_user.role in NAMES_READERS:
-        early = paginate(retention.early_departure_rows(current_user, scope, today=report.today,
-                                                        min_months=report.min_months, **filters), scalars=False)
+        # the report has counted them already: one query for the page of names, none for the total
+        page, per_page = page_args()
+        stmt = retention.early_departure_rows(current_user, scope, today=report.today, min_months=report.min_months,
+                                              **filters)
+        early = Page(items=db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page)).all(), page=page,
+                     per_page=per_page, total=report.total.left_early)
     return render_template("deployments/retention.html", report=report, early=early, filters=filters,
                            programmes=programmes, months_between=retention.months_between)
 
