@@ -222,3 +222,17 @@ def test_pages_speak_french(client, login_as, make_trainee, make_posting):
     html = client.get("/deployments/").get_data(as_text=True)
     assert "Affectations des policiers formés" in html and "Décès" in html
     assert "Rétention des policiers formés" in client.get("/deployments/retention").get_data(as_text=True)
+
+
+def test_the_coaching_list_runs_a_fixed_number_of_queries(client, login_as, make_trainee, make_visit, count_queries):
+    officers = [make_trainee() for _ in range(3)]
+    action = {"description": "Follow up", "responsible": "", "due_date": date(2016, 12, 1)}
+    make_visit(officers[:1], actions=[action])
+    login_as("me_officer", "Kasaï-Oriental")
+    with count_queries() as few:
+        client.get("/deployments/coaching/")
+    for n in range(4):
+        make_visit(officers, visit_date=date(2016, 11, 11 + n), actions=[action, action])
+    with count_queries() as more:
+        html = client.get("/deployments/coaching/").get_data(as_text=True)
+    assert len(more) == len(few) and html.count('<span class="late">2</span>') == 4
