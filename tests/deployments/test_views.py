@@ -236,3 +236,14 @@ def test_the_coaching_list_runs_a_fixed_number_of_queries(client, login_as, make
     with count_queries() as more:
         html = client.get("/deployments/coaching/").get_data(as_text=True)
     assert len(more) == len(few) and html.count('<span class="late">2</span>') == 4
+
+
+def test_coaching_visits_outside_the_area_answer_404(client, login_as, make_trainee, make_visit):
+    here = make_visit([make_trainee(matricule="1300001")], coach_name="Coach de Bipemba")
+    there = make_visit([make_trainee(commune="Kampemba", matricule="1400001")], commune="Kampemba",
+                       coach_name="Coach de Kampemba")
+    login_as("me_officer", "Kasaï-Oriental")
+    assert client.get(f"/deployments/coaching/{there.id}").status_code == 404
+    assert client.get(f"/deployments/coaching/{here.id}").status_code == 200
+    listing = client.get("/deployments/coaching/").get_data(as_text=True)
+    assert "Coach de Bipemba" in listing and "Coach de Kampemba" not in listing
