@@ -1,0 +1,329 @@
+"""Postings: who sees what, the certified officers, creating and editing postings, bulk posting of a cohort's
+graduates, an officer's posting history; the dashboard card.
+
+Retention figures: retention.py; coaching visits: coaching.py. Services take the acting user (None for the demo
+loader), check the business rules, flush and raise DomainError saying what to fix; the views commit.
+"""
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import and_, exists, func, literal_column, or_, select, true
+from sqlalchemy.orm import aliased
+
+from cpms.core.dashboard import Card, dashboard_provider
+from cpms.core.errors import DomainError
+from cpms.core.permissions import ADMIN, ME_OFFICER, PROJECT_OFFICER, TRAINER, scope_of
+from cpms.deployments.models import END_REASONS, Posting
+from cpms.extensions import db
+from cpms.geo.models import Commune
+from cpms.training.models import Cohort, Course, Enrolment, Trainee, Vetting, cohort_trainers
+
+READERS = frozenset({ADMIN, TRAINER, PROJECT_OFFICER, ME_OFFICER})
+MANAGERS = frozenset({ADMIN, PROJECT_OFFICER})
+
+
+# --- The certified officers -------------------------------------------------------------------------
+
+def certified_officers(today=None):
+    """THE definition of "certified officers and their certification date", used by every retention figure:
+    a selectable of (trainee_id, enrolment_id, cohort_id, certified_on).
+
+    Until the certificates domain is merged, an officer is certified by completing an enrolment, as on the
+    training close-out page (cpms/training/attendance.py, cohort_completion): not withdrawn; attendance rate
+    (present + late) / (present + late + absent) over the sessions held while enrolled at least the course's
+    threshold; a final score at least the pass mark; and, where the programme requires it, approved vetting
+    unexpired on the cohort's start date. Only cohorts that have ended (and were not cancelled) of courses that
+    issue a certificate count, and certified_on is the cohort's end date.
+
+    To switch to issued certificates, replace this body with a select over the certificates table (valid or
+    superseded certificates, certified_on = the first issue date); nothing else needs to change.
+    """
+    from cpms.programmes.models import Programme
+    from cpms.training.attendance import _counts_query
+
+    today = today or date.today()
+    counts = _counts_query(today).subquery("marks")
+    enrolment_id, present, late, _excused, absent = counts.c  # the training domain's own attendance counts
+    counted = present + late + absent
+    newest = (select(Vetting.trainee_id, func.max(Vetting.id).label("vetting_id"))
+              .group_by(Vetting.trainee_id).subquery("newest_vetting"))
+    vetting = aliased(Vetting)
+    return (select(Enrolment.trainee_id.label("trainee_id"), Enrolment.id.label("enrolment_id"),
+                   Enrolment.cohort_id.label("cohort_id"), Cohort.end_date.label("certified_on"))
+            .join(Cohort, Cohort.id == Enrolment.cohort_id)
+            .join(Course, Course.id == Cohort.course_id)
+            .join(Programme, Programme.id == Cohort.programme_id)
+            .join(counts, enrolment_id == Enrolment.id)
+            .outerjoin(newest, newest.c.trainee_id == Enrolment.trainee_id)
+            .outerjoin(vetting, vetting.id == newest.c.vetting_id)
+            .where(Enrolment.withdrawn_on.is_(None), Cohort.status != "cancelled", Cohort.end_date <= today,
+                   Course.issues_certificate.is_(True), counted > 0,
+                   # rounded to one decimal, as the close-out page shows and compares it
+                   func.round(literal_column("100.0") * (present + late) / counted, 1) >= Course.attendance_threshold,
+                   Enrolment.final_score.is_not(None), Enrolment.final_score >= Course.pass_mark,
+                   or_(Programme.requires_vetting.is_(False),
+                       and_(vetting.status == "approved",
+                            or_(vetting.expires_on.is_(None), vetting.expires_on >= Cohort.start_date)))))
+
+
+# --- Who sees what ------------------------------------------------------------------------------------
+
+def taught_by(user, trainee_column):
+    """For trainers: the trainee is enrolled in a cohort they teach. Other roles: no condition."""
+    if user is None or user.role != TRAINER:
+        return true()
+    return exists(select(Enrolment.id).join(cohort_trainers, cohort_trainers.c.cohort_id == Enrolment.cohort_id)
+                  .where(Enrolment.trainee_id == trainee_column, cohort_trainers.c.user_id == user.id))
+
+
+def visible_postings(user, scope, *, trainee_id=None, commune_id=None, station_id=None, status="", term="",
+                     today=None):
+    """Postings whose place is in the user's area (trainers: of the trainees of their cohorts), newest first.
+
+    status: "current" (not ended by today) or "ended"; term: part of a name or of the matricule.
+    """
+    from cpms.training.service import normalise_matricule
+
+    stmt = (select(Posting).join(Trainee, Trainee.id == Posting.trainee_id)
+            .where(scope.filter(Posting.province_id, Posting.commune_id), taught_by(user, Posting.trainee_id))
+            .order_by(Posting.start_date.desc(), Trainee.last_name, Trainee.first_name, Posting.id))
+    if trainee_id:
+        stmt = stmt.where(Posting.trainee_id == trainee_id)
+    if commune_id:
+        stmt = stmt.where(Posting.commune_id == commune_id)
+    if station_id:
+        stmt = stmt.where(Posting.station_id == station_id)
+    today = today or date.today()
+    if status == "current":
+        stmt = stmt.where(Posting.start_date <= today, or_(Posting.end_date.is_(None), Posting.end_date >= today))
+    elif status == "ended":
+        stmt = stmt.where(Posting.end_date < today)
+    if term.strip():
+        like = f"%{term.strip().lower()}%"
+        stmt = stmt.where(or_(Trainee.matricule.like(f"%{normalise_matricule(term)}%"),
+                              func.lower(Trainee.last_name).like(like), func.lower(Trainee.first_name).like(like),
+                              func.lower(Trainee.post_name).like(like)))
+    return stmt
+
+
+def _teaches(user, trainee_id):
+    return bool(db.session.scalar(select(exists().where(
+        Enrolment.trainee_id == trainee_id, Enrolment.cohort_id == cohort_trainers.c.cohort_id,
+        cohort_trainers.c.user_id == user.id))))
+
+
+def can_see_posting(user):
+    def check(posting, scope):
+        return scope.allows(posting.province_id, posting.commune_id) and (
+            user.role != TRAINER or _teaches(user, posting.trainee_id))
+    return check
+
+
+def can_see_officer(user):
+    """An officer's page: the officer's home station or one of their postings is in the user's area (trainers:
+    and the officer was in one of their cohorts)."""
+    def check(trainee, scope):
+        if user.role == TRAINER and not _teaches(user, trainee.id):
+            return False
+        if scope.allows(trainee.province_id, trainee.commune_id):
+            return True
+        return bool(db.session.scalar(select(exists().where(
+            Posting.trainee_id == trainee.id, scope.filter(Posting.province_id, Posting.commune_id)))))
+    return check
+
+
+def officer_postings(trainee):
+    """Every posting of an officer, newest first (one query). The officer's page shows them all, places outside
+    the user's area included: the officer is theirs, and where the officer went is part of the record."""
+    return db.session.scalars(select(Posting).where(Posting.trainee_id == trainee.id)
+                              .order_by(Posting.start_date.desc(), Posting.id.desc())).all()
+
+
+# --- Creating and editing postings ---------------------------------------------------------------------
+
+def resolve_place(actor, station_id, commune_id):
+    """(station or None, commune) of a posting; the station's commune when a station is chosen."""
+    from cpms.stations.models import Station
+
+    station = db.session.get(Station, station_id) if station_id else None
+    if station_id and station is None:
+        raise DomainError(_("Choose a station from the list."), field="station_id")
+    commune = db.session.get(Commune, commune_id) if commune_id else None
+    if commune_id and commune is None:
+        raise DomainError(_("Choose a commune from the list."), field="commune_id")
+    if station is not None:
+        if commune is not None and commune.id != station.commune_id:
+            raise DomainError(_("%(station)s is in %(commune)s: choose that commune or leave the commune empty.",
+                                station=station.name, commune=station.commune.name), field="commune_id")
+        commune = station.commune
+    if commune is None:
+        raise DomainError(_("Choose the station or the commune where the officer is posted."), field="station_id")
+    if actor is not None and not scope_of(actor).allows(commune.province_id, commune.id):
+        raise DomainError(_("This place is outside your area."), field="station_id" if station else "commune_id")
+    return station, commune
+
+
+def _check_period(function, start_date, end_date, end_reason, end_note, today):
+    if not (function or "").strip():
+        raise DomainError(_("Enter the officer's function in this posting, e.g. patrol officer."), field="function")
+    if start_date is None:
+        raise DomainError(_("Enter the start date as YYYY-MM-DD."), field="start_date")
+    if end_date is not None and end_date < start_date:
+        raise DomainError(_("The end date must be on or after the start date."), field="end_date")
+    if end_date is not None and end_date > today:
+        raise DomainError(_("The end date cannot be in the future: record the end of a posting once it has happened."),
+                          field="end_date")
+    if end_reason and end_reason not in END_REASONS:
+        raise DomainError(_("Choose a reason from the list."), field="end_reason")
+    if end_reason and end_date is None:
+        raise DomainError(_("Enter the end date, or leave the reason empty."), field="end_date")
+    if end_reason == "other" and not (end_note or "").strip():
+        raise DomainError(_("Say in the note why the posting ended."), field="end_note")
+
+
+def _describe(posting):
+    if posting.end_date is None:
+        return _("%(place)s, since %(start)s", place=posting.place, start=posting.start_date.isoformat())
+    return _("%(place)s, %(start)s to %(end)s", place=posting.place, start=posting.start_date.isoformat(),
+             end=posting.end_date.isoformat())
+
+
+def overlapping_postings(trainee_ids, start_date, end_date=None, exclude_id=None):
+    """Postings of these officers that share at least one day with start_date–end_date (open when None)."""
+    if not trainee_ids:
+        return []
+    conditions = [Posting.trainee_id.in_(list(trainee_ids)),
+                  or_(Posting.end_date.is_(None), Posting.end_date >= start_date)]
+    if end_date is not None:
+        conditions.append(Posting.start_date <= end_date)
+    if exclude_id is not None:
+        conditions.append(Posting.id != exclude_id)
+    return db.session.scalars(select(Posting).where(*conditions).order_by(Posting.trainee_id, Posting.start_date)).all()
+
+
+def _apply(actor, posting, trainee, *, station_id=None, commune_id=None, function, start_date, end_date=None,
+           end_reason=None, end_note="", today=None):
+    today = today or date.today()
+    end_reason = end_reason or None
+    _check_period(function, start_date, end_date, end_reason, end_note, today)
+    station, commune = resolve_place(actor, station_id, commune_id)
+    clash = overlapping_postings([trainee.id], start_date, end_date, exclude_id=posting.id)
+    if clash:
+        raise DomainError(_("%(name)s already has a posting on these dates (%(posting)s). End that posting first, "
+                            "or change the dates.", name=trainee.full_name, posting=_describe(clash[0])),
+                          field="start_date")
+    posting.trainee_id = trainee.id
+    posting.station_id = station.id if station is not None else None
+    posting.commune_id, posting.province_id = commune.id, commune.province_id
+    posting.function = " ".join(function.split())
+    posting.start_date, posting.end_date = start_date, end_date
+    posting.end_reason, posting.end_note = end_reason, (end_note or "").strip()
+
+
+def create_posting(actor, trainee, **fields):
+    """Post an officer to a station or a commune. Errors: no place or a place outside the actor's area, a station
+    in another commune than the one chosen, no function, an end before the start or in the future, a reason
+    without an end date ("other" needs a note), and dates that overlap another posting of the officer."""
+    posting = Posting()
+    _apply(actor, posting, trainee, **fields)
+    db.session.add(posting)
+    db.session.flush()
+    return posting
+
+
+def update_posting(actor, posting, **fields):
+    """Edit a posting, e.g. to end it (end date, and the reason when the officer leaves early)."""
+    _apply(actor, posting, posting.trainee, **fields)
+    db.session.flush()
+    return posting
+
+
+# --- Bulk posting of a cohort's graduates ---------------------------------------------------------------
+
+def cohort_graduates(cohort, today=None):
+    """The trainees who completed the cohort (the close-out page's list), with their postings that are open or
+    end after the cohort: [(trainee, [postings])], in three or four queries."""
+    from cpms.training.attendance import cohort_completion
+
+    graduates = [row.trainee for row in cohort_completion(cohort, today) if row.completed]
+    postings = {}
+    for posting in overlapping_postings([t.id for t in graduates], cohort.end_date):
+        postings.setdefault(posting.trainee_id, []).append(posting)
+    return [(trainee, postings.get(trainee.id, [])) for trainee in graduates]
+
+
+def post_graduates(actor, cohort, trainee_ids, *, station_id=None, commune_id=None, function, start_date,
+                   today=None):
+    """Post the chosen graduates of a cohort together (open postings from start_date), all or none.
+
+    Refused: a cohort that has not ended yet, a start before the cohort's end, officers who did not complete
+    the cohort (named), and officers who already have a posting on or after the start date (named, with it).
+    """
+    from cpms.training.attendance import cohort_completion
+
+    today = today or date.today()
+    if cohort.end_date > today:
+        raise DomainError(_("This cohort ends on %(date)s: post its graduates after the close-out.",
+                            date=cohort.end_date.isoformat()))
+    _check_period(function, start_date, None, None, "", today)
+    if start_date < cohort.end_date:
+        raise DomainError(_("The postings must start on or after the end of the course (%(date)s).",
+                            date=cohort.end_date.isoformat()), field="start_date")
+    trainee_ids = list(dict.fromkeys(trainee_ids or []))
+    if not trainee_ids:
+        raise DomainError(_("Tick at least one graduate to post."), field="trainee_ids")
+    rows = {row.trainee.id: row for row in cohort_completion(cohort, today)}
+    refused = [rows[tid].trainee.full_name for tid in trainee_ids if tid in rows and not rows[tid].completed]
+    if refused or any(tid not in rows for tid in trainee_ids):
+        raise DomainError(_("Only officers who completed this cohort can be posted from here. Not completed: "
+                            "%(names)s.", names=", ".join(refused) or _("officers not enrolled in this cohort")),
+                          field="trainee_ids")
+    station, commune = resolve_place(actor, station_id, commune_id)
+    clash = overlapping_postings(trainee_ids, start_date)
+    if clash:
+        details = "; ".join(f"{rows[p.trainee_id].trainee.full_name} ({_describe(p)})" for p in clash)
+        raise DomainError(_("Nobody was posted: these officers already have a posting on or after %(date)s. "
+                            "End those postings first, or untick the officers: %(details)s.",
+                            date=start_date.isoformat(), details=details), field="trainee_ids")
+    postings = [Posting(trainee_id=tid, station_id=station.id if station is not None else None,
+                        commune_id=commune.id, province_id=commune.province_id, function=" ".join(function.split()),
+                        start_date=start_date, end_note="") for tid in trainee_ids]
+    db.session.add_all(postings)
+    db.session.flush()
+    return postings
+
+
+def postable_cohorts(user, scope, today=None):
+    """Cohorts in the user's area that have ended, newest first, with the number of their trainees already
+    posted after the end: [(cohort, posted)] in two queries. (Graduates are counted on the cohort's page: that
+    takes the attendance of the whole cohort.)"""
+    from cpms.training.service import visible_cohorts
+
+    today = today or date.today()
+    cohorts = db.session.scalars(visible_cohorts(user, scope).where(Cohort.end_date <= today,
+                                                                    Cohort.status != "cancelled")).all()
+    if not cohorts:
+        return []
+    posted = dict(db.session.execute(
+        select(Enrolment.cohort_id, func.count(func.distinct(Enrolment.trainee_id)))
+        .join(Cohort, Cohort.id == Enrolment.cohort_id)
+        .join(Posting, and_(Posting.trainee_id == Enrolment.trainee_id,
+                            or_(Posting.end_date.is_(None), Posting.end_date >= Cohort.end_date)))
+        .where(Enrolment.cohort_id.in_([c.id for c in cohorts]))
+        .group_by(Enrolment.cohort_id)).all())
+    return [(cohort, posted.get(cohort.id, 0)) for cohort in cohorts]
+
+
+# --- Dashboard -------------------------------------------------------------------------------------------
+
+@dashboard_provider
+def posting_cards(user, scope):
+    from flask_babel import lazy_gettext as _l
+    if user.role not in READERS:
+        return []
+    today = date.today()
+    in_post = db.session.scalar(
+        select(func.count(func.distinct(Posting.trainee_id)))
+        .where(scope.filter(Posting.province_id, Posting.commune_id), taught_by(user, Posting.trainee_id),
+               Posting.start_date <= today, or_(Posting.end_date.is_(None), Posting.end_date >= today)))
+    return [Card(_l("Trained officers in post"), in_post, "deployments.posting_list", roles=READERS)]
