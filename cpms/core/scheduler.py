@@ -19,6 +19,7 @@ import threading
 from dataclasses import dataclass, field
 
 from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
@@ -101,16 +102,22 @@ def run_job(job_id, app=None):
             return None
 
 
+class AppJobStore(SQLAlchemyJobStore):
+    """The job store on the application's own engine, which the jobs share: stopping the scheduler must
+    not dispose of it (SQLAlchemyJobStore.shutdown would)."""
+
+    def shutdown(self):
+        pass
+
+
 def build_scheduler(app):
     """A BackgroundScheduler with its job store in the application database (not started)."""
-    from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
-
     from cpms.extensions import db
     with app.app_context():
         engine = db.engine
     return BackgroundScheduler(
         timezone="UTC",
-        jobstores={"default": SQLAlchemyJobStore(engine=engine, tablename=JOB_TABLE)},
+        jobstores={"default": AppJobStore(engine=engine, tablename=JOB_TABLE)},
         executors={"default": ThreadPoolExecutor(max_workers=4)},
         job_defaults={
             "coalesce": True,  # a scheduler that was down runs a missed job once, not once per missed tick

@@ -66,7 +66,7 @@ def compose(locale, subject, paragraphs, link=None, link_label=None, footer_link
                        preferences=preferences, locale=locale)
         text = render_template("notifications/mail/message.txt", **context)
         html = render_template("notifications/mail/message.html", **context)
-    return subject, text.strip() + "\n", html
+    return subject, re.sub(r"\n{3,}", "\n\n", text.strip()) + "\n", html
 
 
 def compose_reminder(template_name, context, locale, link=None):
