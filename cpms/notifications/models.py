@@ -108,7 +108,7 @@ class OutboxMessage(db.Model):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     to_address: Mapped[str] = mapped_column(String(254), info=personal())
     locale: Mapped[str] = mapped_column(String(5), default="fr")
-    subject: Mapped[str] = mapped_column(String(300))
+    subject: Mapped[str] = mapped_column(String(300), info=personal())
     body_text: Mapped[str] = mapped_column(Text, info=personal())
     body_html: Mapped[str] = mapped_column(Text, info=personal())
     status: Mapped[str] = mapped_column(String(10), default="pending")

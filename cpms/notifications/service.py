@@ -1,11 +1,11 @@
 """In-app notifications, users' e-mail choices, admins' reminder settings, the outbox and the scheduler's state."""
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from flask import current_app, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from werkzeug.routing import BuildError
 
 from cpms.core.dashboard import Card, dashboard_provider
@@ -166,6 +166,26 @@ def retry_message(actor, message, now=None):
     message.status, message.attempts, message.next_attempt_at = "pending", 0, now or utcnow()
     db.session.flush()
     return message
+
+
+# --- retention -------------------------------------------------------------------------------
+
+MAIL_TEXT_KEPT = timedelta(days=90)
+
+
+def purge_old(now=None):
+    """Personal data kept no longer than needed: the text of e-mails sent or failed more than 90 days
+    ago is erased (the row stays, so nothing is queued again), and notifications are deleted once no
+    sweep can find their reminder again (two years plus the look-back). Returns (erased, deleted)."""
+    now = now or utcnow()
+    erased = db.session.execute(
+        update(OutboxMessage).where(OutboxMessage.status.in_(("sent", "failed")),
+                                    OutboxMessage.created_at < now - MAIL_TEXT_KEPT, OutboxMessage.body_text != "")
+        .values(body_text="", body_html="").execution_options(synchronize_session=False)).rowcount
+    keep = timedelta(days=2 * 365 + current_app.config["REMINDER_LOOKBACK_DAYS"] + 1)
+    deleted = db.session.execute(delete(Notification).where(Notification.created_at < now - keep)
+                                 .execution_options(synchronize_session=False)).rowcount
+    return erased, deleted
 
 
 # --- the scheduler ---------------------------------------------------------------------------

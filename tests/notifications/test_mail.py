@@ -139,3 +139,22 @@ def test_the_daily_digest_gathers_the_days_reminders_in_one_email(app, overdue_i
     assert latest["Subject"] == "CPMS: 1 reminder on June 4, 2017"
     assert "Sensibiliser les commerçants" in latest.get_body(("plain",)).get_content()
     assert len(smtp_server.messages) == 4
+
+
+def test_old_mail_text_is_erased_and_old_notifications_deleted(app, overdue_items, smtp_server):
+    from cpms.notifications.service import purge_old
+
+    overdue_items(officers=ONE_OFFICER)
+    with time_machine.travel(JUNE_3, tick=False) as clock:
+        sweep_reminders(only={"action_overdue"})
+        deliver_outbox()
+        clock.shift(timedelta(days=89))
+        assert purge_old() == (0, 0)
+        clock.shift(timedelta(days=2))
+        assert purge_old() == (1, 0)
+        message, = outbox()
+        assert (message.status, message.body_text, message.body_html) == ("sent", "", "")
+        clock.shift(timedelta(days=2 * 365))
+        assert purge_old() == (0, 1)
+        _db.session.commit()
+    assert _db.session.scalars(select(Notification)).all() == []
