@@ -64,7 +64,8 @@ def sweep_reminders(now=None, only=None):
             except Exception:
                 db.session.rollback()
                 log.exception("reminder %s %s for %s: claim failed", name, claim.object_key, claim.recipient_key)
-                summary["failed_kinds"].append(name)
+                if name not in summary["failed_kinds"]:
+                    summary["failed_kinds"].append(name)
                 continue
             summary["claimed" if claimed else "already"] += 1
     return summary
