@@ -102,6 +102,17 @@ def scheduler_command():
     run_scheduler(current_app._get_current_object())
 
 
+@cpms_cli.command("run-job")
+@click.argument("job_id")
+def run_job_command(job_id):
+    """Run one scheduler job once, now (e.g. reminders.sweep, mail.deliver); safe beside a running scheduler."""
+    from cpms.core.scheduler import registered_jobs, run_job
+    if job_id not in registered_jobs():
+        raise click.ClickException(f"Unknown job {job_id}; jobs: {', '.join(sorted(registered_jobs()))}")
+    result = run_job(job_id, current_app._get_current_object())
+    click.echo(f"{job_id}: {result}")
+
+
 @cpms_cli.command("check-system")
 def check_system_command():
     """Check that the system libraries WeasyPrint needs are installed."""

@@ -17,6 +17,7 @@ DOMAINS = (
     "surveys",
     "stations",
     "deployments",
+    "notifications",
 )
 
 

@@ -1,7 +1,7 @@
 """Shared model pieces: UTC timestamps, the audit mixin, personal-data markers, the heartbeat."""
 from datetime import datetime, timezone
 
-from sqlalchemy import DateTime, String
+from sqlalchemy import Column, DateTime, Float, LargeBinary, String, Table, Unicode
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -65,3 +65,13 @@ class SchedulerHeartbeat(db.Model):
 
     def __repr__(self):
         return f"<SchedulerHeartbeat {self.name} {self.beat_at:%Y-%m-%d %H:%M:%S}>"
+
+
+# APScheduler's job store (cpms/core/scheduler.py), declared here so that the migrations create it and
+# the models-versus-migrations check knows it; the columns are those SQLAlchemyJobStore expects.
+scheduler_jobs = Table(
+    "scheduler_jobs", db.metadata,
+    Column("id", Unicode(191), primary_key=True),
+    Column("next_run_time", Float(25), index=True),
+    Column("job_state", LargeBinary, nullable=False),
+)

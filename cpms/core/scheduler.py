@@ -1,27 +1,63 @@
 """The scheduler process (`flask cpms scheduler`): APScheduler 3 in one dedicated process.
 
 Never started by create_app() or inside web workers; otherwise every worker would run every job.
-Domains add their jobs to JOBS (cpms/<domain>/jobs.py); each job runs inside an app context.
+
+- Domains register jobs with `@job("id", minutes=10)` in cpms/<domain>/jobs.py; a job is `func(app)`
+  and runs inside an app context. Trigger values may be callables of the app's config.
+- Jobs are kept in the application database (table `scheduler_jobs`, SQLAlchemyJobStore on the app's
+  engine, so SQLite and PostgreSQL alike). A job stored with an unchanged trigger keeps its next run
+  time across restarts: with coalesce=True and a misfire grace time, a scheduler that was down runs
+  each missed job once when it comes back, not once per missed tick.
+- Jobs must be idempotent sweeps over the application's own tables (see cpms/notifications/sweep.py):
+  a lost tick then loses nothing, and a second scheduler started by mistake sends nothing twice.
+- The heartbeat job writes `scheduler_heartbeats` ("scheduler"), shown on /healthz and to admins;
+  each job also records its last successful run there ("job:<id>").
 """
 import logging
 import signal
+import threading
+from dataclasses import dataclass, field
 
-from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
 
 log = logging.getLogger("cpms.scheduler")
+JOB_TABLE = "scheduler_jobs"
+RUN_JOB = "cpms.core.scheduler:run_job"
 
-# (job id, function(app), trigger kwargs) – filled by the domains' jobs modules.
-JOBS = []
+# job id -> JobSpec, filled by @job in the domains' jobs modules
+JOBS = {}
+# the application of this scheduler process (set by start_scheduler; run_job uses it)
+_app = None
+
+
+@dataclass
+class JobSpec:
+    func: object
+    trigger: dict = field(default_factory=dict)
+
+    def build_trigger(self, config):
+        kwargs = {key: value(config) if callable(value) else value for key, value in self.trigger.items()}
+        kind = kwargs.pop("trigger", "interval")
+        if kind == "cron":
+            return CronTrigger(timezone="UTC", **kwargs)
+        return IntervalTrigger(timezone="UTC", **kwargs)
 
 
 def job(job_id, **trigger):
+    """Register `func(app)` as a scheduler job: `@job("mail.deliver", minutes=1)`, or
+    `@job("x", trigger="cron", hour=5)`."""
     def decorator(func):
-        JOBS.append((job_id, func, trigger))
+        JOBS[job_id] = JobSpec(func, trigger)
         return func
     return decorator
 
 
 def heartbeat(app):
+    """Write the scheduler's heartbeat (its own app context and commit)."""
     from cpms.core.service import beat
     from cpms.extensions import db
     with app.app_context():
@@ -29,41 +65,115 @@ def heartbeat(app):
         db.session.commit()
 
 
-def _run_in_context(app, func):
-    def runner():
+job("heartbeat", seconds=lambda config: config["SCHEDULER_HEARTBEAT_SECONDS"])(heartbeat)
+
+
+def registered_jobs():
+    from cpms.domains import domain_modules
+    domain_modules("jobs")  # importing them fills JOBS
+    return JOBS
+
+
+def run_job(job_id, app=None):
+    """Run one registered job inside an app context (this function is what the job store refers to).
+
+    A failing job is logged and does not stop the scheduler; being a sweep, the next run makes up for it.
+    Returns the job's result.
+    """
+    from cpms.core.service import beat
+    from cpms.extensions import db
+
+    app = app or _app
+    spec = registered_jobs().get(job_id)
+    if app is None or spec is None:
+        log.error("job %s: %s", job_id, "no application" if app is None else "not registered")
+        return None
+    with app.app_context():
+        db.session.info["actor_label"] = f"scheduler:{job_id}"
         try:
-            func(app)
-        except Exception:  # a failing job must not stop the scheduler; the next tick retries
-            log.exception("job %s failed", getattr(func, "__name__", func))
-    return runner
+            result = spec.func(app)
+            if job_id != "heartbeat":
+                beat(f"job:{job_id}")
+                db.session.commit()
+            return result
+        except Exception:
+            db.session.rollback()
+            log.exception("job %s failed", job_id)
+            return None
+
+
+class AppJobStore(SQLAlchemyJobStore):
+    """The job store on the application's own engine, which the jobs share: stopping the scheduler must
+    not dispose of it (SQLAlchemyJobStore.shutdown would)."""
+
+    def shutdown(self):
+        pass
 
 
 def build_scheduler(app):
-    scheduler = BlockingScheduler(timezone="UTC", job_defaults={
-        "coalesce": True,          # a scheduler that was down runs a missed job once, not once per missed tick
-        "misfire_grace_time": 3600,
-        "max_instances": 1,
-    })
-    scheduler.add_job(_run_in_context(app, heartbeat), "interval", id="heartbeat",
-                      seconds=app.config["SCHEDULER_HEARTBEAT_SECONDS"], replace_existing=True)
-    from cpms.domains import domain_modules
-    domain_modules("jobs")  # importing them fills JOBS
-    for job_id, func, trigger in JOBS:
-        kwargs = dict(trigger)
-        kind = kwargs.pop("trigger", "interval")
-        scheduler.add_job(_run_in_context(app, func), kind, id=job_id, replace_existing=True, **kwargs)
+    """A BackgroundScheduler with its job store in the application database (not started)."""
+    from cpms.extensions import db
+    with app.app_context():
+        engine = db.engine
+    return BackgroundScheduler(
+        timezone="UTC",
+        jobstores={"default": AppJobStore(engine=engine, tablename=JOB_TABLE)},
+        executors={"default": ThreadPoolExecutor(max_workers=4)},
+        job_defaults={
+            "coalesce": True,  # a scheduler that was down runs a missed job once, not once per missed tick
+            "misfire_grace_time": app.config["SCHEDULER_MISFIRE_GRACE_SECONDS"],
+            "max_instances": 1,
+        })
+
+
+def sync_jobs(app, scheduler):
+    """Make the stored jobs match the registered ones.
+
+    A stored job whose trigger has not changed is left alone, keeping its next run time – which is how a
+    restarted scheduler catches up once on what it missed. New or changed jobs run at once.
+    """
+    from cpms.core.models import utcnow
+
+    wanted = registered_jobs()
+    for stored in scheduler.get_jobs():
+        if stored.id not in wanted:
+            scheduler.remove_job(stored.id)
+    for job_id, spec in wanted.items():
+        trigger = spec.build_trigger(app.config)
+        stored = scheduler.get_job(job_id)
+        if stored is not None and str(stored.trigger) == str(trigger) and stored.func_ref == RUN_JOB:
+            continue
+        scheduler.add_job(RUN_JOB, trigger, args=[job_id], id=job_id, name=job_id, replace_existing=True,
+                          next_run_time=utcnow())
+
+
+def start_scheduler(app, scheduler=None):
+    """Start (in background threads) a scheduler for `app` with its jobs synchronised; returns it."""
+    global _app
+    _app = app
+    scheduler = scheduler or build_scheduler(app)
+    scheduler.start(paused=True)
+    sync_jobs(app, scheduler)
+    scheduler.resume()
+    log.info("scheduler started with jobs: %s", ", ".join(sorted(j.id for j in scheduler.get_jobs())))
     return scheduler
 
 
 def run_scheduler(app):
-    scheduler = build_scheduler(app)
-    heartbeat(app)  # shows up on /healthz at once
+    """The `flask cpms scheduler` process: run until SIGTERM or SIGINT, then let running jobs finish."""
+    stop = threading.Event()
 
-    def stop(signum, frame):
+    def on_signal(signum, frame):
         log.info("scheduler stopping (signal %s)", signum)
-        scheduler.shutdown(wait=False)
+        stop.set()
 
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    log.info("scheduler started with jobs: %s", ", ".join(j.id for j in scheduler.get_jobs()))
-    scheduler.start()
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    heartbeat(app)  # shows up on /healthz at once
+    scheduler = start_scheduler(app)
+    try:
+        while not stop.wait(1):
+            pass
+    finally:
+        scheduler.shutdown(wait=True)
+        log.info("scheduler stopped")

@@ -27,7 +27,7 @@ def health_report():
         expected = _expected_heads()
         report["migrations"] = "current" if current == expected else "pending"
         report["migration_revisions"] = {"database": sorted(current), "code": sorted(expected)}
-        beat = db.session.scalar(select(SchedulerHeartbeat).order_by(SchedulerHeartbeat.beat_at.desc()).limit(1))
+        beat = db.session.get(SchedulerHeartbeat, "scheduler")
         if beat is None:
             report["scheduler"] = {"status": "never seen", "age_seconds": None}
         else:

@@ -9,7 +9,7 @@ KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None
 
 
 def source_messages():
-    method_map = [("cpms/**.py", "python"), ("templates/**.html", "jinja2")]
+    method_map = [("cpms/**.py", "python"), ("templates/**.html", "jinja2"), ("templates/**.txt", "jinja2")]
     messages = set()
     for _filename, _lineno, message, _comments, _context in extract_from_dir(
             str(ROOT), method_map=method_map, keywords=KEYWORDS):

@@ -1,0 +1,98 @@
+"""Committee meetings coming up; action items of committees and of security plans due soon or overdue."""
+from datetime import datetime, time, timedelta, timezone
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from cpms.committees.models import OPEN_ACTION_STATUSES, ActionItem, Committee, Meeting, Member
+from cpms.extensions import db
+from cpms.notifications.registry import Reminder, reminder_kind
+from cpms.plans.models import PlanAction, SecurityPlan
+
+OFFICERS = {"project_officer"}
+OPEN_PLAN_ACTION_STATUSES = ("planned", "in_progress")
+
+
+@reminder_kind("meeting_upcoming", label=_l("Upcoming committee meeting"), roles=OFFICERS, days_before=3,
+               description=_l("To the project officers of the area and to the committee's members who have an "
+                              "e-mail address, some days before a planned meeting."))
+def upcoming_meetings(ctx):
+    horizon = datetime.combine(ctx.today + timedelta(days=ctx.days_before + 1), time.min, timezone.utc)
+    meetings = db.session.scalars(select(Meeting).where(Meeting.status == "planned", Meeting.starts_at >= ctx.now,
+                                                        Meeting.starts_at < horizon)
+                                  .order_by(Meeting.starts_at, Meeting.id)).all()
+    members = {}
+    if meetings:
+        rows = db.session.scalars(select(Member).where(
+            Member.committee_id.in_({m.committee_id for m in meetings}), Member.email != "")).all()
+        for member in rows:
+            members.setdefault(member.committee_id, []).append(member)
+    for meeting in meetings:
+        committee = meeting.committee
+        day = meeting.starts_at.date()
+        emails = [m.email for m in members.get(committee.id, []) if m.is_active_on(day)]
+        yield Reminder(object_key=f"committee_meeting:{meeting.id}", due_on=day,
+                       recipients=ctx.staff_covering(OFFICERS, committee.province_id, committee.commune_id) + emails,
+                       link=("committees.meeting_detail", {"meeting_id": meeting.id}),
+                       context={"committee": committee.name, "starts_at": meeting.starts_at, "place": meeting.place,
+                                "agenda": meeting.agenda[:1000]})
+
+
+def _committee_items(ctx, condition):
+    """Open action items of committees matching `condition`, with the e-mail of their responsible member."""
+    items = db.session.scalars(select(ActionItem).where(ActionItem.status.in_(OPEN_ACTION_STATUSES), condition)
+                               .order_by(ActionItem.due_date, ActionItem.id)).all()
+    for item in items:
+        committee = item.committee
+        recipients = ctx.staff_covering(OFFICERS, committee.province_id, committee.commune_id)
+        member = item.responsible_member
+        if member is not None and member.email and member.is_active_on(ctx.today):
+            recipients.append(member.email)
+        yield Reminder(object_key=f"committee_action_item:{item.id}", due_on=item.due_date, recipients=recipients,
+                       link=("committees.action_item_update", {"item_id": item.id}),
+                       context={"committee": committee.name, "description": item.description,
+                                "responsible": item.responsible_label, "due_on": item.due_date})
+
+
+def _plan_actions(ctx, condition):
+    rows = db.session.execute(select(PlanAction, SecurityPlan.id, Committee)
+                              .join(SecurityPlan, SecurityPlan.id == PlanAction.plan_id)
+                              .join(Committee, Committee.id == SecurityPlan.committee_id)
+                              .where(PlanAction.status.in_(OPEN_PLAN_ACTION_STATUSES), condition)
+                              .order_by(PlanAction.end_date, PlanAction.id)).all()
+    for action, plan_id, committee in rows:
+        yield Reminder(object_key=f"plan_action:{action.id}", due_on=action.end_date,
+                       recipients=ctx.staff_covering(OFFICERS, committee.province_id, committee.commune_id),
+                       link=("plans.plan_detail", {"plan_id": plan_id}),
+                       context={"committee": committee.name, "description": action.activity,
+                                "responsible": action.responsible, "due_on": action.end_date})
+
+
+DUE_SOON = dict(label=_l("Action item due soon"), roles=OFFICERS, days_before=3,
+                description=_l("Open action items of committees and of security plans, some days before their "
+                               "due date: to the project officers of the area and to the responsible member."))
+OVERDUE = dict(label=_l("Action item overdue"), roles=OFFICERS, days_after=1,
+               description=_l("Open action items some days after their due date: to the project officers of the "
+                              "area and to the responsible member."))
+
+
+@reminder_kind("action_due_soon", **DUE_SOON)
+def committee_items_due_soon(ctx):
+    return _committee_items(ctx, ActionItem.due_date.between(ctx.today, ctx.today + timedelta(days=ctx.days_before)))
+
+
+@reminder_kind("action_due_soon")
+def plan_actions_due_soon(ctx):
+    return _plan_actions(ctx, PlanAction.end_date.between(ctx.today, ctx.today + timedelta(days=ctx.days_before)))
+
+
+@reminder_kind("action_overdue", **OVERDUE)
+def committee_items_overdue(ctx):
+    last_due = ctx.today - timedelta(days=max(ctx.days_after, 1))
+    return _committee_items(ctx, ActionItem.due_date.between(ctx.since - timedelta(days=ctx.days_after), last_due))
+
+
+@reminder_kind("action_overdue")
+def plan_actions_overdue(ctx):
+    last_due = ctx.today - timedelta(days=max(ctx.days_after, 1))
+    return _plan_actions(ctx, PlanAction.end_date.between(ctx.since - timedelta(days=ctx.days_after), last_due))

@@ -1,0 +1,197 @@
+"""Each kind of reminder finds what is due, for the right people, once; admins' settings change it."""
+from datetime import date, datetime, time, timedelta, timezone
+from decimal import Decimal
+
+import time_machine
+from sqlalchemy import select
+
+from cpms.extensions import db as _db
+from cpms.notifications.models import Notification, OutboxMessage, ReminderSetting
+from cpms.notifications.sweep import sweep_reminders
+from tests.committees import factories
+
+
+def at(day, hour=8):
+    return datetime.combine(day, time(hour), timezone.utc)
+
+
+def sweep(day, kind):
+    with time_machine.travel(at(day), tick=False):
+        return sweep_reminders(only={kind})
+
+
+def received(kind):
+    """{(recipient key, object key, due date)} of the notifications of a kind."""
+    return {(n.recipient_key, n.object_key, n.due_on) for n in
+            _db.session.scalars(select(Notification).where(Notification.kind == kind))}
+
+
+def test_upcoming_meeting_reaches_the_area_officers_and_the_members_with_an_email(db, make_programme, make_user,
+                                                                                  mail_settings):
+    committee = factories.new_committee(make_programme(), commune="Bipemba", name="CLSP de Bipemba")
+    factories.new_member(committee, name="Mamie Tshibola")  # no e-mail
+    member = factories.new_member(committee, name="Jean Mutombo")
+    member.email = "Jean.Mutombo@example.org"
+    gone = factories.new_member(committee, name="Albert Kalonji", end_date=date(2017, 1, 31))
+    gone.email = "albert@example.org"
+    officer = make_user("project_officer", provinces=["Kasaï-Oriental"])
+    make_user("project_officer", provinces=["Haut-Katanga"])
+    make_user("trainer", provinces=["Kasaï-Oriental"])
+    meeting = factories.new_meeting(committee, when=datetime(2017, 6, 5, 9, 0, tzinfo=timezone.utc), status="planned",
+                                    agenda="1. Éclairage du marché")
+    factories.new_meeting(committee, when=datetime(2017, 6, 20, 9, 0, tzinfo=timezone.utc), status="planned")
+    _db.session.commit()
+
+    assert sweep(date(2017, 6, 1), "meeting_upcoming")["claimed"] == 0  # four days before: not yet (3 by default)
+    assert sweep(date(2017, 6, 3), "meeting_upcoming")["claimed"] == 2
+    key = f"committee_meeting:{meeting.id}"
+    assert received("meeting_upcoming") == {(f"user:{officer.id}", key, date(2017, 6, 5)),
+                                            ("email:jean.mutombo@example.org", key, date(2017, 6, 5))}
+    to_member = _db.session.scalar(select(OutboxMessage).where(OutboxMessage.to_address == "jean.mutombo@example.org"))
+    # someone without an account: in the default language, without links into the application
+    assert to_member.subject == "Réunion de CLSP de Bipemba le 5 juin 2017"
+    assert "1. Éclairage du marché" in to_member.body_text and "https://" not in to_member.body_text
+    assert sweep(date(2017, 6, 4), "meeting_upcoming")["claimed"] == 0
+
+
+def test_action_items_of_committees_and_plans_due_soon_then_overdue(db, make_programme, make_user, mail_settings):
+    from cpms.plans import service as plans
+    from cpms.plans.models import Problem
+
+    committee = factories.new_committee(make_programme(), commune="Bipemba")
+    meeting = factories.new_meeting(committee, when=datetime(2017, 5, 8, 10, 0, tzinfo=timezone.utc))
+    soon = factories.new_action_item(meeting, description="Éclairage", due_date=date(2017, 6, 5))
+    later = factories.new_action_item(meeting, description="Patrouilles", due_date=date(2017, 7, 30))
+    plan = factories.new_plan(committee)
+    problem_id = _db.session.scalar(select(Problem.id))
+    action = plans.add_plan_action(None, plan, problem_id=problem_id, activity="Lampadaires solaires", responsible="ONG",
+                                   partners="", start_date=date(2017, 1, 1), end_date=date(2017, 6, 4),
+                                   budget=Decimal(500), status="in_progress", success_measure="")
+    _db.session.commit()
+    officer = make_user("project_officer", communes=["Bipemba"])
+    make_user("project_officer", communes=["Muya"])  # another commune of the same province
+
+    sweep(date(2017, 6, 3), "action_due_soon")
+    assert received("action_due_soon") == {(f"user:{officer.id}", f"committee_action_item:{soon.id}", date(2017, 6, 5)),
+                                           (f"user:{officer.id}", f"plan_action:{action.id}", date(2017, 6, 4))}
+    sweep(date(2017, 6, 6), "action_overdue")
+    assert received("action_overdue") == {(f"user:{officer.id}", f"committee_action_item:{soon.id}", date(2017, 6, 5)),
+                                          (f"user:{officer.id}", f"plan_action:{action.id}", date(2017, 6, 4))}
+    # done in the meantime: no reminder; and the item due later is still not overdue
+    from cpms.committees.service import update_action_item
+    update_action_item(None, _db.session.get(type(later), later.id), status="done", closing_note="Fait",
+                       today=date(2017, 7, 1))
+    _db.session.commit()
+    assert sweep(date(2017, 8, 2), "action_overdue")["claimed"] == 0
+    # the lookback: an item overdue for months before reminders existed is not dug up
+    old = factories.new_action_item(meeting, description="Ancienne action", due_date=date(2017, 5, 10))
+    assert sweep(date(2017, 8, 2), "action_overdue")["claimed"] == 0
+    assert f"committee_action_item:{old.id}" not in {n.object_key for n in _db.session.scalars(select(Notification))}
+
+
+def test_milestones_due_then_overdue_in_the_officers_language(db, make_project, make_user, mail_settings):
+    from cpms.stations.models import Milestone
+
+    project = make_project()
+    first = _db.session.scalar(select(Milestone).where(Milestone.project_id == project.id)
+                               .order_by(Milestone.planned_date, Milestone.id))
+    planned = first.planned_date
+    french = make_user("project_officer", provinces=["Kasaï-Oriental"], locale="fr")
+    make_user("me_officer", provinces=["Kasaï-Oriental"])
+
+    sweep(planned - timedelta(days=3), "milestone_due")
+    assert (f"user:{french.id}", f"milestone:{first.id}", planned) in received("milestone_due")
+    assert {key for key, _o, _d in received("milestone_due")} == {f"user:{french.id}"}
+    sweep(planned + timedelta(days=2), "milestone_overdue")
+    assert (f"user:{french.id}", f"milestone:{first.id}", planned) in received("milestone_overdue")
+    message = _db.session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "milestone_overdue"))
+    assert message.subject.startswith("Étape en retard : Identification du site – ")
+
+
+def test_trainees_falling_behind_reach_the_cohorts_trainers(db, make_cohort, make_trainee, make_user, mail_settings):
+    from cpms.training.attendance import generate_sessions, record_attendance
+    from cpms.training.service import enrol_trainees
+    from cpms.training.models import TrainingSession
+
+    trainer = make_user("trainer", provinces=["Kasaï-Oriental"])
+    other_trainer = make_user("trainer", provinces=["Kasaï-Oriental"])
+    cohort = make_cohort(trainers=[trainer], start=date(2016, 3, 29), end=date(2016, 4, 29))
+    absent, irregular, regular = (make_trainee(last_name=name) for name in ("Absent", "Irregulier", "Assidu"))
+    enrolments = {e.trainee_id: e.id for e in enrol_trainees(None, cohort, [absent.id, irregular.id, regular.id])}
+    generate_sessions(None, cohort, weekdays=[0, 1, 2, 3, 4], start_time=time(8), end_time=time(12))
+    _db.session.commit()
+    sessions = _db.session.scalars(select(TrainingSession).where(TrainingSession.cohort_id == cohort.id)
+                                   .order_by(TrainingSession.session_date)).all()[:6]  # 29 March – 5 April
+    marks = {absent.id: "PPPAAA", irregular.id: "PAPAPP", regular.id: "PPPPPP"}
+    words = {"P": "present", "A": "absent"}
+    with time_machine.travel(at(date(2016, 4, 5), 18), tick=False):
+        for n, session in enumerate(sessions):
+            record_attendance(None, session, {enrolments[t]: words[m[n]] for t, m in marks.items()})
+        _db.session.commit()
+    other_trainer_id = other_trainer.id
+
+    sweep(date(2016, 4, 5), "attendance_low")
+    sweep(date(2016, 4, 5), "absence_streak")
+    monday = date(2016, 4, 4)
+    assert received("attendance_low") == {(f"user:{trainer.id}", f"enrolment:{enrolments[absent.id]}", monday),
+                                          (f"user:{trainer.id}", f"enrolment:{enrolments[irregular.id]}", monday)}
+    assert received("absence_streak") == {(f"user:{trainer.id}", f"enrolment:{enrolments[absent.id]}",
+                                           date(2016, 4, 1))}
+    assert f"user:{other_trainer_id}" not in {key for key, _o, _d in received("attendance_low")}
+    # the same week nothing more; a new week, a new reminder while attendance stays low
+    assert sweep(date(2016, 4, 8), "attendance_low")["claimed"] == 0
+    assert sweep(date(2016, 4, 11), "attendance_low")["claimed"] == 2
+    assert sweep(date(2016, 4, 11), "absence_streak")["claimed"] == 0  # the same run of absences
+
+
+def test_pending_vetting_before_a_cohort_starts(db, make_cohort, make_trainee, make_user, mail_settings):
+    from cpms.training.service import enrol_trainees, record_vetting
+
+    cohort = make_cohort(requires_vetting=True, start=date(2016, 3, 29))
+    cohort.status = "planned"
+    trainees = [make_trainee(), make_trainee()]
+    for trainee in trainees:
+        record_vetting(None, trainee, submitted_on=date(2016, 1, 5), status="approved", decided_on=date(2016, 2, 1))
+    enrol_trainees(None, cohort, [t.id for t in trainees])
+    record_vetting(None, trainees[0], submitted_on=date(2016, 3, 1), status="pending")  # re-vetting requested
+    _db.session.commit()
+    officer = make_user("project_officer", provinces=["Kasaï-Oriental"])
+
+    assert sweep(date(2016, 3, 10), "vetting_pending")["claimed"] == 0  # 19 days before: not yet (14)
+    assert sweep(date(2016, 3, 20), "vetting_pending")["claimed"] == 1
+    assert received("vetting_pending") == {(f"user:{officer.id}", f"cohort:{cohort.id}", date(2016, 3, 29))}
+    message = _db.session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "vetting_pending"))
+    assert message.subject == f"Vetting not approved for 1 trainee of {cohort.name}"
+
+
+def test_survey_round_due_reaches_the_me_officers_of_its_communes(db, make_programme, make_user, mail_settings):
+    from tests.surveys.conftest import create_test_instrument, create_test_round
+
+    survey_round = create_test_round(create_test_instrument(), make_programme(), start=date(2017, 9, 1))
+    officer = make_user("me_officer", provinces=["Kasaï-Oriental"])
+    make_user("me_officer", provinces=["Haut-Katanga"])
+    national = make_user("me_officer")
+
+    sweep(date(2017, 8, 25), "survey_round_due")
+    assert received("survey_round_due") == {(f"user:{officer.id}", f"survey_round:{survey_round.id}", date(2017, 9, 1)),
+                                            (f"user:{national.id}", f"survey_round:{survey_round.id}", date(2017, 9, 1))}
+
+
+def test_admins_settings_disable_a_kind_or_change_its_days(db, make_programme, make_user, mail_settings):
+    committee = factories.new_committee(make_programme(), commune="Bipemba")
+    factories.new_meeting(committee, when=datetime(2017, 6, 10, 9, 0, tzinfo=timezone.utc), status="planned")
+    make_user("project_officer", provinces=["Kasaï-Oriental"])
+    _db.session.add(ReminderSetting(kind="meeting_upcoming", is_enabled=False, days_before=7))
+    _db.session.commit()
+    assert sweep(date(2017, 6, 8), "meeting_upcoming")["claimed"] == 0
+    _db.session.get(ReminderSetting, "meeting_upcoming").is_enabled = True
+    _db.session.commit()
+    assert sweep(date(2017, 6, 3), "meeting_upcoming")["claimed"] == 1  # seven days before
+
+
+def test_inactive_users_get_nothing(overdue_items, mail_settings):
+    _items, (english, french) = overdue_items()
+    french.is_active = False
+    _db.session.commit()
+    sweep(date(2017, 6, 3), "action_overdue")
+    assert {key for key, _o, _d in received("action_overdue")} == {f"user:{english.id}"}
