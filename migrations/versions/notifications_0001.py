@@ -2,7 +2,7 @@
 reminders, unique per kind, object, due date and recipient), the mail outbox, and the scheduler's job store
 
 Revision ID: notifications_0001
-Revises: stations_0001
+Revises: deployments_0001
 Create Date: 2026-11-22 13:03:36.157835
 
 """
