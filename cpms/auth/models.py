@@ -5,7 +5,7 @@ from datetime import datetime
 
 from flask_login import UserMixin
 from sqlalchemy import Boolean, CheckConstraint, Column, ForeignKey, String, Table
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from cpms.core.models import Audited, TimestampMixin, UTCDateTime, personal, utcnow
 from cpms.core.permissions import ROLES
@@ -51,6 +51,9 @@ class User(Audited, UserMixin, TimestampMixin, db.Model):
 
     provinces = relationship("Province", secondary=user_provinces, lazy="selectin", order_by="Province.name")
     communes = relationship("Commune", secondary=user_communes, lazy="selectin", order_by="Commune.name")
+    # Figures loaded with the user of a request in the same query (see USER_LOAD_OPTIONS in
+    # cpms/core/setup.py), so the top bar costs no query of its own; None when not loaded.
+    unread_notifications = query_expression()
 
     def get_id(self):
         return self.session_token

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from flask import has_request_context, request
 from flask_login import current_user
-from sqlalchemy import JSON, ForeignKey, Index, String, event, inspect, insert
+from sqlalchemy import JSON, Column, ForeignKey, Index, String, event, inspect, insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from cpms.core.models import Audited, UTCDateTime, utcnow
@@ -88,6 +88,8 @@ def _changes(obj, kind):
     changes = {}
     for attr in state.mapper.column_attrs:
         column = attr.columns[0]
+        if not isinstance(column, Column):  # a query_expression, not stored
+            continue
         if column.key in _ALWAYS_IGNORED or column.key in obj.__audit_ignore__:
             continue
         masked = bool(column.info.get("pii"))

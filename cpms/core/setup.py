@@ -58,8 +58,8 @@ def init_extensions(app):
     def load_user(session_token):
         from cpms.auth.models import User
         from sqlalchemy import select
-        return db.session.scalar(select(User).where(User.session_token == session_token,
-                                                    User.is_active.is_(True)))
+        return db.session.scalar(select(User).options(*USER_LOAD_OPTIONS).where(
+            User.session_token == session_token, User.is_active.is_(True)))
 
     @login_manager.unauthorized_handler
     def unauthorized():
@@ -67,6 +67,11 @@ def init_extensions(app):
             return api_error(401, _("Authentication required: send a personal API token as 'Authorization: Bearer …'."))
         flash(_("Please log in to see this page."), "info")
         return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
+
+
+# Loader options a domain adds to the query that loads the logged-in user (e.g. with_expression for
+# a figure of the top bar), so that every page costs the same fixed number of queries.
+USER_LOAD_OPTIONS = []
 
 
 def _migrations_dir():

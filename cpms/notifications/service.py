@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select, update
 from werkzeug.routing import BuildError
 
+from cpms.auth.models import User
 from cpms.core.dashboard import Card, dashboard_provider
 from cpms.core.errors import DomainError
 from cpms.core.models import SchedulerHeartbeat, scheduler_jobs, utcnow
@@ -31,6 +32,13 @@ def own_notifications(user, unread_only=False):
 
 def is_own(notification, user):
     return notification.user_id is not None and notification.user_id == user.id
+
+
+def unread_count_expression():
+    """The number of unread notifications of the user row being selected (a correlated subquery)."""
+    return (select(func.count()).select_from(Notification)
+            .where(Notification.user_id == User.id, Notification.read_at.is_(None))
+            .correlate(User).scalar_subquery())
 
 
 def unread_count(user):

@@ -7,11 +7,15 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import with_expression
+
+from cpms.auth.models import User
 
 from cpms.core.errors import DomainError
 from cpms.core.forms import show_error
 from cpms.core.pagination import paginate
 from cpms.core.permissions import ADMIN, get_or_404, require_role
+from cpms.core.setup import USER_LOAD_OPTIONS
 from cpms.extensions import db
 from cpms.notifications import service
 from cpms.notifications.forms import EmptyForm, preferences_form, settings_form
@@ -22,12 +26,17 @@ bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 NAVIGATION = [(96, "notifications.settings", _l("Reminders"), {ADMIN})]
 
 
+USER_LOAD_OPTIONS.append(with_expression(User.unread_notifications, service.unread_count_expression()))
+
+
 @bp.app_context_processor
 def notification_bell():
-    """`unread_notifications()` for the bell in the top bar (one COUNT query, only when the bar shows it)."""
+    """`unread_notifications()` for the bell in the top bar: loaded with the user (no query of its own)."""
     def unread_notifications():
         if not current_user.is_authenticated:
             return 0
+        if current_user.unread_notifications is not None:
+            return current_user.unread_notifications
         try:
             return service.unread_count(current_user)
         except SQLAlchemyError:  # the bell must not break a page (e.g. the error page while the database is down)

@@ -119,7 +119,7 @@ def test_register_page_query_count_does_not_grow_with_the_cohort(client, login_a
     _db.session.commit()
     with count_queries() as large:
         assert client.get(url).get_data(as_text=True).count('type="radio"') == 43 * 4
-    assert len(large) == len(small) <= 11  # 10, and the unread count of the notification bell
+    assert len(large) == len(small) <= 10
 
 
 def test_api_put_register_is_idempotent(app, client, make_user, make_cohort, make_trainee):
