@@ -16,6 +16,7 @@ DOMAINS = (
     "plans",
     "surveys",
     "stations",
+    "indicators",
 )
 
 
