@@ -31,8 +31,6 @@ class ResultsFramework(Audited, TimestampMixin, db.Model):
     fiscal_year_start_month: Mapped[int] = mapped_column(Integer, default=1)
     target_check: Mapped[str] = mapped_column(String(10), default="refuse")
 
-    programme = relationship("Programme", lazy="joined")
-
     def __repr__(self):
         return f"<ResultsFramework programme={self.programme_id} FY from {self.fiscal_year_start_month}>"
 
@@ -131,6 +129,7 @@ class ProgrammeIndicator(Audited, TimestampMixin, db.Model):
 
     indicator: Mapped[Indicator] = relationship(lazy="joined", innerjoin=True)
     node: Mapped[ResultNode] = relationship(lazy="joined", innerjoin=True)
+    programme = relationship("Programme", lazy="joined", innerjoin=True)
 
     def __repr__(self):
         return f"<ProgrammeIndicator {self.programme_id}/{self.code}>"
@@ -278,6 +277,9 @@ class Dhis2DataElement(Audited, TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     indicator_id: Mapped[int] = mapped_column(ForeignKey("indicators.id", ondelete="CASCADE"), unique=True)
     data_element: Mapped[str] = mapped_column(String(11))
+    # the disaggregation its category combo carries ("" = totals only, sent with `category_option_combo`, or the
+    # default combo when empty); its categories' combos come from Dhis2CategoryOptionCombo
+    disaggregation: Mapped[str] = mapped_column(String(30), default="")
     category_option_combo: Mapped[str] = mapped_column(String(11), default="")
 
     indicator: Mapped[Indicator] = relationship(lazy="joined", innerjoin=True)

@@ -12,7 +12,8 @@ A computation is one of two kinds:
 
 `ctx` (a Context) gives the programme, the area (the user's scope and the report's province or commune:
 `ctx.in_area(province_column, commune_column)`), the disaggregation asked for, the indicator's parameter and
-today's date. A `drilldown(ctx, start, end, category)` function returns a DrillDown: the statement of the records
+today's date; `ctx.shared(name, build)` builds a part once for all the periods of the query (`ctx.span` gives
+their overall dates). A `drilldown(ctx, start, end, category)` function returns a DrillDown: the statement of the records
 behind a figure and how to show them (cpms/indicators/drilldown.py renders it).
 """
 from dataclasses import dataclass, field
@@ -112,6 +113,18 @@ class Context:
         if self.dimension is None or category is None or self.dimension not in columns:
             return true()
         return cast(columns[self.dimension], String) == str(category)
+
+    def shared(self, name, build):
+        """A statement part built once per computation and reused by every period's statement (e.g. a CTE the
+        database then computes once for the whole UNION)."""
+        if name not in self.extra:
+            self.extra[name] = build()
+        return self.extra[name]
+
+    @property
+    def span(self):
+        """(first start, last end) of all the periods being computed (for shared parts); set by the engine."""
+        return self.extra.get("span")
 
     def with_dimension(self, dimension):
         return Context(self.programme_id, self.scope, self.province_id, self.commune_id, dimension, self.param,

@@ -12,6 +12,7 @@ from flask_babel import format_decimal
 from flask_babel import gettext as _
 from sqlalchemy import exists, func, select
 
+from cpms.core.dashboard import Card, dashboard_provider
 from cpms.core.errors import DomainError
 from cpms.extensions import db
 from cpms.indicators import periods as P
@@ -29,9 +30,14 @@ CODE = re.compile(r"^[A-Z0-9][A-Z0-9._-]{0,29}$")
 # --- programme settings ----------------------------------------------------------------------------------------
 
 def settings_of(programme_id):
-    """The programme's ResultsFramework row, or an unsaved default one (fiscal year = calendar year)."""
-    row = db.session.scalar(select(ResultsFramework).where(ResultsFramework.programme_id == programme_id))
-    return row or ResultsFramework(programme_id=programme_id, fiscal_year_start_month=1, target_check="refuse")
+    """The programme's ResultsFramework row, or an unsaved default one (fiscal year = calendar year). Read once per
+    database session (a request), as every page of a programme needs it several times."""
+    cache = db.session.info.setdefault("indicator_settings", {})
+    if programme_id not in cache:
+        row = db.session.scalar(select(ResultsFramework).where(ResultsFramework.programme_id == programme_id))
+        cache[programme_id] = row or ResultsFramework(programme_id=programme_id, fiscal_year_start_month=1,
+                                                      target_check="refuse")
+    return cache[programme_id]
 
 
 def save_settings(actor, programme, *, fiscal_year_start_month, target_check):
@@ -183,12 +189,26 @@ def save_node(actor, programme, node=None, *, level, code, title_en, title_fr, p
 
 # --- a programme's indicators --------------------------------------------------------------------------------
 
+def tree_order(nodes):
+    """{node id: rank} in framework order: the goal, then each outcome followed by its outputs (by position, code)."""
+    children = {}
+    for node in sorted(nodes, key=lambda n: (n.position, n.code)):
+        children.setdefault(node.parent_id, []).append(node)
+    order, stack = {}, list(reversed(children.get(None, [])))
+    known = {n.id for n in nodes}
+    stack += [n for parent, kids in children.items() if parent is not None and parent not in known for n in kids]
+    while stack:
+        node = stack.pop()
+        order[node.id] = len(order)
+        stack.extend(reversed(children.get(node.id, [])))
+    return order
+
+
 def programme_indicators(programme_id):
-    """The programme's indicators in framework order (one query)."""
-    return db.session.scalars(
-        select(ProgrammeIndicator).join(ResultNode, ResultNode.id == ProgrammeIndicator.node_id)
-        .where(ProgrammeIndicator.programme_id == programme_id)
-        .order_by(ResultNode.position, ResultNode.code, ProgrammeIndicator.position, ProgrammeIndicator.code)).all()
+    """The programme's indicators in framework order (two queries)."""
+    order = tree_order(programme_nodes(programme_id))
+    pis = db.session.scalars(select(ProgrammeIndicator).where(ProgrammeIndicator.programme_id == programme_id)).all()
+    return sorted(pis, key=lambda pi: (order.get(pi.node_id, len(order)), pi.position, pi.code))
 
 
 def _apply_programme_indicator(pi, programme, *, node_id, indicator_id, code, baseline_value, baseline_date,
@@ -426,3 +446,21 @@ def count_framework(programme_id):
 
 def programme_or_none(programme_id):
     return db.session.get(Programme, programme_id) if programme_id else None
+
+
+@dashboard_provider
+def indicator_cards(user, scope):
+    """Home dashboard: indicators in the user's programmes; values awaiting approval (M&E officers, admins)."""
+    from flask_babel import lazy_gettext as _l
+    from cpms.core.permissions import ADMIN, ME_OFFICER
+
+    visible = visible_programmes(scope).with_only_columns(Programme.id).order_by(None)
+    in_frameworks = select(ProgrammeIndicator.id).where(ProgrammeIndicator.programme_id.in_(visible))
+    cards = [Card(_l("Indicators in the results frameworks"), db.session.scalar(
+        select(func.count()).select_from(in_frameworks.subquery())), "indicators.index")]
+    if user.role in (ADMIN, ME_OFFICER):
+        waiting = db.session.scalar(select(func.count()).select_from(IndicatorValue).where(
+            IndicatorValue.status == "submitted", IndicatorValue.programme_indicator_id.in_(in_frameworks)))
+        cards.append(Card(_l("Indicator values awaiting approval"), waiting, "indicators.review_queue",
+                          roles=frozenset({ADMIN, ME_OFFICER})))
+    return cards

@@ -88,6 +88,7 @@ def _computed(figures, pi, programme_id, periods, scope, area, dimension, today,
             else:
                 figures._add(pi.id, tag, category, value)
         return
+    ctx.extra["span"] = (min(p.start for p in periods), max(p.end for p in periods))
     statements = []
     for index, period in enumerate(periods):
         for ctx_d in ([ctx.with_dimension(None), ctx] if dimension else [ctx]):

@@ -58,6 +58,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('indicator_id', sa.Integer(), nullable=False),
     sa.Column('data_element', sa.String(length=11), nullable=False),
+    sa.Column('disaggregation', sa.String(length=30), nullable=False),
     sa.Column('category_option_combo', sa.String(length=11), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),

@@ -93,3 +93,46 @@ def computed_figures(app, db):
         return result, figures
 
     return run
+
+
+def reporting_setup(make_programme, approver):
+    """A Kasaï-Oriental programme (fiscal year from October) with two indicators and data in FY2017-Q1
+    (October–December 2016):
+
+    - MTG (computed, meetings held; target FY2017-Q1: 3): CLSP Bipemba met on 10 October and 10 November 2016
+      (and 10 January 2017, in Q2) → 2 of 3: 67 %, off track;
+    - DLG (entered, dialogue participants; target FY2017-Q1: 100): 90 in Bipemba (40 women, 50 men), approved
+      → 90 %, on track.
+    """
+    from datetime import datetime, timezone
+
+    from cpms.core.permissions import Scope
+    from cpms.indicators import entries, service
+    from tests.committees import factories
+    from tests.conftest import commune_id
+
+    programme = make_programme(provinces=["Kasaï-Oriental"], code="PDP-TEST", start_date=date(2015, 10, 1),
+                               end_date=date(2018, 9, 30))
+    framework = new_framework(programme, fy_month=10)
+    meetings = new_indicator(code="MTG", source="computed", computation="committee_meetings_held",
+                             disaggregations=["commune", "committee_kind"], name_en="Meetings held")
+    dialogues = new_indicator(code="DLG", disaggregations=["sex", "commune"], name_en="Dialogue participants")
+    mtg = add_indicator(framework, meetings, lop=30)
+    dlg = add_indicator(framework, dialogues, node=framework.outcome, lop=1000, baseline=0)
+    service.save_targets(None, mtg, programme, {"FY2017-Q1": 3})
+    service.save_targets(None, dlg, programme, {"FY2017-Q1": 100})
+    committee = factories.new_committee(programme, commune="Bipemba", name="CLSP Bipemba")
+    for month, year in ((10, 2016), (11, 2016), (1, 2017)):
+        factories.new_meeting(committee, when=datetime(year, month, 10, 9, tzinfo=timezone.utc))
+    value = entries.save_value(None, Scope.national(), programme, dlg, period="FY2017-Q1", value=90,
+                               commune_id=commune_id("Bipemba"), breakdowns={"sex": {"F": 40, "M": 50}},
+                               evidence_url="https://drive.example.org/dlg.pdf", today=date(2017, 1, 15))
+    entries.review_value(approver, value, approve=True)
+    _db.session.commit()
+    return SimpleNamespace(programme=programme, framework=framework, mtg=mtg, dlg=dlg, committee=committee,
+                           value=value)
+
+
+@pytest.fixture
+def reporting(db, make_programme, make_user):
+    return reporting_setup(make_programme, make_user("me_officer"))

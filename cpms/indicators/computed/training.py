@@ -37,26 +37,34 @@ def _ended_in(ctx, start, end):
 
 
 def _attendance(ctx, start, end):
-    """Attended and counted marks per enrolment of the cohorts ending in the period (one GROUP BY)."""
+    """Attended and counted marks per enrolment of the programme's cohorts ending in the computed periods: one
+    GROUP BY, shared by the statements of every period."""
     today = ctx.today or date.today()
-    attended = func.sum(case((Attendance.status.in_(("present", "late")), 1), else_=0))
-    counted = func.sum(case((Attendance.status.in_(("present", "late", "absent")), 1), else_=0))
-    return (select(Enrolment.id.label("enrolment_id"), attended.label("attended"), counted.label("counted"))
-            .select_from(Enrolment).join(Cohort, Cohort.id == Enrolment.cohort_id)
-            .join(TrainingSession, and_(TrainingSession.cohort_id == Enrolment.cohort_id,
-                                        TrainingSession.is_cancelled.is_(False), TrainingSession.session_date <= today,
-                                        TrainingSession.session_date >= Enrolment.enrolled_on,
-                                        or_(Enrolment.withdrawn_on.is_(None),
-                                            TrainingSession.session_date < Enrolment.withdrawn_on)))
-            .join(Attendance, and_(Attendance.session_id == TrainingSession.id, Attendance.enrolment_id == Enrolment.id))
-            .where(Cohort.programme_id == ctx.programme_id, Cohort.end_date >= start, Cohort.end_date <= end)
-            .group_by(Enrolment.id).subquery())
+    first, last = ctx.span or (start, end)
+
+    def build():
+        attended = func.sum(case((Attendance.status.in_(("present", "late")), 1), else_=0))
+        counted = func.sum(case((Attendance.status.in_(("present", "late", "absent")), 1), else_=0))
+        return (select(Enrolment.id.label("enrolment_id"), attended.label("attended"), counted.label("counted"))
+                .select_from(Enrolment).join(Cohort, Cohort.id == Enrolment.cohort_id)
+                .join(TrainingSession, and_(TrainingSession.cohort_id == Enrolment.cohort_id,
+                                            TrainingSession.is_cancelled.is_(False),
+                                            TrainingSession.session_date <= today,
+                                            TrainingSession.session_date >= Enrolment.enrolled_on,
+                                            or_(Enrolment.withdrawn_on.is_(None),
+                                                TrainingSession.session_date < Enrolment.withdrawn_on)))
+                .join(Attendance, and_(Attendance.session_id == TrainingSession.id,
+                                       Attendance.enrolment_id == Enrolment.id))
+                .where(Cohort.programme_id == ctx.programme_id, Cohort.end_date >= first, Cohort.end_date <= last)
+                .group_by(Enrolment.id).cte("enrolment_marks"))
+    return ctx.shared("enrolment_marks", build)
 
 
 def _completion(ctx, start, end, stmt):
     """Join what completion needs to an enrolment statement; returns (statement, completed condition)."""
     marks = _attendance(ctx, start, end)
-    newest = select(Vetting.trainee_id, func.max(Vetting.id).label("id")).group_by(Vetting.trainee_id).subquery()
+    newest = ctx.shared("latest_vetting", lambda: select(Vetting.trainee_id, func.max(Vetting.id).label("id"))
+                        .group_by(Vetting.trainee_id).cte("latest_vetting"))
     rate = func.round(cast(100.0 * marks.c.attended / func.nullif(marks.c.counted, 0), Numeric), 1)
     stmt = (stmt.join(Programme, Programme.id == Cohort.programme_id)
             .outerjoin(marks, marks.c.enrolment_id == Enrolment.id)
@@ -93,8 +101,8 @@ def officers_completed(ctx, start, end):
 
 @computed_indicator("completion_rate", label=_l("Training completion rate"), unit="percentage",
                     aggregation="average", dimensions=TRAINING_DIMENSIONS,
-                    description=_l("Enrolments that completed, in % of all enrolments of the cohorts ending in the "
-                                   "period (withdrawals included)."))
+                    description=_l("Enrolments that completed, as a share of all enrolments of the cohorts ending in "
+                                   "the period (withdrawals included)."))
 def completion_rate(ctx, start, end):
     key = ctx.category(training_columns())
     stmt, completed = _completion(ctx, start, end, _enrolments(key))
