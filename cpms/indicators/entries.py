@@ -75,6 +75,10 @@ def _area(actor_scope, programme, province_id, commune_id):
                           field="province_id")
     if province_id and not actor_scope.allows(province_id, commune.id if commune else None):
         raise DomainError(_("This area is outside yours."), field="province_id")
+    if province_id and commune is None and not actor_scope.is_national \
+            and province_id not in actor_scope.full_province_ids:
+        raise DomainError(_("Your account covers communes of this province, not all of it: choose the commune."),
+                          field="commune_id")
     return province_id or None, commune.id if commune else None
 
 

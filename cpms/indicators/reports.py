@@ -106,6 +106,16 @@ class Row:
         return percent_of(self.to_date, self.pi.lop_target) if self.category is None else None
 
     @property
+    def lop_progress(self):
+        """Progress towards the life-of-programme target, 0–100 (for lower-is-better indicators: target ÷ actual)."""
+        target = self.pi.lop_target
+        if self.category is not None or self.to_date is None or target is None:
+            return None
+        if self.pi.indicator.direction == "lower":
+            return 100.0 if self.to_date <= target else 100.0 * target / self.to_date
+        return 100.0 if not target else min(100.0, 100.0 * self.to_date / target)
+
+    @property
     def change(self):
         if self.actual is None or self.baseline is None:
             return None
@@ -269,7 +279,7 @@ def sparkline(values, targets=(), width=120, height=28, pad=3):
 
 def bar_chart(row, width=520, height=160):
     """Bars of the actual per period with the target marked, for one report row."""
-    left, bottom, top = 40, 24, 10
+    left, bottom, top = 58, 24, 10
     known = [v for p in row.trend for v in (p.value, p.target) if v is not None]
     if not known:
         return None

@@ -153,13 +153,15 @@ def lock_create(programme_id):
         flash(_("Choose the period to lock."), "error")
         return redirect(url_for("indicators.report", programme_id=programme.id))
     try:
-        locking.lock_period(current_user, scope_of(current_user), programme, form.period.data, note=form.note.data)
+        lock = locking.lock_period(current_user, scope_of(current_user), programme, form.period.data,
+                                   note=form.note.data)
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")
     else:
         db.session.commit()
-        flash(_("%(period)s is locked: its figures are frozen as reported.", period=form.period.data), "success")
+        label = locking.period_of_lock(lock, service.settings_of(programme.id).fiscal_year_start_month).label
+        flash(_("%(period)s is locked: its figures are frozen as reported.", period=label), "success")
     return redirect(url_for("indicators.report", programme_id=programme.id, period=form.period.data))
 
 

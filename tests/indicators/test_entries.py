@@ -23,6 +23,11 @@ def kasai_scope():
     return Scope(full_province_ids={pid}, commune_ids=set(), province_ids={pid})
 
 
+def bipemba_scope():
+    return Scope(full_province_ids=set(), commune_ids={commune_id("Bipemba")},
+                 province_ids={province_id("Kasaï-Oriental")})
+
+
 def pdf(name="minutes.pdf", data=PDF):
     return FileStorage(stream=io.BytesIO(data), filename=name)
 
@@ -111,6 +116,7 @@ def test_refusals(app, entered, make_user):
             (dict(commune_id=commune_id("Kampemba"), scope=kasai_scope()), "outside yours"),
             (dict(scope=kasai_scope()), "limited to an area"),
             (dict(province_id=province_id("Ituri")), "does not cover this province"),
+            (dict(province_id=province_id("Kasaï-Oriental"), scope=bipemba_scope()), "choose the commune"),
         ]
         for fields, message in cases:
             scope = fields.pop("scope", NATIONAL)

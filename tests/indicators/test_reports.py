@@ -41,6 +41,7 @@ def test_report_rows_with_targets_status_and_disaggregation(app, reporting):
     assert ("MTG", "F") not in rows  # meetings have no sex
     assert [p.period.key for p in mtg.trend][-3:] == ["FY2016-Q3", "FY2016-Q4", "FY2017-Q1"]
     assert mtg.to_date == 2.0 and mtg.trend[-1].target == 3.0
+    assert (dlg.lop_progress, mtg.lop_progress) == (9.0, 2 / 30 * 100)
     assert [node.code for node, _rows in report.by_node()] == ["OC1", "OP1.1"]  # outcome, then its output
 
 
