@@ -185,6 +185,7 @@ def _library():
 
 def _framework(actor, programme, library):
     from cpms.indicators import service
+    from cpms.indicators.targets import save_targets
     service.save_settings(actor, programme, fiscal_year_start_month=FISCAL[programme.code], target_check="refuse")
     nodes = {}
     for position, (code, level, parent, title_en, title_fr) in enumerate(NODES[programme.code]):
@@ -196,7 +197,7 @@ def _framework(actor, programme, library):
             actor, programme, node_id=nodes[node].id, indicator_id=library[code].id, code=code, position=position,
             baseline_value=baseline, baseline_date=programme.start_date if baseline is not None else None,
             lop_target=lop)
-        service.save_targets(actor, pi, programme, targets)
+        save_targets(actor, pi, programme, targets)
         pis[code] = pi
     return pis
 

@@ -17,8 +17,8 @@ from cpms.core.permissions import ADMIN, ME_OFFICER
 from cpms.extensions import db
 from cpms.indicators import periods as P
 from cpms.indicators.models import IndicatorValue, PeriodLock, ProgrammeIndicator, SnapshotValue
-from cpms.indicators.service import (programme_indicators, programme_years, settings_of, target_of,
-                                     targets_by_period)
+from cpms.indicators.service import programme_indicators, programme_years, settings_of
+from cpms.indicators.targets import target_of, targets_by_period
 
 LOCKERS = frozenset({ADMIN, ME_OFFICER})
 

@@ -25,8 +25,8 @@ from flask_babel import gettext as _
 from cpms.indicators import periods as P
 from cpms.indicators.locking import snapshots_for
 from cpms.indicators.reference import DIMENSIONS, STATUSES
-from cpms.indicators.service import (programme_indicators, programme_span, settings_of, target_of,
-                                     targets_by_period)
+from cpms.indicators.service import programme_indicators, programme_span, settings_of
+from cpms.indicators.targets import target_of, targets_by_period
 from cpms.indicators.values import Area, category_labels, compute, dimension_for
 
 TREND_LENGTH = 8

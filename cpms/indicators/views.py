@@ -21,7 +21,7 @@ from cpms.core.forms import show_error
 from cpms.core.pagination import paginate
 from cpms.core.permissions import ADMIN, ALL_ROLES, ME_OFFICER, PROJECT_OFFICER, get_or_404, require_role, scope_of
 from cpms.extensions import db
-from cpms.indicators import forms, service
+from cpms.indicators import forms, service, targets
 from cpms.indicators import periods as P
 from cpms.indicators.models import Indicator, PeriodLock, ProgrammeIndicator, ResultNode
 from cpms.indicators.reference import DIMENSIONS, LEVELS, MONTHS
@@ -131,7 +131,7 @@ def framework(programme_id):
     programme = get_programme_or_404(programme_id)
     settings = service.settings_of(programme.id)
     pis = service.programme_indicators(programme.id)
-    targets = service.targets_by_period([pi.id for pi in pis])
+    by_pi = targets.targets_by_period([pi.id for pi in pis])
     from cpms.indicators.locking import period_of_lock, programme_locks
     locks = [(lock, period_of_lock(lock, settings.fiscal_year_start_month)) for lock in programme_locks(programme.id)]
     nodes = service.programme_nodes(programme.id)
@@ -142,7 +142,7 @@ def framework(programme_id):
         by_node.setdefault(pi.node_id, []).append(pi)
     return render_template("indicators/framework.html", programme=programme, settings=settings, nodes=nodes, pis=pis,
                            by_parent=by_parent, by_node=by_node, months=MONTHS,
-                           target_counts={pid: len(t) for pid, t in targets.items()}, locks=locks,
+                           target_counts={pid: len(t) for pid, t in by_pi.items()}, locks=locks,
                            can_manage=can_manage(), can_enter=current_user.role in ENTERERS,
                            years=service.programme_years(programme, settings.fiscal_year_start_month))
 
@@ -228,7 +228,7 @@ def programme_indicator_edit(pi_id):
 def targets_edit(pi_id):
     pi, programme = get_pi_or_404(pi_id)
     form = forms.CsrfForm()
-    grid = service.target_grid(pi, programme)
+    grid = targets.target_grid(pi, programme)
     errors = {}
     if form.validate_on_submit():
         values = {}
@@ -242,7 +242,7 @@ def targets_edit(pi_id):
                 cell.value = raw
         if not errors:
             try:
-                warnings = service.save_targets(current_user, pi, programme, values)
+                warnings = targets.save_targets(current_user, pi, programme, values)
             except DomainError as error:
                 db.session.rollback()
                 flash(error.message, "error")

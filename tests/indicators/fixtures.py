@@ -107,7 +107,7 @@ def reporting_setup(make_programme, approver):
     from datetime import datetime, timezone
 
     from cpms.core.permissions import Scope
-    from cpms.indicators import entries, service
+    from cpms.indicators import entries, targets
     from tests.committees import factories
     from tests.conftest import commune_id
 
@@ -119,8 +119,8 @@ def reporting_setup(make_programme, approver):
     dialogues = new_indicator(code="DLG", disaggregations=["sex", "commune"], name_en="Dialogue participants")
     mtg = add_indicator(framework, meetings, lop=30)
     dlg = add_indicator(framework, dialogues, node=framework.outcome, lop=1000, baseline=0)
-    service.save_targets(None, mtg, programme, {"FY2017-Q1": 3})
-    service.save_targets(None, dlg, programme, {"FY2017-Q1": 100})
+    targets.save_targets(None, mtg, programme, {"FY2017-Q1": 3})
+    targets.save_targets(None, dlg, programme, {"FY2017-Q1": 100})
     committee = factories.new_committee(programme, commune="Bipemba", name="CLSP Bipemba")
     for month, year in ((10, 2016), (11, 2016), (1, 2017)):
         factories.new_meeting(committee, when=datetime(year, month, 10, 9, tzinfo=timezone.utc))
