@@ -18,6 +18,7 @@ DOMAINS = (
     "stations",
     "deployments",
     "notifications",
+    "indicators",
 )
 
 

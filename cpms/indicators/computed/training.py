@@ -1,0 +1,177 @@
+"""Training indicators: officers enrolled and completing, completion rate, mean knowledge gain.
+
+Enrolments count in the area and the province/commune breakdowns where their cohort was trained. Completion
+follows cpms/training/attendance.py `cohort_completion`: not withdrawn, attendance rate (present + late over
+present + late + absent, sessions held while enrolled) at or above the course threshold, final score at or above
+the pass mark, and approved, unexpired human-rights vetting where the programme requires it. Completion is
+counted in the period in which the cohort ends.
+"""
+from datetime import date
+
+from flask import url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Numeric, and_, case, cast, distinct, func, or_, select
+
+from cpms.indicators.computed.common import rank_name
+from cpms.indicators.registry import DrillDown, computed_indicator, drilldown_for
+from cpms.programmes.models import Programme
+from cpms.training.models import Attendance, Cohort, Course, Enrolment, Trainee, TrainingSession, Vetting
+
+TRAINING_DIMENSIONS = ("sex", "province", "commune", "course_type", "rank", "specialty")
+
+
+def training_columns():
+    return {"sex": Trainee.sex, "province": Cohort.province_id, "commune": Cohort.commune_id,
+            "course_type": Course.course_type, "rank": Trainee.rank_id, "specialty": Trainee.specialty}
+
+
+def _enrolments(*columns):
+    return (select(*columns).select_from(Enrolment).join(Cohort, Cohort.id == Enrolment.cohort_id)
+            .join(Course, Course.id == Cohort.course_id).join(Trainee, Trainee.id == Enrolment.trainee_id))
+
+
+def _ended_in(ctx, start, end):
+    return and_(Cohort.programme_id == ctx.programme_id, Cohort.status != "cancelled",
+                Cohort.end_date >= start, Cohort.end_date <= end, ctx.in_area(Cohort.province_id, Cohort.commune_id))
+
+
+def _attendance(ctx, start, end):
+    """Attended and counted marks per enrolment of the programme's cohorts ending in the computed periods: one
+    GROUP BY, shared by the statements of every period."""
+    today = ctx.today or date.today()
+    first, last = ctx.span or (start, end)
+
+    def build():
+        attended = func.sum(case((Attendance.status.in_(("present", "late")), 1), else_=0))
+        counted = func.sum(case((Attendance.status.in_(("present", "late", "absent")), 1), else_=0))
+        return (select(Enrolment.id.label("enrolment_id"), attended.label("attended"), counted.label("counted"))
+                .select_from(Enrolment).join(Cohort, Cohort.id == Enrolment.cohort_id)
+                .join(TrainingSession, and_(TrainingSession.cohort_id == Enrolment.cohort_id,
+                                            TrainingSession.is_cancelled.is_(False),
+                                            TrainingSession.session_date <= today,
+                                            TrainingSession.session_date >= Enrolment.enrolled_on,
+                                            or_(Enrolment.withdrawn_on.is_(None),
+                                                TrainingSession.session_date < Enrolment.withdrawn_on)))
+                .join(Attendance, and_(Attendance.session_id == TrainingSession.id,
+                                       Attendance.enrolment_id == Enrolment.id))
+                .where(Cohort.programme_id == ctx.programme_id, Cohort.end_date >= first, Cohort.end_date <= last)
+                .group_by(Enrolment.id).cte("enrolment_marks"))
+    return ctx.shared("enrolment_marks", build)
+
+
+def _completion(ctx, start, end, stmt):
+    """Join what completion needs to an enrolment statement; returns (statement, completed condition)."""
+    marks = _attendance(ctx, start, end)
+    newest = ctx.shared("latest_vetting", lambda: select(Vetting.trainee_id, func.max(Vetting.id).label("id"))
+                        .group_by(Vetting.trainee_id).cte("latest_vetting"))
+    rate = func.round(cast(100.0 * marks.c.attended / func.nullif(marks.c.counted, 0), Numeric), 1)
+    stmt = (stmt.join(Programme, Programme.id == Cohort.programme_id)
+            .outerjoin(marks, marks.c.enrolment_id == Enrolment.id)
+            .outerjoin(newest, newest.c.trainee_id == Enrolment.trainee_id)
+            .outerjoin(Vetting, Vetting.id == newest.c.id))
+    vetted = or_(Programme.requires_vetting.is_(False),
+                 and_(Vetting.status == "approved", or_(Vetting.expires_on.is_(None),
+                                                        Vetting.expires_on >= Cohort.start_date)))
+    completed = and_(Enrolment.withdrawn_on.is_(None), marks.c.counted > 0, rate >= Course.attendance_threshold,
+                     Enrolment.final_score.is_not(None), Enrolment.final_score >= Course.pass_mark, vetted)
+    return stmt, completed
+
+
+@computed_indicator("officers_enrolled", label=_l("Officers enrolled in training"), unit="count",
+                    dimensions=TRAINING_DIMENSIONS,
+                    description=_l("Distinct officers enrolled in a cohort of the programme during the period."))
+def officers_enrolled(ctx, start, end):
+    key = ctx.category(training_columns())
+    return ctx.grouped(_enrolments(key, func.count(distinct(Enrolment.trainee_id)))
+                       .where(Cohort.programme_id == ctx.programme_id, Cohort.status != "cancelled",
+                              Enrolment.enrolled_on >= start, Enrolment.enrolled_on <= end,
+                              ctx.in_area(Cohort.province_id, Cohort.commune_id)), key)
+
+
+@computed_indicator("officers_completed", label=_l("Officers completing training"), unit="count",
+                    dimensions=TRAINING_DIMENSIONS,
+                    description=_l("Distinct officers who completed a cohort ending in the period (attendance, "
+                                   "final score and vetting as on the cohort's close-out page)."))
+def officers_completed(ctx, start, end):
+    key = ctx.category(training_columns())
+    stmt, completed = _completion(ctx, start, end, _enrolments(key, func.count(distinct(Enrolment.trainee_id))))
+    return ctx.grouped(stmt.where(_ended_in(ctx, start, end), completed), key)
+
+
+@computed_indicator("completion_rate", label=_l("Training completion rate"), unit="percentage",
+                    aggregation="average", dimensions=TRAINING_DIMENSIONS,
+                    description=_l("Enrolments that completed, as a share of all enrolments of the cohorts ending in "
+                                   "the period (withdrawals included)."))
+def completion_rate(ctx, start, end):
+    key = ctx.category(training_columns())
+    stmt, completed = _completion(ctx, start, end, _enrolments(key))
+    share = 100.0 * func.sum(case((completed, 1), else_=0)) / func.nullif(func.count(Enrolment.id), 0)
+    return ctx.grouped(stmt.add_columns(share).where(_ended_in(ctx, start, end)), key)
+
+
+@computed_indicator("knowledge_gain", label=_l("Mean knowledge gain (post-test − pre-test)"), unit="number",
+                    aggregation="average", dimensions=TRAINING_DIMENSIONS,
+                    description=_l("Mean of post-test minus pre-test score, in points, over the officers with both "
+                                   "scores in the cohorts ending in the period."))
+def knowledge_gain(ctx, start, end):
+    key = ctx.category(training_columns())
+    gain = func.avg(Enrolment.post_score - Enrolment.pre_score)
+    return ctx.grouped(_enrolments(key, gain).where(_ended_in(ctx, start, end), Enrolment.pre_score.is_not(None),
+                                                    Enrolment.post_score.is_not(None)), key)
+
+
+# --- drill-downs: the enrolments behind a figure ----------------------------------------------------------
+
+def _enrolment_rows(stmt, extra_heading=None, extra=None):
+    def row(record):
+        enrolment, trainee, cohort = record
+        cells = [(trainee.full_name, url_for("training.trainee_detail", trainee_id=trainee.id)), trainee.matricule,
+                 trainee.sex, rank_name(trainee.rank),
+                 (cohort.name, url_for("training.cohort_detail", cohort_id=cohort.id)),
+                 enrolment.enrolled_on.isoformat(), cohort.end_date.isoformat()]
+        return cells + ([extra(enrolment)] if extra else [])
+
+    headings = [_("Officer"), _("Matricule"), _("Sex"), _("Rank"), _("Cohort"), _("Enrolled on"), _("Cohort ends")]
+    return DrillDown(stmt.order_by(Trainee.last_name, Trainee.first_name, Enrolment.id),
+                     headings + ([extra_heading] if extra_heading else []), row, personal=True, scalars=False)
+
+
+def _records():
+    return _enrolments(Enrolment, Trainee, Cohort)
+
+
+@drilldown_for("officers_enrolled")
+def enrolled_records(ctx, start, end, category):
+    return _enrolment_rows(_records().where(
+        Cohort.programme_id == ctx.programme_id, Cohort.status != "cancelled", Enrolment.enrolled_on >= start,
+        Enrolment.enrolled_on <= end, ctx.in_area(Cohort.province_id, Cohort.commune_id),
+        ctx.matches(training_columns(), category)))
+
+
+@drilldown_for("officers_completed")
+def completed_records(ctx, start, end, category):
+    stmt, completed = _completion(ctx, start, end, _records())
+    return _enrolment_rows(stmt.where(_ended_in(ctx, start, end), completed, ctx.matches(training_columns(), category)))
+
+
+@drilldown_for("completion_rate")
+def completion_records(ctx, start, end, category):
+    stmt, completed = _completion(ctx, start, end, _records())
+    stmt = stmt.add_columns(case((completed, True), else_=False))
+
+    def row(record):
+        enrolment, trainee, cohort, is_completed = record
+        return base.row((enrolment, trainee, cohort)) + [_("completed") if is_completed else _("not completed")]
+
+    base = _enrolment_rows(stmt.where(_ended_in(ctx, start, end), ctx.matches(training_columns(), category)))
+    return DrillDown(base.stmt, base.headings + [_("Completion")], row, personal=True, scalars=False)
+
+
+@drilldown_for("knowledge_gain")
+def gain_records(ctx, start, end, category):
+    return _enrolment_rows(
+        _records().where(_ended_in(ctx, start, end), Enrolment.pre_score.is_not(None), Enrolment.post_score.is_not(None),
+                         ctx.matches(training_columns(), category)),
+        _("Gain (points)"), lambda e: round(e.post_score - e.pre_score, 1))
+

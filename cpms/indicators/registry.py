@@ -1,0 +1,145 @@
+"""The registry of computed indicators: `@computed_indicator("code", …)` functions that compute an indicator
+from the data of the other domains with SQL GROUP BY queries.
+
+A computation is one of two kinds:
+
+- per period (the default): `func(ctx, start, end) -> Select` of two columns, the category (from
+  `ctx.category({...})`, grouped with `ctx.grouped(stmt, key)`) and the value, for the dates start–end. The
+  engine runs the statements of every requested period in one UNION ALL query, so a report costs one query per
+  computed indicator, whatever the number of periods and rows.
+- batch (`per_period=False`): `func(ctx, periods) -> {(period index, category or None): value}`, for
+  computations that need more than one statement (the survey measures).
+
+`ctx` (a Context) gives the programme, the area (the user's scope and the report's province or commune:
+`ctx.in_area(province_column, commune_column)`), the disaggregation asked for, the indicator's parameter and
+today's date; `ctx.shared(name, build)` builds a part once for all the periods of the query (`ctx.span` gives
+their overall dates). A `drilldown(ctx, start, end, category)` function returns a DrillDown: the statement of the records
+behind a figure and how to show them (cpms/indicators/drilldown.py renders it).
+"""
+from dataclasses import dataclass, field
+
+from sqlalchemy import String, and_, cast, literal, true
+
+_registry = {}
+
+
+@dataclass
+class Computation:
+    code: str
+    label: object
+    unit: str
+    func: object
+    aggregation: str = "sum"
+    direction: str = "higher"
+    dimensions: tuple = ()
+    per_period: bool = True
+    drilldown: object = None
+    param_label: object = None
+    default_param: str = ""
+    baseline: object = None  # func(ctx) -> {category or None: value}, for computations that know their baseline
+    description: object = None
+
+
+def computed_indicator(code, *, label, unit, dimensions=(), aggregation="sum", direction="higher", per_period=True,
+                       param_label=None, default_param="", description=None):
+    """Register a computation under `code` (the value of Indicator.computation)."""
+    def decorator(func):
+        if code in _registry:
+            raise ValueError(f"computed indicator {code!r} registered twice")
+        _registry[code] = Computation(code=code, label=label, unit=unit, func=func, aggregation=aggregation,
+                                      direction=direction, dimensions=tuple(dimensions), per_period=per_period,
+                                      param_label=param_label, default_param=default_param,
+                                      description=description)
+        func.computation = _registry[code]
+        return func
+    return decorator
+
+
+def drilldown_for(code):
+    """Register the drill-down of a computation: `@drilldown_for("code")`."""
+    def decorator(func):
+        _registry[code].drilldown = func
+        return func
+    return decorator
+
+
+def baseline_for(code):
+    def decorator(func):
+        _registry[code].baseline = func
+        return func
+    return decorator
+
+
+def computations():
+    import cpms.indicators.computed  # noqa: F401  (registers the computations)
+    return dict(_registry)
+
+
+def computation(code):
+    return computations().get(code)
+
+
+@dataclass
+class Context:
+    programme_id: int
+    scope: object
+    province_id: int | None = None
+    commune_id: int | None = None
+    dimension: str | None = None
+    param: str = ""
+    today: object = None
+    extra: dict = field(default_factory=dict)
+
+    def in_area(self, province_column, commune_column=None):
+        """Rows in the user's scope and in the report's area (a province, or a commune when the rows have one)."""
+        clauses = [self.scope.filter(province_column, commune_column)]
+        if self.commune_id is not None:
+            clauses.append(commune_column == self.commune_id if commune_column is not None else literal(False))
+        elif self.province_id is not None:
+            clauses.append(province_column == self.province_id)
+        return and_(*clauses) if len(clauses) > 1 else clauses[0]
+
+    def category(self, columns):
+        """The category column for the asked disaggregation, as text; NULL (the total) without one."""
+        if self.dimension is None or self.dimension not in columns:
+            return cast(literal(None), String).label("category")
+        return cast(columns[self.dimension], String).label("category")
+
+    def grouped(self, stmt, key):
+        return stmt.group_by(key) if self.dimension is not None else stmt
+
+    def matches(self, columns, category):
+        """A WHERE clause keeping the rows of one category (drill-downs); always true without one."""
+        if self.dimension is None or category is None or self.dimension not in columns:
+            return true()
+        return cast(columns[self.dimension], String) == str(category)
+
+    def shared(self, name, build):
+        """A statement part built once per computation and reused by every period's statement (e.g. a CTE the
+        database then computes once for the whole UNION)."""
+        if name not in self.extra:
+            self.extra[name] = build()
+        return self.extra[name]
+
+    @property
+    def span(self):
+        """(first start, last end) of all the periods being computed (for shared parts); set by the engine."""
+        return self.extra.get("span")
+
+    def with_dimension(self, dimension):
+        return Context(self.programme_id, self.scope, self.province_id, self.commune_id, dimension, self.param,
+                       self.today, self.extra)
+
+
+@dataclass
+class DrillDown:
+    """The records behind a figure: a statement, its column headings and a row formatter.
+
+    `row(record) -> [cell]`, a cell being text or (text, url). `personal` marks lists that show personal data.
+    """
+    stmt: object
+    headings: list
+    row: object
+    personal: bool = False
+    scalars: bool = True
+    note: object = None

@@ -1,0 +1,280 @@
+"""The results framework: programme settings, goal → outcomes → outputs, the indicator library, the indicators of
+a programme with their baseline and life-of-programme target.
+
+Services take the acting user, check the rules, flush and raise DomainError saying what to fix; views commit.
+Targets: targets.py; entered values: entries.py; figures: values.py; reports: reports.py; locking: locking.py.
+"""
+import re
+
+from flask_babel import gettext as _
+from sqlalchemy import exists, func, select
+
+from cpms.core.dashboard import Card, dashboard_provider
+from cpms.core.errors import DomainError
+from cpms.extensions import db
+from cpms.indicators import periods as P
+from cpms.indicators.models import (Indicator, IndicatorValue, PeriodLock, ProgrammeIndicator, ResultNode,
+                                    ResultsFramework, Target)
+from cpms.indicators.reference import (AGGREGATIONS, AREA_DIMENSIONS, DIMENSIONS, DIRECTIONS, ENTERED_DIMENSIONS,
+                                       LEVELS, PARENT_LEVEL, SOURCES, TARGET_CHECKS, UNITS)
+from cpms.indicators.registry import computations
+from cpms.programmes.models import Programme
+from cpms.programmes.service import can_see as can_see_programme, visible_programmes  # noqa: F401  (re-exported)
+
+CODE = re.compile(r"^[A-Z0-9][A-Z0-9._-]{0,29}$")
+
+
+# --- programme settings ----------------------------------------------------------------------------------------
+
+def settings_of(programme_id):
+    """The programme's ResultsFramework row, or an unsaved default one (fiscal year = calendar year). Read once per
+    database session (a request), as every page of a programme needs it several times."""
+    cache = db.session.info.setdefault("indicator_settings", {})
+    if programme_id not in cache:
+        row = db.session.scalar(select(ResultsFramework).where(ResultsFramework.programme_id == programme_id))
+        cache[programme_id] = row or ResultsFramework(programme_id=programme_id, fiscal_year_start_month=1,
+                                                      target_check="refuse")
+    return cache[programme_id]
+
+
+def save_settings(actor, programme, *, fiscal_year_start_month, target_check):
+    """Errors: month outside 1–12, unknown check; a new fiscal year start once targets, values or locks exist
+    (their periods would no longer be the donor's)."""
+    if fiscal_year_start_month not in range(1, 13):
+        raise DomainError(_("Choose the month the fiscal year starts."), field="fiscal_year_start_month")
+    if target_check not in TARGET_CHECKS:
+        raise DomainError(_("Choose what happens when targets disagree."), field="target_check")
+    settings = settings_of(programme.id)
+    if settings.fiscal_year_start_month != fiscal_year_start_month and _has_periods(programme.id):
+        raise DomainError(_("The fiscal year cannot change once targets, values or locked periods exist: their "
+                            "quarters would no longer match the donor's."), field="fiscal_year_start_month")
+    settings.fiscal_year_start_month, settings.target_check = fiscal_year_start_month, target_check
+    db.session.add(settings)
+    db.session.flush()
+    return settings
+
+
+def _has_periods(programme_id):
+    indicators = select(ProgrammeIndicator.id).where(ProgrammeIndicator.programme_id == programme_id)
+    return db.session.scalar(select(
+        exists().where(Target.programme_indicator_id.in_(indicators))
+        | exists().where(IndicatorValue.programme_indicator_id.in_(indicators))
+        | exists().where(PeriodLock.programme_id == programme_id)))
+
+
+def programme_years(programme, start_month):
+    """The fiscal years a programme spans."""
+    end = programme.end_date or programme.start_date.replace(year=programme.start_date.year + 5)
+    return P.periods_between(programme.start_date, end, "year", start_month)
+
+
+def programme_span(programme, start_month, until=None):
+    """The life of the programme (up to `until` when given), as a span period."""
+    end = programme.end_date or until or programme.start_date
+    if until is not None:
+        end = min(end, until)
+    return P.span(programme.start_date, end, start_month)
+
+
+# --- the library -------------------------------------------------------------------------------------------
+
+def library(active_only=False):
+    stmt = select(Indicator).order_by(Indicator.code)
+    if active_only:
+        stmt = stmt.where(Indicator.is_active.is_(True))
+    return stmt
+
+
+def _apply_indicator(indicator, *, code, name_en, name_fr, definition, unit, direction, aggregation, source,
+                     computation, computation_param, disaggregations, is_active):
+    code = (code or "").strip().upper()
+    if not CODE.match(code):
+        raise DomainError(_("Enter a code of capital letters, digits, dots or dashes (at most 30), e.g. TRN-1."),
+                          field="code")
+    clash = db.session.scalar(select(Indicator.id).where(Indicator.code == code))
+    if clash is not None and clash != indicator.id:
+        raise DomainError(_("Another indicator of the library already has the code %(code)s.", code=code), field="code")
+    if not (name_en or "").strip() or not (name_fr or "").strip():
+        raise DomainError(_("Enter the name in English and in French."), field="name_en" if not (name_en or "").strip()
+                          else "name_fr")
+    for value, allowed, field in ((unit, UNITS, "unit"), (direction, DIRECTIONS, "direction"),
+                                  (aggregation, AGGREGATIONS, "aggregation"), (source, SOURCES, "source")):
+        if value not in allowed:
+            raise DomainError(_("Choose a value from the list."), field=field)
+    disaggregations = list(dict.fromkeys(disaggregations or []))
+    unknown = [d for d in disaggregations if d not in DIMENSIONS]
+    if unknown:
+        raise DomainError(_("Unknown disaggregation: %(names)s.", names=", ".join(unknown)), field="disaggregations")
+    if source == "computed":
+        known = computations()
+        if computation not in known:
+            raise DomainError(_("Choose the computation of a computed indicator."), field="computation")
+        unsupported = [str(DIMENSIONS[d]) for d in disaggregations if d not in known[computation].dimensions]
+        if unsupported:
+            raise DomainError(_("This computation cannot be broken down by %(names)s.", names=", ".join(unsupported)),
+                              field="disaggregations")
+        computation_param = (computation_param or "").strip() or known[computation].default_param
+    else:
+        unsupported = [str(DIMENSIONS[d]) for d in disaggregations if d not in ENTERED_DIMENSIONS + AREA_DIMENSIONS]
+        if unsupported:
+            raise DomainError(_("Entered values cannot be broken down by %(names)s.", names=", ".join(unsupported)),
+                              field="disaggregations")
+        computation, computation_param = None, ""
+    indicator.code, indicator.name_en, indicator.name_fr = code, name_en.strip(), name_fr.strip()
+    indicator.definition = (definition or "").strip()
+    indicator.unit, indicator.direction, indicator.aggregation, indicator.source = unit, direction, aggregation, source
+    indicator.computation, indicator.computation_param = computation, computation_param
+    indicator.disaggregations, indicator.is_active = disaggregations, bool(is_active)
+
+
+def create_indicator(actor, **fields):
+    """Add an indicator to the shared library. Errors: bad or duplicate code, a name missing, a computed
+    indicator without a known computation, a disaggregation its source cannot give."""
+    indicator = Indicator()
+    _apply_indicator(indicator, **fields)
+    db.session.add(indicator)
+    db.session.flush()
+    return indicator
+
+
+def update_indicator(actor, indicator, **fields):
+    _apply_indicator(indicator, **fields)
+    db.session.flush()
+    return indicator
+
+
+# --- goal, outcomes, outputs -------------------------------------------------------------------------------
+
+def programme_nodes(programme_id):
+    return db.session.scalars(select(ResultNode).where(ResultNode.programme_id == programme_id)
+                              .order_by(ResultNode.position, ResultNode.code)).all()
+
+
+def save_node(actor, programme, node=None, *, level, code, title_en, title_fr, parent_id=None, position=0):
+    """Create or edit the goal, an outcome or an output. Errors: a second goal, a parent of the wrong level or of
+    another programme, a duplicate code, a title missing."""
+    if level not in LEVELS:
+        raise DomainError(_("Choose the level."), field="level")
+    code = (code or "").strip().upper()
+    if not CODE.match(code):
+        raise DomainError(_("Enter a short code of capital letters, digits or dots, e.g. OC1 or OP1.2."), field="code")
+    clash = db.session.scalar(select(ResultNode.id).where(ResultNode.programme_id == programme.id,
+                                                          ResultNode.code == code))
+    if clash is not None and (node is None or clash != node.id):
+        raise DomainError(_("This framework already has an element coded %(code)s.", code=code), field="code")
+    if not (title_en or "").strip() or not (title_fr or "").strip():
+        raise DomainError(_("Enter the title in English and in French."), field="title_en")
+    parent = db.session.get(ResultNode, parent_id) if parent_id else None
+    expected = PARENT_LEVEL[level]
+    if expected is None:
+        goal = db.session.scalar(select(ResultNode.id).where(ResultNode.programme_id == programme.id,
+                                                             ResultNode.level == "goal"))
+        if goal is not None and (node is None or goal != node.id):
+            raise DomainError(_("The framework already has a goal; add outcomes under it."), field="level")
+        parent = None
+    elif parent is None or parent.programme_id != programme.id or parent.level != expected:
+        message = (_("An outcome sits under the goal: add the goal first, then choose it.") if level == "outcome"
+                   else _("An output sits under an outcome: choose one."))
+        raise DomainError(message, field="parent_id")
+    node = node or ResultNode(programme_id=programme.id)
+    node.level, node.code, node.parent_id = level, code, parent.id if parent else None
+    node.title_en, node.title_fr, node.position = title_en.strip(), title_fr.strip(), position or 0
+    db.session.add(node)
+    db.session.flush()
+    return node
+
+
+# --- a programme's indicators --------------------------------------------------------------------------------
+
+def tree_order(nodes):
+    """{node id: rank} in framework order: the goal, then each outcome followed by its outputs (by position, code)."""
+    children = {}
+    for node in sorted(nodes, key=lambda n: (n.position, n.code)):
+        children.setdefault(node.parent_id, []).append(node)
+    order, stack = {}, list(reversed(children.get(None, [])))
+    known = {n.id for n in nodes}
+    stack += [n for parent, kids in children.items() if parent is not None and parent not in known for n in kids]
+    while stack:
+        node = stack.pop()
+        order[node.id] = len(order)
+        stack.extend(reversed(children.get(node.id, [])))
+    return order
+
+
+def programme_indicators(programme_id):
+    """The programme's indicators in framework order (two queries)."""
+    order = tree_order(programme_nodes(programme_id))
+    pis = db.session.scalars(select(ProgrammeIndicator).where(ProgrammeIndicator.programme_id == programme_id)).all()
+    return sorted(pis, key=lambda pi: (order.get(pi.node_id, len(order)), pi.position, pi.code))
+
+
+def _apply_programme_indicator(pi, programme, *, node_id, indicator_id, code, baseline_value, baseline_date,
+                               lop_target, notes="", position=0):
+    node = db.session.get(ResultNode, node_id) if node_id else None
+    if node is None or node.programme_id != programme.id:
+        raise DomainError(_("Choose the goal, outcome or output the indicator measures."), field="node_id")
+    indicator = db.session.get(Indicator, indicator_id) if indicator_id else None
+    if indicator is None:
+        raise DomainError(_("Choose an indicator of the library."), field="indicator_id")
+    clash = db.session.scalar(select(ProgrammeIndicator.id).where(ProgrammeIndicator.programme_id == programme.id,
+                                                                  ProgrammeIndicator.indicator_id == indicator.id))
+    if clash is not None and clash != pi.id:
+        raise DomainError(_("This indicator is already in the programme's framework."), field="indicator_id")
+    code = (code or "").strip().upper() or indicator.code
+    if not CODE.match(code):
+        raise DomainError(_("Enter a code of capital letters, digits, dots or dashes (at most 30), e.g. TRN-1."),
+                          field="code")
+    clash = db.session.scalar(select(ProgrammeIndicator.id).where(ProgrammeIndicator.programme_id == programme.id,
+                                                                  ProgrammeIndicator.code == code))
+    if clash is not None and clash != pi.id:
+        raise DomainError(_("Another indicator of this framework has the code %(code)s.", code=code), field="code")
+    if baseline_value is not None and baseline_date is None:
+        raise DomainError(_("Enter the date of the baseline value."), field="baseline_date")
+    for value, field in ((baseline_value, "baseline_value"), (lop_target, "lop_target")):
+        if value is not None and value < 0:
+            raise DomainError(_("Values cannot be negative."), field=field)
+        if value is not None and value > 100 and indicator.unit == "percentage":
+            raise DomainError(_("A percentage cannot exceed 100."), field=field)
+    pi.node_id, pi.indicator_id, pi.code = node.id, indicator.id, code
+    pi.baseline_value, pi.baseline_date, pi.lop_target = baseline_value, baseline_date, lop_target
+    pi.notes, pi.position = (notes or "").strip(), position or 0
+    return pi
+
+
+def add_programme_indicator(actor, programme, **fields):
+    """Put a library indicator in a programme's framework. Errors: element of another programme, indicator
+    already there, duplicate code, a baseline without its date, negative values, a percentage above 100."""
+    pi = ProgrammeIndicator(programme_id=programme.id)
+    _apply_programme_indicator(pi, programme, **fields)
+    db.session.add(pi)
+    db.session.flush()
+    return pi
+
+
+def update_programme_indicator(actor, pi, programme, **fields):
+    """Edit an indicator of a framework; a new life-of-programme target is checked against the period targets
+    (refused or flagged, as the programme's settings say)."""
+    from cpms.indicators.targets import check_targets, refuse_or_warn, targets_of
+    _apply_programme_indicator(pi, programme, **fields)
+    warnings = check_targets(pi, targets_of(pi), programme)
+    refuse_or_warn(programme, warnings)
+    db.session.flush()
+    return warnings
+
+
+@dashboard_provider
+def indicator_cards(user, scope):
+    """Home dashboard: indicators in the user's programmes; values awaiting approval (M&E officers, admins)."""
+    from flask_babel import lazy_gettext as _l
+    from cpms.core.permissions import ADMIN, ME_OFFICER
+
+    visible = visible_programmes(scope).with_only_columns(Programme.id).order_by(None)
+    in_frameworks = select(ProgrammeIndicator.id).where(ProgrammeIndicator.programme_id.in_(visible))
+    cards = [Card(_l("Indicators in the results frameworks"), db.session.scalar(
+        select(func.count()).select_from(in_frameworks.subquery())), "indicators.index")]
+    if user.role in (ADMIN, ME_OFFICER):
+        waiting = db.session.scalar(select(func.count()).select_from(IndicatorValue).where(
+            IndicatorValue.status == "submitted", IndicatorValue.programme_indicator_id.in_(in_frameworks)))
+        cards.append(Card(_l("Indicator values awaiting approval"), waiting, "indicators.review_queue",
+                          roles=frozenset({ADMIN, ME_OFFICER})))
+    return cards

@@ -1,0 +1,205 @@
+"""Reports, their exports (CSV, XLSX, PDF, DHIS2 JSON), the records behind a figure, period locks, dashboards."""
+import json
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from cpms.core.audit import record_event
+from cpms.core.errors import DomainError
+from cpms.core.exports import download
+from cpms.core.pagination import paginate
+from cpms.core.permissions import ADMIN, get_or_404, require_role, scope_of
+from cpms.extensions import db
+from cpms.geo.models import Commune
+from cpms.indicators import dhis2, exports, forms, locking, service
+from cpms.indicators import periods as P
+from cpms.indicators.drilldown import records_behind
+from cpms.indicators.models import IndicatorValue, PeriodLock, ProgrammeIndicator
+from cpms.indicators.reference import DIMENSIONS, STATUSES
+from cpms.indicators.reports import bar_chart, build_report, default_period
+from cpms.indicators.values import Area, dimension_for
+from cpms.indicators.views import (DRILLERS, MANAGERS, READERS, bp, can_manage, get_pi_or_404, get_programme_or_404,
+                                   period_choices)
+
+
+def area_choices(programme):
+    """[(value, label)]: the whole programme (or the user's area), its provinces and communes in the user's area."""
+    scope = scope_of(current_user)
+    provinces = [p for p in programme.provinces if scope.allows_any([p.id])]
+    choices = [("", _("Whole programme") if scope.is_national else _("Your area"))]
+    choices += [(f"p{p.id}", p.name) for p in provinces if scope.is_national or p.id in scope.full_province_ids]
+    communes = db.session.scalars(select(Commune).where(Commune.province_id.in_([p.id for p in provinces]),
+                                                        scope.filter(Commune.province_id, Commune.id))
+                                  .order_by(Commune.name)).all()
+    choices += [(f"c{c.id}", f"{c.name} ({c.province.name})") for c in communes]
+    return choices
+
+
+def report_args(programme):
+    """(period, area, area label, dimension, area choices) from the query string; unknown values fall back to the
+    defaults (the last quarter ended, the whole area, no disaggregation)."""
+    month = service.settings_of(programme.id).fiscal_year_start_month
+    years = service.programme_years(programme, month)
+    try:
+        period = P.parse_period(request.args.get("period", ""), month)
+        if not years or period.start < years[0].start or period.end > years[-1].end:
+            raise ValueError
+    except ValueError:
+        period = default_period(programme, month)
+    choices = area_choices(programme)
+    chosen = request.args.get("area", "")
+    labels = dict(choices)
+    if chosen not in labels:
+        chosen = ""
+    area = Area(province_id=int(chosen[1:]) if chosen.startswith("p") else None,
+                commune_id=int(chosen[1:]) if chosen.startswith("c") else None)
+    dimension = request.args.get("dimension") if request.args.get("dimension") in DIMENSIONS else None
+    return period, area, chosen, labels[chosen], dimension, choices
+
+
+@bp.route("/programmes/<int:programme_id>/report")
+@require_role(*READERS)
+def report(programme_id):
+    programme = get_programme_or_404(programme_id)
+    period, area, area_key, area_label, dimension, choices = report_args(programme)
+    result = build_report(programme, period, scope=scope_of(current_user), area=area, dimension=dimension,
+                          area_label=area_label)
+    lock_form = forms.LockForm()
+    lock_form.period.choices = period_choices(programme)
+    lock_form.period.data = period.key
+    args = {"period": period.key, "area": area_key, "dimension": dimension or ""}
+    dimensions = [(d, label) for d, label in DIMENSIONS.items() if any(dimension_for(r.pi, d) for r in result.totals())]
+    return render_template("indicators/report.html", programme=programme, report=result, args=args,
+                           periods=period_choices(programme), areas=choices, dimensions=dimensions,
+                           can_drill=current_user.role in DRILLERS, can_manage=can_manage(), lock_form=lock_form,
+                           unlock_form=forms.UnlockForm(), is_admin=current_user.role == ADMIN, statuses=STATUSES)
+
+
+@bp.route("/programmes/<int:programme_id>/report.<any(csv, xlsx, pdf):fmt>")
+@require_role(*READERS)
+def report_export(programme_id, fmt):
+    programme = get_programme_or_404(programme_id)
+    period, area, _key, area_label, dimension, _choices = report_args(programme)
+    scope = scope_of(current_user)
+    name = f"indicators-{programme.code}-{period.key}"
+    if fmt == "xlsx":
+        data = exports.report_xlsx(programme, period, scope=scope, area=area, area_label=area_label)
+    else:
+        result = build_report(programme, period, scope=scope, area=area, dimension=dimension, area_label=area_label)
+        data = exports.report_csv(result) if fmt == "csv" else exports.report_pdf(result)
+    record_event("export", entity="programmes", entity_id=programme.id,
+                 detail=f"indicator report {fmt.upper()} {period.key} {area_label}"[:500])
+    db.session.commit()
+    return download(data, f"{name}.{fmt}", fmt)
+
+
+@bp.route("/programmes/<int:programme_id>/dhis2.json")
+@require_role(*MANAGERS)
+def report_dhis2(programme_id):
+    programme = get_programme_or_404(programme_id)
+    period, area, _key, area_label, _dimension, _choices = report_args(programme)
+    level = request.args.get("level") if request.args.get("level") in ("province", "commune") else "area"
+    try:
+        payload, skipped = dhis2.dhis2_payload(programme, period, scope=scope_of(current_user), area=area, level=level)
+    except DomainError as error:
+        flash(error.message, "error")
+        return redirect(url_for("indicators.report", programme_id=programme.id, period=period.key))
+    record_event("export", entity="programmes", entity_id=programme.id,
+                 detail=f"DHIS2 dataValueSets {period.key} {area_label}: {len(payload['dataValues'])} values"[:500])
+    db.session.commit()
+    response = Response(json.dumps(payload, ensure_ascii=False, indent=1), mimetype="application/json")
+    response.headers["Content-Disposition"] = f'attachment; filename="dhis2-{programme.code}-{period.key}.json"'
+    if skipped:
+        response.headers["X-CPMS-Skipped"] = ",".join(skipped)[:2000].encode("ascii", "replace").decode()
+    return response
+
+
+@bp.route("/programme-indicators/<int:pi_id>/records")
+@require_role(*DRILLERS)
+def records(pi_id):
+    pi, programme = get_pi_or_404(pi_id)
+    period, area, area_key, area_label, dimension, _choices = report_args(programme)
+    shown = period
+    if request.args.get("to_date"):
+        shown = service.programme_span(programme, service.settings_of(programme.id).fiscal_year_start_month,
+                                       until=period.end)
+    category = request.args.get("category") or None
+    if category is not None and not dimension_for(pi, dimension):
+        abort(404)
+    drill = records_behind(pi, shown, scope=scope_of(current_user), area=area, dimension=dimension, category=category)
+    if drill is None:
+        abort(404)
+    listing = paginate(drill.stmt, scalars=drill.scalars)
+    category_label = None
+    if category is not None:
+        from cpms.indicators.values import category_labels
+        category_label = category_labels(dimension, [category]).get(category)
+    return render_template("indicators/records.html", programme=programme, pi=pi, period=shown, drill=drill,
+                           page=listing, rows=[drill.row(item) for item in listing.items], area_label=area_label,
+                           dimension=dimension, category_label=category_label,
+                           back=url_for("indicators.report", programme_id=programme.id, period=period.key,
+                                        area=area_key, dimension=dimension or ""))
+
+
+@bp.route("/programmes/<int:programme_id>/locks", methods=["POST"])
+@require_role(*MANAGERS)
+def lock_create(programme_id):
+    programme = get_programme_or_404(programme_id)
+    form = forms.LockForm()
+    form.period.choices = period_choices(programme)
+    if not form.validate_on_submit():
+        flash(_("Choose the period to lock."), "error")
+        return redirect(url_for("indicators.report", programme_id=programme.id))
+    try:
+        lock = locking.lock_period(current_user, scope_of(current_user), programme, form.period.data,
+                                   note=form.note.data)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        label = locking.period_of_lock(lock, service.settings_of(programme.id).fiscal_year_start_month).label
+        flash(_("%(period)s is locked: its figures are frozen as reported.", period=label), "success")
+    return redirect(url_for("indicators.report", programme_id=programme.id, period=form.period.data))
+
+
+@bp.route("/locks/<int:lock_id>/unlock", methods=["POST"])
+@require_role(ADMIN)
+def lock_remove(lock_id):
+    lock = get_or_404(PeriodLock, lock_id)
+    programme = get_programme_or_404(lock.programme_id)
+    form = forms.UnlockForm()
+    if not form.validate_on_submit():
+        flash(_("Say why the period is unlocked."), "error")
+        return redirect(url_for("indicators.framework", programme_id=programme.id))
+    try:
+        locking.unlock_period(current_user, lock, reason=form.reason.data)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("The period is unlocked; its frozen figures were discarded."), "success")
+    return redirect(url_for("indicators.framework", programme_id=programme.id))
+
+
+@bp.route("/programmes/<int:programme_id>/dashboard")
+@require_role(*READERS)
+def dashboard(programme_id):
+    programme = get_programme_or_404(programme_id)
+    period, area, area_key, area_label, _dimension, choices = report_args(programme)
+    result = build_report(programme, period, scope=scope_of(current_user), area=area, area_label=area_label)
+    totals = result.totals()
+    counts = {status: sum(1 for row in totals if row.status == status) for status in STATUSES}
+    waiting = None
+    if current_user.role in MANAGERS:
+        from sqlalchemy import func
+        waiting = db.session.scalar(select(func.count()).select_from(IndicatorValue).where(
+            IndicatorValue.status == "submitted", IndicatorValue.programme_indicator_id.in_(
+                select(ProgrammeIndicator.id).where(ProgrammeIndicator.programme_id == programme.id))))
+    return render_template("indicators/dashboard.html", programme=programme, report=result, counts=counts,
+                           statuses=STATUSES, charts={row.pi.id: bar_chart(row) for row in totals}, waiting=waiting,
+                           periods=period_choices(programme), areas=choices,
+                           args={"period": period.key, "area": area_key})

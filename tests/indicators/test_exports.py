@@ -1,0 +1,110 @@
+"""Exports: XLSX read back (numbers as numbers, one sheet per disaggregation), formula-safe CSV, PDF text, DHIS2
+dataValueSets JSON in its documented shape."""
+import csv
+import io
+import json
+import re
+
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from cpms.extensions import db as _db
+from cpms.indicators import dhis2
+from tests.conftest import commune_id, province_id
+
+UID = re.compile(r"^[A-Za-z][A-Za-z0-9]{10}$")
+PERIOD = re.compile(r"^\d{4}(Q[1-4]|S[12]|AprilS[12]|NovS[12]|April|July|Sep|Oct|Nov)?$")
+
+
+def report_url(reporting, fmt, **args):
+    query = "&".join(f"{k}={v}" for k, v in {"period": "FY2017-Q1", **args}.items())
+    return f"/indicators/programmes/{reporting.programme.id}/report.{fmt}?{query}"
+
+
+def test_xlsx_has_numbers_and_a_sheet_per_disaggregation(client, login_as, reporting):
+    login_as("viewer")
+    response = client.get(report_url(reporting, "xlsx"))
+    assert response.status_code == 200 and response.mimetype.endswith("spreadsheetml.sheet")
+    workbook = load_workbook(io.BytesIO(response.data))
+    assert workbook.sheetnames == ["Totals", "By sex", "By commune", "By kind of committee"]
+    rows = list(workbook["Totals"].iter_rows(values_only=True))
+    assert rows[0][:8] == ("Code", "Indicator", "Category", "Unit", "Baseline", "Target", "Actual", "Percent of target")
+    by_code = {row[0]: row for row in rows[1:]}
+    assert by_code["MTG"][5:8] == (3, 2, 66.7) and isinstance(by_code["MTG"][6], (int, float))
+    assert by_code["DLG"][8] == "On track"
+    sex = {row[2]: row[6] for row in workbook["By sex"].iter_rows(min_row=2, values_only=True)}
+    assert sex == {"Women": 40, "Men": 50}
+    communes = {row[2]: row[6] for row in workbook["By commune"].iter_rows(min_row=2, values_only=True)}
+    assert communes["Bipemba"] in (2, 90)
+
+
+def test_csv_neutralises_formulas(client, login_as, reporting):
+    reporting.dlg.indicator.name_en = "=HYPERLINK(\"http://evil.example\",\"participants\")"
+    _db.session.commit()
+    login_as("me_officer")
+    text = client.get(report_url(reporting, "csv")).data.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    names = [row[1] for row in rows[1:]]
+    assert "'=HYPERLINK(\"http://evil.example\",\"participants\")" in names
+    assert not any(cell.startswith(("=", "+", "@")) for row in rows for cell in row)
+    assert any(row[0] == "MTG" and row[6] == "2.0" for row in rows)
+
+
+def test_pdf_holds_names_values_and_bilingual_headings(client, login_as, reporting):
+    login_as("me_officer", locale="fr")
+    data = client.get(report_url(reporting, "pdf")).data
+    assert data.startswith(b"%PDF")
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    assert "Indicator report" in text and "Rapport des indicateurs" in text
+    assert "Meetings held" in text and "Indicateur" in text and "FY2017 Q1" in text
+    assert re.search(r"Dialogue participants", text) and "90" in text
+
+
+def test_dhis2_payload_shape(web, client, login_as, reporting, make_indicator):
+    login_as("me_officer")
+    mapped = {"/indicators/dhis2/data-elements": {"indicator_id": str(reporting.dlg.indicator_id),
+                                                  "data_element": "DeEntDlg001", "disaggregation": "sex",
+                                                  "category_option_combo": ""},
+              "/indicators/dhis2/category-option-combos": {"category": "sex:F", "category_option_combo": "CocFemale01"},
+              "/indicators/dhis2/org-units": {"area": f"p{province_id('Kasaï-Oriental')}", "org_unit": "OuKasaiOr01"}}
+    for url, form in mapped.items():
+        assert web.post(url, form, page="/indicators/dhis2").status_code == 302
+    refused = web.post("/indicators/dhis2/org-units", {"area": "country", "org_unit": "not-a-uid"},
+                       page="/indicators/dhis2", follow_redirects=True)
+    assert "A DHIS2 identifier has 11 letters or digits" in refused.get_data(as_text=True)
+    dhis2.save_data_element(None, reporting.mtg.indicator, data_element="DeClspMtg01")
+    dhis2.save_org_unit(None, commune_id=commune_id("Bipemba"), org_unit="OuBipemba01")
+    _db.session.commit()
+    url = f"/indicators/programmes/{reporting.programme.id}/dhis2.json?period=FY2017-Q1&area=p{province_id('Kasaï-Oriental')}"
+    response = client.get(url)
+    assert response.status_code == 200
+    payload = json.loads(response.data)
+    assert set(payload) == {"dataValues"}
+    for value in payload["dataValues"]:
+        assert set(value) <= {"dataElement", "period", "orgUnit", "categoryOptionCombo", "value", "comment"}
+        assert UID.match(value["dataElement"]) and UID.match(value["orgUnit"]) and PERIOD.match(value["period"])
+        assert "categoryOptionCombo" not in value or UID.match(value["categoryOptionCombo"])
+        assert isinstance(value["value"], str)
+    values = {(v["dataElement"], v.get("categoryOptionCombo")): v for v in payload["dataValues"]}
+    assert values[("DeClspMtg01", None)] == {"dataElement": "DeClspMtg01", "period": "2016Q4",
+                                             "orgUnit": "OuKasaiOr01", "value": "2"}
+    assert values[("DeEntDlg001", "CocFemale01")]["value"] == "40"
+    assert ("DeEntDlg001", None) not in values  # the data element carries sex: no total
+    assert response.headers["X-CPMS-Skipped"] == "DLG:Men"  # no combo mapped for men
+    by_commune = json.loads(client.get(
+        f"/indicators/programmes/{reporting.programme.id}/dhis2.json?period=FY2017-Q1&level=commune").data)
+    assert by_commune["dataValues"] == [{"dataElement": "DeClspMtg01", "period": "2016Q4", "orgUnit": "OuBipemba01",
+                                         "value": "2"}]
+
+
+def test_dhis2_periods():
+    from datetime import date
+
+    from cpms.indicators import periods as P
+    assert dhis2.dhis2_period(P.parse_period("FY2017", 10)) == "2016Oct"
+    assert dhis2.dhis2_period(P.parse_period("FY2017-Q1", 10)) == "2016Q4"
+    assert dhis2.dhis2_period(P.parse_period("FY2017-H1", 4)) == "2016AprilS1"
+    assert dhis2.dhis2_period(P.parse_period("2017-H2", 1)) == "2017S2"
+    assert dhis2.dhis2_period(P.parse_period("2017", 1)) == "2017"
+    assert dhis2.dhis2_period(P.make_period("quarter", 2017, 1, 2)) is None
+    assert P.parse_period("FY2017", 10).start == date(2016, 10, 1)
