@@ -25,8 +25,8 @@ from sqlalchemy import select, update
 
 from cpms.certificates import codes, service
 from cpms.certificates.models import Certificate, CertificateBatch, CertificateFile
-from cpms.certificates.pdf import (artwork_of, certificate_context, compile_template, document_html, printed_fields,
-                                   render_chunk)
+from cpms.certificates.pdf import (artwork_of, certificate_context, cohort_context, compile_template, document_html,
+                                   printed_fields, render_chunk)
 from cpms.certificates.pdfjoin import PdfConcatenator
 from cpms.core.errors import DomainError
 from cpms.core.models import utcnow
@@ -171,15 +171,15 @@ def _issue_all(batch, cohort, enrolment_ids, actor, workers):
     """Render in worker processes while the previous chunks are stored; at most workers + 1 chunks in flight."""
     template = service.current_template()
     compiled = compile_template(template.html)
-    artwork = artwork_of(service.profile_for(cohort.programme_id))
     lang = cohort.certificate_language
+    shared = cohort_context(cohort, lang, artwork_of(service.profile_for(cohort.programme_id)))
     static_folder = current_app.static_folder
     db.session.commit()
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) if workers > 1 else None
     in_flight = deque()
     try:
         for chunk in _chunks(enrolment_ids, CHUNK):
-            prepared = _prepare_chunk(batch, cohort, chunk, compiled, template, artwork, lang)
+            prepared = _prepare_chunk(batch, cohort, chunk, compiled, template, shared)
             htmls = [item["html"] for item in prepared]
             if pool is None:
                 _store_chunk(batch, cohort, prepared, render_chunk(htmls, static_folder), template, actor, lang)
@@ -196,7 +196,7 @@ def _issue_all(batch, cohort, enrolment_ids, actor, workers):
             pool.shutdown(cancel_futures=True)
 
 
-def _prepare_chunk(batch, cohort, enrolment_ids, compiled, template, artwork, lang):
+def _prepare_chunk(batch, cohort, enrolment_ids, compiled, template, shared):
     """Draw the chunk's serials (committed at once, so the counter is free while the pages render) and fill
     in the template for each enrolment."""
     numbers = codes.reserve_serials(cohort.end_date.year, len(enrolment_ids))
@@ -211,9 +211,8 @@ def _prepare_chunk(batch, cohort, enrolment_ids, compiled, template, artwork, la
         code = codes.new_verification_code()
         url = service.verification_url(batch.base_url, code)
         issued_at = utcnow()
-        printed = printed_fields(trainee, cohort, lang)
-        context = certificate_context(printed, lang=lang, cohort=cohort, artwork=artwork, serial=serial, code=code,
-                                      url=url, issued_on=issued_at.date())
+        printed = printed_fields(trainee, cohort, shared["lang"])
+        context = certificate_context(printed, shared, serial=serial, code=code, url=url, issued_on=issued_at.date())
         prepared.append({"enrolment_id": enrolment.id, "trainee_id": trainee.id, "printed": printed, "serial": serial, "code": code, "url": url,
                          "issued_at": issued_at, "html": document_html(compiled, template.css, context)})
     return prepared

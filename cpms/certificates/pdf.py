@@ -45,15 +45,17 @@ def document_html(template, css, context):
             f"<body>{body}</body></html>")
 
 
-def render_pdf(html, fetcher=None):
-    """(PDF bytes, number of pages) of a certificate page."""
-    document = html_to_document(html, fetcher)
+def render_pdf(html, fetcher=None, cache=None):
+    """(PDF bytes, number of pages) of a certificate page. `cache` shares decoded images between renders."""
+    document = html_to_document(html, fetcher, cache=cache)
     return document.write_pdf(), len(document.pages)
 
 
 def render_chunk(htmls, static_folder):
-    """Render several certificates; runs in the batch's worker processes, without an application context."""
-    return [render_pdf(html, make_fetcher(static_folder)) for html in htmls]
+    """Render several certificates; runs in the batch's worker processes, without an application context.
+    The logos and signatures, the same on every page, are decoded once per chunk."""
+    cache = {}
+    return [render_pdf(html, make_fetcher(static_folder), cache) for html in htmls]
 
 
 def png_data_uri(data):
@@ -132,19 +134,28 @@ def printed_fields(trainee, cohort, lang):
                    hours=cohort.course.hours)
 
 
-def certificate_context(printed, *, lang, cohort, artwork, serial, code, url, issued_on, replaces_serial=""):
-    """Everything a template may print (see defaults.PLACEHOLDERS); plain values only, for the sandbox."""
+def cohort_context(cohort, lang, artwork):
+    """The part of the template's values shared by every certificate of a cohort (computed once per batch)."""
+    course = cohort.course
     return {
-        "lang": lang, "t": wording(lang),
-        "holder_name": printed.holder_name, "matricule": printed.matricule, "rank": printed.rank,
-        "course_title": printed.course_title,
-        "start_date": long_date(printed.start_date, lang), "end_date": long_date(printed.end_date, lang),
-        "dates": dates_text(printed.start_date, printed.end_date, lang),
-        "hours": printed.hours, "hours_text": hours_text(printed.hours, lang),
+        "lang": lang, "t": wording(lang), "course_title": course.title(lang),
+        "start_date": long_date(cohort.start_date, lang), "end_date": long_date(cohort.end_date, lang),
+        "dates": dates_text(cohort.start_date, cohort.end_date, lang),
+        "hours": course.hours, "hours_text": hours_text(course.hours, lang),
         "training_centre": cohort.training_centre or "", "place": cohort.commune.city.name,
         "programme_name": cohort.programme.name, "donors": cohort.programme.donors or "",
         "programme_logo": artwork.programme_logo, "donor_logo": artwork.donor_logo,
         "signatories": artwork.signatories,
+    }
+
+
+def certificate_context(printed, shared, *, serial, code, url, issued_on, replaces_serial=""):
+    """Everything a template may print (see defaults.PLACEHOLDERS); plain values only, for the sandbox.
+    `shared` comes from cohort_context()."""
+    lang = shared["lang"]
+    return {
+        **shared,
+        "holder_name": printed.holder_name, "matricule": printed.matricule, "rank": printed.rank,
         "serial": serial, "verification_code": grouped_code(code), "verification_url": url,
         "qr_code": png_data_uri(qr_png(url)), "issued_on": long_date(issued_on, lang),
         "replaces_serial": replaces_serial or "",
@@ -156,14 +167,16 @@ def sample_context(lang, artwork=None, base_url="https://cpms.example.org"):
     from types import SimpleNamespace
 
     code = "K7QWMZ4TXH2PLD6NRY3BVCJ5GSFE7A2Q"
-    place = SimpleNamespace(city=SimpleNamespace(name="Mbuji-Mayi"))
-    programme = SimpleNamespace(name="Police de proximité – Mbuji-Mayi 2015–2020", donors="INL, Canada")
-    cohort = SimpleNamespace(training_centre="Centre de formation de Mbuji-Mayi", commune=place, programme=programme)
+    course = SimpleNamespace(hours=600, title=lambda lang: ("Police de proximité – formation de base" if lang == "fr"
+                                                           else "Community policing – basic course"))
+    cohort = SimpleNamespace(course=course, start_date=date(2016, 3, 29), end_date=date(2016, 8, 28),
+                             training_centre="Centre de formation de Mbuji-Mayi",
+                             commune=SimpleNamespace(city=SimpleNamespace(name="Mbuji-Mayi")),
+                             programme=SimpleNamespace(name="Police de proximité – Mbuji-Mayi 2015–2020",
+                                                       donors="INL, Canada"))
     printed = Printed(holder_name="TSHIBANGU-KALALA Mulamba wa Ngalula Jean-Dieudonné", matricule="13004567",
-                      rank="Brigadier-chef" if lang == "fr" else "Chief brigadier",
-                      course_title=("Police de proximité – formation de base" if lang == "fr"
-                                    else "Community policing – basic course"),
-                      start_date=date(2016, 3, 29), end_date=date(2016, 8, 28), hours=600)
-    return certificate_context(printed, lang=lang, cohort=cohort, artwork=artwork or Artwork(), serial="CPMS-2016-000123",
+                      rank="Brigadier-chef" if lang == "fr" else "Chief brigadier", course_title=course.title(lang),
+                      start_date=cohort.start_date, end_date=cohort.end_date, hours=course.hours)
+    return certificate_context(printed, cohort_context(cohort, lang, artwork or Artwork()), serial="CPMS-2016-000123",
                                code=code, url=f"{base_url.rstrip('/')}/verify/{code}", issued_on=date(2016, 9, 15),
                                replaces_serial="CPMS-2016-000045")

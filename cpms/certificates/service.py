@@ -18,7 +18,8 @@ from cpms.certificates import codes
 from cpms.certificates.defaults import DEFAULT_CSS, DEFAULT_HTML
 from cpms.certificates.models import (LANGUAGES, Certificate, CertificateFile, CertificateProfile,
                                       CertificateTemplate)
-from cpms.certificates.pdf import artwork_of, certificate_context, compile_template, document_html, printed_fields, render_pdf
+from cpms.certificates.pdf import (artwork_of, certificate_context, cohort_context, compile_template, document_html,
+                                   printed_fields, render_pdf)
 from cpms.core.dashboard import Card, dashboard_provider
 from cpms.core.errors import DomainError
 from cpms.core.models import utcnow
@@ -112,9 +113,8 @@ def _make_certificate(actor, enrolment, trainee, cohort, *, number, base_url, te
     url = verification_url(base_url, code)
     issued_at = utcnow()
     printed = printed_fields(trainee, cohort, lang)
-    context = certificate_context(printed, lang=lang, cohort=cohort, artwork=artwork, serial=serial, code=code,
-                                  url=url, issued_on=issued_at.date(),
-                                  replaces_serial=previous.serial if previous else "")
+    context = certificate_context(printed, cohort_context(cohort, lang, artwork), serial=serial, code=code, url=url,
+                                  issued_on=issued_at.date(), replaces_serial=previous.serial if previous else "")
     data, pages = render_pdf(document_html(compile_template(template.html), template.css, context))
     return store_certificate(actor, enrolment.id, enrolment.trainee_id, cohort, printed, lang=lang, template=template, serial=serial,
                              code=code, url=url, issued_at=issued_at, data=data, pages=pages, previous=previous,

@@ -49,12 +49,14 @@ def make_fetcher(static_folder=None):
     return _fetcher_class()(static_folder or current_app.static_folder)
 
 
-def html_to_document(html, fetcher=None):
-    """The laid-out WeasyPrint document of an HTML string (`.pages`, `.write_pdf()`), fetched safely."""
+def html_to_document(html, fetcher=None, cache=None):
+    """The laid-out WeasyPrint document of an HTML string (`.pages`, `.write_pdf()`), fetched safely.
+
+    `cache`: a dict shared by several renders, so that images they have in common are decoded once."""
     from weasyprint import HTML
 
     fetcher = fetcher or make_fetcher()
-    return HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=fetcher).render()
+    return HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=fetcher).render(cache=cache)
 
 
 def html_to_pdf(html, fetcher=None):
