@@ -175,7 +175,9 @@ def _issue_all(batch, cohort, enrolment_ids, actor, workers):
     shared = cohort_context(cohort, lang, artwork_of(service.profile_for(cohort.programme_id)))
     static_folder = current_app.static_folder
     db.session.commit()
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) if workers > 1 else None
+    # starting processes costs a second or two: not worth it for a single chunk
+    use_pool = workers > 1 and len(enrolment_ids) > CHUNK
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) if use_pool else None
     in_flight = deque()
     try:
         for chunk in _chunks(enrolment_ids, CHUNK):

@@ -16,9 +16,9 @@ from flask import (Blueprint, Response, abort, current_app, flash, jsonify, redi
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 
-from cpms.certificates import batches, service
+from cpms.certificates import batches, codes, service
 from cpms.certificates.forms import (BATCH_STATUS_LABELS, LANGUAGE_LABELS, STATUS_LABELS, LanguageForm, ReissueForm,
                                      RevokeForm, VerifyForm)
 from cpms.certificates.models import Certificate, CertificateBatch
@@ -31,7 +31,7 @@ from cpms.core.permissions import (ADMIN, ME_OFFICER, PROJECT_OFFICER, STAFF_ROL
                                    scope_of)
 from cpms.extensions import db, limiter
 from cpms.training.models import Cohort, Enrolment
-from cpms.training.service import can_see_cohort
+from cpms.training.service import can_see_cohort, normalise_matricule
 
 bp = Blueprint("certificates", __name__)
 NAVIGATION = [(22, "certificates.certificate_list", _l("Certificates"), STAFF_ROLES)]
@@ -89,9 +89,8 @@ def certificate_list():
     term = args.get("q", "").strip()
     if term:
         like = f"%{term.lower()}%"
-        from sqlalchemy import func, or_
         stmt = stmt.where(or_(func.lower(Certificate.serial).like(like), func.lower(Certificate.holder_name).like(like),
-                              Certificate.matricule.like(like.upper())))
+                              Certificate.matricule.like(f"%{normalise_matricule(term)}%")))
     if args.get("status") in STATUS_LABELS:
         stmt = stmt.where(Certificate.status == args["status"])
     cohort_id = args.get("cohort_id", type=int)
@@ -121,6 +120,8 @@ def certificate_pdf(certificate_id):
     data = service.pdf_of(certificate)
     if data is None:
         abort(404)
+    record_event("export", entity="certificates", entity_id=certificate.id, detail=f"PDF {certificate.serial}")
+    db.session.commit()
     response = download(data, f"{certificate.serial}.pdf", "pdf")
     response.headers["Content-Disposition"] = f'inline; filename="{certificate.serial}.pdf"'
     return response
@@ -136,16 +137,11 @@ def issue_one(enrolment_id):
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")
-        return redirect(request.form.get("next") if _safe(request.form.get("next"))
-                        else url_for("certificates.cohort_certificates", cohort_id=cohort.id))
+        return redirect(url_for("certificates.cohort_certificates", cohort_id=cohort.id))
     db.session.commit()
     flash(_("Certificate %(serial)s issued to %(name)s.", serial=certificate.serial, name=certificate.holder_name),
           "success")
     return redirect(url_for("certificates.certificate_detail", certificate_id=certificate.id))
-
-
-def _safe(target):
-    return bool(target) and target.startswith("/") and not target.startswith("//")
 
 
 @bp.route("/certificates/<int:certificate_id>/reissue", methods=["POST"])
@@ -294,7 +290,8 @@ def batch_zip(batch_id):
 def verify_form():
     form = VerifyForm(request.args)
     if request.args.get("code") is not None and form.validate():
-        return redirect(url_for("certificates.verify", code=form.code.data.strip()))
+        typed = form.code.data.strip()
+        return redirect(url_for("certificates.verify", code=codes.normalise_code(typed) or typed))
     return _public(render_template("certificates/verify_form.html", form=form))
 
 

@@ -86,11 +86,22 @@ def test_batch_progress_is_visible_while_it_runs(app, completed_cohort, monkeypa
     assert _db.session.get(CertificateBatch, batch.id).percent == 100
 
 
-def test_two_worker_processes_render_a_batch(app, completed_cohort):
+def test_two_worker_processes_render_a_batch(app, completed_cohort, monkeypatch):
+    from concurrent.futures import ProcessPoolExecutor
+    pools = []
+
+    class CountedPool(ProcessPoolExecutor):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            pools.append(kwargs["max_workers"])
+
+    monkeypatch.setattr(batches, "ProcessPoolExecutor", CountedPool)
+    monkeypatch.setattr(batches, "CHUNK", 2)
     cohort, done, _rest = completed_cohort(n=6)
     batches.request_batch(None, cohort, base_url=BASE_URL)
     _db.session.commit()
     _run(workers=2)
+    assert pools == [2]
     batch = _db.session.scalar(select(CertificateBatch))
     assert batch.status == "done", batch.error
     combined, members = _outputs(batch)

@@ -35,6 +35,9 @@ def test_me_officer_issues_one_certificate_and_downloads_the_same_bytes_twice(cl
     first = client.get(f"/certificates/{certificate.id}/certificate.pdf")
     second = client.get(f"/certificates/{certificate.id}/certificate.pdf")
     assert first.mimetype == "application/pdf" and first.data == second.data == service.pdf_of(certificate)
+    downloads = _db.session.scalars(select(AuditEntry).where(AuditEntry.action == "export",
+                                                             AuditEntry.entity == "certificates")).all()
+    assert len(downloads) == 2 and downloads[0].actor_id == officer.id
     assert certificate.serial in pdf_text(first.data)
 
     refused = web.post(f"/certificates/enrolments/{incomplete[0].id}/issue", page=f"/certificates/cohorts/{cohort.id}",
@@ -106,6 +109,16 @@ def test_api_lists_certificates_of_the_callers_area(app, client, make_user, make
     assert [item["serial"] for item in body["items"]] == [katanga.serial] and body["total"] == 1
     assert body["items"][0]["verification_url"] == katanga.verification_url
     assert kasai.serial not in str(body)
+
+
+def test_the_list_finds_a_certificate_by_serial_name_or_matricule(client, login_as, completed_cohort):
+    login_as("me_officer")
+    _cohort, done, _ = completed_cohort(n=2, names=["Ngalula", "Tshimanga"])
+    first, second = (service.issue_certificate(None, e, base_url=BASE_URL) for e in done)
+    _db.session.commit()
+    for term in (first.serial, "ngalula", "1.000-0001"):
+        listing = client.get("/certificates/", query_string={"q": term}).get_data(as_text=True)
+        assert first.serial in listing and second.serial not in listing, term
 
 
 def test_certificate_list_runs_a_fixed_number_of_queries(client, login_as, completed_cohort, count_queries):
