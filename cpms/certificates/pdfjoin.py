@@ -67,10 +67,8 @@ class PdfConcatenator:
                 mapping[page.indirect_reference.idnum] = number  # annotations pointing back at their page
             pages.append((number, page))
         for number, page in pages:
+            # pypdf has already copied what a page inherits from its page tree (resources, media box…) onto it
             copied = copy(page, skip=("/Parent",))
-            for inherited in ("/Resources", "/MediaBox", "/CropBox", "/Rotate"):
-                if inherited not in copied and page.get_inherited(inherited) is not None:
-                    copied[NameObject(inherited)] = copy(page.get_inherited(inherited))
             copied[NameObject("/Parent")] = IndirectObject(PAGES, 0, None)
             self._write(number, copied)
             self.kids.append(number)
