@@ -10,7 +10,6 @@ The issue's aim: batch time per certificate at most 1.3 × the floor.
 """
 import argparse
 import os
-import resource
 import shutil
 import tempfile
 import time
@@ -105,6 +104,50 @@ def _floor(cohort, sample):
     return (time.perf_counter() - started) / len(pages)
 
 
+class MemorySampler:
+    """Resident memory of this process and of its child processes, sampled from /proc while a batch runs
+    (ru_maxrss of children is useless here: a child counts its parent's pages at fork time)."""
+
+    def __init__(self, interval=0.2):
+        import threading
+        self.interval, self.parent, self.children = interval, 0, 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    @staticmethod
+    def _rss(pid):
+        try:
+            with open(f"/proc/{pid}/status") as status:
+                return next(int(line.split()[1]) for line in status if line.startswith("VmRSS:")) * 1024
+        except (OSError, StopIteration, ValueError):
+            return 0
+
+    def _child_pids(self):
+        me, pids = os.getpid(), []
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                try:
+                    with open(f"/proc/{entry}/stat") as stat:
+                        if int(stat.read().rsplit(")", 1)[1].split()[1]) == me:
+                            pids.append(int(entry))
+                except (OSError, ValueError, IndexError):
+                    pass
+        return pids
+
+    def _run(self):
+        while not self._stop.wait(self.interval):
+            self.parent = max(self.parent, self._rss(os.getpid()))
+            self.children = max([self.children] + [self._rss(pid) for pid in self._child_pids()])
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--trainees", type=int, default=450)
@@ -136,21 +179,21 @@ def main(argv=None):
         db.session.rollback()
         batches.request_batch(None, cohort)
         db.session.commit()
-        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        started = time.perf_counter()
-        batches.run_pending_batches(workers=args.workers)
-        elapsed = time.perf_counter() - started
+        before = MemorySampler._rss(os.getpid())
+        with MemorySampler() as memory:
+            started = time.perf_counter()
+            batches.run_pending_batches(workers=args.workers)
+            elapsed = time.perf_counter() - started
         batch = db.session.scalar(select(CertificateBatch))
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         sizes = [os.path.getsize(batches.batch_file(name)) for name in (batch.pdf_name, batch.zip_name)]
         per_certificate = elapsed / args.trainees
         print(f"{args.trainees} certificates, {args.workers} worker processes, {os.cpu_count()} cores: "
               f"batch {elapsed:.1f} s = {per_certificate * 1000:.0f} ms per certificate "
               f"(issue, store, combined PDF and ZIP); bare WeasyPrint render {floor * 1000:.0f} ms per page "
               f"in one process: {per_certificate / floor:.2f} × the floor (aim: at most 1.3 ×). "
-              f"Status {batch.status}. Peak memory: scheduler process {peak / 1024:.0f} MB "
-              f"({before / 1024:.0f} MB before the batch), largest rendering process {children / 1024:.0f} MB. "
+              f"Status {batch.status}. Peak resident memory during the batch: scheduler process "
+              f"{memory.parent / 1e6:.0f} MB ({before / 1e6:.0f} MB before it), largest rendering process "
+              f"{memory.children / 1e6:.0f} MB. "
               f"Combined PDF {sizes[0] / 1e6:.1f} MB, ZIP {sizes[1] / 1e6:.1f} MB.")
         db.session.remove()
         db.engine.dispose()

@@ -141,10 +141,6 @@ class Certificate(Audited, db.Model):
     trainee = relationship("Trainee", lazy="raise")
     issued_by = relationship("User", foreign_keys=[issued_by_id], lazy="raise")
 
-    @property
-    def is_valid(self):
-        return self.status == "valid"
-
     def __repr__(self):
         return f"<Certificate {self.serial} {self.status}>"
 

@@ -25,7 +25,6 @@ from cpms.certificates.models import Certificate, CertificateBatch
 from cpms.core.audit import record_event
 from cpms.core.errors import DomainError
 from cpms.core.exports import download
-from cpms.core.forms import show_error
 from cpms.core.pagination import paginate
 from cpms.core.permissions import (ADMIN, ME_OFFICER, PROJECT_OFFICER, STAFF_ROLES, get_or_404, public, require_role,
                                    scope_of)

@@ -1,5 +1,5 @@
 """Factories for certificates (a pytest plugin: every test sees them, e.g. the access matrix)."""
-from datetime import date, time
+from datetime import time
 
 import pytest
 

@@ -3,10 +3,10 @@ import hashlib
 import io
 import re
 import threading
+from datetime import date
 
 import pytest
 import segno
-from PIL import Image
 from pypdf import PdfReader
 from sqlalchemy import select
 
@@ -116,11 +116,8 @@ def test_refusals_say_which_condition_failed(app, completed_cohort, make_course)
             service.issue_certificate(None, other_done[0], base_url=BASE_URL)
 
 
-def test_vetting_denied_after_enrolment_blocks_certification(app, completed_cohort, make_trainee, make_cohort):
-    from datetime import date
-
+def test_vetting_denied_after_enrolment_blocks_certification(app, make_trainee, make_cohort):
     from cpms.training import service as training
-    from tests.certificates.fixtures import BASE_URL as base
     cohort = make_cohort(requires_vetting=True)
     trainee = make_trainee()
     training.record_vetting(None, trainee, submitted_on=date(2016, 1, 5), status="approved", decided_on=date(2016, 2, 1))
@@ -128,7 +125,7 @@ def test_vetting_denied_after_enrolment_blocks_certification(app, completed_coho
     training.record_vetting(None, trainee, submitted_on=date(2016, 4, 1), status="denied", decided_on=date(2016, 5, 1))
     _db.session.commit()
     with english(app), pytest.raises(DomainError, match="human-rights vetting not approved"):
-        service.issue_certificate(None, enrolment, base_url=base)
+        service.issue_certificate(None, enrolment, base_url=BASE_URL)
 
 
 def test_serials_count_per_year_and_are_never_reused(completed_cohort):
@@ -140,8 +137,7 @@ def test_serials_count_per_year_and_are_never_reused(completed_cohort):
     new = service.reissue_certificate(None, issued[1], "Post-name misspelt")
     assert int(new.serial.rsplit("-", 1)[1]) == numbers[2] + 1
     assert len({c.serial for c in _db.session.scalars(select(Certificate))}) == 4
-    other_year, other, _ = completed_cohort(n=1, start=__import__("datetime").date(2017, 1, 9),
-                                           end=__import__("datetime").date(2017, 6, 30))
+    _other_cohort, other, _ = completed_cohort(n=1, start=date(2017, 1, 9), end=date(2017, 6, 30))
     assert service.issue_certificate(None, other[0], base_url=BASE_URL).serial == "CPMS-2017-000001"
 
 
