@@ -12,6 +12,7 @@ DOMAINS = (
     "auth",
     "programmes",
     "training",
+    "certificates",
     "committees",
     "plans",
     "surveys",

@@ -18,6 +18,11 @@ def _openapi_path(rule):
     return re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", rule.rule)
 
 
+def _path_type(rule, name):
+    """"integer" for <int:…> parameters, "string" for the others (e.g. a certificate's verification code)."""
+    return "integer" if re.search(rf"<int:{name}>", rule.rule) else "string"
+
+
 def build_openapi(app):
     paths = {}
     for rule in app.url_map.iter_rules():
@@ -27,8 +32,8 @@ def build_openapi(app):
         access = getattr(view, "_cpms_access", ("roles", None))
         doc = (view.__doc__ or rule.endpoint).strip().splitlines()[0]
         path = _openapi_path(rule)
-        params = [{"name": name, "in": "path", "required": True, "schema": {"type": "integer"}}
-                  for name in rule.arguments]
+        params = [{"name": name, "in": "path", "required": True, "schema": {"type": _path_type(rule, name)}}
+                  for name in sorted(rule.arguments)]
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             is_collection = method == "GET" and not rule.arguments and rule.endpoint != "api.openapi"
             operation = {

@@ -44,16 +44,24 @@ def _fetcher_class():
     return SafeFetcher
 
 
-def make_fetcher():
-    return _fetcher_class()(current_app.static_folder)
+def make_fetcher(static_folder=None):
+    """The safe fetcher; `static_folder` lets a worker process without an application context use it."""
+    return _fetcher_class()(static_folder or current_app.static_folder)
+
+
+def html_to_document(html, fetcher=None, cache=None):
+    """The laid-out WeasyPrint document of an HTML string (`.pages`, `.write_pdf()`), fetched safely.
+
+    `cache`: a dict shared by several renders, so that images they have in common are decoded once."""
+    from weasyprint import HTML
+
+    fetcher = fetcher or make_fetcher()
+    return HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=fetcher).render(cache=cache)
 
 
 def html_to_pdf(html, fetcher=None):
     """Bytes of the PDF for an HTML string, fetching nothing but data: URLs and our static files."""
-    from weasyprint import HTML
-
-    fetcher = fetcher or make_fetcher()
-    return HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=fetcher).write_pdf()
+    return html_to_document(html, fetcher).write_pdf()
 
 
 def render_pdf(template_name, **context):

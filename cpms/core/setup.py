@@ -208,5 +208,10 @@ def register_template_helpers(app):
 
 
 def register_cli(app):
+    """`flask cpms …`, with the commands of each domain that has a cli.py (its COMMANDS list)."""
     from cpms.cli import cpms_cli
+    from cpms.domains import domain_modules
+    for module in domain_modules("cli"):
+        for command in getattr(module, "COMMANDS", ()):
+            cpms_cli.add_command(command)
     app.cli.add_command(cpms_cli)

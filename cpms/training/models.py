@@ -142,6 +142,8 @@ class Cohort(Audited, TimestampMixin, db.Model):
     end_date: Mapped[date]
     capacity: Mapped[int] = mapped_column(Integer, default=50)
     status: Mapped[str] = mapped_column(String(12), default="planned")
+    # language of the cohort's certificates ('fr' or 'en'); the column comes with the certificates migration
+    certificate_language: Mapped[str] = mapped_column(String(2), default="fr", server_default="fr")
 
     course: Mapped[Course] = relationship(lazy="joined")
     programme = relationship("Programme", lazy="joined")

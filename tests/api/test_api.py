@@ -1,4 +1,6 @@
 """The JSON API: bearer tokens, the same roles and areas as the UI, JSON errors, pagination, OpenAPI."""
+import re
+
 import pytest
 
 from cpms.auth.service import create_api_token
@@ -59,7 +61,7 @@ def test_admin_lists_users_without_password_data(client, token_for):
 def test_openapi_document_lists_every_api_route(app, client):
     doc = client.get("/api/v1/openapi.json").get_json()
     assert doc["openapi"].startswith("3.")
-    api_rules = {rule.rule.replace("<int:", "{").replace(">", "}") for rule in app.url_map.iter_rules()
+    api_rules = {re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule) for rule in app.url_map.iter_rules()
                  if rule.endpoint.startswith("api.")}
     documented = {"/api/v1" + path[len("/api/v1"):] for path in doc["paths"]}
     assert {r.replace("{programme_id}", "{programme_id}") for r in api_rules} <= documented
@@ -70,3 +72,10 @@ def test_unknown_api_path_is_json(client):
     response = client.get("/api/v1/nothing-here")
     assert response.status_code in (401, 404)
     assert "error" in response.get_json()
+
+
+def test_openapi_types_path_parameters(client):
+    paths = client.get("/api/v1/openapi.json").get_json()["paths"]
+    verify = paths["/api/v1/certificates/verify/{code}"]["get"]
+    assert verify["parameters"][0]["schema"] == {"type": "string"} and verify["security"] == []
+    assert paths["/api/v1/programmes/{programme_id}"]["get"]["parameters"][0]["schema"] == {"type": "integer"}

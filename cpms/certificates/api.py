@@ -1,0 +1,60 @@
+"""/api/v1/certificates (staff, area-scoped) and /api/v1/certificates/verify/<code> (public, rate-limited)."""
+from flask import jsonify, request
+from flask_login import current_user
+
+from cpms.api import bp
+from cpms.api.helpers import paginated
+from cpms.certificates import service
+from cpms.certificates.models import CERTIFICATE_STATUSES, Certificate
+from cpms.certificates.views import verification_limit
+from cpms.core.permissions import STAFF_ROLES, public, require_role, scope_of
+
+
+def certificate_json(certificate):
+    return {"id": certificate.id, "serial": certificate.serial, "status": certificate.status,
+            "version": certificate.version, "previous_id": certificate.previous_id,
+            "enrolment_id": certificate.enrolment_id, "trainee_id": certificate.trainee_id,
+            "cohort_id": certificate.cohort_id, "holder_name": certificate.holder_name,
+            "matricule": certificate.matricule, "course_title": certificate.course_title,
+            "start_date": certificate.start_date.isoformat(), "end_date": certificate.end_date.isoformat(),
+            "hours": certificate.hours, "language": certificate.language,
+            "issued_at": certificate.issued_at.isoformat(), "verification_url": certificate.verification_url,
+            "revoked_at": certificate.revoked_at.isoformat() if certificate.revoked_at else None,
+            "superseded_at": certificate.superseded_at.isoformat() if certificate.superseded_at else None}
+
+
+def verification_json(certificate):
+    """Only what the certificate itself prints, and its status."""
+    return {"status": certificate.status, "serial": certificate.serial, "holder_name": certificate.holder_name,
+            "course_title": certificate.course_title, "start_date": certificate.start_date.isoformat(),
+            "end_date": certificate.end_date.isoformat(), "issued_on": certificate.issued_at.date().isoformat(),
+            "revoked_on": certificate.revoked_at.date().isoformat() if certificate.revoked_at else None,
+            "superseded_on": certificate.superseded_at.date().isoformat() if certificate.superseded_at else None}
+
+
+@bp.route("/certificates")
+@require_role(*STAFF_ROLES)
+def certificate_list():
+    """Certificates in the caller's area (trainers: of their cohorts); ?status=, ?cohort_id=, ?trainee_id=."""
+    stmt = service.visible_certificates(current_user, scope_of(current_user))
+    if request.args.get("status") in CERTIFICATE_STATUSES:
+        stmt = stmt.where(Certificate.status == request.args["status"])
+    for name in ("cohort_id", "trainee_id"):
+        value = request.args.get(name, type=int)
+        if value:
+            stmt = stmt.where(getattr(Certificate, name) == value)
+    return paginated(stmt.order_by(Certificate.id), certificate_json)
+
+
+@bp.route("/certificates/verify/<code>")
+@public
+@verification_limit
+def certificate_verify(code):
+    """Check a certificate by its verification code, without an account: status valid, superseded or revoked,
+    and what the certificate prints. Unknown code: 404 with status "not_found"."""
+    certificate = service.find_by_code(code)
+    if certificate is None:
+        response = jsonify({"status": "not_found"})
+        response.status_code = 404
+        return response
+    return jsonify(verification_json(certificate))

@@ -1,0 +1,268 @@
+"""Certificates for a whole cohort, in the background.
+
+A web request only records a pending CertificateBatch. The scheduler process (jobs.py) or
+`flask cpms certificates run-batches` then:
+1. issues the missing certificates, in chunks of CHUNK: serials drawn and committed, pages rendered by a
+   pool of CERTIFICATE_WORKERS processes (both cores), each chunk stored and committed with the progress;
+2. assembles the cohort's valid certificates, in name order, into one PDF (a page each, written page by page
+   with pdfjoin) and a ZIP of the individual frozen PDFs, both written to files as it goes.
+Memory stays bounded by a few chunks whatever the cohort size. A batch interrupted (the process killed) is
+noticed by its stale heartbeat and started again; what was issued stays issued and is not issued twice.
+"""
+import logging
+import os
+import re
+import unicodedata
+import zipfile
+from collections import deque
+from concurrent.futures import ProcessPoolExecutor
+from datetime import timedelta
+from multiprocessing import get_context
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select, update
+
+from cpms.certificates import codes, service
+from cpms.certificates.models import Certificate, CertificateBatch, CertificateFile
+from cpms.certificates.pdf import (artwork_of, certificate_context, cohort_context, compile_template, document_html,
+                                   printed_fields, render_chunk)
+from cpms.certificates.pdfjoin import PdfConcatenator
+from cpms.core.errors import DomainError
+from cpms.core.models import utcnow
+from cpms.extensions import db
+from cpms.training.attendance import cohort_completion
+from cpms.training.models import Cohort, Enrolment, Trainee
+
+log = logging.getLogger("cpms.certificates")
+CHUNK = 10
+STALE_AFTER = timedelta(minutes=10)
+MAX_ATTEMPTS = 3
+
+
+# --- planning and requests (web side) ----------------------------------------------------------------
+
+def plan(cohort):
+    """(enrolments to issue, enrolments already holding a valid certificate), both in name order."""
+    rows = cohort_completion(cohort)
+    latest = service.cohort_certificates(cohort.id)
+    to_issue, certified = [], []
+    for row in rows:
+        certificate = latest.get(row.enrolment.id)
+        if certificate is not None and certificate.status == "valid":
+            certified.append(row.enrolment.id)
+        elif certificate is None and row.completed:
+            to_issue.append(row.enrolment.id)
+    return to_issue, certified
+
+
+def active_batch(cohort_id):
+    return db.session.scalar(select(CertificateBatch).where(CertificateBatch.cohort_id == cohort_id,
+                                                            CertificateBatch.status.in_(("pending", "running"))))
+
+
+def request_batch(actor, cohort, base_url=None):
+    """Queue the certificates of a whole cohort. Refused: the course issues none, a batch is already under
+    way, or nobody completed the course (so there is nothing to issue or assemble)."""
+    if not cohort.course.issues_certificate:
+        raise DomainError(_("The course %(code)s does not issue certificates.", code=cohort.course.code))
+    running = active_batch(cohort.id)
+    if running is not None:
+        raise DomainError(_("Certificates for this cohort are already being prepared (batch %(id)d): wait for it "
+                            "to finish.", id=running.id))
+    to_issue, certified = plan(cohort)
+    if not to_issue and not certified:
+        raise DomainError(_("Nobody in this cohort has completed the course: there is no certificate to issue."))
+    batch = CertificateBatch(cohort_id=cohort.id, requested_by_id=getattr(actor, "id", None),
+                             base_url=base_url or service.public_base_url(), to_issue=len(to_issue),
+                             total=2 * len(to_issue) + len(certified))
+    db.session.add(batch)
+    db.session.flush()
+    return batch
+
+
+def batch_folder():
+    path = os.path.join(current_app.config["UPLOAD_DIR"], "certificates", "batches")
+    os.makedirs(path, exist_ok=True)
+    return path
+
+
+def batch_file(name):
+    """Absolute path of a batch's file; names come from the database, never from the request."""
+    return os.path.join(batch_folder(), os.path.basename(name))
+
+
+def slug(text):
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^A-Za-z0-9]+", "-", ascii_text).strip("-")[:60] or "certificate"
+
+
+# --- the worker (scheduler side) -----------------------------------------------------------------------
+
+def run_pending_batches(workers=None):
+    """Run every pending batch, oldest first; restart interrupted ones. Returns the number run."""
+    _requeue_stale()
+    count = 0
+    while True:
+        batch_id = db.session.scalar(select(CertificateBatch.id).where(CertificateBatch.status == "pending")
+                                     .order_by(CertificateBatch.requested_at, CertificateBatch.id).limit(1))
+        db.session.rollback()
+        if batch_id is None or not _claim(batch_id):
+            return count
+        run_batch(batch_id, workers=workers)
+        count += 1
+
+
+def _requeue_stale():
+    limit = utcnow() - STALE_AFTER
+    stale = db.session.scalars(select(CertificateBatch).where(CertificateBatch.status == "running",
+                                                              CertificateBatch.heartbeat_at < limit)).all()
+    for batch in stale:
+        if batch.attempts >= MAX_ATTEMPTS:
+            batch.status, batch.finished_at = "failed", utcnow()
+            batch.error = "interrupted too many times"
+        else:
+            batch.status = "pending"
+    db.session.commit()
+
+
+def _claim(batch_id):
+    """Mark a pending batch running; False when another worker took it first."""
+    now = utcnow()
+    result = db.session.execute(update(CertificateBatch).where(CertificateBatch.id == batch_id,
+                                                               CertificateBatch.status == "pending")
+                                .values(status="running", started_at=now, heartbeat_at=now, done=0, issued=0,
+                                        stage="issuing", attempts=CertificateBatch.attempts + 1))
+    db.session.commit()
+    return result.rowcount == 1
+
+
+def run_batch(batch_id, workers=None):
+    """Issue, then assemble; the batch ends `done` or `failed` (with the error). Commits as it goes."""
+    from cpms.auth.models import User
+    batch = db.session.get(CertificateBatch, batch_id)
+    requester = db.session.get(User, batch.requested_by_id) if batch.requested_by_id else None
+    if requester is not None:
+        db.session.info["actor"] = requester  # the audit log names who asked, not "system"
+    workers = workers or current_app.config["CERTIFICATE_WORKERS"]
+    try:
+        cohort = db.session.get(Cohort, batch.cohort_id)
+        to_issue, certified = plan(cohort)
+        batch.to_issue, batch.total = len(to_issue), 2 * len(to_issue) + len(certified)
+        db.session.commit()
+        _issue_all(batch, cohort, to_issue, requester, workers)
+        _assemble(batch, cohort)
+    except Exception as error:  # the batch records the failure; the scheduler goes on with other work
+        db.session.rollback()
+        log.exception("certificate batch %s failed", batch_id)
+        batch = db.session.get(CertificateBatch, batch_id)
+        batch.status, batch.finished_at, batch.error = "failed", utcnow(), str(error)[:500] or type(error).__name__
+        db.session.commit()
+    finally:
+        db.session.info.pop("actor", None)
+
+
+def _chunks(items, size):
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _issue_all(batch, cohort, enrolment_ids, actor, workers):
+    """Render in worker processes while the previous chunks are stored; at most workers + 1 chunks in flight."""
+    template = service.current_template()
+    compiled = compile_template(template.html)
+    lang = cohort.certificate_language
+    shared = cohort_context(cohort, lang, artwork_of(service.profile_for(cohort.programme_id)))
+    static_folder = current_app.static_folder
+    db.session.commit()
+    # starting processes costs a second or two: not worth it for a single chunk
+    use_pool = workers > 1 and len(enrolment_ids) > CHUNK
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) if use_pool else None
+    in_flight = deque()
+    try:
+        for chunk in _chunks(enrolment_ids, CHUNK):
+            prepared = _prepare_chunk(batch, cohort, chunk, compiled, template, shared)
+            htmls = [item["html"] for item in prepared]
+            if pool is None:
+                _store_chunk(batch, cohort, prepared, render_chunk(htmls, static_folder), template, actor, lang)
+                continue
+            in_flight.append((prepared, pool.submit(render_chunk, htmls, static_folder)))
+            while len(in_flight) > workers:
+                done_prepared, future = in_flight.popleft()
+                _store_chunk(batch, cohort, done_prepared, future.result(), template, actor, lang)
+        while in_flight:
+            done_prepared, future = in_flight.popleft()
+            _store_chunk(batch, cohort, done_prepared, future.result(), template, actor, lang)
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+
+
+def _prepare_chunk(batch, cohort, enrolment_ids, compiled, template, shared):
+    """Draw the chunk's serials (committed at once, so the counter is free while the pages render) and fill
+    in the template for each enrolment."""
+    numbers = codes.reserve_serials(cohort.end_date.year, len(enrolment_ids))
+    db.session.commit()
+    rows = db.session.execute(select(Enrolment, Trainee).join(Trainee, Trainee.id == Enrolment.trainee_id)
+                              .where(Enrolment.id.in_(enrolment_ids))).all()
+    by_id = {enrolment.id: (enrolment, trainee) for enrolment, trainee in rows}
+    prepared = []
+    for enrolment_id, number in zip(enrolment_ids, numbers):
+        enrolment, trainee = by_id[enrolment_id]
+        serial = codes.format_serial(cohort.end_date.year, number)
+        code = codes.new_verification_code()
+        url = service.verification_url(batch.base_url, code)
+        issued_at = utcnow()
+        printed = printed_fields(trainee, cohort, shared["lang"])
+        context = certificate_context(printed, shared, serial=serial, code=code, url=url, issued_on=issued_at.date())
+        prepared.append({"enrolment_id": enrolment.id, "trainee_id": trainee.id, "printed": printed, "serial": serial, "code": code, "url": url,
+                         "issued_at": issued_at, "html": document_html(compiled, template.css, context)})
+    return prepared
+
+
+def _store_chunk(batch, cohort, prepared, rendered, template, actor, lang):
+    ids = [item["enrolment_id"] for item in prepared]
+    # issued one by one meanwhile? then that one is kept and this copy dropped (its serial stays unused)
+    taken = set(db.session.scalars(select(Certificate.enrolment_id).where(Certificate.enrolment_id.in_(ids))))
+    for item, (data, pages) in zip(prepared, rendered):
+        if item["enrolment_id"] in taken:
+            continue
+        service.store_certificate(actor, item["enrolment_id"], item["trainee_id"], cohort, item["printed"], lang=lang,
+                                  template=template, serial=item["serial"], code=item["code"], url=item["url"],
+                                  issued_at=item["issued_at"], data=data, pages=pages, batch_id=batch.id)
+        batch.issued += 1
+    batch.done = min(batch.total, batch.done + len(prepared))
+    batch.heartbeat_at = utcnow()
+    db.session.commit()
+
+
+def _assemble(batch, cohort):
+    """The cohort's valid certificates in name order: one combined PDF and one ZIP, written as they are read."""
+    batch.stage = "assembling"
+    certificates = db.session.execute(select(Certificate.id, Certificate.serial, Certificate.holder_name)
+                                      .where(Certificate.cohort_id == cohort.id, Certificate.status == "valid")
+                                      .order_by(Certificate.holder_name, Certificate.id)).all()
+    batch.total = batch.done + len(certificates)
+    db.session.commit()
+    stem = f"batch-{batch.id}-cohort-{cohort.id}"
+    pdf_path, zip_path = batch_file(stem + ".pdf"), batch_file(stem + ".zip")
+    issued_progress = batch.done
+    with open(pdf_path + ".part", "wb") as pdf_handle, \
+            zipfile.ZipFile(zip_path + ".part", "w", compression=zipfile.ZIP_STORED) as archive:
+        combined = PdfConcatenator(pdf_handle)
+        for n, (certificate_id, serial, holder_name) in enumerate(certificates, start=1):
+            # one PDF in memory at a time: read, appended to both files, dropped
+            data = db.session.scalar(select(CertificateFile.data).where(CertificateFile.certificate_id == certificate_id))
+            combined.add(data)
+            archive.writestr(f"{serial}_{slug(holder_name)}.pdf", data)
+            if n % CHUNK == 0:
+                batch.done, batch.heartbeat_at = issued_progress + n, utcnow()
+                db.session.commit()
+        combined.close()
+    os.replace(pdf_path + ".part", pdf_path)
+    os.replace(zip_path + ".part", zip_path)
+    batch = db.session.get(CertificateBatch, batch.id)
+    batch.pdf_name, batch.zip_name = os.path.basename(pdf_path), os.path.basename(zip_path)
+    batch.certificates_count, batch.done = len(certificates), batch.total
+    batch.status, batch.finished_at = "done", utcnow()
+    db.session.commit()

@@ -1,0 +1,204 @@
+"""Benchmark of a whole-cohort certificate batch: `python -m cpms.certificates.bench --trainees 450`.
+
+Builds a scratch SQLite database (or CPMS_BENCH_DATABASE_URL) with one completed cohort of N officers and
+the demo artwork (logos, three signatories), then measures:
+- the floor: a bare WeasyPrint render (`HTML(string=…).write_pdf()`, one process) of the same certificate
+  pages, for a sample of them;
+- the batch as the scheduler runs it (issue, store, then the combined PDF and the ZIP) with --workers
+  processes, and the peak resident memory of the scheduler process and of its rendering processes.
+The issue's aim: batch time per certificate at most 1.3 × the floor.
+"""
+import argparse
+import os
+import shutil
+import tempfile
+import time
+from datetime import date, time as clock
+
+
+def _cohort(size):
+    """A completed cohort of `size` officers, with the Lubumbashi demo artwork; returns it."""
+    from sqlalchemy import insert, select
+
+    from cpms.certificates import demo
+    from cpms.certificates.design import save_profile
+    from cpms.core.models import utcnow
+    from cpms.extensions import db
+    from cpms.geo.models import Commune
+    from cpms.programmes.service import create_programme
+    from cpms.training import service
+    from cpms.training.models import Attendance, Enrolment, Trainee, TrainingSession
+    from cpms.training.reference import seed_ranks
+
+    seed_ranks(db.session.connection())
+    commune = db.session.scalar(select(Commune).where(Commune.name == "Kampemba"))
+    programme = create_programme(None, code="BENCH", name="Police de proximité – Lubumbashi 2016–2019",
+                                 donors="INL", start_date=date(2016, 1, 1), end_date=date(2019, 12, 31),
+                                 requires_vetting=False, description="", province_ids=[commune.province_id])
+    colour, initials, donor, people = demo.PROFILES["PDP-HKT-2016"]
+    people = people + [("Jeanne Mwamba Ilunga", "Directrice de l'académie de police")]
+    save_profile(None, programme, programme_logo=demo._Upload(demo.programme_logo(colour, initials)),
+                 donor_logo=demo._Upload(demo.donor_logo(colour, donor)),
+                 signatories=[{"name": n, "title": t, "signature": demo._Upload(demo.signature(i))}
+                              for i, (n, t) in enumerate(people)])
+    course = service.save_course(None, code="PDP-BASE", title_fr="Police de proximité – formation de base",
+                                 title_en="Community policing – basic course", course_type="basic", duration_days=150,
+                                 hours=600, topics="", attendance_threshold=80, pass_mark=50, issues_certificate=True)
+    cohort = service.save_cohort(None, name="Benchmark cohort", course_id=course.id, programme_id=programme.id,
+                                 training_centre="Académie de police de Kassapa", commune_id=commune.id,
+                                 start_date=date(2016, 4, 4), end_date=date(2016, 9, 30), capacity=size,
+                                 status="completed")
+    now = utcnow()
+    db.session.execute(insert(Trainee), [
+        {"matricule": f"99{n:06d}", "last_name": demo_name(n)[0], "post_name": demo_name(n)[1],
+         "first_name": demo_name(n)[2], "sex": "M" if n % 7 else "F", "specialty": "community", "unit": "",
+         "commune_id": commune.id, "province_id": commune.province_id, "created_at": now, "updated_at": now}
+        for n in range(size)])
+    ids = db.session.scalars(select(Trainee.id).order_by(Trainee.id)).all()
+    db.session.execute(insert(Enrolment), [
+        {"cohort_id": cohort.id, "trainee_id": tid, "enrolled_on": cohort.start_date, "final_score": 70,
+         "withdrawal_reason": "", "created_at": now, "updated_at": now} for tid in ids])
+    session = TrainingSession(cohort_id=cohort.id, session_date=cohort.start_date, start_time=clock(8),
+                              end_time=clock(12))
+    db.session.add(session)
+    db.session.flush()
+    enrolments = db.session.scalars(select(Enrolment.id).where(Enrolment.cohort_id == cohort.id)).all()
+    db.session.execute(insert(Attendance), [{"session_id": session.id, "enrolment_id": e, "status": "present",
+                                             "recorded_at": now} for e in enrolments])
+    db.session.commit()
+    return cohort
+
+
+def demo_name(n):
+    from cpms.training.demo import FIRST_M, LAST, POST
+    return LAST[n % len(LAST)], POST[(n // 3) % len(POST)], FIRST_M[(n // 7) % len(FIRST_M)]
+
+
+def _floor(cohort, sample):
+    """Seconds per certificate of a bare WeasyPrint render of the same pages, in one process."""
+    from sqlalchemy import select
+    from weasyprint import HTML
+
+    from cpms.certificates import codes, service
+    from cpms.certificates.pdf import (artwork_of, certificate_context, cohort_context, compile_template,
+                                       document_html, printed_fields)
+    from cpms.extensions import db
+    from cpms.training.models import Enrolment, Trainee
+
+    template = service.current_template()
+    compiled = compile_template(template.html)
+    shared = cohort_context(cohort, "fr", artwork_of(service.profile_for(cohort.programme_id)))
+    trainees = db.session.scalars(select(Trainee).join(Enrolment).where(Enrolment.cohort_id == cohort.id)
+                                  .limit(sample)).all()
+    pages = []
+    for n, trainee in enumerate(trainees):
+        code = codes.new_verification_code()
+        context = certificate_context(printed_fields(trainee, cohort, "fr"), shared,
+                                      serial=codes.format_serial(2016, n + 1), code=code,
+                                      url=f"https://cpms.example.org/verify/{code}", issued_on=date.today())
+        pages.append(document_html(compiled, template.css, context))
+    HTML(string=pages[0]).write_pdf()  # fonts loaded once, as in a warm process
+    started = time.perf_counter()
+    for page in pages:
+        HTML(string=page).write_pdf()
+    return (time.perf_counter() - started) / len(pages)
+
+
+class MemorySampler:
+    """Resident memory of this process and of its child processes, sampled from /proc while a batch runs
+    (ru_maxrss of children is useless here: a child counts its parent's pages at fork time)."""
+
+    def __init__(self, interval=0.2):
+        import threading
+        self.interval, self.parent, self.children = interval, 0, 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    @staticmethod
+    def _rss(pid):
+        try:
+            with open(f"/proc/{pid}/status") as status:
+                return next(int(line.split()[1]) for line in status if line.startswith("VmRSS:")) * 1024
+        except (OSError, StopIteration, ValueError):
+            return 0
+
+    def _child_pids(self):
+        me, pids = os.getpid(), []
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                try:
+                    with open(f"/proc/{entry}/stat") as stat:
+                        if int(stat.read().rsplit(")", 1)[1].split()[1]) == me:
+                            pids.append(int(entry))
+                except (OSError, ValueError, IndexError):
+                    pass
+        return pids
+
+    def _run(self):
+        while not self._stop.wait(self.interval):
+            self.parent = max(self.parent, self._rss(os.getpid()))
+            self.children = max([self.children] + [self._rss(pid) for pid in self._child_pids()])
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--trainees", type=int, default=450)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--sample", type=int, default=60, help="pages rendered for the floor")
+    args = parser.parse_args(argv)
+    import logging
+
+    from cpms import create_app
+    from cpms.extensions import db
+
+    workdir = tempfile.mkdtemp(prefix="cpms-bench-")
+    url = os.environ.get("CPMS_BENCH_DATABASE_URL", f"sqlite:///{workdir}/bench.sqlite3")
+    app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url, "LOG_LEVEL": "WARNING",
+                      "BASE_URL": "https://cpms.example.org"}, instance_path=workdir)
+    logging.getLogger().setLevel(logging.WARNING)
+    with app.app_context():
+        from sqlalchemy import select
+
+        from cpms.certificates import batches
+        from cpms.certificates.models import CertificateBatch
+        from cpms.geo.reference import load_reference_places
+
+        db.create_all()
+        with db.engine.begin() as connection:
+            load_reference_places(connection)
+        cohort = _cohort(args.trainees)
+        floor = _floor(cohort, min(args.sample, args.trainees))
+        db.session.rollback()
+        batches.request_batch(None, cohort)
+        db.session.commit()
+        before = MemorySampler._rss(os.getpid())
+        with MemorySampler() as memory:
+            started = time.perf_counter()
+            batches.run_pending_batches(workers=args.workers)
+            elapsed = time.perf_counter() - started
+        batch = db.session.scalar(select(CertificateBatch))
+        sizes = [os.path.getsize(batches.batch_file(name)) for name in (batch.pdf_name, batch.zip_name)]
+        per_certificate = elapsed / args.trainees
+        print(f"{args.trainees} certificates, {args.workers} worker processes, {os.cpu_count()} cores: "
+              f"batch {elapsed:.1f} s = {per_certificate * 1000:.0f} ms per certificate "
+              f"(issue, store, combined PDF and ZIP); bare WeasyPrint render {floor * 1000:.0f} ms per page "
+              f"in one process: {per_certificate / floor:.2f} × the floor (aim: at most 1.3 ×). "
+              f"Status {batch.status}. Peak resident memory during the batch: scheduler process "
+              f"{memory.parent / 1e6:.0f} MB ({before / 1e6:.0f} MB before it), largest rendering process "
+              f"{memory.children / 1e6:.0f} MB. "
+              f"Combined PDF {sizes[0] / 1e6:.1f} MB, ZIP {sizes[1] / 1e6:.1f} MB.")
+        db.session.remove()
+        db.engine.dispose()
+    shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

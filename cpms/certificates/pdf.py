@@ -1,0 +1,182 @@
+"""Rendering certificates: the sandboxed template, its context, the QR code, and the PDF (through core/pdf.py).
+
+The template is administrator-written Jinja, so it runs in `jinja2.sandbox.SandboxedEnvironment` with
+autoescaping and receives only plain strings, numbers, lists and dicts. Whatever it links to goes through
+the safe URL fetcher of core/pdf.py: data: URLs and our own static files, nothing else.
+"""
+import base64
+import io
+from dataclasses import dataclass, field
+from datetime import date
+
+from babel.dates import format_date
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from jinja2 import StrictUndefined, TemplateError
+from jinja2.sandbox import SandboxedEnvironment
+
+from cpms.certificates.codes import grouped_code
+from cpms.core.errors import DomainError
+from cpms.core.pdf import html_to_document, make_fetcher
+
+QR_SCALE = 8  # pixels per module in the embedded PNG; the CSS sizes it, `image-rendering: pixelated` keeps it sharp
+_environment = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+
+
+def compile_template(html):
+    """The sandboxed Jinja template of a certificate body; DomainError (field "html") when it does not parse."""
+    try:
+        return _environment.from_string(html)
+    except TemplateError as error:
+        raise DomainError(_("The template has an error on line %(line)s: %(message)s",
+                            line=getattr(error, "lineno", "?"), message=str(error)), field="html") from None
+
+
+def document_html(template, css, context):
+    """The whole HTML page of one certificate. A4 landscape comes last, so the template's CSS cannot change it."""
+    try:
+        body = template.render(context)
+    except TemplateError as error:  # includes the sandbox's SecurityError and unknown placeholders
+        raise DomainError(_("The template could not be filled in: %(message)s", message=str(error)),
+                          field="html") from None
+    return (f'<!doctype html><html lang="{context.get("lang", "fr")}"><head><meta charset="utf-8">'
+            f"<style>{css}</style><style>@page {{ size: A4 landscape; }}</style></head>"
+            f"<body>{body}</body></html>")
+
+
+def render_pdf(html, fetcher=None, cache=None):
+    """(PDF bytes, number of pages) of a certificate page. `cache` shares decoded images between renders."""
+    document = html_to_document(html, fetcher, cache=cache)
+    return document.write_pdf(), len(document.pages)
+
+
+def render_chunk(htmls, static_folder):
+    """Render several certificates; runs in the batch's worker processes, without an application context.
+    The logos and signatures, the same on every page, are decoded once per chunk."""
+    cache = {}
+    return [render_pdf(html, make_fetcher(static_folder), cache) for html in htmls]
+
+
+def png_data_uri(data):
+    return "data:image/png;base64," + base64.b64encode(data).decode("ascii") if data else None
+
+
+def qr_png(url):
+    """The QR code of `url` as a PNG, one module = QR_SCALE pixels, no quiet zone (the CSS adds the margin)."""
+    import segno
+    buffer = io.BytesIO()
+    segno.make(url, error="m").save(buffer, kind="png", scale=QR_SCALE, border=0)
+    return buffer.getvalue()
+
+
+def long_date(value, lang):
+    """29 mars 2016 / 29 March 2016 (British order, as in the programme's donor reports)."""
+    return format_date(value, "long", locale="en_GB" if lang == "en" else lang)
+
+
+@dataclass
+class Artwork:
+    """A programme's logos and signatories, ready for the template (images as data: URLs)."""
+
+    programme_logo: str | None = None
+    donor_logo: str | None = None
+    signatories: list = field(default_factory=list)
+
+
+def artwork_of(profile):
+    if profile is None:
+        return Artwork()
+    return Artwork(programme_logo=png_data_uri(profile.programme_logo), donor_logo=png_data_uri(profile.donor_logo),
+                   signatories=[{"name": s.name, "title": s.title, "signature": png_data_uri(s.signature)}
+                                for s in profile.signatories])
+
+
+def wording(lang):
+    """The fixed wording of a certificate in its own language (not the reader's)."""
+    with force_locale(lang):
+        return {"title": _("Certificate of training"), "certify": _("This is to certify that"),
+                "completed": _("has successfully completed the course"), "matricule": _("Service number"),
+                "serial": _("Certificate no."), "code": _("Verification code"),
+                "verify_at": _("Check this certificate at"), "issued_on": _("issued on"),
+                "replaces": _("replaces")}
+
+
+def dates_text(start, end, lang):
+    with force_locale(lang):
+        return _("from %(start)s to %(end)s", start=long_date(start, lang), end=long_date(end, lang))
+
+
+def hours_text(hours, lang):
+    with force_locale(lang):
+        return ngettext("%(num)d hour", "%(num)d hours", hours)
+
+
+@dataclass
+class Printed:
+    """What a certificate prints about the officer and the course; frozen on the Certificate row."""
+
+    holder_name: str
+    matricule: str
+    rank: str
+    course_title: str
+    start_date: date
+    end_date: date
+    hours: int
+
+
+def printed_fields(trainee, cohort, lang):
+    rank = ""
+    if trainee.rank is not None:
+        rank = trainee.rank.name_fr if lang == "fr" else trainee.rank.name_en
+    return Printed(holder_name=trainee.full_name, matricule=trainee.matricule, rank=rank,
+                   course_title=cohort.course.title(lang), start_date=cohort.start_date, end_date=cohort.end_date,
+                   hours=cohort.course.hours)
+
+
+def cohort_context(cohort, lang, artwork):
+    """The part of the template's values shared by every certificate of a cohort (computed once per batch)."""
+    course = cohort.course
+    return {
+        "lang": lang, "t": wording(lang), "course_title": course.title(lang),
+        "start_date": long_date(cohort.start_date, lang), "end_date": long_date(cohort.end_date, lang),
+        "dates": dates_text(cohort.start_date, cohort.end_date, lang),
+        "hours": course.hours, "hours_text": hours_text(course.hours, lang),
+        "training_centre": cohort.training_centre or "", "place": cohort.commune.city.name,
+        "programme_name": cohort.programme.name, "donors": cohort.programme.donors or "",
+        "programme_logo": artwork.programme_logo, "donor_logo": artwork.donor_logo,
+        "signatories": artwork.signatories,
+    }
+
+
+def certificate_context(printed, shared, *, serial, code, url, issued_on, replaces_serial=""):
+    """Everything a template may print (see defaults.PLACEHOLDERS); plain values only, for the sandbox.
+    `shared` comes from cohort_context()."""
+    lang = shared["lang"]
+    return {
+        **shared,
+        "holder_name": printed.holder_name, "matricule": printed.matricule, "rank": printed.rank,
+        "serial": serial, "verification_code": grouped_code(code), "verification_url": url,
+        "qr_code": png_data_uri(qr_png(url)), "issued_on": long_date(issued_on, lang),
+        "replaces_serial": replaces_serial or "",
+    }
+
+
+def sample_context(lang, artwork=None, base_url="https://cpms.example.org"):
+    """Invented values for the template preview: a long name, to show how the layout copes."""
+    from types import SimpleNamespace
+
+    code = "K7QWMZ4TXH2PLD6NRY3BVCJ5GSFE7A2Q"
+    course = SimpleNamespace(hours=600, title=lambda lang: ("Police de proximité – formation de base" if lang == "fr"
+                                                           else "Community policing – basic course"))
+    cohort = SimpleNamespace(course=course, start_date=date(2016, 3, 29), end_date=date(2016, 8, 28),
+                             training_centre="Centre de formation de Mbuji-Mayi",
+                             commune=SimpleNamespace(city=SimpleNamespace(name="Mbuji-Mayi")),
+                             programme=SimpleNamespace(name="Police de proximité – Mbuji-Mayi 2015–2020",
+                                                       donors="INL, Canada"))
+    printed = Printed(holder_name="TSHIBANGU-KALALA Mulamba wa Ngalula Jean-Dieudonné", matricule="13004567",
+                      rank="Brigadier-chef" if lang == "fr" else "Chief brigadier", course_title=course.title(lang),
+                      start_date=cohort.start_date, end_date=cohort.end_date, hours=course.hours)
+    return certificate_context(printed, cohort_context(cohort, lang, artwork or Artwork()), serial="CPMS-2016-000123",
+                               code=code, url=f"{base_url.rstrip('/')}/verify/{code}", issued_on=date(2016, 9, 15),
+                               replaces_serial="CPMS-2016-000045")

@@ -1,0 +1,282 @@
+"""Issuing, re-issuing and revoking certificates; looking them up; who may see them.
+
+Rules (each refusal says which one failed):
+- a certificate is issued only for an enrolment that completed the course (attendance, final score, vetting
+  where the programme requires it, not withdrawn – cpms/training/attendance.py `cohort_completion`), and
+  only when the course issues certificates;
+- an enrolment has at most one valid certificate; a revoked certificate is not issued again;
+- a correction is a re-issue: a new version with a new serial and code, the old one becomes superseded;
+- revocation needs a reason. Changes are written to the audit log (Certificate is audited).
+"""
+import hashlib
+
+from flask import current_app, has_request_context, request
+from flask_babel import gettext as _
+from sqlalchemy import exists, func, or_, select
+
+from cpms.certificates import codes
+from cpms.certificates.defaults import DEFAULT_CSS, DEFAULT_HTML
+from cpms.certificates.models import (LANGUAGES, Certificate, CertificateFile, CertificateProfile,
+                                      CertificateTemplate)
+from cpms.certificates.pdf import (artwork_of, certificate_context, cohort_context, compile_template, document_html,
+                                   printed_fields, render_pdf)
+from cpms.core.dashboard import Card, dashboard_provider
+from cpms.core.errors import DomainError
+from cpms.core.models import utcnow
+from cpms.core.permissions import TRAINER
+from cpms.extensions import db
+from cpms.training.attendance import cohort_completion
+from cpms.training.models import Cohort, Enrolment, Trainee, cohort_trainers
+
+VERIFY_PATH = "/verify/"
+MAX_REASON = 500
+
+
+# --- templates --------------------------------------------------------------------------------------
+
+def current_template():
+    """The newest template version; the default one is created when there is none yet."""
+    template = db.session.scalar(select(CertificateTemplate).order_by(CertificateTemplate.version.desc()).limit(1))
+    if template is None:
+        template = CertificateTemplate(version=1, html=DEFAULT_HTML, css=DEFAULT_CSS, note=_("Default template"))
+        db.session.add(template)
+        db.session.flush()
+    return template
+
+
+def profile_for(programme_id):
+    return db.session.scalar(select(CertificateProfile).where(CertificateProfile.programme_id == programme_id))
+
+
+# --- addresses --------------------------------------------------------------------------------------
+
+def public_base_url():
+    """Where the verification page is reached from outside: CPMS_BASE_URL, else the address of this request.
+
+    In production the setting is required: a QR code printed with an internal address would never work."""
+    configured = current_app.config.get("BASE_URL")
+    if configured:
+        return configured.rstrip("/")
+    if current_app.config["CPMS_ENV"] == "production":
+        raise DomainError(_("Set CPMS_BASE_URL to the public address of CPMS before issuing certificates: "
+                            "the QR code and the printed address point to it."))
+    if has_request_context():
+        return request.url_root.rstrip("/")
+    return f"http://{current_app.config['HOST']}:{current_app.config['PORT']}"
+
+
+def verification_url(base_url, code):
+    return base_url.rstrip("/") + VERIFY_PATH + code
+
+
+# --- eligibility ------------------------------------------------------------------------------------
+
+def latest_certificates(enrolment_ids):
+    """{enrolment_id: newest Certificate} in one query."""
+    if not enrolment_ids:
+        return {}
+    newest = (select(Certificate.enrolment_id, func.max(Certificate.version).label("version"))
+              .where(Certificate.enrolment_id.in_(list(enrolment_ids))).group_by(Certificate.enrolment_id).subquery())
+    rows = db.session.scalars(select(Certificate).join(newest, (newest.c.enrolment_id == Certificate.enrolment_id)
+                                                       & (newest.c.version == Certificate.version)))
+    return {c.enrolment_id: c for c in rows}
+
+
+def refusal(cohort, completion, latest):
+    """Why an enrolment cannot get a (first) certificate now, or None. `completion` from cohort_completion."""
+    if not cohort.course.issues_certificate:
+        return _("the course %(code)s does not issue certificates", code=cohort.course.code)
+    if not completion.completed:
+        return _("not completed: %(reasons)s", reasons="; ".join(completion.reasons))
+    if latest is not None and latest.status == "revoked":
+        return _("certificate %(serial)s was revoked; a revoked certificate is not issued again", serial=latest.serial)
+    if latest is not None:
+        return _("certificate %(serial)s is already issued", serial=latest.serial)
+    return None
+
+
+def _completion_of(enrolment, cohort):
+    return next(row for row in cohort_completion(cohort) if row.enrolment.id == enrolment.id)
+
+
+# --- issue, re-issue, revoke ------------------------------------------------------------------------
+
+def _make_certificate(actor, enrolment, trainee, cohort, *, number, base_url, template=None, artwork=None,
+                      previous=None, note="", batch_id=None):
+    """Render and store one certificate (the serial number is drawn by the caller). Returns the flushed row."""
+    template = template or current_template()
+    lang = cohort.certificate_language if cohort.certificate_language in LANGUAGES else "fr"
+    if artwork is None:
+        artwork = artwork_of(profile_for(cohort.programme_id))
+    serial = codes.format_serial(cohort.end_date.year, number)
+    code = codes.new_verification_code()
+    url = verification_url(base_url, code)
+    issued_at = utcnow()
+    printed = printed_fields(trainee, cohort, lang)
+    context = certificate_context(printed, cohort_context(cohort, lang, artwork), serial=serial, code=code, url=url,
+                                  issued_on=issued_at.date(), replaces_serial=previous.serial if previous else "")
+    data, pages = render_pdf(document_html(compile_template(template.html), template.css, context))
+    return store_certificate(actor, enrolment.id, enrolment.trainee_id, cohort, printed, lang=lang, template=template, serial=serial,
+                             code=code, url=url, issued_at=issued_at, data=data, pages=pages, previous=previous,
+                             note=note, batch_id=batch_id)
+
+
+def store_certificate(actor, enrolment_id, trainee_id, cohort, printed, *, lang, template, serial, code, url, issued_at,
+                      data, pages, previous=None, note="", batch_id=None):
+    """Write a rendered certificate and its frozen PDF (flushed, not committed)."""
+    certificate = Certificate(
+        serial=serial, verification_code=code, verification_url=url, enrolment_id=enrolment_id,
+        trainee_id=trainee_id, cohort_id=cohort.id, province_id=cohort.province_id,
+        commune_id=cohort.commune_id, version=(previous.version + 1) if previous else 1,
+        previous_id=previous.id if previous else None, template_id=template.id, status="valid", language=lang,
+        holder_name=printed.holder_name, matricule=printed.matricule, course_title=printed.course_title,
+        start_date=printed.start_date, end_date=printed.end_date, hours=printed.hours, issued_at=issued_at,
+        issued_by_id=getattr(actor, "id", None), correction_note=note, batch_id=batch_id)
+    db.session.add(certificate)
+    db.session.flush()
+    db.session.add(CertificateFile(certificate_id=certificate.id, sha256=hashlib.sha256(data).hexdigest(),
+                                   size=len(data), pages=pages, data=data))
+    db.session.flush()
+    return certificate
+
+
+def issue_certificate(actor, enrolment, base_url=None):
+    """Issue the certificate of one completed enrolment. Refused, saying why: the course issues none, the
+    enrolment is not completed (with the reasons), a certificate exists already, or it was revoked."""
+    cohort = db.session.get(Cohort, enrolment.cohort_id)
+    trainee = db.session.get(Trainee, enrolment.trainee_id)
+    latest = latest_certificates([enrolment.id]).get(enrolment.id)
+    reason = refusal(cohort, _completion_of(enrolment, cohort), latest)
+    if reason:
+        raise DomainError(_("No certificate for %(name)s: %(reason)s.", name=trainee.full_name, reason=reason))
+    base_url = base_url or public_base_url()
+    number = codes.reserve_serials(cohort.end_date.year)[0]
+    return _make_certificate(actor, enrolment, trainee, cohort, number=number, base_url=base_url)
+
+
+def reissue_certificate(actor, certificate, note, base_url=None):
+    """Re-issue after a correction (e.g. a misspelt name, corrected in the trainee record first): a new
+    version with a new serial and code, printed from the current record; the old one becomes superseded."""
+    note = (note or "").strip()
+    if certificate.status != "valid":
+        raise DomainError(_("Only a valid certificate can be re-issued; %(serial)s is %(status)s.",
+                            serial=certificate.serial, status=status_label(certificate.status)))
+    if not note:
+        raise DomainError(_("Say what was corrected: the note is kept with the new version."), field="note")
+    if len(note) > MAX_REASON:
+        raise DomainError(_("The note may have at most %(n)d characters.", n=MAX_REASON), field="note")
+    enrolment = db.session.get(Enrolment, certificate.enrolment_id)
+    cohort = db.session.get(Cohort, enrolment.cohort_id)
+    completion = _completion_of(enrolment, cohort)
+    if not completion.completed:
+        raise DomainError(_("No new version: the enrolment is no longer completed (%(reasons)s). Revoke the "
+                            "certificate instead if it must not stand.", reasons="; ".join(completion.reasons)))
+    base_url = base_url or public_base_url()
+    number = codes.reserve_serials(cohort.end_date.year)[0]
+    certificate.status, certificate.superseded_at = "superseded", utcnow()
+    db.session.flush()  # the old version stops being valid before the new one is written (one valid per enrolment)
+    trainee = db.session.get(Trainee, enrolment.trainee_id)
+    return _make_certificate(actor, enrolment, trainee, cohort, number=number, base_url=base_url,
+                             previous=certificate, note=note)
+
+
+def revoke_certificate(actor, certificate, reason):
+    """Revoke a valid certificate; the reason is required and kept (never shown on the public page)."""
+    reason = (reason or "").strip()
+    if certificate.status != "valid":
+        raise DomainError(_("Only a valid certificate can be revoked; %(serial)s is %(status)s.",
+                            serial=certificate.serial, status=status_label(certificate.status)))
+    if not reason:
+        raise DomainError(_("Give the reason for the revocation."), field="reason")
+    if len(reason) > MAX_REASON:
+        raise DomainError(_("The reason may have at most %(n)d characters.", n=MAX_REASON), field="reason")
+    actor_id = getattr(actor, "id", None)  # read before the changes: loading it could flush them half-made
+    with db.session.no_autoflush:
+        certificate.status, certificate.revoked_at = "revoked", utcnow()
+        certificate.revoked_by_id, certificate.revocation_reason = actor_id, reason
+    db.session.flush()
+    return certificate
+
+
+def set_certificate_language(actor, cohort, lang):
+    if lang not in LANGUAGES:
+        raise DomainError(_("Choose French or English."), field="language")
+    cohort.certificate_language = lang
+    db.session.flush()
+
+
+def status_label(status):
+    return {"valid": _("valid"), "superseded": _("superseded"), "revoked": _("revoked")}.get(status, status)
+
+
+# --- lookups and access -----------------------------------------------------------------------------
+
+def find_by_code(raw):
+    """The certificate with this verification code (typed or scanned), or None."""
+    code = codes.normalise_code(raw)
+    if code is None:
+        return None
+    return db.session.scalar(select(Certificate).where(Certificate.verification_code == code))
+
+
+def visible_certificates(user, scope):
+    """Certificates of cohorts held in the user's area or of trainees from it; trainers: their cohorts only."""
+    stmt = select(Certificate).join(Trainee, Trainee.id == Certificate.trainee_id)
+    if user.role == TRAINER:
+        stmt = stmt.where(exists().where(cohort_trainers.c.cohort_id == Certificate.cohort_id,
+                                         cohort_trainers.c.user_id == user.id))
+    elif not scope.is_national:
+        stmt = stmt.where(or_(scope.filter(Certificate.province_id, Certificate.commune_id),
+                              scope.filter(Trainee.province_id, Trainee.commune_id)))
+    return stmt
+
+
+def can_see_certificate(user):
+    def check(certificate, scope):
+        if user.role == TRAINER:
+            return db.session.scalar(select(exists().where(cohort_trainers.c.cohort_id == certificate.cohort_id,
+                                                           cohort_trainers.c.user_id == user.id)))
+        if scope.allows(certificate.province_id, certificate.commune_id):
+            return True
+        trainee = db.session.get(Trainee, certificate.trainee_id)
+        return scope.allows(trainee.province_id, trainee.commune_id)
+    return check
+
+
+def versions_of(certificate):
+    """Every certificate of the same enrolment, newest first."""
+    return db.session.scalars(select(Certificate).where(Certificate.enrolment_id == certificate.enrolment_id)
+                              .order_by(Certificate.version.desc())).all()
+
+
+def pdf_of(certificate):
+    return db.session.scalar(select(CertificateFile.data).where(CertificateFile.certificate_id == certificate.id))
+
+
+def certificates_of_trainee(trainee_id):
+    return db.session.scalars(select(Certificate).where(Certificate.trainee_id == trainee_id)
+                              .order_by(Certificate.issued_at.desc(), Certificate.id.desc())).all()
+
+
+def cohort_certificates(cohort_id):
+    """{enrolment_id: newest Certificate} of a cohort, in one query."""
+    newest = (select(Certificate.enrolment_id, func.max(Certificate.version).label("version"))
+              .where(Certificate.cohort_id == cohort_id).group_by(Certificate.enrolment_id).subquery())
+    rows = db.session.scalars(select(Certificate).join(newest, (newest.c.enrolment_id == Certificate.enrolment_id)
+                                                       & (newest.c.version == Certificate.version)))
+    return {c.enrolment_id: c for c in rows}
+
+
+@dashboard_provider
+def certificate_cards(user, scope):
+    """Valid certificates in the user's area (a count only: viewers see it too)."""
+    from flask_babel import lazy_gettext as _l
+    from cpms.core.permissions import VIEWER
+    if user.role == VIEWER:
+        stmt = select(func.count()).select_from(Certificate).where(Certificate.status == "valid",
+                                                                   scope.filter(Certificate.province_id,
+                                                                                Certificate.commune_id))
+        return [Card(_l("Valid certificates"), db.session.scalar(stmt), None)]
+    stmt = visible_certificates(user, scope).where(Certificate.status == "valid")
+    count = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+    return [Card(_l("Valid certificates"), count, "certificates.certificate_list")]

@@ -1,0 +1,179 @@
+"""Whole-cohort batches: queued by the web, run outside it, with progress; one PDF and one ZIP at the end."""
+import io
+import zipfile
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import func, select
+
+from cpms.certificates import batches, service
+from cpms.certificates.models import Certificate, CertificateBatch, CertificateFile
+from cpms.core.errors import DomainError
+from cpms.extensions import db as _db
+from tests.certificates.fixtures import BASE_URL
+from tests.conftest import english
+
+
+def _run(workers=1):
+    return batches.run_pending_batches(workers=workers)
+
+
+def _outputs(batch):
+    with open(batches.batch_file(batch.pdf_name), "rb") as handle:
+        combined = handle.read()
+    with zipfile.ZipFile(batches.batch_file(batch.zip_name)) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    return combined, members
+
+
+def test_a_batch_issues_the_missing_certificates_and_assembles_pdf_and_zip(app, completed_cohort, make_user):
+    officer = make_user("me_officer")
+    cohort, done, incomplete = completed_cohort(n=5, incomplete=1)
+    already = service.issue_certificate(None, done[2], base_url=BASE_URL)  # one was issued earlier, by hand
+    _db.session.commit()
+    batch = batches.request_batch(officer, cohort, base_url=BASE_URL)
+    _db.session.commit()
+    assert (batch.status, batch.to_issue, batch.done, batch.percent) == ("pending", 4, 0, 0)
+    with english(app), pytest.raises(DomainError, match="already being prepared"):
+        batches.request_batch(officer, cohort, base_url=BASE_URL)
+
+    assert _run() == 1
+    _db.session.expire_all()
+    batch = _db.session.get(CertificateBatch, batch.id)
+    assert (batch.status, batch.issued, batch.certificates_count, batch.percent) == ("done", 4, 5, 100)
+    assert batch.done == batch.total
+    certificates = _db.session.scalars(select(Certificate).where(Certificate.cohort_id == cohort.id)).all()
+    assert len(certificates) == 5 and {c.enrolment_id for c in certificates} == {e.id for e in done}
+    assert all(c.issued_by_id == officer.id for c in certificates if c.id != already.id)
+
+    combined, members = _outputs(batch)
+    reader = PdfReader(io.BytesIO(combined), strict=True)
+    assert len(reader.pages) == 5
+    assert len(members) == 5 and all(name.endswith(".pdf") for name in members)
+    stored = dict(_db.session.execute(select(Certificate.serial, CertificateFile.data)
+                                      .join(CertificateFile, CertificateFile.certificate_id == Certificate.id)).all())
+    for name, data in members.items():
+        assert data == stored[name.split("_", 1)[0]]  # the ZIP holds the frozen PDFs, byte for byte
+    # one certificate per page, in name order, each page with its own serial
+    by_name = sorted(certificates, key=lambda c: (c.holder_name, c.id))
+    for page, certificate in zip(reader.pages, by_name):
+        assert certificate.serial in page.extract_text()
+    # the combined file's cross-reference table points at every object exactly
+    xref = int(combined.rsplit(b"startxref", 1)[1].split()[0])
+    lines = combined[xref:].split(b"trailer")[0].splitlines()[2:]
+    offsets = [int(line.split()[0]) for line in lines[1:]]
+    assert offsets and all(combined[offset:].startswith(f"{n} 0 obj".encode()) for n, offset in enumerate(offsets, 1))
+
+
+def test_batch_progress_is_visible_while_it_runs(app, completed_cohort, monkeypatch):
+    cohort, done, _rest = completed_cohort(n=12)
+    batch = batches.request_batch(None, cohort, base_url=BASE_URL)
+    _db.session.commit()
+    seen = []
+    original = batches._store_chunk
+
+    def watching(batch_row, *args):
+        original(batch_row, *args)
+        with app.app_context():  # another connection, as the progress page would see it
+            row = _db.session.get(CertificateBatch, batch_row.id)
+            seen.append((row.status, row.issued, row.done, row.total))
+
+    monkeypatch.setattr(batches, "CHUNK", 5)
+    monkeypatch.setattr(batches, "_store_chunk", watching)
+    _run()
+    assert seen == [("running", 5, 5, 24), ("running", 10, 10, 24), ("running", 12, 12, 24)]
+    _db.session.expire_all()
+    assert _db.session.get(CertificateBatch, batch.id).percent == 100
+
+
+def test_two_worker_processes_render_a_batch(app, completed_cohort, monkeypatch):
+    from concurrent.futures import ProcessPoolExecutor
+    pools = []
+
+    class CountedPool(ProcessPoolExecutor):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            pools.append(kwargs["max_workers"])
+
+    monkeypatch.setattr(batches, "ProcessPoolExecutor", CountedPool)
+    monkeypatch.setattr(batches, "CHUNK", 2)
+    cohort, done, _rest = completed_cohort(n=6)
+    batches.request_batch(None, cohort, base_url=BASE_URL)
+    _db.session.commit()
+    _run(workers=2)
+    assert pools == [2]
+    batch = _db.session.scalar(select(CertificateBatch))
+    assert batch.status == "done", batch.error
+    combined, members = _outputs(batch)
+    assert len(PdfReader(io.BytesIO(combined)).pages) == 6 and len(members) == 6
+
+
+def test_nothing_to_issue_is_refused(app, completed_cohort):
+    cohort, _done, _rest = completed_cohort(n=0, incomplete=2)
+    with english(app), pytest.raises(DomainError, match="Nobody in this cohort has completed the course"):
+        batches.request_batch(None, cohort, base_url=BASE_URL)
+
+
+def test_a_failed_batch_says_why_and_keeps_what_was_issued(app, completed_cohort, monkeypatch):
+    cohort, done, _rest = completed_cohort(n=4)
+    batches.request_batch(None, cohort, base_url=BASE_URL)
+    _db.session.commit()
+    monkeypatch.setattr(batches, "CHUNK", 2)
+
+    def broken(*args):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(batches, "_assemble", broken)
+    _run()
+    batch = _db.session.scalar(select(CertificateBatch))
+    assert batch.status == "failed" and batch.error == "disk full"
+    assert _db.session.scalar(select(func.count()).select_from(Certificate)) == 4
+    # asked again, nothing is issued twice
+    monkeypatch.undo()
+    again = batches.request_batch(None, cohort, base_url=BASE_URL)
+    _db.session.commit()
+    assert again.to_issue == 0
+    _run()
+    _db.session.expire_all()
+    assert _db.session.get(CertificateBatch, again.id).certificates_count == 4
+    assert _db.session.scalar(select(func.count()).select_from(Certificate)) == 4
+
+
+def test_an_interrupted_batch_is_started_again(app, completed_cohort):
+    from datetime import timedelta
+
+    from cpms.core.models import utcnow
+    cohort, done, _rest = completed_cohort(n=2)
+    batch = batches.request_batch(None, cohort, base_url=BASE_URL)
+    batch.status, batch.heartbeat_at, batch.attempts = "running", utcnow() - timedelta(hours=1), 1
+    _db.session.commit()
+    assert _run() == 1
+    _db.session.expire_all()
+    assert _db.session.get(CertificateBatch, batch.id).status == "done"
+
+
+def test_the_cli_runs_pending_batches(app, completed_cohort):
+    cohort, done, _rest = completed_cohort(n=2)
+    batches.request_batch(None, cohort, base_url=BASE_URL)
+    _db.session.commit()
+    result = app.test_cli_runner().invoke(args=["cpms", "certificates", "run-batches", "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    assert "Certificate batches run: 1" in result.output
+    _db.session.expire_all()
+    assert _db.session.scalar(select(CertificateBatch.status)) == "done"
+
+
+def test_the_scheduler_job_runs_pending_batches(app, completed_cohort):
+    from cpms.certificates.jobs import run_certificate_batches
+    from cpms.core.scheduler import JOBS
+    cohort, done, _rest = completed_cohort(n=1)
+    batches.request_batch(None, cohort, base_url=BASE_URL)
+    _db.session.commit()
+    assert any(job_id == "certificate-batches" for job_id, _f, _t in JOBS)
+    app.config["CERTIFICATE_WORKERS"], workers = 1, app.config["CERTIFICATE_WORKERS"]
+    try:
+        run_certificate_batches(app)
+    finally:
+        app.config["CERTIFICATE_WORKERS"] = workers
+    _db.session.expire_all()
+    assert _db.session.scalar(select(CertificateBatch.status)) == "done"

@@ -1,0 +1,44 @@
+"""The demo data: certificates of the training of trainers (one superseded, one revoked), logos and signatories
+for each programme, and a queued batch for every other completed cohort."""
+from sqlalchemy import func, select
+
+from cpms.certificates import batches, service
+from cpms.certificates.models import Certificate, CertificateBatch, CertificateProfile, CertificateTemplate
+from cpms.extensions import db as _db
+from cpms.training.models import Cohort
+from tests.certificates.helpers import pdf_text
+
+
+def test_demo_certificates(app, db, client):
+    from cpms.core.demo import load_demo
+
+    with app.test_request_context():
+        summary = load_demo()
+    _db.session.commit()
+    assert summary["certificate batches queued"] == 6
+    statuses = dict(_db.session.execute(select(Certificate.status, func.count()).group_by(Certificate.status)).all())
+    assert statuses["superseded"] == 1 and statuses["revoked"] == 1 and statuses["valid"] >= 20
+    assert summary["certificates issued"] == sum(statuses.values())
+    corrected = _db.session.scalar(select(Certificate).where(Certificate.version == 2))
+    assert corrected.correction_note and corrected.status == "valid"
+    assert _db.session.scalar(select(func.count()).select_from(CertificateTemplate)) == 1
+    profiles = _db.session.scalars(select(CertificateProfile)).all()
+    assert len(profiles) == 3 and all(p.programme_logo and p.donor_logo and p.signatories for p in profiles)
+    # the corrected certificate is printed with the Lubumbashi programme's signatories and says what it replaces
+    text = pdf_text(service.pdf_of(corrected))
+    superseded = _db.session.get(Certificate, corrected.previous_id)
+    assert corrected.serial in text and superseded.serial in text and "Didier Kalonji Banza" in text
+
+    revoked = _db.session.scalar(select(Certificate).where(Certificate.status == "revoked"))
+    page = client.get(f"/verify/{revoked.verification_code}").get_data(as_text=True)
+    assert "Révoqué : ce certificat n'est plus valide" in page
+
+    # the smallest queued batch runs as the scheduler would run it
+    batch = _db.session.scalar(select(CertificateBatch).join(Cohort).order_by(CertificateBatch.to_issue).limit(1))
+    english = _db.session.scalar(select(Cohort).where(Cohort.certificate_language == "en"))
+    assert english is not None
+    batch_id = batch.id
+    assert batches._claim(batch_id)
+    batches.run_batch(batch_id, workers=1)
+    done = _db.session.get(CertificateBatch, batch_id)
+    assert done.status == "done" and done.certificates_count == done.issued > 0

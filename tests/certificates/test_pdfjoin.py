@@ -1,0 +1,41 @@
+"""PDFs joined page by page into a file: every page kept, with what it inherits from its page tree."""
+import io
+
+from pypdf import PdfReader
+
+from cpms.certificates.pdfjoin import PdfConcatenator
+
+
+def minimal_pdf(text):
+    """A one-page PDF whose size and font are set on the page tree, not on the page (as PDF allows)."""
+    stream = f"BT /F1 12 Tf 10 50 Td ({text}) Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 /MediaBox [0 0 200 100] /Resources << /Font << /F1 4 0 R >> >> >>",
+        b"<< /Type /Page /Parent 2 0 R /Contents 5 0 R >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
+    ]
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(f"{number} 0 obj\n".encode() + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode())
+    out.write("".join(f"{offset:010d} 00000 n \n" for offset in offsets).encode())
+    out.write(f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode())
+    return out.getvalue()
+
+
+def test_pages_are_joined_with_their_inherited_size_and_resources(tmp_path):
+    path = tmp_path / "joined.pdf"
+    with open(path, "wb") as handle:
+        joined = PdfConcatenator(handle)
+        for text in ("Kabongo", "Ngalula", "Tshimanga"):
+            joined.add(minimal_pdf(text))
+        joined.close()
+    reader = PdfReader(str(path), strict=True)
+    assert [page.extract_text() for page in reader.pages] == ["Kabongo", "Ngalula", "Tshimanga"]
+    assert all([float(v) for v in page.mediabox] == [0, 0, 200, 100] for page in reader.pages)
