@@ -7,8 +7,7 @@ loader), check the business rules, flush and raise DomainError saying what to fi
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, exists, func, literal_column, or_, select, true
-from sqlalchemy.orm import aliased
+from sqlalchemy import and_, exists, func, or_, select, true
 
 from cpms.core.dashboard import Card, dashboard_provider
 from cpms.core.errors import DomainError
@@ -16,7 +15,7 @@ from cpms.core.permissions import ADMIN, ME_OFFICER, PROJECT_OFFICER, TRAINER, s
 from cpms.deployments.models import END_REASONS, Posting
 from cpms.extensions import db
 from cpms.geo.models import Commune
-from cpms.training.models import Cohort, Course, Enrolment, Trainee, Vetting, cohort_trainers
+from cpms.training.models import Cohort, Enrolment, Trainee, cohort_trainers
 
 READERS = frozenset({ADMIN, TRAINER, PROJECT_OFFICER, ME_OFFICER})
 MANAGERS = frozenset({ADMIN, PROJECT_OFFICER})
@@ -28,42 +27,19 @@ def certified_officers(today=None):
     """THE definition of "certified officers and their certification date", used by every retention figure:
     a selectable of (trainee_id, enrolment_id, cohort_id, certified_on).
 
-    Until the certificates domain is merged, an officer is certified by completing an enrolment, as on the
-    training close-out page (cpms/training/attendance.py, cohort_completion): not withdrawn; attendance rate
-    (present + late) / (present + late + absent) over the sessions held while enrolled at least the course's
-    threshold; a final score at least the pass mark; and, where the programme requires it, approved vetting
-    unexpired on the cohort's start date. Only cohorts that have ended (and were not cancelled) of courses that
-    issue a certificate count, and certified_on is the cohort's end date.
-
-    To switch to issued certificates, replace this body with a select over the certificates table (valid or
-    superseded certificates, certified_on = the first issue date); nothing else needs to change.
+    An officer is certified by holding a valid certificate for the enrolment (cpms/certificates: the current
+    version, neither superseded nor revoked; a corrected re-issue keeps the officer certified, a revocation
+    ends it). certified_on is the course's end date printed on the certificate, so that a certificate issued
+    late does not shift the retention months.
     """
-    from cpms.programmes.models import Programme
-    from cpms.training.attendance import _counts_query
+    from cpms.certificates.models import Certificate
 
-    today = today or date.today()
-    counts = _counts_query(today).subquery("marks")
-    enrolment_id, present, late, _excused, absent = counts.c  # the training domain's own attendance counts
-    counted = present + late + absent
-    newest = (select(Vetting.trainee_id, func.max(Vetting.id).label("vetting_id"))
-              .group_by(Vetting.trainee_id).subquery("newest_vetting"))
-    vetting = aliased(Vetting)
-    return (select(Enrolment.trainee_id.label("trainee_id"), Enrolment.id.label("enrolment_id"),
-                   Enrolment.cohort_id.label("cohort_id"), Cohort.end_date.label("certified_on"))
-            .join(Cohort, Cohort.id == Enrolment.cohort_id)
-            .join(Course, Course.id == Cohort.course_id)
-            .join(Programme, Programme.id == Cohort.programme_id)
-            .join(counts, enrolment_id == Enrolment.id)
-            .outerjoin(newest, newest.c.trainee_id == Enrolment.trainee_id)
-            .outerjoin(vetting, vetting.id == newest.c.vetting_id)
-            .where(Enrolment.withdrawn_on.is_(None), Cohort.status != "cancelled", Cohort.end_date <= today,
-                   Course.issues_certificate.is_(True), counted > 0,
-                   # rounded to one decimal, as the close-out page shows and compares it
-                   func.round(literal_column("100.0") * (present + late) / counted, 1) >= Course.attendance_threshold,
-                   Enrolment.final_score.is_not(None), Enrolment.final_score >= Course.pass_mark,
-                   or_(Programme.requires_vetting.is_(False),
-                       and_(vetting.status == "approved",
-                            or_(vetting.expires_on.is_(None), vetting.expires_on >= Cohort.start_date)))))
+    query = (select(Certificate.trainee_id.label("trainee_id"), Certificate.enrolment_id.label("enrolment_id"),
+                    Certificate.cohort_id.label("cohort_id"), Certificate.end_date.label("certified_on"))
+             .where(Certificate.status == "valid"))
+    if today is not None:
+        query = query.where(Certificate.end_date <= today)
+    return query
 
 
 # --- Who sees what ------------------------------------------------------------------------------------

@@ -11,7 +11,10 @@ from tests.conftest import commune_id
 @pytest.fixture
 def graduate(db):
     """graduate(cohort, trainees, final_score=70): enrol the trainees, hold one session on the cohort's first
-    day with everybody present, and record their final score (below the pass mark: not completed)."""
+    day with everybody present, record their final score (below the pass mark: not completed), and issue the
+    certificates of those who completed (certified officers are the holders of a valid certificate)."""
+    from cpms.certificates import service as certificates
+    from cpms.core.errors import DomainError
     from cpms.training import attendance, service
     from cpms.training.models import TrainingSession
 
@@ -26,6 +29,12 @@ def graduate(db):
         attendance.record_attendance(None, session, {e.id: "present" for e in enrolments})
         for enrolment in enrolments:
             enrolment.final_score = final_score
+        _db.session.commit()
+        for enrolment in enrolments:
+            try:
+                certificates.issue_certificate(None, enrolment, base_url="https://cpms.example.org")
+            except DomainError:  # not completed (or the course issues no certificate): not certified
+                pass
         _db.session.commit()
         return enrolments
 

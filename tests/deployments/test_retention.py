@@ -1,6 +1,6 @@
 """Retention figures under frozen time against a fixture computed by hand, month arithmetic in SQL, and the one
 definition of certified officers agreeing with the training close-out page."""
-from datetime import date, time
+from datetime import date
 
 import pytest
 import time_machine
@@ -9,9 +9,8 @@ from sqlalchemy import literal, select
 from cpms.core.permissions import Scope
 from cpms.deployments import retention, service
 from cpms.extensions import db as _db
-from cpms.training import attendance
 from cpms.training import service as training
-from cpms.training.models import Enrolment, TrainingSession
+from cpms.training.models import Enrolment
 from tests.conftest import english
 
 TODAY = date(2019, 9, 15)
@@ -34,8 +33,8 @@ def officers(app, frozen, make_trainee, make_cohort, graduate, make_posting, mak
         ("A1", "Bipemba", "F"), ("A2", "Bipemba", "M"), ("A3", "Bipemba", "M"), ("A4", "Bipemba", "F"),
         ("A5", "Bipemba", "M"), ("A6", "Bipemba", "M"), ("A7", "Bipemba", "M"), ("A8", "Bipemba", "M"),
         ("B1", "Kampemba", "F"), ("B2", "Kampemba", "M"), ("B3", "Kampemba", "M")]}
-    graduate(a, [t[n] for n in ("A1", "A2", "A3", "A4", "A6", "A7", "A8")])
-    graduate(a, [t["A5"]], final_score=30)  # failed: not certified
+    graduate(a, [t[n] for n in ("A1", "A2", "A3", "A4", "A6", "A8")])
+    graduate(a, [t["A5"], t["A7"]], final_score=30)  # failed: not certified
     withdrawn = _db.session.scalar(select(Enrolment).where(Enrolment.trainee_id == t["A7"].id))
     training.withdraw_enrolment(None, withdrawn, withdrawn_on=date(2016, 5, 2), reason="Réaffecté")  # not certified
     graduate(b, [t[n] for n in ("B1", "B2", "B3")])
@@ -133,39 +132,23 @@ def test_months_are_added_in_sql_as_on_the_calendar(app, db, start, months, expe
     assert _db.session.scalar(select(retention.add_months(literal(start), months))) == expected
 
 
-def test_certified_officers_are_the_close_out_pages_graduates(app, frozen, make_trainee, make_cohort, graduate):
-    """Every reason for not completing, on a programme that requires vetting: the SQL definition and the
-    close-out page agree officer by officer."""
-    cohort = make_cohort(requires_vetting=True, start=date(2016, 3, 29), end=date(2016, 8, 31))
-    names = ["ok", "low_score", "no_score", "absent", "withdrawn", "denied", "expired"]
-    trainees = {name: make_trainee(last_name=name) for name in names}
-    for trainee in trainees.values():
-        training.record_vetting(None, trainee, submitted_on=date(2015, 12, 1), status="approved",
-                                decided_on=date(2015, 12, 15), expires_on=date(2017, 1, 1))
-    _db.session.commit()
-    graduate(cohort, list(trainees.values()))
-    enrolments = {e.trainee_id: e for e in _db.session.scalars(select(Enrolment).where(Enrolment.cohort_id == cohort.id))}
-    enrolments[trainees["low_score"].id].final_score = 49
-    enrolments[trainees["no_score"].id].final_score = None
-    _db.session.commit()
-    later = TrainingSession(cohort_id=cohort.id, session_date=date(2016, 4, 5), start_time=time(8), end_time=time(12))
-    _db.session.add(later)
-    _db.session.flush()
-    marks = {e.id: "present" for e in enrolments.values()}
-    marks[enrolments[trainees["absent"].id].id] = "absent"  # 1 of 2: 50 %
+def test_certified_officers_are_the_holders_of_a_valid_certificate(app, frozen, make_trainee, make_cohort, graduate):
+    """Completing without a certificate does not count; a corrected re-issue counts once; a revocation ends
+    it; the certification date is the course's end date printed on the certificate."""
+    from cpms.certificates import service as certificates
+    from cpms.certificates.models import Certificate
+
+    cohort = make_cohort(start=date(2016, 3, 29), end=date(2016, 8, 31))
+    trainees = {name: make_trainee(last_name=name) for name in ["kept", "corrected", "revoked", "failed"]}
+    graduate(cohort, [trainees[n] for n in ("kept", "corrected", "revoked")])
+    graduate(cohort, [trainees["failed"]], final_score=10)
+    by_trainee = {c.trainee_id: c for c in _db.session.scalars(select(Certificate))}
     with english(app):
-        attendance.record_attendance(None, later, marks)
-        training.withdraw_enrolment(None, enrolments[trainees["withdrawn"].id], withdrawn_on=date(2016, 6, 1),
-                                    reason="Réaffecté")
-        # the latest vetting record counts: denied after approval, and one that expired before the start
-        training.record_vetting(None, trainees["denied"], submitted_on=date(2016, 2, 1), status="denied",
-                                decided_on=date(2016, 2, 20))
-        training.record_vetting(None, trainees["expired"], submitted_on=date(2015, 1, 5), status="approved",
-                                decided_on=date(2015, 2, 1), expires_on=date(2016, 1, 1))
-        _db.session.commit()
-        closeout = {row.trainee.last_name for row in attendance.cohort_completion(cohort) if row.completed}
-    certified = service.certified_officers().subquery()
-    rows = _db.session.execute(select(certified)).all()
-    by_trainee = {t.id: name for name, t in trainees.items()}
-    assert {by_trainee[row.trainee_id] for row in rows} == closeout == {"ok"}
-    assert [(row.cohort_id, row.certified_on) for row in rows] == [(cohort.id, date(2016, 8, 31))]
+        certificates.reissue_certificate(None, by_trainee[trainees["corrected"].id], "Name misspelt",
+                                         base_url="https://cpms.example.org")
+        certificates.revoke_certificate(None, by_trainee[trainees["revoked"].id], "Issued in error")
+    _db.session.commit()
+    rows = _db.session.execute(select(service.certified_officers().subquery())).all()
+    names = {t.id: name for name, t in trainees.items()}
+    assert sorted(names[row.trainee_id] for row in rows) == ["corrected", "kept"]
+    assert {(row.cohort_id, row.certified_on) for row in rows} == {(cohort.id, date(2016, 8, 31))}
