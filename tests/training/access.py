@@ -5,6 +5,7 @@ TEACHERS = frozenset({"admin", "project_officer", "trainer"})
 
 EXPECTED = {
     "training.trainee_list": STAFF,
+    "training.trainee_export": STAFF,
     "training.trainee_create": MANAGERS,
     "training.trainee_edit": MANAGERS,
     "training.trainee_detail": STAFF,
@@ -46,4 +47,4 @@ def samples(request):
     db.session.add(session)
     db.session.commit()
     return {"trainee_id": trainee.id, "cohort_id": cohort.id, "course_id": cohort.course_id,
-            "enrolment_id": enrolment.id, "session_id": session.id}
+            "enrolment_id": enrolment.id, "session_id": session.id, "fmt": "csv"}
