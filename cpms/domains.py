@@ -16,6 +16,7 @@ DOMAINS = (
     "plans",
     "surveys",
     "stations",
+    "privacy",  # after every domain: it walks their models
 )
 
 

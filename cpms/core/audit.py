@@ -43,7 +43,7 @@ class AuditEntry(db.Model):
 
 
 ACTIONS = ("create", "update", "delete", "login", "login_failed", "logout", "access_denied",
-           "password_change", "token_created", "export")
+           "password_change", "token_created", "export", "retention")
 
 
 def _jsonable(value):

@@ -70,7 +70,8 @@ def _sheet_title(title):
 def download(data, filename, kind):
     mimetype = {"csv": "text/csv; charset=utf-8",
                 "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                "pdf": "application/pdf", "zip": "application/zip"}[kind]
+                "pdf": "application/pdf", "zip": "application/zip",
+                "json": "application/json"}[kind]
     response = Response(data, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
