@@ -43,7 +43,8 @@ class AuditEntry(db.Model):
 
 
 ACTIONS = ("create", "update", "delete", "login", "login_failed", "logout", "access_denied",
-           "password_change", "token_created", "export", "retention")
+           "password_change", "token_created", "export", "retention", "2fa_enabled",
+           "2fa_disabled")
 
 
 def _jsonable(value):
