@@ -15,7 +15,7 @@ import json
 import os
 import shutil
 import sqlite3
-import subprocess  # nosec B404 – runs pg_dump/pg_restore with an argument list, never a shell
+import subprocess
 import tarfile
 import tempfile
 from pathlib import Path
@@ -74,7 +74,7 @@ def _pg_command(url, options):
 
 
 def _run(command, env):
-    result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)  # nosec B603
+    result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         raise BackupError(f"{command[0]} failed: {result.stderr.strip()[:2000]}")
 

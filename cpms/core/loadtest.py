@@ -14,7 +14,7 @@ import shutil
 import signal
 import socket
 import statistics
-import subprocess  # nosec B404 – starts gunicorn and flask from this virtual environment, no shell
+import subprocess
 import sys
 import tempfile
 import threading
@@ -141,7 +141,8 @@ def wait_until_up(base_url, process, timeout=60):
         if process.poll() is not None:
             raise RuntimeError("gunicorn stopped while starting")
         try:
-            with urllib.request.urlopen(base_url + "/login", timeout=2):  # nosec B310 – our own 127.0.0.1 server
+            # bandit B310: our own 127.0.0.1 server
+            with urllib.request.urlopen(base_url + "/login", timeout=2):  # nosec B310
                 return
         except OSError:
             time.sleep(0.3)
@@ -154,7 +155,8 @@ def put(base_url, token, session_id, marks):
                                      headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
     started = time.perf_counter()
     try:
-        with urllib.request.urlopen(request, timeout=30) as response:  # nosec B310 – our own 127.0.0.1 server
+        # bandit B310: our own 127.0.0.1 server
+        with urllib.request.urlopen(request, timeout=30) as response:  # nosec B310
             status, text = response.status, response.read().decode()
     except urllib.error.HTTPError as error:
         status, text = error.code, error.read().decode(errors="replace")
@@ -178,14 +180,14 @@ def main(argv=None):
     bin_dir = os.path.dirname(sys.executable)
     gunicorn = None
     try:
-        subprocess.run([sys.executable, "-m", "flask", "--app", "cpms", "db", "upgrade"], env=env, check=True,  # nosec B603
+        subprocess.run([sys.executable, "-m", "flask", "--app", "cpms", "db", "upgrade"], env=env, check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         token, session_ids, enrolment_ids = seed(env)
         port = free_port()
         base_url = f"http://127.0.0.1:{port}"
         log_path = os.path.join(workdir, "gunicorn.log")
         with open(log_path, "w") as log:
-            gunicorn = subprocess.Popen([os.path.join(bin_dir, "gunicorn"), "-w", str(args.workers), "-b",  # nosec B603
+            gunicorn = subprocess.Popen([os.path.join(bin_dir, "gunicorn"), "-w", str(args.workers), "-b",
                                          f"127.0.0.1:{port}", "--timeout", "60", "cpms:create_app()"],
                                         env=env, stdout=log, stderr=subprocess.STDOUT)
         wait_until_up(base_url, gunicorn)
