@@ -173,3 +173,25 @@ def test_template_syntax_in_a_name_is_shown_as_typed(app, db, web, client, make_
     login_scoped(app, web, make_user, "project_officer", ["Kasaï-Oriental"])
     page = client.get(f"/training/trainees/{trainee.id}").get_data(as_text=True)
     assert "{{ 123456789*9 }}".upper() in page and EVALUATED not in page
+
+
+def test_text_longer_than_its_column_is_refused_before_the_database_sees_it(app, db, make_trainee, ranks):
+    from cpms.core.errors import DomainError
+    from cpms.training import service
+    from tests.conftest import commune_id
+    from tests.conftest import english
+    with english(app):
+        with pytest.raises(DomainError) as refused:
+            service.create_trainee(None, matricule="1-234", last_name="K" * 81, first_name="", post_name="", sex="M",
+                                   commune_id=commune_id("Bipemba"))
+    _db.session.rollback()
+    assert refused.value.field == "last_name" and "at most 80 characters" in refused.value.message
+
+
+def test_a_nul_character_is_a_bad_request(app, db, web, client, make_user):
+    login_scoped(app, web, make_user, "project_officer", ["Kasaï-Oriental"])
+    assert client.get("/training/trainees?q=a%00b").status_code == 400
+    response = client.post("/training/trainees/new", data={"csrf_token": web.token("/training/trainees/new"),
+                                                            "last_name": "a\x00b"})
+    assert response.status_code == 400
+    assert client.get("/training/trainees?q=ab").status_code == 200
