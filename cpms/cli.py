@@ -95,6 +95,38 @@ def _print_logins(users):
         click.echo(f"  {user['email']:<36} {user['password']:<24} {user['role']}")
 
 
+@cpms_cli.command("backup")
+@click.option("--output", "-o", default=None,
+              help="Archive to write (default: <instance>/backups/cpms-<date-time>.tar.gz).")
+def backup_command(output):
+    """Back up the database and the data folders (uploads, stored certificates, configuration)."""
+    from cpms.core.backup import BackupError, create_backup
+    from cpms.core.models import utcnow
+
+    output = output or os.path.join(current_app.instance_path, "backups", f"cpms-{utcnow():%Y%m%d-%H%M%S}.tar.gz")
+    try:
+        manifest = create_backup(output)
+    except BackupError as error:
+        raise click.ClickException(str(error))
+    click.echo(f"Backup written to {output}: {sum(manifest['row_counts'].values())} rows in "
+               f"{len(manifest['row_counts'])} tables, {len(manifest['files'])} files.")
+
+
+@cpms_cli.command("restore")
+@click.argument("archive", type=click.Path(exists=True, dir_okay=False))
+@click.option("--force", is_flag=True, help="Overwrite a SQLite database that is not empty.")
+def restore_command(archive, force):
+    """Restore a backup into a fresh database and the configured data folders."""
+    from cpms.core.backup import BackupError, restore_backup
+
+    try:
+        manifest = restore_backup(archive, force=force)
+    except BackupError as error:
+        raise click.ClickException(str(error))
+    click.echo(f"Restored the backup of {manifest['created_at']}: {sum(manifest['row_counts'].values())} rows, "
+               f"{len(manifest['files'])} files.")
+
+
 @cpms_cli.command("scheduler")
 def scheduler_command():
     """Run the scheduler process (one per installation, never inside web workers)."""

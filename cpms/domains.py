@@ -20,6 +20,7 @@ DOMAINS = (
     "deployments",
     "notifications",
     "indicators",
+    "privacy",  # after every domain: it walks their models
 )
 
 

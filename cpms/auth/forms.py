@@ -47,3 +47,8 @@ class PasswordResetForm(FlaskForm):
 
 class ApiTokenForm(FlaskForm):
     name = StringField(_l("Token name (what it is for)"), validators=[Length(max=100, message=_l("At most %(max)d characters."))])
+
+
+class TwoFactorCodeForm(FlaskForm):
+    code = StringField(_l("Code from your authenticator app, or a recovery code"),
+                       validators=[DataRequired(_l("Enter the code.")), Length(max=20, message=_l("At most %(max)d characters."))])

@@ -49,6 +49,11 @@ class User(Audited, UserMixin, TimestampMixin, db.Model):
     session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token,
                                                info=personal("sensitive"))
 
+    # TOTP second factor: the shared secret once confirmed, and the SHA-256 of unused recovery codes
+    totp_secret: Mapped[str | None] = mapped_column(String(64), info=personal("sensitive"))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    recovery_codes: Mapped[str | None] = mapped_column(String(1000), info=personal("sensitive"))
+
     provinces = relationship("Province", secondary=user_provinces, lazy="selectin", order_by="Province.name")
     communes = relationship("Commune", secondary=user_communes, lazy="selectin", order_by="Commune.name")
     # Figures loaded with the user of a request in the same query (see USER_LOAD_OPTIONS in
@@ -57,6 +62,10 @@ class User(Audited, UserMixin, TimestampMixin, db.Model):
 
     def get_id(self):
         return self.session_token
+
+    @property
+    def has_two_factor(self):
+        return self.totp_enabled_at is not None
 
     @property
     def area_label(self):

@@ -1,12 +1,14 @@
 """Login, logout, own account, user administration."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
 from cpms.auth import service
-from cpms.auth.forms import ApiTokenForm, LoginForm, NewUserForm, PasswordChangeForm, PasswordResetForm, UserForm
+from cpms.auth import two_factor as totp
+from cpms.auth.forms import (ApiTokenForm, LoginForm, NewUserForm, PasswordChangeForm, PasswordResetForm,
+                             TwoFactorCodeForm, UserForm)
 from cpms.auth.models import ApiToken, User
 from cpms.core.audit import record_event
 from cpms.core.errors import DomainError
@@ -49,9 +51,90 @@ def login():
             flash(error.message, "error")
             return render_template("auth/login.html", form=form), 200
         db.session.commit()
+        if user.has_two_factor:
+            session.clear()
+            session["pending_2fa"] = {"user": user.id, "at": utcnow().timestamp(), "next": request.args.get("next")}
+            return redirect(url_for("auth.two_factor_verify"))
         _start_session(user)
         return redirect(_safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form)
+
+
+PENDING_2FA_SECONDS = 300
+
+
+@bp.route("/login/verify", methods=["GET", "POST"])
+@public
+def two_factor_verify():
+    """Second step of the login for users with a second factor: a TOTP or recovery code."""
+    pending = session.get("pending_2fa") or {}
+    user = db.session.get(User, pending.get("user", 0)) if pending else None
+    if (user is None or not user.is_active or not user.has_two_factor
+            or utcnow().timestamp() - pending.get("at", 0) > PENDING_2FA_SECONDS):
+        session.pop("pending_2fa", None)
+        flash(_("Please log in again."), "info")
+        return redirect(url_for("auth.login"))
+    form = TwoFactorCodeForm()
+    if form.validate_on_submit():
+        limit = current_app.config["LOGIN_MAX_FAILURES"]
+        if max(service.recent_login_failures(user.email, request.remote_addr)) >= limit:
+            flash(_("Too many failed attempts. Wait %(minutes)d minutes, then try again.",
+                    minutes=current_app.config["LOGIN_FAILURE_WINDOW_MINUTES"]), "error")
+            return render_template("auth/two_factor_verify.html", form=form), 429
+        if totp.verify_second_factor(user, form.code.data):
+            db.session.commit()
+            _start_session(user)
+            return redirect(_safe_next(pending.get("next")))
+        record_event("login_failed", actor_label=user.email, ip=request.remote_addr, detail="second factor")
+        db.session.commit()
+        form.code.errors.append(_("This code is not valid. Type the 6 digits your app shows now."))
+        return render_template("auth/two_factor_verify.html", form=form), 422
+    return render_template("auth/two_factor_verify.html", form=form)
+
+
+@bp.before_app_request
+def require_admin_second_factor():
+    """With CPMS_REQUIRE_ADMIN_2FA, an admin without a second factor can only set one up (or log out)."""
+    if not current_app.config["REQUIRE_ADMIN_2FA"] or request.blueprint == "api":
+        return None
+    if request.endpoint in ("static", "auth.two_factor", "auth.logout", "core.set_language", "core.healthz"):
+        return None
+    if current_user.is_authenticated and current_user.role == ADMIN and not current_user.has_two_factor:
+        flash(_("Administrators must use a second factor: set it up to continue."), "info")
+        return redirect(url_for("auth.two_factor"))
+    return None
+
+
+@bp.route("/account/two-factor", methods=["GET", "POST"])
+@require_role()
+def two_factor():
+    """Set up or turn off the TOTP second factor of one's own account."""
+    user = current_user._get_current_object()
+    form = TwoFactorCodeForm()
+    action = request.form.get("action")
+    if form.validate_on_submit():
+        try:
+            if action == "disable":
+                totp.disable_two_factor(user, user, form.code.data)
+                db.session.commit()
+                flash(_("The second factor is turned off."), "success")
+                return redirect(url_for("auth.account"))
+            codes = totp.enable_two_factor(user, user, session.get("totp_secret", ""), form.code.data)
+        except DomainError as error:
+            db.session.rollback()
+            form.code.errors.append(error.message)
+        else:
+            db.session.commit()
+            session.pop("totp_secret", None)
+            return render_template("auth/two_factor.html", user=user, form=None, recovery_codes=codes)
+    if user.has_two_factor:
+        return render_template("auth/two_factor.html", user=user, form=form), 422 if form.errors else 200
+    if "totp_secret" not in session:  # kept until confirmed, so a reload shows the same key
+        session["totp_secret"] = totp.new_secret()
+    secret = session["totp_secret"]
+    return render_template("auth/two_factor.html", user=user, form=form, secret=secret,
+                           qr=totp.qr_svg_data_uri(totp.provisioning_uri(user, secret))), \
+        422 if form.errors else 200
 
 
 @bp.route("/logout", methods=["POST"])

@@ -12,7 +12,7 @@ from cpms.committees.forms import (ActionItemForm, ActionStatusForm, CommitteeFo
 from cpms.committees.models import (ACTION_STATUSES, COMMITTEE_KINDS, MEMBER_CATEGORIES, MEMBER_ROLES, SEXES,
                                     ActionItem, Committee, Meeting, Member)
 from cpms.core.forms import save_form
-from cpms.core.exports import csv_bytes, download
+from cpms.core.exports import aggregate_export, csv_bytes, document_export, download, personal_export
 from cpms.core.pagination import paginate
 from cpms.core.pdf import render_pdf
 from cpms.core.permissions import ADMIN, ALL_ROLES, PROJECT_OFFICER, STAFF_ROLES, get_or_404, require_role, scope_of
@@ -105,6 +105,7 @@ def committee_edit(committee_id):
 
 @bp.route("/<int:committee_id>/calendar.ics")
 @require_role()
+@aggregate_export  # meeting times, places and agendas: no names
 def committee_calendar(committee_id):
     committee = get_committee_or_404(committee_id)
     body = service.calendar_ics(committee, service.upcoming_meetings(committee), request.host)
@@ -218,6 +219,7 @@ def action_item_add(meeting_id):
 
 @bp.route("/meetings/<int:meeting_id>/minutes.pdf")
 @require_role(*STAFF_ROLES)
+@document_export("committee_meetings")
 def meeting_minutes_pdf(meeting_id):
     meeting = get_meeting_or_404(meeting_id)
     lang = request.args.get("lang") if request.args.get("lang") in ("fr", "en") else None
@@ -250,6 +252,7 @@ def action_item_list():
 
 @bp.route("/action-items.csv")
 @require_role(*STAFF_ROLES)
+@personal_export("committee_action_items")  # names of responsible members
 def action_item_export():
     today = date.today()
     items = db.session.scalars(service.visible_action_items(scope_of(current_user), **_item_filters())).all()

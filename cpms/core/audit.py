@@ -13,6 +13,7 @@ from flask_login import current_user
 from sqlalchemy import JSON, Column, ForeignKey, Index, String, event, inspect, insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from cpms.core.classification import is_personal
 from cpms.core.models import Audited, UTCDateTime, utcnow
 from cpms.extensions import db
 
@@ -42,7 +43,8 @@ class AuditEntry(db.Model):
 
 
 ACTIONS = ("create", "update", "delete", "login", "login_failed", "logout", "access_denied",
-           "password_change", "token_created", "export")
+           "password_change", "token_created", "export", "retention", "2fa_enabled",
+           "2fa_disabled")
 
 
 def _jsonable(value):
@@ -92,7 +94,7 @@ def _changes(obj, kind):
             continue
         if column.key in _ALWAYS_IGNORED or column.key in obj.__audit_ignore__:
             continue
-        masked = bool(column.info.get("pii"))
+        masked = is_personal(column)
         hist = state.attrs[attr.key].history
         if kind == "update":
             if not hist.has_changes():

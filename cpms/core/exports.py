@@ -70,7 +70,86 @@ def _sheet_title(title):
 def download(data, filename, kind):
     mimetype = {"csv": "text/csv; charset=utf-8",
                 "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                "pdf": "application/pdf", "zip": "application/zip"}[kind]
+                "pdf": "application/pdf", "zip": "application/zip",
+                "json": "application/json"}[kind]
     response = Response(data, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+# --- what an export holds: declared on the view, checked by tests/security ------------------------
+#
+# Every view that answers a file declares what it holds (tests fail for an undeclared one):
+# - aggregate_export: figures only (counts, rates, budgets) – may be open to viewers;
+# - document_export(entity): a document about one object (minutes, a certificate) – audited;
+# - personal_export(entity): rows about people – asks for a reason first, audited with the reason.
+# Put the declaration below @require_role.
+
+EXPORT_KINDS = ("aggregate", "document", "personal")
+MIN_REASON_LENGTH = 10
+
+
+def aggregate_export(view):
+    view._cpms_export = "aggregate"
+    return view
+
+
+def _audit_export(entity, reason=None):
+    from flask import request
+
+    from cpms.core.audit import record_event
+    from cpms.extensions import db
+
+    filters = "&".join(f"{k}={v}" for k, v in request.args.items(multi=True) if k != "reason")
+    detail = request.path + (f"?{filters}" if filters else "") + (f" – reason: {reason}" if reason else "")
+    record_event("export", entity=entity, detail=detail[:500])
+    db.session.commit()
+
+
+def document_export(entity):
+    """An audited download of one document (e.g. a meeting's minutes)."""
+    from functools import wraps
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            response = view(*args, **kwargs)
+            if response.status_code == 200:
+                _audit_export(entity)
+            return response
+
+        wrapped._cpms_export = "document"
+        return wrapped
+    return decorator
+
+
+def personal_export(entity):
+    """Ask for a stated reason before a personal-data export; audit the export with the reason.
+
+    Without a reason (at least MIN_REASON_LENGTH characters) the view answers a short form that sends the
+    same request again with `reason=`; with one, the file is produced and an `export` audit entry records
+    who, what, with which filters and why.
+    """
+    from functools import wraps
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            from flask import render_template, request
+            from flask_babel import gettext as _
+
+            reason = " ".join(request.args.get("reason", "").split())[:300]
+            if len(reason) < MIN_REASON_LENGTH:
+                error = _("Say in a few words why you need this export (at least %(n)d characters).",
+                          n=MIN_REASON_LENGTH) if "reason" in request.args else None
+                keep = [(key, value) for key, value in request.args.items(multi=True) if key != "reason"]
+                return render_template("core/export_reason.html", keep=keep, error=error, reason=reason), \
+                    422 if error else 200
+            response = view(*args, **kwargs)
+            if response.status_code == 200:
+                _audit_export(entity, reason)
+            return response
+
+        wrapped._cpms_export = "personal"
+        return wrapped
+    return decorator

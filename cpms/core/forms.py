@@ -2,6 +2,7 @@
 from flask import flash, redirect
 from flask_babel import lazy_gettext as _l
 from wtforms import FieldList, SelectMultipleField
+from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from cpms.core.errors import DomainError
@@ -22,7 +23,7 @@ class MultiCheckboxField(SelectMultipleField):
         valid = {value for value, _label in self.choices}
         for value in self.data or []:
             if value not in valid:
-                raise ValueError(_l("Choose among the listed options."))
+                raise ValidationError(_l("Choose among the listed options."))
 
 
 def show_error(form, error):

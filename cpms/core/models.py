@@ -36,9 +36,13 @@ def values_check(column, values):
     return f"{column} IN (" + ", ".join(f"'{v}'" for v in values) + ")"
 
 
-def personal(kind="personal", retention="account"):
-    """Column info marking personal data: masked in the audit log, classified for retention."""
-    return {"pii": kind, "retention": retention}
+def personal(kind="personal", retention=None):
+    """Column info marking personal ('personal') or 'sensitive' data: masked in the audit log, hidden from
+    viewers, erased at the end of its retention class (default: its table's; see cpms/core/classification.py)."""
+    info = {"pii": kind}
+    if retention:
+        info["retention"] = retention
+    return info
 
 
 class TimestampMixin:

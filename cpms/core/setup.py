@@ -102,6 +102,9 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
 
 
 def register_hooks(app):
+    from cpms.core.limits import refuse_nul_characters
+    app.before_request(refuse_nul_characters)
+
     @app.before_request
     def enforce_session_lifetime():
         """Idle timeout and absolute lifetime of a logged-in session."""

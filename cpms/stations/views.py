@@ -17,7 +17,7 @@ from flask_login import current_user
 from cpms.core.audit import record_event
 from cpms.core.errors import DomainError
 from cpms.core.forms import show_error
-from cpms.core.exports import download, xlsx_bytes
+from cpms.core.exports import aggregate_export, download, xlsx_bytes
 from cpms.core.pagination import paginate
 from cpms.core.permissions import (ADMIN, ME_OFFICER, PROJECT_OFFICER, TRAINER, VIEWER, get_or_404, require_role,
                                    scope_of)
@@ -145,6 +145,7 @@ def portfolio_page():
 
 @bp.route("/construction/export.xlsx")
 @require_role(*PORTFOLIO_READERS)
+@aggregate_export
 def portfolio_export():
     filters = portfolio.filters_from(request.args)
     projects = db.session.scalars(service.visible_projects(scope_of(current_user), **filters)).all()

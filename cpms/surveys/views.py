@@ -9,7 +9,7 @@ from sqlalchemy import select
 from cpms.core.audit import record_event
 from cpms.core.errors import DomainError
 from cpms.core.forms import show_error
-from cpms.core.exports import csv_bytes, download, xlsx_bytes
+from cpms.core.exports import aggregate_export, csv_bytes, download, xlsx_bytes
 from cpms.core.pagination import paginate
 from cpms.core.permissions import VIEWER, get_or_404, require_role, scope_of
 from cpms.extensions import db
@@ -254,6 +254,7 @@ def round_results(round_id):
 
 @bp.route("/rounds/<int:round_id>/results.<any(csv, xlsx):fmt>")
 @require_role(*READERS)
+@aggregate_export
 def round_export(round_id, fmt):
     survey_round = get_round_or_404(round_id, current_user)
     _candidates, earlier, measure_results = _results_for(survey_round, suppress=True)

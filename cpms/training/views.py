@@ -7,6 +7,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from cpms.core.errors import DomainError
+from cpms.core.exports import csv_bytes, download, personal_export, xlsx_bytes
 from cpms.core.forms import show_error
 from cpms.core.pagination import paginate
 from cpms.core.permissions import (ADMIN, ALL_ROLES, ME_OFFICER, PROJECT_OFFICER, STAFF_ROLES, TRAINER, get_or_404,
@@ -42,16 +43,37 @@ def get_cohort_or_404(cohort_id):
 
 # --- trainees -------------------------------------------------------------------------------
 
+def _trainee_search(args):
+    return service.search_trainees(scope_of(current_user), term=args.get("q", ""), sex=args.get("sex", ""),
+                                   specialty=args.get("specialty", ""), rank_id=args.get("rank_id", type=int),
+                                   commune_id=args.get("commune_id", type=int))
+
+
 @bp.route("/trainees")
 @require_role(*STAFF_ROLES)
 def trainee_list():
     args = request.args
-    stmt = service.search_trainees(scope_of(current_user), term=args.get("q", ""), sex=args.get("sex", ""),
-                                   specialty=args.get("specialty", ""), rank_id=args.get("rank_id", type=int),
-                                   commune_id=args.get("commune_id", type=int))
+    stmt = _trainee_search(args)
     ranks = db.session.scalars(select(Rank).order_by(Rank.position)).all()
     return render_template("training/trainee_list.html", page=paginate(stmt), ranks=ranks, args=args,
                            can_edit=current_user.role in MANAGERS)
+
+
+@bp.route("/trainees/export.<any(csv, xlsx):fmt>")
+@require_role(*STAFF_ROLES)
+@personal_export("trainees")
+def trainee_export(fmt):
+    """The trainees of the list's search, as CSV or XLSX (asks for a reason, which is audited)."""
+    trainees = db.session.scalars(_trainee_search(request.args)).all()
+    french = get_locale().language == "fr"
+    header = [_("Matricule"), _("Last name"), _("Post-name"), _("First name"), _("Sex"), _("Rank"), _("Specialty"),
+              _("Unit"), _("Commune")]
+    rows = [[t.matricule, t.last_name, t.post_name, t.first_name, t.sex,
+             (t.rank.name_fr if french else t.rank.name_en) if t.rank else "", str(SPECIALTY_LABELS[t.specialty]),
+             t.unit, t.commune.name] for t in trainees]
+    if fmt == "csv":
+        return download(csv_bytes(header, rows), "trainees.csv", "csv")
+    return download(xlsx_bytes({_("Trainees"): (header, rows)}), "trainees.xlsx", "xlsx")
 
 
 def _trainee_form(form):

@@ -2,6 +2,8 @@ from tests.access import ADMIN, ANY, PUBLIC
 
 EXPECTED = {
     "auth.login": PUBLIC,
+    "auth.two_factor_verify": PUBLIC,
+    "auth.two_factor": ANY,
     "auth.logout": ANY,
     "auth.account": ANY,
     "auth.change_password": ANY,

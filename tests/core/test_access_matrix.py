@@ -42,6 +42,28 @@ def merged_expected():
 EXPECTED = merged_expected()
 
 
+def merged_area_neutral():
+    """Routes whose objects belong to no area (courses, questionnaires, users…): declared per domain as
+    AREA_NEUTRAL in tests/<domain>/access.py. Every other route with an object in its URL must answer 404
+    to a user of another area."""
+    neutral = set()
+    for module in ACCESS_MODULES:
+        neutral |= set(getattr(module, "AREA_NEUTRAL", ()))
+    unknown = neutral - set(EXPECTED)
+    assert not unknown, f"AREA_NEUTRAL names unknown endpoints: {unknown}"
+    return neutral
+
+
+AREA_NEUTRAL = merged_area_neutral()
+FILE_TYPES = ("text/csv", "text/calendar", "application/pdf", "application/zip", "application/vnd.openxmlformats")
+
+
+def is_file(response):
+    """A download: an attachment, or a CSV/XLSX/PDF/ZIP/iCalendar body (images shown in pages are not)."""
+    disposition = response.headers.get("Content-Disposition", "")
+    return disposition.startswith("attachment") or response.mimetype.startswith(FILE_TYPES)
+
+
 def routes(app):
     return [rule for rule in app.url_map.iter_rules() if rule.endpoint != "static"]
 
@@ -94,7 +116,7 @@ def test_every_route_answers_as_declared(app, db, web, client, make_user, sample
         assert web.post("/login", {"email": user.email, "password": TEST_PASSWORD}).status_code == 302
     problems = []
     for rule in routes(app):
-        if rule.endpoint in ("auth.logout", "auth.login"):
+        if rule.endpoint in ("auth.logout", "auth.login", "auth.two_factor_verify"):
             continue  # exercised in tests/auth; logging out here would end the session under test
         url = _url(app, rule, sample_ids)
         is_api = rule.endpoint.startswith("api.")
@@ -107,6 +129,10 @@ def test_every_route_answers_as_declared(app, db, web, client, make_user, sample
                                    data={"csrf_token": web.token("/login" if role is None else "/account")})
         status = response.status_code
         location = response.headers.get("Location", "")
+        view = app.view_functions[rule.endpoint]
+        if status == 200 and is_file(response) and not hasattr(view, "_cpms_export"):
+            problems.append(f"{rule.endpoint} answers a file: declare @aggregate_export, @document_export or "
+                            f"@personal_export (cpms/core/exports.py)")
         if _expected_ok(rule.endpoint, role):
             refused = status in (401, 403) or (status == 302 and "/login" in location and rule.endpoint != "core.set_language")
             # the suite's schema comes from create_all(), so /healthz rightly reports migrations as pending (503)
@@ -129,3 +155,41 @@ def test_objects_outside_the_users_area_answer_404(app, web, client, login_as, m
     assert client.get(f"/programmes/{hkt.id}").status_code == 404
     listing = client.get("/programmes/").get_data(as_text=True)
     assert "KOR" in listing and "HKT" not in listing
+
+
+def login_scoped(app, web, make_user, role, provinces):
+    """Log a user in (cookie) and return (user, API token)."""
+    user = make_user(role, provinces=provinces)
+    with english(app):
+        _t, token = create_api_token(user, user)
+    _db.session.commit()
+    assert web.post("/login", {"email": user.email, "password": TEST_PASSWORD}).status_code == 302
+    return user, token
+
+
+def request_route(app, client, web, rule, url, token, data=None):
+    headers = {"Authorization": f"Bearer {token}"} if rule.endpoint.startswith("api.") else {}
+    method = next(m for m in ("GET", "POST", "PUT", "PATCH", "DELETE") if m in rule.methods)
+    if method == "GET":
+        return method, client.get(url, headers=headers)
+    return method, client.open(url, method=method, headers=headers,
+                               data=dict(data or {}, csrf_token=web.token("/account")))
+
+
+@pytest.mark.parametrize("role", ["trainer", "project_officer", "me_officer", "viewer"])
+def test_objects_of_another_area_answer_404_on_every_route(app, db, web, client, make_user, sample_ids, role):
+    """The samples lie in Kasaï-Oriental; a user of the same role limited to Haut-Katanga gets 404 on every
+    route that names one of them, GET or POST (only AREA_NEUTRAL routes are exempt)."""
+    _user, token = login_scoped(app, web, make_user, role, ["Haut-Katanga"])
+    problems, checked = [], 0
+    for rule in routes(app):
+        if not any(name.endswith("_id") for name in rule.arguments) or rule.endpoint in AREA_NEUTRAL or not _expected_ok(rule.endpoint, role):
+            continue
+        if EXPECTED[rule.endpoint] == PUBLIC:
+            continue
+        method, response = request_route(app, client, web, rule, _url(app, rule, sample_ids), token)
+        checked += 1
+        if response.status_code != 404:
+            problems.append(f"{role} of Haut-Katanga {method} {rule.endpoint}: {response.status_code} (expected 404)")
+    assert problems == []
+    assert checked > 0

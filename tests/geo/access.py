@@ -8,6 +8,8 @@ EXPECTED = {
     "geo.commune_create": ADMIN,
     "geo.quartier_create": ADMIN,
 }
+# reference places: every user may read them
+AREA_NEUTRAL = {"geo.province_detail"}
 
 
 def samples(request):

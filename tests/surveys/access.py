@@ -22,6 +22,8 @@ EXPECTED = {
     # public for the access matrix: KoBoToolbox authenticates with the round's own token, checked in the view
     "api.survey_submission": PUBLIC,
 }
+# questionnaires (and their measures) are national: rounds carry the area
+AREA_NEUTRAL = {"surveys.instrument_detail", "surveys.instrument_identifying", "surveys.measure_create"}
 
 
 def samples(request):

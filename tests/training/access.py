@@ -6,6 +6,7 @@ VETTING_READERS = frozenset({"admin", "project_officer", "me_officer"})
 
 EXPECTED = {
     "training.trainee_list": STAFF,
+    "training.trainee_export": STAFF,
     "training.trainee_create": MANAGERS,
     "training.trainee_edit": MANAGERS,
     "training.trainee_detail": STAFF,
