@@ -21,7 +21,7 @@ from cpms.extensions import db as _db
 
 # Property-based tests share two cores with the rest of the suite: no deadline, and slow input
 # generation on a loaded machine is not a failure.
-hypothesis_settings.register_profile("cpms", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.register_profile("cpms", deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.large_base_example, HealthCheck.data_too_large])
 hypothesis_settings.load_profile("cpms")
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -24,7 +24,7 @@ from cpms.certificates.forms import (BATCH_STATUS_LABELS, LANGUAGE_LABELS, STATU
 from cpms.certificates.models import Certificate, CertificateBatch
 from cpms.core.audit import record_event
 from cpms.core.errors import DomainError
-from cpms.core.exports import download
+from cpms.core.exports import audited_document, download
 from cpms.core.pagination import paginate
 from cpms.core.permissions import (ADMIN, ME_OFFICER, PROJECT_OFFICER, STAFF_ROLES, get_or_404, public, require_role,
                                    scope_of)
@@ -113,6 +113,7 @@ def certificate_detail(certificate_id):
 
 @bp.route("/certificates/<int:certificate_id>/certificate.pdf")
 @require_role(*STAFF_ROLES)
+@audited_document
 def certificate_pdf(certificate_id):
     """The frozen PDF, byte for byte as it was issued."""
     certificate = get_certificate_or_404(certificate_id)
@@ -269,6 +270,7 @@ def _send_batch_file(batch, name, kind):
 
 @bp.route("/certificates/batches/<int:batch_id>/certificates.pdf")
 @require_role(*STAFF_ROLES)
+@audited_document
 def batch_pdf(batch_id):
     batch = get_batch_or_404(batch_id)
     return _send_batch_file(batch, batch.pdf_name, "pdf")
@@ -276,6 +278,7 @@ def batch_pdf(batch_id):
 
 @bp.route("/certificates/batches/<int:batch_id>/certificates.zip")
 @require_role(*STAFF_ROLES)
+@audited_document
 def batch_zip(batch_id):
     batch = get_batch_or_404(batch_id)
     return _send_batch_file(batch, batch.zip_name, "zip")

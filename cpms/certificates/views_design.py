@@ -12,7 +12,7 @@ from cpms.certificates.pdf import png_data_uri
 from cpms.certificates.service import current_template, profile_for
 from cpms.certificates.views import bp
 from cpms.core.errors import DomainError
-from cpms.core.exports import download
+from cpms.core.exports import aggregate_export, download
 from cpms.core.forms import show_error
 from cpms.core.permissions import ADMIN, get_or_404, require_role
 from cpms.extensions import db
@@ -53,6 +53,7 @@ def template_edit():
 
 @bp.route("/certificates/template/preview", methods=["POST"])
 @require_role(ADMIN)
+@aggregate_export  # a sample officer, not a real one
 def template_preview():
     """The template being edited, filled in with sample values, as a PDF (nothing is saved)."""
     form = TemplateForm()

@@ -94,6 +94,13 @@ def aggregate_export(view):
     return view
 
 
+def audited_document(view):
+    """Marks a view that answers one document and writes its own `export` audit entry (with detail that
+    the generic decorator cannot know, e.g. a certificate's serial)."""
+    view._cpms_export = "document"
+    return view
+
+
 def _audit_export(entity, reason=None):
     from flask import request
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from cpms.core.audit import record_event
 from cpms.core.errors import DomainError
-from cpms.core.exports import download
+from cpms.core.exports import aggregate_export, download
 from cpms.core.pagination import paginate
 from cpms.core.permissions import ADMIN, get_or_404, require_role, scope_of
 from cpms.extensions import db
@@ -79,6 +79,7 @@ def report(programme_id):
 
 @bp.route("/programmes/<int:programme_id>/report.<any(csv, xlsx, pdf):fmt>")
 @require_role(*READERS)
+@aggregate_export
 def report_export(programme_id, fmt):
     programme = get_programme_or_404(programme_id)
     period, area, _key, area_label, dimension, _choices = report_args(programme)
@@ -97,6 +98,7 @@ def report_export(programme_id, fmt):
 
 @bp.route("/programmes/<int:programme_id>/dhis2.json")
 @require_role(*MANAGERS)
+@aggregate_export
 def report_dhis2(programme_id):
     programme = get_programme_or_404(programme_id)
     period, area, _key, area_label, _dimension, _choices = report_args(programme)

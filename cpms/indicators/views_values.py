@@ -9,6 +9,7 @@ from sqlalchemy import select
 from cpms.core.errors import DomainError
 from cpms.core.forms import show_error
 from cpms.core.pagination import paginate
+from cpms.core.exports import document_export
 from cpms.core.permissions import get_or_404, require_role, scope_of
 from cpms.extensions import db
 from cpms.geo.models import Commune
@@ -141,6 +142,7 @@ def value_review(value_id):
 
 @bp.route("/values/<int:value_id>/evidence")
 @require_role(*ENTERERS)
+@document_export("indicator_values")
 def value_evidence(value_id):
     value_row = get_value_or_404(value_id)
     if not value_row.evidence_stored:

@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from cpms.core.audit import record_event
 from cpms.core.errors import DomainError
-from cpms.core.exports import csv_bytes, download, xlsx_bytes
+from cpms.core.exports import aggregate_export, csv_bytes, document_export, download, xlsx_bytes
 from cpms.core.forms import show_error
 from cpms.core.pdf import render_pdf
 from cpms.core.permissions import STAFF_ROLES, require_role, scope_of
@@ -63,6 +63,7 @@ def confirm_import(kind, context, token, *, done, retry, message):
 
 @bp.route("/trainees/import-template.<any(csv, xlsx):fmt>")
 @require_role(*MANAGERS)
+@aggregate_export  # the empty template and the reference lists
 def trainee_import_template(fmt):
     language = request.args.get("lang") or get_locale().language
     language = language if language in ("fr", "en") else "en"
@@ -129,6 +130,7 @@ def cohort_enrol_import_confirm(cohort_id, token):
 
 @bp.route("/sessions/<int:session_id>/sign-in-sheet.pdf")
 @require_role(*STAFF_ROLES)
+@document_export("training_sessions")
 def session_signin_sheet(session_id):
     session = get_session_or_404(session_id)
     rows = attendance.register(session)
@@ -141,6 +143,7 @@ def session_signin_sheet(session_id):
 
 @bp.route("/sessions/<int:session_id>/register.csv")
 @require_role(*STAFF_ROLES)
+@document_export("training_sessions")
 def session_register_csv(session_id):
     """The register as a file to fill in (matricule, name, mark) and import back."""
     session = get_session_or_404(session_id)

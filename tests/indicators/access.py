@@ -46,6 +46,8 @@ EXPECTED = {
     "api.indicator_values": ANY,
 }
 
+# the indicator library is shared by every programme: its entries belong to no area
+AREA_NEUTRAL = {"indicators.indicator_edit"}
 
 def samples(request):
     """A framework of a Kasaï-Oriental programme with an entered indicator, an approved value with a PDF in

@@ -76,6 +76,6 @@ def test_a_period_of_zero_keeps_the_data(app, make_trainee, make_cohort):
 
 
 def test_the_job_is_scheduled(app):
-    from cpms.core.scheduler import build_scheduler
-    scheduler = build_scheduler(app)
-    assert "retention" in {job.id for job in scheduler.get_jobs()}
+    from cpms.core.scheduler import registered_jobs
+    spec = registered_jobs()["retention"]
+    assert spec.trigger == {"trigger": "cron", "hour": 2, "minute": 30}

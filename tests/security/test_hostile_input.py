@@ -31,7 +31,8 @@ SKIP = {"auth.logout", "auth.login", "auth.two_factor_verify", "core.set_languag
 NOT_COUNTED = {"audit_entries", "api_tokens", "users", "scheduler_heartbeats"}
 # few examples per run (each one posts every form); HYPOTHESIS_PROFILE=thorough for a long hunt
 settings.register_profile("cpms-forms", max_examples=4, deadline=None, derandomize=True,
-                          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+                          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
+                                                 HealthCheck.large_base_example, HealthCheck.data_too_large])
 settings.register_profile("thorough", parent=settings.get_profile("cpms-forms"), max_examples=200, derandomize=False)
 FORMS_PROFILE = settings.get_profile(os.environ.get("HYPOTHESIS_PROFILE", "cpms-forms"))
 
