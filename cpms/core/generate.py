@@ -172,8 +172,8 @@ def generate(engine, scale="small", seed=DEFAULT_SEED, today=None, echo=print):
 
     Should it fail half-way, drop the database and start again from a new one.
     """
-    from cpms.domains import domain_modules
-    domain_modules("generate")  # importing them registers their generators, in DOMAINS order
+    from cpms.domains import domain_modules, in_domain_order
+    domain_modules("generate")  # importing them registers their generators
     started = clock.perf_counter()
     summary = {}
     with engine.connect() as connection:
@@ -183,7 +183,7 @@ def generate(engine, scale="small", seed=DEFAULT_SEED, today=None, echo=print):
         restore = _without_constraints(connection)
         try:
             gen = Generation(connection, scale, seed, today)
-            for func in _generators:
+            for func in in_domain_order(_generators):
                 step = clock.perf_counter()
                 result = func(gen) or {}
                 gen.commit()
