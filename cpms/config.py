@@ -78,6 +78,10 @@ def default_config(instance_path):
         "COMMITTEE_MIN_WOMEN_SHARE": 0.30,
         "COMMITTEE_MIN_YOUTH_SHARE": 0.20,
         "COMMITTEE_QUORUM_SHARE": 0.5,
+        # static URLs carry the file's digest (core/setup.py), so browsers keep them a year without asking again
+        "SEND_FILE_MAX_AGE_DEFAULT": 365 * 24 * 3600,
+        "COMPRESS_MIN_SIZE": 500,
+        "COMPRESS_ALGORITHM": ["br", "gzip"],
         "PER_PAGE": 50,
         "MAX_PER_PAGE": 500,
     }
