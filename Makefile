@@ -6,6 +6,8 @@ PY := $(VENV)/bin/python
 FLASK := $(PY) -m flask --app cpms
 INSTALLED := $(VENV)/.installed
 TEST_INSTALLED := $(VENV)/.installed-test
+BENCH_INSTALLED := $(VENV)/.installed-bench
+BENCH_SCALE ?= national
 PYTEST_WORKERS ?= 2
 
 .PHONY: run test install install-test translations extract-messages migrate-check bench clean help
@@ -14,6 +16,7 @@ help:
 	@echo "make run    – install, migrate, load demo data on first run, start the app and its scheduler"
 	@echo "make test   – install test dependencies and run the whole suite (CPMS_TEST_DATABASE_URL for PostgreSQL)"
 	@echo "make extract-messages – refresh the French catalogue from the code and templates"
+	@echo "make bench  – generate (once) and benchmark national-scale data (BENCH_SCALE=province for a quick run; see README)"
 
 $(INSTALLED): setup.cfg pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -23,6 +26,10 @@ $(INSTALLED): setup.cfg pyproject.toml
 
 $(TEST_INSTALLED): $(INSTALLED) setup.cfg
 	$(PY) -m pip install --quiet -e '.[test]'
+	@touch $@
+
+$(BENCH_INSTALLED): $(TEST_INSTALLED) setup.cfg
+	$(PY) -m pip install --quiet -e '.[test,prod]'
 	@touch $@
 
 install: $(INSTALLED) translations
@@ -44,6 +51,9 @@ run: install
 
 test: install-test
 	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+bench: $(BENCH_INSTALLED) translations
+	BENCH_SCALE=$(BENCH_SCALE) $(PY) -m bench
 
 clean:
 	rm -rf $(VENV) *.egg-info
