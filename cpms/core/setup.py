@@ -141,6 +141,15 @@ def register_hooks(app):
         if endpoint == "static" and "filename" in values and "v" not in values:
             values["v"] = static_version(app.static_folder, values["filename"])
 
+    @app.after_request
+    def static_in_memory(response):
+        """Our static files are a few KB: read them into memory (closing the file) before the compression, which
+        would otherwise wrap the open file in a generator and never close it."""
+        if request.endpoint == "static" and response.is_streamed:
+            response.direct_passthrough = False
+            response.make_sequence()
+        return response
+
     @app.teardown_request
     def rollback_on_error(exc):
         if exc is not None:

@@ -21,3 +21,11 @@ def test_static_files_are_versioned_and_cached_for_a_year(client):
     with client.get(urls[0]) as response:
         assert response.status_code == 200
         assert "max-age=31536000" in response.headers["Cache-Control"]
+
+
+def test_static_files_are_compressed_too(client):
+    from pathlib import Path
+    css = (Path(__file__).resolve().parents[2] / "static" / "css" / "app.css").read_bytes()
+    with client.get("/static/css/app.css", headers={"Accept-Encoding": "gzip"}) as response:
+        assert response.headers["Content-Encoding"] == "gzip"
+        assert gzip.decompress(response.data) == css
