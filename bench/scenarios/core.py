@@ -70,11 +70,15 @@ class Dashboard:
         if self.role != "viewer":
             sql.rows(f"SELECT count(*) FROM stations s WHERE {area('s', p)}")
         if self.role != "trainer":
-            sql.rows(f"SELECT count(*), sum(CASE WHEN NOT EXISTS (SELECT 1 FROM handovers h WHERE h.project_id = p.id "
-                     f"AND h.is_final_acceptance) AND EXISTS (SELECT 1 FROM milestones m WHERE m.project_id = p.id "
-                     f"AND ((m.actual_date IS NULL AND m.planned_date < :today) OR m.actual_date > m.planned_date)) "
-                     f"THEN 1 ELSE 0 END) FROM construction_projects p JOIN stations s ON s.id = p.station_id "
-                     f"WHERE {area('s', p)}", today)
+            sql.rows(f"SELECT count(*), coalesce(sum(late), 0) FROM (SELECT p.id, max(CASE WHEN h.project_id IS NULL "
+                     f"AND (m.overdue = 1 OR l.actual_date > l.planned_date) THEN 1 ELSE 0 END) AS late "
+                     f"FROM construction_projects p JOIN stations s ON s.id = p.station_id "
+                     f"LEFT JOIN (SELECT project_id, max(CASE WHEN actual_date IS NULL AND planned_date < :today "
+                     f"THEN 1 ELSE 0 END) AS overdue, max(CASE WHEN actual_date IS NOT NULL AND planned_date IS NOT "
+                     f"NULL THEN position END) AS last_position FROM milestones GROUP BY project_id) m "
+                     f"ON m.project_id = p.id LEFT JOIN milestones l ON l.project_id = p.id AND l.position = "
+                     f"m.last_position LEFT JOIN handovers h ON h.project_id = p.id AND h.is_final_acceptance "
+                     f"WHERE {area('s', p)} GROUP BY p.id) flags", today)
 
 
 @scenario
