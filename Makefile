@@ -6,6 +6,8 @@ PY := $(VENV)/bin/python
 FLASK := $(PY) -m flask --app cpms
 INSTALLED := $(VENV)/.installed
 TEST_INSTALLED := $(VENV)/.installed-test
+BENCH_INSTALLED := $(VENV)/.installed-bench
+BENCH_SCALE ?= national
 PYTEST_WORKERS ?= 2
 
 .PHONY: run test lint loadtest install install-test translations extract-messages migrate-check bench clean help
@@ -16,6 +18,7 @@ help:
 	@echo "make lint   – bandit security check of cpms/ (no medium or high finding)"
 	@echo "make loadtest – concurrent attendance saves against gunicorn (SQLite; CPMS_LOADTEST_DATABASE_URL for PostgreSQL)"
 	@echo "make extract-messages – refresh the French catalogue from the code and templates"
+	@echo "make bench  – generate (once) and benchmark national-scale data (BENCH_SCALE=province for a quick run; see README)"
 
 $(INSTALLED): setup.cfg pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -25,6 +28,10 @@ $(INSTALLED): setup.cfg pyproject.toml
 
 $(TEST_INSTALLED): $(INSTALLED) setup.cfg
 	$(PY) -m pip install --quiet -e '.[test]'
+	@touch $@
+
+$(BENCH_INSTALLED): $(TEST_INSTALLED) setup.cfg
+	$(PY) -m pip install --quiet -e '.[test,prod]'
 	@touch $@
 
 install: $(INSTALLED) translations
@@ -57,6 +64,8 @@ lint: install-test
 loadtest: install-test
 	env -u CPMS_LOADTEST_DATABASE_URL $(PY) -m cpms.core.loadtest
 	@if [ -n "$$CPMS_LOADTEST_DATABASE_URL" ]; then $(PY) -m cpms.core.loadtest; fi
+bench: $(BENCH_INSTALLED) translations
+	BENCH_SCALE=$(BENCH_SCALE) $(PY) -m bench
 
 clean:
 	rm -rf $(VENV) *.egg-info

@@ -120,6 +120,10 @@ def default_config(instance_path):
         "RETENTION_MEMBER_YEARS": 5,
         "RETENTION_SURVEY_TEXT_YEARS": 3,
         "RETENTION_AUDIT_DAYS": 1095,
+        # static URLs carry the file's digest (core/setup.py), so browsers keep them a year without asking again
+        "SEND_FILE_MAX_AGE_DEFAULT": 365 * 24 * 3600,
+        "COMPRESS_MIN_SIZE": 500,
+        "COMPRESS_ALGORITHM": ["br", "gzip"],
         "PER_PAGE": 50,
         "MAX_PER_PAGE": 500,
     }

@@ -28,3 +28,12 @@ def domain_modules(module_name):
     """Import cpms.<domain>.<module_name> for every domain that has that module; return the modules."""
     dotted_names = [f"cpms.{domain}.{module_name}" for domain in DOMAINS]
     return [importlib.import_module(name) for name in dotted_names if find_spec(name) is not None]
+
+
+def in_domain_order(functions):
+    """Registered functions (demo loaders, generators) sorted by their domain's place in DOMAINS, then by
+    registration: a domain's module may be imported before another's (e.g. by a neighbour), not out of turn."""
+    def domain_position(func):
+        parts = func.__module__.split(".")
+        return DOMAINS.index(parts[1]) if len(parts) > 1 and parts[1] in DOMAINS else len(DOMAINS)
+    return sorted(functions, key=domain_position)

@@ -2,7 +2,7 @@
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cpms.core.models import Audited, TimestampMixin, UTCDateTime, personal, values_check
@@ -182,6 +182,7 @@ class ActionItem(Audited, TimestampMixin, db.Model):
         CheckConstraint(values_check("status", ACTION_STATUSES), name="status"),
         CheckConstraint("status IN ('open', 'in_progress') OR (closed_on IS NOT NULL AND closing_note <> '')",
                         name="closed_with_note"),
+        Index("ix_committee_action_items_status_due", "status", "due_date"),  # overdue counts (bench_0001)
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

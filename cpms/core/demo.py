@@ -40,11 +40,11 @@ def load_demo():
 
     The caller commits.
     """
-    from cpms.domains import domain_modules
+    from cpms.domains import domain_modules, in_domain_order
     domain_modules("demo")  # importing them registers their loaders
     summary = {}
     context = {}
-    for loader in _loaders:
+    for loader in in_domain_order(_loaders):  # whichever module was imported first
         summary.update(loader(context) or {})
         db.session.flush()
     return summary

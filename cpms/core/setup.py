@@ -12,7 +12,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from cpms.extensions import babel, csrf, db, limiter, login_manager, migrate
+from cpms.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
 
 log = logging.getLogger("cpms")
 
@@ -52,6 +52,7 @@ def init_extensions(app):
     babel.init_app(app, locale_selector=select_locale,
                     default_translation_directories="translations")
     limiter.init_app(app)
+    compress.init_app(app)  # gzip/brotli: field offices are on slow links (a 450-row register is ~20 KB gzipped)
     logging.basicConfig(level=app.config["LOG_LEVEL"])
 
     @login_manager.user_loader
@@ -141,10 +142,45 @@ def register_hooks(app):
             headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         return response
 
+    @app.url_defaults
+    def versioned_static(endpoint, values):
+        """/static/… URLs carry a digest of the file, so browsers may keep them a year (SEND_FILE_MAX_AGE_DEFAULT)
+        and still fetch a new version the day it changes."""
+        if endpoint == "static" and "filename" in values and "v" not in values:
+            values["v"] = static_version(app.static_folder, values["filename"])
+
+    @app.after_request
+    def static_in_memory(response):
+        """Our static files are a few KB: read them into memory (closing the file) before the compression, which
+        would otherwise wrap the open file in a generator and never close it."""
+        if request.endpoint == "static" and response.is_streamed:
+            response.direct_passthrough = False
+            response.make_sequence()
+        return response
+
     @app.teardown_request
     def rollback_on_error(exc):
         if exc is not None:
             db.session.rollback()
+
+
+def static_version(folder, filename):
+    """A short digest of a static file, recomputed when the file changes."""
+    import os
+    path = os.path.join(folder, filename)
+    try:
+        stamp = os.stat(path).st_mtime_ns
+    except OSError:
+        return None
+    cached = _static_versions.get(path)
+    if cached is None or cached[0] != stamp:
+        import hashlib
+        with open(path, "rb") as source:
+            cached = _static_versions[path] = (stamp, hashlib.sha256(source.read()).hexdigest()[:10])
+    return cached[1]
+
+
+_static_versions = {}
 
 
 def register_error_handlers(app):

@@ -181,7 +181,9 @@ class SurveyResponse(db.Model):
 
     __tablename__ = "survey_responses"
     __table_args__ = (UniqueConstraint("round_id", "instance_hash", name="uq_survey_responses_round_instance"),
-                      CheckConstraint("weight > 0", name="weight"))
+                      CheckConstraint("weight > 0", name="weight"),
+                      # results read a round's breakdown cells from this index alone (migration bench_0001)
+                      Index("ix_survey_responses_cells", "round_id", "sex", "age_group", "commune_id", "weight"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("survey_rounds.id", ondelete="CASCADE"), index=True)

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, case, func, literal, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import lazyload, load_only, raiseload
 
 from cpms.core.audit import record_event
 from cpms.core.errors import DomainError
@@ -55,9 +56,14 @@ def enrolled_for(session):
 def register(session):
     """The register of one session: (enrolment, trainee, status or None) for every trainee enrolled that
     day, in two queries whatever the cohort size."""
+    # only the columns a register shows: loading 450 whole officers with their rank and commune cost more than
+    # the rest of the page
     enrolments = db.session.execute(
         select(Enrolment, Trainee).join(Trainee, Trainee.id == Enrolment.trainee_id)
         .where(enrolled_for(session))
+        .options(load_only(Enrolment.id, raiseload=True),
+                 load_only(Trainee.id, Trainee.matricule, Trainee.last_name, Trainee.post_name, Trainee.first_name,
+                           raiseload=True), raiseload("*"))
         .order_by(Trainee.last_name, Trainee.first_name, Trainee.id)).all()
     marks = dict(db.session.execute(select(Attendance.enrolment_id, Attendance.status)
                                     .where(Attendance.session_id == session.id)).all())
@@ -93,12 +99,14 @@ def record_attendance(actor, session, marks):
              "recorded_by_id": getattr(actor, "id", None)} for enrolment_id, status in marks.items()]
     dialect = db.session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    statement = insert(Attendance).values(rows)
+    # one single-row upsert executed for every mark (executemany): compiling a 450-row VALUES list took longer
+    # than the rest of the save
+    statement = insert(Attendance.__table__)
     statement = statement.on_conflict_do_update(
         index_elements=["session_id", "enrolment_id"],
         set_={"status": statement.excluded.status, "recorded_at": statement.excluded.recorded_at,
               "recorded_by_id": statement.excluded.recorded_by_id})
-    db.session.execute(statement)
+    db.session.execute(statement, rows)
     counts = {status: sum(1 for s in marks.values() if s == status) for status in ATTENDANCE_STATUSES}
     record_event("update", actor=actor, entity="training_sessions", entity_id=session.id,
                  detail="attendance saved", changes=counts)
@@ -203,8 +211,11 @@ def cohort_completion(cohort, today=None):
     course = cohort.course
     counts = attendance_counts(cohort.id, today)
     streaks = longest_absence_streaks(cohort.id, today)
+    # not the officers' rank and commune (joined by default): nobody shows them here, and for 450 officers
+    # loading them cost more than the rates
     rows = db.session.execute(select(Enrolment, Trainee).join(Trainee, Trainee.id == Enrolment.trainee_id)
                               .where(Enrolment.cohort_id == cohort.id)
+                              .options(lazyload(Trainee.rank), lazyload(Trainee.commune))
                               .order_by(Trainee.last_name, Trainee.first_name, Trainee.id)).all()
     vettings = latest_vetting([t.id for _e, t in rows]) if cohort.programme.requires_vetting else {}
     result = []

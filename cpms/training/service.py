@@ -277,8 +277,12 @@ def enrolment_counts(cohort_ids):
 
 
 def cohort_sessions(cohort_id):
+    from sqlalchemy.orm import lazyload
+
     from cpms.training.models import TrainingSession
+    # the cohort is known: not joined again (with its course, programme and place) for each of ~100 sessions
     return db.session.scalars(select(TrainingSession).where(TrainingSession.cohort_id == cohort_id)
+                              .options(lazyload(TrainingSession.cohort))
                               .order_by(TrainingSession.session_date, TrainingSession.start_time)).all()
 
 

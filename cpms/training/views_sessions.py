@@ -53,7 +53,8 @@ def session_register(session_id):
     session = get_session_or_404(session_id)
     rows = attendance.register(session)
     return render_template("training/session_register.html", session=session, rows=rows,
-                           statuses=ATTENDANCE_STATUSES, labels=ATTENDANCE_LABELS,
+                           statuses=ATTENDANCE_STATUSES,
+                           labels={status: str(label) for status, label in ATTENDANCE_LABELS.items()},  # once, not 1,800×
                            can_record=current_user.role in TEACHERS and not session.is_cancelled
                            and session.session_date <= date.today())
 

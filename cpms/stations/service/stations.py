@@ -137,7 +137,6 @@ def station_cards(user, scope):
     from flask_babel import lazy_gettext as _l
     from cpms.core.dashboard import Card
     from cpms.core.permissions import ADMIN, ME_OFFICER, PROJECT_OFFICER, TRAINER, VIEWER
-    from cpms.stations.metrics import metrics_for
 
     cards = []
     if user.role in (ADMIN, TRAINER, PROJECT_OFFICER, ME_OFFICER):
@@ -145,9 +144,42 @@ def station_cards(user, scope):
                                      .where(scope.filter(Station.province_id, Station.commune_id)))
         cards.append(Card(_l("Police stations in your area"), stations, "stations.station_list"))
     if user.role in (ADMIN, PROJECT_OFFICER, ME_OFFICER, VIEWER):
-        projects = db.session.scalars(visible_projects(scope)).all()
-        metrics = metrics_for(projects)
-        late = sum(1 for m in metrics.values() if m.slippage_days > 0 and not m.is_handed_over)
-        cards.append(Card(_l("Construction projects"), len(projects), "stations.portfolio"))
+        projects, late = project_counts(scope)
+        cards.append(Card(_l("Construction projects"), projects, "stations.portfolio"))
         cards.append(Card(_l("Construction projects behind schedule"), late, "stations.portfolio"))
     return cards
+
+
+def project_counts(scope, today=None):
+    """(projects, projects behind schedule) in the area, in one query: behind schedule means not handed over and
+    slipping (metrics.slippage_days > 0): an open milestone past its planned date or, when none is, the last
+    milestone reached later than planned. Counted in SQL, in one pass over the milestones: loading every project
+    of the country took seconds."""
+    from datetime import date
+
+    from sqlalchemy import and_, case, or_
+    from sqlalchemy.orm import aliased
+
+    from cpms.stations.models import Handover, Milestone
+
+    today = today or date.today()
+    project = ConstructionProject
+    per_project = (select(Milestone.project_id.label("project_id"),
+                          func.max(case((and_(Milestone.actual_date.is_(None), Milestone.planned_date < today), 1),
+                                        else_=0)).label("overdue"),
+                          func.max(case((and_(Milestone.actual_date.is_not(None), Milestone.planned_date.is_not(None)),
+                                         Milestone.position))).label("last_position"))
+                   .group_by(Milestone.project_id).subquery())
+    last = aliased(Milestone)
+    handed_over = select(Handover.project_id).where(Handover.is_final_acceptance.is_(True)).subquery()
+    late = and_(handed_over.c.project_id.is_(None),
+                or_(per_project.c.overdue == 1, last.actual_date > last.planned_date))
+    flags = (select(project.id, func.max(case((late, 1), else_=0)).label("late")).select_from(project)
+             .join(Station, project.station_id == Station.id)
+             .outerjoin(per_project, per_project.c.project_id == project.id)
+             .outerjoin(last, and_(last.project_id == project.id, last.position == per_project.c.last_position))
+             .outerjoin(handed_over, handed_over.c.project_id == project.id)
+             .where(scope.filter(Station.province_id, Station.commune_id))
+             .group_by(project.id).subquery())
+    row = db.session.execute(select(func.count(), func.coalesce(func.sum(flags.c.late), 0))).one()
+    return row[0], int(row[1])

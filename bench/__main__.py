@@ -1,0 +1,106 @@
+"""`python -m bench` (what `make bench` runs).
+
+Settings (environment): BENCH_SCALE (national, province or small; default national), BENCH_REPEAT (timed runs per
+scenario, default 10), BENCH_ONLY (run only scenarios whose name contains this text), BENCH_PARTS (comma-separated,
+default scenarios,weight,load), CPMS_BENCH_DATABASE_URL (also run on this PostgreSQL database).
+"""
+import os
+import sys
+import time
+
+from bench import report
+from bench.database import BenchDatabase, environment_url, prepare
+from bench.harness import Bench, all_scenarios, count_statements, measure
+
+
+def echo(line=""):
+    print(line, flush=True)
+
+
+def run_scenarios(app, database, repeat, only, echo=echo):
+    bench = Bench(app, database)
+    results = []
+    for case in all_scenarios():
+        if only and only.lower() not in case.name.lower():
+            continue
+        started = time.perf_counter()
+        result = measure(bench, case, repeat)
+        if result.skipped:
+            echo(f"  {case.name}: skipped ({result.skipped})")
+        else:
+            ratio = f", {result.ratio:.2f}× floor" if result.ratio else ""
+            echo(f"  {case.name}: median {result.median_ms:,.1f} ms, p95 {result.p95_ms:,.1f} ms, "
+                 f"{result.queries} queries, peak {result.peak_kb:,.0f} KB{ratio} "
+                 f"({time.perf_counter() - started:.0f} s)")
+        results.append(result)
+    return results
+
+
+def small_scale_queries(base_url, only, echo=echo):
+    """{scenario name: statements} on the small data, to check that counts do not grow with the data."""
+    database = BenchDatabase("small", base_url)
+    app = prepare(database, echo=echo)
+    bench = Bench(app, database)
+    counts = {}
+    for case in all_scenarios():
+        if only and only.lower() not in case.name.lower():
+            continue
+        counts[case.name] = count_statements(bench, case)
+    return counts
+
+
+def main():
+    scale = os.environ.get("BENCH_SCALE", "national")
+    repeat = int(os.environ.get("BENCH_REPEAT", "10"))
+    only = os.environ.get("BENCH_ONLY", "")
+    parts = set(os.environ.get("BENCH_PARTS", "scenarios,weight,load").split(","))
+    urls = [None] + ([environment_url()] if environment_url() else [])
+    for index, url in enumerate(urls):
+        database = BenchDatabase(scale, url)
+        echo(f"== {database.label}")
+        app = prepare(database, echo=echo)
+        run = {"scale": scale, "database": database.kind, "repeat": repeat, "data": data_summary(app),
+               "load_average": report._load(), "scenarios": []}
+        previous = report.load()["runs"].get(database.label, {})
+        if "scenarios" in parts:
+            results = run_scenarios(app, database, repeat, only)
+            small = small_scale_queries(url, only) if scale != "small" else {}
+            for result in results:
+                item = result.as_dict()
+                item["queries_small"] = small.get(result.name) if scale != "small" else result.queries
+                run["scenarios"].append(item)
+        else:
+            run["scenarios"] = previous.get("scenarios", [])
+        if "weight" in parts and index == 0:
+            from bench.pageweight import measure_pages
+            run["pages"] = measure_pages(app, database, echo=echo)
+        else:
+            run["pages"] = previous.get("pages", [])
+        if "load" in parts:
+            from bench.load import measure_load
+            run["load"] = measure_load(app, database, echo=echo)
+        else:
+            run["load"] = previous.get("load", [])
+        data = report.save(database.label, run)
+        echo()
+        echo(report.markdown({"runs": {database.label: data["runs"][database.label]}}))
+    echo(f"Results: {report.RESULTS.relative_to(report.ROOT)} and {report.MARKDOWN.relative_to(report.ROOT)}")
+    return 0
+
+
+def data_summary(app):
+    """A few row counts, to state what the figures were measured on."""
+    from sqlalchemy import func, select
+
+    from cpms.extensions import db
+    from cpms.surveys.models import SurveyResponse
+    from cpms.training.models import Attendance, Cohort, Trainee
+    with app.app_context():
+        counts = [(db.session.scalar(select(func.count()).select_from(model)), label) for model, label in
+                  ((Trainee, "trainees"), (Cohort, "cohorts"), (Attendance, "attendance marks"),
+                   (SurveyResponse, "survey responses"))]
+    return ", ".join(f"{n:,} {label}" for n, label in counts)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,304 @@
+"""Running scenarios: warm-up, timed repetitions, SQL statements counted, peak memory, and the floor.
+
+A scenario is a class registered with @scenario (see bench/scenarios/):
+
+    @scenario
+    class TraineeSearch:
+        name = "Trainee search"          # shown in the table
+        role = "admin"                   # the demo account that runs it (logged in through the login form)
+        domain = "training"              # skipped, with a note, when the domain is not in this build
+        target = None                    # "aggregate": server time must stay within 1.5× its floor
+        statements_grow_with = None      # e.g. "the file": why the statement count may grow (batches)
+        repeat = None                    # timed repetitions (default: BENCH_REPEAT, 10)
+
+        def warmup(self, bench): ...     # optional: instead of one untimed run()
+
+        def setup(self, bench): ...      # optional, once: look up ids, write files (bench.lookup / bench.scalar)
+        def run(self, bench): ...        # the timed part: requests through bench.client (assert what must hold)
+        def cleanup(self, bench): ...    # optional, after every run, not timed (undo what run wrote)
+        def floor(self, bench, sql): ... # optional: the bare work the page needs, through the driver (sql.rows)
+
+Server time is the time of `run` in this process (the Flask test client calls the app directly), as wall time
+and as this process's CPU time (steadier on a busy machine; on PostgreSQL it leaves out the server's work); the
+statements are counted with SQLAlchemy's before_cursor_execute event, and peak memory with tracemalloc in a
+separate, untimed run (tracing slows Python down).
+"""
+import re
+import statistics
+import time
+import tracemalloc
+from dataclasses import asdict, dataclass, field
+
+import sqlalchemy as sa
+
+from bench.app import login
+
+_scenarios = []
+AGGREGATE_TARGET = 1.5
+
+
+def scenario(cls):
+    _scenarios.append(cls)
+    return cls
+
+
+def all_scenarios():
+    import bench.scenarios  # noqa: F401  importing the package registers every scenario module
+    return [cls() for cls in _scenarios]
+
+
+class Skip(Exception):
+    """Raised by a scenario that cannot run in this build (e.g. its domain has not landed)."""
+
+
+@dataclass
+class Result:
+    name: str
+    role: str
+    target: str | None = None
+    skipped: str | None = None
+    runs: int = 0
+    median_ms: float | None = None
+    p95_ms: float | None = None
+    cpu_ms: float | None = None
+    queries: int | None = None
+    queries_each_run: list = field(default_factory=list)
+    peak_kb: float | None = None
+    floor_ms: float | None = None
+    floor_cpu_ms: float | None = None
+    floor_what: str | None = None
+    ratio: float | None = None
+    cpu_ratio: float | None = None
+    statements_grow_with: str | None = None
+    detail: dict = field(default_factory=dict)
+
+    @property
+    def meets_target(self):
+        if self.target != "aggregate" or self.ratio is None:
+            return None
+        return self.ratio <= AGGREGATE_TARGET
+
+    def as_dict(self):
+        data = asdict(self)
+        data["meets_target"] = self.meets_target
+        return data
+
+
+class Bench:
+    """What a scenario sees: the app, logged-in clients, lookups and the bare driver."""
+
+    def __init__(self, app, database):
+        self.app, self.database = app, database
+        self._clients = {}
+        self.role = None
+        self.state = {}
+
+    @property
+    def scale(self):
+        return self.database.scale
+
+    @property
+    def factor(self):
+        from cpms.core.generate import SCALES
+        return SCALES[self.scale]
+
+    @property
+    def client(self):
+        if self.role not in self._clients:
+            self._clients[self.role] = login(self.app, self.role)
+        return self._clients[self.role]
+
+    def get(self, url, expect=200):
+        response = self.client.get(url)
+        if response.status_code != expect:
+            raise AssertionError(f"GET {url}: {response.status_code}, expected {expect}")
+        return response
+
+    def post(self, url, data, expect=302, **kwargs):
+        response = self.client.post(url, data=data, **kwargs)
+        if response.status_code != expect:
+            raise AssertionError(f"POST {url}: {response.status_code}, expected {expect}: "
+                                 f"{response.get_data(as_text=True)[:300]}")
+        return response
+
+    def scalar(self, statement):
+        """One value from the database (SQLAlchemy, outside any request)."""
+        from cpms.extensions import db
+        with self.app.app_context():
+            return db.session.scalar(statement)
+
+    def execute(self, statement, params=None):
+        from cpms.extensions import db
+        with self.app.app_context():
+            db.session.execute(statement, params or {})
+            db.session.commit()
+
+    def has_endpoint(self, endpoint):
+        return endpoint in self.app.view_functions
+
+
+class Driver:
+    """The bare driver (sqlite3 or psycopg) for floors: SQL with :named parameters, every row fetched."""
+
+    def __init__(self, database):
+        self.kind = database.kind
+        self.connection = database.driver_connection()
+
+    def rows(self, sql, params=None):
+        if self.kind == "postgresql":
+            sql = re.sub(r"(?<!:):([a-z_][a-z0-9_]*)", r"%(\1)s", sql)
+        cursor = self.connection.cursor()
+        cursor.execute(sql, params or {})
+        rows = cursor.fetchall() if cursor.description else []
+        cursor.close()
+        return rows
+
+    def many(self, sql, rows):
+        if self.kind == "postgresql":
+            sql = re.sub(r"(?<!:):([a-z_][a-z0-9_]*)", r"%(\1)s", sql)
+        cursor = self.connection.cursor()
+        cursor.executemany(sql, rows)
+        cursor.close()
+
+    def commit(self):
+        self.connection.commit()
+
+    def rollback(self):
+        self.connection.rollback()
+
+    def close(self):
+        self.connection.close()
+
+
+def _percentile(values, share):
+    if len(values) == 1:
+        return values[0]
+    ordered = sorted(values)
+    position = share * (len(ordered) - 1)
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+class StatementCounter:
+    def __init__(self, app):
+        from cpms.extensions import db
+        with app.app_context():
+            self.engine = db.engine
+        self.count = 0
+
+    def __enter__(self):
+        sa.event.listen(self.engine, "before_cursor_execute", self._count)
+        return self
+
+    def __exit__(self, *exc):
+        sa.event.remove(self.engine, "before_cursor_execute", self._count)
+
+    def _count(self, *args):
+        self.count += 1
+
+
+def measure(bench, case, repeat, echo=print):
+    """Run one scenario: warm-up, then `repeat` timed runs each followed by a timed run of its floor (alternating,
+    so that both meet the same load on a shared machine), then one traced run for peak memory."""
+    result = Result(case.name, case.role, getattr(case, "target", None),
+                    statements_grow_with=getattr(case, "statements_grow_with", None))
+    domain = getattr(case, "domain", None)
+    from cpms.domains import DOMAINS
+    if domain and domain not in DOMAINS:
+        result.skipped = f"the {domain} domain is not in this build yet"
+        return result
+    bench.role = case.role
+    driver = Driver(bench.database) if hasattr(case, "floor") else None
+    try:
+        if hasattr(case, "setup"):
+            case.setup(bench)
+        repeat = getattr(case, "repeat", None) or repeat
+        if hasattr(case, "warmup"):
+            case.warmup(bench)  # e.g. a smaller file, when one full run takes minutes
+        else:
+            _once(bench, case)  # caches, compiled statements, templates
+        if driver:
+            _floor_once(bench, case, driver)
+        times, cpu, counts, floor_times, floor_cpu = [], [], [], [], []
+        for _ in range(repeat):
+            with StatementCounter(bench.app) as counter:
+                started, started_cpu = time.perf_counter(), time.process_time()
+                case.run(bench)
+                times.append(time.perf_counter() - started)
+                cpu.append(time.process_time() - started_cpu)
+            counts.append(counter.count)
+            _cleanup(bench, case)
+            if driver:
+                started, started_cpu = time.perf_counter(), time.process_time()
+                case.floor(bench, driver)
+                driver.rollback()
+                floor_times.append(time.perf_counter() - started)
+                floor_cpu.append(time.process_time() - started_cpu)
+                if hasattr(case, "floor_cleanup"):
+                    case.floor_cleanup(bench, driver)
+        tracemalloc.start()
+        try:
+            case.run(bench)
+            _size, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        _cleanup(bench, case)
+    except Skip as skip:
+        result.skipped = str(skip)
+        return result
+    finally:
+        if driver:
+            driver.close()
+    result.runs = repeat
+    result.median_ms = statistics.median(times) * 1000
+    result.p95_ms = _percentile(times, 0.95) * 1000
+    result.cpu_ms = statistics.median(cpu) * 1000
+    result.queries = max(counts)
+    result.queries_each_run = sorted(set(counts))
+    result.peak_kb = peak / 1024
+    result.detail = dict(getattr(case, "detail", {}) or {})
+    if driver:
+        result.floor_ms = statistics.median(floor_times) * 1000
+        result.floor_cpu_ms = statistics.median(floor_cpu) * 1000
+        result.floor_what = getattr(case, "floor_what", "bare SQL through the driver")
+        result.ratio = result.median_ms / result.floor_ms if result.floor_ms else None
+        if bench.database.kind == "sqlite" and result.floor_cpu_ms:
+            result.cpu_ratio = result.cpu_ms / result.floor_cpu_ms
+    return result
+
+
+def _once(bench, case):
+    case.run(bench)
+    _cleanup(bench, case)
+
+
+def _cleanup(bench, case):
+    if hasattr(case, "cleanup"):
+        case.cleanup(bench)
+
+
+def _floor_once(bench, case, driver):
+    case.floor(bench, driver)
+    driver.rollback()
+    if hasattr(case, "floor_cleanup"):
+        case.floor_cleanup(bench, driver)
+
+
+def count_statements(bench, case):
+    """Statements of one run (no timing): to compare query counts across scales."""
+    from cpms.domains import DOMAINS
+    domain = getattr(case, "domain", None)
+    if domain and domain not in DOMAINS:
+        return None
+    bench.role = case.role
+    try:
+        if hasattr(case, "setup"):
+            case.setup(bench)
+        _once(bench, case)
+        with StatementCounter(bench.app) as counter:
+            case.run(bench)
+        _cleanup(bench, case)
+    except Skip:
+        return None
+    return counter.count

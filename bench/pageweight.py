@@ -1,0 +1,122 @@
+"""Page weight in the real browser: Debian's Chromium through Playwright, against the app on the generated data.
+
+Each page is opened logged in, with an empty cache (a new browser context that only keeps the session cookie),
+and every request it makes is counted with the bytes that crossed the wire (compressed body and headers).
+Target: at most 60 KB and 4 requests per page.
+"""
+import threading
+
+from werkzeug.serving import make_server
+
+from bench.app import ROLES  # noqa: F401  (the roles pages are opened as)
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
+BUDGET_BYTES = 60 * 1024
+BUDGET_REQUESTS = 4
+
+
+def main_pages(bench_app):
+    """(name, role, path) of the pages to weigh, with ids from the generated data."""
+    from sqlalchemy import select
+
+    from cpms.committees.models import Committee, Meeting
+    from cpms.extensions import db
+    from cpms.plans.models import SecurityPlan
+    from cpms.stations.models import ConstructionProject, Station
+    from cpms.surveys.models import SurveyRound
+    from cpms.training.generate import REGISTER_COHORT
+    from cpms.training.models import Cohort, Trainee, TrainingSession
+
+    with bench_app.app_context():
+        first = lambda model: db.session.scalar(select(model.id).order_by(model.id))  # noqa: E731
+        cohort = db.session.scalar(select(Cohort.id).where(Cohort.name == REGISTER_COHORT))
+        session = db.session.scalar(select(TrainingSession.id).where(TrainingSession.cohort_id == cohort)
+                                    .order_by(TrainingSession.session_date.desc()))
+        endline = db.session.scalar(select(SurveyRound.id).where(SurveyRound.kind == "endline"))
+        pages = [("Login", None, "/login"),
+                 ("Dashboard", "admin", "/"),
+                 ("Cohorts", "admin", "/training/"),
+                 ("Trainee search", "admin", "/training/trainees?q=kab"),
+                 ("Trainee", "admin", f"/training/trainees/{first(Trainee)}"),
+                 ("Cohort of 450 (attendance rates)", "admin", f"/training/cohorts/{cohort}"),
+                 ("Register of 450", "trainer", f"/training/sessions/{session}/register"),
+                 ("Committees", "admin", "/committees/"),
+                 ("Committee", "admin", f"/committees/{first(Committee)}"),
+                 ("Meeting", "admin", f"/committees/meetings/{first(Meeting)}"),
+                 ("Action items", "admin", "/committees/action-items"),
+                 ("Security plans", "admin", "/plans/"),
+                 ("Security plan", "admin", f"/plans/{first(SecurityPlan)}"),
+                 ("Surveys", "admin", "/surveys/"),
+                 ("Survey results", "admin", f"/surveys/rounds/{endline}/results"),
+                 ("Stations", "admin", "/stations/"),
+                 ("Station", "admin", f"/stations/{first(Station)}"),
+                 ("Construction portfolio", "admin", "/construction/"),
+                 ("Construction project", "admin", f"/construction/{first(ConstructionProject)}"),
+                 ("Programmes", "admin", "/programmes/"),
+                 ("Users", "admin", "/users"),
+                 ("Audit log", "admin", "/audit")]
+    return pages
+
+
+class LiveServer:
+    def __init__(self, app):
+        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return f"http://127.0.0.1:{self.server.server_port}"
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(timeout=10)
+
+
+def measure_pages(app, database, echo=print):
+    from playwright.sync_api import sync_playwright
+
+    from cpms.core.demo import DEMO_USERS
+    import logging
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    pages = main_pages(app)
+    results = []
+    with LiveServer(app) as base, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        states = {}
+        for role in {role for _n, role, _p in pages if role}:
+            user = next(u for u in DEMO_USERS if u["role"] == role)
+            context = browser.new_context()
+            page = context.new_page()
+            page.goto(f"{base}/login")
+            page.fill("input[name=email]", user["email"])
+            page.fill("input[name=password]", user["password"])
+            with page.expect_navigation():
+                page.click("form:has(input[name=password]) button[type=submit]")
+            states[role] = context.storage_state()
+            context.close()
+        for name, role, path in pages:
+            context = browser.new_context(storage_state=states.get(role))
+            page = context.new_page()
+            finished = []
+            page.on("requestfinished", lambda request: finished.append(request))
+            response = page.goto(f"{base}{path}", wait_until="load")
+            page.wait_for_load_state("networkidle")
+            if response is None or response.status != 200:
+                raise AssertionError(f"{path}: {response.status if response else 'no response'}")
+            transferred = uncompressed = 0
+            for request in finished:
+                sizes = request.sizes()
+                transferred += sizes["responseBodySize"] + sizes["responseHeadersSize"]
+                body = request.response().body() if request.response() else b""
+                uncompressed += len(body)
+            results.append({"name": name, "role": role or "anonymous", "path": path, "requests": len(finished),
+                            "transferred": transferred, "uncompressed": uncompressed,
+                            "urls": [r.url.replace(base, "") for r in finished]})
+            echo(f"  {name}: {transferred / 1024:,.1f} KB in {len(finished)} requests "
+                 f"({uncompressed / 1024:,.1f} KB uncompressed)")
+            context.close()
+        browser.close()
+    return results

@@ -1,0 +1,127 @@
+"""The dashboard of every role: the cards of each domain, counted for the user's area."""
+from datetime import date
+
+from bench.harness import scenario
+
+# the demo accounts: whole country, except the trainer and the project officer (Kasaï-Oriental)
+PROVINCE_OF = {"trainer": "Kasaï-Oriental", "project_officer": "Kasaï-Oriental"}
+
+
+def user_floor(sql, role):
+    """What every page needs first: the logged-in user and their areas."""
+    from cpms.core.demo import DEMO_USERS
+    email = next(u["email"] for u in DEMO_USERS if u["role"] == role)
+    user = sql.rows("SELECT * FROM users WHERE email = :email AND is_active", {"email": email})[0]
+    sql.rows("SELECT p.* FROM provinces p JOIN user_provinces up ON up.province_id = p.id WHERE up.user_id = :id",
+             {"id": user[0]})
+    sql.rows("SELECT c.* FROM communes c JOIN user_communes uc ON uc.commune_id = c.id WHERE uc.user_id = :id",
+             {"id": user[0]})
+    return user[0]
+
+
+def area(alias, province_id):
+    return "1 = 1" if province_id is None else f"{alias}.province_id = {int(province_id)}"
+
+
+class Dashboard:
+    domain = "core"
+    target = "aggregate"
+    floor_what = "the cards' COUNT queries through the driver"
+
+    def setup(self, bench):
+        from sqlalchemy import select
+
+        from cpms.geo.models import Province
+        name = PROVINCE_OF.get(self.role)
+        self.province_id = bench.scalar(select(Province.id).where(Province.name == name)) if name else None
+
+    def run(self, bench):
+        bench.get("/")
+
+    def floor(self, bench, sql):
+        user_id = user_floor(sql, self.role)
+        p, today = self.province_id, {"today": date.today().isoformat()}
+        cohorts = f"SELECT count(*) FROM cohorts c WHERE {area('c', p)}"
+        if self.role == "trainer":
+            cohorts += (f" AND EXISTS (SELECT 1 FROM cohort_trainers ct WHERE ct.cohort_id = c.id "
+                        f"AND ct.user_id = {user_id})")
+        sql.rows(cohorts)
+        sql.rows(f"SELECT count(*) FROM trainees t WHERE {area('t', p)}")
+        if self.role == "admin":
+            sql.rows("SELECT count(*) FROM users WHERE is_active")
+            sql.rows("SELECT count(*) FROM audit_entries WHERE action = 'login_failed' AND at >= :since",
+                     {"since": "2000-01-01"})
+        sql.rows("SELECT count(*) FROM programmes" if p is None else
+                 f"SELECT count(*) FROM programmes g WHERE EXISTS (SELECT 1 FROM programme_provinces pp "
+                 f"WHERE pp.programme_id = g.id AND pp.province_id = {int(p)})")
+        sql.rows(f"SELECT count(*) FROM communes c WHERE {area('c', p)}")
+        sql.rows(f"SELECT count(*) FROM committees c WHERE {area('c', p)}")
+        sql.rows(f"SELECT count(*) FROM committee_action_items a JOIN committees c ON c.id = a.committee_id "
+                 f"WHERE {area('c', p)} AND a.status IN ('open', 'in_progress') AND a.due_date < :today", today)
+        sql.rows(f"SELECT count(*) FROM security_plans s JOIN committees c ON c.id = s.committee_id "
+                 f"WHERE {area('c', p)}")
+        sql.rows(f"SELECT count(*) FROM quick_impact_projects q JOIN security_plan_actions a ON a.id = q.plan_action_id "
+                 f"JOIN security_plans s ON s.id = a.plan_id JOIN committees c ON c.id = s.committee_id "
+                 f"WHERE {area('c', p)} AND q.status = 'completed'")
+        if self.role != "trainer":
+            sql.rows("SELECT count(*) FROM survey_rounds r" if p is None else
+                     f"SELECT count(*) FROM survey_rounds r WHERE EXISTS (SELECT 1 FROM survey_round_communes rc "
+                     f"JOIN communes c ON c.id = rc.commune_id WHERE rc.round_id = r.id AND {area('c', p)})")
+        if self.role != "viewer":
+            sql.rows(f"SELECT count(*) FROM stations s WHERE {area('s', p)}")
+        if self.role != "trainer":
+            sql.rows(f"SELECT count(*), coalesce(sum(late), 0) FROM (SELECT p.id, max(CASE WHEN h.project_id IS NULL "
+                     f"AND (m.overdue = 1 OR l.actual_date > l.planned_date) THEN 1 ELSE 0 END) AS late "
+                     f"FROM construction_projects p JOIN stations s ON s.id = p.station_id "
+                     f"LEFT JOIN (SELECT project_id, max(CASE WHEN actual_date IS NULL AND planned_date < :today "
+                     f"THEN 1 ELSE 0 END) AS overdue, max(CASE WHEN actual_date IS NOT NULL AND planned_date IS NOT "
+                     f"NULL THEN position END) AS last_position FROM milestones GROUP BY project_id) m "
+                     f"ON m.project_id = p.id LEFT JOIN milestones l ON l.project_id = p.id AND l.position = "
+                     f"m.last_position LEFT JOIN handovers h ON h.project_id = p.id AND h.is_final_acceptance "
+                     f"WHERE {area('s', p)} GROUP BY p.id) flags", today)
+
+
+@scenario
+class AdminDashboard(Dashboard):
+    name = "Dashboard – admin (whole country)"
+    role = "admin"
+
+
+@scenario
+class TrainerDashboard(Dashboard):
+    name = "Dashboard – trainer (one province)"
+    role = "trainer"
+
+
+@scenario
+class ProjectOfficerDashboard(Dashboard):
+    name = "Dashboard – project officer (one province)"
+    role = "project_officer"
+
+
+@scenario
+class MeOfficerDashboard(Dashboard):
+    name = "Dashboard – M&E officer (whole country)"
+    role = "me_officer"
+
+
+@scenario
+class ViewerDashboard(Dashboard):
+    name = "Dashboard – viewer (whole country)"
+    role = "viewer"
+
+
+@scenario
+class FixedCost:
+    """What every page pays before its own work: session, user, menu, template. Beside it, a page whose floor
+    is a millisecond cannot be within 1.5× of it."""
+    name = "Fixed cost of a page (My account)"
+    role = "viewer"
+    domain = "core"
+
+    def run(self, bench):
+        bench.get("/account")
+
+    def floor(self, bench, sql):
+        user_id = user_floor(sql, self.role)
+        sql.rows("SELECT * FROM api_tokens WHERE user_id = :id AND revoked_at IS NULL ORDER BY id", {"id": user_id})

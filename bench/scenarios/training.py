@@ -1,0 +1,158 @@
+"""Training: trainee search, the register of a 450-trainee session (load and save), a cohort's attendance rates."""
+from datetime import date
+
+from bench.app import csrf_token
+from bench.harness import scenario
+from bench.scenarios.core import user_floor
+
+SEARCH = "kab"  # Kabongo, Kabeya, Kabamba…: about one officer in ten
+
+
+def register_session(bench):
+    """(cohort id, session id, day) of the register the generator left open in the 450-trainee cohort."""
+    from sqlalchemy import func, select
+
+    from cpms.training.generate import REGISTER_COHORT
+    from cpms.training.models import Attendance, Cohort, TrainingSession
+    cohort_id = bench.scalar(select(Cohort.id).where(Cohort.name == REGISTER_COHORT))
+    marked = select(Attendance.session_id).where(Attendance.session_id == TrainingSession.id).exists()
+    session = bench.scalar(select(func.max(TrainingSession.id)).where(
+        TrainingSession.cohort_id == cohort_id, TrainingSession.session_date <= date.today(), ~marked))
+    day = bench.scalar(select(TrainingSession.session_date).where(TrainingSession.id == session))
+    return cohort_id, session, day
+
+
+def enrolled_sql():
+    return ("FROM enrolments e JOIN trainees t ON t.id = e.trainee_id WHERE e.cohort_id = :cohort "
+            "AND e.enrolled_on <= :day AND (e.withdrawn_on IS NULL OR e.withdrawn_on > :day)")
+
+
+@scenario
+class TraineeSearch:
+    name = f"Trainee search (“{SEARCH}”, first page of 50)"
+    role = "admin"
+    domain = "training"
+
+    def run(self, bench):
+        bench.get(f"/training/trainees?q={SEARCH}")
+
+    def floor(self, bench, sql):
+        user_floor(sql, self.role)
+        where = ("WHERE matricule LIKE :matricule OR lower(last_name) LIKE :like OR lower(first_name) LIKE :like "
+                 "OR lower(post_name) LIKE :like")
+        params = {"matricule": f"%{SEARCH.upper()}%", "like": f"%{SEARCH}%"}
+        sql.rows(f"SELECT count(*) FROM trainees {where}", params)
+        sql.rows(f"SELECT t.*, r.*, c.* FROM trainees t LEFT JOIN ranks r ON r.id = t.rank_id "
+                 f"JOIN communes c ON c.id = t.commune_id {where} "
+                 f"ORDER BY t.last_name, t.first_name, t.id LIMIT 50", params)
+        sql.rows("SELECT * FROM ranks ORDER BY position")
+
+
+@scenario
+class RegisterLoad:
+    name = "Register of a 450-trainee session – load"
+    role = "trainer"
+    domain = "training"
+
+    def setup(self, bench):
+        self.cohort_id, self.session_id, self.day = register_session(bench)
+
+    def run(self, bench):
+        html = bench.get(f"/training/sessions/{self.session_id}/register").get_data(as_text=True)
+        self.detail = {"rows": html.count('value="present"')}
+
+    def floor(self, bench, sql):
+        user_floor(sql, self.role)
+        sql.rows("SELECT s.*, c.* FROM training_sessions s JOIN cohorts c ON c.id = s.cohort_id WHERE s.id = :id",
+                 {"id": self.session_id})
+        sql.rows("SELECT user_id FROM cohort_trainers WHERE cohort_id = :id", {"id": self.cohort_id})
+        params = {"cohort": self.cohort_id, "day": self.day.isoformat()}
+        sql.rows(f"SELECT e.*, t.* {enrolled_sql()} ORDER BY t.last_name, t.first_name, t.id", params)
+        sql.rows("SELECT enrolment_id, status FROM attendances WHERE session_id = :id", {"id": self.session_id})
+
+
+@scenario
+class RegisterSave:
+    name = "Register of a 450-trainee session – save (all marks)"
+    role = "trainer"
+    domain = "training"
+
+    def setup(self, bench):
+        self.cohort_id, self.session_id, self.day = register_session(bench)
+        html = bench.get(f"/training/sessions/{self.session_id}/register").get_data(as_text=True)
+        import re
+        ids = re.findall(r'name="m(\d+)" value="present"', html)
+        statuses = ["present"] * 8 + ["late", "absent"]
+        self.form = {f"m{enrolment_id}": statuses[n % len(statuses)] for n, enrolment_id in enumerate(ids)}
+        self.form["csrf_token"] = csrf_token(html)
+        self.detail = {"marks": len(ids)}
+
+    def run(self, bench):
+        bench.post(f"/training/sessions/{self.session_id}/register", self.form)
+
+    def cleanup(self, bench):
+        """The register is empty again for the next run (the trainer's first save of the day)."""
+        from sqlalchemy import delete
+
+        from cpms.training.models import Attendance
+        bench.execute(delete(Attendance).where(Attendance.session_id == self.session_id))
+
+    def floor(self, bench, sql):
+        user_floor(sql, self.role)
+        sql.rows("SELECT s.*, c.* FROM training_sessions s JOIN cohorts c ON c.id = s.cohort_id WHERE s.id = :id",
+                 {"id": self.session_id})
+        sql.rows(f"SELECT e.id {enrolled_sql()}", {"cohort": self.cohort_id, "day": self.day.isoformat()})
+        now = "2026-01-01 00:00:00"
+        sql.many("INSERT INTO attendances (session_id, enrolment_id, status, recorded_at, recorded_by_id) "
+                 "VALUES (:session, :enrolment, :status, :now, NULL) ON CONFLICT (session_id, enrolment_id) "
+                 "DO UPDATE SET status = excluded.status, recorded_at = excluded.recorded_at",
+                 [{"session": self.session_id, "enrolment": int(key[1:]), "status": value, "now": now}
+                  for key, value in self.form.items() if key != "csrf_token"])
+        sql.commit()
+
+    def floor_cleanup(self, bench, sql):
+        sql.rows("DELETE FROM attendances WHERE session_id = :id", {"id": self.session_id})
+        sql.commit()
+
+
+@scenario
+class CohortAttendanceRates:
+    name = "Cohort attendance rates (450 trainees, ~85 sessions)"
+    role = "project_officer"
+    domain = "training"
+    target = "aggregate"
+    floor_what = "rates, absence streaks, enrolments, sessions and scores through the driver"
+
+    def setup(self, bench):
+        self.cohort_id, _session, _day = register_session(bench)
+
+    def run(self, bench):
+        bench.get(f"/training/cohorts/{self.cohort_id}")
+
+    def floor(self, bench, sql):
+        user_floor(sql, self.role)
+        params = {"cohort": self.cohort_id, "today": date.today().isoformat()}
+        sql.rows("SELECT c.*, k.*, g.* FROM cohorts c JOIN courses k ON k.id = c.course_id "
+                 "JOIN programmes g ON g.id = c.programme_id WHERE c.id = :cohort", params)
+        held = "s.is_cancelled = :false AND s.session_date <= :today"
+        params["false"] = False
+        sql.rows("SELECT e.id, sum(CASE WHEN a.status = 'present' THEN 1 ELSE 0 END), "
+                 "sum(CASE WHEN a.status = 'late' THEN 1 ELSE 0 END), "
+                 "sum(CASE WHEN a.status = 'excused' THEN 1 ELSE 0 END), "
+                 "sum(CASE WHEN a.status = 'absent' THEN 1 ELSE 0 END) "
+                 "FROM enrolments e JOIN training_sessions s ON s.cohort_id = e.cohort_id AND "
+                 f"{held} AND s.session_date >= e.enrolled_on AND (e.withdrawn_on IS NULL OR "
+                 "s.session_date < e.withdrawn_on) JOIN attendances a ON a.session_id = s.id AND a.enrolment_id = e.id "
+                 "WHERE e.cohort_id = :cohort GROUP BY e.id", params)
+        sql.rows("SELECT enrolment_id, max(length) FROM (SELECT enrolment_id, island, count(*) AS length FROM "
+                 "(SELECT a.enrolment_id, a.status, row_number() OVER (PARTITION BY a.enrolment_id "
+                 "ORDER BY s.session_date) - row_number() OVER (PARTITION BY a.enrolment_id, a.status "
+                 "ORDER BY s.session_date) AS island FROM attendances a JOIN training_sessions s ON s.id = a.session_id "
+                 f"WHERE s.cohort_id = :cohort AND {held}) ordered WHERE status = 'absent' "
+                 "GROUP BY enrolment_id, island) runs GROUP BY enrolment_id", params)
+        sql.rows("SELECT e.*, t.* FROM enrolments e JOIN trainees t ON t.id = e.trainee_id WHERE e.cohort_id = :cohort "
+                 "ORDER BY t.last_name, t.first_name, t.id", params)
+        sql.rows("SELECT * FROM training_sessions WHERE cohort_id = :cohort ORDER BY session_date, start_time", params)
+        sql.rows("SELECT t.sex, count(*), avg(e.pre_score), avg(e.post_score) FROM enrolments e JOIN trainees t "
+                 "ON t.id = e.trainee_id WHERE e.cohort_id = :cohort AND e.pre_score IS NOT NULL AND "
+                 "e.post_score IS NOT NULL GROUP BY t.sex", params)
