@@ -173,7 +173,7 @@ def _issue_all(batch, cohort, enrolment_ids, actor, workers):
     compiled = compile_template(template.html)
     lang = cohort.certificate_language
     shared = cohort_context(cohort, lang, artwork_of(service.profile_for(cohort.programme_id)))
-    static_folder = current_app.static_folder
+    static_folder, key = current_app.static_folder, batch.id
     db.session.commit()
     # starting processes costs a second or two: not worth it for a single chunk
     use_pool = workers > 1 and len(enrolment_ids) > CHUNK
@@ -184,9 +184,9 @@ def _issue_all(batch, cohort, enrolment_ids, actor, workers):
             prepared = _prepare_chunk(batch, cohort, chunk, compiled, template, shared)
             htmls = [item["html"] for item in prepared]
             if pool is None:
-                _store_chunk(batch, cohort, prepared, render_chunk(htmls, static_folder), template, actor, lang)
+                _store_chunk(batch, cohort, prepared, render_chunk(htmls, static_folder, key), template, actor, lang)
                 continue
-            in_flight.append((prepared, pool.submit(render_chunk, htmls, static_folder)))
+            in_flight.append((prepared, pool.submit(render_chunk, htmls, static_folder, key)))
             while len(in_flight) > workers:
                 done_prepared, future = in_flight.popleft()
                 _store_chunk(batch, cohort, done_prepared, future.result(), template, actor, lang)

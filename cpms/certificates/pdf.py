@@ -5,7 +5,9 @@ autoescaping and receives only plain strings, numbers, lists and dicts. Whatever
 the safe URL fetcher of core/pdf.py: data: URLs and our own static files, nothing else.
 """
 import base64
+import gc
 import io
+import threading
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -45,17 +47,34 @@ def document_html(template, css, context):
             f"<body>{body}</body></html>")
 
 
-def render_pdf(html, fetcher=None, cache=None):
-    """(PDF bytes, number of pages) of a certificate page. `cache` shares decoded images between renders."""
-    document = html_to_document(html, fetcher, cache=cache)
+def render_pdf(html, fetcher=None, cache=None, font_config=None):
+    """(PDF bytes, number of pages) of a certificate page (see core.pdf.html_to_document for the options)."""
+    document = html_to_document(html, fetcher, cache=cache, font_config=font_config)
     return document.write_pdf(), len(document.pages)
 
 
-def render_chunk(htmls, static_folder):
+_fonts = threading.local()
+
+
+def shared_fonts(key):
+    """This thread's font set-up, kept while `key` (a batch, a template version) stays the same.
+
+    A new set-up per page costs time and grows the process by some 0.2 MB a page that is not given back; a
+    new key (maybe another template with other @font-face rules) starts a new one."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    if getattr(_fonts, "key", None) != key:
+        _fonts.key, _fonts.config = key, FontConfiguration()
+    return _fonts.config
+
+
+def render_chunk(htmls, static_folder, batch_key=None):
     """Render several certificates; runs in the batch's worker processes, without an application context.
     The logos and signatures, the same on every page, are decoded once per chunk."""
-    cache = {}
-    return [render_pdf(html, make_fetcher(static_folder), cache) for html in htmls]
+    cache, fonts = {}, shared_fonts(("batch", batch_key))
+    pages = [render_pdf(html, make_fetcher(static_folder), cache, fonts) for html in htmls]
+    gc.collect()  # WeasyPrint's layout leaves reference cycles behind: free them chunk by chunk
+    return pages
 
 
 def png_data_uri(data):

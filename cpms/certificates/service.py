@@ -19,7 +19,7 @@ from cpms.certificates.defaults import DEFAULT_CSS, DEFAULT_HTML
 from cpms.certificates.models import (LANGUAGES, Certificate, CertificateFile, CertificateProfile,
                                       CertificateTemplate)
 from cpms.certificates.pdf import (artwork_of, certificate_context, cohort_context, compile_template, document_html,
-                                   printed_fields, render_pdf)
+                                   printed_fields, render_pdf, shared_fonts)
 from cpms.core.dashboard import Card, dashboard_provider
 from cpms.core.errors import DomainError
 from cpms.core.models import utcnow
@@ -115,7 +115,8 @@ def _make_certificate(actor, enrolment, trainee, cohort, *, number, base_url, te
     printed = printed_fields(trainee, cohort, lang)
     context = certificate_context(printed, cohort_context(cohort, lang, artwork), serial=serial, code=code, url=url,
                                   issued_on=issued_at.date(), replaces_serial=previous.serial if previous else "")
-    data, pages = render_pdf(document_html(compile_template(template.html), template.css, context))
+    data, pages = render_pdf(document_html(compile_template(template.html), template.css, context),
+                             font_config=shared_fonts(("template", template.id)))
     return store_certificate(actor, enrolment.id, enrolment.trainee_id, cohort, printed, lang=lang, template=template, serial=serial,
                              code=code, url=url, issued_at=issued_at, data=data, pages=pages, previous=previous,
                              note=note, batch_id=batch_id)

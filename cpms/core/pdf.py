@@ -49,14 +49,16 @@ def make_fetcher(static_folder=None):
     return _fetcher_class()(static_folder or current_app.static_folder)
 
 
-def html_to_document(html, fetcher=None, cache=None):
+def html_to_document(html, fetcher=None, cache=None, font_config=None):
     """The laid-out WeasyPrint document of an HTML string (`.pages`, `.write_pdf()`), fetched safely.
 
-    `cache`: a dict shared by several renders, so that images they have in common are decoded once."""
+    For many renders in one thread: `cache`, a dict, lets them decode the images they share once, and
+    `font_config` (weasyprint.text.fonts.FontConfiguration) lets them share one font set-up – a new one per
+    render costs time and memory that is not all given back."""
     from weasyprint import HTML
 
     fetcher = fetcher or make_fetcher()
-    return HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=fetcher).render(cache=cache)
+    return HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=fetcher).render(cache=cache, font_config=font_config)
 
 
 def html_to_pdf(html, fetcher=None):
