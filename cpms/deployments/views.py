@@ -19,7 +19,7 @@ from flask_login import current_user
 
 from cpms.core.audit import record_event
 from cpms.core.errors import DomainError
-from cpms.core.exports import document_export, download, xlsx_bytes
+from cpms.core.exports import audited_document, download, xlsx_bytes
 from cpms.core.forms import show_error
 from cpms.core.pagination import Page, page_args, paginate
 from cpms.core.permissions import (ADMIN, ALL_ROLES, ME_OFFICER, PROJECT_OFFICER, STAFF_ROLES, get_or_404,
@@ -213,7 +213,7 @@ def retention_page():
 
 @bp.route("/retention/export.xlsx")
 @require_role(*ALL_ROLES)
-@document_export("postings")
+@audited_document
 def retention_export():
     filters, _programmes = _retention_filters()
     scope = scope_of(current_user)

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, case, func, literal, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import lazyload, load_only, raiseload
+from sqlalchemy.orm import joinedload, lazyload, load_only, raiseload
 
 from cpms.core.audit import record_event
 from cpms.core.errors import DomainError
@@ -53,9 +53,9 @@ def enrolled_for(session):
                 or_(Enrolment.withdrawn_on.is_(None), Enrolment.withdrawn_on > session.session_date))
 
 
-def register(session):
+def register(session, with_rank=False):
     """The register of one session: (enrolment, trainee, status or None) for every trainee enrolled that
-    day, in two queries whatever the cohort size."""
+    day, in two queries whatever the cohort size (`with_rank`: the officers' rank too, for the sign-in sheet)."""
     # only the columns a register shows: loading 450 whole officers with their rank and commune cost more than
     # the rest of the page
     enrolments = db.session.execute(
@@ -63,7 +63,8 @@ def register(session):
         .where(enrolled_for(session))
         .options(load_only(Enrolment.id, raiseload=True),
                  load_only(Trainee.id, Trainee.matricule, Trainee.last_name, Trainee.post_name, Trainee.first_name,
-                           raiseload=True), raiseload("*"))
+                           *([Trainee.rank_id] if with_rank else []), raiseload=True),
+                 *([joinedload(Trainee.rank)] if with_rank else []), raiseload("*"))
         .order_by(Trainee.last_name, Trainee.first_name, Trainee.id)).all()
     marks = dict(db.session.execute(select(Attendance.enrolment_id, Attendance.status)
                                     .where(Attendance.session_id == session.id)).all())

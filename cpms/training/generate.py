@@ -83,9 +83,9 @@ def generate_training(gen):
 
     cohorts = _plan_cohorts(gen, rng, provinces, cohort_counts, courses, communes_by_province)
     gen.insert(Cohort, ["id", "name", "course_id", "programme_id", "training_centre", "commune_id", "province_id",
-                        "start_date", "end_date", "capacity", "status", "created_at", "updated_at"],
+                        "start_date", "end_date", "capacity", "status", "certificate_language", "created_at", "updated_at"],
                [(c["id"], c["name"], c["course_id"], c["programme_id"], c["centre"], c["commune_id"], c["province_id"],
-                 c["start"], c["days"][-1], c["size"], c["status"], *stamps) for c in cohorts])
+                 c["start"], c["days"][-1], c["size"], c["status"], "fr", *stamps) for c in cohorts])
     gen.insert(cohort_trainers, ["cohort_id", "user_id"],
                [(c["id"], trainer) for c in cohorts for trainer in c["trainers"]])
 

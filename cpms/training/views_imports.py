@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from cpms.core.audit import record_event
 from cpms.core.errors import DomainError
-from cpms.core.exports import aggregate_export, csv_bytes, document_export, download, xlsx_bytes
+from cpms.core.exports import aggregate_export, audited_document, csv_bytes, download, xlsx_bytes
 from cpms.core.forms import show_error
 from cpms.core.pdf import render_pdf
 from cpms.core.permissions import STAFF_ROLES, require_role, scope_of
@@ -130,10 +130,10 @@ def cohort_enrol_import_confirm(cohort_id, token):
 
 @bp.route("/sessions/<int:session_id>/sign-in-sheet.pdf")
 @require_role(*STAFF_ROLES)
-@document_export("training_sessions")
+@audited_document
 def session_signin_sheet(session_id):
     session = get_session_or_404(session_id)
-    rows = attendance.register(session)
+    rows = attendance.register(session, with_rank=True)
     pdf = render_pdf("training/signin_sheet_pdf.html", session=session, cohort=session.cohort, rows=rows,
                      lang=get_locale().language)
     record_event("export", entity="training_sessions", entity_id=session.id, detail="sign-in sheet")
@@ -143,7 +143,7 @@ def session_signin_sheet(session_id):
 
 @bp.route("/sessions/<int:session_id>/register.csv")
 @require_role(*STAFF_ROLES)
-@document_export("training_sessions")
+@audited_document
 def session_register_csv(session_id):
     """The register as a file to fill in (matricule, name, mark) and import back."""
     session = get_session_or_404(session_id)

@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from cpms.core.audit import record_event
 from cpms.core.errors import DomainError
-from cpms.core.exports import csv_bytes, document_export, download, xlsx_bytes
+from cpms.core.exports import audited_document, csv_bytes, download, xlsx_bytes
 from cpms.core.forms import show_error
 from cpms.core.pagination import paginate
 from cpms.core.permissions import require_role, scope_of
@@ -75,7 +75,7 @@ def vetting_batch_create():
 
 @bp.route("/vetting/nominees.<any(csv, xlsx):fmt>")
 @require_role(*VETTING_READERS)
-@document_export("vettings")
+@audited_document
 def vetting_nominees_export(fmt):
     reference = request.args.get("batch", "").strip()
     records = db.session.execute(vetting.batch_records(scope_of(current_user), reference)).all()
