@@ -3,9 +3,12 @@ from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 
 import time_machine
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from cpms.extensions import db as _db
+from cpms.notifications.digest import send_digests
+from cpms.notifications.mail import render_parts
 from cpms.notifications.models import Notification, OutboxMessage, ReminderSetting
 from cpms.notifications.sweep import sweep_reminders
 from tests.committees import factories
@@ -195,3 +198,119 @@ def test_inactive_users_get_nothing(overdue_items, mail_settings):
     _db.session.commit()
     sweep(date(2017, 6, 3), "action_overdue")
     assert {key for key, _o, _d in received("action_overdue")} == {f"user:{english.id}"}
+
+
+def subjects(kind):
+    """{recipient address: subject} of the e-mails of a kind."""
+    return {m.to_address: m.subject for m in
+            _db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == kind))}
+
+
+def test_certificate_batch_ready_reaches_the_trainers_and_the_requester(db, completed_cohort, make_user,
+                                                                        mail_settings):
+    from cpms.certificates import batches
+
+    trainer = make_user("trainer", provinces=["Kasaï-Oriental"], email="formateur@test.cpms.example")
+    make_user("trainer", provinces=["Kasaï-Oriental"])  # not a trainer of these cohorts
+    requester = make_user("me_officer", locale="fr", email="suivi@test.cpms.example")
+    old_cohort, _done, _missing = completed_cohort(n=1, trainers=[trainer])
+    cohort, _done, _missing = completed_cohort(n=2, trainers=[trainer], names=["Mbuyi", "Ilunga"])
+
+    def finish(cohort, day):
+        batch = batches.request_batch(requester, cohort, base_url="https://cpms.example.org")
+        _db.session.commit()
+        with time_machine.travel(at(day, 10), tick=False):
+            assert batches.run_pending_batches(workers=1) == 1
+        return batch.id
+
+    finish(old_cohort, date(2017, 5, 2))  # a month before reminders were switched on: outside the look-back
+    assert sweep(date(2017, 6, 1), "certificate_batch_ready")["claimed"] == 0
+    batch_id = finish(cohort, date(2017, 6, 1))
+    assert sweep(date(2017, 6, 2), "certificate_batch_ready")["claimed"] == 2
+    key = f"certificate_batch:{batch_id}"
+    assert received("certificate_batch_ready") == {(f"user:{trainer.id}", key, date(2017, 6, 1)),
+                                                   (f"user:{requester.id}", key, date(2017, 6, 1))}
+    assert subjects("certificate_batch_ready") == {"formateur@test.cpms.example": f"Certificates ready for {cohort.name}",
+                                                   "suivi@test.cpms.example": f"Certificats prêts pour {cohort.name}"}
+    french = _db.session.scalar(select(OutboxMessage).where(OutboxMessage.to_address == "suivi@test.cpms.example"))
+    assert "2 certificats de " in french.body_text and "prêts depuis le 1 juin 2017" in french.body_text
+    assert sweep(date(2017, 6, 3), "certificate_batch_ready")["claimed"] == 0
+
+
+def test_reporting_period_due_in_a_fiscal_year_starting_in_october(db, make_framework, make_indicator,
+                                                                  add_to_framework, make_user, mail_settings):
+    from cpms.core.permissions import scope_of
+    from cpms.indicators.locking import lock_period
+
+    framework = make_framework(fy_month=10)
+    add_to_framework(framework, make_indicator())
+    programme = framework.programme
+    make_framework()  # a programme without indicators reports nothing
+    area = make_user("me_officer", provinces=["Kasaï-Oriental"], locale="fr", email="suivi.kor@test.cpms.example")
+    national = make_user("me_officer", email="suivi@test.cpms.example")
+    make_user("me_officer", provinces=["Haut-Katanga"])
+    make_user("project_officer", provinces=["Kasaï-Oriental"])
+
+    # FY2017 runs from 1 October 2016: its first quarter ends on 31 December 2016, reminded 10 days before
+    assert sweep(date(2016, 12, 15), "reporting_period_due")["claimed"] == 0
+    assert sweep(date(2016, 12, 22), "reporting_period_due")["claimed"] == 2
+    key = f"reporting_period:{programme.id}:FY2017-Q1"
+    assert received("reporting_period_due") == {(f"user:{area.id}", key, date(2016, 12, 31)),
+                                                (f"user:{national.id}", key, date(2016, 12, 31))}
+    assert subjects("reporting_period_due") == {
+        "suivi.kor@test.cpms.example": f"La période de rapport FY2017 Q1 de {programme.code} se termine le 31 déc. 2016",
+        "suivi@test.cpms.example": f"Reporting period FY2017 Q1 of {programme.code} ends on Dec 31, 2016"}
+    assert sweep(date(2016, 12, 23), "reporting_period_due")["claimed"] == 0
+    notification = _db.session.scalar(select(Notification).where(Notification.recipient_key == f"user:{national.id}"))
+    assert (notification.link_endpoint, notification.link_values) == (
+        "indicators.report", {"programme_id": programme.id, "period": "FY2017-Q1"})
+
+    # the second quarter ended on 31 March and nobody locked it: still due a few days later
+    assert sweep(date(2017, 4, 3), "reporting_period_due")["claimed"] == 2
+    assert f"Reporting period FY2017 Q2 of {programme.code} ended on Mar 31, 2017 and is not locked" in \
+        subjects("reporting_period_due").values()
+    # a locked quarter is not due
+    lock_period(national, scope_of(national), programme, "FY2017-Q3", today=date(2017, 7, 2))
+    _db.session.commit()
+    assert sweep(date(2017, 7, 3), "reporting_period_due")["claimed"] == 0
+    # the look-back: a quarter that ended three weeks before the first sweep is not dug up
+    assert sweep(date(2017, 10, 21), "reporting_period_due")["claimed"] == 0
+
+
+def test_posting_minimum_ending_reaches_the_project_officers_of_the_posting(db, make_cohort, make_trainee, graduate,
+                                                                           make_posting, make_user, mail_settings):
+    cohort = make_cohort(end=date(2016, 8, 31))  # certified on 31 August 2016: 36 months end on 31 August 2019
+    earlier = make_cohort(end=date(2016, 6, 30))
+    staying, left, elsewhere, former = (make_trainee(last_name=name) for name in ("Tshimanga", "Left", "Away", "Old"))
+    graduate(cohort, [staying, left, elsewhere])
+    graduate(earlier, [former])
+    make_posting(staying, "Bipemba", date(2016, 9, 1), function="Chef de poste")
+    make_posting(left, "Bipemba", date(2016, 9, 1), date(2018, 1, 15), "resignation")
+    make_posting(elsewhere, "Kampemba", date(2016, 9, 1))  # Haut-Katanga: outside the programme's area
+    make_posting(former, "Bipemba", date(2016, 7, 1))
+    commune_officer = make_user("project_officer", communes=["Bipemba"], locale="fr", email="po.bipemba@test.cpms.example")
+    province_officer = make_user("project_officer", provinces=["Kasaï-Oriental"], email="po.kor@test.cpms.example")
+    make_user("project_officer", communes=["Muya"])
+    make_user("project_officer", provinces=["Haut-Katanga"])
+    make_user("me_officer", provinces=["Kasaï-Oriental"])
+
+    # 30 days before by default; the officer certified in June reached the minimum on 30 June, before the look-back
+    assert sweep(date(2019, 7, 20), "posting_minimum_ending")["claimed"] == 0
+    assert sweep(date(2019, 8, 5), "posting_minimum_ending")["claimed"] == 2
+    key = f"officer:{staying.id}"
+    assert received("posting_minimum_ending") == {(f"user:{commune_officer.id}", key, date(2019, 8, 31)),
+                                                  (f"user:{province_officer.id}", key, date(2019, 8, 31))}
+    assert sweep(date(2019, 8, 6), "posting_minimum_ending")["claimed"] == 0
+    # not urgent: in the daily digest by default, each officer's in their language
+    assert subjects("posting_minimum_ending") == {}
+    with time_machine.travel(at(date(2019, 8, 6), 18), tick=False):
+        assert send_digests() == 2
+    digests = {m.to_address: m.body_text for m in
+               _db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "digest"))}
+    assert "Fin de la durée minimale d'affectation le 31 août 2019 : TSHIMANGA Jean" in digests["po.bipemba@test.cpms.example"]
+    assert "Minimum posting period ends on Aug 31, 2019: TSHIMANGA Jean" in digests["po.kor@test.cpms.example"]
+    notification = _db.session.scalar(select(Notification).where(Notification.kind == "posting_minimum_ending",
+                                                                 Notification.locale == "en"))
+    with force_locale("en"):
+        _subject, body = render_parts("notifications/kinds/posting_minimum_ending.txt", notification.context)
+    assert "posted at Bipemba as Chef de poste, completes on August 31, 2019 the minimum period of 36 months" in body

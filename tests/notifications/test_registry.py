@@ -12,7 +12,8 @@ def test_every_kind_has_a_template_with_a_subject_and_a_body(app):
     kinds = load_kinds()
     assert set(kinds) >= {"meeting_upcoming", "action_due_soon", "action_overdue", "milestone_due",
                           "milestone_overdue", "attendance_low", "absence_streak", "vetting_pending",
-                          "survey_round_due"}
+                          "survey_round_due", "certificate_batch_ready", "reporting_period_due",
+                          "posting_minimum_ending"}
     with app.app_context():
         for kind in kinds.values():
             source = app.jinja_env.loader.get_source(app.jinja_env, kind.template)[0]
@@ -25,18 +26,18 @@ def test_a_new_kind_is_a_decorated_sweep(app, monkeypatch):
     monkeypatch.setattr("cpms.notifications.registry.KINDS", dict(KINDS))
     from cpms.notifications import registry
 
-    @reminder_kind("reporting_period_due", label="Reporting period due", roles={"me_officer"}, days_before=10)
-    def reporting_periods(ctx):
-        yield Reminder(object_key="reporting_period:1", due_on=ctx.today, recipients=["me@example.org"])
+    @reminder_kind("example_report_due", label="Example report due", roles={"me_officer"}, days_before=10)
+    def example_reports(ctx):
+        yield Reminder(object_key="example_report:1", due_on=ctx.today, recipients=["me@example.org"])
 
-    kind = registry.KINDS["reporting_period_due"]
-    assert kind.template == "notifications/kinds/reporting_period_due.txt" and kind.days_before == 10
+    kind = registry.KINDS["example_report_due"]
+    assert kind.template == "notifications/kinds/example_report_due.txt" and kind.days_before == 10
     with pytest.raises(ValueError):
-        reminder_kind("certificate_batch_ready")(lambda ctx: [])  # the first registration needs a label
+        reminder_kind("example_batch_ready")(lambda ctx: [])  # the first registration needs a label
     with app.app_context():
         from cpms.core.models import utcnow
         reminders = list(kind.sweeps[0](SweepContext(utcnow(), Setting(True, 10, None), 14)))
-    assert reminders[0].object_key == "reporting_period:1"
+    assert reminders[0].object_key == "example_report:1"
 
 
 def test_templates_render_with_the_readers_language(app):

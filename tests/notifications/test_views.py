@@ -99,13 +99,16 @@ def test_the_list_takes_a_fixed_number_of_queries(app, web, client, login_as, co
 def test_preferences_list_the_roles_kinds_and_are_saved(web, client, login_as):
     user = login_as("trainer", "Kasaï-Oriental")
     page = client.get("/notifications/preferences").get_data(as_text=True)
-    assert "Trainee under the attendance threshold" in page and "Construction milestone due" not in page
-    response = web.post("/notifications/preferences", {"kind_attendance_low": "off", "kind_absence_streak": "digest"})
+    assert "Trainee under the attendance threshold" in page and "Certificate batch ready" in page
+    assert "Construction milestone due" not in page
+    response = web.post("/notifications/preferences", {"kind_attendance_low": "off", "kind_absence_streak": "digest",
+                                                       "kind_certificate_batch_ready": "immediate"})
     assert response.status_code == 302
     chosen = dict(_db.session.execute(select(NotificationPreference.kind, NotificationPreference.delivery)
                                       .where(NotificationPreference.user_id == user.id)).all())
-    assert chosen == {"attendance_low": "off", "absence_streak": "digest"}
-    refused = web.post("/notifications/preferences", {"kind_attendance_low": "hourly", "kind_absence_streak": "off"})
+    assert chosen == {"attendance_low": "off", "absence_streak": "digest", "certificate_batch_ready": "immediate"}
+    refused = web.post("/notifications/preferences", {"kind_attendance_low": "hourly", "kind_absence_streak": "off",
+                                                      "kind_certificate_batch_ready": "off"})
     assert refused.status_code == 422
 
 

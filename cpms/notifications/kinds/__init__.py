@@ -1,2 +1,3 @@
 """The reminder kinds for what CPMS tracks so far, one module per watched domain (see ../registry.py)."""
-from cpms.notifications.kinds import committees, stations, surveys, training  # noqa: F401
+from cpms.notifications.kinds import (certificates, committees, deployments, indicators, stations, surveys,  # noqa: F401
+                                      training)
