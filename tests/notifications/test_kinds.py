@@ -230,8 +230,9 @@ def test_certificate_batch_ready_reaches_the_trainers_and_the_requester(db, comp
     key = f"certificate_batch:{batch_id}"
     assert received("certificate_batch_ready") == {(f"user:{trainer.id}", key, date(2017, 6, 1)),
                                                    (f"user:{requester.id}", key, date(2017, 6, 1))}
-    assert subjects("certificate_batch_ready") == {"formateur@test.cpms.example": f"Certificates ready for {cohort.name}",
-                                                   "suivi@test.cpms.example": f"Certificats prêts pour {cohort.name}"}
+    assert subjects("certificate_batch_ready") == {
+        "formateur@test.cpms.example": f"Certificates ready for {cohort.name}",
+        "suivi@test.cpms.example": f"Certificats prêts pour {cohort.name}"}
     french = _db.session.scalar(select(OutboxMessage).where(OutboxMessage.to_address == "suivi@test.cpms.example"))
     assert "2 certificats de " in french.body_text and "prêts depuis le 1 juin 2017" in french.body_text
     assert sweep(date(2017, 6, 3), "certificate_batch_ready")["claimed"] == 0
@@ -258,7 +259,8 @@ def test_reporting_period_due_in_a_fiscal_year_starting_in_october(db, make_fram
     assert received("reporting_period_due") == {(f"user:{area.id}", key, date(2016, 12, 31)),
                                                 (f"user:{national.id}", key, date(2016, 12, 31))}
     assert subjects("reporting_period_due") == {
-        "suivi.kor@test.cpms.example": f"La période de rapport FY2017 Q1 de {programme.code} se termine le 31 déc. 2016",
+        "suivi.kor@test.cpms.example":
+            f"La période de rapport FY2017 Q1 de {programme.code} se termine le 31 déc. 2016",
         "suivi@test.cpms.example": f"Reporting period FY2017 Q1 of {programme.code} ends on Dec 31, 2016"}
     assert sweep(date(2016, 12, 23), "reporting_period_due")["claimed"] == 0
     notification = _db.session.scalar(select(Notification).where(Notification.recipient_key == f"user:{national.id}"))
@@ -288,7 +290,8 @@ def test_posting_minimum_ending_reaches_the_project_officers_of_the_posting(db, 
     make_posting(left, "Bipemba", date(2016, 9, 1), date(2018, 1, 15), "resignation")
     make_posting(elsewhere, "Kampemba", date(2016, 9, 1))  # Haut-Katanga: outside the programme's area
     make_posting(former, "Bipemba", date(2016, 7, 1))
-    commune_officer = make_user("project_officer", communes=["Bipemba"], locale="fr", email="po.bipemba@test.cpms.example")
+    commune_officer = make_user("project_officer", communes=["Bipemba"], locale="fr",
+                                email="po.bipemba@test.cpms.example")
     province_officer = make_user("project_officer", provinces=["Kasaï-Oriental"], email="po.kor@test.cpms.example")
     make_user("project_officer", communes=["Muya"])
     make_user("project_officer", provinces=["Haut-Katanga"])
@@ -307,7 +310,8 @@ def test_posting_minimum_ending_reaches_the_project_officers_of_the_posting(db, 
         assert send_digests() == 2
     digests = {m.to_address: m.body_text for m in
                _db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "digest"))}
-    assert "Fin de la durée minimale d'affectation le 31 août 2019 : TSHIMANGA Jean" in digests["po.bipemba@test.cpms.example"]
+    assert "Fin de la durée minimale d'affectation le 31 août 2019 : TSHIMANGA Jean" in \
+        digests["po.bipemba@test.cpms.example"]
     assert "Minimum posting period ends on Aug 31, 2019: TSHIMANGA Jean" in digests["po.kor@test.cpms.example"]
     notification = _db.session.scalar(select(Notification).where(Notification.kind == "posting_minimum_ending",
                                                                  Notification.locale == "en"))
