@@ -16,7 +16,7 @@ from sqlalchemy import select
 from cpms.core.errors import DomainError
 from cpms.extensions import db
 from cpms.indicators.models import Dhis2CategoryOptionCombo, Dhis2DataElement, Dhis2OrgUnit
-from cpms.indicators.reports import build_report
+from cpms.indicators.reports import build_reports
 
 UID = re.compile(r"^[A-Za-z][A-Za-z0-9]{10}$")
 
@@ -147,9 +147,11 @@ def dhis2_payload(programme, period, *, scope, area, level="area", today=None):
     if level in ("province", "commune"):
         dimensions = {level}
     values, skipped = [], set()
-    for dimension in sorted(dimensions, key=lambda d: d or ""):
-        report = build_report(programme, period, scope=scope, area=area, dimension=dimension, today=today,
-                              with_trend=False)
+    ordered = sorted(dimensions, key=lambda d: d or "")
+    reports = build_reports(programme, period, scope=scope, area=area, dimensions=ordered, today=today,
+                            with_trend=False)
+    for dimension in ordered:
+        report = reports[dimension]
         for row in report.rows:
             element = elements.get(row.pi.indicator_id)
             if element is None:

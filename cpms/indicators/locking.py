@@ -127,21 +127,31 @@ def unlock_period(actor, lock, *, reason):
 def snapshots_for(programme_id, periods, dimension=None):
     """({period index: PeriodLock}, {(period index, pi id, category or None): (value, target)}) for the locked
     periods among `periods` – two queries."""
-    locks = {}
+    locks, frozen = snapshots_by_dimension(programme_id, periods, [dimension])
+    return locks, frozen[dimension]
+
+
+def snapshots_by_dimension(programme_id, periods, dimensions):
+    """snapshots_for() for several disaggregations at once: (locks, {dimension: frozen}) – two queries."""
+    locks, frozen = {}, {dimension: {} for dimension in dimensions}
     if not periods:
-        return locks, {}
+        return locks, frozen
     by_key = {(p.kind, p.start): i for i, p in enumerate(periods)}
     for lock in db.session.scalars(select(PeriodLock).where(PeriodLock.programme_id == programme_id,
                                                             PeriodLock.period_start.in_({p.start for p in periods}))):
         index = by_key.get((lock.period_kind, lock.period_start))
         if index is not None:
             locks[index] = lock
-    frozen = {}
     if locks:
         index_of = {lock.id: i for i, lock in locks.items()}
-        rows = db.session.execute(select(SnapshotValue).where(SnapshotValue.lock_id.in_(list(index_of)),
-                                                              SnapshotValue.dimension.in_(["", dimension or ""])))
+        rows = db.session.execute(select(SnapshotValue).where(
+            SnapshotValue.lock_id.in_(list(index_of)),
+            SnapshotValue.dimension.in_(sorted({""} | {d or "" for d in dimensions}))))
         for (snap,) in rows:
-            category = snap.category or None if snap.dimension else None
-            frozen[(index_of[snap.lock_id], snap.programme_indicator_id, category)] = (snap.value, snap.target)
+            key = (index_of[snap.lock_id], snap.programme_indicator_id)
+            if not snap.dimension:  # the totals, in every disaggregation's report
+                for cells in frozen.values():
+                    cells[(*key, None)] = (snap.value, snap.target)
+            elif snap.dimension in frozen:
+                frozen[snap.dimension][(*key, snap.category or None)] = (snap.value, snap.target)
     return locks, frozen

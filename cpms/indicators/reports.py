@@ -23,11 +23,11 @@ from flask_babel import format_decimal
 from flask_babel import gettext as _
 
 from cpms.indicators import periods as P
-from cpms.indicators.locking import snapshots_for
+from cpms.indicators.locking import snapshots_by_dimension
 from cpms.indicators.reference import DIMENSIONS, STATUSES
 from cpms.indicators.service import programme_indicators, programme_span, settings_of
 from cpms.indicators.targets import target_of, targets_by_period
-from cpms.indicators.values import Area, category_labels, compute, dimension_for
+from cpms.indicators.values import Area, category_labels, compute_many, dimension_for
 
 TREND_LENGTH = 8
 
@@ -197,16 +197,35 @@ def build_report(programme, period, *, scope, area=None, dimension=None, area_la
                  with_trend=True):
     """The report for `period` (a Period of the programme's fiscal year); `only`: ids of the programme indicators
     to include (default: all); without the trend, only the period and the programme to date are computed."""
+    return build_reports(programme, period, scope=scope, area=area, dimensions=[dimension], area_label=area_label,
+                         today=today, only=only, with_trend=with_trend)[dimension]
+
+
+def build_reports(programme, period, *, scope, area=None, dimensions=(None,), area_label="", today=None, only=None,
+                  with_trend=True):
+    """{dimension: Report} – the report in several disaggregations (None: totals only) for the price of about one:
+    each computed indicator is one query for all of them (values.compute_many), the settings, indicators, targets
+    and locks are read once, and the category labels once per disaggregation."""
     area = area or Area()
+    dimensions = list(dict.fromkeys(dimensions))
     start_month = settings_of(programme.id).fiscal_year_start_month
     trend = trend_periods(programme, period, start_month) if with_trend else [period]
     to_date = programme_span(programme, start_month, until=period.end)
     pis = [pi for pi in programme_indicators(programme.id) if only is None or pi.id in only]
     targets = targets_by_period([pi.id for pi in pis])
-    figures = compute(programme.id, pis, trend + [to_date], scope=scope, area=area, dimension=dimension, today=today)
-    report = Report(programme, period, trend, to_date, area, area_label, dimension, start_month=start_month)
+    figures = compute_many(programme.id, pis, trend + [to_date], scope=scope, area=area, dimensions=dimensions,
+                           today=today)
     can_freeze = area.is_national and scope.is_national
-    locks, frozen = snapshots_for(programme.id, trend, dimension) if can_freeze else ({}, {})
+    locks, frozen = snapshots_by_dimension(programme.id, trend, dimensions) if can_freeze else (
+        {}, {dimension: {} for dimension in dimensions})
+    return {dimension: _assemble(programme, period, trend, to_date, area, area_label, dimension, start_month, pis,
+                                 targets, figures[dimension], locks, frozen[dimension], can_freeze)
+            for dimension in dimensions}
+
+
+def _assemble(programme, period, trend, to_date, area, area_label, dimension, start_month, pis, targets, figures,
+              locks, frozen, can_freeze):
+    report = Report(programme, period, trend, to_date, area, area_label, dimension, start_month=start_month)
     main = len(trend) - 1
     report.lock = locks.get(main)
     if not can_freeze:

@@ -61,83 +61,118 @@ def make_context(pi, programme_id, scope, area, dimension, today):
 
 def compute(programme_id, pis, periods, *, scope, area=None, dimension=None, today=None, baselines=True):
     """Figures of the indicators `pis` for `periods` (a list of Period), the area and the disaggregation."""
+    return compute_many(programme_id, pis, periods, scope=scope, area=area, dimensions=[dimension], today=today,
+                        baselines=baselines)[dimension]
+
+
+def compute_many(programme_id, pis, periods, *, scope, area=None, dimensions=(None,), today=None, baselines=True):
+    """{dimension: Figures} for several disaggregations at once (None: totals only), with the same queries as one:
+    a computed indicator's statements for the totals and every disaggregation it has go into one UNION ALL, and
+    the entered values' totals are read once (then one query per disaggregation)."""
     area = area or Area()
     today = today or date.today()
-    figures = Figures()
+    dimensions = list(dict.fromkeys(dimensions))
+    figures = {dimension: Figures() for dimension in dimensions}
     entered = []
     for pi in pis:
         if pi.indicator.is_computed:
-            _computed(figures, pi, programme_id, periods, scope, area, dimension_for(pi, dimension), today, baselines)
+            _computed(figures, pi, programme_id, periods, scope, area, today, baselines)
         else:
             entered.append(pi)
     if entered:
-        _entered(figures, programme_id, entered, periods, scope, area, dimension, today)
+        _entered(figures, programme_id, entered, periods, scope, area)
     return figures
 
 
-def _computed(figures, pi, programme_id, periods, scope, area, dimension, today, baselines):
+def _computed(figures, pi, programme_id, periods, scope, area, today, baselines):
+    """The indicator's figures for every asked disaggregation it has (the totals in each)."""
     comp = computation(pi.indicator.computation)
     if comp is None or not periods:
         return
-    ctx = make_context(pi, programme_id, scope, area, dimension, today)
+    # each disaggregation the indicator has, computed once, its figures going to every asked dimension it serves
+    wanted = {}
+    for asked in figures:
+        wanted.setdefault(dimension_for(pi, asked), []).append(asked)
+    everyone = [asked for targets in wanted.values() for asked in targets]
+    ctx = make_context(pi, programme_id, scope, area, None, today)
     if not comp.per_period:
-        for (tag, category), value in comp.func(ctx, periods).items():
-            if tag == "baseline":
-                if baselines:
-                    figures.baselines[(pi.id, category)] = value
-            else:
-                figures._add(pi.id, tag, category, value)
+        # each call gives the totals too: a call for the totals alone only without a disaggregation to compute
+        for dimension in [d for d in wanted if d is not None] or [None]:
+            for (tag, category), value in comp.func(ctx.with_dimension(dimension), periods).items():
+                if category is not None and dimension is None:
+                    continue
+                for asked in (everyone if category is None else wanted[dimension]):
+                    if tag == "baseline":
+                        if baselines:
+                            figures[asked].baselines[(pi.id, category)] = value
+                    else:
+                        figures[asked]._add(pi.id, tag, category, value)
         return
     ctx.extra["span"] = (min(p.start for p in periods), max(p.end for p in periods))
+    dimensions = [None] + [d for d in wanted if d is not None]
     statements = []
     for index, period in enumerate(periods):
-        for ctx_d in ([ctx.with_dimension(None), ctx] if dimension else [ctx]):
-            statements.append(comp.func(ctx_d, period.start, period.end).add_columns(literal(index).label("period")))
-    for category, value, index in db.session.execute(union_all(*statements)):
-        if value is not None or category is None:
-            figures._add(pi.id, index, category, value)
+        for position, dimension in enumerate(dimensions):
+            statements.append(comp.func(ctx.with_dimension(dimension), period.start, period.end)
+                              .add_columns(literal(index).label("period"), literal(position).label("part")))
+    for category, value, index, position in db.session.execute(union_all(*statements)):
+        if position == 0:
+            if category is None:  # the totals (a statement without a disaggregation has one row, or none)
+                for asked in everyone:
+                    figures[asked]._add(pi.id, index, None, value)
+        elif value is not None and category is not None:
+            for asked in wanted[dimensions[position]]:
+                figures[asked]._add(pi.id, index, category, value)
 
 
-def _entered(figures, programme_id, pis, periods, scope, area, dimension, today):
+def _entered(figures, programme_id, pis, periods, scope, area):
     by_id = {pi.id: pi for pi in pis}
     first, last = min(p.start for p in periods), max(p.end for p in periods)
     ctx = Context(programme_id=programme_id, scope=scope, province_id=area.province_id, commune_id=area.commune_id)
     where = [IndicatorValue.programme_indicator_id.in_(list(by_id)), IndicatorValue.status == "approved",
              IndicatorValue.period_start >= first, IndicatorValue.period_end <= last,
              ctx.in_area(IndicatorValue.province_id, IndicatorValue.commune_id)]
-    quarters = {}  # (pi id, category) → {quarter start: value}
+    value = IndicatorValue
 
     def collect(rows):
+        quarters = {}  # (pi id, category) → {quarter start: value}
         for pi_id, start, category, total, mean in rows:
             additive = by_id[pi_id].indicator.unit in ADDITIVE_UNITS
             quarters.setdefault((pi_id, category), {})[start] = float(total if additive else mean)
+        return quarters
 
-    value = IndicatorValue
-    collect(db.session.execute(
+    def add(quarters, targets):
+        for (pi_id, category), by_quarter in quarters.items():
+            aggregation = by_id[pi_id].indicator.aggregation
+            for index, period in enumerate(periods):
+                inside = [by_quarter[start] for start in sorted(by_quarter) if period.start <= start <= period.end]
+                if inside:
+                    for target in targets:
+                        target._add(pi_id, index, category, combine(aggregation, inside))
+
+    add(collect(db.session.execute(
         select(value.programme_indicator_id, value.period_start, literal(None), func.sum(value.value),
-               func.avg(value.value)).where(*where).group_by(value.programme_indicator_id, value.period_start)))
-    with_dimension = [pi.id for pi in pis if dimension_for(pi, dimension)]
-    if with_dimension:
-        where[0] = value.programme_indicator_id.in_(with_dimension)
+               func.avg(value.value)).where(*where).group_by(value.programme_indicator_id, value.period_start))),
+        list(figures.values()))
+    for dimension in figures:
+        with_dimension = [pi.id for pi in pis if dimension_for(pi, dimension)]
+        if not with_dimension:
+            continue
+        where_d = [value.programme_indicator_id.in_(with_dimension)] + where[1:]
         if dimension in ("province", "commune"):
             column = value.province_id if dimension == "province" else value.commune_id
             stmt = (select(value.programme_indicator_id, value.period_start, column, func.sum(value.value),
-                           func.avg(value.value)).where(*where, column.is_not(None))
+                           func.avg(value.value)).where(*where_d, column.is_not(None))
                     .group_by(value.programme_indicator_id, value.period_start, column))
-            collect((pi_id, start, str(key), total, mean) for pi_id, start, key, total, mean in db.session.execute(stmt))
+            rows = ((pi_id, start, str(key), total, mean) for pi_id, start, key, total, mean in db.session.execute(stmt))
         else:
             part = ValueBreakdown
-            collect(db.session.execute(
+            rows = db.session.execute(
                 select(value.programme_indicator_id, value.period_start, part.category, func.sum(part.value),
                        func.avg(part.value)).join(part, part.value_id == value.id)
-                .where(*where, part.dimension == dimension)
-                .group_by(value.programme_indicator_id, value.period_start, part.category)))
-    for (pi_id, category), by_quarter in quarters.items():
-        aggregation = by_id[pi_id].indicator.aggregation
-        for index, period in enumerate(periods):
-            inside = [by_quarter[start] for start in sorted(by_quarter) if period.start <= start <= period.end]
-            if inside:
-                figures._add(pi_id, index, category, combine(aggregation, inside))
+                .where(*where_d, part.dimension == dimension)
+                .group_by(value.programme_indicator_id, value.period_start, part.category))
+        add(collect(rows), [figures[dimension]])
 
 
 # --- labels of categories -------------------------------------------------------------------------------------

@@ -115,6 +115,16 @@ def test_generated_data_loads_the_main_pages(small, app, web):
         assert response.status_code == 200, url
     register = web.get(f"/training/sessions/{session_id}/register").get_data(as_text=True)
     assert register.count('type="radio"') >= 450 * 4
+    from cpms.indicators.models import ProgrammeIndicator, ResultsFramework
+    from cpms.programmes.models import Programme
+    assert count(ResultsFramework) == count(Programme)
+    programme = _db.session.scalar(select(Programme.id).join(Cohort, Cohort.programme_id == Programme.id)
+                                   .order_by(Programme.id))
+    assert _db.session.scalar(select(func.count()).select_from(ProgrammeIndicator)
+                              .where(ProgrammeIndicator.programme_id == programme)) == 17
+    for url in (f"/indicators/programmes/{programme}", f"/indicators/programmes/{programme}/report?dimension=sex",
+                f"/indicators/programmes/{programme}/report.xlsx"):
+        assert web.get(url).status_code == 200, url
     for role in ("trainer", "project_officer", "me_officer", "viewer"):
         web.post("/logout", page="/")
         _login(web, role)

@@ -108,3 +108,51 @@ def test_dhis2_periods():
     assert dhis2.dhis2_period(P.parse_period("2017", 1)) == "2017"
     assert dhis2.dhis2_period(P.make_period("quarter", 2017, 1, 2)) is None
     assert P.parse_period("FY2017", 10).start == date(2016, 10, 1)
+
+
+def _sheets(data):
+    workbook = load_workbook(io.BytesIO(data))
+    return {sheet.title: list(sheet.iter_rows(values_only=True)) for sheet in workbook.worksheets}
+
+
+def test_xlsx_sheets_are_the_reports_of_each_disaggregation(app, reporting, make_indicator, add_to_framework,
+                                                           make_user, count_queries):
+    """Every sheet holds what the report in that disaggregation shows (a locked period's frozen figures included),
+    and a computed indicator costs the workbook one query, whatever its number of disaggregations."""
+    from cpms.core.permissions import Scope
+    from cpms.indicators import locking
+    from cpms.indicators import periods as P
+    from cpms.indicators.exports import header, report_xlsx, table_rows
+    from cpms.indicators.reports import build_report
+    from cpms.indicators.values import Area
+    from tests.conftest import english
+
+    period = P.parse_period("FY2017-Q1", 10)
+    locking.lock_period(make_user("me_officer"), Scope.national(), reporting.programme, "FY2017-Q1", note="Envoyé")
+    _db.session.commit()
+
+    def workbook():
+        with english(app), count_queries() as statements:
+            data = report_xlsx(reporting.programme, period, scope=Scope.national(), area=Area(), area_label="All")
+        return _sheets(data), len(statements)
+
+    sheets, queries = workbook()
+    with english(app):
+        expected = {"Totals": [tuple(header())] + [tuple(r) for r in table_rows(build_report(
+            reporting.programme, period, scope=Scope.national(), area=Area(), with_trend=False))]}
+        for dimension, title in (("sex", "By sex"), ("commune", "By commune"), ("committee_kind", "By kind of committee")):
+            report = build_report(reporting.programme, period, scope=Scope.national(), area=Area(), dimension=dimension,
+                                  with_trend=False)
+            expected[title] = [tuple(header())] + [tuple(r) for r in table_rows(report) if r[2] != ""]
+    def plain(rows):  # what a spreadsheet keeps: empty text is an empty cell, 90.0 reads back as 90
+        return [tuple(None if c == "" else float(c) if isinstance(c, (int, float)) else c for c in r) for r in rows]
+    assert list(sheets) == list(expected)
+    for title in expected:
+        assert plain(sheets[title]) == plain(expected[title]), title
+    assert any(row[0] == "MTG" and row[12] == 2 for row in sheets["Totals"][1:])  # locked: today's figure beside
+
+    more = make_indicator(code="MTG2", source="computed", computation="committee_meetings_held",
+                          disaggregations=["commune", "committee_kind", "province"], name_en="Meetings again")
+    add_to_framework(reporting.framework, more)
+    sheets, with_one_more = workbook()
+    assert "By province" in sheets and with_one_more <= queries + 2  # its query, and the province names

@@ -34,7 +34,12 @@ def _sex(value):
 
 
 def _rounds(ctx):
-    """[(round, measure)] of the programme, by date, for the question named by the parameter (one query)."""
+    """[(round, measure)] of the programme, by date, for the question named by the parameter (one query, shared by
+    the disaggregations computed together)."""
+    return ctx.shared("survey_rounds", lambda: _read_rounds(ctx))
+
+
+def _read_rounds(ctx):
     rows = db.session.execute(
         select(SurveyRound, SurveyMeasure).join(SurveyMeasure, SurveyMeasure.instrument_id == SurveyRound.instrument_id)
         .join(SurveyQuestion, SurveyQuestion.id == SurveyMeasure.question_id)
@@ -76,16 +81,19 @@ def _estimate(measure, sums):
 
 def _values(ctx, chosen):
     """{(tag, category): value} for chosen = {tag: (round, measure)} – one GROUP BY query per measure."""
-    allowed = _allowed_communes(ctx)
+    allowed = ctx.shared("survey_communes", lambda: _allowed_communes(ctx))
     provinces = allowed if allowed is not None else None
     if provinces is None and ctx.dimension == "province":
-        provinces = dict(db.session.execute(select(Commune.id, Commune.province_id)).all())
+        provinces = ctx.shared("survey_provinces", lambda: dict(db.session.execute(
+            select(Commune.id, Commune.province_id)).all()))
     by_measure = {}
     for tag, (survey_round, measure) in chosen.items():
         by_measure.setdefault(measure.id, (measure, {}))[1].setdefault(survey_round.id, []).append(tag)
     result = {}
     for measure, tags_by_round in by_measure.values():
-        cells = _cell_sums(measure, list(tags_by_round))
+        round_ids = sorted(tags_by_round)
+        # the same cells serve every disaggregation: read once per computation
+        cells = ctx.shared(f"survey_cells:{measure.id}:{round_ids}", lambda: _cell_sums(measure, round_ids))
         totals = {}
         for (round_id, sex, age_group, commune_id), sums in cells.items():
             if allowed is not None and commune_id not in allowed:
