@@ -229,8 +229,9 @@ class BatchMonitor:
 
     def issuing_seconds(self):
         """(first sample while issuing, first sample after it) – the issuing stage as seen from outside."""
-        issuing = [s for s in self.samples if s[3] == "running" and s[2] == "issuing"]
-        after = [s for s in self.samples if s[0] > issuing[-1][0] and (s[2] != "issuing" or s[3] != "running")] \
+        samples = sorted(self.samples, key=lambda sample: sample[0])  # the main thread reads too
+        issuing = [s for s in samples if s[3] == "running" and s[2] == "issuing"]
+        after = [s for s in samples if s[0] > issuing[-1][0] and (s[2] != "issuing" or s[3] != "running")] \
             if issuing else []
         return (issuing[0] if issuing else None), (after[0] if after else None)
 
@@ -412,7 +413,7 @@ def main(argv=None):
         print(line)
         answers_failed += failed
     issuing, after = monitor.issuing_seconds()
-    during = [s for s in monitor.samples if at_start[0] <= s[0] <= at_end[0]]
+    during = [s for s in monitor.samples if at_start[0] <= s[0] <= at_end[0]]  # samples taken during round 2
     rate_during = (at_end[1] - at_start[1]) / (at_end[0] - at_start[0])
     rate_outside = None
     if issuing and after:
