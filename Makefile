@@ -16,7 +16,7 @@ help:
 	@echo "make run    – install, migrate, load demo data on first run, start the app and its scheduler"
 	@echo "make test   – install test dependencies and run the whole suite (CPMS_TEST_DATABASE_URL for PostgreSQL)"
 	@echo "make lint   – bandit security check of cpms/ (no medium or high finding)"
-	@echo "make loadtest – concurrent attendance saves against gunicorn (SQLite; CPMS_LOADTEST_DATABASE_URL for PostgreSQL)"
+	@echo "make loadtest – concurrent attendance saves against gunicorn, alone and beside a certificate batch (SQLite; CPMS_LOADTEST_DATABASE_URL for PostgreSQL)"
 	@echo "make extract-messages – refresh the French catalogue from the code and templates"
 	@echo "make bench  – generate (once) and benchmark national-scale data (BENCH_SCALE=province for a quick run; see README)"
 
@@ -59,8 +59,9 @@ test: install-test
 lint: install-test
 	$(VENV)/bin/bandit -q -r cpms --severity-level medium
 
-# 500 attendance saves from 20 clients against gunicorn -w 4 on SQLite (WAL), and on PostgreSQL too when
-# CPMS_LOADTEST_DATABASE_URL is set (in a scratch schema, dropped afterwards)
+# 500 attendance saves from 20 clients against gunicorn -w 4, then 500 more while a 250-certificate cohort batch
+# runs in its own process; on SQLite (WAL), and on PostgreSQL too when CPMS_LOADTEST_DATABASE_URL is set (in a
+# scratch schema, dropped afterwards)
 loadtest: install-test
 	env -u CPMS_LOADTEST_DATABASE_URL $(PY) -m cpms.core.loadtest
 	@if [ -n "$$CPMS_LOADTEST_DATABASE_URL" ]; then $(PY) -m cpms.core.loadtest; fi

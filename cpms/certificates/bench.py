@@ -16,8 +16,9 @@ import time
 from datetime import date, time as clock
 
 
-def _cohort(size):
-    """A completed cohort of `size` officers, with the Lubumbashi demo artwork; returns it."""
+def completed_cohort(size):
+    """A completed cohort of `size` new officers, everyone eligible for a certificate, with the Lubumbashi demo
+    artwork; returns it (flushed and committed). Also the load test's batch (cpms/core/loadtest.py)."""
     from sqlalchemy import insert, select
 
     from cpms.certificates import demo
@@ -49,12 +50,13 @@ def _cohort(size):
                                  start_date=date(2016, 4, 4), end_date=date(2016, 9, 30), capacity=size,
                                  status="completed")
     now = utcnow()
+    matricules = [f"99{n:06d}" for n in range(size)]
     db.session.execute(insert(Trainee), [
-        {"matricule": f"99{n:06d}", "last_name": demo_name(n)[0], "post_name": demo_name(n)[1],
+        {"matricule": matricules[n], "last_name": demo_name(n)[0], "post_name": demo_name(n)[1],
          "first_name": demo_name(n)[2], "sex": "M" if n % 7 else "F", "specialty": "community", "unit": "",
          "commune_id": commune.id, "province_id": commune.province_id, "created_at": now, "updated_at": now}
         for n in range(size)])
-    ids = db.session.scalars(select(Trainee.id).order_by(Trainee.id)).all()
+    ids = db.session.scalars(select(Trainee.id).where(Trainee.matricule.in_(matricules)).order_by(Trainee.id)).all()
     db.session.execute(insert(Enrolment), [
         {"cohort_id": cohort.id, "trainee_id": tid, "enrolled_on": cohort.start_date, "final_score": 70,
          "withdrawal_reason": "", "created_at": now, "updated_at": now} for tid in ids])
@@ -174,7 +176,7 @@ def main(argv=None):
         db.create_all()
         with db.engine.begin() as connection:
             load_reference_places(connection)
-        cohort = _cohort(args.trainees)
+        cohort = completed_cohort(args.trainees)
         floor = _floor(cohort, min(args.sample, args.trainees))
         db.session.rollback()
         batches.request_batch(None, cohort)

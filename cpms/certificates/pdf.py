@@ -7,7 +7,6 @@ the safe URL fetcher of core/pdf.py: data: URLs and our own static files, nothin
 import base64
 import gc
 import io
-import threading
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -20,7 +19,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from cpms.certificates.codes import grouped_code
 from cpms.core.errors import DomainError
-from cpms.core.pdf import html_to_document, make_fetcher
+from cpms.core.pdf import html_to_document, make_fetcher, shared_fonts
 
 QR_SCALE = 8  # pixels per module in the embedded PNG; the CSS sizes it, `image-rendering: pixelated` keeps it sharp
 _environment = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
@@ -51,21 +50,6 @@ def render_pdf(html, fetcher=None, cache=None, font_config=None):
     """(PDF bytes, number of pages) of a certificate page (see core.pdf.html_to_document for the options)."""
     document = html_to_document(html, fetcher, cache=cache, font_config=font_config)
     return document.write_pdf(), len(document.pages)
-
-
-_fonts = threading.local()
-
-
-def shared_fonts(key):
-    """This thread's font set-up, kept while `key` (a batch, a template version) stays the same.
-
-    A new set-up per page costs time and grows the process by some 0.2 MB a page that is not given back; a
-    new key (maybe another template with other @font-face rules) starts a new one."""
-    from weasyprint.text.fonts import FontConfiguration
-
-    if getattr(_fonts, "key", None) != key:
-        _fonts.key, _fonts.config = key, FontConfiguration()
-    return _fonts.config
 
 
 def render_chunk(htmls, static_folder, batch_key=None):

@@ -19,10 +19,11 @@ from cpms.certificates.defaults import DEFAULT_CSS, DEFAULT_HTML
 from cpms.certificates.models import (LANGUAGES, Certificate, CertificateFile, CertificateProfile,
                                       CertificateTemplate)
 from cpms.certificates.pdf import (artwork_of, certificate_context, cohort_context, compile_template, document_html,
-                                   printed_fields, render_pdf, shared_fonts)
+                                   printed_fields, render_pdf)
 from cpms.core.dashboard import Card, dashboard_provider
 from cpms.core.errors import DomainError
 from cpms.core.models import utcnow
+from cpms.core.pdf import shared_fonts
 from cpms.core.permissions import TRAINER
 from cpms.extensions import db
 from cpms.training.attendance import cohort_completion

@@ -1,11 +1,19 @@
 """Load test: `python -m cpms.core.loadtest` (make loadtest).
 
 Starts gunicorn with 4 workers on a scratch database – SQLite in WAL mode, or a fresh PostgreSQL database
-made in a new schema of CPMS_LOADTEST_DATABASE_URL – and sends 500 attendance saves (PUT /api/v1/sessions/<id>/attendance)
-from 20 concurrent clients. The saves overlap: each part of each register is saved five times, by different
-clients at once. Then it checks that every mark is stored exactly once with the right status, that no
-answer was a 5xx and that no worker logged "database is locked", prints the figures and exits non-zero on
-any failure. Only 127.0.0.1 is contacted; the run is bounded (500 requests, 30 s timeout each).
+made in a new schema of CPMS_LOADTEST_DATABASE_URL – and sends attendance saves (PUT /api/v1/sessions/<id>/attendance)
+in two rounds of 500 from 20 concurrent clients:
+1. alone;
+2. while a whole-cohort certificate batch (--batch-trainees officers, 250 by default) runs in a separate
+   process, as the scheduler would run it (`flask cpms certificates run-batches`, with its rendering processes).
+   The saves start once the batch has stored its first chunk and must end before it has issued the last
+   certificate, so the batch's writes overlap the whole round.
+The saves overlap each other: each part of each register is saved five times, by different clients at once.
+Then it checks that every mark is stored exactly once with the right status, that no answer was a 5xx, that
+neither a web worker nor the batch process logged "database is locked", and that the batch ended `done` with
+every certificate issued exactly once (rows counted); it prints the figures of both rounds and of the batch
+and exits non-zero on any failure. Only 127.0.0.1 is contacted; the run is bounded (30 s timeout a request,
+BATCH_TIMEOUT for the batch).
 """
 import argparse
 import json
@@ -13,7 +21,6 @@ import os
 import shutil
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -27,7 +34,10 @@ from datetime import date, time as clock, timedelta
 import sqlalchemy as sa
 
 STATUSES = ("present", "late", "excused", "absent")
-SESSIONS, TRAINEES, PARTS = 25, 40, 4
+SESSIONS, TRAINEES, PARTS = 25, 40, 4  # per round: each round saves the registers of its own 25 sessions
+ROUNDS = ("alone", "with the certificate batch")
+BATCH_TIMEOUT = 600  # seconds; a 250-certificate batch takes about a minute on two cores
+BASE_URL = "https://cpms.example.org"
 
 
 def expected_status(session_index, trainee_index):
@@ -62,21 +72,26 @@ def scratch_database(workdir):
     return scoped.render_as_string(hide_password=False), cleanup
 
 
-def seed(env):
-    """A trainer's cohort with TRAINEES officers and SESSIONS past sessions; returns (token, session ids,
-    enrolment ids)."""
+def seed(env, batch_trainees):
+    """A trainer's cohort with TRAINEES officers and a round's SESSIONS past sessions per round, and a completed
+    cohort of `batch_trainees` officers whose certificate batch is queued (pending until the batch process runs
+    it). Returns (token, session ids per round, enrolment ids, batch id, batch cohort id)."""
     from cpms import create_app
     from cpms.extensions import db
 
     app = create_app(instance_path=env["CPMS_INSTANCE_PATH"])
     with app.test_request_context():
         from cpms.auth.service import create_api_token, create_user
+        from cpms.certificates.batches import request_batch
+        from cpms.certificates.bench import completed_cohort
         from cpms.geo.models import Commune
         from cpms.programmes.service import create_programme
         from cpms.training import service
         from cpms.training.models import TrainingSession
 
         db.session.info["actor_label"] = "loadtest"
+        batch_cohort = completed_cohort(batch_trainees)
+        batch = request_batch(None, batch_cohort, base_url=BASE_URL)
         commune = db.session.scalar(sa.select(Commune).where(Commune.name == "Bipemba"))
         trainer = create_user(None, name="Formateur Charge", email="charge@load.cpms.example", role="trainer",
                               password="Load-test-password-2016", province_ids=[commune.province_id])
@@ -86,7 +101,8 @@ def seed(env):
         course = service.save_course(None, code="LOAD-BASE", title_fr="Base", title_en="Basic", course_type="basic",
                                      duration_days=30, hours=100, topics="", attendance_threshold=80, pass_mark=50,
                                      issues_certificate=False)
-        start = date.today() - timedelta(days=SESSIONS + 10)
+        days = SESSIONS * len(ROUNDS)
+        start = date.today() - timedelta(days=days + 10)
         cohort = service.save_cohort(None, name="Load cohort", course_id=course.id, programme_id=programme.id,
                                      training_centre="", commune_id=commune.id, start_date=start,
                                      end_date=date.today(), capacity=TRAINEES, status="running",
@@ -96,43 +112,128 @@ def seed(env):
                     for n in range(TRAINEES)]
         enrolments = service.enrol_trainees(None, cohort, [t.id for t in trainees])
         sessions = []
-        for n in range(SESSIONS):
+        for n in range(days):
             session = TrainingSession(cohort_id=cohort.id, session_date=start + timedelta(days=n + 1),
                                       start_time=clock(8), end_time=clock(12))
             db.session.add(session)
             sessions.append(session)
         _token, raw = create_api_token(trainer, trainer)
         db.session.flush()
-        result = raw, [s.id for s in sessions], [e.id for e in enrolments]
+        session_ids = [s.id for s in sessions]
+        result = (raw, [session_ids[r * SESSIONS:(r + 1) * SESSIONS] for r in range(len(ROUNDS))],
+                  [e.id for e in enrolments], batch.id, batch_cohort.id)
         db.session.commit()
         db.engine.dispose()
     return result
 
 
-def check_marks(env, session_ids, enrolment_ids):
-    """Problems with the stored marks: missing, duplicated or wrong."""
+def check_marks(env, rounds, enrolment_ids):
+    """Problems with the stored marks of every round: missing, duplicated or wrong."""
     from cpms import create_app
     from cpms.extensions import db
 
     app = create_app(instance_path=env["CPMS_INSTANCE_PATH"])
     with app.app_context():
         from cpms.training.models import Attendance
+        all_sessions = [session_id for session_ids in rounds for session_id in session_ids]
         rows = db.session.execute(sa.select(Attendance.session_id, Attendance.enrolment_id, Attendance.status,
                                             sa.func.count().over(partition_by=(Attendance.session_id,
-                                                                               Attendance.enrolment_id)))).all()
+                                                                               Attendance.enrolment_id)))
+                                  .where(Attendance.session_id.in_(all_sessions))).all()
         db.engine.dispose()
     stored = {(s, e): (status, copies) for s, e, status, copies in rows}
     problems = []
-    for si, session_id in enumerate(session_ids):
-        for ti, enrolment_id in enumerate(enrolment_ids):
-            mark = stored.get((session_id, enrolment_id))
-            if mark is None:
-                problems.append(f"missing mark {session_id}/{enrolment_id}")
-            elif mark[1] != 1 or mark[0] != expected_status(si, ti):
-                problems.append(f"mark {session_id}/{enrolment_id}: {mark}")
-    if len(rows) != len(session_ids) * len(enrolment_ids):
-        problems.append(f"{len(rows)} marks stored for {len(session_ids) * len(enrolment_ids)} expected")
-    return problems
+    expected = 0
+    for session_ids in rounds:
+        for si, session_id in enumerate(session_ids):
+            for ti, enrolment_id in enumerate(enrolment_ids):
+                expected += 1
+                mark = stored.get((session_id, enrolment_id))
+                if mark is None:
+                    problems.append(f"missing mark {session_id}/{enrolment_id}")
+                elif mark[1] != 1 or mark[0] != expected_status(si, ti):
+                    problems.append(f"mark {session_id}/{enrolment_id}: {mark}")
+    if len(rows) != expected:
+        problems.append(f"{len(rows)} marks stored for {expected} expected")
+    return problems, expected
+
+
+def check_batch(env, batch_id, cohort_id, size):
+    """(problems, batch figures) of the certificate batch: done, each officer certified exactly once, with
+    one stored PDF each, and the combined PDF and ZIP written."""
+    from cpms import create_app
+    from cpms.extensions import db
+
+    app = create_app(instance_path=env["CPMS_INSTANCE_PATH"])
+    with app.app_context():
+        from cpms.certificates.batches import batch_file
+        from cpms.certificates.models import Certificate, CertificateBatch, CertificateFile
+        batch = db.session.get(CertificateBatch, batch_id)
+        of_cohort = sa.select(Certificate).where(Certificate.cohort_id == cohort_id).subquery()
+        rows, enrolments, serials, codes = db.session.execute(sa.select(
+            sa.func.count(), sa.func.count(sa.distinct(of_cohort.c.enrolment_id)),
+            sa.func.count(sa.distinct(of_cohort.c.serial)),
+            sa.func.count(sa.distinct(of_cohort.c.verification_code)))).one()
+        files = db.session.scalar(sa.select(sa.func.count()).select_from(CertificateFile)
+                                  .join(Certificate, Certificate.id == CertificateFile.certificate_id)
+                                  .where(Certificate.cohort_id == cohort_id))
+        figures = {"status": batch.status, "issued": batch.issued, "certificates_count": batch.certificates_count,
+                   "seconds": (batch.finished_at - batch.started_at).total_seconds() if batch.finished_at else None,
+                   "error": batch.error}
+        problems = []
+        if batch.status != "done":
+            problems.append(f"batch {batch.status}: {batch.error}")
+        for label, value in (("certificate rows", rows), ("officers certified", enrolments), ("serials", serials),
+                             ("verification codes", codes), ("stored PDFs", files),
+                             ("issued by the batch", batch.issued), ("in the combined PDF", batch.certificates_count)):
+            if value != size:
+                problems.append(f"{label}: {value} for {size} officers")
+        for name in (batch.pdf_name, batch.zip_name):
+            if not name or not os.path.isfile(batch_file(name)):
+                problems.append(f"batch file missing: {name}")
+        db.engine.dispose()
+    return problems, figures
+
+
+class BatchMonitor:
+    """Samples (seconds, issued, stage, status) of the batch every 0.25 s from its own connection, to tell
+    when the saves may start and how fast the batch issued during the saves and outside them."""
+
+    def __init__(self, url, batch_id):
+        self.engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+        self.batch_id, self.samples = batch_id, []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def read(self):
+        query = sa.text("SELECT issued, stage, status FROM certificate_batches WHERE id = :id")
+        with self.engine.connect() as connection:
+            issued, stage, status = connection.execute(query, {"id": self.batch_id}).one()
+        sample = (time.perf_counter(), issued or 0, stage, status)
+        self.samples.append(sample)
+        return sample
+
+    def _run(self):
+        while not self._stop.wait(0.25):
+            if self.read()[3] not in ("pending", "running"):
+                return
+
+    def start(self):
+        self._thread.start()
+
+    def stop(self):
+        self._stop.set()
+        if self._thread.ident is not None:
+            self._thread.join()
+        self.engine.dispose()
+
+    def issuing_seconds(self):
+        """(first sample while issuing, first sample after it) – the issuing stage as seen from outside."""
+        samples = sorted(self.samples, key=lambda sample: sample[0])  # the main thread reads too
+        issuing = [s for s in samples if s[3] == "running" and s[2] == "issuing"]
+        after = [s for s in samples if s[0] > issuing[-1][0] and (s[2] != "issuing" or s[3] != "running")] \
+            if issuing else []
+        return (issuing[0] if issuing else None), (after[0] if after else None)
 
 
 def wait_until_up(base_url, process, timeout=60):
@@ -163,89 +264,186 @@ def put(base_url, token, session_id, marks):
     return status, text, time.perf_counter() - started
 
 
+def save_registers(base_url, token, session_ids, enrolment_ids, saves, clients):
+    """Send `saves` register saves from `clients` threads; returns (jobs, [(status, text, seconds)], seconds)."""
+    part = len(enrolment_ids) // PARTS
+    jobs = []
+    for n in range(saves):
+        si, pi = n % len(session_ids), (n // len(session_ids)) % PARTS
+        marks = {str(enrolment_ids[ti]): expected_status(si, ti) for ti in range(pi * part, (pi + 1) * part)}
+        jobs.append((session_ids[si], marks))
+    lock = threading.Lock()
+    results = []
+
+    def work(job):
+        outcome = put(base_url, token, *job)
+        with lock:
+            results.append(outcome)
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=clients) as pool:
+        list(pool.map(work, jobs))
+    return jobs, results, time.perf_counter() - started
+
+
+def percentile(ordered, share):
+    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
+
+
+def round_figures(label, jobs, results, elapsed):
+    """(printed line, number of answers other than 200)."""
+    statuses = {}
+    for status, _text, _seconds in results:
+        statuses[status] = statuses.get(status, 0) + 1
+    latencies = sorted(seconds for _status, _text, seconds in results)
+    errors = sum(n for status, n in statuses.items() if status >= 500)
+    marks = sum(len(marks) for _session, marks in jobs)
+    line = (f"  saves {label}: {len(results)} ({marks} marks) in {elapsed:.1f} s = {len(results) / elapsed:.0f} "
+            f"saves/s; latency p50 {percentile(latencies, 0.5) * 1000:.0f} ms, p95 "
+            f"{percentile(latencies, 0.95) * 1000:.0f} ms, p99 {percentile(latencies, 0.99) * 1000:.0f} ms, max "
+            f"{latencies[-1] * 1000:.0f} ms; answers {dict(sorted(statuses.items()))}, 5xx: {errors}")
+    return line, len(jobs) - statuses.get(200, 0)
+
+
+def stop(process, timeout=30):
+    if process is None or process.poll() is not None:
+        return
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--saves", type=int, default=500)
+    parser.add_argument("--saves", type=int, default=500, help="saves per round")
     parser.add_argument("--clients", type=int, default=20)
-    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    parser.add_argument("--batch-trainees", type=int, default=250, help="officers in the batch's cohort")
+    parser.add_argument("--batch-workers", type=int, default=None,
+                        help="the batch's rendering processes (default: CPMS_CERTIFICATE_WORKERS, 2)")
     args = parser.parse_args(argv)
 
     workdir = tempfile.mkdtemp(prefix="cpms-load-")
     url, cleanup = scratch_database(workdir)
     env = dict(os.environ, CPMS_DATABASE_URL=url, CPMS_INSTANCE_PATH=workdir, CPMS_SECRET_KEY="load-test-only",
-               CPMS_LOG_LEVEL="WARNING")
+               CPMS_LOG_LEVEL="WARNING", CPMS_BASE_URL=BASE_URL)
     for name, value in env.items():
         if name.startswith("CPMS_"):
             os.environ[name] = value
     bin_dir = os.path.dirname(sys.executable)
-    gunicorn = None
+    gunicorn = batch_process = monitor = None
+    failures = []
+    rounds = []  # (label, jobs, results, seconds)
     try:
         subprocess.run([sys.executable, "-m", "flask", "--app", "cpms", "db", "upgrade"], env=env, check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        token, session_ids, enrolment_ids = seed(env)
+        token, session_rounds, enrolment_ids, batch_id, batch_cohort_id = seed(env, args.batch_trainees)
         port = free_port()
         base_url = f"http://127.0.0.1:{port}"
-        log_path = os.path.join(workdir, "gunicorn.log")
+        log_path, batch_log_path = os.path.join(workdir, "gunicorn.log"), os.path.join(workdir, "batch.log")
         with open(log_path, "w") as log:
             gunicorn = subprocess.Popen([os.path.join(bin_dir, "gunicorn"), "-w", str(args.workers), "-b",
                                          f"127.0.0.1:{port}", "--timeout", "60", "cpms:create_app()"],
                                         env=env, stdout=log, stderr=subprocess.STDOUT)
         wait_until_up(base_url, gunicorn)
 
-        part = len(enrolment_ids) // PARTS
-        jobs = []
-        for n in range(args.saves):
-            si, pi = n % len(session_ids), (n // len(session_ids)) % PARTS
-            marks = {str(enrolment_ids[ti]): expected_status(si, ti) for ti in range(pi * part, (pi + 1) * part)}
-            jobs.append((session_ids[si], marks))
-        lock = threading.Lock()
-        results = []
+        # round 1: the saves alone
+        rounds.append((ROUNDS[0],) + save_registers(base_url, token, session_rounds[0], enrolment_ids, args.saves,
+                                                    args.clients))
 
-        def work(job):
-            outcome = put(base_url, token, *job)
-            with lock:
-                results.append(outcome)
-
-        started = time.perf_counter()
-        with ThreadPoolExecutor(max_workers=args.clients) as pool:
-            list(pool.map(work, jobs))
-        elapsed = time.perf_counter() - started
+        # round 2: the same while the batch runs in its own process, as the scheduler runs it
+        command = [sys.executable, "-m", "flask", "--app", "cpms", "cpms", "certificates", "run-batches"]
+        if args.batch_workers:
+            command += ["--workers", str(args.batch_workers)]
+        with open(batch_log_path, "w") as batch_log:
+            batch_process = subprocess.Popen(command, env=env, stdout=batch_log, stderr=subprocess.STDOUT)
+        monitor = BatchMonitor(url, batch_id)
+        batch_started = time.perf_counter()
+        deadline = batch_started + BATCH_TIMEOUT
+        while True:  # its rendering processes are up and it has stored a chunk: the batch is in full swing
+            _at, issued, stage, status = monitor.read()
+            if status == "running" and issued > 0 or status not in ("pending", "running"):
+                break
+            if batch_process.poll() is not None or time.perf_counter() > deadline:
+                break
+            time.sleep(0.2)
+        monitor.start()
+        at_start = monitor.read()
+        rounds.append((ROUNDS[1],) + save_registers(base_url, token, session_rounds[1], enrolment_ids, args.saves,
+                                                    args.clients))
+        at_end = monitor.read()
+        if not (at_start[3] == "running" and at_start[2] == "issuing" and at_end[3] == "running"
+                and at_end[2] == "issuing" and at_start[1] < args.batch_trainees and at_end[1] < args.batch_trainees):
+            failures.append(f"the batch was not issuing during the whole round (at its start: {at_start[1:]}, at its "
+                            f"end: {at_end[1:]}): raise --batch-trainees")
+        try:
+            batch_process.wait(timeout=max(1, deadline - time.perf_counter()))
+        except subprocess.TimeoutExpired:
+            failures.append(f"the batch did not finish within {BATCH_TIMEOUT} s")
+        batch_seconds = time.perf_counter() - batch_started
+        monitor.stop()
+        if batch_process.returncode != 0:
+            failures.append(f"the batch process ended with {batch_process.returncode}")
     finally:
-        if gunicorn is not None:
-            gunicorn.send_signal(signal.SIGTERM)
-            try:
-                gunicorn.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                gunicorn.kill()
+        stop(batch_process)
+        stop(gunicorn)
+        if monitor is not None:
+            monitor.stop()
 
     try:
-        problems = check_marks(env, session_ids, enrolment_ids)
+        mark_problems, marks_expected = check_marks(env, session_rounds, enrolment_ids)
+        batch_problems, batch = check_batch(env, batch_id, batch_cohort_id, args.batch_trainees)
         with open(log_path) as log:
             server_log = log.read()
+        with open(batch_log_path) as log:
+            batch_log = log.read()
     finally:
         cleanup()
         shutil.rmtree(workdir, ignore_errors=True)
 
-    statuses = {}
-    for status, _text, _seconds in results:
-        statuses[status] = statuses.get(status, 0) + 1
-    latencies = sorted(seconds for _status, _text, seconds in results)
-    locked = sum("database is locked" in text for _status, text, _seconds in results) + server_log.count("database is locked")
-    errors = sum(n for status, n in statuses.items() if status >= 500)
-    marks_sent = sum(len(marks) for _session, marks in jobs)
     backend = sa.engine.make_url(url).get_backend_name()
-    print(f"load test on {backend}: {len(results)} saves ({marks_sent} marks) from {args.clients} clients, "
-          f"gunicorn -w {args.workers}")
-    print(f"  {elapsed:.1f} s, {len(results) / elapsed:.0f} saves/s; latency median "
-          f"{statistics.median(latencies) * 1000:.0f} ms, p95 {latencies[int(len(latencies) * 0.95) - 1] * 1000:.0f} ms, "
-          f"max {latencies[-1] * 1000:.0f} ms")
-    print(f"  answers: {dict(sorted(statuses.items()))}; 5xx: {errors}; 'database is locked': {locked}; "
-          f"marks stored: {len(session_ids) * len(enrolment_ids) - sum('missing' in p for p in problems)} of "
-          f"{len(session_ids) * len(enrolment_ids)}, problems: {len(problems)}")
-    failed = errors or locked or problems or statuses.get(200, 0) != len(jobs)
-    for problem in problems[:10]:
+    print(f"load test on {backend}: {args.saves} attendance saves a round from {args.clients} clients, gunicorn -w "
+          f"{args.workers}, {os.cpu_count()} cores; round 2 beside a batch of {args.batch_trainees} certificates")
+    answers_failed = 0
+    for label, jobs, results, elapsed in rounds:
+        line, failed = round_figures(label, jobs, results, elapsed)
+        print(line)
+        answers_failed += failed
+    issuing, after = monitor.issuing_seconds()
+    during = [s for s in monitor.samples if at_start[0] <= s[0] <= at_end[0]]  # samples taken during round 2
+    rate_during = (at_end[1] - at_start[1]) / (at_end[0] - at_start[0])
+    rate_outside = None
+    if issuing and after:
+        outside_seconds = (after[0] - issuing[0]) - (at_end[0] - at_start[0])
+        outside_issued = batch["issued"] - (at_end[1] - at_start[1])
+        rate_outside = outside_issued / outside_seconds if outside_seconds > 0 else None
+    seconds = batch["seconds"]
+    print(f"  certificate batch: {batch['status']}, {batch['issued']} issued, {batch['certificates_count']} in the "
+          f"combined PDF, {seconds:.1f} s from claim to done ({seconds / args.batch_trainees * 1000:.0f} ms a "
+          f"certificate; {batch_seconds:.1f} s with the process start)" if seconds else
+          f"  certificate batch: {batch['status']} ({batch['error']})")
+    print(f"  batch issuing rate: {rate_during:.1f} certificates/s during the saves ({len(during)} samples, "
+          f"{at_start[1]} → {at_end[1]} issued), "
+          + (f"{rate_outside:.1f}/s outside them" if rate_outside else "outside them not measured"))
+    locked_web = sum("database is locked" in text for _l, _j, results, _e in rounds for _s, text, _t in results) \
+        + server_log.count("database is locked")
+    locked_batch = batch_log.count("database is locked")
+    print(f"  'database is locked': web workers {locked_web}, batch process {locked_batch}; marks stored: "
+          f"{marks_expected - sum('missing' in p for p in mark_problems)} of {marks_expected}, problems: "
+          f"{len(mark_problems)}; batch problems: {len(batch_problems)}")
+    problems = failures + mark_problems + batch_problems
+    if locked_web or locked_batch:
+        problems.append("'database is locked' seen")
+    if answers_failed:
+        problems.append(f"{answers_failed} saves not answered 200")
+    for problem in problems[:15]:
         print("  " + problem)
-    if failed:
+    if problems:
+        if batch_problems or locked_batch or batch_process is None or batch_process.returncode:
+            print("  batch process log (end):\n" + batch_log[-3000:])
         print("LOAD TEST FAILED")
         return 1
     print("load test passed")

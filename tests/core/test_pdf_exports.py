@@ -5,7 +5,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from cpms.core.exports import csv_bytes, xlsx_bytes
-from cpms.core.pdf import html_to_pdf, make_fetcher
+from cpms.core.pdf import APP_FONTS, html_to_pdf, make_fetcher, shared_fonts
 
 
 def pdf_text(data):
@@ -28,6 +28,17 @@ def test_pdf_renders_own_static_files_and_refuses_everything_else(app):
     assert "root:" not in text
     assert set(fetcher.refused) >= {"file:///etc/passwd", "file:///etc/hostname", "http://127.0.0.1:9/internal.png"}
     assert not any("static/css/app.css" in url for url in fetcher.refused)
+
+
+def test_pdfs_of_a_thread_share_one_font_set_up_and_each_prints_its_own_text(app):
+    fonts = shared_fonts(APP_FONTS)
+    assert shared_fonts(APP_FONTS) is fonts  # kept from one PDF to the next (a new one per PDF leaks memory)
+    with app.test_request_context():
+        first = html_to_pdf("<p>Procès-verbal de la réunion du CLSP de Bipemba</p>", font_config=fonts)
+        second = html_to_pdf("<p><b>Indicator report</b> – Kananga, 2016</p>", font_config=shared_fonts(APP_FONTS))
+    assert "Procès-verbal de la réunion du CLSP de Bipemba" in pdf_text(first)
+    assert "Indicator report – Kananga, 2016" in pdf_text(second)
+    assert shared_fonts(("batch", 1)) is not fonts  # another key (a certificate batch) gets its own set-up
 
 
 def test_csv_neutralises_formulas_and_keeps_accents():
