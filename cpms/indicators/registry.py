@@ -14,8 +14,9 @@ A computation is one of two kinds:
 `ctx.in_area(province_column, commune_column)`), the disaggregation asked for, the indicator's parameter and
 today's date; `ctx.shared(name, build)` builds a part once for all the periods of the query (`ctx.span` gives
 their overall dates), and `ctx.statement(name, build)` the whole period-independent statement of the asked
-disaggregation, to which each period adds its conditions. A `drilldown(ctx, start, end, category)` function returns a DrillDown: the statement of the records
-behind a figure and how to show them (cpms/indicators/drilldown.py renders it).
+disaggregation, to which each period adds its conditions. A `drilldown(ctx, start, end, category)` function
+returns a DrillDown: the statement of the records behind a figure and how to show them
+(cpms/indicators/drilldown.py renders it).
 """
 from dataclasses import dataclass, field
 
