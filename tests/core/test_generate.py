@@ -1,9 +1,11 @@
 """`flask cpms generate`: invented data at a chosen size, through bulk inserts, for benchmarks."""
 import hashlib
-from datetime import date
+import re
+from datetime import date, datetime, timezone
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, insert, or_, select
+from sqlalchemy.orm import aliased
 
 from cpms.core.demo import DEMO_USERS
 from cpms.core.generate import GenerationRefused, generate
@@ -129,3 +131,83 @@ def test_generated_data_loads_the_main_pages(small, app, web):
         web.post("/logout", page="/")
         _login(web, role)
         assert web.get("/").status_code == 200, role
+
+
+def _certify_passed_enrolments():
+    """Certificates for the passed enrolments of finished cohorts, as the certificates generator makes them, for
+    a tree without that generator (retention counts certified officers)."""
+    from cpms.certificates.models import Certificate, CertificateTemplate
+    from cpms.training.models import Cohort, Course, Enrolment
+    if count(Certificate):
+        return
+    template = _db.session.scalar(select(CertificateTemplate.id))
+    if template is None:
+        template = CertificateTemplate(version=1, html="<p>{{ holder_name }}</p>", note="test")
+        _db.session.add(template)
+        _db.session.flush()
+        template = template.id
+    rows = _db.session.execute(
+        select(Enrolment.id, Enrolment.trainee_id, Cohort.id, Cohort.province_id, Cohort.commune_id,
+               Cohort.start_date, Cohort.end_date)
+        .join(Cohort, Cohort.id == Enrolment.cohort_id).join(Course, Course.id == Cohort.course_id)
+        .where(Cohort.status == "completed", Enrolment.withdrawn_on.is_(None),
+               Enrolment.final_score >= Course.pass_mark)).all()
+    _db.session.execute(insert(Certificate), [
+        dict(serial=f"TEST-{e}", verification_code=f"CODE{e}", verification_url="https://cpms.example.org/verify",
+             enrolment_id=e, trainee_id=t, cohort_id=c, province_id=p, commune_id=m, template_id=template,
+             holder_name="Officer", matricule="0", course_title="Course", start_date=s, end_date=d,
+             issued_at=datetime(d.year, d.month, d.day, 12, tzinfo=timezone.utc))
+        for e, t, c, p, m, s, d in rows])
+    _db.session.commit()
+
+
+def test_officers_who_passed_are_posted_and_retention_has_figures(small, app, web):
+    from cpms.deployments.models import CoachingVisit, FollowUpAction, Posting
+    from cpms.training.models import Cohort, Course, Enrolment
+
+    passed = _db.session.scalar(
+        select(func.count(func.distinct(Enrolment.trainee_id))).join(Cohort, Cohort.id == Enrolment.cohort_id)
+        .join(Course, Course.id == Cohort.course_id)
+        .where(Cohort.status == "completed", Enrolment.withdrawn_on.is_(None),
+               Enrolment.final_score >= Course.pass_mark))
+    posted = _db.session.scalar(select(func.count(func.distinct(Posting.trainee_id))))
+    assert small["officers posted"] == posted
+    assert 0.85 * passed < posted <= passed
+    assert count(Posting) > posted  # moves and transfers: several postings for some officers
+    assert _db.session.scalar(select(func.count()).select_from(Posting).where(Posting.end_reason.is_not(None))) > 0
+    assert count(CoachingVisit) == 40 and count(FollowUpAction) >= 40
+    # an officer's postings never overlap
+    later = aliased(Posting)
+    assert not _db.session.execute(select(Posting.id).join(later, and_(
+        later.trainee_id == Posting.trainee_id, later.id != Posting.id, later.start_date >= Posting.start_date,
+        or_(Posting.end_date.is_(None), later.start_date <= Posting.end_date))).limit(1)).all()
+
+    _certify_passed_enrolments()
+    _login(web, "admin")
+    moved = _db.session.scalar(select(Posting.trainee_id).group_by(Posting.trainee_id)
+                               .having(func.count() > 2).order_by(Posting.trainee_id))
+    visit = _db.session.scalar(select(CoachingVisit.id).order_by(CoachingVisit.id))
+    for url in ("/deployments/", "/deployments/?status=current", f"/deployments/officers/{moved}",
+                "/deployments/cohorts", "/deployments/coaching/", f"/deployments/coaching/{visit}",
+                "/deployments/retention", "/deployments/retention/export.xlsx"):
+        assert web.get(url).status_code == 200, url
+    page = web.get("/deployments/retention").get_data(as_text=True)
+    total = re.search(r'id="retention-total".*?</table>', page, re.S).group(0)
+    shares = [float(s.replace(",", ".")) for s in re.findall(r"<strong>([\d.,]+) %</strong>", total)]
+    assert len(shares) == 4  # 6, 12, 24 and 36 months, all due
+    assert all(55 <= share <= 95 for share in shares), shares
+    assert shares == sorted(shares, reverse=True), shares
+    assert 'id="early-departures"' in page
+
+    from cpms.indicators.models import Indicator, ProgrammeIndicator
+    from cpms.programmes.models import Programme
+    programme = _db.session.scalar(select(Programme.id).join(Cohort, Cohort.programme_id == Programme.id)
+                                   .order_by(Programme.id))
+    report = web.get(f"/indicators/programmes/{programme}/report?period=FY{date.today().year - 1}")
+    assert report.status_code == 200
+    html = report.get_data(as_text=True)
+    for code in ("RET-12", "RET-36"):
+        pi = _db.session.scalar(select(ProgrammeIndicator.id).join(Indicator)
+                                .where(ProgrammeIndicator.programme_id == programme, Indicator.code == code))
+        actual = re.search(rf'data-pi="{pi}" data-category="">.*?<td class="num actual">(.*?)</td>', html, re.S)
+        assert actual and re.search(r"\d %", actual.group(1)), code

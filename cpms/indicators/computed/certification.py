@@ -35,8 +35,10 @@ from cpms.training.models import Cohort, Course, Trainee
 RETENTION_MONTHS = (12, 36)
 
 
-def _certified():
-    return certified_officers().subquery("certified")
+def _certified(ctx):
+    """The certified officers as a subquery, built once for all the periods of a computation (each period's
+    statement renders it in its own FROM)."""
+    return ctx.shared("certified", lambda: certified_officers().subquery("certified"))
 
 
 def _with_training(stmt, cert):
@@ -44,10 +46,12 @@ def _with_training(stmt, cert):
             .join(Trainee, Trainee.id == cert.c.trainee_id))
 
 
-def _first_issue(cert):
+def _first_issue(ctx, cert):
     """The version-1 certificate of each certified enrolment: its issue is the officer's certification."""
-    first = aliased(Certificate, name="first_issue")
-    return first, and_(first.enrolment_id == cert.c.enrolment_id, first.version == 1)
+    def build():
+        first = aliased(Certificate, name="first_issue")
+        return first, and_(first.enrolment_id == cert.c.enrolment_id, first.version == 1)
+    return ctx.shared("first_issue", build)
 
 
 def _issued_in(ctx, start, end, cert, first):
@@ -60,34 +64,46 @@ def _issued_in(ctx, start, end, cert, first):
                     description=_l("Distinct officers whose certificate was issued in the period and has not been "
                                    "revoked (a corrected re-issue counts on the first issue's date)."))
 def officers_certified(ctx, start, end):
-    key = ctx.category(training_columns())
-    cert = _certified()
-    first, on = _first_issue(cert)
-    stmt = _with_training(select(key, func.count(distinct(cert.c.trainee_id))).select_from(cert), cert).join(first, on)
-    return ctx.grouped(stmt.where(_issued_in(ctx, start, end, cert, first)), key)
+    cert = _certified(ctx)
+    first, on = _first_issue(ctx, cert)
+
+    def build():
+        key = ctx.category(training_columns())
+        stmt = _with_training(select(key, func.count(distinct(cert.c.trainee_id))).select_from(cert), cert)
+        return ctx.grouped(stmt.join(first, on).where(Cohort.programme_id == ctx.programme_id,
+                                                      ctx.in_area(Cohort.province_id, Cohort.commune_id)), key)
+    low, high = day_bounds(start, end)
+    return ctx.statement("officers_certified", build).where(first.issued_at >= low, first.issued_at < high)
 
 
 def _retention_parts(ctx, end, months, cert):
-    """(due condition, retained condition) of a certified officer at certified_on + months, seen at `end`."""
+    """(due condition, retained condition) of a certified officer at certified_on + months, seen at `end`. Only
+    the due condition depends on the period: the rest is built once for all the periods."""
+    def build():
+        checkpoint = add_months(cert.c.certified_on, months)
+        in_programme = select(programme_provinces.c.province_id).where(
+            programme_provinces.c.programme_id == ctx.programme_id)
+        retained = exists().where(Posting.trainee_id == cert.c.trainee_id, Posting.province_id.in_(in_programme),
+                                  Posting.start_date <= checkpoint,
+                                  or_(Posting.end_date.is_(None), Posting.end_date >= checkpoint))
+        return checkpoint, retained
+
+    checkpoint, retained = ctx.shared(f"retention_{months}", build)
     seen_on = min(end, ctx.today or date.today())
-    checkpoint = add_months(cert.c.certified_on, months)
-    in_programme = select(programme_provinces.c.province_id).where(
-        programme_provinces.c.programme_id == ctx.programme_id)
-    retained = exists().where(Posting.trainee_id == cert.c.trainee_id, Posting.province_id.in_(in_programme),
-                              Posting.start_date <= checkpoint,
-                              or_(Posting.end_date.is_(None), Posting.end_date >= checkpoint))
     return checkpoint <= seen_on, retained, checkpoint
 
 
 def _retention(months):
     def compute(ctx, start, end):
-        key = ctx.category(training_columns())
-        cert = _certified()
+        cert = _certified(ctx)
         due, retained, _checkpoint = _retention_parts(ctx, end, months, cert)
-        share = 100.0 * func.sum(case((retained, 1), else_=0)) / func.nullif(func.count(), 0)
-        stmt = _with_training(select(key, share).select_from(cert), cert).where(
-            Cohort.programme_id == ctx.programme_id, ctx.in_area(Cohort.province_id, Cohort.commune_id), due)
-        return ctx.grouped(stmt, key)
+
+        def build():
+            key = ctx.category(training_columns())
+            share = 100.0 * func.sum(case((retained, 1), else_=0)) / func.nullif(func.count(), 0)
+            return ctx.grouped(_with_training(select(key, share).select_from(cert), cert).where(
+                Cohort.programme_id == ctx.programme_id, ctx.in_area(Cohort.province_id, Cohort.commune_id)), key)
+        return ctx.statement(f"retention_{months}", build).where(due)
     return compute
 
 
@@ -119,8 +135,8 @@ def _officer_headings():
 
 @drilldown_for("officers_certified")
 def certified_records(ctx, start, end, category):
-    cert = _certified()
-    first, on = _first_issue(cert)
+    cert = _certified(ctx)
+    first, on = _first_issue(ctx, cert)
     stmt = (_with_training(select(Trainee, Cohort, first.serial, first.issued_at, cert.c.certified_on)
                            .select_from(cert), cert)
             .join(first, on)
@@ -137,7 +153,7 @@ def certified_records(ctx, start, end, category):
 
 def _retention_records(months):
     def drilldown(ctx, start, end, category):
-        cert = _certified()
+        cert = _certified(ctx)
         due, retained, checkpoint = _retention_parts(ctx, end, months, cert)
         stmt = (_with_training(select(Trainee, Cohort, cert.c.certified_on, checkpoint.label("checkpoint"),
                                       case((retained, True), else_=False)).select_from(cert), cert)

@@ -53,20 +53,23 @@ def _meeting_counts(start, end):
                     aggregation="latest", dimensions=AREA, param_label=_l("Meetings needed per quarter"),
                     description=_l("CLSPs that held at least the required number of meetings in the period."))
 def functional_clsps(ctx, start, end):
-    key = ctx.category(committee_columns())
+    def build():
+        key = ctx.category(committee_columns())
+        return ctx.grouped(select(key, func.count()).select_from(Committee)
+                           .where(_of_programme(ctx), Committee.kind == "clsp"), key)
     held = _meeting_counts(start, end)
-    stmt = (select(key, func.count()).select_from(Committee).join(held, held.c.committee_id == Committee.id)
-            .where(_of_programme(ctx), Committee.kind == "clsp", held.c.held >= required_meetings(ctx, start, end)))
-    return ctx.grouped(stmt, key)
+    return (ctx.statement("functional_clsps", build).join(held, held.c.committee_id == Committee.id)
+            .where(held.c.held >= required_meetings(ctx, start, end)))
 
 
 @computed_indicator("committee_meetings_held", label=_l("Committee and forum meetings held"), unit="count",
                     dimensions=COMMITTEE_DIMENSIONS)
 def meetings_held(ctx, start, end):
-    key = ctx.category(committee_columns())
-    stmt = (select(key, func.count(Meeting.id)).select_from(Meeting).join(Committee, Committee.id == Meeting.committee_id)
-            .where(_of_programme(ctx), _held_in(start, end)))
-    return ctx.grouped(stmt, key)
+    def build():
+        key = ctx.category(committee_columns())
+        return ctx.grouped(select(key, func.count(Meeting.id)).select_from(Meeting)
+                           .join(Committee, Committee.id == Meeting.committee_id).where(_of_programme(ctx)), key)
+    return ctx.statement("meetings_held", build).where(_held_in(start, end))
 
 
 def _members_on(day):
@@ -76,11 +79,12 @@ def _members_on(day):
 @computed_indicator("committee_women_share", label=_l("Share of women among committee members"), unit="percentage",
                     aggregation="latest", dimensions=COMMITTEE_DIMENSIONS)
 def women_share(ctx, start, end):
-    key = ctx.category(committee_columns())
-    women = func.sum(case((Member.sex == "F", 1), else_=0))
-    stmt = (select(key, 100.0 * women / func.nullif(func.count(Member.id), 0)).select_from(Member)
-            .join(Committee, Committee.id == Member.committee_id).where(_of_programme(ctx), _members_on(end)))
-    return ctx.grouped(stmt, key)
+    def build():
+        key = ctx.category(committee_columns())
+        women = func.sum(case((Member.sex == "F", 1), else_=0))
+        return ctx.grouped(select(key, 100.0 * women / func.nullif(func.count(Member.id), 0)).select_from(Member)
+                           .join(Committee, Committee.id == Member.committee_id).where(_of_programme(ctx)), key)
+    return ctx.statement("women_share", build).where(_members_on(end))
 
 
 def _due_in(start, end):
@@ -94,20 +98,23 @@ def _on_time():
 @computed_indicator("action_items_on_time", label=_l("Share of action items done on time"), unit="percentage",
                     aggregation="average", dimensions=COMMITTEE_DIMENSIONS)
 def action_items_on_time(ctx, start, end):
-    key = ctx.category(committee_columns())
-    done = func.sum(case((_on_time(), 1), else_=0))
-    stmt = (select(key, 100.0 * done / func.nullif(func.count(ActionItem.id), 0)).select_from(ActionItem)
-            .join(Committee, Committee.id == ActionItem.committee_id).where(_of_programme(ctx), _due_in(start, end)))
-    return ctx.grouped(stmt, key)
+    def build():
+        key = ctx.category(committee_columns())
+        done = func.sum(case((_on_time(), 1), else_=0))
+        return ctx.grouped(select(key, 100.0 * done / func.nullif(func.count(ActionItem.id), 0))
+                           .select_from(ActionItem).join(Committee, Committee.id == ActionItem.committee_id)
+                           .where(_of_programme(ctx)), key)
+    return ctx.statement("action_items_on_time", build).where(_due_in(start, end))
 
 
 @computed_indicator("security_plans_adopted", label=_l("Local security plans adopted"), unit="count", dimensions=AREA)
 def plans_adopted(ctx, start, end):
-    key = ctx.category(committee_columns())
-    stmt = (select(key, func.count(SecurityPlan.id)).select_from(SecurityPlan)
-            .join(Committee, Committee.id == SecurityPlan.committee_id)
-            .where(_of_programme(ctx), SecurityPlan.start_date >= start, SecurityPlan.start_date <= end))
-    return ctx.grouped(stmt, key)
+    def build():
+        key = ctx.category(committee_columns())
+        return ctx.grouped(select(key, func.count(SecurityPlan.id)).select_from(SecurityPlan)
+                           .join(Committee, Committee.id == SecurityPlan.committee_id).where(_of_programme(ctx)), key)
+    return ctx.statement("plans_adopted", build).where(SecurityPlan.start_date >= start,
+                                                       SecurityPlan.start_date <= end)
 
 
 def _qips():
@@ -124,9 +131,12 @@ def _qips_completed(ctx, start, end):
 @computed_indicator("quick_impact_projects_completed", label=_l("Quick impact projects completed"), unit="count",
                     dimensions=AREA)
 def qips_completed(ctx, start, end):
-    key = ctx.category(committee_columns())
-    return ctx.grouped(_qips().add_columns(key, func.count(QuickImpactProject.id))
-                       .where(_qips_completed(ctx, start, end)), key)
+    def build():
+        key = ctx.category(committee_columns())
+        return ctx.grouped(_qips().add_columns(key, func.count(QuickImpactProject.id))
+                           .where(_of_programme(ctx), QuickImpactProject.status == "completed"), key)
+    return ctx.statement("qips_completed", build).where(QuickImpactProject.completed_on >= start,
+                                                        QuickImpactProject.completed_on <= end)
 
 
 # --- drill-downs ---------------------------------------------------------------------------------------------

@@ -45,10 +45,11 @@ def _checklist_complete(end):
                     description=_l("Distinct stations whose new building or rehabilitation was finally accepted by "
                                    "the police in the period."))
 def stations_handed_over(ctx, start, end):
-    key = ctx.category(station_columns())
-    stmt = _projects(ctx, key, func.count(distinct(Station.id))).join(
-        Handover, Handover.project_id == ConstructionProject.id).where(_handed_over(start, end))
-    return ctx.grouped(stmt, key)
+    def build():
+        key = ctx.category(station_columns())
+        return ctx.grouped(_projects(ctx, key, func.count(distinct(Station.id))).join(
+            Handover, Handover.project_id == ConstructionProject.id), key)
+    return ctx.statement("stations_handed_over", build).where(_handed_over(start, end))
 
 
 @computed_indicator("stations_gender_compliant", label=_l("Construction projects meeting the gender-sensitivity checklist"),
@@ -56,22 +57,27 @@ def stations_handed_over(ctx, start, end):
                     description=_l("Among the construction projects started by the end of the period, the share whose "
                                    "gender-sensitivity checklist was complete by then."))
 def stations_gender_compliant(ctx, start, end):
-    key = ctx.category(station_columns())
+    # the share's numerator depends on the period: only the FROM and the programme's conditions are shared
+    def build():
+        key = ctx.category(station_columns())
+        return key, _projects(ctx, key).outerjoin(GenderChecklist, GenderChecklist.project_id == ConstructionProject.id)
+    key, base = ctx.statement("stations_gender_compliant", build)
     complete = func.sum(case((and_(GenderChecklist.id.is_not(None), _checklist_complete(end)), 1), else_=0))
-    stmt = _projects(ctx, key, 100.0 * complete / func.nullif(func.count(ConstructionProject.id), 0)).outerjoin(
-        GenderChecklist, GenderChecklist.project_id == ConstructionProject.id).where(ConstructionProject.start_date <= end)
-    return ctx.grouped(stmt, key)
+    return ctx.grouped(base.add_columns(100.0 * complete / func.nullif(func.count(ConstructionProject.id), 0))
+                       .where(ConstructionProject.start_date <= end), key)
 
 
 @computed_indicator("construction_budget_spent", label=_l("Construction budget spent"), unit="amount",
                     dimensions=STATION_DIMENSIONS, param_label=_l("Currency (USD or CDF)"), default_param="USD",
                     description=_l("Expenditure on construction projects dated in the period, in one currency."))
 def construction_budget_spent(ctx, start, end):
-    key = ctx.category(station_columns())
-    stmt = _projects(ctx, key, func.sum(Expenditure.amount)).join(
-        Expenditure, Expenditure.project_id == ConstructionProject.id).where(
-        ConstructionProject.currency == (ctx.param or "USD"), Expenditure.spent_on >= start, Expenditure.spent_on <= end)
-    return ctx.grouped(stmt, key)
+    def build():
+        key = ctx.category(station_columns())
+        return ctx.grouped(_projects(ctx, key, func.sum(Expenditure.amount)).join(
+            Expenditure, Expenditure.project_id == ConstructionProject.id).where(
+            ConstructionProject.currency == (ctx.param or "USD")), key)
+    return ctx.statement("construction_budget_spent", build).where(Expenditure.spent_on >= start,
+                                                                   Expenditure.spent_on <= end)
 
 
 # --- drill-downs: the construction projects behind a figure -----------------------------------------------------

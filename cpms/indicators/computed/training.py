@@ -32,8 +32,16 @@ def _enrolments(*columns):
 
 
 def _ended_in(ctx, start, end):
+    return and_(_of_programme(ctx), _ending(start, end))
+
+
+def _of_programme(ctx):
     return and_(Cohort.programme_id == ctx.programme_id, Cohort.status != "cancelled",
-                Cohort.end_date >= start, Cohort.end_date <= end, ctx.in_area(Cohort.province_id, Cohort.commune_id))
+                ctx.in_area(Cohort.province_id, Cohort.commune_id))
+
+
+def _ending(start, end):
+    return and_(Cohort.end_date >= start, Cohort.end_date <= end)
 
 
 def _attendance(ctx, start, end):
@@ -82,11 +90,13 @@ def _completion(ctx, start, end, stmt):
                     dimensions=TRAINING_DIMENSIONS,
                     description=_l("Distinct officers enrolled in a cohort of the programme during the period."))
 def officers_enrolled(ctx, start, end):
-    key = ctx.category(training_columns())
-    return ctx.grouped(_enrolments(key, func.count(distinct(Enrolment.trainee_id)))
-                       .where(Cohort.programme_id == ctx.programme_id, Cohort.status != "cancelled",
-                              Enrolment.enrolled_on >= start, Enrolment.enrolled_on <= end,
-                              ctx.in_area(Cohort.province_id, Cohort.commune_id)), key)
+    def build():
+        key = ctx.category(training_columns())
+        return ctx.grouped(_enrolments(key, func.count(distinct(Enrolment.trainee_id)))
+                           .where(Cohort.programme_id == ctx.programme_id, Cohort.status != "cancelled",
+                                  ctx.in_area(Cohort.province_id, Cohort.commune_id)), key)
+    return ctx.statement("officers_enrolled", build).where(Enrolment.enrolled_on >= start,
+                                                           Enrolment.enrolled_on <= end)
 
 
 @computed_indicator("officers_completed", label=_l("Officers completing training"), unit="count",
@@ -94,9 +104,11 @@ def officers_enrolled(ctx, start, end):
                     description=_l("Distinct officers who completed a cohort ending in the period (attendance, "
                                    "final score and vetting as on the cohort's close-out page)."))
 def officers_completed(ctx, start, end):
-    key = ctx.category(training_columns())
-    stmt, completed = _completion(ctx, start, end, _enrolments(key, func.count(distinct(Enrolment.trainee_id))))
-    return ctx.grouped(stmt.where(_ended_in(ctx, start, end), completed), key)
+    def build():
+        key = ctx.category(training_columns())
+        stmt, completed = _completion(ctx, start, end, _enrolments(key, func.count(distinct(Enrolment.trainee_id))))
+        return ctx.grouped(stmt.where(_of_programme(ctx), completed), key)
+    return ctx.statement("officers_completed", build).where(_ending(start, end))
 
 
 @computed_indicator("completion_rate", label=_l("Training completion rate"), unit="percentage",
@@ -104,10 +116,12 @@ def officers_completed(ctx, start, end):
                     description=_l("Enrolments that completed, as a share of all enrolments of the cohorts ending in "
                                    "the period (withdrawals included)."))
 def completion_rate(ctx, start, end):
-    key = ctx.category(training_columns())
-    stmt, completed = _completion(ctx, start, end, _enrolments(key))
-    share = 100.0 * func.sum(case((completed, 1), else_=0)) / func.nullif(func.count(Enrolment.id), 0)
-    return ctx.grouped(stmt.add_columns(share).where(_ended_in(ctx, start, end)), key)
+    def build():
+        key = ctx.category(training_columns())
+        stmt, completed = _completion(ctx, start, end, _enrolments(key))
+        share = 100.0 * func.sum(case((completed, 1), else_=0)) / func.nullif(func.count(Enrolment.id), 0)
+        return ctx.grouped(stmt.add_columns(share).where(_of_programme(ctx)), key)
+    return ctx.statement("completion_rate", build).where(_ending(start, end))
 
 
 @computed_indicator("knowledge_gain", label=_l("Mean knowledge gain (post-test − pre-test)"), unit="number",
@@ -115,10 +129,12 @@ def completion_rate(ctx, start, end):
                     description=_l("Mean of post-test minus pre-test score, in points, over the officers with both "
                                    "scores in the cohorts ending in the period."))
 def knowledge_gain(ctx, start, end):
-    key = ctx.category(training_columns())
-    gain = func.avg(Enrolment.post_score - Enrolment.pre_score)
-    return ctx.grouped(_enrolments(key, gain).where(_ended_in(ctx, start, end), Enrolment.pre_score.is_not(None),
-                                                    Enrolment.post_score.is_not(None)), key)
+    def build():
+        key = ctx.category(training_columns())
+        gain = func.avg(Enrolment.post_score - Enrolment.pre_score)
+        return ctx.grouped(_enrolments(key, gain).where(_of_programme(ctx), Enrolment.pre_score.is_not(None),
+                                                        Enrolment.post_score.is_not(None)), key)
+    return ctx.statement("knowledge_gain", build).where(_ending(start, end))
 
 
 # --- drill-downs: the enrolments behind a figure ----------------------------------------------------------
