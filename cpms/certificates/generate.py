@@ -10,6 +10,8 @@ import base64
 import hashlib
 from datetime import timedelta
 
+from sqlalchemy import select
+
 from cpms.certificates.defaults import DEFAULT_CSS, DEFAULT_HTML
 from cpms.certificates.models import (Certificate, CertificateFile, CertificateProfile, CertificateTemplate,
                                       SerialCounter, Signatory)
@@ -46,9 +48,13 @@ def generate_certificates(gen):
 
     rng = gen.random("certificates")
     stamps = (gen.now, gen.now)
-    template_id = gen.ids(CertificateTemplate, 1)[0]
-    gen.insert(CertificateTemplate, ["id", "version", "html", "css", "note", "created_at"],
-               [(template_id, 1, DEFAULT_HTML, DEFAULT_CSS, "Default template", gen.now)])
+    # the migrations add the default template (version 1); a database made with create_all() has none yet
+    template_id = gen.connection.execute(select(CertificateTemplate.id).order_by(CertificateTemplate.version.desc())
+                                         .limit(1)).scalar()
+    if template_id is None:
+        template_id = gen.ids(CertificateTemplate, 1)[0]
+        gen.insert(CertificateTemplate, ["id", "version", "html", "css", "note", "created_at"],
+                   [(template_id, 1, DEFAULT_HTML, DEFAULT_CSS, "Default template", gen.now)])
 
     # the three demo designs (logos and signatures drawn once), shared out among the programmes
     designs = [(demo.programme_logo(colour, initials), demo.donor_logo(colour, donor),
