@@ -103,8 +103,13 @@ def floor_pages(cohort, limit=None):
 
 
 def bare_render(pages):
-    """Seconds to render each page with nothing but WeasyPrint (`HTML(string=…).write_pdf()`), in this process."""
+    """Seconds to render each page with nothing but WeasyPrint (`HTML(string=…).write_pdf()`), in this process
+    (its progress messages silenced, as in the batch's rendering processes, which configure no logging)."""
+    import logging
+
     from weasyprint import HTML
+
+    logging.getLogger("weasyprint").setLevel(logging.WARNING)
 
     started = time.perf_counter()
     for page in pages:
