@@ -57,6 +57,32 @@ def main_pages(bench_app):
                  ("Programmes", "admin", "/programmes/"),
                  ("Users", "admin", "/users"),
                  ("Audit log", "admin", "/audit")]
+    from flask import url_for
+
+    from cpms.domains import DOMAINS
+    with bench_app.test_request_context():
+        optional = []  # (domain, name, role, endpoint, arguments): pages of domains that may not be in the build
+        if "certificates" in DOMAINS:
+            from bench.harness import Bench
+            from bench.scenarios.certificates import certificate_cohort, verification_code
+            from cpms.certificates.models import Certificate
+            bench = Bench(bench_app, None)
+            code = verification_code(bench)
+            with bench_app.app_context():
+                certificate = db.session.scalar(select(Certificate.id).where(Certificate.verification_code == code))
+            optional += [("Certificates", "admin", "certificates.certificate_list", {}),
+                         ("Certificate", "admin", "certificates.certificate_detail", {"certificate_id": certificate}),
+                         ("Cohort of 450 (certificates)", "admin", "certificates.cohort_certificates",
+                          {"cohort_id": certificate_cohort(bench)}),
+                         ("Certificate verification (public)", None, "certificates.verify", {"code": code})]
+        optional += [("Vetting", "admin", "training.vetting_overview", {}),
+                     ("Deployments", "admin", "deployments.posting_list", {}),
+                     ("Retention", "admin", "deployments.retention", {}),
+                     ("Indicators", "admin", "indicators.index", {}),
+                     ("Geography", "admin", "geo.province_list", {}),
+                     ("Reminders", "admin", "notifications.settings", {})]
+        pages += [(name, role, url_for(endpoint, **arguments)) for name, role, endpoint, arguments in optional
+                  if endpoint in bench_app.view_functions]
     return pages
 
 

@@ -22,6 +22,7 @@ from multiprocessing import get_context
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select, update
+from sqlalchemy.orm import contains_eager
 
 from cpms.certificates import codes, service
 from cpms.certificates.models import Certificate, CertificateBatch, CertificateFile
@@ -204,7 +205,8 @@ def _prepare_chunk(batch, cohort, enrolment_ids, compiled, template, shared):
     numbers = codes.reserve_serials(cohort.end_date.year, len(enrolment_ids))
     db.session.commit()
     rows = db.session.execute(select(Enrolment, Trainee).join(Trainee, Trainee.id == Enrolment.trainee_id)
-                              .where(Enrolment.id.in_(enrolment_ids))).all()
+                              .where(Enrolment.id.in_(enrolment_ids))
+                              .options(contains_eager(Enrolment.trainee))).all()  # trainees joined once
     by_id = {enrolment.id: (enrolment, trainee) for enrolment, trainee in rows}
     prepared = []
     for enrolment_id, number in zip(enrolment_ids, numbers):

@@ -76,10 +76,10 @@ def demo_name(n):
     return LAST[n % len(LAST)], POST[(n // 3) % len(POST)], FIRST_M[(n // 7) % len(FIRST_M)]
 
 
-def _floor(cohort, sample):
-    """Seconds per certificate of a bare WeasyPrint render of the same pages, in one process."""
+def floor_pages(cohort, limit=None):
+    """The HTML of the cohort's certificate pages as a batch fills them in (same template, artwork, language and
+    officers), for the floor: a bare WeasyPrint render of each. Codes and serials are invented."""
     from sqlalchemy import select
-    from weasyprint import HTML
 
     from cpms.certificates import codes, service
     from cpms.certificates.pdf import (artwork_of, certificate_context, cohort_context, compile_template,
@@ -89,21 +89,41 @@ def _floor(cohort, sample):
 
     template = service.current_template()
     compiled = compile_template(template.html)
-    shared = cohort_context(cohort, "fr", artwork_of(service.profile_for(cohort.programme_id)))
-    trainees = db.session.scalars(select(Trainee).join(Enrolment).where(Enrolment.cohort_id == cohort.id)
-                                  .limit(sample)).all()
+    lang = cohort.certificate_language or "fr"
+    shared = cohort_context(cohort, lang, artwork_of(service.profile_for(cohort.programme_id)))
+    stmt = (select(Trainee).join(Enrolment, Enrolment.trainee_id == Trainee.id).where(Enrolment.cohort_id == cohort.id)
+            .order_by(Trainee.last_name, Trainee.first_name, Trainee.id))
+    trainees = db.session.scalars(stmt.limit(limit) if limit else stmt).all()
     pages = []
     for n, trainee in enumerate(trainees):
         code = codes.new_verification_code()
-        context = certificate_context(printed_fields(trainee, cohort, "fr"), shared,
-                                      serial=codes.format_serial(2016, n + 1), code=code,
+        context = certificate_context(printed_fields(trainee, cohort, lang), shared,
+                                      serial=codes.format_serial(cohort.end_date.year, n + 1), code=code,
                                       url=f"https://cpms.example.org/verify/{code}", issued_on=date.today())
         pages.append(document_html(compiled, template.css, context))
-    HTML(string=pages[0]).write_pdf()  # fonts loaded once, as in a warm process
+    return pages
+
+
+def bare_render(pages):
+    """Seconds to render each page with nothing but WeasyPrint (`HTML(string=…).write_pdf()`), in this process
+    (its progress messages silenced, as in the batch's rendering processes, which configure no logging)."""
+    import logging
+
+    from weasyprint import HTML
+
+    logging.getLogger("weasyprint").setLevel(logging.WARNING)
+
     started = time.perf_counter()
     for page in pages:
         HTML(string=page).write_pdf()
-    return (time.perf_counter() - started) / len(pages)
+    return time.perf_counter() - started
+
+
+def _floor(cohort, sample):
+    """Seconds per certificate of a bare WeasyPrint render of the same pages, in one process."""
+    pages = floor_pages(cohort, sample)
+    bare_render(pages[:1])  # fonts loaded once, as in a warm process
+    return bare_render(pages) / len(pages)
 
 
 class MemorySampler:

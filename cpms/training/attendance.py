@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, case, func, literal, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import joinedload, lazyload, load_only, raiseload
+from sqlalchemy.orm import contains_eager, joinedload, lazyload, load_only, raiseload
 
 from cpms.core.audit import record_event
 from cpms.core.errors import DomainError
@@ -213,10 +213,12 @@ def cohort_completion(cohort, today=None):
     counts = attendance_counts(cohort.id, today)
     streaks = longest_absence_streaks(cohort.id, today)
     # not the officers' rank and commune (joined by default): nobody shows them here, and for 450 officers
-    # loading them cost more than the rates
+    # loading them cost more than the rates; enrolment.trainee is filled from the explicit join (its default
+    # eager load would join trainees a second time, with their rank and commune)
     rows = db.session.execute(select(Enrolment, Trainee).join(Trainee, Trainee.id == Enrolment.trainee_id)
                               .where(Enrolment.cohort_id == cohort.id)
-                              .options(lazyload(Trainee.rank), lazyload(Trainee.commune))
+                              .options(contains_eager(Enrolment.trainee), lazyload(Trainee.rank),
+                                       lazyload(Trainee.commune))
                               .order_by(Trainee.last_name, Trainee.first_name, Trainee.id)).all()
     vettings = latest_vetting([t.id for _e, t in rows]) if cohort.programme.requires_vetting else {}
     result = []

@@ -3,7 +3,11 @@
 
 Cohorts run from 2015 to the data's "today"; most are completed, some running, a few planned. One cohort of
 450 officers in Bipemba (REGISTER_COHORT), taught by the demo trainer, is running; the register of its latest
-session (today's, on a weekday) is still empty: the benchmark opens and saves it.
+session (today's, on a weekday) is still empty: the benchmark opens and saves it. Another cohort of 450
+(CERTIFICATE_COHORT, a refresher of the national programme, finished a few weeks ago) was completed by every
+officer and holds no certificate yet: the benchmark issues its certificates as one batch. The completed,
+passed enrolments of the other finished cohorts are left in `gen.shared["certifiable"]` for the certificates
+generator.
 """
 from datetime import date, time, timedelta
 
@@ -16,6 +20,7 @@ from cpms.training.models import (Attendance, Cohort, Course, Enrolment, Rank, T
 
 REGISTER_COHORT = "Mbuji-Mayi 2026 – police de proximité et police des mines (450)"
 REGISTER_COHORT_SIZE = 450
+CERTIFICATE_COHORT = "Mbuji-Mayi – recyclage droits humains et VSBG, national (450)"
 # code, French title, English title, type, days, hours, attendance threshold, pass mark, sessions, share of cohorts
 COURSES = [
     ("PDP-BASE", "Police de proximité – formation de base", "Community policing – basic course", "basic", 150, 600,
@@ -75,10 +80,10 @@ def generate_training(gen):
 
     weights = [rng.uniform(0.5, 1.5) * (2 if name == "Kinshasa" else 1) for _pid, name, _code in provinces]
     trainee_counts = _spread(gen.count(100_000), weights)
-    cohort_counts = _spread(gen.count(2_500) - 1, weights)  # and the register cohort
+    cohort_counts = _spread(gen.count(2_500) - 2, weights)  # and the register and certificate cohorts
     trainee_counts[0] = max(trainee_counts[0], REGISTER_COHORT_SIZE)
 
-    pools = _trainees(gen, rng, provinces, trainee_counts, communes_by_province, rank_ids)
+    pools, names = _trainees(gen, rng, provinces, trainee_counts, communes_by_province, rank_ids)
     _vettings(gen, rng, pools)
 
     cohorts = _plan_cohorts(gen, rng, provinces, cohort_counts, courses, communes_by_province)
@@ -89,7 +94,8 @@ def generate_training(gen):
     gen.insert(cohort_trainers, ["cohort_id", "user_id"],
                [(c["id"], trainer) for c in cohorts for trainer in c["trainers"]])
 
-    session_rows, enrolment_rows = [], []
+    session_rows, enrolment_rows, certifiable = [], [], []
+    pass_marks = {cid: spec[7] for cid, spec in courses}
     cursors = {province_id: 0 for province_id in pools}
     for cohort in cohorts:
         pool = pools[cohort["province_id"]]
@@ -105,15 +111,18 @@ def generate_training(gen):
         cohort["enrolments"] = []
         held = [day for day in cohort["days"] if day <= gen.today]
         completed = cohort["status"] == "completed"
+        everyone = cohort.get("everyone_completes", False)
         for enrolment_id, trainee_id in zip(gen.ids(Enrolment, len(members)), members):
             withdrawn = None
-            if len(held) > 4 and rng.random() < 0.02:
+            if len(held) > 4 and not everyone and rng.random() < 0.02:
                 withdrawn = held[rng.randrange(1, len(held))]
             pre = round(min(95, max(10, rng.gauss(45, 12))), 1)
             post = final = None
             if completed and withdrawn is None:
                 post = round(min(100, pre + max(0, rng.gauss(22, 8))), 1)
-                final = round(min(100, max(20, rng.gauss(68, 12))), 1)
+                final = round(min(100, max(60 if everyone else 20, rng.gauss(68, 12))), 1)
+                if final >= pass_marks[cohort["course_id"]] and not everyone:
+                    certifiable.append((cohort["id"], enrolment_id, trainee_id))
             enrolment_rows.append((enrolment_id, cohort["id"], trainee_id, cohort["start"], withdrawn,
                                    rng.choice(WITHDRAWAL_REASONS) if withdrawn else "", pre, post, final, *stamps))
             cohort["enrolments"].append((enrolment_id, withdrawn))
@@ -126,12 +135,18 @@ def generate_training(gen):
                        _marks(gen, rng, cohorts))
     gen.shared["cohorts"] = [(c["id"], c["province_id"], c["commune_id"], c["programme_id"], c["status"])
                              for c in cohorts]
+    # for the certificates generator: (cohort id, enrolment id, trainee id) of the passed, not withdrawn
+    # enrolments of finished cohorts (attendance is not checked again), the officers' printed names, the cohorts
+    gen.shared["certifiable"] = certifiable
+    gen.shared["trainee_names"] = names
+    gen.shared["cohort_details"] = {c["id"]: c for c in cohorts}
+    gen.shared["courses"] = {cid: spec for cid, spec in courses}
     return {"trainees": sum(len(p) for p in pools.values()), "cohorts": len(cohorts),
             "enrolments": len(enrolment_rows), "training sessions": len(session_rows), "attendance marks": marks}
 
 
 def _trainees(gen, rng, provinces, counts, communes_by_province, rank_ids):
-    rows, pools = [], {}
+    rows, pools, names = [], {}, {}
     specialties = [s for s, _w in SPECIALTIES]
     specialty_weights = [w for _s, w in SPECIALTIES]
     serial = 0
@@ -142,8 +157,10 @@ def _trainees(gen, rng, provinces, counts, communes_by_province, rank_ids):
             serial += 1
             commune_id, commune_name = rng.choice(communes)
             sex = "F" if rng.random() < 0.15 else "M"
-            rows.append((trainee_id, f"{10 + index:02d}{serial:07d}", rng.choice(LAST), rng.choice(POST),
-                         rng.choice(FIRST_F if sex == "F" else FIRST_M), sex,
+            matricule, last, post, first = (f"{10 + index:02d}{serial:07d}", rng.choice(LAST), rng.choice(POST),
+                                            rng.choice(FIRST_F if sex == "F" else FIRST_M))
+            names[trainee_id] = (matricule, " ".join(p for p in (last.upper(), post, first) if p))
+            rows.append((trainee_id, matricule, last, post, first, sex,
                          date(1965, 1, 1) + timedelta(days=rng.randrange(0, 365 * 35)),
                          rank_ids[min(int(rng.expovariate(0.7)), len(rank_ids) - 1)],
                          rng.choices(specialties, specialty_weights)[0], commune_id, province_id,
@@ -155,7 +172,7 @@ def _trainees(gen, rng, provinces, counts, communes_by_province, rank_ids):
     gen.insert(Trainee, ["id", "matricule", "last_name", "post_name", "first_name", "sex", "birth_date", "rank_id",
                          "specialty", "commune_id", "province_id", "unit", "phone", "consent_recorded_at",
                          "created_at", "updated_at"], rows)
-    return pools
+    return pools, names
 
 
 def _vettings(gen, rng, pools):
@@ -188,6 +205,12 @@ def _plan_cohorts(gen, rng, provinces, counts, courses, communes_by_province):
                         commune_id=bipemba[0], town=bipemba[1], size=REGISTER_COHORT_SIZE,
                         days=_weekdays(register_start, base_course[1][8]),
                         trainers=trainers[first_province][:2]))
+    refresher = courses[5]
+    certificate_start = gen.today - timedelta(days=gen.today.weekday()) - timedelta(weeks=6)
+    cohorts.append(dict(name=CERTIFICATE_COHORT, course_id=refresher[0], province_id=first_province,
+                        commune_id=bipemba[0], town=bipemba[1], size=REGISTER_COHORT_SIZE,
+                        days=_weekdays(certificate_start, refresher[1][8]), trainers=trainers[first_province][:1],
+                        everyone_completes=True, programme_id=gen.shared["national_programme"]))
     for (province_id, name, _code), count in zip(provinces, counts):
         for n in range(count):
             course_id, spec = rng.choices(courses, course_weights)[0]
@@ -203,7 +226,7 @@ def _plan_cohorts(gen, rng, provinces, counts, courses, communes_by_province):
     for cohort_id, cohort in zip(gen.ids(Cohort, len(cohorts)), cohorts):
         cohort["id"] = cohort_id
         cohort["start"] = cohort["days"][0]
-        cohort["programme_id"] = programmes[cohort["province_id"]]
+        cohort.setdefault("programme_id", programmes[cohort["province_id"]])
         cohort["centre"] = rng.choice(CENTRES).format(town=cohort["town"])
         cohort["status"] = ("planned" if cohort["start"] > gen.today else
                             "completed" if cohort["days"][-1] < gen.today else "running")
@@ -215,8 +238,8 @@ def _marks(gen, rng, cohorts):
     statuses = ("present", "late", "excused", "absent")
     for cohort in cohorts:
         recorder = cohort["trainers"][0] if cohort["trainers"] else None
-        diligence = [(enrolment_id, withdrawn, rng.choice((0.97,) * 8 + (0.9, 0.7)))
-                     for enrolment_id, withdrawn in cohort["enrolments"]]
+        diligence = [(enrolment_id, withdrawn, 1.0 if cohort.get("everyone_completes") else
+                      rng.choice((0.97,) * 8 + (0.9, 0.7))) for enrolment_id, withdrawn in cohort["enrolments"]]
         for session_id, day, cancelled in cohort["sessions"]:
             if cancelled or day > gen.today or day == cohort.get("open_day"):
                 continue  # the register of the latest session is left for the trainer (and the benchmark)

@@ -211,3 +211,23 @@ def test_officers_who_passed_are_posted_and_retention_has_figures(small, app, we
                                 .where(ProgrammeIndicator.programme_id == programme, Indicator.code == code))
         actual = re.search(rf'data-pi="{pi}" data-category="">.*?<td class="num actual">(.*?)</td>', html, re.S)
         assert actual and re.search(r"\d %", actual.group(1)), code
+
+
+def test_the_certificate_cohort_is_complete_and_generated_certificates_verify(small, app, web):
+    from cpms.certificates.models import Certificate, CertificateFile, SerialCounter
+    from cpms.training.attendance import cohort_completion
+    from cpms.training.generate import CERTIFICATE_COHORT
+    from cpms.training.models import Cohort
+
+    cohort = _db.session.scalar(select(Cohort).where(Cohort.name == CERTIFICATE_COHORT))
+    rows = cohort_completion(cohort)
+    assert len(rows) == 450 and all(row.completed for row in rows)
+    assert count(select(Certificate).where(Certificate.cohort_id == cohort.id).subquery()) == 0
+    issued = count(Certificate)
+    assert issued > 100 and count(CertificateFile) == issued
+    year, last = _db.session.execute(select(SerialCounter.year, SerialCounter.last_number)
+                                     .order_by(SerialCounter.year.desc())).first()
+    assert count(select(Certificate).where(Certificate.serial.like(f"CPMS-{year}-%")).subquery()) == last
+    certificate = _db.session.scalar(select(Certificate).where(Certificate.status == "valid").order_by(Certificate.id))
+    page = web.get(f"/verify/{certificate.verification_code}").get_data(as_text=True)
+    assert 'class="verify-result verify-valid"' in page and f'id="verified-serial">{certificate.serial}<' in page

@@ -122,6 +122,26 @@ def test_register_page_query_count_does_not_grow_with_the_cohort(client, login_a
     assert len(large) == len(small) <= 10
 
 
+def test_cohort_page_query_count_does_not_grow_and_officers_are_joined_once(client, login_as, make_cohort,
+                                                                            make_trainee, count_queries):
+    trainer = login_as("trainer", "Kasaï-Oriental")
+    cohort, _session, _e = _cohort_with_session(make_cohort, make_trainee, trainer, n=3)
+    url = f"/training/cohorts/{cohort.id}"
+    client.get(url)
+    with count_queries() as small:
+        client.get(url)
+    more = [make_trainee(last_name=f"Mbuyi{n:02d}") for n in range(40)]
+    service.enrol_trainees(None, cohort, [t.id for t in more], enrolled_on=date(2016, 4, 1))
+    _db.session.commit()
+    with count_queries() as large:
+        html = client.get(url).get_data(as_text=True)
+    assert html.count("MBUYI") >= 40
+    assert len(large) == len(small)
+    # the enrolment list reads each officer through one join (not a second, eager-loaded copy of trainees)
+    listing = [s for s in large if "FROM enrolments JOIN trainees" in s and "ORDER BY trainees.last_name" in s]
+    assert len(listing) == 1 and "trainees AS " not in listing[0]
+
+
 def test_api_put_register_is_idempotent(app, client, make_user, make_cohort, make_trainee):
     trainer = make_user("trainer", provinces=["Kasaï-Oriental"])
     _cohort, session, enrolments = _cohort_with_session(make_cohort, make_trainee, trainer, n=3)

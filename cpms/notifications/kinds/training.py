@@ -4,6 +4,7 @@ from datetime import timedelta
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import contains_eager
 
 from cpms.extensions import db
 from cpms.notifications.registry import Reminder, reminder_kind
@@ -70,7 +71,8 @@ def trainees_absent_in_a_row(ctx):
         return
     details = {e.id: (e, t, c) for e, t, c in db.session.execute(
         select(Enrolment, Trainee, Cohort).join(Trainee, Trainee.id == Enrolment.trainee_id)
-        .join(Cohort, Cohort.id == Enrolment.cohort_id).where(Enrolment.id.in_([r[0] for r in runs])))}
+        .join(Cohort, Cohort.id == Enrolment.cohort_id).where(Enrolment.id.in_([r[0] for r in runs]))
+        .options(contains_eager(Enrolment.trainee)))}  # trainees joined once, not again by the eager load
     for enrolment_id, absences, first_absence, last_absence in runs:
         enrolment, trainee, cohort = details[enrolment_id]
         yield Reminder(object_key=f"enrolment:{enrolment_id}", due_on=first_absence, recipients=list(cohort.trainers),
