@@ -76,10 +76,12 @@ def milestones(min_months=None):
     return tuple(sorted(set(MILESTONES) | {min_months}))
 
 
-def _in_area(cert):
+def _in_area(cert, programme_id=Cohort.programme_id):
     """Join condition: the officer's postings in their programme's area that had not ended at certification."""
-    in_programme = exists().where(programme_provinces.c.programme_id == Cohort.programme_id,
-                                  programme_provinces.c.province_id == Posting.province_id)
+    # correlated explicitly: nested in retained_at()'s EXISTS, it would not correlate with the statement around it
+    in_programme = exists().where(programme_provinces.c.programme_id == programme_id,
+                                  programme_provinces.c.province_id == Posting.province_id
+                                  ).correlate_except(programme_provinces)
     return and_(Posting.trainee_id == cert.c.trainee_id, in_programme,
                 or_(Posting.end_date.is_(None), Posting.end_date >= cert.c.certified_on))
 
@@ -119,6 +121,25 @@ def officer_outcomes(user, scope, *, today, min_months, programme_id=None, cert=
             .outerjoin(Posting, _in_area(cert))
             .group_by(cert.c.enrolment_id, cert.c.cohort_id, cert.c.certified_on, Trainee.sex, Cohort.province_id))
     return _restrict(stmt, user, scope, programme_id)
+
+
+def retained_at(user, scope, *, today, months):
+    """(due, kept) at `months` after certification, over the certified officers of the cohorts in the user's
+    area: the sums of officer_outcomes()' due_<months> and kept_<months>, for the dashboard card. One EXISTS per
+    officer instead of officer_outcomes()' join on every posting with every milestone, which took 0.4 s for
+    10,000 certified officers on SQLite; each checkpoint date is computed once (a materialized CTE, where
+    SQLite would otherwise compute it again for every posting it looks at)."""
+    from cpms.certificates.models import Certificate
+    cert = _restrict(certified_officers(today)
+                     .add_columns(Cohort.programme_id.label("programme_id"),
+                                  add_months(Certificate.end_date, months).label("checkpoint"))
+                     .join(Cohort, Cohort.id == Certificate.cohort_id), user, scope, None)
+    cert = cert.cte("certified").prefix_with("MATERIALIZED")
+    covered = exists().where(_in_area(cert, cert.c.programme_id), Posting.start_date <= cert.c.checkpoint,
+                             or_(Posting.end_date.is_(None), Posting.end_date >= cert.c.checkpoint))
+    due, kept = db.session.execute(select(func.count(), func.coalesce(func.sum(case((covered, 1), else_=0)), 0))
+                                   .where(cert.c.checkpoint <= today)).one()
+    return int(due), int(kept)
 
 
 @dataclass
@@ -253,9 +274,7 @@ def months_between(start, end):
 def retention_cards(user, scope):
     from flask_babel import lazy_gettext as _l
     report_months = minimum_months()
-    outcomes = officer_outcomes(user, scope, today=date.today(), min_months=report_months).subquery()
-    due, kept = db.session.execute(select(func.coalesce(func.sum(outcomes.c[f"due_{report_months}"]), 0),
-                                          func.coalesce(func.sum(outcomes.c[f"kept_{report_months}"]), 0))).one()
+    due, kept = retained_at(user, scope, today=date.today(), months=report_months)
     if not due:
         return []
     return [Card(_l("Retained in the area after %(months)d months (%%)", months=report_months),

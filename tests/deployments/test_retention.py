@@ -152,3 +152,17 @@ def test_certified_officers_are_the_holders_of_a_valid_certificate(app, frozen, 
     names = {t.id: name for name, t in trainees.items()}
     assert sorted(names[row.trainee_id] for row in rows) == ["corrected", "kept"]
     assert {(row.cohort_id, row.certified_on) for row in rows} == {(cohort.id, date(2016, 8, 31))}
+
+
+def test_the_dashboard_figure_is_the_reports(app, officers):
+    """The dashboard card's cheaper statement counts the same officers due and kept as the report."""
+    from tests.conftest import province_id
+    kasai = Scope(full_province_ids={province_id("Kasaï-Oriental")}, commune_ids=set(),
+                  province_ids={province_id("Kasaï-Oriental")})
+    with english(app):
+        for scope in (Scope.national(), kasai):
+            report = retention.retention_report(None, scope)
+            for months in (6, 12, 24, 36):
+                assert retention.retained_at(None, scope, today=TODAY, months=months) == (
+                    report.total.due[months], report.total.kept[months])
+    assert retention.retained_at(None, Scope.national(), today=TODAY, months=6) == (9, 5)
