@@ -26,7 +26,7 @@ def area(alias, province_id):
 class Dashboard:
     domain = "core"
     target = "aggregate"
-    floor_what = "the cards' COUNT queries through the driver"
+    floor_what = "the cards' COUNT queries (and the retention and outbox figures) through the driver"
 
     def setup(self, bench):
         from sqlalchemy import select
@@ -56,8 +56,9 @@ class Dashboard:
                  f"WHERE pp.programme_id = g.id AND pp.province_id = {int(p)})")
         sql.rows(f"SELECT count(*) FROM communes c WHERE {area('c', p)}")
         sql.rows(f"SELECT count(*) FROM committees c WHERE {area('c', p)}")
-        sql.rows(f"SELECT count(*) FROM committee_action_items a JOIN committees c ON c.id = a.committee_id "
-                 f"WHERE {area('c', p)} AND a.status IN ('open', 'in_progress') AND a.due_date < :today", today)
+        if self.role != "viewer":
+            sql.rows(f"SELECT count(*) FROM committee_action_items a JOIN committees c ON c.id = a.committee_id "
+                     f"WHERE {area('c', p)} AND a.status IN ('open', 'in_progress') AND a.due_date < :today", today)
         sql.rows(f"SELECT count(*) FROM security_plans s JOIN committees c ON c.id = s.committee_id "
                  f"WHERE {area('c', p)}")
         sql.rows(f"SELECT count(*) FROM quick_impact_projects q JOIN security_plan_actions a ON a.id = q.plan_action_id "
@@ -79,6 +80,61 @@ class Dashboard:
                      f"ON m.project_id = p.id LEFT JOIN milestones l ON l.project_id = p.id AND l.position = "
                      f"m.last_position LEFT JOIN handovers h ON h.project_id = p.id AND h.is_final_acceptance "
                      f"WHERE {area('s', p)} GROUP BY p.id) flags", today)
+        # the cards the floor used to leave out: certificates, officers in post, retention, e-mails, indicators
+        certificates(sql, self.role, p, user_id)
+        if self.role != "viewer":
+            taught = ("" if self.role != "trainer" else
+                      f" AND EXISTS (SELECT 1 FROM enrolments e JOIN cohort_trainers ct ON ct.cohort_id = e.cohort_id "
+                      f"WHERE e.trainee_id = o.trainee_id AND ct.user_id = {user_id})")
+            sql.rows(f"SELECT count(DISTINCT o.trainee_id) FROM postings o WHERE {area('o', p)}{taught} "
+                     f"AND o.start_date <= :today AND (o.end_date IS NULL OR o.end_date >= :today)", today)
+        retention(sql, self.role, p, user_id, bench.app.config["RETENTION_MIN_MONTHS"])
+        if self.role == "admin":
+            sql.rows("SELECT status, count(*) FROM outbox_messages GROUP BY status")
+            sql.rows("SELECT name, beat_at, hostname, pid FROM scheduler_heartbeats")
+            sql.rows("SELECT id, next_run_time FROM scheduler_jobs")
+        programmes = ("SELECT id FROM programmes" if p is None else
+                      f"SELECT programme_id FROM programme_provinces WHERE province_id = {int(p)}")
+        sql.rows(f"SELECT count(*) FROM programme_indicators WHERE programme_id IN ({programmes})")
+        if self.role in ("admin", "me_officer"):
+            sql.rows(f"SELECT count(*) FROM indicator_values WHERE status = 'submitted' AND programme_indicator_id IN "
+                     f"(SELECT id FROM programme_indicators WHERE programme_id IN ({programmes}))")
+
+
+def certificates(sql, role, province_id, user_id):
+    """Valid certificates: of the trainer's cohorts, of cohorts or officers of the area, or all of them."""
+    if role == "trainer":
+        sql.rows(f"SELECT count(*) FROM certificates x WHERE x.status = 'valid' AND EXISTS (SELECT 1 FROM "
+                 f"cohort_trainers ct WHERE ct.cohort_id = x.cohort_id AND ct.user_id = {user_id})")
+    elif province_id is None or role == "viewer":
+        sql.rows(f"SELECT count(*) FROM certificates x WHERE x.status = 'valid' AND {area('x', province_id)}")
+    else:
+        sql.rows(f"SELECT count(*) FROM certificates x JOIN trainees t ON t.id = x.trainee_id WHERE x.status = 'valid' "
+                 f"AND ({area('x', province_id)} OR {area('t', province_id)})")
+
+
+def add_months(kind, value, months):
+    """A date plus whole months, clamped to the end of the month (as cpms.deployments.retention.add_months)."""
+    if kind == "postgresql":
+        return f"CAST({value} + INTERVAL '{months} months' AS DATE)"
+    return (f"min(date({value}, 'start of month', '+{months} months', '+' || (CAST(strftime('%d', {value}) AS INTEGER) "
+            f"- 1) || ' days'), date({value}, 'start of month', '+{months + 1} months', '-1 day'))")
+
+
+def retention(sql, role, province_id, user_id, months):
+    """Certified officers due at the minimum period and those still posted in their programme's area then."""
+    taught = ("" if role != "trainer" else
+              f" AND EXISTS (SELECT 1 FROM cohort_trainers ct WHERE ct.cohort_id = c.id AND ct.user_id = {user_id})")
+    sql.rows(f"WITH certified AS MATERIALIZED (SELECT x.trainee_id, x.end_date AS certified_on, c.programme_id, "
+             f"{add_months(sql.kind, 'x.end_date', int(months))} AS checkpoint FROM certificates x "
+             f"JOIN cohorts c ON c.id = x.cohort_id WHERE x.status = 'valid' AND x.end_date <= :today "
+             f"AND {area('c', province_id)}{taught}) "
+             f"SELECT count(*), coalesce(sum(CASE WHEN EXISTS (SELECT 1 FROM postings o WHERE o.trainee_id = k.trainee_id "
+             f"AND EXISTS (SELECT 1 FROM programme_provinces pp WHERE pp.programme_id = k.programme_id "
+             f"AND pp.province_id = o.province_id) AND (o.end_date IS NULL OR o.end_date >= k.certified_on) "
+             f"AND o.start_date <= k.checkpoint AND (o.end_date IS NULL OR o.end_date >= k.checkpoint)) "
+             f"THEN 1 ELSE 0 END), 0) FROM certified k WHERE k.checkpoint <= :today",
+             {"today": date.today().isoformat()})
 
 
 @scenario

@@ -227,5 +227,7 @@ def free_text_answers(survey_round, limit=20):
 
 @dashboard_provider
 def survey_cards(user, scope):
+    if user.role not in READERS:
+        return []  # not counted for a card the user would not see
     count = db.session.scalar(select(func.count()).select_from(visible_rounds(scope).order_by(None).subquery()))
     return [Card(_l("Survey rounds in your area"), count, "surveys.index", roles=READERS)]
