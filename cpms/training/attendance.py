@@ -214,31 +214,38 @@ def cohort_completion(cohort, today=None):
     streaks = longest_absence_streaks(cohort.id, today)
     # not the officers' rank and commune (joined by default): nobody shows them here, and for 450 officers
     # loading them cost more than the rates; enrolment.trainee is filled from the explicit join (its default
-    # eager load would join trainees a second time, with their rank and commune)
+    # eager load would join trainees a second time, with their rank and commune); the rank and commune are left
+    # out on both paths to the officer, as the enrolment's trainee too (else joined there all the same)
     rows = db.session.execute(select(Enrolment, Trainee).join(Trainee, Trainee.id == Enrolment.trainee_id)
                               .where(Enrolment.cohort_id == cohort.id)
-                              .options(contains_eager(Enrolment.trainee), lazyload(Trainee.rank),
-                                       lazyload(Trainee.commune))
+                              .options(contains_eager(Enrolment.trainee).options(lazyload(Trainee.rank),
+                                                                                  lazyload(Trainee.commune)),
+                                       lazyload(Trainee.rank), lazyload(Trainee.commune))
                               .order_by(Trainee.last_name, Trainee.first_name, Trainee.id)).all()
-    vettings = latest_vetting([t.id for _e, t in rows]) if cohort.programme.requires_vetting else {}
+    requires_vetting = cohort.programme.requires_vetting
+    vettings = latest_vetting([t.id for _e, t in rows]) if requires_vetting else {}
+    # each reason translated once for the cohort, then filled in for each row (450 look-ups of the same few
+    # messages cost more than the rest of the loop); without variables _() returns the message as it is
+    withdrawn, low_attendance, no_score, low_score, not_vetted = (
+        _("withdrawn on %(date)s"), _("attendance %(rate)s %% below the %(threshold)d %% required"),
+        _("no final exam score"), _("final score %(score)s below the pass mark %(mark)d"),
+        _("human-rights vetting not approved"))
     result = []
     for enrolment, trainee in rows:
-        c = counts.get(enrolment.id, {"present": 0, "late": 0, "excused": 0, "absent": 0, "rate": None})
-        vetting_ok = (not cohort.programme.requires_vetting
-                      or vetting_is_valid(vettings.get(trainee.id), cohort.start_date))
+        c = counts.get(enrolment.id) or {"present": 0, "late": 0, "excused": 0, "absent": 0, "rate": None}
+        vetting_ok = not requires_vetting or vetting_is_valid(vettings.get(trainee.id), cohort.start_date)
         item = Completion(enrolment, trainee, c, streaks.get(enrolment.id, 0), vetting_ok)
         if enrolment.withdrawn_on:
-            item.reasons.append(_("withdrawn on %(date)s", date=enrolment.withdrawn_on.isoformat()))
+            item.reasons.append(withdrawn % {"date": enrolment.withdrawn_on.isoformat()})
         if c["rate"] is None or c["rate"] < course.attendance_threshold:
-            item.reasons.append(_("attendance %(rate)s %% below the %(threshold)d %% required",
-                                  rate="–" if c["rate"] is None else c["rate"], threshold=course.attendance_threshold))
+            item.reasons.append(low_attendance % {"rate": "–" if c["rate"] is None else c["rate"],
+                                                  "threshold": course.attendance_threshold})
         if enrolment.final_score is None:
-            item.reasons.append(_("no final exam score"))
+            item.reasons.append(no_score)
         elif enrolment.final_score < course.pass_mark:
-            item.reasons.append(_("final score %(score)s below the pass mark %(mark)d",
-                                  score=f"{enrolment.final_score:g}", mark=course.pass_mark))
+            item.reasons.append(low_score % {"score": f"{enrolment.final_score:g}", "mark": course.pass_mark})
         if not vetting_ok:
-            item.reasons.append(_("human-rights vetting not approved"))
+            item.reasons.append(not_vetted)
         result.append(item)
     return result
 

@@ -77,6 +77,16 @@ def test_dates_and_numbers_follow_the_locale(app):
         with force_locale("en"):
             assert env.filters["date"](date(2016, 3, 29)) == "Mar 29, 2016"
             assert env.filters["number"](12345) == "12,345"
+            assert env.filters["number"](97.8) == "97.8" and env.filters["number"](None) == ""
+        with force_locale("fr"):
+            assert env.filters["number"](97.8) == "97,8"  # the remembered figures are kept apart by language
+
+
+def test_a_url_pattern_builds_the_same_links_as_url_for(app):
+    from flask import url_for
+    with app.test_request_context():
+        trainee_url = app.jinja_env.globals["url_pattern"]("training.trainee_detail", "trainee_id")
+        assert [trainee_url(n) for n in (1, 42)] == [url_for("training.trainee_detail", trainee_id=n) for n in (1, 42)]
 
 
 def test_unknown_page_is_a_friendly_404(client, login_as):
