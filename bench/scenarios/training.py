@@ -152,6 +152,12 @@ class CohortAttendanceRates:
                  "GROUP BY enrolment_id, island) runs GROUP BY enrolment_id", params)
         sql.rows("SELECT e.*, t.* FROM enrolments e JOIN trainees t ON t.id = e.trainee_id WHERE e.cohort_id = :cohort "
                  "ORDER BY t.last_name, t.first_name, t.id", params)
+        sql.rows("SELECT u.* FROM users u JOIN cohort_trainers ct ON ct.user_id = u.id WHERE ct.cohort_id = :cohort",
+                 params)
+        # the latest vetting of each officer (the programme requires it)
+        sql.rows("SELECT v.* FROM vettings v JOIN (SELECT v.trainee_id, max(v.id) AS id FROM vettings v "
+                 "JOIN enrolments e ON e.trainee_id = v.trainee_id WHERE e.cohort_id = :cohort GROUP BY v.trainee_id) "
+                 "latest ON latest.id = v.id", params)
         sql.rows("SELECT * FROM training_sessions WHERE cohort_id = :cohort ORDER BY session_date, start_time", params)
         sql.rows("SELECT t.sex, count(*), avg(e.pre_score), avg(e.post_score) FROM enrolments e JOIN trainees t "
                  "ON t.id = e.trainee_id WHERE e.cohort_id = :cohort AND e.pre_score IS NOT NULL AND "
