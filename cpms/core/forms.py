@@ -35,18 +35,27 @@ def show_error(form, error):
         field.errors = list(field.errors) + [error.message]
 
 
+def refused(form):
+    """Whether the form was sent back: a field failed validation or the service refused it (see save_form)."""
+    return bool(form.errors) or getattr(form, "refused", False)
+
+
 def save_form(form, save, success, redirect_to):
     """Validate, call the service, commit once; on a domain error attach it to its field and roll back.
 
-    Returns the redirect after a successful save, or None when the form is to be shown (again)."""
+    Returns the redirect after a successful save, or None when the form is to be shown (again); after a domain
+    error `form.refused` is True (also for an error shown at the top of the page, which leaves form.errors empty),
+    so that the view can answer 422 with `refused(form)`. `success` is the message, or a function of what `save`
+    returned that gives it."""
     if form.validate_on_submit():
         try:
             saved = save(form)
         except DomainError as error:
             db.session.rollback()
             show_error(form, error)
+            form.refused = True
         else:
             db.session.commit()
-            flash(success, "success")
+            flash(success(saved) if callable(success) else success, "success")
             return redirect(redirect_to(saved))
     return None

@@ -12,15 +12,14 @@ Everything is limited to the user's area: elsewhere the answer is 404.
 """
 from datetime import date, timedelta
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from cpms.core.audit import record_event
-from cpms.core.errors import DomainError
 from cpms.core.exports import audited_document, download, xlsx_bytes
-from cpms.core.forms import show_error
+from cpms.core.forms import refused, save_form
 from cpms.core.pagination import Page, page_args, paginate
 from cpms.core.permissions import (ADMIN, ALL_ROLES, ME_OFFICER, PROJECT_OFFICER, STAFF_ROLES, get_or_404,
                                    require_role, scope_of)
@@ -78,8 +77,8 @@ def place_choices():
     return station_choices_for(current_user), commune_choices(scope)
 
 
-def _render(template, refused, **context):
-    return render_template(template, **context), 422 if refused else 200
+def _render(template, form, **context):
+    return render_template(template, form=form, **context), 422 if refused(form) else 200
 
 
 # --- Postings ---------------------------------------------------------------------------------------------
@@ -112,20 +111,9 @@ def officer_detail(trainee_id):
 
 def _posting_page(form, trainee, posting, save):
     form.set_place_choices(*place_choices())
-    refused = False
-    if form.validate_on_submit():
-        try:
-            save()
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-            refused = True
-        else:
-            db.session.commit()
-            flash(_("Posting saved."), "success")
-            return redirect(url_for("deployments.officer_detail", trainee_id=trainee.id))
-    return _render("deployments/posting_form.html", refused or bool(form.errors), form=form, trainee=trainee,
-                   posting=posting)
+    done = save_form(form, lambda _form: save(), _("Posting saved."),
+                     lambda _saved: url_for("deployments.officer_detail", trainee_id=trainee.id))
+    return done or _render("deployments/posting_form.html", form, trainee=trainee, posting=posting)
 
 
 @bp.route("/officers/<int:trainee_id>/postings/new", methods=["GET", "POST"])
@@ -170,20 +158,12 @@ def cohort_posting(cohort_id):
     if request.method == "GET":
         form.trainee_ids.data = [trainee.id for trainee, postings in graduates if not postings]
         form.start_date.data = cohort.end_date + timedelta(days=1)
-    refused = False
-    if form.validate_on_submit():
-        try:
-            postings = service.post_graduates(current_user, cohort, form.trainee_ids.data, **form.service_fields())
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-            refused = True
-        else:
-            db.session.commit()
-            flash(_("%(n)d graduates posted.", n=len(postings)), "success")
-            return redirect(url_for("deployments.cohort_posting", cohort_id=cohort.id))
-    return _render("deployments/cohort_posting.html", refused or bool(form.errors), form=form, cohort=cohort,
-                   graduates=graduates, ended=cohort.end_date <= date.today())
+    done = save_form(form, lambda _form: service.post_graduates(current_user, cohort, form.trainee_ids.data,
+                                                                **form.service_fields()),
+                     lambda postings: _("%(n)d graduates posted.", n=len(postings)),
+                     lambda _postings: url_for("deployments.cohort_posting", cohort_id=cohort.id))
+    return done or _render("deployments/cohort_posting.html", form, cohort=cohort, graduates=graduates,
+                           ended=cohort.end_date <= date.today())
 
 
 # --- Retention -------------------------------------------------------------------------------------------------

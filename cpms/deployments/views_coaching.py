@@ -1,12 +1,11 @@
 """Coaching visits: list, detail, create and edit (routes of the deployments blueprint)."""
 from datetime import date
 
-from flask import flash, redirect, request, render_template, url_for
+from flask import request, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from cpms.core.errors import DomainError
-from cpms.core.forms import show_error
+from cpms.core.forms import save_form
 from cpms.core.pagination import paginate
 from cpms.core.permissions import get_or_404, require_role, scope_of
 from cpms.deployments import coaching
@@ -14,7 +13,6 @@ from cpms.deployments.forms import VisitForm
 from cpms.deployments.labels import COACH_TYPE_LABELS
 from cpms.deployments.models import CoachingVisit
 from cpms.deployments.views import COACHING_READERS, MANAGERS, _render, bp, place_choices
-from cpms.extensions import db
 from cpms.geo.service import commune_choices
 
 
@@ -44,19 +42,9 @@ def visit_detail(visit_id):
 
 def _visit_page(form, visit, save):
     form.set_place_choices(*place_choices())
-    refused = False
-    if form.validate_on_submit():
-        try:
-            saved = save()
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-            refused = True
-        else:
-            db.session.commit()
-            flash(_("Coaching visit saved."), "success")
-            return redirect(url_for("deployments.visit_detail", visit_id=saved.id))
-    return _render("deployments/visit_form.html", refused or bool(form.errors), form=form, visit=visit)
+    done = save_form(form, lambda _form: save(), _("Coaching visit saved."),
+                     lambda saved: url_for("deployments.visit_detail", visit_id=saved.id))
+    return done or _render("deployments/visit_form.html", form, visit=visit)
 
 
 @bp.route("/coaching/new", methods=["GET", "POST"])
