@@ -14,8 +14,10 @@ from cpms.extensions import db
 cpms_cli = AppGroup("cpms", help="CPMS administration commands.")
 
 
-def _cli_session():
-    db.session.info["actor_label"] = "cli"
+def in_cli_transaction():
+    """A command's unit of work: acts as "cli" in the audit log, commits on success (cpms/core/transaction.py)."""
+    from cpms.core.transaction import in_transaction
+    return in_transaction("cli")
 
 
 @cpms_cli.command("create-user")
@@ -32,7 +34,6 @@ def create_user_command(email, password, role, name, provinces, communes, locale
     from cpms.core.errors import DomainError
     from cpms.geo.models import Commune, Province
 
-    _cli_session()
     province_ids, commune_ids = [], []
     for province_name in provinces:
         pid = db.session.scalar(select(Province.id).where(func.lower(Province.name) == province_name.lower()))
@@ -45,11 +46,11 @@ def create_user_command(email, password, role, name, provinces, communes, locale
             raise click.ClickException(f"Unknown commune: {commune_name}")
         commune_ids.append(cid)
     try:
-        user = create_user(None, name=name or email.split("@")[0], email=email, role=role, password=password,
-                           locale=locale, province_ids=province_ids, commune_ids=commune_ids)
+        with in_cli_transaction():
+            user = create_user(None, name=name or email.split("@")[0], email=email, role=role, password=password,
+                               locale=locale, province_ids=province_ids, commune_ids=commune_ids)
     except DomainError as error:
         raise click.ClickException(error.message)
-    db.session.commit()
     click.echo(f"Created {user.email} ({user.role}).")
 
 
@@ -60,12 +61,11 @@ def create_token_command(email, name):
     """Print a new personal API token for EMAIL (shown once)."""
     from cpms.auth.service import create_api_token, find_user_by_email
 
-    _cli_session()
     user = find_user_by_email(email)
     if user is None:
         raise click.ClickException(f"No user with e-mail {email}")
-    _token, raw = create_api_token(None, user, name=name)
-    db.session.commit()
+    with in_cli_transaction():
+        _token, raw = create_api_token(None, user, name=name)
     click.echo(raw)
 
 
@@ -76,14 +76,13 @@ def demo_command(force, if_empty):
     """Load the invented demonstration dataset."""
     from cpms.core.demo import DEMO_USERS, database_is_empty, load_demo
 
-    _cli_session()
     if not database_is_empty() and not force:
         if if_empty:
             click.echo("Demo data: the database already has users; nothing loaded.")
             return
         raise click.ClickException("The database is not empty; use --force to load the demo data anyway.")
-    summary = load_demo()
-    db.session.commit()
+    with in_cli_transaction():
+        summary = load_demo()
     click.echo("Demo data loaded: " + ", ".join(f"{n} {what}" for what, n in summary.items()))
     if not if_empty:  # `make run` uses --if-empty and prints the logins when the server starts
         _print_logins(DEMO_USERS)

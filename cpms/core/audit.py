@@ -9,12 +9,12 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from flask import has_request_context, request
-from flask_login import current_user
 from sqlalchemy import JSON, Column, ForeignKey, Index, String, event, inspect, insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from cpms.core.classification import is_personal
 from cpms.core.models import Audited, UTCDateTime, utcnow
+from cpms.core import transaction
 from cpms.extensions import db
 
 MASK = "***"
@@ -63,19 +63,11 @@ def _jsonable(value):
         return str(value)
 
 
-def current_actor_fields(session=None):
-    """(actor_id, actor_label, ip) for the user of this request, or the CLI/system actor."""
-    info = session.info if session is not None else {}
-    if "actor" in info:
-        actor = info["actor"]
-        return getattr(actor, "id", None), getattr(actor, "email", str(actor)), None
-    ip = None
-    if has_request_context():
-        ip = request.remote_addr
-        user = current_user._get_current_object() if current_user else None
-        if user is not None and getattr(user, "is_authenticated", False):
-            return user.id, user.email, ip
-    return None, info.get("actor_label", "system"), ip
+def current_actor_fields():
+    """(actor_id, actor_label, ip) of whoever acts now (cpms/core/transaction.py is the one channel)."""
+    user = transaction.current_actor()
+    ip = request.remote_addr if has_request_context() else None
+    return getattr(user, "id", None), transaction.actor_label(), ip
 
 
 _ALWAYS_IGNORED = frozenset({"created_at", "updated_at", "password_hash", "session_token"})
@@ -134,10 +126,10 @@ def _audit_after_flush(session, flush_context):
                          "changes": changes})
     if not rows:
         return
-    actor_id, actor_label, ip = current_actor_fields(session)
+    actor_id, label, ip = current_actor_fields()
     now = utcnow()
     for row in rows:
-        row.update(at=now, actor_id=actor_id, actor_label=actor_label, ip=ip)
+        row.update(at=now, actor_id=actor_id, actor_label=label, ip=ip)
     session.connection().execute(insert(AuditEntry.__table__), rows)
 
 
@@ -156,7 +148,11 @@ def record_event(action, *, actor=None, actor_label=None, entity=None, entity_id
 
 
 def record_event_now(action, **kwargs):
-    """Record an event in its own transaction (used where the request's work is rolled back)."""
+    """Record an event alone, dropping the request's other work, and keep it even if the answer is an error
+    (a refused access answers 403)."""
     db.session.rollback()
     record_event(action, **kwargs)
-    db.session.commit()
+    if has_request_context():
+        transaction.keep_changes()
+    else:
+        db.session.commit()

@@ -105,12 +105,10 @@ def _audit_export(entity, reason=None):
     from flask import request
 
     from cpms.core.audit import record_event
-    from cpms.extensions import db
 
     filters = "&".join(f"{k}={v}" for k, v in request.args.items(multi=True) if k != "reason")
     detail = request.path + (f"?{filters}" if filters else "") + (f" – reason: {reason}" if reason else "")
     record_event("export", entity=entity, detail=detail[:500])
-    db.session.commit()
 
 
 def document_export(entity):

@@ -1,5 +1,6 @@
-"""Shared form pieces: a multi-select of ids, showing a service's errors, the validate-save-commit step."""
-from flask import flash, redirect
+"""Shared form pieces: a multi-select of ids, showing a service's errors, the validate-and-save step, button-only
+POSTs and the one rule for the 422 answer. None of them commits: the request does (cpms/core/transaction.py)."""
+from flask import flash, redirect, render_template
 from flask_babel import lazy_gettext as _l
 from wtforms import FieldList, SelectMultipleField
 from wtforms.validators import ValidationError
@@ -41,12 +42,12 @@ def refused(form):
 
 
 def save_form(form, save, success, redirect_to):
-    """Validate, call the service, commit once; on a domain error attach it to its field and roll back.
+    """Validate, call the service; on a domain error attach it to its field and roll back its partial work.
 
-    Returns the redirect after a successful save, or None when the form is to be shown (again); after a domain
-    error `form.refused` is True (also for an error shown at the top of the page, which leaves form.errors empty),
-    so that the view can answer 422 with `refused(form)`. `success` is the message, or a function of what `save`
-    returned that gives it."""
+    Returns the redirect after a successful save (the request commits it), or None when the form is to be shown
+    (again); after a domain error `form.refused` is True (also for an error shown at the top of the page, which
+    leaves form.errors empty), so that `render_form` answers 422. `success` is the message, or a function of
+    what `save` returned that gives it; `redirect_to` a function of it that gives the URL."""
     if form.validate_on_submit():
         try:
             saved = save(form)
@@ -55,7 +56,26 @@ def save_form(form, save, success, redirect_to):
             show_error(form, error)
             form.refused = True
         else:
-            db.session.commit()
             flash(success(saved) if callable(success) else success, "success")
             return redirect(redirect_to(saved))
     return None
+
+
+def render_form(template, form, **context):
+    """The one rule for a page with a form: 422 when the form was sent back (any error, on a field or the
+    form), 200 otherwise."""
+    return render_template(template, form=form, **context), 422 if refused(form) else 200
+
+
+def run_action(action, success, redirect_to):
+    """A button-only POST (cancel, approve, delete…): call the service, flash its success or its refusal (rolling
+    back its partial work), and redirect. `success` and `redirect_to` are values or functions of the result."""
+    try:
+        done = action()
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        done = None
+    else:
+        flash(success(done) if callable(success) else success, "success")
+    return redirect(redirect_to(done) if callable(redirect_to) else redirect_to)

@@ -59,10 +59,9 @@ def job(job_id, **trigger):
 def heartbeat(app):
     """Write the scheduler's heartbeat (its own app context and commit)."""
     from cpms.core.service import beat
-    from cpms.extensions import db
-    with app.app_context():
+    from cpms.core.transaction import in_transaction
+    with app.app_context(), in_transaction("scheduler"):
         beat("scheduler")
-        db.session.commit()
 
 
 job("heartbeat", seconds=lambda config: config["SCHEDULER_HEARTBEAT_SECONDS"])(heartbeat)
@@ -81,7 +80,7 @@ def run_job(job_id, app=None):
     Returns the job's result.
     """
     from cpms.core.service import beat
-    from cpms.extensions import db
+    from cpms.core.transaction import in_transaction
 
     app = app or _app
     spec = registered_jobs().get(job_id)
@@ -89,15 +88,13 @@ def run_job(job_id, app=None):
         log.error("job %s: %s", job_id, "no application" if app is None else "not registered")
         return None
     with app.app_context():
-        db.session.info["actor_label"] = f"scheduler:{job_id}"
         try:
-            result = spec.func(app)
-            if job_id != "heartbeat":
-                beat(f"job:{job_id}")
-                db.session.commit()
+            with in_transaction(f"scheduler:{job_id}"):
+                result = spec.func(app)
+                if job_id != "heartbeat":
+                    beat(f"job:{job_id}")
             return result
         except Exception:
-            db.session.rollback()
             log.exception("job %s failed", job_id)
             return None
 

@@ -103,7 +103,9 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
 
 
 def register_hooks(app):
+    from cpms.core import transaction
     from cpms.core.limits import refuse_nul_characters
+    transaction.init_app(app)  # registered first, so that it runs after every other after_request hook
     app.before_request(refuse_nul_characters)
 
     @app.before_request
