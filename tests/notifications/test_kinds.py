@@ -169,10 +169,9 @@ def test_pending_vetting_before_a_cohort_starts(db, make_cohort, make_trainee, m
     assert message.subject == f"Vetting not approved for 1 trainee of {cohort.name}"
 
 
-def test_survey_round_due_reaches_the_me_officers_of_its_communes(db, make_programme, make_user, mail_settings):
-    from tests.surveys.conftest import create_test_instrument, create_test_round
-
-    survey_round = create_test_round(create_test_instrument(), make_programme(), start=date(2017, 9, 1))
+def test_survey_round_due_reaches_the_me_officers_of_its_communes(db, make_programme, make_user, mail_settings,
+                                                                  make_instrument, make_round):
+    survey_round = make_round(make_instrument(), make_programme(), start=date(2017, 9, 1))
     officer = make_user("me_officer", provinces=["Kasaï-Oriental"])
     make_user("me_officer", provinces=["Haut-Katanga"])
     national = make_user("me_officer")
