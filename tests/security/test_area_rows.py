@@ -6,7 +6,7 @@ import re
 import pytest
 from openpyxl import load_workbook
 
-from tests.core.test_access_matrix import login_scoped
+from tests.helpers.access_matrix import login_scoped
 
 REASON = "reason=Checking+the+rows+of+this+export"
 AREAS = {"Kasaï-Oriental": "Bipemba", "Haut-Katanga": "Kampemba"}
