@@ -3,6 +3,16 @@
 The suite runs on SQLite by default and on PostgreSQL when CPMS_TEST_DATABASE_URL is set
 (e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test). Each pytest-xdist worker gets its own
 SQLite file or its own PostgreSQL schema. CSRF protection stays on, as in production.
+
+Where test code lives (tests/README.md; tests/core/test_test_layout.py checks it):
+- tests/<domain>/fixtures.py holds that domain's factories and test helpers; every one is loaded below as a
+  plugin, so its fixtures reach the whole suite. No factories.py or helpers.py in a domain folder; a domain's
+  conftest.py only for fixtures that must stay scoped to its folder (none of them a factory).
+- A test needing another domain's objects asks for the fixture that domain provides (make_committee,
+  make_round, survey_files…) and never imports tests.<other_domain>; importing the same domain's fixtures.py
+  is fine, importing a test module is not.
+- Domain-free helpers shared by several domains live in tests/helpers/ (images, PDF text, the access matrix);
+  this file and tests/access.py are shared too.
 """
 import os
 from contextlib import contextmanager

@@ -6,7 +6,7 @@ from cpms.certificates import batches, service
 from cpms.certificates.models import Certificate, CertificateBatch, CertificateProfile, CertificateTemplate
 from cpms.extensions import db as _db
 from cpms.training.models import Cohort
-from tests.certificates.helpers import pdf_text
+from tests.helpers.pdf import pdf_text
 
 
 def test_demo_certificates(app, db, client):

@@ -17,8 +17,8 @@ from cpms.core.audit import AuditEntry
 from cpms.core.errors import DomainError
 from cpms.extensions import db as _db
 from tests.certificates.fixtures import BASE_URL
-from tests.certificates.helpers import pdf_text
 from tests.conftest import english
+from tests.helpers.pdf import pdf_text
 
 
 def test_issue_prints_name_course_serial_and_code_and_freezes_the_pdf(app, completed_cohort):

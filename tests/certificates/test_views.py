@@ -11,7 +11,7 @@ from cpms.certificates.models import Certificate, CertificateBatch, CertificateT
 from cpms.core.audit import AuditEntry
 from cpms.extensions import db as _db
 from tests.certificates.fixtures import BASE_URL
-from tests.certificates.helpers import pdf_text
+from tests.helpers.pdf import pdf_text
 
 
 def _png(colour=(30, 90, 160), size=(120, 60)):

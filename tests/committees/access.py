@@ -26,7 +26,7 @@ EXPECTED = {
 
 
 def samples(request):
-    from tests.committees import factories
+    from tests.committees import fixtures as factories
 
     programme = request.getfixturevalue("make_programme")(provinces=["Kasaï-Oriental"], code="CLSP-ACCESS")
     committee = factories.new_committee(programme, commune="Bipemba")

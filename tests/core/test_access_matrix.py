@@ -4,68 +4,17 @@ The expected matrix lives beside each domain's tests, in tests/<domain>/access.p
 roles or PUBLIC). A new route fails here until it is added there. URL parameters get sample values from
 `samples(request)` in the same file: it creates the objects it needs (with fixtures from
 `request.getfixturevalue`) inside the area of the scoped users, Kasaï-Oriental, and returns
-{url parameter: value}.
+{url parameter: value}. tests/helpers/access_matrix.py merges them and walks the routes.
 """
-import importlib.util
-from pathlib import Path
-
 import pytest
 
 from cpms.auth.service import create_api_token
 from cpms.extensions import db as _db
 from tests.access import PUBLIC
 from tests.conftest import TEST_PASSWORD, english
-
-def load_access_modules():
-    modules = []
-    for path in sorted(Path(__file__).resolve().parents[1].glob("*/access.py")):
-        spec = importlib.util.spec_from_file_location(f"access_{path.parent.name}", path)
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        modules.append(module)
-    return modules
-
-
-ACCESS_MODULES = load_access_modules()
-
-
-def merged_expected():
-    """The access matrix: the EXPECTED dicts of every tests/<domain>/access.py, merged."""
-    expected = {}
-    for module in ACCESS_MODULES:
-        overlap = set(expected) & set(module.EXPECTED)
-        assert not overlap, f"endpoints declared twice: {overlap}"
-        expected.update(module.EXPECTED)
-    return expected
-
-
-EXPECTED = merged_expected()
-
-
-def merged_area_neutral():
-    """Routes whose objects belong to no area (courses, questionnaires, users…): declared per domain as
-    AREA_NEUTRAL in tests/<domain>/access.py. Every other route with an object in its URL must answer 404
-    to a user of another area."""
-    neutral = set()
-    for module in ACCESS_MODULES:
-        neutral |= set(getattr(module, "AREA_NEUTRAL", ()))
-    unknown = neutral - set(EXPECTED)
-    assert not unknown, f"AREA_NEUTRAL names unknown endpoints: {unknown}"
-    return neutral
-
-
-AREA_NEUTRAL = merged_area_neutral()
-FILE_TYPES = ("text/csv", "text/calendar", "application/pdf", "application/zip", "application/vnd.openxmlformats")
-
-
-def is_file(response):
-    """A download: an attachment, or a CSV/XLSX/PDF/ZIP/iCalendar body (images shown in pages are not)."""
-    disposition = response.headers.get("Content-Disposition", "")
-    return disposition.startswith("attachment") or response.mimetype.startswith(FILE_TYPES)
-
-
-def routes(app):
-    return [rule for rule in app.url_map.iter_rules() if rule.endpoint != "static"]
+from tests.helpers.access_matrix import (AREA_NEUTRAL, EXPECTED, _expected_ok, _url, is_file, login_scoped,
+                                         request_route, routes)
+from tests.helpers.access_matrix import sample_ids  # noqa: F401 (a fixture)
 
 
 def test_every_route_declares_its_access(app):
@@ -79,29 +28,6 @@ def test_declarations_match_the_expected_matrix(app):
         kind, roles = app.view_functions[rule.endpoint]._cpms_access
         actual[rule.endpoint] = PUBLIC if kind == "public" else set(roles)
     assert actual == EXPECTED
-
-
-@pytest.fixture
-def sample_ids(request, db):
-    """A value for every URL parameter, from each domain's access.samples(request)."""
-    ids = {}
-    for module in ACCESS_MODULES:
-        if hasattr(module, "samples"):
-            ids.update(module.samples(request))
-    return ids
-
-
-def _url(app, rule, ids):
-    missing = set(rule.arguments) - set(ids)
-    assert not missing, f"{rule.endpoint}: add a sample value for {missing} in tests/<domain>/access.py samples()"
-    with app.test_request_context():
-        from flask import url_for
-        return url_for(rule.endpoint, **{name: ids[name] for name in rule.arguments})
-
-
-def _expected_ok(endpoint, role):
-    expected = EXPECTED[endpoint]
-    return expected == PUBLIC or (role is not None and role in expected)
 
 
 @pytest.mark.parametrize("role", [None, "admin", "trainer", "project_officer", "me_officer", "viewer"])
@@ -155,25 +81,6 @@ def test_objects_outside_the_users_area_answer_404(app, web, client, login_as, m
     assert client.get(f"/programmes/{hkt.id}").status_code == 404
     listing = client.get("/programmes/").get_data(as_text=True)
     assert "KOR" in listing and "HKT" not in listing
-
-
-def login_scoped(app, web, make_user, role, provinces):
-    """Log a user in (cookie) and return (user, API token)."""
-    user = make_user(role, provinces=provinces)
-    with english(app):
-        _t, token = create_api_token(user, user)
-    _db.session.commit()
-    assert web.post("/login", {"email": user.email, "password": TEST_PASSWORD}).status_code == 302
-    return user, token
-
-
-def request_route(app, client, web, rule, url, token, data=None):
-    headers = {"Authorization": f"Bearer {token}"} if rule.endpoint.startswith("api.") else {}
-    method = next(m for m in ("GET", "POST", "PUT", "PATCH", "DELETE") if m in rule.methods)
-    if method == "GET":
-        return method, client.get(url, headers=headers)
-    return method, client.open(url, method=method, headers=headers,
-                               data=dict(data or {}, csrf_token=web.token("/account")))
 
 
 @pytest.mark.parametrize("role", ["trainer", "project_officer", "me_officer", "viewer"])

@@ -2,14 +2,10 @@
 import io
 
 from openpyxl import load_workbook
-from pypdf import PdfReader
 
 from cpms.core.exports import csv_bytes, xlsx_bytes
 from cpms.core.pdf import APP_FONTS, html_to_pdf, make_fetcher, shared_fonts
-
-
-def pdf_text(data):
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+from tests.helpers.pdf import pdf_text
 
 
 def test_pdf_renders_own_static_files_and_refuses_everything_else(app):

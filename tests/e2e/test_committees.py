@@ -3,19 +3,19 @@ meeting shows them carried over."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.committees import factories
 from tests.conftest import TEST_PASSWORD
 
 pytestmark = pytest.mark.e2e
 
 
 def test_officer_logs_a_meeting_and_the_next_one_carries_its_action_items(live_server, db, make_user,
-                                                                         make_programme, page):
+                                                                         make_programme, page, make_committee,
+                                                                         make_member):
     programme = make_programme(provinces=["Kasaï-Oriental"], code="PDP-KOR")
-    committee = factories.new_committee(programme, commune="Bipemba", name="CLSP de Bipemba")
+    committee = make_committee(programme=programme, commune="Bipemba", name="CLSP de Bipemba")
     names = ["Mamie Tshibola", "Jean Mutombo", "Pascaline Kanku", "Albert Kalonji"]
     for name in names:
-        factories.new_member(committee, name=name)
+        make_member(committee, name=name)
     committee_id = committee.id
     email = make_user("project_officer", provinces=["Kasaï-Oriental"], locale="en").email
     db.session.close()

@@ -7,15 +7,14 @@ from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from tests.conftest import TEST_PASSWORD
-from tests.indicators.fixtures import reporting_setup
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
-def quarter(db, make_user, make_programme):
+def quarter(db, make_user, make_reporting):
     officer = make_user("me_officer", locale="en")
-    data = reporting_setup(make_programme, officer)
+    data = make_reporting(officer)
     ids = {"email": officer.email, "programme_id": data.programme.id}
     db.session.close()  # no transaction of the test thread stays open while the server works
     return ids

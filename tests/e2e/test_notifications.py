@@ -6,21 +6,21 @@ import pytest
 from playwright.sync_api import expect
 
 from cpms.notifications.sweep import sweep_reminders
-from tests.committees import factories
 from tests.conftest import TEST_PASSWORD
 
 pytestmark = pytest.mark.e2e
 
 
-def test_officer_opens_the_notification_of_an_overdue_action_item(live_server, db, make_user, make_programme, page):
+def test_officer_opens_the_notification_of_an_overdue_action_item(live_server, db, make_user, make_programme, page,
+                                                                  make_action_item, make_committee, make_meeting):
     today = date.today()
-    committee = factories.new_committee(make_programme(provinces=["Kasaï-Oriental"]), commune="Bipemba",
-                                        name="CLSP de Bipemba")
-    meeting = factories.new_meeting(committee, when=datetime.combine(today - timedelta(days=20), time(9), timezone.utc))
-    overdue = factories.new_action_item(meeting, description="Réparer l'éclairage du marché",
-                                        due_date=today - timedelta(days=3))
-    factories.new_action_item(meeting, description="Organiser des patrouilles de nuit",
-                              due_date=today - timedelta(days=2))
+    committee = make_committee(programme=make_programme(provinces=["Kasaï-Oriental"]), commune="Bipemba",
+                               name="CLSP de Bipemba")
+    meeting = make_meeting(committee, when=datetime.combine(today - timedelta(days=20), time(9), timezone.utc))
+    overdue = make_action_item(meeting, description="Réparer l'éclairage du marché",
+                               due_date=today - timedelta(days=3))
+    make_action_item(meeting, description="Organiser des patrouilles de nuit",
+                     due_date=today - timedelta(days=2))
     email = make_user("project_officer", provinces=["Kasaï-Oriental"], locale="en").email
     overdue_id = overdue.id
     assert sweep_reminders(only={"action_overdue"})["claimed"] == 2  # what the scheduler's sweep does

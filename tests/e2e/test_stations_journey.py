@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import TEST_PASSWORD, commune_id
-from tests.stations.images import image_bytes
+from tests.helpers.images import image_bytes
 
 pytestmark = pytest.mark.e2e
 

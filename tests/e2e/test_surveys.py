@@ -5,25 +5,26 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import TEST_PASSWORD, commune_id
-from tests.surveys.conftest import csv_data, response_row, xlsform_bytes
 
 pytestmark = pytest.mark.e2e
 
 
 def test_me_officer_imports_baseline_and_endline_and_reads_the_change(live_server, db, make_user, make_programme,
-                                                                      page, tmp_path):
+                                                                      page, tmp_path, survey_files):
     user = make_user("me_officer", locale="en")
     programme = make_programme(provinces=["Kasaï-Oriental"], code="PDP-KOR")
     bipemba, muya, programme_id = commune_id("Bipemba"), commune_id("Muya"), programme.id
     email = user.email
     db.session.close()
     form = tmp_path / "perception.xlsx"
-    form.write_bytes(xlsform_bytes())
+    form.write_bytes(survey_files.xlsform_bytes())
     baseline_csv = tmp_path / "baseline.csv"
-    baseline_csv.write_bytes(csv_data([response_row(i, trust="agree" if i < 4 else "disagree") for i in range(10)]))
+    baseline_csv.write_bytes(survey_files.csv_data([survey_files.response_row(i, trust="agree" if i < 4 else "disagree")
+                                                    for i in range(10)]))
     endline_csv = tmp_path / "endline.csv"
-    endline_csv.write_bytes(csv_data([response_row(100 + i, trust="strongly_agree" if i < 7 else "disagree",
-                                                   commune="muya") for i in range(10)], delimiter=";"))
+    endline_csv.write_bytes(survey_files.csv_data(
+        [survey_files.response_row(100 + i, trust="strongly_agree" if i < 7 else "disagree", commune="muya")
+         for i in range(10)], delimiter=";"))
 
     page.goto(f"{live_server}/login")
     page.fill("input[name=email]", email)

@@ -95,7 +95,7 @@ def computed_figures(app, db):
     return run
 
 
-def reporting_setup(make_programme, approver):
+def reporting_setup(make_programme, make_committee, make_meeting, approver):
     """A Kasaï-Oriental programme (fiscal year from October) with two indicators and data in FY2017-Q1
     (October–December 2016):
 
@@ -108,7 +108,6 @@ def reporting_setup(make_programme, approver):
 
     from cpms.core.permissions import Scope
     from cpms.indicators import entries, targets
-    from tests.committees import factories
     from tests.conftest import commune_id
 
     programme = make_programme(provinces=["Kasaï-Oriental"], code="PDP-TEST", start_date=date(2015, 10, 1),
@@ -121,9 +120,9 @@ def reporting_setup(make_programme, approver):
     dlg = add_indicator(framework, dialogues, node=framework.outcome, lop=1000, baseline=0)
     targets.save_targets(None, mtg, programme, {"FY2017-Q1": 3})
     targets.save_targets(None, dlg, programme, {"FY2017-Q1": 100})
-    committee = factories.new_committee(programme, commune="Bipemba", name="CLSP Bipemba")
+    committee = make_committee(programme=programme, commune="Bipemba", name="CLSP Bipemba")
     for month, year in ((10, 2016), (11, 2016), (1, 2017)):
-        factories.new_meeting(committee, when=datetime(year, month, 10, 9, tzinfo=timezone.utc))
+        make_meeting(committee, when=datetime(year, month, 10, 9, tzinfo=timezone.utc))
     value = entries.save_value(None, Scope.national(), programme, dlg, period="FY2017-Q1", value=90,
                                commune_id=commune_id("Bipemba"), breakdowns={"sex": {"F": 40, "M": 50}},
                                evidence_url="https://drive.example.org/dlg.pdf", today=date(2017, 1, 15))
@@ -134,5 +133,13 @@ def reporting_setup(make_programme, approver):
 
 
 @pytest.fixture
-def reporting(db, make_programme, make_user):
-    return reporting_setup(make_programme, make_user("me_officer"))
+def make_reporting(db, make_programme, make_committee, make_meeting):
+    """make_reporting(approver): the quarter of `reporting_setup`, its value approved by `approver`."""
+    def factory(approver):
+        return reporting_setup(make_programme, make_committee, make_meeting, approver)
+    return factory
+
+
+@pytest.fixture
+def reporting(make_reporting, make_user):
+    return make_reporting(make_user("me_officer"))

@@ -8,7 +8,6 @@ from cpms.committees import service as committees
 from cpms.extensions import db as _db
 from cpms.indicators import periods as P
 from cpms.plans import service as plans
-from tests.committees import factories
 from tests.conftest import commune_id
 
 Q1, Q2, H1 = (P.parse_period(k, 1) for k in ("2017-Q1", "2017-Q2", "2017-H1"))
@@ -19,7 +18,7 @@ def when(month, day):
 
 
 @pytest.fixture
-def clsps(make_programme):
+def clsps(make_programme, make_action_item, make_committee, make_meeting, make_member, make_plan):
     """Two CLSPs and a forum of one programme in 2017:
 
     - CLSP Bipemba: meetings held 10 Jan, 7 Feb, 7 Mar, 4 Apr (+ one cancelled in May); members 3 women, 2 men
@@ -29,25 +28,25 @@ def clsps(make_programme):
     - Forum Tshiala (feeds Bipemba): meeting held 12 Jan; members 2 women.
     """
     programme = make_programme(provinces=["Kasaï-Oriental"])
-    bipemba = factories.new_committee(programme, commune="Bipemba", name="CLSP Bipemba")
-    muya = factories.new_committee(programme, commune="Muya", name="CLSP Muya")
-    forum = factories.new_committee(programme, commune="Bipemba", kind="forum", name="Forum Tshiala", parent=bipemba)
+    bipemba = make_committee(programme=programme, commune="Bipemba", name="CLSP Bipemba")
+    muya = make_committee(programme=programme, commune="Muya", name="CLSP Muya")
+    forum = make_committee(programme=programme, commune="Bipemba", kind="forum", name="Forum Tshiala", parent=bipemba)
     for committee, sexes in ((bipemba, "FFFMM"), (muya, "FMMM"), (forum, "FF")):
         for sex in sexes:
-            factories.new_member(committee, sex=sex, start_date=date(2016, 3, 22))
-    factories.new_member(bipemba, sex="M", start_date=date(2016, 3, 22), end_date=date(2017, 1, 31))
-    meetings = [factories.new_meeting(bipemba, when=when(m, d)) for m, d in ((1, 10), (2, 7), (3, 7), (4, 4))]
-    factories.new_meeting(bipemba, when=when(5, 2), status="cancelled")
-    factories.new_meeting(muya, when=when(2, 15))
-    factories.new_meeting(muya, when=when(6, 20))
-    factories.new_meeting(forum, when=when(1, 12))
-    items = [factories.new_action_item(meetings[0], description=f"Action {n}", due_date=date(2017, 3, 1))
+            make_member(committee, sex=sex, start_date=date(2016, 3, 22))
+    make_member(bipemba, sex="M", start_date=date(2016, 3, 22), end_date=date(2017, 1, 31))
+    meetings = [make_meeting(bipemba, when=when(m, d)) for m, d in ((1, 10), (2, 7), (3, 7), (4, 4))]
+    make_meeting(bipemba, when=when(5, 2), status="cancelled")
+    make_meeting(muya, when=when(2, 15))
+    make_meeting(muya, when=when(6, 20))
+    make_meeting(forum, when=when(1, 12))
+    items = [make_action_item(meetings[0], description=f"Action {n}", due_date=date(2017, 3, 1))
              for n in range(4)]
     for item, status, closed in ((items[0], "done", date(2017, 2, 20)), (items[1], "done", date(2017, 3, 10)),
                                  (items[3], "dropped", date(2017, 2, 1))):
         committees.update_action_item(None, item, status=status, closing_note="Fait.", today=closed)
         item.closed_on = closed
-    plan = factories.new_plan(muya, actions=(("in_progress", 5000),))
+    plan = make_plan(muya, actions=(("in_progress", 5000),))
     plan.start_date, plan.end_date = date(2017, 2, 1), date(2017, 12, 31)
     action = plans.plan_actions(plan)[0]
     for name, status, completed in (("Éclairage du marché", "completed", date(2017, 3, 15)),

@@ -9,35 +9,36 @@ from cpms.extensions import db as _db
 from cpms.indicators import periods as P
 from cpms.surveys import imports
 from tests.conftest import commune_id, english, province_id
-from tests.surveys.conftest import create_test_instrument, create_test_round, csv_data, response_row
 
 Y2015, Y2016, Y2017 = (P.parse_period(k, 1) for k in ("2015", "2016", "2017"))
 
 
-def load(app, survey_round, answers, first):
-    rows = [response_row(first + n, sex=sex, commune=commune, trust=trust, unsafe=unsafe)
+def load(app, survey_files, survey_round, answers, first):
+    rows = [survey_files.response_row(first + n, sex=sex, commune=commune, trust=trust, unsafe=unsafe)
             for n, (sex, commune, trust, unsafe) in enumerate(answers)]
     with english(app):
-        summary = imports.preview_import(None, survey_round, io.BytesIO(csv_data(rows)), "export.csv")
+        summary = imports.preview_import(None, survey_round, io.BytesIO(survey_files.csv_data(rows)), "export.csv")
         assert not summary["has_errors"], summary["problems"]
         imports.confirm_import(None, survey_round, summary["token"])
     _db.session.commit()
 
 
 @pytest.fixture
-def rounds(app, make_programme):
+def rounds(app, make_programme, make_instrument, make_round, survey_files):
     """Baseline (May 2015): 10 answers, 2 of 5 women and 1 of 5 men trust the police → 30 %.
     Midline (March 2017): 10 answers, trust 50 %. Endline (November 2017): 10 answers, 8 of 10 trust (80 %): women in
     Bipemba 5 of 5, men in Muya 3 of 5. Feeling unsafe at night: "don't know" answers are not counted."""
     programme = make_programme(provinces=["Kasaï-Oriental"])
-    instrument = create_test_instrument()
-    baseline = create_test_round(instrument, programme, name="Baseline 2015", kind="baseline", start=date(2015, 5, 1))
-    midline = create_test_round(instrument, programme, name="Midline 2017", kind="midline", start=date(2017, 3, 1))
-    endline = create_test_round(instrument, programme, name="Endline 2017", kind="endline", start=date(2017, 11, 1))
-    load(app, baseline, [("female", "bipemba", "agree" if n < 2 else "disagree", "yes") for n in range(5)]
+    instrument = make_instrument()
+    baseline = make_round(instrument, programme, name="Baseline 2015", kind="baseline", start=date(2015, 5, 1))
+    midline = make_round(instrument, programme, name="Midline 2017", kind="midline", start=date(2017, 3, 1))
+    endline = make_round(instrument, programme, name="Endline 2017", kind="endline", start=date(2017, 11, 1))
+    load(app, survey_files, baseline,
+         [("female", "bipemba", "agree" if n < 2 else "disagree", "yes") for n in range(5)]
          + [("male", "muya", "agree" if n < 1 else "disagree", "yes") for n in range(5)], 1000)
-    load(app, midline, [("female", "bipemba", "agree" if n < 5 else "disagree", "no") for n in range(10)], 2000)
-    load(app, endline, [("female", "bipemba", "strongly_agree", "no") for _n in range(5)]
+    load(app, survey_files, midline,
+         [("female", "bipemba", "agree" if n < 5 else "disagree", "no") for n in range(10)], 2000)
+    load(app, survey_files, endline, [("female", "bipemba", "strongly_agree", "no") for _n in range(5)]
          + [("male", "muya", "agree" if n < 3 else "disagree", "dont_know" if n < 2 else "yes") for n in range(5)], 3000)
     return programme
 

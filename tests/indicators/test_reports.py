@@ -11,7 +11,6 @@ from cpms.indicators import periods as P
 from cpms.indicators.models import SnapshotValue
 from cpms.indicators.reports import build_report, sparkline, status_of
 from cpms.indicators.values import Area
-from tests.committees import factories
 from tests.conftest import commune_id, english, province_id
 
 Q1 = P.parse_period("FY2017-Q1", 10)
@@ -52,7 +51,7 @@ def test_sparkline_geometry():
     assert sparkline([None, None]) is None
 
 
-def test_lock_freezes_figures_and_later_changes_show_as_differences(app, reporting, make_user):
+def test_lock_freezes_figures_and_later_changes_show_as_differences(app, reporting, make_user, make_meeting):
     me = make_user("me_officer")
     with english(app):
         lock = locking.lock_period(me, Scope.national(), reporting.programme, "FY2017-Q1", today=date(2017, 2, 1),
@@ -63,7 +62,7 @@ def test_lock_freezes_figures_and_later_changes_show_as_differences(app, reporti
         assert frozen[(reporting.dlg.id, "sex", "F")] == 40.0
         assert frozen[(reporting.mtg.id, "commune", str(commune_id("Bipemba")))] == 2.0
         # a meeting of December is typed in after the report was sent
-        factories.new_meeting(reporting.committee, when=datetime(2016, 12, 5, 9, tzinfo=timezone.utc))
+        make_meeting(reporting.committee, when=datetime(2016, 12, 5, 9, tzinfo=timezone.utc))
         report = build_report(reporting.programme, Q1, scope=Scope.national(), today=date(2017, 2, 1))
         mtg = rows_by_code(report)[("MTG", None)]
         assert report.lock.id == lock.id

@@ -8,7 +8,6 @@ from sqlalchemy import func, select
 
 from cpms.extensions import db as _db
 from cpms.indicators.models import Indicator, IndicatorValue, PeriodLock, ProgrammeIndicator, ResultNode, Target
-from tests.committees import factories
 from tests.conftest import commune_id
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n"
@@ -108,7 +107,7 @@ def test_drill_down_lists_the_records_behind_a_figure(client, login_as, reportin
     assert "Bipemba" in entered and "https://drive.example.org/dlg.pdf" in entered
 
 
-def test_locking_through_the_report_page(web, client, login_as, reporting):
+def test_locking_through_the_report_page(web, client, login_as, reporting, make_meeting):
     login_as("me_officer")
     base = f"/indicators/programmes/{reporting.programme.id}"
     form = client.get(f"{base}/report?period=FY2017-Q1").get_data(as_text=True)
@@ -117,22 +116,23 @@ def test_locking_through_the_report_page(web, client, login_as, reporting):
                         page=f"{base}/report?period=FY2017-Q1")
     assert response.status_code == 302
     assert _db.session.scalar(select(func.count()).select_from(PeriodLock)) == 1
-    factories.new_meeting(reporting.committee, when=datetime(2016, 12, 5, 9, tzinfo=timezone.utc))
+    make_meeting(reporting.committee, when=datetime(2016, 12, 5, 9, tzinfo=timezone.utc))
     html = client.get(f"{base}/report?period=FY2017-Q1").get_data(as_text=True)
     assert "Locked period." in html and "Rapport envoyé" in html
     assert "today: 3 (+1)" in html
 
 
-def test_a_report_runs_a_fixed_number_of_queries(client, login_as, reporting, count_queries):
+def test_a_report_runs_a_fixed_number_of_queries(client, login_as, reporting, count_queries, make_committee,
+                                                 make_meeting):
     login_as("me_officer")
     url = f"/indicators/programmes/{reporting.programme.id}/report?period=FY2017-Q1&dimension=commune"
     client.get(url)  # warm up: first-request work (translations, caches)
     with count_queries() as small:
         assert client.get(url).status_code == 200
     for commune in ("Muya", "Dibindi"):
-        committee = factories.new_committee(reporting.programme, commune=commune)
+        committee = make_committee(programme=reporting.programme, commune=commune)
         for day in range(1, 20):
-            factories.new_meeting(committee, when=datetime(2016, 11, day, 9, tzinfo=timezone.utc))
+            make_meeting(committee, when=datetime(2016, 11, day, 9, tzinfo=timezone.utc))
     with count_queries() as large:
         html = client.get(url).get_data(as_text=True)
     assert re.search(r">\s*40\s*<", html)  # 2 + 38 meetings now

@@ -8,7 +8,6 @@ from email.policy import default as default_policy
 import pytest
 
 from cpms.extensions import db as _db
-from tests.committees import factories
 
 BASE_URL = "https://cpms.test"
 
@@ -68,16 +67,16 @@ def smtp_server(app, mail_settings, monkeypatch):
 
 
 @pytest.fixture
-def overdue_items(db, make_programme, make_user):
+def overdue_items(db, make_programme, make_user, make_action_item, make_committee, make_meeting):
     """A CLSP in Bipemba with `n` open action items due on 1 June 2017 and project officers of Kasaï-Oriental
     (one English, one French); returns (items, officers)."""
     def factory(n=1, officers=(("en", "officer.en@test.cpms.example"), ("fr", "officer.fr@test.cpms.example")),
                 due=date(2017, 6, 1)):
         programme = make_programme(provinces=["Kasaï-Oriental"])
-        committee = factories.new_committee(programme, commune="Bipemba", name=f"CLSP de Bipemba {programme.code}")
-        meeting = factories.new_meeting(committee, when=datetime(2017, 5, 8, 10, 0, tzinfo=timezone.utc))
-        items = [factories.new_action_item(meeting, description=f"Réparer l'éclairage du marché n° {i + 1}",
-                                           due_date=due) for i in range(n)]
+        committee = make_committee(programme=programme, commune="Bipemba", name=f"CLSP de Bipemba {programme.code}")
+        meeting = make_meeting(committee, when=datetime(2017, 5, 8, 10, 0, tzinfo=timezone.utc))
+        items = [make_action_item(meeting, description=f"Réparer l'éclairage du marché n° {i + 1}",
+                                  due_date=due) for i in range(n)]
         users = [make_user("project_officer", provinces=["Kasaï-Oriental"], locale=locale, email=address)
                  for locale, address in officers]
         _db.session.commit()

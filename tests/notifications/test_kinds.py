@@ -11,7 +11,6 @@ from cpms.notifications.digest import send_digests
 from cpms.notifications.mail import render_parts
 from cpms.notifications.models import Notification, OutboxMessage, ReminderSetting
 from cpms.notifications.sweep import sweep_reminders
-from tests.committees import factories
 
 
 def at(day, hour=8):
@@ -30,19 +29,20 @@ def received(kind):
 
 
 def test_upcoming_meeting_reaches_the_area_officers_and_the_members_with_an_email(db, make_programme, make_user,
-                                                                                  mail_settings):
-    committee = factories.new_committee(make_programme(), commune="Bipemba", name="CLSP de Bipemba")
-    factories.new_member(committee, name="Mamie Tshibola")  # no e-mail
-    member = factories.new_member(committee, name="Jean Mutombo")
+                                                                                  mail_settings, make_committee,
+                                                                                  make_meeting, make_member):
+    committee = make_committee(programme=make_programme(), commune="Bipemba", name="CLSP de Bipemba")
+    make_member(committee, name="Mamie Tshibola")  # no e-mail
+    member = make_member(committee, name="Jean Mutombo")
     member.email = "Jean.Mutombo@example.org"
-    gone = factories.new_member(committee, name="Albert Kalonji", end_date=date(2017, 1, 31))
+    gone = make_member(committee, name="Albert Kalonji", end_date=date(2017, 1, 31))
     gone.email = "albert@example.org"
     officer = make_user("project_officer", provinces=["Kasaï-Oriental"])
     make_user("project_officer", provinces=["Haut-Katanga"])
     make_user("trainer", provinces=["Kasaï-Oriental"])
-    meeting = factories.new_meeting(committee, when=datetime(2017, 6, 5, 9, 0, tzinfo=timezone.utc), status="planned",
-                                    agenda="1. Éclairage du marché")
-    factories.new_meeting(committee, when=datetime(2017, 6, 20, 9, 0, tzinfo=timezone.utc), status="planned")
+    meeting = make_meeting(committee, when=datetime(2017, 6, 5, 9, 0, tzinfo=timezone.utc), status="planned",
+                           agenda="1. Éclairage du marché")
+    make_meeting(committee, when=datetime(2017, 6, 20, 9, 0, tzinfo=timezone.utc), status="planned")
     _db.session.commit()
 
     assert sweep(date(2017, 6, 1), "meeting_upcoming")["claimed"] == 0  # four days before: not yet (3 by default)
@@ -57,15 +57,17 @@ def test_upcoming_meeting_reaches_the_area_officers_and_the_members_with_an_emai
     assert sweep(date(2017, 6, 4), "meeting_upcoming")["claimed"] == 0
 
 
-def test_action_items_of_committees_and_plans_due_soon_then_overdue(db, make_programme, make_user, mail_settings):
+def test_action_items_of_committees_and_plans_due_soon_then_overdue(db, make_programme, make_user, mail_settings,
+                                                                    make_action_item, make_committee, make_meeting,
+                                                                    make_plan):
     from cpms.plans import service as plans
     from cpms.plans.models import Problem
 
-    committee = factories.new_committee(make_programme(), commune="Bipemba")
-    meeting = factories.new_meeting(committee, when=datetime(2017, 5, 8, 10, 0, tzinfo=timezone.utc))
-    soon = factories.new_action_item(meeting, description="Éclairage", due_date=date(2017, 6, 5))
-    later = factories.new_action_item(meeting, description="Patrouilles", due_date=date(2017, 7, 30))
-    plan = factories.new_plan(committee)
+    committee = make_committee(programme=make_programme(), commune="Bipemba")
+    meeting = make_meeting(committee, when=datetime(2017, 5, 8, 10, 0, tzinfo=timezone.utc))
+    soon = make_action_item(meeting, description="Éclairage", due_date=date(2017, 6, 5))
+    later = make_action_item(meeting, description="Patrouilles", due_date=date(2017, 7, 30))
+    plan = make_plan(committee)
     problem_id = _db.session.scalar(select(Problem.id))
     action = plans.add_plan_action(None, plan, problem_id=problem_id, activity="Lampadaires solaires", responsible="ONG",
                                    partners="", start_date=date(2017, 1, 1), end_date=date(2017, 6, 4),
@@ -87,7 +89,7 @@ def test_action_items_of_committees_and_plans_due_soon_then_overdue(db, make_pro
     _db.session.commit()
     assert sweep(date(2017, 8, 2), "action_overdue")["claimed"] == 0
     # the lookback: an item overdue for months before reminders existed is not dug up
-    old = factories.new_action_item(meeting, description="Ancienne action", due_date=date(2017, 5, 10))
+    old = make_action_item(meeting, description="Ancienne action", due_date=date(2017, 5, 10))
     assert sweep(date(2017, 8, 2), "action_overdue")["claimed"] == 0
     assert f"committee_action_item:{old.id}" not in {n.object_key for n in _db.session.scalars(select(Notification))}
 
@@ -167,10 +169,9 @@ def test_pending_vetting_before_a_cohort_starts(db, make_cohort, make_trainee, m
     assert message.subject == f"Vetting not approved for 1 trainee of {cohort.name}"
 
 
-def test_survey_round_due_reaches_the_me_officers_of_its_communes(db, make_programme, make_user, mail_settings):
-    from tests.surveys.conftest import create_test_instrument, create_test_round
-
-    survey_round = create_test_round(create_test_instrument(), make_programme(), start=date(2017, 9, 1))
+def test_survey_round_due_reaches_the_me_officers_of_its_communes(db, make_programme, make_user, mail_settings,
+                                                                  make_instrument, make_round):
+    survey_round = make_round(make_instrument(), make_programme(), start=date(2017, 9, 1))
     officer = make_user("me_officer", provinces=["Kasaï-Oriental"])
     make_user("me_officer", provinces=["Haut-Katanga"])
     national = make_user("me_officer")
@@ -180,9 +181,10 @@ def test_survey_round_due_reaches_the_me_officers_of_its_communes(db, make_progr
                                             (f"user:{national.id}", f"survey_round:{survey_round.id}", date(2017, 9, 1))}
 
 
-def test_admins_settings_disable_a_kind_or_change_its_days(db, make_programme, make_user, mail_settings):
-    committee = factories.new_committee(make_programme(), commune="Bipemba")
-    factories.new_meeting(committee, when=datetime(2017, 6, 10, 9, 0, tzinfo=timezone.utc), status="planned")
+def test_admins_settings_disable_a_kind_or_change_its_days(db, make_programme, make_user, mail_settings,
+                                                           make_committee, make_meeting):
+    committee = make_committee(programme=make_programme(), commune="Bipemba")
+    make_meeting(committee, when=datetime(2017, 6, 10, 9, 0, tzinfo=timezone.utc), status="planned")
     make_user("project_officer", provinces=["Kasaï-Oriental"])
     _db.session.add(ReminderSetting(kind="meeting_upcoming", is_enabled=False, days_before=7))
     _db.session.commit()

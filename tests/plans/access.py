@@ -28,10 +28,10 @@ def samples(request):
     from cpms.plans.service import create_qip
     from sqlalchemy import select
 
-    from tests.committees import factories
+    from tests.plans.fixtures import new_plan
 
     programme = request.getfixturevalue("make_programme")(provinces=["Kasaï-Oriental"], code="PLAN-ACCESS")
-    plan = factories.new_plan(factories.new_committee(programme, commune="Muya"))
+    plan = new_plan(request.getfixturevalue("make_committee")(programme=programme, commune="Muya"))
     action = db.session.scalar(select(PlanAction).where(PlanAction.plan_id == plan.id))
     qip = create_qip(None, action, name="Lampadaires solaires", implementer="ONG Lumière", budget=Decimal(5000),
                      status="planned", completed_on=None, beneficiaries=1200)

@@ -11,7 +11,6 @@ from cpms.extensions import db as _db
 from cpms.privacy.retention import apply_retention
 from cpms.training import service
 from cpms.training.models import Enrolment, Trainee, Vetting
-from tests.committees import factories
 
 
 def test_officers_are_anonymised_years_after_their_last_training_and_keep_counting(app, make_trainee, make_cohort):
@@ -40,13 +39,14 @@ def test_officers_are_anonymised_years_after_their_last_training_and_keep_counti
         assert "trainee" not in apply_retention()  # already done
 
 
-def test_vetting_notes_members_accounts_and_old_audit_entries(app, make_trainee, make_programme, make_user):
+def test_vetting_notes_members_accounts_and_old_audit_entries(app, make_trainee, make_programme, make_user,
+                                                              make_committee, make_member):
     trainee = make_trainee()
     service.record_vetting(None, trainee, submitted_on=date(2012, 1, 5), status="approved", batch_reference="B",
                            decided_on=date(2012, 2, 1), expires_on=None, notes="Allégation examinée")
-    committee = factories.new_committee(make_programme())
-    gone = factories.new_member(committee, name="Ancien Membre", start_date=date(2010, 1, 1), end_date=date(2012, 1, 1))
-    stays = factories.new_member(committee, name="Membre Actif", start_date=date(2010, 1, 1))
+    committee = make_committee(programme=make_programme())
+    gone = make_member(committee, name="Ancien Membre", start_date=date(2010, 1, 1), end_date=date(2012, 1, 1))
+    stays = make_member(committee, name="Membre Actif", start_date=date(2010, 1, 1))
     user = make_user("trainer")
     user.is_active = False
     _db.session.commit()

@@ -6,8 +6,7 @@ import re
 import pytest
 from openpyxl import load_workbook
 
-from tests.committees import factories
-from tests.core.test_access_matrix import login_scoped
+from tests.helpers.access_matrix import login_scoped
 
 REASON = "reason=Checking+the+rows+of+this+export"
 AREAS = {"Kasaï-Oriental": "Bipemba", "Haut-Katanga": "Kampemba"}
@@ -31,7 +30,8 @@ def count_rows(response):
 
 
 @pytest.fixture
-def two_areas(db, make_programme, make_trainee, make_cohort, make_project):
+def two_areas(db, make_programme, make_trainee, make_cohort, make_project, make_action_item, make_committee,
+              make_meeting):
     """In each area: 2 trainees, 1 cohort, 1 programme of its own, 1 committee with 1 meeting and 1 action
     item, 1 station with its construction project."""
     for province, commune in AREAS.items():
@@ -39,8 +39,8 @@ def two_areas(db, make_programme, make_trainee, make_cohort, make_project):
             make_trainee(commune=commune, last_name=f"Agent{province[:3]}{n}")
         make_cohort(commune=commune, provinces=(province,))
         programme = make_programme(provinces=[province], code=f"PRG-{province[:3].upper()}")
-        committee = factories.new_committee(programme, commune=commune)
-        factories.new_action_item(factories.new_meeting(committee))
+        committee = make_committee(programme=programme, commune=commune)
+        make_action_item(make_meeting(committee))
     return AREAS
 
 

@@ -5,7 +5,7 @@ from sqlalchemy import select
 from cpms.core.audit import AuditEntry
 from cpms.core.exports import EXPORT_KINDS
 from cpms.extensions import db as _db
-from tests.core.test_access_matrix import EXPECTED, _url, login_scoped, routes, sample_ids  # noqa: F401
+from tests.helpers.access_matrix import EXPECTED, _url, login_scoped, routes, sample_ids  # noqa: F401
 from tests.security.content import readable_text
 
 

@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from cpms.extensions import db as _db
-from tests.core.test_access_matrix import _url, login_scoped, routes, sample_ids  # noqa: F401
 from tests.conftest import csrf_token_from
+from tests.helpers.access_matrix import _url, login_scoped, routes, sample_ids  # noqa: F401
 
 # a product nobody types: if it shows up, a template evaluated what a user typed
 TEMPLATE_PAYLOADS = ["{{ 123456789*9 }}", "{{123456789*9}}", "{% print(123456789*9) %}", "${123456789*9}",

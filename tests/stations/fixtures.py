@@ -6,7 +6,7 @@ import pytest
 
 from cpms.extensions import db as _db
 from tests.conftest import commune_id
-from tests.stations.images import image_bytes, upload
+from tests.helpers.images import image_bytes, upload
 
 
 @pytest.fixture

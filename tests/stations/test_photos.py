@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from cpms.extensions import db as _db
 from cpms.stations.models import Photo, ProgressReport
 from tests.conftest import english
-from tests.stations.images import gps_exif, image_bytes, stored_files, upload
+from tests.helpers.images import gps_exif, image_bytes, stored_files, upload
 
 
 def report_form(**overrides):

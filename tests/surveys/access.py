@@ -27,7 +27,7 @@ AREA_NEUTRAL = {"surveys.instrument_detail", "surveys.instrument_identifying", "
 
 
 def samples(request):
-    from tests.surveys.conftest import create_test_instrument, create_test_round
+    from tests.surveys.fixtures import create_test_instrument, create_test_round
 
     instrument = create_test_instrument()
     survey_round = create_test_round(instrument, request.getfixturevalue("make_programme")(provinces=["Kasaï-Oriental"]))

@@ -12,18 +12,7 @@ from cpms.surveys import imports, results, stats
 from cpms.surveys.models import SurveyAnswer, SurveyQuestion, SurveyResponse
 from cpms.surveys.service import instrument_choices, instrument_questions
 from tests.conftest import english
-from tests.surveys.conftest import HEADER, csv_data, response_row, xlsform_bytes
-
-
-def do_import(app, survey_round, data, filename="export.csv"):
-    with english(app):
-        summary = imports.preview_import(None, survey_round, io.BytesIO(data), filename)
-        if summary["has_errors"]:
-            _db.session.rollback()
-            return summary, None
-        record = imports.confirm_import(None, survey_round, summary["token"])
-        _db.session.commit()
-        return summary, record
+from tests.surveys.fixtures import HEADER, csv_data, do_import, response_row, xlsform_bytes
 
 
 def golden(app, make_instrument, make_round):
@@ -222,7 +211,7 @@ def test_instance_ids_are_kept_only_as_keyed_hashes(app, make_instrument, make_r
 
 def test_select_multiple_share_counts_each_respondent_once(app, make_instrument, make_round):
     from cpms.surveys.service import create_measure
-    from tests.surveys.conftest import CHOICES, QUESTIONS
+    from tests.surveys.fixtures import CHOICES, QUESTIONS
     instrument = make_instrument(with_measures=False,
                                  questions=QUESTIONS + [("select_multiple problems", "problems", "Problems", "Problèmes")],
                                  choices=CHOICES + [("problems", "theft", "Theft", "Vol"),

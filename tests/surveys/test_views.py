@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from cpms.extensions import db as _db
 from cpms.surveys.models import SurveyInstrument, SurveyMeasure, SurveyResponse, SurveyRound
 from tests.conftest import commune_id
-from tests.surveys.conftest import HEADER, csv_data, response_row, xlsform_bytes
+from tests.surveys.fixtures import HEADER, csv_data, do_import, response_row, xlsform_bytes
 
 
 def upload(web, url, data, filename="export.csv", page=None):
@@ -117,7 +117,6 @@ def test_cancelled_preview_and_bad_file_save_nothing(web, client, login_as, make
 
 
 def test_viewer_sees_small_cells_suppressed_and_no_free_text(web, client, login_as, make_instrument, make_round, app):
-    from tests.surveys.test_service import do_import
     survey_round = make_round(make_instrument())
     do_import(app, survey_round, csv_data([response_row(i, commune="muya" if i < 3 else "bipemba",
                                                         comment="Patrouilles la nuit") for i in range(8)]))
@@ -128,7 +127,6 @@ def test_viewer_sees_small_cells_suppressed_and_no_free_text(web, client, login_
 
 
 def test_free_text_with_script_is_shown_as_text(client, login_as, make_instrument, make_round, app):
-    from tests.surveys.test_service import do_import
     survey_round = make_round(make_instrument())
     do_import(app, survey_round, csv_data([response_row(1, comment="<script>alert(1)</script>")]))
     login_as("project_officer", "Kasaï-Oriental")
@@ -139,7 +137,6 @@ def test_free_text_with_script_is_shown_as_text(client, login_as, make_instrumen
 def test_exports_suppress_small_cells_and_neutralise_formulas(client, login_as, make_instrument, make_round, app):
     from openpyxl import load_workbook
 
-    from tests.surveys.test_service import do_import
     instrument = make_instrument()
     _db.session.execute(SurveyMeasure.__table__.update().values(name_en="=HYPERLINK(1)"))
     _db.session.commit()
@@ -181,7 +178,6 @@ def test_lists_and_api_show_only_rounds_of_the_users_area(web, client, login_as,
 def test_api_results(client, make_user, make_instrument, make_round, app):
     from cpms.auth.service import create_api_token
     from tests.conftest import english
-    from tests.surveys.test_service import do_import
     survey_round = make_round(make_instrument())
     do_import(app, survey_round, csv_data([response_row(i, trust="agree" if i < 3 else "disagree") for i in range(6)]))
     user = make_user("viewer")
@@ -217,7 +213,6 @@ def test_webhook_token_shown_once_and_submissions_idempotent(web, client, login_
 
 def test_results_page_issues_a_fixed_number_of_queries(client, login_as, make_instrument, make_round, app,
                                                        count_queries):
-    from tests.surveys.test_service import do_import
     instrument = make_instrument()
     small = make_round(instrument)
     large = make_round(instrument, name="Endline 2017", kind="endline", start=date(2017, 6, 1))

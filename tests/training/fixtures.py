@@ -1,3 +1,7 @@
+"""Factories for trainees, courses and cohorts, and the upload helpers of the import pages (a pytest plugin:
+every test sees the fixtures)."""
+import io
+import re
 from datetime import date
 
 import pytest
@@ -8,6 +12,8 @@ from cpms.training import service
 from cpms.training.models import Rank
 from cpms.training.reference import seed_ranks
 from tests.conftest import commune_id
+
+TRAINEE_IMPORT_URL = "/training/trainees/import"
 
 
 @pytest.fixture
@@ -58,3 +64,25 @@ def make_cohort(db, make_course, make_programme):
         _db.session.commit()
         return cohort
     return factory
+
+
+def upload(web, content, filename="trainees.csv", url=TRAINEE_IMPORT_URL):
+    return web.post(url, {"file": (io.BytesIO(content), filename)}, page=url, content_type="multipart/form-data")
+
+
+def confirm_url(html):
+    match = re.search(r'action="(/training/[^"]*(?:import|results)/[A-Za-z0-9_-]{20,})"', html)
+    assert match, "no confirmation form on the page"
+    return match.group(1)
+
+
+def logout(client, web):
+    client.post("/logout", data={"csrf_token": web.token("/account")})
+
+
+def problem_rows(html):
+    """[(row, column, message, severity)] of the preview's problem table."""
+    body = html.split('<table class="problems">', 1)[1].split("</table>", 1)[0]
+    cells = re.findall(r'<tr class="(error|warning)"><td class="num">([^<]*)</td><td>([^<]*)</td><td>([^<]*)</td>', body)
+    return [(row, column, message.replace("&#34;", '"').replace("&#39;", "'"), severity)
+            for severity, row, column, message in cells]

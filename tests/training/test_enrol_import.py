@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from cpms.extensions import db as _db
 from cpms.training import service
 from cpms.training.models import Enrolment
-from tests.training.test_trainee_import import confirm_url, problem_rows, upload
+from tests.training.fixtures import confirm_url, problem_rows, upload
 
 
 def enrolled(cohort):

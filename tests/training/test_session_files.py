@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from cpms.extensions import db as _db
 from cpms.training import service
 from cpms.training.models import Attendance, TrainingSession
-from tests.training.test_trainee_import import confirm_url, logout, problem_rows, upload
+from tests.training.fixtures import confirm_url, logout, problem_rows, upload
 
 
 def _session(make_cohort, make_trainee, trainer=None, n=3, day=date(2016, 4, 4), topic="Droits humains"):

@@ -2,7 +2,6 @@
 confirmation all or nothing, and bad files (wrong columns, bad dates, duplicates, empty, oversized,
 Latin-1, BOM, semicolons, XLSX)."""
 import io
-import re
 from datetime import date, datetime
 
 from openpyxl import Workbook, load_workbook
@@ -11,35 +10,14 @@ from sqlalchemy import func, select
 from cpms.core.audit import AuditEntry
 from cpms.extensions import db as _db
 from cpms.training.models import Trainee
+from tests.training.fixtures import TRAINEE_IMPORT_URL, confirm_url, logout, problem_rows, upload
 
-URL = "/training/trainees/import"
+URL = TRAINEE_IMPORT_URL
 HEADER_EN = "Matricule,Last name,Post-name,First name,Sex,Date of birth,Rank,Specialty,Unit,Commune,Phone,Consent"
-
-
-def upload(web, content, filename="trainees.csv", url=URL):
-    return web.post(url, {"file": (io.BytesIO(content), filename)}, page=url, content_type="multipart/form-data")
-
-
-def confirm_url(html):
-    match = re.search(r'action="(/training/[^"]*(?:import|results)/[A-Za-z0-9_-]{20,})"', html)
-    assert match, "no confirmation form on the page"
-    return match.group(1)
-
-
-def logout(client, web):
-    client.post("/logout", data={"csrf_token": web.token("/account")})
 
 
 def trainees():
     return _db.session.scalar(select(func.count()).select_from(Trainee))
-
-
-def problem_rows(html):
-    """[(row, column, message, severity)] of the preview's problem table."""
-    body = html.split('<table class="problems">', 1)[1].split("</table>", 1)[0]
-    cells = re.findall(r'<tr class="(error|warning)"><td class="num">([^<]*)</td><td>([^<]*)</td><td>([^<]*)</td>', body)
-    return [(row, column, message.replace("&#34;", '"').replace("&#39;", "'"), severity)
-            for severity, row, column, message in cells]
 
 
 def test_template_in_the_users_language(client, login_as, ranks):

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from cpms.extensions import db as _db
 from cpms.training import service
 from cpms.training.models import Vetting
-from tests.training.test_trainee_import import confirm_url, logout, problem_rows, upload
+from tests.training.fixtures import confirm_url, logout, problem_rows, upload
 
 RESULTS = "/training/vetting/results"
 

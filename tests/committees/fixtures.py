@@ -1,6 +1,8 @@
-"""Plain factory functions (usable from access.py samples, which cannot see this folder's fixtures)."""
+"""Factories for committees, members, meetings and action items (a pytest plugin: every test sees the fixtures;
+the plain `new_*` functions serve this folder's tests)."""
 from datetime import date, datetime, timezone
-from decimal import Decimal
+
+import pytest
 
 from cpms.extensions import db as _db
 from tests.conftest import commune_id
@@ -55,18 +57,28 @@ def new_action_item(meeting, description="Réparer l'éclairage du marché", due
     return item
 
 
-def new_plan(committee, actions=(("planned", 1000),)):
-    from cpms.plans import service
+@pytest.fixture
+def make_committee(db, make_programme):
+    counter = {"n": 0}
 
-    diagnostic = service.create_diagnostic(None, committee, conducted_on=date(2016, 6, 1), summary="")
-    problem = service.add_problem(None, diagnostic, category="burglary", description="Cambriolages nocturnes",
-                                  place="Marché de Bipemba", frequency="weekly", severity=3, priority_rank=1)
-    plan = service.create_plan(None, committee, diagnostic_id=diagnostic.id, title="Plan local de sécurité 2016–2017",
-                               start_date=date(2016, 7, 1), end_date=date(2017, 6, 30))
-    for status, budget in actions:
-        service.add_plan_action(None, plan, problem_id=problem.id, activity="Éclairage public du marché",
-                                responsible="Mairie", partners="PNC", start_date=date(2016, 7, 1),
-                                end_date=date(2016, 12, 31), budget=Decimal(budget), status=status,
-                                success_measure="Moins de cambriolages")
-    _db.session.commit()
-    return plan
+    def factory(commune="Bipemba", province="Kasaï-Oriental", programme=None, **kwargs):
+        counter["n"] += 1
+        programme = programme or make_programme(provinces=[province], code=f"CPRG-{counter['n']}")
+        return new_committee(programme, commune=commune, **kwargs)
+
+    return factory
+
+
+@pytest.fixture
+def make_member(db):
+    return new_member
+
+
+@pytest.fixture
+def make_meeting(db):
+    return new_meeting
+
+
+@pytest.fixture
+def make_action_item(db):
+    return new_action_item

@@ -1,13 +1,16 @@
-"""Survey factories: an XLSForm in French and English, rounds, CSV exports."""
+"""Survey factories: an XLSForm in French and English, rounds, CSV exports, imports (a pytest plugin: every
+test sees the fixtures; other domains get the files through `survey_files`)."""
 import csv
 import io
 from datetime import date
+from types import SimpleNamespace
 
 import pytest
 from openpyxl import Workbook
 
 from cpms.extensions import db as _db
-from tests.conftest import commune_id
+from cpms.surveys import imports
+from tests.conftest import commune_id, english
 
 QUESTIONS = [
     ("start", "start", "", ""),
@@ -106,6 +109,17 @@ def create_test_round(instrument, programme, name="Baseline 2015", kind="baselin
     return survey_round
 
 
+def do_import(app, survey_round, data, filename="export.csv"):
+    with english(app):
+        summary = imports.preview_import(None, survey_round, io.BytesIO(data), filename)
+        if summary["has_errors"]:
+            _db.session.rollback()
+            return summary, None
+        record = imports.confirm_import(None, survey_round, summary["token"])
+        _db.session.commit()
+        return summary, record
+
+
 @pytest.fixture
 def make_instrument(db):
     return create_test_instrument
@@ -123,3 +137,11 @@ def make_round(db, make_programme):
         return create_test_round(instrument, programme, **kwargs)
 
     return factory
+
+
+@pytest.fixture
+def survey_files():
+    """The test questionnaire's files, for other domains' tests: xlsform_bytes(), response_row(n, …),
+    csv_data(rows) of a KoBoToolbox export with HEADER."""
+    return SimpleNamespace(xlsform_bytes=xlsform_bytes, response_row=response_row, csv_data=csv_data, HEADER=HEADER,
+                           QUESTIONS=QUESTIONS, CHOICES=CHOICES)

@@ -1,3 +1,4 @@
+"""Text and page count of a PDF."""
 import io
 
 from pypdf import PdfReader

@@ -1,0 +1,1 @@
+"""Shared, domain-free test helpers (no tests/<domain> module is imported from here)."""
