@@ -81,7 +81,7 @@ def count_by_kind(scope):
 # --- committees ------------------------------------------------------------------------------
 
 
-def _apply_committee(actor, scope, committee, *, kind, name, commune_id, quartier_id, parent_id, programme_id,
+def _apply_committee(scope, committee, *, kind, name, commune_id, quartier_id, parent_id, programme_id,
                      established_on, status):
     name = (name or "").strip()
     if not name:
@@ -120,18 +120,18 @@ def _apply_committee(actor, scope, committee, *, kind, name, commune_id, quartie
     committee.programme_id, committee.established_on = programme.id, established_on
 
 
-def create_committee(actor, scope, **fields):
+def create_committee(scope, **fields):
     """Create a committee. Errors: no name, commune outside the area, programme not covering it, a
     parent that is not a CLSP of the same province, a CLSP with a parent, a date in the future."""
     committee = Committee()
-    _apply_committee(actor, scope, committee, **fields)
+    _apply_committee(scope, committee, **fields)
     db.session.add(committee)
     db.session.flush()
     return committee
 
 
-def update_committee(actor, scope, committee, **fields):
-    _apply_committee(actor, scope, committee, **fields)
+def update_committee(scope, committee, **fields):
+    _apply_committee(scope, committee, **fields)
     db.session.flush()
     return committee
 
@@ -161,7 +161,7 @@ def _apply_member(member, *, name, sex, category, role, phone, email, start_date
     member.start_date, member.end_date = start_date, end_date
 
 
-def add_member(actor, committee, **fields):
+def add_member(committee, **fields):
     """Add a member to a committee. Errors: missing name, unknown sex/category/role, end before start."""
     member = Member(committee_id=committee.id)
     _apply_member(member, **fields)
@@ -170,7 +170,7 @@ def add_member(actor, committee, **fields):
     return member
 
 
-def update_member(actor, member, **fields):
+def update_member(member, **fields):
     _apply_member(member, **fields)
     db.session.flush()
     return member
@@ -264,7 +264,7 @@ def committee_meetings(committee):
                               .order_by(Meeting.starts_at.desc())).all()
 
 
-def save_meeting(actor, committee, meeting=None, *, starts_at, place, kind, status, guests_women, guests_men,
+def save_meeting(committee, meeting=None, *, starts_at, place, kind, status, guests_women, guests_men,
                  agenda, minutes, decisions, present_member_ids, now=None):
     """Create or update a meeting with its roll call (one attendance row per member active that day).
 
@@ -348,7 +348,7 @@ def quorum(meeting):
     return Quorum(members, int(present), current_app.config["COMMITTEE_QUORUM_SHARE"])
 
 
-def add_security_issue(actor, meeting, *, category, description):
+def add_security_issue(meeting, *, category, description):
     """Record a security issue raised in a meeting. Errors: unknown category, empty description."""
     if category not in PROBLEM_CATEGORIES:
         raise DomainError(_("Choose the category of the security issue."), field="issue_category")
@@ -399,7 +399,7 @@ def calendar_ics(committee, meetings, base_url):
 
 # --- action items ----------------------------------------------------------------------------
 
-def raise_action_item(actor, meeting, *, description, responsible_member_id, responsible_organisation, due_date):
+def raise_action_item(meeting, *, description, responsible_member_id, responsible_organisation, due_date):
     """Record an action item decided in a meeting.
 
     Errors: empty description, no responsible (member or organisation), a member of another committee,
@@ -428,7 +428,7 @@ def raise_action_item(actor, meeting, *, description, responsible_member_id, res
     return item
 
 
-def update_action_item(actor, item, *, status, closing_note, today=None):
+def update_action_item(item, *, status, closing_note, today=None):
     """Move an action item to another status. Closing it (done or dropped) needs a note on what was done;
     reopening clears the closing date."""
     today = today or date.today()

@@ -1,8 +1,9 @@
 """Postings: who sees what, the certified officers, creating and editing postings, bulk posting of a cohort's
 graduates, an officer's posting history; the dashboard card.
 
-Retention figures: retention.py; coaching visits: coaching.py. Services take the acting user (None for the demo
-loader), check the business rules, flush and raise DomainError saying what to fix; the views commit.
+Retention figures: retention.py; coaching visits: coaching.py. Services check the business rules, flush and raise
+DomainError saying what to fix; the request commits. Those that keep places to the user's area take the acting
+user (None for the demo loader, which acts everywhere).
 """
 from datetime import date
 

@@ -1,7 +1,8 @@
 """Stations and construction projects: scoped queries and the operations that change them.
 
-Services take the acting user (None for the CLI and the demo loader), check the business rules, flush and
-raise DomainError with a message saying what to fix; the view commits.
+Services check the business rules, flush and raise DomainError with a message saying what to fix; the request
+commits. Those that keep to the user's area (stations, projects) or record who did something (reports, photos,
+the handover) take the acting user: None for the CLI and the demo loader, which act everywhere.
 
 stations.py: visibility, choices, the station registry, dashboard cards; projects.py: the milestone
 template, projects and their milestones; progress.py: progress reports with photos, expenditure, the

@@ -77,7 +77,7 @@ def project_reports(project):
 
 # --- Expenditure ---------------------------------------------------------------------------------------
 
-def record_expenditure(actor, project, *, spent_on, amount, description, today=None):
+def record_expenditure(project, *, spent_on, amount, description, today=None):
     """Record money spent, in the project's currency. Errors: amount not above zero, date in the future or
     before the project start, no description."""
     today = today or date.today()
@@ -111,7 +111,7 @@ def project_handover(project):
     return db.session.scalar(select(Handover).where(Handover.project_id == project.id))
 
 
-def save_checklist(actor, project, *, checked_on, notes, today=None, **items):
+def save_checklist(project, *, checked_on, notes, today=None, **items):
     """Save the gender-sensitivity checklist. Errors: check date in the future."""
     today = today or date.today()
     if checked_on is not None and checked_on > today:
