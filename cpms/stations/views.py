@@ -21,11 +21,12 @@ from cpms.core.pagination import paginate
 from cpms.core.permissions import (ADMIN, ME_OFFICER, PROJECT_OFFICER, TRAINER, VIEWER, get_or_404, require_role,
                                    scope_of)
 from cpms.extensions import db
-from cpms.stations import forms, photos, portfolio, service
-from cpms.stations.metrics import metrics_for
+from cpms.stations import forms, service
 from cpms.stations.labels import CHECKLIST_LABELS, STATION_KIND_LABELS, STATION_STATUS_LABELS
 from cpms.stations.models import ConstructionProject, Photo, Station
 from cpms.stations.reference import CHECKLIST_ITEMS
+from cpms.stations.service import photos, portfolio
+from cpms.stations.service.metrics import metrics_for
 
 STATION_READERS = (ADMIN, TRAINER, PROJECT_OFFICER, ME_OFFICER)
 PROJECT_READERS = (ADMIN, PROJECT_OFFICER, ME_OFFICER)

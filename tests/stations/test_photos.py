@@ -130,7 +130,7 @@ def test_too_many_photos_are_refused(app, web, login_as, make_project):
 
 def test_decompression_bombs_are_refused(app, make_project):
     from cpms.core.errors import DomainError
-    from cpms.stations.photos import prepare_photo
+    from cpms.stations.service.photos import prepare_photo
     buffer = io.BytesIO()
     Image.new("1", (8000, 7000)).save(buffer, "PNG")  # 56 megapixels in a few kB
     bomb = buffer.getvalue()
@@ -167,7 +167,7 @@ def test_photo_files_live_outside_static(app, make_photo):
 
 
 def test_exif_orientation_is_applied_before_the_metadata_goes(app, make_project):
-    from cpms.stations.photos import prepare_photo
+    from cpms.stations.service.photos import prepare_photo
     exif = Image.Exif()
     exif[ExifTags.Base.Orientation] = 6  # the phone was held upright: rotate 90°
     prepared = prepare_photo(upload(image_bytes(size=(80, 40), exif=exif)))
