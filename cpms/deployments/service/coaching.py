@@ -9,7 +9,7 @@ from cpms.core.audit import record_event
 from cpms.core.errors import DomainError
 from cpms.core.permissions import scope_of
 from cpms.deployments.models import COACH_TYPES, CoachingVisit, FollowUpAction, coaching_visit_officers
-from cpms.deployments.service import can_see_officer, resolve_place
+from cpms.deployments.service.postings import can_see_officer, resolve_place
 from cpms.extensions import db
 from cpms.training.models import Trainee
 

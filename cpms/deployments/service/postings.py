@@ -1,10 +1,5 @@
 """Postings: who sees what, the certified officers, creating and editing postings, bulk posting of a cohort's
-graduates, an officer's posting history; the dashboard card.
-
-Retention figures: retention.py; coaching visits: coaching.py. Services check the business rules, flush and raise
-DomainError saying what to fix; the request commits. Those that keep places to the user's area take the acting
-user (None for the demo loader, which acts everywhere).
-"""
+graduates, an officer's posting history; the dashboard card."""
 from datetime import date
 
 from flask_babel import gettext as _
