@@ -199,7 +199,8 @@ def security_issue_add(meeting_id):
                                                                 description=f.issue_description.data),
                      _("Security issue recorded."),
                      lambda saved: url_for("committees.meeting_detail", meeting_id=meeting.id))
-    return done or render_form("committees/meeting_detail.html", form, **_meeting_page_context(meeting, issue_form=form))
+    return done or render_form("committees/meeting_detail.html", form,
+                               **_meeting_page_context(meeting, issue_form=form))
 
 
 @bp.route("/meetings/<int:meeting_id>/action-items", methods=["POST"])
@@ -212,7 +213,8 @@ def action_item_add(meeting_id):
     done = save_form(form, lambda f: service.raise_action_item(meeting, **f.service_fields()),
                      _("Action item recorded."),
                      lambda saved: url_for("committees.meeting_detail", meeting_id=meeting.id))
-    return done or render_form("committees/meeting_detail.html", form, **_meeting_page_context(meeting, item_form=form))
+    return done or render_form("committees/meeting_detail.html", form,
+                               **_meeting_page_context(meeting, item_form=form))
 
 
 @bp.route("/meetings/<int:meeting_id>/minutes.pdf")
