@@ -173,3 +173,25 @@ def test_exif_orientation_is_applied_before_the_metadata_goes(app, make_project)
     prepared = prepare_photo(upload(image_bytes(size=(80, 40), exif=exif)))
     assert (prepared.width, prepared.height) == (40, 80)
     assert len(Image.open(io.BytesIO(prepared.data)).getexif()) == 0
+
+
+def test_photos_of_a_report_whose_commit_fails_are_removed(app, web, login_as, make_project, monkeypatch):
+    """The request commits after the view has written the photos: when that commit fails, no file stays behind."""
+    from werkzeug.test import stream_encode_multipart
+    project = make_project()
+    login_as("project_officer", "Kasaï-Oriental")
+    before = stored_files(app)
+    url = f"/construction/{project.id}/reports/new"
+    data = {**report_form(), "csrf_token": web.token(url), "photos": [upload(image_bytes(), "site.jpg")]}
+    stream, length, boundary = stream_encode_multipart(data, use_tempfile=False)
+
+    def failing_commit():
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(_db.session, "commit", failing_commit)
+    with pytest.raises(RuntimeError):
+        web.client.post(url, input_stream=stream, content_length=length,
+                        content_type=f"multipart/form-data; boundary={boundary}")
+    monkeypatch.undo()
+    _db.session.rollback()
+    assert saved_counts() == (0, 0) and stored_files(app) == before
