@@ -247,7 +247,7 @@ def make_programme(db):
 
     def factory(provinces=("Kasaï-Oriental",), code=None, requires_vetting=False, **fields):
         counter["n"] += 1
-        programme = create_programme(None, code=code or f"PRG-{counter['n']}",
+        programme = create_programme(code=code or f"PRG-{counter['n']}",
                                      name=fields.pop("name", f"Programme {counter['n']}"),
                                      donors=fields.pop("donors", "Donor"),
                                      start_date=fields.pop("start_date", date(2016, 1, 1)),

@@ -114,7 +114,7 @@ def certificates(sql, role, province_id, user_id):
 
 
 def add_months(kind, value, months):
-    """A date plus whole months, clamped to the end of the month (as cpms.deployments.retention.add_months)."""
+    """A date plus whole months, clamped to the end of the month (as cpms.deployments.service.retention.add_months)."""
     if kind == "postgresql":
         return f"CAST({value} + INTERVAL '{months} months' AS DATE)"
     return (f"min(date({value}, 'start of month', '+{months} months', '+' || (CAST(strftime('%d', {value}) AS INTEGER) "

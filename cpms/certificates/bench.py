@@ -33,7 +33,7 @@ def completed_cohort(size):
 
     seed_ranks(db.session.connection())
     commune = db.session.scalar(select(Commune).where(Commune.name == "Kampemba"))
-    programme = create_programme(None, code="BENCH", name="Police de proximité – Lubumbashi 2016–2019",
+    programme = create_programme(code="BENCH", name="Police de proximité – Lubumbashi 2016–2019",
                                  donors="INL", start_date=date(2016, 1, 1), end_date=date(2019, 12, 31),
                                  requires_vetting=False, description="", province_ids=[commune.province_id])
     colour, initials, donor, people = demo.PROFILES["PDP-HKT-2016"]

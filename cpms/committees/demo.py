@@ -55,7 +55,7 @@ def _quartier(commune, name):
     from cpms.geo.service import create_quartier
 
     existing = db.session.scalar(select(Quartier).where(Quartier.commune_id == commune.id, Quartier.name == name))
-    return existing or create_quartier(None, commune, name=name)
+    return existing or create_quartier(commune, name=name)
 
 
 def _members(rng, committee, seats, since, replacement=None):
@@ -63,13 +63,13 @@ def _members(rng, committee, seats, since, replacement=None):
 
     members = []
     for sex, category, role in seats:
-        members.append(add_member(None, committee, name=_person(rng, sex), sex=sex, category=category, role=role,
+        members.append(add_member(committee, name=_person(rng, sex), sex=sex, category=category, role=role,
                                   phone=f"+243 81 {rng.randint(100, 999)} {rng.randint(1000, 9999)}", email="",
                                   start_date=since, end_date=None))
     # one member left and was replaced, so the roll call follows who was a member on the day
     members[-1].end_date = since + timedelta(days=400)
     sex, category, role = replacement or seats[-1]
-    members.append(add_member(None, committee, name=_person(rng, sex), sex=sex, category=category, role=role,
+    members.append(add_member(committee, name=_person(rng, sex), sex=sex, category=category, role=role,
                               phone="", email="", start_date=since + timedelta(days=401), end_date=None))
     return members
 
@@ -88,29 +88,29 @@ def _meetings(rng, committee, members, first_day, months, today, stats):
         kind = "workshop" if month == 0 else ("extraordinary" if month % 7 == 6 else "ordinary")
         issue_category, issue_text = rng.choice(ISSUES)
         meeting = save_meeting(
-            None, committee, starts_at=starts_at, place=f"Maison communale de {committee.commune.name}", kind=kind,
+            committee, starts_at=starts_at, place=f"Maison communale de {committee.commune.name}", kind=kind,
             status="held", guests_women=rng.randint(0, 6), guests_men=rng.randint(0, 8),
             agenda="1. Mot d'accueil\n2. Situation sécuritaire du mois\n3. Suivi des actions\n4. Divers",
             minutes=(f"La séance est ouverte à {starts_at:%H} h par le président. Le commandant du sous-commissariat "
                      f"présente la situation du mois. {issue_text}."),
             decisions="Les actions ci-dessous sont confiées aux membres désignés.", present_member_ids=present)
         stats["meetings"] += 1
-        add_security_issue(None, meeting, category=issue_category, description=issue_text)
+        add_security_issue(meeting, category=issue_category, description=issue_text)
         # items raised earlier get closed, progressed or dropped over the following meetings
         for item in list(open_items):
             roll = rng.random()
             if roll < 0.45:
-                update_action_item(None, item, status="done", closing_note=CLOSING["done"], today=day)
+                update_action_item(item, status="done", closing_note=CLOSING["done"], today=day)
                 open_items.remove(item)
             elif roll < 0.52:
-                update_action_item(None, item, status="dropped", closing_note=CLOSING["dropped"], today=day)
+                update_action_item(item, status="dropped", closing_note=CLOSING["dropped"], today=day)
                 open_items.remove(item)
             elif roll < 0.7 and item.status == "open":
-                update_action_item(None, item, status="in_progress", closing_note="", today=day)
+                update_action_item(item, status="in_progress", closing_note="", today=day)
         for _ in range(rng.randint(1, 2)):
             member = rng.choice(active)
             by_member = rng.random() < 0.7
-            item = raise_action_item(None, meeting, description=rng.choice(ACTIONS),
+            item = raise_action_item(meeting, description=rng.choice(ACTIONS),
                                      responsible_member_id=member.id if by_member else None,
                                      responsible_organisation="" if by_member else rng.choice(
                                          ["Mairie", "PNC – sous-commissariat", "Chef de quartier", "ONG partenaire"]),
@@ -118,7 +118,7 @@ def _meetings(rng, committee, members, first_day, months, today, stats):
             open_items.append(item)
             stats["action_items"] += 1
     # the next meeting, still to come, for the calendar feed
-    save_meeting(None, committee, starts_at=datetime.combine(today + timedelta(days=10), datetime.min.time(),
+    save_meeting(committee, starts_at=datetime.combine(today + timedelta(days=10), datetime.min.time(),
                                                              tzinfo=timezone.utc).replace(hour=9),
                  place=f"Maison communale de {committee.commune.name}", kind="ordinary", status="planned",
                  guests_women=0, guests_men=0, agenda="Suivi des actions en cours", minutes="", decisions="",
@@ -140,7 +140,7 @@ def load_committees(context):
         programme = context["programmes"][programme_code]
         commune = db.session.scalar(select(Commune).where(Commune.name == commune_name))
         established = date(2016, 3, 22) if province == "Kasaï-Oriental" else date(2016, 5, 10)
-        clsp = create_committee(None, Scope.national(), kind="clsp", name=f"CLSP de {commune_name}",
+        clsp = create_committee(Scope.national(), kind="clsp", name=f"CLSP de {commune_name}",
                                 commune_id=commune.id, quartier_id=None, parent_id=None, programme_id=programme.id,
                                 established_on=established, status="active")
         context["committees"][commune_name] = clsp
@@ -151,7 +151,7 @@ def load_committees(context):
         stats["committees"] += 1
         for index, quartier_name in enumerate(forums):
             quartier = _quartier(commune, quartier_name)
-            forum = create_committee(None, Scope.national(), kind="forum", name=f"Forum de quartier {quartier_name}",
+            forum = create_committee(Scope.national(), kind="forum", name=f"Forum de quartier {quartier_name}",
                                      commune_id=commune.id, quartier_id=quartier.id, parent_id=clsp.id,
                                      programme_id=programme.id, established_on=established + timedelta(days=60),
                                      status="active" if index == 0 else "dormant")

@@ -11,8 +11,8 @@ from cpms.committees.forms import (ActionItemForm, ActionStatusForm, CommitteeFo
                                    SecurityIssueForm)
 from cpms.committees.models import (ACTION_STATUSES, COMMITTEE_KINDS, MEMBER_CATEGORIES, MEMBER_ROLES, SEXES,
                                     ActionItem, Committee, Meeting, Member)
-from cpms.core.forms import save_form
 from cpms.core.exports import aggregate_export, csv_bytes, document_export, download, personal_export
+from cpms.core.forms import render_form, save_form
 from cpms.core.pagination import paginate
 from cpms.core.pdf import render_pdf
 from cpms.core.permissions import ADMIN, ALL_ROLES, PROJECT_OFFICER, STAFF_ROLES, get_or_404, require_role, scope_of
@@ -44,8 +44,6 @@ def get_committee_or_404(committee_id):
 
 def get_meeting_or_404(meeting_id):
     return get_or_404(Meeting, meeting_id, current_user, check=service.can_see_meeting)
-
-
 
 
 # --- committees ------------------------------------------------------------------------------
@@ -82,16 +80,15 @@ def _committee_form_page(form, committee, save):
                                             if committee is None or c[0] != committee.id]
     form.programme_id.choices = service.programme_choices(scope)
     done = save_form(form, lambda f: save(scope, f.service_fields()), _("Committee saved."),
-                 lambda saved: url_for("committees.committee_detail", committee_id=saved.id))
-    return done or (render_template("committees/committee_form.html", form=form, committee=committee),
-                    422 if form.errors or form.form_errors else 200)
+                     lambda saved: url_for("committees.committee_detail", committee_id=saved.id))
+    return done or render_form("committees/committee_form.html", form, committee=committee)
 
 
 @bp.route("/new", methods=["GET", "POST"])
 @require_role(*EDITORS)
 def committee_create():
     return _committee_form_page(CommitteeForm(), None,
-                                lambda scope, fields: service.create_committee(current_user, scope, **fields))
+                                lambda scope, fields: service.create_committee(scope, **fields))
 
 
 @bp.route("/<int:committee_id>/edit", methods=["GET", "POST"])
@@ -100,7 +97,7 @@ def committee_edit(committee_id):
     committee = get_committee_or_404(committee_id)
     form = CommitteeForm(obj=committee) if request.method == "GET" else CommitteeForm()
     return _committee_form_page(form, committee, lambda scope, fields: service.update_committee(
-        current_user, scope, committee, **fields))
+        scope, committee, **fields))
 
 
 @bp.route("/<int:committee_id>/calendar.ics")
@@ -117,9 +114,8 @@ def committee_calendar(committee_id):
 
 def _member_form_page(form, committee, member, save):
     done = save_form(form, lambda f: save(f.service_fields()), _("Member saved."),
-                 lambda saved: url_for("committees.committee_detail", committee_id=committee.id))
-    return done or (render_template("committees/member_form.html", form=form, committee=committee, member=member),
-                    422 if form.errors or form.form_errors else 200)
+                     lambda saved: url_for("committees.committee_detail", committee_id=committee.id))
+    return done or render_form("committees/member_form.html", form, committee=committee, member=member)
 
 
 @bp.route("/<int:committee_id>/members/new", methods=["GET", "POST"])
@@ -127,7 +123,7 @@ def _member_form_page(form, committee, member, save):
 def member_create(committee_id):
     committee = get_committee_or_404(committee_id)
     return _member_form_page(MemberForm(), committee, None,
-                             lambda fields: service.add_member(current_user, committee, **fields))
+                             lambda fields: service.add_member(committee, **fields))
 
 
 @bp.route("/members/<int:member_id>/edit", methods=["GET", "POST"])
@@ -138,7 +134,7 @@ def member_edit(member_id):
     committee = db.session.get(Committee, member.committee_id)
     form = MemberForm(obj=member) if request.method == "GET" else MemberForm()
     return _member_form_page(form, committee, member,
-                             lambda fields: service.update_member(current_user, member, **fields))
+                             lambda fields: service.update_member(member, **fields))
 
 
 # --- meetings --------------------------------------------------------------------------------
@@ -151,9 +147,8 @@ def _meeting_form_page(form, committee, meeting, save):
     if request.method == "GET" and meeting is not None:
         form.present.data = [a.member_id for a in service.roll_call(meeting) if a.is_present]
     done = save_form(form, lambda f: save(f.service_fields()), _("Meeting saved."),
-                 lambda saved: url_for("committees.meeting_detail", meeting_id=saved.id))
-    return done or (render_template("committees/meeting_form.html", form=form, committee=committee, meeting=meeting),
-                    422 if form.errors or form.form_errors else 200)
+                     lambda saved: url_for("committees.meeting_detail", meeting_id=saved.id))
+    return done or render_form("committees/meeting_form.html", form, committee=committee, meeting=meeting)
 
 
 @bp.route("/<int:committee_id>/meetings/new", methods=["GET", "POST"])
@@ -161,7 +156,7 @@ def _meeting_form_page(form, committee, meeting, save):
 def meeting_create(committee_id):
     committee = get_committee_or_404(committee_id)
     return _meeting_form_page(MeetingForm(), committee, None,
-                              lambda fields: service.save_meeting(current_user, committee, **fields))
+                              lambda fields: service.save_meeting(committee, **fields))
 
 
 @bp.route("/meetings/<int:meeting_id>/edit", methods=["GET", "POST"])
@@ -170,7 +165,7 @@ def meeting_edit(meeting_id):
     meeting = get_meeting_or_404(meeting_id)
     form = MeetingForm(obj=meeting) if request.method == "GET" else MeetingForm()
     return _meeting_form_page(form, meeting.committee, meeting,
-                              lambda fields: service.save_meeting(current_user, meeting.committee, meeting, **fields))
+                              lambda fields: service.save_meeting(meeting.committee, meeting, **fields))
 
 
 def _meeting_context(meeting):
@@ -180,18 +175,19 @@ def _meeting_context(meeting):
                 today=date.today())
 
 
-def _meeting_page(meeting, issue_form=None, item_form=None, status=200):
+def _meeting_page_context(meeting, issue_form=None, item_form=None):
+    """The meeting page with its two forms (a security issue, an action item): blank unless given."""
     item_form = item_form or ActionItemForm(formdata=None)
     item_form.responsible_member_id.choices = [("", "—")] + [
         (m.id, m.name) for m in service.committee_members(meeting.committee)]
-    return render_template("committees/meeting_detail.html", issue_form=issue_form or SecurityIssueForm(formdata=None),
-                           item_form=item_form, **_meeting_context(meeting)), status
+    return dict(issue_form=issue_form or SecurityIssueForm(formdata=None), item_form=item_form,
+                **_meeting_context(meeting))
 
 
 @bp.route("/meetings/<int:meeting_id>")
 @require_role(*STAFF_ROLES)
 def meeting_detail(meeting_id):
-    return _meeting_page(get_meeting_or_404(meeting_id))
+    return render_template("committees/meeting_detail.html", **_meeting_page_context(get_meeting_or_404(meeting_id)))
 
 
 @bp.route("/meetings/<int:meeting_id>/issues", methods=["POST"])
@@ -199,10 +195,12 @@ def meeting_detail(meeting_id):
 def security_issue_add(meeting_id):
     meeting = get_meeting_or_404(meeting_id)
     form = SecurityIssueForm()
-    done = save_form(form, lambda f: service.add_security_issue(current_user, meeting, category=f.issue_category.data,
-                                                            description=f.issue_description.data),
-                 _("Security issue recorded."), lambda saved: url_for("committees.meeting_detail", meeting_id=meeting.id))
-    return done or _meeting_page(meeting, issue_form=form, status=422)
+    done = save_form(form, lambda f: service.add_security_issue(meeting, category=f.issue_category.data,
+                                                                description=f.issue_description.data),
+                     _("Security issue recorded."),
+                     lambda saved: url_for("committees.meeting_detail", meeting_id=meeting.id))
+    return done or render_form("committees/meeting_detail.html", form,
+                               **_meeting_page_context(meeting, issue_form=form))
 
 
 @bp.route("/meetings/<int:meeting_id>/action-items", methods=["POST"])
@@ -212,9 +210,11 @@ def action_item_add(meeting_id):
     form = ActionItemForm()
     form.responsible_member_id.choices = [("", "—")] + [
         (m.id, m.name) for m in service.committee_members(meeting.committee)]
-    done = save_form(form, lambda f: service.raise_action_item(current_user, meeting, **f.service_fields()),
-                 _("Action item recorded."), lambda saved: url_for("committees.meeting_detail", meeting_id=meeting.id))
-    return done or _meeting_page(meeting, item_form=form, status=422)
+    done = save_form(form, lambda f: service.raise_action_item(meeting, **f.service_fields()),
+                     _("Action item recorded."),
+                     lambda saved: url_for("committees.meeting_detail", meeting_id=meeting.id))
+    return done or render_form("committees/meeting_detail.html", form,
+                               **_meeting_page_context(meeting, item_form=form))
 
 
 @bp.route("/meetings/<int:meeting_id>/minutes.pdf")
@@ -268,12 +268,10 @@ def action_item_export():
 def action_item_update(item_id):
     item = get_or_404(ActionItem, item_id, current_user, check=service.can_see_item)
     form = ActionStatusForm(obj=item) if request.method == "GET" else ActionStatusForm()
-    done = save_form(form, lambda f: service.update_action_item(current_user, item, status=f.status.data,
-                                                            closing_note=f.closing_note.data),
-                 _("Action item updated."), lambda saved: url_for("committees.meeting_detail", meeting_id=saved.meeting_id)
-                 if request.args.get("back") == "meeting" else url_for("committees.action_item_list"))
-    if done:
-        return done
-    meeting = db.session.get(Meeting, item.meeting_id)
-    return render_template("committees/action_item_form.html", form=form, item=item, meeting=meeting,
-                           today=date.today()), 422 if form.errors or form.form_errors else 200
+    done = save_form(form, lambda f: service.update_action_item(item, status=f.status.data,
+                                                                closing_note=f.closing_note.data),
+                     _("Action item updated."),
+                     lambda saved: url_for("committees.meeting_detail", meeting_id=saved.meeting_id)
+                     if request.args.get("back") == "meeting" else url_for("committees.action_item_list"))
+    return done or render_form("committees/action_item_form.html", form, item=item,
+                               meeting=db.session.get(Meeting, item.meeting_id), today=date.today())

@@ -95,7 +95,7 @@ def seed(env, batch_trainees):
         commune = db.session.scalar(sa.select(Commune).where(Commune.name == "Bipemba"))
         trainer = create_user(None, name="Formateur Charge", email="charge@load.cpms.example", role="trainer",
                               password="Load-test-password-2016", province_ids=[commune.province_id])
-        programme = create_programme(None, code="LOAD", name="Load test", donors="—", start_date=date(2015, 1, 1),
+        programme = create_programme(code="LOAD", name="Load test", donors="—", start_date=date(2015, 1, 1),
                                      end_date=None, requires_vetting=False, description="",
                                      province_ids=[commune.province_id])
         course = service.save_course(None, code="LOAD-BASE", title_fr="Base", title_en="Basic", course_type="basic",

@@ -165,7 +165,7 @@ def _life_events(rng, postings, communes, area_communes, outside, today):
 
 
 def _coaching(rng, communes, stations, today):
-    from cpms.deployments.coaching import create_visit
+    from cpms.deployments.service.coaching import create_visit
     from cpms.deployments.models import FollowUpAction, Posting
     from cpms.training.models import Trainee
 

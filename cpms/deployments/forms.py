@@ -68,7 +68,7 @@ class VisitForm(PlaceMixin, FlaskForm):
     actions = FieldList(FormField(ActionRowForm), min_entries=1)
 
     def service_fields(self):
-        from cpms.deployments.coaching import split_matricules
+        from cpms.deployments.service.coaching import split_matricules
         rows = [{"id": int(row.form.id.data) if (row.form.id.data or "").isdigit() else None,
                  "description": row.form.description.data, "responsible": row.form.responsible.data,
                  "due_date": row.form.due_date.data, "is_done": row.form.is_done.data, "remove": row.form.remove.data}

@@ -34,7 +34,7 @@ def _clean_name(name):
     return name
 
 
-def create_province(actor, *, name):
+def create_province(*, name):
     name = _clean_name(name)
     if db.session.scalar(select(Province.id).where(func.lower(Province.name) == name.lower())):
         raise DomainError(_("A province with this name already exists."), field="name")
@@ -44,7 +44,7 @@ def create_province(actor, *, name):
     return province
 
 
-def create_city(actor, province, *, name, kind):
+def create_city(province, *, name, kind):
     name = _clean_name(name)
     if kind not in ("city", "territory"):
         raise DomainError(_("Choose city or territory."), field="kind")
@@ -56,7 +56,7 @@ def create_city(actor, province, *, name, kind):
     return city
 
 
-def create_commune(actor, city, *, name):
+def create_commune(city, *, name):
     name = _clean_name(name)
     if db.session.scalar(select(Commune.id).where(Commune.city_id == city.id, func.lower(Commune.name) == name.lower())):
         raise DomainError(_("This city already has a commune with this name."), field="name")
@@ -66,7 +66,7 @@ def create_commune(actor, city, *, name):
     return commune
 
 
-def create_quartier(actor, commune, *, name):
+def create_quartier(commune, *, name):
     name = _clean_name(name)
     if db.session.scalar(select(Quartier.id).where(Quartier.commune_id == commune.id,
                                                    func.lower(Quartier.name) == name.lower())):

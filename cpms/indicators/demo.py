@@ -278,7 +278,7 @@ def load_indicators(context):
                                                                   ConstructionProject.currency == "USD")
                                 .order_by(ConstructionProject.id))
     if project is not None:
-        record_expenditure(None, project, spent_on=date(2016, 12, 20), amount=Decimal("1850"),
+        record_expenditure(project, spent_on=date(2016, 12, 20), amount=Decimal("1850"),
                            description="Facture tardive – peinture et signalétique")
     _dhis2(library)
     return {"indicators": len(library), "entered indicator values": values, "locked periods": 1 if lock else 0}

@@ -22,7 +22,7 @@ def load_notifications(context):
     items = 0
     if forum is not None:
         held = datetime.combine(today - timedelta(days=21), time(15, 0), timezone.utc)
-        meeting = save_meeting(None, forum, starts_at=held, place="École primaire du quartier", kind="ordinary",
+        meeting = save_meeting(forum, starts_at=held, place="École primaire du quartier", kind="ordinary",
                                status="held", guests_women=5, guests_men=7,
                                agenda="1. Éclairage du marché\n2. Patrouilles de nuit",
                                minutes="Les habitants signalent des vols à la tombée de la nuit près du marché.",
@@ -31,7 +31,7 @@ def load_notifications(context):
         for description, organisation, due in (
                 ("Remplacer les ampoules de l'éclairage du marché", "Mairie", today - timedelta(days=5)),
                 ("Organiser deux patrouilles de nuit par semaine", "PNC – sous-commissariat", today + timedelta(days=2))):
-            raise_action_item(None, meeting, description=description, responsible_member_id=None,
+            raise_action_item(meeting, description=description, responsible_member_id=None,
                               responsible_organisation=organisation, due_date=due)
             items += 1
     me_officer = context.get("users", {}).get("suivi@demo.cpms.example")

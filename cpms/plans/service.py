@@ -61,7 +61,7 @@ def visible_qips(scope):
 
 # --- diagnostics -----------------------------------------------------------------------------
 
-def create_diagnostic(actor, committee, *, conducted_on, summary, today=None):
+def create_diagnostic(committee, *, conducted_on, summary, today=None):
     """A committee's security diagnostic on a date. Errors: a date in the future, two on the same date."""
     today = today or date.today()
     if conducted_on is None or conducted_on > today:
@@ -75,7 +75,7 @@ def create_diagnostic(actor, committee, *, conducted_on, summary, today=None):
     return diagnostic
 
 
-def add_problem(actor, diagnostic, *, category, description, place, frequency, severity, priority_rank):
+def add_problem(diagnostic, *, category, description, place, frequency, severity, priority_rank):
     """Add a ranked problem to a diagnostic. Errors: unknown category/frequency/severity, a rank taken."""
     if category not in PROBLEM_CATEGORIES:
         raise DomainError(_("Choose the category of the problem."), field="category")
@@ -103,7 +103,7 @@ def diagnostic_problems(diagnostic_id):
 
 # --- plans -----------------------------------------------------------------------------------
 
-def create_plan(actor, committee, *, diagnostic_id, title, start_date, end_date):
+def create_plan(committee, *, diagnostic_id, title, start_date, end_date):
     """A local security plan answering a diagnostic of the same committee. Errors: no title, another
     committee's diagnostic, end before start."""
     plan = SecurityPlan(committee_id=committee.id)
@@ -113,7 +113,7 @@ def create_plan(actor, committee, *, diagnostic_id, title, start_date, end_date)
     return plan
 
 
-def update_plan(actor, plan, *, diagnostic_id, title, start_date, end_date):
+def update_plan(plan, *, diagnostic_id, title, start_date, end_date):
     """Change a plan's title, period or diagnostic; its activities must then still answer the diagnostic."""
     if diagnostic_id != plan.diagnostic_id and db.session.scalar(
             select(PlanAction.id).where(PlanAction.plan_id == plan.id).limit(1)):
@@ -158,7 +158,7 @@ def _apply_action(plan, action, *, problem_id, activity, responsible, partners, 
     action.budget, action.status, action.success_measure = Decimal(budget), status, (success_measure or "").strip()
 
 
-def add_plan_action(actor, plan, **fields):
+def add_plan_action(plan, **fields):
     """Add an action to a plan, tied to a problem of its diagnostic. Errors: a problem of another
     diagnostic, no activity or responsible, end before start, negative budget."""
     action = PlanAction(plan_id=plan.id)
@@ -168,7 +168,7 @@ def add_plan_action(actor, plan, **fields):
     return action
 
 
-def update_plan_action(actor, action, **fields):
+def update_plan_action(action, **fields):
     _apply_action(db.session.get(SecurityPlan, action.plan_id), action, **fields)
     db.session.flush()
     return action
@@ -212,7 +212,7 @@ def plan_progress(plan_ids):
     return result
 
 
-def record_review(actor, plan, *, year, quarter, summary, today=None):
+def record_review(plan, *, year, quarter, summary, today=None):
     """A quarterly progress review; it keeps the count of done actions at the time of the review.
 
     Errors: a quarter outside the plan's period or not yet started, a second review of a quarter, no summary.
@@ -268,7 +268,7 @@ def _apply_qip(qip, *, name, implementer, budget, status, completed_on, benefici
     qip.beneficiaries = beneficiaries
 
 
-def create_qip(actor, action, today=None, **fields):
+def create_qip(action, today=None, **fields):
     """A quick impact project funded under a plan action. Errors: no name or implementer, negative
     budget or beneficiaries, completed without (or with a future) completion date."""
     qip = QuickImpactProject(plan_action_id=action.id)
@@ -278,7 +278,7 @@ def create_qip(actor, action, today=None, **fields):
     return qip
 
 
-def update_qip(actor, qip, today=None, **fields):
+def update_qip(qip, today=None, **fields):
     _apply_qip(qip, today=today or date.today(), **fields)
     db.session.flush()
     return qip

@@ -1,3 +1,5 @@
+from datetime import date
+
 from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -6,7 +8,7 @@ from flask_login import current_user
 from cpms.committees.models import Committee
 from cpms.committees.service import can_see as can_see_committee
 from cpms.committees.service import committee_choices
-from cpms.core.forms import save_form
+from cpms.core.forms import render_form, save_form
 from cpms.core.pagination import paginate
 from cpms.core.permissions import ADMIN, ALL_ROLES, PROJECT_OFFICER, get_or_404, require_role, scope_of
 from cpms.extensions import db
@@ -45,10 +47,6 @@ def _action(action_id):
     return get_or_404(PlanAction, action_id, current_user, check=service.can_see_action)
 
 
-def _status(form):
-    return 422 if form.errors or form.form_errors else 200
-
-
 @bp.route("/")
 @require_role()
 def plan_list():
@@ -67,25 +65,24 @@ def plan_list():
 def diagnostic_create(committee_id):
     committee = _committee(committee_id)
     form = DiagnosticForm()
-    done = save_form(form, lambda f: service.create_diagnostic(current_user, committee, conducted_on=f.conducted_on.data,
-                                                           summary=f.summary.data),
-                 _("Diagnostic saved."), lambda saved: url_for("plans.diagnostic_detail", diagnostic_id=saved.id))
-    return done or (render_template("plans/simple_form.html", form=form, committee=committee,
-                                    title=_("New security diagnostic")), _status(form))
+    done = save_form(form, lambda f: service.create_diagnostic(committee, conducted_on=f.conducted_on.data,
+                                                               summary=f.summary.data),
+                     _("Diagnostic saved."), lambda saved: url_for("plans.diagnostic_detail", diagnostic_id=saved.id))
+    return done or render_form("plans/simple_form.html", form, committee=committee,
+                               title=_("New security diagnostic"))
 
 
-def _diagnostic_page(diagnostic, problem_form=None, status=200):
-    return render_template("plans/diagnostic_detail.html", diagnostic=diagnostic,
-                           problems=service.diagnostic_problems(diagnostic.id),
-                           plans=db.session.scalars(service.visible_plans(scope_of(current_user))
-                                                    .where(SecurityPlan.diagnostic_id == diagnostic.id)).all(),
-                           problem_form=problem_form or ProblemForm(formdata=None)), status
+def _diagnostic_context(diagnostic, problem_form=None):
+    return dict(diagnostic=diagnostic, problems=service.diagnostic_problems(diagnostic.id),
+                plans=db.session.scalars(service.visible_plans(scope_of(current_user))
+                                         .where(SecurityPlan.diagnostic_id == diagnostic.id)).all(),
+                problem_form=problem_form or ProblemForm(formdata=None))
 
 
 @bp.route("/diagnostics/<int:diagnostic_id>")
 @require_role()
 def diagnostic_detail(diagnostic_id):
-    return _diagnostic_page(_diagnostic(diagnostic_id))
+    return render_template("plans/diagnostic_detail.html", **_diagnostic_context(_diagnostic(diagnostic_id)))
 
 
 @bp.route("/diagnostics/<int:diagnostic_id>/problems", methods=["POST"])
@@ -93,9 +90,9 @@ def diagnostic_detail(diagnostic_id):
 def problem_add(diagnostic_id):
     diagnostic = _diagnostic(diagnostic_id)
     form = ProblemForm()
-    done = save_form(form, lambda f: service.add_problem(current_user, diagnostic, **f.service_fields()),
-                 _("Problem added."), lambda saved: url_for("plans.diagnostic_detail", diagnostic_id=diagnostic.id))
-    return done or _diagnostic_page(diagnostic, form, 422)
+    done = save_form(form, lambda f: service.add_problem(diagnostic, **f.service_fields()),
+                     _("Problem added."), lambda saved: url_for("plans.diagnostic_detail", diagnostic_id=diagnostic.id))
+    return done or render_form("plans/diagnostic_detail.html", form, **_diagnostic_context(diagnostic, form))
 
 
 # --- plans -----------------------------------------------------------------------------------
@@ -105,8 +102,7 @@ def _plan_form_page(form, committee, plan, save, title):
                                   db.session.scalars(service.visible_diagnostics(scope_of(current_user), committee.id))]
     done = save_form(form, lambda f: save(f.service_fields()), _("Plan saved."),
                      lambda saved: url_for("plans.plan_detail", plan_id=saved.id))
-    return done or (render_template("plans/simple_form.html", form=form, committee=committee, plan=plan,
-                                    title=title), _status(form))
+    return done or render_form("plans/simple_form.html", form, committee=committee, plan=plan, title=title)
 
 
 @bp.route("/committees/<int:committee_id>/plans/new", methods=["GET", "POST"])
@@ -114,7 +110,7 @@ def _plan_form_page(form, committee, plan, save, title):
 def plan_create(committee_id):
     committee = _committee(committee_id)
     return _plan_form_page(PlanForm(), committee, None,
-                           lambda fields: service.create_plan(current_user, committee, **fields),
+                           lambda fields: service.create_plan(committee, **fields),
                            _("New local security plan"))
 
 
@@ -123,7 +119,7 @@ def plan_create(committee_id):
 def plan_edit(plan_id):
     plan = _plan(plan_id)
     form = PlanForm(obj=plan) if request.method == "GET" else PlanForm()
-    return _plan_form_page(form, plan.committee, plan, lambda fields: service.update_plan(current_user, plan, **fields),
+    return _plan_form_page(form, plan.committee, plan, lambda fields: service.update_plan(plan, **fields),
                            _("Edit plan"))
 
 
@@ -132,19 +128,18 @@ def _action_form(plan, form):
     return form
 
 
-def _plan_page(plan, action_form=None, review_form=None, status=200):
-    from datetime import date
-    review_form = review_form or ReviewForm(formdata=None, year=date.today().year)
-    return render_template("plans/plan_detail.html", plan=plan, actions=service.plan_actions(plan),
-                           progress=service.plan_progress([plan.id])[plan.id], reviews=service.plan_reviews(plan),
-                           qips=service.plan_qips(plan), review_form=review_form,
-                           action_form=action_form or _action_form(plan, PlanActionForm(formdata=None))), status
+def _plan_context(plan, action_form=None, review_form=None):
+    """The plan page with its two forms (an activity, a quarterly review): blank unless given."""
+    return dict(plan=plan, actions=service.plan_actions(plan), progress=service.plan_progress([plan.id])[plan.id],
+                reviews=service.plan_reviews(plan), qips=service.plan_qips(plan),
+                review_form=review_form or ReviewForm(formdata=None, year=date.today().year),
+                action_form=action_form or _action_form(plan, PlanActionForm(formdata=None)))
 
 
 @bp.route("/<int:plan_id>")
 @require_role()
 def plan_detail(plan_id):
-    return _plan_page(_plan(plan_id))
+    return render_template("plans/plan_detail.html", **_plan_context(_plan(plan_id)))
 
 
 @bp.route("/<int:plan_id>/actions", methods=["POST"])
@@ -152,9 +147,9 @@ def plan_detail(plan_id):
 def plan_action_add(plan_id):
     plan = _plan(plan_id)
     form = _action_form(plan, PlanActionForm())
-    done = save_form(form, lambda f: service.add_plan_action(current_user, plan, **f.service_fields()),
-                 _("Activity added to the plan."), lambda saved: url_for("plans.plan_detail", plan_id=plan.id))
-    return done or _plan_page(plan, action_form=form, status=422)
+    done = save_form(form, lambda f: service.add_plan_action(plan, **f.service_fields()),
+                     _("Activity added to the plan."), lambda saved: url_for("plans.plan_detail", plan_id=plan.id))
+    return done or render_form("plans/plan_detail.html", form, **_plan_context(plan, action_form=form))
 
 
 @bp.route("/actions/<int:action_id>/edit", methods=["GET", "POST"])
@@ -163,10 +158,10 @@ def plan_action_edit(action_id):
     action = _action(action_id)
     plan = db.session.get(SecurityPlan, action.plan_id)
     form = _action_form(plan, PlanActionForm(obj=action) if request.method == "GET" else PlanActionForm())
-    done = save_form(form, lambda f: service.update_plan_action(current_user, action, **f.service_fields()),
-                 _("Activity saved."), lambda saved: url_for("plans.plan_detail", plan_id=plan.id))
-    return done or (render_template("plans/simple_form.html", form=form, committee=plan.committee, plan=plan,
-                                    title=_("Edit activity")), _status(form))
+    done = save_form(form, lambda f: service.update_plan_action(action, **f.service_fields()),
+                     _("Activity saved."), lambda saved: url_for("plans.plan_detail", plan_id=plan.id))
+    return done or render_form("plans/simple_form.html", form, committee=plan.committee, plan=plan,
+                               title=_("Edit activity"))
 
 
 @bp.route("/<int:plan_id>/reviews", methods=["POST"])
@@ -174,10 +169,10 @@ def plan_action_edit(action_id):
 def plan_review_add(plan_id):
     plan = _plan(plan_id)
     form = ReviewForm()
-    done = save_form(form, lambda f: service.record_review(current_user, plan, year=f.year.data, quarter=f.quarter.data,
-                                                       summary=f.summary.data),
-                 _("Quarterly review recorded."), lambda saved: url_for("plans.plan_detail", plan_id=plan.id))
-    return done or _plan_page(plan, review_form=form, status=422)
+    done = save_form(form, lambda f: service.record_review(plan, year=f.year.data, quarter=f.quarter.data,
+                                                           summary=f.summary.data),
+                     _("Quarterly review recorded."), lambda saved: url_for("plans.plan_detail", plan_id=plan.id))
+    return done or render_form("plans/plan_detail.html", form, **_plan_context(plan, review_form=form))
 
 
 # --- quick impact projects -------------------------------------------------------------------
@@ -195,10 +190,10 @@ def qip_create(action_id):
     action = _action(action_id)
     plan = db.session.get(SecurityPlan, action.plan_id)
     form = QipForm()
-    done = save_form(form, lambda f: service.create_qip(current_user, action, **f.service_fields()),
-                 _("Quick impact project saved."), lambda saved: url_for("plans.plan_detail", plan_id=plan.id))
-    return done or (render_template("plans/simple_form.html", form=form, committee=plan.committee, plan=plan,
-                                    title=_("New quick impact project")), _status(form))
+    done = save_form(form, lambda f: service.create_qip(action, **f.service_fields()),
+                     _("Quick impact project saved."), lambda saved: url_for("plans.plan_detail", plan_id=plan.id))
+    return done or render_form("plans/simple_form.html", form, committee=plan.committee, plan=plan,
+                               title=_("New quick impact project"))
 
 
 @bp.route("/quick-impact-projects/<int:qip_id>/edit", methods=["GET", "POST"])
@@ -207,7 +202,7 @@ def qip_edit(qip_id):
     qip = get_or_404(QuickImpactProject, qip_id, current_user, check=service.can_see_qip)
     plan = db.session.get(SecurityPlan, qip.plan_action.plan_id)
     form = QipForm(obj=qip) if request.method == "GET" else QipForm()
-    done = save_form(form, lambda f: service.update_qip(current_user, qip, **f.service_fields()),
-                 _("Quick impact project saved."), lambda saved: url_for("plans.plan_detail", plan_id=plan.id))
-    return done or (render_template("plans/simple_form.html", form=form, committee=plan.committee, plan=plan,
-                                    title=_("Edit quick impact project")), _status(form))
+    done = save_form(form, lambda f: service.update_qip(qip, **f.service_fields()),
+                     _("Quick impact project saved."), lambda saved: url_for("plans.plan_detail", plan_id=plan.id))
+    return done or render_form("plans/simple_form.html", form, committee=plan.committee, plan=plan,
+                               title=_("Edit quick impact project"))

@@ -32,5 +32,5 @@ def load_programmes(context):
              description="Transition and recovery in the Kasai region: community policing, border "
                          "management at Kamako, local security plans."),
     ]
-    context["programmes"] = {spec["code"]: create_programme(None, **spec) for spec in specs}
+    context["programmes"] = {spec["code"]: create_programme(**spec) for spec in specs}
     return {"programmes": len(specs)}

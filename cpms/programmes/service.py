@@ -44,7 +44,7 @@ def _apply(programme, *, code, name, donors, start_date, end_date, requires_vett
     programme.provinces = list(provinces)
 
 
-def create_programme(actor, **fields):
+def create_programme(**fields):
     """Create a programme. Errors: duplicate code, end before start, no province."""
     programme = Programme()
     _apply(programme, **fields)
@@ -53,7 +53,7 @@ def create_programme(actor, **fields):
     return programme
 
 
-def update_programme(actor, programme, **fields):
+def update_programme(programme, **fields):
     _apply(programme, **fields)
     db.session.flush()
     return programme

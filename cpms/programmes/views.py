@@ -1,13 +1,11 @@
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from cpms.core.errors import DomainError
-from cpms.core.forms import show_error
+from cpms.core.forms import render_form, save_form
 from cpms.core.pagination import paginate
 from cpms.core.permissions import ADMIN, ALL_ROLES, get_or_404, require_role, scope_of
-from cpms.extensions import db
 from cpms.geo.service import province_choices
 from cpms.programmes import service
 from cpms.programmes.forms import ProgrammeForm
@@ -39,24 +37,15 @@ def _form_page(form, programme, save):
     form.provinces.choices = province_choices()
     if request.method == "GET" and programme is not None:
         form.provinces.data = sorted(programme.province_ids)
-    if form.validate_on_submit():
-        try:
-            saved = save(form.service_fields())
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Programme saved."), "success")
-            return redirect(url_for("programmes.programme_detail", programme_id=saved.id))
-    status = 422 if form.errors else 200
-    return render_template("programmes/programme_form.html", form=form, programme=programme), status
+    done = save_form(form, lambda f: save(f.service_fields()), _("Programme saved."),
+                     lambda saved: url_for("programmes.programme_detail", programme_id=saved.id))
+    return done or render_form("programmes/programme_form.html", form, programme=programme)
 
 
 @bp.route("/new", methods=["GET", "POST"])
 @require_role(ADMIN)
 def programme_create():
-    return _form_page(ProgrammeForm(), None, lambda fields: service.create_programme(current_user, **fields))
+    return _form_page(ProgrammeForm(), None, lambda fields: service.create_programme(**fields))
 
 
 @bp.route("/<int:programme_id>/edit", methods=["GET", "POST"])
@@ -64,4 +53,4 @@ def programme_create():
 def programme_edit(programme_id):
     programme = get_programme_or_404(programme_id, current_user)
     form = ProgrammeForm(obj=programme) if request.method == "GET" else ProgrammeForm()
-    return _form_page(form, programme, lambda fields: service.update_programme(current_user, programme, **fields))
+    return _form_page(form, programme, lambda fields: service.update_programme(programme, **fields))

@@ -11,7 +11,7 @@ from cpms.core.pagination import paginate
 from cpms.core.permissions import ADMIN, ME_OFFICER, PROJECT_OFFICER, TRAINER, VIEWER, get_or_404, require_role, scope_of
 from cpms.extensions import db
 from cpms.stations import service
-from cpms.stations.metrics import is_overdue, metrics_for, milestone_delay
+from cpms.stations.service.metrics import is_overdue, metrics_for, milestone_delay
 from cpms.stations.models import ConstructionProject, Milestone, Station
 
 STATION_READERS = (ADMIN, TRAINER, PROJECT_OFFICER, ME_OFFICER)

@@ -56,7 +56,7 @@ def _advance(project, done, today, late_days=None):
 def _spend(project, parts, today):
     from cpms.stations.service import record_expenditure
     for spent_on, amount, what in parts:
-        record_expenditure(None, project, spent_on=spent_on, amount=Decimal(amount), description=what, today=today)
+        record_expenditure(project, spent_on=spent_on, amount=Decimal(amount), description=what, today=today)
 
 
 COMPLETE_CHECKLIST = dict(cells_men=True, cells_women=True, cells_minors=True, separate_sanitation=True,
@@ -65,7 +65,7 @@ COMPLETE_CHECKLIST = dict(cells_men=True, cells_women=True, cells_minors=True, s
 
 def _hand_over(project, when, representative, defects=""):
     from cpms.stations.service import record_handover, save_checklist
-    save_checklist(None, project, checked_on=when - timedelta(days=7), notes="", today=when, **COMPLETE_CHECKLIST)
+    save_checklist(project, checked_on=when - timedelta(days=7), notes="", today=when, **COMPLETE_CHECKLIST)
     record_handover(None, project, handover_date=when, police_representative=representative, defects=defects,
                     is_final_acceptance=True, today=when)
 
@@ -161,7 +161,7 @@ def _load_kampemba(programme, today):
                                    narrative=narrative, problems=problems, uploads=uploads, today=T)
         projects.append(project)
     gambela = projects[-1]
-    save_checklist(None, gambela, checked_on=T - timedelta(days=20), today=T,
+    save_checklist(gambela, checked_on=T - timedelta(days=20), today=T,
                    notes="No access ramp at the entrance yet.",
                    **{**COMPLETE_CHECKLIST, "accessibility": False})
     return projects

@@ -8,25 +8,25 @@ Who does what (tests/stations/access.py holds the same matrix):
   project, and its XLSX export – no project pages, hence no photos, narratives or handover names;
 - only admins edit the milestone template that new projects start from.
 """
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, g, render_template, request, url_for
 from flask_babel import format_currency
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from cpms.core.audit import record_event
-from cpms.core.errors import DomainError
-from cpms.core.forms import show_error
 from cpms.core.exports import aggregate_export, download, xlsx_bytes
+from cpms.core.forms import render_form, save_form
 from cpms.core.pagination import paginate
 from cpms.core.permissions import (ADMIN, ME_OFFICER, PROJECT_OFFICER, TRAINER, VIEWER, get_or_404, require_role,
                                    scope_of)
 from cpms.extensions import db
-from cpms.stations import forms, photos, portfolio, service
-from cpms.stations.metrics import metrics_for
+from cpms.stations import forms, service
 from cpms.stations.labels import CHECKLIST_LABELS, STATION_KIND_LABELS, STATION_STATUS_LABELS
 from cpms.stations.models import ConstructionProject, Photo, Station
 from cpms.stations.reference import CHECKLIST_ITEMS
+from cpms.stations.service import photos, portfolio
+from cpms.stations.service.metrics import metrics_for
 
 STATION_READERS = (ADMIN, TRAINER, PROJECT_OFFICER, ME_OFFICER)
 PROJECT_READERS = (ADMIN, PROJECT_OFFICER, ME_OFFICER)
@@ -65,25 +65,6 @@ def can_manage():
     return current_user.role in MANAGERS
 
 
-def _submit(form, save, message, target):
-    """Validate, run one service, commit, flash, redirect. Returns (response or None, refused)."""
-    if not form.validate_on_submit():
-        return None, bool(form.errors)
-    try:
-        saved = save()
-    except DomainError as error:
-        db.session.rollback()
-        show_error(form, error)
-        return None, True
-    db.session.commit()
-    flash(message, "success")
-    return redirect(target(saved)), False
-
-
-def _render(template_name, refused, **context):
-    return render_template(template_name, **context), 422 if refused else 200
-
-
 # --- Stations -----------------------------------------------------------------------------------
 
 @bp.route("/stations/")
@@ -108,16 +89,16 @@ def station_detail(station_id):
 
 def _station_form_page(form, station, save):
     form.commune_id.choices = service.commune_choices_for(current_user)
-    response, refused = _submit(form, save, _("Station saved."),
-                                lambda saved: url_for("stations.station_detail", station_id=saved.id))
-    return response or _render("stations/station_form.html", refused, form=form, station=station)
+    done = save_form(form, save, _("Station saved."),
+                     lambda saved: url_for("stations.station_detail", station_id=saved.id))
+    return done or render_form("stations/station_form.html", form, station=station)
 
 
 @bp.route("/stations/new", methods=["GET", "POST"])
 @require_role(*MANAGERS)
 def station_create():
     form = forms.StationForm()
-    return _station_form_page(form, None, lambda: service.create_station(current_user, **form.service_fields()))
+    return _station_form_page(form, None, lambda f: service.create_station(current_user, **f.service_fields()))
 
 
 @bp.route("/stations/<int:station_id>/edit", methods=["GET", "POST"])
@@ -126,7 +107,7 @@ def station_edit(station_id):
     station = get_station_or_404(station_id, current_user)
     form = forms.StationForm(obj=station)
     return _station_form_page(form, station,
-                              lambda: service.update_station(current_user, station, **form.service_fields()))
+                              lambda f: service.update_station(current_user, station, **f.service_fields()))
 
 
 # --- Portfolio ---------------------------------------------------------------------------------------
@@ -151,7 +132,6 @@ def portfolio_export():
     projects = db.session.scalars(service.visible_projects(scope_of(current_user), **filters)).all()
     data = xlsx_bytes({_("Construction"): portfolio.export_rows(projects, metrics_for(projects))})
     record_event("export", entity="construction_projects", detail=f"portfolio XLSX, {len(projects)} projects")
-    db.session.commit()
     return download(data, "construction-portfolio.xlsx", "xlsx")
 
 
@@ -172,10 +152,10 @@ def project_detail(project_id):
 def _project_form_page(form, project, save):
     form.station_id.choices = service.station_choices_for(current_user)
     form.programme_id.choices = service.programme_choices_for(current_user)
-    response, refused = _submit(form, save, _("Construction project saved."),
-                                lambda saved: url_for("stations.project_detail", project_id=saved.id))
-    return response or _render("stations/project_form.html", refused, form=form, project=project,
-                               template=service.template_items() if project is None else None)
+    done = save_form(form, save, _("Construction project saved."),
+                     lambda saved: url_for("stations.project_detail", project_id=saved.id))
+    return done or render_form("stations/project_form.html", form, project=project,
+                               template_items=service.template_items() if project is None else None)
 
 
 @bp.route("/construction/new", methods=["GET", "POST"])
@@ -184,7 +164,7 @@ def project_create():
     form = forms.ProjectForm()
     if request.method == "GET" and request.args.get("station_id", type=int):
         form.station_id.data = request.args.get("station_id", type=int)
-    return _project_form_page(form, None, lambda: service.create_project(current_user, **form.service_fields()))
+    return _project_form_page(form, None, lambda f: service.create_project(current_user, **f.service_fields()))
 
 
 @bp.route("/construction/<int:project_id>/edit", methods=["GET", "POST"])
@@ -193,7 +173,7 @@ def project_edit(project_id):
     project = get_project_or_404(project_id, current_user)
     form = forms.ProjectForm(obj=project)
     return _project_form_page(form, project,
-                              lambda: service.update_project(current_user, project, **form.service_fields()))
+                              lambda f: service.update_project(current_user, project, **f.service_fields()))
 
 
 def _back_to(project):
@@ -210,9 +190,9 @@ def milestones_edit(project_id):
         form = forms.MilestonesForm(data={"rows": rows + [{}]})
     else:
         form = forms.MilestonesForm()
-    response, refused = _submit(form, lambda: service.update_milestones(current_user, project, form.service_rows()),
-                                _("Milestones saved."), _back_to(project))
-    return response or _render("stations/milestones_form.html", refused, form=form, project=project)
+    done = save_form(form, lambda f: service.update_milestones(project, f.service_rows()), _("Milestones saved."),
+                     _back_to(project))
+    return done or render_form("stations/milestones_form.html", form, project=project)
 
 
 @bp.route("/construction/<int:project_id>/reports/new", methods=["GET", "POST"])
@@ -220,23 +200,24 @@ def milestones_edit(project_id):
 def report_create(project_id):
     project = get_project_or_404(project_id, current_user)
     form = forms.ReportForm()
-    written = []
 
-    def save():
-        report = service.record_progress_report(current_user, project, **form.service_fields())
-        written.extend(service.report_files(report.id))
+    def save(f):
+        report = service.record_progress_report(current_user, project, **f.service_fields())
+        g.stations_unsaved_photos = service.report_files(report.id)  # see remove_unsaved_photos
         return report
 
-    try:
-        response, refused = _submit(form, save, _("Progress report saved."), _back_to(project))
-    except Exception:
-        # the commit failed after the photos were written: leave no orphan files behind
-        db.session.rollback()
+    done = save_form(form, save, _("Progress report saved."), _back_to(project))
+    return done or render_form("stations/report_form.html", form, project=project,
+                               max_photos=service.MAX_PHOTOS_PER_REPORT, max_mb=current_app.config["MAX_UPLOAD_MB"])
+
+
+@bp.teardown_request
+def remove_unsaved_photos(error):
+    """A report's photos are written to disk before the request commits: when the request fails after that (its
+    commit included), remove them, so that no file is left behind without its row."""
+    written = g.pop("stations_unsaved_photos", [])
+    if error is not None:
         photos.remove_files(written)
-        raise
-    return response or _render("stations/report_form.html", refused, form=form, project=project,
-                               max_photos=service.MAX_PHOTOS_PER_REPORT,
-                               max_mb=current_app.config["MAX_UPLOAD_MB"])
 
 
 @bp.route("/construction/<int:project_id>/expenditures/new", methods=["GET", "POST"])
@@ -244,9 +225,9 @@ def report_create(project_id):
 def expenditure_create(project_id):
     project = get_project_or_404(project_id, current_user)
     form = forms.ExpenditureForm()
-    response, refused = _submit(form, lambda: service.record_expenditure(current_user, project, **form.service_fields()),
-                                _("Expenditure recorded."), _back_to(project))
-    return response or _render("stations/expenditure_form.html", refused, form=form, project=project)
+    done = save_form(form, lambda f: service.record_expenditure(project, **f.service_fields()),
+                     _("Expenditure recorded."), _back_to(project))
+    return done or render_form("stations/expenditure_form.html", form, project=project)
 
 
 @bp.route("/construction/<int:project_id>/checklist", methods=["GET", "POST"])
@@ -255,10 +236,9 @@ def checklist_edit(project_id):
     project = get_project_or_404(project_id, current_user)
     checklist = service.project_checklist(project)
     form = forms.ChecklistForm(obj=checklist)
-    response, refused = _submit(form, lambda: service.save_checklist(current_user, project, **form.service_fields()),
-                                _("Gender-sensitivity checklist saved."), _back_to(project))
-    return response or _render("stations/checklist_form.html", refused, form=form, project=project,
-                               items=CHECKLIST_ITEMS)
+    done = save_form(form, lambda f: service.save_checklist(project, **f.service_fields()),
+                     _("Gender-sensitivity checklist saved."), _back_to(project))
+    return done or render_form("stations/checklist_form.html", form, project=project, items=CHECKLIST_ITEMS)
 
 
 @bp.route("/construction/<int:project_id>/handover", methods=["GET", "POST"])
@@ -266,12 +246,14 @@ def checklist_edit(project_id):
 def handover_edit(project_id):
     project = get_project_or_404(project_id, current_user)
     form = forms.HandoverForm(obj=service.project_handover(project))
-    response, refused = _submit(form, lambda: service.record_handover(current_user, project, **form.service_fields()),
-                                _("Handover recorded."), _back_to(project))
+    done = save_form(form, lambda f: service.record_handover(current_user, project, **f.service_fields()),
+                     _("Handover recorded."), _back_to(project))
+    if done:
+        return done
     checklist = service.project_checklist(project)
-    return response or _render("stations/handover_form.html", refused, form=form, project=project,
-                               missing=checklist.missing if checklist else list(CHECKLIST_ITEMS),
-                               checklist_labels=CHECKLIST_LABELS)
+    return render_form("stations/handover_form.html", form, project=project,
+                       missing=checklist.missing if checklist else list(CHECKLIST_ITEMS),
+                       checklist_labels=CHECKLIST_LABELS)
 
 
 # --- Photos ---------------------------------------------------------------------------------------------
@@ -313,7 +295,7 @@ def template_edit():
         form = forms.TemplateForm(data={"rows": rows + [{}]})
     else:
         form = forms.TemplateForm()
-    response, refused = _submit(form, lambda: service.update_template(current_user, form.service_rows()),
-                                _("Milestone template saved. New projects start from it."),
-                                lambda _saved: url_for("stations.template_edit"))
-    return response or _render("stations/template_form.html", refused, form=form)
+    done = save_form(form, lambda f: service.update_template(f.service_rows()),
+                     _("Milestone template saved. New projects start from it."),
+                     lambda _saved: url_for("stations.template_edit"))
+    return done or render_form("stations/template_form.html", form)

@@ -19,7 +19,7 @@ def new_committee(programme, commune="Bipemba", kind="clsp", name=None, parent=N
     from cpms.committees.service import create_committee
     from cpms.core.permissions import Scope
 
-    committee = create_committee(None, Scope.national(), kind=kind, name=name or f"CLSP {commune} {_next()}",
+    committee = create_committee(Scope.national(), kind=kind, name=name or f"CLSP {commune} {_next()}",
                                  commune_id=commune_id(commune), quartier_id=None,
                                  parent_id=parent.id if parent else None, programme_id=programme.id,
                                  established_on=date(2016, 3, 22), status="active")
@@ -31,7 +31,7 @@ def new_member(committee, sex="F", category="civil_society", role="member", star
                end_date=None, name=None):
     from cpms.committees.service import add_member
 
-    member = add_member(None, committee, name=name or f"Membre {_next()}", sex=sex, category=category, role=role,
+    member = add_member(committee, name=name or f"Membre {_next()}", sex=sex, category=category, role=role,
                         phone="", email="", start_date=start_date, end_date=end_date)
     _db.session.commit()
     return member
@@ -41,7 +41,7 @@ def new_meeting(committee, when=datetime(2017, 5, 8, 10, 0, tzinfo=timezone.utc)
                 agenda="", minutes="", kind="ordinary"):
     from cpms.committees.service import save_meeting
 
-    meeting = save_meeting(None, committee, starts_at=when, place="Maison communale", kind=kind, status=status,
+    meeting = save_meeting(committee, starts_at=when, place="Maison communale", kind=kind, status=status,
                            guests_women=2, guests_men=1, agenda=agenda, minutes=minutes, decisions="",
                            present_member_ids=[m.id for m in present])
     _db.session.commit()
@@ -51,7 +51,7 @@ def new_meeting(committee, when=datetime(2017, 5, 8, 10, 0, tzinfo=timezone.utc)
 def new_action_item(meeting, description="Réparer l'éclairage du marché", due_date=None, organisation="Mairie"):
     from cpms.committees.service import raise_action_item
 
-    item = raise_action_item(None, meeting, description=description, responsible_member_id=None,
+    item = raise_action_item(meeting, description=description, responsible_member_id=None,
                              responsible_organisation=organisation, due_date=due_date or meeting.starts_at.date())
     _db.session.commit()
     return item

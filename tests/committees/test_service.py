@@ -21,7 +21,7 @@ def test_open_items_carry_over_to_every_later_meeting_until_closed(app, make_com
     lighting = make_action_item(may, description="Éclairage du marché", due_date=date(2017, 6, 1))
     patrols = make_action_item(may, description="Patrouilles de nuit", due_date=date(2017, 6, 30))
     with english(app):
-        service.update_action_item(None, patrols, status="done", closing_note="Patrouilles organisées",
+        service.update_action_item(patrols, status="done", closing_note="Patrouilles organisées",
                                    today=date(2017, 6, 20))
     _db.session.commit()
 
@@ -81,7 +81,7 @@ def test_future_meeting_cannot_be_marked_held(app, make_committee, make_member):
     committee = make_committee()
     member = make_member(committee)
     with english(app), pytest.raises(DomainError) as error:
-        service.save_meeting(None, committee, starts_at=datetime.now(timezone.utc) + timedelta(days=3), place="",
+        service.save_meeting(committee, starts_at=datetime.now(timezone.utc) + timedelta(days=3), place="",
                              kind="ordinary", status="held", guests_women=0, guests_men=0, agenda="", minutes="",
                              decisions="", present_member_ids=[member.id])
     assert "future cannot be marked as held" in error.value.message and error.value.field == "status"
@@ -93,7 +93,7 @@ def test_roll_call_only_with_members_of_the_committee(app, make_committee, make_
     committee, other = make_committee(), make_committee(commune="Muya")
     stranger = make_member(other)
     with english(app), pytest.raises(DomainError) as error:
-        service.save_meeting(None, committee, starts_at=at(2017, 5, 8), place="", kind="ordinary", status="held",
+        service.save_meeting(committee, starts_at=at(2017, 5, 8), place="", kind="ordinary", status="held",
                              guests_women=0, guests_men=0, agenda="", minutes="", decisions="",
                              present_member_ids=[stranger.id])
     assert "Only members of the committee" in error.value.message
@@ -102,11 +102,11 @@ def test_roll_call_only_with_members_of_the_committee(app, make_committee, make_
 def test_due_date_before_the_meeting_is_refused(app, make_committee, make_meeting):
     meeting = make_meeting(make_committee(), when=at(2017, 5, 8))
     with english(app), pytest.raises(DomainError) as error:
-        service.raise_action_item(None, meeting, description="Sensibiliser les jeunes", responsible_member_id=None,
+        service.raise_action_item(meeting, description="Sensibiliser les jeunes", responsible_member_id=None,
                                   responsible_organisation="PNC", due_date=date(2017, 5, 1))
     assert "cannot be before the meeting (2017-05-08)" in error.value.message and error.value.field == "due_date"
     with english(app), pytest.raises(DomainError) as error:
-        service.raise_action_item(None, meeting, description="Sensibiliser les jeunes", responsible_member_id=None,
+        service.raise_action_item(meeting, description="Sensibiliser les jeunes", responsible_member_id=None,
                                   responsible_organisation="", due_date=date(2017, 6, 1))
     assert "Name who is responsible" in error.value.message
 
@@ -114,13 +114,13 @@ def test_due_date_before_the_meeting_is_refused(app, make_committee, make_meetin
 def test_closing_needs_a_note_and_reopening_clears_the_date(app, make_committee, make_meeting, make_action_item):
     item = make_action_item(make_meeting(make_committee()))
     with english(app), pytest.raises(DomainError) as error:
-        service.update_action_item(None, item, status="done", closing_note="  ")
+        service.update_action_item(item, status="done", closing_note="  ")
     assert "write a note on what was done" in error.value.message and error.value.field == "closing_note"
     with english(app):
-        service.update_action_item(None, item, status="dropped", closing_note="Budget non disponible",
+        service.update_action_item(item, status="dropped", closing_note="Budget non disponible",
                                    today=date(2017, 7, 1))
         assert item.closed_on == date(2017, 7, 1) and not item.is_open
-        service.update_action_item(None, item, status="in_progress", closing_note="")
+        service.update_action_item(item, status="in_progress", closing_note="")
     assert item.closed_on is None and item.is_open
 
 
@@ -139,14 +139,14 @@ def test_committee_rules(app, make_committee, make_programme):
     ]
     for change, message in cases:
         with english(app), pytest.raises(DomainError) as error:
-            service.create_committee(None, Scope.national(), **{**base, **change})
+            service.create_committee(Scope.national(), **{**base, **change})
         assert message in error.value.message
         _db.session.rollback()
     scoped = Scope(full_province_ids=set(), commune_ids={commune_id("Kampemba")}, province_ids=set())
     with english(app), pytest.raises(DomainError) as error:
-        service.create_committee(None, scoped, **base)
+        service.create_committee(scoped, **base)
     assert "commune in your area" in error.value.message
-    forum = service.create_committee(None, Scope.national(), **base)
+    forum = service.create_committee(Scope.national(), **base)
     assert forum.parent_id == clsp.id and forum.province_id == clsp.province_id
 
 
@@ -156,10 +156,10 @@ def test_icalendar_feed_parses_back(app, make_committee):
     committee = make_committee(name="CLSP de Bipemba")
     soon = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(days=7)
     with english(app):
-        service.save_meeting(None, committee, starts_at=soon, place="Maison communale de Bipemba", kind="ordinary",
+        service.save_meeting(committee, starts_at=soon, place="Maison communale de Bipemba", kind="ordinary",
                              status="planned", guests_women=0, guests_men=0, agenda="Éclairage du marché",
                              minutes="", decisions="", present_member_ids=[])
-        service.save_meeting(None, committee, starts_at=at(2017, 5, 8), place="", kind="ordinary", status="held",
+        service.save_meeting(committee, starts_at=at(2017, 5, 8), place="", kind="ordinary", status="held",
                              guests_women=0, guests_men=0, agenda="", minutes="", decisions="", present_member_ids=[])
         body = service.calendar_ics(committee, service.upcoming_meetings(committee), "cpms.test")
     calendar = Calendar.from_ical(body)

@@ -221,7 +221,7 @@ def test_meeting_page_issues_a_fixed_number_of_queries(client, login_as, make_co
         make_action_item(earlier)
         make_action_item(meeting)
     from cpms.committees.service import save_meeting
-    save_meeting(None, committee, meeting, starts_at=meeting.starts_at, place="", kind="ordinary", status="held",
+    save_meeting(committee, meeting, starts_at=meeting.starts_at, place="", kind="ordinary", status="held",
                  guests_women=0, guests_men=0, agenda="", minutes="", decisions="",
                  present_member_ids=[m.id for m in members])
     _db.session.commit()
@@ -242,7 +242,7 @@ def test_committee_page_counts_open_and_overdue_items(client, login_as, make_com
     make_action_item(meeting, due_date=date(2099, 1, 1))
     done = make_action_item(meeting, due_date=date(2017, 6, 1))
     with english(client.application):
-        update_action_item(None, done, status="done", closing_note="Fait")
+        update_action_item(done, status="done", closing_note="Fait")
     _db.session.commit()
     login_as("project_officer", "Kasaï-Oriental")
     html = client.get(f"/committees/{committee.id}").get_data(as_text=True)

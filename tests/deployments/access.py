@@ -1,4 +1,4 @@
-"""Who may use the deployment pages (the same decisions as cpms/deployments/views.py).
+"""Who may use the deployment pages (the same decisions as cpms/deployments/views/).
 
 - Admins and project officers post officers (one at a time or a cohort's graduates together), edit and end
   postings, and record coaching visits.

@@ -58,7 +58,7 @@ def make_posting(db):
 
 @pytest.fixture
 def make_visit(db):
-    from cpms.deployments import coaching
+    from cpms.deployments.service import coaching
 
     def factory(officers, commune="Bipemba", visit_date=date(2016, 11, 10), actions=(), **fields):
         values = dict(visit_date=visit_date, commune_id=commune_id(commune), coach_name="Commissaire Albert Mukendi",

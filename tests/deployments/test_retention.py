@@ -7,7 +7,8 @@ import time_machine
 from sqlalchemy import literal, select
 
 from cpms.core.permissions import Scope
-from cpms.deployments import retention, service
+from cpms.deployments import service
+from cpms.deployments.service import retention
 from cpms.extensions import db as _db
 from cpms.training import service as training
 from cpms.training.models import Enrolment

@@ -166,7 +166,7 @@ def test_retention_counts_only_checkpoints_that_have_come(certified, computed_fi
 
 
 def test_retention_agrees_with_the_retention_page(certified, frozen, computed_figures):
-    from cpms.deployments.retention import retention_report
+    from cpms.deployments.service.retention import retention_report
     programme = certified["programme"]
     for period, months in [(Q4_2017, 12), (Q4_2019, 36), (Q3_2019, 12)]:
         page = retention_report(None, Scope.national(), today=period.end, min_months=36,

@@ -44,14 +44,14 @@ def clsps(make_programme, make_action_item, make_committee, make_meeting, make_m
              for n in range(4)]
     for item, status, closed in ((items[0], "done", date(2017, 2, 20)), (items[1], "done", date(2017, 3, 10)),
                                  (items[3], "dropped", date(2017, 2, 1))):
-        committees.update_action_item(None, item, status=status, closing_note="Fait.", today=closed)
+        committees.update_action_item(item, status=status, closing_note="Fait.", today=closed)
         item.closed_on = closed
     plan = make_plan(muya, actions=(("in_progress", 5000),))
     plan.start_date, plan.end_date = date(2017, 2, 1), date(2017, 12, 31)
     action = plans.plan_actions(plan)[0]
     for name, status, completed in (("Éclairage du marché", "completed", date(2017, 3, 15)),
                                     ("Pont de Tshiala", "in_progress", None)):
-        plans.create_qip(None, action, name=name, implementer="ONG Lumière", budget=Decimal(2500), status=status,
+        plans.create_qip(action, name=name, implementer="ONG Lumière", budget=Decimal(2500), status=status,
                          completed_on=completed, beneficiaries=1200)
     _db.session.commit()
     return programme

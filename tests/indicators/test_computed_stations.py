@@ -33,17 +33,17 @@ def portfolio(make_station, make_project, make_programme):
         projects.append(make_project(station=station, programme=programme, kind=kind, currency=currency,
                                      start_date=date(2016, 3, 1)))
     bipemba, tshiala, bonzola, muya = projects
-    stations.save_checklist(None, bipemba, checked_on=date(2016, 8, 1), notes="", **ALL_TICKED)
-    stations.save_checklist(None, tshiala, checked_on=date(2016, 11, 1), notes="", **ALL_TICKED)
-    stations.save_checklist(None, bonzola, checked_on=date(2016, 8, 1), notes="",
+    stations.save_checklist(bipemba, checked_on=date(2016, 8, 1), notes="", **ALL_TICKED)
+    stations.save_checklist(tshiala, checked_on=date(2016, 11, 1), notes="", **ALL_TICKED)
+    stations.save_checklist(bonzola, checked_on=date(2016, 8, 1), notes="",
                             **{item: i < 4 for i, item in enumerate(CHECKLIST_ITEMS)})
-    stations.save_checklist(None, muya, checked_on=date(2016, 8, 1), notes="", **ALL_TICKED)
+    stations.save_checklist(muya, checked_on=date(2016, 8, 1), notes="", **ALL_TICKED)
     for project, day in ((bipemba, date(2016, 9, 15)), (tshiala, date(2016, 11, 20)), (muya, date(2016, 12, 1))):
         stations.record_handover(None, project, handover_date=day, police_representative="CP Kalala",
                                  defects="", is_final_acceptance=True)
     for project, day, amount in ((bipemba, date(2016, 7, 10), 30000), (bipemba, date(2016, 10, 5), 10000),
                                  (tshiala, date(2016, 11, 2), 5000), (muya, date(2016, 11, 2), 2000000)):
-        stations.record_expenditure(None, project, spent_on=day, amount=Decimal(amount), description="Travaux")
+        stations.record_expenditure(project, spent_on=day, amount=Decimal(amount), description="Travaux")
     _db.session.commit()
     return programme
 

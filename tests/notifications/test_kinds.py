@@ -69,7 +69,7 @@ def test_action_items_of_committees_and_plans_due_soon_then_overdue(db, make_pro
     later = make_action_item(meeting, description="Patrouilles", due_date=date(2017, 7, 30))
     plan = make_plan(committee)
     problem_id = _db.session.scalar(select(Problem.id))
-    action = plans.add_plan_action(None, plan, problem_id=problem_id, activity="Lampadaires solaires", responsible="ONG",
+    action = plans.add_plan_action(plan, problem_id=problem_id, activity="Lampadaires solaires", responsible="ONG",
                                    partners="", start_date=date(2017, 1, 1), end_date=date(2017, 6, 4),
                                    budget=Decimal(500), status="in_progress", success_measure="")
     _db.session.commit()
@@ -84,7 +84,7 @@ def test_action_items_of_committees_and_plans_due_soon_then_overdue(db, make_pro
                                           (f"user:{officer.id}", f"plan_action:{action.id}", date(2017, 6, 4))}
     # done in the meantime: no reminder; and the item due later is still not overdue
     from cpms.committees.service import update_action_item
-    update_action_item(None, _db.session.get(type(later), later.id), status="done", closing_note="Fait",
+    update_action_item(_db.session.get(type(later), later.id), status="done", closing_note="Fait",
                        today=date(2017, 7, 1))
     _db.session.commit()
     assert sweep(date(2017, 8, 2), "action_overdue")["claimed"] == 0

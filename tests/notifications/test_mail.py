@@ -103,7 +103,7 @@ def test_the_daily_digest_gathers_the_days_reminders_in_one_email(app, overdue_i
     meeting = items[0].meeting_id
     from cpms.committees.service import raise_action_item
     from cpms.committees.models import Meeting
-    raise_action_item(None, _db.session.get(Meeting, meeting), description="Organiser des patrouilles de nuit",
+    raise_action_item(_db.session.get(Meeting, meeting), description="Organiser des patrouilles de nuit",
                       responsible_member_id=None, responsible_organisation="PNC", due_date=date(2017, 6, 4))
     _db.session.commit()
     english_email, french_email = english.email, french.email
@@ -127,7 +127,7 @@ def test_the_daily_digest_gathers_the_days_reminders_in_one_email(app, overdue_i
 
     # a reminder arriving after the day's digest waits for the next day's
     with time_machine.travel(datetime(2017, 6, 3, 18, 0, tzinfo=timezone.utc), tick=False) as clock:
-        raise_action_item(None, _db.session.get(Meeting, meeting), description="Sensibiliser les commerçants",
+        raise_action_item(_db.session.get(Meeting, meeting), description="Sensibiliser les commerçants",
                           responsible_member_id=None, responsible_organisation="Mairie", due_date=date(2017, 6, 5))
         _db.session.commit()
         assert sweep_reminders(only={"action_due_soon"})["claimed"] == 2

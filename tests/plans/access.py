@@ -33,7 +33,7 @@ def samples(request):
     programme = request.getfixturevalue("make_programme")(provinces=["Kasaï-Oriental"], code="PLAN-ACCESS")
     plan = new_plan(request.getfixturevalue("make_committee")(programme=programme, commune="Muya"))
     action = db.session.scalar(select(PlanAction).where(PlanAction.plan_id == plan.id))
-    qip = create_qip(None, action, name="Lampadaires solaires", implementer="ONG Lumière", budget=Decimal(5000),
+    qip = create_qip(action, name="Lampadaires solaires", implementer="ONG Lumière", budget=Decimal(5000),
                      status="planned", completed_on=None, beneficiaries=1200)
     db.session.commit()
     return {"plan_id": plan.id, "diagnostic_id": plan.diagnostic_id, "action_id": action.id, "qip_id": qip.id}

@@ -97,7 +97,7 @@ def test_plan_period_is_edited_but_its_diagnostic_kept_once_it_has_activities(we
     from cpms.plans import service
 
     plan = make_plan()
-    other = service.create_diagnostic(None, plan.committee, conducted_on=plan.diagnostic.conducted_on.replace(day=20),
+    other = service.create_diagnostic(plan.committee, conducted_on=plan.diagnostic.conducted_on.replace(day=20),
                                       summary="")
     _db.session.commit()
     login_as("project_officer", "Kasaï-Oriental")

@@ -44,7 +44,7 @@ def test_construction_projects_api_has_milestones_progress_budget_and_delay(clie
     milestones = service.project_milestones(project)
     for milestone in milestones[:5]:
         milestone.actual_date = milestone.planned_date
-    service.record_expenditure(None, project, spent_on=today, amount=Decimal("21000"), description="Advance")
+    service.record_expenditure(project, spent_on=today, amount=Decimal("21000"), description="Advance")
     _db.session.commit()
 
     body = client.get("/api/v1/construction-projects", headers=token_for("viewer")).get_json()

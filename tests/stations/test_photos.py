@@ -130,7 +130,7 @@ def test_too_many_photos_are_refused(app, web, login_as, make_project):
 
 def test_decompression_bombs_are_refused(app, make_project):
     from cpms.core.errors import DomainError
-    from cpms.stations.photos import prepare_photo
+    from cpms.stations.service.photos import prepare_photo
     buffer = io.BytesIO()
     Image.new("1", (8000, 7000)).save(buffer, "PNG")  # 56 megapixels in a few kB
     bomb = buffer.getvalue()
@@ -167,9 +167,31 @@ def test_photo_files_live_outside_static(app, make_photo):
 
 
 def test_exif_orientation_is_applied_before_the_metadata_goes(app, make_project):
-    from cpms.stations.photos import prepare_photo
+    from cpms.stations.service.photos import prepare_photo
     exif = Image.Exif()
     exif[ExifTags.Base.Orientation] = 6  # the phone was held upright: rotate 90°
     prepared = prepare_photo(upload(image_bytes(size=(80, 40), exif=exif)))
     assert (prepared.width, prepared.height) == (40, 80)
     assert len(Image.open(io.BytesIO(prepared.data)).getexif()) == 0
+
+
+def test_photos_of_a_report_whose_commit_fails_are_removed(app, web, login_as, make_project, monkeypatch):
+    """The request commits after the view has written the photos: when that commit fails, no file stays behind."""
+    from werkzeug.test import stream_encode_multipart
+    project = make_project()
+    login_as("project_officer", "Kasaï-Oriental")
+    before = stored_files(app)
+    url = f"/construction/{project.id}/reports/new"
+    data = {**report_form(), "csrf_token": web.token(url), "photos": [upload(image_bytes(), "site.jpg")]}
+    stream, length, boundary = stream_encode_multipart(data, use_tempfile=False)
+
+    def failing_commit():
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(_db.session, "commit", failing_commit)
+    with pytest.raises(RuntimeError):
+        web.client.post(url, input_stream=stream, content_length=length,
+                        content_type=f"multipart/form-data; boundary={boundary}")
+    monkeypatch.undo()
+    _db.session.rollback()
+    assert saved_counts() == (0, 0) and stored_files(app) == before

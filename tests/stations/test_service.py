@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from cpms.core.errors import DomainError
 from cpms.extensions import db as _db
 from cpms.stations import service
-from cpms.stations.metrics import metrics_for
+from cpms.stations.service.metrics import metrics_for
 from cpms.stations.models import (ConstructionProject, Expenditure, Handover, Milestone, ProgressReport, Station)
 from tests.conftest import commune_id, english
 
@@ -92,7 +92,7 @@ def test_milestone_progress_overdue_and_slippage(app, db, make_project):
     rows = [{"id": m.id, "name": m.name, "weight": m.weight, "planned_date": m.planned_date,
              "actual_date": m.planned_date if m.position <= 5 else None, "remove": False}
             for m in service.project_milestones(project)]
-    service.update_milestones(None, project, rows, today=TODAY)
+    service.update_milestones(project, rows, today=TODAY)
     _db.session.commit()
     metrics = metrics_for([project], TODAY)[project.id]
     assert metrics.milestone_progress == 30.0  # 2 + 3 + 5 + 5 + 15 of 100
@@ -107,13 +107,13 @@ def test_milestone_edits_are_checked(app, db, make_project):
     milestones = service.project_milestones(project)
     row = lambda m, **kw: {"id": m.id, "name": m.name, "weight": m.weight, "planned_date": m.planned_date,  # noqa: E731
                            "actual_date": None, "remove": False, **kw}
-    refused(app, lambda: service.update_milestones(None, project, [row(milestones[0], actual_date=date(2016, 9, 2))],
+    refused(app, lambda: service.update_milestones(project, [row(milestones[0], actual_date=date(2016, 9, 2))],
                                                    today=TODAY), "cannot be in the future")
-    refused(app, lambda: service.update_milestones(None, project, [row(milestones[0], weight=-1)], today=TODAY),
+    refused(app, lambda: service.update_milestones(project, [row(milestones[0], weight=-1)], today=TODAY),
             "weight must be zero or more")
-    refused(app, lambda: service.update_milestones(None, project, [row(m, weight=0) for m in milestones], today=TODAY),
+    refused(app, lambda: service.update_milestones(project, [row(m, weight=0) for m in milestones], today=TODAY),
             "weight above zero")
-    refused(app, lambda: service.update_milestones(None, project, [row(m, remove=True) for m in milestones],
+    refused(app, lambda: service.update_milestones(project, [row(m, remove=True) for m in milestones],
                                                    today=TODAY), "Keep at least one milestone")
     assert count(Milestone) == 11
     # rename one, remove one, add one
@@ -121,7 +121,7 @@ def test_milestone_edits_are_checked(app, db, make_project):
     rows[0]["name"], rows[1]["remove"] = "Site survey", True
     rows.append({"id": None, "name": "Perimeter wall", "weight": 4, "planned_date": None, "actual_date": None,
                  "remove": False})
-    service.update_milestones(None, project, rows, today=TODAY)
+    service.update_milestones(project, rows, today=TODAY)
     _db.session.commit()
     names = [(m.position, m.code, m.name) for m in service.project_milestones(project)]
     assert names[0] == (1, None, "Site survey") and names[1][1] == "tender" and names[-1] == (11, None, "Perimeter wall")
@@ -150,13 +150,13 @@ def test_report_refusals(app, db, make_project):
 def test_expenditure_gives_spent_and_variance_in_the_projects_currency(app, db, make_project):
     project = make_project(contract_amount=Decimal("46000"), currency="CDF")
     for amount in ("20000", "26000.50", "7240"):
-        service.record_expenditure(None, project, spent_on=date(2016, 6, 1), amount=Decimal(amount),
+        service.record_expenditure(project, spent_on=date(2016, 6, 1), amount=Decimal(amount),
                                    description="Instalment", today=TODAY)
     _db.session.commit()
     for amount, message in (("-500", "greater than zero"), ("0", "greater than zero")):
-        refused(app, lambda: service.record_expenditure(None, project, spent_on=date(2016, 6, 1),
+        refused(app, lambda: service.record_expenditure(project, spent_on=date(2016, 6, 1),
                                                         amount=Decimal(amount), description="x", today=TODAY), message)
-    refused(app, lambda: service.record_expenditure(None, project, spent_on=date(2016, 9, 5), amount=Decimal("1"),
+    refused(app, lambda: service.record_expenditure(project, spent_on=date(2016, 9, 5), amount=Decimal("1"),
                                                     description="x", today=TODAY), "cannot be in the future")
     metrics = metrics_for([project], TODAY)[project.id]
     assert metrics.spent == Decimal("53240.50") and metrics.variance == Decimal("-7240.50")
@@ -175,20 +175,20 @@ def test_handover_waits_for_a_complete_gender_checklist(app, db, make_project):
     error = refused(app, lambda: service.record_handover(None, project, **handover), "checklist is complete")
     assert "Separate cell for minors" in error.message and "Accessible" in error.message
 
-    service.save_checklist(None, project, checked_on=date(2016, 8, 15), notes="", today=TODAY,
+    service.save_checklist(project, checked_on=date(2016, 8, 15), notes="", today=TODAY,
                            **{**COMPLETE, "accessibility": False})
     _db.session.commit()
     error = refused(app, lambda: service.record_handover(None, project, **handover), "Still missing")
     assert "Accessible to people with disabilities" in error.message and "cell for minors" not in error.message
     assert count(Handover) == 0 and project.station.status == "under_construction"
 
-    service.save_checklist(None, project, checked_on=date(2016, 8, 15), notes="Ramp built", today=TODAY, **COMPLETE)
+    service.save_checklist(project, checked_on=date(2016, 8, 15), notes="Ramp built", today=TODAY, **COMPLETE)
     for overrides, message in ((dict(handover_date=date(2016, 9, 2)), "cannot be in the future"),
                                (dict(handover_date=date(2016, 2, 1)), "before the project start"),
                                (dict(police_representative=" "), "police representative")):
-        service.save_checklist(None, project, checked_on=date(2016, 8, 15), notes="", today=TODAY, **COMPLETE)
+        service.save_checklist(project, checked_on=date(2016, 8, 15), notes="", today=TODAY, **COMPLETE)
         refused(app, lambda: service.record_handover(None, project, **{**handover, **overrides}), message)
-    service.save_checklist(None, project, checked_on=date(2016, 8, 15), notes="", today=TODAY, **COMPLETE)
+    service.save_checklist(project, checked_on=date(2016, 8, 15), notes="", today=TODAY, **COMPLETE)
     service.record_handover(None, project, **handover)
     _db.session.commit()
     metrics = metrics_for([project], TODAY)[project.id]
@@ -204,12 +204,12 @@ def test_template_edits_apply_to_new_projects_only(app, db, make_project):
     rows = [{"id": i.id, "name": i.name, "weight": i.weight, "remove": i.code in ("land_allocation", "tender")}
             for i in items]
     rows.append({"id": None, "name": "Borehole", "weight": 6, "remove": False})
-    service.update_template(None, rows)
+    service.update_template(rows)
     _db.session.commit()
     assert [i.name for i in service.template_items()][-1] == "Borehole" and len(service.template_items()) == 10
     new = make_project(station=old.station, programme=old.programme)
     assert len(service.project_milestones(new)) == 10 and len(service.project_milestones(old)) == 11
-    refused(app, lambda: service.update_template(None, [{"id": None, "name": "", "weight": 1, "remove": False}]),
+    refused(app, lambda: service.update_template([{"id": None, "name": "", "weight": 1, "remove": False}]),
             "Keep at least one milestone")
 
 
@@ -236,7 +236,7 @@ def test_saving_translated_default_names_is_not_a_rename(app, db, milestone_temp
         rows = [{"id": i.id, "name": str(i.label), "weight": i.weight, "remove": False} for i in service.template_items()]
         assert rows[0]["name"] == "Identification du site"
         rows[1]["name"] = "Bornage du terrain"
-        service.update_template(None, rows)
+        service.update_template(rows)
     _db.session.commit()
     items = service.template_items()
     assert (items[0].code, items[0].name) == ("site_identification", "Site identification")

@@ -156,7 +156,7 @@ def test_portfolio_filters_and_area(client, web, login_as, make_project, make_st
 
 def test_portfolio_export_is_an_xlsx_with_numbers(client, login_as, make_project):
     project = make_project(contract_amount=Decimal("46000"))
-    service.record_expenditure(None, project, spent_on=date(2016, 6, 1), amount=Decimal("53240"),
+    service.record_expenditure(project, spent_on=date(2016, 6, 1), amount=Decimal("53240"),
                                description="=HYPERLINK(\"http://x\")")
     _db.session.commit()
     login_as("viewer")

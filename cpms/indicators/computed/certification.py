@@ -1,16 +1,16 @@
 """Certification and retention indicators: officers certified, and the share of certified officers still posted in
 the programme's area 12 and 36 months after certification.
 
-Both start from cpms/deployments/service.py `certified_officers()` (THE definition: an enrolment holding a valid
-certificate – the current version, neither superseded nor revoked; certified_on is the course's end date printed
+Both start from cpms/deployments/service/postings.py `certified_officers()` (THE definition: an enrolment holding
+a valid certificate – the current version, neither superseded nor revoked; certified_on is the course's end date printed
 on it) and use the training disaggregations (the cohort's province and commune, the officer's sex, rank and
 specialty, the course type).
 
 - Officers certified: distinct officers whose certificate was first issued in the period (the date of version 1,
   so that a corrected re-issue does not move an officer to a later period) and is valid today: a certificate
   revoked later leaves the period's figure (in a locked period, as a difference beside the frozen figure).
-- Retention at m months (cpms/deployments/retention.py): among the officers whose day certified_on + m months has
-  come by the end of the period (and by today), the share with a posting in one of the programme's provinces
+- Retention at m months (cpms/deployments/service/retention.py): among the officers whose day certified_on + m
+  months has come by the end of the period (and by today), the share with a posting in one of the programme's provinces
   covering that day. A state, not a flow: aggregation "latest"; at the end of a period it equals the retention
   page's figure on that date.
 """
@@ -24,7 +24,7 @@ from sqlalchemy.orm import aliased
 
 from cpms.certificates.models import Certificate
 from cpms.deployments.models import Posting
-from cpms.deployments.retention import add_months
+from cpms.deployments.service.retention import add_months
 from cpms.deployments.service import certified_officers
 from cpms.indicators.computed.common import day_bounds, rank_name
 from cpms.indicators.computed.training import TRAINING_DIMENSIONS, training_columns

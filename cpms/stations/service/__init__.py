@@ -1,12 +1,16 @@
 """Stations and construction projects: scoped queries and the operations that change them.
 
-Services take the acting user (None for the CLI and the demo loader), check the business rules, flush and
-raise DomainError with a message saying what to fix; the view commits.
+Services check the business rules, flush and raise DomainError with a message saying what to fix; the request
+commits. Those that keep to the user's area (stations, projects) or record who did something (reports, photos,
+the handover) take the acting user: None for the CLI and the demo loader, which act everywhere.
 
 stations.py: visibility, choices, the station registry, dashboard cards; projects.py: the milestone
 template, projects and their milestones; progress.py: progress reports with photos, expenditure, the
-gender-sensitivity checklist and the handover.
+gender-sensitivity checklist and the handover; photos.py: checking, scaling and storing the photo files;
+metrics.py: a project's progress, budget use, slippage and status; portfolio.py: the construction portfolio's
+filters, totals and export.
 """
+from cpms.stations.service import metrics, photos, portfolio
 from cpms.stations.service.progress import (MAX_PHOTOS_PER_REPORT, project_checklist, project_expenditures,
                                            project_handover, project_reports, record_expenditure, record_handover,
                                            record_progress_report, report_files, save_checklist)
@@ -17,7 +21,8 @@ from cpms.stations.service.stations import (can_see_project, can_see_station, co
                                            create_station, programme_choices_for, station_choices_for,
                                            update_station, visible_projects, visible_stations)
 
-__all__ = ["MAX_PHOTOS_PER_REPORT", "can_see_project", "can_see_station", "commune_choices_for", "create_project",
+__all__ = ["metrics", "photos", "portfolio",
+           "MAX_PHOTOS_PER_REPORT", "can_see_project", "can_see_station", "commune_choices_for", "create_project",
            "create_station", "ensure_default_template", "planned_dates", "programme_choices_for", "project_checklist",
            "project_expenditures", "project_handover", "project_milestones", "project_reports", "record_expenditure",
            "record_handover", "record_progress_report", "report_files", "save_checklist", "station_choices_for",

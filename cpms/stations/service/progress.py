@@ -7,10 +7,10 @@ from sqlalchemy.orm import selectinload
 
 from cpms.core.errors import DomainError
 from cpms.extensions import db
-from cpms.stations import photos as photo_files
 from cpms.stations.labels import CHECKLIST_LABELS
 from cpms.stations.models import Expenditure, GenderChecklist, Handover, Photo, ProgressReport
 from cpms.stations.reference import CHECKLIST_ITEMS
+from cpms.stations.service.photos import prepare_photo, remove_files, write_photo
 from cpms.stations.service.projects import project_milestones
 
 MAX_PHOTOS_PER_REPORT = 6
@@ -36,7 +36,7 @@ def record_progress_report(actor, project, *, report_date, physical_progress, na
     uploads = [u for u in uploads if u and u.filename]
     if len(uploads) > MAX_PHOTOS_PER_REPORT:
         raise DomainError(_("Attach at most %(n)d photos to one report.", n=MAX_PHOTOS_PER_REPORT), field="photos")
-    prepared = [photo_files.prepare_photo(upload, keep_gps=keep_gps) for upload in uploads]
+    prepared = [prepare_photo(upload, keep_gps=keep_gps) for upload in uploads]
 
     report = ProgressReport(project_id=project.id, report_date=report_date, physical_progress=physical_progress,
                             narrative=(narrative or "").strip(), problems=(problems or "").strip(),
@@ -46,7 +46,7 @@ def record_progress_report(actor, project, *, report_date, physical_progress, na
     written = []
     try:
         for photo in prepared:
-            stored, thumb = photo_files.write_photo(photo)
+            stored, thumb = write_photo(photo)
             written += [stored, thumb]
             db.session.add(Photo(project_id=project.id, report_id=report.id, stored_name=stored, thumbnail_name=thumb,
                                  content_type=photo.content_type, size_bytes=len(photo.data), width=photo.width,
@@ -54,7 +54,7 @@ def record_progress_report(actor, project, *, report_date, physical_progress, na
                                  uploaded_by_id=getattr(actor, "id", None)))
         db.session.flush()
     except Exception:
-        photo_files.remove_files(written)
+        remove_files(written)
         raise
     return report
 
@@ -77,7 +77,7 @@ def project_reports(project):
 
 # --- Expenditure ---------------------------------------------------------------------------------------
 
-def record_expenditure(actor, project, *, spent_on, amount, description, today=None):
+def record_expenditure(project, *, spent_on, amount, description, today=None):
     """Record money spent, in the project's currency. Errors: amount not above zero, date in the future or
     before the project start, no description."""
     today = today or date.today()
@@ -111,7 +111,7 @@ def project_handover(project):
     return db.session.scalar(select(Handover).where(Handover.project_id == project.id))
 
 
-def save_checklist(actor, project, *, checked_on, notes, today=None, **items):
+def save_checklist(project, *, checked_on, notes, today=None, **items):
     """Save the gender-sensitivity checklist. Errors: check date in the future."""
     today = today or date.today()
     if checked_on is not None and checked_on > today:

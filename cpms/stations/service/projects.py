@@ -49,7 +49,7 @@ def _rename(item, name):
         item.code, item.name = None, name
 
 
-def update_template(actor, rows):
+def update_template(rows):
     """Replace the template by the edited rows (id, name, weight, remove) in their order."""
     existing = {item.id: item for item in template_items()}
     kept = _clean_rows(rows)
@@ -141,7 +141,7 @@ def project_milestones(project):
                               .order_by(Milestone.position, Milestone.id)).all()
 
 
-def update_milestones(actor, project, rows, today=None):
+def update_milestones(project, rows, today=None):
     """Save the milestones of a project: rows of (id, name, weight, planned_date, actual_date, remove).
 
     Errors: no name, negative weight, all weights zero, an actual date in the future."""

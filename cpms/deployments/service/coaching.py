@@ -9,7 +9,7 @@ from cpms.core.audit import record_event
 from cpms.core.errors import DomainError
 from cpms.core.permissions import scope_of
 from cpms.deployments.models import COACH_TYPES, CoachingVisit, FollowUpAction, coaching_visit_officers
-from cpms.deployments.service import can_see_officer, resolve_place
+from cpms.deployments.service.postings import can_see_officer, resolve_place
 from cpms.extensions import db
 from cpms.training.models import Trainee
 
@@ -126,19 +126,19 @@ def _apply(actor, visit, *, visit_date, station_id=None, commune_id=None, coach_
         visit.recorded_by_id = actor.id
     db.session.add(visit)
     db.session.flush()
-    _save_officers(actor, visit, officers)
+    _save_officers(visit, officers)
     _save_actions(visit, rows, today)
     db.session.flush()
     return visit
 
 
-def _save_officers(actor, visit, officers):
+def _save_officers(visit, officers):
     """Replace the officers seen; the link table is not audited row by row, so the change is recorded once."""
     wanted = {t.id for t in officers}
     current = set(db.session.scalars(select(coaching_visit_officers.c.trainee_id)
                                      .where(coaching_visit_officers.c.visit_id == visit.id)))
     if wanted != current:
-        record_event("update", actor=actor, entity="coaching_visits", entity_id=visit.id,
+        record_event("update", entity="coaching_visits", entity_id=visit.id,
                      changes={"officers_added": sorted(wanted - current), "officers_removed": sorted(current - wanted)})
     if current - wanted:
         db.session.execute(coaching_visit_officers.delete().where(

@@ -1,9 +1,5 @@
 """Postings: who sees what, the certified officers, creating and editing postings, bulk posting of a cohort's
-graduates, an officer's posting history; the dashboard card.
-
-Retention figures: retention.py; coaching visits: coaching.py. Services take the acting user (None for the demo
-loader), check the business rules, flush and raise DomainError saying what to fix; the views commit.
-"""
+graduates, an officer's posting history; the dashboard card."""
 from datetime import date
 
 from flask_babel import gettext as _

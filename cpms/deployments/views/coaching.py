@@ -1,18 +1,18 @@
-"""Coaching visits: list, detail, create and edit (routes of the deployments blueprint)."""
+"""Coaching visits: list, detail, create and edit."""
 from datetime import date
 
 from flask import request, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from cpms.core.forms import save_form
+from cpms.core.forms import render_form, save_form
 from cpms.core.pagination import paginate
 from cpms.core.permissions import get_or_404, require_role, scope_of
-from cpms.deployments import coaching
 from cpms.deployments.forms import VisitForm
 from cpms.deployments.labels import COACH_TYPE_LABELS
 from cpms.deployments.models import CoachingVisit
-from cpms.deployments.views import COACHING_READERS, MANAGERS, _render, bp, place_choices
+from cpms.deployments.service import coaching
+from cpms.deployments.views.blueprint import COACHING_READERS, MANAGERS, bp, place_choices
 from cpms.geo.service import commune_choices
 
 
@@ -44,7 +44,7 @@ def _visit_page(form, visit, save):
     form.set_place_choices(*place_choices())
     done = save_form(form, lambda _form: save(), _("Coaching visit saved."),
                      lambda saved: url_for("deployments.visit_detail", visit_id=saved.id))
-    return done or _render("deployments/visit_form.html", form, visit=visit)
+    return done or render_form("deployments/visit_form.html", form, visit=visit)
 
 
 @bp.route("/coaching/new", methods=["GET", "POST"])

@@ -2,7 +2,7 @@
 after certification, by cohort, sex and province, and the officers who left before the minimum period.
 
 Definitions (all computed in SQL):
-- certified officers and their certification date come from service.certified_officers();
+- certified officers and their certification date come from postings.certified_officers();
 - a posting is *in the area* when its commune (the station's commune for a station) lies in a province of the
   programme of the officer's cohort;
 - an officer is *retained at m months* when an in-area posting covers the day certified_on + m months (the end
@@ -24,7 +24,7 @@ from sqlalchemy.sql.functions import FunctionElement
 from cpms.core.dashboard import Card, dashboard_provider
 from cpms.core.permissions import TRAINER
 from cpms.deployments.models import Posting
-from cpms.deployments.service import certified_officers
+from cpms.deployments.service.postings import certified_officers
 from cpms.extensions import db
 from cpms.geo.models import Commune, Province
 from cpms.programmes.models import programme_provinces

@@ -1,0 +1,161 @@
+"""Committee meetings: roll call and quorum (COMMITTEE_QUORUM_SHARE), security issues raised, the calendar."""
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import case, func, select
+
+from cpms.committees.models import (MEETING_KINDS, MEETING_STATUSES, PROBLEM_CATEGORIES, Committee, Meeting,
+                                    MeetingAttendance, Member, SecurityIssue)
+from cpms.committees.service.members import active_members, member_active_on
+from cpms.core.errors import DomainError
+from cpms.core.models import utcnow
+from cpms.extensions import db
+
+
+def committee_meetings(committee):
+    return db.session.scalars(select(Meeting).where(Meeting.committee_id == committee.id)
+                              .order_by(Meeting.starts_at.desc())).all()
+
+
+def save_meeting(committee, meeting=None, *, starts_at, place, kind, status, guests_women, guests_men,
+                 agenda, minutes, decisions, present_member_ids, now=None):
+    """Create or update a meeting with its roll call (one attendance row per member active that day).
+
+    Errors: a meeting in the future marked held, unknown type or status, negative guests, a present
+    member who is not an active member of the committee on the meeting's date.
+    """
+    now = now or utcnow()
+    if kind not in MEETING_KINDS:
+        raise DomainError(_("Choose the type of meeting."), field="kind")
+    if status not in MEETING_STATUSES:
+        raise DomainError(_("Choose the meeting's status."), field="status")
+    if status == "held" and starts_at > now:
+        raise DomainError(_("A meeting in the future cannot be marked as held: mark it planned, or correct "
+                            "the date."), field="status")
+    if (guests_women or 0) < 0 or (guests_men or 0) < 0:
+        raise DomainError(_("The number of guests cannot be negative."), field="guests_women")
+    members = active_members(committee, starts_at.date())
+    active_ids = {m.id for m in members}
+    present = set(present_member_ids or [])
+    if present - active_ids:
+        raise DomainError(_("Only members of the committee on the meeting's date can be marked present."),
+                          field="present")
+    if status != "held" and present:
+        raise DomainError(_("Record the roll call only for a meeting that was held."), field="present")
+    if meeting is None:
+        meeting = Meeting(committee_id=committee.id)
+        db.session.add(meeting)
+        existing = {}
+    else:
+        existing = {a.member_id: a for a in db.session.scalars(
+            select(MeetingAttendance).where(MeetingAttendance.meeting_id == meeting.id))}
+    meeting.starts_at, meeting.place, meeting.kind, meeting.status = starts_at, (place or "").strip(), kind, status
+    meeting.guests_women, meeting.guests_men = guests_women or 0, guests_men or 0
+    meeting.agenda, meeting.minutes, meeting.decisions = agenda or "", minutes or "", decisions or ""
+    db.session.flush()
+    for member_id, attendance in existing.items():
+        if member_id not in active_ids:
+            db.session.delete(attendance)
+    if status == "held":
+        for member in members:
+            row = existing.get(member.id) or MeetingAttendance(meeting_id=meeting.id, member_id=member.id)
+            row.is_present = member.id in present
+            db.session.add(row)
+    else:
+        for attendance in existing.values():
+            db.session.delete(attendance)
+    db.session.flush()
+    return meeting
+
+
+def roll_call(meeting):
+    return db.session.scalars(select(MeetingAttendance).join(Member, Member.id == MeetingAttendance.member_id)
+                              .where(MeetingAttendance.meeting_id == meeting.id).order_by(Member.name)).all()
+
+
+@dataclass
+class Quorum:
+    members: int
+    present: int
+    share: float
+
+    @property
+    def needed(self):
+        from math import ceil
+        return ceil(self.members * self.share - 1e-9)
+
+    @property
+    def is_met(self):
+        return self.members > 0 and self.present >= self.needed
+
+
+def quorum(meeting):
+    """Members present against the quorum: COMMITTEE_QUORUM_SHARE (default one half) of the members
+    active on the meeting's date; guests do not count."""
+    stmt = (select(func.count(), func.coalesce(func.sum(case((MeetingAttendance.is_present, 1), else_=0)), 0))
+            .where(MeetingAttendance.meeting_id == meeting.id))
+    recorded, present = db.session.execute(stmt).one()
+    members = recorded if recorded else db.session.scalar(
+        select(func.count()).select_from(Member).where(Member.committee_id == meeting.committee_id,
+                                                       member_active_on(meeting.starts_at.date())))
+    return Quorum(members, int(present), current_app.config["COMMITTEE_QUORUM_SHARE"])
+
+
+def add_security_issue(meeting, *, category, description):
+    """Record a security issue raised in a meeting. Errors: unknown category, empty description."""
+    if category not in PROBLEM_CATEGORIES:
+        raise DomainError(_("Choose the category of the security issue."), field="issue_category")
+    description = (description or "").strip()
+    if not description:
+        raise DomainError(_("Describe the security issue."), field="issue_description")
+    issue = SecurityIssue(meeting_id=meeting.id, category=category, description=description)
+    db.session.add(issue)
+    db.session.flush()
+    return issue
+
+
+def meeting_issues(meeting):
+    return db.session.scalars(select(SecurityIssue).where(SecurityIssue.meeting_id == meeting.id)
+                              .order_by(SecurityIssue.id)).all()
+
+
+def upcoming_meetings(committee, now=None):
+    now = now or utcnow()
+    return db.session.scalars(select(Meeting).where(Meeting.committee_id == committee.id,
+                                                    Meeting.starts_at >= now - timedelta(days=1),
+                                                    Meeting.status != "cancelled")
+                              .order_by(Meeting.starts_at)).all()
+
+
+def calendar_ics(committee, meetings, base_url):
+    """An iCalendar (RFC 5545) document of the meetings, one VEVENT each (two hours long)."""
+    from icalendar import Calendar, Event
+
+    calendar = Calendar()
+    calendar.add("prodid", "-//CPMS//Committees//EN")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", committee.name)
+    for meeting in meetings:
+        event = Event()
+        event.add("uid", f"cpms-meeting-{meeting.id}@{base_url}")
+        event.add("dtstamp", utcnow())
+        event.add("dtstart", meeting.starts_at)
+        event.add("dtend", meeting.starts_at + timedelta(hours=2))
+        event.add("summary", f"{committee.name} – {meeting.kind_label}")
+        if meeting.place:
+            event.add("location", meeting.place)
+        if meeting.agenda:
+            event.add("description", meeting.agenda)
+        calendar.add_component(event)
+    return calendar.to_ical()
+
+
+def visible_meetings(scope, committee_id=None):
+    stmt = (select(Meeting).join(Committee, Committee.id == Meeting.committee_id)
+            .where(scope.filter(Committee.province_id, Committee.commune_id))
+            .order_by(Meeting.starts_at.desc()))
+    if committee_id:
+        stmt = stmt.where(Meeting.committee_id == committee_id)
+    return stmt
