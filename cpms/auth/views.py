@@ -6,7 +6,7 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
 from cpms.auth import service
-from cpms.auth import two_factor as totp
+from cpms.auth.service import two_factor as totp
 from cpms.auth.forms import (ApiTokenForm, LoginForm, NewUserForm, PasswordChangeForm, PasswordResetForm,
                              TwoFactorCodeForm, UserForm)
 from cpms.auth.models import ApiToken, User

@@ -4,10 +4,10 @@ Each is a sweep over the database, safe to run late, twice, or in two schedulers
 """
 from cpms.core.scheduler import job
 from cpms.extensions import db
-from cpms.notifications.digest import send_digests
-from cpms.notifications.mail import deliver_outbox
+from cpms.notifications.service.digest import send_digests
+from cpms.notifications.service.mail import deliver_outbox
 from cpms.notifications.service import purge_old
-from cpms.notifications.sweep import sweep_reminders
+from cpms.notifications.service.sweep import sweep_reminders
 
 
 @job("reminders.sweep", minutes=10)

@@ -19,7 +19,7 @@ from cpms.core.setup import USER_LOAD_OPTIONS
 from cpms.extensions import db
 from cpms.notifications import service
 from cpms.notifications.forms import EmptyForm, preferences_form, settings_form
-from cpms.notifications.mail import smtp_configured
+from cpms.notifications.service.mail import smtp_configured
 from cpms.notifications.models import OUTBOX_STATUSES, Notification, OutboxMessage
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")

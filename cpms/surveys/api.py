@@ -7,7 +7,8 @@ from cpms.api.helpers import paginated
 from cpms.core.errors import DomainError
 from cpms.core.permissions import VIEWER, get_or_404, public, require_role, scope_of
 from cpms.extensions import db, limiter
-from cpms.surveys import imports, results, service
+from cpms.surveys import imports, service
+from cpms.surveys.service import results
 from cpms.surveys.models import SurveyRound
 from cpms.surveys.service import READERS
 

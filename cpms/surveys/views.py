@@ -14,7 +14,8 @@ from cpms.core.pagination import paginate
 from cpms.core.permissions import VIEWER, get_or_404, require_role, scope_of
 from cpms.extensions import db
 from cpms.geo.service import commune_choices
-from cpms.surveys import imports, results, service
+from cpms.surveys import imports, service
+from cpms.surveys.service import results
 from cpms.surveys.forms import ConfirmForm, IdentifyingForm, ImportForm, InstrumentForm, MeasureForm, RoundForm
 from cpms.surveys.models import SurveyImport, SurveyInstrument, SurveyQuestion, SurveyRound
 from cpms.surveys.service import MANAGERS, READERS, TEXT_READERS

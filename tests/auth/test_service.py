@@ -4,7 +4,7 @@ import time_machine
 from datetime import datetime, timedelta, timezone
 
 from cpms.auth import service
-from cpms.auth.passwords import password_problem
+from cpms.auth.service.passwords import password_problem
 from cpms.core.errors import DomainError
 from cpms.extensions import db as _db
 from tests.conftest import TEST_PASSWORD, english

@@ -8,7 +8,8 @@ from sqlalchemy import func, select
 from cpms.core.errors import DomainError
 from cpms.core.permissions import Scope
 from cpms.extensions import db as _db
-from cpms.surveys import imports, results, stats
+from cpms.surveys import imports
+from cpms.surveys.service import results, stats
 from cpms.surveys.models import SurveyAnswer, SurveyQuestion, SurveyResponse
 from cpms.surveys.service import instrument_choices, instrument_questions
 from tests.conftest import english

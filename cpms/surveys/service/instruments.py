@@ -14,7 +14,7 @@ from cpms.extensions import db
 from cpms.geo.models import Commune
 from cpms.surveys.models import (MEASURE_KINDS, ROUND_KINDS, SurveyChoice, SurveyInstrument, SurveyMeasure,
                                  SurveyQuestion, SurveyResponse, SurveyRound, survey_round_communes)
-from cpms.surveys.xlsform import NUMERIC_TYPES, SELECT_TYPES, parse_xlsform
+from cpms.surveys.service.xlsform import NUMERIC_TYPES, SELECT_TYPES, parse_xlsform
 
 READERS = frozenset({ADMIN, ME_OFFICER, PROJECT_OFFICER, VIEWER})
 MANAGERS = frozenset({ADMIN, ME_OFFICER})

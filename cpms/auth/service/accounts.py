@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
 from cpms.auth.models import ApiToken, User, hash_api_token, new_session_token
-from cpms.auth.passwords import hash_password, password_problem, verify_password
+from cpms.auth.service.passwords import hash_password, password_problem, verify_password
 from cpms.core.audit import AuditEntry, record_event
 from cpms.core.dashboard import Card, dashboard_provider
 from cpms.core.errors import DomainError

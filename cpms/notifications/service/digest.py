@@ -13,7 +13,7 @@ from sqlalchemy import select, update
 
 from cpms.core.models import utcnow
 from cpms.extensions import db
-from cpms.notifications.mail import absolute_url, compose, enqueue, render_parts
+from cpms.notifications.service.mail import absolute_url, compose, enqueue, render_parts
 from cpms.notifications.models import Notification, OutboxMessage
 from cpms.notifications.registry import load_kinds
 

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from cpms.core.models import utcnow
 from cpms.extensions import db
-from cpms.notifications.mail import absolute_url, compose_reminder, enqueue, insert_unless_exists
+from cpms.notifications.service.mail import absolute_url, compose_reminder, enqueue, insert_unless_exists
 from cpms.notifications.models import Notification, NotificationPreference
 from cpms.notifications.registry import SweepContext, effective_settings, load_kinds, to_json_context
 
