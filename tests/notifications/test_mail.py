@@ -47,7 +47,7 @@ def test_smtp_refusals_are_retried_with_backoff_then_marked_failed(overdue_items
 
         # the server accepts mail again; an admin sends the failed message again
         smtp_server.refuse = None
-        service.retry_message(None, message)
+        service.retry_message(message)
         _db.session.commit()
         assert deliver_outbox()["sent"] == 1
     assert [m["To"] for m in smtp_server.messages] == ["officer@test.cpms.example"]
