@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
+from cpms.core.errors import DomainError
 from cpms.core.forms import render_form, save_form
 from cpms.core.pagination import paginate
 from cpms.core.permissions import get_or_404, require_role, scope_of
@@ -191,18 +192,16 @@ def targets_edit(pi_id):
     form = forms.CsrfForm()
     grid = targets.target_grid(pi, programme)
     errors = {}
-    if form.validate_on_submit():
-        values, errors = _typed_targets(grid)
+
+    def save(_form):
+        values, typed_errors = _typed_targets(grid)
+        errors.update(typed_errors)
         if errors:
-            form.refused = True
-        else:
-            def save(_form):
-                warnings = targets.save_targets(pi, programme, values)
-                for warning in warnings:
-                    flash(warning, "info")
-                return warnings
-            response = save_form(form, save, _("Targets saved."),
-                                 lambda _saved: url_for("indicators.framework", programme_id=programme.id))
-            if response:
-                return response
-    return render_form("indicators/targets_form.html", form, programme=programme, pi=pi, grid=grid, errors=errors)
+            raise DomainError(_("Some targets are not numbers: correct the marked cells."))
+        warnings = targets.save_targets(pi, programme, values)
+        for warning in warnings:
+            flash(warning, "info")
+        return warnings
+    response = save_form(form, save, _("Targets saved."),
+                         lambda _saved: url_for("indicators.framework", programme_id=programme.id))
+    return response or render_form("indicators/targets_form.html", form, programme=programme, pi=pi, grid=grid, errors=errors)

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from cpms.core.errors import DomainError
 from cpms.core.exports import document_export
 from cpms.core.forms import render_form, run_action, save_form
 from cpms.core.pagination import paginate
@@ -71,21 +72,21 @@ def _value_form_page(pi, programme, value_row):
     if value_row is not None:
         for part in entries.value_breakdowns(value_row):
             existing[f"part-{part.dimension}-{part.category}"] = part.value
-    if form.validate_on_submit():
+
+    def save(form):
         parts, errors = _read_parts(pi)
         if errors:
-            flash(" ".join(errors), "error")
-            form.refused = True
-        else:
-            response = save_form(form, lambda _form: entries.save_value(
-                current_user, scope_of(current_user), programme, pi, value_row, period=form.period.data,
-                province_id=form.province_id.data or None, commune_id=form.commune_id.data or None,
-                value=form.value.data, comment=form.comment.data, evidence_url=form.evidence_url.data,
-                evidence_file=form.evidence_file.data, breakdowns=parts),
-                _("Value saved; it counts in reports once an M&E officer approves it."),
-                lambda saved: url_for("indicators.value_detail", value_id=saved.id))
-            if response:
-                return response
+            raise DomainError(" ".join(errors))
+        return entries.save_value(
+            current_user, scope_of(current_user), programme, pi, value_row, period=form.period.data,
+            province_id=form.province_id.data or None, commune_id=form.commune_id.data or None,
+            value=form.value.data, comment=form.comment.data, evidence_url=form.evidence_url.data,
+            evidence_file=form.evidence_file.data, breakdowns=parts)
+    response = save_form(form, save, _("Value saved; it counts in reports once an M&E officer approves it."),
+                         lambda saved: url_for("indicators.value_detail", value_id=saved.id))
+    if response:
+        return response
+    if getattr(form, "refused", False):  # show the breakdowns as typed
         existing = {k: v for k, v in request.form.items() if k.startswith("part-")}
     return render_form("indicators/value_form.html", form, programme=programme, pi=pi, value=value_row,
                        parts=_parts(pi), existing=existing)
