@@ -47,7 +47,7 @@ def create_user_command(email, password, role, name, provinces, communes, locale
         commune_ids.append(cid)
     try:
         with in_cli_transaction():
-            user = create_user(None, name=name or email.split("@")[0], email=email, role=role, password=password,
+            user = create_user(name=name or email.split("@")[0], email=email, role=role, password=password,
                                locale=locale, province_ids=province_ids, commune_ids=commune_ids)
     except DomainError as error:
         raise click.ClickException(error.message)
@@ -65,7 +65,7 @@ def create_token_command(email, name):
     if user is None:
         raise click.ClickException(f"No user with e-mail {email}")
     with in_cli_transaction():
-        _token, raw = create_api_token(None, user, name=name)
+        _token, raw = create_api_token(user, name=name)
     click.echo(raw)
 
 

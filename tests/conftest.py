@@ -215,7 +215,7 @@ def make_user(db):
 
     def factory(role="admin", provinces=(), communes=(), email=None, password=TEST_PASSWORD, name=None, locale="en"):
         counter["n"] += 1
-        user = create_user(None, name=name or f"Test {role.title()} {counter['n']}",
+        user = create_user(name=name or f"Test {role.title()} {counter['n']}",
                            email=email or f"{role}{counter['n']}@test.cpms.example", role=role, password=password,
                            locale=locale, province_ids=[province_id(p) for p in provinces],
                            commune_ids=[commune_id(c) for c in communes])

@@ -2,7 +2,7 @@
 
 The report computes each indicator for the quarter, the seven quarters before it (the trend) and the programme to
 date: one UNION ALL query per computed indicator, two for entered values, and a few for settings, targets, locks
-and labels (cpms/indicators/reports.py) – its number of statements does not grow with the data.
+and labels (cpms/indicators/service/reports.py) – its number of statements does not grow with the data.
 
 The floor is the aggregate statements the report needs – every GROUP BY / COUNT / SUM / AVG the page sends, as SQL
 text with its parameters, captured once in setup – run through the bare driver, plus the user lookup every page
@@ -22,7 +22,7 @@ def report_target(bench):
     from sqlalchemy import func, select
 
     from cpms.extensions import db
-    from cpms.indicators.reports import default_period
+    from cpms.indicators.service.reports import default_period
     from cpms.indicators.service import settings_of
     from cpms.programmes.models import Programme
     from cpms.training.models import Cohort, Enrolment

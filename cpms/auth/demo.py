@@ -14,7 +14,7 @@ def load_users(context):
     users = {}
     for spec in DEMO_USERS:
         users[spec["email"]] = create_user(
-            None, name=spec["name"], email=spec["email"], role=spec["role"], password=spec["password"],
+            name=spec["name"], email=spec["email"], role=spec["role"], password=spec["password"],
             locale=spec["locale"], province_ids=[provinces[name] for name in spec["provinces"]])
     context["users"] = users
     return {"users": len(users)}

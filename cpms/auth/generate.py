@@ -6,7 +6,7 @@ The generated staff share one random password that nobody knows: an admin resets
 import secrets
 
 from cpms.auth.models import User, new_session_token, user_provinces
-from cpms.auth.passwords import hash_password
+from cpms.auth.service.passwords import hash_password
 from cpms.core.demo import DEMO_USERS
 from cpms.core.generate import generator
 

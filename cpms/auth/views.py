@@ -6,16 +6,17 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
 from cpms.auth import service
-from cpms.auth import two_factor as totp
+from cpms.auth.service import two_factor as totp
 from cpms.auth.forms import (ApiTokenForm, LoginForm, NewUserForm, PasswordChangeForm, PasswordResetForm,
                              TwoFactorCodeForm, UserForm)
 from cpms.auth.models import ApiToken, User
 from cpms.core.audit import record_event
 from cpms.core.errors import DomainError
-from cpms.core.forms import show_error
+from cpms.core.forms import render_form, save_form, show_error
 from cpms.core.models import utcnow
 from cpms.core.pagination import paginate
 from cpms.core.permissions import ADMIN, ROLES, get_or_404, public, require_role
+from cpms.core.transaction import keep_changes
 from cpms.extensions import db
 from cpms.geo.service import commune_choices, province_choices
 
@@ -47,17 +48,16 @@ def login():
         try:
             user = service.authenticate(form.email.data, form.password.data, ip=request.remote_addr)
         except DomainError as error:
-            db.session.commit()  # keeps the record of the failed attempt
+            keep_changes()  # the record of the failed attempt, which the throttling counts
             flash(error.message, "error")
             return render_template("auth/login.html", form=form), 200
-        db.session.commit()
         if user.has_two_factor:
             session.clear()
             session["pending_2fa"] = {"user": user.id, "at": utcnow().timestamp(), "next": request.args.get("next")}
             return redirect(url_for("auth.two_factor_verify"))
         _start_session(user)
         return redirect(_safe_next(request.args.get("next")))
-    return render_template("auth/login.html", form=form)
+    return render_form("auth/login.html", form)
 
 
 PENDING_2FA_SECONDS = 300
@@ -82,14 +82,12 @@ def two_factor_verify():
                     minutes=current_app.config["LOGIN_FAILURE_WINDOW_MINUTES"]), "error")
             return render_template("auth/two_factor_verify.html", form=form), 429
         if totp.verify_second_factor(user, form.code.data):
-            db.session.commit()
             _start_session(user)
             return redirect(_safe_next(pending.get("next")))
         record_event("login_failed", actor_label=user.email, ip=request.remote_addr, detail="second factor")
-        db.session.commit()
+        keep_changes()  # the failed attempt counts towards the throttling
         form.code.errors.append(_("This code is not valid. Type the 6 digits your app shows now."))
-        return render_template("auth/two_factor_verify.html", form=form), 422
-    return render_template("auth/two_factor_verify.html", form=form)
+    return render_form("auth/two_factor_verify.html", form)
 
 
 @bp.before_app_request
@@ -111,30 +109,28 @@ def two_factor():
     """Set up or turn off the TOTP second factor of one's own account."""
     user = current_user._get_current_object()
     form = TwoFactorCodeForm()
-    action = request.form.get("action")
-    if form.validate_on_submit():
+    if request.form.get("action") == "disable":
+        response = save_form(form, lambda form: totp.disable_two_factor(user, form.code.data),
+                             _("The second factor is turned off."), lambda _done: url_for("auth.account"))
+        if response:
+            return response
+    elif form.validate_on_submit():
         try:
-            if action == "disable":
-                totp.disable_two_factor(user, user, form.code.data)
-                db.session.commit()
-                flash(_("The second factor is turned off."), "success")
-                return redirect(url_for("auth.account"))
-            codes = totp.enable_two_factor(user, user, session.get("totp_secret", ""), form.code.data)
+            codes = totp.enable_two_factor(user, session.get("totp_secret", ""), form.code.data)
         except DomainError as error:
             db.session.rollback()
-            form.code.errors.append(error.message)
-        else:
-            db.session.commit()
+            show_error(form, error)
+            form.refused = True
+        else:  # the recovery codes are shown once, on this page, not after a redirect
             session.pop("totp_secret", None)
             return render_template("auth/two_factor.html", user=user, form=None, recovery_codes=codes)
     if user.has_two_factor:
-        return render_template("auth/two_factor.html", user=user, form=form), 422 if form.errors else 200
+        return render_form("auth/two_factor.html", form, user=user)
     if "totp_secret" not in session:  # kept until confirmed, so a reload shows the same key
         session["totp_secret"] = totp.new_secret()
     secret = session["totp_secret"]
-    return render_template("auth/two_factor.html", user=user, form=form, secret=secret,
-                           qr=totp.qr_svg_data_uri(totp.provisioning_uri(user, secret))), \
-        422 if form.errors else 200
+    return render_form("auth/two_factor.html", form, user=user, secret=secret,
+                       qr=totp.qr_svg_data_uri(totp.provisioning_uri(user, secret)))
 
 
 @bp.route("/logout", methods=["POST"])
@@ -143,7 +139,6 @@ def logout():
     user = current_user._get_current_object()
     service.end_sessions(user)
     record_event("logout", actor=user)
-    db.session.commit()
     logout_user()
     lang = session.get("lang")
     session.clear()
@@ -170,20 +165,15 @@ def account():
 @require_role()
 def change_password():
     form = PasswordChangeForm()
-    if form.validate_on_submit():
-        user = current_user._get_current_object()
-        try:
-            service.change_password(user, user, current_password=form.current_password.data,
-                                    new_password=form.new_password.data)
-        except DomainError as error:
-            db.session.rollback()
-            (form.new_password if error.field == "password" else form.current_password).errors.append(error.message)
-            return render_template("auth/password_form.html", form=form), 422
-        db.session.commit()
+    user = current_user._get_current_object()
+
+    def save(form):
+        service.change_password(user, current_password=form.current_password.data,
+                                new_password=form.new_password.data)
         _start_session(user)  # this session continues under the new token; all others are dead
-        flash(_("Your password has been changed. Your other sessions have been closed."), "success")
-        return redirect(url_for("auth.account"))
-    return render_template("auth/password_form.html", form=form)
+    response = save_form(form, save, _("Your password has been changed. Your other sessions have been closed."),
+                         lambda _done: url_for("auth.account"))
+    return response or render_form("auth/password_form.html", form)
 
 
 @bp.route("/account/tokens", methods=["POST"])
@@ -194,8 +184,7 @@ def create_token():
         flash(_("The token name is too long."), "error")
         return redirect(url_for("auth.account"))
     user = current_user._get_current_object()
-    _token, raw = service.create_api_token(user, user, name=form.name.data or None)
-    db.session.commit()
+    _token, raw = service.create_api_token(user, name=form.name.data or None)
     return _account_page(new_token=raw)
 
 
@@ -206,7 +195,6 @@ def revoke_token(token_id):
     if token is None or token.user_id != current_user.id:
         abort(404)
     token.revoked_at = utcnow()
-    db.session.commit()
     flash(_("The token has been revoked."), "success")
     return redirect(url_for("auth.account"))
 
@@ -231,19 +219,13 @@ def _fill_area_choices(form):
 def user_create():
     form = NewUserForm()
     _fill_area_choices(form)
-    if form.validate_on_submit():
-        try:
-            user = service.create_user(current_user, name=form.name.data, email=form.email.data,
-                                       role=form.role.data, password=form.password.data, locale=form.locale.data,
-                                       province_ids=form.provinces.data, commune_ids=form.communes.data)
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-            return render_template("auth/user_form.html", form=form, user=None), 422
-        db.session.commit()
-        flash(_("Account created for %(name)s.", name=user.name), "success")
-        return redirect(url_for("auth.user_detail", user_id=user.id))
-    return render_template("auth/user_form.html", form=form, user=None), 422 if form.errors else 200
+    response = save_form(
+        form, lambda form: service.create_user(
+            name=form.name.data, email=form.email.data, role=form.role.data, password=form.password.data,
+            locale=form.locale.data, province_ids=form.provinces.data, commune_ids=form.communes.data),
+        lambda user: _("Account created for %(name)s.", name=user.name),
+        lambda user: url_for("auth.user_detail", user_id=user.id))
+    return response or render_form("auth/user_form.html", form, user=None)
 
 
 @bp.route("/users/<int:user_id>")
@@ -262,19 +244,13 @@ def user_edit(user_id):
     if request.method == "GET":
         form.provinces.data = [p.id for p in user.provinces]
         form.communes.data = [c.id for c in user.communes]
-    if form.validate_on_submit():
-        try:
-            service.update_user(current_user, user, name=form.name.data, email=form.email.data, role=form.role.data,
-                                locale=form.locale.data, is_active=form.is_active.data,
-                                province_ids=form.provinces.data, commune_ids=form.communes.data)
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-            return render_template("auth/user_form.html", form=form, user=user), 422
-        db.session.commit()
-        flash(_("Changes saved."), "success")
-        return redirect(url_for("auth.user_detail", user_id=user.id))
-    return render_template("auth/user_form.html", form=form, user=user), 422 if form.errors else 200
+    response = save_form(
+        form, lambda form: service.update_user(
+            current_user, user, name=form.name.data, email=form.email.data, role=form.role.data,
+            locale=form.locale.data, is_active=form.is_active.data, province_ids=form.provinces.data,
+            commune_ids=form.communes.data),
+        _("Changes saved."), lambda user: url_for("auth.user_detail", user_id=user.id))
+    return response or render_form("auth/user_form.html", form, user=user)
 
 
 @bp.route("/users/<int:user_id>/password", methods=["POST"])
@@ -282,14 +258,7 @@ def user_edit(user_id):
 def user_reset_password(user_id):
     user = get_or_404(User, user_id)
     form = PasswordResetForm()
-    if form.validate_on_submit():
-        try:
-            service.reset_password(current_user, user, new_password=form.new_password.data)
-        except DomainError as error:
-            db.session.rollback()
-            form.new_password.errors.append(error.message)
-            return render_template("auth/user_detail.html", user=user, reset_form=form), 422
-        db.session.commit()
-        flash(_("New password set for %(name)s; their open sessions have been closed.", name=user.name), "success")
-        return redirect(url_for("auth.user_detail", user_id=user.id))
-    return render_template("auth/user_detail.html", user=user, reset_form=form), 422
+    response = save_form(form, lambda form: service.reset_password(user, new_password=form.new_password.data),
+                         _("New password set for %(name)s; their open sessions have been closed.", name=user.name),
+                         lambda _done: url_for("auth.user_detail", user_id=user.id))
+    return response or render_form("auth/user_detail.html", form, user=user, reset_form=form)

@@ -93,7 +93,7 @@ def seed(env, batch_trainees):
         batch_cohort = completed_cohort(batch_trainees)
         batch = request_batch(None, batch_cohort, base_url=BASE_URL)
         commune = db.session.scalar(sa.select(Commune).where(Commune.name == "Bipemba"))
-        trainer = create_user(None, name="Formateur Charge", email="charge@load.cpms.example", role="trainer",
+        trainer = create_user(name="Formateur Charge", email="charge@load.cpms.example", role="trainer",
                               password="Load-test-password-2016", province_ids=[commune.province_id])
         programme = create_programme(code="LOAD", name="Load test", donors="—", start_date=date(2015, 1, 1),
                                      end_date=None, requires_vetting=False, description="",
@@ -117,7 +117,7 @@ def seed(env, batch_trainees):
                                       start_time=clock(8), end_time=clock(12))
             db.session.add(session)
             sessions.append(session)
-        _token, raw = create_api_token(trainer, trainer)
+        _token, raw = create_api_token(trainer)
         db.session.flush()
         session_ids = [s.id for s in sessions]
         result = (raw, [session_ids[r * SESSIONS:(r + 1) * SESSIONS] for r in range(len(ROUNDS))],

@@ -7,13 +7,15 @@ from sqlalchemy import select
 from cpms.api import bp
 from cpms.api.helpers import paginated
 from cpms.core.permissions import get_or_404, require_role, scope_of
-from cpms.indicators import periods as P
 from cpms.indicators import service
 from cpms.indicators.models import ProgrammeIndicator, ResultNode
 from cpms.indicators.reference import DIMENSIONS
-from cpms.indicators.reports import build_report, default_period
-from cpms.indicators.values import Area, dimension_for
+from cpms.indicators.service import periods as P
+from cpms.indicators.service.reports import build_report, default_period
+from cpms.indicators.service.values import Area, dimension_for
 from cpms.programmes.models import Programme
+from cpms.programmes.service import can_see as can_see_programme
+from cpms.programmes.service import visible_programmes
 
 
 def indicator_json(pi):
@@ -34,7 +36,7 @@ def indicator_json(pi):
 @require_role()
 def indicator_list():
     """Indicators of the results frameworks of the programmes in the caller's area (?programme_id=)."""
-    visible = service.visible_programmes(scope_of(current_user)).with_only_columns(Programme.id).order_by(None)
+    visible = visible_programmes(scope_of(current_user)).with_only_columns(Programme.id).order_by(None)
     stmt = (select(ProgrammeIndicator).join(ResultNode, ResultNode.id == ProgrammeIndicator.node_id)
             .where(ProgrammeIndicator.programme_id.in_(visible))
             .order_by(ProgrammeIndicator.programme_id, ResultNode.position, ResultNode.code, ProgrammeIndicator.position,
@@ -57,7 +59,7 @@ def indicator_values(indicator_id):
     """Baseline, target, actual and status of one indicator for a period (?period=FY2017-Q1, default the last
     quarter ended), with its breakdown (?disaggregation=sex) and trend; within the caller's area."""
     pi = get_or_404(ProgrammeIndicator, indicator_id)
-    programme = get_or_404(Programme, pi.programme_id, current_user, check=service.can_see_programme)
+    programme = get_or_404(Programme, pi.programme_id, current_user, check=can_see_programme)
     month = service.settings_of(programme.id).fiscal_year_start_month
     key = request.args.get("period")
     if key:

@@ -190,28 +190,28 @@ def _library():
     from cpms.indicators.service import create_indicator
     indicators = {}
     for code, name_en, name_fr, unit, direction, aggregation, computation, dimensions, definition in LIBRARY:
-        indicators[code] = create_indicator(None, code=code, name_en=name_en, name_fr=name_fr, definition=definition,
+        indicators[code] = create_indicator(code=code, name_en=name_en, name_fr=name_fr, definition=definition,
                                             unit=unit, direction=direction, aggregation=aggregation,
                                             source="computed" if computation else "entered", computation=computation,
                                             computation_param="", disaggregations=dimensions, is_active=True)
     return indicators
 
 
-def _framework(actor, programme, library):
+def _framework(programme, library):
     from cpms.indicators import service
-    from cpms.indicators.targets import save_targets
-    service.save_settings(actor, programme, fiscal_year_start_month=FISCAL[programme.code], target_check="refuse")
+    from cpms.indicators.service.targets import save_targets
+    service.save_settings(programme, fiscal_year_start_month=FISCAL[programme.code], target_check="refuse")
     nodes = {}
     for position, (code, level, parent, title_en, title_fr) in enumerate(NODES[programme.code]):
-        nodes[code] = service.save_node(actor, programme, level=level, code=code, title_en=title_en, title_fr=title_fr,
+        nodes[code] = service.save_node(programme, level=level, code=code, title_en=title_en, title_fr=title_fr,
                                         parent_id=nodes[parent].id if parent else None, position=position)
     pis = {}
     for position, (node, code, baseline, lop, targets) in enumerate(INDICATORS[programme.code]):
         pi = service.add_programme_indicator(
-            actor, programme, node_id=nodes[node].id, indicator_id=library[code].id, code=code, position=position,
+            programme, node_id=nodes[node].id, indicator_id=library[code].id, code=code, position=position,
             baseline_value=baseline, baseline_date=programme.start_date if baseline is not None else None,
             lop_target=lop)
-        save_targets(actor, pi, programme, targets)
+        save_targets(pi, programme, targets)
         pis[code] = pi
     return pis
 
@@ -219,7 +219,7 @@ def _framework(actor, programme, library):
 def _enter(actor, reviewer, programme, pi, period, value, *, note="", commune=None, province=None, parts=None,
            status="approved", evidence=""):
     from cpms.geo.models import Commune, Province
-    from cpms.indicators import entries
+    from cpms.indicators.service import entries
     commune_id = db.session.scalar(select(Commune.id).where(Commune.name == commune)) if commune else None
     province_id = db.session.scalar(select(Province.id).where(Province.name == province)) if province else None
     row = entries.save_value(actor, Scope.national(), programme, pi, period=period, value=value,
@@ -234,28 +234,28 @@ def _enter(actor, reviewer, programme, pi, period, value, *, note="", commune=No
 
 def _dhis2(library):
     from cpms.geo.models import Commune, Province
-    from cpms.indicators import dhis2
+    from cpms.indicators.service import dhis2
     for code, (element, dimension, combo) in DHIS2_ELEMENTS.items():
-        dhis2.save_data_element(None, library[code], data_element=element, disaggregation=dimension,
+        dhis2.save_data_element(library[code], data_element=element, disaggregation=dimension,
                                 category_option_combo=combo)
     for (dimension, category), combo in DHIS2_COMBOS.items():
-        dhis2.save_combo(None, dimension, category, combo)
+        dhis2.save_combo(dimension, category, combo)
     for name, uid in DHIS2_UNITS.items():
         province = db.session.scalar(select(Province.id).where(Province.name == name)) if name else None
         commune = db.session.scalar(select(Commune.id).where(Commune.name == name)) if name and not province else None
-        dhis2.save_org_unit(None, province_id=province, commune_id=commune, org_unit=uid)
+        dhis2.save_org_unit(province_id=province, commune_id=commune, org_unit=uid)
 
 
 @demo_loader
 def load_indicators(context):
-    from cpms.indicators import locking
+    from cpms.indicators.service import locking
     from cpms.stations.models import ConstructionProject
     from cpms.stations.service import record_expenditure
 
     users = context.get("users", {})
     me, officer = users.get("suivi@demo.cpms.example"), users.get("projet@demo.cpms.example")
     library = _library()
-    frameworks = {code: _framework(me, programme, library) for code, programme in context["programmes"].items()}
+    frameworks = {code: _framework(programme, library) for code, programme in context["programmes"].items()}
     kor, stab = context["programmes"]["PDP-KOR-2015"], context["programmes"]["STAB-KAS-2021"]
     values = 0
     for period, commune, women, men, status in DIALOGUES:

@@ -6,7 +6,7 @@ years. The report of any programme and quarter then has something to compute at 
 from datetime import date
 
 from cpms.core.generate import generator
-from cpms.indicators import periods as P
+from cpms.indicators.service import periods as P
 from cpms.indicators.demo import LIBRARY
 from cpms.indicators.models import (Indicator, IndicatorValue, ProgrammeIndicator, ResultNode, ResultsFramework,
                                     Target, ValueBreakdown)

@@ -1,13 +1,14 @@
 """Scheduler jobs: sweep the reminders, build the daily digests, send the outbox.
 
-Each is a sweep over the database, safe to run late, twice, or in two schedulers at once.
+Each is a sweep over the database, safe to run late, twice, or in two schedulers at once. The scheduler runs each
+in `in_transaction("scheduler:<job>")` (cpms/core/scheduler.py), which commits; the sweeps and the delivery
+commit their own short steps through `short_transaction` (service/mail.py).
 """
 from cpms.core.scheduler import job
-from cpms.extensions import db
-from cpms.notifications.digest import send_digests
-from cpms.notifications.mail import deliver_outbox
 from cpms.notifications.service import purge_old
-from cpms.notifications.sweep import sweep_reminders
+from cpms.notifications.service.digest import send_digests
+from cpms.notifications.service.mail import deliver_outbox
+from cpms.notifications.service.sweep import sweep_reminders
 
 
 @job("reminders.sweep", minutes=10)
@@ -27,6 +28,4 @@ def deliver_job(app):
 
 @job("notifications.purge", hours=24)
 def purge_job(app):
-    result = purge_old()
-    db.session.commit()
-    return result
+    return purge_old()

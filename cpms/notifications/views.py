@@ -10,17 +10,15 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import with_expression
 
 from cpms.auth.models import User
-
-from cpms.core.errors import DomainError
-from cpms.core.forms import show_error
+from cpms.core.forms import render_form, run_action, save_form
 from cpms.core.pagination import paginate
 from cpms.core.permissions import ADMIN, get_or_404, require_role
 from cpms.core.setup import USER_LOAD_OPTIONS
 from cpms.extensions import db
 from cpms.notifications import service
 from cpms.notifications.forms import EmptyForm, preferences_form, settings_form
-from cpms.notifications.mail import smtp_configured
 from cpms.notifications.models import OUTBOX_STATUSES, Notification, OutboxMessage
+from cpms.notifications.service.mail import smtp_configured
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 NAVIGATION = [(96, "notifications.settings", _l("Reminders"), {ADMIN})]
@@ -74,8 +72,7 @@ def notification_list():
 def notification_open(notification_id):
     """Mark the notification read and go to what it is about (links in e-mails come here too)."""
     notification = get_own_or_404(notification_id)
-    service.mark_read(current_user, notification)
-    db.session.commit()
+    service.mark_read(notification)
     return redirect(service.target_url(notification) or url_for("notifications.notification_list"))
 
 
@@ -84,8 +81,7 @@ def notification_open(notification_id):
 def notification_read(notification_id):
     notification = get_own_or_404(notification_id)
     if EmptyForm().validate_on_submit():
-        service.mark_read(current_user, notification)
-        db.session.commit()
+        service.mark_read(notification)
     return redirect(url_for("notifications.notification_list", unread=request.args.get("unread")))
 
 
@@ -94,7 +90,6 @@ def notification_read(notification_id):
 def notification_read_all():
     if EmptyForm().validate_on_submit():
         count = service.mark_all_read(current_user)
-        db.session.commit()
         flash(ngettext("%(num)d notification marked as read.", "%(num)d notifications marked as read.", count),
               "success")
     return redirect(url_for("notifications.notification_list"))
@@ -105,19 +100,10 @@ def notification_read_all():
 def preferences():
     preferences = service.preferences_of(current_user)
     form = preferences_form(preferences)
-    if form.validate_on_submit():
-        try:
-            service.save_preferences(current_user, form.choices())
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Your choices are saved."), "success")
-            return redirect(url_for("notifications.preferences"))
+    response = save_form(form, lambda form: service.save_preferences(current_user, form.choices()),
+                         _("Your choices are saved."), lambda _saved: url_for("notifications.preferences"))
     fields = [form[f"kind_{kind.name}"] for kind, _delivery in preferences]
-    return render_template("notifications/preferences.html", form=form, fields=fields,
-                           smtp=smtp_configured()), 422 if form.errors else 200
+    return response or render_form("notifications/preferences.html", form, fields=fields, smtp=smtp_configured())
 
 
 @bp.route("/settings", methods=["GET", "POST"])
@@ -125,18 +111,11 @@ def preferences():
 def settings():
     kinds = service.kind_settings()
     form = settings_form(kinds)
-    if form.validate_on_submit():
-        try:
-            service.save_kind_settings(current_user, form.values())
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Reminder settings saved."), "success")
-            return redirect(url_for("notifications.settings"))
-    return render_template("notifications/settings.html", form=form, kinds=kinds, status=service.scheduler_status(),
-                           counts=service.outbox_counts(), smtp=smtp_configured()), 422 if form.errors else 200
+    response = save_form(form, lambda form: service.save_kind_settings(form.values()),
+                         _("Reminder settings saved."), lambda _saved: url_for("notifications.settings"))
+    return response or render_form("notifications/settings.html", form, kinds=kinds,
+                                   status=service.scheduler_status(), counts=service.outbox_counts(),
+                                   smtp=smtp_configured())
 
 
 @bp.route("/outbox")
@@ -161,13 +140,8 @@ def outbox_message(message_id):
 @require_role(ADMIN)
 def outbox_retry(message_id):
     message = get_or_404(OutboxMessage, message_id)
-    if EmptyForm().validate_on_submit():
-        try:
-            service.retry_message(current_user, message)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(_("The message will be sent at the next delivery run (within a minute)."), "success")
-    return redirect(url_for("notifications.outbox_message", message_id=message.id))
+    back = url_for("notifications.outbox_message", message_id=message.id)
+    if not EmptyForm().validate_on_submit():
+        return redirect(back)
+    return run_action(lambda: service.retry_message(message),
+                      _("The message will be sent at the next delivery run (within a minute)."), back)

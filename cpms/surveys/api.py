@@ -7,9 +7,9 @@ from cpms.api.helpers import paginated
 from cpms.core.errors import DomainError
 from cpms.core.permissions import VIEWER, get_or_404, public, require_role, scope_of
 from cpms.extensions import db, limiter
-from cpms.surveys import imports, results, service
+from cpms.surveys import imports, service
 from cpms.surveys.models import SurveyRound
-from cpms.surveys.service import READERS
+from cpms.surveys.service import READERS, results
 
 
 def round_json(survey_round):
@@ -59,13 +59,10 @@ def survey_submission(round_id):
     if survey_round is None or not service.webhook_token_matches(survey_round, raw):
         return jsonify({"error": "not_found", "message": "Unknown round or wrong round token."}), 404
     payload = request.get_json(silent=True)
-    try:
+    try:  # an answer of 422 rolls back whatever the submission wrote (cpms.core.transaction)
         created, problems = imports.receive_submission(survey_round, payload)
     except DomainError as error:
-        db.session.rollback()
         return jsonify({"error": "invalid", "message": error.message}), 422
     if problems:
-        db.session.rollback()
         return jsonify({"error": "invalid", "problems": problems}), 422
-    db.session.commit()
     return jsonify({"status": "created" if created else "already_received"}), 201 if created else 200

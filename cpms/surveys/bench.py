@@ -26,7 +26,8 @@ def main(argv=None):
         from cpms.core.demo import load_demo
         from cpms.core.permissions import Scope
         from cpms.geo.reference import load_reference_places
-        from cpms.surveys import imports, results
+        from cpms.surveys import imports
+        from cpms.surveys.service import results
         from cpms.surveys.models import SurveyRound
 
         db.create_all()

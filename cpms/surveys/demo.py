@@ -121,9 +121,9 @@ def load_surveys(context):
 
     actor = context.get("users", {}).get("suivi@demo.cpms.example")
     programme = context["programmes"]["PDP-KOR-2015"]
-    instrument = create_instrument(actor, stream=io.BytesIO(xlsform_bytes()))
+    instrument = create_instrument(stream=io.BytesIO(xlsform_bytes()))
     questions = {q.name: q for q in instrument_questions(instrument)}
-    set_identifying_questions(actor, instrument, [questions["phone"].id])
+    set_identifying_questions(instrument, [questions["phone"].id])
     for question, kind, name_en, name_fr, values, excluded, higher_is_better in [
         ("trust_police", "share", "Trust in the police", "Confiance en la police", ["agree", "strongly_agree"], [], True),
         ("police_work", "share", "Good opinion of police work", "Opinion favorable du travail de la police",
@@ -134,7 +134,7 @@ def load_surveys(context):
          ["yes"], [], False),
         ("safety_score", "mean", "Safety score (1–10)", "Note de sécurité (1–10)", [], [], True),
     ]:
-        create_measure(actor, instrument, question_id=questions[question].id, kind=kind, name_en=name_en,
+        create_measure(instrument, question_id=questions[question].id, kind=kind, name_en=name_en,
                        name_fr=name_fr, values=values, excluded_values=excluded, higher_is_better=higher_is_better)
     communes = db.session.scalars(select(Commune.id).where(Commune.name.in_(["Bipemba", "Muya", "Dibindi"]))).all()
     rounds = []
@@ -144,7 +144,7 @@ def load_surveys(context):
         ("Enquête finale 2017 – Mbuji-Mayi", "endline", date(2017, 6, 5), date(2017, 6, 30), 2017, 450,
          dict(trust=0.537, opinion=0.543, insecurity=0.211, victims=0.281, score_mean=6.2)),
     ]:
-        survey_round = create_round(actor, instrument_id=instrument.id, programme_id=programme.id, name=name, kind=kind,
+        survey_round = create_round(instrument_id=instrument.id, programme_id=programme.id, name=name, kind=kind,
                                     start_date=start, end_date=end, commune_ids=communes, weight_column="",
                                     sampling_notes="Household survey, random walk from quartier centres, one adult per "
                                                    "household, about 140–150 households per commune.",

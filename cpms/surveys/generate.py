@@ -10,7 +10,7 @@ from cpms.surveys.demo import CHOICES, COMMENTS, SURVEY
 from cpms.surveys.imports import _fold, age_group, instance_hash
 from cpms.surveys.models import (SurveyAnswer, SurveyChoice, SurveyImport, SurveyInstrument, SurveyMeasure,
                                  SurveyQuestion, SurveyResponse, SurveyRound, survey_round_communes)
-from cpms.surveys.xlsform import KEPT_TYPES
+from cpms.surveys.service.xlsform import KEPT_TYPES
 
 COMMUNES_PER_PROVINCE = 4
 FORM_VERSION = "2021.1"

@@ -24,7 +24,7 @@ from cpms.core.tabular import read_rows
 from cpms.core.models import utcnow
 from cpms.extensions import db
 from cpms.surveys.models import SurveyAnswer, SurveyChoice, SurveyImport, SurveyQuestion, SurveyResponse
-from cpms.surveys.xlsform import NUMERIC_TYPES, SELECT_TYPES
+from cpms.surveys.service.xlsform import NUMERIC_TYPES, SELECT_TYPES
 
 CHUNK = 1000
 MAX_PROBLEMS = 30

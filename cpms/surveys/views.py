@@ -8,16 +8,16 @@ from sqlalchemy import select
 
 from cpms.core.audit import record_event
 from cpms.core.errors import DomainError
-from cpms.core.forms import show_error
 from cpms.core.exports import aggregate_export, csv_bytes, download, xlsx_bytes
+from cpms.core.forms import render_form, run_action, save_form, show_error
 from cpms.core.pagination import paginate
 from cpms.core.permissions import VIEWER, get_or_404, require_role, scope_of
 from cpms.extensions import db
 from cpms.geo.service import commune_choices
-from cpms.surveys import imports, results, service
+from cpms.surveys import imports, service
 from cpms.surveys.forms import ConfirmForm, IdentifyingForm, ImportForm, InstrumentForm, MeasureForm, RoundForm
 from cpms.surveys.models import SurveyImport, SurveyInstrument, SurveyQuestion, SurveyRound
-from cpms.surveys.service import MANAGERS, READERS, TEXT_READERS
+from cpms.surveys.service import MANAGERS, READERS, TEXT_READERS, results
 
 bp = Blueprint("surveys", __name__, url_prefix="/surveys")
 NAVIGATION = [(50, "surveys.index", _l("Surveys"), READERS)]
@@ -25,11 +25,6 @@ NAVIGATION = [(50, "surveys.index", _l("Surveys"), READERS)]
 
 def get_round_or_404(round_id, user):
     return get_or_404(SurveyRound, round_id, user, check=service.can_see_round)
-
-
-def _fail(form, error):
-    db.session.rollback()
-    show_error(form, error)
 
 
 @bp.url_value_preprocessor
@@ -56,17 +51,12 @@ def index():
 @require_role(*MANAGERS)
 def instrument_create():
     form = InstrumentForm()
-    if form.validate_on_submit():
-        try:
-            instrument = service.create_instrument(current_user, stream=form.file.data.stream, name=form.name.data)
-        except DomainError as error:
-            _fail(form, error)
-        else:
-            db.session.commit()
-            flash(_("Questionnaire saved with %(count)s questions.", count=len(service.instrument_questions(instrument))),
-                  "success")
-            return redirect(url_for("surveys.instrument_detail", instrument_id=instrument.id))
-    return render_template("surveys/instrument_form.html", form=form), 422 if form.errors else 200
+    response = save_form(
+        form, lambda form: service.create_instrument(stream=form.file.data.stream, name=form.name.data),
+        lambda instrument: _("Questionnaire saved with %(count)s questions.",
+                             count=len(service.instrument_questions(instrument))),
+        lambda instrument: url_for("surveys.instrument_detail", instrument_id=instrument.id))
+    return response or render_form("surveys/instrument_form.html", form)
 
 
 @bp.route("/instruments/<int:instrument_id>")
@@ -88,13 +78,12 @@ def instrument_identifying(instrument_id):
     instrument = get_or_404(SurveyInstrument, instrument_id)
     form = IdentifyingForm()
     form.questions.choices = [(q.id, q.name) for q in service.instrument_questions(instrument) if q.type == "text"]
-    if form.validate_on_submit():
-        service.set_identifying_questions(current_user, instrument, form.questions.data)
-        db.session.commit()
-        flash(_("Identifying questions saved: their answers are not imported."), "success")
-    else:
+    back = url_for("surveys.instrument_detail", instrument_id=instrument.id)
+    if not form.validate_on_submit():
         flash(_("Choose among the listed questions."), "error")
-    return redirect(url_for("surveys.instrument_detail", instrument_id=instrument.id))
+        return redirect(back)
+    return run_action(lambda: service.set_identifying_questions(instrument, form.questions.data),
+                      _("Identifying questions saved: their answers are not imported."), back)
 
 
 @bp.route("/instruments/<int:instrument_id>/measures/new", methods=["GET", "POST"])
@@ -104,18 +93,11 @@ def measure_create(instrument_id):
     questions = service.instrument_questions(instrument)
     form = MeasureForm()
     form.question_id.choices = [(q.id, f"{q.name} – {q.label(get_locale())}") for q in questions if q.type != "text"]
-    if form.validate_on_submit():
-        try:
-            service.create_measure(current_user, instrument, **form.service_fields())
-        except DomainError as error:
-            _fail(form, error)
-        else:
-            db.session.commit()
-            flash(_("Measure saved."), "success")
-            return redirect(url_for("surveys.instrument_detail", instrument_id=instrument.id))
-    return render_template("surveys/measure_form.html", form=form, instrument=instrument,
-                           choices=service.instrument_choices(instrument), locale=get_locale()), \
-        422 if form.errors else 200
+    response = save_form(form, lambda form: service.create_measure(instrument, **form.service_fields()),
+                         _("Measure saved."),
+                         lambda _measure: url_for("surveys.instrument_detail", instrument_id=instrument.id))
+    return response or render_form("surveys/measure_form.html", form, instrument=instrument,
+                                   choices=service.instrument_choices(instrument), locale=get_locale())
 
 
 def _round_form_choices(form):
@@ -134,23 +116,15 @@ def _round_form_page(form, survey_round, save):
     _round_form_choices(form)
     if request.method == "GET" and survey_round is not None:
         form.communes.data = sorted(survey_round.commune_ids)
-    if form.validate_on_submit():
-        try:
-            saved = save(form.service_fields())
-        except DomainError as error:
-            _fail(form, error)
-        else:
-            db.session.commit()
-            flash(_("Round saved."), "success")
-            return redirect(url_for("surveys.round_detail", round_id=saved.id))
-    return render_template("surveys/round_form.html", form=form, survey_round=survey_round), \
-        422 if form.errors else 200
+    response = save_form(form, lambda form: save(form.service_fields()), _("Round saved."),
+                         lambda saved: url_for("surveys.round_detail", round_id=saved.id))
+    return response or render_form("surveys/round_form.html", form, survey_round=survey_round)
 
 
 @bp.route("/rounds/new", methods=["GET", "POST"])
 @require_role(*MANAGERS)
 def round_create():
-    return _round_form_page(RoundForm(), None, lambda fields: service.create_round(current_user, **fields))
+    return _round_form_page(RoundForm(), None, lambda fields: service.create_round(**fields))
 
 
 @bp.route("/rounds/<int:round_id>/edit", methods=["GET", "POST"])
@@ -158,7 +132,7 @@ def round_create():
 def round_edit(round_id):
     survey_round = get_round_or_404(round_id, current_user)
     form = RoundForm(obj=survey_round) if request.method == "GET" else RoundForm()
-    return _round_form_page(form, survey_round, lambda fields: service.update_round(current_user, survey_round, **fields))
+    return _round_form_page(form, survey_round, lambda fields: service.update_round(survey_round, **fields))
 
 
 @bp.route("/rounds/<int:round_id>")
@@ -179,8 +153,7 @@ def round_token(round_id):
     survey_round = get_round_or_404(round_id, current_user)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    raw = service.new_webhook_token(current_user, survey_round)
-    db.session.commit()
+    raw = service.new_webhook_token(survey_round)
     return render_template("surveys/round_token.html", survey_round=survey_round, token=raw,
                            url=url_for("api.survey_submission", round_id=survey_round.id, _external=True))
 
@@ -192,16 +165,18 @@ def round_import(round_id):
     form, summary = ImportForm(), None
     if form.validate_on_submit():
         upload = form.file.data
-        try:
+        try:  # not save_form: a preview shows its summary on this page and writes nothing
             summary = imports.preview_import(current_user, survey_round, upload.stream, upload.filename or "")
         except DomainError as error:
-            _fail(form, error)
+            db.session.rollback()
+            show_error(form, error)
+            form.refused = True
         finally:
             upload.close()  # the uploaded file is not kept
-        db.session.rollback()  # a preview writes nothing
-    status = 422 if form.errors or (summary and summary["has_errors"]) else 200
-    return render_template("surveys/round_import.html", survey_round=survey_round, form=form, summary=summary,
-                           confirm=ConfirmForm()), status
+        if summary and summary["has_errors"]:
+            form.refused = True  # the file is sent back with its problems listed
+    return render_form("surveys/round_import.html", form, survey_round=survey_round, summary=summary,
+                       confirm=ConfirmForm())
 
 
 @bp.route("/rounds/<int:round_id>/import/<token>", methods=["POST"])
@@ -214,16 +189,11 @@ def import_confirm(round_id, token):
         imports.discard_preview(token)
         flash(_("Import cancelled: nothing was saved."), "info")
         return redirect(url_for("surveys.round_detail", round_id=survey_round.id))
-    try:
-        record = imports.confirm_import(current_user, survey_round, token)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return redirect(url_for("surveys.round_import", round_id=survey_round.id))
-    db.session.commit()
-    flash(_("%(added)s responses imported, %(skipped)s already there.", added=record.rows_added,
-            skipped=record.rows_skipped), "success")
-    return redirect(url_for("surveys.round_detail", round_id=survey_round.id))
+    return run_action(lambda: imports.confirm_import(current_user, survey_round, token),
+                      lambda record: _("%(added)s responses imported, %(skipped)s already there.",
+                                       added=record.rows_added, skipped=record.rows_skipped),
+                      lambda record: url_for("surveys.round_detail" if record else "surveys.round_import",
+                                             round_id=survey_round.id))
 
 
 def _results_for(survey_round, suppress):
@@ -260,7 +230,6 @@ def round_export(round_id, fmt):
     _candidates, earlier, measure_results = _results_for(survey_round, suppress=True)
     header, rows = results.export_table(survey_round, measure_results, earlier)
     record_event("export", entity="survey_rounds", entity_id=survey_round.id, detail=f"results.{fmt}")
-    db.session.commit()
     filename = f"survey-round-{survey_round.id}-results.{fmt}"
     if fmt == "csv":
         return download(csv_bytes(header, rows), filename, "csv")

@@ -103,7 +103,7 @@ def test_api_lists_certificates_of_the_callers_area(app, client, make_user, make
     katanga = make_certificate(commune="Kampemba", provinces=("Haut-Katanga",))
     user = make_user("me_officer", provinces=["Haut-Katanga"])
     with english(app):
-        _t, token = create_api_token(user, user)
+        _t, token = create_api_token(user)
     _db.session.commit()
     body = client.get("/api/v1/certificates", headers={"Authorization": f"Bearer {token}"}).get_json()
     assert [item["serial"] for item in body["items"]] == [katanga.serial] and body["total"] == 1

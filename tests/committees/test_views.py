@@ -103,7 +103,7 @@ def test_action_item_list_export_and_api_stay_in_the_users_area(web, client, log
     assert "CLSP de Kampemba" not in client.get("/committees/").get_data(as_text=True)
     assert client.get(f"/committees/{kampemba.id}").status_code == 404
     with english(client.application):
-        _t, token = create_api_token(user, user)
+        _t, token = create_api_token(user)
     _db.session.commit()
     headers = {"Authorization": f"Bearer {token}"}
     for url in ("/api/v1/committees", "/api/v1/meetings", "/api/v1/action-items"):

@@ -37,7 +37,7 @@ def test_every_route_answers_as_declared(app, db, web, client, make_user, sample
     if role is not None:
         user = make_user(role, provinces=[] if role == "admin" else ["Kasaï-Oriental"])
         with english(app):
-            _t, token = create_api_token(user, user)
+            _t, token = create_api_token(user)
         _db.session.commit()
         assert web.post("/login", {"email": user.email, "password": TEST_PASSWORD}).status_code == 302
     problems = []

@@ -5,7 +5,7 @@ from datetime import date, datetime, time, timedelta, timezone
 import pytest
 from playwright.sync_api import expect
 
-from cpms.notifications.sweep import sweep_reminders
+from cpms.notifications.service.sweep import sweep_reminders
 from tests.conftest import TEST_PASSWORD
 
 pytestmark = pytest.mark.e2e

@@ -95,7 +95,7 @@ def login_scoped(app, web, make_user, role, provinces):
     """Log a user in (cookie) and return (user, API token)."""
     user = make_user(role, provinces=provinces)
     with english(app):
-        _t, token = create_api_token(user, user)
+        _t, token = create_api_token(user)
     _db.session.commit()
     assert web.post("/login", {"email": user.email, "password": TEST_PASSWORD}).status_code == 302
     return user, token

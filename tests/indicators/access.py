@@ -1,4 +1,4 @@
-"""Who may use the indicators pages and API (the same decisions as cpms/indicators/views.py).
+"""Who may use the indicators pages and API (the same decisions as cpms/indicators/views/).
 
 - M&E officers and admins manage the library, frameworks, targets and DHIS2 mappings, approve entered values,
   lock reported periods and export to DHIS2; only admins unlock a period.
@@ -59,7 +59,7 @@ def samples(request):
 
     from cpms.core.permissions import Scope
     from cpms.extensions import db
-    from cpms.indicators import entries, locking
+    from cpms.indicators.service import entries, locking
     from tests.conftest import commune_id
     from tests.indicators.fixtures import add_indicator, new_framework, new_indicator
 

@@ -10,12 +10,12 @@ from cpms.extensions import db as _db
 def new_framework(programme, fy_month=1, check="refuse"):
     from cpms.indicators.service import save_node, save_settings
 
-    save_settings(None, programme, fiscal_year_start_month=fy_month, target_check=check)
-    goal = save_node(None, programme, level="goal", code="G", title_en="Communities trust their police",
+    save_settings(programme, fiscal_year_start_month=fy_month, target_check=check)
+    goal = save_node(programme, level="goal", code="G", title_en="Communities trust their police",
                      title_fr="Les communautés font confiance à leur police")
-    outcome = save_node(None, programme, level="outcome", code="OC1", parent_id=goal.id,
+    outcome = save_node(programme, level="outcome", code="OC1", parent_id=goal.id,
                         title_en="Police serve the population", title_fr="La police sert la population")
-    output = save_node(None, programme, level="output", code="OP1.1", parent_id=outcome.id,
+    output = save_node(programme, level="output", code="OP1.1", parent_id=outcome.id,
                        title_en="Officers trained in community policing",
                        title_fr="Des policiers formés à la police de proximité")
     _db.session.commit()
@@ -30,7 +30,7 @@ def new_indicator(code=None, source="entered", computation=None, unit="count", a
     from cpms.indicators.service import create_indicator
 
     _counter["n"] += 1
-    indicator = create_indicator(None, code=code or f"IND-{_counter['n']}", name_en=name_en or f"Indicator {_counter['n']}",
+    indicator = create_indicator(code=code or f"IND-{_counter['n']}", name_en=name_en or f"Indicator {_counter['n']}",
                                  name_fr=f"Indicateur {_counter['n']}", definition="", unit=unit, direction=direction,
                                  aggregation=aggregation, source=source, computation=computation,
                                  computation_param=param, disaggregations=list(disaggregations), is_active=True)
@@ -41,7 +41,7 @@ def new_indicator(code=None, source="entered", computation=None, unit="count", a
 def add_indicator(framework, indicator, node=None, baseline=None, lop=None, code=None):
     from cpms.indicators.service import add_programme_indicator
 
-    pi = add_programme_indicator(None, framework.programme, node_id=(node or framework.output).id,
+    pi = add_programme_indicator(framework.programme, node_id=(node or framework.output).id,
                                  indicator_id=indicator.id, code=code or indicator.code, baseline_value=baseline,
                                  baseline_date=date(2015, 6, 30) if baseline is not None else None, lop_target=lop)
     _db.session.commit()
@@ -71,7 +71,7 @@ def computed_figures(app, db):
     → [{category or None: value} per period], through the report engine."""
     from cpms.core.permissions import Scope
     from cpms.indicators.registry import computation as find
-    from cpms.indicators.values import Area, compute
+    from cpms.indicators.service.values import Area, compute
 
     frameworks, indicators = {}, {}
 
@@ -107,7 +107,7 @@ def reporting_setup(make_programme, make_committee, make_meeting, approver):
     from datetime import datetime, timezone
 
     from cpms.core.permissions import Scope
-    from cpms.indicators import entries, targets
+    from cpms.indicators.service import entries, targets
     from tests.conftest import commune_id
 
     programme = make_programme(provinces=["Kasaï-Oriental"], code="PDP-TEST", start_date=date(2015, 10, 1),
@@ -118,8 +118,8 @@ def reporting_setup(make_programme, make_committee, make_meeting, approver):
     dialogues = new_indicator(code="DLG", disaggregations=["sex", "commune"], name_en="Dialogue participants")
     mtg = add_indicator(framework, meetings, lop=30)
     dlg = add_indicator(framework, dialogues, node=framework.outcome, lop=1000, baseline=0)
-    targets.save_targets(None, mtg, programme, {"FY2017-Q1": 3})
-    targets.save_targets(None, dlg, programme, {"FY2017-Q1": 100})
+    targets.save_targets(mtg, programme, {"FY2017-Q1": 3})
+    targets.save_targets(dlg, programme, {"FY2017-Q1": 100})
     committee = make_committee(programme=programme, commune="Bipemba", name="CLSP Bipemba")
     for month, year in ((10, 2016), (11, 2016), (1, 2017)):
         make_meeting(committee, when=datetime(year, month, 10, 9, tzinfo=timezone.utc))

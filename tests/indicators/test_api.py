@@ -6,7 +6,7 @@ from tests.conftest import english
 
 def token_for(app, user):
     with english(app):
-        _t, raw = create_api_token(user, user)
+        _t, raw = create_api_token(user)
     _db.session.commit()
     return {"Authorization": f"Bearer {raw}"}
 

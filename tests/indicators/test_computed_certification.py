@@ -10,8 +10,8 @@ from cpms.certificates import service as certificates
 from cpms.certificates.models import Certificate
 from cpms.core.permissions import Scope
 from cpms.extensions import db as _db
-from cpms.indicators import periods as P
-from cpms.indicators.values import Area
+from cpms.indicators.service import periods as P
+from cpms.indicators.service.values import Area
 from cpms.training import service as training
 from tests.conftest import commune_id, english, province_id
 
@@ -176,7 +176,7 @@ def test_retention_agrees_with_the_retention_page(certified, frozen, computed_fi
 
 
 def test_drill_down_lists_the_officers_behind_each_figure(app, certified, frozen, computed_figures):
-    from cpms.indicators.drilldown import records_behind
+    from cpms.indicators.service.drilldown import records_behind
     from cpms.indicators.models import ProgrammeIndicator
     programme = certified["programme"]
     for code in ("officers_certified", "retention_12_months"):

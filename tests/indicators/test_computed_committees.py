@@ -6,7 +6,7 @@ import pytest
 
 from cpms.committees import service as committees
 from cpms.extensions import db as _db
-from cpms.indicators import periods as P
+from cpms.indicators.service import periods as P
 from cpms.plans import service as plans
 from tests.conftest import commune_id
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from cpms.extensions import db as _db
-from cpms.indicators import periods as P
+from cpms.indicators.service import periods as P
 from cpms.stations import service as stations
 from cpms.stations.reference import CHECKLIST_ITEMS
 from tests.conftest import commune_id

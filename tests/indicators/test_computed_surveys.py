@@ -6,7 +6,7 @@ import pytest
 
 from cpms.core.permissions import Scope
 from cpms.extensions import db as _db
-from cpms.indicators import periods as P
+from cpms.indicators.service import periods as P
 from cpms.surveys import imports
 from tests.conftest import commune_id, english, province_id
 

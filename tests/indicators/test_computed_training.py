@@ -5,8 +5,8 @@ import pytest
 
 from cpms.core.permissions import Scope
 from cpms.extensions import db as _db
-from cpms.indicators import periods as P
-from cpms.indicators.values import Area
+from cpms.indicators.service import periods as P
+from cpms.indicators.service.values import Area
 from cpms.training import attendance as training_attendance
 from cpms.training import service as training
 from cpms.training.models import Attendance, TrainingSession

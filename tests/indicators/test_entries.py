@@ -9,9 +9,9 @@ from werkzeug.datastructures import FileStorage
 from cpms.core.errors import DomainError
 from cpms.core.permissions import Scope
 from cpms.extensions import db as _db
-from cpms.indicators import entries
-from cpms.indicators import periods as P
-from cpms.indicators.values import Area, compute
+from cpms.indicators.service import entries
+from cpms.indicators.service import periods as P
+from cpms.indicators.service.values import Area, compute
 from tests.conftest import commune_id, english, province_id
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

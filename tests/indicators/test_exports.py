@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from cpms.extensions import db as _db
-from cpms.indicators import dhis2
+from cpms.indicators.service import dhis2
 from tests.conftest import commune_id, province_id
 
 UID = re.compile(r"^[A-Za-z][A-Za-z0-9]{10}$")
@@ -72,8 +72,8 @@ def test_dhis2_payload_shape(web, client, login_as, reporting, make_indicator):
     refused = web.post("/indicators/dhis2/org-units", {"area": "country", "org_unit": "not-a-uid"},
                        page="/indicators/dhis2", follow_redirects=True)
     assert "A DHIS2 identifier has 11 letters or digits" in refused.get_data(as_text=True)
-    dhis2.save_data_element(None, reporting.mtg.indicator, data_element="DeClspMtg01")
-    dhis2.save_org_unit(None, commune_id=commune_id("Bipemba"), org_unit="OuBipemba01")
+    dhis2.save_data_element(reporting.mtg.indicator, data_element="DeClspMtg01")
+    dhis2.save_org_unit(commune_id=commune_id("Bipemba"), org_unit="OuBipemba01")
     _db.session.commit()
     url = f"/indicators/programmes/{reporting.programme.id}/dhis2.json?period=FY2017-Q1&area=p{province_id('Kasaï-Oriental')}"
     response = client.get(url)
@@ -100,7 +100,7 @@ def test_dhis2_payload_shape(web, client, login_as, reporting, make_indicator):
 def test_dhis2_periods():
     from datetime import date
 
-    from cpms.indicators import periods as P
+    from cpms.indicators.service import periods as P
     assert dhis2.dhis2_period(P.parse_period("FY2017", 10)) == "2016Oct"
     assert dhis2.dhis2_period(P.parse_period("FY2017-Q1", 10)) == "2016Q4"
     assert dhis2.dhis2_period(P.parse_period("FY2017-H1", 4)) == "2016AprilS1"
@@ -120,11 +120,11 @@ def test_xlsx_sheets_are_the_reports_of_each_disaggregation(app, reporting, make
     """Every sheet holds what the report in that disaggregation shows (a locked period's frozen figures included),
     and a computed indicator costs the workbook one query, whatever its number of disaggregations."""
     from cpms.core.permissions import Scope
-    from cpms.indicators import locking
-    from cpms.indicators import periods as P
-    from cpms.indicators.exports import header, report_xlsx, table_rows
-    from cpms.indicators.reports import build_report
-    from cpms.indicators.values import Area
+    from cpms.indicators.service import locking
+    from cpms.indicators.service import periods as P
+    from cpms.indicators.service.exports import header, report_xlsx, table_rows
+    from cpms.indicators.service.reports import build_report
+    from cpms.indicators.service.values import Area
     from tests.conftest import english
 
     period = P.parse_period("FY2017-Q1", 10)

@@ -5,8 +5,9 @@ import pytest
 
 from cpms.core.errors import DomainError
 from cpms.extensions import db as _db
-from cpms.indicators import periods as P
-from cpms.indicators import service, targets
+from cpms.indicators.service import periods as P
+from cpms.indicators import service
+from cpms.indicators.service import targets
 from cpms.indicators.models import Target
 from tests.conftest import english
 
@@ -16,12 +17,12 @@ def test_levels_follow_goal_outcome_output(app, make_framework):
     programme = framework.programme
     with english(app):
         with pytest.raises(DomainError, match="already has a goal"):
-            service.save_node(None, programme, level="goal", code="G2", title_en="Other", title_fr="Autre")
+            service.save_node(programme, level="goal", code="G2", title_en="Other", title_fr="Autre")
         with pytest.raises(DomainError, match="An output sits under an outcome"):
-            service.save_node(None, programme, level="output", code="OP9", title_en="x", title_fr="x",
+            service.save_node(programme, level="output", code="OP9", title_en="x", title_fr="x",
                               parent_id=framework.goal.id)
         with pytest.raises(DomainError, match="already has an element coded OC1"):
-            service.save_node(None, programme, level="outcome", code="oc1", title_en="x", title_fr="x",
+            service.save_node(programme, level="outcome", code="oc1", title_en="x", title_fr="x",
                               parent_id=framework.goal.id)
 
 
@@ -31,19 +32,19 @@ def test_library_checks_computations_and_disaggregations(app, db):
                   disaggregations=[], is_active=True)
     with english(app):
         with pytest.raises(DomainError, match="Choose the computation"):
-            service.create_indicator(None, **fields)
+            service.create_indicator(**fields)
         with pytest.raises(DomainError, match="cannot be broken down by Kind of work"):
-            service.create_indicator(None, **{**fields, "computation": "officers_enrolled",
+            service.create_indicator(**{**fields, "computation": "officers_enrolled",
                                               "disaggregations": ["sex", "project_kind"]})
         with pytest.raises(DomainError, match="Entered values cannot be broken down by Kind of committee"):
-            service.create_indicator(None, **{**fields, "source": "entered", "disaggregations": ["committee_kind"]})
-        survey = service.create_indicator(None, **{**fields, "code": "svy-1", "computation": "survey_trust",
+            service.create_indicator(**{**fields, "source": "entered", "disaggregations": ["committee_kind"]})
+        survey = service.create_indicator(**{**fields, "code": "svy-1", "computation": "survey_trust",
                                                    "unit": "percentage"})
     assert survey.code == "SVY-1" and survey.computation_param == "trust_police"  # the registry's default question
 
 
 def set_targets(pi, programme, **values):
-    return targets.save_targets(None, pi, programme, {key.replace("_", "-"): value for key, value in values.items()})
+    return targets.save_targets(pi, programme, {key.replace("_", "-"): value for key, value in values.items()})
 
 
 def test_quarter_targets_must_add_up_to_the_year(app, make_framework, make_indicator, add_to_framework):
@@ -87,7 +88,7 @@ def test_fiscal_year_from_october_and_its_change_refused_once_targets_exist(app,
         stored = _db.session.query(Target).filter_by(period_kind="quarter").one()
         assert (stored.period_start, stored.period_end) == (date(2015, 10, 1), date(2015, 12, 31))
         with pytest.raises(DomainError, match="The fiscal year cannot change"):
-            service.save_settings(None, framework.programme, fiscal_year_start_month=1, target_check="refuse")
+            service.save_settings(framework.programme, fiscal_year_start_month=1, target_check="refuse")
 
 
 def test_period_targets_derive_from_quarters():

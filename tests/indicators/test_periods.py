@@ -3,7 +3,7 @@ from datetime import date
 
 import pytest
 
-from cpms.indicators import periods as P
+from cpms.indicators.service import periods as P
 
 
 def test_october_fiscal_year_is_named_after_the_year_it_ends():

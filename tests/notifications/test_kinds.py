@@ -7,10 +7,10 @@ from flask_babel import force_locale
 from sqlalchemy import select
 
 from cpms.extensions import db as _db
-from cpms.notifications.digest import send_digests
-from cpms.notifications.mail import render_parts
+from cpms.notifications.service.digest import send_digests
+from cpms.notifications.service.mail import render_parts
 from cpms.notifications.models import Notification, OutboxMessage, ReminderSetting
-from cpms.notifications.sweep import sweep_reminders
+from cpms.notifications.service.sweep import sweep_reminders
 
 
 def at(day, hour=8):
@@ -243,7 +243,7 @@ def test_certificate_batch_ready_reaches_the_trainers_and_the_requester(db, comp
 def test_reporting_period_due_in_a_fiscal_year_starting_in_october(db, make_framework, make_indicator,
                                                                   add_to_framework, make_user, mail_settings):
     from cpms.core.permissions import scope_of
-    from cpms.indicators.locking import lock_period
+    from cpms.indicators.service.locking import lock_period
 
     framework = make_framework(fy_month=10)
     add_to_framework(framework, make_indicator())

@@ -8,10 +8,10 @@ from sqlalchemy import select
 
 from cpms.extensions import db as _db
 from cpms.notifications import service
-from cpms.notifications.digest import send_digests
-from cpms.notifications.mail import deliver_outbox
+from cpms.notifications.service.digest import send_digests
+from cpms.notifications.service.mail import deliver_outbox
 from cpms.notifications.models import Notification, NotificationPreference, OutboxMessage
-from cpms.notifications.sweep import sweep_reminders
+from cpms.notifications.service.sweep import sweep_reminders
 from tests.notifications.fixtures import free_port
 
 JUNE_3 = datetime(2017, 6, 3, 8, 0, tzinfo=timezone.utc)
@@ -47,7 +47,7 @@ def test_smtp_refusals_are_retried_with_backoff_then_marked_failed(overdue_items
 
         # the server accepts mail again; an admin sends the failed message again
         smtp_server.refuse = None
-        service.retry_message(None, message)
+        service.retry_message(message)
         _db.session.commit()
         assert deliver_outbox()["sent"] == 1
     assert [m["To"] for m in smtp_server.messages] == ["officer@test.cpms.example"]

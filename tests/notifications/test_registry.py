@@ -2,7 +2,7 @@
 reader's language; a new kind is a decorated sweep."""
 import pytest
 
-from cpms.notifications.mail import render_parts
+from cpms.notifications.service.mail import render_parts
 from cpms.notifications.registry import KINDS, Reminder, SweepContext, Setting, load_kinds, reminder_kind
 
 

@@ -7,9 +7,9 @@ import time_machine
 from sqlalchemy import func, select
 
 from cpms.extensions import db as _db
-from cpms.notifications.mail import deliver_outbox
+from cpms.notifications.service.mail import deliver_outbox
 from cpms.notifications.models import Notification, OutboxMessage
-from cpms.notifications.sweep import sweep_reminders
+from cpms.notifications.service.sweep import sweep_reminders
 
 JUNE_3 = datetime(2017, 6, 3, 8, 0, tzinfo=timezone.utc)
 
@@ -53,7 +53,7 @@ def test_a_sweep_killed_half_way_and_run_again_sends_nothing_twice_and_loses_not
     items, officers = overdue_items(n=3)  # 6 reminders: 3 items for 2 officers
     expected = sorted((officer.email, f"{'Overdue action item: ' if officer.locale == 'en' else 'Action en retard : '}"
                                       f"{item.description}") for officer in officers for item in items)
-    import cpms.notifications.sweep as sweep_module
+    import cpms.notifications.service.sweep as sweep_module
     compose = sweep_module.compose_reminder
     calls = {"n": 0}
 
@@ -109,7 +109,7 @@ def test_two_schedulers_sweeping_and_sending_at_once_send_nothing_twice(app, ove
 def test_a_message_interrupted_while_sending_is_sent_once_after_its_lease(app, overdue_items, smtp_server,
                                                                           monkeypatch):
     overdue_items(officers=(("en", "officer@test.cpms.example"),))
-    import cpms.notifications.mail as mail_module
+    import cpms.notifications.service.mail as mail_module
     connect = mail_module._connect
 
     def killed_while_connecting():

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from cpms.core.service import beat
 from cpms.extensions import db as _db
 from cpms.notifications.models import Notification, NotificationPreference, OutboxMessage, ReminderSetting
-from cpms.notifications.sweep import sweep_reminders
+from cpms.notifications.service.sweep import sweep_reminders
 from tests.conftest import TEST_PASSWORD
 
 JUNE_3 = datetime(2017, 6, 3, 8, 0, tzinfo=timezone.utc)

@@ -42,7 +42,7 @@ def test_plan_lists_and_api_stay_in_the_users_area(client, login_as, make_user, 
     html = client.get("/plans/").get_data(as_text=True)
     assert "CLSP de Bipemba" in html and "Kampemba" not in html and "1 result" in html
     with english(client.application):
-        _t, token = create_api_token(user, user)
+        _t, token = create_api_token(user)
     _db.session.commit()
     answer = client.get("/api/v1/security-plans", headers={"Authorization": f"Bearer {token}"}).get_json()
     assert answer["total"] == 1 and answer["items"][0]["actions"] == 1

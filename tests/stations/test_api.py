@@ -15,7 +15,7 @@ def token_for(app, make_user):
     def make(role, provinces=()):
         user = make_user(role, provinces=provinces)
         with english(app):
-            _token, raw = create_api_token(user, user)
+            _token, raw = create_api_token(user)
         _db.session.commit()
         return {"Authorization": f"Bearer {raw}"}
     return make

@@ -82,16 +82,16 @@ def csv_data(rows, header=HEADER, delimiter=",", bom=False):
 def create_test_instrument(with_measures=True, **kwargs):
     from cpms.surveys.service import create_instrument, create_measure, instrument_questions
 
-    instrument = create_instrument(None, stream=io.BytesIO(xlsform_bytes(**kwargs)))
+    instrument = create_instrument(stream=io.BytesIO(xlsform_bytes(**kwargs)))
     if with_measures:
         questions = {q.name: q.id for q in instrument_questions(instrument)}
-        create_measure(None, instrument, question_id=questions["trust"], kind="share", name_en="Trusts the police",
+        create_measure(instrument, question_id=questions["trust"], kind="share", name_en="Trusts the police",
                        name_fr="Fait confiance à la police", values=["agree", "strongly_agree"], excluded_values=[],
                        higher_is_better=True)
-        create_measure(None, instrument, question_id=questions["unsafe"], kind="rate", name_en="Feels unsafe",
+        create_measure(instrument, question_id=questions["unsafe"], kind="rate", name_en="Feels unsafe",
                        name_fr="Se sent en insécurité", values=["yes"], excluded_values=["dont_know"],
                        higher_is_better=False)
-        create_measure(None, instrument, question_id=questions["score"], kind="mean", name_en="Safety score",
+        create_measure(instrument, question_id=questions["score"], kind="mean", name_en="Safety score",
                        name_fr="Note de sécurité", values=[], excluded_values=[], higher_is_better=True)
     _db.session.commit()
     return instrument
@@ -101,7 +101,7 @@ def create_test_round(instrument, programme, name="Baseline 2015", kind="baselin
                       communes=("Bipemba", "Muya", "Dibindi"), weight_column=""):
     from cpms.surveys.service import create_round
 
-    survey_round = create_round(None, instrument_id=instrument.id, programme_id=programme.id, name=name, kind=kind,
+    survey_round = create_round(instrument_id=instrument.id, programme_id=programme.id, name=name, kind=kind,
                                 start_date=start, end_date=None, sampling_notes="", weight_column=weight_column,
                                 commune_ids=[commune_id(c) for c in communes], sex_question="sex",
                                 age_question="age", commune_question="commune")

@@ -8,7 +8,8 @@ from sqlalchemy import func, select
 from cpms.core.errors import DomainError
 from cpms.core.permissions import Scope
 from cpms.extensions import db as _db
-from cpms.surveys import imports, results, stats
+from cpms.surveys import imports
+from cpms.surveys.service import results, stats
 from cpms.surveys.models import SurveyAnswer, SurveyQuestion, SurveyResponse
 from cpms.surveys.service import instrument_choices, instrument_questions
 from tests.conftest import english
@@ -53,7 +54,7 @@ def test_xlsform_with_short_language_columns(app, make_instrument):
 def test_bad_xlsforms_are_refused(app, db, data, message):
     from cpms.surveys.service import create_instrument
     with english(app), pytest.raises(DomainError, match=message):
-        create_instrument(None, stream=io.BytesIO(data))
+        create_instrument(stream=io.BytesIO(data))
 
 
 def test_golden_dataset_shares_intervals_and_change(app, make_instrument, make_round):
@@ -137,7 +138,7 @@ def test_semicolon_csv_with_bom_labels_and_xlsx(app, make_instrument, make_round
 def test_dropped_columns_are_nowhere_in_the_database(app, make_instrument, make_round):
     from cpms.surveys.service import set_identifying_questions
     instrument = make_instrument()
-    set_identifying_questions(None, instrument, [q.id for q in instrument_questions(instrument) if q.name == "full_name"])
+    set_identifying_questions(instrument, [q.id for q in instrument_questions(instrument) if q.name == "full_name"])
     _db.session.commit()
     survey_round = make_round(instrument)
     summary, _record = do_import(app, survey_round, csv_data([response_row(i, comment="Les patrouilles sont rares")
@@ -218,7 +219,7 @@ def test_select_multiple_share_counts_each_respondent_once(app, make_instrument,
                                                     ("problems", "violence", "Violence", "Violence"),
                                                     ("problems", "gangs", "Youth gangs", "Gangs de jeunes")])
     question = next(q for q in instrument_questions(instrument) if q.name == "problems")
-    create_measure(None, instrument, question_id=question.id, kind="share", name_en="Theft or violence",
+    create_measure(instrument, question_id=question.id, kind="share", name_en="Theft or violence",
                    name_fr="Vol ou violence", values=["theft", "violence"], excluded_values=[], higher_is_better=False)
     _db.session.commit()
     survey_round = make_round(instrument)
@@ -242,7 +243,7 @@ def test_marking_a_question_identifying_deletes_its_stored_answers(app, make_ins
     survey_round = make_round(instrument)
     do_import(app, survey_round, csv_data([response_row(1, comment="Je m'appelle Kabongo, avenue 12")]))
     comment = next(q for q in instrument_questions(instrument) if q.name == "comment")
-    set_identifying_questions(None, instrument, [comment.id])
+    set_identifying_questions(instrument, [comment.id])
     _db.session.commit()
     assert _db.session.scalar(select(func.count()).select_from(SurveyAnswer).where(
         SurveyAnswer.question_id == comment.id)) == 0
@@ -258,4 +259,4 @@ def test_a_round_with_responses_keeps_its_questionnaire(app, make_instrument, ma
                   commune_ids=sorted(survey_round.commune_ids), weight_column="", sex_question="sex",
                   age_question="age", commune_question="commune")
     with english(app), pytest.raises(DomainError, match="already has responses"):
-        update_round(None, survey_round, **fields)
+        update_round(survey_round, **fields)

@@ -167,7 +167,7 @@ def test_lists_and_api_show_only_rounds_of_the_users_area(web, client, login_as,
     assert "KOR baseline" in html and "HKT baseline" not in html and "1 result" in html
     assert client.get(f"/surveys/rounds/{hkt.id}/results").status_code == 404
     assert client.get(f"/surveys/rounds/{hkt.id}/results.csv").status_code == 404
-    _t, token = create_api_token(user, user)
+    _t, token = create_api_token(user)
     _db.session.commit()
     headers = {"Authorization": f"Bearer {token}"}
     listing = client.get("/api/v1/survey-rounds", headers=headers).get_json()
@@ -182,7 +182,7 @@ def test_api_results(client, make_user, make_instrument, make_round, app):
     do_import(app, survey_round, csv_data([response_row(i, trust="agree" if i < 3 else "disagree") for i in range(6)]))
     user = make_user("viewer")
     with english(app):
-        _t, token = create_api_token(user, user)
+        _t, token = create_api_token(user)
     _db.session.commit()
     answer = client.get(f"/api/v1/survey-rounds/{survey_round.id}/results",
                         headers={"Authorization": f"Bearer {token}"}).get_json()

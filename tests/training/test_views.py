@@ -146,7 +146,7 @@ def test_api_put_register_is_idempotent(app, client, make_user, make_cohort, mak
     trainer = make_user("trainer", provinces=["Kasaï-Oriental"])
     _cohort, session, enrolments = _cohort_with_session(make_cohort, make_trainee, trainer, n=3)
     with english(app):
-        _t, raw = create_api_token(trainer, trainer)
+        _t, raw = create_api_token(trainer)
     _db.session.commit()
     headers = {"Authorization": f"Bearer {raw}"}
     marks = {"marks": {str(e.id): "present" for e in enrolments}}

@@ -3,7 +3,7 @@
 Each reads the latest survey round of the programme whose date (end date, or start date while open) falls in the
 period, and the measure defined on the question named by the indicator's parameter (the XLSForm name, e.g.
 `trust_police`) in that round's questionnaire. Estimates are those of the survey results page
-(cpms/surveys/results.py and stats.py: weighted shares and means from one GROUP BY per measure). Shares and rates
+(cpms/surveys/service/results.py and stats.py: weighted shares and means from one GROUP BY per measure). Shares and rates
 are given in %. Cells with fewer than MIN_CELL answers are left empty, as on the survey pages. The baseline is
 the same measure in the programme's baseline round.
 """
@@ -16,8 +16,8 @@ from cpms.extensions import db
 from cpms.geo.models import Commune
 from cpms.indicators.registry import DrillDown, baseline_for, computed_indicator, drilldown_for
 from cpms.surveys.models import SurveyMeasure, SurveyQuestion, SurveyResponse, SurveyRound
-from cpms.surveys.results import _cell_sums
-from cpms.surveys.stats import MIN_CELL, mean_estimate, share_estimate
+from cpms.surveys.service.results import _cell_sums
+from cpms.surveys.service.stats import MIN_CELL, mean_estimate, share_estimate
 
 SURVEY_DIMENSIONS = ("sex", "province", "commune", "age_group")
 FEMALE = {"f", "female", "femme", "woman", "women", "feminin", "féminin"}

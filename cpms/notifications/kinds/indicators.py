@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, select
 
 from cpms.extensions import db
-from cpms.indicators import periods as P
+from cpms.indicators.service import periods as P
 from cpms.indicators.models import PeriodLock, ProgrammeIndicator, ResultsFramework
 from cpms.notifications.registry import Reminder, reminder_kind
 from cpms.programmes.models import Programme

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from cpms.indicators.models import IndicatorValue, ValueBreakdown
 from cpms.indicators.registry import DrillDown, computation
-from cpms.indicators.values import Area, make_context
+from cpms.indicators.service.values import Area, make_context
 
 
 def entered_records(pi, period, scope, area, dimension, category):

@@ -18,7 +18,7 @@ from cpms.extensions import db
 from cpms.indicators.models import IndicatorValue, ValueBreakdown
 from cpms.indicators.reference import ADDITIVE_UNITS, SEX_LABELS
 from cpms.indicators.registry import Context, computation
-from cpms.indicators.targets import combine
+from cpms.indicators.service.targets import combine
 
 
 @dataclass

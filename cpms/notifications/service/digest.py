@@ -13,7 +13,7 @@ from sqlalchemy import select, update
 
 from cpms.core.models import utcnow
 from cpms.extensions import db
-from cpms.notifications.mail import absolute_url, compose, enqueue, render_parts
+from cpms.notifications.service.mail import absolute_url, compose, enqueue, render_parts, short_transaction
 from cpms.notifications.models import Notification, OutboxMessage
 from cpms.notifications.registry import load_kinds
 
@@ -49,15 +49,14 @@ def send_digests(now=None):
                                    .order_by(Notification.kind, Notification.due_on, Notification.id)).all()
         db.session.rollback()
         subject, text, html = compose_digest(items, locale, day)
-        message_id = enqueue(key, kind="digest", to_address=email, locale=locale, subject=subject, text=text,
-                             html=html, user_id=user_id, now=now)
-        if message_id is None:  # another scheduler built it meanwhile
-            db.session.rollback()
-            continue
-        db.session.execute(update(Notification).where(Notification.id.in_([item.id for item in items]),
-                                                      Notification.digest_message_id.is_(None))
-                           .values(digest_message_id=message_id).execution_options(synchronize_session=False))
-        db.session.commit()
+        with short_transaction():
+            message_id = enqueue(key, kind="digest", to_address=email, locale=locale, subject=subject, text=text,
+                                 html=html, user_id=user_id, now=now)
+            if message_id is None:  # another scheduler built it meanwhile: nothing was written
+                continue
+            db.session.execute(update(Notification).where(Notification.id.in_([item.id for item in items]),
+                                                          Notification.digest_message_id.is_(None))
+                               .values(digest_message_id=message_id).execution_options(synchronize_session=False))
         queued += 1
     return queued
 

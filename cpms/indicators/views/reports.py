@@ -9,19 +9,21 @@ from sqlalchemy import select
 from cpms.core.audit import record_event
 from cpms.core.errors import DomainError
 from cpms.core.exports import aggregate_export, download
+from cpms.core.forms import run_action
 from cpms.core.pagination import paginate
 from cpms.core.permissions import ADMIN, get_or_404, require_role, scope_of
 from cpms.extensions import db
 from cpms.geo.models import Commune
-from cpms.indicators import dhis2, exports, forms, locking, service
-from cpms.indicators import periods as P
-from cpms.indicators.drilldown import records_behind
+from cpms.indicators import forms, service
 from cpms.indicators.models import IndicatorValue, PeriodLock, ProgrammeIndicator
 from cpms.indicators.reference import DIMENSIONS, STATUSES
-from cpms.indicators.reports import bar_chart, build_report, default_period
-from cpms.indicators.values import Area, dimension_for
-from cpms.indicators.views import (DRILLERS, MANAGERS, READERS, bp, can_manage, get_pi_or_404, get_programme_or_404,
-                                   period_choices)
+from cpms.indicators.service import dhis2, exports, locking
+from cpms.indicators.service import periods as P
+from cpms.indicators.service.drilldown import records_behind
+from cpms.indicators.service.reports import bar_chart, build_report, default_period
+from cpms.indicators.service.values import Area, dimension_for
+from cpms.indicators.views.common import (DRILLERS, MANAGERS, READERS, bp, can_manage, get_pi_or_404,
+                                          get_programme_or_404, period_choices)
 
 
 def area_choices(programme):
@@ -92,7 +94,6 @@ def report_export(programme_id, fmt):
         data = exports.report_csv(result) if fmt == "csv" else exports.report_pdf(result)
     record_event("export", entity="programmes", entity_id=programme.id,
                  detail=f"indicator report {fmt.upper()} {period.key} {area_label}"[:500])
-    db.session.commit()
     return download(data, f"{name}.{fmt}", fmt)
 
 
@@ -110,7 +111,6 @@ def report_dhis2(programme_id):
         return redirect(url_for("indicators.report", programme_id=programme.id, period=period.key))
     record_event("export", entity="programmes", entity_id=programme.id,
                  detail=f"DHIS2 dataValueSets {period.key} {area_label}: {len(payload['dataValues'])} values"[:500])
-    db.session.commit()
     response = Response(json.dumps(payload, ensure_ascii=False, indent=1), mimetype="application/json")
     response.headers["Content-Disposition"] = f'attachment; filename="dhis2-{programme.code}-{period.key}.json"'
     if skipped:
@@ -136,7 +136,7 @@ def records(pi_id):
     listing = paginate(drill.stmt, scalars=drill.scalars)
     category_label = None
     if category is not None:
-        from cpms.indicators.values import category_labels
+        from cpms.indicators.service.values import category_labels
         category_label = category_labels(dimension, [category]).get(category)
     return render_template("indicators/records.html", programme=programme, pi=pi, period=shown, drill=drill,
                            page=listing, rows=[drill.row(item) for item in listing.items], area_label=area_label,
@@ -154,17 +154,13 @@ def lock_create(programme_id):
     if not form.validate_on_submit():
         flash(_("Choose the period to lock."), "error")
         return redirect(url_for("indicators.report", programme_id=programme.id))
-    try:
-        lock = locking.lock_period(current_user, scope_of(current_user), programme, form.period.data,
-                                   note=form.note.data)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        label = locking.period_of_lock(lock, service.settings_of(programme.id).fiscal_year_start_month).label
-        flash(_("%(period)s is locked: its figures are frozen as reported.", period=label), "success")
-    return redirect(url_for("indicators.report", programme_id=programme.id, period=form.period.data))
+    month = service.settings_of(programme.id).fiscal_year_start_month
+    return run_action(
+        lambda: locking.lock_period(current_user, scope_of(current_user), programme, form.period.data,
+                                    note=form.note.data),
+        lambda lock: _("%(period)s is locked: its figures are frozen as reported.",
+                       period=locking.period_of_lock(lock, month).label),
+        url_for("indicators.report", programme_id=programme.id, period=form.period.data))
 
 
 @bp.route("/locks/<int:lock_id>/unlock", methods=["POST"])
@@ -176,15 +172,9 @@ def lock_remove(lock_id):
     if not form.validate_on_submit():
         flash(_("Say why the period is unlocked."), "error")
         return redirect(url_for("indicators.framework", programme_id=programme.id))
-    try:
-        locking.unlock_period(current_user, lock, reason=form.reason.data)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(_("The period is unlocked; its frozen figures were discarded."), "success")
-    return redirect(url_for("indicators.framework", programme_id=programme.id))
+    return run_action(lambda: locking.unlock_period(current_user, lock, reason=form.reason.data),
+                      _("The period is unlocked; its frozen figures were discarded."),
+                      url_for("indicators.framework", programme_id=programme.id))
 
 
 @bp.route("/programmes/<int:programme_id>/dashboard")

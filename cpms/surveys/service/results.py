@@ -10,8 +10,8 @@ from sqlalchemy import case, func, select
 from cpms.extensions import db
 from cpms.geo.models import Commune
 from cpms.surveys.models import SurveyAnswer, SurveyChoice, SurveyQuestion, SurveyResponse
-from cpms.surveys.service import instrument_measures
-from cpms.surveys.stats import MIN_CELL, Estimate, compare, mean_estimate, share_estimate
+from cpms.surveys.service.instruments import instrument_measures
+from cpms.surveys.service.stats import MIN_CELL, Estimate, compare, mean_estimate, share_estimate
 
 DIMENSIONS = ("overall", "commune", "sex", "age_group")
 DIMENSION_LABELS = {"overall": _l("All respondents"), "commune": _l("By commune"), "sex": _l("By sex"),
@@ -157,7 +157,7 @@ def round_results(survey_round, scope, earlier_round=None, suppress=False):
 
 
 def comparable_rounds(survey_round, scope):
-    from cpms.surveys.service import visible_rounds
+    from cpms.surveys.service.instruments import visible_rounds
     return [r for r in db.session.scalars(visible_rounds(scope, survey_round.instrument_id)) if r.id != survey_round.id]
 
 

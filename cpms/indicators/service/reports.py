@@ -22,12 +22,12 @@ from flask import current_app
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 
-from cpms.indicators import periods as P
-from cpms.indicators.locking import snapshots_by_dimension
+from cpms.indicators.service import periods as P
+from cpms.indicators.service.locking import snapshots_by_dimension
 from cpms.indicators.reference import DIMENSIONS, STATUSES
-from cpms.indicators.service import programme_indicators, programme_span, settings_of
-from cpms.indicators.targets import target_of, targets_by_period
-from cpms.indicators.values import Area, category_labels, compute_many, dimension_for
+from cpms.indicators.service.framework import programme_indicators, programme_span, settings_of
+from cpms.indicators.service.targets import target_of, targets_by_period
+from cpms.indicators.service.values import Area, category_labels, compute_many, dimension_for
 
 TREND_LENGTH = 8
 

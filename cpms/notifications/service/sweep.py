@@ -14,7 +14,8 @@ from sqlalchemy import select
 
 from cpms.core.models import utcnow
 from cpms.extensions import db
-from cpms.notifications.mail import absolute_url, compose_reminder, enqueue, insert_unless_exists
+from cpms.notifications.service.mail import (absolute_url, compose_reminder, enqueue, insert_unless_exists,
+                                             short_transaction)
 from cpms.notifications.models import Notification, NotificationPreference
 from cpms.notifications.registry import SweepContext, effective_settings, load_kinds, to_json_context
 
@@ -117,19 +118,18 @@ def claim_reminder(claim, now):
 
     Returns False, having written nothing, when the reminder was already claimed."""
     endpoint, values = claim.link if claim.link else (None, {})
-    notification_id = insert_unless_exists(Notification, dict(
-        kind=claim.kind, object_key=claim.object_key, due_on=claim.due_on, recipient_key=claim.recipient_key,
-        user_id=claim.user_id, email=None if claim.user_id else claim.address, locale=claim.locale,
-        link_endpoint=endpoint, link_values=values, context=claim.context, delivery=claim.delivery,
-        created_at=now), REMINDER_KEY)
-    if notification_id is None:
-        db.session.rollback()
-        return False
-    if claim.delivery == "immediate":
-        link = absolute_url("notifications.notification_open", notification_id=notification_id) \
-            if claim.user_id else None
-        subject, text, html = compose_reminder(claim.template, claim.context, claim.locale, link)
-        enqueue(f"notification:{notification_id}", kind=claim.kind, to_address=claim.address, locale=claim.locale,
-                subject=subject, text=text, html=html, user_id=claim.user_id, now=now)
-    db.session.commit()
+    with short_transaction():
+        notification_id = insert_unless_exists(Notification, dict(
+            kind=claim.kind, object_key=claim.object_key, due_on=claim.due_on, recipient_key=claim.recipient_key,
+            user_id=claim.user_id, email=None if claim.user_id else claim.address, locale=claim.locale,
+            link_endpoint=endpoint, link_values=values, context=claim.context, delivery=claim.delivery,
+            created_at=now), REMINDER_KEY)
+        if notification_id is None:
+            return False  # nothing was written
+        if claim.delivery == "immediate":
+            link = absolute_url("notifications.notification_open", notification_id=notification_id) \
+                if claim.user_id else None
+            subject, text, html = compose_reminder(claim.template, claim.context, claim.locale, link)
+            enqueue(f"notification:{notification_id}", kind=claim.kind, to_address=claim.address,
+                    locale=claim.locale, subject=subject, text=text, html=html, user_id=claim.user_id, now=now)
     return True

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from cpms.core.errors import DomainError
 from cpms.extensions import db
 from cpms.indicators.models import Dhis2CategoryOptionCombo, Dhis2DataElement, Dhis2OrgUnit
-from cpms.indicators.reports import build_reports
+from cpms.indicators.service.reports import build_reports
 
 UID = re.compile(r"^[A-Za-z][A-Za-z0-9]{10}$")
 
@@ -28,7 +28,7 @@ def _uid(value, field):
     return value
 
 
-def save_data_element(actor, indicator, *, data_element, disaggregation="", category_option_combo=""):
+def save_data_element(indicator, *, data_element, disaggregation="", category_option_combo=""):
     """Map an indicator to a data element (an empty one removes the mapping). Errors: a malformed identifier, a
     disaggregation the indicator does not have."""
     data_element = _uid(data_element, "data_element")
@@ -49,7 +49,7 @@ def save_data_element(actor, indicator, *, data_element, disaggregation="", cate
     return row
 
 
-def save_combo(actor, dimension, category, category_option_combo):
+def save_combo(dimension, category, category_option_combo):
     """Map a category of a disaggregation to a category option combo (empty: remove)."""
     category_option_combo = _uid(category_option_combo, "category_option_combo")
     row = db.session.scalar(select(Dhis2CategoryOptionCombo).where(Dhis2CategoryOptionCombo.dimension == dimension,
@@ -66,7 +66,7 @@ def save_combo(actor, dimension, category, category_option_combo):
     return row
 
 
-def save_org_unit(actor, *, province_id=None, commune_id=None, org_unit):
+def save_org_unit(*, province_id=None, commune_id=None, org_unit):
     """Map the country (no province or commune), a province or a commune to an organisation unit (empty: remove)."""
     org_unit = _uid(org_unit, "org_unit")
     if commune_id:

@@ -42,23 +42,23 @@ def _hash(code):
     return hashlib.sha256(code.replace("-", "").strip().lower().encode()).hexdigest()
 
 
-def enable_two_factor(actor, user, secret, code):
+def enable_two_factor(user, secret, code):
     """Turn the second factor on once `code` proves the app has the secret; returns the recovery codes."""
     if not _code_ok(secret, code):
         raise DomainError(_("This code is not valid. Type the 6 digits your app shows now."), field="code")
     codes = [f"{secrets.token_hex(3)}-{secrets.token_hex(3)}" for _n in range(RECOVERY_CODES)]
     user.totp_secret, user.totp_enabled_at = secret, utcnow()
     user.recovery_codes = json.dumps([_hash(c) for c in codes])
-    record_event("2fa_enabled", actor=actor, entity="users", entity_id=user.id)
+    record_event("2fa_enabled", entity="users", entity_id=user.id)
     db.session.flush()
     return codes
 
 
-def disable_two_factor(actor, user, code):
+def disable_two_factor(user, code):
     if not verify_second_factor(user, code):
         raise DomainError(_("This code is not valid. Type the 6 digits your app shows now."), field="code")
     user.totp_secret = user.totp_enabled_at = user.recovery_codes = None
-    record_event("2fa_disabled", actor=actor, entity="users", entity_id=user.id)
+    record_event("2fa_disabled", entity="users", entity_id=user.id)
     db.session.flush()
 
 

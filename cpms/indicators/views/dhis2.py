@@ -1,18 +1,18 @@
 """The DHIS2 mapping tables: indicator → data element, category → category option combo, area → organisation unit."""
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 from sqlalchemy import select
 
-from cpms.core.errors import DomainError
+from cpms.core.forms import run_action
 from cpms.core.permissions import get_or_404, require_role
 from cpms.extensions import db
 from cpms.geo.models import Commune, Province
-from cpms.indicators import dhis2, forms, service
-from cpms.indicators.entries import categories_of
-from cpms.indicators.models import Indicator
+from cpms.indicators import forms, service
+from cpms.indicators.models import Dhis2OrgUnit, Indicator
 from cpms.indicators.reference import DIMENSIONS, ENTERED_DIMENSIONS
-from cpms.indicators.views import MANAGERS, bp
+from cpms.indicators.service import dhis2
+from cpms.indicators.service.entries import categories_of
+from cpms.indicators.views.common import MANAGERS, bp
 
 
 def _forms():
@@ -35,7 +35,6 @@ def _forms():
 def dhis2_mapping():
     indicators, element_form, combo_form, unit_form = _forms()
     elements, combos, units = dhis2.mappings()
-    from cpms.indicators.models import Dhis2OrgUnit
     unit_rows = db.session.scalars(select(Dhis2OrgUnit)).all()
     labels = {choice: label for choice, label in combo_form.category.choices}
     return render_template("indicators/dhis2.html", indicators=indicators, elements=elements,
@@ -46,20 +45,13 @@ def dhis2_mapping():
                            dimensions=DIMENSIONS)
 
 
-def _save(form, save, message):
-    if form.validate_on_submit():
-        try:
-            save()
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(message, "success")
-            return redirect(url_for("indicators.dhis2_mapping"))
-    else:
+def _post_mapping(form, save, message):
+    """Validate a mapping form, then save it through run_action; the mapping page shows the outcome either way."""
+    back = url_for("indicators.dhis2_mapping")
+    if not form.validate_on_submit():
         flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "error")
-    return redirect(url_for("indicators.dhis2_mapping"))
+        return redirect(back)
+    return run_action(save, message, back)
 
 
 @bp.route("/dhis2/data-elements", methods=["POST"])
@@ -69,10 +61,10 @@ def dhis2_data_element():
 
     def save():
         indicator = get_or_404(Indicator, form.indicator_id.data)
-        dhis2.save_data_element(current_user, indicator, data_element=form.data_element.data,
+        dhis2.save_data_element(indicator, data_element=form.data_element.data,
                                 disaggregation=form.disaggregation.data,
                                 category_option_combo=form.category_option_combo.data)
-    return _save(form, save, _("DHIS2 data element saved."))
+    return _post_mapping(form, save, _("DHIS2 data element saved."))
 
 
 @bp.route("/dhis2/category-option-combos", methods=["POST"])
@@ -82,8 +74,8 @@ def dhis2_combo():
 
     def save():
         dimension, category = form.category.data.split(":", 1)
-        dhis2.save_combo(current_user, dimension, category, form.category_option_combo.data)
-    return _save(form, save, _("DHIS2 category option combo saved."))
+        dhis2.save_combo(dimension, category, form.category_option_combo.data)
+    return _post_mapping(form, save, _("DHIS2 category option combo saved."))
 
 
 @bp.route("/dhis2/org-units", methods=["POST"])
@@ -93,6 +85,6 @@ def dhis2_org_unit():
 
     def save():
         area = form.area.data
-        dhis2.save_org_unit(current_user, province_id=int(area[1:]) if area.startswith("p") else None,
+        dhis2.save_org_unit(province_id=int(area[1:]) if area.startswith("p") else None,
                             commune_id=int(area[1:]) if area.startswith("c") else None, org_unit=form.org_unit.data)
-    return _save(form, save, _("DHIS2 organisation unit saved."))
+    return _post_mapping(form, save, _("DHIS2 organisation unit saved."))

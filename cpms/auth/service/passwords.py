@@ -27,7 +27,7 @@ def verify_password(password_hash, password):
 
 @lru_cache(maxsize=1)
 def common_passwords():
-    text = resources.files("cpms.auth").joinpath("common_passwords.txt").read_text("utf-8")
+    text = resources.files("cpms.auth.service").joinpath("common_passwords.txt").read_text("utf-8")
     return frozenset(line.strip().lower() for line in text.splitlines() if line and not line.startswith("#"))
 
 

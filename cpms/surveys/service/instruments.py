@@ -14,7 +14,7 @@ from cpms.extensions import db
 from cpms.geo.models import Commune
 from cpms.surveys.models import (MEASURE_KINDS, ROUND_KINDS, SurveyChoice, SurveyInstrument, SurveyMeasure,
                                  SurveyQuestion, SurveyResponse, SurveyRound, survey_round_communes)
-from cpms.surveys.xlsform import NUMERIC_TYPES, SELECT_TYPES, parse_xlsform
+from cpms.surveys.service.xlsform import NUMERIC_TYPES, SELECT_TYPES, parse_xlsform
 
 READERS = frozenset({ADMIN, ME_OFFICER, PROJECT_OFFICER, VIEWER})
 MANAGERS = frozenset({ADMIN, ME_OFFICER})
@@ -27,7 +27,7 @@ MEASURE_KIND_LABELS = {"share": _l("Share of answers"), "mean": _l("Mean score")
 
 # --- Instruments ---------------------------------------------------------------------------
 
-def create_instrument(actor, *, stream, name=""):
+def create_instrument(*, stream, name=""):
     """Create an instrument from an XLSForm. Errors: unreadable file, no survey sheet, unknown choice list."""
     form = parse_xlsform(stream)
     name = (name or "").strip() or form["name"] or form["form_id"]
@@ -61,7 +61,7 @@ def instrument_measures(instrument_id):
                               .order_by(SurveyMeasure.id)).all()
 
 
-def set_identifying_questions(actor, instrument, question_ids):
+def set_identifying_questions(instrument, question_ids):
     """Mark free-text questions as identifying: their answers are dropped at import and never stored.
 
     Answers already stored for a question newly marked are deleted.
@@ -77,7 +77,7 @@ def set_identifying_questions(actor, instrument, question_ids):
     db.session.flush()
 
 
-def create_measure(actor, instrument, *, question_id, kind, name_en, name_fr, values, excluded_values,
+def create_measure(instrument, *, question_id, kind, name_en, name_fr, values, excluded_values,
                    higher_is_better):
     """Define a share, mean or yes/no rate on a question. Errors: wrong question type, values not in its list."""
     question = db.session.get(SurveyQuestion, question_id) if question_id else None
@@ -177,7 +177,7 @@ def _apply_round(survey_round, *, instrument_id, programme_id, name, kind, start
     survey_round.communes = list(communes)
 
 
-def create_round(actor, **fields):
+def create_round(**fields):
     """Create a round. Errors: missing instrument/programme/name, end before start, communes outside the
     programme, unknown breakdown questions."""
     survey_round = SurveyRound()
@@ -187,7 +187,7 @@ def create_round(actor, **fields):
     return survey_round
 
 
-def update_round(actor, survey_round, **fields):
+def update_round(survey_round, **fields):
     _apply_round(survey_round, **fields)
     db.session.flush()
     return survey_round
@@ -197,7 +197,7 @@ def _hash_token(raw):
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def new_webhook_token(actor, survey_round):
+def new_webhook_token(survey_round):
     """A new token for the round's KoBoToolbox REST service; returned once, stored hashed (the old one stops working)."""
     raw = secrets.token_urlsafe(32)
     survey_round.webhook_token_hash = _hash_token(raw)

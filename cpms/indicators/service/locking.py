@@ -15,10 +15,10 @@ from cpms.core.errors import DomainError
 from cpms.core.models import utcnow
 from cpms.core.permissions import ADMIN, ME_OFFICER
 from cpms.extensions import db
-from cpms.indicators import periods as P
+from cpms.indicators.service import periods as P
 from cpms.indicators.models import IndicatorValue, PeriodLock, ProgrammeIndicator, SnapshotValue
-from cpms.indicators.service import programme_indicators, programme_years, settings_of
-from cpms.indicators.targets import target_of, targets_by_period
+from cpms.indicators.service.framework import programme_indicators, programme_years, settings_of
+from cpms.indicators.service.targets import target_of, targets_by_period
 
 LOCKERS = frozenset({ADMIN, ME_OFFICER})
 
@@ -50,7 +50,7 @@ def lock_period(actor, scope, programme, period_key, *, note="", today=None):
     programme's), an unknown period or one outside the programme, a period not over yet, a period already locked,
     entered values of the period still awaiting approval."""
     from cpms.indicators.reference import DIMENSIONS
-    from cpms.indicators.values import Area, compute, dimension_for
+    from cpms.indicators.service.values import Area, compute, dimension_for
 
     today = today or date.today()
     if getattr(actor, "role", None) not in LOCKERS:

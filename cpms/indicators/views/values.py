@@ -7,16 +7,20 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from cpms.core.errors import DomainError
-from cpms.core.forms import show_error
-from cpms.core.pagination import paginate
 from cpms.core.exports import document_export
+from cpms.core.forms import render_form, run_action, save_form
+from cpms.core.pagination import paginate
 from cpms.core.permissions import get_or_404, require_role, scope_of
 from cpms.extensions import db
 from cpms.geo.models import Commune
-from cpms.indicators import entries, forms, service
-from cpms.indicators.models import IndicatorValue
+from cpms.indicators import forms, service
+from cpms.indicators.models import IndicatorValue, ProgrammeIndicator
 from cpms.indicators.reference import DIMENSIONS, VALUE_STATUSES
-from cpms.indicators.views import ENTERERS, MANAGERS, bp, get_pi_or_404, get_programme_or_404, page, period_choices
+from cpms.indicators.service import entries
+from cpms.indicators.service import periods as P
+from cpms.indicators.views.common import ENTERERS, MANAGERS, bp, get_pi_or_404, get_programme_or_404, period_choices
+from cpms.programmes.models import Programme
+from cpms.programmes.service import visible_programmes
 
 
 def get_value_or_404(value_id):
@@ -68,33 +72,27 @@ def _value_form_page(pi, programme, value_row):
     if value_row is not None:
         for part in entries.value_breakdowns(value_row):
             existing[f"part-{part.dimension}-{part.category}"] = part.value
-    if form.validate_on_submit():
+
+    def save(form):
         parts, errors = _read_parts(pi)
         if errors:
-            flash(" ".join(errors), "error")
-            form.refused = True
-        else:
-            try:
-                saved = entries.save_value(
-                    current_user, scope_of(current_user), programme, pi, value_row, period=form.period.data,
-                    province_id=form.province_id.data or None, commune_id=form.commune_id.data or None,
-                    value=form.value.data, comment=form.comment.data, evidence_url=form.evidence_url.data,
-                    evidence_file=form.evidence_file.data, breakdowns=parts)
-            except DomainError as error:
-                db.session.rollback()
-                show_error(form, error)
-                form.refused = True
-            else:
-                db.session.commit()
-                flash(_("Value saved; it counts in reports once an M&E officer approves it."), "success")
-                return redirect(url_for("indicators.value_detail", value_id=saved.id))
+            raise DomainError(" ".join(errors))
+        return entries.save_value(
+            current_user, scope_of(current_user), programme, pi, value_row, period=form.period.data,
+            province_id=form.province_id.data or None, commune_id=form.commune_id.data or None,
+            value=form.value.data, comment=form.comment.data, evidence_url=form.evidence_url.data,
+            evidence_file=form.evidence_file.data, breakdowns=parts)
+    response = save_form(form, save, _("Value saved; it counts in reports once an M&E officer approves it."),
+                         lambda saved: url_for("indicators.value_detail", value_id=saved.id))
+    if response:
+        return response
+    if getattr(form, "refused", False):  # show the breakdowns as typed
         existing = {k: v for k, v in request.form.items() if k.startswith("part-")}
-    return page("indicators/value_form.html", form, programme=programme, pi=pi, value=value_row, parts=_parts(pi),
-                existing=existing)
+    return render_form("indicators/value_form.html", form, programme=programme, pi=pi, value=value_row,
+                       parts=_parts(pi), existing=existing)
 
 
 def _period_key(programme, value_row):
-    from cpms.indicators import periods as P
     month = service.settings_of(programme.id).fiscal_year_start_month
     return P.containing(value_row.period_start, "quarter", month).key
 
@@ -128,16 +126,13 @@ def value_detail(value_id):
 def value_review(value_id):
     value_row = get_value_or_404(value_id)
     form = forms.ReviewForm()
-    if form.validate_on_submit():
-        try:
-            entries.review_value(current_user, value_row, approve=form.decision.data == "approve", note=form.note.data)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(_("Value approved.") if value_row.status == "approved" else _("Value rejected."), "success")
-    return redirect(url_for("indicators.value_detail", value_id=value_row.id))
+    back = url_for("indicators.value_detail", value_id=value_row.id)
+    if not form.validate_on_submit():
+        return redirect(back)
+    return run_action(lambda: entries.review_value(current_user, value_row, approve=form.decision.data == "approve",
+                                                   note=form.note.data),
+                      lambda reviewed: _("Value approved.") if reviewed.status == "approved" else _("Value rejected."),
+                      back)
 
 
 @bp.route("/values/<int:value_id>/evidence")
@@ -174,9 +169,8 @@ def value_list(programme_id):
 @bp.route("/values/pending")
 @require_role(*MANAGERS)
 def review_queue():
-    from cpms.indicators.models import ProgrammeIndicator
     scope = scope_of(current_user)
-    visible = service.visible_programmes(scope).with_only_columns(service.Programme.id).order_by(None)
+    visible = visible_programmes(scope).with_only_columns(Programme.id).order_by(None)
     stmt = (select(IndicatorValue).where(IndicatorValue.status == "submitted", IndicatorValue.programme_indicator_id.in_(
         select(ProgrammeIndicator.id).where(ProgrammeIndicator.programme_id.in_(visible))))
         .order_by(IndicatorValue.created_at))

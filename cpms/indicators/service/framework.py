@@ -12,14 +12,14 @@ from sqlalchemy import exists, func, select
 from cpms.core.dashboard import Card, dashboard_provider
 from cpms.core.errors import DomainError
 from cpms.extensions import db
-from cpms.indicators import periods as P
+from cpms.indicators.service import periods as P
 from cpms.indicators.models import (Indicator, IndicatorValue, PeriodLock, ProgrammeIndicator, ResultNode,
                                     ResultsFramework, Target)
 from cpms.indicators.reference import (AGGREGATIONS, AREA_DIMENSIONS, DIMENSIONS, DIRECTIONS, ENTERED_DIMENSIONS,
                                        LEVELS, PARENT_LEVEL, SOURCES, TARGET_CHECKS, UNITS)
 from cpms.indicators.registry import computations
 from cpms.programmes.models import Programme
-from cpms.programmes.service import can_see as can_see_programme, visible_programmes  # noqa: F401  (re-exported)
+from cpms.programmes.service import visible_programmes
 
 CODE = re.compile(r"^[A-Z0-9][A-Z0-9._-]{0,29}$")
 
@@ -37,7 +37,7 @@ def settings_of(programme_id):
     return cache[programme_id]
 
 
-def save_settings(actor, programme, *, fiscal_year_start_month, target_check):
+def save_settings(programme, *, fiscal_year_start_month, target_check):
     """Errors: month outside 1–12, unknown check; a new fiscal year start once targets, values or locks exist
     (their periods would no longer be the donor's)."""
     if fiscal_year_start_month not in range(1, 13):
@@ -127,7 +127,7 @@ def _apply_indicator(indicator, *, code, name_en, name_fr, definition, unit, dir
     indicator.disaggregations, indicator.is_active = disaggregations, bool(is_active)
 
 
-def create_indicator(actor, **fields):
+def create_indicator(**fields):
     """Add an indicator to the shared library. Errors: bad or duplicate code, a name missing, a computed
     indicator without a known computation, a disaggregation its source cannot give."""
     indicator = Indicator()
@@ -137,7 +137,7 @@ def create_indicator(actor, **fields):
     return indicator
 
 
-def update_indicator(actor, indicator, **fields):
+def update_indicator(indicator, **fields):
     _apply_indicator(indicator, **fields)
     db.session.flush()
     return indicator
@@ -150,7 +150,7 @@ def programme_nodes(programme_id):
                               .order_by(ResultNode.position, ResultNode.code)).all()
 
 
-def save_node(actor, programme, node=None, *, level, code, title_en, title_fr, parent_id=None, position=0):
+def save_node(programme, node=None, *, level, code, title_en, title_fr, parent_id=None, position=0):
     """Create or edit the goal, an outcome or an output. Errors: a second goal, a parent of the wrong level or of
     another programme, a duplicate code, a title missing."""
     if level not in LEVELS:
@@ -241,7 +241,7 @@ def _apply_programme_indicator(pi, programme, *, node_id, indicator_id, code, ba
     return pi
 
 
-def add_programme_indicator(actor, programme, **fields):
+def add_programme_indicator(programme, **fields):
     """Put a library indicator in a programme's framework. Errors: element of another programme, indicator
     already there, duplicate code, a baseline without its date, negative values, a percentage above 100."""
     pi = ProgrammeIndicator(programme_id=programme.id)
@@ -251,10 +251,10 @@ def add_programme_indicator(actor, programme, **fields):
     return pi
 
 
-def update_programme_indicator(actor, pi, programme, **fields):
+def update_programme_indicator(pi, programme, **fields):
     """Edit an indicator of a framework; a new life-of-programme target is checked against the period targets
     (refused or flagged, as the programme's settings say)."""
-    from cpms.indicators.targets import check_targets, refuse_or_warn, targets_of
+    from cpms.indicators.service.targets import check_targets, refuse_or_warn, targets_of
     _apply_programme_indicator(pi, programme, **fields)
     warnings = check_targets(pi, targets_of(pi), programme)
     refuse_or_warn(programme, warnings)

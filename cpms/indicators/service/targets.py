@@ -8,10 +8,10 @@ from sqlalchemy import select
 
 from cpms.core.errors import DomainError
 from cpms.extensions import db
-from cpms.indicators import periods as P
+from cpms.indicators.service import periods as P
 from cpms.indicators.models import Target
 from cpms.indicators.reference import PERIOD_KINDS
-from cpms.indicators.service import programme_years, settings_of
+from cpms.indicators.service.framework import programme_years, settings_of
 
 
 def targets_of(pi):
@@ -146,7 +146,7 @@ def target_grid(pi, programme):
     return rows
 
 
-def save_targets(actor, pi, programme, values):
+def save_targets(pi, programme, values):
     """Replace the period targets of an indicator: `values` = {period key: number or None}.
 
     Errors: a period outside the programme, a negative value, a percentage above 100, and – when the programme

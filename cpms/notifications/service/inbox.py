@@ -14,7 +14,7 @@ from cpms.core.errors import DomainError
 from cpms.core.models import SchedulerHeartbeat, scheduler_jobs, utcnow
 from cpms.core.permissions import ADMIN
 from cpms.extensions import db
-from cpms.notifications.mail import render_parts
+from cpms.notifications.service.mail import render_parts
 from cpms.notifications.models import (DELIVERIES, OUTBOX_STATUSES, Notification, NotificationPreference,
                                        OutboxMessage, ReminderSetting)
 from cpms.notifications.registry import effective_settings, kinds_for_role, load_kinds
@@ -69,16 +69,16 @@ def target_url(notification):
         return None
 
 
-def mark_read(actor, notification, now=None):
+def mark_read(notification, now=None):
     if notification.read_at is None:
         notification.read_at = now or utcnow()
         db.session.flush()
     return notification
 
 
-def mark_all_read(actor, now=None):
-    """Mark every unread notification of `actor` as read; returns how many."""
-    result = db.session.execute(update(Notification).where(Notification.user_id == actor.id,
+def mark_all_read(user, now=None):
+    """Mark every unread notification of `user` as read; returns how many."""
+    result = db.session.execute(update(Notification).where(Notification.user_id == user.id,
                                                            Notification.read_at.is_(None))
                                 .values(read_at=now or utcnow()).execution_options(synchronize_session=False))
     return result.rowcount
@@ -94,18 +94,18 @@ def preferences_of(user):
     return [(kind, chosen.get(kind.name, kind.default_delivery)) for kind in kinds_for_role(user.role)]
 
 
-def save_preferences(actor, choices):
+def save_preferences(user, choices):
     """Save the user's e-mail choice for each kind: {kind name: off | immediate | digest}.
 
     Errors: an unknown kind or choice (nothing is saved)."""
-    allowed = {kind.name for kind in kinds_for_role(actor.role)}
+    allowed = {kind.name for kind in kinds_for_role(user.role)}
     for name, delivery in choices.items():
         if name not in allowed or delivery not in DELIVERIES:
             raise DomainError(_("Choose no e-mail, at once or daily digest for each kind of reminder."))
     rows = {row.kind: row for row in db.session.scalars(
-        select(NotificationPreference).where(NotificationPreference.user_id == actor.id))}
+        select(NotificationPreference).where(NotificationPreference.user_id == user.id))}
     for name, delivery in choices.items():
-        row = rows.get(name) or NotificationPreference(user_id=actor.id, kind=name)
+        row = rows.get(name) or NotificationPreference(user_id=user.id, kind=name)
         row.delivery = delivery
         db.session.add(row)
     db.session.flush()
@@ -128,7 +128,7 @@ def kind_settings():
             for name, kind in load_kinds().items()]
 
 
-def save_kind_settings(actor, values):
+def save_kind_settings(values):
     """Save {kind name: (enabled, days_before, days_after)}; a days value is kept only where the kind has it.
 
     Errors: a number of days outside 0–365."""
@@ -165,7 +165,7 @@ def outbox_counts():
     return {status: counts.get(status, 0) for status in OUTBOX_STATUSES}
 
 
-def retry_message(actor, message, now=None):
+def retry_message(message, now=None):
     """Send a pending or failed message again at the next delivery run, with a fresh count of attempts.
 
     Errors: a message already sent or being sent."""

@@ -19,11 +19,11 @@ from cpms.core.models import utcnow
 from cpms.core.permissions import ADMIN, ME_OFFICER
 from cpms.extensions import db
 from cpms.geo.models import Commune, Province
-from cpms.indicators import periods as P
-from cpms.indicators.locking import locked_period_containing
+from cpms.indicators.service import periods as P
+from cpms.indicators.service.locking import locked_period_containing
 from cpms.indicators.models import IndicatorValue, ProgrammeIndicator, ValueBreakdown
 from cpms.indicators.reference import ADDITIVE_UNITS, DIMENSIONS, ENTERED_DIMENSIONS
-from cpms.indicators.service import programme_years, settings_of
+from cpms.indicators.service.framework import programme_years, settings_of
 
 REVIEWERS = frozenset({ADMIN, ME_OFFICER})
 EVIDENCE_TYPES = [  # (magic bytes, extension, content type)

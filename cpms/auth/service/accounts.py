@@ -1,6 +1,7 @@
 """Accounts: creation, editing, passwords, logins with throttling, API tokens.
 
-Services take an actor, check the rules, flush, and never commit; views commit once.
+Services check the rules, flush, and never commit (the request or command does). The audit log names the acting
+user (cpms.core.transaction.current_actor); `update_user` takes the actor because a rule depends on who acts.
 """
 import secrets
 from datetime import timedelta
@@ -10,7 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
 from cpms.auth.models import ApiToken, User, hash_api_token, new_session_token
-from cpms.auth.passwords import hash_password, password_problem, verify_password
+from cpms.auth.service.passwords import hash_password, password_problem, verify_password
 from cpms.core.audit import AuditEntry, record_event
 from cpms.core.dashboard import Card, dashboard_provider
 from cpms.core.errors import DomainError
@@ -28,10 +29,10 @@ def find_user_by_email(email):
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
-def _check_password(password, email, name):
+def _check_password(password, email, name, field="password"):
     problem = password_problem(password, email=email, name=name)
     if problem:
-        raise DomainError(problem, field="password")
+        raise DomainError(problem, field=field)
 
 
 def _set_areas(user, province_ids, commune_ids):
@@ -45,7 +46,7 @@ def _set_areas(user, province_ids, commune_ids):
     user.communes = list(communes)
 
 
-def create_user(actor, *, name, email, role, password, locale="fr", province_ids=(), commune_ids=()):
+def create_user(*, name, email, role, password, locale="fr", province_ids=(), commune_ids=()):
     """Create an account. Errors: e-mail already used, unknown role, weak password."""
     email = normalise_email(email)
     if role not in ROLES:
@@ -78,24 +79,24 @@ def update_user(actor, user, *, name, email, role, locale, is_active, province_i
     return user
 
 
-def change_password(actor, user, *, current_password, new_password):
+def change_password(user, *, current_password, new_password):
     """A user changes their own password; every other session of theirs ends."""
     if not verify_password(user.password_hash, current_password):
         raise DomainError(_("The current password is not correct."), field="current_password")
     _set_password(user, new_password)
-    record_event("password_change", actor=actor, entity="users", entity_id=user.id)
+    record_event("password_change", entity="users", entity_id=user.id)
     db.session.flush()
 
 
-def reset_password(actor, user, *, new_password):
+def reset_password(user, *, new_password):
     """An admin sets a new password for a user; the user's sessions end."""
     _set_password(user, new_password)
-    record_event("password_change", actor=actor, entity="users", entity_id=user.id, detail="reset by admin")
+    record_event("password_change", entity="users", entity_id=user.id, detail="reset by admin")
     db.session.flush()
 
 
 def _set_password(user, new_password):
-    _check_password(new_password, user.email, user.name)
+    _check_password(new_password, user.email, user.name, field="new_password")
     user.password_hash = hash_password(new_password)
     user.password_changed_at = utcnow()
     user.session_token = new_session_token()
@@ -142,12 +143,12 @@ def authenticate(email, password, ip=None):
     return user
 
 
-def create_api_token(actor, user, name=None):
+def create_api_token(user, name=None):
     """A new personal API token for `user`; returns (token row, the raw token shown once)."""
     raw = "cpms_" + secrets.token_urlsafe(32)
     token = ApiToken(user_id=user.id, token_hash=hash_api_token(raw), prefix=raw[:10], name=name)
     db.session.add(token)
-    record_event("token_created", actor=actor, entity="users", entity_id=user.id)
+    record_event("token_created", entity="users", entity_id=user.id)
     db.session.flush()
     return token, raw
 

@@ -6,8 +6,8 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from cpms.indicators.reference import DIMENSIONS
-from cpms.indicators.reports import bar_chart, build_reports
-from cpms.indicators.values import dimension_for
+from cpms.indicators.service.reports import bar_chart, build_reports
+from cpms.indicators.service.values import dimension_for
 
 
 def _number(value, digits=4):
@@ -40,7 +40,7 @@ def report_xlsx(programme, period, *, scope, area, area_label, today=None):
     """One sheet for the totals and one per disaggregation the programme's indicators have – all computed together
     (build_reports: one query per computed indicator for every sheet)."""
     from cpms.core.exports import xlsx_bytes
-    from cpms.indicators.service import programme_indicators
+    from cpms.indicators.service.framework import programme_indicators
     pis = programme_indicators(programme.id)
     used = [d for d in DIMENSIONS if any(dimension_for(pi, d) for pi in pis)]
     reports = build_reports(programme, period, scope=scope, area=area, dimensions=[None, *used],

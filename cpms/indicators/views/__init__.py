@@ -1,0 +1,10 @@
+"""Indicators pages (/indicators/): one blueprint, its navigation entry, and the modules holding its routes
+(catalogue, values, reports, dhis2). The parts take the blueprint from views/common.py, which imports none of them."""
+from flask_babel import lazy_gettext as _l
+
+from cpms.indicators.views import catalogue, dhis2, reports, values  # noqa: F401  (the routes of the blueprint)
+from cpms.indicators.views.common import READERS, bp
+
+__all__ = ["NAVIGATION", "bp"]
+
+NAVIGATION = [(55, "indicators.index", _l("Indicators"), READERS)]
