@@ -8,6 +8,10 @@ A web request only records a pending CertificateBatch. The scheduler process (jo
    with pdfjoin) and a ZIP of the individual frozen PDFs, both written to files as it goes.
 Memory stays bounded by a few chunks whatever the cohort size. A batch interrupted (the process killed) is
 noticed by its stale heartbeat and started again; what was issued stays issued and is not issued twice.
+
+The worker's writes are deliberately short transactions (`_short_transaction`, cpms/core/transaction.py), so
+that the database's write lock is never held while pages render. While a batch runs, the worker acts as the
+user who requested it (`acting_as`): the audit log names them, not the scheduler.
 """
 import logging
 import os
@@ -15,6 +19,7 @@ import re
 import unicodedata
 import zipfile
 from collections import deque
+from contextlib import nullcontext
 from concurrent.futures import ProcessPoolExecutor
 from datetime import timedelta
 from multiprocessing import get_context
@@ -31,6 +36,7 @@ from cpms.certificates.pdf import (artwork_of, certificate_context, cohort_conte
 from cpms.certificates.pdfjoin import PdfConcatenator
 from cpms.core.errors import DomainError
 from cpms.core.models import utcnow
+from cpms.core.transaction import acting_as, actor_label, current_actor, in_transaction
 from cpms.extensions import db
 from cpms.training.attendance import cohort_completion
 from cpms.training.models import Cohort, Enrolment, Trainee
@@ -100,6 +106,12 @@ def slug(text):
 
 # --- the worker (scheduler side) -----------------------------------------------------------------------
 
+def _short_transaction():
+    """One of the worker's short write transactions (committed at its end, rolled back on error), on behalf of
+    whoever acts now: the batch's requester while a batch runs, else the scheduler or the command."""
+    return in_transaction(actor_label(), current_actor())
+
+
 def run_pending_batches(workers=None):
     """Run every pending batch, oldest first; restart interrupted ones. Returns the number run."""
     _requeue_stale()
@@ -116,51 +128,51 @@ def run_pending_batches(workers=None):
 
 def _requeue_stale():
     limit = utcnow() - STALE_AFTER
-    stale = db.session.scalars(select(CertificateBatch).where(CertificateBatch.status == "running",
-                                                              CertificateBatch.heartbeat_at < limit)).all()
-    for batch in stale:
-        if batch.attempts >= MAX_ATTEMPTS:
-            batch.status, batch.finished_at = "failed", utcnow()
-            batch.error = "interrupted too many times"
-        else:
-            batch.status = "pending"
-    db.session.commit()
+    with _short_transaction():
+        stale = db.session.scalars(select(CertificateBatch).where(CertificateBatch.status == "running",
+                                                                  CertificateBatch.heartbeat_at < limit)).all()
+        for batch in stale:
+            if batch.attempts >= MAX_ATTEMPTS:
+                batch.status, batch.finished_at = "failed", utcnow()
+                batch.error = "interrupted too many times"
+            else:
+                batch.status = "pending"
 
 
 def _claim(batch_id):
     """Mark a pending batch running; False when another worker took it first."""
     now = utcnow()
-    result = db.session.execute(update(CertificateBatch).where(CertificateBatch.id == batch_id,
-                                                               CertificateBatch.status == "pending")
-                                .values(status="running", started_at=now, heartbeat_at=now, done=0, issued=0,
-                                        stage="issuing", attempts=CertificateBatch.attempts + 1))
-    db.session.commit()
+    with _short_transaction():
+        result = db.session.execute(update(CertificateBatch).where(CertificateBatch.id == batch_id,
+                                                                   CertificateBatch.status == "pending")
+                                    .values(status="running", started_at=now, heartbeat_at=now, done=0, issued=0,
+                                            stage="issuing", attempts=CertificateBatch.attempts + 1))
     return result.rowcount == 1
 
 
 def run_batch(batch_id, workers=None):
-    """Issue, then assemble; the batch ends `done` or `failed` (with the error). Commits as it goes."""
+    """Issue, then assemble, on behalf of the requester; the batch ends `done` or `failed` (with the error).
+    Commits as it goes."""
     from cpms.auth.models import User
     batch = db.session.get(CertificateBatch, batch_id)
     requester = db.session.get(User, batch.requested_by_id) if batch.requested_by_id else None
-    if requester is not None:
-        db.session.info["actor"] = requester  # the audit log names who asked, not "system"
     workers = workers or current_app.config["CERTIFICATE_WORKERS"]
-    try:
-        cohort = db.session.get(Cohort, batch.cohort_id)
-        to_issue, certified = plan(cohort)
-        batch.to_issue, batch.total = len(to_issue), 2 * len(to_issue) + len(certified)
-        db.session.commit()
-        _issue_all(batch, cohort, to_issue, requester, workers)
-        _assemble(batch, cohort)
-    except Exception as error:  # the batch records the failure; the scheduler goes on with other work
-        db.session.rollback()
-        log.exception("certificate batch %s failed", batch_id)
-        batch = db.session.get(CertificateBatch, batch_id)
-        batch.status, batch.finished_at, batch.error = "failed", utcnow(), str(error)[:500] or type(error).__name__
-        db.session.commit()
-    finally:
-        db.session.info.pop("actor", None)
+    # the audit log names who asked, not the scheduler
+    with acting_as(requester) if requester is not None else nullcontext():
+        try:
+            cohort = db.session.get(Cohort, batch.cohort_id)
+            with _short_transaction():
+                to_issue, certified = plan(cohort)
+                batch.to_issue, batch.total = len(to_issue), 2 * len(to_issue) + len(certified)
+            _issue_all(batch, cohort, to_issue, requester, workers)
+            _assemble(batch, cohort)
+        except Exception as error:  # the batch records the failure; the scheduler goes on with other work
+            db.session.rollback()
+            log.exception("certificate batch %s failed", batch_id)
+            with _short_transaction():
+                batch = db.session.get(CertificateBatch, batch_id)
+                batch.status, batch.finished_at = "failed", utcnow()
+                batch.error = str(error)[:500] or type(error).__name__
 
 
 def _chunks(items, size):
@@ -169,13 +181,14 @@ def _chunks(items, size):
 
 
 def _issue_all(batch, cohort, enrolment_ids, actor, workers):
-    """Render in worker processes while the previous chunks are stored; at most workers + 1 chunks in flight."""
-    template = service.current_template()
-    compiled = compile_template(template.html)
-    lang = cohort.certificate_language
-    shared = cohort_context(cohort, lang, artwork_of(service.profile_for(cohort.programme_id)))
-    static_folder, key = current_app.static_folder, batch.id
-    db.session.commit()
+    """Render in worker processes while the previous chunks are stored; at most workers + 1 chunks in flight.
+    `actor`: the requester, who issues the certificates."""
+    with _short_transaction():  # the default template, when it is created now
+        template = service.current_template()
+        compiled = compile_template(template.html)
+        lang = cohort.certificate_language
+        shared = cohort_context(cohort, lang, artwork_of(service.profile_for(cohort.programme_id)))
+        static_folder, key = current_app.static_folder, batch.id
     # starting processes costs a second or two: not worth it for a single chunk
     use_pool = workers > 1 and len(enrolment_ids) > CHUNK
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) if use_pool else None
@@ -202,8 +215,8 @@ def _issue_all(batch, cohort, enrolment_ids, actor, workers):
 def _prepare_chunk(batch, cohort, enrolment_ids, compiled, template, shared):
     """Draw the chunk's serials (committed at once, so the counter is free while the pages render) and fill
     in the template for each enrolment."""
-    numbers = codes.reserve_serials(cohort.end_date.year, len(enrolment_ids))
-    db.session.commit()
+    with _short_transaction():
+        numbers = codes.reserve_serials(cohort.end_date.year, len(enrolment_ids))
     rows = db.session.execute(select(Enrolment, Trainee).join(Trainee, Trainee.id == Enrolment.trainee_id)
                               .where(Enrolment.id.in_(enrolment_ids))
                               .options(contains_eager(Enrolment.trainee))).all()  # trainees joined once
@@ -224,28 +237,29 @@ def _prepare_chunk(batch, cohort, enrolment_ids, compiled, template, shared):
 
 def _store_chunk(batch, cohort, prepared, rendered, template, actor, lang):
     ids = [item["enrolment_id"] for item in prepared]
-    # issued one by one meanwhile? then that one is kept and this copy dropped (its serial stays unused)
-    taken = set(db.session.scalars(select(Certificate.enrolment_id).where(Certificate.enrolment_id.in_(ids))))
-    for item, (data, pages) in zip(prepared, rendered):
-        if item["enrolment_id"] in taken:
-            continue
-        service.store_certificate(actor, item["enrolment_id"], item["trainee_id"], cohort, item["printed"], lang=lang,
-                                  template=template, serial=item["serial"], code=item["code"], url=item["url"],
-                                  issued_at=item["issued_at"], data=data, pages=pages, batch_id=batch.id)
-        batch.issued += 1
-    batch.done = min(batch.total, batch.done + len(prepared))
-    batch.heartbeat_at = utcnow()
-    db.session.commit()
+    with _short_transaction():
+        # issued one by one meanwhile? then that one is kept and this copy dropped (its serial stays unused)
+        taken = set(db.session.scalars(select(Certificate.enrolment_id).where(Certificate.enrolment_id.in_(ids))))
+        for item, (data, pages) in zip(prepared, rendered):
+            if item["enrolment_id"] in taken:
+                continue
+            service.store_certificate(actor, item["enrolment_id"], item["trainee_id"], cohort, item["printed"],
+                                      lang=lang, template=template, serial=item["serial"], code=item["code"],
+                                      url=item["url"], issued_at=item["issued_at"], data=data, pages=pages,
+                                      batch_id=batch.id)
+            batch.issued += 1
+        batch.done = min(batch.total, batch.done + len(prepared))
+        batch.heartbeat_at = utcnow()
 
 
 def _assemble(batch, cohort):
     """The cohort's valid certificates in name order: one combined PDF and one ZIP, written as they are read."""
-    batch.stage = "assembling"
-    certificates = db.session.execute(select(Certificate.id, Certificate.serial, Certificate.holder_name)
-                                      .where(Certificate.cohort_id == cohort.id, Certificate.status == "valid")
-                                      .order_by(Certificate.holder_name, Certificate.id)).all()
-    batch.total = batch.done + len(certificates)
-    db.session.commit()
+    with _short_transaction():
+        batch.stage = "assembling"
+        certificates = db.session.execute(select(Certificate.id, Certificate.serial, Certificate.holder_name)
+                                          .where(Certificate.cohort_id == cohort.id, Certificate.status == "valid")
+                                          .order_by(Certificate.holder_name, Certificate.id)).all()
+        batch.total = batch.done + len(certificates)
     stem = f"batch-{batch.id}-cohort-{cohort.id}"
     pdf_path, zip_path = batch_file(stem + ".pdf"), batch_file(stem + ".zip")
     issued_progress = batch.done
@@ -258,13 +272,13 @@ def _assemble(batch, cohort):
             combined.add(data)
             archive.writestr(f"{serial}_{slug(holder_name)}.pdf", data)
             if n % CHUNK == 0:
-                batch.done, batch.heartbeat_at = issued_progress + n, utcnow()
-                db.session.commit()
+                with _short_transaction():
+                    batch.done, batch.heartbeat_at = issued_progress + n, utcnow()
         combined.close()
     os.replace(pdf_path + ".part", pdf_path)
     os.replace(zip_path + ".part", zip_path)
-    batch = db.session.get(CertificateBatch, batch.id)
-    batch.pdf_name, batch.zip_name = os.path.basename(pdf_path), os.path.basename(zip_path)
-    batch.certificates_count, batch.done = len(certificates), batch.total
-    batch.status, batch.finished_at = "done", utcnow()
-    db.session.commit()
+    with _short_transaction():
+        batch = db.session.get(CertificateBatch, batch.id)
+        batch.pdf_name, batch.zip_name = os.path.basename(pdf_path), os.path.basename(zip_path)
+        batch.certificates_count, batch.done = len(certificates), batch.total
+        batch.status, batch.finished_at = "done", utcnow()

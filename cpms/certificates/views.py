@@ -11,7 +11,7 @@ Templates, logos and signatories are for admins (views_design.py).
 """
 import os
 
-from flask import (Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request,
+from flask import (Blueprint, Response, abort, current_app, jsonify, redirect, render_template, request,
                    url_for)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -25,6 +25,7 @@ from cpms.certificates.models import Certificate, CertificateBatch
 from cpms.core.audit import record_event
 from cpms.core.errors import DomainError
 from cpms.core.exports import audited_document, download
+from cpms.core.forms import run_action
 from cpms.core.pagination import paginate
 from cpms.core.permissions import (ADMIN, ME_OFFICER, PROJECT_OFFICER, STAFF_ROLES, get_or_404, public, require_role,
                                    scope_of)
@@ -121,7 +122,6 @@ def certificate_pdf(certificate_id):
     if data is None:
         abort(404)
     record_event("export", entity="certificates", entity_id=certificate.id, detail=f"PDF {certificate.serial}")
-    db.session.commit()
     response = download(data, f"{certificate.serial}.pdf", "pdf")
     response.headers["Content-Disposition"] = f'inline; filename="{certificate.serial}.pdf"'
     return response
@@ -132,16 +132,12 @@ def certificate_pdf(certificate_id):
 def issue_one(enrolment_id):
     enrolment = get_or_404(Enrolment, enrolment_id)
     cohort = get_cohort_or_404(enrolment.cohort_id)
-    try:
-        certificate = service.issue_certificate(current_user, enrolment)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return redirect(url_for("certificates.cohort_certificates", cohort_id=cohort.id))
-    db.session.commit()
-    flash(_("Certificate %(serial)s issued to %(name)s.", serial=certificate.serial, name=certificate.holder_name),
-          "success")
-    return redirect(url_for("certificates.certificate_detail", certificate_id=certificate.id))
+    return run_action(lambda: service.issue_certificate(current_user, enrolment),
+                      lambda certificate: _("Certificate %(serial)s issued to %(name)s.", serial=certificate.serial,
+                                            name=certificate.holder_name),
+                      lambda certificate: (url_for("certificates.certificate_detail", certificate_id=certificate.id)
+                                           if certificate is not None  # refused: back to the cohort
+                                           else url_for("certificates.cohort_certificates", cohort_id=cohort.id)))
 
 
 @bp.route("/certificates/<int:certificate_id>/reissue", methods=["POST"])
@@ -149,17 +145,15 @@ def issue_one(enrolment_id):
 def reissue(certificate_id):
     certificate = get_certificate_or_404(certificate_id)
     form = ReissueForm()
-    try:
+
+    def reissue_it():
         if not form.validate_on_submit():
             raise DomainError(" ".join(str(m) for errors in form.errors.values() for m in errors))
-        new = service.reissue_certificate(current_user, certificate, form.note.data)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return redirect(url_for("certificates.certificate_detail", certificate_id=certificate_id))
-    db.session.commit()
-    flash(_("New version %(serial)s issued; %(old)s is superseded.", serial=new.serial, old=certificate.serial), "success")
-    return redirect(url_for("certificates.certificate_detail", certificate_id=new.id))
+        return service.reissue_certificate(current_user, certificate, form.note.data)
+    return run_action(reissue_it, lambda new: _("New version %(serial)s issued; %(old)s is superseded.",
+                                                serial=new.serial, old=certificate.serial),
+                      lambda new: url_for("certificates.certificate_detail",
+                                          certificate_id=new.id if new is not None else certificate_id))
 
 
 @bp.route("/certificates/<int:certificate_id>/revoke", methods=["POST"])
@@ -167,17 +161,13 @@ def reissue(certificate_id):
 def revoke(certificate_id):
     certificate = get_certificate_or_404(certificate_id)
     form = RevokeForm()
-    try:
+
+    def revoke_it():
         if not form.validate_on_submit():
             raise DomainError(" ".join(str(m) for errors in form.errors.values() for m in errors))
-        service.revoke_certificate(current_user, certificate, form.reason.data)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(_("Certificate %(serial)s revoked.", serial=certificate.serial), "success")
-    return redirect(url_for("certificates.certificate_detail", certificate_id=certificate_id))
+        return service.revoke_certificate(current_user, certificate, form.reason.data)
+    return run_action(revoke_it, lambda revoked: _("Certificate %(serial)s revoked.", serial=revoked.serial),
+                      url_for("certificates.certificate_detail", certificate_id=certificate_id))
 
 
 # --- cohorts and batches -----------------------------------------------------------------------------
@@ -201,33 +191,24 @@ def cohort_certificates(cohort_id):
 def cohort_language(cohort_id):
     cohort = get_cohort_or_404(cohort_id)
     form = LanguageForm()
-    try:
+
+    def set_language():
         if not form.validate_on_submit():
             raise DomainError(_("Choose French or English."))
         service.set_certificate_language(current_user, cohort, form.language.data)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(_("New certificates of this cohort will be in %(language)s.",
-                language=LANGUAGE_LABELS[cohort.certificate_language]), "success")
-    return redirect(url_for("certificates.cohort_certificates", cohort_id=cohort.id))
+    return run_action(set_language, lambda _done: _("New certificates of this cohort will be in %(language)s.",
+                                                     language=LANGUAGE_LABELS[cohort.certificate_language]),
+                      url_for("certificates.cohort_certificates", cohort_id=cohort.id))
 
 
 @bp.route("/certificates/cohorts/<int:cohort_id>/batches", methods=["POST"])
 @require_role(*ISSUERS)
 def batch_create(cohort_id):
     cohort = get_cohort_or_404(cohort_id)
-    try:
-        batch = batches.request_batch(current_user, cohort)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return redirect(url_for("certificates.cohort_certificates", cohort_id=cohort.id))
-    db.session.commit()
-    flash(_("The certificates are being prepared in the background; this page shows the progress."), "success")
-    return redirect(url_for("certificates.batch_detail", batch_id=batch.id))
+    return run_action(lambda: batches.request_batch(current_user, cohort),
+                      _("The certificates are being prepared in the background; this page shows the progress."),
+                      lambda batch: (url_for("certificates.batch_detail", batch_id=batch.id) if batch is not None
+                                     else url_for("certificates.cohort_certificates", cohort_id=cohort.id)))
 
 
 @bp.route("/certificates/batches/<int:batch_id>")
@@ -254,7 +235,6 @@ def _send_batch_file(batch, name, kind):
     if not os.path.isfile(path):
         abort(404)
     record_event("export", entity="certificate_batches", entity_id=batch.id, detail=f"{kind} of cohort {batch.cohort_id}")
-    db.session.commit()
 
     def chunks():  # streamed from the file, opened only when the body is sent: a large ZIP never sits in memory
         with open(path, "rb") as handle:

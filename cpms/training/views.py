@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from cpms.core.errors import DomainError
 from cpms.core.exports import csv_bytes, download, personal_export, xlsx_bytes
-from cpms.core.forms import show_error
+from cpms.core.forms import render_form, run_action, save_form
 from cpms.core.pagination import paginate
 from cpms.core.permissions import (ADMIN, ALL_ROLES, ME_OFFICER, PROJECT_OFFICER, STAFF_ROLES, TRAINER, get_or_404,
                                    require_role, scope_of)
@@ -83,27 +83,20 @@ def _trainee_form(form):
     return form
 
 
-def _save_trainee(form, trainee, template_args):
-    if form.validate_on_submit():
-        try:
-            if trainee is None:
-                trainee = service.create_trainee(current_user, **form.service_fields())
-            else:
-                service.update_trainee(current_user, trainee, **form.service_fields())
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Trainee saved."), "success")
-            return redirect(url_for("training.trainee_detail", trainee_id=trainee.id))
-    return render_template("training/trainee_form.html", form=form, **template_args), 422 if form.errors else 200
+def _trainee_page(form, trainee):
+    def save(form):
+        if trainee is None:
+            return service.create_trainee(current_user, **form.service_fields())
+        return service.update_trainee(current_user, trainee, **form.service_fields())
+    return (save_form(form, save, _("Trainee saved."),
+                      lambda saved: url_for("training.trainee_detail", trainee_id=saved.id))
+            or render_form("training/trainee_form.html", form, trainee=trainee))
 
 
 @bp.route("/trainees/new", methods=["GET", "POST"])
 @require_role(*MANAGERS)
 def trainee_create():
-    return _save_trainee(_trainee_form(TraineeForm()), None, {"trainee": None})
+    return _trainee_page(_trainee_form(TraineeForm()), None)
 
 
 @bp.route("/trainees/<int:trainee_id>/edit", methods=["GET", "POST"])
@@ -114,7 +107,7 @@ def trainee_edit(trainee_id):
     if request.method == "GET":
         form.rank_id.data = trainee.rank_id or 0
         form.consent.data = trainee.consent_recorded_at is not None
-    return _save_trainee(form, trainee, {"trainee": trainee})
+    return _trainee_page(form, trainee)
 
 
 @bp.route("/trainees/<int:trainee_id>")
@@ -136,22 +129,17 @@ def trainee_detail(trainee_id):
 def vetting_create(trainee_id):
     trainee = get_trainee_or_404(trainee_id)
     form = VettingForm()
-    if form.validate_on_submit():
-        try:
-            service.record_vetting(current_user, trainee, submitted_on=form.submitted_on.data, status=form.status.data,
-                                   batch_reference=form.batch_reference.data, decided_on=form.decided_on.data,
-                                   expires_on=form.expires_on.data, notes=form.notes.data)
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Vetting recorded."), "success")
-            return redirect(url_for("training.trainee_detail", trainee_id=trainee.id))
+    back = url_for("training.trainee_detail", trainee_id=trainee.id)
+    saved = save_form(form, lambda form: service.record_vetting(
+        current_user, trainee, submitted_on=form.submitted_on.data, status=form.status.data,
+        batch_reference=form.batch_reference.data, decided_on=form.decided_on.data, expires_on=form.expires_on.data,
+        notes=form.notes.data), _("Vetting recorded."), lambda _vetting: back)
+    if saved is not None:
+        return saved
     for field_errors in form.errors.values():
         for message in field_errors:
             flash(message, "error")
-    return redirect(url_for("training.trainee_detail", trainee_id=trainee.id))
+    return redirect(back)
 
 
 # --- courses --------------------------------------------------------------------------------
@@ -177,20 +165,12 @@ def course_edit(course_id):
 
 
 def _save_course(form, course):
-    if form.validate_on_submit():
-        fields = {name: getattr(form, name).data for name in (
+    def save(form):
+        return service.save_course(current_user, course, **{name: getattr(form, name).data for name in (
             "code", "title_fr", "title_en", "course_type", "duration_days", "hours", "topics",
-            "attendance_threshold", "pass_mark", "issues_certificate")}
-        try:
-            service.save_course(current_user, course, **fields)
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Course saved."), "success")
-            return redirect(url_for("training.course_list"))
-    return render_template("training/course_form.html", form=form, course=course), 422 if form.errors else 200
+            "attendance_threshold", "pass_mark", "issues_certificate")})
+    return (save_form(form, save, _("Course saved."), lambda _course: url_for("training.course_list"))
+            or render_form("training/course_form.html", form, course=course))
 
 
 # --- cohorts --------------------------------------------------------------------------------
@@ -219,19 +199,13 @@ def _cohort_form(form):
 
 
 def _save_cohort(form, cohort):
-    if form.validate_on_submit():
-        try:
-            fields = form.service_fields()
-            trainer_ids = fields.pop("trainer_ids") or []
-            cohort = service.save_cohort(current_user, cohort, trainer_ids=trainer_ids, **fields)
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Cohort saved."), "success")
-            return redirect(url_for("training.cohort_detail", cohort_id=cohort.id))
-    return render_template("training/cohort_form.html", form=form, cohort=cohort), 422 if form.errors else 200
+    def save(form):
+        fields = form.service_fields()
+        trainer_ids = fields.pop("trainer_ids") or []
+        return service.save_cohort(current_user, cohort, trainer_ids=trainer_ids, **fields)
+    return (save_form(form, save, _("Cohort saved."),
+                      lambda saved: url_for("training.cohort_detail", cohort_id=saved.id))
+            or render_form("training/cohort_form.html", form, cohort=cohort))
 
 
 @bp.route("/cohorts/new", methods=["GET", "POST"])
@@ -281,17 +255,13 @@ def cohort_enrol(cohort_id):
     scope = scope_of(current_user)
     visible = {t.id for t in db.session.scalars(select(Trainee).where(Trainee.id.in_(ids)))
                if service.can_see_trainee(t, scope)}
-    try:
+
+    def enrol():
         if set(ids) - visible:
             raise DomainError(_("Choose trainees from the list."))
-        enrolled = service.enrol_trainees(current_user, cohort, ids)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(_("%(n)d trainees enrolled.", n=len(enrolled)), "success")
-    return redirect(url_for("training.cohort_detail", cohort_id=cohort.id))
+        return service.enrol_trainees(current_user, cohort, ids)
+    return run_action(enrol, lambda enrolled: _("%(n)d trainees enrolled.", n=len(enrolled)),
+                      url_for("training.cohort_detail", cohort_id=cohort.id))
 
 
 @bp.route("/enrolments/<int:enrolment_id>/withdraw", methods=["POST"])
@@ -300,17 +270,14 @@ def enrolment_withdraw(enrolment_id):
     enrolment = get_or_404(Enrolment, enrolment_id)
     cohort = get_cohort_or_404(enrolment.cohort_id)
     form = WithdrawForm()
-    try:
+
+    def withdraw():
         if not form.validate_on_submit():
             raise DomainError(" ".join(str(m) for errors in form.errors.values() for m in errors))
-        service.withdraw_enrolment(current_user, enrolment, withdrawn_on=form.withdrawn_on.data, reason=form.reason.data)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(_("%(name)s withdrawn.", name=enrolment.trainee.full_name), "success")
-    return redirect(url_for("training.cohort_detail", cohort_id=cohort.id))
+        service.withdraw_enrolment(current_user, enrolment, withdrawn_on=form.withdrawn_on.data,
+                                   reason=form.reason.data)
+    return run_action(withdraw, lambda _done: _("%(name)s withdrawn.", name=enrolment.trainee.full_name),
+                      url_for("training.cohort_detail", cohort_id=cohort.id))
 
 
 from cpms.training import views_sessions, views_imports, views_vetting  # noqa: E402,F401  (same blueprint)
