@@ -38,14 +38,14 @@ def completed_cohort(size):
                                  requires_vetting=False, description="", province_ids=[commune.province_id])
     colour, initials, donor, people = demo.PROFILES["PDP-HKT-2016"]
     people = people + [("Jeanne Mwamba Ilunga", "Directrice de l'académie de police")]
-    save_profile(None, programme, programme_logo=demo._Upload(demo.programme_logo(colour, initials)),
+    save_profile(programme, programme_logo=demo._Upload(demo.programme_logo(colour, initials)),
                  donor_logo=demo._Upload(demo.donor_logo(colour, donor)),
                  signatories=[{"name": n, "title": t, "signature": demo._Upload(demo.signature(i))}
                               for i, (n, t) in enumerate(people)])
-    course = service.save_course(None, code="PDP-BASE", title_fr="Police de proximité – formation de base",
+    course = service.save_course(code="PDP-BASE", title_fr="Police de proximité – formation de base",
                                  title_en="Community policing – basic course", course_type="basic", duration_days=150,
                                  hours=600, topics="", attendance_threshold=80, pass_mark=50, issues_certificate=True)
-    cohort = service.save_cohort(None, name="Benchmark cohort", course_id=course.id, programme_id=programme.id,
+    cohort = service.save_cohort(name="Benchmark cohort", course_id=course.id, programme_id=programme.id,
                                  training_centre="Académie de police de Kassapa", commune_id=commune.id,
                                  start_date=date(2016, 4, 4), end_date=date(2016, 9, 30), capacity=size,
                                  status="completed")

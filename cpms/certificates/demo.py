@@ -85,7 +85,7 @@ class _Upload:
 def load_certificates(context):
     service.current_template()
     for code, (colour, initials, donor, people) in PROFILES.items():
-        design.save_profile(None, context["programmes"][code],
+        design.save_profile(context["programmes"][code],
                             programme_logo=_Upload(programme_logo(colour, initials)),
                             donor_logo=_Upload(donor_logo(colour, donor)),
                             signatories=[{"name": name, "title": title, "signature": _Upload(signature(n))}

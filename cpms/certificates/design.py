@@ -62,7 +62,7 @@ def template_versions():
     return [(template, used.get(template.id, 0)) for template in templates]
 
 
-def save_profile(actor, programme, *, programme_logo=None, remove_programme_logo=False, donor_logo=None,
+def save_profile(programme, *, programme_logo=None, remove_programme_logo=False, donor_logo=None,
                  remove_donor_logo=False, signatories=()):
     """Logos and up to three signatories of a programme's certificates.
 
@@ -100,6 +100,6 @@ def save_profile(actor, programme, *, programme_logo=None, remove_programme_logo
         profile.signatories.append(Signatory(position=printed_position, name=name, title=title, signature=signature))
     db.session.flush()
     if changed:
-        record_event("update", actor=actor, entity="certificate_profiles", entity_id=profile.id,
+        record_event("update", entity="certificate_profiles", entity_id=profile.id,
                      detail="images changed: " + ", ".join(changed))
     return profile

@@ -200,7 +200,7 @@ def revoke_certificate(actor, certificate, reason):
     return certificate
 
 
-def set_certificate_language(actor, cohort, lang):
+def set_certificate_language(cohort, lang):
     if lang not in LANGUAGES:
         raise DomainError(_("Choose French or English."), field="language")
     cohort.certificate_language = lang

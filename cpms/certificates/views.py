@@ -195,7 +195,7 @@ def cohort_language(cohort_id):
     def set_language():
         if not form.validate_on_submit():
             raise DomainError(_("Choose French or English."))
-        service.set_certificate_language(current_user, cohort, form.language.data)
+        service.set_certificate_language(cohort, form.language.data)
     return run_action(set_language, lambda _done: _("New certificates of this cohort will be in %(language)s.",
                                                      language=LANGUAGE_LABELS[cohort.certificate_language]),
                       url_for("certificates.cohort_certificates", cohort_id=cohort.id))

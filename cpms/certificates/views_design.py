@@ -84,7 +84,7 @@ def profile_edit(programme_id):
     if form.validate_on_submit():
         try:
             design.save_profile(
-                current_user, programme, programme_logo=form.programme_logo.data,
+                programme, programme_logo=form.programme_logo.data,
                 remove_programme_logo=form.remove_programme_logo.data, donor_logo=form.donor_logo.data,
                 remove_donor_logo=form.remove_donor_logo.data,
                 signatories=[{"name": e.form.name.data, "title": e.form.title.data, "signature": e.form.signature.data,

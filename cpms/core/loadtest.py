@@ -98,19 +98,19 @@ def seed(env, batch_trainees):
         programme = create_programme(None, code="LOAD", name="Load test", donors="—", start_date=date(2015, 1, 1),
                                      end_date=None, requires_vetting=False, description="",
                                      province_ids=[commune.province_id])
-        course = service.save_course(None, code="LOAD-BASE", title_fr="Base", title_en="Basic", course_type="basic",
+        course = service.save_course(code="LOAD-BASE", title_fr="Base", title_en="Basic", course_type="basic",
                                      duration_days=30, hours=100, topics="", attendance_threshold=80, pass_mark=50,
                                      issues_certificate=False)
         days = SESSIONS * len(ROUNDS)
         start = date.today() - timedelta(days=days + 10)
-        cohort = service.save_cohort(None, name="Load cohort", course_id=course.id, programme_id=programme.id,
+        cohort = service.save_cohort(name="Load cohort", course_id=course.id, programme_id=programme.id,
                                      training_centre="", commune_id=commune.id, start_date=start,
                                      end_date=date.today(), capacity=TRAINEES, status="running",
                                      trainer_ids=[trainer.id])
-        trainees = [service.create_trainee(None, matricule=f"LOAD-{n:04d}", last_name=f"Agent{n}", first_name="",
+        trainees = [service.create_trainee(matricule=f"LOAD-{n:04d}", last_name=f"Agent{n}", first_name="",
                                            post_name="", sex="MF"[n % 2], commune_id=commune.id)
                     for n in range(TRAINEES)]
-        enrolments = service.enrol_trainees(None, cohort, [t.id for t in trainees])
+        enrolments = service.enrol_trainees(cohort, [t.id for t in trainees])
         sessions = []
         for n in range(days):
             session = TrainingSession(cohort_id=cohort.id, session_date=start + timedelta(days=n + 1),

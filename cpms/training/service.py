@@ -62,7 +62,7 @@ def _apply_trainee(trainee, fields, matricule, commune):
         trainee.consent_recorded_at = utcnow()
 
 
-def create_trainee(actor, **fields):
+def create_trainee(**fields):
     """Register an officer. Errors: matricule missing or already used, bad sex, date of birth, commune, rank."""
     matricule, commune = _check_trainee_fields(fields)
     trainee = Trainee()
@@ -72,7 +72,7 @@ def create_trainee(actor, **fields):
     return trainee
 
 
-def update_trainee(actor, trainee, **fields):
+def update_trainee(trainee, **fields):
     matricule, commune = _check_trainee_fields(fields, trainee.id)
     _apply_trainee(trainee, fields, matricule, commune)
     db.session.flush()
@@ -103,7 +103,7 @@ def can_see_trainee(trainee, scope):
 
 # --- vetting --------------------------------------------------------------------------------
 
-def record_vetting(actor, trainee, *, submitted_on, status="pending", batch_reference="", decided_on=None,
+def record_vetting(trainee, *, submitted_on, status="pending", batch_reference="", decided_on=None,
                    expires_on=None, notes=""):
     if status not in VETTING_STATUSES:
         raise DomainError(_("Choose a vetting status from the list."), field="status")
@@ -136,7 +136,7 @@ def vetting_is_valid(vetting, on_date):
 
 # --- courses --------------------------------------------------------------------------------
 
-def save_course(actor, course=None, **fields):
+def save_course(course=None, **fields):
     code = (fields.get("code") or "").strip().upper()
     if not code:
         raise DomainError(_("Enter a course code."), field="code")
@@ -161,7 +161,7 @@ def save_course(actor, course=None, **fields):
 
 # --- cohorts --------------------------------------------------------------------------------
 
-def save_cohort(actor, cohort=None, *, trainer_ids=(), **fields):
+def save_cohort(cohort=None, *, trainer_ids=(), **fields):
     """Create or edit a cohort. Errors: end before start, unknown commune/course/programme, bad trainers."""
     from cpms.auth.models import User
     from cpms.programmes.models import Programme
@@ -206,7 +206,7 @@ def can_see_cohort(user):
     return check
 
 
-def enrol_trainees(actor, cohort, trainee_ids, enrolled_on=None):
+def enrol_trainees(cohort, trainee_ids, enrolled_on=None):
     """Enrol trainees in a cohort, all or none.
 
     Refused, naming the trainees: already enrolled, capacity exceeded, and – for programmes whose
@@ -247,7 +247,7 @@ def vetting_reason(vetting):
             "expired": _("vetting expired")}.get(vetting.status, _("vetting expired"))
 
 
-def withdraw_enrolment(actor, enrolment, *, withdrawn_on, reason):
+def withdraw_enrolment(enrolment, *, withdrawn_on, reason):
     if not (reason or "").strip():
         raise DomainError(_("Give the reason for the withdrawal."), field="reason")
     if withdrawn_on < enrolment.enrolled_on:

@@ -76,7 +76,7 @@ def choose_nominees(scope, *, cohort=None, commune_id=None, specialty="", matric
     return nominees, left_out
 
 
-def create_batch(actor, scope, *, reference, submitted_on, **criteria):
+def create_batch(scope, *, reference, submitted_on, **criteria):
     """Record a submission batch: a pending vetting record with the batch reference for every nominee.
     Returns (nominees, left_out). Errors: no reference, a date in the future, nobody to submit."""
     reference = " ".join((reference or "").split())
@@ -103,7 +103,7 @@ def batch_records(scope, reference):
             .order_by(Trainee.last_name, Trainee.first_name, Trainee.id))
 
 
-def record_decision(actor, vetting, *, status, decided_on=None, expires_on=None, notes=None):
+def record_decision(vetting, *, status, decided_on=None, expires_on=None, notes=None):
     """Record the answer to a submission on its vetting record. Errors: unknown status, a decision without
     its date, a decision before the submission, an expiry before the decision."""
     if status not in VETTING_STATUSES:

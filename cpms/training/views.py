@@ -86,8 +86,8 @@ def _trainee_form(form):
 def _trainee_page(form, trainee):
     def save(form):
         if trainee is None:
-            return service.create_trainee(current_user, **form.service_fields())
-        return service.update_trainee(current_user, trainee, **form.service_fields())
+            return service.create_trainee(**form.service_fields())
+        return service.update_trainee(trainee, **form.service_fields())
     return (save_form(form, save, _("Trainee saved."),
                       lambda saved: url_for("training.trainee_detail", trainee_id=saved.id))
             or render_form("training/trainee_form.html", form, trainee=trainee))
@@ -131,7 +131,7 @@ def vetting_create(trainee_id):
     form = VettingForm()
     back = url_for("training.trainee_detail", trainee_id=trainee.id)
     saved = save_form(form, lambda form: service.record_vetting(
-        current_user, trainee, submitted_on=form.submitted_on.data, status=form.status.data,
+        trainee, submitted_on=form.submitted_on.data, status=form.status.data,
         batch_reference=form.batch_reference.data, decided_on=form.decided_on.data, expires_on=form.expires_on.data,
         notes=form.notes.data), _("Vetting recorded."), lambda _vetting: back)
     if saved is not None:
@@ -166,7 +166,7 @@ def course_edit(course_id):
 
 def _save_course(form, course):
     def save(form):
-        return service.save_course(current_user, course, **{name: getattr(form, name).data for name in (
+        return service.save_course(course, **{name: getattr(form, name).data for name in (
             "code", "title_fr", "title_en", "course_type", "duration_days", "hours", "topics",
             "attendance_threshold", "pass_mark", "issues_certificate")})
     return (save_form(form, save, _("Course saved."), lambda _course: url_for("training.course_list"))
@@ -202,7 +202,7 @@ def _save_cohort(form, cohort):
     def save(form):
         fields = form.service_fields()
         trainer_ids = fields.pop("trainer_ids") or []
-        return service.save_cohort(current_user, cohort, trainer_ids=trainer_ids, **fields)
+        return service.save_cohort(cohort, trainer_ids=trainer_ids, **fields)
     return (save_form(form, save, _("Cohort saved."),
                       lambda saved: url_for("training.cohort_detail", cohort_id=saved.id))
             or render_form("training/cohort_form.html", form, cohort=cohort))
@@ -259,7 +259,7 @@ def cohort_enrol(cohort_id):
     def enrol():
         if set(ids) - visible:
             raise DomainError(_("Choose trainees from the list."))
-        return service.enrol_trainees(current_user, cohort, ids)
+        return service.enrol_trainees(cohort, ids)
     return run_action(enrol, lambda enrolled: _("%(n)d trainees enrolled.", n=len(enrolled)),
                       url_for("training.cohort_detail", cohort_id=cohort.id))
 
@@ -274,7 +274,7 @@ def enrolment_withdraw(enrolment_id):
     def withdraw():
         if not form.validate_on_submit():
             raise DomainError(" ".join(str(m) for errors in form.errors.values() for m in errors))
-        service.withdraw_enrolment(current_user, enrolment, withdrawn_on=form.withdrawn_on.data,
+        service.withdraw_enrolment(enrolment, withdrawn_on=form.withdrawn_on.data,
                                    reason=form.reason.data)
     return run_action(withdraw, lambda _done: _("%(name)s withdrawn.", name=enrolment.trainee.full_name),
                       url_for("training.cohort_detail", cohort_id=cohort.id))

@@ -34,7 +34,7 @@ def cohort_schedule(cohort_id):
         except ValueError:
             raise DomainError(_("Write each holiday as YYYY-MM-DD, one per line."), field="holidays") from None
         return attendance.generate_sessions(
-            current_user, cohort, weekdays=set(form.weekdays.data), start_time=form.start_time.data,
+            cohort, weekdays=set(form.weekdays.data), start_time=form.start_time.data,
             end_time=form.end_time.data, holidays=holidays, topics=form.topics.data.splitlines())
     return (save_form(form, generate, lambda created: _("%(n)d sessions created.", n=created),
                       lambda _created: url_for("training.cohort_detail", cohort_id=cohort.id))
@@ -92,7 +92,7 @@ def cohort_scores(cohort_id):
             return render_template("errors/error.html", code=403, title=_("Access refused"),
                                    message=_("Your role does not give access to this page.")), 403
         try:
-            attendance.record_scores(current_user, cohort, _scores_from_request())
+            attendance.record_scores(cohort, _scores_from_request())
         except DomainError as error:  # checked before anything is written; the request rolls back
             flash(error.message, "error")
             return render_template("training/cohort_scores.html", cohort=cohort, rows=attendance.cohort_completion(cohort),

@@ -58,7 +58,7 @@ def vetting_batch_create():
     def create(form):
         cohort = get_cohort_or_404(form.cohort_id.data) if form.cohort_id.data else None
         nominees, missed = vetting.create_batch(
-            current_user, scope_of(current_user), reference=form.batch_reference.data,
+            scope_of(current_user), reference=form.batch_reference.data,
             submitted_on=form.submitted_on.data, cohort=cohort, commune_id=form.commune_id.data or None,
             specialty=form.specialty.data, matricules=re.split(r"[\s,;]+", form.matricules.data or ""))
         left_out.update(missed)

@@ -25,7 +25,7 @@ def completed_cohort(db, make_cohort, make_trainee):
         names = list(names or [])
         trainees = [make_trainee(commune=commune, **({"last_name": names[i]} if i < len(names) else {}))
                     for i in range(n + incomplete)]
-        enrolments = service.enrol_trainees(None, cohort, [t.id for t in trainees])
+        enrolments = service.enrol_trainees(cohort, [t.id for t in trainees])
         session = TrainingSession(cohort_id=cohort.id, session_date=cohort.start_date, start_time=time(8),
                                   end_time=time(12))
         _db.session.add(session)

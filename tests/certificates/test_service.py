@@ -120,9 +120,9 @@ def test_vetting_denied_after_enrolment_blocks_certification(app, make_trainee, 
     from cpms.training import service as training
     cohort = make_cohort(requires_vetting=True)
     trainee = make_trainee()
-    training.record_vetting(None, trainee, submitted_on=date(2016, 1, 5), status="approved", decided_on=date(2016, 2, 1))
-    enrolment = training.enrol_trainees(None, cohort, [trainee.id])[0]
-    training.record_vetting(None, trainee, submitted_on=date(2016, 4, 1), status="denied", decided_on=date(2016, 5, 1))
+    training.record_vetting(trainee, submitted_on=date(2016, 1, 5), status="approved", decided_on=date(2016, 2, 1))
+    enrolment = training.enrol_trainees(cohort, [trainee.id])[0]
+    training.record_vetting(trainee, submitted_on=date(2016, 4, 1), status="denied", decided_on=date(2016, 5, 1))
     _db.session.commit()
     with english(app), pytest.raises(DomainError, match="human-rights vetting not approved"):
         service.issue_certificate(None, enrolment, base_url=BASE_URL)

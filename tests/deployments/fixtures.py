@@ -19,7 +19,7 @@ def graduate(db):
     from cpms.training.models import TrainingSession
 
     def factory(cohort, trainees, final_score=70):
-        enrolments = service.enrol_trainees(None, cohort, [t.id for t in trainees])
+        enrolments = service.enrol_trainees(cohort, [t.id for t in trainees])
         session = _db.session.scalar(select(TrainingSession).where(TrainingSession.cohort_id == cohort.id))
         if session is None:
             session = TrainingSession(cohort_id=cohort.id, session_date=cohort.start_date, start_time=time(8),

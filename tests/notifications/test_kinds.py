@@ -120,8 +120,8 @@ def test_trainees_falling_behind_reach_the_cohorts_trainers(db, make_cohort, mak
     other_trainer = make_user("trainer", provinces=["Kasaï-Oriental"])
     cohort = make_cohort(trainers=[trainer], start=date(2016, 3, 29), end=date(2016, 4, 29))
     absent, irregular, regular = (make_trainee(last_name=name) for name in ("Absent", "Irregulier", "Assidu"))
-    enrolments = {e.trainee_id: e.id for e in enrol_trainees(None, cohort, [absent.id, irregular.id, regular.id])}
-    generate_sessions(None, cohort, weekdays=[0, 1, 2, 3, 4], start_time=time(8), end_time=time(12))
+    enrolments = {e.trainee_id: e.id for e in enrol_trainees(cohort, [absent.id, irregular.id, regular.id])}
+    generate_sessions(cohort, weekdays=[0, 1, 2, 3, 4], start_time=time(8), end_time=time(12))
     _db.session.commit()
     sessions = _db.session.scalars(select(TrainingSession).where(TrainingSession.cohort_id == cohort.id)
                                    .order_by(TrainingSession.session_date)).all()[:6]  # 29 March – 5 April
@@ -154,9 +154,9 @@ def test_pending_vetting_before_a_cohort_starts(db, make_cohort, make_trainee, m
     cohort.status = "planned"
     trainees = [make_trainee(), make_trainee()]
     for trainee in trainees:
-        record_vetting(None, trainee, submitted_on=date(2016, 1, 5), status="approved", decided_on=date(2016, 2, 1))
-    enrol_trainees(None, cohort, [t.id for t in trainees])
-    record_vetting(None, trainees[0], submitted_on=date(2016, 3, 1), status="pending")  # re-vetting requested
+        record_vetting(trainee, submitted_on=date(2016, 1, 5), status="approved", decided_on=date(2016, 2, 1))
+    enrol_trainees(cohort, [t.id for t in trainees])
+    record_vetting(trainees[0], submitted_on=date(2016, 3, 1), status="pending")  # re-vetting requested
     _db.session.commit()
     officer = make_user("project_officer", provinces=["Kasaï-Oriental"])
 

@@ -136,15 +136,15 @@ class VettingResultsImport(ImportKind):
                                 "expires_on": expires_on.isoformat() if expires_on else None,
                                 "notes": notes[:2000] if "notes" in row else None})
 
-    def apply(self, actor, context, items):
+    def apply(self, context, items):
         from datetime import date
         records = {}
         for part in chunks([i["vetting_id"] for i in items]):
             records.update({v.id: v for v in db.session.scalars(select(Vetting).where(Vetting.id.in_(part)))})
         for item in items:
             vetting_service.record_decision(
-                actor, records[item["vetting_id"]], status=item["status"],
+                records[item["vetting_id"]], status=item["status"],
                 decided_on=date.fromisoformat(item["decided_on"]) if item["decided_on"] else None,
                 expires_on=date.fromisoformat(item["expires_on"]) if item["expires_on"] else None, notes=item["notes"])
-        record_event("update", actor=actor, entity="vettings", detail=f"{len(items)} vetting results imported")
+        record_event("update", entity="vettings", detail=f"{len(items)} vetting results imported")
         return len(items)
