@@ -22,7 +22,7 @@ def completed_cohort(size):
     from sqlalchemy import insert, select
 
     from cpms.certificates import demo
-    from cpms.certificates.design import save_profile
+    from cpms.certificates.service.design import save_profile
     from cpms.core.models import utcnow
     from cpms.extensions import db
     from cpms.geo.models import Commune
@@ -81,9 +81,10 @@ def floor_pages(cohort, limit=None):
     officers), for the floor: a bare WeasyPrint render of each. Codes and serials are invented."""
     from sqlalchemy import select
 
-    from cpms.certificates import codes, service
+    from cpms.certificates import service
     from cpms.certificates.pdf import (artwork_of, certificate_context, cohort_context, compile_template,
                                        document_html, printed_fields)
+    from cpms.certificates.service import codes
     from cpms.extensions import db
     from cpms.training.models import Enrolment, Trainee
 
@@ -189,8 +190,8 @@ def main(argv=None):
     with app.app_context():
         from sqlalchemy import select
 
-        from cpms.certificates import batches
         from cpms.certificates.models import CertificateBatch
+        from cpms.certificates.service import batches
         from cpms.geo.reference import load_reference_places
 
         db.create_all()

@@ -10,11 +10,12 @@ import math
 from PIL import Image, ImageDraw, ImageFont
 from sqlalchemy import select
 
-from cpms.certificates import batches, design, service
+from cpms.certificates import service
+from cpms.certificates.service import batches, design
 from cpms.core.demo import demo_loader
 from cpms.extensions import db
-from cpms.training.attendance import cohort_completion
 from cpms.training.models import Cohort
+from cpms.training.service.attendance import cohort_completion
 
 # (programme, colours, initials, donor initials, signatories) – all invented
 PROFILES = {

@@ -82,8 +82,8 @@ def seed(env, batch_trainees):
     app = create_app(instance_path=env["CPMS_INSTANCE_PATH"])
     with app.test_request_context():
         from cpms.auth.service import create_api_token, create_user
-        from cpms.certificates.batches import request_batch
         from cpms.certificates.bench import completed_cohort
+        from cpms.certificates.service.batches import request_batch
         from cpms.geo.models import Commune
         from cpms.programmes.service import create_programme
         from cpms.training import service
@@ -166,8 +166,8 @@ def check_batch(env, batch_id, cohort_id, size):
 
     app = create_app(instance_path=env["CPMS_INSTANCE_PATH"])
     with app.app_context():
-        from cpms.certificates.batches import batch_file
         from cpms.certificates.models import Certificate, CertificateBatch, CertificateFile
+        from cpms.certificates.service.batches import batch_file
         batch = db.session.get(CertificateBatch, batch_id)
         of_cohort = sa.select(Certificate).where(Certificate.cohort_id == cohort_id).subquery()
         rows, enrolments, serials, codes = db.session.execute(sa.select(

@@ -7,8 +7,9 @@ from cpms.api import bp
 from cpms.api.helpers import paginated
 from cpms.core.errors import DomainError
 from cpms.core.permissions import ADMIN, PROJECT_OFFICER, STAFF_ROLES, TRAINER, get_or_404, require_role, scope_of
-from cpms.training import attendance, service
+from cpms.training import service
 from cpms.training.models import Cohort, TrainingSession
+from cpms.training.service import attendance
 
 
 def cohort_json(cohort):

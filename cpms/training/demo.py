@@ -14,9 +14,10 @@ from cpms.core.demo import demo_loader
 from cpms.core.models import utcnow
 from cpms.extensions import db
 from cpms.geo.models import Commune
-from cpms.training import attendance, service
-from cpms.training.reference import seed_ranks
+from cpms.training import service
 from cpms.training.models import Attendance, Cohort, Enrolment, Rank, Trainee, TrainingSession, Vetting
+from cpms.training.reference import seed_ranks
+from cpms.training.service import attendance
 
 LAST = ["Kabongo", "Tshibangu", "Mbuyi", "Ilunga", "Kasongo", "Ngalula", "Kalala", "Mukendi", "Tshimanga", "Kabeya",
         "Mulumba", "Kanku", "Ntumba", "Muamba", "Kazadi", "Lukusa", "Mpoyi", "Banza", "Kalonji", "Mwamba", "Nkongolo",

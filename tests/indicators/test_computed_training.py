@@ -7,9 +7,9 @@ from cpms.core.permissions import Scope
 from cpms.extensions import db as _db
 from cpms.indicators import periods as P
 from cpms.indicators.values import Area
-from cpms.training import attendance as training_attendance
 from cpms.training import service as training
 from cpms.training.models import Attendance, TrainingSession
+from cpms.training.service import attendance as training_attendance
 from tests.conftest import commune_id, province_id
 
 Q1, Q2, Q3 = (P.parse_period(k, 1) for k in ("2016-Q1", "2016-Q2", "2016-Q3"))

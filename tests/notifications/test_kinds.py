@@ -112,9 +112,9 @@ def test_milestones_due_then_overdue_in_the_officers_language(db, make_project, 
 
 
 def test_trainees_falling_behind_reach_the_cohorts_trainers(db, make_cohort, make_trainee, make_user, mail_settings):
-    from cpms.training.attendance import generate_sessions, record_attendance
-    from cpms.training.service import enrol_trainees
     from cpms.training.models import TrainingSession
+    from cpms.training.service import enrol_trainees
+    from cpms.training.service.attendance import generate_sessions, record_attendance
 
     trainer = make_user("trainer", provinces=["Kasaï-Oriental"])
     other_trainer = make_user("trainer", provinces=["Kasaï-Oriental"])
@@ -208,7 +208,7 @@ def subjects(kind):
 
 def test_certificate_batch_ready_reaches_the_trainers_and_the_requester(db, completed_cohort, make_user,
                                                                         mail_settings):
-    from cpms.certificates import batches
+    from cpms.certificates.service import batches
 
     trainer = make_user("trainer", provinces=["Kasaï-Oriental"], email="formateur@test.cpms.example")
     make_user("trainer", provinces=["Kasaï-Oriental"])  # not a trainer of these cohorts

@@ -8,8 +8,9 @@ from sqlalchemy import select
 
 from cpms.core.audit import AuditEntry
 from cpms.extensions import db as _db
-from cpms.training import attendance, service
+from cpms.training import service
 from cpms.training.models import TrainingSession
+from cpms.training.service import attendance
 
 REASON = "reason=Request+from+the+officer+by+letter"
 

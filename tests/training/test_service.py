@@ -7,8 +7,9 @@ from sqlalchemy import func, select
 
 from cpms.core.errors import DomainError
 from cpms.extensions import db as _db
-from cpms.training import attendance, service
+from cpms.training import service
 from cpms.training.models import Attendance, TrainingSession
+from cpms.training.service import attendance
 from tests.conftest import english
 
 

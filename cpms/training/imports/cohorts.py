@@ -7,11 +7,12 @@ from sqlalchemy import func, select
 from cpms.core.errors import DomainError
 from cpms.core.transaction import current_actor
 from cpms.extensions import db
-from cpms.training import attendance, service
+from cpms.training import service
 from cpms.training.forms import ATTENDANCE_LABELS
 from cpms.training.imports.base import Column, ImportKind, chunks, required_choice
 from cpms.training.imports.trainees import MATRICULE, TraineeImport
 from cpms.training.models import Enrolment, Trainee
+from cpms.training.service import attendance
 
 ATTENDANCE_SYNONYMS = {
     "present": ("present", "présent", "présente", "p", "yes", "oui", "1", "x"),

@@ -6,12 +6,12 @@ from sqlalchemy import select
 
 from cpms.core.audit import record_event
 from cpms.extensions import db
-from cpms.training import vetting as vetting_service
 from cpms.training.forms import SPECIALTY_LABELS, VETTING_STATUS_LABELS
 from cpms.training.imports.base import Column, ImportKind, chunks, optional_date, required_choice
 from cpms.training.imports.trainees import MATRICULE, TraineeImport
 from cpms.training.models import Cohort, Enrolment, Trainee, Vetting
 from cpms.training.service import normalise_matricule
+from cpms.training.service import vetting as vetting_service
 
 STATUS_SYNONYMS = {
     "pending": ("pending", "en attente", "attente", "submitted", "soumis"),

@@ -1,11 +1,11 @@
 """Certificates for a whole cohort, in the background.
 
-A web request only records a pending CertificateBatch. The scheduler process (jobs.py) or
+A web request only records a pending CertificateBatch. The scheduler process (cpms/certificates/jobs.py) or
 `flask cpms certificates run-batches` then:
 1. issues the missing certificates, in chunks of CHUNK: serials drawn and committed, pages rendered by a
    pool of CERTIFICATE_WORKERS processes (both cores), each chunk stored and committed with the progress;
 2. assembles the cohort's valid certificates, in name order, into one PDF (a page each, written page by page
-   with pdfjoin) and a ZIP of the individual frozen PDFs, both written to files as it goes.
+   with pdf/join.py) and a ZIP of the individual frozen PDFs, both written to files as it goes.
 Memory stays bounded by a few chunks whatever the cohort size. A batch interrupted (the process killed) is
 noticed by its stale heartbeat and started again; what was issued stays issued and is not issued twice.
 
@@ -19,8 +19,8 @@ import re
 import unicodedata
 import zipfile
 from collections import deque
-from contextlib import nullcontext
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import nullcontext
 from datetime import timedelta
 from multiprocessing import get_context
 
@@ -29,17 +29,32 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.orm import contains_eager
 
-from cpms.certificates import codes, service
 from cpms.certificates.models import Certificate, CertificateBatch, CertificateFile
-from cpms.certificates.pdf import (artwork_of, certificate_context, cohort_context, compile_template, document_html,
-                                   printed_fields, render_chunk)
-from cpms.certificates.pdfjoin import PdfConcatenator
+from cpms.certificates.pdf import (
+    PdfConcatenator,
+    artwork_of,
+    certificate_context,
+    cohort_context,
+    compile_template,
+    document_html,
+    printed_fields,
+    render_chunk,
+)
+from cpms.certificates.service.certificates import (
+    cohort_certificates,
+    current_template,
+    profile_for,
+    public_base_url,
+    store_certificate,
+    verification_url,
+)
+from cpms.certificates.service.codes import format_serial, new_verification_code, reserve_serials
 from cpms.core.errors import DomainError
 from cpms.core.models import utcnow
 from cpms.core.transaction import acting_as, actor_label, current_actor, in_transaction
 from cpms.extensions import db
-from cpms.training.attendance import cohort_completion
 from cpms.training.models import Cohort, Enrolment, Trainee
+from cpms.training.service.attendance import cohort_completion
 
 log = logging.getLogger("cpms.certificates")
 CHUNK = 10
@@ -52,7 +67,7 @@ MAX_ATTEMPTS = 3
 def plan(cohort):
     """(enrolments to issue, enrolments already holding a valid certificate), both in name order."""
     rows = cohort_completion(cohort)
-    latest = service.cohort_certificates(cohort.id)
+    latest = cohort_certificates(cohort.id)
     to_issue, certified = [], []
     for row in rows:
         certificate = latest.get(row.enrolment.id)
@@ -81,7 +96,7 @@ def request_batch(actor, cohort, base_url=None):
     if not to_issue and not certified:
         raise DomainError(_("Nobody in this cohort has completed the course: there is no certificate to issue."))
     batch = CertificateBatch(cohort_id=cohort.id, requested_by_id=getattr(actor, "id", None),
-                             base_url=base_url or service.public_base_url(), to_issue=len(to_issue),
+                             base_url=base_url or public_base_url(), to_issue=len(to_issue),
                              total=2 * len(to_issue) + len(certified))
     db.session.add(batch)
     db.session.flush()
@@ -184,10 +199,10 @@ def _issue_all(batch, cohort, enrolment_ids, actor, workers):
     """Render in worker processes while the previous chunks are stored; at most workers + 1 chunks in flight.
     `actor`: the requester, who issues the certificates."""
     with _short_transaction():  # the default template, when it is created now
-        template = service.current_template()
+        template = current_template()
         compiled = compile_template(template.html)
         lang = cohort.certificate_language
-        shared = cohort_context(cohort, lang, artwork_of(service.profile_for(cohort.programme_id)))
+        shared = cohort_context(cohort, lang, artwork_of(profile_for(cohort.programme_id)))
         static_folder, key = current_app.static_folder, batch.id
     # starting processes costs a second or two: not worth it for a single chunk
     use_pool = workers > 1 and len(enrolment_ids) > CHUNK
@@ -216,7 +231,7 @@ def _prepare_chunk(batch, cohort, enrolment_ids, compiled, template, shared):
     """Draw the chunk's serials (committed at once, so the counter is free while the pages render) and fill
     in the template for each enrolment."""
     with _short_transaction():
-        numbers = codes.reserve_serials(cohort.end_date.year, len(enrolment_ids))
+        numbers = reserve_serials(cohort.end_date.year, len(enrolment_ids))
     rows = db.session.execute(select(Enrolment, Trainee).join(Trainee, Trainee.id == Enrolment.trainee_id)
                               .where(Enrolment.id.in_(enrolment_ids))
                               .options(contains_eager(Enrolment.trainee))).all()  # trainees joined once
@@ -224,9 +239,9 @@ def _prepare_chunk(batch, cohort, enrolment_ids, compiled, template, shared):
     prepared = []
     for enrolment_id, number in zip(enrolment_ids, numbers):
         enrolment, trainee = by_id[enrolment_id]
-        serial = codes.format_serial(cohort.end_date.year, number)
-        code = codes.new_verification_code()
-        url = service.verification_url(batch.base_url, code)
+        serial = format_serial(cohort.end_date.year, number)
+        code = new_verification_code()
+        url = verification_url(batch.base_url, code)
         issued_at = utcnow()
         printed = printed_fields(trainee, cohort, shared["lang"])
         context = certificate_context(printed, shared, serial=serial, code=code, url=url, issued_on=issued_at.date())
@@ -243,7 +258,7 @@ def _store_chunk(batch, cohort, prepared, rendered, template, actor, lang):
         for item, (data, pages) in zip(prepared, rendered):
             if item["enrolment_id"] in taken:
                 continue
-            service.store_certificate(actor, item["enrolment_id"], item["trainee_id"], cohort, item["printed"],
+            store_certificate(actor, item["enrolment_id"], item["trainee_id"], cohort, item["printed"],
                                       lang=lang, template=template, serial=item["serial"], code=item["code"],
                                       url=item["url"], issued_at=item["issued_at"], data=data, pages=pages,
                                       batch_id=batch.id)

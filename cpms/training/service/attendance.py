@@ -17,8 +17,9 @@ from cpms.core.audit import record_event
 from cpms.core.errors import DomainError
 from cpms.core.models import utcnow
 from cpms.extensions import db
-from cpms.training.models import ATTENDANCE_STATUSES, Attendance, Enrolment, Trainee, TrainingSession
-from cpms.training.service import latest_vetting, vetting_is_valid
+from cpms.training.models import ATTENDANCE_STATUSES, Attendance, Cohort, Enrolment, Trainee, TrainingSession
+from cpms.training.service.vetting import latest_vetting, vetting_is_valid
+
 
 def generate_sessions(cohort, *, weekdays, start_time, end_time, holidays=(), topics=()):
     """Create one session per chosen weekday between the cohort's start and end, skipping holidays and
@@ -144,6 +145,14 @@ def attendance_counts(cohort_id, today=None):
 
 def attendance_counts_for_trainee(trainee_id, today=None):
     return _rates(db.session.execute(_counts_query(today or date.today()).where(Enrolment.trainee_id == trainee_id)))
+
+
+def training_history(trainee):
+    """Every enrolment of a trainee with its cohort, course and attendance counts (three queries)."""
+    rows = db.session.execute(select(Enrolment, Cohort).join(Cohort, Cohort.id == Enrolment.cohort_id)
+                              .where(Enrolment.trainee_id == trainee.id).order_by(Cohort.start_date.desc())).all()
+    counts = attendance_counts_for_trainee(trainee.id)
+    return [(enrolment, cohort, counts.get(enrolment.id)) for enrolment, cohort in rows]
 
 
 def _rates(rows):

@@ -1,4 +1,4 @@
-"""Sessions: schedule, the attendance register, scores grid and close-out (same blueprint as views.py)."""
+"""Sessions: schedule, the attendance register, scores grid and close-out."""
 from datetime import date
 
 from flask import flash, jsonify, redirect, render_template, request, url_for
@@ -7,19 +7,11 @@ from flask_login import current_user
 
 from cpms.core.errors import DomainError
 from cpms.core.forms import render_form, run_action, save_form
-from cpms.core.permissions import ADMIN, PROJECT_OFFICER, STAFF_ROLES, TRAINER, get_or_404, require_role
-from cpms.training import attendance
+from cpms.core.permissions import STAFF_ROLES, require_role
 from cpms.training.forms import ATTENDANCE_LABELS, ScheduleForm
-from cpms.training.models import ATTENDANCE_STATUSES, TrainingSession
-from cpms.training.views import bp, get_cohort_or_404
-
-TEACHERS = (ADMIN, PROJECT_OFFICER, TRAINER)
-
-
-def get_session_or_404(session_id):
-    session = get_or_404(TrainingSession, session_id)
-    get_cohort_or_404(session.cohort_id)  # area and "own cohorts" for trainers
-    return session
+from cpms.training.models import ATTENDANCE_STATUSES
+from cpms.training.service import attendance
+from cpms.training.views.blueprint import TEACHERS, bp, get_cohort_or_404, get_session_or_404
 
 
 @bp.route("/cohorts/<int:cohort_id>/schedule", methods=["GET", "POST"])

@@ -1,5 +1,5 @@
 """Imports with a preview (trainees, enrolment, attendance marks), the trainee template, and the sign-in
-sheet (same blueprint as views.py). Vetting batches and results: views_vetting.py."""
+sheet. Vetting batches and results: vetting.py."""
 from itertools import zip_longest
 
 from flask import abort, flash, redirect, request, url_for
@@ -14,13 +14,12 @@ from cpms.core.forms import render_form, run_action, show_error
 from cpms.core.pdf import render_pdf
 from cpms.core.permissions import STAFF_ROLES, require_role, scope_of
 from cpms.extensions import db
-from cpms.training import attendance
 from cpms.training.forms import ATTENDANCE_LABELS, ConfirmForm, ImportForm
 from cpms.training.imports import base as imports
 from cpms.training.imports.cohorts import AttendanceImport, EnrolmentImport
 from cpms.training.imports.trainees import TraineeImport, template_lists
-from cpms.training.views import MANAGERS, bp, get_cohort_or_404
-from cpms.training.views_sessions import TEACHERS, get_session_or_404
+from cpms.training.service import attendance
+from cpms.training.views.blueprint import MANAGERS, TEACHERS, bp, get_cohort_or_404, get_session_or_404
 
 
 def import_page(kind, context, *, title, crumbs, hint, confirm_url, links=()):

@@ -1,5 +1,5 @@
-"""Vetting submission batches: the overview, a new batch, the nominee list, and the import of the decisions
-(same blueprint as views.py). Only admins, project officers and M&E officers see vetting."""
+"""Vetting submission batches: the overview, a new batch, the nominee list, and the import of the decisions.
+Only admins, project officers and M&E officers see vetting."""
 import re
 from datetime import date
 
@@ -15,11 +15,12 @@ from cpms.core.pagination import paginate
 from cpms.core.permissions import require_role, scope_of
 from cpms.extensions import db
 from cpms.geo.service import commune_choices
-from cpms.training import service, vetting
+from cpms.training import service
 from cpms.training.forms import VettingBatchForm
 from cpms.training.imports.vetting import VettingResultsImport, nominee_table
-from cpms.training.views import MANAGERS, VETTING_READERS, bp, get_cohort_or_404
-from cpms.training.views_imports import confirm_import, import_page
+from cpms.training.service import vetting
+from cpms.training.views.blueprint import MANAGERS, VETTING_READERS, bp, get_cohort_or_404
+from cpms.training.views.imports import confirm_import, import_page
 
 
 def _batch_form(form):

@@ -4,13 +4,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from cpms.certificates import design
-from cpms.certificates.defaults import PLACEHOLDERS
 from cpms.certificates.forms import ProfileForm, TemplateForm
 from cpms.certificates.models import CertificateProfile
-from cpms.certificates.pdf import png_data_uri
-from cpms.certificates.service import current_template, profile_for
-from cpms.certificates.views import bp
+from cpms.certificates.pdf import PLACEHOLDERS, png_data_uri
+from cpms.certificates.service import current_template, design, profile_for
+from cpms.certificates.views.blueprint import bp
 from cpms.core.errors import DomainError
 from cpms.core.exports import aggregate_export, download
 from cpms.core.forms import refused, render_form, save_form, show_error
