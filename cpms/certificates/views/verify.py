@@ -6,6 +6,7 @@ from cpms.certificates import service
 from cpms.certificates.forms import VerifyForm
 from cpms.certificates.service import codes
 from cpms.certificates.views.blueprint import bp, verification_limit
+from cpms.core.forms import render_form
 from cpms.core.permissions import public
 
 
@@ -17,7 +18,7 @@ def verify_form():
     if request.args.get("code") is not None and form.validate():
         typed = form.code.data.strip()
         return redirect(url_for("certificates.verify", code=codes.normalise_code(typed) or typed))
-    return _public(render_template("certificates/verify_form.html", form=form))
+    return _public(*render_form("certificates/verify_form.html", form))  # 422 when a code was sent and refused
 
 
 @bp.route("/verify/<code>")
