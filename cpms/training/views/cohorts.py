@@ -8,14 +8,15 @@ from sqlalchemy import select
 from cpms.core.errors import DomainError
 from cpms.core.forms import render_form, run_action, save_form
 from cpms.core.pagination import paginate
-from cpms.core.permissions import ADMIN, PROJECT_OFFICER, STAFF_ROLES, TRAINER, get_or_404, require_role, scope_of
+from cpms.core.permissions import ADMIN, STAFF_ROLES, TRAINER, get_or_404, require_role, scope_of
 from cpms.extensions import db
 from cpms.geo.service import commune_choices
 from cpms.training import service
 from cpms.training.forms import CohortForm, CourseForm, WithdrawForm
 from cpms.training.models import Course, Enrolment, Trainee
 from cpms.training.service import attendance
-from cpms.training.views.blueprint import MANAGERS, bp, get_cohort_or_404
+from cpms.training.views.blueprint import MANAGERS, TEACHERS, bp, get_cohort_or_404
+
 
 # --- courses --------------------------------------------------------------------------------
 
@@ -117,7 +118,7 @@ def cohort_detail(cohort_id):
                            streak_limit=current_app.config["TRAINING_ABSENCE_STREAK"],
                            gain=attendance.knowledge_gain(cohort.id),
                            can_manage=current_user.role in MANAGERS,
-                           can_teach=current_user.role in (ADMIN, PROJECT_OFFICER, TRAINER),
+                           can_teach=current_user.role in TEACHERS,
                            withdraw_form=WithdrawForm())
 
 

@@ -65,9 +65,10 @@ def vetting_batch_create():
         left_out.update(missed)
         return nominees
     reference = form.batch_reference.data or ""
-    saved = save_form(form, create, lambda nominees: _(
-        "%(n)d nominees recorded as pending in batch %(ref)s. Download the list below.", n=len(nominees),
-        ref=reference.strip()), lambda _nominees: url_for("training.vetting_overview", batch=" ".join(reference.split())))
+    saved = save_form(form, create,
+                      lambda nominees: _("%(n)d nominees recorded as pending in batch %(ref)s. Download the list below.",
+                                         n=len(nominees), ref=reference.strip()),
+                      lambda _nominees: url_for("training.vetting_overview", batch=" ".join(reference.split())))
     if saved is None:
         return _overview(form)
     for reason, matricules in left_out.items():
