@@ -47,7 +47,7 @@ class CohortCertificates:
         bench.get(f"/certificates/cohorts/{self.cohort_id}")
 
     def run(self, bench):
-        from cpms.certificates import batches
+        from cpms.certificates.service import batches
         page = bench.get(f"/certificates/cohorts/{self.cohort_id}").get_data(as_text=True)
         location = bench.post(f"/certificates/cohorts/{self.cohort_id}/batches",
                               {"csrf_token": csrf_token(page)}).headers["Location"]
@@ -66,8 +66,8 @@ class CohortCertificates:
         """The cohort has no certificate again: certificates, their PDFs and audit entries, the batch and its files."""
         from sqlalchemy import delete, select
 
-        from cpms.certificates import batches
         from cpms.certificates.models import Certificate, CertificateBatch, CertificateFile
+        from cpms.certificates.service import batches
         from cpms.core.audit import AuditEntry
         from cpms.extensions import db
         with bench.app.app_context():

@@ -6,7 +6,7 @@ from cpms.api import bp
 from cpms.api.helpers import paginated
 from cpms.certificates import service
 from cpms.certificates.models import CERTIFICATE_STATUSES, Certificate
-from cpms.certificates.views import verification_limit
+from cpms.certificates.views.blueprint import verification_limit
 from cpms.core.permissions import STAFF_ROLES, public, require_role, scope_of
 
 

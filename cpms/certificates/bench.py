@@ -22,7 +22,7 @@ def completed_cohort(size):
     from sqlalchemy import insert, select
 
     from cpms.certificates import demo
-    from cpms.certificates.design import save_profile
+    from cpms.certificates.service.design import save_profile
     from cpms.core.models import utcnow
     from cpms.extensions import db
     from cpms.geo.models import Commune
@@ -38,14 +38,14 @@ def completed_cohort(size):
                                  requires_vetting=False, description="", province_ids=[commune.province_id])
     colour, initials, donor, people = demo.PROFILES["PDP-HKT-2016"]
     people = people + [("Jeanne Mwamba Ilunga", "Directrice de l'académie de police")]
-    save_profile(None, programme, programme_logo=demo._Upload(demo.programme_logo(colour, initials)),
+    save_profile(programme, programme_logo=demo._Upload(demo.programme_logo(colour, initials)),
                  donor_logo=demo._Upload(demo.donor_logo(colour, donor)),
                  signatories=[{"name": n, "title": t, "signature": demo._Upload(demo.signature(i))}
                               for i, (n, t) in enumerate(people)])
-    course = service.save_course(None, code="PDP-BASE", title_fr="Police de proximité – formation de base",
+    course = service.save_course(code="PDP-BASE", title_fr="Police de proximité – formation de base",
                                  title_en="Community policing – basic course", course_type="basic", duration_days=150,
                                  hours=600, topics="", attendance_threshold=80, pass_mark=50, issues_certificate=True)
-    cohort = service.save_cohort(None, name="Benchmark cohort", course_id=course.id, programme_id=programme.id,
+    cohort = service.save_cohort(name="Benchmark cohort", course_id=course.id, programme_id=programme.id,
                                  training_centre="Académie de police de Kassapa", commune_id=commune.id,
                                  start_date=date(2016, 4, 4), end_date=date(2016, 9, 30), capacity=size,
                                  status="completed")
@@ -81,9 +81,10 @@ def floor_pages(cohort, limit=None):
     officers), for the floor: a bare WeasyPrint render of each. Codes and serials are invented."""
     from sqlalchemy import select
 
-    from cpms.certificates import codes, service
+    from cpms.certificates import service
     from cpms.certificates.pdf import (artwork_of, certificate_context, cohort_context, compile_template,
                                        document_html, printed_fields)
+    from cpms.certificates.service import codes
     from cpms.extensions import db
     from cpms.training.models import Enrolment, Trainee
 
@@ -189,8 +190,8 @@ def main(argv=None):
     with app.app_context():
         from sqlalchemy import select
 
-        from cpms.certificates import batches
         from cpms.certificates.models import CertificateBatch
+        from cpms.certificates.service import batches
         from cpms.geo.reference import load_reference_places
 
         db.create_all()

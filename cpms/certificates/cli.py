@@ -9,10 +9,10 @@ certificates_cli = AppGroup("certificates", help="Certificates: run queued cohor
 @click.option("--workers", type=int, default=None, help="Rendering processes (default: CPMS_CERTIFICATE_WORKERS).")
 def run_batches_command(workers):
     """Run the pending certificate batches now (the scheduler does it every few seconds)."""
-    from cpms.certificates.batches import run_pending_batches
-    from cpms.extensions import db
-    db.session.info["actor_label"] = "cli"
-    count = run_pending_batches(workers=workers)
+    from cpms.certificates.service.batches import run_pending_batches
+    from cpms.core.transaction import in_transaction
+    with in_transaction("cli"):
+        count = run_pending_batches(workers=workers)
     click.echo(f"Certificate batches run: {count}")
 
 

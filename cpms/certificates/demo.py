@@ -10,11 +10,12 @@ import math
 from PIL import Image, ImageDraw, ImageFont
 from sqlalchemy import select
 
-from cpms.certificates import batches, design, service
+from cpms.certificates import service
+from cpms.certificates.service import batches, design
 from cpms.core.demo import demo_loader
 from cpms.extensions import db
-from cpms.training.attendance import cohort_completion
 from cpms.training.models import Cohort
+from cpms.training.service.attendance import cohort_completion
 
 # (programme, colours, initials, donor initials, signatories) – all invented
 PROFILES = {
@@ -85,7 +86,7 @@ class _Upload:
 def load_certificates(context):
     service.current_template()
     for code, (colour, initials, donor, people) in PROFILES.items():
-        design.save_profile(None, context["programmes"][code],
+        design.save_profile(context["programmes"][code],
                             programme_logo=_Upload(programme_logo(colour, initials)),
                             donor_logo=_Upload(donor_logo(colour, donor)),
                             signatories=[{"name": name, "title": title, "signature": _Upload(signature(n))}

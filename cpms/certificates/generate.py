@@ -12,9 +12,9 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from cpms.certificates.defaults import DEFAULT_CSS, DEFAULT_HTML
 from cpms.certificates.models import (Certificate, CertificateFile, CertificateProfile, CertificateTemplate,
                                       SerialCounter, Signatory)
+from cpms.certificates.pdf import DEFAULT_CSS, DEFAULT_HTML
 from cpms.core.generate import generator
 
 BASE_URL = "https://cpms.example.org"  # invented: the address printed in the generated certificates' QR codes
@@ -44,7 +44,7 @@ def placeholder_pdf(text="CPMS benchmark data: generated certificate, no rendere
 @generator
 def generate_certificates(gen):
     from cpms.certificates import demo
-    from cpms.certificates.codes import format_serial
+    from cpms.certificates.service.codes import format_serial
 
     rng = gen.random("certificates")
     stamps = (gen.now, gen.now)

@@ -82,8 +82,8 @@ def seed(env, batch_trainees):
     app = create_app(instance_path=env["CPMS_INSTANCE_PATH"])
     with app.test_request_context():
         from cpms.auth.service import create_api_token, create_user
-        from cpms.certificates.batches import request_batch
         from cpms.certificates.bench import completed_cohort
+        from cpms.certificates.service.batches import request_batch
         from cpms.geo.models import Commune
         from cpms.programmes.service import create_programme
         from cpms.training import service
@@ -98,19 +98,19 @@ def seed(env, batch_trainees):
         programme = create_programme(code="LOAD", name="Load test", donors="—", start_date=date(2015, 1, 1),
                                      end_date=None, requires_vetting=False, description="",
                                      province_ids=[commune.province_id])
-        course = service.save_course(None, code="LOAD-BASE", title_fr="Base", title_en="Basic", course_type="basic",
+        course = service.save_course(code="LOAD-BASE", title_fr="Base", title_en="Basic", course_type="basic",
                                      duration_days=30, hours=100, topics="", attendance_threshold=80, pass_mark=50,
                                      issues_certificate=False)
         days = SESSIONS * len(ROUNDS)
         start = date.today() - timedelta(days=days + 10)
-        cohort = service.save_cohort(None, name="Load cohort", course_id=course.id, programme_id=programme.id,
+        cohort = service.save_cohort(name="Load cohort", course_id=course.id, programme_id=programme.id,
                                      training_centre="", commune_id=commune.id, start_date=start,
                                      end_date=date.today(), capacity=TRAINEES, status="running",
                                      trainer_ids=[trainer.id])
-        trainees = [service.create_trainee(None, matricule=f"LOAD-{n:04d}", last_name=f"Agent{n}", first_name="",
+        trainees = [service.create_trainee(matricule=f"LOAD-{n:04d}", last_name=f"Agent{n}", first_name="",
                                            post_name="", sex="MF"[n % 2], commune_id=commune.id)
                     for n in range(TRAINEES)]
-        enrolments = service.enrol_trainees(None, cohort, [t.id for t in trainees])
+        enrolments = service.enrol_trainees(cohort, [t.id for t in trainees])
         sessions = []
         for n in range(days):
             session = TrainingSession(cohort_id=cohort.id, session_date=start + timedelta(days=n + 1),
@@ -166,8 +166,8 @@ def check_batch(env, batch_id, cohort_id, size):
 
     app = create_app(instance_path=env["CPMS_INSTANCE_PATH"])
     with app.app_context():
-        from cpms.certificates.batches import batch_file
         from cpms.certificates.models import Certificate, CertificateBatch, CertificateFile
+        from cpms.certificates.service.batches import batch_file
         batch = db.session.get(CertificateBatch, batch_id)
         of_cohort = sa.select(Certificate).where(Certificate.cohort_id == cohort_id).subquery()
         rows, enrolments, serials, codes = db.session.execute(sa.select(

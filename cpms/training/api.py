@@ -7,9 +7,9 @@ from cpms.api import bp
 from cpms.api.helpers import paginated
 from cpms.core.errors import DomainError
 from cpms.core.permissions import ADMIN, PROJECT_OFFICER, STAFF_ROLES, TRAINER, get_or_404, require_role, scope_of
-from cpms.extensions import db
-from cpms.training import attendance, service
+from cpms.training import service
 from cpms.training.models import Cohort, TrainingSession
+from cpms.training.service import attendance
 
 
 def cohort_json(cohort):
@@ -81,13 +81,10 @@ def session_attendance_put(session_id):
     try:
         marks = {int(k): v for k, v in body["marks"].items()}
         saved = attendance.record_attendance(current_user, session, marks)
-    except (ValueError, TypeError):
-        db.session.rollback()
+    except (ValueError, TypeError):  # the request rolls back
         return jsonify({"error": {"status": 400, "message": "Enrolment ids must be integers."}}), 400
     except DomainError as error:
-        db.session.rollback()
         return jsonify({"error": {"status": 422, "message": error.message}}), 422
-    db.session.commit()
     return jsonify({"saved": saved})
 
 

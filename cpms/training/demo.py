@@ -14,9 +14,10 @@ from cpms.core.demo import demo_loader
 from cpms.core.models import utcnow
 from cpms.extensions import db
 from cpms.geo.models import Commune
-from cpms.training import attendance, service
-from cpms.training.reference import seed_ranks
+from cpms.training import service
 from cpms.training.models import Attendance, Cohort, Enrolment, Rank, Trainee, TrainingSession, Vetting
+from cpms.training.reference import seed_ranks
+from cpms.training.service import attendance
 
 LAST = ["Kabongo", "Tshibangu", "Mbuyi", "Ilunga", "Kasongo", "Ngalula", "Kalala", "Mukendi", "Tshimanga", "Kabeya",
         "Mulumba", "Kanku", "Ntumba", "Muamba", "Kazadi", "Lukusa", "Mpoyi", "Banza", "Kalonji", "Mwamba", "Nkongolo",
@@ -64,7 +65,7 @@ COHORTS = [
 @demo_loader
 def load_training(context):
     rng = random.Random(2016)
-    courses = {spec["code"]: service.save_course(None, topics="\n".join(TOPICS), issues_certificate=True, **spec)
+    courses = {spec["code"]: service.save_course(topics="\n".join(TOPICS), issues_certificate=True, **spec)
                for spec in COURSES}
     communes = {c.name: c for c in db.session.scalars(select(Commune))}
     seed_ranks(db.session.connection())  # the migration seeds them; a create_all() schema has none
@@ -75,7 +76,7 @@ def load_training(context):
     serial = 0
     for name, course_code, programme_code, commune_name, centre, start, end, size, specialty, women in COHORTS:
         commune = communes[commune_name]
-        cohort = service.save_cohort(None, name=name, course_id=courses[course_code].id,
+        cohort = service.save_cohort(name=name, course_id=courses[course_code].id,
                                      programme_id=programmes[programme_code].id, training_centre=centre,
                                      commune_id=commune.id, start_date=start, end_date=end, capacity=size,
                                      status="completed", trainer_ids=[trainer.id] if programme_code == "PDP-KOR-2015" else [])
@@ -101,7 +102,7 @@ def load_training(context):
         db.session.execute(insert(Enrolment), [
             {"cohort_id": cohort.id, "trainee_id": tid, "enrolled_on": start, "created_at": utcnow(), "updated_at": utcnow(),
              "pre_score": round(min(95, max(10, rng.gauss(45, 12))), 1), "withdrawal_reason": ""} for tid in ids])
-        attendance.generate_sessions(None, cohort, weekdays={0, 1, 2, 3, 4}, start_time=time(8), end_time=time(13),
+        attendance.generate_sessions(cohort, weekdays={0, 1, 2, 3, 4}, start_time=time(8), end_time=time(13),
                                      holidays=HOLIDAYS, topics=TOPICS)
         totals["attendance marks"] += _attendance_and_scores(rng, cohort, start, end)
         totals["trainees"] += size

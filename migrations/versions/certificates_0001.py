@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 from alembic import op
 import sqlalchemy as sa
 
-from cpms.certificates.defaults import DEFAULT_CSS, DEFAULT_HTML
+from cpms.certificates.pdf.defaults import DEFAULT_CSS, DEFAULT_HTML
 
 
 # revision identifiers, used by Alembic.

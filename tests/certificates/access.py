@@ -1,4 +1,4 @@
-"""Who may use the certificate pages (the same decisions as cpms/certificates/views.py).
+"""Who may use the certificate pages (the same decisions as cpms/certificates/views/).
 
 - Admins, M&E officers and project officers issue certificates (one by one or for a whole cohort) and
   re-issue them after a correction; M&E officers run the certificate process in the issue's journey, project
@@ -44,7 +44,7 @@ def samples(request):
 
     (`cohort_id` and `enrolment_id` also come from tests/training/access.py, which is loaded later and wins:
     the certificate routes then meet a cohort where nobody completed, and must refuse politely.)"""
-    from cpms.certificates import batches
+    from cpms.certificates.service import batches
     from cpms.extensions import db
     certificate = request.getfixturevalue("make_certificate")()
     cohort_id = certificate.cohort_id

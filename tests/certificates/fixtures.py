@@ -13,8 +13,9 @@ def completed_cohort(db, make_cohort, make_trainee):
     """completed_cohort(n, incomplete=0, …) -> (cohort, completed enrolments, incomplete enrolments).
 
     One session on the first day: the completed trainees were present and scored 75; the others were absent."""
-    from cpms.training import attendance, service
+    from cpms.training import service
     from cpms.training.models import TrainingSession
+    from cpms.training.service import attendance
 
     def factory(n=3, incomplete=0, commune="Bipemba", trainers=(), language="fr", provinces=None, names=None, **kwargs):
         cohort_kwargs = {"commune": commune, "trainers": trainers, **kwargs}
@@ -25,7 +26,7 @@ def completed_cohort(db, make_cohort, make_trainee):
         names = list(names or [])
         trainees = [make_trainee(commune=commune, **({"last_name": names[i]} if i < len(names) else {}))
                     for i in range(n + incomplete)]
-        enrolments = service.enrol_trainees(None, cohort, [t.id for t in trainees])
+        enrolments = service.enrol_trainees(cohort, [t.id for t in trainees])
         session = TrainingSession(cohort_id=cohort.id, session_date=cohort.start_date, start_time=time(8),
                                   end_time=time(12))
         _db.session.add(session)

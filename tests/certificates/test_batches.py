@@ -6,8 +6,9 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
-from cpms.certificates import batches, service
+from cpms.certificates import service
 from cpms.certificates.models import Certificate, CertificateBatch, CertificateFile
+from cpms.certificates.service import batches
 from cpms.core.errors import DomainError
 from cpms.extensions import db as _db
 from tests.certificates.fixtures import BASE_URL
@@ -63,6 +64,23 @@ def test_a_batch_issues_the_missing_certificates_and_assembles_pdf_and_zip(app, 
     lines = combined[xref:].split(b"trailer")[0].splitlines()[2:]
     offsets = [int(line.split()[0]) for line in lines[1:]]
     assert offsets and all(combined[offset:].startswith(f"{n} 0 obj".encode()) for n, offset in enumerate(offsets, 1))
+
+
+def test_the_audit_log_names_the_requester_of_a_batch_not_the_scheduler(app, completed_cohort, make_user):
+    from cpms.core.audit import AuditEntry
+    from cpms.core.transaction import in_transaction
+    officer = make_user("me_officer")
+    cohort, done, _rest = completed_cohort(n=3)
+    batches.request_batch(officer, cohort, base_url=BASE_URL)
+    _db.session.commit()
+    with in_transaction("scheduler:certificate-batches"):  # as the scheduler runs the job
+        assert _run() == 1
+    ids = [str(i) for i in _db.session.scalars(select(Certificate.id).where(Certificate.cohort_id == cohort.id))]
+    entries = _db.session.scalars(select(AuditEntry).where(AuditEntry.entity == "certificates",
+                                                           AuditEntry.action == "create",
+                                                           AuditEntry.entity_id.in_(ids))).all()
+    assert len(ids) == 3 and len(entries) == 3
+    assert {(entry.actor_id, entry.actor_label) for entry in entries} == {(officer.id, officer.email)}
 
 
 def test_batch_progress_is_visible_while_it_runs(app, completed_cohort, monkeypatch):

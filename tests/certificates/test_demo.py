@@ -2,8 +2,9 @@
 for each programme, and a queued batch for every other completed cohort."""
 from sqlalchemy import func, select
 
-from cpms.certificates import batches, service
+from cpms.certificates import service
 from cpms.certificates.models import Certificate, CertificateBatch, CertificateProfile, CertificateTemplate
+from cpms.certificates.service import batches
 from cpms.extensions import db as _db
 from cpms.training.models import Cohort
 from tests.helpers.pdf import pdf_text

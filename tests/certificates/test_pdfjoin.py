@@ -3,7 +3,7 @@ import io
 
 from pypdf import PdfReader
 
-from cpms.certificates.pdfjoin import PdfConcatenator
+from cpms.certificates.pdf import PdfConcatenator
 
 
 def minimal_pdf(text):

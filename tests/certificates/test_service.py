@@ -10,9 +10,10 @@ import segno
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from cpms.certificates import codes, service
+from cpms.certificates import service
 from cpms.certificates.models import Certificate, CertificateFile
-from cpms.certificates.pdf import QR_SCALE
+from cpms.certificates.pdf import QR_SCALE, grouped_code
+from cpms.certificates.service import codes
 from cpms.core.audit import AuditEntry
 from cpms.core.errors import DomainError
 from cpms.extensions import db as _db
@@ -36,7 +37,7 @@ def test_issue_prints_name_course_serial_and_code_and_freezes_the_pdf(app, compl
     assert "NGALULA Jean" in text
     assert "Police de proximité – formation de base" in text  # French by default
     assert certificate.serial in text
-    assert codes.grouped_code(certificate.verification_code) in text
+    assert grouped_code(certificate.verification_code) in text
     assert certificate.verification_url in text
     assert "29 mars 2016" in text and "600 heures" in text and "10000001" in text  # dates, hours, matricule
 
@@ -86,7 +87,7 @@ def test_a_name_with_markup_is_printed_as_text_and_nothing_is_fetched(app, compl
 
 
 def test_the_fetcher_refuses_file_and_outside_urls_in_a_template(app, db):
-    from cpms.certificates.design import preview_pdf
+    from cpms.certificates.service.design import preview_pdf
     from cpms.core.pdf import make_fetcher
     html = ('<p>{{ holder_name }}</p><img src="file:///etc/hostname"><img src="http://127.0.0.1:9/logo.png">'
             '<link rel="attachment" href="file:///etc/passwd"><img src="https://example.org/x.png">')
@@ -120,9 +121,9 @@ def test_vetting_denied_after_enrolment_blocks_certification(app, make_trainee, 
     from cpms.training import service as training
     cohort = make_cohort(requires_vetting=True)
     trainee = make_trainee()
-    training.record_vetting(None, trainee, submitted_on=date(2016, 1, 5), status="approved", decided_on=date(2016, 2, 1))
-    enrolment = training.enrol_trainees(None, cohort, [trainee.id])[0]
-    training.record_vetting(None, trainee, submitted_on=date(2016, 4, 1), status="denied", decided_on=date(2016, 5, 1))
+    training.record_vetting(trainee, submitted_on=date(2016, 1, 5), status="approved", decided_on=date(2016, 2, 1))
+    enrolment = training.enrol_trainees(cohort, [trainee.id])[0]
+    training.record_vetting(trainee, submitted_on=date(2016, 4, 1), status="denied", decided_on=date(2016, 5, 1))
     _db.session.commit()
     with english(app), pytest.raises(DomainError, match="human-rights vetting not approved"):
         service.issue_certificate(None, enrolment, base_url=BASE_URL)
@@ -206,7 +207,7 @@ def test_revocation_needs_a_reason_and_is_audited(app, make_certificate, make_us
 
 def test_codes_are_typed_loosely(make_certificate):
     certificate = make_certificate()
-    typed = codes.grouped_code(certificate.verification_code).lower().replace("o", "0").replace("i", "1")
+    typed = grouped_code(certificate.verification_code).lower().replace("o", "0").replace("i", "1")
     assert service.find_by_code(typed).id == certificate.id
     assert service.find_by_code(" " + typed + " ").id == certificate.id
     assert service.find_by_code("not-a-code") is None

@@ -1,7 +1,9 @@
 """The public verification page, form and API: no login, each status, nothing beyond the certificate, a rate limit."""
 from datetime import date
 
-from cpms.certificates import codes, service
+from cpms.certificates import service
+from cpms.certificates.pdf import grouped_code
+from cpms.certificates.service import codes
 from cpms.extensions import db as _db
 from cpms.training.models import Trainee
 
@@ -52,7 +54,7 @@ def test_the_page_shows_only_what_the_certificate_shows(client, make_certificate
 
 def test_the_form_takes_a_typed_code(client, make_certificate):
     certificate = make_certificate()
-    typed = codes.grouped_code(certificate.verification_code).lower()
+    typed = grouped_code(certificate.verification_code).lower()
     response = client.get("/verify", query_string={"code": typed})
     assert response.status_code == 302
     followed = client.get(response.headers["Location"])

@@ -6,8 +6,9 @@ from PIL import Image
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
-from cpms.certificates import batches, service
+from cpms.certificates import service
 from cpms.certificates.models import Certificate, CertificateBatch, CertificateTemplate
+from cpms.certificates.service import batches
 from cpms.core.audit import AuditEntry
 from cpms.extensions import db as _db
 from tests.certificates.fixtures import BASE_URL

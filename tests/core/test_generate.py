@@ -215,9 +215,9 @@ def test_officers_who_passed_are_posted_and_retention_has_figures(small, app, we
 
 def test_the_certificate_cohort_is_complete_and_generated_certificates_verify(small, app, web):
     from cpms.certificates.models import Certificate, CertificateFile, SerialCounter
-    from cpms.training.attendance import cohort_completion
     from cpms.training.generate import CERTIFICATE_COHORT
     from cpms.training.models import Cohort
+    from cpms.training.service.attendance import cohort_completion
 
     cohort = _db.session.scalar(select(Cohort).where(Cohort.name == CERTIFICATE_COHORT))
     rows = cohort_completion(cohort)

@@ -15,11 +15,12 @@ def graduate(db):
     certificates of those who completed (certified officers are the holders of a valid certificate)."""
     from cpms.certificates import service as certificates
     from cpms.core.errors import DomainError
-    from cpms.training import attendance, service
+    from cpms.training import service
     from cpms.training.models import TrainingSession
+    from cpms.training.service import attendance
 
     def factory(cohort, trainees, final_score=70):
-        enrolments = service.enrol_trainees(None, cohort, [t.id for t in trainees])
+        enrolments = service.enrol_trainees(cohort, [t.id for t in trainees])
         session = _db.session.scalar(select(TrainingSession).where(TrainingSession.cohort_id == cohort.id))
         if session is None:
             session = TrainingSession(cohort_id=cohort.id, session_date=cohort.start_date, start_time=time(8),

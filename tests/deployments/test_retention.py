@@ -37,7 +37,7 @@ def officers(app, frozen, make_trainee, make_cohort, graduate, make_posting, mak
     graduate(a, [t[n] for n in ("A1", "A2", "A3", "A4", "A6", "A8")])
     graduate(a, [t["A5"], t["A7"]], final_score=30)  # failed: not certified
     withdrawn = _db.session.scalar(select(Enrolment).where(Enrolment.trainee_id == t["A7"].id))
-    training.withdraw_enrolment(None, withdrawn, withdrawn_on=date(2016, 5, 2), reason="Réaffecté")  # not certified
+    training.withdraw_enrolment(withdrawn, withdrawn_on=date(2016, 5, 2), reason="Réaffecté")  # not certified
     graduate(b, [t[n] for n in ("B1", "B2", "B3")])
     sep = date(2016, 9, 1)
     make_posting(t["A1"], "Bipemba", sep)                                                  # stays

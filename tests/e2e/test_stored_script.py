@@ -15,7 +15,7 @@ def test_a_stored_script_in_a_name_is_not_executed(page, live_server, make_user,
     trainee = make_trainee(last_name=SCRIPT)
     trainee.first_name = HANDLER
     cohort = make_cohort()
-    service.enrol_trainees(None, cohort, [trainee.id])
+    service.enrol_trainees(cohort, [trainee.id])
     _db.session.commit()
     user = make_user("project_officer", provinces=["Kasaï-Oriental"], locale="en")
     ids, email = (trainee.id, cohort.id), user.email

@@ -18,7 +18,7 @@ def trainer_with_register(make_user, make_cohort, make_trainee):
     trainer = make_user("trainer", provinces=["Kasaï-Oriental"], locale="en")
     cohort = make_cohort(trainers=[trainer])
     trainees = [make_trainee() for _ in range(10)]
-    service.enrol_trainees(None, cohort, [t.id for t in trainees])
+    service.enrol_trainees(cohort, [t.id for t in trainees])
     first = TrainingSession(cohort_id=cohort.id, session_date=date(2016, 4, 4), start_time=time(8), end_time=time(12))
     second = TrainingSession(cohort_id=cohort.id, session_date=date(2016, 4, 5), start_time=time(8), end_time=time(12))
     _db.session.add_all([first, second])

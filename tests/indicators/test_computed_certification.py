@@ -45,13 +45,13 @@ def certified(app, make_programme, make_course, make_trainee, graduate, make_pos
     programme = make_programme(provinces=("Kasaï-Oriental", "Haut-Katanga"), start_date=date(2016, 1, 1),
                                end_date=date(2021, 12, 31))
     basic = make_course(code="CERT-BASIC")
-    refresher = training.save_course(None, code="CERT-REF", title_fr="Recyclage", title_en="Refresher",
+    refresher = training.save_course(code="CERT-REF", title_fr="Recyclage", title_en="Refresher",
                                      course_type="refresher", duration_days=60, hours=200, topics="",
                                      attendance_threshold=80, pass_mark=50, issues_certificate=True)
     cohorts = {}
     for key, course, commune, start, end in [("A", basic, "Bipemba", date(2016, 3, 29), date(2016, 8, 31)),
                                              ("B", refresher, "Kampemba", date(2016, 9, 1), date(2016, 11, 30))]:
-        cohorts[key] = training.save_cohort(None, name=f"Cohorte {key}", course_id=course.id,
+        cohorts[key] = training.save_cohort(name=f"Cohorte {key}", course_id=course.id,
                                             programme_id=programme.id, training_centre="Centre",
                                             commune_id=commune_id(commune), start_date=start, end_date=end,
                                             capacity=30, status="running", trainer_ids=[])

@@ -7,9 +7,9 @@ from cpms.core.permissions import Scope
 from cpms.extensions import db as _db
 from cpms.indicators.service import periods as P
 from cpms.indicators.service.values import Area
-from cpms.training import attendance as training_attendance
 from cpms.training import service as training
 from cpms.training.models import Attendance, TrainingSession
+from cpms.training.service import attendance as training_attendance
 from tests.conftest import commune_id, province_id
 
 Q1, Q2, Q3 = (P.parse_period(k, 1) for k in ("2016-Q1", "2016-Q2", "2016-Q3"))
@@ -31,7 +31,7 @@ def cohort_data(make_cohort, make_trainee, ranks):
               make_trainee(sex="M", last_name="Kasongo"), make_trainee(sex="M", last_name="Mbuyi"),
               make_trainee(sex="F", last_name="Ntumba")]
     people[0].rank_id = ranks["BRG"].id
-    enrolments = training.enrol_trainees(None, cohort, [t.id for t in people])
+    enrolments = training.enrol_trainees(cohort, [t.id for t in people])
     sessions = [TrainingSession(cohort_id=cohort.id, session_date=date(2016, 4, d), start_time=time(8), end_time=time(12))
                 for d in (4, 5, 6, 7)]
     _db.session.add_all(sessions)
@@ -43,7 +43,7 @@ def cohort_data(make_cohort, make_trainee, ranks):
             _db.session.add(Attendance(session_id=session.id, enrolment_id=enrolments[who].id, status=status))
     for enrolment, (pre, post, final) in zip(enrolments, [(40, 70, 70), (50, 60, 80), (30, 35, 40), (None, None, 90)]):
         enrolment.pre_score, enrolment.post_score, enrolment.final_score = pre, post, final
-    training.withdraw_enrolment(None, enrolments[3], withdrawn_on=date(2016, 4, 6), reason="Mutation")
+    training.withdraw_enrolment(enrolments[3], withdrawn_on=date(2016, 4, 6), reason="Mutation")
     _db.session.commit()
     return cohort
 
@@ -82,9 +82,9 @@ def test_mean_knowledge_gain(cohort_data, computed_figures):
 def test_vetting_denied_after_enrolment_blocks_completion(make_cohort, make_trainee, computed_figures):
     cohort = make_cohort(requires_vetting=True)
     officer = make_trainee(sex="M")
-    training.record_vetting(None, officer, submitted_on=date(2016, 1, 5), status="approved",
+    training.record_vetting(officer, submitted_on=date(2016, 1, 5), status="approved",
                             decided_on=date(2016, 2, 1))
-    enrolment = training.enrol_trainees(None, cohort, [officer.id])[0]
+    enrolment = training.enrol_trainees(cohort, [officer.id])[0]
     session = TrainingSession(cohort_id=cohort.id, session_date=date(2016, 4, 4), start_time=time(8), end_time=time(12))
     _db.session.add(session)
     _db.session.flush()
@@ -93,7 +93,7 @@ def test_vetting_denied_after_enrolment_blocks_completion(make_cohort, make_trai
     _db.session.commit()
     cells, _f = computed_figures(cohort.programme, "officers_completed", [Q3])
     assert cells[0][None] == 1.0
-    training.record_vetting(None, officer, submitted_on=date(2016, 5, 1), status="denied", decided_on=date(2016, 6, 1))
+    training.record_vetting(officer, submitted_on=date(2016, 5, 1), status="denied", decided_on=date(2016, 6, 1))
     _db.session.commit()
     cells, _f = computed_figures(cohort.programme, "officers_completed", [Q3])
     assert cells[0].get(None) in (None, 0.0)

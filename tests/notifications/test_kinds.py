@@ -114,16 +114,16 @@ def test_milestones_due_then_overdue_in_the_officers_language(db, make_project, 
 
 
 def test_trainees_falling_behind_reach_the_cohorts_trainers(db, make_cohort, make_trainee, make_user, mail_settings):
-    from cpms.training.attendance import generate_sessions, record_attendance
-    from cpms.training.service import enrol_trainees
     from cpms.training.models import TrainingSession
+    from cpms.training.service import enrol_trainees
+    from cpms.training.service.attendance import generate_sessions, record_attendance
 
     trainer = make_user("trainer", provinces=["Kasaï-Oriental"])
     other_trainer = make_user("trainer", provinces=["Kasaï-Oriental"])
     cohort = make_cohort(trainers=[trainer], start=date(2016, 3, 29), end=date(2016, 4, 29))
     absent, irregular, regular = (make_trainee(last_name=name) for name in ("Absent", "Irregulier", "Assidu"))
-    enrolments = {e.trainee_id: e.id for e in enrol_trainees(None, cohort, [absent.id, irregular.id, regular.id])}
-    generate_sessions(None, cohort, weekdays=[0, 1, 2, 3, 4], start_time=time(8), end_time=time(12))
+    enrolments = {e.trainee_id: e.id for e in enrol_trainees(cohort, [absent.id, irregular.id, regular.id])}
+    generate_sessions(cohort, weekdays=[0, 1, 2, 3, 4], start_time=time(8), end_time=time(12))
     _db.session.commit()
     sessions = _db.session.scalars(select(TrainingSession).where(TrainingSession.cohort_id == cohort.id)
                                    .order_by(TrainingSession.session_date)).all()[:6]  # 29 March – 5 April
@@ -156,9 +156,9 @@ def test_pending_vetting_before_a_cohort_starts(db, make_cohort, make_trainee, m
     cohort.status = "planned"
     trainees = [make_trainee(), make_trainee()]
     for trainee in trainees:
-        record_vetting(None, trainee, submitted_on=date(2016, 1, 5), status="approved", decided_on=date(2016, 2, 1))
-    enrol_trainees(None, cohort, [t.id for t in trainees])
-    record_vetting(None, trainees[0], submitted_on=date(2016, 3, 1), status="pending")  # re-vetting requested
+        record_vetting(trainee, submitted_on=date(2016, 1, 5), status="approved", decided_on=date(2016, 2, 1))
+    enrol_trainees(cohort, [t.id for t in trainees])
+    record_vetting(trainees[0], submitted_on=date(2016, 3, 1), status="pending")  # re-vetting requested
     _db.session.commit()
     officer = make_user("project_officer", provinces=["Kasaï-Oriental"])
 
@@ -210,7 +210,7 @@ def subjects(kind):
 
 def test_certificate_batch_ready_reaches_the_trainers_and_the_requester(db, completed_cohort, make_user,
                                                                         mail_settings):
-    from cpms.certificates import batches
+    from cpms.certificates.service import batches
 
     trainer = make_user("trainer", provinces=["Kasaï-Oriental"], email="formateur@test.cpms.example")
     make_user("trainer", provinces=["Kasaï-Oriental"])  # not a trainer of these cohorts

@@ -17,8 +17,8 @@ def test_officers_are_anonymised_years_after_their_last_training_and_keep_counti
     old = make_trainee(last_name="Ancien", phone="+243 99", birth_date=date(1970, 1, 1))
     recent = make_trainee(last_name="Recent")
     cohort = make_cohort(start=date(2010, 1, 4), end=date(2010, 6, 30))
-    enrolment = service.enrol_trainees(None, cohort, [old.id])[0]
-    service.withdraw_enrolment(None, enrolment, withdrawn_on=date(2010, 3, 1), reason="Raisons de santé")
+    enrolment = service.enrol_trainees(cohort, [old.id])[0]
+    service.withdraw_enrolment(enrolment, withdrawn_on=date(2010, 3, 1), reason="Raisons de santé")
     # last edited in 2010 (the newer officer was recorded today)
     _db.session.execute(Trainee.__table__.update().where(Trainee.id == old.id)
                         .values(updated_at=datetime(2010, 7, 1, tzinfo=timezone.utc)))
@@ -42,7 +42,7 @@ def test_officers_are_anonymised_years_after_their_last_training_and_keep_counti
 def test_vetting_notes_members_accounts_and_old_audit_entries(app, make_trainee, make_programme, make_user,
                                                               make_committee, make_member):
     trainee = make_trainee()
-    service.record_vetting(None, trainee, submitted_on=date(2012, 1, 5), status="approved", batch_reference="B",
+    service.record_vetting(trainee, submitted_on=date(2012, 1, 5), status="approved", batch_reference="B",
                            decided_on=date(2012, 2, 1), expires_on=None, notes="Allégation examinée")
     committee = make_committee(programme=make_programme())
     gone = make_member(committee, name="Ancien Membre", start_date=date(2010, 1, 1), end_date=date(2012, 1, 1))

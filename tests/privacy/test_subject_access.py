@@ -8,8 +8,9 @@ from sqlalchemy import select
 
 from cpms.core.audit import AuditEntry
 from cpms.extensions import db as _db
-from cpms.training import attendance, service
+from cpms.training import service
 from cpms.training.models import TrainingSession
+from cpms.training.service import attendance
 
 REASON = "reason=Request+from+the+officer+by+letter"
 
@@ -19,12 +20,12 @@ def _trainee_with_records(make_trainee, make_cohort):
     trainee = make_trainee(last_name="Tshisekedi", phone="+243 81 000 0000")
     other = make_trainee(last_name="Someone-Else")
     cohort = make_cohort()
-    enrolment = service.enrol_trainees(None, cohort, [trainee.id, other.id])[0]
+    enrolment = service.enrol_trainees(cohort, [trainee.id, other.id])[0]
     session = TrainingSession(cohort_id=cohort.id, session_date=date(2016, 4, 4), start_time=time(8), end_time=time(12))
     _db.session.add(session)
     _db.session.flush()
     attendance.record_attendance(None, session, {enrolment.id: "late"})
-    service.record_vetting(None, trainee, submitted_on=date(2016, 1, 5), status="approved", batch_reference="B-7",
+    service.record_vetting(trainee, submitted_on=date(2016, 1, 5), status="approved", batch_reference="B-7",
                            decided_on=date(2016, 2, 1), expires_on=None, notes="Aucune allégation")
     _db.session.commit()
     return trainee, enrolment

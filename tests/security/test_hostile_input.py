@@ -183,7 +183,7 @@ def test_text_longer_than_its_column_is_refused_before_the_database_sees_it(app,
     from tests.conftest import english
     with english(app):
         with pytest.raises(DomainError) as refused:
-            service.create_trainee(None, matricule="1-234", last_name="K" * 81, first_name="", post_name="", sex="M",
+            service.create_trainee(matricule="1-234", last_name="K" * 81, first_name="", post_name="", sex="M",
                                    commune_id=commune_id("Bipemba"))
     _db.session.rollback()
     assert refused.value.field == "last_name" and "at most 80 characters" in refused.value.message

@@ -57,7 +57,7 @@ def samples(request):
     from cpms.training.models import TrainingSession
     trainee = request.getfixturevalue("make_trainee")()
     cohort = request.getfixturevalue("make_cohort")()
-    enrolment = service.enrol_trainees(None, cohort, [trainee.id])[0]
+    enrolment = service.enrol_trainees(cohort, [trainee.id])[0]
     session = TrainingSession(cohort_id=cohort.id, session_date=date(2016, 4, 4), start_time=time(8), end_time=time(12))
     db.session.add(session)
     db.session.commit()

@@ -29,7 +29,7 @@ def make_trainee(db, ranks):
 
     def factory(commune="Bipemba", sex="M", last_name=None, **fields):
         counter["n"] += 1
-        trainee = service.create_trainee(None, matricule=fields.pop("matricule", f"1-000-{counter['n']:04d}"),
+        trainee = service.create_trainee(matricule=fields.pop("matricule", f"1-000-{counter['n']:04d}"),
                                          last_name=last_name or f"Kabongo{counter['n']}", first_name="Jean",
                                          post_name="", sex=sex, commune_id=commune_id(commune),
                                          rank_id=ranks["AGT"].id, **fields)
@@ -42,7 +42,7 @@ def make_trainee(db, ranks):
 @pytest.fixture
 def make_course(db):
     def factory(code="PDP-BASE", threshold=80, pass_mark=50):
-        course = service.save_course(None, code=code, title_fr="Police de proximité – formation de base",
+        course = service.save_course(code=code, title_fr="Police de proximité – formation de base",
                                      title_en="Community policing – basic course", course_type="basic",
                                      duration_days=150, hours=600, topics="", attendance_threshold=threshold,
                                      pass_mark=pass_mark, issues_certificate=True)
@@ -57,7 +57,7 @@ def make_cohort(db, make_course, make_programme):
                 trainers=(), capacity=450, course=None, provinces=("Kasaï-Oriental",)):
         programme = make_programme(provinces=provinces, requires_vetting=requires_vetting)
         course = course or make_course(code=f"C-{programme.code}")
-        cohort = service.save_cohort(None, name=f"Cohort {programme.code}", course_id=course.id,
+        cohort = service.save_cohort(name=f"Cohort {programme.code}", course_id=course.id,
                                      programme_id=programme.id, training_centre="Centre", commune_id=commune_id(commune),
                                      start_date=start, end_date=end, capacity=capacity, status="running",
                                      trainer_ids=[t.id for t in trainers])

@@ -18,7 +18,7 @@ def test_enrol_from_a_file_skips_those_already_enrolled(client, web, login_as, m
     login_as("project_officer", "Kasaï-Oriental")
     cohort = make_cohort()
     first, second, already = make_trainee(), make_trainee(), make_trainee(last_name="Deja")
-    service.enrol_trainees(None, cohort, [already.id])
+    service.enrol_trainees(cohort, [already.id])
     _db.session.commit()
     url = f"/training/cohorts/{cohort.id}/enrol-import"
     assert url in client.get(f"/training/cohorts/{cohort.id}").get_data(as_text=True)
@@ -37,7 +37,7 @@ def test_enrol_file_problems_vetting_and_capacity(web, login_as, make_cohort, ma
     cohort = make_cohort(requires_vetting=True, capacity=2)
     vetted = [make_trainee() for _ in range(3)]
     for trainee in vetted:
-        service.record_vetting(None, trainee, submitted_on=date(2016, 1, 5), status="approved", decided_on=date(2016, 2, 1))
+        service.record_vetting(trainee, submitted_on=date(2016, 1, 5), status="approved", decided_on=date(2016, 2, 1))
     unvetted, elsewhere = make_trainee(last_name="Sansvetting"), make_trainee(commune="Kampemba")
     _db.session.commit()
     url = f"/training/cohorts/{cohort.id}/enrol-import"
@@ -59,7 +59,7 @@ def test_a_file_of_trainees_all_enrolled_already_has_nothing_to_import(web, logi
     login_as("admin")
     cohort = make_cohort()
     trainee = make_trainee()
-    service.enrol_trainees(None, cohort, [trainee.id])
+    service.enrol_trainees(cohort, [trainee.id])
     _db.session.commit()
     html = upload(web, f"Matricule\n{trainee.matricule}\n".encode(),
                   url=f"/training/cohorts/{cohort.id}/enrol-import").get_data(as_text=True)

@@ -7,8 +7,9 @@ from sqlalchemy import func, select
 
 from cpms.core.errors import DomainError
 from cpms.extensions import db as _db
-from cpms.training import attendance, service
+from cpms.training import service
 from cpms.training.models import Attendance, TrainingSession
+from cpms.training.service import attendance
 from tests.conftest import english
 
 
@@ -23,33 +24,33 @@ def test_vetting_gate_names_each_refused_trainee(app, make_trainee, make_cohort)
     cohort = make_cohort(requires_vetting=True)
     approved, pending, never = make_trainee(last_name="Mbuyi"), make_trainee(last_name="Ilunga"), make_trainee(last_name="Kasongo")
     with english(app):
-        service.record_vetting(None, approved, submitted_on=date(2016, 1, 5), status="approved", decided_on=date(2016, 2, 1))
-        service.record_vetting(None, pending, submitted_on=date(2016, 1, 5))
+        service.record_vetting(approved, submitted_on=date(2016, 1, 5), status="approved", decided_on=date(2016, 2, 1))
+        service.record_vetting(pending, submitted_on=date(2016, 1, 5))
         _db.session.commit()
         with pytest.raises(DomainError) as refused:
-            service.enrol_trainees(None, cohort, [approved.id, pending.id, never.id])
+            service.enrol_trainees(cohort, [approved.id, pending.id, never.id])
     assert "ILUNGA" in refused.value.message and "vetting pending" in refused.value.message
     assert "KASONGO" in refused.value.message and "never submitted" in refused.value.message
     assert "MBUYI" not in refused.value.message
     _db.session.rollback()
-    assert service.enrol_trainees(None, cohort, [approved.id])[0].trainee_id == approved.id
+    assert service.enrol_trainees(cohort, [approved.id])[0].trainee_id == approved.id
 
 
 def test_expired_vetting_blocks_enrolment(app, make_trainee, make_cohort):
     cohort = make_cohort(requires_vetting=True)
     trainee = make_trainee()
     with english(app):
-        service.record_vetting(None, trainee, submitted_on=date(2015, 1, 5), status="approved",
+        service.record_vetting(trainee, submitted_on=date(2015, 1, 5), status="approved",
                                decided_on=date(2015, 2, 1), expires_on=date(2016, 1, 1))
         with pytest.raises(DomainError, match="requires approved human-rights vetting"):
-            service.enrol_trainees(None, cohort, [trainee.id])
+            service.enrol_trainees(cohort, [trainee.id])
 
 
 def test_capacity_is_enforced(app, make_trainee, make_cohort):
     cohort = make_cohort(capacity=2)
     ids = [make_trainee().id for _ in range(3)]
     with english(app), pytest.raises(DomainError, match="2 places left; you chose 3"):
-        service.enrol_trainees(None, cohort, ids)
+        service.enrol_trainees(cohort, ids)
 
 
 def _sessions(cohort, days):
@@ -62,9 +63,9 @@ def _sessions(cohort, days):
 def test_generate_sessions_skips_holidays_weekends_and_existing(app, make_cohort):
     cohort = make_cohort(start=date(2016, 3, 28), end=date(2016, 4, 10))
     with english(app):
-        created = attendance.generate_sessions(None, cohort, weekdays={0, 1, 2, 3, 4}, start_time=time(8),
+        created = attendance.generate_sessions(cohort, weekdays={0, 1, 2, 3, 4}, start_time=time(8),
                                                end_time=time(12), holidays=[date(2016, 3, 28)], topics=["Droits humains", "VSBG"])
-        again = attendance.generate_sessions(None, cohort, weekdays={0, 1, 2, 3, 4}, start_time=time(8), end_time=time(12))
+        again = attendance.generate_sessions(cohort, weekdays={0, 1, 2, 3, 4}, start_time=time(8), end_time=time(12))
     assert created == 9 and again == 1  # two weeks of weekdays minus the holiday; then only the holiday slot
     topics = [s.topic for s in _db.session.scalars(select(TrainingSession).order_by(TrainingSession.session_date))]
     assert topics[:3] == ["", "Droits humains", "VSBG"]  # the later slot (28 March) has no topic
@@ -75,12 +76,12 @@ def test_rates_ignore_sessions_before_enrolment_and_after_withdrawal(app, make_t
     early, late, leaver = make_trainee(), make_trainee(), make_trainee()
     days = [date(2016, 4, d) for d in (4, 5, 6, 7, 8)]
     sessions = _sessions(cohort, days)
-    e_early = service.enrol_trainees(None, cohort, [early.id], enrolled_on=date(2016, 4, 4))[0]
-    e_leaver = service.enrol_trainees(None, cohort, [leaver.id], enrolled_on=date(2016, 4, 4))[0]
-    e_late = service.enrol_trainees(None, cohort, [late.id], enrolled_on=date(2016, 4, 6))[0]
+    e_early = service.enrol_trainees(cohort, [early.id], enrolled_on=date(2016, 4, 4))[0]
+    e_leaver = service.enrol_trainees(cohort, [leaver.id], enrolled_on=date(2016, 4, 4))[0]
+    e_late = service.enrol_trainees(cohort, [late.id], enrolled_on=date(2016, 4, 6))[0]
     _db.session.commit()
     with english(app):
-        service.withdraw_enrolment(None, e_leaver, withdrawn_on=date(2016, 4, 6), reason="Affecté ailleurs")
+        service.withdraw_enrolment(e_leaver, withdrawn_on=date(2016, 4, 6), reason="Affecté ailleurs")
         marks = {4: {e_early.id: "present", e_leaver.id: "absent"},
                  5: {e_early.id: "absent", e_leaver.id: "present"},
                  6: {e_early.id: "late", e_late.id: "present"},
@@ -101,7 +102,7 @@ def test_rates_ignore_sessions_before_enrolment_and_after_withdrawal(app, make_t
 def test_saving_a_register_twice_keeps_one_mark_each(app, make_trainee, make_cohort):
     cohort = make_cohort()
     sessions = _sessions(cohort, [date(2016, 4, 4)])
-    enrolments = service.enrol_trainees(None, cohort, [make_trainee().id for _ in range(5)], enrolled_on=date(2016, 4, 1))
+    enrolments = service.enrol_trainees(cohort, [make_trainee().id for _ in range(5)], enrolled_on=date(2016, 4, 1))
     _db.session.commit()
     session = sessions[date(2016, 4, 4)]
     marks = {e.id: "present" for e in enrolments}
@@ -118,7 +119,7 @@ def test_saving_a_register_twice_keeps_one_mark_each(app, make_trainee, make_coh
 def test_bad_register_saves_nothing(app, make_trainee, make_cohort):
     cohort = make_cohort()
     session = _sessions(cohort, [date(2016, 4, 4)])[date(2016, 4, 4)]
-    enrolment = service.enrol_trainees(None, cohort, [make_trainee().id], enrolled_on=date(2016, 4, 1))[0]
+    enrolment = service.enrol_trainees(cohort, [make_trainee().id], enrolled_on=date(2016, 4, 1))[0]
     _db.session.commit()
     with english(app), pytest.raises(DomainError, match="Unknown attendance status: here"):
         attendance.record_attendance(None, session, {enrolment.id: "here"})
@@ -133,23 +134,23 @@ def test_streaks_and_completion_reasons(app, make_trainee, make_cohort):
     good, absent = make_trainee(last_name="Ngalula", sex="F"), make_trainee(last_name="Tshibangu")
     with english(app):
         for t in (good, absent):
-            service.record_vetting(None, t, submitted_on=date(2016, 1, 5), status="approved", decided_on=date(2016, 2, 1))
+            service.record_vetting(t, submitted_on=date(2016, 1, 5), status="approved", decided_on=date(2016, 2, 1))
     days = [date(2016, 4, d) for d in (4, 5, 6, 7, 8)]
     sessions = _sessions(cohort, days)
-    e_good, e_absent = service.enrol_trainees(None, cohort, [good.id, absent.id])
+    e_good, e_absent = service.enrol_trainees(cohort, [good.id, absent.id])
     _db.session.commit()
     pattern = ["present", "absent", "absent", "absent", "present"]
     with english(app):
         for day, status in zip(days, pattern):
             attendance.record_attendance(None, sessions[day], {e_good.id: "present", e_absent.id: status})
-        attendance.record_scores(None, cohort, {e_good.id: {"pre_score": 40, "post_score": 70, "final_score": 65},
+        attendance.record_scores(cohort, {e_good.id: {"pre_score": 40, "post_score": 70, "final_score": 65},
                                                 e_absent.id: {"pre_score": 50, "post_score": 60, "final_score": 45}})
         _db.session.commit()
         with pytest.raises(DomainError, match="between 0 and 100"):
-            attendance.record_scores(None, cohort, {e_good.id: {"final_score": 120}})
+            attendance.record_scores(cohort, {e_good.id: {"final_score": 120}})
         _db.session.rollback()
         # a denial after enrolment blocks completion
-        service.record_vetting(None, good, submitted_on=date(2016, 5, 1), status="denied", decided_on=date(2016, 5, 20))
+        service.record_vetting(good, submitted_on=date(2016, 5, 1), status="denied", decided_on=date(2016, 5, 20))
         _db.session.commit()
         rows = {r.trainee.id: r for r in attendance.cohort_completion(cohort, today=date(2016, 9, 1))}
     assert attendance.longest_absence_streaks(cohort.id, today=date(2016, 9, 1)) == {e_absent.id: 3}

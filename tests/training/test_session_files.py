@@ -15,7 +15,7 @@ from tests.training.fixtures import confirm_url, logout, problem_rows, upload
 def _session(make_cohort, make_trainee, trainer=None, n=3, day=date(2016, 4, 4), topic="Droits humains"):
     cohort = make_cohort(trainers=[trainer] if trainer else [])
     trainees = [make_trainee(last_name=f"Kasongo{i}") for i in range(n)]
-    enrolments = service.enrol_trainees(None, cohort, [t.id for t in trainees], enrolled_on=date(2016, 3, 29))
+    enrolments = service.enrol_trainees(cohort, [t.id for t in trainees], enrolled_on=date(2016, 3, 29))
     session = TrainingSession(cohort_id=cohort.id, session_date=day, start_time=time(8), end_time=time(12, 30),
                               topic=topic)
     _db.session.add(session)
@@ -32,7 +32,7 @@ def test_sign_in_sheet_lists_every_enrolled_trainee_over_several_pages(client, l
     trainer = login_as("trainer", "Kasaï-Oriental")
     cohort, session, trainees, enrolments = _session(make_cohort, make_trainee, trainer, n=60)
     late = make_trainee(last_name="Tardif")
-    service.enrol_trainees(None, cohort, [late.id], enrolled_on=date(2016, 4, 5))  # after the session: not listed
+    service.enrol_trainees(cohort, [late.id], enrolled_on=date(2016, 4, 5))  # after the session: not listed
     _db.session.commit()
     register = client.get(f"/training/sessions/{session.id}/register").get_data(as_text=True)
     assert f"/training/sessions/{session.id}/sign-in-sheet.pdf" in register

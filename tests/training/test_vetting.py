@@ -15,7 +15,7 @@ RESULTS = "/training/vetting/results"
 
 
 def _vet(trainee, status, batch="OLD", decided=date(2016, 2, 1), expires=None):
-    service.record_vetting(None, trainee, submitted_on=date(2016, 1, 5), status=status, batch_reference=batch,
+    service.record_vetting(trainee, submitted_on=date(2016, 1, 5), status=status, batch_reference=batch,
                            decided_on=decided if status in ("approved", "denied") else None, expires_on=expires)
     _db.session.commit()
 
@@ -124,7 +124,7 @@ def test_a_denial_after_enrolment_is_warned_then_blocks_completion(app, client, 
     cohort = make_cohort(requires_vetting=True)
     trainee = make_trainee(last_name="Tshilumba")
     _vet(trainee, "approved", batch="B1")
-    service.enrol_trainees(None, cohort, [trainee.id])
+    service.enrol_trainees(cohort, [trainee.id])
     _db.session.commit()
     content = f"Matricule,Vetting status,Decision date,Batch reference\n{trainee.matricule},denied,2016-05-20,B1\n"
     html = upload(web, content.encode(), url=RESULTS).get_data(as_text=True)

@@ -14,7 +14,7 @@ from tests.conftest import commune_id, english
 def _cohort_with_session(make_cohort, make_trainee, trainer=None, n=6, commune="Bipemba"):
     cohort = make_cohort(trainers=[trainer] if trainer else [], commune=commune)
     trainees = [make_trainee(commune=commune) for _ in range(n)]
-    enrolments = service.enrol_trainees(None, cohort, [t.id for t in trainees])
+    enrolments = service.enrol_trainees(cohort, [t.id for t in trainees])
     session = TrainingSession(cohort_id=cohort.id, session_date=date(2016, 4, 4), start_time=time(8), end_time=time(12))
     _db.session.add(session)
     _db.session.commit()
@@ -115,7 +115,7 @@ def test_register_page_query_count_does_not_grow_with_the_cohort(client, login_a
     with count_queries() as small:
         client.get(url)
     more = [make_trainee() for _ in range(40)]
-    service.enrol_trainees(None, cohort, [t.id for t in more], enrolled_on=date(2016, 4, 1))
+    service.enrol_trainees(cohort, [t.id for t in more], enrolled_on=date(2016, 4, 1))
     _db.session.commit()
     with count_queries() as large:
         assert client.get(url).get_data(as_text=True).count('type="radio"') == 43 * 4
@@ -131,7 +131,7 @@ def test_cohort_page_query_count_does_not_grow_and_officers_are_joined_once(clie
     with count_queries() as small:
         client.get(url)
     more = [make_trainee(last_name=f"Mbuyi{n:02d}") for n in range(40)]
-    service.enrol_trainees(None, cohort, [t.id for t in more], enrolled_on=date(2016, 4, 1))
+    service.enrol_trainees(cohort, [t.id for t in more], enrolled_on=date(2016, 4, 1))
     _db.session.commit()
     with count_queries() as large:
         html = client.get(url).get_data(as_text=True)

@@ -215,7 +215,7 @@ def update_posting(actor, posting, **fields):
 def cohort_graduates(cohort, today=None):
     """The trainees who completed the cohort (the close-out page's list), with their postings that are open or
     end after the cohort: [(trainee, [postings])], in three or four queries."""
-    from cpms.training.attendance import cohort_completion
+    from cpms.training.service.attendance import cohort_completion
 
     graduates = [row.trainee for row in cohort_completion(cohort, today) if row.completed]
     postings = {}
@@ -231,7 +231,7 @@ def post_graduates(actor, cohort, trainee_ids, *, station_id=None, commune_id=No
     Refused: a cohort that has not ended yet, a start before the cohort's end, officers who did not complete
     the cohort (named), and officers who already have a posting on or after the start date (named, with it).
     """
-    from cpms.training.attendance import cohort_completion
+    from cpms.training.service.attendance import cohort_completion
 
     today = today or date.today()
     if cohort.end_date > today:

@@ -1,7 +1,7 @@
 """Training indicators: officers enrolled and completing, completion rate, mean knowledge gain.
 
 Enrolments count in the area and the province/commune breakdowns where their cohort was trained. Completion
-follows cpms/training/attendance.py `cohort_completion`: not withdrawn, attendance rate (present + late over
+follows cpms/training/service/attendance.py `cohort_completion`: not withdrawn, attendance rate (present + late over
 present + late + absent, sessions held while enrolled) at or above the course threshold, final score at or above
 the pass mark, and approved, unexpired human-rights vetting where the programme requires it. Completion is
 counted in the period in which the cohort ends.

@@ -8,9 +8,9 @@ from sqlalchemy.orm import contains_eager
 
 from cpms.extensions import db
 from cpms.notifications.registry import Reminder, reminder_kind
-from cpms.training.attendance import attendance_counts
 from cpms.training.models import Attendance, Cohort, Enrolment, Trainee, TrainingSession
 from cpms.training.service import latest_vetting, vetting_is_valid
+from cpms.training.service.attendance import attendance_counts
 
 TRAINERS = {"trainer"}
 OFFICERS = {"project_officer"}

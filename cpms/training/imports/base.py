@@ -78,7 +78,7 @@ class Check(ProblemList):
 
 class ImportKind:
     """One kind of import. Subclasses set `name` and `columns` (and `informative`: columns recognised and
-    left unused), and implement `validate(rows, context, check)` and `apply(actor, context, items)`."""
+    left unused), and implement `validate(rows, context, check)` and `apply(context, items)` (on behalf of the acting user)."""
 
     name = ""
     columns = ()
@@ -91,7 +91,7 @@ class ImportKind:
     def validate(self, rows, context, check):
         raise NotImplementedError
 
-    def apply(self, actor, context, items):
+    def apply(self, context, items):
         raise NotImplementedError
 
     def display(self, item):
@@ -204,7 +204,7 @@ def confirm(kind, actor, token, context=None):
                             for p in check.errors[:5])
         raise DomainError(_("Nothing was saved: the data changed since the preview (%(details)s). Upload the file "
                             "again.", details=details))
-    result = kind.apply(actor, context, check.items)
+    result = kind.apply(context, check.items)
     pending.discard(PENDING_FOLDER, token)
     return result
 

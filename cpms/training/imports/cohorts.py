@@ -5,12 +5,14 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from cpms.core.errors import DomainError
+from cpms.core.transaction import current_actor
 from cpms.extensions import db
-from cpms.training import attendance, service
+from cpms.training import service
 from cpms.training.forms import ATTENDANCE_LABELS
 from cpms.training.imports.base import Column, ImportKind, chunks, required_choice
 from cpms.training.imports.trainees import MATRICULE, TraineeImport
 from cpms.training.models import Enrolment, Trainee
+from cpms.training.service import attendance
 
 ATTENDANCE_SYNONYMS = {
     "present": ("present", "présent", "présente", "p", "yes", "oui", "1", "x"),
@@ -99,10 +101,10 @@ class EnrolmentImport(ImportKind):
             check.error(None, "", _("The cohort has %(free)d places left; the file enrols %(n)d trainees.",
                                     free=max(cohort.capacity - current, 0), n=len(check.items)))
 
-    def apply(self, actor, cohort, items):
+    def apply(self, cohort, items):
         if not items:
             raise DomainError(_("Nobody to enrol: every trainee in the file is already enrolled."))
-        return len(service.enrol_trainees(actor, cohort, [item["trainee_id"] for item in items]))
+        return len(service.enrol_trainees(cohort, [item["trainee_id"] for item in items]))
 
 
 class AttendanceImport(ImportKind):
@@ -145,5 +147,6 @@ class AttendanceImport(ImportKind):
             check.warning(None, "", _("%(n)d trainees of the register are not in the file: their marks stay as they are.",
                                       n=missing))
 
-    def apply(self, actor, session, items):
-        return attendance.record_attendance(actor, session, {item["enrolment_id"]: item["status"] for item in items})
+    def apply(self, session, items):
+        marks = {item["enrolment_id"]: item["status"] for item in items}
+        return attendance.record_attendance(current_actor(), session, marks)  # recorded by whoever imports

@@ -199,7 +199,7 @@ class TraineeImport(ImportKind):
 
     # --- applying ---------------------------------------------------------------------------
 
-    def apply(self, actor, context, items):
+    def apply(self, context, items):
         now = utcnow()
         trainees = [Trainee(matricule=i["matricule"], last_name=i["last_name"], post_name=i["post_name"],
                             first_name=i["first_name"], sex=i["sex"],
@@ -209,7 +209,7 @@ class TraineeImport(ImportKind):
                             consent_recorded_at=now if i["consent"] else None) for i in items]
         db.session.add_all(trainees)
         db.session.flush()
-        record_event("create", actor=actor, entity="trainees", detail=f"{len(trainees)} trainees imported from a file")
+        record_event("create", entity="trainees", detail=f"{len(trainees)} trainees imported from a file")
         return len(trainees)
 
 

@@ -6,12 +6,12 @@ from sqlalchemy import select
 
 from cpms.core.audit import record_event
 from cpms.extensions import db
-from cpms.training import vetting as vetting_service
 from cpms.training.forms import SPECIALTY_LABELS, VETTING_STATUS_LABELS
 from cpms.training.imports.base import Column, ImportKind, chunks, optional_date, required_choice
 from cpms.training.imports.trainees import MATRICULE, TraineeImport
 from cpms.training.models import Cohort, Enrolment, Trainee, Vetting
 from cpms.training.service import normalise_matricule
+from cpms.training.service import vetting as vetting_service
 
 STATUS_SYNONYMS = {
     "pending": ("pending", "en attente", "attente", "submitted", "soumis"),
@@ -136,15 +136,15 @@ class VettingResultsImport(ImportKind):
                                 "expires_on": expires_on.isoformat() if expires_on else None,
                                 "notes": notes[:2000] if "notes" in row else None})
 
-    def apply(self, actor, context, items):
+    def apply(self, context, items):
         from datetime import date
         records = {}
         for part in chunks([i["vetting_id"] for i in items]):
             records.update({v.id: v for v in db.session.scalars(select(Vetting).where(Vetting.id.in_(part)))})
         for item in items:
             vetting_service.record_decision(
-                actor, records[item["vetting_id"]], status=item["status"],
+                records[item["vetting_id"]], status=item["status"],
                 decided_on=date.fromisoformat(item["decided_on"]) if item["decided_on"] else None,
                 expires_on=date.fromisoformat(item["expires_on"]) if item["expires_on"] else None, notes=item["notes"])
-        record_event("update", actor=actor, entity="vettings", detail=f"{len(items)} vetting results imported")
+        record_event("update", entity="vettings", detail=f"{len(items)} vetting results imported")
         return len(items)

@@ -1,142 +1,20 @@
-"""Trainees, vetting, courses, cohorts and enrolment (sessions and attendance: attendance.py)."""
-import re
-from datetime import date
-
+"""Courses, cohorts and enrolment (the vetting an enrolment may require: vetting.py)."""
 from flask_babel import gettext as _
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import exists, func, select
+from sqlalchemy.orm import lazyload
 
 from cpms.core.dashboard import Card, dashboard_provider
 from cpms.core.errors import DomainError
-from cpms.core.models import utcnow
 from cpms.core.permissions import TRAINER, VIEWER
 from cpms.extensions import db
 from cpms.geo.models import Commune
-from cpms.training.models import (COURSE_TYPES, SEXES, SPECIALTIES, VETTING_STATUSES, Cohort, Course, Enrolment,
-                                  Rank, Trainee, Vetting, cohort_trainers)
-
-
-def normalise_matricule(raw):
-    """Upper case, without spaces, dots or dashes: '1.234 567-8' and '12345678' are the same officer."""
-    return re.sub(r"[\s.\-]", "", (raw or "")).upper()
-
-
-# --- trainees -------------------------------------------------------------------------------
-
-def _check_trainee_fields(fields, trainee_id=None):
-    matricule = normalise_matricule(fields.get("matricule"))
-    if not matricule:
-        raise DomainError(_("Enter the service number (matricule)."), field="matricule")
-    clash = db.session.scalar(select(Trainee.id).where(Trainee.matricule == matricule))
-    if clash is not None and clash != trainee_id:
-        raise DomainError(_("Another trainee already has the matricule %(m)s.", m=matricule), field="matricule")
-    if not (fields.get("last_name") or "").strip():
-        raise DomainError(_("Enter the last name."), field="last_name")
-    if fields.get("sex") not in SEXES:
-        raise DomainError(_("Choose the sex."), field="sex")
-    if fields.get("specialty", "community") not in SPECIALTIES:
-        raise DomainError(_("Choose a specialty from the list."), field="specialty")
-    birth = fields.get("birth_date")
-    if birth is not None and not (date(1940, 1, 1) <= birth <= date.today().replace(year=date.today().year - 16)):
-        raise DomainError(_("The date of birth must be between 1940 and 16 years ago."), field="birth_date")
-    commune = db.session.get(Commune, fields.get("commune_id")) if fields.get("commune_id") else None
-    if commune is None:
-        raise DomainError(_("Choose the commune of the officer's home station."), field="commune_id")
-    if fields.get("rank_id") and db.session.get(Rank, fields["rank_id"]) is None:
-        raise DomainError(_("Choose a rank from the list."), field="rank_id")
-    return matricule, commune
-
-
-def _apply_trainee(trainee, fields, matricule, commune):
-    trainee.matricule = matricule
-    trainee.last_name = fields["last_name"].strip()
-    trainee.post_name = (fields.get("post_name") or "").strip()
-    trainee.first_name = (fields.get("first_name") or "").strip()
-    trainee.sex = fields["sex"]
-    trainee.birth_date = fields.get("birth_date")
-    trainee.rank_id = fields.get("rank_id") or None
-    trainee.specialty = fields.get("specialty") or "community"
-    trainee.unit = (fields.get("unit") or "").strip()
-    trainee.phone = (fields.get("phone") or "").strip() or None
-    trainee.commune_id, trainee.province_id = commune.id, commune.province_id
-    if fields.get("consent") and trainee.consent_recorded_at is None:
-        trainee.consent_recorded_at = utcnow()
-
-
-def create_trainee(actor, **fields):
-    """Register an officer. Errors: matricule missing or already used, bad sex, date of birth, commune, rank."""
-    matricule, commune = _check_trainee_fields(fields)
-    trainee = Trainee()
-    _apply_trainee(trainee, fields, matricule, commune)
-    db.session.add(trainee)
-    db.session.flush()
-    return trainee
-
-
-def update_trainee(actor, trainee, **fields):
-    matricule, commune = _check_trainee_fields(fields, trainee.id)
-    _apply_trainee(trainee, fields, matricule, commune)
-    db.session.flush()
-    return trainee
-
-
-def search_trainees(scope, term="", sex="", specialty="", rank_id=None, commune_id=None):
-    stmt = select(Trainee).where(scope.filter(Trainee.province_id, Trainee.commune_id))
-    if term:
-        like = f"%{term.strip().lower()}%"
-        stmt = stmt.where(or_(Trainee.matricule.like(f"%{normalise_matricule(term)}%"),
-                              func.lower(Trainee.last_name).like(like), func.lower(Trainee.first_name).like(like),
-                              func.lower(Trainee.post_name).like(like)))
-    if sex in SEXES:
-        stmt = stmt.where(Trainee.sex == sex)
-    if specialty in SPECIALTIES:
-        stmt = stmt.where(Trainee.specialty == specialty)
-    if rank_id:
-        stmt = stmt.where(Trainee.rank_id == rank_id)
-    if commune_id:
-        stmt = stmt.where(Trainee.commune_id == commune_id)
-    return stmt.order_by(Trainee.last_name, Trainee.first_name, Trainee.id)
-
-
-def can_see_trainee(trainee, scope):
-    return scope.allows(trainee.province_id, trainee.commune_id)
-
-
-# --- vetting --------------------------------------------------------------------------------
-
-def record_vetting(actor, trainee, *, submitted_on, status="pending", batch_reference="", decided_on=None,
-                   expires_on=None, notes=""):
-    if status not in VETTING_STATUSES:
-        raise DomainError(_("Choose a vetting status from the list."), field="status")
-    if decided_on is not None and decided_on < submitted_on:
-        raise DomainError(_("The decision date cannot be before the submission date."), field="decided_on")
-    if status in ("approved", "denied") and decided_on is None:
-        raise DomainError(_("Enter the date of the decision."), field="decided_on")
-    vetting = Vetting(trainee_id=trainee.id, submitted_on=submitted_on, status=status,
-                      batch_reference=(batch_reference or "").strip(), decided_on=decided_on,
-                      expires_on=expires_on, notes=(notes or "").strip())
-    db.session.add(vetting)
-    db.session.flush()
-    return vetting
-
-
-def latest_vetting(trainee_ids):
-    """{trainee_id: Vetting} – the most recent record of each trainee, in one query."""
-    if not trainee_ids:
-        return {}
-    newest = (select(Vetting.trainee_id, func.max(Vetting.id).label("id"))
-              .where(Vetting.trainee_id.in_(list(trainee_ids))).group_by(Vetting.trainee_id).subquery())
-    rows = db.session.scalars(select(Vetting).join(newest, newest.c.id == Vetting.id))
-    return {v.trainee_id: v for v in rows}
-
-
-def vetting_is_valid(vetting, on_date):
-    return (vetting is not None and vetting.status == "approved"
-            and (vetting.expires_on is None or vetting.expires_on >= on_date))
+from cpms.training.models import COURSE_TYPES, Cohort, Course, Enrolment, Trainee, TrainingSession, cohort_trainers
+from cpms.training.service.vetting import latest_vetting, vetting_is_valid, vetting_reason
 
 
 # --- courses --------------------------------------------------------------------------------
 
-def save_course(actor, course=None, **fields):
+def save_course(course=None, **fields):
     code = (fields.get("code") or "").strip().upper()
     if not code:
         raise DomainError(_("Enter a course code."), field="code")
@@ -161,7 +39,7 @@ def save_course(actor, course=None, **fields):
 
 # --- cohorts --------------------------------------------------------------------------------
 
-def save_cohort(actor, cohort=None, *, trainer_ids=(), **fields):
+def save_cohort(cohort=None, *, trainer_ids=(), **fields):
     """Create or edit a cohort. Errors: end before start, unknown commune/course/programme, bad trainers."""
     from cpms.auth.models import User
     from cpms.programmes.models import Programme
@@ -206,7 +84,7 @@ def can_see_cohort(user):
     return check
 
 
-def enrol_trainees(actor, cohort, trainee_ids, enrolled_on=None):
+def enrol_trainees(cohort, trainee_ids, enrolled_on=None):
     """Enrol trainees in a cohort, all or none.
 
     Refused, naming the trainees: already enrolled, capacity exceeded, and – for programmes whose
@@ -240,14 +118,7 @@ def enrol_trainees(actor, cohort, trainee_ids, enrolled_on=None):
     return enrolments
 
 
-def vetting_reason(vetting):
-    if vetting is None:
-        return _("never submitted")
-    return {"pending": _("vetting pending"), "denied": _("vetting denied"),
-            "expired": _("vetting expired")}.get(vetting.status, _("vetting expired"))
-
-
-def withdraw_enrolment(actor, enrolment, *, withdrawn_on, reason):
+def withdraw_enrolment(enrolment, *, withdrawn_on, reason):
     if not (reason or "").strip():
         raise DomainError(_("Give the reason for the withdrawal."), field="reason")
     if withdrawn_on < enrolment.enrolled_on:
@@ -277,19 +148,7 @@ def enrolment_counts(cohort_ids):
 
 
 def cohort_sessions(cohort_id):
-    from sqlalchemy.orm import lazyload
-
-    from cpms.training.models import TrainingSession
     # the cohort is known: not joined again (with its course, programme and place) for each of ~100 sessions
     return db.session.scalars(select(TrainingSession).where(TrainingSession.cohort_id == cohort_id)
                               .options(lazyload(TrainingSession.cohort))
                               .order_by(TrainingSession.session_date, TrainingSession.start_time)).all()
-
-
-def training_history(trainee):
-    """Every enrolment of a trainee with its cohort, course and attendance counts (three queries)."""
-    from cpms.training.attendance import attendance_counts_for_trainee
-    rows = db.session.execute(select(Enrolment, Cohort).join(Cohort, Cohort.id == Enrolment.cohort_id)
-                              .where(Enrolment.trainee_id == trainee.id).order_by(Cohort.start_date.desc())).all()
-    counts = attendance_counts_for_trainee(trainee.id)
-    return [(enrolment, cohort, counts.get(enrolment.id)) for enrolment, cohort in rows]

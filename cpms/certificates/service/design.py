@@ -7,10 +7,10 @@ or an unknown placeholder, or does not fit on one A4 landscape page with the sam
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from cpms.certificates import images
 from cpms.certificates.models import MAX_SIGNATORIES, Certificate, CertificateProfile, CertificateTemplate, Signatory
 from cpms.certificates.pdf import Artwork, artwork_of, compile_template, document_html, render_pdf, sample_context
-from cpms.certificates.service import current_template, profile_for
+from cpms.certificates.service.certificates import current_template, profile_for
+from cpms.certificates.service.images import prepare_image
 from cpms.core.audit import record_event
 from cpms.core.errors import DomainError
 from cpms.extensions import db
@@ -62,7 +62,7 @@ def template_versions():
     return [(template, used.get(template.id, 0)) for template in templates]
 
 
-def save_profile(actor, programme, *, programme_logo=None, remove_programme_logo=False, donor_logo=None,
+def save_profile(programme, *, programme_logo=None, remove_programme_logo=False, donor_logo=None,
                  remove_donor_logo=False, signatories=()):
     """Logos and up to three signatories of a programme's certificates.
 
@@ -74,7 +74,7 @@ def save_profile(actor, programme, *, programme_logo=None, remove_programme_logo
     changed = []
     for name, upload, remove in (("programme_logo", programme_logo, remove_programme_logo),
                                  ("donor_logo", donor_logo, remove_donor_logo)):
-        data = images.prepare_image(upload, name)
+        data = prepare_image(upload, name)
         if data is not None or remove:
             setattr(profile, name, data)
             changed.append(name)
@@ -87,7 +87,7 @@ def save_profile(actor, programme, *, programme_logo=None, remove_programme_logo
                 raise DomainError(_("Signatory %(n)d: enter the name, or clear the line.", n=position),
                                   field=f"signatories-{position - 1}-name")
             continue
-        signature = images.prepare_image(row.get("signature"), f"signatories-{position - 1}-signature")
+        signature = prepare_image(row.get("signature"), f"signatories-{position - 1}-signature")
         kept.append((position, name, title, signature, bool(row.get("remove_signature"))))
     old_signatures = {s.position: s.signature for s in profile.signatories}
     profile.signatories = []
@@ -100,6 +100,6 @@ def save_profile(actor, programme, *, programme_logo=None, remove_programme_logo
         profile.signatories.append(Signatory(position=printed_position, name=name, title=title, signature=signature))
     db.session.flush()
     if changed:
-        record_event("update", actor=actor, entity="certificate_profiles", entity_id=profile.id,
+        record_event("update", entity="certificate_profiles", entity_id=profile.id,
                      detail="images changed: " + ", ".join(changed))
     return profile

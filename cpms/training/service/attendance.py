@@ -17,10 +17,11 @@ from cpms.core.audit import record_event
 from cpms.core.errors import DomainError
 from cpms.core.models import utcnow
 from cpms.extensions import db
-from cpms.training.models import ATTENDANCE_STATUSES, Attendance, Enrolment, Trainee, TrainingSession
-from cpms.training.service import latest_vetting, vetting_is_valid
+from cpms.training.models import ATTENDANCE_STATUSES, Attendance, Cohort, Enrolment, Trainee, TrainingSession
+from cpms.training.service.vetting import latest_vetting, vetting_is_valid
 
-def generate_sessions(actor, cohort, *, weekdays, start_time, end_time, holidays=(), topics=()):
+
+def generate_sessions(cohort, *, weekdays, start_time, end_time, holidays=(), topics=()):
     """Create one session per chosen weekday between the cohort's start and end, skipping holidays and
     slots that already exist. Returns the number created."""
     if not weekdays:
@@ -41,7 +42,7 @@ def generate_sessions(actor, cohort, *, weekdays, start_time, end_time, holidays
         day += timedelta(days=1)
     if rows:
         db.session.execute(TrainingSession.__table__.insert(), rows)
-        record_event("create", actor=actor, entity="training_sessions", entity_id=cohort.id,
+        record_event("create", entity="training_sessions", entity_id=cohort.id,
                      detail=f"{len(rows)} sessions generated for cohort {cohort.id}")
     db.session.flush()
     return len(rows)
@@ -146,6 +147,14 @@ def attendance_counts_for_trainee(trainee_id, today=None):
     return _rates(db.session.execute(_counts_query(today or date.today()).where(Enrolment.trainee_id == trainee_id)))
 
 
+def training_history(trainee):
+    """Every enrolment of a trainee with its cohort, course and attendance counts (three queries)."""
+    rows = db.session.execute(select(Enrolment, Cohort).join(Cohort, Cohort.id == Enrolment.cohort_id)
+                              .where(Enrolment.trainee_id == trainee.id).order_by(Cohort.start_date.desc())).all()
+    counts = attendance_counts_for_trainee(trainee.id)
+    return [(enrolment, cohort, counts.get(enrolment.id)) for enrolment, cohort in rows]
+
+
 def _rates(rows):
     result = {}
     for enrolment_id, present, late, excused, absent in rows:
@@ -175,7 +184,7 @@ def longest_absence_streaks(cohort_id, today=None):
     return dict(db.session.execute(select(runs.c.enrolment_id, func.max(runs.c.length)).group_by(runs.c.enrolment_id)).all())
 
 
-def record_scores(actor, cohort, scores):
+def record_scores(cohort, scores):
     """Save the score grid: {enrolment_id: {"pre_score", "post_score", "final_score"}} (None clears).
     Refused, with nothing saved: a score outside 0–100, an enrolment of another cohort."""
     enrolments = {e.id: e for e in db.session.scalars(select(Enrolment).where(Enrolment.cohort_id == cohort.id))}

@@ -11,18 +11,21 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from babel.dates import format_date
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from jinja2 import StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
-from cpms.certificates.codes import grouped_code
 from cpms.core.errors import DomainError
 from cpms.core.pdf import html_to_document, make_fetcher, shared_fonts
 
 QR_SCALE = 8  # pixels per module in the embedded PNG; the CSS sizes it, `image-rendering: pixelated` keeps it sharp
 _environment = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+
+
+def grouped_code(code):
+    """ABCD-EFGH-… : the printed form of a verification code, easier to read aloud and to type."""
+    return "-".join(code[i:i + 4] for i in range(0, len(code), 4))
 
 
 def compile_template(html):

@@ -7,7 +7,7 @@ offsets. The page tree, the catalogue and the cross-reference table are written 
 import io
 
 from pypdf import PdfReader
-from pypdf.generic import (ArrayObject, DictionaryObject, IndirectObject, NameObject, NumberObject, StreamObject)
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, NumberObject, StreamObject
 
 CATALOG, PAGES = 1, 2
 

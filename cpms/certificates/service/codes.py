@@ -8,7 +8,8 @@ no serial is ever given twice. The batch worker commits each draw at once, so th
 PDFs are rendered (a failed chunk then leaves a gap, never a duplicate).
 
 Verification codes are 160 random bits from `secrets`, written in base32 (A–Z, 2–7): URL-safe, case-
-insensitive, and without 0/1/8, so a code typed from paper is read back even with O/0 or I/1 confused.
+insensitive, and without 0/1/8, so a code typed from paper is read back even with O/0 or I/1 confused. The
+certificate prints it in groups of four (cpms/certificates/pdf/render.py `grouped_code`).
 """
 import base64
 import re
@@ -54,8 +55,3 @@ def normalise_code(raw):
     Spaces, dashes and case do not matter; 0, 1 and 8 are read as O, I and B."""
     cleaned = re.sub(r"[^0-9A-Za-z]", "", raw or "").upper().translate(_LOOKALIKES)
     return cleaned if _CODE_RE.match(cleaned) else None
-
-
-def grouped_code(code):
-    """ABCD-EFGH-… : the printed form, easier to read aloud and to type."""
-    return "-".join(code[i:i + 4] for i in range(0, len(code), 4))

@@ -1,4 +1,4 @@
-"""Sessions: schedule, the attendance register, scores grid and close-out (same blueprint as views.py)."""
+"""Sessions: schedule, the attendance register, scores grid and close-out."""
 from datetime import date
 
 from flask import flash, jsonify, redirect, render_template, request, url_for
@@ -6,20 +6,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from cpms.core.errors import DomainError
-from cpms.core.permissions import ADMIN, PROJECT_OFFICER, STAFF_ROLES, TRAINER, get_or_404, require_role
-from cpms.extensions import db
-from cpms.training import attendance
+from cpms.core.forms import render_form, run_action, save_form
+from cpms.core.permissions import STAFF_ROLES, require_role
 from cpms.training.forms import ATTENDANCE_LABELS, ScheduleForm
-from cpms.training.models import ATTENDANCE_STATUSES, TrainingSession
-from cpms.training.views import bp, get_cohort_or_404
-
-TEACHERS = (ADMIN, PROJECT_OFFICER, TRAINER)
-
-
-def get_session_or_404(session_id):
-    session = get_or_404(TrainingSession, session_id)
-    get_cohort_or_404(session.cohort_id)  # area and "own cohorts" for trainers
-    return session
+from cpms.training.models import ATTENDANCE_STATUSES
+from cpms.training.service import attendance
+from cpms.training.views.blueprint import TEACHERS, bp, get_cohort_or_404, get_session_or_404
 
 
 @bp.route("/cohorts/<int:cohort_id>/schedule", methods=["GET", "POST"])
@@ -27,24 +19,18 @@ def get_session_or_404(session_id):
 def cohort_schedule(cohort_id):
     cohort = get_cohort_or_404(cohort_id)
     form = ScheduleForm()
-    if form.validate_on_submit():
+
+    def generate(form):
         try:
             holidays = [date.fromisoformat(line.strip()) for line in form.holidays.data.splitlines() if line.strip()]
         except ValueError:
-            form.holidays.errors.append(_("Write each holiday as YYYY-MM-DD, one per line."))
-        else:
-            try:
-                created = attendance.generate_sessions(
-                    current_user, cohort, weekdays=set(form.weekdays.data), start_time=form.start_time.data,
-                    end_time=form.end_time.data, holidays=holidays, topics=form.topics.data.splitlines())
-            except DomainError as error:
-                db.session.rollback()
-                getattr(form, error.field or "weekdays").errors.append(error.message)
-            else:
-                db.session.commit()
-                flash(_("%(n)d sessions created.", n=created), "success")
-                return redirect(url_for("training.cohort_detail", cohort_id=cohort.id))
-    return render_template("training/schedule_form.html", form=form, cohort=cohort), 422 if form.errors else 200
+            raise DomainError(_("Write each holiday as YYYY-MM-DD, one per line."), field="holidays") from None
+        return attendance.generate_sessions(
+            cohort, weekdays=set(form.weekdays.data), start_time=form.start_time.data,
+            end_time=form.end_time.data, holidays=holidays, topics=form.topics.data.splitlines())
+    return (save_form(form, generate, lambda created: _("%(n)d sessions created.", n=created),
+                      lambda _created: url_for("training.cohort_detail", cohort_id=cohort.id))
+            or render_form("training/schedule_form.html", form, cohort=cohort))
 
 
 @bp.route("/sessions/<int:session_id>/register")
@@ -75,21 +61,17 @@ def _marks_from_request():
 @require_role(*TEACHERS)
 def session_register_save(session_id):
     session = get_session_or_404(session_id)
+    done = url_for("training.cohort_detail", cohort_id=session.cohort_id)
+    if not request.is_json:  # refused: back to the register
+        return run_action(lambda: attendance.record_attendance(current_user, session, _marks_from_request()),
+                          lambda saved: _("Attendance saved for %(n)d trainees.", n=saved),
+                          lambda saved: done if saved is not None else url_for("training.session_register",
+                                                                               session_id=session.id))
     try:
         saved = attendance.record_attendance(current_user, session, _marks_from_request())
     except DomainError as error:
-        db.session.rollback()
-        if request.is_json:
-            return jsonify({"error": error.message}), 422
-        flash(error.message, "error")
-        return redirect(url_for("training.session_register", session_id=session.id))
-    db.session.commit()
-    message = _("Attendance saved for %(n)d trainees.", n=saved)
-    if request.is_json:
-        return jsonify({"saved": saved, "message": message,
-                        "redirect": url_for("training.cohort_detail", cohort_id=session.cohort_id)})
-    flash(message, "success")
-    return redirect(url_for("training.cohort_detail", cohort_id=session.cohort_id))
+        return jsonify({"error": error.message}), 422  # the request rolls back
+    return jsonify({"saved": saved, "message": _("Attendance saved for %(n)d trainees.", n=saved), "redirect": done})
 
 
 @bp.route("/cohorts/<int:cohort_id>/scores", methods=["GET", "POST"])
@@ -102,14 +84,11 @@ def cohort_scores(cohort_id):
             return render_template("errors/error.html", code=403, title=_("Access refused"),
                                    message=_("Your role does not give access to this page.")), 403
         try:
-            scores = _scores_from_request()
-            attendance.record_scores(current_user, cohort, scores)
-        except DomainError as error:
-            db.session.rollback()
+            attendance.record_scores(cohort, _scores_from_request())
+        except DomainError as error:  # checked before anything is written; the request rolls back
             flash(error.message, "error")
             return render_template("training/cohort_scores.html", cohort=cohort, rows=attendance.cohort_completion(cohort),
                                    can_edit=can_edit, submitted=request.form), 422
-        db.session.commit()
         flash(_("Scores saved."), "success")
         return redirect(url_for("training.cohort_scores", cohort_id=cohort.id))
     return render_template("training/cohort_scores.html", cohort=cohort, rows=attendance.cohort_completion(cohort),

@@ -1,8 +1,8 @@
 """Imports with a preview (trainees, enrolment, attendance marks), the trainee template, and the sign-in
-sheet (same blueprint as views.py). Vetting batches and results: views_vetting.py."""
+sheet. Vetting batches and results: vetting.py."""
 from itertools import zip_longest
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -10,17 +10,16 @@ from flask_login import current_user
 from cpms.core.audit import record_event
 from cpms.core.errors import DomainError
 from cpms.core.exports import aggregate_export, audited_document, csv_bytes, download, xlsx_bytes
-from cpms.core.forms import show_error
+from cpms.core.forms import render_form, run_action, show_error
 from cpms.core.pdf import render_pdf
 from cpms.core.permissions import STAFF_ROLES, require_role, scope_of
 from cpms.extensions import db
-from cpms.training import attendance
 from cpms.training.forms import ATTENDANCE_LABELS, ConfirmForm, ImportForm
 from cpms.training.imports import base as imports
 from cpms.training.imports.cohorts import AttendanceImport, EnrolmentImport
 from cpms.training.imports.trainees import TraineeImport, template_lists
-from cpms.training.views import MANAGERS, bp, get_cohort_or_404
-from cpms.training.views_sessions import TEACHERS, get_session_or_404
+from cpms.training.service import attendance
+from cpms.training.views.blueprint import MANAGERS, TEACHERS, bp, get_cohort_or_404, get_session_or_404
 
 
 def import_page(kind, context, *, title, crumbs, hint, confirm_url, links=()):
@@ -32,13 +31,15 @@ def import_page(kind, context, *, title, crumbs, hint, confirm_url, links=()):
             result = imports.preview(kind, current_user, upload.stream, upload.filename or "", context)
         except DomainError as error:
             show_error(form, error)
+            form.refused = True
         finally:
             upload.close()  # the uploaded file is not kept
         db.session.rollback()  # a preview writes nothing
-    status = 422 if form.errors or (result and result.errors) else 200
-    return render_template("training/import.html", form=form, preview=result, title=title, crumbs=crumbs, hint=hint,
-                           confirm_url=confirm_url(result.token) if result and result.token else None,
-                           confirm=ConfirmForm(), links=links), status
+        if result is not None and result.errors:
+            form.refused = True  # rows with problems: nothing can be imported yet
+    return render_form("training/import.html", form, preview=result, title=title, crumbs=crumbs, hint=hint,
+                       confirm_url=confirm_url(result.token) if result and result.token else None,
+                       confirm=ConfirmForm(), links=links)
 
 
 def confirm_import(kind, context, token, *, done, retry, message):
@@ -48,15 +49,8 @@ def confirm_import(kind, context, token, *, done, retry, message):
         imports.discard(token)
         flash(_("Import cancelled: nothing was saved."), "info")
         return redirect(retry)
-    try:
-        count = imports.confirm(kind, current_user, token, context)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return redirect(retry)
-    db.session.commit()
-    flash(message(count), "success")
-    return redirect(done)
+    return run_action(lambda: imports.confirm(kind, current_user, token, context), message,
+                      lambda count: done if count is not None else retry)
 
 
 # --- trainees -------------------------------------------------------------------------------
@@ -137,7 +131,6 @@ def session_signin_sheet(session_id):
     pdf = render_pdf("training/signin_sheet_pdf.html", session=session, cohort=session.cohort, rows=rows,
                      lang=get_locale().language)
     record_event("export", entity="training_sessions", entity_id=session.id, detail="sign-in sheet")
-    db.session.commit()
     return download(pdf, f"sign-in-{session.session_date.isoformat()}-{session.id}.pdf", "pdf")
 
 
@@ -152,7 +145,6 @@ def session_register_csv(session_id):
     rows = [[trainee.matricule, trainee.full_name, str(ATTENDANCE_LABELS[status]) if status else ""]
             for _e, trainee, status in attendance.register(session)]
     record_event("export", entity="training_sessions", entity_id=session.id, detail="register.csv")
-    db.session.commit()
     delimiter = ";" if get_locale().language == "fr" else ","
     return download(csv_bytes(header, rows, delimiter=delimiter),
                     f"register-{session.session_date.isoformat()}-{session.id}.csv", "csv")

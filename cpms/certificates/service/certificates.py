@@ -2,7 +2,7 @@
 
 Rules (each refusal says which one failed):
 - a certificate is issued only for an enrolment that completed the course (attendance, final score, vetting
-  where the programme requires it, not withdrawn – cpms/training/attendance.py `cohort_completion`), and
+  where the programme requires it, not withdrawn – cpms/training/service/attendance.py `cohort_completion`), and
   only when the course issues certificates;
 - an enrolment has at most one valid certificate; a revoked certificate is not issued again;
 - a correction is a re-issue: a new version with a new serial and code, the old one becomes superseded;
@@ -14,20 +14,18 @@ from flask import current_app, has_request_context, request
 from flask_babel import gettext as _
 from sqlalchemy import exists, func, or_, select
 
-from cpms.certificates import codes
-from cpms.certificates.defaults import DEFAULT_CSS, DEFAULT_HTML
-from cpms.certificates.models import (LANGUAGES, Certificate, CertificateFile, CertificateProfile,
-                                      CertificateTemplate)
-from cpms.certificates.pdf import (artwork_of, certificate_context, cohort_context, compile_template, document_html,
-                                   printed_fields, render_pdf)
+from cpms.certificates.models import LANGUAGES, Certificate, CertificateFile, CertificateProfile, CertificateTemplate
+from cpms.certificates.pdf import (DEFAULT_CSS, DEFAULT_HTML, artwork_of, certificate_context, cohort_context,
+                                   compile_template, document_html, printed_fields, render_pdf)
+from cpms.certificates.service.codes import format_serial, new_verification_code, normalise_code, reserve_serials
 from cpms.core.dashboard import Card, dashboard_provider
 from cpms.core.errors import DomainError
 from cpms.core.models import utcnow
 from cpms.core.pdf import shared_fonts
 from cpms.core.permissions import TRAINER
 from cpms.extensions import db
-from cpms.training.attendance import cohort_completion
 from cpms.training.models import Cohort, Enrolment, Trainee, cohort_trainers
+from cpms.training.service.attendance import cohort_completion
 
 VERIFY_PATH = "/verify/"
 MAX_REASON = 500
@@ -109,8 +107,8 @@ def _make_certificate(actor, enrolment, trainee, cohort, *, number, base_url, te
     lang = cohort.certificate_language if cohort.certificate_language in LANGUAGES else "fr"
     if artwork is None:
         artwork = artwork_of(profile_for(cohort.programme_id))
-    serial = codes.format_serial(cohort.end_date.year, number)
-    code = codes.new_verification_code()
+    serial = format_serial(cohort.end_date.year, number)
+    code = new_verification_code()
     url = verification_url(base_url, code)
     issued_at = utcnow()
     printed = printed_fields(trainee, cohort, lang)
@@ -152,7 +150,7 @@ def issue_certificate(actor, enrolment, base_url=None):
     if reason:
         raise DomainError(_("No certificate for %(name)s: %(reason)s.", name=trainee.full_name, reason=reason))
     base_url = base_url or public_base_url()
-    number = codes.reserve_serials(cohort.end_date.year)[0]
+    number = reserve_serials(cohort.end_date.year)[0]
     return _make_certificate(actor, enrolment, trainee, cohort, number=number, base_url=base_url)
 
 
@@ -174,7 +172,7 @@ def reissue_certificate(actor, certificate, note, base_url=None):
         raise DomainError(_("No new version: the enrolment is no longer completed (%(reasons)s). Revoke the "
                             "certificate instead if it must not stand.", reasons="; ".join(completion.reasons)))
     base_url = base_url or public_base_url()
-    number = codes.reserve_serials(cohort.end_date.year)[0]
+    number = reserve_serials(cohort.end_date.year)[0]
     certificate.status, certificate.superseded_at = "superseded", utcnow()
     db.session.flush()  # the old version stops being valid before the new one is written (one valid per enrolment)
     trainee = db.session.get(Trainee, enrolment.trainee_id)
@@ -200,7 +198,7 @@ def revoke_certificate(actor, certificate, reason):
     return certificate
 
 
-def set_certificate_language(actor, cohort, lang):
+def set_certificate_language(cohort, lang):
     if lang not in LANGUAGES:
         raise DomainError(_("Choose French or English."), field="language")
     cohort.certificate_language = lang
@@ -215,7 +213,7 @@ def status_label(status):
 
 def find_by_code(raw):
     """The certificate with this verification code (typed or scanned), or None."""
-    code = codes.normalise_code(raw)
+    code = normalise_code(raw)
     if code is None:
         return None
     return db.session.scalar(select(Certificate).where(Certificate.verification_code == code))
@@ -273,6 +271,7 @@ def cohort_certificates(cohort_id):
 def certificate_cards(user, scope):
     """Valid certificates in the user's area (a count only: viewers see it too)."""
     from flask_babel import lazy_gettext as _l
+
     from cpms.core.permissions import VIEWER
     # viewers, and anyone who sees the whole country but a trainer: counted on the certificates alone
     # (visible_certificates() joins the officers for the area filter; at national scope that join only tripled

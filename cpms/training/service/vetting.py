@@ -1,5 +1,6 @@
-"""Vetting submission batches: choosing the nominees, recording the batch, exporting the nominee list, and
-recording the decisions that come back. Only admins, project officers and M&E officers see vetting."""
+"""Human-rights vetting: a trainee's vetting records, and submission batches (choosing the nominees,
+recording the batch, exporting the nominee list, recording the decisions that come back). Only admins,
+project officers and M&E officers see vetting."""
 from datetime import date
 
 from flask_babel import gettext as _
@@ -8,9 +9,52 @@ from sqlalchemy import case, func, select
 from cpms.core.errors import DomainError
 from cpms.extensions import db
 from cpms.training.models import VETTING_STATUSES, Enrolment, Trainee, Vetting
-from cpms.training.service import latest_vetting, normalise_matricule, search_trainees
+from cpms.training.service.trainees import normalise_matricule, search_trainees
 
 MAX_BATCH = 2000
+
+
+# --- one trainee's records ------------------------------------------------------------------
+
+def record_vetting(trainee, *, submitted_on, status="pending", batch_reference="", decided_on=None,
+                   expires_on=None, notes=""):
+    if status not in VETTING_STATUSES:
+        raise DomainError(_("Choose a vetting status from the list."), field="status")
+    if decided_on is not None and decided_on < submitted_on:
+        raise DomainError(_("The decision date cannot be before the submission date."), field="decided_on")
+    if status in ("approved", "denied") and decided_on is None:
+        raise DomainError(_("Enter the date of the decision."), field="decided_on")
+    vetting = Vetting(trainee_id=trainee.id, submitted_on=submitted_on, status=status,
+                      batch_reference=(batch_reference or "").strip(), decided_on=decided_on,
+                      expires_on=expires_on, notes=(notes or "").strip())
+    db.session.add(vetting)
+    db.session.flush()
+    return vetting
+
+
+def latest_vetting(trainee_ids):
+    """{trainee_id: Vetting} – the most recent record of each trainee, in one query."""
+    if not trainee_ids:
+        return {}
+    newest = (select(Vetting.trainee_id, func.max(Vetting.id).label("id"))
+              .where(Vetting.trainee_id.in_(list(trainee_ids))).group_by(Vetting.trainee_id).subquery())
+    rows = db.session.scalars(select(Vetting).join(newest, newest.c.id == Vetting.id))
+    return {v.trainee_id: v for v in rows}
+
+
+def vetting_is_valid(vetting, on_date):
+    return (vetting is not None and vetting.status == "approved"
+            and (vetting.expires_on is None or vetting.expires_on >= on_date))
+
+
+def vetting_reason(vetting):
+    if vetting is None:
+        return _("never submitted")
+    return {"pending": _("vetting pending"), "denied": _("vetting denied"),
+            "expired": _("vetting expired")}.get(vetting.status, _("vetting expired"))
+
+
+# --- submission batches ---------------------------------------------------------------------
 
 
 def _latest_ids():
@@ -76,7 +120,7 @@ def choose_nominees(scope, *, cohort=None, commune_id=None, specialty="", matric
     return nominees, left_out
 
 
-def create_batch(actor, scope, *, reference, submitted_on, **criteria):
+def create_batch(scope, *, reference, submitted_on, **criteria):
     """Record a submission batch: a pending vetting record with the batch reference for every nominee.
     Returns (nominees, left_out). Errors: no reference, a date in the future, nobody to submit."""
     reference = " ".join((reference or "").split())
@@ -103,7 +147,7 @@ def batch_records(scope, reference):
             .order_by(Trainee.last_name, Trainee.first_name, Trainee.id))
 
 
-def record_decision(actor, vetting, *, status, decided_on=None, expires_on=None, notes=None):
+def record_decision(vetting, *, status, decided_on=None, expires_on=None, notes=None):
     """Record the answer to a submission on its vetting record. Errors: unknown status, a decision without
     its date, a decision before the submission, an expiry before the decision."""
     if status not in VETTING_STATUSES:

@@ -1,5 +1,5 @@
-"""Vetting submission batches: the overview, a new batch, the nominee list, and the import of the decisions
-(same blueprint as views.py). Only admins, project officers and M&E officers see vetting."""
+"""Vetting submission batches: the overview, a new batch, the nominee list, and the import of the decisions.
+Only admins, project officers and M&E officers see vetting."""
 import re
 from datetime import date
 
@@ -9,18 +9,18 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from cpms.core.audit import record_event
-from cpms.core.errors import DomainError
 from cpms.core.exports import audited_document, csv_bytes, download, xlsx_bytes
-from cpms.core.forms import show_error
+from cpms.core.forms import render_form, save_form
 from cpms.core.pagination import paginate
 from cpms.core.permissions import require_role, scope_of
 from cpms.extensions import db
 from cpms.geo.service import commune_choices
-from cpms.training import service, vetting
+from cpms.training import service
 from cpms.training.forms import VettingBatchForm
 from cpms.training.imports.vetting import VettingResultsImport, nominee_table
-from cpms.training.views import MANAGERS, VETTING_READERS, bp, get_cohort_or_404
-from cpms.training.views_imports import confirm_import, import_page
+from cpms.training.service import vetting
+from cpms.training.views.blueprint import MANAGERS, VETTING_READERS, bp, get_cohort_or_404
+from cpms.training.views.imports import confirm_import, import_page
 
 
 def _batch_form(form):
@@ -33,13 +33,15 @@ def _batch_form(form):
     return form
 
 
-def _overview(form, status=200):
+def _overview(form):
     scope = scope_of(current_user)
     reference = request.args.get("batch", "").strip()
     records = paginate(vetting.batch_records(scope, reference), scalars=False) if reference else None
-    return render_template("training/vetting_overview.html", counts=vetting.status_counts(scope),
-                           batches=vetting.batches(scope), reference=reference, records=records,
-                           form=form if current_user.role in MANAGERS else None), status
+    context = {"counts": vetting.status_counts(scope), "batches": vetting.batches(scope), "reference": reference,
+               "records": records}
+    if current_user.role not in MANAGERS:  # they read the batches but do not submit any
+        return render_template("training/vetting_overview.html", form=None, **context)
+    return render_form("training/vetting_overview.html", form, **context)
 
 
 @bp.route("/vetting")
@@ -52,25 +54,27 @@ def vetting_overview():
 @require_role(*MANAGERS)
 def vetting_batch_create():
     form = _batch_form(VettingBatchForm())
-    if form.validate_on_submit():
-        try:
-            cohort = get_cohort_or_404(form.cohort_id.data) if form.cohort_id.data else None
-            nominees, left_out = vetting.create_batch(
-                current_user, scope_of(current_user), reference=form.batch_reference.data,
-                submitted_on=form.submitted_on.data, cohort=cohort, commune_id=form.commune_id.data or None,
-                specialty=form.specialty.data, matricules=re.split(r"[\s,;]+", form.matricules.data or ""))
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("%(n)d nominees recorded as pending in batch %(ref)s. Download the list below.",
-                    n=len(nominees), ref=form.batch_reference.data.strip()), "success")
-            for reason, matricules in left_out.items():
-                flash(_("Left out (%(reason)s): %(list)s", reason=reason, list=", ".join(matricules[:50])
-                        + (" …" if len(matricules) > 50 else "")), "info")
-            return redirect(url_for("training.vetting_overview", batch=" ".join(form.batch_reference.data.split())))
-    return _overview(form, 422)
+    left_out = {}
+
+    def create(form):
+        cohort = get_cohort_or_404(form.cohort_id.data) if form.cohort_id.data else None
+        nominees, missed = vetting.create_batch(
+            scope_of(current_user), reference=form.batch_reference.data,
+            submitted_on=form.submitted_on.data, cohort=cohort, commune_id=form.commune_id.data or None,
+            specialty=form.specialty.data, matricules=re.split(r"[\s,;]+", form.matricules.data or ""))
+        left_out.update(missed)
+        return nominees
+    reference = form.batch_reference.data or ""
+    saved = save_form(form, create,
+                      lambda nominees: _("%(n)d nominees recorded as pending in batch %(ref)s. Download the list below.",
+                                         n=len(nominees), ref=reference.strip()),
+                      lambda _nominees: url_for("training.vetting_overview", batch=" ".join(reference.split())))
+    if saved is None:
+        return _overview(form)
+    for reason, matricules in left_out.items():
+        flash(_("Left out (%(reason)s): %(list)s", reason=reason, list=", ".join(matricules[:50])
+                + (" …" if len(matricules) > 50 else "")), "info")
+    return saved
 
 
 @bp.route("/vetting/nominees.<any(csv, xlsx):fmt>")
@@ -84,7 +88,6 @@ def vetting_nominees_export(fmt):
         return redirect(url_for("training.vetting_overview"))
     header, rows = nominee_table(records, get_locale().language)
     record_event("export", entity="vettings", detail=f"nominee list {reference[:60]} ({len(rows)} rows, {fmt})")
-    db.session.commit()
     filename = "vetting-" + (re.sub(r"[^A-Za-z0-9_-]+", "-", reference).strip("-") or "batch") + f".{fmt}"
     if fmt == "csv":
         return download(csv_bytes(header, rows, delimiter=";" if get_locale().language == "fr" else ","), filename, "csv")

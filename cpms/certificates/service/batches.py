@@ -1,13 +1,17 @@
 """Certificates for a whole cohort, in the background.
 
-A web request only records a pending CertificateBatch. The scheduler process (jobs.py) or
+A web request only records a pending CertificateBatch. The scheduler process (cpms/certificates/jobs.py) or
 `flask cpms certificates run-batches` then:
 1. issues the missing certificates, in chunks of CHUNK: serials drawn and committed, pages rendered by a
    pool of CERTIFICATE_WORKERS processes (both cores), each chunk stored and committed with the progress;
 2. assembles the cohort's valid certificates, in name order, into one PDF (a page each, written page by page
-   with pdfjoin) and a ZIP of the individual frozen PDFs, both written to files as it goes.
+   with pdf/join.py) and a ZIP of the individual frozen PDFs, both written to files as it goes.
 Memory stays bounded by a few chunks whatever the cohort size. A batch interrupted (the process killed) is
 noticed by its stale heartbeat and started again; what was issued stays issued and is not issued twice.
+
+The worker's writes are deliberately short transactions (`_short_transaction`, cpms/core/transaction.py), so
+that the database's write lock is never held while pages render. While a batch runs, the worker acts as the
+user who requested it (`acting_as`): the audit log names them, not the scheduler.
 """
 import logging
 import os
@@ -16,6 +20,7 @@ import unicodedata
 import zipfile
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import nullcontext
 from datetime import timedelta
 from multiprocessing import get_context
 
@@ -24,16 +29,18 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.orm import contains_eager
 
-from cpms.certificates import codes, service
 from cpms.certificates.models import Certificate, CertificateBatch, CertificateFile
-from cpms.certificates.pdf import (artwork_of, certificate_context, cohort_context, compile_template, document_html,
-                                   printed_fields, render_chunk)
-from cpms.certificates.pdfjoin import PdfConcatenator
+from cpms.certificates.pdf import (PdfConcatenator, artwork_of, certificate_context, cohort_context, compile_template,
+                                   document_html, printed_fields, render_chunk)
+from cpms.certificates.service.certificates import (cohort_certificates, current_template, profile_for, public_base_url,
+                                                    store_certificate, verification_url)
+from cpms.certificates.service.codes import format_serial, new_verification_code, reserve_serials
 from cpms.core.errors import DomainError
 from cpms.core.models import utcnow
+from cpms.core.transaction import acting_as, actor_label, current_actor, in_transaction
 from cpms.extensions import db
-from cpms.training.attendance import cohort_completion
 from cpms.training.models import Cohort, Enrolment, Trainee
+from cpms.training.service.attendance import cohort_completion
 
 log = logging.getLogger("cpms.certificates")
 CHUNK = 10
@@ -46,7 +53,7 @@ MAX_ATTEMPTS = 3
 def plan(cohort):
     """(enrolments to issue, enrolments already holding a valid certificate), both in name order."""
     rows = cohort_completion(cohort)
-    latest = service.cohort_certificates(cohort.id)
+    latest = cohort_certificates(cohort.id)
     to_issue, certified = [], []
     for row in rows:
         certificate = latest.get(row.enrolment.id)
@@ -75,7 +82,7 @@ def request_batch(actor, cohort, base_url=None):
     if not to_issue and not certified:
         raise DomainError(_("Nobody in this cohort has completed the course: there is no certificate to issue."))
     batch = CertificateBatch(cohort_id=cohort.id, requested_by_id=getattr(actor, "id", None),
-                             base_url=base_url or service.public_base_url(), to_issue=len(to_issue),
+                             base_url=base_url or public_base_url(), to_issue=len(to_issue),
                              total=2 * len(to_issue) + len(certified))
     db.session.add(batch)
     db.session.flush()
@@ -100,6 +107,12 @@ def slug(text):
 
 # --- the worker (scheduler side) -----------------------------------------------------------------------
 
+def _short_transaction():
+    """One of the worker's short write transactions (committed at its end, rolled back on error), on behalf of
+    whoever acts now: the batch's requester while a batch runs, else the scheduler or the command."""
+    return in_transaction(actor_label(), current_actor())
+
+
 def run_pending_batches(workers=None):
     """Run every pending batch, oldest first; restart interrupted ones. Returns the number run."""
     _requeue_stale()
@@ -116,51 +129,51 @@ def run_pending_batches(workers=None):
 
 def _requeue_stale():
     limit = utcnow() - STALE_AFTER
-    stale = db.session.scalars(select(CertificateBatch).where(CertificateBatch.status == "running",
-                                                              CertificateBatch.heartbeat_at < limit)).all()
-    for batch in stale:
-        if batch.attempts >= MAX_ATTEMPTS:
-            batch.status, batch.finished_at = "failed", utcnow()
-            batch.error = "interrupted too many times"
-        else:
-            batch.status = "pending"
-    db.session.commit()
+    with _short_transaction():
+        stale = db.session.scalars(select(CertificateBatch).where(CertificateBatch.status == "running",
+                                                                  CertificateBatch.heartbeat_at < limit)).all()
+        for batch in stale:
+            if batch.attempts >= MAX_ATTEMPTS:
+                batch.status, batch.finished_at = "failed", utcnow()
+                batch.error = "interrupted too many times"
+            else:
+                batch.status = "pending"
 
 
 def _claim(batch_id):
     """Mark a pending batch running; False when another worker took it first."""
     now = utcnow()
-    result = db.session.execute(update(CertificateBatch).where(CertificateBatch.id == batch_id,
-                                                               CertificateBatch.status == "pending")
-                                .values(status="running", started_at=now, heartbeat_at=now, done=0, issued=0,
-                                        stage="issuing", attempts=CertificateBatch.attempts + 1))
-    db.session.commit()
+    with _short_transaction():
+        result = db.session.execute(update(CertificateBatch).where(CertificateBatch.id == batch_id,
+                                                                   CertificateBatch.status == "pending")
+                                    .values(status="running", started_at=now, heartbeat_at=now, done=0, issued=0,
+                                            stage="issuing", attempts=CertificateBatch.attempts + 1))
     return result.rowcount == 1
 
 
 def run_batch(batch_id, workers=None):
-    """Issue, then assemble; the batch ends `done` or `failed` (with the error). Commits as it goes."""
+    """Issue, then assemble, on behalf of the requester; the batch ends `done` or `failed` (with the error).
+    Commits as it goes."""
     from cpms.auth.models import User
     batch = db.session.get(CertificateBatch, batch_id)
     requester = db.session.get(User, batch.requested_by_id) if batch.requested_by_id else None
-    if requester is not None:
-        db.session.info["actor"] = requester  # the audit log names who asked, not "system"
     workers = workers or current_app.config["CERTIFICATE_WORKERS"]
-    try:
-        cohort = db.session.get(Cohort, batch.cohort_id)
-        to_issue, certified = plan(cohort)
-        batch.to_issue, batch.total = len(to_issue), 2 * len(to_issue) + len(certified)
-        db.session.commit()
-        _issue_all(batch, cohort, to_issue, requester, workers)
-        _assemble(batch, cohort)
-    except Exception as error:  # the batch records the failure; the scheduler goes on with other work
-        db.session.rollback()
-        log.exception("certificate batch %s failed", batch_id)
-        batch = db.session.get(CertificateBatch, batch_id)
-        batch.status, batch.finished_at, batch.error = "failed", utcnow(), str(error)[:500] or type(error).__name__
-        db.session.commit()
-    finally:
-        db.session.info.pop("actor", None)
+    # the audit log names who asked, not the scheduler
+    with acting_as(requester) if requester is not None else nullcontext():
+        try:
+            cohort = db.session.get(Cohort, batch.cohort_id)
+            with _short_transaction():
+                to_issue, certified = plan(cohort)
+                batch.to_issue, batch.total = len(to_issue), 2 * len(to_issue) + len(certified)
+            _issue_all(batch, cohort, to_issue, requester, workers)
+            _assemble(batch, cohort)
+        except Exception as error:  # the batch records the failure; the scheduler goes on with other work
+            db.session.rollback()
+            log.exception("certificate batch %s failed", batch_id)
+            with _short_transaction():
+                batch = db.session.get(CertificateBatch, batch_id)
+                batch.status, batch.finished_at = "failed", utcnow()
+                batch.error = str(error)[:500] or type(error).__name__
 
 
 def _chunks(items, size):
@@ -169,13 +182,14 @@ def _chunks(items, size):
 
 
 def _issue_all(batch, cohort, enrolment_ids, actor, workers):
-    """Render in worker processes while the previous chunks are stored; at most workers + 1 chunks in flight."""
-    template = service.current_template()
-    compiled = compile_template(template.html)
-    lang = cohort.certificate_language
-    shared = cohort_context(cohort, lang, artwork_of(service.profile_for(cohort.programme_id)))
-    static_folder, key = current_app.static_folder, batch.id
-    db.session.commit()
+    """Render in worker processes while the previous chunks are stored; at most workers + 1 chunks in flight.
+    `actor`: the requester, who issues the certificates."""
+    with _short_transaction():  # the default template, when it is created now
+        template = current_template()
+        compiled = compile_template(template.html)
+        lang = cohort.certificate_language
+        shared = cohort_context(cohort, lang, artwork_of(profile_for(cohort.programme_id)))
+        static_folder, key = current_app.static_folder, batch.id
     # starting processes costs a second or two: not worth it for a single chunk
     use_pool = workers > 1 and len(enrolment_ids) > CHUNK
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) if use_pool else None
@@ -202,8 +216,8 @@ def _issue_all(batch, cohort, enrolment_ids, actor, workers):
 def _prepare_chunk(batch, cohort, enrolment_ids, compiled, template, shared):
     """Draw the chunk's serials (committed at once, so the counter is free while the pages render) and fill
     in the template for each enrolment."""
-    numbers = codes.reserve_serials(cohort.end_date.year, len(enrolment_ids))
-    db.session.commit()
+    with _short_transaction():
+        numbers = reserve_serials(cohort.end_date.year, len(enrolment_ids))
     rows = db.session.execute(select(Enrolment, Trainee).join(Trainee, Trainee.id == Enrolment.trainee_id)
                               .where(Enrolment.id.in_(enrolment_ids))
                               .options(contains_eager(Enrolment.trainee))).all()  # trainees joined once
@@ -211,9 +225,9 @@ def _prepare_chunk(batch, cohort, enrolment_ids, compiled, template, shared):
     prepared = []
     for enrolment_id, number in zip(enrolment_ids, numbers):
         enrolment, trainee = by_id[enrolment_id]
-        serial = codes.format_serial(cohort.end_date.year, number)
-        code = codes.new_verification_code()
-        url = service.verification_url(batch.base_url, code)
+        serial = format_serial(cohort.end_date.year, number)
+        code = new_verification_code()
+        url = verification_url(batch.base_url, code)
         issued_at = utcnow()
         printed = printed_fields(trainee, cohort, shared["lang"])
         context = certificate_context(printed, shared, serial=serial, code=code, url=url, issued_on=issued_at.date())
@@ -224,28 +238,29 @@ def _prepare_chunk(batch, cohort, enrolment_ids, compiled, template, shared):
 
 def _store_chunk(batch, cohort, prepared, rendered, template, actor, lang):
     ids = [item["enrolment_id"] for item in prepared]
-    # issued one by one meanwhile? then that one is kept and this copy dropped (its serial stays unused)
-    taken = set(db.session.scalars(select(Certificate.enrolment_id).where(Certificate.enrolment_id.in_(ids))))
-    for item, (data, pages) in zip(prepared, rendered):
-        if item["enrolment_id"] in taken:
-            continue
-        service.store_certificate(actor, item["enrolment_id"], item["trainee_id"], cohort, item["printed"], lang=lang,
-                                  template=template, serial=item["serial"], code=item["code"], url=item["url"],
-                                  issued_at=item["issued_at"], data=data, pages=pages, batch_id=batch.id)
-        batch.issued += 1
-    batch.done = min(batch.total, batch.done + len(prepared))
-    batch.heartbeat_at = utcnow()
-    db.session.commit()
+    with _short_transaction():
+        # issued one by one meanwhile? then that one is kept and this copy dropped (its serial stays unused)
+        taken = set(db.session.scalars(select(Certificate.enrolment_id).where(Certificate.enrolment_id.in_(ids))))
+        for item, (data, pages) in zip(prepared, rendered):
+            if item["enrolment_id"] in taken:
+                continue
+            store_certificate(actor, item["enrolment_id"], item["trainee_id"], cohort, item["printed"],
+                                      lang=lang, template=template, serial=item["serial"], code=item["code"],
+                                      url=item["url"], issued_at=item["issued_at"], data=data, pages=pages,
+                                      batch_id=batch.id)
+            batch.issued += 1
+        batch.done = min(batch.total, batch.done + len(prepared))
+        batch.heartbeat_at = utcnow()
 
 
 def _assemble(batch, cohort):
     """The cohort's valid certificates in name order: one combined PDF and one ZIP, written as they are read."""
-    batch.stage = "assembling"
-    certificates = db.session.execute(select(Certificate.id, Certificate.serial, Certificate.holder_name)
-                                      .where(Certificate.cohort_id == cohort.id, Certificate.status == "valid")
-                                      .order_by(Certificate.holder_name, Certificate.id)).all()
-    batch.total = batch.done + len(certificates)
-    db.session.commit()
+    with _short_transaction():
+        batch.stage = "assembling"
+        certificates = db.session.execute(select(Certificate.id, Certificate.serial, Certificate.holder_name)
+                                          .where(Certificate.cohort_id == cohort.id, Certificate.status == "valid")
+                                          .order_by(Certificate.holder_name, Certificate.id)).all()
+        batch.total = batch.done + len(certificates)
     stem = f"batch-{batch.id}-cohort-{cohort.id}"
     pdf_path, zip_path = batch_file(stem + ".pdf"), batch_file(stem + ".zip")
     issued_progress = batch.done
@@ -258,13 +273,13 @@ def _assemble(batch, cohort):
             combined.add(data)
             archive.writestr(f"{serial}_{slug(holder_name)}.pdf", data)
             if n % CHUNK == 0:
-                batch.done, batch.heartbeat_at = issued_progress + n, utcnow()
-                db.session.commit()
+                with _short_transaction():
+                    batch.done, batch.heartbeat_at = issued_progress + n, utcnow()
         combined.close()
     os.replace(pdf_path + ".part", pdf_path)
     os.replace(zip_path + ".part", zip_path)
-    batch = db.session.get(CertificateBatch, batch.id)
-    batch.pdf_name, batch.zip_name = os.path.basename(pdf_path), os.path.basename(zip_path)
-    batch.certificates_count, batch.done = len(certificates), batch.total
-    batch.status, batch.finished_at = "done", utcnow()
-    db.session.commit()
+    with _short_transaction():
+        batch = db.session.get(CertificateBatch, batch.id)
+        batch.pdf_name, batch.zip_name = os.path.basename(pdf_path), os.path.basename(zip_path)
+        batch.certificates_count, batch.done = len(certificates), batch.total
+        batch.status, batch.finished_at = "done", utcnow()

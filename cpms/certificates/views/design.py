@@ -4,16 +4,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from cpms.certificates import design
-from cpms.certificates.defaults import PLACEHOLDERS
 from cpms.certificates.forms import ProfileForm, TemplateForm
 from cpms.certificates.models import CertificateProfile
-from cpms.certificates.pdf import png_data_uri
-from cpms.certificates.service import current_template, profile_for
-from cpms.certificates.views import bp
+from cpms.certificates.pdf import PLACEHOLDERS, png_data_uri
+from cpms.certificates.service import current_template, design, profile_for
+from cpms.certificates.views.blueprint import bp
 from cpms.core.errors import DomainError
 from cpms.core.exports import aggregate_export, download
-from cpms.core.forms import show_error
+from cpms.core.forms import refused, render_form, save_form, show_error
 from cpms.core.permissions import ADMIN, get_or_404, require_role
 from cpms.extensions import db
 from cpms.programmes.models import Programme
@@ -32,23 +30,14 @@ def template_edit():
     if request.method == "GET":
         form.note.data = ""
     form.programme_id.choices = _programme_choices()
-    refused = False
-    if form.validate_on_submit():
-        try:
-            template = design.save_template(current_user, form.html.data, form.css.data, form.note.data)
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-            refused = True
-        else:
-            db.session.commit()
-            flash(_("Template version %(v)d saved. Certificates issued from now on use it; those already issued "
-                    "do not change.", v=template.version), "success")
-            return redirect(url_for("certificates.template_edit"))
-    db.session.commit()  # the default template, when it was just created
-    return render_template("certificates/template_form.html", form=form, current=current,
-                           versions=design.template_versions(), placeholders=PLACEHOLDERS), \
-        422 if refused or form.errors else 200
+    saved = save_form(form, lambda form: design.save_template(current_user, form.html.data, form.css.data,
+                                                              form.note.data),
+                      lambda template: _("Template version %(v)d saved. Certificates issued from now on use it; "
+                                         "those already issued do not change.", v=template.version),
+                      lambda _template: url_for("certificates.template_edit"))
+    # the default template, when it was just created, is kept by the request's commit
+    return saved or render_form("certificates/template_form.html", form, current=current,
+                                versions=design.template_versions(), placeholders=PLACEHOLDERS)
 
 
 @bp.route("/certificates/template/preview", methods=["POST"])
@@ -68,10 +57,9 @@ def template_preview():
             response = download(data, "certificate-preview.pdf", "pdf")
             response.headers["Content-Disposition"] = 'inline; filename="certificate-preview.pdf"'
             return response
-    current = current_template()
-    db.session.commit()
-    return render_template("certificates/template_form.html", form=form, current=current,
-                           versions=design.template_versions(), placeholders=PLACEHOLDERS), 422
+    form.refused = True  # no preview: the form goes back with what to fix
+    return render_form("certificates/template_form.html", form, current=current_template(),
+                       versions=design.template_versions(), placeholders=PLACEHOLDERS)
 
 
 @bp.route("/certificates/programmes")
@@ -88,32 +76,30 @@ def profile_edit(programme_id):
     programme = get_or_404(Programme, programme_id)
     profile = profile_for(programme.id)
     form = ProfileForm()
-    refused = False
     if request.method == "GET" and profile is not None:
         for entry, signatory in zip(form.signatories, profile.signatories):
             entry.form.name.data, entry.form.title.data = signatory.name, signatory.title
     if form.validate_on_submit():
         try:
             design.save_profile(
-                current_user, programme, programme_logo=form.programme_logo.data,
+                programme, programme_logo=form.programme_logo.data,
                 remove_programme_logo=form.remove_programme_logo.data, donor_logo=form.donor_logo.data,
                 remove_donor_logo=form.remove_donor_logo.data,
                 signatories=[{"name": e.form.name.data, "title": e.form.title.data, "signature": e.form.signature.data,
                               "remove_signature": e.form.remove_signature.data} for e in form.signatories])
         except DomainError as error:
-            db.session.rollback()
-            _field_error(form, error)
-            refused = True
+            db.session.rollback()  # before the page shows the profile's images again
+            _field_error(form, error)  # signatory errors go under their line, which save_form cannot do
+            form.refused = True
         else:
-            db.session.commit()
             flash(_("Logos and signatories of %(code)s saved. They appear on certificates issued from now on.",
                     code=programme.code), "success")
             return redirect(url_for("certificates.profile_edit", programme_id=programme.id))
     images = {"programme_logo": png_data_uri(profile.programme_logo) if profile else None,
               "donor_logo": png_data_uri(profile.donor_logo) if profile else None,
               "signatures": [png_data_uri(s.signature) for s in profile.signatories] if profile else []}
-    return render_template("certificates/profile_form.html", form=form, programme=programme, images=images,
-                           refused=refused), 422 if refused or form.errors else 200
+    return render_form("certificates/profile_form.html", form, programme=programme, images=images,
+                       refused=refused(form))
 
 
 def _field_error(form, error):

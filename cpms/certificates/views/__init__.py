@@ -1,0 +1,35 @@
+"""Certificate pages (/certificates/…), cohort batches, and the public verification page (/verify), one
+blueprint in parts: certificates, batches, verify and design. The blueprint, role groups, rate limit and
+access helpers live in blueprint.py, which the parts import; nothing imports this package back.
+
+Who does what (tests/certificates/access.py holds the same matrix):
+- admins, M&E officers and project officers issue certificates (one at a time or for a whole cohort) and
+  re-issue them after a correction, in their area;
+- admins and M&E officers revoke (with a reason);
+- trainers read the certificates of the cohorts they teach;
+- viewers see only the dashboard count;
+- anybody, without an account, checks a certificate by its code (rate-limited).
+Templates, logos and signatories are for admins (design.py).
+"""
+from flask_babel import lazy_gettext as _l
+
+from cpms.certificates import service
+from cpms.certificates.views import batches, certificates, design, verify  # noqa: F401  (their routes)
+from cpms.certificates.views.blueprint import bp
+from cpms.core.permissions import STAFF_ROLES
+
+NAVIGATION = [(22, "certificates.certificate_list", _l("Certificates"), STAFF_ROLES)]
+
+__all__ = ["bp", "NAVIGATION"]
+
+
+@bp.app_template_global()
+def certificates_for_trainee(trainee_id):
+    """For the trainee page of the training domain: the trainee's certificates, newest first (one query)."""
+    return service.certificates_of_trainee(trainee_id)
+
+
+@bp.app_template_global()
+def certificates_for_cohort(cohort_id):
+    """For the close-out page of the training domain: {enrolment_id: newest certificate} (one query)."""
+    return service.cohort_certificates(cohort_id)
