@@ -43,7 +43,7 @@ def test_healthz_reports_migration_state_and_scheduler(fresh_app):
     app = fresh_app
     client = app.test_client()
     with app.app_context():
-        upgrade(revision="0001_foundation")
+        upgrade(revision="0001")
         pending = client.get("/healthz")
         assert pending.status_code == 503
         assert pending.get_json()["migrations"] == "pending"
