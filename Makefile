@@ -10,7 +10,7 @@ BENCH_INSTALLED := $(VENV)/.installed-bench
 BENCH_SCALE ?= national
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test lint loadtest install install-test translations extract-messages migrate-check bench clean help
+.PHONY: run test lint loadtest install install-test translations extract-messages migrate-check migration wheel wheel-check bench clean help
 
 help:
 	@echo "make run    – install, migrate, load demo data on first run, start the app and its scheduler"
@@ -19,6 +19,9 @@ help:
 	@echo "make loadtest – concurrent attendance saves against gunicorn, alone and beside a certificate batch (SQLite; CPMS_LOADTEST_DATABASE_URL for PostgreSQL)"
 	@echo "make extract-messages – refresh the French catalogue from the code and templates"
 	@echo "make bench  – generate (once) and benchmark national-scale data (BENCH_SCALE=province for a quick run; see README)"
+	@echo "make migration NAME=topic – new migration NNNN_topic.py with the next sequential id (AUTOGENERATE=1 compares with the models)"
+	@echo "make wheel  – build the wheel into dist/ (docs/packaging.md)"
+	@echo "make wheel-check – build the wheel, install it in a fresh virtualenv and check that it serves the application"
 
 $(INSTALLED): setup.cfg pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -65,6 +68,23 @@ lint: install-test
 loadtest: install-test
 	env -u CPMS_LOADTEST_DATABASE_URL $(PY) -m cpms.core.loadtest
 	@if [ -n "$$CPMS_LOADTEST_DATABASE_URL" ]; then $(PY) -m cpms.core.loadtest; fi
+# the next migration: migrations/versions/NNNN_<NAME>.py with revision id NNNN, one more than the highest
+# (docs/migrations.md); AUTOGENERATE=1 fills it from the difference between the models and a database at head
+migration: install
+	@test -n "$(NAME)" || { echo "usage: make migration NAME=topic [AUTOGENERATE=1]"; exit 2; }
+	@last=$$(ls migrations/versions | sed -n 's/^\([0-9]\{4\}\)_.*\.py$$/\1/p' | sort | tail -1); \
+	next=$$(printf '%04d' $$((10#$${last:-0} + 1))); \
+	if [ -n "$(AUTOGENERATE)" ]; then $(FLASK) db migrate --rev-id $$next -m "$(NAME)"; \
+	else $(FLASK) db revision --rev-id $$next -m "$(NAME)"; fi
+
+wheel: $(INSTALLED)
+	rm -rf build
+	$(PY) -m pip wheel . --no-deps -w dist
+
+# the wheel installed outside the checkout migrates a new database, serves French pages and has the same routes
+wheel-check: install
+	PYTHON=$(PYTHON) REFERENCE_PYTHON=$(PY) .ci/wheel-check
+
 bench: $(BENCH_INSTALLED) translations
 	BENCH_SCALE=$(BENCH_SCALE) $(PY) -m bench
 

@@ -4,18 +4,35 @@ import os
 from flask import Flask
 
 PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+# A checkout keeps templates/, static/ and migrations/ beside the package; the wheel carries them inside it
+# (setup.py copies them at build time, docs/packaging.md).
+CHECKOUT_DIR = os.path.dirname(PACKAGE_DIR)
+INSTALLED = os.path.isdir(os.path.join(PACKAGE_DIR, "templates"))
+
+
+def resource_dir(name):
+    """The directory of `templates`, `static` or `migrations`, in a checkout or in an installed wheel."""
+    return os.path.join(PACKAGE_DIR if INSTALLED else CHECKOUT_DIR, name)
+
+
+def default_instance_path():
+    """CPMS_INSTANCE_PATH, else the checkout's instance/ (or, when installed, instance/ in the current directory:
+    never inside site-packages)."""
+    if os.environ.get("CPMS_INSTANCE_PATH"):
+        return os.path.abspath(os.environ["CPMS_INSTANCE_PATH"])
+    return os.path.join(os.getcwd() if INSTALLED else CHECKOUT_DIR, "instance")
 
 
 def create_app(test_config=None, instance_path=None):
     """Build the application. It never migrates the database and never starts the scheduler."""
-    project_root = os.path.dirname(PACKAGE_DIR)
     app = Flask(
         "cpms",
-        template_folder=os.path.join(project_root, "templates"),
-        static_folder=os.path.join(project_root, "static"),
-        instance_path=instance_path or os.environ.get("CPMS_INSTANCE_PATH") or os.path.join(project_root, "instance"),
+        template_folder=resource_dir("templates"),
+        static_folder=resource_dir("static"),
+        instance_path=instance_path or default_instance_path(),
         instance_relative_config=True,
     )
+    os.makedirs(app.instance_path, exist_ok=True)  # the default SQLite database and uploads live there
     from cpms.config import load_config
     load_config(app, test_config)
 

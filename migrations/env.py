@@ -1,6 +1,7 @@
 import logging
 from logging.config import fileConfig
 
+import sqlalchemy as sa
 from flask import current_app
 
 from alembic import context
@@ -44,6 +45,36 @@ def get_metadata():
     if hasattr(target_db, 'metadatas'):
         return target_db.metadatas[None]
     return target_db.metadata
+
+
+# The revision ids before the sequential renumbering (docs/migrations.md): a database made by an older
+# release records one of these in alembic_version. The schema at each revision is the same; only its name
+# changed, so the id is translated before Alembic reads it.
+OLD_REVISION_IDS = {
+    "0001_foundation": "0001",
+    "0002_reference_places": "0002",
+    "training_0001": "0003",
+    "committees_0001": "0004",
+    "plans_0001": "0005",
+    "surveys_0001": "0006",
+    "stations_0001": "0007",
+    "deployments_0001": "0008",
+    "notifications_0001": "0009",
+    "indicators_0001": "0010",
+    "certificates_0001": "0011",
+    "harden_0001": "0012",
+    "bench_0001": "0013",
+}
+
+
+def translate_old_revision_ids(connection, version_table="alembic_version", schema=None):
+    """Rename an old revision id found in the version table to its sequential id (in its own transaction)."""
+    with connection.begin():
+        if not sa.inspect(connection).has_table(version_table, schema=schema):
+            return
+        table = sa.table(version_table, sa.column("version_num"), schema=schema)
+        for old, new in OLD_REVISION_IDS.items():
+            connection.execute(table.update().where(table.c.version_num == old).values(version_num=new))
 
 
 def run_migrations_offline():
@@ -92,6 +123,8 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        translate_old_revision_ids(connection, conf_args.get("version_table", "alembic_version"),
+                                   conf_args.get("version_table_schema"))
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),

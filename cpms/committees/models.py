@@ -182,7 +182,7 @@ class ActionItem(Audited, TimestampMixin, db.Model):
         CheckConstraint(values_check("status", ACTION_STATUSES), name="status"),
         CheckConstraint("status IN ('open', 'in_progress') OR (closed_on IS NOT NULL AND closing_note <> '')",
                         name="closed_with_note"),
-        Index("ix_committee_action_items_status_due", "status", "due_date"),  # overdue counts (bench_0001)
+        Index("ix_committee_action_items_status_due", "status", "due_date"),  # overdue counts (migration 0013)
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

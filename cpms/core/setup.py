@@ -76,8 +76,8 @@ USER_LOAD_OPTIONS = []
 
 
 def _migrations_dir():
-    import os
-    return os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "migrations")
+    from cpms import resource_dir
+    return resource_dir("migrations")
 
 
 def register_blueprints(app):

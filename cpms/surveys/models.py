@@ -182,7 +182,7 @@ class SurveyResponse(db.Model):
     __tablename__ = "survey_responses"
     __table_args__ = (UniqueConstraint("round_id", "instance_hash", name="uq_survey_responses_round_instance"),
                       CheckConstraint("weight > 0", name="weight"),
-                      # results read a round's breakdown cells from this index alone (migration bench_0001)
+                      # results read a round's breakdown cells from this index alone (migration 0013)
                       Index("ix_survey_responses_cells", "round_id", "sex", "age_group", "commune_id", "weight"))
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,7 +1,7 @@
 """foundation: users, geography, programmes, audit log
 
-Revision ID: 0001_foundation
-Revises: 
+Revision ID: 0001
+Revises:
 Create Date: 2026-11-22 11:31:23.202448
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0001_foundation'
+revision = "0001"
 down_revision = None
 branch_labels = None
 depends_on = None

@@ -1,8 +1,12 @@
 """The migrations build the schema the models describe, on SQLite and on PostgreSQL."""
+import os
+import re
+
 import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
 
 from cpms import create_app
@@ -21,13 +25,28 @@ def fresh_app(tmp_path, worker_id_safe):
     drop_test_schema(url, options)
 
 
+# The revision ids before the renumbering, in the order of their chain: a database made by an older release
+# records one of them in alembic_version. Revision NNNN is the old chain's NNNNth revision, same schema.
+OLD_REVISION_IDS = ["0001_foundation", "0002_reference_places", "training_0001", "committees_0001", "plans_0001",
+                    "surveys_0001", "stations_0001", "deployments_0001", "notifications_0001", "indicators_0001",
+                    "certificates_0001", "harden_0001", "bench_0001"]
+
+
+def differences_from_models(connection):
+    context = MigrationContext.configure(connection, opts={"compare_type": True})
+    return compare_metadata(context, db.metadata)
+
+
+def recorded_revisions(connection):
+    return connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalars().all()
+
+
 def test_migrations_match_models_and_downgrade(fresh_app):
     app = fresh_app
     with app.app_context():
         upgrade()
         with db.engine.connect() as connection:
-            context = MigrationContext.configure(connection, opts={"compare_type": True})
-            differences = compare_metadata(context, db.metadata)
+            differences = differences_from_models(connection)
             communes = connection.execute(sa.text("SELECT count(*) FROM communes")).scalar()
         assert differences == []
         assert communes >= 30  # the reference places come with the data migration
@@ -43,7 +62,7 @@ def test_healthz_reports_migration_state_and_scheduler(fresh_app):
     app = fresh_app
     client = app.test_client()
     with app.app_context():
-        upgrade(revision="0001_foundation")
+        upgrade(revision="0001")
         pending = client.get("/healthz")
         assert pending.status_code == 503
         assert pending.get_json()["migrations"] == "pending"
@@ -58,3 +77,42 @@ def test_healthz_reports_migration_state_and_scheduler(fresh_app):
         body = client.get("/healthz").get_json()
         assert body["scheduler"]["status"] == "ok"
         assert 0 <= body["scheduler"]["age_seconds"] < 60
+
+
+@pytest.mark.parametrize("position, old_id", list(enumerate(OLD_REVISION_IDS, start=1)), ids=OLD_REVISION_IDS)
+def test_a_database_stamped_with_an_old_revision_id_upgrades_to_head(fresh_app, position, old_id):
+    """What an older release leaves: the schema of revision NNNN, recorded under its old id."""
+    app = fresh_app
+    with app.app_context():
+        upgrade(revision=f"{position:04d}")
+        with db.engine.begin() as connection:
+            connection.execute(sa.text("UPDATE alembic_version SET version_num = :old"), {"old": old_id})
+            assert recorded_revisions(connection) == [old_id]
+
+        upgrade()
+        head = ScriptDirectory.from_config(app.extensions["migrate"].migrate.get_config()).get_current_head()
+        with db.engine.connect() as connection:
+            assert recorded_revisions(connection) == [head]
+            assert differences_from_models(connection) == []
+            communes = connection.execute(sa.text("SELECT count(*) FROM communes")).scalar()
+        assert head == f"{len(OLD_REVISION_IDS):04d}"
+        assert communes >= 30
+
+
+def test_revisions_are_sequential_one_line_and_named_after_their_id(app):
+    with app.app_context():
+        config = app.extensions["migrate"].migrate.get_config()
+    scripts = ScriptDirectory.from_config(config)
+    revisions = list(reversed(list(scripts.walk_revisions())))  # base first
+
+    assert [r.revision for r in revisions] == [f"{n:04d}" for n in range(1, len(revisions) + 1)]
+    assert [r.down_revision for r in revisions] == [None] + [r.revision for r in revisions[:-1]]
+    assert scripts.get_heads() == [revisions[-1].revision] and scripts.get_bases() == ["0001"]
+    for revision in revisions:
+        assert not revision.is_merge_point and not revision.is_branch_point
+        assert not revision.branch_labels and not revision.dependencies
+        assert re.fullmatch(rf"{revision.revision}_[a-z0-9_]+\.py", os.path.basename(revision.path))
+    # every file of versions/ is one of these revisions (no stray or unreadable file)
+    files = {name for name in os.listdir(scripts.versions) if name.endswith(".py")}
+    assert files == {os.path.basename(r.path) for r in revisions}
+    assert len(revisions) >= len(OLD_REVISION_IDS)

@@ -1,7 +1,7 @@
 """Local security committees and forums, members, meetings, roll call, security issues, action items.
 
-Revision ID: committees_0001
-Revises: 0002_reference_places
+Revision ID: 0004
+Revises: 0003
 Create Date: 2026-11-22
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "committees_0001"
-down_revision = "training_0001"
+revision = "0004"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 

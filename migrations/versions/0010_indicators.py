@@ -2,8 +2,8 @@
 programme indicators with baselines and targets, entered values with evidence and approval, locked periods
 and their frozen figures, DHIS2 mapping tables
 
-Revision ID: indicators_0001
-Revises: notifications_0001
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-11-22
 
 """
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "indicators_0001"
-down_revision = "notifications_0001"
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 

@@ -1,8 +1,8 @@
 """reminders and notifications: reminder settings, users' e-mail choices, notifications (the claimed
 reminders, unique per kind, object, due date and recipient), the mail outbox, and the scheduler's job store
 
-Revision ID: notifications_0001
-Revises: deployments_0001
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-11-22 13:03:36.157835
 
 """
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "notifications_0001"
-down_revision = "deployments_0001"
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 

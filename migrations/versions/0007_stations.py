@@ -1,8 +1,8 @@
 """stations and construction: stations, construction projects, milestones and their template, progress
 reports, photos, expenditure, gender-sensitivity checklists, handovers; the default milestone template
 
-Revision ID: stations_0001
-Revises: surveys_0001
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-11-22 11:54:29.063414
 
 """
@@ -13,8 +13,8 @@ from cpms.stations.reference import load_default_template
 
 
 # revision identifiers, used by Alembic.
-revision = "stations_0001"
-down_revision = "surveys_0001"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 

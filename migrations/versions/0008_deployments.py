@@ -1,8 +1,8 @@
 """deployments: postings of trained officers to stations or communes, coaching visits, the officers seen and
 the follow-up actions
 
-Revision ID: deployments_0001
-Revises: stations_0001
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-11-22 13:00:56.044678
 
 """
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "deployments_0001"
-down_revision = "stations_0001"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """Training: ranks, trainees, vetting, courses, cohorts, enrolments, sessions, attendance
 
-Revision ID: training_0001
-Revises: 0002_reference_places
+Revision ID: 0003
+Revises: 0002
 Create Date: 2026-11-22 11:51:48.097949
 
 """
@@ -12,8 +12,8 @@ from cpms.training.reference import seed_ranks
 
 
 # revision identifiers, used by Alembic.
-revision = 'training_0001'
-down_revision = '0002_reference_places'
+revision = "0003"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 

@@ -1,15 +1,15 @@
 """harden: TOTP second factor on user accounts
 
-Revision ID: harden_0001
-Revises: certificates_0001
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-11-22 13:40:00
 
 """
 from alembic import op
 import sqlalchemy as sa
 
-revision = "harden_0001"
-down_revision = "certificates_0001"
+revision = "0012"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """Perception surveys: instruments, questions, choices, measures, rounds, imports, anonymous responses and answers.
 
-Revision ID: surveys_0001
-Revises: 0002_reference_places
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-11-22 11:54:23.299004
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "surveys_0001"
-down_revision = "plans_0001"
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 

@@ -1,8 +1,8 @@
 """certificates: templates (versions), programme logos and signatories, certificates with their frozen PDF,
 the per-year serial counter, cohort batches; the cohorts' certificate language; the default template
 
-Revision ID: certificates_0001
-Revises: indicators_0001
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-11-22 13:03:44.631407
 
 """
@@ -15,8 +15,8 @@ from cpms.certificates.pdf.defaults import DEFAULT_CSS, DEFAULT_HTML
 
 
 # revision identifiers, used by Alembic.
-revision = 'certificates_0001'
-down_revision = 'indicators_0001'
+revision = "0011"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 

@@ -5,13 +5,13 @@
   of the GROUP BY (about twice as fast over 200,000 responses on SQLite).
 - committee_action_items (status, due_date): the overdue count on every dashboard and the action-item list.
 
-Revision ID: bench_0001
-Revises: harden_0001
+Revision ID: 0013
+Revises: 0012
 """
 from alembic import op
 
-revision = "bench_0001"
-down_revision = "harden_0001"
+revision = "0013"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """Security diagnostics, local security plans, plan actions, quarterly reviews, quick impact projects.
 
-Revision ID: plans_0001
-Revises: committees_0001
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-11-22
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "plans_0001"
-down_revision = "committees_0001"
+revision = "0005"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
