@@ -102,11 +102,20 @@ def reminder_kind(name, *, label=None, description="", roles=(), days_before=Non
     return decorator
 
 
+def _domain_of(kind):
+    module = kind.sweeps[0].__module__
+    return module.split(".")[1] if module.startswith("cpms.") else "\uffff"  # kinds from elsewhere (tests) last
+
+
 def load_kinds():
-    """Import the kinds of this package and every domain's reminders.py; returns {name: Kind}."""
-    import cpms.notifications.kinds  # noqa: F401
+    """Import every domain's reminders.py; returns {name: Kind}, grouped by domain, the domains in alphabetical
+    order (the order of the settings and preferences pages, and of a sweep)."""
     from cpms.domains import domain_modules
     domain_modules("reminders")
+    ordered = sorted(KINDS.values(), key=_domain_of)
+    if [kind.name for kind in ordered] != list(KINDS):
+        KINDS.clear()
+        KINDS.update((kind.name, kind) for kind in ordered)
     return KINDS
 
 

@@ -15,8 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, func, or_, select
 
 from cpms.committees.models import ActionItem, Committee, Meeting, Member
-from cpms.indicators.computed.common import day_bounds, quarters_in
-from cpms.indicators.registry import DrillDown, computed_indicator, drilldown_for
+from cpms.indicators.registry import DrillDown, computed_indicator, day_bounds, drilldown_for, quarters_in
 from cpms.plans.models import PlanAction, QuickImpactProject, SecurityPlan
 
 AREA = ("province", "commune")
