@@ -69,17 +69,19 @@ def personal_columns(table):
 
 
 def table_domains(metadata):
-    """{table name: domain} for every table of `metadata`, from the models module that defines it (mapped
-    classes and plain association tables alike)."""
-    from cpms.domains import domain_modules
+    """{table name: domain} for every table of `metadata`: the package of its mapped class, or for a plain table
+    (an association table) the first domain, in dependency order, whose models module holds it."""
+    from cpms.domains import DOMAINS, domain_modules
+    from cpms.extensions import db
     owners = {}
-    for module in domain_modules("models"):  # dependency order: a table imported by a later domain is not its own
-        domain = module.__name__.split(".")[1]
+    for mapper in db.Model.registry.mappers:
+        parts = mapper.class_.__module__.split(".")
+        if len(parts) > 1 and parts[1] in DOMAINS:
+            owners[mapper.local_table.name] = parts[1]
+    for module in domain_modules("models"):
         for value in vars(module).values():
             if isinstance(value, sa.Table):
-                owners.setdefault(value.name, domain)
-            elif isinstance(getattr(value, "__table__", None), sa.Table) and value.__module__ == module.__name__:
-                owners[value.__table__.name] = domain
+                owners.setdefault(value.name, module.__name__.split(".")[1])
     return {table.name: owners.get(table.name) for table in metadata.sorted_tables}
 
 
