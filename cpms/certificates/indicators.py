@@ -10,7 +10,6 @@ specialty, the course type).
   so that a corrected re-issue does not move an officer to a later period) and is valid today: a certificate
   revoked later leaves the period's figure (in a locked period, as a difference beside the frozen figure).
 """
-from datetime import date
 
 from flask import url_for
 from flask_babel import gettext as _
@@ -82,7 +81,7 @@ def certified_records(ctx, start, end, category):
     cert = certified(ctx)
     first, on = _first_issue(ctx, cert)
     stmt = (with_training(select(Trainee, Cohort, first.serial, first.issued_at, cert.c.certified_on)
-                           .select_from(cert), cert)
+                          .select_from(cert), cert)
             .join(first, on)
             .where(_issued_in(ctx, start, end, cert, first), ctx.matches(training_columns(), category))
             .order_by(Trainee.last_name, Trainee.first_name, cert.c.enrolment_id))

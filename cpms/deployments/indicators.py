@@ -79,7 +79,7 @@ def _retention_records(months):
         cert = certified(ctx)
         due, retained, checkpoint = _retention_parts(ctx, end, months, cert)
         stmt = (with_training(select(Trainee, Cohort, cert.c.certified_on, checkpoint.label("checkpoint"),
-                                      case((retained, True), else_=False)).select_from(cert), cert)
+                                     case((retained, True), else_=False)).select_from(cert), cert)
                 .where(Cohort.programme_id == ctx.programme_id, ctx.in_area(Cohort.province_id, Cohort.commune_id),
                        due, ctx.matches(training_columns(), category))
                 .order_by(Trainee.last_name, Trainee.first_name, cert.c.enrolment_id))
