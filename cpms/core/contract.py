@@ -112,10 +112,6 @@ def all_domains():
     return tuple(declarations)
 
 
-def domain_of(name):
-    return next(domain for domain in all_domains() if domain.name == name)
-
-
 @cache
 def column_classes():
     """{"table.column": kind} declared by all domains."""

@@ -31,6 +31,8 @@ KNOWN_REMAINING = {
 def test_every_domain_declares_its_contract():
     domains = contract.all_domains()
     assert [domain.name for domain in domains] == list(DOMAINS)
+    names = [rc.name for domain in domains for rc in domain.retention]
+    assert len(names) == len(set(names)), "a retention class is declared by one domain"
     for domain in domains:
         assert set(domain.columns.values()) <= set(contract.PII_KINDS), domain.name
         for retention_class in domain.retention:
