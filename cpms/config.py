@@ -1,8 +1,15 @@
-"""Configuration: defaults < instance/config.py < CPMS_* environment variables."""
+"""Configuration: defaults < instance/config.py < CPMS_* environment variables.
+
+This module holds the application-wide settings (database, secret key, server, mail server, sessions,
+uploads, scheduler, logging, backups). A domain's own settings (TRAINING_*, CERTIFICATE_*, RETENTION_*…) are
+declared in its contract (`settings` of DOMAIN in cpms/<domain>/__init__.py) and read the same way.
+"""
 import os
 
-# Every setting that can come from the environment, with how to read it.
-# The README's configuration table lists the same names.
+from cpms.core.contract import settings as domain_settings
+
+# Every application-wide setting that can come from the environment, with how to read it; env_settings() adds
+# the domains' (docs/domains.md).
 ENV_SETTINGS = {
     "CPMS_DATABASE_URL": ("SQLALCHEMY_DATABASE_URI", str),
     "CPMS_SECRET_KEY": ("SECRET_KEY", str),
@@ -19,40 +26,14 @@ ENV_SETTINGS = {
     "CPMS_SMTP_FROM": ("SMTP_FROM", str),
     "CPMS_SMTP_TIMEOUT": ("SMTP_TIMEOUT", int),
     "CPMS_RATELIMIT_STORAGE_URI": ("RATELIMIT_STORAGE_URI", str),
-    "CPMS_LOGIN_MAX_FAILURES": ("LOGIN_MAX_FAILURES", int),
-    "CPMS_LOGIN_FAILURE_WINDOW_MINUTES": ("LOGIN_FAILURE_WINDOW_MINUTES", int),
     "CPMS_SESSION_IDLE_MINUTES": ("SESSION_IDLE_MINUTES", int),
     "CPMS_SESSION_MAX_HOURS": ("SESSION_MAX_HOURS", int),
     "CPMS_UPLOAD_DIR": ("UPLOAD_DIR", str),
     "CPMS_MAX_UPLOAD_MB": ("MAX_UPLOAD_MB", int),
     "CPMS_SCHEDULER_HEARTBEAT_SECONDS": ("SCHEDULER_HEARTBEAT_SECONDS", int),
     "CPMS_SCHEDULER_MISFIRE_GRACE_SECONDS": ("SCHEDULER_MISFIRE_GRACE_SECONDS", int),
-    "CPMS_MAIL_MAX_ATTEMPTS": ("MAIL_MAX_ATTEMPTS", int),
-    "CPMS_MAIL_RETRY_SECONDS": ("MAIL_RETRY_SECONDS", int),
-    "CPMS_REMINDER_LOOKBACK_DAYS": ("REMINDER_LOOKBACK_DAYS", int),
-    "CPMS_REMINDER_DIGEST_HOUR": ("REMINDER_DIGEST_HOUR", int),
     "CPMS_LOG_LEVEL": ("LOG_LEVEL", str),
-    "CPMS_TRAINING_ABSENCE_STREAK": ("TRAINING_ABSENCE_STREAK", int),
-    "CPMS_TRAINING_IMPORT_MAX_MB": ("TRAINING_IMPORT_MAX_MB", float),
-    "CPMS_TRAINING_IMPORT_MAX_ROWS": ("TRAINING_IMPORT_MAX_ROWS", int),
-    "CPMS_SURVEY_UPLOAD_MAX_MB": ("SURVEY_UPLOAD_MAX_MB", int),
-    "CPMS_COMMITTEE_MIN_WOMEN_SHARE": ("COMMITTEE_MIN_WOMEN_SHARE", float),
-    "CPMS_COMMITTEE_MIN_YOUTH_SHARE": ("COMMITTEE_MIN_YOUTH_SHARE", float),
-    "CPMS_COMMITTEE_QUORUM_SHARE": ("COMMITTEE_QUORUM_SHARE", float),
-    "CPMS_RETENTION_MIN_MONTHS": ("RETENTION_MIN_MONTHS", int),
-    "CPMS_INDICATOR_ON_TRACK": ("INDICATOR_ON_TRACK", float),
-    "CPMS_INDICATOR_AT_RISK": ("INDICATOR_AT_RISK", float),
-    "CPMS_INDICATOR_CLSP_MIN_MEETINGS": ("INDICATOR_CLSP_MIN_MEETINGS", int),
-    "CPMS_CERTIFICATE_VERIFY_RATE_LIMIT": ("CERTIFICATE_VERIFY_RATE_LIMIT", str),
-    "CPMS_CERTIFICATE_WORKERS": ("CERTIFICATE_WORKERS", int),
     "CPMS_BACKUP_DIRS": ("BACKUP_DIRS", str),
-    "CPMS_REQUIRE_ADMIN_2FA": ("REQUIRE_ADMIN_2FA", "bool"),
-    "CPMS_RETENTION_ACCOUNT_DAYS": ("RETENTION_ACCOUNT_DAYS", int),
-    "CPMS_RETENTION_TRAINEE_YEARS": ("RETENTION_TRAINEE_YEARS", float),
-    "CPMS_RETENTION_VETTING_YEARS": ("RETENTION_VETTING_YEARS", float),
-    "CPMS_RETENTION_MEMBER_YEARS": ("RETENTION_MEMBER_YEARS", float),
-    "CPMS_RETENTION_SURVEY_TEXT_YEARS": ("RETENTION_SURVEY_TEXT_YEARS", float),
-    "CPMS_RETENTION_AUDIT_DAYS": ("RETENTION_AUDIT_DAYS", int),
 }
 
 DEV_SECRET_KEY = "dev-only-not-secret"
@@ -80,8 +61,6 @@ def default_config(instance_path):
         "SMTP_TIMEOUT": 10,
         "RATELIMIT_STORAGE_URI": "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
-        "LOGIN_MAX_FAILURES": 10,
-        "LOGIN_FAILURE_WINDOW_MINUTES": 15,
         "SESSION_IDLE_MINUTES": 30,
         "SESSION_MAX_HOURS": 12,
         "SESSION_COOKIE_HTTPONLY": True,
@@ -93,33 +72,9 @@ def default_config(instance_path):
         "MAX_UPLOAD_MB": 10,
         "SCHEDULER_HEARTBEAT_SECONDS": 60,
         "SCHEDULER_MISFIRE_GRACE_SECONDS": 3600,
-        "MAIL_MAX_ATTEMPTS": 6,
-        "MAIL_RETRY_SECONDS": 300,
-        "REMINDER_LOOKBACK_DAYS": 14,
-        "REMINDER_DIGEST_HOUR": 5,
         "PASSWORD_HASH_PARAMS": {},  # argon2 defaults; tests lower the cost
         "LOG_LEVEL": "INFO",
-        "TRAINING_ABSENCE_STREAK": 3,
-        "TRAINING_IMPORT_MAX_MB": 5,
-        "TRAINING_IMPORT_MAX_ROWS": 5000,
-        "SURVEY_UPLOAD_MAX_MB": 200,
-        "COMMITTEE_MIN_WOMEN_SHARE": 0.30,
-        "COMMITTEE_MIN_YOUTH_SHARE": 0.20,
-        "COMMITTEE_QUORUM_SHARE": 0.5,
-        "RETENTION_MIN_MONTHS": 36,
-        "INDICATOR_ON_TRACK": 0.9,
-        "INDICATOR_AT_RISK": 0.7,
-        "INDICATOR_CLSP_MIN_MEETINGS": 3,
-        "CERTIFICATE_VERIFY_RATE_LIMIT": "30 per minute",
-        "CERTIFICATE_WORKERS": 2,
-        "REQUIRE_ADMIN_2FA": False,
         "BACKUP_DIRS": "",
-        "RETENTION_ACCOUNT_DAYS": 730,
-        "RETENTION_TRAINEE_YEARS": 10,
-        "RETENTION_VETTING_YEARS": 5,
-        "RETENTION_MEMBER_YEARS": 5,
-        "RETENTION_SURVEY_TEXT_YEARS": 3,
-        "RETENTION_AUDIT_DAYS": 1095,
         # static URLs carry the file's digest (core/setup.py), so browsers keep them a year without asking again
         "SEND_FILE_MAX_AGE_DEFAULT": 365 * 24 * 3600,
         "COMPRESS_MIN_SIZE": 500,
@@ -127,6 +82,15 @@ def default_config(instance_path):
         "PER_PAGE": 50,
         "MAX_PER_PAGE": 500,
     }
+
+
+def env_settings():
+    """{CPMS_* name: (config key, type)} of every setting, the application's and the domains'."""
+    return {**ENV_SETTINGS, **{setting.env: (setting.key, setting.type) for setting in domain_settings()}}
+
+
+def _domain_defaults():
+    return {setting.key: setting.default for setting in domain_settings()}
 
 
 def _coerce(value, kind):
@@ -138,9 +102,10 @@ def _coerce(value, kind):
 def load_config(app, test_config=None):
     """Fill app.config from the three layers, then apply derived settings."""
     app.config.from_mapping(default_config(app.instance_path))
+    app.config.from_mapping(_domain_defaults())
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
-        for env_name, (key, kind) in ENV_SETTINGS.items():
+        for env_name, (key, kind) in env_settings().items():
             if os.environ.get(env_name) not in (None, ""):
                 app.config[key] = _coerce(os.environ[env_name], kind)
     else:

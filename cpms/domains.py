@@ -1,7 +1,10 @@
-"""The domain packages, in dependency order. A new domain is one line in DOMAINS.
+"""The domain packages, in dependency order. A new domain is one line in DOMAINS (docs/domains.md).
 
-Each domain may have: models.py, views.py (with `bp` and optionally `NAVIGATION`), api.py (routes on
-the API blueprint), demo.py (@demo_loader functions), jobs.py (@job functions for the scheduler).
+Each domain declares what it contributes as data in its `__init__.py` (`DOMAIN = Domain(...)`, read by
+cpms.core.contract.all_domains) and may have the conventional modules found here by name: models.py, views.py
+(with `bp` and optionally `NAVIGATION`), api.py (routes on the API blueprint), jobs.py (@job functions for the
+scheduler), reminders.py (@reminder_kind sweeps), indicators.py (@computed_indicator computations), demo.py
+(@demo_loader functions), cli.py (commands).
 """
 import importlib
 from importlib.util import find_spec

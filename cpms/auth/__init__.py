@@ -1,0 +1,19 @@
+"""User accounts, roles and area scopes, log-in with optional two-factor authentication, API tokens."""
+from cpms.core.contract import Domain, RetentionClass, Setting, not_personal
+
+DOMAIN = Domain(
+    "auth",
+    columns={**not_personal("api_tokens", "prefix", "name")},
+    tables={"users": "account", "api_tokens": "account"},
+    retention=(
+        RetentionClass("account", "user accounts: anonymised once deactivated for CPMS_RETENTION_ACCOUNT_DAYS; "
+                                  "revoked API tokens deleted after the same period",
+                       setting="RETENTION_ACCOUNT_DAYS", unit="days", retire="cpms.auth.privacy:retire_accounts"),
+    ),
+    settings=(
+        Setting("CPMS_LOGIN_MAX_FAILURES", "LOGIN_MAX_FAILURES", int, 10),
+        Setting("CPMS_LOGIN_FAILURE_WINDOW_MINUTES", "LOGIN_FAILURE_WINDOW_MINUTES", int, 15),
+        Setting("CPMS_REQUIRE_ADMIN_2FA", "REQUIRE_ADMIN_2FA", "bool", False),
+        Setting("CPMS_RETENTION_ACCOUNT_DAYS", "RETENTION_ACCOUNT_DAYS", int, 730),
+    ),
+)

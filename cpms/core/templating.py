@@ -6,6 +6,7 @@ from flask import request, url_for
 from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from jinja2 import pass_context
 
 
 ROLE_LABELS = {
@@ -78,11 +79,19 @@ def url_pattern(endpoint, parameter, **values):
     return lambda value: f"{prefix}{int(value)}{suffix}"
 
 
+@pass_context
+def panels(context, slot, obj=None):
+    """`{{ panels("training.trainee", trainee) }}`: what other domains show in this slot of the page (their
+    `panels` in cpms/<domain>/__init__.py), without the page naming them."""
+    from cpms.core.contract import render_panels
+    return render_panels(context, slot, obj)
+
+
 def init_app(app):
     app.jinja_env.filters["date"] = lambda value, fmt="medium": format_date(value, fmt) if value else ""
     app.jinja_env.filters["datetime"] = lambda value, fmt="medium": format_datetime(value, fmt) if value else ""
     app.jinja_env.filters["number"] = format_number
     app.jinja_env.filters["role_label"] = lambda role: ROLE_LABELS.get(role, role)
     app.jinja_env.globals.update(navigation=navigation, page_url=page_url, url_pattern=url_pattern, is_current=is_current,
-                                 get_locale=get_locale,
+                                 get_locale=get_locale, panels=panels,
                                  ROLE_LABELS=ROLE_LABELS)

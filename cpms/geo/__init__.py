@@ -1,0 +1,8 @@
+"""Administrative areas: provinces, cities or territories, communes and quartiers (reference data)."""
+from cpms.core.contract import Domain, not_personal
+
+DOMAIN = Domain(
+    "geo",
+    columns={**not_personal("provinces", "name"), **not_personal("cities", "name"),
+             **not_personal("communes", "name"), **not_personal("quartiers", "name")},
+)

@@ -1,5 +1,10 @@
 """The registry of computed indicators: `@computed_indicator("code", …)` functions that compute an indicator
-from the data of the other domains with SQL GROUP BY queries.
+from the data of the other domains with SQL GROUP BY queries. Each domain registers its own in
+`cpms/<domain>/indicators.py` (found by name, cpms.domains.domain_modules), e.g. cpms/training/indicators.py:
+`officers_enrolled`, `officers_completed`, `completion_rate`, `knowledge_gain`. A new computation is a function
+there; then add the indicator to the library (or to the demo loader and the generator) with
+`source="computed", computation="<code>"`. The helpers at the end of this module (day_bounds, quarters_in,
+rank_name) are shared by the computations.
 
 A computation is one of two kinds:
 
@@ -19,6 +24,7 @@ returns a DrillDown: the statement of the records behind a figure and how to sho
 (cpms/indicators/drilldown.py renders it).
 """
 from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta, timezone
 
 from sqlalchemy import String, and_, cast, literal, true
 
@@ -73,7 +79,9 @@ def baseline_for(code):
 
 
 def computations():
-    import cpms.indicators.computed  # noqa: F401  (registers the computations)
+    """{code: Computation} of every domain's indicators.py (importing them registers their computations)."""
+    from cpms.domains import domain_modules
+    domain_modules("indicators")
     return dict(_registry)
 
 
@@ -152,3 +160,24 @@ class DrillDown:
     personal: bool = False
     scalars: bool = True
     note: object = None
+
+
+# --- helpers shared by the computations ------------------------------------------------------------------------
+
+def day_bounds(start, end):
+    """[start 00:00 UTC, the day after end 00:00 UTC) for timestamp columns."""
+    return (datetime.combine(start, time.min, timezone.utc),
+            datetime.combine(end + timedelta(days=1), time.min, timezone.utc))
+
+
+def quarters_in(start, end):
+    """Number of quarters a date range spans (at least one), for thresholds given per quarter."""
+    months = (end.year - start.year) * 12 + end.month - start.month + 1
+    return max(1, round(months / 3))
+
+
+def rank_name(rank):
+    from flask_babel import get_locale
+    if rank is None:
+        return ""
+    return rank.name_fr if str(get_locale() or "fr").startswith("fr") else rank.name_en

@@ -24,8 +24,9 @@ Adding a kind takes a sweep and a template. For example "certificate batch ready
                            link=("certificates.batch_detail", {"batch_id": batch.id}),
                            context={"cohort": batch.cohort.name, "ready_on": batch.ready_on, "count": batch.size})
 
-and `templates/notifications/kinds/certificate_batch_ready.txt` with two blocks, in the recipient's
-language through `_()`:
+and `templates/certificates/reminders/certificate_batch_ready.txt` (`<domain>/reminders/<kind>.txt`, in the
+folder of the domain whose reminders.py declares the kind) with two blocks, in the recipient's language through
+`_()`:
 
     {% block subject %}{{ _("Certificates ready for %(cohort)s", cohort=ctx.cohort) }}{% endblock %}
     {% block body %}{{ _("%(count)d certificates are ready to hand out.", count=ctx.count) }}{% endblock %}
@@ -63,7 +64,7 @@ class Reminder:
     recipients: list
     link: tuple | None = None
     context: dict = field(default_factory=dict)
-    template: str | None = None  # defaults to notifications/kinds/<kind>.txt
+    template: str | None = None  # defaults to the kind's template, <domain>/reminders/<kind>.txt
 
 
 @dataclass
@@ -76,10 +77,12 @@ class Kind:
     days_after: int | None = None
     default_delivery: str = "immediate"
     sweeps: list = field(default_factory=list)
+    domain: str | None = None  # the domain whose reminders.py declared it (None: declared outside cpms)
 
     @property
     def template(self):
-        return f"notifications/kinds/{self.name}.txt"
+        """templates/<domain>/reminders/<kind>.txt (reminders/<kind>.txt for a kind declared outside cpms)."""
+        return f"{self.domain}/reminders/{self.name}.txt" if self.domain else f"reminders/{self.name}.txt"
 
 
 def reminder_kind(name, *, label=None, description="", roles=(), days_before=None, days_after=None,
@@ -96,17 +99,26 @@ def reminder_kind(name, *, label=None, description="", roles=(), days_before=Non
             if label is None:
                 raise ValueError(f"reminder kind {name!r}: the first registration needs a label")
             kind = KINDS[name] = Kind(name, label, description, frozenset(roles), days_before, days_after,
-                                      default_delivery)
+                                      default_delivery, domain=_declaring_domain(sweep))
         kind.sweeps.append(sweep)
         return sweep
     return decorator
 
 
+def _declaring_domain(sweep):
+    parts = sweep.__module__.split(".")
+    return parts[1] if parts[0] == "cpms" and len(parts) > 2 else None
+
+
 def load_kinds():
-    """Import the kinds of this package and every domain's reminders.py; returns {name: Kind}."""
-    import cpms.notifications.kinds  # noqa: F401
+    """Import every domain's reminders.py; returns {name: Kind}, grouped by domain, the domains in alphabetical
+    order (the order of the settings and preferences pages, and of a sweep)."""
     from cpms.domains import domain_modules
     domain_modules("reminders")
+    ordered = sorted(KINDS.values(), key=lambda kind: kind.domain or "\uffff")  # kinds from elsewhere last
+    if [kind.name for kind in ordered] != list(KINDS):
+        KINDS.clear()
+        KINDS.update((kind.name, kind) for kind in ordered)
     return KINDS
 
 

@@ -27,20 +27,18 @@ NAVIGATION = [(96, "notifications.settings", _l("Reminders"), {ADMIN})]
 USER_LOAD_OPTIONS.append(with_expression(User.unread_notifications, service.unread_count_expression()))
 
 
-@bp.app_context_processor
-def notification_bell():
-    """`unread_notifications()` for the bell in the top bar: loaded with the user (no query of its own)."""
-    def unread_notifications():
-        if not current_user.is_authenticated:
-            return 0
-        if current_user.unread_notifications is not None:
-            return current_user.unread_notifications
-        try:
-            return service.unread_count(current_user)
-        except SQLAlchemyError:  # the bell must not break a page (e.g. the error page while the database is down)
-            db.session.rollback()
-            return 0
-    return {"unread_notifications": unread_notifications}
+def bell_panel(_obj=None):
+    """The bell in the top bar (layout slot "layout.top_bar", declared in __init__.py), for logged-in users:
+    the unread count is loaded with the user (no query of its own)."""
+    if not current_user.is_authenticated:
+        return None
+    if current_user.unread_notifications is not None:
+        return {"unread": current_user.unread_notifications}
+    try:
+        return {"unread": service.unread_count(current_user)}
+    except SQLAlchemyError:  # the bell must not break a page (e.g. the error page while the database is down)
+        db.session.rollback()
+        return {"unread": 0}
 
 
 @bp.app_template_filter("in_locale")

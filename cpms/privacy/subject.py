@@ -1,6 +1,8 @@
-"""Subject access: everything stored about one officer, found by walking the models.
+"""Subject access: everything stored about one person, found by walking the models.
 
-Starting from the trainee's row, every table with a foreign key to a table already reached contributes the
+The people whose data can be asked for are the `subjects` the domains declare in their contract (e.g. the
+officers, table trainees); `find_subject` loads one with the declaring domain's access check. Starting from
+the subject's row, every table with a foreign key to a table already reached contributes the
 rows that point at it (enrolments, then their attendance marks, vetting records, and whatever later domains
 add: certificates, postings…). No domain has to register anything for its records to be included.
 """
@@ -10,6 +12,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from cpms.core.audit import AuditEntry
+from cpms.core.contract import resolve, subject
 from cpms.core.models import utcnow
 from cpms.extensions import db
 
@@ -49,17 +52,26 @@ def related_records(table_name, row_id):
     return records
 
 
-def trainee_subject_data(trainee):
-    """All records about one trainee, with the history of changes to their own record."""
-    from cpms.training.models import Trainee
-    subject = db.session.execute(sa.select(Trainee.__table__).where(Trainee.id == trainee.id)).mappings().one()
-    history = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.entity == "trainees",
-                                                             AuditEntry.entity_id == str(trainee.id))
+def find_subject(table_name, row_id, user):
+    """The row of a declared subject (404 when `user` may not see it); LookupError for an undeclared table."""
+    declared = subject(table_name)
+    if declared is None:
+        raise LookupError(f"no domain declares {table_name!r} as a subject of subject access")
+    return resolve(declared.find)(row_id, user)
+
+
+def subject_data(table_name, row_id):
+    """All records about one person (a row of a subject's table), with the history of changes to their own
+    record."""
+    table = db.metadata.tables[table_name]
+    row = db.session.execute(sa.select(table).where(table.c.id == row_id)).mappings().one()
+    history = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.entity == table_name,
+                                                             AuditEntry.entity_id == str(row_id))
                                  .order_by(AuditEntry.at, AuditEntry.id)).all()
     return {
         "generated_at": utcnow().isoformat(),
-        "subject": {"table": "trainees", **_row(subject)},
-        "records": related_records("trainees", trainee.id),
+        "subject": {"table": table_name, **_row(row)},
+        "records": related_records(table_name, row_id),
         "history": [{"at": e.at.isoformat(), "action": e.action, "by": e.actor_label, "changes": e.changes}
                     for e in history],
     }

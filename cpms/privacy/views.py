@@ -7,8 +7,8 @@ from flask_login import current_user
 
 from cpms.core.exports import download, personal_export
 from cpms.core.pdf import render_pdf
-from cpms.core.permissions import ADMIN, get_or_404, require_role
-from cpms.privacy.subject import trainee_subject_data
+from cpms.core.permissions import ADMIN, require_role
+from cpms.privacy.subject import find_subject, subject_data
 
 bp = Blueprint("privacy", __name__, url_prefix="/privacy")
 
@@ -18,11 +18,8 @@ bp = Blueprint("privacy", __name__, url_prefix="/privacy")
 @personal_export("trainees")
 def trainee_data(trainee_id, kind):
     """Every record about one officer; corrections go through the ordinary edit pages."""
-    from cpms.training.models import Trainee
-    from cpms.training.service import can_see_trainee
-
-    trainee = get_or_404(Trainee, trainee_id, current_user, check=can_see_trainee)
-    data = trainee_subject_data(trainee)
+    trainee = find_subject("trainees", trainee_id, current_user)  # declared by the training domain
+    data = subject_data("trainees", trainee.id)
     if kind == "json":
         body = json.dumps(data, ensure_ascii=False, indent=2, default=str).encode("utf-8")
         response = download(body, f"trainee-{trainee.id}.json", "json")

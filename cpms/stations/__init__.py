@@ -1,2 +1,19 @@
 """Police stations and their construction projects: milestones, progress reports with photos,
 expenditure, the gender-sensitivity checklist and the handover record."""
+from cpms.core.contract import Domain, not_personal
+
+DOMAIN = Domain(
+    "stations",
+    columns={
+        **not_personal("stations", "name", "notes", "specialised_units"),
+        **not_personal("construction_projects", "contractor", "description"),
+        **not_personal("milestone_template_items", "code", "name"),
+        **not_personal("milestones", "code", "name"),
+        **not_personal("progress_reports", "narrative", "problems"),
+        **not_personal("expenditures", "description"),
+        **not_personal("gender_checklists", "notes"),
+        **not_personal("handovers", "defects"),
+        **not_personal("station_photos", "stored_name", "thumbnail_name"),
+    },
+    tables={"handovers": "programme"},
+)

@@ -1,0 +1,31 @@
+"""Training: courses, cohorts, trainees (officers), enrolment, attendance, tests and close-out, vetting."""
+from cpms.core.contract import Domain, RetentionClass, Setting, Subject, not_personal
+
+DOMAIN = Domain(
+    "training",
+    columns={
+        **not_personal("ranks", "code", "name_fr", "name_en"),
+        **not_personal("courses", "code", "title_fr", "title_en", "topics"),
+        **not_personal("cohorts", "name", "training_centre", "certificate_language"),
+        **not_personal("training_sessions", "topic"),
+        **not_personal("trainees", "unit"),
+        "enrolments.withdrawal_reason": "sensitive",
+        **not_personal("vettings", "batch_reference"),
+    },
+    tables={"trainees": "trainee", "enrolments": "trainee", "vettings": "vetting"},
+    retention=(
+        RetentionClass("trainee", "officers and what is recorded about them: anonymised "
+                                  "CPMS_RETENTION_TRAINEE_YEARS after their last training",
+                       setting="RETENTION_TRAINEE_YEARS", retire="cpms.training.privacy:retire_trainees"),
+        RetentionClass("vetting", "vetting notes: erased CPMS_RETENTION_VETTING_YEARS after the decision",
+                       setting="RETENTION_VETTING_YEARS", retire="cpms.training.privacy:retire_vetting_notes"),
+    ),
+    settings=(
+        Setting("CPMS_TRAINING_ABSENCE_STREAK", "TRAINING_ABSENCE_STREAK", int, 3),
+        Setting("CPMS_TRAINING_IMPORT_MAX_MB", "TRAINING_IMPORT_MAX_MB", float, 5),
+        Setting("CPMS_TRAINING_IMPORT_MAX_ROWS", "TRAINING_IMPORT_MAX_ROWS", int, 5000),
+        Setting("CPMS_RETENTION_TRAINEE_YEARS", "RETENTION_TRAINEE_YEARS", float, 10),
+        Setting("CPMS_RETENTION_VETTING_YEARS", "RETENTION_VETTING_YEARS", float, 5),
+    ),
+    subjects=(Subject("trainees", find="cpms.training.privacy:find_trainee"),),
+)

@@ -318,5 +318,5 @@ def test_posting_minimum_ending_reaches_the_project_officers_of_the_posting(db, 
     notification = _db.session.scalar(select(Notification).where(Notification.kind == "posting_minimum_ending",
                                                                  Notification.locale == "en"))
     with force_locale("en"):
-        _subject, body = render_parts("notifications/kinds/posting_minimum_ending.txt", notification.context)
+        _subject, body = render_parts("deployments/reminders/posting_minimum_ending.txt", notification.context)
     assert "posted at Bipemba as Chef de poste, completes on August 31, 2019 the minimum period of 36 months" in body

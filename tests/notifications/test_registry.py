@@ -31,7 +31,7 @@ def test_a_new_kind_is_a_decorated_sweep(app, monkeypatch):
         yield Reminder(object_key="example_report:1", due_on=ctx.today, recipients=["me@example.org"])
 
     kind = registry.KINDS["example_report_due"]
-    assert kind.template == "notifications/kinds/example_report_due.txt" and kind.days_before == 10
+    assert kind.template == "reminders/example_report_due.txt" and kind.days_before == 10
     with pytest.raises(ValueError):
         reminder_kind("example_batch_ready")(lambda ctx: [])  # the first registration needs a label
     with app.app_context():
@@ -46,9 +46,9 @@ def test_templates_render_with_the_readers_language(app):
                "due_on": "2017-06-01"}
     with app.app_context():
         with force_locale("en"):
-            assert render_parts("notifications/kinds/action_overdue.txt", context)[0] == \
+            assert render_parts("committees/reminders/action_overdue.txt", context)[0] == \
                 "Overdue action item: Patrouilles"
         with force_locale("fr"):
-            subject, body = render_parts("notifications/kinds/action_overdue.txt", context)
+            subject, body = render_parts("committees/reminders/action_overdue.txt", context)
     assert subject == "Action en retard : Patrouilles"
     assert body.startswith("Cette action de CLSP de Muya était due le 1 juin 2017")  # the date from its ISO text

@@ -23,10 +23,10 @@ NAVIGATION = [(22, "certificates.certificate_list", _l("Certificates"), STAFF_RO
 __all__ = ["bp", "NAVIGATION"]
 
 
-@bp.app_template_global()
-def certificates_for_trainee(trainee_id):
-    """For the trainee page of the training domain: the trainee's certificates, newest first (one query)."""
-    return service.certificates_of_trainee(trainee_id)
+def trainee_certificates_panel(trainee):
+    """The panel on the trainee page of training (slot "training.trainee", declared in __init__.py): the
+    trainee's certificates, newest first (one query)."""
+    return {"certificates": service.certificates_of_trainee(trainee.id)}
 
 
 @bp.app_template_global()

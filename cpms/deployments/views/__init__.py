@@ -10,7 +10,7 @@ Who does what (tests/deployments/access.py holds the same matrix):
   no names.
 Everything is limited to the user's area: elsewhere the answer is 404.
 
-blueprint.py: the blueprint, its menu entries and what the pages share (roles, access helpers, the hook for the
+blueprint.py: the blueprint, its menu entries and what the pages share (roles, access helpers, the panel for the
 trainee's page); postings.py: postings, officers' histories, bulk posting; retention.py: the retention page and its
 export; coaching.py: coaching visits.
 """

@@ -28,15 +28,14 @@ def labels():
     return {"END_REASON_LABELS": END_REASON_LABELS, "COACH_TYPE_LABELS": COACH_TYPE_LABELS}
 
 
-@bp.app_template_global()
-def posting_history(trainee):
-    """The hook for the trainee's page in training: the officer's postings, or None when the current user may
-    not read them (the section is then left out)."""
+def trainee_postings_panel(trainee):
+    """The panel on the trainee's page in training (slot "training.trainee", declared in __init__.py): the
+    officer's postings, or None when the current user may not read them (the section is then left out)."""
     if current_user.role not in service.READERS:
         return None
     if not service.can_see_officer(current_user)(trainee, scope_of(current_user)):
         return None
-    return service.officer_postings(trainee)
+    return {"postings": service.officer_postings(trainee)}
 
 
 def get_officer_or_404(trainee_id):

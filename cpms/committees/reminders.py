@@ -1,16 +1,15 @@
-"""Committee meetings coming up; action items of committees and of security plans due soon or overdue."""
+"""Committee meetings coming up; committees' action items due soon or overdue (the kinds "action_due_soon" and
+"action_overdue" also cover the actions of security plans: cpms/plans/reminders.py adds its sweeps to them)."""
 from datetime import datetime, time, timedelta, timezone
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from cpms.committees.models import OPEN_ACTION_STATUSES, ActionItem, Committee, Meeting, Member
+from cpms.committees.models import OPEN_ACTION_STATUSES, ActionItem, Meeting, Member
 from cpms.extensions import db
 from cpms.notifications.registry import Reminder, reminder_kind
-from cpms.plans.models import PlanAction, SecurityPlan
 
 OFFICERS = {"project_officer"}
-OPEN_PLAN_ACTION_STATUSES = ("planned", "in_progress")
 
 
 @reminder_kind("meeting_upcoming", label=_l("Upcoming committee meeting"), roles=OFFICERS, days_before=3,
@@ -54,20 +53,6 @@ def _committee_items(ctx, condition):
                                 "responsible": item.responsible_label, "due_on": item.due_date})
 
 
-def _plan_actions(ctx, condition):
-    rows = db.session.execute(select(PlanAction, SecurityPlan.id, Committee)
-                              .join(SecurityPlan, SecurityPlan.id == PlanAction.plan_id)
-                              .join(Committee, Committee.id == SecurityPlan.committee_id)
-                              .where(PlanAction.status.in_(OPEN_PLAN_ACTION_STATUSES), condition)
-                              .order_by(PlanAction.end_date, PlanAction.id)).all()
-    for action, plan_id, committee in rows:
-        yield Reminder(object_key=f"plan_action:{action.id}", due_on=action.end_date,
-                       recipients=ctx.staff_covering(OFFICERS, committee.province_id, committee.commune_id),
-                       link=("plans.plan_detail", {"plan_id": plan_id}),
-                       context={"committee": committee.name, "description": action.activity,
-                                "responsible": action.responsible, "due_on": action.end_date})
-
-
 DUE_SOON = dict(label=_l("Action item due soon"), roles=OFFICERS, days_before=3,
                 description=_l("Open action items of committees and of security plans, some days before their "
                                "due date: to the project officers of the area and to the responsible member."))
@@ -81,18 +66,7 @@ def committee_items_due_soon(ctx):
     return _committee_items(ctx, ActionItem.due_date.between(ctx.today, ctx.today + timedelta(days=ctx.days_before)))
 
 
-@reminder_kind("action_due_soon")
-def plan_actions_due_soon(ctx):
-    return _plan_actions(ctx, PlanAction.end_date.between(ctx.today, ctx.today + timedelta(days=ctx.days_before)))
-
-
 @reminder_kind("action_overdue", **OVERDUE)
 def committee_items_overdue(ctx):
     last_due = ctx.today - timedelta(days=max(ctx.days_after, 1))
     return _committee_items(ctx, ActionItem.due_date.between(ctx.since - timedelta(days=ctx.days_after), last_due))
-
-
-@reminder_kind("action_overdue")
-def plan_actions_overdue(ctx):
-    last_due = ctx.today - timedelta(days=max(ctx.days_after, 1))
-    return _plan_actions(ctx, PlanAction.end_date.between(ctx.since - timedelta(days=ctx.days_after), last_due))

@@ -1,4 +1,4 @@
-"""Committee and plan indicators.
+"""Committee indicators (the local security plans' are in cpms/plans/indicators.py).
 
 - functional CLSPs: CLSPs of the programme that held at least N meetings in the period, N being the indicator's
   parameter or else INDICATOR_CLSP_MIN_MEETINGS, per quarter (a year needs 4 N);
@@ -6,8 +6,6 @@
 - share of women among members: members of the programme's committees on the last day of the period ("latest");
 - action items done on time: among the items due in the period (dropped ones left out), the share closed as done
   on or before their due date;
-- local security plans adopted: plans whose start date (the day they take effect) is in the period;
-- quick impact projects completed: completed in the period.
 """
 from flask import current_app, url_for
 from flask_babel import gettext as _
@@ -15,9 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, func, or_, select
 
 from cpms.committees.models import ActionItem, Committee, Meeting, Member
-from cpms.indicators.computed.common import day_bounds, quarters_in
-from cpms.indicators.registry import DrillDown, computed_indicator, drilldown_for
-from cpms.plans.models import PlanAction, QuickImpactProject, SecurityPlan
+from cpms.indicators.registry import DrillDown, computed_indicator, day_bounds, drilldown_for, quarters_in
 
 AREA = ("province", "commune")
 COMMITTEE_DIMENSIONS = ("province", "commune", "committee_kind")
@@ -27,7 +23,7 @@ def committee_columns():
     return {"province": Committee.province_id, "commune": Committee.commune_id, "committee_kind": Committee.kind}
 
 
-def _of_programme(ctx):
+def of_programme(ctx):
     return and_(Committee.programme_id == ctx.programme_id, ctx.in_area(Committee.province_id, Committee.commune_id))
 
 
@@ -56,7 +52,7 @@ def functional_clsps(ctx, start, end):
     def build():
         key = ctx.category(committee_columns())
         return ctx.grouped(select(key, func.count()).select_from(Committee)
-                           .where(_of_programme(ctx), Committee.kind == "clsp"), key)
+                           .where(of_programme(ctx), Committee.kind == "clsp"), key)
     held = _meeting_counts(start, end)
     return (ctx.statement("functional_clsps", build).join(held, held.c.committee_id == Committee.id)
             .where(held.c.held >= required_meetings(ctx, start, end)))
@@ -68,7 +64,7 @@ def meetings_held(ctx, start, end):
     def build():
         key = ctx.category(committee_columns())
         return ctx.grouped(select(key, func.count(Meeting.id)).select_from(Meeting)
-                           .join(Committee, Committee.id == Meeting.committee_id).where(_of_programme(ctx)), key)
+                           .join(Committee, Committee.id == Meeting.committee_id).where(of_programme(ctx)), key)
     return ctx.statement("meetings_held", build).where(_held_in(start, end))
 
 
@@ -83,7 +79,7 @@ def women_share(ctx, start, end):
         key = ctx.category(committee_columns())
         women = func.sum(case((Member.sex == "F", 1), else_=0))
         return ctx.grouped(select(key, 100.0 * women / func.nullif(func.count(Member.id), 0)).select_from(Member)
-                           .join(Committee, Committee.id == Member.committee_id).where(_of_programme(ctx)), key)
+                           .join(Committee, Committee.id == Member.committee_id).where(of_programme(ctx)), key)
     return ctx.statement("women_share", build).where(_members_on(end))
 
 
@@ -103,45 +99,13 @@ def action_items_on_time(ctx, start, end):
         done = func.sum(case((_on_time(), 1), else_=0))
         return ctx.grouped(select(key, 100.0 * done / func.nullif(func.count(ActionItem.id), 0))
                            .select_from(ActionItem).join(Committee, Committee.id == ActionItem.committee_id)
-                           .where(_of_programme(ctx)), key)
+                           .where(of_programme(ctx)), key)
     return ctx.statement("action_items_on_time", build).where(_due_in(start, end))
-
-
-@computed_indicator("security_plans_adopted", label=_l("Local security plans adopted"), unit="count", dimensions=AREA)
-def plans_adopted(ctx, start, end):
-    def build():
-        key = ctx.category(committee_columns())
-        return ctx.grouped(select(key, func.count(SecurityPlan.id)).select_from(SecurityPlan)
-                           .join(Committee, Committee.id == SecurityPlan.committee_id).where(_of_programme(ctx)), key)
-    return ctx.statement("plans_adopted", build).where(SecurityPlan.start_date >= start,
-                                                       SecurityPlan.start_date <= end)
-
-
-def _qips():
-    return (select().select_from(QuickImpactProject).join(PlanAction, PlanAction.id == QuickImpactProject.plan_action_id)
-            .join(SecurityPlan, SecurityPlan.id == PlanAction.plan_id)
-            .join(Committee, Committee.id == SecurityPlan.committee_id))
-
-
-def _qips_completed(ctx, start, end):
-    return and_(_of_programme(ctx), QuickImpactProject.status == "completed", QuickImpactProject.completed_on >= start,
-                QuickImpactProject.completed_on <= end)
-
-
-@computed_indicator("quick_impact_projects_completed", label=_l("Quick impact projects completed"), unit="count",
-                    dimensions=AREA)
-def qips_completed(ctx, start, end):
-    def build():
-        key = ctx.category(committee_columns())
-        return ctx.grouped(_qips().add_columns(key, func.count(QuickImpactProject.id))
-                           .where(_of_programme(ctx), QuickImpactProject.status == "completed"), key)
-    return ctx.statement("qips_completed", build).where(QuickImpactProject.completed_on >= start,
-                                                        QuickImpactProject.completed_on <= end)
 
 
 # --- drill-downs ---------------------------------------------------------------------------------------------
 
-def _committee_cell(committee):
+def committee_cell(committee):
     return (committee.name, url_for("committees.committee_detail", committee_id=committee.id))
 
 
@@ -149,21 +113,21 @@ def _committee_cell(committee):
 def functional_records(ctx, start, end, category):
     held = _meeting_counts(start, end)
     stmt = (select(Committee, held.c.held).join(held, held.c.committee_id == Committee.id)
-            .where(_of_programme(ctx), Committee.kind == "clsp", held.c.held >= required_meetings(ctx, start, end),
+            .where(of_programme(ctx), Committee.kind == "clsp", held.c.held >= required_meetings(ctx, start, end),
                    ctx.matches(committee_columns(), category)).order_by(Committee.name))
     return DrillDown(stmt, [_("Committee"), _("Commune"), _("Meetings held")],
-                     lambda r: [_committee_cell(r[0]), r[0].commune.name, r[1]], scalars=False,
+                     lambda r: [committee_cell(r[0]), r[0].commune.name, r[1]], scalars=False,
                      note=_("At least %(n)d meetings needed in the period.", n=required_meetings(ctx, start, end)))
 
 
 @drilldown_for("committee_meetings_held")
 def meeting_records(ctx, start, end, category):
     stmt = (select(Meeting).join(Committee, Committee.id == Meeting.committee_id)
-            .where(_of_programme(ctx), _held_in(start, end), ctx.matches(committee_columns(), category))
+            .where(of_programme(ctx), _held_in(start, end), ctx.matches(committee_columns(), category))
             .order_by(Meeting.starts_at, Meeting.id))
     return DrillDown(stmt, [_("Meeting"), _("Committee"), _("Kind")],
                      lambda m: [(m.starts_at.date().isoformat(), url_for("committees.meeting_detail", meeting_id=m.id)),
-                                _committee_cell(m.committee), str(m.kind_label)])
+                                committee_cell(m.committee), str(m.kind_label)])
 
 
 @drilldown_for("committee_women_share")
@@ -172,37 +136,17 @@ def membership_records(ctx, start, end, category):
     counts = (select(Member.committee_id, women.label("women"), func.count(Member.id).label("members"))
               .where(_members_on(end)).group_by(Member.committee_id).subquery())
     stmt = (select(Committee, counts.c.women, counts.c.members).join(counts, counts.c.committee_id == Committee.id)
-            .where(_of_programme(ctx), ctx.matches(committee_columns(), category)).order_by(Committee.name))
+            .where(of_programme(ctx), ctx.matches(committee_columns(), category)).order_by(Committee.name))
     return DrillDown(stmt, [_("Committee"), _("Commune"), _("Women"), _("Members")],
-                     lambda r: [_committee_cell(r[0]), r[0].commune.name, int(r[1] or 0), r[2]], scalars=False)
+                     lambda r: [committee_cell(r[0]), r[0].commune.name, int(r[1] or 0), r[2]], scalars=False)
 
 
 @drilldown_for("action_items_on_time")
 def action_records(ctx, start, end, category):
     stmt = (select(ActionItem, case((_on_time(), True), else_=False)).join(Committee, Committee.id == ActionItem.committee_id)
-            .where(_of_programme(ctx), _due_in(start, end), ctx.matches(committee_columns(), category))
+            .where(of_programme(ctx), _due_in(start, end), ctx.matches(committee_columns(), category))
             .order_by(ActionItem.due_date, ActionItem.id))
     return DrillDown(stmt, [_("Action item"), _("Committee"), _("Due"), _("Status"), _("Closed on"), _("On time")],
-                     lambda r: [r[0].description, _committee_cell(r[0].committee), r[0].due_date.isoformat(),
+                     lambda r: [r[0].description, committee_cell(r[0].committee), r[0].due_date.isoformat(),
                                 str(r[0].status_label), r[0].closed_on.isoformat() if r[0].closed_on else "",
                                 _("yes") if r[1] else _("no")], scalars=False)
-
-
-@drilldown_for("security_plans_adopted")
-def plan_records(ctx, start, end, category):
-    stmt = (select(SecurityPlan).join(Committee, Committee.id == SecurityPlan.committee_id)
-            .where(_of_programme(ctx), SecurityPlan.start_date >= start, SecurityPlan.start_date <= end,
-                   ctx.matches(committee_columns(), category)).order_by(SecurityPlan.start_date, SecurityPlan.id))
-    return DrillDown(stmt, [_("Plan"), _("Committee"), _("Start"), _("End")],
-                     lambda p: [(p.title, url_for("plans.plan_detail", plan_id=p.id)), _committee_cell(p.committee),
-                                p.start_date.isoformat(), p.end_date.isoformat()])
-
-
-@drilldown_for("quick_impact_projects_completed")
-def qip_records(ctx, start, end, category):
-    stmt = _qips().add_columns(QuickImpactProject, SecurityPlan.id).where(
-        _qips_completed(ctx, start, end), ctx.matches(committee_columns(), category)).order_by(
-        QuickImpactProject.completed_on, QuickImpactProject.id)
-    return DrillDown(stmt, [_("Project"), _("Implementer"), _("Completed on"), _("Beneficiaries")],
-                     lambda r: [(r[0].name, url_for("plans.plan_detail", plan_id=r[1])), r[0].implementer,
-                                r[0].completed_on.isoformat(), r[0].beneficiaries], scalars=False)

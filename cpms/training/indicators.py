@@ -13,8 +13,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Numeric, and_, case, cast, distinct, func, or_, select
 
-from cpms.indicators.computed.common import rank_name
-from cpms.indicators.registry import DrillDown, computed_indicator, drilldown_for
+from cpms.indicators.registry import DrillDown, computed_indicator, drilldown_for, rank_name
 from cpms.programmes.models import Programme
 from cpms.training.models import Attendance, Cohort, Course, Enrolment, Trainee, TrainingSession, Vetting
 

@@ -1,0 +1,94 @@
+"""The certificates domain's computed indicator: officers certified (the retention indicators built on the same
+certified officers are in cpms/deployments/indicators.py and use the helpers below).
+
+It starts from cpms/deployments/service.py `certified_officers()` (THE definition: an enrolment holding a valid
+certificate – the current version, neither superseded nor revoked; certified_on is the course's end date printed
+on it) and use the training disaggregations (the cohort's province and commune, the officer's sex, rank and
+specialty, the course type).
+
+- Officers certified: distinct officers whose certificate was first issued in the period (the date of version 1,
+  so that a corrected re-issue does not move an officer to a later period) and is valid today: a certificate
+  revoked later leaves the period's figure (in a locked period, as a difference beside the frozen figure).
+"""
+
+from flask import url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, distinct, func, select
+from sqlalchemy.orm import aliased
+
+from cpms.certificates.models import Certificate
+from cpms.deployments.service import certified_officers
+from cpms.indicators.registry import DrillDown, computed_indicator, day_bounds, drilldown_for, rank_name
+from cpms.training.indicators import TRAINING_DIMENSIONS, training_columns
+from cpms.training.models import Cohort, Course, Trainee
+
+
+def certified(ctx):
+    """The certified officers as a subquery, built once for all the periods of a computation (each period's
+    statement renders it in its own FROM)."""
+    return ctx.shared("certified", lambda: certified_officers().subquery("certified"))
+
+
+def with_training(stmt, cert):
+    return (stmt.join(Cohort, Cohort.id == cert.c.cohort_id).join(Course, Course.id == Cohort.course_id)
+            .join(Trainee, Trainee.id == cert.c.trainee_id))
+
+
+def _first_issue(ctx, cert):
+    """The version-1 certificate of each certified enrolment: its issue is the officer's certification."""
+    def build():
+        first = aliased(Certificate, name="first_issue")
+        return first, and_(first.enrolment_id == cert.c.enrolment_id, first.version == 1)
+    return ctx.shared("first_issue", build)
+
+
+def _issued_in(ctx, start, end, cert, first):
+    low, high = day_bounds(start, end)
+    return and_(Cohort.programme_id == ctx.programme_id, first.issued_at >= low, first.issued_at < high,
+                ctx.in_area(Cohort.province_id, Cohort.commune_id))
+
+
+@computed_indicator("officers_certified", label=_l("Officers certified"), unit="count", dimensions=TRAINING_DIMENSIONS,
+                    description=_l("Distinct officers whose certificate was issued in the period and has not been "
+                                   "revoked (a corrected re-issue counts on the first issue's date)."))
+def officers_certified(ctx, start, end):
+    cert = certified(ctx)
+    first, on = _first_issue(ctx, cert)
+
+    def build():
+        key = ctx.category(training_columns())
+        stmt = with_training(select(key, func.count(distinct(cert.c.trainee_id))).select_from(cert), cert)
+        return ctx.grouped(stmt.join(first, on).where(Cohort.programme_id == ctx.programme_id,
+                                                      ctx.in_area(Cohort.province_id, Cohort.commune_id)), key)
+    low, high = day_bounds(start, end)
+    return ctx.statement("officers_certified", build).where(first.issued_at >= low, first.issued_at < high)
+
+
+# --- drill-downs: the certified officers behind a figure ------------------------------------------------------
+
+def officer_cells(trainee, cohort):
+    return [(trainee.full_name, url_for("training.trainee_detail", trainee_id=trainee.id)), trainee.matricule,
+            trainee.sex, rank_name(trainee.rank), (cohort.name, url_for("training.cohort_detail", cohort_id=cohort.id))]
+
+
+def officer_headings():
+    return [_("Officer"), _("Matricule"), _("Sex"), _("Rank"), _("Cohort")]
+
+
+@drilldown_for("officers_certified")
+def certified_records(ctx, start, end, category):
+    cert = certified(ctx)
+    first, on = _first_issue(ctx, cert)
+    stmt = (with_training(select(Trainee, Cohort, first.serial, first.issued_at, cert.c.certified_on)
+                          .select_from(cert), cert)
+            .join(first, on)
+            .where(_issued_in(ctx, start, end, cert, first), ctx.matches(training_columns(), category))
+            .order_by(Trainee.last_name, Trainee.first_name, cert.c.enrolment_id))
+
+    def row(record):
+        trainee, cohort, serial, issued_at, certified_on = record
+        return officer_cells(trainee, cohort) + [serial, issued_at.date().isoformat(), certified_on.isoformat()]
+
+    return DrillDown(stmt, officer_headings() + [_("Certificate"), _("Issued on"), _("Course ended")], row,
+                     personal=True, scalars=False)

@@ -1,0 +1,169 @@
+"""The domain contract: what each domain contributes to the cross-cutting packages, declared in one place.
+
+Every domain package declares, in its `cpms/<domain>/__init__.py`, one
+
+    DOMAIN = Domain("training", columns={...}, tables={...}, retention=(...), settings=(...), panels=(...))
+
+and the cross-cutting code reads these declarations instead of naming domains: the personal-data
+classification (cpms/core/classification.py), retention and subject access (cpms/privacy/), the configuration
+(cpms/config.py) and the panels a page offers to other domains (the `panels(slot, obj)` template global).
+Functions are named by dotted strings ("cpms.training.privacy:retire_trainees") and imported only when used, so
+importing a domain's `__init__.py` stays cheap and creates no circular import. docs/domains.md describes every
+field. The conventional modules of a domain (models, views, api, reminders, indicators, jobs, demo, cli…) are
+found by their file names (cpms.domains.domain_modules), not declared here.
+"""
+import importlib
+from dataclasses import dataclass, field
+from functools import cache
+
+from markupsafe import Markup
+
+PII_KINDS = ("personal", "sensitive", "none")
+UNITS = ("days", "years")
+
+
+@dataclass(frozen=True)
+class Setting:
+    """A configuration setting: `CPMS_<env>` in the environment, `key` in app.config (instance/config.py too).
+
+    `type` reads the environment's text: int, float, str or "bool" (1/true/yes/on)."""
+
+    env: str
+    key: str
+    type: object
+    default: object
+
+
+@dataclass(frozen=True)
+class RetentionClass:
+    """A retention class: how long the personal data of this class is kept, and how it is retired.
+
+    `setting` is the config key of the period (in `unit`, days or years; 0 keeps the data); `retire` is
+    "module:function", called as retire(before) with the moment before which the data has expired, returning
+    the number of rows anonymised or deleted. Without `setting` the data is kept (part of the programme's record).
+    """
+
+    name: str
+    description: str
+    setting: str | None = None
+    unit: str = "years"
+    retire: str | None = None
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A part of another domain's page (a `slot`, e.g. "training.trainee"), drawn by this domain.
+
+    `context` is "module:function", called with the page's object (None for layout slots); it returns the
+    template's variables, or None to leave the panel out (e.g. the user may not read it). `template` is a
+    partial of this domain's own template folder; it sees the page's variables plus those returned."""
+
+    slot: str
+    template: str
+    context: str
+    position: int = 50  # panels of one slot are shown by position, then in domain order
+
+
+@dataclass(frozen=True)
+class Subject:
+    """People whose data can be exported on request (subject access): the rows of `table`.
+
+    `find` is "module:function", called as find(row_id, user): the row, or 404 when the user may not see it.
+    The export itself is generic: every row that refers to the subject's row, directly or through other rows."""
+
+    table: str
+    find: str
+
+
+@dataclass(frozen=True)
+class Domain:
+    """What a domain contributes outside its own package (see docs/domains.md)."""
+
+    name: str
+    columns: dict = field(default_factory=dict)  # "table.column" → "personal" | "sensitive" | "none"
+    tables: dict = field(default_factory=dict)  # table → retention class of its personal columns
+    retention: tuple = ()  # RetentionClass, …
+    settings: tuple = ()  # Setting, …
+    panels: tuple = ()  # Panel, …
+    subjects: tuple = ()  # Subject, …
+
+    @property
+    def contract_file(self):
+        return f"cpms/{self.name}/__init__.py"
+
+
+def resolve(dotted):
+    """The object named by "package.module:attribute"."""
+    module_name, _, attribute = dotted.partition(":")
+    return getattr(importlib.import_module(module_name), attribute)
+
+
+@cache
+def all_domains():
+    """Every domain's declaration, in the order of cpms.domains.DOMAINS (read once; the declarations are data)."""
+    from cpms.domains import DOMAINS
+    declarations = []
+    for name in DOMAINS:
+        declaration = getattr(importlib.import_module(f"cpms.{name}"), "DOMAIN", None)
+        if not isinstance(declaration, Domain) or declaration.name != name:
+            raise LookupError(f"cpms/{name}/__init__.py must declare DOMAIN = Domain({name!r}, ...) "
+                              "(see docs/domains.md)")
+        declarations.append(declaration)
+    return tuple(declarations)
+
+
+@cache
+def column_classes():
+    """{"table.column": kind} declared by all domains."""
+    return {key: kind for domain in all_domains() for key, kind in domain.columns.items()}
+
+
+@cache
+def table_retention():
+    """{table: retention class} declared by all domains."""
+    return {table: retention for domain in all_domains() for table, retention in domain.tables.items()}
+
+
+@cache
+def retention_classes():
+    """{name: RetentionClass} of all domains, in domain order."""
+    return {rc.name: rc for domain in all_domains() for rc in domain.retention}
+
+
+@cache
+def settings():
+    """Every domain's Setting, in domain order."""
+    return tuple(setting for domain in all_domains() for setting in domain.settings)
+
+
+def subject(table):
+    """The Subject declared for `table`, or None."""
+    return next((s for domain in all_domains() for s in domain.subjects if s.table == table), None)
+
+
+@cache
+def panels_for(slot):
+    """[(domain, Panel)] offered to `slot`, in domain order."""
+    offered = [(domain, panel) for domain in all_domains() for panel in domain.panels if panel.slot == slot]
+    return tuple(sorted(offered, key=lambda item: item[1].position))
+
+
+def render_panels(context, slot, obj=None):
+    """The HTML of every panel offered to `slot`, each rendered with the page's variables and its own.
+
+    The `panels(slot, obj)` template global (pass_context): a page says where other domains may show something
+    (`{{ panels("training.trainee", trainee) }}`) without naming them."""
+    environment = context.environment
+    parts = []
+    for _domain, panel in panels_for(slot):
+        variables = resolve(panel.context)(obj)
+        if variables is None:
+            continue
+        template = environment.get_template(panel.template, parent=context.name)
+        parts.append(template.render({**context.get_all(), **variables}))
+    return Markup("".join(parts))
+
+
+def not_personal(table, *columns):
+    """{"table.column": "none"} for text columns that hold no personal data (for a Domain's `columns`)."""
+    return {f"{table}.{column}": "none" for column in columns}
