@@ -20,9 +20,9 @@ FOUNDATIONS = ("geo", "auth", "programmes")
 # disaggregations, demo data); each must go, and none may be added
 KNOWN_REMAINING = {
     ("cpms/indicators/demo.py", "cpms.stations.models"), ("cpms/indicators/demo.py", "cpms.stations.service"),
-    ("cpms/indicators/entries.py", "cpms.training.forms"), ("cpms/indicators/entries.py", "cpms.training.models"),
-    ("cpms/indicators/values.py", "cpms.committees.models"), ("cpms/indicators/values.py", "cpms.stations.labels"),
-    ("cpms/indicators/values.py", "cpms.training.forms"), ("cpms/indicators/values.py", "cpms.training.models"),
+    ("cpms/indicators/service/entries.py", "cpms.training.forms"), ("cpms/indicators/service/entries.py", "cpms.training.models"),
+    ("cpms/indicators/service/values.py", "cpms.committees.models"), ("cpms/indicators/service/values.py", "cpms.stations.labels"),
+    ("cpms/indicators/service/values.py", "cpms.training.forms"), ("cpms/indicators/service/values.py", "cpms.training.models"),
     ("cpms/notifications/demo.py", "cpms.committees.models"),
     ("cpms/notifications/demo.py", "cpms.committees.service"),
 }
