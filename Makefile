@@ -63,8 +63,8 @@ lint: install-test
 # runs in its own process; on SQLite (WAL), and on PostgreSQL too when CPMS_LOADTEST_DATABASE_URL is set (in a
 # scratch schema, dropped afterwards)
 loadtest: install-test
-	env -u CPMS_LOADTEST_DATABASE_URL $(PY) -m cpms.core.loadtest
-	@if [ -n "$$CPMS_LOADTEST_DATABASE_URL" ]; then $(PY) -m cpms.core.loadtest; fi
+	env -u CPMS_LOADTEST_DATABASE_URL $(PY) -m bench.loadtest
+	@if [ -n "$$CPMS_LOADTEST_DATABASE_URL" ]; then $(PY) -m bench.loadtest; fi
 bench: $(BENCH_INSTALLED) translations
 	BENCH_SCALE=$(BENCH_SCALE) $(PY) -m bench
 

@@ -6,7 +6,7 @@ from flask.testing import FlaskClient
 from bench.database import ROOT
 
 BENCH_SECRET = "bench-only-not-secret"
-# the demo accounts the generator creates (cpms/auth/generate.py), by role
+# the demo accounts the generator creates (bench/generate/auth.py), by role
 ROLES = ("admin", "trainer", "project_officer", "me_officer", "viewer")
 
 

@@ -26,7 +26,7 @@ def main_pages(bench_app):
     from cpms.plans.models import SecurityPlan
     from cpms.stations.models import ConstructionProject, Station
     from cpms.surveys.models import SurveyRound
-    from cpms.training.generate import REGISTER_COHORT
+    from bench.generate.training import REGISTER_COHORT
     from cpms.training.models import Cohort, Trainee, TrainingSession
 
     with bench_app.app_context():

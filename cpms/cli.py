@@ -88,26 +88,6 @@ def demo_command(force, if_empty):
         _print_logins(DEMO_USERS)
 
 
-@cpms_cli.command("generate")
-@click.option("--scale", type=click.Choice(["small", "province", "national"]), default="small", show_default=True,
-              help="national: 100,000 trainees, 5,000,000 attendance marks…; province: a tenth; small: a hundredth.")
-@click.option("--seed", type=int, default=None, help="Seed of the random generators.")
-@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None,
-              help="The data's today (default: today); the same seed and day give the same data.")
-def generate_command(scale, seed, today):
-    """Fill an empty, migrated database with invented data at the chosen size (for benchmarks)."""
-    from cpms.core.generate import DEFAULT_SEED, GenerationRefused, generate
-
-    click.echo(f"Generating {scale} data…")
-    try:
-        summary = generate(db.engine, scale, DEFAULT_SEED if seed is None else seed, today and today.date(),
-                           echo=click.echo)
-    except GenerationRefused as error:
-        raise click.ClickException(str(error))
-    click.echo("Generated: " + ", ".join(f"{n:,} {what}" for what, n in summary.items()))
-    click.echo("The demo logins work on this database (see README, Demo logins).")
-
-
 def _print_logins(users):
     click.echo("Demo logins (e-mail / password / role):")
     for user in users:

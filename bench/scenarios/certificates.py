@@ -18,7 +18,7 @@ from bench.harness import CERTIFICATE_TARGET, scenario
 def certificate_cohort(bench):
     from sqlalchemy import select
 
-    from cpms.training.generate import CERTIFICATE_COHORT
+    from bench.generate.training import CERTIFICATE_COHORT
     from cpms.training.models import Cohort
     return bench.scalar(select(Cohort.id).where(Cohort.name == CERTIFICATE_COHORT))
 
@@ -35,7 +35,7 @@ class CohortCertificates:
     repeat = 3  # a run takes about a minute, and its floor as long
 
     def setup(self, bench):
-        from cpms.certificates.bench import floor_pages
+        from bench.certificate_batch import floor_pages
         from cpms.extensions import db
         from cpms.training.models import Cohort
         self.cohort_id = certificate_cohort(bench)
@@ -84,11 +84,11 @@ class CohortCertificates:
             db.session.commit()
 
     def floor_warmup(self, bench, sql):
-        from cpms.certificates.bench import bare_render
+        from bench.certificate_batch import bare_render
         bare_render(self.pages[:2])  # WeasyPrint imported, fonts found
 
     def floor(self, bench, sql):
-        from cpms.certificates.bench import bare_render
+        from bench.certificate_batch import bare_render
         bare_render(self.pages)
 
 

@@ -13,6 +13,6 @@ Registered codes (Indicator.computation):
 
 A new computation is a function in one of these modules (or a new module imported below), following
 training.py; then add the indicator to the library (or the demo loader in cpms/indicators/demo.py and the
-generator in cpms/indicators/generate.py) with `source="computed", computation="<code>"`.
+generator in bench/generate/indicators.py) with `source="computed", computation="<code>"`.
 """
 from cpms.indicators.computed import certification, committees, stations, surveys, training  # noqa: F401

@@ -5,7 +5,7 @@ import csv
 import random
 from datetime import date
 
-from cpms.core.generate import generator
+from bench.generate import generator
 from cpms.surveys.demo import CHOICES, COMMENTS, SURVEY
 from cpms.surveys.imports import _fold, age_group, instance_hash
 from cpms.surveys.models import (SurveyAnswer, SurveyChoice, SurveyImport, SurveyInstrument, SurveyMeasure,

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from cpms.certificates.defaults import DEFAULT_CSS, DEFAULT_HTML
 from cpms.certificates.models import (Certificate, CertificateFile, CertificateProfile, CertificateTemplate,
                                       SerialCounter, Signatory)
-from cpms.core.generate import generator
+from bench.generate import generator
 
 BASE_URL = "https://cpms.example.org"  # invented: the address printed in the generated certificates' QR codes
 REVOKED_SHARE = 0.005
