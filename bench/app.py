@@ -38,7 +38,7 @@ def csrf_token(html):
 
 def login(app, role):
     """A test client logged in as the demo account of `role`."""
-    from cpms.core.demo import DEMO_USERS
+    from cpms.auth.demo import DEMO_USERS
     user = next(u for u in DEMO_USERS if u["role"] == role)
     client = app.test_client()
     token = csrf_token(client.get("/login").get_data(as_text=True))

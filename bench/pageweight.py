@@ -104,7 +104,7 @@ class LiveServer:
 def measure_pages(app, database, echo=print):
     from playwright.sync_api import sync_playwright
 
-    from cpms.core.demo import DEMO_USERS
+    from cpms.auth.demo import DEMO_USERS
     import logging
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     pages = main_pages(app)

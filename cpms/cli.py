@@ -74,7 +74,8 @@ def create_token_command(email, name):
 @click.option("--if-empty", is_flag=True, help="Do nothing (successfully) when the database already has users.")
 def demo_command(force, if_empty):
     """Load the invented demonstration dataset."""
-    from cpms.core.demo import DEMO_USERS, database_is_empty, load_demo
+    from cpms.auth.demo import DEMO_USERS, database_is_empty
+    from cpms.core.demo import load_demo
 
     if not database_is_empty() and not force:
         if if_empty:
@@ -168,7 +169,7 @@ def weasyprint_problem():
 @cpms_cli.command("dev")
 def dev_command():
     """Start the web app and the scheduler together (used by `make run`); Ctrl-C stops both."""
-    from cpms.core.demo import DEMO_USERS, database_is_empty
+    from cpms.auth.demo import DEMO_USERS, database_is_empty
 
     app = current_app._get_current_object()
     host, port = app.config["HOST"], app.config["PORT"]

@@ -7,7 +7,7 @@ import secrets
 
 from cpms.auth.models import User, new_session_token, user_provinces
 from cpms.auth.passwords import hash_password
-from cpms.core.demo import DEMO_USERS
+from cpms.auth.demo import DEMO_USERS
 from bench.generate import generator
 
 STAFF_PER_PROVINCE = (("trainer", 3), ("project_officer", 2), ("me_officer", 1))

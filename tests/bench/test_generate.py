@@ -8,7 +8,7 @@ from sqlalchemy import and_, func, insert, or_, select
 from sqlalchemy.orm import aliased
 
 from bench.generate import GenerationRefused, generate
-from cpms.core.demo import DEMO_USERS
+from cpms.auth.demo import DEMO_USERS
 from cpms.extensions import db as _db
 
 PASSWORDS = {user["role"]: (user["email"], user["password"]) for user in DEMO_USERS}
