@@ -10,10 +10,11 @@ from sqlalchemy.orm import raiseload
 
 from cpms.committees.models import (ACTION_STATUSES, COMMITTEE_KINDS, COMMITTEE_STATUSES, MEETING_KINDS,
                                     MEETING_STATUSES, MEMBER_CATEGORIES, MEMBER_ROLES, OPEN_ACTION_STATUSES,
-                                    PROBLEM_CATEGORIES, SEXES, ActionItem, MeetingAttendance, Committee, Meeting, Member,
+                                    PROBLEM_CATEGORIES, ActionItem, MeetingAttendance, Committee, Meeting, Member,
                                     SecurityIssue)
 from cpms.core.dashboard import Card, dashboard_provider
 from cpms.core.errors import DomainError
+from cpms.core.labels import SEXES
 from cpms.core.models import utcnow
 from cpms.core.permissions import STAFF_ROLES
 from cpms.extensions import db

@@ -7,11 +7,12 @@ from sqlalchemy import exists, func, or_, select
 
 from cpms.core.dashboard import Card, dashboard_provider
 from cpms.core.errors import DomainError
+from cpms.core.labels import SEXES
 from cpms.core.models import utcnow
 from cpms.core.permissions import TRAINER, VIEWER
 from cpms.extensions import db
 from cpms.geo.models import Commune
-from cpms.training.models import (COURSE_TYPES, SEXES, SPECIALTIES, VETTING_STATUSES, Cohort, Course, Enrolment,
+from cpms.training.models import (COURSE_TYPES, SPECIALTIES, VETTING_STATUSES, Cohort, Course, Enrolment,
                                   Rank, Trainee, Vetting, cohort_trainers)
 
 
