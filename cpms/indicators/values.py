@@ -187,8 +187,8 @@ def category_labels(dimension, keys):
     from cpms.training.models import Rank
 
     keys = [k for k in keys if k is not None]
-    static = {"sex": SEX_GROUP_LABELS, "age_group": AGE_GROUP_LABELS, "course_type": COURSE_TYPE_LABELS, "specialty": SPECIALTY_LABELS,
-              "committee_kind": COMMITTEE_KINDS, "project_kind": PROJECT_KIND_LABELS}
+    static = {"sex": SEX_GROUP_LABELS, "age_group": AGE_GROUP_LABELS, "course_type": COURSE_TYPE_LABELS,
+              "specialty": SPECIALTY_LABELS, "committee_kind": COMMITTEE_KINDS, "project_kind": PROJECT_KIND_LABELS}
     if dimension in static:
         return {k: str(static[dimension].get(k, k)) for k in keys}
     ids = [int(k) for k in keys if str(k).isdigit()]
