@@ -4,7 +4,7 @@ The batch runs as in production: the project officer asks for it on the cohort's
 then the scheduler's work – `batches.run_pending_batches`, with CERTIFICATE_WORKERS (2) rendering processes –
 issues the 450 certificates and assembles the combined PDF and the ZIP; the run ends with the PDF's download.
 Its floor is a bare WeasyPrint render (`HTML(string=…).write_pdf()`, one process) of the same 450 pages, filled
-in beforehand (cpms/certificates/bench.py); the issue's target is 1.3× that floor. The rendering processes'
+in beforehand (bench/certificate_batch.py); the issue's target is 1.3× that floor. The rendering processes'
 CPU is not in this process's CPU time, so no CPU ratio is given for it.
 
 The verification page is opened without an account, with the code of a certificate the generator issued.
