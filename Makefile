@@ -66,8 +66,8 @@ lint: install-test
 # runs in its own process; on SQLite (WAL), and on PostgreSQL too when CPMS_LOADTEST_DATABASE_URL is set (in a
 # scratch schema, dropped afterwards)
 loadtest: install-test
-	env -u CPMS_LOADTEST_DATABASE_URL $(PY) -m cpms.core.loadtest
-	@if [ -n "$$CPMS_LOADTEST_DATABASE_URL" ]; then $(PY) -m cpms.core.loadtest; fi
+	env -u CPMS_LOADTEST_DATABASE_URL $(PY) -m bench.loadtest
+	@if [ -n "$$CPMS_LOADTEST_DATABASE_URL" ]; then $(PY) -m bench.loadtest; fi
 # the next migration: migrations/versions/NNNN_<NAME>.py with revision id NNNN, one more than the highest
 # (docs/migrations.md); AUTOGENERATE=1 fills it from the difference between the models and a database at head
 migration: install

@@ -1,4 +1,5 @@
-"""`python -m bench` (what `make bench` runs).
+"""`python -m bench` (what `make bench` runs); `python -m bench generate --scale small|province|national` fills
+the app's database with the generated data only (bench/cli.py).
 
 Settings (environment): BENCH_SCALE (national, province or small; default national), BENCH_REPEAT (timed runs per
 scenario, default 10), BENCH_ONLY (run only scenarios whose name contains this text), BENCH_PARTS (comma-separated,
@@ -103,4 +104,7 @@ def data_summary(app):
 
 
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["generate"]:
+        from bench.cli import main as generate_main
+        sys.exit(generate_main(sys.argv[2:]))
     sys.exit(main())

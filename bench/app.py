@@ -6,7 +6,7 @@ from flask.testing import FlaskClient
 from bench.database import ROOT
 
 BENCH_SECRET = "bench-only-not-secret"
-# the demo accounts the generator creates (cpms/auth/generate.py), by role
+# the demo accounts the generator creates (bench/generate/auth.py), by role
 ROLES = ("admin", "trainer", "project_officer", "me_officer", "viewer")
 
 
@@ -38,7 +38,7 @@ def csrf_token(html):
 
 def login(app, role):
     """A test client logged in as the demo account of `role`."""
-    from cpms.core.demo import DEMO_USERS
+    from cpms.auth.demo import DEMO_USERS
     user = next(u for u in DEMO_USERS if u["role"] == role)
     client = app.test_client()
     token = csrf_token(client.get("/login").get_data(as_text=True))

@@ -26,7 +26,7 @@ def schema_revision():
 def generator_digest():
     """Changes when any generator changes, so that a stale database is not reused."""
     digest = hashlib.sha256()
-    for path in sorted((ROOT / "cpms").glob("*/generate.py")):
+    for path in sorted((ROOT / "bench" / "generate").glob("*.py")):
         digest.update(path.read_bytes())
     return digest.hexdigest()[:8]
 
@@ -132,7 +132,7 @@ def prepare(database, echo=print):
     with app.app_context():
         from flask_migrate import upgrade
 
-        from cpms.core.generate import generate
+        from bench.generate import generate
         from cpms.extensions import db
         upgrade(directory=str(ROOT / "migrations"))
         generate(db.engine, database.scale, echo=echo)

@@ -105,7 +105,7 @@ class Bench:
 
     @property
     def factor(self):
-        from cpms.core.generate import SCALES
+        from bench.generate import SCALES
         return SCALES[self.scale]
 
     @property

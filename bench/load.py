@@ -75,7 +75,7 @@ def request(method, port, path, body=None, headers=None):
 
 def session_cookie(port, role):
     """Log in through the form, as a browser would; returns the Cookie header value."""
-    from cpms.core.demo import DEMO_USERS
+    from cpms.auth.demo import DEMO_USERS
     user = next(u for u in DEMO_USERS if u["role"] == role)
     status, headers, body = request("GET", port, "/login")
     cookies = SimpleCookie()

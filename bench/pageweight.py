@@ -26,7 +26,7 @@ def main_pages(bench_app):
     from cpms.plans.models import SecurityPlan
     from cpms.stations.models import ConstructionProject, Station
     from cpms.surveys.models import SurveyRound
-    from cpms.training.generate import REGISTER_COHORT
+    from bench.generate.training import REGISTER_COHORT
     from cpms.training.models import Cohort, Trainee, TrainingSession
 
     with bench_app.app_context():
@@ -104,7 +104,7 @@ class LiveServer:
 def measure_pages(app, database, echo=print):
     from playwright.sync_api import sync_playwright
 
-    from cpms.core.demo import DEMO_USERS
+    from cpms.auth.demo import DEMO_USERS
     import logging
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     pages = main_pages(app)

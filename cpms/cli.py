@@ -74,7 +74,8 @@ def create_token_command(email, name):
 @click.option("--if-empty", is_flag=True, help="Do nothing (successfully) when the database already has users.")
 def demo_command(force, if_empty):
     """Load the invented demonstration dataset."""
-    from cpms.core.demo import DEMO_USERS, database_is_empty, load_demo
+    from cpms.auth.demo import DEMO_USERS, database_is_empty
+    from cpms.core.demo import load_demo
 
     if not database_is_empty() and not force:
         if if_empty:
@@ -86,26 +87,6 @@ def demo_command(force, if_empty):
     click.echo("Demo data loaded: " + ", ".join(f"{n} {what}" for what, n in summary.items()))
     if not if_empty:  # `make run` uses --if-empty and prints the logins when the server starts
         _print_logins(DEMO_USERS)
-
-
-@cpms_cli.command("generate")
-@click.option("--scale", type=click.Choice(["small", "province", "national"]), default="small", show_default=True,
-              help="national: 100,000 trainees, 5,000,000 attendance marks…; province: a tenth; small: a hundredth.")
-@click.option("--seed", type=int, default=None, help="Seed of the random generators.")
-@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None,
-              help="The data's today (default: today); the same seed and day give the same data.")
-def generate_command(scale, seed, today):
-    """Fill an empty, migrated database with invented data at the chosen size (for benchmarks)."""
-    from cpms.core.generate import DEFAULT_SEED, GenerationRefused, generate
-
-    click.echo(f"Generating {scale} data…")
-    try:
-        summary = generate(db.engine, scale, DEFAULT_SEED if seed is None else seed, today and today.date(),
-                           echo=click.echo)
-    except GenerationRefused as error:
-        raise click.ClickException(str(error))
-    click.echo("Generated: " + ", ".join(f"{n:,} {what}" for what, n in summary.items()))
-    click.echo("The demo logins work on this database (see README, Demo logins).")
 
 
 def _print_logins(users):
@@ -188,7 +169,7 @@ def weasyprint_problem():
 @cpms_cli.command("dev")
 def dev_command():
     """Start the web app and the scheduler together (used by `make run`); Ctrl-C stops both."""
-    from cpms.core.demo import DEMO_USERS, database_is_empty
+    from cpms.auth.demo import DEMO_USERS, database_is_empty
 
     app = current_app._get_current_object()
     host, port = app.config["HOST"], app.config["PORT"]

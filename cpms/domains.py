@@ -34,7 +34,7 @@ def domain_modules(module_name):
 
 
 def in_domain_order(functions):
-    """Registered functions (demo loaders, generators) sorted by their domain's place in DOMAINS, then by
+    """Registered functions (e.g. demo loaders) sorted by their domain's place in DOMAINS, then by
     registration: a domain's module may be imported before another's (e.g. by a neighbour), not out of turn."""
     def domain_position(func):
         parts = func.__module__.split(".")

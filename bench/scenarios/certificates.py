@@ -4,7 +4,7 @@ The batch runs as in production: the project officer asks for it on the cohort's
 then the scheduler's work – `batches.run_pending_batches`, with CERTIFICATE_WORKERS (2) rendering processes –
 issues the 450 certificates and assembles the combined PDF and the ZIP; the run ends with the PDF's download.
 Its floor is a bare WeasyPrint render (`HTML(string=…).write_pdf()`, one process) of the same 450 pages, filled
-in beforehand (cpms/certificates/bench.py); the issue's target is 1.3× that floor. The rendering processes'
+in beforehand (bench/certificate_batch.py); the issue's target is 1.3× that floor. The rendering processes'
 CPU is not in this process's CPU time, so no CPU ratio is given for it.
 
 The verification page is opened without an account, with the code of a certificate the generator issued.
@@ -18,7 +18,7 @@ from bench.harness import CERTIFICATE_TARGET, scenario
 def certificate_cohort(bench):
     from sqlalchemy import select
 
-    from cpms.training.generate import CERTIFICATE_COHORT
+    from bench.generate.training import CERTIFICATE_COHORT
     from cpms.training.models import Cohort
     return bench.scalar(select(Cohort.id).where(Cohort.name == CERTIFICATE_COHORT))
 
@@ -35,7 +35,7 @@ class CohortCertificates:
     repeat = 3  # a run takes about a minute, and its floor as long
 
     def setup(self, bench):
-        from cpms.certificates.bench import floor_pages
+        from bench.certificate_batch import floor_pages
         from cpms.extensions import db
         from cpms.training.models import Cohort
         self.cohort_id = certificate_cohort(bench)
@@ -84,11 +84,11 @@ class CohortCertificates:
             db.session.commit()
 
     def floor_warmup(self, bench, sql):
-        from cpms.certificates.bench import bare_render
+        from bench.certificate_batch import bare_render
         bare_render(self.pages[:2])  # WeasyPrint imported, fonts found
 
     def floor(self, bench, sql):
-        from cpms.certificates.bench import bare_render
+        from bench.certificate_batch import bare_render
         bare_render(self.pages)
 
 

@@ -9,7 +9,7 @@ PROVINCE_OF = {"trainer": "Kasaï-Oriental", "project_officer": "Kasaï-Oriental
 
 def user_floor(sql, role):
     """What every page needs first: the logged-in user and their areas."""
-    from cpms.core.demo import DEMO_USERS
+    from cpms.auth.demo import DEMO_USERS
     email = next(u["email"] for u in DEMO_USERS if u["role"] == role)
     user = sql.rows("SELECT * FROM users WHERE email = :email AND is_active", {"email": email})[0]
     sql.rows("SELECT p.* FROM provinces p JOIN user_provinces up ON up.province_id = p.id WHERE up.user_id = :id",

@@ -29,7 +29,7 @@ class SurveyImport:
     def setup(self, bench):
         from sqlalchemy import select
 
-        from cpms.surveys.generate import IMPORT_ROUND, export_csv
+        from bench.generate.surveys import IMPORT_ROUND, export_csv
         from cpms.surveys.models import SurveyChoice, SurveyRound
         self.rows = round(100_000 * bench.factor)
         self.round_id = round_id(bench, IMPORT_ROUND)

@@ -12,7 +12,7 @@ def register_session(bench):
     """(cohort id, session id, day) of the register the generator left open in the 450-trainee cohort."""
     from sqlalchemy import func, select
 
-    from cpms.training.generate import REGISTER_COHORT
+    from bench.generate.training import REGISTER_COHORT
     from cpms.training.models import Attendance, Cohort, TrainingSession
     cohort_id = bench.scalar(select(Cohort.id).where(Cohort.name == REGISTER_COHORT))
     marked = select(Attendance.session_id).where(Attendance.session_id == TrainingSession.id).exists()

@@ -23,6 +23,11 @@ user_communes = Table(
 )
 
 
+# Loader options a domain adds to the query that loads the logged-in user (e.g. with_expression for
+# a figure of the top bar), so that every page costs the same fixed number of queries.
+USER_LOAD_OPTIONS = []
+
+
 def new_session_token():
     return secrets.token_urlsafe(32)
 
@@ -56,8 +61,8 @@ class User(Audited, UserMixin, TimestampMixin, db.Model):
 
     provinces = relationship("Province", secondary=user_provinces, lazy="selectin", order_by="Province.name")
     communes = relationship("Commune", secondary=user_communes, lazy="selectin", order_by="Commune.name")
-    # Figures loaded with the user of a request in the same query (see USER_LOAD_OPTIONS in
-    # cpms/core/setup.py), so the top bar costs no query of its own; None when not loaded.
+    # Figures loaded with the user of a request in the same query (see USER_LOAD_OPTIONS above),
+    # so the top bar costs no query of its own; None when not loaded.
     unread_notifications = query_expression()
 
     def get_id(self):

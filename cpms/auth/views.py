@@ -9,7 +9,7 @@ from cpms.auth import service
 from cpms.auth.service import two_factor as totp
 from cpms.auth.forms import (ApiTokenForm, LoginForm, NewUserForm, PasswordChangeForm, PasswordResetForm,
                              TwoFactorCodeForm, UserForm)
-from cpms.auth.models import ApiToken, User
+from cpms.auth.models import USER_LOAD_OPTIONS, ApiToken, User
 from cpms.core.audit import record_event
 from cpms.core.errors import DomainError
 from cpms.core.forms import render_form, save_form, show_error
@@ -17,11 +17,18 @@ from cpms.core.models import utcnow
 from cpms.core.pagination import paginate
 from cpms.core.permissions import ADMIN, ROLES, get_or_404, public, require_role
 from cpms.core.transaction import keep_changes
-from cpms.extensions import db
+from cpms.extensions import db, login_manager
 from cpms.geo.service import commune_choices, province_choices
 
 bp = Blueprint("auth", __name__)
 NAVIGATION = [(90, "auth.user_list", _l("Users"), {ADMIN})]
+
+
+@login_manager.user_loader
+def load_user(session_token):
+    """The logged-in user: the active account whose session token the session cookie carries."""
+    return db.session.scalar(select(User).options(*USER_LOAD_OPTIONS).where(
+        User.session_token == session_token, User.is_active.is_(True)))
 
 
 def _safe_next(target):

@@ -2,8 +2,8 @@
 from flask import jsonify, request
 from flask_login import current_user
 
-from cpms.api import bp
-from cpms.api.helpers import paginated
+from cpms.core.api import bp
+from cpms.core.api.helpers import paginated
 from cpms.certificates import service
 from cpms.certificates.models import CERTIFICATE_STATUSES, Certificate
 from cpms.certificates.views.blueprint import verification_limit

@@ -4,8 +4,9 @@ from wtforms import DateField, DateTimeLocalField, EmailField, IntegerField, Sel
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
 from cpms.committees.models import (ACTION_STATUSES, COMMITTEE_KINDS, COMMITTEE_STATUSES, MEETING_KINDS,
-                                    MEETING_STATUSES, MEMBER_CATEGORIES, MEMBER_ROLES, PROBLEM_CATEGORIES, SEXES)
+                                    MEETING_STATUSES, MEMBER_CATEGORIES, MEMBER_ROLES, PROBLEM_CATEGORIES)
 from cpms.core.forms import MultiCheckboxField
+from cpms.core.labels import SEX_LABELS
 
 MAX = _l("At most %(max)d characters.")
 
@@ -38,7 +39,7 @@ class CommitteeForm(FlaskForm):
 
 class MemberForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(_l("Enter the member's name.")), Length(max=200, message=MAX)])
-    sex = SelectField(_l("Sex"), choices=_choices(SEXES))
+    sex = SelectField(_l("Sex"), choices=_choices(SEX_LABELS))
     category = SelectField(_l("Category"), choices=_choices(MEMBER_CATEGORIES))
     role = SelectField(_l("Role"), choices=_choices(MEMBER_ROLES), default="member")
     phone = StringField(_l("Phone (optional)"), validators=[Length(max=40, message=MAX)])

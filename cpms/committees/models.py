@@ -11,7 +11,6 @@ from cpms.extensions import db
 COMMITTEE_KINDS = {"clsp": _l("Local security committee (CLSP)"), "forum": _l("Neighbourhood forum"),
                    "cldp": _l("Local peace and development committee")}
 COMMITTEE_STATUSES = {"active": _l("Active"), "dormant": _l("Dormant"), "dissolved": _l("Dissolved")}
-SEXES = {"F": _l("Woman"), "M": _l("Man")}
 MEMBER_CATEGORIES = {"police": _l("Police"), "local_authority": _l("Local authority"),
                      "civil_society": _l("Civil society"), "womens_group": _l("Women's group"),
                      "youth_group": _l("Youth group"), "customary": _l("Customary authority"),

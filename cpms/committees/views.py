@@ -9,7 +9,7 @@ from flask_login import current_user
 from cpms.committees import service
 from cpms.committees.forms import (ActionItemForm, ActionStatusForm, CommitteeForm, MeetingForm, MemberForm,
                                    SecurityIssueForm)
-from cpms.committees.models import (ACTION_STATUSES, COMMITTEE_KINDS, MEMBER_CATEGORIES, MEMBER_ROLES, SEXES,
+from cpms.committees.models import (ACTION_STATUSES, COMMITTEE_KINDS, MEMBER_CATEGORIES, MEMBER_ROLES,
                                     ActionItem, Committee, Meeting, Member)
 from cpms.core.exports import aggregate_export, csv_bytes, document_export, download, personal_export
 from cpms.core.forms import render_form, save_form
@@ -31,11 +31,6 @@ def member_category(key):
 @bp.app_template_filter("member_role")
 def member_role(key):
     return MEMBER_ROLES.get(key, key)
-
-
-@bp.app_template_filter("sex_label")
-def sex_label(key):
-    return SEXES.get(key, key)
 
 
 def get_committee_or_404(committee_id):

@@ -1,38 +1,17 @@
 """The invented demonstration dataset. Each domain adds loaders with @demo_loader in its demo.py; they run in DOMAINS order and
-share a `context` dict (e.g. context["users"], context["programmes"]).
+share a `context` dict (e.g. context["users"], context["programmes"]). The demo accounts are the auth domain's
+(DEMO_USERS in cpms/auth/demo.py).
 
 Names, e-mail addresses and figures are invented, in the spirit of the programme documents.
 """
-from sqlalchemy import func, select
-
 from cpms.extensions import db
 
 _loaders = []
-
-DEMO_USERS = [
-    {"email": "admin@demo.cpms.example", "password": "Cpms-demo-Kasai-01", "role": "admin",
-     "name": "Odette Mwamba", "provinces": [], "locale": "fr"},
-    {"email": "formateur@demo.cpms.example", "password": "Cpms-demo-Kasai-02", "role": "trainer",
-     "name": "Jean-Pierre Kabongo Tshibangu", "provinces": ["Kasaï-Oriental"], "locale": "fr"},
-    {"email": "projet@demo.cpms.example", "password": "Cpms-demo-Kasai-03", "role": "project_officer",
-     "name": "Chantal Ngalula Mbuyi", "provinces": ["Kasaï-Oriental"], "locale": "fr"},
-    {"email": "projet.lubumbashi@demo.cpms.example", "password": "Cpms-demo-Katanga-04", "role": "project_officer",
-     "name": "Patrick Ilunga Kasongo", "provinces": ["Haut-Katanga"], "locale": "fr"},
-    {"email": "suivi@demo.cpms.example", "password": "Cpms-demo-Kasai-05", "role": "me_officer",
-     "name": "Grace Kalala Ntumba", "provinces": [], "locale": "en"},
-    {"email": "bailleur@demo.cpms.example", "password": "Cpms-demo-Kasai-06", "role": "viewer",
-     "name": "Sarah Lindqvist", "provinces": [], "locale": "en"},
-]
 
 
 def demo_loader(func):
     _loaders.append(func)
     return func
-
-
-def database_is_empty():
-    from cpms.auth.models import User
-    return not db.session.scalar(select(func.count()).select_from(User))
 
 
 def load_demo():

@@ -55,24 +55,13 @@ def init_extensions(app):
     compress.init_app(app)  # gzip/brotli: field offices are on slow links (a 450-row register is ~20 KB gzipped)
     logging.basicConfig(level=app.config["LOG_LEVEL"])
 
-    @login_manager.user_loader
-    def load_user(session_token):
-        from cpms.auth.models import User
-        from sqlalchemy import select
-        return db.session.scalar(select(User).options(*USER_LOAD_OPTIONS).where(
-            User.session_token == session_token, User.is_active.is_(True)))
-
+    # the user loader is the auth domain's (cpms/auth/views.py), which owns the accounts
     @login_manager.unauthorized_handler
     def unauthorized():
         if request.blueprint == "api":
             return api_error(401, _("Authentication required: send a personal API token as 'Authorization: Bearer …'."))
         flash(_("Please log in to see this page."), "info")
         return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
-
-
-# Loader options a domain adds to the query that loads the logged-in user (e.g. with_expression for
-# a figure of the top bar), so that every page costs the same fixed number of queries.
-USER_LOAD_OPTIONS = []
 
 
 def _migrations_dir():
@@ -82,7 +71,7 @@ def _migrations_dir():
 
 def register_blueprints(app):
     """Each domain's views.bp, then the API blueprint once every domain's api.py has added its routes."""
-    from cpms.api import bp as api_bp
+    from cpms.core.api import bp as api_bp
     from cpms.domains import domain_modules
 
     for views in domain_modules("views"):

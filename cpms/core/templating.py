@@ -8,6 +8,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from jinja2 import pass_context
 
+from cpms.core.labels import SEX_GROUP_LABELS, SEX_LABELS
+
 
 ROLE_LABELS = {
     "admin": _l("Administrator"),
@@ -92,6 +94,7 @@ def init_app(app):
     app.jinja_env.filters["datetime"] = lambda value, fmt="medium": format_datetime(value, fmt) if value else ""
     app.jinja_env.filters["number"] = format_number
     app.jinja_env.filters["role_label"] = lambda role: ROLE_LABELS.get(role, role)
+    app.jinja_env.filters["sex_label"] = lambda sex: SEX_LABELS.get(sex, sex)
     app.jinja_env.globals.update(navigation=navigation, page_url=page_url, url_pattern=url_pattern, is_current=is_current,
                                  get_locale=get_locale, panels=panels,
-                                 ROLE_LABELS=ROLE_LABELS)
+                                 ROLE_LABELS=ROLE_LABELS, SEX_LABELS=SEX_LABELS, SEX_GROUP_LABELS=SEX_GROUP_LABELS)

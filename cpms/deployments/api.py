@@ -2,8 +2,8 @@
 from flask import request
 from flask_login import current_user
 
-from cpms.api import bp
-from cpms.api.helpers import paginated
+from cpms.core.api import bp
+from cpms.core.api.helpers import paginated
 from cpms.core.permissions import require_role, scope_of
 from cpms.deployments import service
 

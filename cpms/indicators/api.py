@@ -4,8 +4,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from cpms.api import bp
-from cpms.api.helpers import paginated
+from cpms.core.api import bp
+from cpms.core.api.helpers import paginated
 from cpms.core.permissions import get_or_404, require_role, scope_of
 from cpms.indicators import service
 from cpms.indicators.models import ProgrammeIndicator, ResultNode

@@ -30,4 +30,3 @@ DIMENSIONS = {"sex": _l("Sex"), "province": _l("Province"), "commune": _l("Commu
 AREA_DIMENSIONS = ("province", "commune")
 # dimensions whose categories an entered value may break down by (the area ones come from the value's area)
 ENTERED_DIMENSIONS = ("sex", "course_type", "rank", "specialty", "age_group")
-SEX_LABELS = {"F": _l("Women"), "M": _l("Men")}

@@ -9,11 +9,10 @@ from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import with_expression
 
-from cpms.auth.models import User
+from cpms.auth.models import USER_LOAD_OPTIONS, User
 from cpms.core.forms import render_form, run_action, save_form
 from cpms.core.pagination import paginate
 from cpms.core.permissions import ADMIN, get_or_404, require_role
-from cpms.core.setup import USER_LOAD_OPTIONS
 from cpms.extensions import db
 from cpms.notifications import service
 from cpms.notifications.forms import EmptyForm, preferences_form, settings_form

@@ -2,7 +2,7 @@
 from flask import request
 from flask_login import current_user
 
-from cpms.api import bp
+from cpms.core.api import bp
 from cpms.core.pagination import paginate
 from cpms.core.permissions import require_role, scope_of
 from cpms.plans import service

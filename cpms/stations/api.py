@@ -6,7 +6,7 @@ from flask import jsonify, request
 from flask_login import current_user
 from sqlalchemy import select
 
-from cpms.api import bp
+from cpms.core.api import bp
 from cpms.core.pagination import paginate
 from cpms.core.permissions import ADMIN, ME_OFFICER, PROJECT_OFFICER, TRAINER, VIEWER, get_or_404, require_role, scope_of
 from cpms.extensions import db

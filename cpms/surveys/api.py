@@ -2,8 +2,8 @@
 from flask import jsonify, request
 from flask_login import current_user
 
-from cpms.api import bp
-from cpms.api.helpers import paginated
+from cpms.core.api import bp
+from cpms.core.api.helpers import paginated
 from cpms.core.errors import DomainError
 from cpms.core.permissions import VIEWER, get_or_404, public, require_role, scope_of
 from cpms.extensions import db, limiter

@@ -18,6 +18,7 @@ from sqlalchemy import insert, select
 
 from cpms.core import pending as pending_files
 from cpms.core.errors import DomainError
+from cpms.core.labels import age_group_of
 from cpms.core.tabular import cell_text as _cell_text
 from cpms.core.tabular import fold as _fold
 from cpms.core.tabular import read_rows
@@ -45,15 +46,6 @@ def instance_hash(instance_id):
         cleaned = cleaned[5:]
     key = current_app.config["SECRET_KEY"].encode()
     return hmac.new(key, b"survey-instance:" + cleaned.lower().encode(), hashlib.sha256).hexdigest()
-
-
-def age_group(age):
-    if age < 18:
-        return "<18"
-    for upper, label in ((24, "18–24"), (34, "25–34"), (49, "35–49")):
-        if age <= upper:
-            return label
-    return "50+"
 
 
 class Problems:
@@ -199,7 +191,7 @@ class RowMapper:
             if question.name == self.round.sex_question:
                 fields["sex"] = first_text[:100]
             if question.name == self.round.age_question:
-                fields["age_group"] = age_group(first_number) if first_number is not None else first_text[:100]
+                fields["age_group"] = age_group_of(first_number) if first_number is not None else first_text[:100]
             if question.name == self.round.commune_question:
                 commune_id = self.communes.get(_fold(first_text)) or self.choice_communes.get(first_text)
                 if commune_id is None:

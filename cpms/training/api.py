@@ -3,8 +3,8 @@ from flask import jsonify, request
 from flask_login import current_user
 from sqlalchemy import select
 
-from cpms.api import bp
-from cpms.api.helpers import paginated
+from cpms.core.api import bp
+from cpms.core.api.helpers import paginated
 from cpms.core.errors import DomainError
 from cpms.core.permissions import ADMIN, PROJECT_OFFICER, STAFF_ROLES, TRAINER, get_or_404, require_role, scope_of
 from cpms.training import service

@@ -5,10 +5,10 @@ from wtforms import (BooleanField, DateField, IntegerField, SelectField, StringF
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from cpms.core.forms import MultiCheckboxField
+from cpms.core.labels import SEX_LABELS
 
 MAX = _l("At most %(max)d characters.")
 
-SEX_CHOICES = [("F", _l("Female")), ("M", _l("Male"))]
 SPECIALTY_LABELS = {"community": _l("Community policing"), "mining": _l("Mining police"), "border": _l("Border police"),
                     "riverine": _l("Riverine police"), "child_protection": _l("Child protection"),
                     "sgbv": _l("Counter-SGBV unit"), "other": _l("Other")}
@@ -29,7 +29,7 @@ class TraineeForm(FlaskForm):
     last_name = StringField(_l("Last name"), validators=[DataRequired(_l("Enter the last name.")), Length(max=80, message=MAX)])
     post_name = StringField(_l("Post-name"), validators=[Length(max=80, message=MAX)])
     first_name = StringField(_l("First name"), validators=[Length(max=80, message=MAX)])
-    sex = SelectField(_l("Sex"), choices=SEX_CHOICES)
+    sex = SelectField(_l("Sex"), choices=list(SEX_LABELS.items()))
     birth_date = DateField(_l("Date of birth"), validators=[Optional()])
     rank_id = SelectField(_l("Rank"), coerce=int)
     specialty = SelectField(_l("Unit / specialty"), choices=list(SPECIALTY_LABELS.items()))

@@ -5,10 +5,10 @@ from sqlalchemy import (Boolean, CheckConstraint, Column, Date, ForeignKey, Inde
                         Table, Text, Time, UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from cpms.core.labels import SEXES
 from cpms.core.models import Audited, TimestampMixin, UTCDateTime, personal, utcnow, values_check
 from cpms.extensions import db
 
-SEXES = ("F", "M")
 SPECIALTIES = ("community", "mining", "border", "riverine", "child_protection", "sgbv", "other")
 COURSE_TYPES = ("basic", "commanders", "mining", "border", "tot", "refresher")
 COHORT_STATUSES = ("planned", "running", "completed", "cancelled")

@@ -6,7 +6,8 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select
 
-from cpms.committees.models import MEMBER_CATEGORIES, MEMBER_ROLES, SEXES, Member
+from cpms.committees.models import MEMBER_CATEGORIES, MEMBER_ROLES, Member
+from cpms.core.labels import SEXES
 from cpms.core.errors import DomainError
 from cpms.extensions import db
 

@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from cpms.core.audit import record_event
 from cpms.core.exports import audited_document, download, xlsx_bytes
+from cpms.core.labels import SEX_GROUP_LABELS
 from cpms.core.pagination import Page, page_args
 from cpms.core.permissions import ALL_ROLES, require_role, scope_of
 from cpms.deployments.labels import END_REASON_LABELS
@@ -55,10 +56,9 @@ def retention_export():
             cells += [row.due[months], row.kept[months], row.share(months)]
         return cells + [row.never_posted, row.left_early]
 
-    sex_labels = {"F": _("Women"), "M": _("Men")}
     rows = ([line(_("All certified officers"), report.total)]
             + [line(r.label, r) for r in report.by_cohort]
-            + [line(sex_labels.get(r.key, r.key), r) for r in report.by_sex]
+            + [line(str(SEX_GROUP_LABELS.get(r.key, r.key)), r) for r in report.by_sex]
             + [line(r.label, r) for r in report.by_province])
     sheets = {_("Retention"): (header, rows)}
     if current_user.role in NAMES_READERS:

@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from cpms.core.errors import DomainError
+from cpms.core.labels import AGE_GROUP_LABELS, SEX_GROUP_LABELS
 from cpms.core.models import utcnow
 from cpms.core.permissions import ADMIN, ME_OFFICER
 from cpms.extensions import db
@@ -39,11 +40,10 @@ ZIP_TYPES = {".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheet
 
 def categories_of(dimension):
     """The categories an entered value may be broken down by: [(key, label)]."""
-    from cpms.indicators.reference import SEX_LABELS
     from cpms.training.forms import COURSE_TYPE_LABELS, SPECIALTY_LABELS
     from cpms.training.models import Rank
     if dimension == "sex":
-        return [(k, str(v)) for k, v in SEX_LABELS.items()]
+        return [(k, str(v)) for k, v in SEX_GROUP_LABELS.items()]
     if dimension == "course_type":
         return [(k, str(v)) for k, v in COURSE_TYPE_LABELS.items()]
     if dimension == "specialty":
@@ -51,7 +51,7 @@ def categories_of(dimension):
     if dimension == "rank":
         return [(str(r.id), r.code) for r in db.session.scalars(select(Rank).order_by(Rank.position))]
     if dimension == "age_group":
-        return [(k, k) for k in ("18-24", "25-34", "35-49", "50+")]
+        return [(k, str(v)) for k, v in AGE_GROUP_LABELS.items()]
     return []
 
 

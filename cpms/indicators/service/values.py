@@ -14,9 +14,10 @@ from decimal import Decimal
 from flask_babel import get_locale
 from sqlalchemy import func, literal, select, union_all
 
+from cpms.core.labels import AGE_GROUP_LABELS, SEX_GROUP_LABELS
 from cpms.extensions import db
 from cpms.indicators.models import IndicatorValue, ValueBreakdown
-from cpms.indicators.reference import ADDITIVE_UNITS, SEX_LABELS
+from cpms.indicators.reference import ADDITIVE_UNITS
 from cpms.indicators.registry import Context, computation
 from cpms.indicators.service.targets import combine
 
@@ -186,8 +187,8 @@ def category_labels(dimension, keys):
     from cpms.training.models import Rank
 
     keys = [k for k in keys if k is not None]
-    static = {"sex": SEX_LABELS, "course_type": COURSE_TYPE_LABELS, "specialty": SPECIALTY_LABELS,
-              "committee_kind": COMMITTEE_KINDS, "project_kind": PROJECT_KIND_LABELS}
+    static = {"sex": SEX_GROUP_LABELS, "age_group": AGE_GROUP_LABELS, "course_type": COURSE_TYPE_LABELS,
+              "specialty": SPECIALTY_LABELS, "committee_kind": COMMITTEE_KINDS, "project_kind": PROJECT_KIND_LABELS}
     if dimension in static:
         return {k: str(static[dimension].get(k, k)) for k in keys}
     ids = [int(k) for k in keys if str(k).isdigit()]

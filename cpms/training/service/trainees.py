@@ -9,7 +9,8 @@ from cpms.core.errors import DomainError
 from cpms.core.models import utcnow
 from cpms.extensions import db
 from cpms.geo.models import Commune
-from cpms.training.models import SEXES, SPECIALTIES, Rank, Trainee
+from cpms.core.labels import SEXES
+from cpms.training.models import SPECIALTIES, Rank, Trainee
 
 
 def normalise_matricule(raw):

@@ -14,8 +14,8 @@ from sqlalchemy import select
 
 from cpms.certificates.models import (Certificate, CertificateFile, CertificateProfile, CertificateTemplate,
                                       SerialCounter, Signatory)
+from bench.generate import generator
 from cpms.certificates.pdf import DEFAULT_CSS, DEFAULT_HTML
-from cpms.core.generate import generator
 
 BASE_URL = "https://cpms.example.org"  # invented: the address printed in the generated certificates' QR codes
 REVOKED_SHARE = 0.005

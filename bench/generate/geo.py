@@ -3,7 +3,7 @@ territories, about 24 communes (chefferies and secteurs in territories) and 8 qu
 
 Province and chief-town names are the real ones; the other places get invented names built from syllables.
 """
-from cpms.core.generate import generator
+from bench.generate import generator
 from cpms.geo.models import City, Commune, Province, Quartier
 
 # (province, code, chief town), in the order scales take them: the provinces of the programme documents first.

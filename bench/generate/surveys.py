@@ -5,9 +5,10 @@ import csv
 import random
 from datetime import date
 
-from cpms.core.generate import generator
+from bench.generate import generator
 from cpms.surveys.demo import CHOICES, COMMENTS, SURVEY
-from cpms.surveys.imports import _fold, age_group, instance_hash
+from cpms.core.labels import age_group_of
+from cpms.surveys.imports import _fold, instance_hash
 from cpms.surveys.models import (SurveyAnswer, SurveyChoice, SurveyImport, SurveyInstrument, SurveyMeasure,
                                  SurveyQuestion, SurveyResponse, SurveyRound, survey_round_communes)
 from cpms.surveys.service.xlsform import KEPT_TYPES
@@ -114,7 +115,7 @@ def generate_surveys(gen):
         responses += gen.insert(SurveyResponse, ["id", "round_id", "import_id", "instance_hash", "weight", "sex",
                                                  "age_group", "commune_id"],
                                 ((rid, round_id, import_id, instance_hash(h["instance"]), 1.0, h["sex"],
-                                  age_group(h["age"]), h["commune"][0]) for rid, h in zip(response_ids, households)))
+                                  age_group_of(h["age"]), h["commune"][0]) for rid, h in zip(response_ids, households)))
         answers += gen.insert(SurveyAnswer, ["id", "response_id", "question_id", "value_text", "value_number"],
                               _answer_rows(gen, questions, response_ids, households))
         gen.commit()

@@ -5,7 +5,7 @@ quarter (approved, by sex), the national programme the survey measures – with 
 years. The report of any programme and quarter then has something to compute at the generated scale."""
 from datetime import date
 
-from cpms.core.generate import generator
+from bench.generate import generator
 from cpms.indicators.service import periods as P
 from cpms.indicators.demo import LIBRARY
 from cpms.indicators.models import (Indicator, IndicatorValue, ProgrammeIndicator, ResultNode, ResultsFramework,

@@ -1,4 +1,4 @@
-"""Load test: `python -m cpms.core.loadtest` (make loadtest).
+"""Load test: `python -m bench.loadtest` (make loadtest).
 
 Starts gunicorn with 4 workers on a scratch database – SQLite in WAL mode, or a fresh PostgreSQL database
 made in a new schema of CPMS_LOADTEST_DATABASE_URL – and sends attendance saves (PUT /api/v1/sessions/<id>/attendance)
@@ -81,48 +81,49 @@ def seed(env, batch_trainees):
 
     app = create_app(instance_path=env["CPMS_INSTANCE_PATH"])
     with app.test_request_context():
+        from bench.certificate_batch import completed_cohort
         from cpms.auth.service import create_api_token, create_user
-        from cpms.certificates.bench import completed_cohort
         from cpms.certificates.service.batches import request_batch
+        from cpms.core.transaction import acting_as
         from cpms.geo.models import Commune
         from cpms.programmes.service import create_programme
         from cpms.training import service
         from cpms.training.models import TrainingSession
 
-        db.session.info["actor_label"] = "loadtest"
-        batch_cohort = completed_cohort(batch_trainees)
-        batch = request_batch(None, batch_cohort, base_url=BASE_URL)
-        commune = db.session.scalar(sa.select(Commune).where(Commune.name == "Bipemba"))
-        trainer = create_user(name="Formateur Charge", email="charge@load.cpms.example", role="trainer",
-                              password="Load-test-password-2016", province_ids=[commune.province_id])
-        programme = create_programme(code="LOAD", name="Load test", donors="—", start_date=date(2015, 1, 1),
-                                     end_date=None, requires_vetting=False, description="",
-                                     province_ids=[commune.province_id])
-        course = service.save_course(code="LOAD-BASE", title_fr="Base", title_en="Basic", course_type="basic",
-                                     duration_days=30, hours=100, topics="", attendance_threshold=80, pass_mark=50,
-                                     issues_certificate=False)
-        days = SESSIONS * len(ROUNDS)
-        start = date.today() - timedelta(days=days + 10)
-        cohort = service.save_cohort(name="Load cohort", course_id=course.id, programme_id=programme.id,
-                                     training_centre="", commune_id=commune.id, start_date=start,
-                                     end_date=date.today(), capacity=TRAINEES, status="running",
-                                     trainer_ids=[trainer.id])
-        trainees = [service.create_trainee(matricule=f"LOAD-{n:04d}", last_name=f"Agent{n}", first_name="",
-                                           post_name="", sex="MF"[n % 2], commune_id=commune.id)
-                    for n in range(TRAINEES)]
-        enrolments = service.enrol_trainees(cohort, [t.id for t in trainees])
-        sessions = []
-        for n in range(days):
-            session = TrainingSession(cohort_id=cohort.id, session_date=start + timedelta(days=n + 1),
-                                      start_time=clock(8), end_time=clock(12))
-            db.session.add(session)
-            sessions.append(session)
-        _token, raw = create_api_token(trainer)
-        db.session.flush()
-        session_ids = [s.id for s in sessions]
-        result = (raw, [session_ids[r * SESSIONS:(r + 1) * SESSIONS] for r in range(len(ROUNDS))],
-                  [e.id for e in enrolments], batch.id, batch_cohort.id)
-        db.session.commit()
+        with acting_as(label="loadtest"):  # the audit log's actor
+            batch_cohort = completed_cohort(batch_trainees)
+            batch = request_batch(None, batch_cohort, base_url=BASE_URL)
+            commune = db.session.scalar(sa.select(Commune).where(Commune.name == "Bipemba"))
+            trainer = create_user(name="Formateur Charge", email="charge@load.cpms.example", role="trainer",
+                                  password="Load-test-password-2016", province_ids=[commune.province_id])
+            programme = create_programme(code="LOAD", name="Load test", donors="—", start_date=date(2015, 1, 1),
+                                         end_date=None, requires_vetting=False, description="",
+                                         province_ids=[commune.province_id])
+            course = service.save_course(code="LOAD-BASE", title_fr="Base", title_en="Basic", course_type="basic",
+                                         duration_days=30, hours=100, topics="", attendance_threshold=80, pass_mark=50,
+                                         issues_certificate=False)
+            days = SESSIONS * len(ROUNDS)
+            start = date.today() - timedelta(days=days + 10)
+            cohort = service.save_cohort(name="Load cohort", course_id=course.id, programme_id=programme.id,
+                                         training_centre="", commune_id=commune.id, start_date=start,
+                                         end_date=date.today(), capacity=TRAINEES, status="running",
+                                         trainer_ids=[trainer.id])
+            trainees = [service.create_trainee(matricule=f"LOAD-{n:04d}", last_name=f"Agent{n}", first_name="",
+                                               post_name="", sex="MF"[n % 2], commune_id=commune.id)
+                        for n in range(TRAINEES)]
+            enrolments = service.enrol_trainees(cohort, [t.id for t in trainees])
+            sessions = []
+            for n in range(days):
+                session = TrainingSession(cohort_id=cohort.id, session_date=start + timedelta(days=n + 1),
+                                          start_time=clock(8), end_time=clock(12))
+                db.session.add(session)
+                sessions.append(session)
+            _token, raw = create_api_token(trainer)
+            db.session.flush()
+            session_ids = [s.id for s in sessions]
+            result = (raw, [session_ids[r * SESSIONS:(r + 1) * SESSIONS] for r in range(len(ROUNDS))],
+                      [e.id for e in enrolments], batch.id, batch_cohort.id)
+            db.session.commit()
         db.engine.dispose()
     return result
 

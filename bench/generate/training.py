@@ -13,7 +13,7 @@ from datetime import date, time, timedelta
 
 from sqlalchemy import select
 
-from cpms.core.generate import generator
+from bench.generate import generator
 from cpms.training.demo import FIRST_F, FIRST_M, LAST, POST, TOPICS
 from cpms.training.models import (Attendance, Cohort, Course, Enrolment, Rank, Trainee, TrainingSession, Vetting,
                                   cohort_trainers)

@@ -1,4 +1,4 @@
-"""Benchmark of a whole-cohort certificate batch: `python -m cpms.certificates.bench --trainees 450`.
+"""Benchmark of a whole-cohort certificate batch: `python -m bench.certificate_batch --trainees 450`.
 
 Builds a scratch SQLite database (or CPMS_BENCH_DATABASE_URL) with one completed cohort of N officers and
 the demo artwork (logos, three signatories), then measures:
@@ -18,7 +18,7 @@ from datetime import date, time as clock
 
 def completed_cohort(size):
     """A completed cohort of `size` new officers, everyone eligible for a certificate, with the Lubumbashi demo
-    artwork; returns it (flushed and committed). Also the load test's batch (cpms/core/loadtest.py)."""
+    artwork; returns it (flushed and committed). Also the load test's batch (bench/loadtest.py)."""
     from sqlalchemy import insert, select
 
     from cpms.certificates import demo

@@ -1,7 +1,7 @@
 """Generated programmes: one community-policing programme per province and a national one covering them all."""
 from datetime import date
 
-from cpms.core.generate import generator
+from bench.generate import generator
 from cpms.programmes.models import Programme, programme_provinces
 
 DONORS = ["INL (United States)", "Canada", "United Kingdom", "European Union", "Netherlands", "Sweden", "Japan"]

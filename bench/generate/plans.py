@@ -4,7 +4,7 @@ impact project."""
 from datetime import date, timedelta
 from decimal import Decimal
 
-from cpms.core.generate import generator
+from bench.generate import generator
 from cpms.plans.demo import ACTIVITIES, PROBLEMS
 from cpms.plans.models import Diagnostic, PlanAction, PlanReview, Problem, QuickImpactProject, SecurityPlan
 

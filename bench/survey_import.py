@@ -1,4 +1,4 @@
-"""Benchmark of a survey import: `python -m cpms.surveys.bench --rows 100000`.
+"""Benchmark of a survey import: `python -m bench.survey_import --rows 100000`.
 
 Loads the demo data into a scratch SQLite database (or CPMS_BENCH_DATABASE_URL), writes a KoBoToolbox-like
 CSV export of N rows to a temporary file, previews and imports it as the demo M&E officer, then computes

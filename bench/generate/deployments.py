@@ -25,7 +25,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from cpms.core.generate import generator
+from bench.generate import generator
 from cpms.deployments.demo import COACHES, VISITS
 from cpms.deployments.models import CoachingVisit, FollowUpAction, Posting, coaching_visit_officers
 from cpms.programmes.models import programme_provinces

@@ -4,7 +4,7 @@ expenditure, the gender checklist and, once finished, the handover. No photos (t
 from datetime import timedelta
 from decimal import Decimal
 
-from cpms.core.generate import generator
+from bench.generate import generator
 from cpms.stations.models import (ConstructionProject, Expenditure, GenderChecklist, Handover, Milestone,
                                   ProgressReport, Station)
 from cpms.stations.reference import DEFAULT_MILESTONES, SPECIALISED_UNITS

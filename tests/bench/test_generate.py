@@ -1,4 +1,4 @@
-"""`flask cpms generate`: invented data at a chosen size, through bulk inserts, for benchmarks."""
+"""`python -m bench generate`: invented data at a chosen size, through bulk inserts, for benchmarks."""
 import hashlib
 import re
 from datetime import date, datetime, timezone
@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import and_, func, insert, or_, select
 from sqlalchemy.orm import aliased
 
-from cpms.core.demo import DEMO_USERS
-from cpms.core.generate import GenerationRefused, generate
+from bench.generate import GenerationRefused, generate
+from cpms.auth.demo import DEMO_USERS
 from cpms.extensions import db as _db
 
 PASSWORDS = {user["role"]: (user["email"], user["password"]) for user in DEMO_USERS}
@@ -55,7 +55,7 @@ def test_small_scale_has_a_hundredth_of_the_country(small):
 
 
 def test_the_register_cohort_has_450_officers_and_an_open_register(small):
-    from cpms.training.generate import REGISTER_COHORT
+    from bench.generate.training import REGISTER_COHORT
     from cpms.training.models import Attendance, Cohort, Enrolment, TrainingSession
 
     cohort = _db.session.scalar(select(Cohort).where(Cohort.name == REGISTER_COHORT))
@@ -70,7 +70,8 @@ def test_the_register_cohort_has_450_officers_and_an_open_register(small):
 
 def test_command_refuses_a_database_with_users(app, db, make_user):
     make_user("admin")
-    result = app.test_cli_runner().invoke(args=["cpms", "generate", "--scale", "small"])
+    from bench.cli import generate_command
+    result = app.test_cli_runner().invoke(generate_command, args=["--scale", "small"])
     assert result.exit_code != 0 and "not empty" in result.output
 
 
@@ -98,7 +99,7 @@ def test_generated_data_loads_the_main_pages(small, app, web):
     from cpms.plans.models import SecurityPlan
     from cpms.stations.models import ConstructionProject, Station
     from cpms.surveys.models import SurveyRound
-    from cpms.training.generate import REGISTER_COHORT
+    from bench.generate.training import REGISTER_COHORT
     from cpms.training.models import Cohort, Trainee, TrainingSession
 
     cohort_id = _db.session.scalar(select(Cohort.id).where(Cohort.name == REGISTER_COHORT))
@@ -215,7 +216,7 @@ def test_officers_who_passed_are_posted_and_retention_has_figures(small, app, we
 
 def test_the_certificate_cohort_is_complete_and_generated_certificates_verify(small, app, web):
     from cpms.certificates.models import Certificate, CertificateFile, SerialCounter
-    from cpms.training.generate import CERTIFICATE_COHORT
+    from bench.generate.training import CERTIFICATE_COHORT
     from cpms.training.models import Cohort
     from cpms.training.service.attendance import cohort_completion
 

@@ -1,7 +1,7 @@
-"""Invented data at the size of a province or the whole country, for benchmarks: `flask cpms generate`.
+"""Invented data at the size of a province or the whole country, for benchmarks: `python -m bench generate`.
 
-Each domain adds generators with `@generator` in `cpms/<domain>/generate.py`; they run in DOMAINS order and
-receive one `Generation`, which offers:
+Each domain has its generators (`@generator` functions) in `bench/generate/<domain>.py`; they run in the order of
+cpms.domains.DOMAINS and receive one `Generation`, which offers:
 
 - `gen.count(national)`: a national figure scaled to the chosen size (national 1, province 1/10, small 1/100);
 - `gen.random(name)`: a seeded random generator of its own, so that one domain's draws never shift another's;
@@ -13,14 +13,16 @@ receive one `Generation`, which offers:
 - `gen.today` / `gen.now`: the data's "today" (the day of generation unless given: the same seed and the same
   day give the same data).
 
-A generator returns {what: count} for the summary. Adding a domain: write `cpms/<domain>/generate.py` with one
-`@generator` function (see cpms/stations/generate.py for a short one); `flask cpms generate` picks it up.
+A generator returns {what: count} for the summary. Adding a domain: write `bench/generate/<domain>.py` with one
+`@generator` function (see bench/generate/stations.py for a short one); `python -m bench generate` picks it up.
 """
 import contextlib
+import importlib
 import json
 import random
 import time as clock
 from datetime import date, datetime, time, timezone
+from importlib.util import find_spec
 
 import sqlalchemy as sa
 
@@ -32,9 +34,24 @@ _generators = []
 
 
 def generator(func):
-    """Register a domain's generator: func(gen) -> {what: count}."""
+    """Register a domain's generator (in bench/generate/<domain>.py): func(gen) -> {what: count}."""
     _generators.append(func)
     return func
+
+
+def _domain_of(func):
+    return func.__module__.rsplit(".", 1)[-1]
+
+
+def domain_generators():
+    """Every registered generator, in the order of the domains (cpms.domains.DOMAINS), then of registration (a
+    domain's module may be imported by another's before its turn)."""
+    from cpms.domains import DOMAINS
+    for domain in DOMAINS:
+        name = f"{__name__}.{domain}"
+        if find_spec(name) is not None:
+            importlib.import_module(name)  # importing it registers its generators
+    return sorted(_generators, key=lambda func: DOMAINS.index(_domain_of(func)))
 
 
 class GenerationRefused(Exception):
@@ -172,8 +189,6 @@ def generate(engine, scale="small", seed=DEFAULT_SEED, today=None, echo=print):
 
     Should it fail half-way, drop the database and start again from a new one.
     """
-    from cpms.domains import domain_modules, in_domain_order
-    domain_modules("generate")  # importing them registers their generators
     started = clock.perf_counter()
     summary = {}
     with engine.connect() as connection:
@@ -183,12 +198,12 @@ def generate(engine, scale="small", seed=DEFAULT_SEED, today=None, echo=print):
         restore = _without_constraints(connection)
         try:
             gen = Generation(connection, scale, seed, today)
-            for func in in_domain_order(_generators):
+            for func in domain_generators():
                 step = clock.perf_counter()
                 result = func(gen) or {}
                 gen.commit()
                 summary.update(result)
-                echo(f"  {func.__module__.split('.')[1]:<12} {clock.perf_counter() - step:6.1f} s  "
+                echo(f"  {_domain_of(func):<12} {clock.perf_counter() - step:6.1f} s  "
                      + ", ".join(f"{n:,} {what}" for what, n in result.items()))
         except BaseException:
             connection.rollback()
