@@ -3,7 +3,7 @@ import sqlalchemy as sa
 
 from cpms.auth.models import ApiToken, User
 from cpms.extensions import db
-from cpms.privacy.retention import ANON_PREFIX, anonymise
+from cpms.privacy.service.retention import ANON_PREFIX, anonymise
 
 
 def retire_accounts(before):

@@ -2,7 +2,7 @@
 import sqlalchemy as sa
 
 from cpms.committees.models import Member
-from cpms.privacy.retention import MASK, anonymise
+from cpms.privacy.service.retention import MASK, anonymise
 
 
 def retire_committee_members(before):

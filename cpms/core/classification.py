@@ -11,7 +11,7 @@ for a withdrawal) or `none`. A column is classified, in this order, by:
    list of values by a CHECK constraint are `none`.
 
 Every personal or sensitive value has a retention class: the column's own, or its table's (the contract's
-`tables`). The classes are declared by the domains (`retention`); cpms/privacy/retention.py applies each.
+`tables`). The classes are declared by the domains (`retention`); cpms/privacy/service/retention.py applies each.
 tests/security/test_classification.py fails for any column left unclassified, naming the domain's contract.
 """
 import re

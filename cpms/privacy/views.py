@@ -8,7 +8,7 @@ from flask_login import current_user
 from cpms.core.exports import download, personal_export
 from cpms.core.pdf import render_pdf
 from cpms.core.permissions import ADMIN, require_role
-from cpms.privacy.subject import find_subject, subject_data
+from cpms.privacy.service.subject import find_subject, subject_data
 
 bp = Blueprint("privacy", __name__, url_prefix="/privacy")
 

@@ -1,7 +1,7 @@
 """What surveys contribute to data protection: the retirement of free-text answers."""
 import sqlalchemy as sa
 
-from cpms.privacy.retention import anonymise
+from cpms.privacy.service.retention import anonymise
 from cpms.surveys.models import SurveyAnswer, SurveyQuestion, SurveyResponse, SurveyRound
 
 

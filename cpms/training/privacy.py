@@ -4,7 +4,7 @@ import sqlalchemy as sa
 
 from cpms.core.permissions import get_or_404
 from cpms.extensions import db
-from cpms.privacy.retention import ANON_PREFIX, anonymise, tables_referencing
+from cpms.privacy.service.retention import ANON_PREFIX, anonymise, tables_referencing
 from cpms.training.models import Cohort, Enrolment, Trainee, Vetting
 
 

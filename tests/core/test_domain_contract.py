@@ -137,8 +137,8 @@ def test_cross_cutting_packages_import_no_domain(package):
 def test_classification_and_configuration_name_no_domain():
     tables = {domain.name: {key.split(".")[0] for key in domain.columns} | set(domain.tables)
               for domain in contract.all_domains()}
-    hubs = ("cpms/core/classification.py", "cpms/config.py", "cpms/core/contract.py", "cpms/privacy/retention.py",
-            "cpms/privacy/subject.py", "cpms/notifications/registry.py", "cpms/indicators/registry.py")
+    hubs = ("cpms/core/classification.py", "cpms/config.py", "cpms/core/contract.py", "cpms/privacy/service/retention.py",
+            "cpms/privacy/service/subject.py", "cpms/notifications/registry.py", "cpms/indicators/registry.py")
     for relative in hubs:
         path = ROOT / relative
         if relative.startswith(("cpms/core/", "cpms/config")):

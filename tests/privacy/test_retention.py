@@ -8,7 +8,7 @@ from cpms.auth.models import User
 from cpms.committees.models import Member
 from cpms.core.audit import AuditEntry
 from cpms.extensions import db as _db
-from cpms.privacy.retention import apply_retention
+from cpms.privacy.service.retention import apply_retention
 from cpms.training import service
 from cpms.training.models import Enrolment, Trainee, Vetting
 
