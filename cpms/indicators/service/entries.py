@@ -14,6 +14,7 @@ from flask_babel import format_decimal
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from cpms.core import contract
 from cpms.core.errors import DomainError
 from cpms.core.models import utcnow
 from cpms.core.permissions import ADMIN, ME_OFFICER
@@ -22,7 +23,7 @@ from cpms.geo.models import Commune, Province
 from cpms.indicators.service import periods as P
 from cpms.indicators.service.locking import locked_period_containing
 from cpms.indicators.models import IndicatorValue, ProgrammeIndicator, ValueBreakdown
-from cpms.indicators.reference import ADDITIVE_UNITS, DIMENSIONS, ENTERED_DIMENSIONS
+from cpms.indicators.reference import ADDITIVE_UNITS, DIMENSIONS, ENTERED_DIMENSIONS, SEX_LABELS
 from cpms.indicators.service.framework import programme_years, settings_of
 
 REVIEWERS = frozenset({ADMIN, ME_OFFICER})
@@ -38,21 +39,13 @@ ZIP_TYPES = {".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheet
 
 
 def categories_of(dimension):
-    """The categories an entered value may be broken down by: [(key, label)]."""
-    from cpms.indicators.reference import SEX_LABELS
-    from cpms.training.forms import COURSE_TYPE_LABELS, SPECIALTY_LABELS
-    from cpms.training.models import Rank
+    """The categories an entered value may be broken down by: [(key, label)]. Sex and age groups are shared; the
+    others come from the domain that owns the dimension (its Dimension in the contract)."""
     if dimension == "sex":
         return [(k, str(v)) for k, v in SEX_LABELS.items()]
-    if dimension == "course_type":
-        return [(k, str(v)) for k, v in COURSE_TYPE_LABELS.items()]
-    if dimension == "specialty":
-        return [(k, str(v)) for k, v in SPECIALTY_LABELS.items()]
-    if dimension == "rank":
-        return [(str(r.id), r.code) for r in db.session.scalars(select(Rank).order_by(Rank.position))]
     if dimension == "age_group":
         return [(k, k) for k in ("18-24", "25-34", "35-49", "50+")]
-    return []
+    return contract.dimension_categories(dimension) or []
 
 
 def entry_dimensions(indicator):
