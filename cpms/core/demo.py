@@ -1,5 +1,7 @@
 """The invented demonstration dataset. Each domain adds loaders with @demo_loader in its demo.py; they run in DOMAINS order and
-share a `context` dict (e.g. context["users"], context["programmes"]).
+share a `context` dict (e.g. context["users"], context["programmes"]). Loaders marked @demo_loader(late=True) run
+after all the others (in DOMAINS order too): for data that must come after what a later domain created, e.g. an
+expense recorded after a reported period was locked.
 
 Names, e-mail addresses and figures are invented, in the spirit of the programme documents.
 """
@@ -25,7 +27,11 @@ DEMO_USERS = [
 ]
 
 
-def demo_loader(func):
+def demo_loader(func=None, *, late=False):
+    """Register loader(context) -> {what: count} or None; `late`: run it after every domain's other loaders."""
+    if func is None:
+        return lambda loader: demo_loader(loader, late=late)
+    func.demo_late = late
     _loaders.append(func)
     return func
 
@@ -44,7 +50,8 @@ def load_demo():
     domain_modules("demo")  # importing them registers their loaders
     summary = {}
     context = {}
-    for loader in in_domain_order(_loaders):  # whichever module was imported first
+    ordered = in_domain_order(_loaders)  # whichever module was imported first
+    for loader in [f for f in ordered if not f.demo_late] + [f for f in ordered if f.demo_late]:
         summary.update(loader(context) or {})
         db.session.flush()
     return summary
