@@ -1,5 +1,5 @@
 """Local security committees (CLSP) and neighbourhood forums: members, meetings, action items, security issues."""
-from cpms.core.contract import Domain, RetentionClass, Setting, not_personal
+from cpms.core.contract import Dimension, Domain, RetentionClass, Setting, not_personal
 
 DOMAIN = Domain(
     "committees",
@@ -23,4 +23,5 @@ DOMAIN = Domain(
         Setting("CPMS_INDICATOR_CLSP_MIN_MEETINGS", "INDICATOR_CLSP_MIN_MEETINGS", int, 3),
         Setting("CPMS_RETENTION_MEMBER_YEARS", "RETENTION_MEMBER_YEARS", float, 5),
     ),
+    dimensions=(Dimension("committee_kind", labels="cpms.committees.indicators:committee_kind_labels"),),
 )

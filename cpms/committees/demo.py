@@ -1,10 +1,12 @@
 """Demo CLSPs of Bipemba, Muya, Dibindi (Mbuji-Mayi) and Kampemba (Lubumbashi), with their forums, members,
 two years of monthly meetings, action items in every state, diagnostics, plans and quick impact projects.
+A neighbourhood forum of Bipemba met three weeks ago and has one action item overdue and one due soon, so the demo
+project officer of Kasaï-Oriental gets reminders at the scheduler's first sweep.
 
 Names are invented. A fixed random seed keeps the dataset the same at every load.
 """
 import random
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 
 from sqlalchemy import select
 
@@ -161,3 +163,31 @@ def load_committees(context):
             stats["committees"] += 1
     db.session.flush()
     return stats
+
+
+@demo_loader
+def load_reminders_due(context):
+    """A recent meeting of Bipemba's active forum, with action items due around today (for the reminders)."""
+    from cpms.committees.models import Committee
+    from cpms.committees.service import raise_action_item, save_meeting
+
+    today = date.today()
+    clsp = context.get("committees", {}).get("Bipemba")
+    forum = clsp and db.session.scalar(select(Committee).where(Committee.parent_id == clsp.id,
+                                                               Committee.status == "active").order_by(Committee.id))
+    items = 0
+    if forum is not None:
+        held = datetime.combine(today - timedelta(days=21), time(15, 0), timezone.utc)
+        meeting = save_meeting(forum, starts_at=held, place="École primaire du quartier", kind="ordinary",
+                               status="held", guests_women=5, guests_men=7,
+                               agenda="1. Éclairage du marché\n2. Patrouilles de nuit",
+                               minutes="Les habitants signalent des vols à la tombée de la nuit près du marché.",
+                               decisions="Deux actions sont confiées à la mairie et au sous-commissariat.",
+                               present_member_ids=[])
+        for description, organisation, due in (
+                ("Remplacer les ampoules de l'éclairage du marché", "Mairie", today - timedelta(days=5)),
+                ("Organiser deux patrouilles de nuit par semaine", "PNC – sous-commissariat", today + timedelta(days=2))):
+            raise_action_item(meeting, description=description, responsible_member_id=None,
+                              responsible_organisation=organisation, due_date=due)
+            items += 1
+    return {"action items due for reminders": items}

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, func, or_, select
 
-from cpms.committees.models import ActionItem, Committee, Meeting, Member
+from cpms.committees.models import COMMITTEE_KINDS, ActionItem, Committee, Meeting, Member
 from cpms.indicators.registry import DrillDown, computed_indicator, day_bounds, drilldown_for, quarters_in
 
 AREA = ("province", "commune")
@@ -150,3 +150,9 @@ def action_records(ctx, start, end, category):
                      lambda r: [r[0].description, committee_cell(r[0].committee), r[0].due_date.isoformat(),
                                 str(r[0].status_label), r[0].closed_on.isoformat() if r[0].closed_on else "",
                                 _("yes") if r[1] else _("no")], scalars=False)
+
+
+# --- the disaggregation committees own (declared in cpms/committees/__init__.py) -----------------------------------
+
+def committee_kind_labels(keys):
+    return {key: str(COMMITTEE_KINDS[key]) for key in keys if key in COMMITTEE_KINDS}

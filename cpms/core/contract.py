@@ -6,7 +6,8 @@ Every domain package declares, in its `cpms/<domain>/__init__.py`, one
 
 and the cross-cutting code reads these declarations instead of naming domains: the personal-data
 classification (cpms/core/classification.py), retention and subject access (cpms/privacy/), the configuration
-(cpms/config.py) and the panels a page offers to other domains (the `panels(slot, obj)` template global).
+(cpms/config.py), the panels a page offers to other domains (the `panels(slot, obj)` template global) and the
+disaggregations of indicators whose categories a domain owns (cpms/indicators/).
 Functions are named by dotted strings ("cpms.training.privacy:retire_trainees") and imported only when used, so
 importing a domain's `__init__.py` stays cheap and creates no circular import. docs/domains.md describes every
 field. The conventional modules of a domain (models, views, api, reminders, indicators, jobs, demo, cli…) are
@@ -76,6 +77,21 @@ class Subject:
 
 
 @dataclass(frozen=True)
+class Dimension:
+    """A disaggregation of indicators whose categories this domain owns (e.g. "rank": the trainees' ranks).
+
+    `labels` is "module:function", called as labels(keys) with category keys as the figures give them; it returns
+    {key: label} for the keys it knows (the others are shown as they are), with at most one query. `categories`
+    is "module:function", called without arguments; it returns [(key, label)], the categories an entered value
+    may be broken down by, in the order of the entry form (None: only computed indicators give this dimension).
+    The dimension's title stays in the indicators' vocabulary (cpms/indicators/reference.py DIMENSIONS)."""
+
+    name: str
+    labels: str
+    categories: str | None = None
+
+
+@dataclass(frozen=True)
 class Domain:
     """What a domain contributes outside its own package (see docs/domains.md)."""
 
@@ -86,6 +102,7 @@ class Domain:
     settings: tuple = ()  # Setting, …
     panels: tuple = ()  # Panel, …
     subjects: tuple = ()  # Subject, …
+    dimensions: tuple = ()  # Dimension, …
 
     @property
     def contract_file(self):
@@ -139,6 +156,26 @@ def settings():
 def subject(table):
     """The Subject declared for `table`, or None."""
     return next((s for domain in all_domains() for s in domain.subjects if s.table == table), None)
+
+
+@cache
+def dimensions():
+    """{name: Dimension} offered by all domains, in domain order."""
+    return {dimension.name: dimension for domain in all_domains() for dimension in domain.dimensions}
+
+
+def dimension_labels(name, keys):
+    """{key: label} for category keys of the disaggregation `name`, from the domain that offers it (the keys it does
+    not know left out); None when no domain offers `name`."""
+    dimension = dimensions().get(name)
+    return None if dimension is None else resolve(dimension.labels)(keys)
+
+
+def dimension_categories(name):
+    """[(key, label)] an entered value may be broken down by for the disaggregation `name`, from the domain that
+    offers it; None when no domain offers entry by `name`."""
+    dimension = dimensions().get(name)
+    return None if dimension is None or dimension.categories is None else resolve(dimension.categories)()
 
 
 @cache

@@ -1,6 +1,8 @@
 """The invented demonstration dataset. Each domain adds loaders with @demo_loader in its demo.py; they run in DOMAINS order and
 share a `context` dict (e.g. context["users"], context["programmes"]). The demo accounts are the auth domain's
-(DEMO_USERS in cpms/auth/demo.py).
+(DEMO_USERS in cpms/auth/demo.py). Loaders marked @demo_loader(late=True) run after all the others (in DOMAINS order
+too): for data that must come after what a later domain created, e.g. an expense recorded after a reported period
+was locked.
 
 Names, e-mail addresses and figures are invented, in the spirit of the programme documents.
 """
@@ -9,7 +11,11 @@ from cpms.extensions import db
 _loaders = []
 
 
-def demo_loader(func):
+def demo_loader(func=None, *, late=False):
+    """Register loader(context) -> {what: count} or None; `late`: run it after every domain's other loaders."""
+    if func is None:
+        return lambda loader: demo_loader(loader, late=late)
+    func.demo_late = late
     _loaders.append(func)
     return func
 
@@ -23,7 +29,8 @@ def load_demo():
     domain_modules("demo")  # importing them registers their loaders
     summary = {}
     context = {}
-    for loader in in_domain_order(_loaders):  # whichever module was imported first
+    ordered = in_domain_order(_loaders)  # whichever module was imported first
+    for loader in [f for f in ordered if not f.demo_late] + [f for f in ordered if f.demo_late]:
         summary.update(loader(context) or {})
         db.session.flush()
     return summary

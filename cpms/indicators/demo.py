@@ -3,14 +3,13 @@
 - PDP-KOR-2015 (Mbuji-Mayi, funded by INL: fiscal year from October): training, stations, CLSPs, plans and the
   perception surveys, computed from the other demo data, plus dialogue participants entered per quarter with
   evidence (approved, one awaiting approval, one rejected). FY2017-Q1 (October–December 2016) is locked; an invoice
-  recorded afterwards makes the construction spending differ from the figure reported.
+  recorded afterwards (cpms/stations/demo.py, a late loader) makes the construction spending differ from the
+  figure reported.
 - PDP-HKT-2016 (Lubumbashi, INL: October): training, stations and CLSP indicators.
 - STAB-KAS-2021 (Kasai region, United Kingdom: fiscal year from April): stabilisation indicators entered per
   province.
 Figures are invented, in the spirit of the programme documents.
 """
-from datetime import date
-from decimal import Decimal
 
 from sqlalchemy import select
 
@@ -249,8 +248,6 @@ def _dhis2(library):
 @demo_loader
 def load_indicators(context):
     from cpms.indicators.service import locking
-    from cpms.stations.models import ConstructionProject
-    from cpms.stations.service import record_expenditure
 
     users = context.get("users", {})
     me, officer = users.get("suivi@demo.cpms.example"), users.get("projet@demo.cpms.example")
@@ -273,12 +270,5 @@ def load_indicators(context):
     db.session.flush()
     lock = locking.lock_period(me, Scope.national(), kor, "FY2017-Q1",
                                note="Rapport trimestriel envoyé à INL le 20 janvier 2017.")
-    # an invoice recorded after the report: the spending of the locked quarter now differs from the figure sent
-    project = db.session.scalar(select(ConstructionProject).where(ConstructionProject.programme_id == kor.id,
-                                                                  ConstructionProject.currency == "USD")
-                                .order_by(ConstructionProject.id))
-    if project is not None:
-        record_expenditure(project, spent_on=date(2016, 12, 20), amount=Decimal("1850"),
-                           description="Facture tardive – peinture et signalétique")
     _dhis2(library)
     return {"indicators": len(library), "entered indicator values": values, "locked periods": 1 if lock else 0}

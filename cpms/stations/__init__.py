@@ -1,6 +1,6 @@
 """Police stations and their construction projects: milestones, progress reports with photos,
 expenditure, the gender-sensitivity checklist and the handover record."""
-from cpms.core.contract import Domain, not_personal
+from cpms.core.contract import Dimension, Domain, not_personal
 
 DOMAIN = Domain(
     "stations",
@@ -16,4 +16,5 @@ DOMAIN = Domain(
         **not_personal("station_photos", "stored_name", "thumbnail_name"),
     },
     tables={"handovers": "programme"},
+    dimensions=(Dimension("project_kind", labels="cpms.stations.indicators:project_kind_labels"),),
 )

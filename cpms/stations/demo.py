@@ -4,6 +4,8 @@ Bipemba's station and four sub-stations were built in 2016 and handed over; one 
 and over budget. Kampemba's station and four sub-stations are at different stages; their dates are counted
 from the day the demo is loaded, so that they stay current: one is on track, one is over budget, one is
 late, one is at the tender stage, and one waits for its handover because the gender checklist is incomplete.
+An invoice of Bipemba's commissariat for December 2016 is recorded after the indicators demo locked that quarter
+(a late loader), so that the reported construction spending of FY2017-Q1 differs from what the data give today.
 Contractors and people are invented.
 """
 import io
@@ -177,3 +179,18 @@ def load_stations(context):
     bipemba = _load_bipemba(programmes["PDP-KOR-2015"])
     kampemba = _load_kampemba(programmes["PDP-HKT-2016"], today)
     return {"stations": len(bipemba) + len(kampemba), "construction projects": len(bipemba) + len(kampemba)}
+
+
+@demo_loader(late=True)
+def load_late_invoice(context):
+    """An invoice recorded after the report: the spending of the locked quarter now differs from the figure sent."""
+    from cpms.stations.models import ConstructionProject
+    from cpms.stations.service import record_expenditure
+
+    programme = context["programmes"]["PDP-KOR-2015"]
+    project = db.session.scalar(select(ConstructionProject).where(ConstructionProject.programme_id == programme.id,
+                                                                  ConstructionProject.currency == "USD")
+                                .order_by(ConstructionProject.id))
+    if project is not None:
+        record_expenditure(project, spent_on=date(2016, 12, 20), amount=Decimal("1850"),
+                           description="Facture tardive – peinture et signalétique")

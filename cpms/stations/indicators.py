@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, distinct, func, or_, select
 
 from cpms.indicators.registry import DrillDown, computed_indicator, drilldown_for
+from cpms.stations.labels import PROJECT_KIND_LABELS
 from cpms.stations.models import ConstructionProject, Expenditure, GenderChecklist, Handover, Station
 from cpms.stations.reference import CHECKLIST_ITEMS
 
@@ -117,3 +118,9 @@ def spending_records(ctx, start, end, category):
     stmt = _projects(ctx, ConstructionProject, spent.c.total).join(spent, spent.c.project_id == ConstructionProject.id) \
         .where(ConstructionProject.currency == (ctx.param or "USD"), ctx.matches(station_columns(), category))
     return _project_rows(stmt, [_("Spent in the period")], lambda record: [float(record[1] or 0)])
+
+
+# --- the disaggregation stations own (declared in cpms/stations/__init__.py) ---------------------------------------
+
+def project_kind_labels(keys):
+    return {key: str(PROJECT_KIND_LABELS[key]) for key in keys if key in PROJECT_KIND_LABELS}

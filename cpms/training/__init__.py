@@ -1,5 +1,5 @@
 """Training: courses, cohorts, trainees (officers), enrolment, attendance, tests and close-out, vetting."""
-from cpms.core.contract import Domain, RetentionClass, Setting, Subject, not_personal
+from cpms.core.contract import Dimension, Domain, RetentionClass, Setting, Subject, not_personal
 
 DOMAIN = Domain(
     "training",
@@ -28,4 +28,12 @@ DOMAIN = Domain(
         Setting("CPMS_RETENTION_VETTING_YEARS", "RETENTION_VETTING_YEARS", float, 5),
     ),
     subjects=(Subject("trainees", find="cpms.training.privacy:find_trainee"),),
+    dimensions=(
+        Dimension("course_type", labels="cpms.training.indicators:course_type_labels",
+                  categories="cpms.training.indicators:course_type_categories"),
+        Dimension("rank", labels="cpms.training.indicators:rank_labels",
+                  categories="cpms.training.indicators:rank_categories"),
+        Dimension("specialty", labels="cpms.training.indicators:specialty_labels",
+                  categories="cpms.training.indicators:specialty_categories"),
+    ),
 )

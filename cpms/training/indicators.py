@@ -9,13 +9,16 @@ counted in the period in which the cohort ends.
 from datetime import date
 
 from flask import url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Numeric, and_, case, cast, distinct, func, or_, select
 
+from cpms.extensions import db
 from cpms.indicators.registry import DrillDown, computed_indicator, drilldown_for, rank_name
 from cpms.programmes.models import Programme
-from cpms.training.models import Attendance, Cohort, Course, Enrolment, Trainee, TrainingSession, Vetting
+from cpms.training.forms import COURSE_TYPE_LABELS, SPECIALTY_LABELS
+from cpms.training.models import Attendance, Cohort, Course, Enrolment, Rank, Trainee, TrainingSession, Vetting
 
 TRAINING_DIMENSIONS = ("sex", "province", "commune", "course_type", "rank", "specialty")
 
@@ -191,3 +194,37 @@ def gain_records(ctx, start, end, category):
                          ctx.matches(training_columns(), category)),
         _("Gain (points)"), lambda e: round(e.post_score - e.pre_score, 1))
 
+
+
+# --- the disaggregations training owns (declared in cpms/training/__init__.py) ------------------------------------
+
+def course_type_labels(keys):
+    return {key: str(COURSE_TYPE_LABELS[key]) for key in keys if key in COURSE_TYPE_LABELS}
+
+
+def course_type_categories():
+    return [(key, str(label)) for key, label in COURSE_TYPE_LABELS.items()]
+
+
+def specialty_labels(keys):
+    return {key: str(SPECIALTY_LABELS[key]) for key in keys if key in SPECIALTY_LABELS}
+
+
+def specialty_categories():
+    return [(key, str(label)) for key, label in SPECIALTY_LABELS.items()]
+
+
+def rank_labels(keys):
+    """Ranks are keyed by their id; a report shows the rank's name in the user's language (one query)."""
+    ids = [int(key) for key in keys if str(key).isdigit()]
+    if not ids:
+        return {}
+    french = str(get_locale() or "fr").startswith("fr")
+    names = {str(rank_id): name for rank_id, name in
+             db.session.execute(select(Rank.id, Rank.name_fr if french else Rank.name_en).where(Rank.id.in_(ids)))}
+    return {key: names[str(key)] for key in keys if str(key) in names}
+
+
+def rank_categories():
+    """Entry forms list the ranks by their code, in the order of the ranks."""
+    return [(str(rank.id), rank.code) for rank in db.session.scalars(select(Rank).order_by(Rank.position))]

@@ -16,16 +16,6 @@ ROOT = Path(__file__).resolve().parents[2]
 CROSS_CUTTING = ("privacy", "notifications", "indicators")
 # the domains every other one is scoped by: areas (geo), users (auth) and programmes
 FOUNDATIONS = ("geo", "auth", "programmes")
-# imports of other domains left in cross-cutting modules owned by other work of issue 16 (category labels of
-# disaggregations, demo data); each must go, and none may be added
-KNOWN_REMAINING = {
-    ("cpms/indicators/demo.py", "cpms.stations.models"), ("cpms/indicators/demo.py", "cpms.stations.service"),
-    ("cpms/indicators/service/entries.py", "cpms.training.forms"), ("cpms/indicators/service/entries.py", "cpms.training.models"),
-    ("cpms/indicators/service/values.py", "cpms.committees.models"), ("cpms/indicators/service/values.py", "cpms.stations.labels"),
-    ("cpms/indicators/service/values.py", "cpms.training.forms"), ("cpms/indicators/service/values.py", "cpms.training.models"),
-    ("cpms/notifications/demo.py", "cpms.committees.models"),
-    ("cpms/notifications/demo.py", "cpms.committees.service"),
-}
 
 
 def test_every_domain_declares_its_contract():
@@ -33,6 +23,8 @@ def test_every_domain_declares_its_contract():
     assert [domain.name for domain in domains] == list(DOMAINS)
     names = [rc.name for domain in domains for rc in domain.retention]
     assert len(names) == len(set(names)), "a retention class is declared by one domain"
+    dimensions = [dimension.name for domain in domains for dimension in domain.dimensions]
+    assert len(dimensions) == len(set(dimensions)), "a disaggregation is offered by one domain"
     for domain in domains:
         assert set(domain.columns.values()) <= set(contract.PII_KINDS), domain.name
         for retention_class in domain.retention:
@@ -45,7 +37,8 @@ def test_every_domain_declares_its_contract():
 def test_declared_functions_and_templates_exist(app):
     for domain in contract.all_domains():
         for dotted in ([rc.retire for rc in domain.retention if rc.retire] + [p.context for p in domain.panels]
-                       + [s.find for s in domain.subjects]):
+                       + [s.find for s in domain.subjects] + [d.labels for d in domain.dimensions]
+                       + [d.categories for d in domain.dimensions if d.categories]):
             assert dotted.startswith(f"cpms.{domain.name}."), f"{dotted}: a domain declares its own functions"
             assert callable(contract.resolve(dotted)), dotted
         for panel in domain.panels:
@@ -131,7 +124,7 @@ def _other_domains_imported(package):
 def test_cross_cutting_packages_import_no_domain(package):
     """privacy, notifications and indicators reach the domains through the contract and the conventional modules
     (reminders.py, indicators.py, privacy.py), never by importing them."""
-    assert _other_domains_imported(package) - KNOWN_REMAINING == set()
+    assert _other_domains_imported(package) == set()
 
 
 def test_classification_and_configuration_name_no_domain():

@@ -14,6 +14,7 @@ from flask_babel import format_decimal
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from cpms.core import contract
 from cpms.core.errors import DomainError
 from cpms.core.labels import AGE_GROUP_LABELS, SEX_GROUP_LABELS
 from cpms.core.models import utcnow
@@ -39,20 +40,13 @@ ZIP_TYPES = {".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheet
 
 
 def categories_of(dimension):
-    """The categories an entered value may be broken down by: [(key, label)]."""
-    from cpms.training.forms import COURSE_TYPE_LABELS, SPECIALTY_LABELS
-    from cpms.training.models import Rank
+    """The categories an entered value may be broken down by: [(key, label)]. Sex and age groups are shared; the
+    others come from the domain that owns the dimension (its Dimension in the contract)."""
     if dimension == "sex":
         return [(k, str(v)) for k, v in SEX_GROUP_LABELS.items()]
-    if dimension == "course_type":
-        return [(k, str(v)) for k, v in COURSE_TYPE_LABELS.items()]
-    if dimension == "specialty":
-        return [(k, str(v)) for k, v in SPECIALTY_LABELS.items()]
-    if dimension == "rank":
-        return [(str(r.id), r.code) for r in db.session.scalars(select(Rank).order_by(Rank.position))]
     if dimension == "age_group":
         return [(k, str(v)) for k, v in AGE_GROUP_LABELS.items()]
-    return []
+    return contract.dimension_categories(dimension) or []
 
 
 def entry_dimensions(indicator):

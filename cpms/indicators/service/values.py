@@ -11,13 +11,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from flask_babel import get_locale
 from sqlalchemy import func, literal, select, union_all
 
+from cpms.core import contract
 from cpms.core.labels import AGE_GROUP_LABELS, SEX_GROUP_LABELS
 from cpms.extensions import db
+from cpms.geo.models import Commune, Province
 from cpms.indicators.models import IndicatorValue, ValueBreakdown
-from cpms.indicators.reference import ADDITIVE_UNITS
+from cpms.indicators.reference import ADDITIVE_UNITS, AREA_DIMENSIONS
 from cpms.indicators.registry import Context, computation
 from cpms.indicators.service.targets import combine
 
@@ -179,26 +180,18 @@ def _entered(figures, programme_id, pis, periods, scope, area):
 # --- labels of categories -------------------------------------------------------------------------------------
 
 def category_labels(dimension, keys):
-    """{category key: label} for the keys of a disaggregation (at most one query)."""
-    from cpms.committees.models import COMMITTEE_KINDS
-    from cpms.geo.models import Commune, Province
-    from cpms.stations.labels import PROJECT_KIND_LABELS
-    from cpms.training.forms import COURSE_TYPE_LABELS, SPECIALTY_LABELS
-    from cpms.training.models import Rank
-
+    """{category key: label} for the keys of a disaggregation (at most one query): sex and the areas here, the
+    others from the domain that owns them (its Dimension in the contract); an unknown key is shown as it is."""
     keys = [k for k in keys if k is not None]
-    static = {"sex": SEX_GROUP_LABELS, "age_group": AGE_GROUP_LABELS, "course_type": COURSE_TYPE_LABELS,
-              "specialty": SPECIALTY_LABELS, "committee_kind": COMMITTEE_KINDS, "project_kind": PROJECT_KIND_LABELS}
+    static = {"sex": SEX_GROUP_LABELS, "age_group": AGE_GROUP_LABELS}
     if dimension in static:
         return {k: str(static[dimension].get(k, k)) for k in keys}
-    ids = [int(k) for k in keys if str(k).isdigit()]
-    if dimension in ("province", "commune", "rank") and ids:
-        if dimension == "rank":
-            french = str(get_locale() or "fr").startswith("fr")
-            rows = db.session.execute(select(Rank.id, Rank.name_fr if french else Rank.name_en).where(Rank.id.in_(ids)))
-        else:
-            model = Province if dimension == "province" else Commune
-            rows = db.session.execute(select(model.id, model.name).where(model.id.in_(ids)))
-        names = {str(i): name for i, name in rows}
+    if dimension in AREA_DIMENSIONS:
+        ids = [int(k) for k in keys if str(k).isdigit()]
+        if not ids:
+            return {k: str(k) for k in keys}
+        model = Province if dimension == "province" else Commune
+        names = {str(i): name for i, name in db.session.execute(select(model.id, model.name).where(model.id.in_(ids)))}
         return {k: names.get(str(k), str(k)) for k in keys}
-    return {k: str(k) for k in keys}
+    labels = (contract.dimension_labels(dimension, keys) if keys else None) or {}
+    return {k: str(labels[k]) if k in labels else str(k) for k in keys}
