@@ -13,7 +13,8 @@ import os
 import shutil
 import tempfile
 import time
-from datetime import date, time as clock
+from datetime import date
+from datetime import time as clock
 
 
 def completed_cohort(size):
@@ -82,8 +83,14 @@ def floor_pages(cohort, limit=None):
     from sqlalchemy import select
 
     from cpms.certificates import service
-    from cpms.certificates.pdf import (artwork_of, certificate_context, cohort_context, compile_template,
-                                       document_html, printed_fields)
+    from cpms.certificates.pdf import (
+        artwork_of,
+        certificate_context,
+        cohort_context,
+        compile_template,
+        document_html,
+        printed_fields,
+    )
     from cpms.certificates.service import codes
     from cpms.extensions import db
     from cpms.training.models import Enrolment, Trainee

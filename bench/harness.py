@@ -204,7 +204,7 @@ class StatementCounter:
         self.count += 1
 
 
-def measure(bench, case, repeat, echo=print):
+def measure(bench, case, repeat, echo=print):  # noqa: C901
     """Run one scenario: warm-up, then `repeat` timed runs each followed by a timed run of its floor (alternating,
     so that both meet the same load on a shared machine), then one traced run for peak memory."""
     result = Result(case.name, case.role, getattr(case, "target", None),

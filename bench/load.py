@@ -152,8 +152,8 @@ def _threads(port, path, cookie, clients, seconds):
 
 def load_targets(app):
     """(name, role, path) of the pages put under load; a page whose domain is missing is skipped."""
-    from bench.scenarios.training import register_session
     from bench.harness import Bench
+    from bench.scenarios.training import register_session
     from cpms.domains import DOMAINS
     bench = Bench(app, None)
     _cohort, session, _day = register_session(bench)

@@ -29,7 +29,8 @@ import time
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date, time as clock, timedelta
+from datetime import date, timedelta
+from datetime import time as clock
 
 import sqlalchemy as sa
 
@@ -317,7 +318,7 @@ def stop(process, timeout=30):
         process.wait()
 
 
-def main(argv=None):
+def main(argv=None):  # noqa: C901
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--saves", type=int, default=500, help="saves per round")
     parser.add_argument("--clients", type=int, default=20)

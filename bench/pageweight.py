@@ -21,12 +21,12 @@ def main_pages(bench_app):
     """(name, role, path) of the pages to weigh, with ids from the generated data."""
     from sqlalchemy import select
 
+    from bench.generate.training import REGISTER_COHORT
     from cpms.committees.models import Committee, Meeting
     from cpms.extensions import db
     from cpms.plans.models import SecurityPlan
     from cpms.stations.models import ConstructionProject, Station
     from cpms.surveys.models import SurveyRound
-    from bench.generate.training import REGISTER_COHORT
     from cpms.training.models import Cohort, Trainee, TrainingSession
 
     with bench_app.app_context():
@@ -102,10 +102,11 @@ class LiveServer:
 
 
 def measure_pages(app, database, echo=print):
+    import logging
+
     from playwright.sync_api import sync_playwright
 
     from cpms.auth.demo import DEMO_USERS
-    import logging
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     pages = main_pages(app)
     results = []

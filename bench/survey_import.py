@@ -27,8 +27,8 @@ def main(argv=None):
         from cpms.core.permissions import Scope
         from cpms.geo.reference import load_reference_places
         from cpms.surveys import imports
-        from cpms.surveys.service import results
         from cpms.surveys.models import SurveyRound
+        from cpms.surveys.service import results
 
         db.create_all()
         with db.engine.begin() as connection:

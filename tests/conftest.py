@@ -15,16 +15,16 @@ Where test code lives (tests/README.md; tests/core/test_test_layout.py checks it
   this file and tests/access.py are shared too.
 """
 import os
-from contextlib import contextmanager
 import re
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
-import sqlalchemy as sa
 
 from cpms import create_app
 from cpms.extensions import db as _db
@@ -36,7 +36,8 @@ hypothesis_settings.load_profile("cpms")
 
 ROOT = Path(__file__).resolve().parent.parent
 # each domain's factories (tests/<domain>/fixtures.py) are visible to every test, e.g. the access matrix
-pytest_plugins = [f"tests.{path.parent.name}.fixtures" for path in sorted(Path(__file__).parent.glob("*/fixtures.py"))]
+pytest_plugins = ([f"tests.{path.parent.name}.fixtures" for path in sorted(Path(__file__).parent.glob("*/fixtures.py"))]
+                  + ["tests.helpers.access_matrix"])  # its sample_ids fixture, for the matrix and tests/security
 TEST_PASSWORD = "Correct-Horse-Battery-9"
 
 

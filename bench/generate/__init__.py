@@ -229,7 +229,7 @@ def _prepare(connection):
     connection.commit()
 
 
-def _without_constraints(connection):
+def _without_constraints(connection):  # noqa: C901
     """Load without checking each row: foreign keys are checked, and indexes built, once at the end.
 
     Checking foreign keys row by row makes a load several times slower (PostgreSQL runs a trigger per row and

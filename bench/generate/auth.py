@@ -5,9 +5,9 @@ The generated staff share one random password that nobody knows: an admin resets
 """
 import secrets
 
-from cpms.auth.models import User, new_session_token, user_provinces
 from bench.generate import generator
 from cpms.auth.demo import DEMO_USERS
+from cpms.auth.models import User, new_session_token, user_provinces
 from cpms.auth.service.passwords import hash_password
 
 STAFF_PER_PROVINCE = (("trainer", 3), ("project_officer", 2), ("me_officer", 1))

@@ -12,9 +12,15 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from cpms.certificates.models import (Certificate, CertificateFile, CertificateProfile, CertificateTemplate,
-                                      SerialCounter, Signatory)
 from bench.generate import generator
+from cpms.certificates.models import (
+    Certificate,
+    CertificateFile,
+    CertificateProfile,
+    CertificateTemplate,
+    SerialCounter,
+    Signatory,
+)
 from cpms.certificates.pdf import DEFAULT_CSS, DEFAULT_HTML
 
 BASE_URL = "https://cpms.example.org"  # invented: the address printed in the generated certificates' QR codes

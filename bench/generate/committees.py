@@ -2,9 +2,9 @@
 quartiers), 50,000 members, 60,000 meetings with their roll calls, security issues and action items."""
 from datetime import date, datetime, timedelta, timezone
 
+from bench.generate import generator
 from cpms.committees.demo import ACTIONS, CLOSING, CLSP_SEATS, FORUM_SEATS, ISSUES, _person
 from cpms.committees.models import ActionItem, Committee, Meeting, MeetingAttendance, Member, SecurityIssue
-from bench.generate import generator
 
 AGENDA = "1. Suivi des actions en cours\n2. Problèmes de sécurité du mois\n3. Divers"
 MINUTES = ["La séance a été ouverte par le président. Les membres ont passé en revue les actions en cours.",

@@ -62,7 +62,7 @@ def _passed(gen):
 
 
 @generator
-def generate_deployments(gen):
+def generate_deployments(gen):  # noqa: C901
     rng = gen.random("deployments")
     communes_by_province = {}
     for commune_id, province_id, _city, _name in gen.shared["communes"]:

@@ -6,10 +6,17 @@ years. The report of any programme and quarter then has something to compute at 
 from datetime import date
 
 from bench.generate import generator
-from cpms.indicators.service import periods as P
 from cpms.indicators.demo import LIBRARY
-from cpms.indicators.models import (Indicator, IndicatorValue, ProgrammeIndicator, ResultNode, ResultsFramework,
-                                    Target, ValueBreakdown)
+from cpms.indicators.models import (
+    Indicator,
+    IndicatorValue,
+    ProgrammeIndicator,
+    ResultNode,
+    ResultsFramework,
+    Target,
+    ValueBreakdown,
+)
+from cpms.indicators.service import periods as P
 from cpms.programmes.models import Programme
 
 PROVINCE_NODES = [  # (code, level, parent, title_en, title_fr, library codes)

@@ -5,8 +5,15 @@ from datetime import timedelta
 from decimal import Decimal
 
 from bench.generate import generator
-from cpms.stations.models import (ConstructionProject, Expenditure, GenderChecklist, Handover, Milestone,
-                                  ProgressReport, Station)
+from cpms.stations.models import (
+    ConstructionProject,
+    Expenditure,
+    GenderChecklist,
+    Handover,
+    Milestone,
+    ProgressReport,
+    Station,
+)
 from cpms.stations.reference import DEFAULT_MILESTONES, SPECIALISED_UNITS
 
 CONTRACTORS = ["Entreprise Lubilanji Construction SARL", "Bâtisseurs du Kasaï SPRL", "Kasaï Génie Civil SARL",

@@ -6,11 +6,20 @@ import random
 from datetime import date
 
 from bench.generate import generator
-from cpms.surveys.demo import CHOICES, COMMENTS, SURVEY
 from cpms.core.labels import age_group_of
+from cpms.surveys.demo import CHOICES, COMMENTS, SURVEY
 from cpms.surveys.imports import _fold, instance_hash
-from cpms.surveys.models import (SurveyAnswer, SurveyChoice, SurveyImport, SurveyInstrument, SurveyMeasure,
-                                 SurveyQuestion, SurveyResponse, SurveyRound, survey_round_communes)
+from cpms.surveys.models import (
+    SurveyAnswer,
+    SurveyChoice,
+    SurveyImport,
+    SurveyInstrument,
+    SurveyMeasure,
+    SurveyQuestion,
+    SurveyResponse,
+    SurveyRound,
+    survey_round_communes,
+)
 from cpms.surveys.service.xlsform import KEPT_TYPES
 
 COMMUNES_PER_PROVINCE = 4

@@ -15,8 +15,17 @@ from sqlalchemy import select
 
 from bench.generate import generator
 from cpms.training.demo import FIRST_F, FIRST_M, LAST, POST, TOPICS
-from cpms.training.models import (Attendance, Cohort, Course, Enrolment, Rank, Trainee, TrainingSession, Vetting,
-                                  cohort_trainers)
+from cpms.training.models import (
+    Attendance,
+    Cohort,
+    Course,
+    Enrolment,
+    Rank,
+    Trainee,
+    TrainingSession,
+    Vetting,
+    cohort_trainers,
+)
 
 REGISTER_COHORT = "Mbuji-Mayi 2026 – police de proximité et police des mines (450)"
 REGISTER_COHORT_SIZE = 450

@@ -22,8 +22,8 @@ def report_target(bench):
     from sqlalchemy import func, select
 
     from cpms.extensions import db
-    from cpms.indicators.service.reports import default_period
     from cpms.indicators.service import settings_of
+    from cpms.indicators.service.reports import default_period
     from cpms.programmes.models import Programme
     from cpms.training.models import Cohort, Enrolment
     programme_id = bench.scalar(select(Cohort.programme_id).join(Enrolment, Enrolment.cohort_id == Cohort.id)

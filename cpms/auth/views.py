@@ -6,10 +6,17 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
 from cpms.auth import service
-from cpms.auth.service import two_factor as totp
-from cpms.auth.forms import (ApiTokenForm, LoginForm, NewUserForm, PasswordChangeForm, PasswordResetForm,
-                             TwoFactorCodeForm, UserForm)
+from cpms.auth.forms import (
+    ApiTokenForm,
+    LoginForm,
+    NewUserForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    TwoFactorCodeForm,
+    UserForm,
+)
 from cpms.auth.models import USER_LOAD_OPTIONS, ApiToken, User
+from cpms.auth.service import two_factor as totp
 from cpms.core.audit import record_event
 from cpms.core.errors import DomainError
 from cpms.core.forms import render_form, save_form, show_error

@@ -2,11 +2,11 @@
 from flask import jsonify, request
 from flask_login import current_user
 
-from cpms.core.api import bp
-from cpms.core.api.helpers import paginated
 from cpms.certificates import service
 from cpms.certificates.models import CERTIFICATE_STATUSES, Certificate
 from cpms.certificates.views.blueprint import verification_limit
+from cpms.core.api import bp
+from cpms.core.api.helpers import paginated
 from cpms.core.permissions import STAFF_ROLES, public, require_role, scope_of
 
 

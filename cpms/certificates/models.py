@@ -6,8 +6,7 @@ verification page shows exactly what the paper shows, whatever is corrected late
 """
 from datetime import date, datetime
 
-from sqlalchemy import (CheckConstraint, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint,
-                        text)
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from cpms.core.models import Audited, TimestampMixin, UTCDateTime, personal, utcnow, values_check

@@ -4,9 +4,9 @@ from datetime import date
 from flask import request
 from flask_login import current_user
 
+from cpms.committees import service
 from cpms.core.api import bp
 from cpms.core.api.helpers import paginated
-from cpms.committees import service
 from cpms.core.permissions import STAFF_ROLES, require_role, scope_of
 
 

@@ -3,8 +3,16 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, DateTimeLocalField, EmailField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
-from cpms.committees.models import (ACTION_STATUSES, COMMITTEE_KINDS, COMMITTEE_STATUSES, MEETING_KINDS,
-                                    MEETING_STATUSES, MEMBER_CATEGORIES, MEMBER_ROLES, PROBLEM_CATEGORIES)
+from cpms.committees.models import (
+    ACTION_STATUSES,
+    COMMITTEE_KINDS,
+    COMMITTEE_STATUSES,
+    MEETING_KINDS,
+    MEETING_STATUSES,
+    MEMBER_CATEGORIES,
+    MEMBER_ROLES,
+    PROBLEM_CATEGORIES,
+)
 from cpms.core.forms import MultiCheckboxField
 from cpms.core.labels import SEX_LABELS
 

@@ -7,10 +7,24 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from cpms.committees import service
-from cpms.committees.forms import (ActionItemForm, ActionStatusForm, CommitteeForm, MeetingForm, MemberForm,
-                                   SecurityIssueForm)
-from cpms.committees.models import (ACTION_STATUSES, COMMITTEE_KINDS, MEMBER_CATEGORIES, MEMBER_ROLES,
-                                    ActionItem, Committee, Meeting, Member)
+from cpms.committees.forms import (
+    ActionItemForm,
+    ActionStatusForm,
+    CommitteeForm,
+    MeetingForm,
+    MemberForm,
+    SecurityIssueForm,
+)
+from cpms.committees.models import (
+    ACTION_STATUSES,
+    COMMITTEE_KINDS,
+    MEMBER_CATEGORIES,
+    MEMBER_ROLES,
+    ActionItem,
+    Committee,
+    Meeting,
+    Member,
+)
 from cpms.core.exports import aggregate_export, csv_bytes, document_export, download, personal_export
 from cpms.core.forms import render_form, save_form
 from cpms.core.pagination import paginate

@@ -9,12 +9,12 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from flask import has_request_context, request
-from sqlalchemy import JSON, Column, ForeignKey, Index, String, event, inspect, insert
+from sqlalchemy import JSON, Column, ForeignKey, Index, String, event, insert, inspect
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from cpms.core import transaction
 from cpms.core.classification import is_personal
 from cpms.core.models import Audited, UTCDateTime, utcnow
-from cpms.core import transaction
 from cpms.extensions import db
 
 MASK = "***"

@@ -91,7 +91,7 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
        "form-action 'self'; frame-ancestors 'none'")
 
 
-def register_hooks(app):
+def register_hooks(app):  # noqa: C901
     from cpms.core import transaction
     from cpms.core.limits import refuse_nul_characters
     transaction.init_app(app)  # registered first, so that it runs after every other after_request hook
@@ -174,7 +174,7 @@ def static_version(folder, filename):
 _static_versions = {}
 
 
-def register_error_handlers(app):
+def register_error_handlers(app):  # noqa: C901
     def wants_json():
         return request.blueprint == "api" or request.path.startswith("/api/")
 

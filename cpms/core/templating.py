@@ -10,7 +10,6 @@ from jinja2 import pass_context
 
 from cpms.core.labels import SEX_GROUP_LABELS, SEX_LABELS
 
-
 ROLE_LABELS = {
     "admin": _l("Administrator"),
     "trainer": _l("Trainer"),

@@ -1,16 +1,14 @@
 """Dashboard, health check, language switch, audit log."""
 
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from cpms.core import service
 from cpms.core.audit import ACTIONS
 from cpms.core.dashboard import cards_for
 from cpms.core.pagination import paginate
-from flask_babel import lazy_gettext as _l
-
 from cpms.core.permissions import ADMIN, ALL_ROLES, public, require_role, scope_of
-from cpms.extensions import db
 
 bp = Blueprint("core", __name__)
 # (menu position, endpoint, label, roles)

@@ -165,8 +165,8 @@ def _life_events(rng, postings, communes, area_communes, outside, today):
 
 
 def _coaching(rng, communes, stations, today):
-    from cpms.deployments.service.coaching import create_visit
     from cpms.deployments.models import FollowUpAction, Posting
+    from cpms.deployments.service.coaching import create_visit
     from cpms.training.models import Trainee
 
     visits = 0

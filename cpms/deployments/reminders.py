@@ -5,8 +5,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, or_, select
 
 from cpms.deployments.models import Posting
-from cpms.deployments.service.retention import add_months, minimum_months
 from cpms.deployments.service import certified_officers
+from cpms.deployments.service.retention import add_months, minimum_months
 from cpms.extensions import db
 from cpms.notifications.registry import Reminder, reminder_kind
 from cpms.programmes.models import programme_provinces

@@ -7,8 +7,16 @@ from wtforms import BooleanField, DateField, FloatField, IntegerField, SelectFie
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
 from cpms.core.forms import MultiCheckboxField
-from cpms.indicators.reference import (AGGREGATIONS, DIMENSIONS, DIRECTIONS, LEVELS, MONTHS, SOURCES, TARGET_CHECKS,
-                                       UNITS)
+from cpms.indicators.reference import (
+    AGGREGATIONS,
+    DIMENSIONS,
+    DIRECTIONS,
+    LEVELS,
+    MONTHS,
+    SOURCES,
+    TARGET_CHECKS,
+    UNITS,
+)
 
 MAX_CHARS = _l("At most %(max)d characters.")
 UID = Regexp(r"^[A-Za-z][A-Za-z0-9]{10}$",

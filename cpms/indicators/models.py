@@ -4,14 +4,21 @@ periods with their frozen figures, and the DHIS2 mapping tables."""
 from datetime import date, datetime
 
 from flask_babel import get_locale
-from sqlalchemy import (JSON, Boolean, CheckConstraint, Float, ForeignKey, Index, Integer, String, Text,
-                        UniqueConstraint)
+from sqlalchemy import JSON, Boolean, CheckConstraint, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cpms.core.models import Audited, TimestampMixin, UTCDateTime, utcnow, values_check
 from cpms.extensions import db
-from cpms.indicators.reference import (AGGREGATIONS, DIRECTIONS, LEVELS, PERIOD_KINDS, SOURCES, TARGET_CHECKS, UNITS,
-                                       VALUE_STATUSES)
+from cpms.indicators.reference import (
+    AGGREGATIONS,
+    DIRECTIONS,
+    LEVELS,
+    PERIOD_KINDS,
+    SOURCES,
+    TARGET_CHECKS,
+    UNITS,
+    VALUE_STATUSES,
+)
 
 
 def _in_french():

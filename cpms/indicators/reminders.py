@@ -5,8 +5,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, select
 
 from cpms.extensions import db
-from cpms.indicators.service import periods as P
 from cpms.indicators.models import PeriodLock, ProgrammeIndicator, ResultsFramework
+from cpms.indicators.service import periods as P
 from cpms.notifications.registry import Reminder, reminder_kind
 from cpms.programmes.models import Programme
 

@@ -1,10 +1,9 @@
 """Notifications: the bell, the list, mark as read, e-mail preferences; for admins the reminder settings,
 the scheduler's state and the outbox."""
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import with_expression

@@ -12,8 +12,18 @@ from cpms.committees.service import can_see as can_see_committee
 from cpms.core.dashboard import Card, dashboard_provider
 from cpms.core.errors import DomainError
 from cpms.extensions import db
-from cpms.plans.models import (ACTION_STATUSES, FREQUENCIES, QIP_STATUSES, SEVERITIES, Diagnostic, PlanAction,
-                               PlanReview, Problem, QuickImpactProject, SecurityPlan)
+from cpms.plans.models import (
+    ACTION_STATUSES,
+    FREQUENCIES,
+    QIP_STATUSES,
+    SEVERITIES,
+    Diagnostic,
+    PlanAction,
+    PlanReview,
+    Problem,
+    QuickImpactProject,
+    SecurityPlan,
+)
 
 
 def can_see_diagnostic(diagnostic, scope):

@@ -62,6 +62,7 @@ def update_programme(programme, **fields):
 @dashboard_provider
 def programme_cards(user, scope):
     from flask_babel import lazy_gettext as _l
+
     from cpms.geo.models import Commune
 
     communes = db.session.scalar(select(func.count()).select_from(Commune).where(scope.filter(Commune.province_id, Commune.id)))

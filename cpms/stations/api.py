@@ -8,11 +8,20 @@ from sqlalchemy import select
 
 from cpms.core.api import bp
 from cpms.core.pagination import paginate
-from cpms.core.permissions import ADMIN, ME_OFFICER, PROJECT_OFFICER, TRAINER, VIEWER, get_or_404, require_role, scope_of
+from cpms.core.permissions import (
+    ADMIN,
+    ME_OFFICER,
+    PROJECT_OFFICER,
+    TRAINER,
+    VIEWER,
+    get_or_404,
+    require_role,
+    scope_of,
+)
 from cpms.extensions import db
 from cpms.stations import service
-from cpms.stations.service.metrics import is_overdue, metrics_for, milestone_delay
 from cpms.stations.models import ConstructionProject, Milestone, Station
+from cpms.stations.service.metrics import is_overdue, metrics_for, milestone_delay
 
 STATION_READERS = (ADMIN, TRAINER, PROJECT_OFFICER, ME_OFFICER)
 PORTFOLIO_READERS = (ADMIN, PROJECT_OFFICER, ME_OFFICER, VIEWER)

@@ -1,13 +1,30 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
-from wtforms import (BooleanField, DateField, DecimalField, FieldList, FloatField, Form, FormField, HiddenField,
-                     IntegerField, SelectField, StringField, TextAreaField)
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    FieldList,
+    FloatField,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from cpms.core.forms import MultiCheckboxField
-from cpms.stations.labels import (CHECKLIST_LABELS, PROJECT_KIND_LABELS, STATION_KIND_LABELS, STATION_STATUS_LABELS,
-                                  UNIT_LABELS)
+from cpms.stations.labels import (
+    CHECKLIST_LABELS,
+    PROJECT_KIND_LABELS,
+    STATION_KIND_LABELS,
+    STATION_STATUS_LABELS,
+    UNIT_LABELS,
+)
 from cpms.stations.reference import CHECKLIST_ITEMS, CURRENCIES
 
 MAX_CHARS = _l("At most %(max)d characters.")

@@ -8,10 +8,23 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cpms.core.models import Audited, TimestampMixin, UTCDateTime, personal, utcnow, values_check
 from cpms.extensions import db
-from cpms.stations.labels import (MILESTONE_LABELS, PROJECT_KIND_LABELS, STATION_KIND_LABELS, STATION_STATUS_LABELS,
-                                  UNIT_LABELS)
-from cpms.stations.reference import (CHECKLIST_ITEMS, CURRENCIES, DRC_LATITUDE, DRC_LONGITUDE, PROJECT_KINDS,
-                                     STATION_KINDS, STATION_STATUSES)
+from cpms.stations.labels import (
+    MILESTONE_LABELS,
+    PROJECT_KIND_LABELS,
+    STATION_KIND_LABELS,
+    STATION_STATUS_LABELS,
+    UNIT_LABELS,
+)
+from cpms.stations.reference import (
+    CHECKLIST_ITEMS,
+    CURRENCIES,
+    DRC_LATITUDE,
+    DRC_LONGITUDE,
+    PROJECT_KINDS,
+    STATION_KINDS,
+    STATION_STATUSES,
+)
+
 
 class Station(Audited, TimestampMixin, db.Model):
     """A police station, post, training centre or inspectorate outpost in a commune.

@@ -18,8 +18,16 @@ from cpms.core.audit import record_event
 from cpms.core.exports import aggregate_export, download, xlsx_bytes
 from cpms.core.forms import render_form, save_form
 from cpms.core.pagination import paginate
-from cpms.core.permissions import (ADMIN, ME_OFFICER, PROJECT_OFFICER, TRAINER, VIEWER, get_or_404, require_role,
-                                   scope_of)
+from cpms.core.permissions import (
+    ADMIN,
+    ME_OFFICER,
+    PROJECT_OFFICER,
+    TRAINER,
+    VIEWER,
+    get_or_404,
+    require_role,
+    scope_of,
+)
 from cpms.extensions import db
 from cpms.stations import forms, service
 from cpms.stations.labels import CHECKLIST_LABELS, STATION_KIND_LABELS, STATION_STATUS_LABELS

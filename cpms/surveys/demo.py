@@ -116,8 +116,13 @@ def load_surveys(context):
     from cpms.extensions import db
     from cpms.geo.models import Commune
     from cpms.surveys import imports
-    from cpms.surveys.service import (create_instrument, create_measure, create_round, instrument_questions,
-                                      set_identifying_questions)
+    from cpms.surveys.service import (
+        create_instrument,
+        create_measure,
+        create_round,
+        instrument_questions,
+        set_identifying_questions,
+    )
 
     actor = context.get("users", {}).get("suivi@demo.cpms.example")
     programme = context["programmes"]["PDP-KOR-2015"]

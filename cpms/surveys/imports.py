@@ -19,10 +19,10 @@ from sqlalchemy import insert, select
 from cpms.core import pending as pending_files
 from cpms.core.errors import DomainError
 from cpms.core.labels import age_group_of
+from cpms.core.models import utcnow
 from cpms.core.tabular import cell_text as _cell_text
 from cpms.core.tabular import fold as _fold
 from cpms.core.tabular import read_rows
-from cpms.core.models import utcnow
 from cpms.extensions import db
 from cpms.surveys.models import SurveyAnswer, SurveyChoice, SurveyImport, SurveyQuestion, SurveyResponse
 from cpms.surveys.service.xlsform import NUMERIC_TYPES, SELECT_TYPES
@@ -71,7 +71,7 @@ class Problems:
 class RowMapper:
     """Maps the columns of an export to the instrument's questions and turns rows into responses."""
 
-    def __init__(self, survey_round, headers, problems, check_missing=True):
+    def __init__(self, survey_round, headers, problems, check_missing=True):  # noqa: C901
         self.round = survey_round
         self.problems = problems
         instrument_id = survey_round.instrument_id
@@ -160,7 +160,7 @@ class RowMapper:
         names, labels = self.choices.get(question.list_name, ({}, {}))
         return names.get(value) or labels.get(_fold(value))
 
-    def convert(self, values, row_number):
+    def convert(self, values, row_number):  # noqa: C901
         """(hash, fields, answers) for one row, or None when the row is unusable (a problem is recorded)."""
         def cell(index):
             if index is None or index >= len(values):
@@ -266,7 +266,7 @@ def _existing_hashes(round_id, hashes):
         SurveyResponse.round_id == round_id, SurveyResponse.instance_hash.in_(list(hashes)))))
 
 
-def preview_import(actor, survey_round, stream, filename=""):
+def preview_import(actor, survey_round, stream, filename=""):  # noqa: C901
     """Check a whole export; returns a summary dict. When it has no error, the rows to import wait in a
     temporary file under instance/ and `summary["token"]` lets `confirm_import` insert them."""
     _remove_stale_previews()

@@ -79,7 +79,7 @@ def _estimate(measure, sums):
     return None if value is None else value * 100
 
 
-def _values(ctx, chosen):
+def _values(ctx, chosen):  # noqa: C901
     """{(tag, category): value} for chosen = {tag: (round, measure)} – one GROUP BY query per measure."""
     allowed = ctx.shared("survey_communes", lambda: _allowed_communes(ctx))
     provinces = allowed if allowed is not None else None

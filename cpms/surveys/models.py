@@ -6,8 +6,19 @@ recognise re-imports), a weight, sex, age group and commune for breakdowns, and 
 """
 from datetime import date, datetime
 
-from sqlalchemy import (Boolean, CheckConstraint, Column, Float, ForeignKey, Index, Integer, String, Table, Text,
-                        UniqueConstraint)
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cpms.core.models import Audited, TimestampMixin, UTCDateTime, utcnow

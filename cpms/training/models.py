@@ -1,8 +1,21 @@
 """Trainees, vetting, courses, cohorts, sessions, attendance and scores."""
 from datetime import date, datetime, time
 
-from sqlalchemy import (Boolean, CheckConstraint, Column, Date, ForeignKey, Index, Integer, Numeric, String,
-                        Table, Text, Time, UniqueConstraint)
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Table,
+    Text,
+    Time,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cpms.core.labels import SEXES

@@ -1,7 +1,8 @@
 """Accounts: password rules, e-mail uniqueness, throttling, session tokens, API tokens."""
+from datetime import datetime, timedelta, timezone
+
 import pytest
 import time_machine
-from datetime import datetime, timedelta, timezone
 
 from cpms.auth import service
 from cpms.auth.service.passwords import password_problem
@@ -92,8 +93,9 @@ def test_admin_cannot_lock_themselves_out(app, db, make_user):
 
 
 def test_api_token_is_stored_hashed_and_revocable(app, db, make_user):
-    from cpms.auth.models import ApiToken
     from sqlalchemy import select
+
+    from cpms.auth.models import ApiToken
     user = make_user("me_officer")
     with english(app, ):
         token, raw = service.create_api_token(user, name="reports")

@@ -70,8 +70,9 @@ def test_password_change_form_explains_refusals(web, login_as):
 
 
 def test_idle_session_expires(app, web, client, make_user):
-    import time_machine
     from datetime import datetime, timedelta, timezone
+
+    import time_machine
     user = make_user("trainer")
     start = datetime.now(timezone.utc)
     with time_machine.travel(start, tick=False):

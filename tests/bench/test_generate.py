@@ -76,8 +76,8 @@ def test_command_refuses_a_database_with_users(app, db, make_user):
 
 
 def test_the_same_seed_gives_the_same_data(app, db):
-    from tests.conftest import _empty_database
     from cpms.geo.reference import load_reference_places
+    from tests.conftest import _empty_database
 
     generate(_db.engine, "small", seed=7, today=date(2026, 6, 30), echo=lambda line: None)
     first = fingerprint()
@@ -95,11 +95,11 @@ def _login(web, role):
 
 
 def test_generated_data_loads_the_main_pages(small, app, web):
+    from bench.generate.training import REGISTER_COHORT
     from cpms.committees.models import Committee, Meeting
     from cpms.plans.models import SecurityPlan
     from cpms.stations.models import ConstructionProject, Station
     from cpms.surveys.models import SurveyRound
-    from bench.generate.training import REGISTER_COHORT
     from cpms.training.models import Cohort, Trainee, TrainingSession
 
     cohort_id = _db.session.scalar(select(Cohort.id).where(Cohort.name == REGISTER_COHORT))
@@ -215,8 +215,8 @@ def test_officers_who_passed_are_posted_and_retention_has_figures(small, app, we
 
 
 def test_the_certificate_cohort_is_complete_and_generated_certificates_verify(small, app, web):
-    from cpms.certificates.models import Certificate, CertificateFile, SerialCounter
     from bench.generate.training import CERTIFICATE_COHORT
+    from cpms.certificates.models import Certificate, CertificateFile, SerialCounter
     from cpms.training.models import Cohort
     from cpms.training.service.attendance import cohort_completion
 

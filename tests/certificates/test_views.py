@@ -1,6 +1,5 @@
 """Certificate pages: issuing, downloads, re-issue and revocation through the web; area and role limits."""
 import io
-import re
 
 from PIL import Image
 from pypdf import PdfReader

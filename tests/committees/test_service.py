@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import func, select
 
 from cpms.committees import service
-from cpms.committees.models import ActionItem, MeetingAttendance, Meeting
+from cpms.committees.models import ActionItem, Meeting, MeetingAttendance
 from cpms.core.errors import DomainError
 from cpms.core.permissions import Scope
 from cpms.extensions import db as _db

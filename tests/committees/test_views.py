@@ -3,7 +3,7 @@ from datetime import date, datetime, timezone
 
 from sqlalchemy import func, select
 
-from cpms.committees.models import ActionItem, MeetingAttendance, Committee, Meeting
+from cpms.committees.models import ActionItem, Committee, Meeting, MeetingAttendance
 from cpms.extensions import db as _db
 from tests.conftest import commune_id
 

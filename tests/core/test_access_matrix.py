@@ -12,9 +12,16 @@ from cpms.auth.service import create_api_token
 from cpms.extensions import db as _db
 from tests.access import PUBLIC
 from tests.conftest import TEST_PASSWORD, english
-from tests.helpers.access_matrix import (AREA_NEUTRAL, EXPECTED, _expected_ok, _url, is_file, login_scoped,
-                                         request_route, routes)
-from tests.helpers.access_matrix import sample_ids  # noqa: F401 (a fixture)
+from tests.helpers.access_matrix import (
+    AREA_NEUTRAL,
+    EXPECTED,
+    _expected_ok,
+    _url,
+    is_file,
+    login_scoped,
+    request_route,
+    routes,
+)
 
 
 def test_every_route_declares_its_access(app):
@@ -31,7 +38,7 @@ def test_declarations_match_the_expected_matrix(app):
 
 
 @pytest.mark.parametrize("role", [None, "admin", "trainer", "project_officer", "me_officer", "viewer"])
-def test_every_route_answers_as_declared(app, db, web, client, make_user, sample_ids, role):
+def test_every_route_answers_as_declared(app, db, web, client, make_user, sample_ids, role):  # noqa: C901
     """Anonymous users are sent to the login page (401 on the API); other roles get 403; allowed ones get in."""
     token = None
     if role is not None:

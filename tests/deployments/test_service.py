@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 from cpms.core.errors import DomainError
 from cpms.core.permissions import Scope
 from cpms.deployments import service
-from cpms.deployments.service import coaching
 from cpms.deployments.models import CoachingVisit, FollowUpAction, Posting
+from cpms.deployments.service import coaching
 from cpms.extensions import db as _db
 from tests.conftest import commune_id, english
 

@@ -27,7 +27,7 @@ def test_a_stored_script_in_a_name_is_not_executed(page, live_server, make_user,
     page.click("main button[type=submit]")
     expect(page.locator("h1")).to_have_text("Dashboard")
     for path in ("/training/trainees", f"/training/trainees/{ids[0]}", f"/training/cohorts/{ids[1]}",
-                 f"/training/trainees?q=script"):
+                 "/training/trainees?q=script"):
         page.goto(live_server + path)
         expect(page.locator("main")).to_contain_text("<SCRIPT>WINDOW.__CPMS_PWNED = 1</SCRIPT>")
         assert page.evaluate("window.__cpms_pwned") is None, path

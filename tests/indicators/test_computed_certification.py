@@ -176,8 +176,8 @@ def test_retention_agrees_with_the_retention_page(certified, frozen, computed_fi
 
 
 def test_drill_down_lists_the_officers_behind_each_figure(app, certified, frozen, computed_figures):
-    from cpms.indicators.service.drilldown import records_behind
     from cpms.indicators.models import ProgrammeIndicator
+    from cpms.indicators.service.drilldown import records_behind
     programme = certified["programme"]
     for code in ("officers_certified", "retention_12_months"):
         computed_figures(programme, code, [Y2016])  # puts the indicators in the programme's framework

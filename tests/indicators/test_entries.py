@@ -86,8 +86,9 @@ def test_quarters_and_areas_combine_by_aggregation(app, entered, make_indicator,
 def test_percentages_average_over_areas_and_latest_keeps_the_last_quarter(app, entered, make_indicator,
                                                                           add_to_framework, make_framework):
     programme, _pi, me = entered
-    from cpms.indicators.service import programme_nodes
     from types import SimpleNamespace
+
+    from cpms.indicators.service import programme_nodes
     output = next(n for n in programme_nodes(programme.id) if n.level == "output")
     share = add_to_framework(SimpleNamespace(programme=programme, output=output),
                              make_indicator(unit="percentage", aggregation="latest"))

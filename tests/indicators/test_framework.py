@@ -5,10 +5,10 @@ import pytest
 
 from cpms.core.errors import DomainError
 from cpms.extensions import db as _db
-from cpms.indicators.service import periods as P
 from cpms.indicators import service
-from cpms.indicators.service import targets
 from cpms.indicators.models import Target
+from cpms.indicators.service import periods as P
+from cpms.indicators.service import targets
 from tests.conftest import english
 
 

@@ -6,9 +6,9 @@ import pytest
 from cpms.core.errors import DomainError
 from cpms.core.permissions import Scope
 from cpms.extensions import db as _db
+from cpms.indicators.models import SnapshotValue
 from cpms.indicators.service import entries, locking
 from cpms.indicators.service import periods as P
-from cpms.indicators.models import SnapshotValue
 from cpms.indicators.service.reports import build_report, sparkline, status_of
 from cpms.indicators.service.values import Area
 from tests.conftest import commune_id, english, province_id

@@ -7,9 +7,9 @@ from flask_babel import force_locale
 from sqlalchemy import select
 
 from cpms.extensions import db as _db
+from cpms.notifications.models import Notification, OutboxMessage, ReminderSetting
 from cpms.notifications.service.digest import send_digests
 from cpms.notifications.service.mail import render_parts
-from cpms.notifications.models import Notification, OutboxMessage, ReminderSetting
 from cpms.notifications.service.sweep import sweep_reminders
 
 

@@ -8,9 +8,9 @@ from sqlalchemy import select
 
 from cpms.extensions import db as _db
 from cpms.notifications import service
+from cpms.notifications.models import Notification, NotificationPreference, OutboxMessage
 from cpms.notifications.service.digest import send_digests
 from cpms.notifications.service.mail import deliver_outbox
-from cpms.notifications.models import Notification, NotificationPreference, OutboxMessage
 from cpms.notifications.service.sweep import sweep_reminders
 from tests.notifications.fixtures import free_port
 
@@ -101,8 +101,8 @@ def test_the_daily_digest_gathers_the_days_reminders_in_one_email(app, overdue_i
         for kind in ("action_overdue", "action_due_soon"):
             _db.session.add(NotificationPreference(user_id=user.id, kind=kind, delivery="digest"))
     meeting = items[0].meeting_id
-    from cpms.committees.service import raise_action_item
     from cpms.committees.models import Meeting
+    from cpms.committees.service import raise_action_item
     raise_action_item(_db.session.get(Meeting, meeting), description="Organiser des patrouilles de nuit",
                       responsible_member_id=None, responsible_organisation="PNC", due_date=date(2017, 6, 4))
     _db.session.commit()

@@ -2,8 +2,8 @@
 reader's language; a new kind is a decorated sweep."""
 import pytest
 
+from cpms.notifications.registry import KINDS, Reminder, Setting, SweepContext, load_kinds, reminder_kind
 from cpms.notifications.service.mail import render_parts
-from cpms.notifications.registry import KINDS, Reminder, SweepContext, Setting, load_kinds, reminder_kind
 
 
 def test_every_kind_has_a_template_with_a_subject_and_a_body(app):

@@ -7,8 +7,8 @@ import time_machine
 from sqlalchemy import func, select
 
 from cpms.extensions import db as _db
-from cpms.notifications.service.mail import deliver_outbox
 from cpms.notifications.models import Notification, OutboxMessage
+from cpms.notifications.service.mail import deliver_outbox
 from cpms.notifications.service.sweep import sweep_reminders
 
 JUNE_3 = datetime(2017, 6, 3, 8, 0, tzinfo=timezone.utc)

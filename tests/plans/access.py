@@ -23,11 +23,11 @@ EXPECTED = {
 def samples(request):
     from decimal import Decimal
 
+    from sqlalchemy import select
+
     from cpms.extensions import db
     from cpms.plans.models import PlanAction
     from cpms.plans.service import create_qip
-    from sqlalchemy import select
-
     from tests.plans.fixtures import new_plan
 
     programme = request.getfixturevalue("make_programme")(provinces=["Kasaï-Oriental"], code="PLAN-ACCESS")

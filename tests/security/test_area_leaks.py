@@ -8,8 +8,14 @@ while a user of Kasaï-Oriental with the same role reads some (so the check can 
 import pytest
 
 from tests.access import PUBLIC
-from tests.helpers.access_matrix import (EXPECTED, _expected_ok, _url, login_scoped, request_route, routes,
-                                         sample_ids)  # noqa: F401  (sample_ids is a fixture)
+from tests.helpers.access_matrix import (
+    EXPECTED,
+    _expected_ok,
+    _url,
+    login_scoped,
+    request_route,
+    routes,
+)
 from tests.security.content import area_markers, personal_markers, readable_text
 
 EXPORT_REASON = {"reason": "Checking the area filter of this export"}

@@ -1,11 +1,10 @@
 """Exports of personal data ask for a reason and write it to the audit log; viewers get none of them."""
-import pytest
 from sqlalchemy import select
 
 from cpms.core.audit import AuditEntry
 from cpms.core.exports import EXPORT_KINDS
 from cpms.extensions import db as _db
-from tests.helpers.access_matrix import EXPECTED, _url, login_scoped, routes, sample_ids  # noqa: F401
+from tests.helpers.access_matrix import EXPECTED, _url, login_scoped, routes
 from tests.security.content import readable_text
 
 

@@ -8,11 +8,12 @@ from html.parser import HTMLParser
 
 import pytest
 import sqlalchemy as sa
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from cpms.extensions import db as _db
 from tests.conftest import csrf_token_from
-from tests.helpers.access_matrix import _url, login_scoped, routes, sample_ids  # noqa: F401
+from tests.helpers.access_matrix import _url, login_scoped, routes
 
 # a product nobody types: if it shows up, a template evaluated what a user typed
 TEMPLATE_PAYLOADS = ["{{ 123456789*9 }}", "{{123456789*9}}", "{% print(123456789*9) %}", "${123456789*9}",
@@ -179,8 +180,7 @@ def test_template_syntax_in_a_name_is_shown_as_typed(app, db, web, client, make_
 def test_text_longer_than_its_column_is_refused_before_the_database_sees_it(app, db, make_trainee, ranks):
     from cpms.core.errors import DomainError
     from cpms.training import service
-    from tests.conftest import commune_id
-    from tests.conftest import english
+    from tests.conftest import commune_id, english
     with english(app):
         with pytest.raises(DomainError) as refused:
             service.create_trainee(matricule="1-234", last_name="K" * 81, first_name="", post_name="", sex="M",

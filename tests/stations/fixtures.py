@@ -58,9 +58,10 @@ def make_project(db, make_station, make_programme, milestone_template):
 @pytest.fixture
 def make_photo(app, db, make_project):
     """A progress report with one photo on a project (a new one unless given); returns the Photo."""
+    from sqlalchemy import select
+
     from cpms.stations.models import Photo
     from cpms.stations.service import record_progress_report
-    from sqlalchemy import select
 
     def factory(project=None, data=None, keep_gps=False):
         project = project or make_project()

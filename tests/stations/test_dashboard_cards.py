@@ -17,8 +17,8 @@ def _reach_all(project, late_days=0):
 
 
 def test_projects_behind_schedule_match_the_metrics(app, db, make_project, make_station):
-    from cpms.stations.service.metrics import metrics_for
     from cpms.stations.models import ConstructionProject, Handover
+    from cpms.stations.service.metrics import metrics_for
     from cpms.stations.service.stations import project_counts
 
     make_project()                                    # 2016 milestones never reached: overdue

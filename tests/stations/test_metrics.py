@@ -5,9 +5,15 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cpms.stations.service.metrics import (budget_figures, is_overdue, milestone_delay, slippage_days, status_colour,
-                                   weighted_progress)
 from cpms.stations.service import planned_dates
+from cpms.stations.service.metrics import (
+    budget_figures,
+    is_overdue,
+    milestone_delay,
+    slippage_days,
+    status_colour,
+    weighted_progress,
+)
 
 TODAY = date(2016, 9, 1)
 

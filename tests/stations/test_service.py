@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 from cpms.core.errors import DomainError
 from cpms.extensions import db as _db
 from cpms.stations import service
+from cpms.stations.models import ConstructionProject, Expenditure, Handover, Milestone, ProgressReport, Station
 from cpms.stations.service.metrics import metrics_for
-from cpms.stations.models import (ConstructionProject, Expenditure, Handover, Milestone, ProgressReport, Station)
 from tests.conftest import commune_id, english
 
 TODAY = date(2016, 9, 1)

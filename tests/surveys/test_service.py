@@ -9,9 +9,8 @@ from cpms.core.errors import DomainError
 from cpms.core.permissions import Scope
 from cpms.extensions import db as _db
 from cpms.surveys import imports
-from cpms.surveys.service import results, stats
 from cpms.surveys.models import SurveyAnswer, SurveyQuestion, SurveyResponse
-from cpms.surveys.service import instrument_choices, instrument_questions
+from cpms.surveys.service import instrument_choices, instrument_questions, results, stats
 from tests.conftest import english
 from tests.surveys.fixtures import HEADER, csv_data, do_import, response_row, xlsform_bytes
 

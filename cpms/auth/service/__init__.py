@@ -4,10 +4,22 @@
 The package gives the main part's services under `cpms.auth.service` and imports its topic modules; no part
 imports this module back."""
 from cpms.auth.service import (  # noqa: F401  (its topic modules)
-    passwords, two_factor,
+    passwords,
+    two_factor,
 )
 from cpms.auth.service.accounts import (  # noqa: F401  (its services, as cpms.auth.service.<name>)
-    LoginThrottled, account_cards, authenticate, change_password, create_api_token, create_user, end_sessions,
-    find_user_by_email, normalise_email, recent_login_failures, reset_password, search_users, update_user,
+    LoginThrottled,
+    account_cards,
+    authenticate,
+    change_password,
+    create_api_token,
+    create_user,
+    end_sessions,
+    find_user_by_email,
+    normalise_email,
+    recent_login_failures,
+    reset_password,
+    search_users,
+    update_user,
     user_for_api_token,
 )

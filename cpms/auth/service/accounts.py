@@ -174,8 +174,9 @@ def search_users(term=None, role=None):
 
 @dashboard_provider
 def account_cards(user, scope):
-    from flask_babel import lazy_gettext as _l
     from datetime import timedelta as _td
+
+    from flask_babel import lazy_gettext as _l
 
     if user.role != ADMIN:
         return []

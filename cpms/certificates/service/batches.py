@@ -30,10 +30,24 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import contains_eager
 
 from cpms.certificates.models import Certificate, CertificateBatch, CertificateFile
-from cpms.certificates.pdf import (PdfConcatenator, artwork_of, certificate_context, cohort_context, compile_template,
-                                   document_html, printed_fields, render_chunk)
-from cpms.certificates.service.certificates import (cohort_certificates, current_template, profile_for, public_base_url,
-                                                    store_certificate, verification_url)
+from cpms.certificates.pdf import (
+    PdfConcatenator,
+    artwork_of,
+    certificate_context,
+    cohort_context,
+    compile_template,
+    document_html,
+    printed_fields,
+    render_chunk,
+)
+from cpms.certificates.service.certificates import (
+    cohort_certificates,
+    current_template,
+    profile_for,
+    public_base_url,
+    store_certificate,
+    verification_url,
+)
 from cpms.certificates.service.codes import format_serial, new_verification_code, reserve_serials
 from cpms.core.errors import DomainError
 from cpms.core.models import utcnow

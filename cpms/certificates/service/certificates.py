@@ -15,8 +15,17 @@ from flask_babel import gettext as _
 from sqlalchemy import exists, func, or_, select
 
 from cpms.certificates.models import LANGUAGES, Certificate, CertificateFile, CertificateProfile, CertificateTemplate
-from cpms.certificates.pdf import (DEFAULT_CSS, DEFAULT_HTML, artwork_of, certificate_context, cohort_context,
-                                   compile_template, document_html, printed_fields, render_pdf)
+from cpms.certificates.pdf import (
+    DEFAULT_CSS,
+    DEFAULT_HTML,
+    artwork_of,
+    certificate_context,
+    cohort_context,
+    compile_template,
+    document_html,
+    printed_fields,
+    render_pdf,
+)
 from cpms.certificates.service.codes import format_serial, new_verification_code, normalise_code, reserve_serials
 from cpms.core.dashboard import Card, dashboard_provider
 from cpms.core.errors import DomainError

@@ -6,18 +6,51 @@ issues, the calendar; action_items.py: action items and their follow-up from mee
 
 Services check the business rules, flush and raise DomainError saying what to fix; the request commits.
 """
-from cpms.committees.service.action_items import (action_counts, carried_over_items, meeting_action_items,
-                                                  raise_action_item, update_action_item, visible_action_items)
-from cpms.committees.service.committees import (can_see, can_see_item, can_see_meeting, child_committees,
-                                                committee_cards, committee_choices, commune_choices,
-                                                count_by_kind, create_committee, programme_choices,
-                                                quartier_choices, update_committee, visible_committees)
-from cpms.committees.service.meetings import (Quorum, add_security_issue, calendar_ics, committee_meetings,
-                                              meeting_issues, quorum, roll_call, save_meeting, upcoming_meetings,
-                                              visible_meetings)
-from cpms.committees.service.members import (DEFAULT_REQUIRED_CATEGORIES, Representation, active_members,
-                                             add_member, committee_members, member_active_on, representation,
-                                             update_member)
+from cpms.committees.service.action_items import (
+                                                  action_counts,
+                                                  carried_over_items,
+                                                  meeting_action_items,
+                                                  raise_action_item,
+                                                  update_action_item,
+                                                  visible_action_items,
+)
+from cpms.committees.service.committees import (
+                                                  can_see,
+                                                  can_see_item,
+                                                  can_see_meeting,
+                                                  child_committees,
+                                                  committee_cards,
+                                                  committee_choices,
+                                                  commune_choices,
+                                                  count_by_kind,
+                                                  create_committee,
+                                                  programme_choices,
+                                                  quartier_choices,
+                                                  update_committee,
+                                                  visible_committees,
+)
+from cpms.committees.service.meetings import (
+                                                  Quorum,
+                                                  add_security_issue,
+                                                  calendar_ics,
+                                                  committee_meetings,
+                                                  meeting_issues,
+                                                  quorum,
+                                                  roll_call,
+                                                  save_meeting,
+                                                  upcoming_meetings,
+                                                  visible_meetings,
+)
+from cpms.committees.service.members import (
+                                                  DEFAULT_REQUIRED_CATEGORIES,
+                                                  Representation,
+                                                  active_members,
+                                                  add_member,
+                                                  committee_members,
+                                                  member_active_on,
+                                                  representation,
+                                                  update_member,
+)
 
 __all__ = ["DEFAULT_REQUIRED_CATEGORIES", "Quorum", "Representation", "action_counts", "active_members",
            "add_member", "add_security_issue", "calendar_ics", "can_see", "can_see_item", "can_see_meeting",

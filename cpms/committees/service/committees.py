@@ -13,7 +13,6 @@ from cpms.extensions import db
 from cpms.geo.models import Commune, Quartier
 from cpms.programmes.models import Programme
 
-
 # --- visibility ------------------------------------------------------------------------------
 
 
@@ -71,7 +70,7 @@ def count_by_kind(scope):
 # --- committees ------------------------------------------------------------------------------
 
 
-def _apply_committee(scope, committee, *, kind, name, commune_id, quartier_id, parent_id, programme_id,
+def _apply_committee(scope, committee, *, kind, name, commune_id, quartier_id, parent_id, programme_id,  # noqa: C901
                      established_on, status):
     name = (name or "").strip()
     if not name:

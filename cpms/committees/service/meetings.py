@@ -6,8 +6,16 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import case, func, select
 
-from cpms.committees.models import (MEETING_KINDS, MEETING_STATUSES, PROBLEM_CATEGORIES, Committee, Meeting,
-                                    MeetingAttendance, Member, SecurityIssue)
+from cpms.committees.models import (
+    MEETING_KINDS,
+    MEETING_STATUSES,
+    PROBLEM_CATEGORIES,
+    Committee,
+    Meeting,
+    MeetingAttendance,
+    Member,
+    SecurityIssue,
+)
 from cpms.committees.service.members import active_members, member_active_on
 from cpms.core.errors import DomainError
 from cpms.core.models import utcnow
@@ -19,7 +27,7 @@ def committee_meetings(committee):
                               .order_by(Meeting.starts_at.desc())).all()
 
 
-def save_meeting(committee, meeting=None, *, starts_at, place, kind, status, guests_women, guests_men,
+def save_meeting(committee, meeting=None, *, starts_at, place, kind, status, guests_women, guests_men,  # noqa: C901
                  agenda, minutes, decisions, present_member_ids, now=None):
     """Create or update a meeting with its roll call (one attendance row per member active that day).
 

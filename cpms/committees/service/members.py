@@ -7,8 +7,8 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select
 
 from cpms.committees.models import MEMBER_CATEGORIES, MEMBER_ROLES, Member
-from cpms.core.labels import SEXES
 from cpms.core.errors import DomainError
+from cpms.core.labels import SEXES
 from cpms.extensions import db
 
 # Representation targets, overridable in instance/config.py (COMMITTEE_MIN_WOMEN_SHARE, COMMITTEE_MIN_YOUTH_SHARE,

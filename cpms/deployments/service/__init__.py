@@ -8,11 +8,24 @@ Services check the business rules, flush and raise DomainError saying what to fi
 keep places to the user's area take the acting user (None for the demo loader, which acts everywhere).
 """
 from cpms.deployments.service import coaching, retention
-from cpms.deployments.service.postings import (MANAGERS, READERS, can_see_officer, can_see_posting,
-                                               certified_officers, cohort_graduates, create_posting,
-                                               officer_postings, overlapping_postings, post_graduates,
-                                               postable_cohorts, posting_cards, resolve_place, taught_by,
-                                               update_posting, visible_postings)
+from cpms.deployments.service.postings import (
+                                               MANAGERS,
+                                               READERS,
+                                               can_see_officer,
+                                               can_see_posting,
+                                               certified_officers,
+                                               cohort_graduates,
+                                               create_posting,
+                                               officer_postings,
+                                               overlapping_postings,
+                                               post_graduates,
+                                               postable_cohorts,
+                                               posting_cards,
+                                               resolve_place,
+                                               taught_by,
+                                               update_posting,
+                                               visible_postings,
+)
 
 __all__ = ["coaching", "retention",
            "MANAGERS", "READERS", "can_see_officer", "can_see_posting", "certified_officers", "cohort_graduates",

@@ -4,8 +4,7 @@ from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from cpms.core.permissions import (ADMIN, ALL_ROLES, ME_OFFICER, PROJECT_OFFICER, STAFF_ROLES, get_or_404,
-                                   scope_of)
+from cpms.core.permissions import ADMIN, ALL_ROLES, ME_OFFICER, PROJECT_OFFICER, STAFF_ROLES, get_or_404, scope_of
 from cpms.deployments import service
 from cpms.deployments.labels import COACH_TYPE_LABELS, END_REASON_LABELS
 from cpms.deployments.models import Posting

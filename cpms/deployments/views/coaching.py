@@ -1,7 +1,7 @@
 """Coaching visits: list, detail, create and edit."""
 from datetime import date
 
-from flask import request, render_template, url_for
+from flask import render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 

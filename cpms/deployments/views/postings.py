@@ -10,11 +10,18 @@ from cpms.core.pagination import paginate
 from cpms.core.permissions import require_role, scope_of
 from cpms.deployments import service
 from cpms.deployments.forms import BulkPostingForm, PostingForm
-from cpms.deployments.views.blueprint import (COACHING_READERS, MANAGERS, READERS, bp, get_cohort_or_404,
-                                              get_officer_or_404, get_posting_or_404, place_choices)
+from cpms.deployments.views.blueprint import (
+    COACHING_READERS,
+    MANAGERS,
+    READERS,
+    bp,
+    get_cohort_or_404,
+    get_officer_or_404,
+    get_posting_or_404,
+    place_choices,
+)
 from cpms.extensions import db
 from cpms.geo.service import commune_choices
-
 
 # --- Postings ---------------------------------------------------------------------------------------------
 

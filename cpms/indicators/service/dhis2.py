@@ -129,7 +129,7 @@ def org_unit_map():
     return result
 
 
-def dhis2_payload(programme, period, *, scope, area, level="area", today=None):
+def dhis2_payload(programme, period, *, scope, area, level="area", today=None):  # noqa: C901
     """{"dataValues": [...]} for one period. Errors: a period DHIS2 cannot express, no organisation unit for the
     area. Indicators without a data element are left out (`skipped` lists their codes)."""
     code = dhis2_period(period)

@@ -21,11 +21,11 @@ from cpms.core.models import utcnow
 from cpms.core.permissions import ADMIN, ME_OFFICER
 from cpms.extensions import db
 from cpms.geo.models import Commune, Province
-from cpms.indicators.service import periods as P
-from cpms.indicators.service.locking import locked_period_containing
 from cpms.indicators.models import IndicatorValue, ProgrammeIndicator, ValueBreakdown
 from cpms.indicators.reference import ADDITIVE_UNITS, DIMENSIONS, ENTERED_DIMENSIONS
+from cpms.indicators.service import periods as P
 from cpms.indicators.service.framework import programme_years, settings_of
+from cpms.indicators.service.locking import locked_period_containing
 
 REVIEWERS = frozenset({ADMIN, ME_OFFICER})
 EVIDENCE_TYPES = [  # (magic bytes, extension, content type)
@@ -166,7 +166,7 @@ def _refuse_if_locked(programme_id, start, end):
                             period=lock.label))
 
 
-def save_value(actor, scope, programme, pi, value_row=None, *, period, province_id=None, commune_id=None, value,
+def save_value(actor, scope, programme, pi, value_row=None, *, period, province_id=None, commune_id=None, value,  # noqa: C901
                comment="", evidence_url="", evidence_file=None, breakdowns=None, today=None):
     """Enter (or correct) the value of a quarter and area; it then awaits approval.
 

@@ -12,12 +12,29 @@ from sqlalchemy import exists, func, select
 from cpms.core.dashboard import Card, dashboard_provider
 from cpms.core.errors import DomainError
 from cpms.extensions import db
-from cpms.indicators.service import periods as P
-from cpms.indicators.models import (Indicator, IndicatorValue, PeriodLock, ProgrammeIndicator, ResultNode,
-                                    ResultsFramework, Target)
-from cpms.indicators.reference import (AGGREGATIONS, AREA_DIMENSIONS, DIMENSIONS, DIRECTIONS, ENTERED_DIMENSIONS,
-                                       LEVELS, PARENT_LEVEL, SOURCES, TARGET_CHECKS, UNITS)
+from cpms.indicators.models import (
+    Indicator,
+    IndicatorValue,
+    PeriodLock,
+    ProgrammeIndicator,
+    ResultNode,
+    ResultsFramework,
+    Target,
+)
+from cpms.indicators.reference import (
+    AGGREGATIONS,
+    AREA_DIMENSIONS,
+    DIMENSIONS,
+    DIRECTIONS,
+    ENTERED_DIMENSIONS,
+    LEVELS,
+    PARENT_LEVEL,
+    SOURCES,
+    TARGET_CHECKS,
+    UNITS,
+)
 from cpms.indicators.registry import computations
+from cpms.indicators.service import periods as P
 from cpms.programmes.models import Programme
 from cpms.programmes.service import visible_programmes
 
@@ -85,7 +102,7 @@ def library(active_only=False):
     return stmt
 
 
-def _apply_indicator(indicator, *, code, name_en, name_fr, definition, unit, direction, aggregation, source,
+def _apply_indicator(indicator, *, code, name_en, name_fr, definition, unit, direction, aggregation, source,  # noqa: C901
                      computation, computation_param, disaggregations, is_active):
     code = (code or "").strip().upper()
     if not CODE.match(code):
@@ -266,6 +283,7 @@ def update_programme_indicator(pi, programme, **fields):
 def indicator_cards(user, scope):
     """Home dashboard: indicators in the user's programmes; values awaiting approval (M&E officers, admins)."""
     from flask_babel import lazy_gettext as _l
+
     from cpms.core.permissions import ADMIN, ME_OFFICER
 
     visible = visible_programmes(scope).with_only_columns(Programme.id).order_by(None)

@@ -15,8 +15,8 @@ from cpms.core.errors import DomainError
 from cpms.core.models import utcnow
 from cpms.core.permissions import ADMIN, ME_OFFICER
 from cpms.extensions import db
-from cpms.indicators.service import periods as P
 from cpms.indicators.models import IndicatorValue, PeriodLock, ProgrammeIndicator, SnapshotValue
+from cpms.indicators.service import periods as P
 from cpms.indicators.service.framework import programme_indicators, programme_years, settings_of
 from cpms.indicators.service.targets import target_of, targets_by_period
 
@@ -43,7 +43,7 @@ def programme_locks(programme_id):
                               .order_by(PeriodLock.period_start.desc(), PeriodLock.period_kind)).all()
 
 
-def lock_period(actor, scope, programme, period_key, *, note="", today=None):
+def lock_period(actor, scope, programme, period_key, *, note="", today=None):  # noqa: C901
     """Lock a quarter, half-year or year and freeze its figures.
 
     Errors: not an M&E officer or admin, an account limited to an area (the frozen figures are the whole

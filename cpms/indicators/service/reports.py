@@ -22,10 +22,10 @@ from flask import current_app
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 
-from cpms.indicators.service import periods as P
-from cpms.indicators.service.locking import snapshots_by_dimension
 from cpms.indicators.reference import DIMENSIONS, STATUSES
+from cpms.indicators.service import periods as P
 from cpms.indicators.service.framework import programme_indicators, programme_span, settings_of
+from cpms.indicators.service.locking import snapshots_by_dimension
 from cpms.indicators.service.targets import target_of, targets_by_period
 from cpms.indicators.service.values import Area, category_labels, compute_many, dimension_for
 

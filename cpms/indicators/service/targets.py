@@ -8,9 +8,9 @@ from sqlalchemy import select
 
 from cpms.core.errors import DomainError
 from cpms.extensions import db
-from cpms.indicators.service import periods as P
 from cpms.indicators.models import Target
 from cpms.indicators.reference import PERIOD_KINDS
+from cpms.indicators.service import periods as P
 from cpms.indicators.service.framework import programme_years, settings_of
 
 
@@ -76,7 +76,7 @@ def _part_problem(aggregation, period, kind, total, target):
              period=period.label, parts=parts_plural, total=_number(total), target=_number(target))
 
 
-def check_targets(pi, targets, programme):
+def check_targets(pi, targets, programme):  # noqa: C901
     """Problems (translated sentences) where period targets disagree with each other or with the
     life-of-programme target, for the indicator's aggregation:
 

@@ -86,7 +86,7 @@ def compute_many(programme_id, pis, periods, *, scope, area=None, dimensions=(No
     return figures
 
 
-def _computed(figures, pi, programme_id, periods, scope, area, today, baselines):
+def _computed(figures, pi, programme_id, periods, scope, area, today, baselines):  # noqa: C901
     """The indicator's figures for every asked disaggregation it has (the totals in each)."""
     comp = computation(pi.indicator.computation)
     if comp is None or not periods:
@@ -127,7 +127,7 @@ def _computed(figures, pi, programme_id, periods, scope, area, today, baselines)
                 figures[asked]._add(pi.id, index, category, value)
 
 
-def _entered(figures, programme_id, pis, periods, scope, area):
+def _entered(figures, programme_id, pis, periods, scope, area):  # noqa: C901
     by_id = {pi.id: pi for pi in pis}
     first, last = min(p.start for p in periods), max(p.end for p in periods)
     ctx = Context(programme_id=programme_id, scope=scope, province_id=area.province_id, commune_id=area.commune_id)

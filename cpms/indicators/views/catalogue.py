@@ -14,10 +14,16 @@ from cpms.indicators.models import Indicator, PeriodLock, ProgrammeIndicator, Re
 from cpms.indicators.reference import DIMENSIONS, LEVELS, MONTHS
 from cpms.indicators.registry import computations
 from cpms.indicators.service import targets
-from cpms.indicators.views.common import (ENTERERS, MANAGERS, READERS, bp, can_manage, get_pi_or_404,
-                                          get_programme_or_404)
+from cpms.indicators.views.common import (
+    ENTERERS,
+    MANAGERS,
+    READERS,
+    bp,
+    can_manage,
+    get_pi_or_404,
+    get_programme_or_404,
+)
 from cpms.programmes.service import visible_programmes
-
 
 # --- index and library -------------------------------------------------------------------------------------
 

@@ -22,8 +22,16 @@ from cpms.indicators.service import periods as P
 from cpms.indicators.service.drilldown import records_behind
 from cpms.indicators.service.reports import bar_chart, build_report, default_period
 from cpms.indicators.service.values import Area, dimension_for
-from cpms.indicators.views.common import (DRILLERS, MANAGERS, READERS, bp, can_manage, get_pi_or_404,
-                                          get_programme_or_404, period_choices)
+from cpms.indicators.views.common import (
+    DRILLERS,
+    MANAGERS,
+    READERS,
+    bp,
+    can_manage,
+    get_pi_or_404,
+    get_programme_or_404,
+    period_choices,
+)
 
 
 def area_choices(programme):

@@ -6,16 +6,15 @@ or a second scheduler builds nothing more that day. The reminders it gathers are
 message in the same transaction; those that arrive later wait for the next day's digest.
 """
 from flask import current_app
-from flask_babel import force_locale, format_date
+from flask_babel import force_locale, format_date, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from sqlalchemy import select, update
 
 from cpms.core.models import utcnow
 from cpms.extensions import db
-from cpms.notifications.service.mail import absolute_url, compose, enqueue, render_parts, short_transaction
 from cpms.notifications.models import Notification, OutboxMessage
 from cpms.notifications.registry import load_kinds
+from cpms.notifications.service.mail import absolute_url, compose, enqueue, render_parts, short_transaction
 
 
 def _waiting(now):

@@ -14,10 +14,16 @@ from cpms.core.errors import DomainError
 from cpms.core.models import SchedulerHeartbeat, scheduler_jobs, utcnow
 from cpms.core.permissions import ADMIN
 from cpms.extensions import db
-from cpms.notifications.service.mail import render_parts
-from cpms.notifications.models import (DELIVERIES, OUTBOX_STATUSES, Notification, NotificationPreference,
-                                       OutboxMessage, ReminderSetting)
+from cpms.notifications.models import (
+    DELIVERIES,
+    OUTBOX_STATUSES,
+    Notification,
+    NotificationPreference,
+    OutboxMessage,
+    ReminderSetting,
+)
 from cpms.notifications.registry import effective_settings, kinds_for_role, load_kinds
+from cpms.notifications.service.mail import render_parts
 
 # --- a user's notifications ------------------------------------------------------------------
 

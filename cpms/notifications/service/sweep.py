@@ -14,10 +14,15 @@ from sqlalchemy import select
 
 from cpms.core.models import utcnow
 from cpms.extensions import db
-from cpms.notifications.service.mail import (absolute_url, compose_reminder, enqueue, insert_unless_exists,
-                                             short_transaction)
 from cpms.notifications.models import Notification, NotificationPreference
 from cpms.notifications.registry import SweepContext, effective_settings, load_kinds, to_json_context
+from cpms.notifications.service.mail import (
+    absolute_url,
+    compose_reminder,
+    enqueue,
+    insert_unless_exists,
+    short_transaction,
+)
 
 log = logging.getLogger("cpms.reminders")
 REMINDER_KEY = ["kind", "object_key", "due_on", "recipient_key"]

@@ -11,15 +11,39 @@ metrics.py: a project's progress, budget use, slippage and status; portfolio.py:
 filters, totals and export.
 """
 from cpms.stations.service import metrics, photos, portfolio
-from cpms.stations.service.progress import (MAX_PHOTOS_PER_REPORT, project_checklist, project_expenditures,
-                                           project_handover, project_reports, record_expenditure, record_handover,
-                                           record_progress_report, report_files, save_checklist)
-from cpms.stations.service.projects import (create_project, ensure_default_template, planned_dates,
-                                           project_milestones, template_items, update_milestones, update_project,
-                                           update_template)
-from cpms.stations.service.stations import (can_see_project, can_see_station, commune_choices_for,
-                                           create_station, programme_choices_for, station_choices_for,
-                                           update_station, visible_projects, visible_stations)
+from cpms.stations.service.progress import (
+                                           MAX_PHOTOS_PER_REPORT,
+                                           project_checklist,
+                                           project_expenditures,
+                                           project_handover,
+                                           project_reports,
+                                           record_expenditure,
+                                           record_handover,
+                                           record_progress_report,
+                                           report_files,
+                                           save_checklist,
+)
+from cpms.stations.service.projects import (
+                                           create_project,
+                                           ensure_default_template,
+                                           planned_dates,
+                                           project_milestones,
+                                           template_items,
+                                           update_milestones,
+                                           update_project,
+                                           update_template,
+)
+from cpms.stations.service.stations import (
+                                           can_see_project,
+                                           can_see_station,
+                                           commune_choices_for,
+                                           create_station,
+                                           programme_choices_for,
+                                           station_choices_for,
+                                           update_station,
+                                           visible_projects,
+                                           visible_stations,
+)
 
 __all__ = ["metrics", "photos", "portfolio",
            "MAX_PHOTOS_PER_REPORT", "can_see_project", "can_see_station", "commune_choices_for", "create_project",

@@ -76,7 +76,7 @@ def _check_area(actor, commune):
 
 # --- Stations --------------------------------------------------------------------------------------
 
-def _apply_station(actor, station, *, name, kind, commune_id, latitude, longitude, status, specialised_units,
+def _apply_station(actor, station, *, name, kind, commune_id, latitude, longitude, status, specialised_units,  # noqa: C901
                    staff_count, notes=""):
     name = " ".join((name or "").split())
     if not name:
@@ -135,6 +135,7 @@ def update_station(actor, station, **fields):
 @dashboard_provider
 def station_cards(user, scope):
     from flask_babel import lazy_gettext as _l
+
     from cpms.core.dashboard import Card
     from cpms.core.permissions import ADMIN, ME_OFFICER, PROJECT_OFFICER, TRAINER, VIEWER
 

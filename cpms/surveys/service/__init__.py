@@ -4,11 +4,29 @@
 The package gives the main part's services under `cpms.surveys.service` and imports its topic modules; no part
 imports this module back."""
 from cpms.surveys.service import (  # noqa: F401  (its topic modules)
-    results, stats, xlsform,
+    results,
+    stats,
+    xlsform,
 )
 from cpms.surveys.service.instruments import (  # noqa: F401  (its services, as cpms.surveys.service.<name>)
-    MANAGERS, MEASURE_KIND_LABELS, READERS, ROUND_KIND_LABELS, TEXT_READERS, can_see_round, create_instrument,
-    create_measure, create_round, free_text_answers, instrument_choices, instrument_measures, instrument_questions,
-    new_webhook_token, response_counts, set_identifying_questions, survey_cards, update_round, visible_rounds,
+    MANAGERS,
+    MEASURE_KIND_LABELS,
+    READERS,
+    ROUND_KIND_LABELS,
+    TEXT_READERS,
+    can_see_round,
+    create_instrument,
+    create_measure,
+    create_round,
+    free_text_answers,
+    instrument_choices,
+    instrument_measures,
+    instrument_questions,
+    new_webhook_token,
+    response_counts,
+    set_identifying_questions,
+    survey_cards,
+    update_round,
+    visible_rounds,
     webhook_token_matches,
 )

@@ -12,8 +12,17 @@ from cpms.core.errors import DomainError
 from cpms.core.permissions import ADMIN, ME_OFFICER, PROJECT_OFFICER, VIEWER
 from cpms.extensions import db
 from cpms.geo.models import Commune
-from cpms.surveys.models import (MEASURE_KINDS, ROUND_KINDS, SurveyChoice, SurveyInstrument, SurveyMeasure,
-                                 SurveyQuestion, SurveyResponse, SurveyRound, survey_round_communes)
+from cpms.surveys.models import (
+    MEASURE_KINDS,
+    ROUND_KINDS,
+    SurveyChoice,
+    SurveyInstrument,
+    SurveyMeasure,
+    SurveyQuestion,
+    SurveyResponse,
+    SurveyRound,
+    survey_round_communes,
+)
 from cpms.surveys.service.xlsform import NUMERIC_TYPES, SELECT_TYPES, parse_xlsform
 
 READERS = frozenset({ADMIN, ME_OFFICER, PROJECT_OFFICER, VIEWER})
@@ -137,7 +146,7 @@ def response_counts(round_ids):
         SurveyResponse.round_id.in_(list(round_ids))).group_by(SurveyResponse.round_id)).all())
 
 
-def _apply_round(survey_round, *, instrument_id, programme_id, name, kind, start_date, end_date, sampling_notes,
+def _apply_round(survey_round, *, instrument_id, programme_id, name, kind, start_date, end_date, sampling_notes,  # noqa: C901
                  commune_ids, weight_column, sex_question, age_question, commune_question):
     from cpms.programmes.models import Programme
 

@@ -58,7 +58,7 @@ def _labels(values):
     return (labels["en"] or labels[""])[:500], (labels["fr"] or labels[""])[:500]
 
 
-def parse_xlsform(stream):
+def parse_xlsform(stream):  # noqa: C901
     """{name, form_id, version, questions: [...], choices: [...]} from an XLSForm file; DomainError if unusable."""
     from zipfile import BadZipFile
 

@@ -10,8 +10,7 @@ from cpms.core.tabular import fold
 from cpms.extensions import db
 from cpms.geo.models import City, Commune, Province
 from cpms.training.forms import SPECIALTY_LABELS
-from cpms.training.imports.base import (Column, ImportKind, choice, chunks, optional_date, quiet_date,
-                                        required_choice)
+from cpms.training.imports.base import Column, ImportKind, choice, chunks, optional_date, quiet_date, required_choice
 from cpms.training.models import SPECIALTIES, Rank, Trainee
 from cpms.training.service import normalise_matricule
 
@@ -96,7 +95,7 @@ class TraineeImport(ImportKind):
                 lookalikes.setdefault((fold(t.last_name), fold(t.first_name), t.birth_date), []).append(t)
         return taken, lookalikes
 
-    def validate(self, rows, context, check):
+    def validate(self, rows, context, check):  # noqa: C901
         communes, ranks = self._communes(), self._ranks()
         specialty_names = {key: (*SPECIALTY_SYNONYMS[key], key, str(SPECIALTY_LABELS[key])) for key in SPECIALTIES}
         matricules = {normalise_matricule(r.get("matricule")) for r in rows} - {""}

@@ -77,7 +77,7 @@ class VettingResultsImport(ImportKind):
                 enrolled.setdefault(trainee_id, []).append(name)
         return trainees, records, enrolled
 
-    def validate(self, rows, context, check):
+    def validate(self, rows, context, check):  # noqa: C901
         trainees, records, enrolled = self._load({normalise_matricule(r.get("matricule")) for r in rows} - {""})
         first_row_of = {}
         for row in rows:

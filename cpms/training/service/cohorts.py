@@ -11,7 +11,6 @@ from cpms.geo.models import Commune
 from cpms.training.models import COURSE_TYPES, Cohort, Course, Enrolment, Trainee, TrainingSession, cohort_trainers
 from cpms.training.service.vetting import latest_vetting, vetting_is_valid, vetting_reason
 
-
 # --- courses --------------------------------------------------------------------------------
 
 def save_course(course=None, **fields):

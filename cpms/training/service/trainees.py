@@ -6,10 +6,10 @@ from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
 from cpms.core.errors import DomainError
+from cpms.core.labels import SEXES
 from cpms.core.models import utcnow
 from cpms.extensions import db
 from cpms.geo.models import Commune
-from cpms.core.labels import SEXES
 from cpms.training.models import SPECIALTIES, Rank, Trainee
 
 

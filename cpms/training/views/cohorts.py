@@ -17,7 +17,6 @@ from cpms.training.models import Course, Enrolment, Trainee
 from cpms.training.service import attendance
 from cpms.training.views.blueprint import MANAGERS, TEACHERS, bp, get_cohort_or_404
 
-
 # --- courses --------------------------------------------------------------------------------
 
 @bp.route("/courses")
