@@ -1,4 +1,6 @@
 """Local security committees (CLSP) and neighbourhood forums: members, meetings, action items, security issues."""
+from flask_babel import lazy_gettext as _l
+
 from cpms.core.contract import Dimension, Domain, RetentionClass, Setting, not_personal
 
 DOMAIN = Domain(
@@ -23,5 +25,6 @@ DOMAIN = Domain(
         Setting("CPMS_INDICATOR_CLSP_MIN_MEETINGS", "INDICATOR_CLSP_MIN_MEETINGS", int, 3),
         Setting("CPMS_RETENTION_MEMBER_YEARS", "RETENTION_MEMBER_YEARS", float, 5),
     ),
-    dimensions=(Dimension("committee_kind", labels="cpms.committees.indicators:committee_kind_labels"),),
+    dimensions=(Dimension("committee_kind", labels="cpms.committees.indicators:committee_kind_labels",
+                          title=_l("Kind of committee"), position=80),),
 )

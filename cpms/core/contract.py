@@ -84,11 +84,14 @@ class Dimension:
     {key: label} for the keys it knows (the others are shown as they are), with at most one query. `categories`
     is "module:function", called without arguments; it returns [(key, label)], the categories an entered value
     may be broken down by, in the order of the entry form (None: only computed indicators give this dimension).
-    The dimension's title stays in the indicators' vocabulary (cpms/indicators/reference.py DIMENSIONS)."""
+    `title` names the dimension in reports, exports and forms; `position` places it among all dimensions (the
+    shared ones – sex, areas, age groups – are in cpms/indicators/reference.py)."""
 
     name: str
     labels: str
     categories: str | None = None
+    title: object = None
+    position: int = 50
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,9 @@
 
 Plain data with translated labels; the models' CHECK constraints and the migration use the same tuples.
 """
+from collections.abc import Mapping, Sequence
+from functools import cached_property
+
 from flask_babel import lazy_gettext as _l
 
 UNITS = {"count": _l("Count"), "percentage": _l("Percentage"), "ratio": _l("Ratio"), "amount": _l("Amount (USD)"),
@@ -24,9 +27,58 @@ MONTHS = {1: _l("January"), 2: _l("February"), 3: _l("March"), 4: _l("April"), 5
           12: _l("December")}
 
 # Disaggregations. Province and commune come from the area of each record; the others from the record itself.
-DIMENSIONS = {"sex": _l("Sex"), "province": _l("Province"), "commune": _l("Commune"), "course_type": _l("Course type"),
-              "rank": _l("Rank"), "specialty": _l("Specialty"), "age_group": _l("Age group"),
-              "committee_kind": _l("Kind of committee"), "project_kind": _l("Kind of work")}
+# The shared ones are here, (title, position, whether a value may be entered by it); a domain offers those whose
+# categories it owns in its contract (Dimension: title, position, categories), and both lists are read lazily.
+SHARED_DIMENSIONS = {"sex": (_l("Sex"), 10, True), "province": (_l("Province"), 20, False),
+                     "commune": (_l("Commune"), 30, False), "age_group": (_l("Age group"), 70, True)}
 AREA_DIMENSIONS = ("province", "commune")
-# dimensions whose categories an entered value may break down by (the area ones come from the value's area)
-ENTERED_DIMENSIONS = ("sex", "course_type", "rank", "specialty", "age_group")
+
+
+def _all_dimensions():
+    """[(name, title, position, entered)] of every dimension, shared and offered by domains, by position."""
+    from cpms.core import contract
+    rows = [(name, title, position, entered) for name, (title, position, entered) in SHARED_DIMENSIONS.items()]
+    rows += [(d.name, d.title or d.name, d.position, d.categories is not None) for d in contract.dimensions().values()]
+    return sorted(rows, key=lambda row: row[2])
+
+
+class _Dimensions(Mapping):
+    """{name: title} of every dimension, in order (built on first use, once the domains are known)."""
+
+    @cached_property
+    def _titles(self):
+        return {name: title for name, title, _position, _entered in _all_dimensions()}
+
+    def __getitem__(self, name):
+        return self._titles[name]
+
+    def __iter__(self):
+        return iter(self._titles)
+
+    def __len__(self):
+        return len(self._titles)
+
+
+class _EnteredDimensions(Sequence):
+    """The dimensions whose categories an entered value may break down by, in order (the area ones come from the
+    value's area)."""
+
+    @cached_property
+    def _names(self):
+        return tuple(name for name, _title, _position, entered in _all_dimensions() if entered)
+
+    def __getitem__(self, index):
+        return self._names[index]
+
+    def __len__(self):
+        return len(self._names)
+
+    def __add__(self, other):
+        return self._names + tuple(other)
+
+    def __radd__(self, other):
+        return tuple(other) + self._names
+
+
+DIMENSIONS = _Dimensions()
+ENTERED_DIMENSIONS = _EnteredDimensions()

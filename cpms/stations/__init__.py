@@ -1,5 +1,7 @@
 """Police stations and their construction projects: milestones, progress reports with photos,
 expenditure, the gender-sensitivity checklist and the handover record."""
+from flask_babel import lazy_gettext as _l
+
 from cpms.core.contract import Dimension, Domain, not_personal
 
 DOMAIN = Domain(
@@ -16,5 +18,6 @@ DOMAIN = Domain(
         **not_personal("station_photos", "stored_name", "thumbnail_name"),
     },
     tables={"handovers": "programme"},
-    dimensions=(Dimension("project_kind", labels="cpms.stations.indicators:project_kind_labels"),),
+    dimensions=(Dimension("project_kind", labels="cpms.stations.indicators:project_kind_labels",
+                          title=_l("Kind of work"), position=90),),
 )

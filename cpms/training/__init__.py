@@ -1,4 +1,6 @@
 """Training: courses, cohorts, trainees (officers), enrolment, attendance, tests and close-out, vetting."""
+from flask_babel import lazy_gettext as _l
+
 from cpms.core.contract import Dimension, Domain, RetentionClass, Setting, Subject, not_personal
 
 DOMAIN = Domain(
@@ -30,10 +32,10 @@ DOMAIN = Domain(
     subjects=(Subject("trainees", find="cpms.training.privacy:find_trainee"),),
     dimensions=(
         Dimension("course_type", labels="cpms.training.indicators:course_type_labels",
-                  categories="cpms.training.indicators:course_type_categories"),
+                  categories="cpms.training.indicators:course_type_categories", title=_l("Course type"), position=40),
         Dimension("rank", labels="cpms.training.indicators:rank_labels",
-                  categories="cpms.training.indicators:rank_categories"),
+                  categories="cpms.training.indicators:rank_categories", title=_l("Rank"), position=50),
         Dimension("specialty", labels="cpms.training.indicators:specialty_labels",
-                  categories="cpms.training.indicators:specialty_categories"),
+                  categories="cpms.training.indicators:specialty_categories", title=_l("Specialty"), position=60),
     ),
 )

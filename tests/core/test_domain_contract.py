@@ -197,3 +197,17 @@ FORMER_DOMAIN_SETTINGS = [
     ("CPMS_RETENTION_SURVEY_TEXT_YEARS", "RETENTION_SURVEY_TEXT_YEARS", float, 3),
     ("CPMS_RETENTION_AUDIT_DAYS", "RETENTION_AUDIT_DAYS", int, 1095),
 ]
+
+
+def test_every_dimension_has_a_title_and_the_indicators_list_them_in_position_order(app):
+    from cpms.indicators.reference import DIMENSIONS, ENTERED_DIMENSIONS, SHARED_DIMENSIONS
+
+    declared = contract.dimensions()
+    assert all(dimension.title for dimension in declared.values())
+    assert set(DIMENSIONS) == set(SHARED_DIMENSIONS) | set(declared)
+    positions = {name: position for name, (_t, position, _e) in SHARED_DIMENSIONS.items()}
+    positions.update({name: dimension.position for name, dimension in declared.items()})
+    assert list(DIMENSIONS) == sorted(DIMENSIONS, key=positions.get)
+    entered = [name for name in DIMENSIONS if name in SHARED_DIMENSIONS and SHARED_DIMENSIONS[name][2]
+               or name in declared and declared[name].categories is not None]
+    assert tuple(ENTERED_DIMENSIONS) == tuple(entered)
