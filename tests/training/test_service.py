@@ -159,3 +159,12 @@ def test_streaks_and_completion_reasons(app, make_trainee, make_cohort):
     gain = attendance.knowledge_gain(cohort.id)
     assert gain[-1][1] == 2 and gain[-1][2] == pytest.approx(45) and gain[-1][3] == pytest.approx(65)
     assert [(g[0], g[2], g[3]) for g in gain[:-1]] == [("F", 40, 70), ("M", 50, 60)]
+
+
+def test_enrolments_come_back_in_the_order_the_trainees_were_chosen(app, make_trainee, make_cohort):
+    """Callers pair the i-th trainee with the i-th enrolment: the database's row order must not decide it."""
+    cohort = make_cohort()
+    trainees = [make_trainee(last_name=f"Ordre{i}") for i in range(4)]
+    chosen = [trainees[2].id, trainees[0].id, trainees[3].id, trainees[1].id]
+    enrolments = service.enrol_trainees(cohort, chosen)
+    assert [enrolment.trainee_id for enrolment in enrolments] == chosen

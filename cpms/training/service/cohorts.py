@@ -84,14 +84,15 @@ def can_see_cohort(user):
 
 
 def enrol_trainees(cohort, trainee_ids, enrolled_on=None):
-    """Enrol trainees in a cohort, all or none.
+    """Enrol trainees in a cohort, all or none; returns the enrolments in the order of `trainee_ids`.
 
     Refused, naming the trainees: already enrolled, capacity exceeded, and – for programmes whose
     funding requires it – no approved, unexpired vetting on the cohort's start date.
     """
     enrolled_on = enrolled_on or cohort.start_date
     trainee_ids = list(dict.fromkeys(trainee_ids))
-    trainees = db.session.scalars(select(Trainee).where(Trainee.id.in_(trainee_ids))).all()
+    found = {t.id: t for t in db.session.scalars(select(Trainee).where(Trainee.id.in_(trainee_ids)))}
+    trainees = [found[trainee_id] for trainee_id in trainee_ids if trainee_id in found]  # in the order asked for
     if len(trainees) != len(trainee_ids) or not trainees:
         raise DomainError(_("Choose trainees from the list."))
     already = set(db.session.scalars(select(Enrolment.trainee_id).where(
