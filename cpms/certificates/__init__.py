@@ -1,6 +1,8 @@
 """Certificates: issued to officers who completed a course, with a public verification page, batches of PDFs,
 re-issue and revocation, and the certificate designs."""
-from cpms.core.contract import Domain, Panel, Setting, not_personal
+from flask_babel import lazy_gettext as _l
+
+from cpms.core.contract import Column, Domain, Panel, Setting, not_personal
 
 DOMAIN = Domain(
     "certificates",
@@ -23,5 +25,9 @@ DOMAIN = Domain(
         Setting("CPMS_CERTIFICATE_WORKERS", "CERTIFICATE_WORKERS", int, 2),
     ),
     panels=(Panel("training.trainee", "certificates/_trainee_certificates.html",
-                  context="cpms.certificates.views:trainee_certificates_panel", position=20),),
+                  context="cpms.certificates.views:trainee_certificates_panel", position=20),
+            Panel("training.closeout", "certificates/_closeout_link.html",
+                  context="cpms.certificates.views:cohort_certificates_link")),
+    table_columns=(Column("training.closeout", _l("Certificate"), "certificates/_closeout_cell.html",
+                          context="cpms.certificates.views:cohort_certificates_column"),),
 )

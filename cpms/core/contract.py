@@ -66,6 +66,22 @@ class Panel:
 
 
 @dataclass(frozen=True)
+class Column:
+    """A column of a table on another domain's page (a `slot`, e.g. "training.closeout"), drawn by this domain.
+
+    `context` is "module:function", called once per page with the page's object; it returns the variables the
+    cells need (e.g. {enrolment id: certificate}, one query), or None to leave the column out. `template` is a
+    partial of this domain's own folder that draws one cell (`<td>…</td>`) from those variables and `row`, the
+    table's row; `heading` is the column's title."""
+
+    slot: str
+    heading: object
+    template: str
+    context: str
+    position: int = 50
+
+
+@dataclass(frozen=True)
 class Subject:
     """People whose data can be exported on request (subject access): the rows of `table`.
 
@@ -104,6 +120,7 @@ class Domain:
     retention: tuple = ()  # RetentionClass, …
     settings: tuple = ()  # Setting, …
     panels: tuple = ()  # Panel, …
+    table_columns: tuple = ()  # Column, …
     subjects: tuple = ()  # Subject, …
     dimensions: tuple = ()  # Dimension, …
 
@@ -202,6 +219,41 @@ def render_panels(context, slot, obj=None):
         template = environment.get_template(panel.template, parent=context.name)
         parts.append(template.render({**context.get_all(), **variables}))
     return Markup("".join(parts))  # nosec B704 – each part is a template rendered with autoescaping, not user text
+
+
+@cache
+def columns_for(slot):
+    """[(domain, Column)] offered to `slot`, by position then domain order."""
+    offered = [(domain, column) for domain in all_domains() for column in domain.table_columns if column.slot == slot]
+    return tuple(sorted(offered, key=lambda item: item[1].position))
+
+
+class PreparedColumn:
+    """A column offered to a page, with its variables computed once: `heading`, and `cell(row)` for each row."""
+
+    def __init__(self, heading, template, variables):
+        self.heading = heading
+        self._template = template
+        self._variables = variables
+
+    def cell(self, row):
+        # nosec B704 – a template rendered with autoescaping, not user text
+        return Markup(self._template.render({**self._variables, "row": row}))  # nosec B704
+
+
+def prepare_columns(context, slot, obj=None):
+    """The `columns(slot, obj)` template global (pass_context): the columns other domains add to a table of the
+    page, without the page naming them: `{% for c in columns("training.closeout", cohort) %}<th>{{ c.heading }}</th>`
+    … `{% for c in extra %}{{ c.cell(row) }}{% endfor %}`."""
+    environment = context.environment
+    prepared = []
+    for _domain, column in columns_for(slot):
+        variables = resolve(column.context)(obj)
+        if variables is None:
+            continue
+        template = environment.get_template(column.template, parent=context.name)
+        prepared.append(PreparedColumn(column.heading, template, {**context.get_all(), **variables}))
+    return prepared
 
 
 def not_personal(table, *columns):

@@ -81,6 +81,14 @@ def url_pattern(endpoint, parameter, **values):
 
 
 @pass_context
+def columns(context, slot, obj=None):
+    """`{% set extra = columns("training.closeout", cohort) %}`: the table columns other domains add to this page
+    (their `table_columns` in cpms/<domain>/__init__.py), each with `heading` and `cell(row)`."""
+    from cpms.core.contract import prepare_columns
+    return prepare_columns(context, slot, obj)
+
+
+@pass_context
 def panels(context, slot, obj=None):
     """`{{ panels("training.trainee", trainee) }}`: what other domains show in this slot of the page (their
     `panels` in cpms/<domain>/__init__.py), without the page naming them."""
@@ -95,5 +103,5 @@ def init_app(app):
     app.jinja_env.filters["role_label"] = lambda role: ROLE_LABELS.get(role, role)
     app.jinja_env.filters["sex_label"] = lambda sex: SEX_LABELS.get(sex, sex)
     app.jinja_env.globals.update(navigation=navigation, page_url=page_url, url_pattern=url_pattern, is_current=is_current,
-                                 get_locale=get_locale, panels=panels,
+                                 get_locale=get_locale, panels=panels, columns=columns,
                                  ROLE_LABELS=ROLE_LABELS, SEX_LABELS=SEX_LABELS, SEX_GROUP_LABELS=SEX_GROUP_LABELS)

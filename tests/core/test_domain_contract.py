@@ -37,11 +37,12 @@ def test_every_domain_declares_its_contract():
 def test_declared_functions_and_templates_exist(app):
     for domain in contract.all_domains():
         for dotted in ([rc.retire for rc in domain.retention if rc.retire] + [p.context for p in domain.panels]
+                       + [c.context for c in domain.table_columns]
                        + [s.find for s in domain.subjects] + [d.labels for d in domain.dimensions]
                        + [d.categories for d in domain.dimensions if d.categories]):
             assert dotted.startswith(f"cpms.{domain.name}."), f"{dotted}: a domain declares its own functions"
             assert callable(contract.resolve(dotted)), dotted
-        for panel in domain.panels:
+        for panel in domain.panels + domain.table_columns:
             assert panel.template.startswith(f"{domain.name}/_"), f"{panel.template}: a partial of its own folder"
             assert (ROOT / "templates" / panel.template).is_file(), panel.template
 
@@ -211,3 +212,10 @@ def test_every_dimension_has_a_title_and_the_indicators_list_them_in_position_or
     entered = [name for name in DIMENSIONS if name in SHARED_DIMENSIONS and SHARED_DIMENSIONS[name][2]
                or name in declared and declared[name].categories is not None]
     assert tuple(ENTERED_DIMENSIONS) == tuple(entered)
+
+
+def test_the_close_out_table_gets_its_certificate_column_from_the_certificates_domain(app):
+    offered = [(domain.name, str(column.heading)) for domain, column in contract.columns_for("training.closeout")]
+    assert [name for name, _heading in offered] == ["certificates"]
+    closeout = (ROOT / "templates" / "training" / "cohort_closeout.html").read_text(encoding="utf-8")
+    assert "certificates" not in closeout.replace("training.closeout", "")  # the page names no other domain

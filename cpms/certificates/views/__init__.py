@@ -29,7 +29,12 @@ def trainee_certificates_panel(trainee):
     return {"certificates": service.certificates_of_trainee(trainee.id)}
 
 
-@bp.app_template_global()
-def certificates_for_cohort(cohort_id):
-    """For the close-out page of the training domain: {enrolment_id: newest certificate} (one query)."""
-    return service.cohort_certificates(cohort_id)
+def cohort_certificates_link(cohort):
+    """The panel on the close-out page of training (slot "training.closeout"): a link to the cohort's certificates."""
+    return {"cohort": cohort}
+
+
+def cohort_certificates_column(cohort):
+    """The certificate column of the close-out table of training (slot "training.closeout"): {enrolment id: newest
+    certificate} of the cohort (one query)."""
+    return {"certificates": service.cohort_certificates(cohort.id)}
