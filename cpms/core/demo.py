@@ -33,4 +33,15 @@ def load_demo():
     for loader in [f for f in ordered if not f.demo_late] + [f for f in ordered if f.demo_late]:
         summary.update(loader(context) or {})
         db.session.flush()
+        _refresh_planner_statistics()
     return summary
+
+
+def _refresh_planner_statistics():
+    """On PostgreSQL, gather statistics on what the transaction wrote so far (ANALYZE sees the transaction's own
+    rows; autovacuum cannot): the next loaders query it, and with statistics from empty tables the planner picks
+    nested loops that took 35 s a query on the 450-officer cohort's 57,000 attendance marks."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy import text
+        names = ", ".join(f'"{table.name}"' for table in db.metadata.sorted_tables)  # our own tables only
+        db.session.execute(text(f"ANALYZE {names}"))  # nosec B608 – the names come from our metadata
