@@ -199,10 +199,29 @@ def dimension_categories(name):
 
 
 @cache
-def panels_for(slot):
-    """[(domain, Panel)] offered to `slot`, in domain order."""
-    offered = [(domain, panel) for domain in all_domains() for panel in domain.panels if panel.slot == slot]
+def _offered_to(slot, kind):
+    """[(domain, Panel or Column)] that domains offer to `slot` (`kind`: "panels" or "table_columns"), by position
+    then domain order."""
+    offered = [(domain, part) for domain in all_domains() for part in getattr(domain, kind) if part.slot == slot]
     return tuple(sorted(offered, key=lambda item: item[1].position))
+
+
+def panels_for(slot):
+    return _offered_to(slot, "panels")
+
+
+def columns_for(slot):
+    return _offered_to(slot, "table_columns")
+
+
+def _prepared(context, offered, obj):
+    """(part, its template, the page's variables with its own) of each offered part whose context function does
+    not leave it out (None)."""
+    for _domain, part in offered:
+        variables = resolve(part.context)(obj)
+        if variables is not None:
+            template = context.environment.get_template(part.template, parent=context.name)
+            yield part, template, {**context.get_all(), **variables}
 
 
 def render_panels(context, slot, obj=None):
@@ -210,22 +229,8 @@ def render_panels(context, slot, obj=None):
 
     The `panels(slot, obj)` template global (pass_context): a page says where other domains may show something
     (`{{ panels("training.trainee", trainee) }}`) without naming them."""
-    environment = context.environment
-    parts = []
-    for _domain, panel in panels_for(slot):
-        variables = resolve(panel.context)(obj)
-        if variables is None:
-            continue
-        template = environment.get_template(panel.template, parent=context.name)
-        parts.append(template.render({**context.get_all(), **variables}))
+    parts = [template.render(variables) for _panel, template, variables in _prepared(context, panels_for(slot), obj)]
     return Markup("".join(parts))  # nosec B704 – each part is a template rendered with autoescaping, not user text
-
-
-@cache
-def columns_for(slot):
-    """[(domain, Column)] offered to `slot`, by position then domain order."""
-    offered = [(domain, column) for domain in all_domains() for column in domain.table_columns if column.slot == slot]
-    return tuple(sorted(offered, key=lambda item: item[1].position))
 
 
 class PreparedColumn:
@@ -237,23 +242,15 @@ class PreparedColumn:
         self._variables = variables
 
     def cell(self, row):
-        # nosec B704 – a template rendered with autoescaping, not user text
-        return Markup(self._template.render({**self._variables, "row": row}))  # nosec B704
+        return Markup(self._template.render({**self._variables, "row": row}))  # nosec B704 – autoescaped template
 
 
 def prepare_columns(context, slot, obj=None):
     """The `columns(slot, obj)` template global (pass_context): the columns other domains add to a table of the
     page, without the page naming them: `{% for c in columns("training.closeout", cohort) %}<th>{{ c.heading }}</th>`
     … `{% for c in extra %}{{ c.cell(row) }}{% endfor %}`."""
-    environment = context.environment
-    prepared = []
-    for _domain, column in columns_for(slot):
-        variables = resolve(column.context)(obj)
-        if variables is None:
-            continue
-        template = environment.get_template(column.template, parent=context.name)
-        prepared.append(PreparedColumn(column.heading, template, {**context.get_all(), **variables}))
-    return prepared
+    return [PreparedColumn(column.heading, template, variables)
+            for column, template, variables in _prepared(context, columns_for(slot), obj)]
 
 
 def not_personal(table, *columns):
