@@ -8,14 +8,14 @@ A service that raises a DomainError may have flushed part of its work: `save_for
 (cpms/core/forms.py) roll it back at once, before the page is drawn again.
 
 Jobs and CLI commands use `in_transaction(label)`: it names the actor, commits on success and rolls back on
-error, exactly like a request.
+error, exactly like a request; `in_transaction()` alone is a short step under whoever acts now.
 
 The acting user: `current_actor()` is the user on whose behalf the code runs – the logged-in user of a
 request, or the user a job or command runs for (`acting_as(user)`), or None for the system. The audit log
 (cpms/core/audit.py) and the services read it from here and from nowhere else; `actor_label()` names the
 system actor ("scheduler:<job>", "cli") in the audit log.
 """
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from contextvars import ContextVar
 from dataclasses import dataclass
 
@@ -66,9 +66,11 @@ def acting_as(user=None, label="system"):
 
 
 @contextmanager
-def in_transaction(label="system", user=None):
-    """A job's or command's unit of work: acts as `user`/`label`, commits on success, rolls back on error."""
-    with acting_as(user, label):
+def in_transaction(label=None, user=None):
+    """A job's or command's unit of work: commits on success, rolls back on error. It acts as `user`/`label`;
+    without either it keeps whoever acts now (a job's short steps inside the job's own unit of work)."""
+    acting = acting_as(user, label or "system") if (label or user) else nullcontext()
+    with acting:
         try:
             yield db.session
         except BaseException:

@@ -2,7 +2,7 @@
 
 Each is a sweep over the database, safe to run late, twice, or in two schedulers at once. The scheduler runs each
 in `in_transaction("scheduler:<job>")` (cpms/core/scheduler.py), which commits; the sweeps and the delivery
-commit their own short steps through `short_transaction` (service/mail.py).
+commit their own short steps through `in_transaction()`, under the job's actor.
 """
 from cpms.core.scheduler import job
 from cpms.notifications.service import purge_old

@@ -9,7 +9,7 @@ A web request only records a pending CertificateBatch. The scheduler process (cp
 Memory stays bounded by a few chunks whatever the cohort size. A batch interrupted (the process killed) is
 noticed by its stale heartbeat and started again; what was issued stays issued and is not issued twice.
 
-The worker's writes are deliberately short transactions (`_short_transaction`, cpms/core/transaction.py), so
+The worker's writes are deliberately short transactions (`in_transaction()`, cpms/core/transaction.py), so
 that the database's write lock is never held while pages render. While a batch runs, the worker acts as the
 user who requested it (`acting_as`): the audit log names them, not the scheduler.
 """
@@ -51,7 +51,7 @@ from cpms.certificates.service.certificates import (
 from cpms.certificates.service.codes import format_serial, new_verification_code, reserve_serials
 from cpms.core.errors import DomainError
 from cpms.core.models import utcnow
-from cpms.core.transaction import acting_as, actor_label, current_actor, in_transaction
+from cpms.core.transaction import acting_as, in_transaction
 from cpms.extensions import db
 from cpms.training.models import Cohort, Enrolment, Trainee
 from cpms.training.service.attendance import cohort_completion
@@ -121,12 +121,6 @@ def slug(text):
 
 # --- the worker (scheduler side) -----------------------------------------------------------------------
 
-def _short_transaction():
-    """One of the worker's short write transactions (committed at its end, rolled back on error), on behalf of
-    whoever acts now: the batch's requester while a batch runs, else the scheduler or the command."""
-    return in_transaction(actor_label(), current_actor())
-
-
 def run_pending_batches(workers=None):
     """Run every pending batch, oldest first; restart interrupted ones. Returns the number run."""
     _requeue_stale()
@@ -143,7 +137,7 @@ def run_pending_batches(workers=None):
 
 def _requeue_stale():
     limit = utcnow() - STALE_AFTER
-    with _short_transaction():
+    with in_transaction():
         stale = db.session.scalars(select(CertificateBatch).where(CertificateBatch.status == "running",
                                                                   CertificateBatch.heartbeat_at < limit)).all()
         for batch in stale:
@@ -157,7 +151,7 @@ def _requeue_stale():
 def _claim(batch_id):
     """Mark a pending batch running; False when another worker took it first."""
     now = utcnow()
-    with _short_transaction():
+    with in_transaction():
         result = db.session.execute(update(CertificateBatch).where(CertificateBatch.id == batch_id,
                                                                    CertificateBatch.status == "pending")
                                     .values(status="running", started_at=now, heartbeat_at=now, done=0, issued=0,
@@ -176,7 +170,7 @@ def run_batch(batch_id, workers=None):
     with acting_as(requester) if requester is not None else nullcontext():
         try:
             cohort = db.session.get(Cohort, batch.cohort_id)
-            with _short_transaction():
+            with in_transaction():
                 to_issue, certified = plan(cohort)
                 batch.to_issue, batch.total = len(to_issue), 2 * len(to_issue) + len(certified)
             _issue_all(batch, cohort, to_issue, requester, workers)
@@ -184,7 +178,7 @@ def run_batch(batch_id, workers=None):
         except Exception as error:  # the batch records the failure; the scheduler goes on with other work
             db.session.rollback()
             log.exception("certificate batch %s failed", batch_id)
-            with _short_transaction():
+            with in_transaction():
                 batch = db.session.get(CertificateBatch, batch_id)
                 batch.status, batch.finished_at = "failed", utcnow()
                 batch.error = str(error)[:500] or type(error).__name__
@@ -198,7 +192,7 @@ def _chunks(items, size):
 def _issue_all(batch, cohort, enrolment_ids, actor, workers):
     """Render in worker processes while the previous chunks are stored; at most workers + 1 chunks in flight.
     `actor`: the requester, who issues the certificates."""
-    with _short_transaction():  # the default template, when it is created now
+    with in_transaction():  # the default template, when it is created now
         template = current_template()
         compiled = compile_template(template.html)
         lang = cohort.certificate_language
@@ -230,7 +224,7 @@ def _issue_all(batch, cohort, enrolment_ids, actor, workers):
 def _prepare_chunk(batch, cohort, enrolment_ids, compiled, template, shared):
     """Draw the chunk's serials (committed at once, so the counter is free while the pages render) and fill
     in the template for each enrolment."""
-    with _short_transaction():
+    with in_transaction():
         numbers = reserve_serials(cohort.end_date.year, len(enrolment_ids))
     rows = db.session.execute(select(Enrolment, Trainee).join(Trainee, Trainee.id == Enrolment.trainee_id)
                               .where(Enrolment.id.in_(enrolment_ids))
@@ -252,7 +246,7 @@ def _prepare_chunk(batch, cohort, enrolment_ids, compiled, template, shared):
 
 def _store_chunk(batch, cohort, prepared, rendered, template, actor, lang):
     ids = [item["enrolment_id"] for item in prepared]
-    with _short_transaction():
+    with in_transaction():
         # issued one by one meanwhile? then that one is kept and this copy dropped (its serial stays unused)
         taken = set(db.session.scalars(select(Certificate.enrolment_id).where(Certificate.enrolment_id.in_(ids))))
         for item, (data, pages) in zip(prepared, rendered):
@@ -269,7 +263,7 @@ def _store_chunk(batch, cohort, prepared, rendered, template, actor, lang):
 
 def _assemble(batch, cohort):
     """The cohort's valid certificates in name order: one combined PDF and one ZIP, written as they are read."""
-    with _short_transaction():
+    with in_transaction():
         batch.stage = "assembling"
         certificates = db.session.execute(select(Certificate.id, Certificate.serial, Certificate.holder_name)
                                           .where(Certificate.cohort_id == cohort.id, Certificate.status == "valid")
@@ -287,12 +281,12 @@ def _assemble(batch, cohort):
             combined.add(data)
             archive.writestr(f"{serial}_{slug(holder_name)}.pdf", data)
             if n % CHUNK == 0:
-                with _short_transaction():
+                with in_transaction():
                     batch.done, batch.heartbeat_at = issued_progress + n, utcnow()
         combined.close()
     os.replace(pdf_path + ".part", pdf_path)
     os.replace(zip_path + ".part", zip_path)
-    with _short_transaction():
+    with in_transaction():
         batch = db.session.get(CertificateBatch, batch.id)
         batch.pdf_name, batch.zip_name = os.path.basename(pdf_path), os.path.basename(zip_path)
         batch.certificates_count, batch.done = len(certificates), batch.total

@@ -11,10 +11,11 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from cpms.core.models import utcnow
+from cpms.core.transaction import in_transaction
 from cpms.extensions import db
 from cpms.notifications.models import Notification, OutboxMessage
 from cpms.notifications.registry import load_kinds
-from cpms.notifications.service.mail import absolute_url, compose, enqueue, render_parts, short_transaction
+from cpms.notifications.service.mail import absolute_url, compose, enqueue, render_parts
 
 
 def _waiting(now):
@@ -48,7 +49,7 @@ def send_digests(now=None):
                                    .order_by(Notification.kind, Notification.due_on, Notification.id)).all()
         db.session.rollback()
         subject, text, html = compose_digest(items, locale, day)
-        with short_transaction():
+        with in_transaction():
             message_id = enqueue(key, kind="digest", to_address=email, locale=locale, subject=subject, text=text,
                                  html=html, user_id=user_id, now=now)
             if message_id is None:  # another scheduler built it meanwhile: nothing was written

@@ -13,7 +13,6 @@ Message-ID, which mail clients use to show it once.
 import logging
 import re
 import smtplib
-from contextlib import contextmanager
 from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import formatdate
@@ -27,22 +26,13 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from cpms.core.models import utcnow
-from cpms.core.transaction import actor_label, current_actor, in_transaction
+from cpms.core.transaction import in_transaction
 from cpms.extensions import db
 from cpms.notifications.models import OutboxMessage
 from cpms.notifications.registry import from_json_context
 
 log = logging.getLogger("cpms.mail")
 MAX_BACKOFF = timedelta(hours=6)
-
-
-@contextmanager
-def short_transaction():
-    """One of the outbox's and the sweeps' deliberate short units of work, committed at once (so that a slow SMTP
-    server or a long sweep never holds the write lock, and a claim is visible to other schedulers before the
-    mail goes out); `in_transaction` under the actor of the job that runs it."""
-    with in_transaction(actor_label(), current_actor()):
-        yield
 
 
 # --- rendering -------------------------------------------------------------------------------
@@ -111,7 +101,7 @@ def insert_unless_exists(model, values, unique_columns):
 def enqueue(dedup_key, *, kind, to_address, locale, subject, text, html, user_id=None, now=None):
     """Put an e-mail in the outbox once (by `dedup_key`); returns its id, or None if it was already there.
 
-    The caller's unit of work (a request, or a sweep's short_transaction) commits it."""
+    The caller's unit of work (a request, or a sweep's in_transaction()) commits it."""
     now = now or utcnow()
     return insert_unless_exists(OutboxMessage, dict(
         dedup_key=dedup_key, kind=kind, user_id=user_id, to_address=to_address, locale=locale,
@@ -180,7 +170,7 @@ def release_stale(now):
     """Messages left 'sending' by a scheduler that died: back to pending (or failed after the last attempt)."""
     stale = (OutboxMessage.status == "sending") & (OutboxMessage.next_attempt_at <= now)
     max_attempts = current_app.config["MAIL_MAX_ATTEMPTS"]
-    with short_transaction():
+    with in_transaction():
         db.session.execute(update(OutboxMessage).where(stale, OutboxMessage.attempts >= max_attempts)
                            .values(status="failed", last_error="interrupted while sending")
                            .execution_options(synchronize_session=False))
@@ -190,7 +180,7 @@ def release_stale(now):
 
 def _claim(message_id, now):
     """pending → sending, committed; returns the message's row, or None if another sender took it."""
-    with short_transaction():
+    with in_transaction():
         claimed = db.session.execute(
             update(OutboxMessage).where(OutboxMessage.id == message_id, OutboxMessage.status == "pending",
                                         OutboxMessage.next_attempt_at <= now)
@@ -202,7 +192,7 @@ def _claim(message_id, now):
 
 
 def _finish(message_id, **values):
-    with short_transaction():
+    with in_transaction():
         db.session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id,
                                                        OutboxMessage.status == "sending")
                            .values(**values).execution_options(synchronize_session=False))

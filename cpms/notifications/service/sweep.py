@@ -13,6 +13,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from cpms.core.models import utcnow
+from cpms.core.transaction import in_transaction
 from cpms.extensions import db
 from cpms.notifications.models import Notification, NotificationPreference
 from cpms.notifications.registry import SweepContext, effective_settings, load_kinds, to_json_context
@@ -21,7 +22,6 @@ from cpms.notifications.service.mail import (
     compose_reminder,
     enqueue,
     insert_unless_exists,
-    short_transaction,
 )
 
 log = logging.getLogger("cpms.reminders")
@@ -123,7 +123,7 @@ def claim_reminder(claim, now):
 
     Returns False, having written nothing, when the reminder was already claimed."""
     endpoint, values = claim.link if claim.link else (None, {})
-    with short_transaction():
+    with in_transaction():
         notification_id = insert_unless_exists(Notification, dict(
             kind=claim.kind, object_key=claim.object_key, due_on=claim.due_on, recipient_key=claim.recipient_key,
             user_id=claim.user_id, email=None if claim.user_id else claim.address, locale=claim.locale,
