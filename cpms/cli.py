@@ -9,15 +9,10 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import func, select
 
+from cpms.core.transaction import in_transaction
 from cpms.extensions import db
 
 cpms_cli = AppGroup("cpms", help="CPMS administration commands.")
-
-
-def in_cli_transaction():
-    """A command's unit of work: acts as "cli" in the audit log, commits on success (cpms/core/transaction.py)."""
-    from cpms.core.transaction import in_transaction
-    return in_transaction("cli")
 
 
 @cpms_cli.command("create-user")
@@ -46,7 +41,7 @@ def create_user_command(email, password, role, name, provinces, communes, locale
             raise click.ClickException(f"Unknown commune: {commune_name}")
         commune_ids.append(cid)
     try:
-        with in_cli_transaction():
+        with in_transaction("cli"):
             user = create_user(name=name or email.split("@")[0], email=email, role=role, password=password,
                                locale=locale, province_ids=province_ids, commune_ids=commune_ids)
     except DomainError as error:
@@ -64,7 +59,7 @@ def create_token_command(email, name):
     user = find_user_by_email(email)
     if user is None:
         raise click.ClickException(f"No user with e-mail {email}")
-    with in_cli_transaction():
+    with in_transaction("cli"):
         _token, raw = create_api_token(user, name=name)
     click.echo(raw)
 
@@ -82,7 +77,7 @@ def demo_command(force, if_empty):
             click.echo("Demo data: the database already has users; nothing loaded.")
             return
         raise click.ClickException("The database is not empty; use --force to load the demo data anyway.")
-    with in_cli_transaction():
+    with in_transaction("cli"):
         summary = load_demo()
     click.echo("Demo data loaded: " + ", ".join(f"{n} {what}" for what, n in summary.items()))
     if not if_empty:  # `make run` uses --if-empty and prints the logins when the server starts
