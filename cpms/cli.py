@@ -67,7 +67,9 @@ def create_token_command(email, name):
 @cpms_cli.command("demo")
 @click.option("--force", is_flag=True, help="Load even if the database already has users.")
 @click.option("--if-empty", is_flag=True, help="Do nothing (successfully) when the database already has users.")
-def demo_command(force, if_empty):
+@click.option("--lang", type=click.Choice(["fr", "en"]), default=None,
+              help="Language of the demo's sentences (default: CPMS_DEFAULT_LOCALE).")
+def demo_command(force, if_empty, lang):
     """Load the invented demonstration dataset."""
     from cpms.auth.demo import DEMO_USERS, database_is_empty
     from cpms.core.demo import load_demo
@@ -78,7 +80,7 @@ def demo_command(force, if_empty):
             return
         raise click.ClickException("The database is not empty; use --force to load the demo data anyway.")
     with in_transaction("cli"):
-        summary = load_demo()
+        summary = load_demo(lang)
     click.echo("Demo data loaded: " + ", ".join(f"{n} {what}" for what, n in summary.items()))
     if not if_empty:  # `make run` uses --if-empty and prints the logins when the server starts
         _print_logins(DEMO_USERS)

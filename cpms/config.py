@@ -34,6 +34,9 @@ ENV_SETTINGS = {
     "CPMS_SCHEDULER_MISFIRE_GRACE_SECONDS": ("SCHEDULER_MISFIRE_GRACE_SECONDS", int),
     "CPMS_LOG_LEVEL": ("LOG_LEVEL", str),
     "CPMS_BACKUP_DIRS": ("BACKUP_DIRS", str),
+    "CPMS_EARLIEST_DATE": ("EARLIEST_DATE", str),
+    "CPMS_LATEST_YEARS_AHEAD": ("LATEST_YEARS_AHEAD", int),
+    "CPMS_MONEY_CEILING": ("MONEY_CEILING", int),
 }
 
 DEV_SECRET_KEY = "dev-only-not-secret"
@@ -75,6 +78,10 @@ def default_config(instance_path):
         "PASSWORD_HASH_PARAMS": {},  # argon2 defaults; tests lower the cost
         "LOG_LEVEL": "INFO",
         "BACKUP_DIRS": "",
+        # plausible values (cpms/core/bounds.py)
+        "EARLIEST_DATE": "2000-01-01",
+        "LATEST_YEARS_AHEAD": 10,
+        "MONEY_CEILING": 100_000_000,
         # static URLs carry the file's digest (core/setup.py), so browsers keep them a year without asking again
         "SEND_FILE_MAX_AGE_DEFAULT": 365 * 24 * 3600,
         "COMPRESS_MIN_SIZE": 500,

@@ -5,10 +5,26 @@ too): for data that must come after what a later domain created, e.g. an expense
 was locked.
 
 Names, e-mail addresses and figures are invented, in the spirit of the programme documents.
+
+The demo is loaded in one language (CPMS_DEFAULT_LOCALE, or `flask cpms demo --lang en`): every sentence a loader
+writes into the data is given in both, `say("Travaux terminés.", "Works finished.")`, and the demo's language
+picks one. Names of people, places and organisations are not translated.
 """
+from flask import current_app
+
 from cpms.extensions import db
 
 _loaders = []
+_language = {"lang": None}
+
+
+def demo_language():
+    return _language["lang"] or current_app.config.get("BABEL_DEFAULT_LOCALE", "fr")
+
+
+def say(fr, en):
+    """The demo sentence in the demo's language."""
+    return en if demo_language() == "en" else fr
 
 
 def demo_loader(func=None, *, late=False):
@@ -20,11 +36,12 @@ def demo_loader(func=None, *, late=False):
     return func
 
 
-def load_demo():
+def load_demo(lang=None):
     """Run every domain's loader (cpms/<domain>/demo.py, in DOMAINS order); returns {what: count}.
 
-    The caller commits.
+    `lang` ("fr" or "en") is the language of the demo's sentences (default: the application's). The caller commits.
     """
+    _language["lang"] = lang
     from cpms.domains import domain_modules, in_domain_order
     domain_modules("demo")  # importing them registers their loaders
     summary = {}
