@@ -37,6 +37,7 @@ ENV_SETTINGS = {
     "CPMS_EARLIEST_DATE": ("EARLIEST_DATE", str),
     "CPMS_LATEST_YEARS_AHEAD": ("LATEST_YEARS_AHEAD", int),
     "CPMS_MONEY_CEILING": ("MONEY_CEILING", int),
+    "CPMS_MONEY_CEILING_CDF": ("MONEY_CEILING_CDF", int),
 }
 
 DEV_SECRET_KEY = "dev-only-not-secret"
@@ -82,6 +83,7 @@ def default_config(instance_path):
         "EARLIEST_DATE": "2000-01-01",
         "LATEST_YEARS_AHEAD": 10,
         "MONEY_CEILING": 100_000_000,
+        "MONEY_CEILING_CDF": 300_000_000_000,
         # static URLs carry the file's digest (core/setup.py), so browsers keep them a year without asking again
         "SEND_FILE_MAX_AGE_DEFAULT": 365 * 24 * 3600,
         "COMPRESS_MIN_SIZE": 500,

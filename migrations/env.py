@@ -125,6 +125,13 @@ def run_migrations_online():
     with connectable.connect() as connection:
         translate_old_revision_ids(connection, conf_args.get("version_table", "alembic_version"),
                                    conf_args.get("version_table_schema"))
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # batch_alter_table on SQLite copies a table and drops the old one: with foreign keys on, the drop
+            # would cascade and delete every row that references it (enrolments of a cohort…). The pragma only
+            # takes effect outside a transaction; the check afterwards refuses a migration that broke a key.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
@@ -133,6 +140,14 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+            if sqlite:
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(f"the migration left {len(broken)} rows with broken foreign keys, "
+                                       f"e.g. {broken[:3]}")
+        if sqlite:
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()
 
 
 if context.is_offline_mode():

@@ -7,7 +7,8 @@ same message (in the user's language, saying what to fix):
   (default 10); a record that belongs to a programme checks its dates against the programme's own period with
   `check_within(...)`;
 - counts of people lie between 0 and a limit that fits what is counted (`PEOPLE_AT_EVENT`, `PEOPLE_IN_COHORT`…);
-- amounts of money lie between 0 and CPMS_MONEY_CEILING (default 100,000,000, in any currency);
+- amounts of money lie between 0 and CPMS_MONEY_CEILING (default 100,000,000) in dollars, euros and other strong
+  currencies, and CPMS_MONEY_CEILING_CDF (default 300,000,000,000) in Congolese francs;
 - percentages lie between 0 and 100.
 
 Services call the `check_*` functions (they raise DomainError); forms use the validators at the end, which call the
@@ -46,7 +47,9 @@ def latest_date(today=None):
         return today.replace(year=today.year + years, day=28)
 
 
-def money_ceiling():
+def money_ceiling(currency=None):
+    if (currency or "").upper() == "CDF":
+        return Decimal(str(current_app.config.get("MONEY_CEILING_CDF", 300_000_000_000)))
     return Decimal(str(current_app.config.get("MONEY_CEILING", 100_000_000)))
 
 
@@ -96,15 +99,15 @@ def check_count(value, label, maximum):
     return value
 
 
-def check_money(value, label):
-    """An amount between 0 and the configured ceiling; returns it as a Decimal. None passes."""
+def check_money(value, label, currency=None):
+    """An amount between 0 and the configured ceiling of its currency; returns it as a Decimal. None passes."""
     if value is None:
         return value
     try:
         amount = Decimal(str(value))
     except (InvalidOperation, ValueError):
         amount = None
-    ceiling = money_ceiling()
+    ceiling = money_ceiling(currency)
     if amount is None or not amount.is_finite() or not 0 <= amount <= ceiling:
         raise DomainError(_("%(label)s must be an amount between 0 and %(ceiling)s.", label=label,
                             ceiling=format_decimal(ceiling)))
@@ -142,10 +145,19 @@ class PlausibleDate(_Check):
 
 
 class PlausibleMoney(_Check):
-    """An amount of money between 0 and CPMS_MONEY_CEILING."""
+    """An amount of money between 0 and the ceiling of its currency (`currency_field`: the form's currency field,
+    if it has one)."""
+
+    def __init__(self, label=None, currency_field=None):
+        super().__init__(label)
+        self.currency_field = currency_field
+
+    def __call__(self, form, field):
+        self.currency = form[self.currency_field].data if self.currency_field and self.currency_field in form else None
+        super().__call__(form, field)
 
     def check(self, value, label):
-        check_money(value, label)
+        check_money(value, label, self.currency)
 
 
 class PlausibleCount(_Check):

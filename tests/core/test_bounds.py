@@ -44,3 +44,7 @@ def test_counts_and_money_have_ceilings_and_french_messages(app):
         assert "Montant du contrat doit être un montant entre 0 et" in huge.value.message
         with pytest.raises(DomainError):
             bounds.check_money("NaN", "Contract")
+        # 137,200,000 Congolese francs is about 50,000 dollars: plausible in CDF, not in USD
+        assert bounds.check_money(137_200_000, "Contract", "CDF") == Decimal(137_200_000)
+        with pytest.raises(DomainError):
+            bounds.check_money(137_200_000, "Contract", "USD")
