@@ -1,0 +1,45 @@
+"""Cohort life cycle and enrolment dates
+
+- cohorts.closed_on, cohorts.closed_by_id: the explicit close of an ended cohort (its records become final);
+  the phase planned → running → ended is derived from the dates (docs/rules/training.md);
+- cohorts.status, a cache of the phase for SQL filters, is brought in line with the dates (cancelled stays);
+- enrolments: every enrolment has a date within its cohort's dates; existing enrolments whose date lies outside
+  (none should) get the cohort's start date.
+
+Revision ID: 0015
+Revises: 0013
+"""
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0015"
+down_revision = "0013"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table("cohorts", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("closed_on", sa.Date(), nullable=True))
+        batch_op.add_column(sa.Column("closed_by_id", sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(op.f("fk_cohorts_closed_by_id_users"), "users", ["closed_by_id"], ["id"],
+                                    ondelete="SET NULL")
+    today = sa.func.current_date()
+    cohorts = sa.table("cohorts", sa.column("status", sa.String), sa.column("start_date", sa.Date),
+                       sa.column("end_date", sa.Date))
+    op.execute(cohorts.update().where(cohorts.c.status != "cancelled").values(status=sa.case(
+        (cohorts.c.start_date > today, "planned"), (cohorts.c.end_date >= today, "running"), else_="completed")))
+    op.execute("""
+        UPDATE enrolments SET enrolled_on = (SELECT start_date FROM cohorts WHERE cohorts.id = enrolments.cohort_id)
+        WHERE (enrolled_on < (SELECT start_date FROM cohorts WHERE cohorts.id = enrolments.cohort_id)
+               OR enrolled_on > (SELECT end_date FROM cohorts WHERE cohorts.id = enrolments.cohort_id))
+          AND (withdrawn_on IS NULL
+               OR withdrawn_on >= (SELECT start_date FROM cohorts WHERE cohorts.id = enrolments.cohort_id))
+    """)
+
+
+def downgrade():
+    with op.batch_alter_table("cohorts", schema=None) as batch_op:
+        batch_op.drop_constraint(op.f("fk_cohorts_closed_by_id_users"), type_="foreignkey")
+        batch_op.drop_column("closed_by_id")
+        batch_op.drop_column("closed_on")
