@@ -22,7 +22,6 @@ from cpms.extensions import db
 from cpms.training.models import ATTENDANCE_STATUSES, Attendance, Cohort, Enrolment, Trainee, TrainingSession
 from cpms.training.service.vetting import latest_vetting, vetting_is_valid
 
-
 # the most sessions one cohort may have: two sessions a day, six days a week, for a year is ~620
 MAX_SESSIONS = 800
 
