@@ -20,7 +20,7 @@ COHORT_STATUS_LABELS = {"planned": _l("Planned"), "running": _l("Running"), "com
                         "cancelled": _l("Cancelled")}
 COHORT_PHASE_LABELS = {"planned": _l("Planned"), "running": _l("Running"), "ended": _l("Ended"),
                        "closed": _l("Closed"), "cancelled": _l("Cancelled")}
-REGISTER_STATE_LABELS = {"planned": _l("Not held yet"), "not_taken": _l("Not taken"), "partly": _l("Partly taken"),
+REGISTER_STATE_LABELS = {"planned": _l("Not held yet"), "today": _l("Today"), "not_taken": _l("Not taken"), "partly": _l("Partly taken"),
                          "taken": _l("Taken")}
 VETTING_STATUS_LABELS = {"pending": _l("Pending"), "approved": _l("Approved"), "denied": _l("Denied"),
                          "expired": _l("Expired")}

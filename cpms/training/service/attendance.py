@@ -87,16 +87,20 @@ def register(session, with_rank=False):
 
 @dataclass
 class RegisterStatus:
-    """How far a session's register was taken: `expected` trainees enrolled that day, `marked` of them marked."""
+    """How far a session's register was taken: `expected` trainees enrolled that day, `marked` of them marked.
+    States: planned (a later day), today (today's session, nothing marked yet), not_taken, partly, taken."""
     session_id: int
     expected: int
     marked: int
     held: bool
+    is_today: bool = False
 
     @property
     def state(self):
         if not self.held:
             return "planned"
+        if self.is_today and not self.marked:
+            return "today"
         if self.expected == 0 or self.marked >= self.expected:
             return "taken"
         return "partly" if self.marked else "not_taken"
@@ -115,7 +119,7 @@ def register_status(cohort_id, today=None):
                                     Attendance.enrolment_id == Enrolment.id))
         .where(TrainingSession.cohort_id == cohort_id, TrainingSession.is_cancelled.is_(False))
         .group_by(TrainingSession.id, TrainingSession.session_date)).all()
-    return {session_id: RegisterStatus(session_id, expected, marked, day <= today)
+    return {session_id: RegisterStatus(session_id, expected, marked, day <= today, day == today)
             for session_id, day, expected, marked in rows}
 
 
