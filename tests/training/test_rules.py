@@ -122,6 +122,8 @@ def test_a_closed_cohort_refuses_enrolment_attendance_sessions_and_withdrawal(ap
         attendance.generate_sessions(cohort, weekdays={5}, start_time=time(8), end_time=time(12))
     with refused(app, "closed"):
         service.withdraw_enrolment(enrolment, date(2016, 5, 2), "Mutation")
+    with refused(app, "closed"):
+        attendance.record_scores(cohort, {enrolment.id: {"final_score": 70}})
 
 
 # --- enrolment --------------------------------------------------------------------------------------------------
@@ -149,14 +151,15 @@ def test_withdrawal_needs_a_date_within_the_enrolment_and_happens_once(app, make
         service.withdraw_enrolment(enrolment, date(2016, 5, 3), "Mutation")
 
 
-def test_nobody_completes_before_the_cohort_ends(make_cohort, make_trainee):
+def test_nobody_completes_before_the_cohort_ends(app, make_cohort, make_trainee):
     """Observation 1: 237 of 450 counted "terminé" four sessions into a 127-session cohort."""
     cohort = _running_cohort(make_cohort, capacity=10)
     enrolments = service.enrol_trainees(cohort, [make_trainee() for _ in range(3)])
     session = _session(cohort, TODAY - timedelta(days=1))
     attendance.record_attendance(None, session, {e.id: "present" for e in enrolments})
     attendance.record_scores(cohort, {e.id: {"final_score": 90} for e in enrolments})
-    rows = attendance.cohort_completion(cohort)
+    with english(app):
+        rows = attendance.cohort_completion(cohort)
     assert [row.completed for row in rows] == [False] * 3
     assert all(any("has not ended" in reason for reason in row.reasons) for row in rows)
     after = attendance.cohort_completion(cohort, today=cohort.end_date + timedelta(days=1))
@@ -257,3 +260,28 @@ def test_api_enrols_with_a_date_and_withdraws_with_a_date_and_reason(app, client
     listed = client.get(url, headers=headers).get_json()["items"]
     assert listed[0]["enrolled_on"] == "2016-05-02" and listed[0]["withdrawn_on"] == "2016-06-01"
     assert listed[0]["withdrawal_reason"] == "Mutation"
+
+
+def test_a_cancelled_cohort_refuses_enrolment_until_it_is_reinstated(app, make_cohort, make_trainee):
+    cohort = make_cohort()
+    fields = dict(name=cohort.name, course_id=cohort.course_id, programme_id=cohort.programme_id,
+                  training_centre="", commune_id=cohort.commune_id, start_date=cohort.start_date,
+                  end_date=cohort.end_date, capacity=50)
+    service.save_cohort(cohort, status="cancelled", **fields)
+    assert cohort.phase() == "cancelled"
+    with refused(app, "cancelled"):
+        service.enrol_trainees(cohort, [make_trainee()])
+    service.save_cohort(cohort, status=None, **fields)
+    assert cohort.phase() == "ended" and cohort.status == "completed"
+    assert service.enrol_trainees(cohort, [make_trainee()])
+
+
+def test_the_daily_job_brings_the_stored_status_in_line_with_the_dates(app, make_cohort):
+    from cpms.core.scheduler import registered_jobs
+
+    cohort = make_cohort()
+    cohort.status = "running"  # as stored while it ran, in 2016
+    _db.session.commit()
+    assert "training.cohort-statuses" in registered_jobs()
+    assert service.refresh_cohort_statuses() == 1
+    assert cohort.status == "completed"

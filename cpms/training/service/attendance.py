@@ -241,7 +241,11 @@ def longest_absence_streaks(cohort_id, today=None):
 
 def record_scores(cohort, scores):
     """Save the score grid: {enrolment_id: {"pre_score", "post_score", "final_score"}} (None clears).
-    Refused, with nothing saved: a score outside 0–100, an enrolment of another cohort."""
+    Refused, with nothing saved: a closed or cancelled cohort, a score outside 0–100, an enrolment of another
+    cohort."""
+    from cpms.training.service.cohorts import check_cohort_open
+
+    check_cohort_open(cohort, _("Scores not saved"))
     enrolments = {e.id: e for e in db.session.scalars(select(Enrolment).where(Enrolment.cohort_id == cohort.id))}
     for enrolment_id, values in scores.items():
         if enrolment_id not in enrolments:

@@ -83,7 +83,7 @@ def save_cohort(cohort=None, *, trainer_ids=(), **fields):
     from cpms.auth.models import User
     from cpms.programmes.models import Programme
 
-    if cohort is not None and cohort.id is not None:
+    if cohort is not None and cohort.id is not None and cohort.phase() == "closed":
         check_cohort_open(cohort, _("Not saved"))
     check_count(fields.get("capacity"), _("The capacity"), PEOPLE_IN_COHORT)
     if not fields.get("capacity"):
@@ -103,9 +103,10 @@ def save_cohort(cohort=None, *, trainer_ids=(), **fields):
     cohort = cohort or Cohort()
     for name in ("name", "course_id", "programme_id", "training_centre", "start_date", "end_date", "capacity"):
         setattr(cohort, name, fields[name])
-    if fields.get("status") == "cancelled":
-        cohort.status = "cancelled"
-    cohort.status = stored_status(cohort)
+    # only the cancellation is typed in (any other "status" given means "not cancelled"); the rest follows the dates
+    cancelled = fields["status"] == "cancelled" if "status" in fields else cohort.status == "cancelled"
+    cohort.status = "planned"
+    cohort.status = "cancelled" if cancelled else stored_status(cohort)
     cohort.commune_id, cohort.province_id = commune.id, commune.province_id
     cohort.trainers = list(trainers)
     db.session.add(cohort)
