@@ -160,9 +160,9 @@ class Cohort(Audited, TimestampMixin, db.Model):
     status: Mapped[str] = mapped_column(String(12), default="planned")
     # language of the cohort's certificates ('fr' or 'en'); the column comes with the certificates migration
     certificate_language: Mapped[str] = mapped_column(String(2), default="fr", server_default="fr")
-    # the explicit close (after the end date): the records of the cohort are final from then on
+    # the explicit close (after the end date): the records of the cohort are final from then on (who closed it:
+    # the audit log)
     closed_on: Mapped[date | None] = mapped_column(Date)
-    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     course: Mapped[Course] = relationship(lazy="joined")
     programme = relationship("Programme", lazy="joined")

@@ -1,6 +1,7 @@
 """Cohort life cycle and enrolment dates
 
-- cohorts.closed_on, cohorts.closed_by_id: the explicit close of an ended cohort (its records become final);
+- cohorts.closed_on: the explicit close of an ended cohort (its records become final; who closed it is in the
+  audit log);
   the phase planned → running → ended is derived from the dates (docs/rules/training.md);
 - cohorts.status, a cache of the phase for SQL filters, is brought in line with the dates (cancelled stays);
 - enrolments: every enrolment has a date within its cohort's dates; existing enrolments whose date lies outside
@@ -19,11 +20,9 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table("cohorts", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("closed_on", sa.Date(), nullable=True))
-        batch_op.add_column(sa.Column("closed_by_id", sa.Integer(), nullable=True))
-        batch_op.create_foreign_key(op.f("fk_cohorts_closed_by_id_users"), "users", ["closed_by_id"], ["id"],
-                                    ondelete="SET NULL")
+    # a plain ADD COLUMN, no batch copy: on SQLite, copying cohorts (DROP TABLE with foreign keys on) would delete
+    # every enrolment, session and mark through their ON DELETE CASCADE
+    op.add_column("cohorts", sa.Column("closed_on", sa.Date(), nullable=True))
     today = sa.func.current_date()
     cohorts = sa.table("cohorts", sa.column("status", sa.String), sa.column("start_date", sa.Date),
                        sa.column("end_date", sa.Date))
@@ -39,7 +38,4 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table("cohorts", schema=None) as batch_op:
-        batch_op.drop_constraint(op.f("fk_cohorts_closed_by_id_users"), type_="foreignkey")
-        batch_op.drop_column("closed_by_id")
-        batch_op.drop_column("closed_on")
+    op.drop_column("cohorts", "closed_on")  # native DROP COLUMN (SQLite 3.35+), no table copy

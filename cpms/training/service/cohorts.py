@@ -130,7 +130,7 @@ def close_cohort(cohort, actor, today=None):
     if untaken:
         raise DomainError(_("Not closed: %(n)d held sessions have a register not taken or partly taken.",
                             n=len(untaken)))
-    cohort.closed_on, cohort.closed_by_id = today, getattr(actor, "id", None)
+    cohort.closed_on = today
     cohort.status = stored_status(cohort, today)
     record_event("update", actor=actor, entity="cohorts", entity_id=cohort.id, detail="cohort closed")
     db.session.flush()
