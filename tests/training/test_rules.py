@@ -285,3 +285,15 @@ def test_the_daily_job_brings_the_stored_status_in_line_with_the_dates(app, make
     assert "training.cohort-statuses" in registered_jobs()
     assert service.refresh_cohort_statuses() == 1
     assert cohort.status == "completed"
+
+
+def test_moving_a_cohort_moves_the_enrolments_of_its_first_day(app, make_cohort, make_trainee):
+    cohort = make_cohort()
+    first = service.enrol_trainees(cohort, [make_trainee()])[0]
+    late = service.enrol_trainees(cohort, [make_trainee()], enrolled_on=date(2016, 4, 11))[0]
+    fields = dict(name=cohort.name, course_id=cohort.course_id, programme_id=cohort.programme_id,
+                  training_centre="", commune_id=cohort.commune_id, end_date=cohort.end_date, capacity=50)
+    service.save_cohort(cohort, start_date=date(2016, 4, 4), **fields)
+    assert first.enrolled_on == date(2016, 4, 4) and late.enrolled_on == date(2016, 4, 11)
+    with refused(app, "enrolments are dated outside"):  # the late one
+        service.save_cohort(cohort, start_date=date(2016, 4, 18), **fields)

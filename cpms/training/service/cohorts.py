@@ -3,7 +3,7 @@ from datetime import date
 
 from flask_babel import format_date
 from flask_babel import gettext as _
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import exists, func, or_, select, update
 from sqlalchemy.orm import lazyload
 
 from cpms.core.audit import record_event
@@ -75,6 +75,22 @@ def _check_cohort_dates(fields, programme, cohort):
                                 n=outside), field="start_date")
 
 
+def _move_enrolment_dates(cohort, start, end):
+    """When a cohort's dates change, enrolments dated on its old start move to the new start; any other enrolment
+    dated outside the new dates is refused (the caller rolls back)."""
+    if cohort is None or cohort.id is None:
+        return
+    if start != cohort.start_date:
+        db.session.execute(update(Enrolment).where(
+            Enrolment.cohort_id == cohort.id, Enrolment.enrolled_on == cohort.start_date,
+            or_(Enrolment.withdrawn_on.is_(None), Enrolment.withdrawn_on >= start)).values(enrolled_on=start))
+    outside = db.session.scalar(select(func.count()).select_from(Enrolment).where(
+        Enrolment.cohort_id == cohort.id, or_(Enrolment.enrolled_on < start, Enrolment.enrolled_on > end)))
+    if outside:
+        raise DomainError(_("%(n)d enrolments are dated outside the new dates; correct them first.", n=outside),
+                          field="start_date")
+
+
 def save_cohort(cohort=None, *, trainer_ids=(), **fields):
     """Create or edit a cohort. Errors: implausible dates, dates outside the programme's period, sessions outside
     the new dates, unknown commune/course/programme, bad trainers, a closed or cancelled cohort.
@@ -94,6 +110,7 @@ def save_cohort(cohort=None, *, trainer_ids=(), **fields):
     if commune is None or course is None or programme is None:
         raise DomainError(_("Choose the course, programme and commune from the lists."))
     _check_cohort_dates(fields, programme, cohort)
+    _move_enrolment_dates(cohort, fields["start_date"], fields["end_date"])
     if commune.province_id not in programme.province_ids:
         raise DomainError(_("The programme %(code)s does not cover the province of %(commune)s.",
                             code=programme.code, commune=commune.name), field="commune_id")
