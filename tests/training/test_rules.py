@@ -297,3 +297,14 @@ def test_moving_a_cohort_moves_the_enrolments_of_its_first_day(app, make_cohort,
     assert first.enrolled_on == date(2016, 4, 4) and late.enrolled_on == date(2016, 4, 11)
     with refused(app, "enrolments are dated outside"):  # the late one
         service.save_cohort(cohort, start_date=date(2016, 4, 18), **fields)
+
+
+def test_the_close_out_page_of_a_running_cohort_says_nobody_has_completed(client, login_as, make_cohort,
+                                                                          make_trainee):
+    login_as("project_officer", "Kasaï-Oriental")
+    cohort = _running_cohort(make_cohort)
+    service.enrol_trainees(cohort, [make_trainee()])
+    _db.session.commit()
+    html = client.get(f"/training/cohorts/{cohort.id}/close-out").get_data(as_text=True)
+    assert "nobody completes it before then" in html and "0 of 1 trainees completed" in html
+    assert "the cohort has not ended" in html
