@@ -1,5 +1,8 @@
 """Training collections of the API: cohorts, sessions, attendance (read and whole-register write), trainees."""
+from datetime import date
+
 from flask import jsonify, request
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -7,8 +10,9 @@ from cpms.core.api import bp
 from cpms.core.api.helpers import paginated
 from cpms.core.errors import DomainError
 from cpms.core.permissions import ADMIN, PROJECT_OFFICER, STAFF_ROLES, TRAINER, get_or_404, require_role, scope_of
+from cpms.extensions import db
 from cpms.training import service
-from cpms.training.models import Cohort, TrainingSession
+from cpms.training.models import Cohort, Enrolment, Trainee, TrainingSession
 from cpms.training.service import attendance
 
 
@@ -16,7 +20,33 @@ def cohort_json(cohort):
     return {"id": cohort.id, "name": cohort.name, "course": cohort.course.code, "programme": cohort.programme.code,
             "commune_id": cohort.commune_id, "province_id": cohort.province_id,
             "start_date": cohort.start_date.isoformat(), "end_date": cohort.end_date.isoformat(),
-            "capacity": cohort.capacity, "status": cohort.status}
+            "capacity": cohort.capacity, "status": cohort.status, "phase": cohort.phase(),
+            "closed_on": cohort.closed_on.isoformat() if cohort.closed_on else None}
+
+
+def enrolment_json(enrolment):
+    return {"id": enrolment.id, "cohort_id": enrolment.cohort_id, "trainee_id": enrolment.trainee_id,
+            "matricule": enrolment.trainee.matricule, "enrolled_on": enrolment.enrolled_on.isoformat(),
+            "withdrawn_on": enrolment.withdrawn_on.isoformat() if enrolment.withdrawn_on else None,
+            "withdrawal_reason": enrolment.withdrawal_reason or None}
+
+
+def _iso_date(value, label):
+    """An ISO 8601 date (YYYY-MM-DD) from a JSON body, or None; DomainError saying what to fix."""
+    if value in (None, ""):
+        return None
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) and len(value) == 10 else _bad_date(label)
+    except ValueError:
+        return _bad_date(label)
+
+
+def _bad_date(label):
+    raise DomainError(_("%(label)s must be a date written YYYY-MM-DD.", label=label))
+
+
+def _error(status, message):
+    return jsonify({"error": {"status": status, "message": message}}), status
 
 
 def session_json(session):
@@ -57,6 +87,56 @@ def cohort_sessions(cohort_id):
     stmt = (select(TrainingSession).where(TrainingSession.cohort_id == cohort.id)
             .order_by(TrainingSession.session_date, TrainingSession.start_time))
     return paginated(stmt, session_json)
+
+
+@bp.route("/cohorts/<int:cohort_id>/enrolments")
+@require_role(*STAFF_ROLES)
+def cohort_enrolments(cohort_id):
+    """Enrolments of one cohort, with their enrolment and withdrawal dates (ISO 8601)."""
+    cohort = _cohort(cohort_id)
+    stmt = select(Enrolment).where(Enrolment.cohort_id == cohort.id).order_by(Enrolment.id)
+    return paginated(stmt, enrolment_json)
+
+
+@bp.route("/cohorts/<int:cohort_id>/enrolments", methods=["POST"])
+@require_role(ADMIN, PROJECT_OFFICER)
+def cohort_enrolments_post(cohort_id):
+    """Enrol trainees: {"trainee_ids": [1, 2], "enrolled_on": "YYYY-MM-DD" (optional: the cohort's start)}.
+    All or none; 422 with the reason when refused (dates outside the cohort, closed cohort, capacity, vetting)."""
+    cohort = _cohort(cohort_id)
+    body = request.get_json(silent=True)
+    ids = body.get("trainee_ids") if isinstance(body, dict) else None
+    if not isinstance(ids, list) or not all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
+        return _error(400, 'Send {"trainee_ids": [<id>, ...], "enrolled_on": "YYYY-MM-DD"}.')
+    scope = scope_of(current_user)
+    try:
+        enrolled_on = _iso_date(body.get("enrolled_on"), _("The enrolment date"))
+        visible = {t.id for t in db.session.scalars(select(Trainee).where(Trainee.id.in_(ids)))
+                   if service.can_see_trainee(t, scope)}
+        if set(ids) - visible:
+            raise DomainError(_("Choose trainees from the list."))
+        enrolments = service.enrol_trainees(cohort, ids, enrolled_on=enrolled_on)
+    except DomainError as error:  # the request rolls back
+        return _error(422, error.message)
+    return jsonify({"items": [enrolment_json(e) for e in enrolments]}), 201
+
+
+@bp.route("/enrolments/<int:enrolment_id>/withdrawal", methods=["PUT"])
+@require_role(ADMIN, PROJECT_OFFICER)
+def enrolment_withdrawal_put(enrolment_id):
+    """Withdraw a trainee: {"withdrawn_on": "YYYY-MM-DD", "reason": "..."}; 422 with the reason when refused."""
+    enrolment = get_or_404(Enrolment, enrolment_id)
+    _cohort(enrolment.cohort_id)
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return _error(400, 'Send {"withdrawn_on": "YYYY-MM-DD", "reason": "..."}.')
+    try:
+        withdrawn_on = _iso_date(body.get("withdrawn_on"), _("The withdrawal date"))
+        reason = body.get("reason")
+        service.withdraw_enrolment(enrolment, withdrawn_on, reason if isinstance(reason, str) else "")
+    except DomainError as error:
+        return _error(422, error.message)
+    return jsonify(enrolment_json(enrolment))
 
 
 @bp.route("/sessions/<int:session_id>/attendance")

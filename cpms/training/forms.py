@@ -4,6 +4,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from cpms.core.bounds import PEOPLE_IN_COHORT, PlausibleDate
 from cpms.core.forms import MultiCheckboxField
 from cpms.core.labels import SEX_LABELS
 
@@ -17,6 +18,10 @@ COURSE_TYPE_LABELS = {"basic": _l("Basic community policing"), "commanders": _l(
                       "refresher": _l("Refresher")}
 COHORT_STATUS_LABELS = {"planned": _l("Planned"), "running": _l("Running"), "completed": _l("Completed"),
                         "cancelled": _l("Cancelled")}
+COHORT_PHASE_LABELS = {"planned": _l("Planned"), "running": _l("Running"), "ended": _l("Ended"),
+                       "closed": _l("Closed"), "cancelled": _l("Cancelled")}
+REGISTER_STATE_LABELS = {"planned": _l("Not held yet"), "today": _l("Today"), "not_taken": _l("Not taken"), "partly": _l("Partly taken"),
+                         "taken": _l("Taken")}
 VETTING_STATUS_LABELS = {"pending": _l("Pending"), "approved": _l("Approved"), "denied": _l("Denied"),
                          "expired": _l("Expired")}
 ATTENDANCE_LABELS = {"present": _l("Present"), "late": _l("Late"), "excused": _l("Excused"), "absent": _l("Absent")}
@@ -74,20 +79,28 @@ class CohortForm(FlaskForm):
     programme_id = SelectField(_l("Programme"), coerce=int)
     training_centre = StringField(_l("Training centre"), validators=[Length(max=200, message=MAX)])
     commune_id = SelectField(_l("Commune"), coerce=int)
-    start_date = DateField(_l("Start date"), validators=[DataRequired(_l("Enter the start date as YYYY-MM-DD."))])
-    end_date = DateField(_l("End date"), validators=[DataRequired(_l("Enter the end date as YYYY-MM-DD."))])
-    capacity = IntegerField(_l("Capacity"), default=50, validators=[NumberRange(min=1, max=5000, message=_l("Enter a number between %(min)s and %(max)s."))])
-    status = SelectField(_l("Status"), choices=list(COHORT_STATUS_LABELS.items()))
+    start_date = DateField(_l("Start date"), validators=[DataRequired(_l("Enter the start date as YYYY-MM-DD.")), PlausibleDate()])
+    end_date = DateField(_l("End date"), validators=[DataRequired(_l("Enter the end date as YYYY-MM-DD.")), PlausibleDate()])
+    capacity = IntegerField(_l("Capacity"), default=50, validators=[NumberRange(min=1, max=PEOPLE_IN_COHORT, message=_l("Enter a number between %(min)s and %(max)s."))])
+    cancelled = BooleanField(_l("Cancelled (the cohort will not take place)"))
     trainer_ids = MultiCheckboxField(_l("Trainers"))
 
     def service_fields(self):
         return {name: getattr(self, name).data for name in (
             "name", "course_id", "programme_id", "training_centre", "commune_id", "start_date", "end_date",
-            "capacity", "status", "trainer_ids")}
+            "capacity", "trainer_ids")} | {"status": "cancelled" if self.cancelled.data else None}
+
+
+class EnrolForm(FlaskForm):
+    enrolled_on = DateField(_l("Enrolled on"), validators=[Optional(), PlausibleDate()])
+
+
+class CloseCohortForm(FlaskForm):
+    pass
 
 
 class WithdrawForm(FlaskForm):
-    withdrawn_on = DateField(_l("Withdrawn on"), validators=[DataRequired(_l("Enter the date as YYYY-MM-DD."))])
+    withdrawn_on = DateField(_l("Withdrawn on"), validators=[DataRequired(_l("Enter the date as YYYY-MM-DD.")), PlausibleDate()])
     reason = StringField(_l("Reason"), validators=[DataRequired(_l("Give the reason for the withdrawal.")), Length(max=300, message=MAX)])
 
 

@@ -24,7 +24,10 @@ from cpms.extensions import db
 
 SPECIALTIES = ("community", "mining", "border", "riverine", "child_protection", "sgbv", "other")
 COURSE_TYPES = ("basic", "commanders", "mining", "border", "tot", "refresher")
+# the stored status is a cache of the phase for SQL filters ("completed" = ended or closed); the rules use
+# Cohort.phase(today), derived from the dates, `closed_on` and a cancellation (docs/rules/training.md)
 COHORT_STATUSES = ("planned", "running", "completed", "cancelled")
+COHORT_PHASES = ("planned", "running", "ended", "closed", "cancelled")
 VETTING_STATUSES = ("pending", "approved", "denied", "expired")
 ATTENDANCE_STATUSES = ("present", "late", "excused", "absent")
 
@@ -157,11 +160,29 @@ class Cohort(Audited, TimestampMixin, db.Model):
     status: Mapped[str] = mapped_column(String(12), default="planned")
     # language of the cohort's certificates ('fr' or 'en'); the column comes with the certificates migration
     certificate_language: Mapped[str] = mapped_column(String(2), default="fr", server_default="fr")
+    # the explicit close (after the end date): the records of the cohort are final from then on (who closed it:
+    # the audit log)
+    closed_on: Mapped[date | None] = mapped_column(Date)
 
     course: Mapped[Course] = relationship(lazy="joined")
     programme = relationship("Programme", lazy="joined")
     commune = relationship("Commune", lazy="joined")
     trainers = relationship("User", secondary=cohort_trainers, lazy="selectin", order_by="User.name")
+
+    def phase(self, today=None):
+        """planned (before the start date), running (start to end date), ended (after the end date),
+        closed (explicitly, after the end), or cancelled."""
+        if self.status == "cancelled":
+            return "cancelled"
+        if self.closed_on is not None:
+            return "closed"
+        today = today or date.today()
+        if today < self.start_date:
+            return "planned"
+        return "running" if today <= self.end_date else "ended"
+
+    def has_ended(self, today=None):
+        return self.phase(today) in ("ended", "closed")
 
     def __repr__(self):
         return f"<Cohort {self.id} {self.name}>"

@@ -19,7 +19,8 @@ MIN_COUNTED_SESSIONS = 3
 
 
 def _running_cohorts(ctx):
-    return db.session.scalars(select(Cohort).where(Cohort.status == "running", Cohort.start_date <= ctx.today,
+    return db.session.scalars(select(Cohort).where(Cohort.status != "cancelled", Cohort.closed_on.is_(None),
+                                                   Cohort.start_date <= ctx.today,
                                                    Cohort.end_date >= ctx.since).order_by(Cohort.id)).all()
 
 
@@ -63,7 +64,8 @@ def trainees_absent_in_a_row(ctx):
         .join(TrainingSession, held).join(Enrolment, Enrolment.id == Attendance.enrolment_id)
         .join(Cohort, Cohort.id == Enrolment.cohort_id)
         .outerjoin(last_attended, last_attended.c.enrolment_id == Attendance.enrolment_id)
-        .where(Attendance.status == "absent", Cohort.status == "running", Enrolment.withdrawn_on.is_(None),
+        .where(Attendance.status == "absent", Cohort.status != "cancelled", Cohort.closed_on.is_(None),
+               Cohort.start_date <= ctx.today, Cohort.end_date >= ctx.since, Enrolment.withdrawn_on.is_(None),
                or_(last_attended.c.day.is_(None), TrainingSession.session_date > last_attended.c.day))
         .group_by(Attendance.enrolment_id)
         .having(func.count() >= streak, func.max(TrainingSession.session_date) >= ctx.since)).all()
@@ -88,7 +90,7 @@ def trainees_absent_in_a_row(ctx):
 def vetting_pending_before_start(ctx):
     from cpms.programmes.models import Programme
     cohorts = db.session.scalars(select(Cohort).join(Programme, Programme.id == Cohort.programme_id).where(
-        Programme.requires_vetting.is_(True), Cohort.status == "planned",
+        Programme.requires_vetting.is_(True), Cohort.status != "cancelled",
         Cohort.start_date.between(ctx.today, ctx.today + timedelta(days=ctx.days_before))).order_by(Cohort.id)).all()
     if not cohorts:
         return

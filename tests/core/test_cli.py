@@ -47,7 +47,7 @@ def test_demo_loads_once_and_refuses_a_non_empty_database(app, db, web):
     assert runner.invoke(args=["cpms", "demo", "--if-empty"]).exit_code == 0
     assert _db.session.scalar(select(func.count()).select_from(User)) == 6
     from cpms.training.models import Attendance, Trainee
-    assert _db.session.scalar(select(func.count()).select_from(Trainee)) == 1148 + 30  # trained, and the next intake
+    assert _db.session.scalar(select(func.count()).select_from(Trainee)) == 1148 + 30 + 90  # trained, the next intake, today's cohorts
     assert _db.session.scalar(select(func.count()).select_from(Attendance)) > 100_000
     # the printed logins work
     response = web.post("/login", {"email": "formateur@demo.cpms.example", "password": "Cpms-demo-Kasai-02"})

@@ -20,6 +20,7 @@ EXPECTED = {
     "training.cohort_detail": STAFF,
     "training.cohort_enrol": MANAGERS,
     "training.enrolment_withdraw": MANAGERS,
+    "training.cohort_close": MANAGERS,
     "training.cohort_schedule": TEACHERS,
     "training.session_register": STAFF,
     "training.session_register_save": TEACHERS,
@@ -44,6 +45,9 @@ EXPECTED = {
     "api.session_attendance": STAFF,
     "api.session_attendance_put": TEACHERS,
     "api.trainees": STAFF,
+    "api.cohort_enrolments": STAFF,
+    "api.cohort_enrolments_post": MANAGERS,
+    "api.enrolment_withdrawal_put": MANAGERS,
 }
 
 

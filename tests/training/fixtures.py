@@ -55,7 +55,9 @@ def make_course(db):
 def make_cohort(db, make_course, make_programme):
     def factory(commune="Bipemba", requires_vetting=False, start=date(2016, 3, 29), end=date(2016, 8, 28),
                 trainers=(), capacity=450, course=None, provinces=("Kasaï-Oriental",)):
-        programme = make_programme(provinces=provinces, requires_vetting=requires_vetting)
+        # the programme covers the cohort's dates (2016–2019 unless the cohort lies outside)
+        programme = make_programme(provinces=provinces, requires_vetting=requires_vetting,
+                                   start_date=min(date(2016, 1, 1), start), end_date=max(date(2019, 12, 31), end))
         course = course or make_course(code=f"C-{programme.code}")
         cohort = service.save_cohort(name=f"Cohort {programme.code}", course_id=course.id,
                                      programme_id=programme.id, training_centre="Centre", commune_id=commune_id(commune),

@@ -12,9 +12,12 @@ from cpms.training.service import attendance, vetting
 from cpms.training.service.attendance import training_history
 from cpms.training.service.cohorts import (
                                            can_see_cohort,
+                                           check_cohort_open,
+                                           close_cohort,
                                            cohort_sessions,
                                            enrol_trainees,
                                            enrolment_counts,
+                                           refresh_cohort_statuses,
                                            save_cohort,
                                            save_course,
                                            training_cards,
@@ -30,7 +33,7 @@ from cpms.training.service.trainees import (
 )
 from cpms.training.service.vetting import latest_vetting, record_vetting, vetting_is_valid, vetting_reason
 
-__all__ = ["attendance", "vetting", "training_history", "can_see_cohort", "cohort_sessions", "enrol_trainees",
-           "enrolment_counts", "save_cohort", "save_course", "training_cards", "visible_cohorts",
+__all__ = ["attendance", "vetting", "training_history", "can_see_cohort", "check_cohort_open", "close_cohort", "cohort_sessions", "enrol_trainees",
+           "enrolment_counts", "refresh_cohort_statuses", "save_cohort", "save_course", "training_cards", "visible_cohorts",
            "withdraw_enrolment", "can_see_trainee", "create_trainee", "normalise_matricule", "search_trainees",
            "update_trainee", "latest_vetting", "record_vetting", "vetting_is_valid", "vetting_reason"]

@@ -7,6 +7,7 @@ rate = (present + late) / (present + late + absent), over non-cancelled sessions
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from flask_babel import format_date, format_decimal
 from flask_babel import gettext as _
 from sqlalchemy import and_, case, func, literal, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -14,32 +15,44 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import contains_eager, joinedload, lazyload, load_only, raiseload
 
 from cpms.core.audit import record_event
+from cpms.core.bounds import check_period
 from cpms.core.errors import DomainError
 from cpms.core.models import utcnow
 from cpms.extensions import db
 from cpms.training.models import ATTENDANCE_STATUSES, Attendance, Cohort, Enrolment, Trainee, TrainingSession
 from cpms.training.service.vetting import latest_vetting, vetting_is_valid
 
+# the most sessions one cohort may have: two sessions a day, six days a week, for a year is ~620
+MAX_SESSIONS = 800
+
 
 def generate_sessions(cohort, *, weekdays, start_time, end_time, holidays=(), topics=()):
     """Create one session per chosen weekday between the cohort's start and end, skipping holidays and
-    slots that already exist. Returns the number created."""
+    slots that already exist. Returns the number created. Refused: a closed or cancelled cohort, implausible
+    cohort dates, and more than MAX_SESSIONS sessions for the cohort in all (checked before anything is written)."""
+    from cpms.training.service.cohorts import check_cohort_open
+
+    check_cohort_open(cohort, _("No session planned"))
     if not weekdays:
         raise DomainError(_("Choose at least one weekday."), field="weekdays")
     if end_time <= start_time:
         raise DomainError(_("The end time must be after the start time."), field="end_time")
+    check_period(cohort.start_date, cohort.end_date, _("The start date"), _("The end date"))
     existing = set(db.session.execute(select(TrainingSession.session_date, TrainingSession.start_time)
                                       .where(TrainingSession.cohort_id == cohort.id)).all())
     holidays = set(holidays)
+    days = [cohort.start_date + timedelta(days=n) for n in range((cohort.end_date - cohort.start_date).days + 1)]
+    new_days = [day for day in days if day.weekday() in weekdays and day not in holidays
+                and (day, start_time) not in existing]
+    if len(existing) + len(new_days) > MAX_SESSIONS:
+        raise DomainError(_("That would give the cohort %(n)s sessions; a cohort has at most %(max)s. "
+                            "Choose fewer weekdays or shorten the cohort.",
+                            n=format_decimal(len(existing) + len(new_days)), max=format_decimal(MAX_SESSIONS)),
+                          field="weekdays")
     topics = [t for t in topics if t] or [""]
-    rows, day, n = [], cohort.start_date, 0
-    while day <= cohort.end_date:
-        if day.weekday() in weekdays and day not in holidays and (day, start_time) not in existing:
-            rows.append({"cohort_id": cohort.id, "session_date": day, "start_time": start_time, "end_time": end_time,
-                         "topic": topics[n % len(topics)], "is_cancelled": False,
-                         "created_at": utcnow(), "updated_at": utcnow()})
-            n += 1
-        day += timedelta(days=1)
+    rows = [{"cohort_id": cohort.id, "session_date": day, "start_time": start_time, "end_time": end_time,
+             "topic": topics[n % len(topics)], "is_cancelled": False, "created_at": utcnow(), "updated_at": utcnow()}
+            for n, day in enumerate(new_days)]
     if rows:
         db.session.execute(TrainingSession.__table__.insert(), rows)
         record_event("create", entity="training_sessions", entity_id=cohort.id,
@@ -72,8 +85,50 @@ def register(session, with_rank=False):
     return [(enrolment, trainee, marks.get(enrolment.id)) for enrolment, trainee in enrolments]
 
 
+@dataclass
+class RegisterStatus:
+    """How far a session's register was taken: `expected` trainees enrolled that day, `marked` of them marked.
+    States: planned (a later day), today (today's session, nothing marked yet), not_taken, partly, taken."""
+    session_id: int
+    expected: int
+    marked: int
+    held: bool
+    is_today: bool = False
+
+    @property
+    def state(self):
+        if not self.held:
+            return "planned"
+        if self.is_today and not self.marked:
+            return "today"
+        if self.expected == 0 or self.marked >= self.expected:
+            return "taken"
+        return "partly" if self.marked else "not_taken"
+
+
+def register_status(cohort_id, today=None):
+    """{session_id: RegisterStatus} for the cohort's sessions (cancelled ones left out), in one grouped query."""
+    today = today or date.today()
+    active = and_(Enrolment.cohort_id == TrainingSession.cohort_id, Enrolment.enrolled_on <= TrainingSession.session_date,
+                  or_(Enrolment.withdrawn_on.is_(None), Enrolment.withdrawn_on > TrainingSession.session_date))
+    rows = db.session.execute(
+        select(TrainingSession.id, TrainingSession.session_date, func.count(Enrolment.id), func.count(Attendance.status))
+        .select_from(TrainingSession)
+        .outerjoin(Enrolment, active)
+        .outerjoin(Attendance, and_(Attendance.session_id == TrainingSession.id,
+                                    Attendance.enrolment_id == Enrolment.id))
+        .where(TrainingSession.cohort_id == cohort_id, TrainingSession.is_cancelled.is_(False))
+        .group_by(TrainingSession.id, TrainingSession.session_date)).all()
+    return {session_id: RegisterStatus(session_id, expected, marked, day <= today, day == today)
+            for session_id, day, expected, marked in rows}
+
+
 def check_session_open(session):
-    """DomainError unless attendance can be recorded for the session: not cancelled, not in the future."""
+    """DomainError unless attendance can be recorded for the session: cohort not closed, session not cancelled,
+    not in the future."""
+    from cpms.training.service.cohorts import check_cohort_open
+
+    check_cohort_open(db.session.get(Cohort, session.cohort_id), _("Attendance not recorded"))
     if session.is_cancelled:
         raise DomainError(_("This session is cancelled; attendance cannot be recorded."))
     if session.session_date > date.today():
@@ -186,7 +241,11 @@ def longest_absence_streaks(cohort_id, today=None):
 
 def record_scores(cohort, scores):
     """Save the score grid: {enrolment_id: {"pre_score", "post_score", "final_score"}} (None clears).
-    Refused, with nothing saved: a score outside 0–100, an enrolment of another cohort."""
+    Refused, with nothing saved: a closed or cancelled cohort, a score outside 0–100, an enrolment of another
+    cohort."""
+    from cpms.training.service.cohorts import check_cohort_open
+
+    check_cohort_open(cohort, _("Scores not saved"))
     enrolments = {e.id: e for e in db.session.scalars(select(Enrolment).where(Enrolment.cohort_id == cohort.id))}
     for enrolment_id, values in scores.items():
         if enrolment_id not in enrolments:
@@ -216,9 +275,13 @@ class Completion:
 
 
 def cohort_completion(cohort, today=None):
-    """Completion of every enrolment, with the reasons when not met: attendance ≥ the course threshold,
-    final score ≥ pass mark, vetting approved where the programme requires it, not withdrawn."""
+    """Completion of every enrolment, with the reasons when not met: the cohort has ended (nobody completes a
+    course before its end date), attendance ≥ the course threshold over the sessions held while enrolled, final
+    score ≥ pass mark, vetting approved where the programme requires it, not withdrawn."""
     course = cohort.course
+    today = today or date.today()
+    not_ended = None if cohort.has_ended(today) else _("the cohort has not ended (it ends on %(date)s)",
+                                                        date=format_date(cohort.end_date))
     counts = attendance_counts(cohort.id, today)
     streaks = longest_absence_streaks(cohort.id, today)
     # not the officers' rank and commune (joined by default): nobody shows them here, and for 450 officers
@@ -244,6 +307,8 @@ def cohort_completion(cohort, today=None):
         c = counts.get(enrolment.id) or {"present": 0, "late": 0, "excused": 0, "absent": 0, "rate": None}
         vetting_ok = not requires_vetting or vetting_is_valid(vettings.get(trainee.id), cohort.start_date)
         item = Completion(enrolment, trainee, c, streaks.get(enrolment.id, 0), vetting_ok)
+        if not_ended:
+            item.reasons.append(not_ended)
         if enrolment.withdrawn_on:
             item.reasons.append(withdrawn % {"date": enrolment.withdrawn_on.isoformat()})
         if c["rate"] is None or c["rate"] < course.attendance_threshold:

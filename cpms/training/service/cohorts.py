@@ -1,8 +1,13 @@
 """Courses, cohorts and enrolment (the vetting an enrolment may require: vetting.py)."""
+from datetime import date
+
+from flask_babel import format_date
 from flask_babel import gettext as _
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, func, or_, select, update
 from sqlalchemy.orm import lazyload
 
+from cpms.core.audit import record_event
+from cpms.core.bounds import PEOPLE_IN_COHORT, check_count, check_date, check_period, check_within
 from cpms.core.dashboard import Card, dashboard_provider
 from cpms.core.errors import DomainError
 from cpms.core.permissions import TRAINER, VIEWER
@@ -38,18 +43,74 @@ def save_course(course=None, **fields):
 
 # --- cohorts --------------------------------------------------------------------------------
 
+def stored_status(cohort, today=None):
+    """The status column for SQL filters of other domains: a cache of the phase (ended and closed: "completed")."""
+    phase = cohort.phase(today)
+    return "completed" if phase in ("ended", "closed") else phase
+
+
+def check_cohort_open(cohort, what):
+    """DomainError when the cohort is closed or cancelled: its records are final. `what` says what was refused."""
+    phase = cohort.phase()
+    if phase == "closed":
+        raise DomainError(_("%(what)s: the cohort was closed on %(date)s; its records are final.",
+                            what=what, date=format_date(cohort.closed_on)))
+    if phase == "cancelled":
+        raise DomainError(_("%(what)s: the cohort is cancelled.", what=what))
+
+
+def _check_cohort_dates(fields, programme, cohort):
+    check_period(fields["start_date"], fields["end_date"], _("The start date"), _("The end date"))
+    if fields["end_date"] < fields["start_date"]:
+        raise DomainError(_("The end date must be on or after the start date."), field="end_date")
+    for name, label in (("start_date", _("The start date")), ("end_date", _("The end date"))):
+        check_within(fields[name], programme.start_date, programme.end_date, label,
+                     _("the programme %(code)s", code=programme.code))
+    if cohort is not None and cohort.id is not None:
+        outside = db.session.scalar(select(func.count()).select_from(TrainingSession).where(
+            TrainingSession.cohort_id == cohort.id, or_(TrainingSession.session_date < fields["start_date"],
+                                                        TrainingSession.session_date > fields["end_date"])))
+        if outside:
+            raise DomainError(_("%(n)d sessions would fall outside the new dates; cancel or move them first.",
+                                n=outside), field="start_date")
+
+
+def _move_enrolment_dates(cohort, start, end):
+    """When a cohort's dates change, enrolments dated on its old start move to the new start; any other enrolment
+    dated outside the new dates is refused (the caller rolls back)."""
+    if cohort is None or cohort.id is None:
+        return
+    if start != cohort.start_date:
+        db.session.execute(update(Enrolment).where(
+            Enrolment.cohort_id == cohort.id, Enrolment.enrolled_on == cohort.start_date,
+            or_(Enrolment.withdrawn_on.is_(None), Enrolment.withdrawn_on >= start)).values(enrolled_on=start))
+    outside = db.session.scalar(select(func.count()).select_from(Enrolment).where(
+        Enrolment.cohort_id == cohort.id, or_(Enrolment.enrolled_on < start, Enrolment.enrolled_on > end)))
+    if outside:
+        raise DomainError(_("%(n)d enrolments are dated outside the new dates; correct them first.", n=outside),
+                          field="start_date")
+
+
 def save_cohort(cohort=None, *, trainer_ids=(), **fields):
-    """Create or edit a cohort. Errors: end before start, unknown commune/course/programme, bad trainers."""
+    """Create or edit a cohort. Errors: implausible dates, dates outside the programme's period, sessions outside
+    the new dates, unknown commune/course/programme, bad trainers, a closed or cancelled cohort.
+
+    `status` is optional and only "cancelled" is kept as given: otherwise the stored status follows the dates."""
     from cpms.auth.models import User
     from cpms.programmes.models import Programme
 
-    if fields["end_date"] < fields["start_date"]:
-        raise DomainError(_("The end date must be on or after the start date."), field="end_date")
+    if cohort is not None and cohort.id is not None and cohort.phase() == "closed":
+        check_cohort_open(cohort, _("Not saved"))
+    check_count(fields.get("capacity"), _("The capacity"), PEOPLE_IN_COHORT)
+    if not fields.get("capacity"):
+        raise DomainError(_("The capacity must be at least 1."), field="capacity")
     commune = db.session.get(Commune, fields["commune_id"])
     course = db.session.get(Course, fields["course_id"])
     programme = db.session.get(Programme, fields["programme_id"])
     if commune is None or course is None or programme is None:
         raise DomainError(_("Choose the course, programme and commune from the lists."))
+    _check_cohort_dates(fields, programme, cohort)
+    _move_enrolment_dates(cohort, fields["start_date"], fields["end_date"])
     if commune.province_id not in programme.province_ids:
         raise DomainError(_("The programme %(code)s does not cover the province of %(commune)s.",
                             code=programme.code, commune=commune.name), field="commune_id")
@@ -57,13 +118,53 @@ def save_cohort(cohort=None, *, trainer_ids=(), **fields):
     if len(trainers) != len(set(trainer_ids)):
         raise DomainError(_("Choose trainers among the listed trainer accounts."), field="trainer_ids")
     cohort = cohort or Cohort()
-    for name in ("name", "course_id", "programme_id", "training_centre", "start_date", "end_date", "capacity", "status"):
+    for name in ("name", "course_id", "programme_id", "training_centre", "start_date", "end_date", "capacity"):
         setattr(cohort, name, fields[name])
+    # only the cancellation is typed in (any other "status" given means "not cancelled"); the rest follows the dates
+    cancelled = fields["status"] == "cancelled" if "status" in fields else cohort.status == "cancelled"
+    cohort.status = "planned"
+    cohort.status = "cancelled" if cancelled else stored_status(cohort)
     cohort.commune_id, cohort.province_id = commune.id, commune.province_id
     cohort.trainers = list(trainers)
     db.session.add(cohort)
     db.session.flush()
     return cohort
+
+
+def close_cohort(cohort, actor, today=None):
+    """Close an ended cohort: its enrolments, attendance and scores become final. Refused before the end date,
+    when already closed or cancelled, and while a held session has no register (not taken)."""
+    from cpms.training.service.attendance import register_status
+
+    today = today or date.today()
+    phase = cohort.phase(today)
+    if phase in ("closed", "cancelled"):
+        check_cohort_open(cohort, _("Not closed"))
+    if phase != "ended":
+        raise DomainError(_("Not closed: the cohort ends on %(date)s; it can be closed the day after.",
+                            date=format_date(cohort.end_date)))
+    untaken = [s for s in register_status(cohort.id, today).values() if s.state in ("not_taken", "partly")]
+    if untaken:
+        raise DomainError(_("Not closed: %(n)d held sessions have a register not taken or partly taken.",
+                            n=len(untaken)))
+    cohort.closed_on = today
+    cohort.status = stored_status(cohort, today)
+    record_event("update", actor=actor, entity="cohorts", entity_id=cohort.id, detail="cohort closed")
+    db.session.flush()
+    return cohort
+
+
+def refresh_cohort_statuses(today=None):
+    """Bring the stored status (a cache of the phase) up to date with the calendar; returns the number changed.
+    Run daily by the scheduler (jobs.py)."""
+    today = today or date.today()
+    changed = 0
+    for cohort in db.session.scalars(select(Cohort).where(Cohort.status.in_(("planned", "running")))):
+        status = stored_status(cohort, today)
+        if status != cohort.status:
+            cohort.status, changed = status, changed + 1
+    db.session.flush()
+    return changed
 
 
 def visible_cohorts(user, scope):
@@ -83,14 +184,28 @@ def can_see_cohort(user):
     return check
 
 
-def enrol_trainees(cohort, trainee_ids, enrolled_on=None):
-    """Enrol trainees in a cohort, all or none; returns the enrolments in the order of `trainee_ids`.
+def _trainee_ids(trainees):
+    """Trainees given as Trainee objects or ids, without repeats, in the caller's order."""
+    return list(dict.fromkeys(t if isinstance(t, int) else t.id for t in trainees))
 
-    Refused, naming the trainees: already enrolled, capacity exceeded, and – for programmes whose
-    funding requires it – no approved, unexpired vetting on the cohort's start date.
+
+def check_enrolment_date(cohort, enrolled_on):
+    check_date(enrolled_on, _("The enrolment date"))
+    check_within(enrolled_on, cohort.start_date, cohort.end_date, _("The enrolment date"), _("the cohort"))
+
+
+def enrol_trainees(cohort, trainees, enrolled_on=None):
+    """Enrol trainees (Trainee objects or ids) in a cohort on `enrolled_on` (default: the cohort's start; a later
+    date is a late enrolment), all or none; returns the enrolments in the caller's order.
+
+    Refused, naming the trainees: cohort closed or cancelled, enrolment date outside the cohort's dates, already
+    enrolled, capacity exceeded, and – for programmes whose funding requires it – no approved, unexpired vetting
+    on the cohort's start date.
     """
+    check_cohort_open(cohort, _("Not enrolled"))
     enrolled_on = enrolled_on or cohort.start_date
-    trainee_ids = list(dict.fromkeys(trainee_ids))
+    check_enrolment_date(cohort, enrolled_on)
+    trainee_ids = _trainee_ids(trainees)
     found = {t.id: t for t in db.session.scalars(select(Trainee).where(Trainee.id.in_(trainee_ids)))}
     trainees = [found[trainee_id] for trainee_id in trainee_ids if trainee_id in found]  # in the order asked for
     if len(trainees) != len(trainee_ids) or not trainees:
@@ -118,13 +233,29 @@ def enrol_trainees(cohort, trainee_ids, enrolled_on=None):
     return enrolments
 
 
-def withdraw_enrolment(enrolment, *, withdrawn_on, reason):
+def withdraw_enrolment(enrolment, withdrawn_on, reason):
+    """Withdraw a trainee on `withdrawn_on` for `reason`. Refused: no reason, already withdrawn, a date before the
+    enrolment, after the cohort's end or in the future, a closed or cancelled cohort."""
+    cohort = db.session.get(Cohort, enrolment.cohort_id)
+    check_cohort_open(cohort, _("Not withdrawn"))
+    if enrolment.withdrawn_on is not None:
+        raise DomainError(_("%(name)s was already withdrawn on %(date)s.", name=enrolment.trainee.full_name,
+                            date=format_date(enrolment.withdrawn_on)))
     if not (reason or "").strip():
         raise DomainError(_("Give the reason for the withdrawal."), field="reason")
+    if withdrawn_on is None:
+        raise DomainError(_("Enter the withdrawal date."), field="withdrawn_on")
+    check_date(withdrawn_on, _("The withdrawal date"))
     if withdrawn_on < enrolment.enrolled_on:
         raise DomainError(_("The withdrawal date cannot be before the enrolment date."), field="withdrawn_on")
-    enrolment.withdrawn_on, enrolment.withdrawal_reason = withdrawn_on, reason.strip()
+    if withdrawn_on > cohort.end_date:
+        raise DomainError(_("The withdrawal date cannot be after the end of the cohort (%(date)s).",
+                            date=format_date(cohort.end_date)), field="withdrawn_on")
+    if withdrawn_on > date.today():
+        raise DomainError(_("The withdrawal date cannot be in the future."), field="withdrawn_on")
+    enrolment.withdrawn_on, enrolment.withdrawal_reason = withdrawn_on, reason.strip()[:300]
     db.session.flush()
+    return enrolment
 
 
 @dashboard_provider

@@ -4,7 +4,14 @@ from flask_login import current_user
 
 from cpms.core.permissions import ADMIN, ME_OFFICER, PROJECT_OFFICER, TRAINER, get_or_404
 from cpms.training import service
-from cpms.training.forms import COHORT_STATUS_LABELS, COURSE_TYPE_LABELS, SPECIALTY_LABELS, VETTING_STATUS_LABELS
+from cpms.training.forms import (
+    COHORT_PHASE_LABELS,
+    COHORT_STATUS_LABELS,
+    COURSE_TYPE_LABELS,
+    REGISTER_STATE_LABELS,
+    SPECIALTY_LABELS,
+    VETTING_STATUS_LABELS,
+)
 from cpms.training.models import Cohort, Trainee, TrainingSession
 
 bp = Blueprint("training", __name__, url_prefix="/training")
@@ -16,7 +23,8 @@ TEACHERS = (ADMIN, PROJECT_OFFICER, TRAINER)
 @bp.app_context_processor
 def labels():
     return {"SPECIALTY_LABELS": SPECIALTY_LABELS, "COURSE_TYPE_LABELS": COURSE_TYPE_LABELS,
-            "COHORT_STATUS_LABELS": COHORT_STATUS_LABELS, "VETTING_STATUS_LABELS": VETTING_STATUS_LABELS}
+            "COHORT_STATUS_LABELS": COHORT_STATUS_LABELS, "VETTING_STATUS_LABELS": VETTING_STATUS_LABELS,
+            "COHORT_PHASE_LABELS": COHORT_PHASE_LABELS, "REGISTER_STATE_LABELS": REGISTER_STATE_LABELS}
 
 
 def get_trainee_or_404(trainee_id):

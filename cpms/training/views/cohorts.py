@@ -12,7 +12,7 @@ from cpms.core.permissions import ADMIN, STAFF_ROLES, TRAINER, get_or_404, requi
 from cpms.extensions import db
 from cpms.geo.service import commune_choices
 from cpms.training import service
-from cpms.training.forms import CohortForm, CourseForm, WithdrawForm
+from cpms.training.forms import CloseCohortForm, CohortForm, CourseForm, EnrolForm, WithdrawForm
 from cpms.training.models import Course, Enrolment, Trainee
 from cpms.training.service import attendance
 from cpms.training.views.blueprint import MANAGERS, TEACHERS, bp, get_cohort_or_404
@@ -96,6 +96,7 @@ def cohort_edit(cohort_id):
     form = _cohort_form(CohortForm(obj=cohort) if request.method == "GET" else CohortForm())
     if request.method == "GET":
         form.trainer_ids.data = [t.id for t in cohort.trainers]
+        form.cancelled.data = cohort.status == "cancelled"
     return _save_cohort(form, cohort)
 
 
@@ -106,13 +107,17 @@ def cohort_detail(cohort_id):
     rows = attendance.cohort_completion(cohort)
     counts = {row.enrolment.id: row.counts for row in rows}
     sessions = service.cohort_sessions(cohort.id)
+    registers = attendance.register_status(cohort.id)
     candidates = []
     term = request.args.get("q", "").strip()
     if term and current_user.role in MANAGERS:
         stmt = service.search_trainees(scope_of(current_user), term=term).limit(50)
         enrolled_ids = {row.trainee.id for row in rows}
         candidates = [t for t in db.session.scalars(stmt) if t.id not in enrolled_ids]
+    phase = cohort.phase()
     return render_template("training/cohort_detail.html", cohort=cohort, rows=rows, sessions=sessions,
+                           registers=registers, phase=phase, is_open=phase not in ("closed", "cancelled"),
+                           enrol_form=EnrolForm(formdata=None), close_form=CloseCohortForm(formdata=None),
                            cohort_rate=attendance.cohort_rate(counts), candidates=candidates, term=term,
                            streak_limit=current_app.config["TRAINING_ABSENCE_STREAK"],
                            gain=attendance.knowledge_gain(cohort.id),
@@ -129,11 +134,14 @@ def cohort_enrol(cohort_id):
     scope = scope_of(current_user)
     visible = {t.id for t in db.session.scalars(select(Trainee).where(Trainee.id.in_(ids)))
                if service.can_see_trainee(t, scope)}
+    form = EnrolForm()
 
     def enrol():
+        if not form.validate_on_submit():
+            raise DomainError(" ".join(str(m) for errors in form.errors.values() for m in errors))
         if set(ids) - visible:
             raise DomainError(_("Choose trainees from the list."))
-        return service.enrol_trainees(cohort, ids)
+        return service.enrol_trainees(cohort, ids, enrolled_on=form.enrolled_on.data)
     return run_action(enrol, lambda enrolled: _("%(n)d trainees enrolled.", n=len(enrolled)),
                       url_for("training.cohort_detail", cohort_id=cohort.id))
 
@@ -148,7 +156,20 @@ def enrolment_withdraw(enrolment_id):
     def withdraw():
         if not form.validate_on_submit():
             raise DomainError(" ".join(str(m) for errors in form.errors.values() for m in errors))
-        service.withdraw_enrolment(enrolment, withdrawn_on=form.withdrawn_on.data,
-                                   reason=form.reason.data)
+        service.withdraw_enrolment(enrolment, form.withdrawn_on.data, form.reason.data)
     return run_action(withdraw, lambda _done: _("%(name)s withdrawn.", name=enrolment.trainee.full_name),
+                      url_for("training.cohort_detail", cohort_id=cohort.id))
+
+
+@bp.route("/cohorts/<int:cohort_id>/close", methods=["POST"])
+@require_role(*MANAGERS)
+def cohort_close(cohort_id):
+    cohort = get_cohort_or_404(cohort_id)
+    form = CloseCohortForm()
+
+    def close():
+        if not form.validate_on_submit():
+            raise DomainError(_("The form expired; reload the page and try again."))
+        return service.close_cohort(cohort, current_user)
+    return run_action(close, lambda _closed: _("Cohort closed; its records are now final."),
                       url_for("training.cohort_detail", cohort_id=cohort.id))
