@@ -32,13 +32,13 @@ REVIEWERS = ("admin", "me_officer")
 
 
 def flag_for_review(certificate, reason, now=None):
-    """Flag a valid certificate "to review" with its reason; False (nothing changed) when it is not valid or
-    is already flagged for the same reason."""
+    """Flag a valid certificate "to review" with its reason; False (nothing changed) when it is not valid, or is
+    already flagged – or was reviewed and kept – for the same reason."""
     reason = (reason or "").strip()[:MAX_NOTE]
     if certificate.status != "valid" or not reason:
         return False
-    if certificate.review_flagged_at is not None and certificate.review_reason == reason:
-        return False
+    if certificate.review_reason == reason and (certificate.review_flagged_at or certificate.reviewed_at):
+        return False  # already flagged, or reviewed and kept, for this very reason (e.g. the grid saved again)
     certificate.review_flagged_at, certificate.review_reason = now or utcnow(), reason
     certificate.reviewed_at, certificate.reviewed_by_id, certificate.review_note = None, None, ""
     db.session.flush()
@@ -89,9 +89,21 @@ def review_cohort(cohort, enrolment_ids=None):
     flagged = []
     for row in cohort_completion(cohort):
         certificate = certificates.get(row.enrolment.id)
-        if certificate is not None and not row.completed and flag_for_review(certificate, "; ".join(row.reasons)):
+        if certificate is None:
+            continue
+        if row.completed:
+            _close_kept_review(certificate)
+        elif flag_for_review(certificate, "; ".join(row.reasons)):
             flagged.append(certificate)
     return flagged
+
+
+def _close_kept_review(certificate):
+    """The enrolment is completed again: a review kept for a reason is over, so that the same reason met again
+    later (a new correction) flags the certificate again. reviewed_at and the note stay; the audit log keeps all."""
+    if certificate.review_flagged_at is None and certificate.reviewed_at is not None and certificate.review_reason:
+        certificate.review_reason = ""
+        db.session.flush()
 
 
 def review_enrolment(enrolment):
