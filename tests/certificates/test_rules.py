@@ -194,3 +194,12 @@ def test_the_sweep_flags_what_a_missed_signal_left_but_not_a_kept_certificate(ap
     _db.session.flush()
     assert reviews.sweep_reviews() == 1
     assert first.to_review and not second.to_review
+
+
+def test_the_verification_api_says_valid_and_under_review(client, make_certificate):
+    certificate = make_certificate()
+    reviews.flag_for_review(certificate, "withdrawn on 2016-05-02")
+    _db.session.commit()
+    answer = client.get(f"/api/v1/certificates/verify/{certificate.verification_code}").get_json()
+    assert answer["status"] == "valid" and answer["under_review"] is True
+    assert answer["certified_on"] == "2016-08-28" and "withdrawn" not in str(answer)
