@@ -4,11 +4,16 @@
   cohort's end date;
 - certificates.review_flagged_at, review_reason: a valid certificate whose enrolment is no longer completed
   (vetting denied, correction after issue) is flagged "to review";
-- certificates.reviewed_at, reviewed_by_id, review_note: a flagged certificate kept after review.
+- certificates.reviewed_at, reviewed_by_id, review_note: a flagged certificate kept after review;
+- the newest certificate template, when it does not print the certification date yet and has the default's
+  dates paragraph, gets a new version that prints it under the dates (certificates already issued keep theirs).
 
 Revision ID: 0016
 Revises: 0013
 """
+import re
+from datetime import datetime, timezone
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -36,6 +41,26 @@ def upgrade():
         batch_op.create_foreign_key(op.f("fk_certificates_reviewed_by_id_users"), "users", ["reviewed_by_id"], ["id"],
                                     ondelete="SET NULL")
         batch_op.create_check_constraint(op.f("ck_certificates_review_reason"), "review_flagged_at IS NULL OR review_reason != ''")
+    _print_the_certification_date()
+
+
+CERTIFIED = '\n  <p class="certified">{{ t.certified_on }} {{ certified_on }}</p>'
+CERTIFIED_CSS = "\n.certified { font-size: 10.5pt; margin: 0 0 2.5mm; }\n"
+DATES = re.compile(r'<p class="dates">.*?</p>', re.S)
+
+
+def _print_the_certification_date():
+    connection = op.get_bind()
+    newest = connection.execute(sa.text("SELECT version, html, css FROM certificate_templates "
+                                        "ORDER BY version DESC LIMIT 1")).first()
+    if newest is None or "certified_on" in newest.html or not DATES.search(newest.html):
+        return  # no template yet (the default one prints it), or a custom one the administrator adapts
+    html = DATES.sub(lambda match: match.group(0) + CERTIFIED, newest.html, count=1)
+    templates = sa.table("certificate_templates", sa.column("version", sa.Integer), sa.column("html", sa.Text),
+                         sa.column("css", sa.Text), sa.column("note", sa.String), sa.column("created_at", sa.DateTime))
+    op.bulk_insert(templates, [{"version": newest.version + 1, "html": html, "css": (newest.css or "") + CERTIFIED_CSS,
+                                "note": "Date de certification imprimée (migration 0016)",
+                                "created_at": datetime.now(timezone.utc)}])
 
 
 def downgrade():
