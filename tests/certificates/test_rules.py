@@ -203,3 +203,10 @@ def test_the_verification_api_says_valid_and_under_review(client, make_certifica
     answer = client.get(f"/api/v1/certificates/verify/{certificate.verification_code}").get_json()
     assert answer["status"] == "valid" and answer["under_review"] is True
     assert answer["certified_on"] == "2016-08-28" and "withdrawn" not in str(answer)
+
+
+def test_the_training_closeout_page_says_why_no_certificate_yet(web, login_as, running_cohort):
+    cohort, _done, _rest = running_cohort
+    login_as("project_officer")
+    page = web.get(f"/training/cohorts/{cohort.id}/close-out").get_data(as_text=True)
+    assert 'id="certificates-not-due"' in page and "certificates are issued once it has ended" in page
