@@ -1,14 +1,28 @@
 """Migration 0016: the certification date of existing certificates, and the template that prints it."""
+import pytest
 import sqlalchemy as sa
 from flask_migrate import upgrade
 
+from cpms import create_app
 from cpms.extensions import db
-from tests.core.test_migrations import fresh_app  # noqa: F401  (the fixture: an app on an empty database)
+from tests.conftest import database_url_for, drop_test_schema, make_test_config
+
+
+@pytest.fixture
+def fresh_app(tmp_path, worker_id_safe):
+    """An app on its own empty database (as in tests/core/test_migrations.py), closed afterwards."""
+    url, options = database_url_for(worker_id_safe, tmp_path, purpose="migrations")
+    app = create_app(make_test_config(url, options), instance_path=str(tmp_path))
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+    drop_test_schema(url, options)
+
 
 OLD_DATES = '<p class="dates">{{ dates }} · {{ hours_text }}</p>'
 
 
-def test_an_old_template_gets_a_version_that_prints_the_certification_date(fresh_app):  # noqa: F811
+def test_an_old_template_gets_a_version_that_prints_the_certification_date(fresh_app):
     with fresh_app.app_context():
         upgrade(revision="0013")
         with db.engine.begin() as connection:
