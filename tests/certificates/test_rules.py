@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from cpms.certificates import service
+from cpms.certificates.models import CertificateFile
 from cpms.certificates.service import batches, reviews
 from cpms.core.errors import DomainError
 from cpms.extensions import db as _db
@@ -69,6 +70,8 @@ def test_certified_on_is_the_end_of_the_course_also_when_issued_years_later(app,
     assert certificate.issued_at.date() == date.today()
     text = pdf_text(service.pdf_of(certificate))
     assert "Certifié le 28 août 2016" in " ".join(text.split())
+    stored = _db.session.get(CertificateFile, certificate.id)
+    assert stored.pages == 1  # the added line still fits on the page
 
 
 def test_the_verification_page_shows_the_certification_date(client, make_certificate):
