@@ -213,3 +213,30 @@ def test_the_training_closeout_page_says_why_no_certificate_yet(web, login_as, r
     login_as("project_officer")
     page = web.get(f"/training/cohorts/{cohort.id}/close-out").get_data(as_text=True)
     assert 'id="certificates-not-due"' in page and "certificates are issued once it has ended" in page
+
+
+def test_an_imported_denial_flags_the_certificate(app, make_certificate, make_user):
+    """Observation 2 of issue 17: a "Refusée" result imported for a certified officer."""
+    from cpms.core.permissions import scope_of
+    from cpms.training import service as training
+    from cpms.training.imports.vetting import VettingResultsImport
+    from cpms.training.models import Trainee
+    certificate = make_certificate()
+    trainee = _db.session.get(Trainee, certificate.trainee_id)
+    submission = training.record_vetting(trainee, submitted_on=date(2026, 10, 1), batch_reference="LOT-2026-11")
+    _db.session.commit()
+    assert not certificate.to_review  # a submission alone changes nothing
+    importer = VettingResultsImport(scope_of(make_user("admin")))
+    importer.apply(None, [{"vetting_id": submission.id, "status": "denied", "decided_on": "2026-11-20",
+                           "expires_on": None, "notes": None}])
+    _db.session.commit()
+    assert certificate.to_review
+
+
+def test_the_list_filters_the_certificates_to_review(web, login_as, make_certificate):
+    flagged, other = make_certificate(), make_certificate()
+    reviews.flag_for_review(flagged, "withdrawn on 2016-05-02")
+    _db.session.commit()
+    login_as("me_officer")
+    page = web.get("/certificates/?status=to_review").get_data(as_text=True)
+    assert flagged.serial in page and other.serial not in page and "To review" in page
