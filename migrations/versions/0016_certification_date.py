@@ -5,6 +5,8 @@
 - certificates.review_flagged_at, review_reason: a valid certificate whose enrolment is no longer completed
   (vetting denied, correction after issue) is flagged "to review";
 - certificates.reviewed_at, reviewed_by_id, review_note: a flagged certificate kept after review;
+- valid certificates issued on or before their cohort's last day (before certificates waited for the end of
+  the course) are flagged "to review", so that an M&E officer revokes or keeps each;
 - the newest certificate template, when it does not print the certification date yet and has the default's
   dates paragraph, gets a new version that prints it under the dates (certificates already issued keep theirs).
 
@@ -41,7 +43,32 @@ def upgrade():
         batch_op.create_foreign_key(op.f("fk_certificates_reviewed_by_id_users"), "users", ["reviewed_by_id"], ["id"],
                                     ondelete="SET NULL")
         batch_op.create_check_constraint(op.f("ck_certificates_review_reason"), "review_flagged_at IS NULL OR review_reason != ''")
+    _flag_certificates_issued_too_early()
     _print_the_certification_date()
+
+
+TOO_EARLY = ("délivré le {issued} avant la fin de la formation le {end} / "
+             "issued on {issued}, before the end of the course on {end}")
+
+
+def _flag_certificates_issued_too_early():
+    certificates = sa.table("certificates", sa.column("id", sa.Integer), sa.column("cohort_id", sa.Integer),
+                            sa.column("status", sa.String), sa.column("issued_at", sa.DateTime(timezone=True)),
+                            sa.column("review_flagged_at", sa.DateTime(timezone=True)),
+                            sa.column("review_reason", sa.String))
+    cohorts = sa.table("cohorts", sa.column("id", sa.Integer), sa.column("end_date", sa.Date))
+    connection = op.get_bind()
+    rows = connection.execute(sa.select(certificates.c.id, certificates.c.issued_at, cohorts.c.end_date)
+                              .join(cohorts, cohorts.c.id == certificates.c.cohort_id)
+                              .where(certificates.c.status == "valid")).all()
+    now = datetime.now(timezone.utc)
+    for certificate_id, issued_at, end_date in rows:
+        if isinstance(issued_at, str):  # SQLite without the column's type processing
+            issued_at = datetime.fromisoformat(issued_at)
+        if issued_at.date() <= end_date:
+            reason = TOO_EARLY.format(issued=issued_at.date().isoformat(), end=end_date.isoformat())
+            connection.execute(certificates.update().where(certificates.c.id == certificate_id)
+                               .values(review_flagged_at=now, review_reason=reason))
 
 
 CERTIFIED = '\n  <p class="certified">{{ t.certified_on }} {{ certified_on }}</p>'

@@ -240,3 +240,17 @@ def test_the_list_filters_the_certificates_to_review(web, login_as, make_certifi
     login_as("me_officer")
     page = web.get("/certificates/?status=to_review").get_data(as_text=True)
     assert flagged.serial in page and other.serial not in page and "To review" in page
+
+
+def test_a_certificate_issued_before_the_end_of_the_course_is_flagged_by_the_sweep(app, running_cohort):
+    """What was issued before the rule (observation 1 of issue 17) is flagged for review, once."""
+    from cpms.certificates.service.certificates import _make_certificate
+    from cpms.training.models import Trainee
+    cohort, done, _rest = running_cohort
+    trainee = _db.session.get(Trainee, done[0].trainee_id)
+    early = _make_certificate(None, done[0], trainee, cohort, number=999, base_url=BASE_URL)  # no rule checked
+    with english(app):
+        assert reviews.sweep_reviews() >= 1
+    assert early.to_review and "before the end of the course" in early.review_reason
+    reviews.keep_certificate(None, early, "Cérémonie anticipée autorisée par le commissaire")
+    assert reviews.sweep_reviews() == 0 and not early.to_review

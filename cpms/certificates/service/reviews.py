@@ -8,7 +8,8 @@ from certificates):
   (`cohort_results_changed`): the valid certificates whose enrolment is no longer completed are flagged, with
   the reasons from `cohort_completion`.
 `sweep_reviews()` (flask cpms certificates review-sweep) is the safety net: it flags what a missed signal left,
-except certificates already reviewed and kept.
+and certificates issued before their cohort ended (before that rule existed), except certificates already
+reviewed and kept. Migration 0016 flags the latter once as it upgrades.
 
 A flagged certificate stays valid (and so counted) until an M&E officer or an administrator revokes it
 (revoke_certificate) or keeps it with a reason (keep_certificate). The M&E officers covering the cohort's
@@ -110,13 +111,29 @@ def review_enrolment(enrolment):
     return review_cohort(db.session.get(Cohort, enrolment.cohort_id), [enrolment.id])
 
 
+def flag_issued_too_early():
+    """Valid certificates, never reviewed, issued on or before their cohort's last day (before the rule that a
+    certificate waits for the end of the cohort): flagged. Returns them."""
+    rows = db.session.execute(select(Certificate, Cohort.end_date).join(Cohort, Cohort.id == Certificate.cohort_id)
+                              .where(Certificate.status == "valid", Certificate.review_flagged_at.is_(None),
+                                     Certificate.reviewed_at.is_(None))).all()
+    flagged = []
+    for certificate, end_date in rows:
+        if certificate.issued_at.date() <= end_date:
+            reason = _("issued on %(issued)s, before the end of the course on %(end)s",
+                       issued=format_date(certificate.issued_at.date(), "long"), end=format_date(end_date, "long"))
+            if flag_for_review(certificate, reason):
+                flagged.append(certificate)
+    return flagged
+
+
 def sweep_reviews():
-    """The safety net: flag valid certificates, never reviewed, whose enrolment is no longer completed.
-    Returns the number flagged."""
+    """The safety net: flag valid certificates, never reviewed, issued before their cohort ended or whose
+    enrolment is no longer completed. Returns the number flagged."""
+    count = len(flag_issued_too_early())
     cohort_ids = db.session.scalars(select(Certificate.cohort_id).where(
         Certificate.status == "valid", Certificate.review_flagged_at.is_(None), Certificate.reviewed_at.is_(None))
         .distinct()).all()
-    count = 0
     for cohort_id in cohort_ids:
         cohort = db.session.get(Cohort, cohort_id)
         kept = set(db.session.scalars(select(Certificate.enrolment_id).where(
