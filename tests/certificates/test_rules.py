@@ -254,3 +254,19 @@ def test_a_certificate_issued_before_the_end_of_the_course_is_flagged_by_the_swe
     assert early.to_review and "before the end of the course" in early.review_reason
     reviews.keep_certificate(None, early, "Cérémonie anticipée autorisée par le commissaire")
     assert reviews.sweep_reviews() == 0 and not early.to_review
+
+
+def test_the_me_officer_dashboard_counts_the_certificates_to_review(web, login_as, make_certificate):
+    certificate = make_certificate()
+    reviews.flag_for_review(certificate, "withdrawn on 2016-05-02")
+    _db.session.commit()
+    login_as("me_officer")
+    assert "Certificates to review" in web.get("/").get_data(as_text=True)
+
+
+def test_the_project_officer_dashboard_has_no_review_card(web, login_as, make_certificate):
+    certificate = make_certificate()
+    reviews.flag_for_review(certificate, "withdrawn on 2016-05-02")
+    _db.session.commit()
+    login_as("project_officer")
+    assert "Certificates to review" not in web.get("/").get_data(as_text=True)

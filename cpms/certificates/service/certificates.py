@@ -330,7 +330,21 @@ def certificate_cards(user, scope):
                                                                    scope.filter(Certificate.province_id,
                                                                                 Certificate.commune_id))
         return [Card(_l("Valid certificates"), db.session.scalar(stmt),
-                     None if user.role == VIEWER else "certificates.certificate_list")]
+                     None if user.role == VIEWER else "certificates.certificate_list")] + _review_card(user, scope)
     stmt = visible_certificates(user, scope).where(Certificate.status == "valid")
     count = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
-    return [Card(_l("Valid certificates"), count, "certificates.certificate_list")]
+    return [Card(_l("Valid certificates"), count, "certificates.certificate_list")] + _review_card(user, scope)
+
+
+def _review_card(user, scope):
+    """For those who revoke or keep them (admins, M&E officers): the certificates to review, when there are any."""
+    from flask_babel import lazy_gettext as _l
+
+    from cpms.core.permissions import ADMIN, ME_OFFICER
+    if user.role not in (ADMIN, ME_OFFICER):
+        return []
+    count = db.session.scalar(select(func.count()).select_from(Certificate).where(
+        Certificate.status == "valid", Certificate.review_flagged_at.is_not(None),
+        scope.filter(Certificate.province_id, Certificate.commune_id)))
+    return [Card(_l("Certificates to review"), count, "certificates.certificate_list",
+                 note=_l("Flagged after issue: revoke or keep each one"))] if count else []
