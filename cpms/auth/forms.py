@@ -30,6 +30,9 @@ class UserForm(FlaskForm):
 
 
 class NewUserForm(UserForm):
+    # no role chosen in advance: the administrator picks one (a pre-selected "Administrator" was saved by mistake)
+    role = SelectField(_l("Role"), choices=[("", _l("– Choose a role –"))] + [(r, ROLE_LABELS[r]) for r in ROLES],
+                       default="", validators=[DataRequired(_l("Choose the person's role."))])
     password = PasswordField(_l("Initial password"), validators=[DataRequired(_l("Enter an initial password."))])
 
 

@@ -13,7 +13,8 @@ DOMAIN = Domain(
         "certificate_signatories.signature": "personal",
         **not_personal("certificate_batches", "base_url", "error", "pdf_name", "zip_name"),
         # administrative reasons, kept in the audit trail ("re-issue and revocation audited")
-        **not_personal("certificates", "serial", "correction_note", "revocation_reason", "course_title"),
+        **not_personal("certificates", "serial", "correction_note", "revocation_reason", "course_title",
+                       "review_reason", "review_note"),
         # a verification code opens a certificate, so it is kept like a secret
         "certificates.verification_code": "sensitive",
         "certificates.verification_url": "sensitive",

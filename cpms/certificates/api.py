@@ -18,6 +18,7 @@ def certificate_json(certificate):
             "matricule": certificate.matricule, "course_title": certificate.course_title,
             "start_date": certificate.start_date.isoformat(), "end_date": certificate.end_date.isoformat(),
             "hours": certificate.hours, "language": certificate.language,
+            "certified_on": certificate.certified_on.isoformat(), "under_review": certificate.to_review,
             "issued_at": certificate.issued_at.isoformat(), "verification_url": certificate.verification_url,
             "revoked_at": certificate.revoked_at.isoformat() if certificate.revoked_at else None,
             "superseded_at": certificate.superseded_at.isoformat() if certificate.superseded_at else None}
@@ -27,7 +28,8 @@ def verification_json(certificate):
     """Only what the certificate itself prints, and its status."""
     return {"status": certificate.status, "serial": certificate.serial, "holder_name": certificate.holder_name,
             "course_title": certificate.course_title, "start_date": certificate.start_date.isoformat(),
-            "end_date": certificate.end_date.isoformat(), "issued_on": certificate.issued_at.date().isoformat(),
+            "end_date": certificate.end_date.isoformat(), "certified_on": certificate.certified_on.isoformat(),
+            "under_review": certificate.to_review, "issued_on": certificate.issued_at.date().isoformat(),
             "revoked_on": certificate.revoked_at.date().isoformat() if certificate.revoked_at else None,
             "superseded_on": certificate.superseded_at.date().isoformat() if certificate.superseded_at else None}
 

@@ -16,4 +16,15 @@ def run_batches_command(workers):
     click.echo(f"Certificate batches run: {count}")
 
 
+@certificates_cli.command("review-sweep")
+def review_sweep_command():
+    """Flag for review the valid certificates whose enrolment is no longer completed (a safety net for the
+    training signals; certificates reviewed and kept are left alone)."""
+    from cpms.certificates.service.reviews import sweep_reviews
+    from cpms.core.transaction import in_transaction
+    with in_transaction("cli"):
+        count = sweep_reviews()
+    click.echo(f"Certificates flagged for review: {count}")
+
+
 COMMANDS = [certificates_cli]

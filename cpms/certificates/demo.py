@@ -2,7 +2,12 @@
 certificates of the training of trainers (one corrected and re-issued, one revoked), and a queued batch for
 each other completed cohort – the scheduler of `make run` issues those in the background within a minute
 (or `flask cpms certificates run-batches`). Rendering the 1,100 PDFs during `flask cpms demo` would make
-loading a minute longer.
+loading a minute longer. Every certificate is certified on its cohort's end date (2016 for the historical
+ones), whenever it is issued.
+
+In the programme running today (`context["current_programme"]`), the cohorts that have ended (e.g. the one
+that ended last month) get their certificates now (directly up to DIRECT_LIMIT trainees, else by a queued
+batch); the running cohort gets none – its certificate page says why.
 """
 import io
 import math
@@ -30,6 +35,7 @@ PROFILES = {
         ("Esther Kanku Beya", "Coordinatrice de la stabilisation communautaire")]),
 }
 TOT = "Lubumbashi 2016 – formation de formateurs"
+DIRECT_LIMIT = 60
 ENGLISH = "Lubumbashi 2016 (1) – police des frontières"
 
 
@@ -102,7 +108,29 @@ def load_certificates(context):
         if name != TOT and cohort.status == "completed":
             batches.request_batch(officer, cohort)
             queued += 1
-    return {"certificates issued": issued, "certificate batches queued": queued}
+    current_issued, current_queued = _issue_current_programme(context.get("current_programme"), officer)
+    return {"certificates issued": issued + current_issued, "certificate batches queued": queued + current_queued}
+
+
+def _issue_current_programme(programme, officer):
+    """The ended cohorts of the programme running today: certificates issued (or a batch queued when large)."""
+    if programme is None:
+        return 0, 0
+    issued = queued = 0
+    cohorts = db.session.scalars(select(Cohort).where(Cohort.programme_id == programme.id)
+                                 .order_by(Cohort.end_date, Cohort.id)).all()
+    for cohort in cohorts:
+        if not service.cohort_has_ended(cohort) or not cohort.course.issues_certificate:
+            continue  # the running cohort: no certificate before it ends
+        completed = [row.enrolment for row in cohort_completion(cohort) if row.completed]
+        if len(completed) > DIRECT_LIMIT:
+            batches.request_batch(officer, cohort)
+            queued += 1
+            continue
+        for enrolment in completed:
+            service.issue_certificate(officer, enrolment)
+        issued += len(completed)
+    return issued, queued
 
 
 def _issue_cohort(cohort):

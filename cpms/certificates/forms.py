@@ -23,6 +23,12 @@ class RevokeForm(FlaskForm):
         DataRequired(_l("Give the reason for the revocation.")), Length(max=500, message=MAX)])
 
 
+class KeepForm(FlaskForm):
+    note = TextAreaField(_l("Why the certificate is kept"), validators=[
+        DataRequired(_l("Say why the certificate is kept: the reason is kept with it.")),
+        Length(max=500, message=MAX)])
+
+
 class LanguageForm(FlaskForm):
     language = SelectField(_l("Language of the certificates"), choices=list(LANGUAGE_LABELS.items()))
 

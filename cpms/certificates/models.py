@@ -89,8 +89,14 @@ class Certificate(Audited, db.Model):
     row with a new serial and code, `previous_id` pointing at the old one, which becomes superseded).
 
     Fields for other domains (e.g. retention): `trainee_id`, `enrolment_id`, `cohort_id`, `status`
-    ('valid' is the one current certificate of an enrolment), `issued_at` (the certification time) and
-    `end_date` (last day of the course).
+    ('valid' is the one current certificate of an enrolment), `certified_on` (the certification date: the day
+    the course was completed, i.e. the cohort's end date – also when the certificate is issued or printed
+    later), `issued_at` (the moment the certificate was issued) and `end_date` (last day of the course).
+
+    Review: a valid certificate is flagged "to review" (`review_flagged_at`, `review_reason`) when its enrolment
+    stops being completed after issue (vetting denied, withdrawal, attendance or score corrected). The review
+    ends by revocation, or by keeping it (`reviewed_at`, `reviewed_by_id`, `review_note`). The status stays
+    'valid' while under review: see docs/rules/certificates.md.
     """
 
     __tablename__ = "certificates"
@@ -103,6 +109,7 @@ class Certificate(Audited, db.Model):
         Index("uq_certificates_valid_enrolment", "enrolment_id", unique=True,
               sqlite_where=text(VALID), postgresql_where=text(VALID)),
         Index("ix_certificates_scope", "province_id", "commune_id"),
+        CheckConstraint("review_flagged_at IS NULL OR review_reason != ''", name="review_reason"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -127,6 +134,7 @@ class Certificate(Audited, db.Model):
     start_date: Mapped[date]
     end_date: Mapped[date]
     hours: Mapped[int] = mapped_column(Integer, default=0)
+    certified_on: Mapped[date] = mapped_column(index=True)
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     correction_note: Mapped[str] = mapped_column(String(500), default="")
@@ -135,10 +143,21 @@ class Certificate(Audited, db.Model):
     revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     revocation_reason: Mapped[str] = mapped_column(String(500), default="")
     batch_id: Mapped[int | None] = mapped_column(ForeignKey("certificate_batches.id", ondelete="SET NULL"))
+    # "to review": set when the enrolment stops being completed after issue; cleared by keeping the certificate
+    review_flagged_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    review_reason: Mapped[str] = mapped_column(String(500), default="")
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    review_note: Mapped[str] = mapped_column(String(500), default="")
 
     cohort = relationship("Cohort", lazy="raise")
     trainee = relationship("Trainee", lazy="raise")
     issued_by = relationship("User", foreign_keys=[issued_by_id], lazy="raise")
+
+    @property
+    def to_review(self):
+        """Valid, but flagged: its enrolment is no longer completed (see review_reason)."""
+        return self.status == "valid" and self.review_flagged_at is not None
 
     def __repr__(self):
         return f"<Certificate {self.serial} {self.status}>"

@@ -21,6 +21,7 @@ EXPECTED = {
     "certificates.issue_one": ISSUERS,
     "certificates.reissue": ISSUERS,
     "certificates.revoke": REVOKERS,
+    "certificates.keep": REVOKERS,
     "certificates.cohort_certificates": STAFF,
     "certificates.cohort_language": ISSUERS,
     "certificates.batch_create": ISSUERS,

@@ -1,5 +1,7 @@
 """The demo data: certificates of the training of trainers (one superseded, one revoked), logos and signatories
 for each programme, and a queued batch for every other completed cohort."""
+from datetime import date
+
 from sqlalchemy import func, select
 
 from cpms.certificates import service
@@ -16,10 +18,20 @@ def test_demo_certificates(app, db, client):
     with app.test_request_context():
         summary = load_demo()
     _db.session.commit()
-    assert summary["certificate batches queued"] == 6
+    assert summary["certificate batches queued"] >= 6
     statuses = dict(_db.session.execute(select(Certificate.status, func.count()).group_by(Certificate.status)).all())
     assert statuses["superseded"] == 1 and statuses["revoked"] == 1 and statuses["valid"] >= 20
     assert summary["certificates issued"] == sum(statuses.values())
+    # historical certification dates: each certificate is certified on its cohort's end date, not today
+    pairs = _db.session.execute(select(Certificate.certified_on, Cohort.end_date, Cohort.id)
+                                .join(Cohort, Cohort.id == Certificate.cohort_id)).all()
+    assert pairs and all(certified == end and end < date.today() for certified, end, _id in pairs)
+    assert any(certified.year == 2016 for certified, _end, _id in pairs)
+    # no certificate, nor batch, for a cohort that has not ended (the running cohort of today's programme)
+    running = _db.session.scalars(select(Cohort.id).where(Cohort.end_date >= date.today())).all()
+    assert not {cohort_id for _c, _e, cohort_id in pairs} & set(running)
+    assert not _db.session.scalar(select(func.count()).select_from(CertificateBatch)
+                                  .where(CertificateBatch.cohort_id.in_(running)))
     corrected = _db.session.scalar(select(Certificate).where(Certificate.version == 2))
     assert corrected.correction_note and corrected.status == "valid"
     assert _db.session.scalar(select(func.count()).select_from(CertificateTemplate)) == 1

@@ -71,7 +71,7 @@ def test_the_api_answers_json_without_a_token(client, make_certificate):
     body = client.get(f"/api/v1/certificates/verify/{certificate.verification_code}").get_json()
     assert body["status"] == "revoked" and body["serial"] == certificate.serial
     assert set(body) == {"status", "serial", "holder_name", "course_title", "start_date", "end_date", "issued_on",
-                         "revoked_on", "superseded_on"}
+                         "certified_on", "under_review", "revoked_on", "superseded_on"}
     assert "Fraud" not in str(body) and certificate.matricule not in str(body)
     missing = client.get(f"/api/v1/certificates/verify/{codes.new_verification_code()}")
     assert missing.status_code == 404 and missing.get_json() == {"status": "not_found"}

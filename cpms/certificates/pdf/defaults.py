@@ -19,6 +19,7 @@ DEFAULT_HTML = """\
   <p class="intro">{{ t.completed }}</p>
   <p class="course">{{ course_title }}</p>
   <p class="dates">{{ dates }} · {{ hours_text }}{% if place %} · {{ training_centre }}{% if training_centre %}, {% endif %}{{ place }}{% endif %}</p>
+  <p class="certified">{{ t.certified_on }} {{ certified_on }}</p>
   <table class="signatories"><tr>
     {% for signatory in signatories %}
     <td>
@@ -53,7 +54,8 @@ h1 { font-size: 30pt; letter-spacing: 1pt; color: #1f4e79; margin: 4mm 0 3mm; fo
 .holder { font-size: 24pt; font-weight: bold; margin: 2mm 0 1mm; }
 .officer { font-size: 11pt; margin: 0 0 2mm; }
 .course { font-size: 17pt; font-weight: bold; color: #1f4e79; margin: 2mm 0; }
-.dates { font-size: 11pt; margin: 1mm 0 3mm; }
+.dates { font-size: 11pt; margin: 1mm 0 0.5mm; }
+.certified { font-size: 10.5pt; margin: 0 0 2.5mm; }
 .signatories { width: 100%; border-collapse: collapse; margin-top: 2mm; table-layout: fixed; }
 .signatories td { text-align: center; vertical-align: bottom; padding: 0 6mm; font-size: 10pt; }
 .signature { height: 15mm; border-bottom: 0.3mm solid #1d2b3a; margin-bottom: 1.5mm; }
@@ -83,9 +85,11 @@ PLACEHOLDERS = [
     ("verification_code", _l("the verification code, in groups of four characters")),
     ("verification_url", _l("the address of the public verification page of this certificate")),
     ("qr_code", _l("the QR code of that address (an image address for <img src>)")),
+    ("certified_on", _l("the certification date: the day the course was completed (the cohort's end date), "
+                        "written out")),
     ("issued_on", _l("the date of issue")),
     ("replaces_serial", _l("the serial of the certificate this one corrects (empty for a first issue)")),
     ("lang", _l("the certificate's language: fr or en")),
-    ("t.title, t.certify, t.completed, t.matricule, t.serial, t.code, t.verify_at, t.issued_on, t.replaces",
+    ("t.title, t.certify, t.completed, t.matricule, t.serial, t.code, t.verify_at, t.issued_on, t.certified_on, t.replaces",
      _l("the fixed wording, in the certificate's language")),
 ]

@@ -105,6 +105,7 @@ def wording(lang):
                 "completed": _("has successfully completed the course"), "matricule": _("Service number"),
                 "serial": _("Certificate no."), "code": _("Verification code"),
                 "verify_at": _("Check this certificate at"), "issued_on": _("issued on"),
+                "certified_on": _("Certified on"),
                 "replaces": _("replaces")}
 
 
@@ -147,6 +148,8 @@ def cohort_context(cohort, lang, artwork):
         "lang": lang, "t": wording(lang), "course_title": course.title(lang),
         "start_date": long_date(cohort.start_date, lang), "end_date": long_date(cohort.end_date, lang),
         "dates": dates_text(cohort.start_date, cohort.end_date, lang),
+        # the certification date: the completion date (the cohort's end date), whenever the page is printed
+        "certified_on": long_date(cohort.end_date, lang),
         "hours": course.hours, "hours_text": hours_text(course.hours, lang),
         "training_centre": cohort.training_centre or "", "place": cohort.commune.city.name,
         "programme_name": cohort.programme.name, "donors": cohort.programme.donors or "",

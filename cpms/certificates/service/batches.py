@@ -43,6 +43,7 @@ from cpms.certificates.pdf import (
 from cpms.certificates.service.certificates import (
     cohort_certificates,
     current_template,
+    ensure_due,
     profile_for,
     public_base_url,
     store_certificate,
@@ -65,7 +66,9 @@ MAX_ATTEMPTS = 3
 # --- planning and requests (web side) ----------------------------------------------------------------
 
 def plan(cohort):
-    """(enrolments to issue, enrolments already holding a valid certificate), both in name order."""
+    """(enrolments to issue, enrolments already holding a valid certificate), both in name order. Refused
+    (DomainError) while the cohort has not ended: no batch is queued or run before."""
+    ensure_due(cohort)
     rows = cohort_completion(cohort)
     latest = cohort_certificates(cohort.id)
     to_issue, certified = [], []

@@ -1,14 +1,18 @@
 """Issuing, re-issuing and revoking certificates; looking them up; who may see them.
 
-Rules (each refusal says which one failed):
-- a certificate is issued only for an enrolment that completed the course (attendance, final score, vetting
-  where the programme requires it, not withdrawn – cpms/training/service/attendance.py `cohort_completion`), and
-  only when the course issues certificates;
+Rules (each refusal says which one failed; the rule book is docs/rules/certificates.md):
+- a certificate is issued only once the cohort has ended (the day after its end date; never for a cancelled
+  cohort), for an enrolment that completed the course (attendance, final score, vetting where the programme
+  requires it, not withdrawn – cpms/training/service/attendance.py `cohort_completion`), and only when the
+  course issues certificates;
+- the certification date (`certified_on`, printed) is the completion date, the cohort's end date, whenever the
+  certificate is issued or printed; `issued_at` is the moment of issue;
 - an enrolment has at most one valid certificate; a revoked certificate is not issued again;
 - a correction is a re-issue: a new version with a new serial and code, the old one becomes superseded;
 - revocation needs a reason. Changes are written to the audit log (Certificate is audited).
 """
 import hashlib
+from datetime import date
 
 from flask import current_app, has_request_context, request
 from flask_babel import gettext as _
@@ -77,6 +81,36 @@ def verification_url(base_url, code):
     return base_url.rstrip("/") + VERIFY_PATH + code
 
 
+# --- when a certificate is due ----------------------------------------------------------------------
+
+def certification_date(cohort):
+    """The certification date of the cohort's certificates: the day the course was completed, its end date."""
+    return cohort.end_date
+
+
+def cohort_has_ended(cohort, today=None):
+    """True once the cohort's last day is over (checked here too, whatever cohort_completion says)."""
+    return cohort.status != "cancelled" and cohort.end_date < (today or date.today())
+
+
+def not_due_reason(cohort, today=None):
+    """Why no certificate of this cohort may be issued yet, or None once it has ended."""
+    from flask_babel import format_date
+    if cohort.status == "cancelled":
+        return _("the cohort %(name)s was cancelled", name=cohort.name)
+    if not cohort_has_ended(cohort, today):
+        return _("the cohort ends on %(date)s; certificates are issued once it has ended",
+                 date=format_date(cohort.end_date, "long"))
+    return None
+
+
+def ensure_due(cohort, today=None):
+    """Refuse (DomainError) while the cohort has not ended."""
+    reason = not_due_reason(cohort, today)
+    if reason:
+        raise DomainError(_("No certificates for %(name)s yet: %(reason)s.", name=cohort.name, reason=reason))
+
+
 # --- eligibility ------------------------------------------------------------------------------------
 
 def latest_certificates(enrolment_ids):
@@ -90,8 +124,11 @@ def latest_certificates(enrolment_ids):
     return {c.enrolment_id: c for c in rows}
 
 
-def refusal(cohort, completion, latest):
+def refusal(cohort, completion, latest, today=None):
     """Why an enrolment cannot get a (first) certificate now, or None. `completion` from cohort_completion."""
+    due = not_due_reason(cohort, today)
+    if due:
+        return due
     if not cohort.course.issues_certificate:
         return _("the course %(code)s does not issue certificates", code=cohort.course.code)
     if not completion.completed:
@@ -132,8 +169,9 @@ def _make_certificate(actor, enrolment, trainee, cohort, *, number, base_url, te
 
 def store_certificate(actor, enrolment_id, trainee_id, cohort, printed, *, lang, template, serial, code, url, issued_at,
                       data, pages, previous=None, note="", batch_id=None):
-    """Write a rendered certificate and its frozen PDF (flushed, not committed)."""
-    certificate = Certificate(
+    """Write a rendered certificate and its frozen PDF (flushed, not committed). The certification date is the
+    cohort's completion date, whenever this is called."""
+    certificate = Certificate(certified_on=certification_date(cohort),
         serial=serial, verification_code=code, verification_url=url, enrolment_id=enrolment_id,
         trainee_id=trainee_id, cohort_id=cohort.id, province_id=cohort.province_id,
         commune_id=cohort.commune_id, version=(previous.version + 1) if previous else 1,
@@ -154,6 +192,7 @@ def issue_certificate(actor, enrolment, base_url=None):
     enrolment is not completed (with the reasons), a certificate exists already, or it was revoked."""
     cohort = db.session.get(Cohort, enrolment.cohort_id)
     trainee = db.session.get(Trainee, enrolment.trainee_id)
+    ensure_due(cohort)
     latest = latest_certificates([enrolment.id]).get(enrolment.id)
     reason = refusal(cohort, _completion_of(enrolment, cohort), latest)
     if reason:
@@ -176,6 +215,7 @@ def reissue_certificate(actor, certificate, note, base_url=None):
         raise DomainError(_("The note may have at most %(n)d characters.", n=MAX_REASON), field="note")
     enrolment = db.session.get(Enrolment, certificate.enrolment_id)
     cohort = db.session.get(Cohort, enrolment.cohort_id)
+    ensure_due(cohort)
     completion = _completion_of(enrolment, cohort)
     if not completion.completed:
         raise DomainError(_("No new version: the enrolment is no longer completed (%(reasons)s). Revoke the "
@@ -290,7 +330,21 @@ def certificate_cards(user, scope):
                                                                    scope.filter(Certificate.province_id,
                                                                                 Certificate.commune_id))
         return [Card(_l("Valid certificates"), db.session.scalar(stmt),
-                     None if user.role == VIEWER else "certificates.certificate_list")]
+                     None if user.role == VIEWER else "certificates.certificate_list")] + _review_card(user, scope)
     stmt = visible_certificates(user, scope).where(Certificate.status == "valid")
     count = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
-    return [Card(_l("Valid certificates"), count, "certificates.certificate_list")]
+    return [Card(_l("Valid certificates"), count, "certificates.certificate_list")] + _review_card(user, scope)
+
+
+def _review_card(user, scope):
+    """For those who revoke or keep them (admins, M&E officers): the certificates to review, when there are any."""
+    from flask_babel import lazy_gettext as _l
+
+    from cpms.core.permissions import ADMIN, ME_OFFICER
+    if user.role not in (ADMIN, ME_OFFICER):
+        return []
+    count = db.session.scalar(select(func.count()).select_from(Certificate).where(
+        Certificate.status == "valid", Certificate.review_flagged_at.is_not(None),
+        scope.filter(Certificate.province_id, Certificate.commune_id)))
+    return [Card(_l("Certificates to review"), count, "certificates.certificate_list",
+                 note=_l("Flagged after issue: revoke or keep each one"))] if count else []

@@ -30,8 +30,9 @@ def trainee_certificates_panel(trainee):
 
 
 def cohort_certificates_link(cohort):
-    """The panel on the close-out page of training (slot "training.closeout"): a link to the cohort's certificates."""
-    return {"cohort": cohort}
+    """The panel on the close-out page of training (slot "training.closeout"): a link to the cohort's certificates,
+    and why none can be issued yet while the cohort has not ended."""
+    return {"cohort": cohort, "not_due": service.not_due_reason(cohort)}
 
 
 def cohort_certificates_column(cohort):

@@ -31,6 +31,7 @@ def cohort_certificates(cohort_id):
                                 .order_by(CertificateBatch.id.desc()).limit(5)).all()
     return render_template("certificates/cohort_certificates.html", cohort=cohort, rows=rows, latest=latest,
                            batches=recent, can_issue=current_user.role in ISSUERS,
+                           not_due=service.not_due_reason(cohort),
                            language_form=LanguageForm(language=cohort.certificate_language))
 
 

@@ -5,7 +5,7 @@ from flask_login import current_user
 from sqlalchemy import func, or_
 
 from cpms.certificates import service
-from cpms.certificates.forms import STATUS_LABELS, ReissueForm, RevokeForm
+from cpms.certificates.forms import STATUS_LABELS, KeepForm, ReissueForm, RevokeForm
 from cpms.certificates.models import Certificate
 from cpms.certificates.views.blueprint import ISSUERS, REVOKERS, bp, get_certificate_or_404, get_cohort_or_404
 from cpms.core.audit import record_event
@@ -31,6 +31,8 @@ def certificate_list():
                               Certificate.matricule.like(f"%{normalise_matricule(term)}%")))
     if args.get("status") in STATUS_LABELS:
         stmt = stmt.where(Certificate.status == args["status"])
+    elif args.get("status") == "to_review":
+        stmt = stmt.where(Certificate.status == "valid", Certificate.review_flagged_at.is_not(None))
     cohort_id = args.get("cohort_id", type=int)
     if cohort_id:
         stmt = stmt.where(Certificate.cohort_id == cohort_id)
@@ -47,7 +49,8 @@ def certificate_detail(certificate_id):
     return render_template("certificates/certificate_detail.html", certificate=certificate, cohort=cohort,
                            versions=service.versions_of(certificate),
                            reissue_form=ReissueForm() if current_user.role in ISSUERS else None,
-                           revoke_form=RevokeForm() if current_user.role in REVOKERS else None)
+                           revoke_form=RevokeForm() if current_user.role in REVOKERS else None,
+                           keep_form=KeepForm() if current_user.role in REVOKERS else None)
 
 
 @bp.route("/certificates/<int:certificate_id>/certificate.pdf")
@@ -105,4 +108,19 @@ def revoke(certificate_id):
             raise DomainError(" ".join(str(m) for errors in form.errors.values() for m in errors))
         return service.revoke_certificate(current_user, certificate, form.reason.data)
     return run_action(revoke_it, lambda revoked: _("Certificate %(serial)s revoked.", serial=revoked.serial),
+                      url_for("certificates.certificate_detail", certificate_id=certificate_id))
+
+
+@bp.route("/certificates/<int:certificate_id>/keep", methods=["POST"])
+@require_role(*REVOKERS)
+def keep(certificate_id):
+    """End the review of a flagged certificate by keeping it, with the reason."""
+    certificate = get_certificate_or_404(certificate_id)
+    form = KeepForm()
+
+    def keep_it():
+        if not form.validate_on_submit():
+            raise DomainError(" ".join(str(m) for errors in form.errors.values() for m in errors))
+        return service.reviews.keep_certificate(current_user, certificate, form.note.data)
+    return run_action(keep_it, lambda kept: _("Certificate %(serial)s kept after review.", serial=kept.serial),
                       url_for("certificates.certificate_detail", certificate_id=certificate_id))

@@ -19,6 +19,7 @@ from cpms.core.bounds import check_period
 from cpms.core.errors import DomainError
 from cpms.core.models import utcnow
 from cpms.extensions import db
+from cpms.training import signals
 from cpms.training.models import ATTENDANCE_STATUSES, Attendance, Cohort, Enrolment, Trainee, TrainingSession
 from cpms.training.service.vetting import latest_vetting, vetting_is_valid
 
@@ -168,6 +169,7 @@ def record_attendance(actor, session, marks):
     record_event("update", actor=actor, entity="training_sessions", entity_id=session.id,
                  detail="attendance saved", changes=counts)
     db.session.flush()
+    signals.cohort_results_changed.send(db.session.get(Cohort, session.cohort_id))
     return len(rows)
 
 
@@ -258,6 +260,7 @@ def record_scores(cohort, scores):
         for name, value in values.items():
             setattr(enrolments[enrolment_id], name, value)
     db.session.flush()
+    signals.cohort_results_changed.send(cohort)
 
 
 @dataclass

@@ -13,6 +13,7 @@ from cpms.core.errors import DomainError
 from cpms.core.permissions import TRAINER, VIEWER
 from cpms.extensions import db
 from cpms.geo.models import Commune
+from cpms.training import signals
 from cpms.training.models import COURSE_TYPES, Cohort, Course, Enrolment, Trainee, TrainingSession, cohort_trainers
 from cpms.training.service.vetting import latest_vetting, vetting_is_valid, vetting_reason
 
@@ -255,6 +256,7 @@ def withdraw_enrolment(enrolment, withdrawn_on, reason):
         raise DomainError(_("The withdrawal date cannot be in the future."), field="withdrawn_on")
     enrolment.withdrawn_on, enrolment.withdrawal_reason = withdrawn_on, reason.strip()[:300]
     db.session.flush()
+    signals.enrolment_changed.send(enrolment)
     return enrolment
 
 

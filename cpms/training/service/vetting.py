@@ -8,6 +8,7 @@ from sqlalchemy import case, func, select
 
 from cpms.core.errors import DomainError
 from cpms.extensions import db
+from cpms.training import signals
 from cpms.training.models import VETTING_STATUSES, Enrolment, Trainee, Vetting
 from cpms.training.service.trainees import normalise_matricule, search_trainees
 
@@ -29,6 +30,7 @@ def record_vetting(trainee, *, submitted_on, status="pending", batch_reference="
                       expires_on=expires_on, notes=(notes or "").strip())
     db.session.add(vetting)
     db.session.flush()
+    signals.vetting_recorded.send(vetting)
     return vetting
 
 
@@ -162,4 +164,5 @@ def record_decision(vetting, *, status, decided_on=None, expires_on=None, notes=
     if notes is not None:
         vetting.notes = notes.strip()
     db.session.flush()
+    signals.vetting_recorded.send(vetting)
     return vetting
