@@ -16,8 +16,8 @@ from cpms.stations.models import Expenditure, GenderChecklist, Handover, Photo, 
 from cpms.stations.reference import CHECKLIST_ITEMS
 from cpms.stations.service.photos import prepare_photo, remove_files, write_photo
 from cpms.stations.service.projects import (
-    check_field,
     accepted_handover,
+    check_field,
     ensure_not_accepted,
     missing_required_milestones,
     project_milestones,
