@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from hypothesis import settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
 from sqlalchemy import func, select
 
 from cpms.core.audit import AuditEntry
@@ -264,6 +264,15 @@ class ProjectLifeCycle(RuleBasedStateMachine):
                                                  codes=sorted(self.reached | {code})), not self.final):
             self.reached.add(code)
 
+    @initialize(ticked=st.booleans())
+    def start_with_the_checklist(self, ticked):
+        if ticked:
+            self.complete_checklist()
+
+    @rule(days=st.integers(100, 300))
+    def accept_as_admin_with_a_reason(self, days):
+        self.hand_over(final=True, as_admin=True, reason=True, days=days)
+
     @rule()
     def complete_checklist(self):
         if self.attempt(lambda: service.save_checklist(self.project, checked_on=None, notes="", today=TODAY,
@@ -303,4 +312,4 @@ def test_project_life_cycle_state_machine(app, db, make_project, make_user):
     ProjectLifeCycle.app, ProjectLifeCycle.make_project = app, staticmethod(make_project)
     ProjectLifeCycle.admin = make_user("admin")
     ProjectLifeCycle.officer = make_user("project_officer", provinces=["Kasaï-Oriental"])
-    run_state_machine_as_test(ProjectLifeCycle, settings=settings(max_examples=15, stateful_step_count=10))
+    run_state_machine_as_test(ProjectLifeCycle, settings=settings(max_examples=25, stateful_step_count=12))
