@@ -9,14 +9,13 @@ from cpms.indicators.service import periods as P
 from cpms.stations import service as stations
 from cpms.stations.reference import CHECKLIST_ITEMS
 from tests.conftest import commune_id
-from tests.stations.fixtures import reach_milestones
 
 Q3, Q4, YEAR = (P.parse_period(k, 1) for k in ("2016-Q3", "2016-Q4", "2016"))
 ALL_TICKED = {item: True for item in CHECKLIST_ITEMS}
 
 
 @pytest.fixture
-def portfolio(make_station, make_project, make_programme):
+def portfolio(make_station, make_project, make_programme, reach_milestones):
     """Bipemba (Kasaï-Oriental), one programme:
 
     | station | kind | checklist | handover | spent (USD) |

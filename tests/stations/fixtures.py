@@ -74,7 +74,13 @@ def make_photo(app, db, make_project):
     return factory
 
 
-def reach_milestones(project, day, today, codes=None):
+@pytest.fixture
+def reach_milestones(db):
+    """reach_milestones(project, day, today, codes=None): mark milestones reached, for other domains' tests."""
+    return reach_milestones_on
+
+
+def reach_milestones_on(project, day, today, codes=None):
     """Mark milestones reached on `day` (all but the handover ones unless `codes` are given), through the service."""
     from cpms.stations.service import project_milestones, update_milestones
 

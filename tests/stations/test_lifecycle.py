@@ -16,7 +16,7 @@ from cpms.stations import service
 from cpms.stations.models import Expenditure, Handover, ProgressReport
 from cpms.stations.service.metrics import metrics_for
 from tests.conftest import english
-from tests.stations.fixtures import reach_milestones
+from tests.stations.fixtures import reach_milestones_on as reach_milestones
 
 TODAY = date(2017, 6, 30)
 COMPLETE = dict(cells_men=True, cells_women=True, cells_minors=True, separate_sanitation=True, reception_desk=True,

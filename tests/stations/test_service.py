@@ -11,7 +11,7 @@ from cpms.stations import service
 from cpms.stations.models import ConstructionProject, Expenditure, Handover, Milestone, ProgressReport, Station
 from cpms.stations.service.metrics import metrics_for
 from tests.conftest import commune_id, english
-from tests.stations.fixtures import reach_milestones
+from tests.stations.fixtures import reach_milestones_on as reach_milestones
 
 TODAY = date(2016, 9, 1)
 
