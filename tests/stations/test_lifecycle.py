@@ -313,3 +313,15 @@ def test_project_life_cycle_state_machine(app, db, make_project, make_user):
     ProjectLifeCycle.admin = make_user("admin")
     ProjectLifeCycle.officer = make_user("project_officer", provinces=["Kasaï-Oriental"])
     run_state_machine_as_test(ProjectLifeCycle, settings=settings(max_examples=25, stateful_step_count=12))
+
+
+def test_a_report_saved_after_the_acceptance_before_the_rule_does_not_count(app, db, make_project):
+    """Data saved before the rule (observation 3): the portfolio keeps the progress of the acceptance."""
+    project = make_project()
+    reach_milestones(project, date(2016, 12, 1), TODAY)
+    report(project, date(2016, 12, 10), 100)
+    accept(project)
+    _db.session.add(ProgressReport(project_id=project.id, report_date=date(2017, 5, 2), physical_progress=35))
+    _db.session.commit()
+    metrics = metrics_for([project], TODAY)[project.id]
+    assert metrics.progress == 100 and metrics.status == "done"
