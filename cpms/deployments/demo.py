@@ -34,7 +34,7 @@ COACHES = [
     ("Félicité Monga Numbi", "civil_society", "Association des commerçantes de Kampemba"),
 ]
 # (commune, date, coach index, station name or None, observations, follow-up actions [(what, who, days)])
-def _visits():
+def _visits(say=say):
     return [
         ("Bipemba", date(2016, 10, 20), 0, None,
          say("Patrouilles à pied au marché de Bipemba ; bon contact avec les commerçants. Les registres de plaintes ne "
@@ -98,6 +98,10 @@ def _visits():
          [(say("Transmettre le besoin en équipement au commissariat provincial", "Pass the equipment needs on to "
                "the provincial police"), say("Commandant", "Commander"), 30)]),
     ]
+
+
+# in French, for the benchmark's data generator (bench/generate/deployments.py), which runs without the demo's language
+VISITS = _visits(lambda fr, en: fr)
 
 
 def _function(course_type):

@@ -12,7 +12,7 @@ from cpms.core.demo import demo_loader, say
 from cpms.extensions import db
 
 
-def _problems():
+def _problems(say=say):
     return [("burglary", say("Cambriolages de boutiques la nuit", "Shops burgled at night"), "Marché central",
              "weekly", 3),
             ("youth_gangs", say("Bandes de jeunes qui rackettent les passants", "Youth gangs extorting passers-by"),
@@ -23,7 +23,7 @@ def _problems():
              "weekly", 2)]
 
 
-def _activities():
+def _activities(say=say):
     return [
         (say("Éclairage public de l'avenue du marché", "Street lighting on the market avenue"), say("Mairie", "Town hall"),
          say("PNC, comité des commerçants", "PNC, traders' committee"), 12500, "done",
@@ -38,6 +38,11 @@ def _activities():
          say("Chef de quartier", "Neighbourhood chief"), say("Églises", "Churches"), 0, "planned",
          say("Fermeture des bars à minuit respectée", "Bars close at midnight")),
     ]
+
+
+# in French, for the benchmark's data generator (bench/generate/plans.py), which runs without the demo's language
+PROBLEMS = _problems(lambda fr, en: fr)
+ACTIVITIES = _activities(lambda fr, en: fr)
 
 
 def _historical_plan(service, clsp, commune_name, offset, today):
