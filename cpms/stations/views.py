@@ -199,9 +199,10 @@ def milestones_edit(project_id):
         form = forms.MilestonesForm(data={"rows": rows + [{}]})
     else:
         form = forms.MilestonesForm()
-    done = save_form(form, lambda f: service.update_milestones(project, f.service_rows()), _("Milestones saved."),
-                     _back_to(project))
-    return done or render_form("stations/milestones_form.html", form, project=project)
+    done = save_form(form, lambda f: service.update_milestones(project, f.service_rows(), actor=current_user),
+                     _("Milestones saved."), _back_to(project))
+    return done or render_form("stations/milestones_form.html", form, project=project,
+                               may_require=current_user.role == ADMIN)
 
 
 @bp.route("/construction/<int:project_id>/reports/new", methods=["GET", "POST"])

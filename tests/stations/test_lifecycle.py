@@ -325,3 +325,28 @@ def test_a_report_saved_after_the_acceptance_before_the_rule_does_not_count(app,
     _db.session.commit()
     metrics = metrics_for([project], TODAY)[project.id]
     assert metrics.progress == 100 and metrics.status == "done"
+
+
+def test_only_an_administrator_changes_which_milestones_are_required(app, db, web, client, login_as, make_project,
+                                                                     make_user):
+    project = make_project()
+    login_as("project_officer", "Kasaï-Oriental")
+    page = client.get(f"/construction/{project.id}/milestones").get_data(as_text=True)
+    assert "Only an administrator changes which milestones are required." in page
+    rows = {}
+    for index, m in enumerate(service.project_milestones(project)):  # every flag unticked: not taken into account
+        rows.update({f"rows-{index}-id": str(m.id), f"rows-{index}-name": m.name, f"rows-{index}-weight": str(m.weight),
+                     f"rows-{index}-planned_date": m.planned_date.isoformat()})
+    assert web.post(f"/construction/{project.id}/milestones", rows).status_code == 302
+    assert len(service.missing_required_milestones(project)) == 3
+    equipment = [i for i, m in enumerate(service.project_milestones(project)) if m.code == "equipment"][0]
+    response = web.post(f"/construction/{project.id}/milestones", {**rows, f"rows-{equipment}-remove": "y"})
+    assert response.status_code == 422 and "only an administrator can remove it" in response.get_data(as_text=True)
+
+    admin = make_user("admin")
+    rows = [{"id": m.id, "name": m.name, "weight": m.weight, "is_required": m.code == "roofing",
+             "planned_date": m.planned_date, "actual_date": None, "remove": False}
+            for m in service.project_milestones(project)]
+    service.update_milestones(project, rows, today=TODAY, actor=admin)
+    _db.session.commit()
+    assert [m.code for m in service.missing_required_milestones(project)] == ["roofing"]

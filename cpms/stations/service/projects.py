@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from cpms.core.bounds import check_date, check_money
 from cpms.core.errors import DomainError
-from cpms.core.permissions import scope_of
+from cpms.core.permissions import ADMIN, scope_of
 from cpms.extensions import db
 from cpms.programmes.models import Programme
 from cpms.stations.models import ConstructionProject, Handover, Milestone, MilestoneTemplateItem, Station
@@ -180,13 +180,17 @@ def project_milestones(project):
                               .order_by(Milestone.position, Milestone.id)).all()
 
 
-def update_milestones(project, rows, today=None):
+def update_milestones(project, rows, today=None, actor=None):
     """Save the milestones of a project: rows of (id, name, weight, is_required, planned_date, actual_date, remove).
 
+    Which milestones are required for the final acceptance is an administrator's decision (`actor` None: the CLI
+    and the demo): for anyone else the flags stay as they were, and a required milestone cannot be removed.
     Errors: the final acceptance is signed (milestones are then history), no name, negative weight, all weights
-    zero, a date outside the plausible range, an actual date in the future."""
+    zero, a date outside the plausible range, an actual date in the future, a required milestone removed by
+    someone other than an administrator."""
     today = today or date.today()
     ensure_not_accepted(project, _("The building was accepted on %(date)s: its milestones can no longer change."))
+    may_require = actor is None or getattr(actor, "role", None) == ADMIN
     existing = {m.id: m for m in project_milestones(project)}
     kept = _clean_rows(rows)
     for row in kept:
@@ -194,6 +198,9 @@ def update_milestones(project, rows, today=None):
     kept_ids = {row["id"] for row in kept if row["id"]}
     for milestone_id, milestone in existing.items():
         if milestone_id not in kept_ids:
+            if milestone.is_required and not may_require:
+                raise DomainError(_("%(name)s is required for the final acceptance: only an administrator can "
+                                    "remove it.", name=milestone.label), field="rows")
             db.session.delete(milestone)
     for position, row in enumerate(kept, start=1):
         milestone = existing.get(row["id"]) if row["id"] else None
@@ -202,7 +209,8 @@ def update_milestones(project, rows, today=None):
             db.session.add(milestone)
         _rename(milestone, row["name"])
         milestone.position, milestone.weight = position, row["weight"]
-        milestone.is_required = bool(row.get("is_required", milestone.is_required))
+        if may_require:
+            milestone.is_required = bool(row.get("is_required", milestone.is_required))
         milestone.planned_date, milestone.actual_date = row["planned_date"], row["actual_date"]
     db.session.flush()
 
