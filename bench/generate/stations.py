@@ -14,7 +14,7 @@ from cpms.stations.models import (
     ProgressReport,
     Station,
 )
-from cpms.stations.reference import DEFAULT_MILESTONES, SPECIALISED_UNITS
+from cpms.stations.reference import DEFAULT_MILESTONES, REQUIRED_MILESTONES, SPECIALISED_UNITS
 
 CONTRACTORS = ["Entreprise Lubilanji Construction SARL", "Bâtisseurs du Kasaï SPRL", "Kasaï Génie Civil SARL",
                "Katanga Constructions SPRL", "Lualaba Bâtiment SARL", "Congo Travaux Publics SARL",
@@ -66,8 +66,9 @@ def generate_stations(gen):
                 cumulative += weight
                 planned = start + timedelta(days=duration * cumulative // weights)
                 actual = start + timedelta(days=(duration + slip) * cumulative // weights)
-                milestones.append((milestone_id, project_id, position, code, label, weight, planned,
-                                   actual if actual <= gen.today else None, *stamps))
+                milestones.append((milestone_id, project_id, position, code, label, weight,
+                                   code in REQUIRED_MILESTONES, planned, actual if actual <= gen.today else None,
+                                   *stamps))
             progress = min(100, 100 * elapsed // (duration + slip))
             for k in range(min(4, elapsed // 90)):
                 day = start + timedelta(days=90 * (k + 1))
@@ -82,14 +83,14 @@ def generate_stations(gen):
             checklists.append((project_id, *(complete or rng.random() < 0.7 for _ in range(6)),
                                finished if done else None, ""))
             if done:
-                handovers.append((project_id, finished, "Commissaire (invented)", "", True, None))
+                handovers.append((project_id, finished, "Commissaire (invented)", "", True, "", None))
     gen.insert(Station, ["id", "name", "kind", "commune_id", "province_id", "latitude", "longitude", "status",
                          "specialised_units", "staff_count", "notes", "created_at", "updated_at"], stations)
     gen.insert(ConstructionProject, ["id", "station_id", "programme_id", "kind", "contractor", "contract_amount",
                                      "currency", "start_date", "planned_completion_date", "description", "created_at",
                                      "updated_at"], projects)
-    gen.insert(Milestone, ["id", "project_id", "position", "code", "name", "weight", "planned_date", "actual_date",
-                           "created_at", "updated_at"], milestones)
+    gen.insert(Milestone, ["id", "project_id", "position", "code", "name", "weight", "is_required", "planned_date",
+                           "actual_date", "created_at", "updated_at"], milestones)
     gen.insert(ProgressReport, ["id", "project_id", "report_date", "physical_progress", "narrative", "problems",
                                 "author_id", "created_at", "updated_at"],
                [(i, *row, *stamps) for i, row in zip(gen.ids(ProgressReport, len(reports)), reports)])
@@ -99,6 +100,6 @@ def generate_stations(gen):
                                  "reception_desk", "accessibility", "checked_on", "notes", "created_at", "updated_at"],
                [(i, *row, *stamps) for i, row in zip(gen.ids(GenderChecklist, len(checklists)), checklists)])
     gen.insert(Handover, ["id", "project_id", "handover_date", "police_representative", "defects",
-                          "is_final_acceptance", "recorded_by_id", "created_at", "updated_at"],
+                          "is_final_acceptance", "override_reason", "recorded_by_id", "created_at", "updated_at"],
                [(i, *row, *stamps) for i, row in zip(gen.ids(Handover, len(handovers)), handovers)])
     return {"stations": len(stations), "construction projects": len(projects), "milestones": len(milestones)}

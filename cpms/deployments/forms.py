@@ -13,6 +13,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
+from cpms.core.bounds import PlausibleDate
 from cpms.core.forms import MultiCheckboxField
 from cpms.deployments.labels import COACH_TYPE_LABELS, END_REASON_LABELS
 
@@ -36,8 +37,9 @@ class PostingForm(PlaceMixin, FlaskForm):
     function = StringField(_l("Function"), validators=[
         DataRequired(_l("Enter the officer's function in this posting, e.g. patrol officer.")),
         Length(max=120, message=MAX)])
-    start_date = DateField(_l("Start date"), validators=[DataRequired(_l("Enter the start date as YYYY-MM-DD."))])
-    end_date = DateField(_l("End date (last day served)"), validators=[Optional()])
+    start_date = DateField(_l("Start date"), validators=[DataRequired(_l("Enter the start date as YYYY-MM-DD.")),
+                                                         PlausibleDate()])
+    end_date = DateField(_l("End date (last day served)"), validators=[Optional(), PlausibleDate()])
     end_reason = SelectField(_l("Reason for leaving"), choices=[("", "—")] + list(END_REASON_LABELS.items()), default="")
     end_note = StringField(_l("Note on the end of the posting"), validators=[Length(max=300, message=MAX)])
 
@@ -50,7 +52,8 @@ class BulkPostingForm(PlaceMixin, FlaskForm):
     function = StringField(_l("Function"), validators=[
         DataRequired(_l("Enter the officer's function in this posting, e.g. patrol officer.")),
         Length(max=120, message=MAX)])
-    start_date = DateField(_l("Start date"), validators=[DataRequired(_l("Enter the start date as YYYY-MM-DD."))])
+    start_date = DateField(_l("Start date"), validators=[DataRequired(_l("Enter the start date as YYYY-MM-DD.")),
+                                                         PlausibleDate()])
     trainee_ids = MultiCheckboxField(_l("Graduates to post"))
 
     def service_fields(self):
@@ -61,13 +64,14 @@ class ActionRowForm(Form):
     id = HiddenField()
     description = StringField(_l("Follow-up action"), validators=[Length(max=500, message=MAX)])
     responsible = StringField(_l("Responsible"), validators=[Length(max=200, message=MAX)])
-    due_date = DateField(_l("Due date"), validators=[Optional()])
+    due_date = DateField(_l("Due date"), validators=[Optional(), PlausibleDate()])
     is_done = BooleanField(_l("Done"))
     remove = BooleanField(_l("Remove"))
 
 
 class VisitForm(PlaceMixin, FlaskForm):
-    visit_date = DateField(_l("Date of the visit"), validators=[DataRequired(_l("Enter the date of the visit as YYYY-MM-DD."))])
+    visit_date = DateField(_l("Date of the visit"), validators=[DataRequired(_l("Enter the date of the visit as YYYY-MM-DD.")),
+                                                                 PlausibleDate()])
     coach_name = StringField(_l("Coach's name"), validators=[DataRequired(_l("Enter the coach's name.")),
                                                               Length(max=200, message=MAX)])
     coach_type = SelectField(_l("Coach"), choices=list(COACH_TYPE_LABELS.items()))

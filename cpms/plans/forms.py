@@ -4,6 +4,7 @@ from wtforms import DateField, DecimalField, IntegerField, SelectField, StringFi
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from cpms.committees.models import PROBLEM_CATEGORIES
+from cpms.core.bounds import PlausibleCount, PlausibleDate, PlausibleMoney
 from cpms.plans.models import ACTION_STATUSES, FREQUENCIES, QIP_STATUSES, SEVERITIES
 
 MAX = _l("At most %(max)d characters.")
@@ -16,13 +17,13 @@ def _optional_int(value):
 
 class DiagnosticForm(FlaskForm):
     conducted_on = DateField(_l("Date of the diagnostic"),
-                             validators=[DataRequired(_l("Enter the date as YYYY-MM-DD."))])
+                             validators=[DataRequired(_l("Enter the date as YYYY-MM-DD.")), PlausibleDate()])
     summary = TextAreaField(_l("Summary"), validators=[Length(max=10000, message=MAX)])
 
 
 class ProblemForm(FlaskForm):
     priority_rank = IntegerField(_l("Priority rank"), validators=[
-        InputRequired(_l("Enter the priority rank (1 = most urgent).")), NumberRange(min=1, message=_l("Enter 1 or more."))])
+        InputRequired(_l("Enter the priority rank (1 = most urgent).")), NumberRange(min=1, max=50, message=_l("Enter a rank from 1 to 50."))])
     category = SelectField(_l("Category"), choices=list(PROBLEM_CATEGORIES.items()))
     description = StringField(_l("Problem"), validators=[Length(max=2000, message=MAX)])
     place = StringField(_l("Place"), validators=[Length(max=200, message=MAX)])
@@ -37,8 +38,8 @@ class ProblemForm(FlaskForm):
 class PlanForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(_l("Enter the plan's title.")), Length(max=200, message=MAX)])
     diagnostic_id = SelectField(_l("Diagnostic"), coerce=_optional_int)
-    start_date = DateField(_l("Start date"), validators=[DataRequired(_l("Enter the start date as YYYY-MM-DD."))])
-    end_date = DateField(_l("End date"), validators=[DataRequired(_l("Enter the end date as YYYY-MM-DD."))])
+    start_date = DateField(_l("Start date"), validators=[DataRequired(_l("Enter the start date as YYYY-MM-DD.")), PlausibleDate()])
+    end_date = DateField(_l("End date"), validators=[DataRequired(_l("Enter the end date as YYYY-MM-DD.")), PlausibleDate()])
 
     def service_fields(self):
         return dict(title=self.title.data, diagnostic_id=self.diagnostic_id.data, start_date=self.start_date.data,
@@ -51,10 +52,12 @@ class PlanActionForm(FlaskForm):
     responsible = StringField(_l("Responsible"), validators=[DataRequired(_l("Name who is responsible for the activity.")),
                                                             Length(max=200, message=MAX)])
     partners = StringField(_l("Partners"), validators=[Length(max=300, message=MAX)])
-    start_date = DateField(_l("Start date"), validators=[DataRequired(_l("Enter the start date as YYYY-MM-DD."))])
-    end_date = DateField(_l("End date"), validators=[DataRequired(_l("Enter the end date as YYYY-MM-DD."))])
+    start_date = DateField(_l("Start date"), validators=[DataRequired(_l("Enter the start date as YYYY-MM-DD.")), PlausibleDate()])
+    end_date = DateField(_l("Due date (end)"), validators=[DataRequired(_l("Enter the end date as YYYY-MM-DD.")),
+                                                           PlausibleDate()])
     budget = DecimalField(_l("Budget (USD)"), places=2, default=0, validators=[
-        InputRequired(_l("Enter the budget in US dollars (0 if none).")), NumberRange(min=0, message=NOT_NEGATIVE)])
+        InputRequired(_l("Enter the budget in US dollars (0 if none).")), NumberRange(min=0, message=NOT_NEGATIVE),
+        PlausibleMoney()])
     status = SelectField(_l("Status"), choices=list(ACTION_STATUSES.items()))
     success_measure = StringField(_l("Measure of success"), validators=[Length(max=2000, message=MAX)])
 
@@ -77,11 +80,12 @@ class QipForm(FlaskForm):
     implementer = StringField(_l("Implementer"), validators=[DataRequired(_l("Name the implementer.")),
                                                             Length(max=200, message=MAX)])
     budget = DecimalField(_l("Budget (USD)"), places=2, validators=[
-        InputRequired(_l("Enter the budget in US dollars.")), NumberRange(min=0, message=NOT_NEGATIVE)])
+        InputRequired(_l("Enter the budget in US dollars.")), NumberRange(min=0, message=NOT_NEGATIVE), PlausibleMoney()])
     status = SelectField(_l("Status"), choices=list(QIP_STATUSES.items()))
-    completed_on = DateField(_l("Completion date"), validators=[Optional()])
+    completed_on = DateField(_l("Completion date"), validators=[Optional(), PlausibleDate()])
     beneficiaries = IntegerField(_l("Beneficiaries"), default=0, validators=[
-        InputRequired(_l("Enter the number of beneficiaries (0 if unknown).")), NumberRange(min=0, message=NOT_NEGATIVE)])
+        InputRequired(_l("Enter the number of beneficiaries (0 if unknown).")), NumberRange(min=0, message=NOT_NEGATIVE),
+        PlausibleCount(1_000_000)])
 
     def service_fields(self):
         return dict(name=self.name.data, implementer=self.implementer.data, budget=self.budget.data,

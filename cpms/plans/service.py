@@ -3,12 +3,14 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, select
 
 from cpms.committees.models import PROBLEM_CATEGORIES, Committee
 from cpms.committees.service import can_see as can_see_committee
+from cpms.core.bounds import check_count, check_date, check_money, check_within
 from cpms.core.dashboard import Card, dashboard_provider
 from cpms.core.errors import DomainError
 from cpms.extensions import db
@@ -24,6 +26,18 @@ from cpms.plans.models import (
     QuickImpactProject,
     SecurityPlan,
 )
+
+# a diagnostic ranks a handful of problems; a quick impact project serves at most a city
+MAX_PRIORITY_RANK = 50
+MAX_BENEFICIARIES = 1_000_000
+
+
+def checked(check, *args, field):
+    """Run a bounds check (cpms.core.bounds) and attach its refusal to a form field."""
+    try:
+        return check(*args)
+    except DomainError as error:
+        raise DomainError(error.message, field=field) from None
 
 
 def can_see_diagnostic(diagnostic, scope):
@@ -72,10 +86,17 @@ def visible_qips(scope):
 # --- diagnostics -----------------------------------------------------------------------------
 
 def create_diagnostic(committee, *, conducted_on, summary, today=None):
-    """A committee's security diagnostic on a date. Errors: a date in the future, two on the same date."""
+    """A committee's security diagnostic on a date. Errors: no date, a date outside the plausible range, in the
+    future or before the committee was established, two on the same date."""
     today = today or date.today()
-    if conducted_on is None or conducted_on > today:
+    if conducted_on is None:
+        raise DomainError(_("Enter the date as YYYY-MM-DD."), field="conducted_on")
+    if conducted_on > today:
         raise DomainError(_("The diagnostic's date cannot be in the future."), field="conducted_on")
+    checked(check_date, conducted_on, _("The diagnostic's date"), field="conducted_on")
+    if conducted_on < committee.established_on:
+        raise DomainError(_("The committee was established on %(date)s: its diagnostic cannot be earlier.",
+                            date=format_date(committee.established_on)), field="conducted_on")
     if db.session.scalar(select(Diagnostic.id).where(Diagnostic.committee_id == committee.id,
                                                      Diagnostic.conducted_on == conducted_on)):
         raise DomainError(_("This committee already has a diagnostic on that date."), field="conducted_on")
@@ -93,8 +114,9 @@ def add_problem(diagnostic, *, category, description, place, frequency, severity
         raise DomainError(_("Choose how often the problem occurs."), field="frequency")
     if severity not in SEVERITIES:
         raise DomainError(_("Choose the severity of the problem."), field="severity")
-    if priority_rank is None or priority_rank < 1:
-        raise DomainError(_("The priority rank is a whole number from 1 (most urgent)."), field="priority_rank")
+    if priority_rank is None or priority_rank < 1 or priority_rank > MAX_PRIORITY_RANK:
+        raise DomainError(_("The priority rank is a whole number from 1 (most urgent) to %(max)s.",
+                            max=MAX_PRIORITY_RANK), field="priority_rank")
     if db.session.scalar(select(Problem.id).where(Problem.diagnostic_id == diagnostic.id,
                                                   Problem.priority_rank == priority_rank)):
         raise DomainError(_("Another problem already has priority %(rank)s in this diagnostic.", rank=priority_rank),
@@ -115,7 +137,8 @@ def diagnostic_problems(diagnostic_id):
 
 def create_plan(committee, *, diagnostic_id, title, start_date, end_date):
     """A local security plan answering a diagnostic of the same committee. Errors: no title, another
-    committee's diagnostic, end before start."""
+    committee's diagnostic, dates outside the plausible range, a start before the diagnostic or outside the
+    committee's programme, end before start."""
     plan = SecurityPlan(committee_id=committee.id)
     _apply_plan(plan, committee, diagnostic_id=diagnostic_id, title=title, start_date=start_date, end_date=end_date)
     db.session.add(plan)
@@ -142,13 +165,44 @@ def _apply_plan(plan, committee, *, diagnostic_id, title, start_date, end_date):
     diagnostic = db.session.get(Diagnostic, diagnostic_id) if diagnostic_id else None
     if diagnostic is None or diagnostic.committee_id != committee.id:
         raise DomainError(_("Choose a diagnostic of this committee."), field="diagnostic_id")
-    if end_date < start_date:
-        raise DomainError(_("The end date must be on or after the start date."), field="end_date")
+    _check_plan_dates(committee, diagnostic, start_date, end_date)
     plan.diagnostic_id, plan.title, plan.start_date, plan.end_date = diagnostic.id, title, start_date, end_date
 
 
+def _check_plan_dates(committee, diagnostic, start_date, end_date):
+    if start_date is None:
+        raise DomainError(_("Enter the start date as YYYY-MM-DD."), field="start_date")
+    if end_date is None:
+        raise DomainError(_("Enter the end date as YYYY-MM-DD."), field="end_date")
+    checked(check_date, start_date, _("The start date"), field="start_date")
+    checked(check_date, end_date, _("The end date"), field="end_date")
+    if end_date < start_date:
+        raise DomainError(_("The end date must be on or after the start date."), field="end_date")
+    if start_date < diagnostic.conducted_on:
+        raise DomainError(_("The plan answers the diagnostic of %(date)s: it cannot start before it.",
+                            date=format_date(diagnostic.conducted_on)), field="start_date")
+    programme = committee.programme
+    checked(check_within, start_date, programme.start_date, programme.end_date, _("The start date"),
+            _("the programme %(code)s", code=programme.code), field="start_date")
+
+
+def _check_action_dates(plan, start_date, end_date, status, today):
+    if start_date is None:
+        raise DomainError(_("Enter the start date as YYYY-MM-DD."), field="start_date")
+    if end_date is None:
+        raise DomainError(_("Enter the end date (when the activity is due) as YYYY-MM-DD."), field="end_date")
+    if end_date < start_date:
+        raise DomainError(_("The end date must be on or after the start date."), field="end_date")
+    period = _("the plan's period")
+    checked(check_within, start_date, plan.start_date, plan.end_date, _("The start date"), period, field="start_date")
+    checked(check_within, end_date, plan.start_date, plan.end_date, _("The end date"), period, field="end_date")
+    if status == "done" and start_date > today:
+        raise DomainError(_("The activity starts on %(date)s: it cannot be done yet.", date=format_date(start_date)),
+                          field="status")
+
+
 def _apply_action(plan, action, *, problem_id, activity, responsible, partners, start_date, end_date, budget, status,
-                  success_measure):
+                  success_measure, today=None):
     problem = db.session.get(Problem, problem_id) if problem_id else None
     if problem is None or problem.diagnostic_id != plan.diagnostic_id:
         raise DomainError(_("Choose a problem of the plan's diagnostic."), field="problem_id")
@@ -157,12 +211,12 @@ def _apply_action(plan, action, *, problem_id, activity, responsible, partners, 
         raise DomainError(_("Describe the activity."), field="activity")
     if not responsible:
         raise DomainError(_("Name who is responsible for the activity."), field="responsible")
-    if end_date < start_date:
-        raise DomainError(_("The end date must be on or after the start date."), field="end_date")
-    if budget is None or budget < 0:
-        raise DomainError(_("The budget cannot be negative."), field="budget")
     if status not in ACTION_STATUSES:
         raise DomainError(_("Choose the status of the activity."), field="status")
+    _check_action_dates(plan, start_date, end_date, status, today or date.today())
+    if budget is None or budget < 0:
+        raise DomainError(_("The budget cannot be negative."), field="budget")
+    budget = checked(check_money, budget, _("The budget"), field="budget")
     action.problem_id, action.activity, action.responsible = problem.id, activity, responsible
     action.partners, action.start_date, action.end_date = (partners or "").strip(), start_date, end_date
     action.budget, action.status, action.success_measure = Decimal(budget), status, (success_measure or "").strip()
@@ -170,7 +224,8 @@ def _apply_action(plan, action, *, problem_id, activity, responsible, partners, 
 
 def add_plan_action(plan, **fields):
     """Add an action to a plan, tied to a problem of its diagnostic. Errors: a problem of another
-    diagnostic, no activity or responsible, end before start, negative budget."""
+    diagnostic, no activity or responsible, no dates, dates outside the plan's period, end (the due date) before
+    start, *done* before the start, a budget negative or above the money ceiling."""
     action = PlanAction(plan_id=plan.id)
     _apply_action(plan, action, **fields)
     db.session.add(action)
@@ -230,6 +285,8 @@ def record_review(plan, *, year, quarter, summary, today=None):
     today = today or date.today()
     if quarter not in (1, 2, 3, 4) or year is None:
         raise DomainError(_("Choose the quarter reviewed."), field="quarter")
+    if not 1 <= year <= 9998:
+        raise DomainError(_("Enter a year such as 2017."), field="year")
     quarter_start = date(year, 3 * quarter - 2, 1)
     quarter_end = date(year + (quarter == 4), (3 * quarter) % 12 + 1, 1)
     if quarter_start > today:
@@ -257,7 +314,7 @@ def plan_reviews(plan):
 
 # --- quick impact projects -------------------------------------------------------------------
 
-def _apply_qip(qip, *, name, implementer, budget, status, completed_on, beneficiaries, today):
+def _apply_qip(qip, action, *, name, implementer, budget, status, completed_on, beneficiaries, today):
     name, implementer = (name or "").strip(), (implementer or "").strip()
     if not name:
         raise DomainError(_("Enter the project's name."), field="name")
@@ -265,31 +322,38 @@ def _apply_qip(qip, *, name, implementer, budget, status, completed_on, benefici
         raise DomainError(_("Name the implementer."), field="implementer")
     if budget is None or budget < 0:
         raise DomainError(_("The budget cannot be negative."), field="budget")
+    budget = checked(check_money, budget, _("The budget"), field="budget")
     if status not in QIP_STATUSES:
         raise DomainError(_("Choose the project's status."), field="status")
     if status == "completed" and completed_on is None:
         raise DomainError(_("Enter the completion date of a completed project."), field="completed_on")
     if completed_on is not None and completed_on > today:
         raise DomainError(_("The completion date cannot be in the future."), field="completed_on")
+    checked(check_date, completed_on, _("The completion date"), field="completed_on")
+    if completed_on is not None and status == "completed" and completed_on < action.start_date:
+        raise DomainError(_("The activity it belongs to starts on %(date)s: the project cannot be completed before.",
+                            date=format_date(action.start_date)), field="completed_on")
     if beneficiaries is None or beneficiaries < 0:
         raise DomainError(_("The number of beneficiaries cannot be negative."), field="beneficiaries")
+    checked(check_count, beneficiaries, _("The number of beneficiaries"), MAX_BENEFICIARIES, field="beneficiaries")
     qip.name, qip.implementer, qip.budget, qip.status = name, implementer, Decimal(budget), status
     qip.completed_on = completed_on if status == "completed" else None
     qip.beneficiaries = beneficiaries
 
 
 def create_qip(action, today=None, **fields):
-    """A quick impact project funded under a plan action. Errors: no name or implementer, negative
-    budget or beneficiaries, completed without (or with a future) completion date."""
+    """A quick impact project funded under a plan action. Errors: no name or implementer, a budget negative or
+    above the money ceiling, beneficiaries negative or above MAX_BENEFICIARIES, completed without (or with a
+    future, implausible or before the activity's start) completion date."""
     qip = QuickImpactProject(plan_action_id=action.id)
-    _apply_qip(qip, today=today or date.today(), **fields)
+    _apply_qip(qip, action, today=today or date.today(), **fields)
     db.session.add(qip)
     db.session.flush()
     return qip
 
 
 def update_qip(qip, today=None, **fields):
-    _apply_qip(qip, today=today or date.today(), **fields)
+    _apply_qip(qip, qip.plan_action, today=today or date.today(), **fields)
     db.session.flush()
     return qip
 

@@ -131,7 +131,7 @@ def _action_form(plan, form):
 def _plan_context(plan, action_form=None, review_form=None):
     """The plan page with its two forms (an activity, a quarterly review): blank unless given."""
     return dict(plan=plan, actions=service.plan_actions(plan), progress=service.plan_progress([plan.id])[plan.id],
-                reviews=service.plan_reviews(plan), qips=service.plan_qips(plan),
+                reviews=service.plan_reviews(plan), qips=service.plan_qips(plan), today=date.today(),
                 review_form=review_form or ReviewForm(formdata=None, year=date.today().year),
                 action_form=action_form or _action_form(plan, PlanActionForm(formdata=None)))
 

@@ -14,7 +14,7 @@ DOMAIN = Domain(
         **not_personal("progress_reports", "narrative", "problems"),
         **not_personal("expenditures", "description"),
         **not_personal("gender_checklists", "notes"),
-        **not_personal("handovers", "defects"),
+        **not_personal("handovers", "defects", "override_reason"),
         **not_personal("station_photos", "stored_name", "thumbnail_name"),
     },
     tables={"handovers": "programme"},

@@ -59,6 +59,7 @@ def project_json(project, metrics, milestones, today):
         "gender_checklist_complete": metrics.checklist_complete, "handover_date": _iso(metrics.handover_date),
         "is_handed_over": metrics.is_handed_over, "status": metrics.status,
         "milestones": [{"position": m.position, "code": m.code, "name": m.name, "weight": m.weight,
+                        "is_required": m.is_required,
                         "planned_date": _iso(m.planned_date), "actual_date": _iso(m.actual_date),
                         "is_overdue": is_overdue(m.planned_date, m.actual_date, today),
                         "delay_days": milestone_delay(m.planned_date, m.actual_date, today)} for m in milestones],

@@ -17,6 +17,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from cpms.core.bounds import PlausibleDate, PlausibleMoney
 from cpms.core.forms import MultiCheckboxField
 from cpms.stations.labels import (
     CHECKLIST_LABELS,
@@ -44,7 +45,7 @@ class StationForm(FlaskForm):
     status = SelectField(_l("Status"), choices=_choices(STATION_STATUS_LABELS))
     specialised_units = MultiCheckboxField(_l("Specialised units present"), coerce=str, choices=_choices(UNIT_LABELS))
     staff_count = IntegerField(_l("Staff count"), validators=[Optional(), NumberRange(
-        min=0, message=_l("The staff count cannot be negative."))])
+        min=0, max=5_000, message=_l("The staff count must be a whole number between 0 and %(max)s."))])
     notes = TextAreaField(_l("Notes"), validators=[Length(max=5000, message=MAX_CHARS)])
 
     def service_fields(self):
@@ -62,11 +63,13 @@ class ProjectForm(FlaskForm):
     kind = SelectField(_l("Kind of work"), choices=_choices(PROJECT_KIND_LABELS))
     contractor = StringField(_l("Contractor"), validators=[Length(max=200, message=MAX_CHARS)])
     contract_amount = DecimalField(_l("Contract amount"), places=2, validators=[Optional(), NumberRange(
-        min=0.01, message=_l("The contract amount must be greater than zero (leave it empty if not known yet)."))])
+        min=0.01, message=_l("The contract amount must be greater than zero (leave it empty if not known yet).")),
+        PlausibleMoney()])
     currency = SelectField(_l("Currency"), choices=[(c, c) for c in CURRENCIES])
-    start_date = DateField(_l("Start date"), validators=[DataRequired(_l("Enter the start date as YYYY-MM-DD."))])
+    start_date = DateField(_l("Start date"), validators=[DataRequired(_l("Enter the start date as YYYY-MM-DD.")),
+                                                         PlausibleDate()])
     planned_completion_date = DateField(_l("Planned completion"), validators=[
-        DataRequired(_l("Enter the planned completion date as YYYY-MM-DD."))])
+        DataRequired(_l("Enter the planned completion date as YYYY-MM-DD.")), PlausibleDate()])
     description = TextAreaField(_l("Description"), validators=[Length(max=5000, message=MAX_CHARS)])
 
     def service_fields(self):
@@ -80,8 +83,9 @@ class MilestoneRowForm(Form):
     name = StringField(_l("Milestone"), validators=[Length(max=120, message=MAX_CHARS)])
     weight = IntegerField(_l("Weight"), validators=[Optional(), NumberRange(min=0, message=_l(
         "The weight must be zero or more."))])
-    planned_date = DateField(_l("Planned date"), validators=[Optional()])
-    actual_date = DateField(_l("Actual date"), validators=[Optional()])
+    is_required = BooleanField(_l("Required for the final acceptance"))
+    planned_date = DateField(_l("Planned date"), validators=[Optional(), PlausibleDate()])
+    actual_date = DateField(_l("Actual date"), validators=[Optional(), PlausibleDate()])
     remove = BooleanField(_l("Remove"))
 
 
@@ -90,7 +94,7 @@ class MilestonesForm(FlaskForm):
 
     def service_rows(self):
         return [{"id": int(row.form.id.data) if (row.form.id.data or "").isdigit() else None,
-                 "name": row.form.name.data, "weight": row.form.weight.data,
+                 "name": row.form.name.data, "weight": row.form.weight.data, "is_required": row.form.is_required.data,
                  "planned_date": row.form.planned_date.data, "actual_date": row.form.actual_date.data,
                  "remove": row.form.remove.data} for row in self.rows]
 
@@ -100,6 +104,7 @@ class TemplateRowForm(Form):
     name = StringField(_l("Milestone"), validators=[Length(max=120, message=MAX_CHARS)])
     weight = IntegerField(_l("Weight"), validators=[Optional(), NumberRange(min=0, message=_l(
         "The weight must be zero or more."))])
+    is_required = BooleanField(_l("Required for the final acceptance"))
     remove = BooleanField(_l("Remove"))
 
 
@@ -108,17 +113,19 @@ class TemplateForm(FlaskForm):
 
     def service_rows(self):
         return [{"id": int(row.form.id.data) if (row.form.id.data or "").isdigit() else None,
-                 "name": row.form.name.data, "weight": row.form.weight.data, "remove": row.form.remove.data}
+                 "name": row.form.name.data, "weight": row.form.weight.data, "is_required": row.form.is_required.data,
+                "remove": row.form.remove.data}
                 for row in self.rows]
 
 
 class ReportForm(FlaskForm):
-    report_date = DateField(_l("Date of the visit"), validators=[DataRequired(_l("Enter the report date as YYYY-MM-DD."))])
+    report_date = DateField(_l("Date of the visit"), validators=[DataRequired(_l("Enter the report date as YYYY-MM-DD.")),
+                                                                 PlausibleDate()])
     physical_progress = IntegerField(_l("Physical progress (%)"), validators=[
         InputRequired(_l("Enter the physical progress as a whole number from 0 to 100.")),
         NumberRange(min=0, max=100, message=_l("Enter the physical progress as a whole number from 0 to 100."))])
     narrative = TextAreaField(_l("What was done"), validators=[Length(max=10000, message=MAX_CHARS)])
-    problems = TextAreaField(_l("Problems"), validators=[Length(max=10000, message=MAX_CHARS)])
+    problems = TextAreaField(_l("Problems (and why, if progress went back)"), validators=[Length(max=10000, message=MAX_CHARS)])
     photos = MultipleFileField(_l("Photos (JPEG or PNG)"))
     keep_gps = BooleanField(_l("Keep the GPS position recorded in the photos"))
 
@@ -129,10 +136,10 @@ class ReportForm(FlaskForm):
 
 
 class ExpenditureForm(FlaskForm):
-    spent_on = DateField(_l("Date"), validators=[DataRequired(_l("Enter the date as YYYY-MM-DD."))])
+    spent_on = DateField(_l("Date"), validators=[DataRequired(_l("Enter the date as YYYY-MM-DD.")), PlausibleDate()])
     amount = DecimalField(_l("Amount"), places=2, validators=[
         InputRequired(_l("Enter an amount greater than zero.")),
-        NumberRange(min=0.01, message=_l("Enter an amount greater than zero."))])
+        NumberRange(min=0.01, message=_l("Enter an amount greater than zero.")), PlausibleMoney()])
     description = StringField(_l("Spent on"), validators=[DataRequired(_l("Say what the money was spent on.")),
                                                          Length(max=300, message=MAX_CHARS)])
 
@@ -147,7 +154,7 @@ class ChecklistForm(FlaskForm):
     separate_sanitation = BooleanField(CHECKLIST_LABELS["separate_sanitation"])
     reception_desk = BooleanField(CHECKLIST_LABELS["reception_desk"])
     accessibility = BooleanField(CHECKLIST_LABELS["accessibility"])
-    checked_on = DateField(_l("Date of the check"), validators=[Optional()])
+    checked_on = DateField(_l("Date of the check"), validators=[Optional(), PlausibleDate()])
     notes = TextAreaField(_l("Notes"), validators=[Length(max=5000, message=MAX_CHARS)])
 
     def service_fields(self):
@@ -156,13 +163,17 @@ class ChecklistForm(FlaskForm):
 
 
 class HandoverForm(FlaskForm):
-    handover_date = DateField(_l("Handover date"), validators=[DataRequired(_l("Enter the handover date as YYYY-MM-DD."))])
+    handover_date = DateField(_l("Handover date"), validators=[
+        DataRequired(_l("Enter the handover date as YYYY-MM-DD.")), PlausibleDate()])
     police_representative = StringField(_l("Police representative (name and rank)"), validators=[
         DataRequired(_l("Enter the name and rank of the police representative who received the building.")),
         Length(max=200, message=MAX_CHARS)])
     defects = TextAreaField(_l("Defects to correct"), validators=[Length(max=10000, message=MAX_CHARS)])
     is_final_acceptance = BooleanField(_l("Final acceptance: the police accept the building as finished"))
+    override_reason = TextAreaField(_l("Reason for accepting with required milestones not reached "
+                                       "(administrators only)"), validators=[Length(max=5000, message=MAX_CHARS)])
 
     def service_fields(self):
         return dict(handover_date=self.handover_date.data, police_representative=self.police_representative.data,
-                    defects=self.defects.data, is_final_acceptance=self.is_final_acceptance.data)
+                    defects=self.defects.data, is_final_acceptance=self.is_final_acceptance.data,
+                    override_reason=self.override_reason.data)

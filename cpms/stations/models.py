@@ -3,7 +3,7 @@ the gender-sensitivity checklist and the handover record."""
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Numeric, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cpms.core.models import Audited, TimestampMixin, UTCDateTime, personal, utcnow, values_check
@@ -134,6 +134,8 @@ class MilestoneTemplateItem(Audited, TimestampMixin, db.Model):
     code: Mapped[str | None] = mapped_column(String(40))
     name: Mapped[str] = mapped_column(String(120))
     weight: Mapped[int]
+    # a required milestone must be reached before the final acceptance (or the acceptance is an override)
+    is_required: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     @property
     def label(self):
@@ -153,6 +155,7 @@ class Milestone(Audited, TimestampMixin, db.Model):
     code: Mapped[str | None] = mapped_column(String(40))
     name: Mapped[str] = mapped_column(String(120))
     weight: Mapped[int]
+    is_required: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     planned_date: Mapped[date | None]
     actual_date: Mapped[date | None]
 
@@ -274,6 +277,8 @@ class Handover(Audited, TimestampMixin, db.Model):
     police_representative: Mapped[str] = mapped_column(String(200), info=personal())
     defects: Mapped[str] = mapped_column(Text, default="")
     is_final_acceptance: Mapped[bool] = mapped_column(Boolean, default=False)
+    # the written reason of a final acceptance given while required milestones were not reached ("" otherwise)
+    override_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     project: Mapped[ConstructionProject] = relationship(back_populates="handover", lazy="raise")

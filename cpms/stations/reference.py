@@ -30,6 +30,10 @@ DEFAULT_MILESTONES = (
     ("final_handover", "Final handover", 5),
 )
 
+# Default milestones that must be reached before the final acceptance (the building itself: roof, finishing,
+# equipment); admins mark others in the template.
+REQUIRED_MILESTONES = ("roofing", "finishing", "equipment")
+
 # The gender-sensitivity checklist: every item must be ticked before the handover is signed off.
 CHECKLIST_ITEMS = ("cells_men", "cells_women", "cells_minors", "separate_sanitation", "reception_desk",
                    "accessibility")
@@ -40,13 +44,22 @@ _template = sa.table("milestone_template_items", sa.column("id", sa.Integer), sa
 
 
 def load_default_template(connection):
-    """Fill the milestone template with the defaults when it is empty; running it twice adds nothing."""
+    """Fill the milestone template with the defaults when it is empty; running it twice adds nothing.
+    Returns whether it loaded them."""
     if connection.execute(sa.select(sa.func.count()).select_from(_template)).scalar():
-        return
+        return False
     now = datetime.now(timezone.utc)
     connection.execute(sa.insert(_template), [
         {"position": index, "code": code, "name": name, "weight": weight, "created_at": now, "updated_at": now}
         for index, (code, name, weight) in enumerate(DEFAULT_MILESTONES, start=1)])
+    return True
+
+
+def mark_required_milestones(connection, tables=("milestone_template_items", "milestones")):
+    """Mark the default required milestones (REQUIRED_MILESTONES) as required, in the template and the projects."""
+    for name in tables:
+        table = sa.table(name, sa.column("code", sa.String), sa.column("is_required", sa.Boolean))
+        connection.execute(sa.update(table).where(table.c.code.in_(REQUIRED_MILESTONES)).values(is_required=True))
 
 
 def unload_default_template(connection):

@@ -154,7 +154,7 @@ def project_detail(project_id):
         milestones=service.project_milestones(project), reports=service.project_reports(project),
         expenditures=service.project_expenditures(project), checklist=service.project_checklist(project),
         handover=service.project_handover(project), can_manage=can_manage(), checklist_labels=CHECKLIST_LABELS,
-        today=portfolio.today())
+        today=portfolio.today(), is_closed=service.accepted_handover(project) is not None)
 
 
 def _project_form_page(form, project, save):
@@ -193,14 +193,16 @@ def _back_to(project):
 def milestones_edit(project_id):
     project = get_project_or_404(project_id, current_user)
     if request.method == "GET":
-        rows = [{"id": m.id, "name": str(m.label), "weight": m.weight, "planned_date": m.planned_date,
+        rows = [{"id": m.id, "name": str(m.label), "weight": m.weight, "is_required": m.is_required,
+                 "planned_date": m.planned_date,
                  "actual_date": m.actual_date} for m in service.project_milestones(project)]
         form = forms.MilestonesForm(data={"rows": rows + [{}]})
     else:
         form = forms.MilestonesForm()
-    done = save_form(form, lambda f: service.update_milestones(project, f.service_rows()), _("Milestones saved."),
-                     _back_to(project))
-    return done or render_form("stations/milestones_form.html", form, project=project)
+    done = save_form(form, lambda f: service.update_milestones(project, f.service_rows(), actor=current_user),
+                     _("Milestones saved."), _back_to(project))
+    return done or render_form("stations/milestones_form.html", form, project=project,
+                               may_require=current_user.role == ADMIN)
 
 
 @bp.route("/construction/<int:project_id>/reports/new", methods=["GET", "POST"])
@@ -261,7 +263,8 @@ def handover_edit(project_id):
     checklist = service.project_checklist(project)
     return render_form("stations/handover_form.html", form, project=project,
                        missing=checklist.missing if checklist else list(CHECKLIST_ITEMS),
-                       checklist_labels=CHECKLIST_LABELS)
+                       checklist_labels=CHECKLIST_LABELS, is_admin=current_user.role == ADMIN,
+                       missing_milestones=service.missing_required_milestones(project))
 
 
 # --- Photos ---------------------------------------------------------------------------------------------
@@ -299,7 +302,8 @@ def photo_thumbnail(photo_id):
 @require_role(ADMIN)
 def template_edit():
     if request.method == "GET":
-        rows = [{"id": item.id, "name": str(item.label), "weight": item.weight} for item in service.template_items()]
+        rows = [{"id": item.id, "name": str(item.label), "weight": item.weight, "is_required": item.is_required}
+                for item in service.template_items()]
         form = forms.TemplateForm(data={"rows": rows + [{}]})
     else:
         form = forms.TemplateForm()

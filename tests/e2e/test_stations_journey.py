@@ -28,6 +28,10 @@ def bipemba(db, make_user, make_programme):
     return ids
 
 
+def bipemba_title():
+    return "Commissariat de Bipemba – New build"
+
+
 def test_project_officer_builds_a_station_from_template_to_handover(live_server, bipemba, page, tmp_path):
     today = date.today()
     page.goto(f"{live_server}/login")
@@ -93,9 +97,26 @@ def test_project_officer_builds_a_station_from_template_to_handover(live_server,
     expect(page.locator(".flash-success")).to_have_text("Gender-sensitivity checklist saved.")
     expect(page.get_by_text("Complete: the handover can be signed off.")).to_be_visible()
 
-    # 5. sign off the handover: the project is handed over and the station operational
+    # 5. the final acceptance waits for the required milestones (roofing, finishing, equipment)
     page.get_by_role("link", name="Handover", exact=True).click()
     expect(page.get_by_text("The gender-sensitivity checklist is incomplete")).to_have_count(0)
+    expect(page.get_by_text("Required milestones not reached yet")).to_be_visible()
+    page.fill("input[name=handover_date]", today.isoformat())
+    page.fill("input[name=police_representative]", "Commissaire supérieur Albert Mukendi")
+    page.fill("textarea[name=defects]", "Paint of cell 2 to redo")
+    page.check("input[name=is_final_acceptance]")
+    page.get_by_role("button", name="Sign off the handover").click()
+    expect(page.get_by_text("Final acceptance needs every required milestone reached").first).to_be_visible()
+    page.get_by_role("link", name=bipemba_title()).first.click()
+    page.get_by_role("link", name="Update milestones").click()
+    for row in range(11):
+        if page.locator(f"input[name=rows-{row}-is_required]").is_checked():
+            page.fill(f"input[name=rows-{row}-actual_date]", today.isoformat())
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".flash-success")).to_have_text("Milestones saved.")
+
+    # 6. sign off the handover: the project is handed over and the station operational
+    page.get_by_role("link", name="Handover", exact=True).click()
     page.fill("input[name=handover_date]", today.isoformat())
     page.fill("input[name=police_representative]", "Commissaire supérieur Albert Mukendi")
     page.fill("textarea[name=defects]", "Paint of cell 2 to redo")

@@ -15,7 +15,7 @@ ALL_TICKED = {item: True for item in CHECKLIST_ITEMS}
 
 
 @pytest.fixture
-def portfolio(make_station, make_project, make_programme):
+def portfolio(make_station, make_project, make_programme, reach_milestones):
     """Bipemba (Kasaï-Oriental), one programme:
 
     | station | kind | checklist | handover | spent (USD) |
@@ -39,6 +39,7 @@ def portfolio(make_station, make_project, make_programme):
                             **{item: i < 4 for i, item in enumerate(CHECKLIST_ITEMS)})
     stations.save_checklist(muya, checked_on=date(2016, 8, 1), notes="", **ALL_TICKED)
     for project, day in ((bipemba, date(2016, 9, 15)), (tshiala, date(2016, 11, 20)), (muya, date(2016, 12, 1))):
+        reach_milestones(project, date(2016, 9, 1), date.today())  # a final acceptance needs the required milestones
         stations.record_handover(None, project, handover_date=day, police_representative="CP Kalala",
                                  defects="", is_final_acceptance=True)
     for project, day, amount in ((bipemba, date(2016, 7, 10), 30000), (bipemba, date(2016, 10, 5), 10000),

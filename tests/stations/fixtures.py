@@ -72,3 +72,22 @@ def make_photo(app, db, make_project):
         return _db.session.scalar(select(Photo).where(Photo.report_id == report.id))
 
     return factory
+
+
+@pytest.fixture
+def reach_milestones(db):
+    """reach_milestones(project, day, today, codes=None): mark milestones reached, for other domains' tests."""
+    return reach_milestones_on
+
+
+def reach_milestones_on(project, day, today, codes=None):
+    """Mark milestones reached on `day` (all but the handover ones unless `codes` are given), through the service."""
+    from cpms.stations.service import project_milestones, update_milestones
+
+    codes = codes or [m.code for m in project_milestones(project)
+                      if m.code not in ("provisional_handover", "final_handover")]
+    rows = [{"id": m.id, "name": m.name, "weight": m.weight, "is_required": m.is_required,
+             "planned_date": m.planned_date, "actual_date": day if m.code in codes else m.actual_date, "remove": False}
+            for m in project_milestones(project)]
+    update_milestones(project, rows, today=today)
+    _db.session.commit()

@@ -58,6 +58,7 @@ def test_construction_projects_api_has_milestones_progress_budget_and_delay(clie
     assert walls["code"] == "walls" and walls["is_overdue"] is True and walls["delay_days"] == 20
     assert walls["delay_days"] == item["slippage_days"] == (today - date.fromisoformat(walls["planned_date"])).days
     assert [m["position"] for m in item["milestones"]] == list(range(1, 12))
+    assert [m["code"] for m in item["milestones"] if m["is_required"]] == ["roofing", "finishing", "equipment"]
 
     other = token_for("me_officer", ["Haut-Katanga"])
     assert client.get("/api/v1/construction-projects", headers=other).get_json()["total"] == 0

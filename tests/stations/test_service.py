@@ -11,6 +11,7 @@ from cpms.stations import service
 from cpms.stations.models import ConstructionProject, Expenditure, Handover, Milestone, ProgressReport, Station
 from cpms.stations.service.metrics import metrics_for
 from tests.conftest import commune_id, english
+from tests.stations.fixtures import reach_milestones_on as reach_milestones
 
 TODAY = date(2016, 9, 1)
 
@@ -189,6 +190,7 @@ def test_handover_waits_for_a_complete_gender_checklist(app, db, make_project):
         service.save_checklist(project, checked_on=date(2016, 8, 15), notes="", today=TODAY, **COMPLETE)
         refused(app, lambda: service.record_handover(None, project, **{**handover, **overrides}), message)
     service.save_checklist(project, checked_on=date(2016, 8, 15), notes="", today=TODAY, **COMPLETE)
+    reach_milestones(project, date(2016, 8, 10), TODAY)
     service.record_handover(None, project, **handover)
     _db.session.commit()
     metrics = metrics_for([project], TODAY)[project.id]

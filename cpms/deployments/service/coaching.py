@@ -6,10 +6,11 @@ from flask_babel import gettext as _
 from sqlalchemy import case, func, select
 
 from cpms.core.audit import record_event
+from cpms.core.bounds import ITEMS, PEOPLE_AT_MEETING, check_count, check_date
 from cpms.core.errors import DomainError
 from cpms.core.permissions import scope_of
 from cpms.deployments.models import COACH_TYPES, CoachingVisit, FollowUpAction, coaching_visit_officers
-from cpms.deployments.service.postings import can_see_officer, resolve_place
+from cpms.deployments.service.postings import can_see_officer, checked, resolve_place
 from cpms.extensions import db
 from cpms.training.models import Trainee
 
@@ -68,6 +69,7 @@ def split_matricules(text):
 def _officers(actor, matricules):
     if not matricules:
         raise DomainError(_("Enter the matricule of at least one officer seen."), field="matricules")
+    checked(check_count, len(matricules), _("The number of officers seen"), PEOPLE_AT_MEETING, field="matricules")
     trainees = db.session.scalars(select(Trainee).where(Trainee.matricule.in_(matricules))).all()
     if actor is not None:
         check, scope = can_see_officer(actor), scope_of(actor)
@@ -80,6 +82,7 @@ def _officers(actor, matricules):
 
 
 def _check_actions(rows, visit_date):
+    checked(check_count, len(rows), _("The number of follow-up actions"), ITEMS, field="actions")
     kept = []
     for row in rows:
         description = " ".join((row.get("description") or "").split())
@@ -90,6 +93,7 @@ def _check_actions(rows, visit_date):
         if row.get("due_date") is None:
             raise DomainError(_("Enter the due date of the follow-up action “%(what)s”.", what=description),
                               field="actions")
+        checked(check_date, row["due_date"], _("The due date of “%(what)s”", what=description), field="actions")
         if row["due_date"] < visit_date:
             raise DomainError(_("The follow-up action “%(what)s” cannot be due before the visit.", what=description),
                               field="actions")
@@ -105,6 +109,7 @@ def _apply(actor, visit, *, visit_date, station_id=None, commune_id=None, coach_
     if visit_date > today:
         raise DomainError(_("The visit date is in the future: record a visit once it has taken place."),
                           field="visit_date")
+    checked(check_date, visit_date, _("The visit date"), field="visit_date")
     coach_name = " ".join((coach_name or "").split())
     if not coach_name:
         raise DomainError(_("Enter the coach's name."), field="coach_name")
@@ -171,9 +176,10 @@ def _save_actions(visit, rows, today):
 
 
 def create_visit(actor, **fields):
-    """Record a coaching visit. Errors: no date or a future one, no coach name, an unknown coach type, a
+    """Record a coaching visit. Errors: no date, a future or implausible one, no coach name, an unknown coach type, a
     civil-society coach without organisation, no place or one outside the actor's area, no officer or unknown
-    matricules (listed), a follow-up action without description or due date, or due before the visit."""
+    matricules (listed), more than PEOPLE_AT_MEETING officers, a follow-up action without description or due date,
+    due before the visit or at an implausible date."""
     return _apply(actor, CoachingVisit(), **fields)
 
 

@@ -2,9 +2,11 @@
 graduates, an officer's posting history; the dashboard card."""
 from datetime import date
 
+from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import and_, exists, func, or_, select, true
 
+from cpms.core.bounds import check_date
 from cpms.core.dashboard import Card, dashboard_provider
 from cpms.core.errors import DomainError
 from cpms.core.permissions import ADMIN, ME_OFFICER, PROJECT_OFFICER, TRAINER, scope_of
@@ -140,6 +142,8 @@ def _check_period(function, start_date, end_date, end_reason, end_note, today):
         raise DomainError(_("Enter the officer's function in this posting, e.g. patrol officer."), field="function")
     if start_date is None:
         raise DomainError(_("Enter the start date as YYYY-MM-DD."), field="start_date")
+    checked(check_date, start_date, _("The start date"), field="start_date")
+    checked(check_date, end_date, _("The end date"), field="end_date")
     if end_date is not None and end_date < start_date:
         raise DomainError(_("The end date must be on or after the start date."), field="end_date")
     if end_date is not None and end_date > today:
@@ -151,6 +155,30 @@ def _check_period(function, start_date, end_date, end_reason, end_note, today):
         raise DomainError(_("Enter the end date, or leave the reason empty."), field="end_date")
     if end_reason == "other" and not (end_note or "").strip():
         raise DomainError(_("Say in the note why the posting ended."), field="end_note")
+
+
+def checked(check, *args, field):
+    """Run a bounds check (cpms.core.bounds) and attach its refusal to a form field."""
+    try:
+        return check(*args)
+    except DomainError as error:
+        raise DomainError(error.message, field=field) from None
+
+
+def course_end_under_way(trainee_id, day):
+    """The end date of a course the officer attends on `day` (enrolled and not withdrawn by then, in a cohort not
+    cancelled that started on or before `day` and ends after it), or None."""
+    return db.session.scalar(
+        select(func.max(Cohort.end_date)).join(Enrolment, Enrolment.cohort_id == Cohort.id)
+        .where(Enrolment.trainee_id == trainee_id, Cohort.status != "cancelled", Cohort.start_date <= day,
+               Cohort.end_date > day, or_(Enrolment.withdrawn_on.is_(None), Enrolment.withdrawn_on > day)))
+
+
+def _check_not_in_training(trainee, start_date):
+    course_end = course_end_under_way(trainee.id, start_date)
+    if course_end is not None:
+        raise DomainError(_("%(name)s is in training until %(date)s: a posting starts once the course has ended.",
+                            name=trainee.full_name, date=format_date(course_end)), field="start_date")
 
 
 def _describe(posting):
@@ -178,6 +206,8 @@ def _apply(actor, posting, trainee, *, station_id=None, commune_id=None, functio
     today = today or date.today()
     end_reason = end_reason or None
     _check_period(function, start_date, end_date, end_reason, end_note, today)
+    if posting.id is None or posting.start_date != start_date:
+        _check_not_in_training(trainee, start_date)
     station, commune = resolve_place(actor, station_id, commune_id)
     clash = overlapping_postings([trainee.id], start_date, end_date, exclude_id=posting.id)
     if clash:
@@ -194,7 +224,8 @@ def _apply(actor, posting, trainee, *, station_id=None, commune_id=None, functio
 
 def create_posting(actor, trainee, **fields):
     """Post an officer to a station or a commune. Errors: no place or a place outside the actor's area, a station
-    in another commune than the one chosen, no function, an end before the start or in the future, a reason
+    in another commune than the one chosen, no function, dates outside the plausible range, a start while the
+    officer attends a course (before it ends), an end before the start or in the future, a reason
     without an end date ("other" needs a note), and dates that overlap another posting of the officer."""
     posting = Posting()
     _apply(actor, posting, trainee, **fields)

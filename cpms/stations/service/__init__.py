@@ -13,6 +13,7 @@ filters, totals and export.
 from cpms.stations.service import metrics, photos, portfolio
 from cpms.stations.service.progress import (
                                            MAX_PHOTOS_PER_REPORT,
+                                           SETTLEMENT_DAYS,
                                            project_checklist,
                                            project_expenditures,
                                            project_handover,
@@ -24,8 +25,10 @@ from cpms.stations.service.progress import (
                                            save_checklist,
 )
 from cpms.stations.service.projects import (
+                                           accepted_handover,
                                            create_project,
                                            ensure_default_template,
+                                           missing_required_milestones,
                                            planned_dates,
                                            project_milestones,
                                            template_items,
@@ -46,7 +49,7 @@ from cpms.stations.service.stations import (
 )
 
 __all__ = ["metrics", "photos", "portfolio",
-           "MAX_PHOTOS_PER_REPORT", "can_see_project", "can_see_station", "commune_choices_for", "create_project",
+           "MAX_PHOTOS_PER_REPORT", "SETTLEMENT_DAYS", "accepted_handover", "missing_required_milestones", "can_see_project", "can_see_station", "commune_choices_for", "create_project",
            "create_station", "ensure_default_template", "planned_dates", "programme_choices_for", "project_checklist",
            "project_expenditures", "project_handover", "project_milestones", "project_reports", "record_expenditure",
            "record_handover", "record_progress_report", "report_files", "save_checklist", "station_choices_for",

@@ -2,7 +2,9 @@
 
 The rules, as shown to users:
 - milestone progress: the weights of the completed milestones (those with an actual date) over all weights;
-- progress: the physical progress of the latest progress report, or the milestone progress without a report;
+- progress: the physical progress of the latest progress report (for an accepted project, the latest one up to the
+  final acceptance: no report is accepted after it, older data may have some), or the milestone progress without a
+  report;
 - budget: spent is the sum of the expenditure; variance = contract amount − spent (negative: over budget);
 - an open milestone whose planned date has passed is overdue;
 - slippage: the longest delay among overdue milestones (today − planned date) or, when none is overdue,
@@ -144,15 +146,18 @@ def metrics_for(projects, today=None):
             select(Milestone.project_id, Milestone.position, Milestone.weight, Milestone.planned_date,
                    Milestone.actual_date).where(Milestone.project_id.in_(ids))):
         milestones[pid].append((pos, weight, planned, actual))
+    handovers = {pid: (when, final) for pid, when, final in db.session.execute(
+        select(Handover.project_id, Handover.handover_date, Handover.is_final_acceptance)
+        .where(Handover.project_id.in_(ids)))}
     latest = {}
     for pid, report_date, progress in db.session.execute(
             select(ProgressReport.project_id, ProgressReport.report_date, ProgressReport.physical_progress)
             .where(ProgressReport.project_id.in_(ids))
             .order_by(ProgressReport.project_id, ProgressReport.report_date, ProgressReport.id)):
+        accepted_on, is_final = handovers.get(pid, (None, False))
+        if is_final and report_date > accepted_on:
+            continue  # recorded before the rule refused reports after the final acceptance: not the progress
         latest[pid] = (report_date, progress)  # ordered by date: the last one wins
-    handovers = {pid: (when, final) for pid, when, final in db.session.execute(
-        select(Handover.project_id, Handover.handover_date, Handover.is_final_acceptance)
-        .where(Handover.project_id.in_(ids)))}
     checklists = {row.project_id: [item for item in CHECKLIST_ITEMS if not getattr(row, item)]
                   for row in db.session.execute(select(GenderChecklist.project_id,
                                                        *[getattr(GenderChecklist, i) for i in CHECKLIST_ITEMS])

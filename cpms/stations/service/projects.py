@@ -1,15 +1,17 @@
 """The milestone template, construction projects and their milestones."""
 from datetime import date, timedelta
 
+from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from cpms.core.bounds import check_date, check_money
 from cpms.core.errors import DomainError
-from cpms.core.permissions import scope_of
+from cpms.core.permissions import ADMIN, scope_of
 from cpms.extensions import db
 from cpms.programmes.models import Programme
-from cpms.stations.models import ConstructionProject, Milestone, MilestoneTemplateItem, Station
-from cpms.stations.reference import CURRENCIES, PROJECT_KINDS, load_default_template
+from cpms.stations.models import ConstructionProject, Handover, Milestone, MilestoneTemplateItem, Station
+from cpms.stations.reference import CURRENCIES, PROJECT_KINDS, load_default_template, mark_required_milestones
 from cpms.stations.service.stations import can_see_station
 
 
@@ -20,7 +22,21 @@ def template_items():
 
 def ensure_default_template():
     """Load the default template when it is empty (the migration does it; tests and the demo call this)."""
-    load_default_template(db.session.connection())
+    if load_default_template(db.session.connection()):
+        mark_required_milestones(db.session.connection(), tables=("milestone_template_items",))
+
+
+def accepted_handover(project):
+    """The project's handover when the final acceptance is signed, else None: the project is then closed."""
+    return db.session.scalar(select(Handover).where(Handover.project_id == project.id,
+                                                    Handover.is_final_acceptance.is_(True)))
+
+
+def ensure_not_accepted(project, message):
+    """Refuse a change to a project whose final acceptance is signed; `message` takes %(date)s."""
+    handover = accepted_handover(project)
+    if handover is not None:
+        raise DomainError(message % {"date": format_date(handover.handover_date)})
 
 
 def _clean_rows(rows):
@@ -64,6 +80,7 @@ def update_template(rows):
             db.session.add(item)
         _rename(item, row["name"])
         item.position, item.weight = position, row["weight"]
+        item.is_required = bool(row.get("is_required"))
     db.session.flush()
 
 
@@ -84,21 +101,36 @@ def _apply_project(actor, project, *, station_id, programme_id, kind, contractor
         raise DomainError(_("Choose the kind of project."), field="kind")
     if currency not in CURRENCIES:
         raise DomainError(_("Choose USD or CDF."), field="currency")
-    if contract_amount is not None and contract_amount <= 0:
-        raise DomainError(_("The contract amount must be greater than zero (leave it empty if not known yet)."),
-                          field="contract_amount")
-    if start_date is None:
-        raise DomainError(_("Enter the start date as YYYY-MM-DD."), field="start_date")
-    if planned_completion_date is None:
-        raise DomainError(_("Enter the planned completion date as YYYY-MM-DD."), field="planned_completion_date")
-    if planned_completion_date < start_date:
-        raise DomainError(_("The planned completion must be on or after the start date."),
-                          field="planned_completion_date")
+    _check_amount_and_dates(contract_amount, start_date, planned_completion_date)
     project.station_id, project.programme_id, project.kind = station.id, programme.id, kind
     project.contractor, project.contract_amount, project.currency = (contractor or "").strip(), contract_amount, currency
     project.start_date, project.planned_completion_date = start_date, planned_completion_date
     project.description = (description or "").strip()
     return station
+
+
+def _check_amount_and_dates(contract_amount, start_date, planned_completion_date):
+    if contract_amount is not None and contract_amount <= 0:
+        raise DomainError(_("The contract amount must be greater than zero (leave it empty if not known yet)."),
+                          field="contract_amount")
+    check_field(check_money, contract_amount, _("The contract amount"), field="contract_amount")
+    if start_date is None:
+        raise DomainError(_("Enter the start date as YYYY-MM-DD."), field="start_date")
+    if planned_completion_date is None:
+        raise DomainError(_("Enter the planned completion date as YYYY-MM-DD."), field="planned_completion_date")
+    check_field(check_date, start_date, _("The start date"), field="start_date")
+    check_field(check_date, planned_completion_date, _("The planned completion"), field="planned_completion_date")
+    if planned_completion_date < start_date:
+        raise DomainError(_("The planned completion must be on or after the start date."),
+                          field="planned_completion_date")
+
+
+def check_field(check, value, label, *, field):
+    """Run a bounds check and attach its refusal to a form field."""
+    try:
+        return check(value, label)
+    except DomainError as error:
+        raise DomainError(error.message, field=field) from None
 
 
 def planned_dates(start, end, weights):
@@ -125,12 +157,19 @@ def create_project(actor, **fields):
     for position, (item, planned) in enumerate(zip(template, planned_dates(
             project.start_date, project.planned_completion_date, [i.weight for i in template])), start=1):
         db.session.add(Milestone(project_id=project.id, position=position, code=item.code, name=item.name,
-                                 weight=item.weight, planned_date=planned))
+                                 weight=item.weight, is_required=item.is_required, planned_date=planned))
     db.session.flush()
     return project
 
 
 def update_project(actor, project, **fields):
+    """Edit a project. Same errors as create_project; once the final acceptance is signed the contract amount and
+    dates are history: they cannot change any more."""
+    if accepted_handover(project) is not None and (
+            fields.get("contract_amount") != project.contract_amount or fields.get("start_date") != project.start_date
+            or fields.get("planned_completion_date") != project.planned_completion_date):
+        ensure_not_accepted(project, _("The building was accepted on %(date)s: its contract amount and dates can no "
+                                       "longer change."))
     _apply_project(actor, project, **fields)
     db.session.flush()
     return project
@@ -141,19 +180,27 @@ def project_milestones(project):
                               .order_by(Milestone.position, Milestone.id)).all()
 
 
-def update_milestones(project, rows, today=None):
-    """Save the milestones of a project: rows of (id, name, weight, planned_date, actual_date, remove).
+def update_milestones(project, rows, today=None, actor=None):
+    """Save the milestones of a project: rows of (id, name, weight, is_required, planned_date, actual_date, remove).
 
-    Errors: no name, negative weight, all weights zero, an actual date in the future."""
+    Which milestones are required for the final acceptance is an administrator's decision (`actor` None: the CLI
+    and the demo): for anyone else the flags stay as they were, and a required milestone cannot be removed.
+    Errors: the final acceptance is signed (milestones are then history), no name, negative weight, all weights
+    zero, a date outside the plausible range, an actual date in the future, a required milestone removed by
+    someone other than an administrator."""
     today = today or date.today()
+    ensure_not_accepted(project, _("The building was accepted on %(date)s: its milestones can no longer change."))
+    may_require = actor is None or getattr(actor, "role", None) == ADMIN
     existing = {m.id: m for m in project_milestones(project)}
     kept = _clean_rows(rows)
     for row in kept:
-        if row["actual_date"] is not None and row["actual_date"] > today:
-            raise DomainError(_("%(name)s: the actual date cannot be in the future.", name=row["name"]), field="rows")
+        _check_milestone_dates(row, today)
     kept_ids = {row["id"] for row in kept if row["id"]}
     for milestone_id, milestone in existing.items():
         if milestone_id not in kept_ids:
+            if milestone.is_required and not may_require:
+                raise DomainError(_("%(name)s is required for the final acceptance: only an administrator can "
+                                    "remove it.", name=milestone.label), field="rows")
             db.session.delete(milestone)
     for position, row in enumerate(kept, start=1):
         milestone = existing.get(row["id"]) if row["id"] else None
@@ -162,5 +209,21 @@ def update_milestones(project, rows, today=None):
             db.session.add(milestone)
         _rename(milestone, row["name"])
         milestone.position, milestone.weight = position, row["weight"]
+        if may_require:
+            milestone.is_required = bool(row.get("is_required", milestone.is_required))
         milestone.planned_date, milestone.actual_date = row["planned_date"], row["actual_date"]
     db.session.flush()
+
+
+def _check_milestone_dates(row, today):
+    name = row["name"]
+    for key, label in (("planned_date", _("%(name)s: the planned date", name=name)),
+                       ("actual_date", _("%(name)s: the actual date", name=name))):
+        check_field(check_date, row.get(key), label, field="rows")
+    if row["actual_date"] is not None and row["actual_date"] > today:
+        raise DomainError(_("%(name)s: the actual date cannot be in the future.", name=name), field="rows")
+
+
+def missing_required_milestones(project):
+    """The required milestones of a project not reached yet (no actual date), in their order."""
+    return [m for m in project_milestones(project) if m.is_required and m.actual_date is None]

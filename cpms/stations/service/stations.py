@@ -76,6 +76,10 @@ def _check_area(actor, commune):
 
 # --- Stations --------------------------------------------------------------------------------------
 
+# the largest plausible staff of one station (a provincial commissariat has a few hundred)
+MAX_STAFF = 5_000
+
+
 def _apply_station(actor, station, *, name, kind, commune_id, latitude, longitude, status, specialised_units,  # noqa: C901
                    staff_count, notes=""):
     name = " ".join((name or "").split())
@@ -104,6 +108,9 @@ def _apply_station(actor, station, *, name, kind, commune_id, latitude, longitud
         raise DomainError(_("Choose among the listed units."), field="specialised_units")
     if staff_count is not None and staff_count < 0:
         raise DomainError(_("The staff count cannot be negative."), field="staff_count")
+    if staff_count is not None and staff_count > MAX_STAFF:
+        raise DomainError(_("The staff count must be a whole number between 0 and %(maximum)s.", maximum=MAX_STAFF),
+                          field="staff_count")
     clash = db.session.scalar(select(Station.id).where(Station.commune_id == commune.id,
                                                       func.lower(Station.name) == name.lower()))
     if clash is not None and clash != station.id:
