@@ -142,6 +142,8 @@ def test_minutes_pdf_in_french_and_english(client, login_as, make_committee, mak
         assert "Réhabiliter le poste de Bonzola" in content and "Le commandant présente" in content
     assert "Procès-verbal" in french and "Minutes of the meeting" in english_text
     assert "1 of 1 members present" in english_text
+    # held at 10:00 UTC in Mbuji-Mayi (UTC+2): 12:00 local time, with the zone's name
+    assert "12:00" in french and "heure de Mbuji-Mayi, UTC+2" in french and "Mbuji-Mayi time, UTC+2" in english_text
 
 
 def test_calendar_feed_over_http(client, login_as, make_committee):
