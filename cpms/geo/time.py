@@ -23,9 +23,8 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy.exc import InvalidRequestError
 
-from cpms.geo.reference import DEFAULT_ZONE, EAST, WEST
+from cpms.geo.reference import DEFAULT_ZONE
 
-ZONE_CHOICES = (WEST, EAST)
 UTC = ZoneInfo("UTC")
 
 
