@@ -8,6 +8,7 @@ from cpms.committees import service
 from cpms.core.api import bp
 from cpms.core.api.helpers import paginated
 from cpms.core.permissions import STAFF_ROLES, require_role, scope_of
+from cpms.geo.time import local_zone, to_local
 
 
 def committee_json(committee):
@@ -18,7 +19,10 @@ def committee_json(committee):
 
 
 def meeting_json(meeting):
-    return {"id": meeting.id, "committee_id": meeting.committee_id, "starts_at": meeting.starts_at.isoformat(),
+    """`starts_at`: ISO 8601 in the committee's local time, with its offset (e.g. 2026-12-10T09:00:00+02:00)."""
+    return {"id": meeting.id, "committee_id": meeting.committee_id,
+            "starts_at": to_local(meeting.starts_at, meeting.committee).isoformat(),
+            "time_zone": local_zone(meeting.committee).key,
             "place": meeting.place, "kind": meeting.kind, "status": meeting.status,
             "guests_women": meeting.guests_women, "guests_men": meeting.guests_men}
 

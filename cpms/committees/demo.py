@@ -6,12 +6,13 @@ project officer of Kasaï-Oriental gets reminders at the scheduler's first sweep
 Names are invented. A fixed random seed keeps the dataset the same at every load.
 """
 import random
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
-from cpms.core.demo import demo_loader
+from cpms.core.demo import demo_loader, say
 from cpms.extensions import db
+from cpms.geo.time import to_utc
 
 FIRST_WOMEN = ["Mamie", "Pascaline", "Chantal", "Germaine", "Béatrice", "Thérèse", "Nathalie", "Odile", "Solange",
                "Clarisse", "Monique", "Rachel"]
@@ -32,19 +33,43 @@ COMMITTEES = [
     ("Kasaï-Oriental", "PDP-KOR-2015", "Dibindi", ["Lukelenge", "Tshikisha"]),
     ("Haut-Katanga", "PDP-HKT-2016", "Kampemba", ["Bel-Air", "Quartier industriel"]),
 ]
-ISSUES = [("burglary", "Cambriolages de boutiques la nuit près du marché"),
-          ("youth_gangs", "Bandes de jeunes (kuluna) au rond-point le soir"),
-          ("sexual_violence", "Agressions de femmes sur le chemin du puits"),
-          ("theft", "Vols de téléphones aux arrêts de bus"),
-          ("incivilities", "Bars bruyants après minuit"),
-          ("land_conflict", "Conflit de parcelle entre deux familles"),
-          ("drugs", "Vente de chanvre près de l'école"),
-          ("interpersonal_violence", "Bagarres au marché le samedi")]
-ACTIONS = ["Organiser des patrouilles conjointes police-population", "Réparer l'éclairage de l'avenue du marché",
-           "Sensibiliser les jeunes au rond-point", "Rencontrer le chef de quartier au sujet des bars",
-           "Accompagner les victimes vers le desk SGBV du commissariat", "Signaler le conflit foncier au cadastre",
-           "Installer une permanence de police le samedi au marché", "Réunir les parents d'élèves sur la drogue"]
-CLOSING = {"done": "Réalisé; compte rendu présenté en séance.", "dropped": "Abandonné faute de moyens."}
+ISSUES = [("burglary", "Cambriolages de boutiques la nuit près du marché", "Shop burglaries at night near the market"),
+          ("youth_gangs", "Bandes de jeunes (kuluna) au rond-point le soir",
+           "Youth gangs (kuluna) at the roundabout in the evening"),
+          ("sexual_violence", "Agressions de femmes sur le chemin du puits", "Assaults on women on the way to the well"),
+          ("theft", "Vols de téléphones aux arrêts de bus", "Phone thefts at bus stops"),
+          ("incivilities", "Bars bruyants après minuit", "Noisy bars after midnight"),
+          ("land_conflict", "Conflit de parcelle entre deux familles", "Plot dispute between two families"),
+          ("drugs", "Vente de chanvre près de l'école", "Cannabis sold near the school"),
+          ("interpersonal_violence", "Bagarres au marché le samedi", "Fights at the market on Saturdays")]
+ACTIONS = [("Organiser des patrouilles conjointes police-population", "Organise joint police-community patrols"),
+           ("Réparer l'éclairage de l'avenue du marché", "Repair the lighting of the market avenue"),
+           ("Sensibiliser les jeunes au rond-point", "Reach out to the young people at the roundabout"),
+           ("Rencontrer le chef de quartier au sujet des bars", "Meet the quartier chief about the bars"),
+           ("Accompagner les victimes vers le desk SGBV du commissariat",
+            "Accompany victims to the police station's SGBV desk"),
+           ("Signaler le conflit foncier au cadastre", "Report the land dispute to the land registry"),
+           ("Installer une permanence de police le samedi au marché", "Set up a police post at the market on Saturdays"),
+           ("Réunir les parents d'élèves sur la drogue", "Meet the pupils' parents about drugs")]
+CLOSING = {"done": ("Réalisé ; compte rendu présenté en séance.", "Done; reported in the meeting."),
+           "dropped": ("Abandonné faute de moyens.", "Dropped for lack of means.")}
+ORGANISATIONS = [("Mairie", "Town hall"), ("PNC – sous-commissariat", "PNC – sub-station"),
+                 ("Chef de quartier", "Quartier chief"), ("ONG partenaire", "Partner NGO")]
+AGENDA = ("1. Mot d'accueil\n2. Situation sécuritaire du mois\n3. Suivi des actions\n4. Divers",
+          "1. Welcome\n2. Security situation of the month\n3. Follow-up of the actions\n4. Any other business")
+
+
+def _say(pair):
+    return say(*pair)
+
+
+def _hall(committee):
+    return say(f"Maison communale de {committee.commune.name}", f"{committee.commune.name} commune hall")
+
+
+def _local(committee, day, hour, minute=0):
+    """A wall-clock time in the committee's town (its province's zone), as UTC."""
+    return to_utc(datetime.combine(day, time(hour, minute)), committee)
 
 
 def _person(rng, sex):
@@ -76,55 +101,74 @@ def _members(rng, committee, seats, since, replacement=None):
     return members
 
 
+def _history_meeting(rng, committee, members, day, hour, kind):
+    """One held meeting of the historical programmes, with its roll call and a security issue."""
+    from cpms.committees.service import add_security_issue, save_meeting
+
+    starts_at = _local(committee, day, hour)
+    active = [m for m in members if m.is_active_on(day)]
+    share = rng.choice([0.4, 0.6, 0.7, 0.8, 0.9])
+    present = [m.id for m in active if rng.random() < share]
+    issue_category, issue_fr, issue_en = rng.choice(ISSUES)
+    meeting = save_meeting(
+        committee, starts_at=starts_at, place=_hall(committee), kind=kind, status="held",
+        guests_women=rng.randint(0, 6), guests_men=rng.randint(0, 8), agenda=_say(AGENDA),
+        minutes=say(f"La séance est ouverte à {hour} h par le président. Le commandant du sous-commissariat présente "
+                    f"la situation du mois. {issue_fr}.",
+                    f"The chair opens the meeting at {hour}:00. The sub-station commander presents the month's "
+                    f"situation. {issue_en}."),
+        decisions=say("Les actions ci-dessous sont confiées aux membres désignés.",
+                      "The actions below are entrusted to the members named."), present_member_ids=present)
+    add_security_issue(meeting, category=issue_category, description=say(issue_fr, issue_en))
+    return meeting, active
+
+
+def _follow_up(rng, open_items, day):
+    """Items raised earlier get closed, progressed or dropped over the following meetings."""
+    from cpms.committees.service import update_action_item
+
+    for item in list(open_items):
+        roll = rng.random()
+        if roll < 0.45:
+            update_action_item(item, status="done", closing_note=_say(CLOSING["done"]), today=day)
+            open_items.remove(item)
+        elif roll < 0.52:
+            update_action_item(item, status="dropped", closing_note=_say(CLOSING["dropped"]), today=day)
+            open_items.remove(item)
+        elif roll < 0.7 and item.status == "open":
+            update_action_item(item, status="in_progress", closing_note="", today=day)
+
+
 def _meetings(rng, committee, members, first_day, months, today, stats):
-    from cpms.committees.service import add_security_issue, raise_action_item, save_meeting, update_action_item
+    """Monthly meetings of the historical programmes (local times between 08:00 and 10:00); the items still
+    open when the history ends are closed soon after, so that 2016–2018 leaves nothing overdue today."""
+    from cpms.committees.service import raise_action_item, save_meeting, update_action_item
 
     open_items = []
+    day = first_day
     for month in range(months):
         year, month_no = first_day.year + (first_day.month - 1 + month) // 12, (first_day.month - 1 + month) % 12 + 1
-        starts_at = datetime(year, month_no, rng.randint(5, 12), 8 + rng.randint(0, 2), 0, tzinfo=timezone.utc)
-        day = starts_at.date()
-        active = [m for m in members if m.is_active_on(day)]
-        share = rng.choice([0.4, 0.6, 0.7, 0.8, 0.9])
-        present = [m.id for m in active if rng.random() < share]
+        day, hour = date(year, month_no, rng.randint(5, 12)), 8 + rng.randint(0, 2)
         kind = "workshop" if month == 0 else ("extraordinary" if month % 7 == 6 else "ordinary")
-        issue_category, issue_text = rng.choice(ISSUES)
-        meeting = save_meeting(
-            committee, starts_at=starts_at, place=f"Maison communale de {committee.commune.name}", kind=kind,
-            status="held", guests_women=rng.randint(0, 6), guests_men=rng.randint(0, 8),
-            agenda="1. Mot d'accueil\n2. Situation sécuritaire du mois\n3. Suivi des actions\n4. Divers",
-            minutes=(f"La séance est ouverte à {starts_at:%H} h par le président. Le commandant du sous-commissariat "
-                     f"présente la situation du mois. {issue_text}."),
-            decisions="Les actions ci-dessous sont confiées aux membres désignés.", present_member_ids=present)
+        meeting, active = _history_meeting(rng, committee, members, day, hour, kind)
         stats["meetings"] += 1
-        add_security_issue(meeting, category=issue_category, description=issue_text)
-        # items raised earlier get closed, progressed or dropped over the following meetings
-        for item in list(open_items):
-            roll = rng.random()
-            if roll < 0.45:
-                update_action_item(item, status="done", closing_note=CLOSING["done"], today=day)
-                open_items.remove(item)
-            elif roll < 0.52:
-                update_action_item(item, status="dropped", closing_note=CLOSING["dropped"], today=day)
-                open_items.remove(item)
-            elif roll < 0.7 and item.status == "open":
-                update_action_item(item, status="in_progress", closing_note="", today=day)
+        _follow_up(rng, open_items, day)
         for _ in range(rng.randint(1, 2)):
             member = rng.choice(active)
             by_member = rng.random() < 0.7
-            item = raise_action_item(meeting, description=rng.choice(ACTIONS),
+            item = raise_action_item(meeting, description=_say(rng.choice(ACTIONS)),
                                      responsible_member_id=member.id if by_member else None,
-                                     responsible_organisation="" if by_member else rng.choice(
-                                         ["Mairie", "PNC – sous-commissariat", "Chef de quartier", "ONG partenaire"]),
-                                     due_date=day + timedelta(days=rng.choice([14, 21, 30, 45])))
+                                     responsible_organisation="" if by_member else _say(rng.choice(ORGANISATIONS)),
+                                     due_date=day + timedelta(days=rng.choice([14, 21, 30, 45])), today=day)
             open_items.append(item)
             stats["action_items"] += 1
-    # the next meeting, still to come, for the calendar feed
-    save_meeting(committee, starts_at=datetime.combine(today + timedelta(days=10), datetime.min.time(),
-                                                             tzinfo=timezone.utc).replace(hour=9),
-                 place=f"Maison communale de {committee.commune.name}", kind="ordinary", status="planned",
-                 guests_women=0, guests_men=0, agenda="Suivi des actions en cours", minutes="", decisions="",
-                 present_member_ids=[])
+    for item in open_items:
+        update_action_item(item, status="done", closing_note=_say(CLOSING["done"]), today=day + timedelta(days=30))
+    # the next meeting, still to come, for the calendar feed (09:00 local time)
+    save_meeting(committee, starts_at=_local(committee, today + timedelta(days=10), 9), place=_hall(committee),
+                 kind="ordinary", status="planned", guests_women=0, guests_men=0,
+                 agenda=say("Suivi des actions en cours", "Follow-up of the current actions"), minutes="",
+                 decisions="", present_member_ids=[])
     stats["meetings"] += 1
 
 
@@ -177,17 +221,111 @@ def load_reminders_due(context):
                                                                Committee.status == "active").order_by(Committee.id))
     items = 0
     if forum is not None:
-        held = datetime.combine(today - timedelta(days=21), time(15, 0), timezone.utc)
-        meeting = save_meeting(forum, starts_at=held, place="École primaire du quartier", kind="ordinary",
-                               status="held", guests_women=5, guests_men=7,
-                               agenda="1. Éclairage du marché\n2. Patrouilles de nuit",
-                               minutes="Les habitants signalent des vols à la tombée de la nuit près du marché.",
-                               decisions="Deux actions sont confiées à la mairie et au sous-commissariat.",
-                               present_member_ids=[])
+        meeting = save_meeting(
+            forum, starts_at=_local(forum, today - timedelta(days=21), 15), place=say(
+                "École primaire du quartier", "The quartier's primary school"), kind="ordinary", status="held",
+            guests_women=5, guests_men=7, agenda=say("1. Éclairage du marché\n2. Patrouilles de nuit",
+                                                     "1. Market lighting\n2. Night patrols"),
+            minutes=say("Les habitants signalent des vols à la tombée de la nuit près du marché.",
+                        "Residents report thefts near the market at nightfall."),
+            decisions=say("Deux actions sont confiées à la mairie et au sous-commissariat.",
+                          "Two actions are entrusted to the town hall and the sub-station."), present_member_ids=[])
         for description, organisation, due in (
-                ("Remplacer les ampoules de l'éclairage du marché", "Mairie", today - timedelta(days=5)),
-                ("Organiser deux patrouilles de nuit par semaine", "PNC – sous-commissariat", today + timedelta(days=2))):
-            raise_action_item(meeting, description=description, responsible_member_id=None,
-                              responsible_organisation=organisation, due_date=due)
+                (("Remplacer les ampoules de l'éclairage du marché", "Replace the bulbs of the market lighting"),
+                 ORGANISATIONS[0], today - timedelta(days=5)),
+                (("Organiser deux patrouilles de nuit par semaine", "Organise two night patrols a week"),
+                 ORGANISATIONS[1], today + timedelta(days=2))):
+            raise_action_item(meeting, description=_say(description), responsible_member_id=None,
+                              responsible_organisation=_say(organisation), due_date=due)
             items += 1
     return {"action items due for reminders": items}
+
+
+# --- the programme running today -------------------------------------------------------------------------------
+
+CURRENT = [("Kanshi", 45), ("Diulu", 75)]  # CLSPs of the running programme: commune, days after its start
+
+
+def _current_members(rng, committee):
+    """Members since the committee was set up; one left last month (so is no longer offered as responsible)."""
+    from cpms.committees.service import add_member
+
+    members = []
+    for sex, category, role in CLSP_SEATS:
+        members.append(add_member(committee, name=_person(rng, sex), sex=sex, category=category, role=role,
+                                  phone=f"+243 85 {rng.randint(100, 999)} {rng.randint(1000, 9999)}", email="",
+                                  start_date=committee.established_on, end_date=None))
+    members[-1].end_date = date.today() - timedelta(days=30)
+    return members[:-1]
+
+
+def _current_meetings(rng, committee, members, today):
+    """Held a month ago and last week (minutes, roll call), planned this week (09:00) and next week (14:30)."""
+    from cpms.committees.service import add_security_issue, save_meeting
+
+    held = []
+    for days_ago, hour, minute in ((35, 9, 0), (7, 9, 0)):
+        issue_category, issue_fr, issue_en = ISSUES[(days_ago + committee.id) % len(ISSUES)]
+        meeting = save_meeting(
+            committee, starts_at=_local(committee, today - timedelta(days=days_ago), hour, minute),
+            place=_hall(committee), kind="ordinary", status="held", guests_women=rng.randint(1, 5),
+            guests_men=rng.randint(1, 6), agenda=_say(AGENDA),
+            minutes=say(f"La séance est ouverte à 9 h par le président. {issue_fr}. Les actions en retard sont "
+                        f"passées en revue.", f"The chair opens the meeting at 9:00. {issue_en}. The overdue "
+                        f"actions are reviewed."),
+            decisions=say("Les actions ci-dessous sont confiées aux membres désignés.",
+                          "The actions below are entrusted to the members named."),
+            present_member_ids=[m.id for m in members if rng.random() < 0.75])
+        add_security_issue(meeting, category=issue_category, description=say(issue_fr, issue_en))
+        held.append(meeting)
+    for days_ahead, hour, minute in ((2, 9, 0), (9, 14, 30)):
+        save_meeting(committee, starts_at=_local(committee, today + timedelta(days=days_ahead), hour, minute),
+                     place=_hall(committee), kind="ordinary", status="planned", guests_women=0, guests_men=0,
+                     agenda=_say(AGENDA), minutes="", decisions="", present_member_ids=[])
+    return held
+
+
+def _current_items(rng, held, members, today):
+    """A few overdue from a month ago (one in progress), due this week and next from last week's meeting."""
+    from cpms.committees.service import raise_action_item, update_action_item
+
+    month_ago, last_week = held
+    plan = [(month_ago, -4, "in_progress"), (month_ago, -2, "open"), (month_ago, -10, "done"),
+            (last_week, 3, "open"), (last_week, 5, "open"), (last_week, 10, "open")]
+    items = []
+    for index, (meeting, due_in, status) in enumerate(plan):
+        item = raise_action_item(meeting, description=_say(ACTIONS[(index + meeting.committee_id) % len(ACTIONS)]),
+                                 responsible_member_id=rng.choice(members).id, responsible_organisation="",
+                                 due_date=today + timedelta(days=due_in))
+        if status != "open":
+            update_action_item(item, status=status, closing_note=_say(CLOSING["done"]) if status == "done" else "")
+        items.append(item)
+    return items
+
+
+@demo_loader
+def load_current_committees(context):
+    """The running programme's CLSPs of Kanshi and Diulu (Mbuji-Mayi): meetings last week, this week and next,
+    action items due this week and next, a few overdue."""
+    from cpms.committees.service import create_committee
+    from cpms.core.permissions import Scope
+    from cpms.geo.models import Commune
+
+    programme = context.get("current_programme")
+    if programme is None:
+        return {}
+    rng, today = random.Random(2026), date.today()
+    counts = {"committees of the running programme": 0, "their meetings": 0, "their action items": 0}
+    for commune_name, days_after in CURRENT:
+        commune = db.session.scalar(select(Commune).where(Commune.name == commune_name))
+        committee = create_committee(Scope.national(), kind="clsp", name=f"CLSP de {commune_name}",
+                                     commune_id=commune.id, quartier_id=None, parent_id=None,
+                                     programme_id=programme.id,
+                                     established_on=programme.start_date + timedelta(days=days_after), status="active")
+        context.setdefault("current_committees", {})[commune_name] = committee
+        members = _current_members(rng, committee)
+        held = _current_meetings(rng, committee, members, today)
+        counts["their action items"] += len(_current_items(rng, held, members, today))
+        counts["committees of the running programme"] += 1
+        counts["their meetings"] += 4
+    return counts

@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, DateTimeLocalField, EmailField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
 from cpms.committees.models import (
     ACTION_STATUSES,
@@ -13,8 +13,10 @@ from cpms.committees.models import (
     MEMBER_ROLES,
     PROBLEM_CATEGORIES,
 )
+from cpms.core.bounds import PEOPLE_AT_MEETING, PlausibleCount, PlausibleDate
 from cpms.core.forms import MultiCheckboxField
 from cpms.core.labels import SEX_LABELS
+from cpms.geo.time import to_utc
 
 MAX = _l("At most %(max)d characters.")
 
@@ -35,7 +37,8 @@ class CommitteeForm(FlaskForm):
     parent_id = SelectField(_l("Feeds the CLSP"), coerce=_optional_int)
     programme_id = SelectField(_l("Programme"), coerce=_optional_int)
     established_on = DateField(_l("Date established"),
-                               validators=[DataRequired(_l("Enter the date established as YYYY-MM-DD."))])
+                               validators=[DataRequired(_l("Enter the date established as YYYY-MM-DD.")),
+                                           PlausibleDate()])
     status = SelectField(_l("Status"), choices=_choices(COMMITTEE_STATUSES))
 
     def service_fields(self):
@@ -53,8 +56,9 @@ class MemberForm(FlaskForm):
     phone = StringField(_l("Phone (optional)"), validators=[Length(max=40, message=MAX)])
     email = EmailField(_l("E-mail (optional)"), validators=[Optional(), Email(_l("Enter a valid e-mail address.")),
                                                             Length(max=254, message=MAX)])
-    start_date = DateField(_l("Member since"), validators=[DataRequired(_l("Enter the start date as YYYY-MM-DD."))])
-    end_date = DateField(_l("Member until"), validators=[Optional()])
+    start_date = DateField(_l("Member since"), validators=[DataRequired(_l("Enter the start date as YYYY-MM-DD.")),
+                                                           PlausibleDate()])
+    end_date = DateField(_l("Member until"), validators=[Optional(), PlausibleDate()])
 
     def service_fields(self):
         return dict(name=self.name.data, sex=self.sex.data, category=self.category.data, role=self.role.data,
@@ -63,23 +67,25 @@ class MemberForm(FlaskForm):
 
 
 class MeetingForm(FlaskForm):
-    starts_at = DateTimeLocalField(_l("Date and time"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-                                   validators=[DataRequired(_l("Enter the date and time as YYYY-MM-DD HH:MM."))])
+    """The date and time are the committee's local time (its province's zone); `service_fields` gives UTC."""
+
+    starts_at = DateTimeLocalField(_l("Date and time (local time)"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+                                   validators=[DataRequired(_l("Enter the date and time as YYYY-MM-DD HH:MM.")),
+                                               PlausibleDate()])
     place = StringField(_l("Place"), validators=[Length(max=200, message=MAX)])
     kind = SelectField(_l("Type"), choices=_choices(MEETING_KINDS))
     status = SelectField(_l("Status"), choices=_choices(MEETING_STATUSES))
     present = MultiCheckboxField(_l("Roll call: members present"))
     guests_women = IntegerField(_l("Guests: women"), default=0, validators=[
-        InputRequired(_l("Enter a number (0 if none).")), NumberRange(min=0, message=_l("Enter 0 or more."))])
+        InputRequired(_l("Enter a number (0 if none).")), PlausibleCount(PEOPLE_AT_MEETING)])
     guests_men = IntegerField(_l("Guests: men"), default=0, validators=[
-        InputRequired(_l("Enter a number (0 if none).")), NumberRange(min=0, message=_l("Enter 0 or more."))])
+        InputRequired(_l("Enter a number (0 if none).")), PlausibleCount(PEOPLE_AT_MEETING)])
     agenda = TextAreaField(_l("Agenda"), validators=[Length(max=10000, message=MAX)])
     minutes = TextAreaField(_l("Minutes"), validators=[Length(max=50000, message=MAX)])
     decisions = TextAreaField(_l("Decisions"), validators=[Length(max=10000, message=MAX)])
 
-    def service_fields(self):
-        from datetime import timezone
-        return dict(starts_at=self.starts_at.data.replace(tzinfo=timezone.utc), place=self.place.data,
+    def service_fields(self, committee):
+        return dict(starts_at=to_utc(self.starts_at.data, committee), place=self.place.data,
                     kind=self.kind.data, status=self.status.data, guests_women=self.guests_women.data,
                     guests_men=self.guests_men.data, agenda=self.agenda.data, minutes=self.minutes.data,
                     decisions=self.decisions.data, present_member_ids=self.present.data)
@@ -98,7 +104,8 @@ class ActionItemForm(FlaskForm):
                                                         Length(max=2000, message=MAX)])
     responsible_member_id = SelectField(_l("Responsible member"), coerce=_optional_int)
     responsible_organisation = StringField(_l("or responsible organisation"), validators=[Length(max=200, message=MAX)])
-    due_date = DateField(_l("Due date"), validators=[DataRequired(_l("Enter the due date as YYYY-MM-DD."))])
+    due_date = DateField(_l("Due date"), validators=[DataRequired(_l("Enter the due date as YYYY-MM-DD.")),
+                                                     PlausibleDate()])
 
     def service_fields(self):
         return dict(description=self.description.data, responsible_member_id=self.responsible_member_id.data,

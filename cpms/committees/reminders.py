@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from cpms.committees.models import OPEN_ACTION_STATUSES, ActionItem, Meeting, Member
 from cpms.extensions import db
+from cpms.geo.time import local_day, local_zone
 from cpms.notifications.registry import Reminder, reminder_kind
 
 OFFICERS = {"project_officer"}
@@ -28,13 +29,14 @@ def upcoming_meetings(ctx):
             members.setdefault(member.committee_id, []).append(member)
     for meeting in meetings:
         committee = meeting.committee
-        day = meeting.starts_at.date()
+        day = local_day(meeting.starts_at, committee)
         emails = [m.email for m in members.get(committee.id, []) if m.is_active_on(day)]
         yield Reminder(object_key=f"committee_meeting:{meeting.id}", due_on=day,
                        recipients=ctx.staff_covering(OFFICERS, committee.province_id, committee.commune_id) + emails,
                        link=("committees.meeting_detail", {"meeting_id": meeting.id}),
                        context={"committee": committee.name, "starts_at": meeting.starts_at, "place": meeting.place,
-                                "agenda": meeting.agenda[:1000]})
+                                "agenda": meeting.agenda[:1000], "time_zone": local_zone(committee).key,
+                                "zone_place": committee.commune.city.name})
 
 
 def _committee_items(ctx, condition):

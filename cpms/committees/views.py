@@ -31,6 +31,7 @@ from cpms.core.pagination import paginate
 from cpms.core.pdf import render_pdf
 from cpms.core.permissions import ADMIN, ALL_ROLES, PROJECT_OFFICER, STAFF_ROLES, get_or_404, require_role, scope_of
 from cpms.extensions import db
+from cpms.geo.time import local_day, local_naive
 
 bp = Blueprint("committees", __name__, url_prefix="/committees")
 NAVIGATION = [(40, "committees.committee_list", _l("Committees"), ALL_ROLES)]
@@ -155,7 +156,7 @@ def _meeting_form_page(form, committee, meeting, save):
         [(m.id, m.name) for m in members.values() if m.end_date is None]
     if request.method == "GET" and meeting is not None:
         form.present.data = [a.member_id for a in service.roll_call(meeting) if a.is_present]
-    done = save_form(form, lambda f: save(f.service_fields()), _("Meeting saved."),
+    done = save_form(form, lambda f: save(f.service_fields(committee)), _("Meeting saved."),
                      lambda saved: url_for("committees.meeting_detail", meeting_id=saved.id))
     return done or render_form("committees/meeting_form.html", form, committee=committee, meeting=meeting)
 
@@ -173,6 +174,8 @@ def meeting_create(committee_id):
 def meeting_edit(meeting_id):
     meeting = get_meeting_or_404(meeting_id)
     form = MeetingForm(obj=meeting) if request.method == "GET" else MeetingForm()
+    if request.method == "GET":
+        form.starts_at.data = local_naive(meeting.starts_at, meeting.committee)  # the committee's local time
     return _meeting_form_page(form, meeting.committee, meeting,
                               lambda fields: service.save_meeting(meeting.committee, meeting, **fields))
 
@@ -184,11 +187,15 @@ def _meeting_context(meeting):
                 today=date.today())
 
 
+def _responsible_choices(meeting):
+    """Only current members may be responsible for an action (docs/rules/committees.md)."""
+    return [("", "—")] + [(m.id, m.name) for m in service.current_members(meeting.committee_id)]
+
+
 def _meeting_page_context(meeting, issue_form=None, item_form=None):
     """The meeting page with its two forms (a security issue, an action item): blank unless given."""
     item_form = item_form or ActionItemForm(formdata=None)
-    item_form.responsible_member_id.choices = [("", "—")] + [
-        (m.id, m.name) for m in service.committee_members(meeting.committee)]
+    item_form.responsible_member_id.choices = _responsible_choices(meeting)
     return dict(issue_form=issue_form or SecurityIssueForm(formdata=None), item_form=item_form,
                 **_meeting_context(meeting))
 
@@ -217,8 +224,7 @@ def security_issue_add(meeting_id):
 def action_item_add(meeting_id):
     meeting = get_meeting_or_404(meeting_id)
     form = ActionItemForm()
-    form.responsible_member_id.choices = [("", "—")] + [
-        (m.id, m.name) for m in service.committee_members(meeting.committee)]
+    form.responsible_member_id.choices = _responsible_choices(meeting)
     done = save_form(form, lambda f: service.raise_action_item(meeting, **f.service_fields()),
                      _("Action item recorded."),
                      lambda saved: url_for("committees.meeting_detail", meeting_id=meeting.id))
@@ -235,7 +241,7 @@ def meeting_minutes_pdf(meeting_id):
     lang = lang or (current_user.locale if current_user.locale in ("fr", "en") else "fr")
     with force_locale(lang):
         pdf = render_pdf("committees/minutes_pdf.html", lang=lang, **_meeting_context(meeting))
-    filename = f"minutes-{meeting.committee_id}-{meeting.starts_at:%Y-%m-%d}-{lang}.pdf"
+    filename = f"minutes-{meeting.committee_id}-{local_day(meeting.starts_at, meeting.committee)}-{lang}.pdf"
     return Response(pdf, mimetype="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="{filename}"'})
 

@@ -9,7 +9,7 @@ from cpms.geo.models import Commune, Province
 
 
 def province_json(province):
-    return {"id": province.id, "name": province.name}
+    return {"id": province.id, "name": province.name, "time_zone": province.time_zone}
 
 
 def commune_json(commune):

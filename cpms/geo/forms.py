@@ -6,8 +6,13 @@ from wtforms.validators import DataRequired, Length
 NAME_VALIDATORS = [DataRequired(_l("Enter a name.")), Length(max=100, message=_l("At most %(max)d characters."))]
 
 
+ZONE_CHOICES = [("", _l("From the province's name")), ("Africa/Kinshasa", _l("Africa/Kinshasa (UTC+1, west)")),
+                ("Africa/Lubumbashi", _l("Africa/Lubumbashi (UTC+2, centre and east)"))]
+
+
 class ProvinceForm(FlaskForm):
     name = StringField(_l("Province name"), validators=NAME_VALIDATORS)
+    time_zone = SelectField(_l("Time zone"), choices=ZONE_CHOICES, default="")
 
 
 class CityForm(FlaskForm):

@@ -4,8 +4,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cpms.core.models import Audited, TimestampMixin
 from cpms.extensions import db
+from cpms.geo.reference import DEFAULT_ZONE, province_zone
 
 CITY_KINDS = ("city", "territory")
+
+
+def _default_zone(context):
+    return province_zone(context.get_current_parameters().get("name")) or DEFAULT_ZONE
 
 
 class Province(Audited, TimestampMixin, db.Model):
@@ -13,6 +18,8 @@ class Province(Audited, TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
+    # IANA name (cpms/geo/time.py); by default the zone of a known province's name (migration 0018 fills it)
+    time_zone: Mapped[str] = mapped_column(String(64), default=_default_zone, server_default=DEFAULT_ZONE)
 
     cities: Mapped[list["City"]] = relationship(back_populates="province", lazy="raise",
                                                 order_by="City.name")

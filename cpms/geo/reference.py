@@ -46,6 +46,32 @@ PLACES = {
 }
 
 
+# The time zone of each of the 26 provinces (IANA names): the west is on UTC+1, the centre and the east on UTC+2.
+WEST, EAST = "Africa/Kinshasa", "Africa/Lubumbashi"
+PROVINCE_ZONES = {
+    **{name: WEST for name in ("Kinshasa", "Kongo-Central", "Kwango", "Kwilu", "Mai-Ndombe", "Équateur",
+                               "Sud-Ubangi", "Nord-Ubangi", "Mongala", "Tshuapa")},
+    **{name: EAST for name in ("Bas-Uele", "Haut-Uele", "Ituri", "Tshopo", "Nord-Kivu", "Sud-Kivu", "Maniema",
+                               "Sankuru", "Lomami", "Kasaï", "Kasaï-Central", "Kasaï-Oriental", "Lualaba",
+                               "Haut-Katanga", "Haut-Lomami", "Tanganyika")},
+}
+DEFAULT_ZONE = WEST
+
+
+def province_zone(name):
+    """The time zone of a province known by name (accents and case as written above), else None."""
+    return PROVINCE_ZONES.get(" ".join((name or "").split()))
+
+
+def set_province_zones(connection):
+    """Give each known province its time zone (migration 0018, and after loading the places on a new schema)."""
+    provinces = sa.table("provinces", sa.column("name", sa.String), sa.column("time_zone", sa.String))
+    for zone in (WEST, EAST):
+        names = [name for name, value in PROVINCE_ZONES.items() if value == zone]
+        connection.execute(sa.update(provinces).where(provinces.c.name.in_(names), provinces.c.time_zone != zone)
+                           .values(time_zone=zone))
+
+
 def load_reference_places(connection):
     """Insert the reference places that are missing; running it twice adds nothing."""
     now = datetime.now(timezone.utc)
@@ -67,6 +93,8 @@ def load_reference_places(connection):
                     for name in commune_names if name not in existing]
             if rows:
                 connection.execute(sa.insert(_communes), rows)
+    if "time_zone" in {column["name"] for column in sa.inspect(connection).get_columns("provinces")}:
+        set_province_zones(connection)  # a schema from create_all() or past migration 0018
 
 
 def unload_reference_places(connection):

@@ -5,6 +5,8 @@ from sqlalchemy import func, select
 from cpms.core.errors import DomainError
 from cpms.extensions import db
 from cpms.geo.models import City, Commune, Province, Quartier
+from cpms.geo.reference import province_zone
+from cpms.geo.time import valid_zone
 
 
 def province_choices():
@@ -34,11 +36,21 @@ def _clean_name(name):
     return name
 
 
-def create_province(*, name):
+def create_province(*, name, time_zone=None):
+    """A new province; its time zone is the one given, or that of a known province's name (see reference.py).
+
+    Errors: empty or duplicate name, an unknown time zone, no time zone for a name that is not a province's.
+    """
     name = _clean_name(name)
     if db.session.scalar(select(Province.id).where(func.lower(Province.name) == name.lower())):
         raise DomainError(_("A province with this name already exists."), field="name")
-    province = Province(name=name)
+    time_zone = time_zone or province_zone(name)
+    if not time_zone:
+        raise DomainError(_("Choose the province's time zone: Africa/Kinshasa (UTC+1) in the west, "
+                            "Africa/Lubumbashi (UTC+2) in the centre and the east."), field="time_zone")
+    if not valid_zone(time_zone):
+        raise DomainError(_("Unknown time zone: choose one of the list."), field="time_zone")
+    province = Province(name=name, time_zone=time_zone)
     db.session.add(province)
     db.session.flush()
     return province

@@ -9,8 +9,10 @@ from cpms.core.permissions import ADMIN, ALL_ROLES, get_or_404, require_role
 from cpms.geo import service
 from cpms.geo.forms import CityForm, CommuneForm, ProvinceForm, QuartierForm
 from cpms.geo.models import City, Commune, Province
+from cpms.geo.time import register_template_helpers
 
 bp = Blueprint("geo", __name__, url_prefix="/geography")
+bp.record_once(register_template_helpers)  # local_time, local_date, local_clock, zone_label: for every template
 NAVIGATION = [(80, "geo.province_list", _l("Geography"), ALL_ROLES)]
 
 
@@ -26,7 +28,7 @@ def province_list():
 @require_role(ADMIN)
 def province_create():
     form = ProvinceForm()
-    done = save_form(form, lambda f: service.create_province(name=f.name.data), _("Saved."),
+    done = save_form(form, lambda f: service.create_province(name=f.name.data, time_zone=f.time_zone.data), _("Saved."),
                      lambda _province: url_for("geo.province_list"))
     return done or render_form("geo/province_list.html", form, rows=service.province_overview())
 

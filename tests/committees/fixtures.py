@@ -41,8 +41,10 @@ def new_meeting(committee, when=datetime(2017, 5, 8, 10, 0, tzinfo=timezone.utc)
                 agenda="", minutes="", kind="ordinary"):
     from cpms.committees.service import save_meeting
 
+    held = status == "held"  # guests (and minutes) are recorded only for a meeting held
     meeting = save_meeting(committee, starts_at=when, place="Maison communale", kind=kind, status=status,
-                           guests_women=2, guests_men=1, agenda=agenda, minutes=minutes, decisions="",
+                           guests_women=2 if held else 0, guests_men=1 if held else 0, agenda=agenda,
+                           minutes=minutes, decisions="",
                            present_member_ids=[m.id for m in present])
     _db.session.commit()
     return meeting

@@ -14,7 +14,6 @@ EXCEPTIONS = {
     ("bench/loadtest.py", "main"),
     ("cpms/certificates/pdf/join.py", "add"),
     ("cpms/committees/service/committees.py", "_apply_committee"),
-    ("cpms/committees/service/meetings.py", "save_meeting"),
     ("cpms/core/setup.py", "register_error_handlers"),
     ("cpms/core/setup.py", "register_hooks"),
     ("cpms/indicators/service/dhis2.py", "dhis2_payload"),

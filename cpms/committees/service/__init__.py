@@ -9,6 +9,7 @@ Services check the business rules, flush and raise DomainError saying what to fi
 from cpms.committees.service.action_items import (
                                                   action_counts,
                                                   carried_over_items,
+                                                  current_members,
                                                   meeting_action_items,
                                                   raise_action_item,
                                                   update_action_item,
@@ -54,7 +55,7 @@ from cpms.committees.service.members import (
 
 __all__ = ["DEFAULT_REQUIRED_CATEGORIES", "Quorum", "Representation", "action_counts", "active_members",
            "add_member", "add_security_issue", "calendar_ics", "can_see", "can_see_item", "can_see_meeting",
-           "carried_over_items", "child_committees", "committee_cards", "committee_choices", "committee_meetings",
+           "carried_over_items", "child_committees", "current_members", "committee_cards", "committee_choices", "committee_meetings",
            "committee_members", "commune_choices", "count_by_kind", "create_committee", "meeting_action_items",
            "meeting_issues", "member_active_on", "programme_choices", "quartier_choices", "quorum",
            "raise_action_item", "representation", "roll_call", "save_meeting", "update_action_item",

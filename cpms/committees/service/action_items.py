@@ -1,36 +1,59 @@
 """Action items decided in meetings: raising them, moving them through their statuses, carrying them over."""
 from datetime import date
 
+from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import raiseload
 
 from cpms.committees.models import ACTION_STATUSES, OPEN_ACTION_STATUSES, ActionItem, Committee, Meeting, Member
+from cpms.core.bounds import check_date
 from cpms.core.errors import DomainError
 from cpms.extensions import db
+from cpms.geo.time import local_day
 
 
-def raise_action_item(meeting, *, description, responsible_member_id, responsible_organisation, due_date):
-    """Record an action item decided in a meeting.
+def current_members(committee_id, today=None):
+    """Members who may be made responsible for an action: those whose membership has not ended."""
+    today = today or date.today()
+    return db.session.scalars(select(Member).where(Member.committee_id == committee_id,
+                                                   or_(Member.end_date.is_(None), Member.end_date >= today))
+                              .order_by(Member.name)).all()
 
-    Errors: empty description, no responsible (member or organisation), a member of another committee,
-    a due date before the meeting.
-    """
-    description = (description or "").strip()
-    if not description:
-        raise DomainError(_("Describe the action to take."), field="description")
-    organisation = (responsible_organisation or "").strip()
+
+def _check_responsible(meeting, responsible_member_id, organisation, today):
     if responsible_member_id:
         member = db.session.get(Member, responsible_member_id)
         if member is None or member.committee_id != meeting.committee_id:
             raise DomainError(_("The responsible person must be a member of this committee."),
                               field="responsible_member_id")
+        if member.end_date is not None and member.end_date < today:
+            raise DomainError(_("%(name)s left the committee on %(date)s: choose a current member, or name an "
+                                "organisation.", name=member.name, date=format_date(member.end_date)),
+                              field="responsible_member_id")
     elif not organisation:
         raise DomainError(_("Name who is responsible: a member or an organisation."),
                           field="responsible_organisation")
-    if due_date is None or due_date < meeting.starts_at.date():
+
+
+def raise_action_item(meeting, *, description, responsible_member_id, responsible_organisation, due_date,
+                      today=None):
+    """Record an action item decided in a meeting.
+
+    Errors (docs/rules/committees.md): empty description, no responsible (member or organisation), a member of
+    another committee or whose membership ended before `today`, a due date before the meeting or implausible.
+    """
+    today = today or date.today()
+    description = (description or "").strip()
+    if not description:
+        raise DomainError(_("Describe the action to take."), field="description")
+    organisation = (responsible_organisation or "").strip()
+    _check_responsible(meeting, responsible_member_id, organisation, today)
+    meeting_day = local_day(meeting.starts_at, meeting.committee)
+    if due_date is None or due_date < meeting_day:
         raise DomainError(_("The due date cannot be before the meeting (%(date)s).",
-                            date=meeting.starts_at.date().isoformat()), field="due_date")
+                            date=meeting_day.isoformat()), field="due_date")
+    check_date(due_date, _("The due date"))
     item = ActionItem(committee_id=meeting.committee_id, meeting_id=meeting.id, description=description,
                       responsible_member_id=responsible_member_id or None, responsible_organisation=organisation,
                       due_date=due_date, status="open")
@@ -67,7 +90,7 @@ def carried_over_items(meeting):
     Computed, not copied: an item stays on every later agenda until it is closed, and a closed item
     still shows on the agendas of the meetings held before its closing date.
     """
-    meeting_day = meeting.starts_at.date()
+    meeting_day = local_day(meeting.starts_at, meeting.committee)
     stmt = (select(ActionItem).join(Meeting, Meeting.id == ActionItem.meeting_id)
             .where(ActionItem.committee_id == meeting.committee_id, Meeting.starts_at < meeting.starts_at,
                    or_(ActionItem.status.in_(OPEN_ACTION_STATUSES), ActionItem.closed_on >= meeting_day))

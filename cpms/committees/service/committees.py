@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from cpms.committees.models import COMMITTEE_KINDS, COMMITTEE_STATUSES, OPEN_ACTION_STATUSES, ActionItem, Committee
+from cpms.core.bounds import check_date
 from cpms.core.dashboard import Card, dashboard_provider
 from cpms.core.errors import DomainError
 from cpms.core.permissions import STAFF_ROLES
@@ -91,6 +92,7 @@ def _apply_committee(scope, committee, *, kind, name, commune_id, quartier_id, p
         raise DomainError(_("Choose a programme that covers the committee's province."), field="programme_id")
     if established_on > date.today():
         raise DomainError(_("The date established cannot be in the future."), field="established_on")
+    check_date(established_on, _("The date established"))
     if parent_id:
         parent = db.session.get(Committee, parent_id)
         if parent is None or parent.kind != "clsp" or (committee.id is not None and parent.id == committee.id):

@@ -1,8 +1,9 @@
 """Committee meetings: roll call and quorum (COMMITTEE_QUORUM_SHARE), security issues raised, the calendar."""
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import timedelta, timezone
 
 from flask import current_app
+from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import case, func, select
 
@@ -17,9 +18,11 @@ from cpms.committees.models import (
     SecurityIssue,
 )
 from cpms.committees.service.members import active_members, member_active_on
+from cpms.core.bounds import PEOPLE_AT_MEETING, check_count, check_date
 from cpms.core.errors import DomainError
 from cpms.core.models import utcnow
 from cpms.extensions import db
+from cpms.geo.time import local_day
 
 
 def committee_meetings(committee):
@@ -27,27 +30,68 @@ def committee_meetings(committee):
                               .order_by(Meeting.starts_at.desc())).all()
 
 
-def save_meeting(committee, meeting=None, *, starts_at, place, kind, status, guests_women, guests_men,  # noqa: C901
-                 agenda, minutes, decisions, present_member_ids, now=None):
-    """Create or update a meeting with its roll call (one attendance row per member active that day).
-
-    Errors: a meeting in the future marked held, unknown type or status, negative guests, a present
-    member who is not an active member of the committee on the meeting's date.
-    """
-    now = now or utcnow()
-    if kind not in MEETING_KINDS:
-        raise DomainError(_("Choose the type of meeting."), field="kind")
+def _check_status(meeting, status, starts_at, now):
+    """The meeting's life cycle (docs/rules/committees.md): planned → held once its time has passed, planned →
+    cancelled, cancelled → planned again; a held meeting stays held."""
     if status not in MEETING_STATUSES:
         raise DomainError(_("Choose the meeting's status."), field="status")
     if status == "held" and starts_at > now:
         raise DomainError(_("A meeting in the future cannot be marked as held: mark it planned, or correct "
                             "the date."), field="status")
-    if (guests_women or 0) < 0 or (guests_men or 0) < 0:
-        raise DomainError(_("The number of guests cannot be negative."), field="guests_women")
-    members = active_members(committee, starts_at.date())
+    if meeting is not None and meeting.status == "held" and status != "held":
+        raise DomainError(_("This meeting was recorded as held: it cannot become planned or cancelled again. "
+                            "Correct its roll call or minutes instead."), field="status")
+
+
+def _check_record(committee, status, *, starts_at, guests_women, guests_men, minutes, decisions):
+    """Plausible date and counts; what only a held meeting has (guests, minutes, decisions)."""
+    check_date(starts_at, _("The meeting's date"))
+    if starts_at is not None and local_day(starts_at, committee) < committee.established_on:
+        raise DomainError(_("The meeting cannot be before the committee was established (%(date)s).",
+                            date=format_date(committee.established_on)), field="starts_at")
+    check_count(guests_women, _("Guests: women"), PEOPLE_AT_MEETING)
+    check_count(guests_men, _("Guests: men"), PEOPLE_AT_MEETING)
+    if status != "held" and ((guests_women or 0) or (guests_men or 0) or (minutes or "").strip()
+                             or (decisions or "").strip()):
+        raise DomainError(_("Guests, minutes and decisions are recorded only for a meeting that was held: mark "
+                            "it held once it has taken place."), field="status")
+
+
+def _save_roll_call(meeting, members, present, status):
+    """One attendance row per member active on the meeting's day (only for a held meeting)."""
+    existing = {a.member_id: a for a in db.session.scalars(
+        select(MeetingAttendance).where(MeetingAttendance.meeting_id == meeting.id))}
     active_ids = {m.id for m in members}
+    for member_id, attendance in existing.items():
+        if member_id not in active_ids or status != "held":
+            db.session.delete(attendance)
+    if status == "held":
+        for member in members:
+            row = existing.get(member.id) or MeetingAttendance(meeting_id=meeting.id, member_id=member.id)
+            row.is_present = member.id in present
+            db.session.add(row)
+
+
+def save_meeting(committee, meeting=None, *, starts_at, place, kind, status, guests_women, guests_men,
+                 agenda, minutes, decisions, present_member_ids, now=None):
+    """Create or update a meeting with its roll call (one attendance row per member active that day).
+
+    `starts_at` is an aware datetime (forms convert the committee's local time with cpms.geo.time.to_utc).
+    Errors (docs/rules/committees.md): a meeting in the future marked held, a held meeting made planned or
+    cancelled, guests, minutes or a roll call for a meeting not held, implausible date or counts, a date before
+    the committee was established, unknown type or status, a present member who was not a member that day.
+    """
+    now = now or utcnow()
+    if starts_at is None:
+        raise DomainError(_("Enter the date and time as YYYY-MM-DD HH:MM."), field="starts_at")
+    if kind not in MEETING_KINDS:
+        raise DomainError(_("Choose the type of meeting."), field="kind")
+    _check_status(meeting, status, starts_at, now)
+    _check_record(committee, status, starts_at=starts_at, guests_women=guests_women, guests_men=guests_men,
+                  minutes=minutes, decisions=decisions)
+    members = active_members(committee, local_day(starts_at, committee))
     present = set(present_member_ids or [])
-    if present - active_ids:
+    if present - {m.id for m in members}:
         raise DomainError(_("Only members of the committee on the meeting's date can be marked present."),
                           field="present")
     if status != "held" and present:
@@ -55,25 +99,11 @@ def save_meeting(committee, meeting=None, *, starts_at, place, kind, status, gue
     if meeting is None:
         meeting = Meeting(committee_id=committee.id)
         db.session.add(meeting)
-        existing = {}
-    else:
-        existing = {a.member_id: a for a in db.session.scalars(
-            select(MeetingAttendance).where(MeetingAttendance.meeting_id == meeting.id))}
     meeting.starts_at, meeting.place, meeting.kind, meeting.status = starts_at, (place or "").strip(), kind, status
     meeting.guests_women, meeting.guests_men = guests_women or 0, guests_men or 0
     meeting.agenda, meeting.minutes, meeting.decisions = agenda or "", minutes or "", decisions or ""
     db.session.flush()
-    for member_id, attendance in existing.items():
-        if member_id not in active_ids:
-            db.session.delete(attendance)
-    if status == "held":
-        for member in members:
-            row = existing.get(member.id) or MeetingAttendance(meeting_id=meeting.id, member_id=member.id)
-            row.is_present = member.id in present
-            db.session.add(row)
-    else:
-        for attendance in existing.values():
-            db.session.delete(attendance)
+    _save_roll_call(meeting, members, present, status)
     db.session.flush()
     return meeting
 
@@ -107,7 +137,7 @@ def quorum(meeting):
     recorded, present = db.session.execute(stmt).one()
     members = recorded if recorded else db.session.scalar(
         select(func.count()).select_from(Member).where(Member.committee_id == meeting.committee_id,
-                                                       member_active_on(meeting.starts_at.date())))
+                                                       member_active_on(local_day(meeting.starts_at, meeting.committee))))
     return Quorum(members, int(present), current_app.config["COMMITTEE_QUORUM_SHARE"])
 
 
@@ -138,7 +168,8 @@ def upcoming_meetings(committee, now=None):
 
 
 def calendar_ics(committee, meetings, base_url):
-    """An iCalendar (RFC 5545) document of the meetings, one VEVENT each (two hours long)."""
+    """An iCalendar (RFC 5545) document of the meetings, one VEVENT each (two hours long), times in UTC ("Z");
+    calendar programs show them in their user's zone."""
     from icalendar import Calendar, Event
 
     calendar = Calendar()
@@ -149,8 +180,9 @@ def calendar_ics(committee, meetings, base_url):
         event = Event()
         event.add("uid", f"cpms-meeting-{meeting.id}@{base_url}")
         event.add("dtstamp", utcnow())
-        event.add("dtstart", meeting.starts_at)
-        event.add("dtend", meeting.starts_at + timedelta(hours=2))
+        starts_at = meeting.starts_at.astimezone(timezone.utc)
+        event.add("dtstart", starts_at)
+        event.add("dtend", starts_at + timedelta(hours=2))
         event.add("summary", f"{committee.name} – {meeting.kind_label}")
         if meeting.place:
             event.add("location", meeting.place)

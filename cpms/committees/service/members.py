@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select
 
 from cpms.committees.models import MEMBER_CATEGORIES, MEMBER_ROLES, Member
+from cpms.core.bounds import check_period
 from cpms.core.errors import DomainError
 from cpms.core.labels import SEXES
 from cpms.extensions import db
@@ -28,6 +29,7 @@ def _apply_member(member, *, name, sex, category, role, phone, email, start_date
         raise DomainError(_("Choose the member's role."), field="role")
     if end_date is not None and end_date < start_date:
         raise DomainError(_("The end date must be on or after the start date."), field="end_date")
+    check_period(start_date, end_date, _("Member since"), _("Member until"))
     member.name, member.sex, member.category, member.role = name, sex, category, role
     member.phone, member.email = (phone or "").strip(), (email or "").strip()
     member.start_date, member.end_date = start_date, end_date
