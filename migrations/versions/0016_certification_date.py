@@ -11,7 +11,7 @@
   dates paragraph, gets a new version that prints it under the dates (certificates already issued keep theirs).
 
 Revision ID: 0016
-Revises: 0013
+Revises: 0015
 """
 import re
 from datetime import datetime, timezone
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0016"
-down_revision = "0013"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 

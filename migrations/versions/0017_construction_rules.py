@@ -5,7 +5,7 @@
 - handovers.override_reason: the written reason when the final acceptance was given without them.
 
 Revision ID: 0017
-Revises: 0013
+Revises: 0016
 """
 import sqlalchemy as sa
 from alembic import op
@@ -13,7 +13,7 @@ from alembic import op
 from cpms.stations.reference import mark_required_milestones
 
 revision = "0017"
-down_revision = "0013"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 

@@ -11,7 +11,7 @@
   reverse (real UTC back to wall-clock time stored as UTC).
 
 Revision ID: 0018
-Revises: 0013
+Revises: 0017
 """
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
@@ -22,7 +22,7 @@ from alembic import op
 from cpms.geo.reference import DEFAULT_ZONE, set_province_zones
 
 revision = "0018"
-down_revision = "0013"
+down_revision = "0017"
 branch_labels = None
 depends_on = None
 
