@@ -26,9 +26,26 @@ returns a DrillDown: the statement of the records behind a figure and how to sho
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta, timezone
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import String, and_, cast, literal, true
 
 _registry = {}
+
+# How a computation's figure of a half-year, a year or the programme to date relates to its quarters. Every
+# computed indicator declares one (`aggregation=`); the engine (cpms/indicators/service/values.py) and the test
+# tests/indicators/test_aggregation_rules.py follow it. Second item: the library's aggregation (Indicator.aggregation,
+# used for targets) that goes with it.
+AGGREGATIONS = {
+    "sum": (_l("Sum: the figure of a longer period is the sum of its quarters (records counted once, in the "
+               "quarter of their date)."), "sum"),
+    "distinct": (_l("Distinct count: the people or things counted once over the whole period, so at least the "
+                    "largest quarter and at most the sum of the quarters (someone counted in two quarters counts "
+                    "once in the year)."), "sum"),
+    "latest": (_l("Latest: a state at the end of the period; the figure of a longer period is that of its last "
+                  "quarter with a value (the programme to date: the last period's)."), "latest"),
+    "ratio": (_l("Ratio: a share or mean recomputed over all the records of the period, i.e. the quarters "
+                 "weighted by their records; it lies between the lowest and the highest quarter."), "average"),
+}
 
 
 @dataclass
@@ -38,6 +55,8 @@ class Computation:
     unit: str
     func: object
     aggregation: str = "sum"
+    dated_by: object = None  # which date puts a record in a period (text)
+    place: object = None  # which commune (and province) a record counts in, for the area and the breakdowns (text)
     direction: str = "higher"
     dimensions: tuple = ()
     per_period: bool = True
@@ -48,19 +67,32 @@ class Computation:
     description: object = None
 
 
-def computed_indicator(code, *, label, unit, dimensions=(), aggregation="sum", direction="higher", per_period=True,
-                       param_label=None, default_param="", description=None):
-    """Register a computation under `code` (the value of Indicator.computation)."""
+def computed_indicator(code, *, label, unit, aggregation, dated_by, place, dimensions=(), direction="higher",
+                       per_period=True, param_label=None, default_param="", description=None):
+    """Register a computation under `code` (the value of Indicator.computation). Required: `aggregation` (a key
+    of AGGREGATIONS: how its longer periods relate to its quarters), `dated_by` (which date puts a record in a
+    period) and `place` (which commune a record counts in), all shown in the rule book docs/rules/indicators.md."""
+    if aggregation not in AGGREGATIONS:
+        raise ValueError(f"computed indicator {code!r}: aggregation must be one of {', '.join(AGGREGATIONS)}")
+    if not description or not dated_by or not place:
+        raise ValueError(f"computed indicator {code!r}: give its description, dated_by and place")
+
     def decorator(func):
         if code in _registry:
             raise ValueError(f"computed indicator {code!r} registered twice")
         _registry[code] = Computation(code=code, label=label, unit=unit, func=func, aggregation=aggregation,
+                                      dated_by=dated_by, place=place,
                                       direction=direction, dimensions=tuple(dimensions), per_period=per_period,
                                       param_label=param_label, default_param=default_param,
                                       description=description)
         func.computation = _registry[code]
         return func
     return decorator
+
+
+def library_aggregation(aggregation):
+    """The library's aggregation (sum, latest, average: Indicator.aggregation, used for targets) of a computation's."""
+    return AGGREGATIONS[aggregation][1]
 
 
 def drilldown_for(code):

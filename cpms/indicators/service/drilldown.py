@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from cpms.indicators.models import IndicatorValue, ValueBreakdown
 from cpms.indicators.registry import DrillDown, computation
+from cpms.indicators.service.periods import quarter_pieces
 from cpms.indicators.service.values import Area, make_context
 
 
@@ -49,4 +50,6 @@ def records_behind(pi, period, *, scope, area=None, dimension=None, category=Non
     if comp is None or comp.drilldown is None:
         return None
     ctx = make_context(pi, pi.programme_id, scope, area, dimension if category is not None else None, today)
+    if comp.aggregation == "latest" and comp.per_period:
+        period = quarter_pieces(period)[-1]  # a state: the figure of a longer period is its last quarter's
     return comp.drilldown(ctx, period.start, period.end, category)

@@ -20,6 +20,7 @@ from cpms.geo.models import Commune, Province
 from cpms.indicators.models import IndicatorValue, ValueBreakdown
 from cpms.indicators.reference import ADDITIVE_UNITS, AREA_DIMENSIONS
 from cpms.indicators.registry import Context, computation
+from cpms.indicators.service.periods import quarter_pieces
 from cpms.indicators.service.targets import combine
 
 
@@ -86,11 +87,40 @@ def compute_many(programme_id, pis, periods, *, scope, area=None, dimensions=(No
     return figures
 
 
-def _computed(figures, pi, programme_id, periods, scope, area, today, baselines):  # noqa: C901
-    """The indicator's figures for every asked disaggregation it has (the totals in each)."""
+def _computed(figures, pi, programme_id, periods, scope, area, today, baselines):
+    """The indicator's figures for every asked disaggregation it has (the totals in each), by its declared
+    aggregation (cpms/indicators/registry.py AGGREGATIONS): "sum", "distinct" and "ratio" are computed over each
+    period's records; a "latest" indicator (a state) is computed for the quarters of each period, and a longer
+    period takes its last quarter's value – so a year never contradicts its quarters (e.g. CLSPs functional in
+    each quarter are functional in the year)."""
     comp = computation(pi.indicator.computation)
     if comp is None or not periods:
         return
+    if comp.aggregation != "latest" or all(p.kind == "quarter" for p in periods):
+        _computed_periods(figures, comp, pi, programme_id, periods, scope, area, today, baselines)
+        return
+    pieces, members = [], []
+    for period in periods:
+        indexes = []
+        for piece in quarter_pieces(period):
+            if piece not in pieces:
+                pieces.append(piece)
+            indexes.append(pieces.index(piece))
+        members.append(indexes)
+    partial = {asked: Figures() for asked in figures}
+    _computed_periods(partial, comp, pi, programme_id, pieces, scope, area, today, baselines)
+    for asked, by_piece in partial.items():
+        figures[asked].baselines.update(by_piece.baselines)
+        for category in [None] + by_piece.categories.get(pi.id, []):
+            for index, indexes in enumerate(members):
+                value = combine("latest", [by_piece.get(pi.id, i, category) for i in indexes])
+                if value is not None or (category is None and any((pi.id, i, None) in by_piece.values
+                                                                  for i in indexes)):
+                    figures[asked]._add(pi.id, index, category, value)
+
+
+def _computed_periods(figures, comp, pi, programme_id, periods, scope, area, today, baselines):  # noqa: C901
+    """The computation's own figures of each period."""
     # each disaggregation the indicator has, computed once, its figures going to every asked dimension it serves
     wanted = {}
     for asked in figures:
