@@ -213,3 +213,28 @@ def rank_name(rank):
     if rank is None:
         return ""
     return rank.name_fr if str(get_locale() or "fr").startswith("fr") else rank.name_en
+
+
+# --- the rule book's table (docs/rules/indicators.md, checked by tests/indicators/test_rule_book.py) -----------
+
+RULE_BOOK_START = "<!-- computed indicators: generated from cpms/indicators/registry.py rule_book_table() -->"
+RULE_BOOK_END = "<!-- end of the generated table -->"
+
+
+def _cell(text):
+    return " ".join(str(text or "").split()).replace("|", "\\|")
+
+
+def rule_book_table():
+    """The table of every registered computed indicator, as Markdown (in the current locale): code, definition,
+    unit, aggregation over periods, the date that puts a record in a period, the commune it counts in."""
+    from cpms.indicators.reference import UNITS
+    lines = [RULE_BOOK_START, "", "| aggregation | a half-year, a year, the programme to date |", "|---|---|"]
+    lines += [f"| **{name}** | {_cell(text)} |" for name, (text, _library) in AGGREGATIONS.items()]
+    lines += ["", "| code | indicator | definition | unit | aggregation | date that decides the period | commune |",
+              "|---|---|---|---|---|---|---|"]
+    for code, comp in sorted(computations().items()):
+        lines.append("| " + " | ".join(_cell(text) for text in (
+            f"`{code}`", comp.label, comp.description, UNITS.get(comp.unit, comp.unit), f"**{comp.aggregation}**",
+            comp.dated_by, comp.place)) + " |")
+    return "\n".join(lines + ["", RULE_BOOK_END])
