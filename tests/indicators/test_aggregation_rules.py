@@ -14,7 +14,7 @@ programme that has begun. Observation 5 of issue 17: "Functional committees" was
 from datetime import date
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from cpms.core.permissions import Scope
 from cpms.extensions import db as _db
@@ -108,7 +108,44 @@ def _check_programme(programme, today, problems):
     return pis
 
 
-def test_every_computed_indicator_agrees_with_its_quarters_on_the_demo_data(app, db):
+def _check_demo_today(today, web, client):
+    """The programme running today has a framework with targets, a reporting period about to close (the current
+    quarter ends this month) with one value entered and one missing, and a survey round being collected."""
+    from cpms.indicators.demo import closing_fiscal_month
+    from cpms.indicators.models import IndicatorValue, Target
+    from cpms.programmes.demo import CURRENT_CODE
+    from cpms.surveys.models import SurveyResponse, SurveyRound
+
+    programme = _db.session.scalar(select(Programme).where(Programme.code == CURRENT_CODE))
+    month = settings_of(programme.id).fiscal_year_start_month
+    assert month == closing_fiscal_month(today)
+    current = P.containing(today, "quarter", month)
+    assert current.end.month == today.month and current.end.year == today.year  # closes at the end of this month
+    pis = {pi.code: pi for pi in programme_indicators(programme.id)}
+    assert {"ENT-DLG", "TRN-ENR", "CLSP-FUN", "SVY-TRU"} <= set(pis)
+    assert _db.session.scalar(select(Target.value).where(Target.programme_indicator_id == pis["ENT-DLG"].id,
+                                                         Target.period_kind == "quarter",
+                                                         Target.period_start == current.start)) == 200
+    values = _db.session.execute(select(IndicatorValue.status, IndicatorValue.commune_id).where(
+        IndicatorValue.programme_indicator_id == pis["ENT-DLG"].id,
+        IndicatorValue.period_start == current.start)).all()
+    assert [status for status, _commune in values] == ["submitted"]  # Diulu entered, Kanshi missing
+    assert _db.session.scalar(select(IndicatorValue.id).where(
+        IndicatorValue.programme_indicator_id == pis["ENT-DLG"].id, IndicatorValue.status == "approved"))
+    survey_round = _db.session.scalar(select(SurveyRound).where(SurveyRound.programme_id == programme.id))
+    assert survey_round.start_date <= today <= survey_round.end_date
+    responses = _db.session.scalar(select(func.count()).select_from(SurveyResponse)
+                                   .where(SurveyResponse.round_id == survey_round.id))
+    assert 0 < responses < 100
+    web.post("/login", {"email": "suivi@demo.cpms.example", "password": "Cpms-demo-Kasai-05"})
+    html = client.get(f"/indicators/programmes/{programme.id}/report?period={current.key}").get_data(as_text=True)
+    assert "ENT-DLG" in html and current.label in html
+    html = client.get(f"/surveys/rounds/{survey_round.id}").get_data(as_text=True)
+    assert "Diulu" in html and "Kanshi" in html
+
+
+def test_every_computed_indicator_agrees_with_its_quarters_on_the_demo_data(app, db, web, client):
+    """Also the demo's programme running today (its framework and survey round), on the same demo data."""
     from cpms.core.demo import load_demo
 
     with app.test_request_context():
@@ -133,3 +170,4 @@ def test_every_computed_indicator_agrees_with_its_quarters_on_the_demo_data(app,
         values = [figures.get(pi.id, i) for i in range(5)]
         assert values[3] and values[4] == values[3], values
         assert _db.session.scalar(select(ProgrammeIndicator.id).where(ProgrammeIndicator.id == pi.id))
+    _check_demo_today(today, web, client)
