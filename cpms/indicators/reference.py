@@ -33,9 +33,7 @@ MONTHS = {1: _l("January"), 2: _l("February"), 3: _l("March"), 4: _l("April"), 5
 # respondent's (the rule book says which for each computed indicator); training figures also offer the officers'
 # home commune ("home_commune", cpms/training/__init__.py).
 SHARED_DIMENSIONS = {"sex": (_l("Sex"), 10, True), "province": (_l("Province"), 20, False),
-                     "commune": (_l("Commune of the place (training venue, committee, station, respondent)"), 30,
-                                 False),
-                     "age_group": (_l("Age group"), 70, True)}
+                     "commune": (_l("Commune of the venue"), 30, False), "age_group": (_l("Age group"), 70, True)}
 AREA_DIMENSIONS = ("province", "commune")
 
 
