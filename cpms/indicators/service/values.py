@@ -79,7 +79,7 @@ def compute_many(programme_id, pis, periods, *, scope, area=None, dimensions=(No
     entered = []
     for pi in pis:
         if pi.indicator.is_computed:
-            _computed(figures, pi, programme_id, periods, scope, area, today, baselines)
+            _computed_by_rule(figures, pi, programme_id, periods, scope, area, today, baselines)
         else:
             entered.append(pi)
     if entered:
@@ -87,7 +87,7 @@ def compute_many(programme_id, pis, periods, *, scope, area=None, dimensions=(No
     return figures
 
 
-def _computed(figures, pi, programme_id, periods, scope, area, today, baselines):
+def _computed_by_rule(figures, pi, programme_id, periods, scope, area, today, baselines):
     """The indicator's figures for every asked disaggregation it has (the totals in each), by its declared
     aggregation (cpms/indicators/registry.py AGGREGATIONS): "sum", "distinct" and "ratio" are computed over each
     period's records; a "latest" indicator (a state) is computed for the quarters of each period, and a longer
@@ -97,7 +97,7 @@ def _computed(figures, pi, programme_id, periods, scope, area, today, baselines)
     if comp is None or not periods:
         return
     if comp.aggregation != "latest" or all(p.kind == "quarter" for p in periods):
-        _computed_periods(figures, comp, pi, programme_id, periods, scope, area, today, baselines)
+        _computed(figures, comp, pi, programme_id, periods, scope, area, today, baselines)
         return
     pieces, members = [], []
     for period in periods:
@@ -108,7 +108,7 @@ def _computed(figures, pi, programme_id, periods, scope, area, today, baselines)
             indexes.append(pieces.index(piece))
         members.append(indexes)
     partial = {asked: Figures() for asked in figures}
-    _computed_periods(partial, comp, pi, programme_id, pieces, scope, area, today, baselines)
+    _computed(partial, comp, pi, programme_id, pieces, scope, area, today, baselines)
     for asked, by_piece in partial.items():
         figures[asked].baselines.update(by_piece.baselines)
         for category in [None] + by_piece.categories.get(pi.id, []):
@@ -119,7 +119,7 @@ def _computed(figures, pi, programme_id, periods, scope, area, today, baselines)
                     figures[asked]._add(pi.id, index, category, value)
 
 
-def _computed_periods(figures, comp, pi, programme_id, periods, scope, area, today, baselines):  # noqa: C901
+def _computed(figures, comp, pi, programme_id, periods, scope, area, today, baselines):  # noqa: C901
     """The computation's own figures of each period."""
     # each disaggregation the indicator has, computed once, its figures going to every asked dimension it serves
     wanted = {}
