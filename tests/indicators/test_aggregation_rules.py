@@ -170,4 +170,9 @@ def test_every_computed_indicator_agrees_with_its_quarters_on_the_demo_data(app,
         values = [figures.get(pi.id, i) for i in range(5)]
         assert values[3] and values[4] == values[3], values
         assert _db.session.scalar(select(ProgrammeIndicator.id).where(ProgrammeIndicator.id == pi.id))
+        # … and the donor's yearly report says so: on track against the year's target of 3, not 0 "off track"
+        from cpms.indicators.service.reports import build_report
+        report = build_report(kor, fy2016, scope=Scope.national(), today=today)
+        row = next(r for r in report.rows if r.pi.code == "CLSP-FUN" and r.category is None)
+        assert row.actual == values[3] and row.target == 3 and row.status == "on_track", (row.actual, row.target)
     _check_demo_today(today, web, client)
