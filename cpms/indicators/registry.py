@@ -50,6 +50,9 @@ AGGREGATIONS = {
                  "weighted by their records; it lies between the lowest and the highest quarter."), "average"),
 }
 
+AGGREGATION_NAMES = {"sum": _l("Sum of the quarters"), "distinct": _l("Distinct count"),
+                     "latest": _l("Last quarter's value"), "ratio": _l("Ratio over the period")}
+
 
 @dataclass
 class Computation:
@@ -68,6 +71,14 @@ class Computation:
     default_param: str = ""
     baseline: object = None  # func(ctx) -> {category or None: value}, for computations that know their baseline
     description: object = None
+
+    @property
+    def aggregation_name(self):
+        return AGGREGATION_NAMES[self.aggregation]
+
+    @property
+    def aggregation_rule(self):
+        return AGGREGATIONS[self.aggregation][0]
 
 
 def computed_indicator(code, *, label, unit, aggregation, dated_by, place, dimensions=(), direction="higher",

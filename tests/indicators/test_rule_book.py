@@ -45,3 +45,11 @@ def test_a_computation_without_an_aggregation_is_refused():
     with pytest.raises(ValueError):
         computed_indicator("bad_rule", label="x", unit="count", aggregation="median", dated_by="d", place="p",
                            description="x")
+
+
+def test_the_library_form_shows_each_computations_rules(client, login_as):
+    login_as("me_officer")
+    html = client.get("/indicators/library/new").get_data(as_text=True)
+    assert "Last quarter's value" in html  # functional CLSPs, retention, survey shares…
+    assert "Distinct count" in html and "Period decided by: The cohort's end date." in html
+    assert "Commune: The training venue's commune" in html and "Officer's home commune" in html
