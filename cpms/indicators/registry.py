@@ -45,7 +45,7 @@ AGGREGATIONS = {
                     "largest quarter and at most the sum of the quarters (someone counted in two quarters counts "
                     "once in the year)."), "sum"),
     "latest": (_l("Latest: a state at the end of the period; the figure of a longer period is that of its last "
-                  "quarter with a value (the programme to date: the last period's)."), "latest"),
+                  "quarter with a value, among those begun (the programme to date: the last period's)."), "latest"),
     "ratio": (_l("Ratio: a share or mean recomputed over all the records of the period, i.e. the quarters "
                  "weighted by their records; it lies between the lowest and the highest quarter."), "average"),
 }

@@ -1,6 +1,8 @@
 """Drill-down: the records behind one figure of a report – officers and cohorts, meetings, committees, plans,
 projects, survey rounds, or the entered values with their evidence. Lists are paginated (one COUNT and one page
 query) and link to the records' own pages, where each domain's access rules apply again."""
+from datetime import date
+
 from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -51,5 +53,7 @@ def records_behind(pi, period, *, scope, area=None, dimension=None, category=Non
         return None
     ctx = make_context(pi, pi.programme_id, scope, area, dimension if category is not None else None, today)
     if comp.aggregation == "latest" and comp.per_period:
-        period = quarter_pieces(period)[-1]  # a state: the figure of a longer period is its last quarter's
+        # a state: the figure of a longer period is its last quarter's (of those begun)
+        pieces = quarter_pieces(period)
+        period = ([p for p in pieces if p.start <= (today or date.today())] or pieces)[-1]
     return comp.drilldown(ctx, period.start, period.end, category)
