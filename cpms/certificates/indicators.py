@@ -6,9 +6,11 @@ certificate – the current version, neither superseded nor revoked; certified_o
 on it) and use the training disaggregations (the cohort's province and commune, the officer's sex, rank and
 specialty, the course type).
 
-- Officers certified: distinct officers whose certificate was first issued in the period (the date of version 1,
-  so that a corrected re-issue does not move an officer to a later period) and is valid today: a certificate
-  revoked later leaves the period's figure (in a locked period, as a difference beside the frozen figure).
+- Officers certified: distinct officers certified in the period – by the certification date, the course's end
+  date printed on the certificate (certified_officers().certified_on, the date retention counts from too), not
+  the day the certificate was issued or printed – whose certificate is valid today: a certificate revoked later
+  leaves the period's figure (in a locked period, as a difference beside the frozen figure); a corrected
+  re-issue keeps the certification date.
 """
 
 from flask import url_for
@@ -19,8 +21,8 @@ from sqlalchemy.orm import aliased
 
 from cpms.certificates.models import Certificate
 from cpms.deployments.service import certified_officers
-from cpms.indicators.registry import DrillDown, computed_indicator, day_bounds, drilldown_for, rank_name
-from cpms.training.indicators import TRAINING_DIMENSIONS, training_columns
+from cpms.indicators.registry import DrillDown, computed_indicator, drilldown_for, rank_name
+from cpms.training.indicators import TRAINING_DIMENSIONS, TRAINING_PLACE, training_columns
 from cpms.training.models import Cohort, Course, Trainee
 
 
@@ -43,26 +45,31 @@ def _first_issue(ctx, cert):
     return ctx.shared("first_issue", build)
 
 
-def _issued_in(ctx, start, end, cert, first):
-    low, high = day_bounds(start, end)
-    return and_(Cohort.programme_id == ctx.programme_id, first.issued_at >= low, first.issued_at < high,
+def certified_in(cert, start, end):
+    """Certified in the period: by the certification date (the same date retention counts from)."""
+    return and_(cert.c.certified_on >= start, cert.c.certified_on <= end)
+
+
+def _certified_in(ctx, start, end, cert):
+    return and_(Cohort.programme_id == ctx.programme_id, certified_in(cert, start, end),
                 ctx.in_area(Cohort.province_id, Cohort.commune_id))
 
 
 @computed_indicator("officers_certified", label=_l("Officers certified"), unit="count", dimensions=TRAINING_DIMENSIONS,
-                    description=_l("Distinct officers whose certificate was issued in the period and has not been "
-                                   "revoked (a corrected re-issue counts on the first issue's date)."))
+                    aggregation="distinct", place=TRAINING_PLACE,
+                    dated_by=_l("The certification date: the course's end date printed on the certificate, the date "
+                                "retention counts from (not the day the certificate was issued or printed)."),
+                    description=_l("Distinct officers certified in the period whose certificate has not been revoked "
+                                   "(a corrected re-issue keeps the certification date)."))
 def officers_certified(ctx, start, end):
     cert = certified(ctx)
-    first, on = _first_issue(ctx, cert)
 
     def build():
         key = ctx.category(training_columns())
         stmt = with_training(select(key, func.count(distinct(cert.c.trainee_id))).select_from(cert), cert)
-        return ctx.grouped(stmt.join(first, on).where(Cohort.programme_id == ctx.programme_id,
-                                                      ctx.in_area(Cohort.province_id, Cohort.commune_id)), key)
-    low, high = day_bounds(start, end)
-    return ctx.statement("officers_certified", build).where(first.issued_at >= low, first.issued_at < high)
+        return ctx.grouped(stmt.where(Cohort.programme_id == ctx.programme_id,
+                                      ctx.in_area(Cohort.province_id, Cohort.commune_id)), key)
+    return ctx.statement("officers_certified", build).where(certified_in(cert, start, end))
 
 
 # --- drill-downs: the certified officers behind a figure ------------------------------------------------------
@@ -83,12 +90,12 @@ def certified_records(ctx, start, end, category):
     stmt = (with_training(select(Trainee, Cohort, first.serial, first.issued_at, cert.c.certified_on)
                           .select_from(cert), cert)
             .join(first, on)
-            .where(_issued_in(ctx, start, end, cert, first), ctx.matches(training_columns(), category))
+            .where(_certified_in(ctx, start, end, cert), ctx.matches(training_columns(), category))
             .order_by(Trainee.last_name, Trainee.first_name, cert.c.enrolment_id))
 
     def row(record):
         trainee, cohort, serial, issued_at, certified_on = record
         return officer_cells(trainee, cohort) + [serial, issued_at.date().isoformat(), certified_on.isoformat()]
 
-    return DrillDown(stmt, officer_headings() + [_("Certificate"), _("Issued on"), _("Course ended")], row,
+    return DrillDown(stmt, officer_headings() + [_("Certificate"), _("Issued on"), _("Certified on")], row,
                      personal=True, scalars=False)

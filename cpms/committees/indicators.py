@@ -1,7 +1,8 @@
 """Committee indicators (the local security plans' are in cpms/plans/indicators.py).
 
-- functional CLSPs: CLSPs of the programme that held at least N meetings in the period, N being the indicator's
-  parameter or else INDICATOR_CLSP_MIN_MEETINGS, per quarter (a year needs 4 N);
+- functional CLSPs: CLSPs of the programme that held at least N meetings in the quarter, N being the indicator's
+  parameter or else INDICATOR_CLSP_MIN_MEETINGS; a state ("latest"): a half-year, a year or the programme to date
+  counts the CLSPs functional in its last quarter (the engine computes it so), not those with 4 N meetings;
 - meetings held: meetings of any committee of the programme marked held, dated in the period;
 - share of women among members: members of the programme's committees on the last day of the period ("latest");
 - action items done on time: among the items due in the period (dropped ones left out), the share closed as done
@@ -13,9 +14,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, func, or_, select
 
 from cpms.committees.models import COMMITTEE_KINDS, ActionItem, Committee, Meeting, Member
-from cpms.indicators.registry import DrillDown, computed_indicator, day_bounds, drilldown_for, quarters_in
+from cpms.indicators.registry import DrillDown, computed_indicator, day_bounds, drilldown_for
 
 AREA = ("province", "commune")
+COMMITTEE_PLACE = _l("The committee's commune.")
 COMMITTEE_DIMENSIONS = ("province", "commune", "committee_kind")
 
 
@@ -33,11 +35,11 @@ def _held_in(start, end):
 
 
 def required_meetings(ctx, start, end):
+    """Meetings needed in a quarter (the engine computes this "latest" indicator quarter by quarter)."""
     try:
-        per_quarter = int(ctx.param) if ctx.param else current_app.config["INDICATOR_CLSP_MIN_MEETINGS"]
+        return int(ctx.param) if ctx.param else current_app.config["INDICATOR_CLSP_MIN_MEETINGS"]
     except ValueError:
-        per_quarter = current_app.config["INDICATOR_CLSP_MIN_MEETINGS"]
-    return per_quarter * quarters_in(start, end)
+        return current_app.config["INDICATOR_CLSP_MIN_MEETINGS"]
 
 
 def _meeting_counts(start, end):
@@ -47,7 +49,11 @@ def _meeting_counts(start, end):
 
 @computed_indicator("functional_clsps", label=_l("Functional local security committees (CLSP)"), unit="count",
                     aggregation="latest", dimensions=AREA, param_label=_l("Meetings needed per quarter"),
-                    description=_l("CLSPs that held at least the required number of meetings in the period."))
+                    dated_by=_l("The date of the meetings held (a quarter's meetings); a longer period: its last "
+                                "quarter."), place=COMMITTEE_PLACE,
+                    description=_l("CLSPs that held at least the required number of meetings in the quarter; over a "
+                                   "half-year, a year or the programme to date: those functional in its last "
+                                   "quarter."))
 def functional_clsps(ctx, start, end):
     def build():
         key = ctx.category(committee_columns())
@@ -59,7 +65,10 @@ def functional_clsps(ctx, start, end):
 
 
 @computed_indicator("committee_meetings_held", label=_l("Committee and forum meetings held"), unit="count",
-                    dimensions=COMMITTEE_DIMENSIONS)
+                    aggregation="sum", dated_by=_l("The meeting's date."), place=COMMITTEE_PLACE,
+                    dimensions=COMMITTEE_DIMENSIONS,
+                    description=_l("Meetings of the programme's committees and forums marked held, dated in the "
+                                   "period."))
 def meetings_held(ctx, start, end):
     def build():
         key = ctx.category(committee_columns())
@@ -73,7 +82,10 @@ def _members_on(day):
 
 
 @computed_indicator("committee_women_share", label=_l("Share of women among committee members"), unit="percentage",
-                    aggregation="latest", dimensions=COMMITTEE_DIMENSIONS)
+                    aggregation="latest", dimensions=COMMITTEE_DIMENSIONS, place=COMMITTEE_PLACE,
+                    dated_by=_l("Membership on the last day of the period."),
+                    description=_l("Women among the members of the programme's committees on the last day of the "
+                                   "period."))
 def women_share(ctx, start, end):
     def build():
         key = ctx.category(committee_columns())
@@ -92,7 +104,10 @@ def _on_time():
 
 
 @computed_indicator("action_items_on_time", label=_l("Share of action items done on time"), unit="percentage",
-                    aggregation="average", dimensions=COMMITTEE_DIMENSIONS)
+                    aggregation="ratio", dimensions=COMMITTEE_DIMENSIONS, place=COMMITTEE_PLACE,
+                    dated_by=_l("The action item's due date."),
+                    description=_l("Among the action items due in the period (dropped ones left out), the share "
+                                   "closed as done on or before their due date."))
 def action_items_on_time(ctx, start, end):
     def build():
         key = ctx.category(committee_columns())

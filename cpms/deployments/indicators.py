@@ -20,7 +20,7 @@ from cpms.deployments.models import Posting
 from cpms.deployments.service.retention import add_months
 from cpms.indicators.registry import DrillDown, computed_indicator, drilldown_for
 from cpms.programmes.models import programme_provinces
-from cpms.training.indicators import TRAINING_DIMENSIONS, training_columns
+from cpms.training.indicators import TRAINING_DIMENSIONS, TRAINING_PLACE, training_columns
 from cpms.training.models import Cohort, Trainee
 
 RETENTION_MONTHS = (12, 36)
@@ -59,14 +59,18 @@ def _retention(months):
 
 retention_12_months = computed_indicator(
     "retention_12_months", label=_l("Certified officers still posted in the area after 12 months (%)"),
-    unit="percentage", aggregation="latest", dimensions=TRAINING_DIMENSIONS,
+    unit="percentage", aggregation="latest", dimensions=TRAINING_DIMENSIONS, place=TRAINING_PLACE,
+    dated_by=_l("The certification date (the course's end date, as for officers certified) plus 12 months, seen at "
+                "the end of the period."),
     description=_l("Among the officers certified at least 12 months before the end of the period, the share "
                    "whose posting 12 months after certification lay in one of the programme's provinces."),
 )(_retention(12))
 
 retention_36_months = computed_indicator(
     "retention_36_months", label=_l("Certified officers still posted in the area after 36 months (%)"),
-    unit="percentage", aggregation="latest", dimensions=TRAINING_DIMENSIONS,
+    unit="percentage", aggregation="latest", dimensions=TRAINING_DIMENSIONS, place=TRAINING_PLACE,
+    dated_by=_l("The certification date (the course's end date, as for officers certified) plus 36 months, seen at "
+                "the end of the period."),
     description=_l("Among the officers certified at least 36 months before the end of the period, the share "
                    "whose posting 36 months after certification lay in one of the programme's provinces."),
 )(_retention(36))

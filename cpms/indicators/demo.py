@@ -8,28 +8,38 @@
 - PDP-HKT-2016 (Lubumbashi, INL: October): training, stations and CLSP indicators.
 - STAB-KAS-2021 (Kasai region, United Kingdom: fiscal year from April): stabilisation indicators entered per
   province.
-Figures are invented, in the spirit of the programme documents.
+- The programme running today (context["current_programme"], PDP-MBM-ACTUEL, European Union): a results framework
+  with targets for the current fiscal year, and a reporting period about to close – its fiscal year starts in the
+  month that makes the current quarter end this month – whose dialogue participants are entered for Diulu
+  (awaiting approval) and missing for Kanshi; the quarters before are entered and approved.
+Figures are invented, in the spirit of the programme documents. Every sentence exists in French and English (say).
 """
+from datetime import date
 
 from sqlalchemy import select
 
-from cpms.core.demo import demo_loader
+from cpms.core.demo import demo_loader, say
 from cpms.core.permissions import Scope
 from cpms.extensions import db
 
 # (code, name_en, name_fr, unit, direction, aggregation, computation, disaggregations, definition)
 LIBRARY = [
     ("TRN-ENR", "Number of police officers enrolled in training", "Nombre de policiers inscrits en formation",
-     "count", "higher", "sum", "officers_enrolled", ["sex", "province", "commune", "course_type", "rank"], ""),
+     "count", "higher", "sum", "officers_enrolled", ["sex", "province", "commune", "home_commune", "course_type", "rank"],
+     ""),
     ("TRN-CMP", "Number of police officers trained (completed the course)", "Nombre de policiers formés (formation achevée)",
-     "count", "higher", "sum", "officers_completed", ["sex", "province", "commune", "course_type", "rank"], ""),
+     "count", "higher", "sum", "officers_completed",
+     ["sex", "province", "commune", "home_commune", "course_type", "rank"], ""),
     ("TRN-RATE", "Training completion rate", "Taux d'achèvement de la formation", "percentage", "higher", "average",
      "completion_rate", ["sex", "course_type"], ""),
     ("TRN-GAIN", "Mean knowledge gain of trainees (points)", "Gain moyen de connaissances des stagiaires (points)",
      "number", "higher", "average", "knowledge_gain", ["sex", "course_type"], ""),
     ("TRN-CRT", "Number of police officers certified", "Nombre de policiers certifiés", "count", "higher", "sum",
-     "officers_certified", ["sex", "province", "commune", "course_type", "rank"],
-     "Officers whose certificate was issued in the period and has not been revoked."),
+     "officers_certified", ["sex", "province", "commune", "home_commune", "course_type", "rank"],
+     ("Policiers certifiés dans la période (date de certification : la fin de la formation, comme pour la "
+      "rétention) dont le certificat n'a pas été révoqué.",
+      "Officers certified in the period (certification date: the end of the course, as for retention) whose "
+      "certificate has not been revoked.")),
     ("RET-12", "Certified officers still posted in the programme area after 12 months (%)",
      "Policiers certifiés toujours affectés dans la zone du programme après 12 mois (%)", "percentage", "higher",
      "latest", "retention_12_months", ["sex", "province", "course_type"], ""),
@@ -67,10 +77,14 @@ LIBRARY = [
      "survey_victimisation", ["sex", "commune"], ""),
     ("ENT-DLG", "People taking part in police–community dialogues", "Participants aux dialogues police-population",
      "count", "higher", "sum", None, ["sex", "province", "commune"],
-     "Participants counted on the attendance sheets of neighbourhood dialogues and open days; evidence: the sheets."),
+     ("Participants comptés sur les feuilles de présence des dialogues de quartier et des journées portes ouvertes ; "
+      "justificatif : les feuilles.",
+      "Participants counted on the attendance sheets of neighbourhood dialogues and open days; evidence: the sheets.")),
     ("STAB-LSM", "Communities covered by a functioning local security mechanism (ISSSS)",
      "Communautés couvertes par un mécanisme local de sécurité fonctionnel (ISSSS)", "count", "higher", "latest",
-     None, ["province"], "Stabilisation indicator: communities whose committee met and reported in the quarter."),
+     None, ["province"], ("Indicateur de stabilisation : communautés dont le comité s'est réuni et a rendu compte dans "
+                          "le trimestre.",
+                          "Stabilisation indicator: communities whose committee met and reported in the quarter.")),
     ("STAB-WOM", "Women in local peace and security committees (%) (ISSSS)",
      "Femmes dans les comités locaux de paix et de sécurité (%) (ISSSS)", "percentage", "higher", "latest", None,
      ["province"], ""),
@@ -189,6 +203,7 @@ def _library():
     from cpms.indicators.service import create_indicator
     indicators = {}
     for code, name_en, name_fr, unit, direction, aggregation, computation, dimensions, definition in LIBRARY:
+        definition = say(*definition) if isinstance(definition, tuple) else definition
         indicators[code] = create_indicator(code=code, name_en=name_en, name_fr=name_fr, definition=definition,
                                             unit=unit, direction=direction, aggregation=aggregation,
                                             source="computed" if computation else "entered", computation=computation,
@@ -226,8 +241,9 @@ def _enter(actor, reviewer, programme, pi, period, value, *, note="", commune=No
                              evidence_url=evidence)
     if status != "submitted":
         entries.review_value(reviewer, row, approve=status == "approved",
-                             note="" if status == "approved" else "Les feuilles de présence ne totalisent que 98 "
-                                                                     "participants : corrigez le chiffre.")
+                             note="" if status == "approved" else say(
+                                 "Les feuilles de présence ne totalisent que 98 participants : corrigez le chiffre.",
+                                 "The attendance sheets add up to only 98 participants: correct the figure."))
     return row
 
 
@@ -258,17 +274,103 @@ def load_indicators(context):
     for period, commune, women, men, status in DIALOGUES:
         _enter(officer, me, kor, frameworks["PDP-KOR-2015"]["ENT-DLG"], period, women + men, commune=commune,
                parts={"sex": {"F": women, "M": men}}, status=status,
-               note=f"Dialogues de quartier et journée portes ouvertes du commissariat ({commune}).",
+               note=say(f"Dialogues de quartier et journée portes ouvertes du commissariat ({commune}).",
+                        f"Neighbourhood dialogues and the station's open day ({commune})."),
                evidence=f"https://drive.example.org/pdp-kor/{period.lower()}-{commune.lower()}-presences.pdf")
         values += 1
     for period, province, covered, women in STABILISATION:
         for code, value in (("STAB-LSM", covered), ("STAB-WOM", women)):
             _enter(me, me, stab, frameworks["STAB-KAS-2021"][code], period, value, province=province,
-                   note="Rapport trimestriel du partenaire de mise en œuvre.",
+                   note=say("Rapport trimestriel du partenaire de mise en œuvre.",
+                            "Quarterly report of the implementing partner."),
                    evidence=f"https://drive.example.org/stab-kas/{period.lower()}-{code.lower()}.pdf")
             values += 1
     db.session.flush()
     lock = locking.lock_period(me, Scope.national(), kor, "FY2017-Q1",
-                               note="Rapport trimestriel envoyé à INL le 20 janvier 2017.")
+                               note=say("Rapport trimestriel envoyé à INL le 20 janvier 2017.",
+                                        "Quarterly report sent to INL on 20 January 2017."))
     _dhis2(library)
+    if context.get("current_programme") is not None:
+        values += _current(context["current_programme"], library, officer, me)
     return {"indicators": len(library), "entered indicator values": values, "locked periods": 1 if lock else 0}
+
+
+# --- the programme running today ---------------------------------------------------------------------------------
+
+CURRENT_NODES = [
+    ("G", "goal", None, "People of Diulu and Kanshi trust their police", "La population de Diulu et de Kanshi fait "
+                                                                          "confiance à sa police"),
+    ("OC1", "outcome", "G", "The population trusts the police", "La population fait confiance à la police"),
+    ("OP1", "output", "OC1", "Officers of Diulu and Kanshi are trained and certified",
+     "Les policiers de Diulu et de Kanshi sont formés et certifiés"),
+    ("OP2", "output", "OC1", "Local security committees meet, act and talk with the population",
+     "Les CLSP se réunissent, agissent et dialoguent avec la population"),
+    ("OP3", "output", "OC1", "The Diulu station is rehabilitated", "Le commissariat de Diulu est réhabilité"),
+]
+# (node, library code, baseline, LOP target, year target, quarterly target or None)
+CURRENT_INDICATORS = [
+    ("OC1", "SVY-TRU", 41, 55, 50, None), ("OC1", "SVY-INS", 38, 25, 30, None),
+    ("OP1", "TRN-ENR", 0, 300, 120, 30), ("OP1", "TRN-CMP", 0, 280, 100, None), ("OP1", "TRN-CRT", 0, 280, 100, None),
+    ("OP1", "TRN-RATE", None, 85, 85, None), ("OP1", "RET-12", None, 80, 80, None),
+    ("OP2", "CLSP-FUN", 0, 2, 2, 2), ("OP2", "CLSP-MTG", 0, None, 24, 6), ("OP2", "CLSP-ACT", None, 75, 70, None),
+    ("OP2", "ENT-DLG", 0, 2400, 800, 200),
+    ("OP3", "STN-BUD", 0, 180000, 90000, None), ("OP3", "STN-HND", 0, 1, None, None),
+]
+# dialogue participants per quarter, by commune: (women, men) drawn from these, quarter after quarter
+CURRENT_DIALOGUES = {"Diulu": [(38, 55), (44, 61), (51, 58), (47, 66), (56, 63), (60, 71), (58, 69), (63, 74)],
+                     "Kanshi": [(29, 47), (35, 52), (41, 50), (39, 57), (45, 60), (48, 62), (52, 64), (55, 66)]}
+
+
+def closing_fiscal_month(today):
+    """The month a fiscal year starts so that the quarter of `today` ends at the end of this month (a reporting
+    period about to close, whatever the day the demo is loaded); January when the calendar quarters do."""
+    quarter_start = (today.month - 3) % 12 + 1
+    return min((quarter_start - 1 + 3 * k) % 12 + 1 for k in range(4))
+
+
+def _current(programme, library, officer, reviewer, today=None):
+    """The framework of the programme running today and the dialogue participants of its quarters so far; the
+    current quarter, closing at the end of this month: Diulu entered and awaiting approval, Kanshi missing."""
+    from cpms.indicators import service
+    from cpms.indicators.service import periods as P
+    from cpms.indicators.service.targets import save_targets
+
+    today = today or date.today()
+    month = closing_fiscal_month(today)
+    service.save_settings(programme, fiscal_year_start_month=month, target_check="refuse")
+    nodes = {}
+    for position, (code, level, parent, title_en, title_fr) in enumerate(CURRENT_NODES):
+        nodes[code] = service.save_node(programme, level=level, code=code, title_en=title_en, title_fr=title_fr,
+                                        parent_id=nodes[parent].id if parent else None, position=position)
+    year = P.containing(today, "year", month)
+    quarters = P.periods_between(year.start, year.end, "quarter", month)
+    pis = {}
+    for position, (node, code, baseline, lop, yearly, quarterly) in enumerate(CURRENT_INDICATORS):
+        pi = service.add_programme_indicator(
+            programme, node_id=nodes[node].id, indicator_id=library[code].id, code=code, position=position,
+            baseline_value=baseline, baseline_date=programme.start_date if baseline is not None else None,
+            lop_target=lop)
+        targets = {year.key: yearly} if yearly is not None else {}
+        targets.update({q.key: quarterly for q in quarters} if quarterly is not None else {})
+        save_targets(pi, programme, targets)
+        pis[code] = pi
+    current = P.containing(today, "quarter", month)
+    past = [q for q in P.periods_between(programme.start_date, today, "quarter", month)
+            if q.start >= programme.start_date and q.end < current.start]
+    entered = 0
+    for index, quarter in enumerate(past[-len(CURRENT_DIALOGUES["Diulu"]):]):
+        for commune, figures in CURRENT_DIALOGUES.items():
+            women, men = figures[index % len(figures)]
+            _enter(officer, reviewer, programme, pis["ENT-DLG"], quarter.key, women + men, commune=commune,
+                   parts={"sex": {"F": women, "M": men}},
+                   note=say(f"Dialogues police-population du trimestre à {commune}.",
+                            f"Police–community dialogues of the quarter in {commune}."),
+                   evidence=f"https://drive.example.org/pdp-mbm/{quarter.key.lower()}-{commune.lower()}.pdf")
+            entered += 1
+    women, men = CURRENT_DIALOGUES["Diulu"][-1]
+    _enter(officer, reviewer, programme, pis["ENT-DLG"], current.key, women + men, commune="Diulu",
+           parts={"sex": {"F": women, "M": men}}, status="submitted",
+           note=say("Dialogues du trimestre à Diulu ; les feuilles de la dernière réunion suivent.",
+                    "Dialogues of the quarter in Diulu; the sheets of the last meeting will follow."),
+           evidence=f"https://drive.example.org/pdp-mbm/{current.key.lower()}-diulu.pdf")
+    return entered + 1

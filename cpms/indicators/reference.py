@@ -29,8 +29,11 @@ MONTHS = {1: _l("January"), 2: _l("February"), 3: _l("March"), 4: _l("April"), 5
 # Disaggregations. Province and commune come from the area of each record; the others from the record itself.
 # The shared ones are here, (title, position, whether a value may be entered by it); a domain offers those whose
 # categories it owns in its contract (Dimension: title, position, categories), and both lists are read lazily.
+# "commune" is the commune of each record's place – a training's venue, a committee's, a station's, a survey
+# respondent's (the rule book says which for each computed indicator); training figures also offer the officers'
+# home commune ("home_commune", cpms/training/__init__.py).
 SHARED_DIMENSIONS = {"sex": (_l("Sex"), 10, True), "province": (_l("Province"), 20, False),
-                     "commune": (_l("Commune"), 30, False), "age_group": (_l("Age group"), 70, True)}
+                     "commune": (_l("Commune of the venue"), 30, False), "age_group": (_l("Age group"), 70, True)}
 AREA_DIMENSIONS = ("province", "commune")
 
 

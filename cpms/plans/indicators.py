@@ -8,13 +8,16 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, select
 
-from cpms.committees.indicators import AREA, committee_cell, committee_columns, of_programme
+from cpms.committees.indicators import AREA, COMMITTEE_PLACE, committee_cell, committee_columns, of_programme
 from cpms.committees.models import Committee
 from cpms.indicators.registry import DrillDown, computed_indicator, drilldown_for
 from cpms.plans.models import PlanAction, QuickImpactProject, SecurityPlan
 
 
-@computed_indicator("security_plans_adopted", label=_l("Local security plans adopted"), unit="count", dimensions=AREA)
+@computed_indicator("security_plans_adopted", label=_l("Local security plans adopted"), unit="count", dimensions=AREA,
+                    aggregation="sum", dated_by=_l("The plan's start date (the day it takes effect)."),
+                    place=COMMITTEE_PLACE,
+                    description=_l("Local security plans of the programme's committees taking effect in the period."))
 def plans_adopted(ctx, start, end):
     def build():
         key = ctx.category(committee_columns())
@@ -36,7 +39,9 @@ def _qips_completed(ctx, start, end):
 
 
 @computed_indicator("quick_impact_projects_completed", label=_l("Quick impact projects completed"), unit="count",
-                    dimensions=AREA)
+                    dimensions=AREA, aggregation="sum", dated_by=_l("The project's completion date."),
+                    place=_l("The commune of the committee whose plan the project belongs to."),
+                    description=_l("Quick impact projects of the committees' plans completed in the period."))
 def qips_completed(ctx, start, end):
     def build():
         key = ctx.category(committee_columns())

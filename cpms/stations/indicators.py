@@ -19,6 +19,7 @@ from cpms.stations.reference import CHECKLIST_ITEMS
 
 STATION_DIMENSIONS = ("province", "commune", "project_kind")
 BUILDING_KINDS = ("new_build", "rehabilitation")
+STATION_PLACE = _l("The station's commune.")
 
 
 def station_columns():
@@ -42,7 +43,8 @@ def _checklist_complete(end):
 
 
 @computed_indicator("stations_handed_over", label=_l("Stations built or rehabilitated and handed over"), unit="count",
-                    dimensions=STATION_DIMENSIONS,
+                    dimensions=STATION_DIMENSIONS, aggregation="distinct", place=STATION_PLACE,
+                    dated_by=_l("The date of the final acceptance (handover)."),
                     description=_l("Distinct stations whose new building or rehabilitation was finally accepted by "
                                    "the police in the period."))
 def stations_handed_over(ctx, start, end):
@@ -54,7 +56,9 @@ def stations_handed_over(ctx, start, end):
 
 
 @computed_indicator("stations_gender_compliant", label=_l("Construction projects meeting the gender-sensitivity checklist"),
-                    unit="percentage", aggregation="latest", dimensions=STATION_DIMENSIONS,
+                    unit="percentage", aggregation="latest", dimensions=STATION_DIMENSIONS, place=STATION_PLACE,
+                    dated_by=_l("The project's start date and the checklist's check date, seen at the end of the "
+                                "period."),
                     description=_l("Among the construction projects started by the end of the period, the share whose "
                                    "gender-sensitivity checklist was complete by then."))
 def stations_gender_compliant(ctx, start, end):
@@ -70,6 +74,7 @@ def stations_gender_compliant(ctx, start, end):
 
 @computed_indicator("construction_budget_spent", label=_l("Construction budget spent"), unit="amount",
                     dimensions=STATION_DIMENSIONS, param_label=_l("Currency (USD or CDF)"), default_param="USD",
+                    aggregation="sum", dated_by=_l("The expenditure's date."), place=STATION_PLACE,
                     description=_l("Expenditure on construction projects dated in the period, in one currency."))
 def construction_budget_spent(ctx, start, end):
     def build():

@@ -129,6 +129,9 @@ def survey_values(ctx, periods):
 
 def _register(code, label, question, direction, description):
     computed_indicator(code, label=label, unit="percentage", aggregation="latest", direction=direction,
+                       dated_by=_l("The survey round's end date (its start date while it is open): the latest round "
+                                   "of the period."),
+                       place=_l("The respondent's commune (where the interview took place)."),
                        dimensions=SURVEY_DIMENSIONS, per_period=False, param_label=_l("Survey question (XLSForm name)"),
                        default_param=question, description=description)(survey_values)
 

@@ -31,6 +31,8 @@ DOMAIN = Domain(
     ),
     subjects=(Subject("trainees", find="cpms.training.privacy:find_trainee"),),
     dimensions=(
+        Dimension("home_commune", labels="cpms.training.indicators:home_commune_labels",
+                  title=_l("Officer's home commune"), position=35),
         Dimension("course_type", labels="cpms.training.indicators:course_type_labels",
                   categories="cpms.training.indicators:course_type_categories", title=_l("Course type"), position=40),
         Dimension("rank", labels="cpms.training.indicators:rank_labels",

@@ -1,6 +1,8 @@
 """Training indicators: officers enrolled and completing, completion rate, mean knowledge gain.
 
-Enrolments count in the area and the province/commune breakdowns where their cohort was trained. Completion
+Enrolments count in the area and the province/commune breakdowns where their cohort was trained (the training
+venue's commune); the breakdowns "home_province"/"home_commune" place them in the officer's own commune (the
+trainee record's), for the same figures. Completion
 follows cpms/training/service/attendance.py `cohort_completion`: not withdrawn, attendance rate (present + late over
 present + late + absent, sessions held while enrolled) at or above the course threshold, final score at or above
 the pass mark, and approved, unexpired human-rights vetting where the programme requires it. Completion is
@@ -20,12 +22,16 @@ from cpms.programmes.models import Programme
 from cpms.training.forms import COURSE_TYPE_LABELS, SPECIALTY_LABELS
 from cpms.training.models import Attendance, Cohort, Course, Enrolment, Rank, Trainee, TrainingSession, Vetting
 
-TRAINING_DIMENSIONS = ("sex", "province", "commune", "course_type", "rank", "specialty")
+TRAINING_DIMENSIONS = ("sex", "province", "commune", "home_commune", "course_type", "rank", "specialty")
+# which commune a training figure counts an officer in (the rule book's "place" column)
+TRAINING_PLACE = _l("The training venue's commune (the cohort's) for the area and the commune breakdown; the "
+                    "breakdown by the officer's home commune (the trainee record's) gives the other view.")
 
 
 def training_columns():
     return {"sex": Trainee.sex, "province": Cohort.province_id, "commune": Cohort.commune_id,
-            "course_type": Course.course_type, "rank": Trainee.rank_id, "specialty": Trainee.specialty}
+            "home_commune": Trainee.commune_id, "course_type": Course.course_type, "rank": Trainee.rank_id,
+            "specialty": Trainee.specialty}
 
 
 def _enrolments(*columns):
@@ -89,6 +95,7 @@ def _completion(ctx, start, end, stmt):
 
 
 @computed_indicator("officers_enrolled", label=_l("Officers enrolled in training"), unit="count",
+                    aggregation="distinct", dated_by=_l("The enrolment date."), place=TRAINING_PLACE,
                     dimensions=TRAINING_DIMENSIONS,
                     description=_l("Distinct officers enrolled in a cohort of the programme during the period."))
 def officers_enrolled(ctx, start, end):
@@ -102,6 +109,7 @@ def officers_enrolled(ctx, start, end):
 
 
 @computed_indicator("officers_completed", label=_l("Officers completing training"), unit="count",
+                    aggregation="distinct", dated_by=_l("The cohort's end date."), place=TRAINING_PLACE,
                     dimensions=TRAINING_DIMENSIONS,
                     description=_l("Distinct officers who completed a cohort ending in the period (attendance, "
                                    "final score and vetting as on the cohort's close-out page)."))
@@ -114,7 +122,8 @@ def officers_completed(ctx, start, end):
 
 
 @computed_indicator("completion_rate", label=_l("Training completion rate"), unit="percentage",
-                    aggregation="average", dimensions=TRAINING_DIMENSIONS,
+                    aggregation="ratio", dated_by=_l("The cohort's end date."), place=TRAINING_PLACE,
+                    dimensions=TRAINING_DIMENSIONS,
                     description=_l("Enrolments that completed, as a share of all enrolments of the cohorts ending in "
                                    "the period (withdrawals included)."))
 def completion_rate(ctx, start, end):
@@ -127,7 +136,8 @@ def completion_rate(ctx, start, end):
 
 
 @computed_indicator("knowledge_gain", label=_l("Mean knowledge gain (post-test − pre-test)"), unit="number",
-                    aggregation="average", dimensions=TRAINING_DIMENSIONS,
+                    aggregation="ratio", dated_by=_l("The cohort's end date."), place=TRAINING_PLACE,
+                    dimensions=TRAINING_DIMENSIONS,
                     description=_l("Mean of post-test minus pre-test score, in points, over the officers with both "
                                    "scores in the cohorts ending in the period."))
 def knowledge_gain(ctx, start, end):
@@ -197,6 +207,16 @@ def gain_records(ctx, start, end, category):
 
 
 # --- the disaggregations training owns (declared in cpms/training/__init__.py) ------------------------------------
+
+def home_commune_labels(keys):
+    """The officers' home communes are keyed by their id (one query)."""
+    from cpms.geo.models import Commune
+    ids = [int(key) for key in keys if str(key).isdigit()]
+    if not ids:
+        return {}
+    names = {str(i): name for i, name in db.session.execute(select(Commune.id, Commune.name).where(Commune.id.in_(ids)))}
+    return {key: names[str(key)] for key in keys if str(key) in names}
+
 
 def course_type_labels(keys):
     return {key: str(COURSE_TYPE_LABELS[key]) for key in keys if key in COURSE_TYPE_LABELS}

@@ -26,7 +26,7 @@ def test_xlsx_has_numbers_and_a_sheet_per_disaggregation(client, login_as, repor
     response = client.get(report_url(reporting, "xlsx"))
     assert response.status_code == 200 and response.mimetype.endswith("spreadsheetml.sheet")
     workbook = load_workbook(io.BytesIO(response.data))
-    assert workbook.sheetnames == ["Totals", "By sex", "By commune", "By kind of committee"]
+    assert workbook.sheetnames == ["Totals", "By sex", "By commune of the venue", "By kind of committee"]
     rows = list(workbook["Totals"].iter_rows(values_only=True))
     assert rows[0][:8] == ("Code", "Indicator", "Category", "Unit", "Baseline", "Target", "Actual", "Percent of target")
     by_code = {row[0]: row for row in rows[1:]}
@@ -34,7 +34,7 @@ def test_xlsx_has_numbers_and_a_sheet_per_disaggregation(client, login_as, repor
     assert by_code["DLG"][8] == "On track"
     sex = {row[2]: row[6] for row in workbook["By sex"].iter_rows(min_row=2, values_only=True)}
     assert sex == {"Women": 40, "Men": 50}
-    communes = {row[2]: row[6] for row in workbook["By commune"].iter_rows(min_row=2, values_only=True)}
+    communes = {row[2]: row[6] for row in workbook["By commune of the venue"].iter_rows(min_row=2, values_only=True)}
     assert communes["Bipemba"] in (2, 90)
 
 
@@ -140,7 +140,7 @@ def test_xlsx_sheets_are_the_reports_of_each_disaggregation(app, reporting, make
     with english(app):
         expected = {"Totals": [tuple(header())] + [tuple(r) for r in table_rows(build_report(
             reporting.programme, period, scope=Scope.national(), area=Area(), with_trend=False))]}
-        for dimension, title in (("sex", "By sex"), ("commune", "By commune"), ("committee_kind", "By kind of committee")):
+        for dimension, title in (("sex", "By sex"), ("commune", "By commune of the venue"), ("committee_kind", "By kind of committee")):
             report = build_report(reporting.programme, period, scope=Scope.national(), area=Area(), dimension=dimension,
                                   with_trend=False)
             expected[title] = [tuple(header())] + [tuple(r) for r in table_rows(report) if r[2] != ""]

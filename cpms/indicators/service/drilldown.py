@@ -1,12 +1,15 @@
 """Drill-down: the records behind one figure of a report – officers and cohorts, meetings, committees, plans,
 projects, survey rounds, or the entered values with their evidence. Lists are paginated (one COUNT and one page
 query) and link to the records' own pages, where each domain's access rules apply again."""
+from datetime import date
+
 from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from cpms.indicators.models import IndicatorValue, ValueBreakdown
 from cpms.indicators.registry import DrillDown, computation
+from cpms.indicators.service.periods import quarter_pieces
 from cpms.indicators.service.values import Area, make_context
 
 
@@ -49,4 +52,8 @@ def records_behind(pi, period, *, scope, area=None, dimension=None, category=Non
     if comp is None or comp.drilldown is None:
         return None
     ctx = make_context(pi, pi.programme_id, scope, area, dimension if category is not None else None, today)
+    if comp.aggregation == "latest" and comp.per_period:
+        # a state: the figure of a longer period is its last quarter's (of those begun)
+        pieces = quarter_pieces(period)
+        period = ([p for p in pieces if p.start <= (today or date.today())] or pieces)[-1]
     return comp.drilldown(ctx, period.start, period.end, category)

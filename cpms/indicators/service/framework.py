@@ -33,7 +33,7 @@ from cpms.indicators.reference import (
     TARGET_CHECKS,
     UNITS,
 )
-from cpms.indicators.registry import computations
+from cpms.indicators.registry import computations, library_aggregation
 from cpms.indicators.service import periods as P
 from cpms.programmes.models import Programme
 from cpms.programmes.service import visible_programmes
@@ -114,6 +114,9 @@ def _apply_indicator(indicator, *, code, name_en, name_fr, definition, unit, dir
     if not (name_en or "").strip() or not (name_fr or "").strip():
         raise DomainError(_("Enter the name in English and in French."), field="name_en" if not (name_en or "").strip()
                           else "name_fr")
+    if source == "computed" and computation in computations():
+        # a computed indicator aggregates over periods as its computation declares (targets follow it too)
+        aggregation = library_aggregation(computations()[computation].aggregation)
     for value, allowed, field in ((unit, UNITS, "unit"), (direction, DIRECTIONS, "direction"),
                                   (aggregation, AGGREGATIONS, "aggregation"), (source, SOURCES, "source")):
         if value not in allowed:

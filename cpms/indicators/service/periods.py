@@ -124,3 +124,17 @@ def period_from_dates(kind, start, start_month):
     """The period of a kind that starts on `start` (None when no period of that kind starts that day)."""
     period = containing(start, kind, start_month)
     return period if period.start == start else None
+
+
+def quarter_pieces(period):
+    """The quarters a period is made of, the first and last cut to the period (a span may start or end inside a
+    quarter): the pieces a "latest" indicator's figure is read from, and that the aggregation rules are checked on."""
+    if period.kind == "quarter":
+        return [period]
+    pieces = []
+    for quarter in periods_between(period.start, period.end, "quarter", period.start_month):
+        if quarter.start >= period.start and quarter.end <= period.end:
+            pieces.append(quarter)
+        else:
+            pieces.append(span(max(quarter.start, period.start), min(quarter.end, period.end), period.start_month))
+    return pieces

@@ -20,6 +20,7 @@ from cpms.geo.models import Commune, Province
 from cpms.indicators.models import IndicatorValue, ValueBreakdown
 from cpms.indicators.reference import ADDITIVE_UNITS, AREA_DIMENSIONS
 from cpms.indicators.registry import Context, computation
+from cpms.indicators.service.periods import quarter_pieces
 from cpms.indicators.service.targets import combine
 
 
@@ -78,7 +79,7 @@ def compute_many(programme_id, pis, periods, *, scope, area=None, dimensions=(No
     entered = []
     for pi in pis:
         if pi.indicator.is_computed:
-            _computed(figures, pi, programme_id, periods, scope, area, today, baselines)
+            _computed_by_rule(figures, pi, programme_id, periods, scope, area, today, baselines)
         else:
             entered.append(pi)
     if entered:
@@ -86,11 +87,54 @@ def compute_many(programme_id, pis, periods, *, scope, area=None, dimensions=(No
     return figures
 
 
-def _computed(figures, pi, programme_id, periods, scope, area, today, baselines):  # noqa: C901
-    """The indicator's figures for every asked disaggregation it has (the totals in each)."""
+def _computed_by_rule(figures, pi, programme_id, periods, scope, area, today, baselines):
+    """The indicator's figures for every asked disaggregation it has (the totals in each), by its declared
+    aggregation (cpms/indicators/registry.py AGGREGATIONS): "sum", "distinct" and "ratio" are computed over each
+    period's records; a "latest" indicator (a state) is computed for the quarters of each period, and a longer
+    period takes its last quarter's value (of those begun by `today`) – so a year never contradicts its quarters
+    (e.g. CLSPs functional in each quarter are functional in the year)."""
     comp = computation(pi.indicator.computation)
     if comp is None or not periods:
         return
+    if comp.aggregation != "latest" or all(p.kind == "quarter" for p in periods):
+        _computed(figures, comp, pi, programme_id, periods, scope, area, today, baselines)
+        return
+    pieces, members = _begun_pieces(periods, today)
+    partial = {asked: Figures() for asked in figures}
+    if pieces:
+        _computed(partial, comp, pi, programme_id, pieces, scope, area, today, baselines)
+    for asked, by_piece in partial.items():
+        _take_last(figures[asked], by_piece, pi.id, members)
+
+
+def _begun_pieces(periods, today):
+    """([quarter piece], [[index of its pieces] per period]): the quarters of the periods begun by `today` (a state
+    is not known before its quarter has begun), each once."""
+    pieces, members = [], []
+    for period in periods:
+        indexes = []
+        for piece in quarter_pieces(period):
+            if piece.start > today:
+                break
+            if piece not in pieces:
+                pieces.append(piece)
+            indexes.append(pieces.index(piece))
+        members.append(indexes)
+    return pieces, members
+
+
+def _take_last(figures, by_piece, pi_id, members):
+    """Each period's value: its last piece's with a value (the totals even when it is None)."""
+    figures.baselines.update(by_piece.baselines)
+    for category in [None] + by_piece.categories.get(pi_id, []):
+        for index, indexes in enumerate(members):
+            value = combine("latest", [by_piece.get(pi_id, i, category) for i in indexes])
+            if value is not None or (category is None and any((pi_id, i, None) in by_piece.values for i in indexes)):
+                figures._add(pi_id, index, category, value)
+
+
+def _computed(figures, comp, pi, programme_id, periods, scope, area, today, baselines):  # noqa: C901
+    """The computation's own figures of each period."""
     # each disaggregation the indicator has, computed once, its figures going to every asked dimension it serves
     wanted = {}
     for asked in figures:
