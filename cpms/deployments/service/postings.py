@@ -27,16 +27,16 @@ def certified_officers(today=None):
 
     An officer is certified by holding a valid certificate for the enrolment (cpms/certificates: the current
     version, neither superseded nor revoked; a corrected re-issue keeps the officer certified, a revocation
-    ends it). certified_on is the course's end date printed on the certificate, so that a certificate issued
-    late does not shift the retention months.
+    ends it). certified_on is the certificate's certification date (the completion date, stored by the
+    certificates domain), so that a certificate issued or printed late does not shift the retention months.
     """
     from cpms.certificates.models import Certificate
 
     query = (select(Certificate.trainee_id.label("trainee_id"), Certificate.enrolment_id.label("enrolment_id"),
-                    Certificate.cohort_id.label("cohort_id"), Certificate.end_date.label("certified_on"))
+                    Certificate.cohort_id.label("cohort_id"), Certificate.certified_on.label("certified_on"))
              .where(Certificate.status == "valid"))
     if today is not None:
-        query = query.where(Certificate.end_date <= today)
+        query = query.where(Certificate.certified_on <= today)
     return query
 
 
