@@ -99,12 +99,13 @@ def generate_certificates(gen):
                      trainee_id, cohort_id, cohort["province_id"], cohort["commune_id"], 1, template_id,
                      "revoked" if revoked else "valid", "fr", holder, matricule, spec[1], cohort["start"], end,
                      spec[5], issued_at, "", issued_at + timedelta(days=60) if revoked else None,
-                     "Pièces justificatives falsifiées (contrôle d'inspection)" if revoked else ""))
+                     "Pièces justificatives falsifiées (contrôle d'inspection)" if revoked else "", end, "", ""))
         files.append((certificate_id, digest, len(pdf), 1, pdf))
     gen.insert(Certificate, ["id", "serial", "verification_code", "verification_url", "enrolment_id", "trainee_id",
                              "cohort_id", "province_id", "commune_id", "version", "template_id", "status", "language",
                              "holder_name", "matricule", "course_title", "start_date", "end_date", "hours",
-                             "issued_at", "correction_note", "revoked_at", "revocation_reason"], rows)
+                             "issued_at", "correction_note", "revoked_at", "revocation_reason", "certified_on",
+                             "review_reason", "review_note"], rows)
     gen.insert(CertificateFile, ["certificate_id", "sha256", "size", "pages", "data"], files)
     gen.insert(SerialCounter, ["year", "last_number"], sorted(counters.items()))
     return {"certificates": len(rows)}

@@ -92,17 +92,17 @@ def _meetings(gen, rng, committees, members):
             if not held:
                 continue
             roll_call.extend((meeting_id, member_id, rng.random() < 0.75) for member_id in member_ids)
-            category, description = rng.choice(ISSUES)
+            category, description = rng.choice(ISSUES)[:2]  # (category, French, English)
             issues.append((meeting_id, category, description))
             if rng.random() < 0.5:
                 due = day + timedelta(days=rng.choice([14, 30, 60]))
                 if due < gen.today - timedelta(days=30) and rng.random() < 0.8:
                     closed = rng.choice(["done", "done", "dropped"])
-                    state = (closed, CLOSING[closed], due)
+                    state = (closed, CLOSING[closed][0], due)
                 else:
                     state = (rng.choice(["open", "in_progress"]), "", None)
                 responsible = rng.choice(member_ids) if rng.random() < 0.7 else None
-                items.append((committee_id, meeting_id, rng.choice(ACTIONS), responsible,
+                items.append((committee_id, meeting_id, rng.choice(ACTIONS)[0], responsible,
                               "" if responsible else rng.choice(ORGANISATIONS), due, *state))
     gen.insert(Meeting, ["id", "committee_id", "starts_at", "place", "kind", "status", "guests_women", "guests_men",
                          "agenda", "minutes", "decisions", "created_at", "updated_at"], meeting_rows)

@@ -56,6 +56,8 @@ def generate_indicators(gen):
     for (code, name_en, name_fr, unit, direction, aggregation, computation, dimensions, definition), indicator_id \
             in zip(LIBRARY, gen.ids(Indicator, len(LIBRARY))):
         library[code] = (indicator_id, unit)
+        if isinstance(definition, tuple):  # the demo gives (French, English)
+            definition = definition[0]
         rows.append((indicator_id, code, name_en, name_fr, definition, unit, direction, aggregation,
                      "computed" if computation else "entered", computation, "", list(dimensions), True, *stamps))
     gen.insert(Indicator, ["id", "code", "name_en", "name_fr", "definition", "unit", "direction", "aggregation",

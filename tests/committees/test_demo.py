@@ -21,7 +21,8 @@ def test_demo_committees_meetings_items_and_plans(app, db, client, web):
     assert _db.session.scalar(select(func.count()).select_from(Committee).where(Committee.kind == "forum")) == 8
     states = set(_db.session.scalars(select(ActionItem.status).distinct()))
     assert states == {"open", "in_progress", "done", "dropped"}
-    assert _db.session.scalar(select(func.count()).select_from(SecurityPlan)) == 4
+    # four historical plans and the running programme's plan (cpms/plans/demo.py)
+    assert _db.session.scalar(select(func.count()).select_from(SecurityPlan)) == 5
     assert _db.session.scalar(select(func.count()).select_from(QuickImpactProject)) >= 4
 
     # the demo project officer of Kasaï-Oriental sees the three CLSPs of Mbuji-Mayi, not Kampemba
