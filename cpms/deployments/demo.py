@@ -121,13 +121,15 @@ def _stations():
     return {s.name: s for s in db.session.scalars(select(Station))}
 
 
-def _post_cohorts(rng, communes):
-    """Post every demo cohort's graduates; returns the postings made, by area ("kasai" or "katanga")."""
+def _post_cohorts(rng, communes, programme_ids):
+    """Post the graduates of every cohort of the historical programmes (`programme_ids`; today's programme posts
+    its own in _post_current); returns the postings made, by area ("kasai" or "katanga")."""
     from cpms.deployments.service import cohort_graduates, post_graduates
     from cpms.training.models import Cohort
 
     made = {"kasai": [], "katanga": []}
-    for cohort in db.session.scalars(select(Cohort).order_by(Cohort.start_date, Cohort.id)):
+    for cohort in db.session.scalars(select(Cohort).where(Cohort.programme_id.in_(programme_ids))
+                                     .order_by(Cohort.start_date, Cohort.id)):
         ids = [trainee.id for trainee, _postings in cohort_graduates(cohort)]
         rng.shuffle(ids)
         start = cohort.end_date + timedelta(days=4)
@@ -306,7 +308,7 @@ def load_deployments(context):
     kasai_communes, katanga_communes = ["Bipemba", "Muya", "Dibindi"], ["Kampemba", "Annexe", "Katuba"]
     communes = _commune_ids(kasai_communes + katanga_communes + ["Gombe", "Nganza", "Diulu"])
     stations = _stations()
-    made = _post_cohorts(rng, communes)
+    made = _post_cohorts(rng, communes, [programme.id for programme in context["programmes"].values()])
     posted = len(made["kasai"]) + len(made["katanga"])
     kasai = _move_into_new_stations(rng, made["kasai"], stations)
     counts = _life_events(rng, kasai, communes, kasai_communes, ["Gombe", "Nganza"], today)
