@@ -18,6 +18,7 @@ from cpms.core.transaction import acting_as
 from cpms.extensions import db
 
 log = logging.getLogger("cpms.jobs")
+RECORD_TRIES = 6
 
 
 class JobInterrupted(BaseException):
@@ -82,30 +83,46 @@ def execute_job(job_id, worker_id, stop=None, current=None):
         message = _call(spec, context, owner)
     except JobInterrupted:
         db.session.rollback()
-        queue.release(job_id, worker_id)
+        _record(queue.release, job_id, worker_id)
         log.info("job %s (%s) interrupted; queued again", job_id, context.kind)
         return "interrupted"
     except DomainError as error:
         db.session.rollback()
-        queue.mark_failed(job_id, worker_id, error.message)
+        _record(queue.mark_failed, job_id, worker_id, error.message)
         return "failed"
     except DBAPIError as error:  # a locked or lost database: try again later, with a fresh pool
         db.session.rollback()
         log.warning("job %s (%s): database error, retried later: %s", job_id, context.kind, error)
         db.engine.dispose()
-        queue.retry_later(job_id, worker_id)
+        _record(queue.retry_later, job_id, worker_id)
         return "retry"
     except Exception:  # noqa: BLE001  – a bug in a handler fails its job, never the worker
         db.session.rollback()
         log.exception("job %s (%s) failed", job_id, context.kind)
-        queue.mark_failed(job_id, worker_id, queue.UNEXPECTED)
+        _record(queue.mark_failed, job_id, worker_id, queue.UNEXPECTED)
         return "failed"
     finally:
         if current is not None:
             current.clear()
     db.session.rollback()
-    queue.mark_done(job_id, worker_id, message=str(message)[:500] if message else None)
+    _record(queue.mark_done, job_id, worker_id, str(message)[:500] if message else None)
     return "done"
+
+
+def _record(step, *args, tries=RECORD_TRIES):
+    """Record a job's outcome, retried with backoff through a database fault (a job done but not recorded
+    would run again when its lease expires)."""
+    for attempt in range(tries):
+        try:
+            return step(*args)
+        except DBAPIError as error:
+            db.session.rollback()
+            if attempt == tries - 1:
+                raise
+            log.warning("job %s: outcome not recorded yet (%s); trying again", args[0], error.__class__.__name__)
+            db.engine.dispose()
+            time.sleep(min(2 ** attempt, 8))
+    return None
 
 
 def _call(spec, context, owner):
