@@ -17,7 +17,6 @@ from sqlalchemy import and_, delete, func, select, text, update
 
 from cpms.core.jobs.models import FINISHED, Job
 from cpms.core.jobs.registry import N_, task_spec
-from cpms.core.jobs.signals import job_finished
 from cpms.core.models import utcnow
 from cpms.core.transaction import in_transaction
 from cpms.extensions import db
@@ -103,7 +102,6 @@ def _end(job, state, error=None, message=None):
     if state == "done":
         job.percent = 100
     db.session.flush()
-    job_finished.send(current_app._get_current_object(), job=job)  # in this transaction: notified once
 
 
 def _own_running(job_id, worker_id):
@@ -119,6 +117,7 @@ def mark_done(job_id, worker_id, message=None):
         job = _own_running(job_id, worker_id)
         if job is not None:
             _end(job, "done", message=message)
+    return job is not None
 
 
 def mark_failed(job_id, worker_id, error):
@@ -126,6 +125,7 @@ def mark_failed(job_id, worker_id, error):
         job = _own_running(job_id, worker_id)
         if job is not None:
             _end(job, "failed", error=error)
+    return job is not None
 
 
 def retry_later(job_id, worker_id, attempt_error=DATABASE_BUSY):
@@ -133,12 +133,14 @@ def retry_later(job_id, worker_id, attempt_error=DATABASE_BUSY):
     with in_transaction():
         job = _own_running(job_id, worker_id)
         if job is None:
-            return
+            return False
         if job.attempts >= job.max_attempts:
             _end(job, "failed", error=attempt_error)
+            return True
         else:
             delay = min(current_app.config["JOB_RETRY_SECONDS"] * 2 ** (job.attempts - 1), 600)
             _back_to_queue(job, utcnow() + timedelta(seconds=delay))
+    return False
 
 
 def release(job_id, worker_id):

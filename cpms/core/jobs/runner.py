@@ -13,6 +13,7 @@ from cpms.core.errors import DomainError
 from cpms.core.jobs import queue
 from cpms.core.jobs.models import Job
 from cpms.core.jobs.registry import task_spec
+from cpms.core.jobs.signals import job_finished
 from cpms.core.models import utcnow
 from cpms.core.transaction import acting_as
 from cpms.extensions import db
@@ -88,25 +89,37 @@ def execute_job(job_id, worker_id, stop=None, current=None):
         return "interrupted"
     except DomainError as error:
         db.session.rollback()
-        _record(queue.mark_failed, job_id, worker_id, error.message)
+        _announce(_record(queue.mark_failed, job_id, worker_id, error.message), job_id)
         return "failed"
     except DBAPIError as error:  # a locked or lost database: try again later, with a fresh pool
         db.session.rollback()
         log.warning("job %s (%s): database error, retried later: %s", job_id, context.kind, error)
         db.engine.dispose()
-        _record(queue.retry_later, job_id, worker_id)
+        _announce(_record(queue.retry_later, job_id, worker_id), job_id)
         return "retry"
     except Exception:  # noqa: BLE001  – a bug in a handler fails its job, never the worker
         db.session.rollback()
         log.exception("job %s (%s) failed", job_id, context.kind)
-        _record(queue.mark_failed, job_id, worker_id, queue.UNEXPECTED)
+        _announce(_record(queue.mark_failed, job_id, worker_id, queue.UNEXPECTED), job_id)
         return "failed"
     finally:
         if current is not None:
             current.clear()
     db.session.rollback()
-    _record(queue.mark_done, job_id, worker_id, str(message)[:500] if message else None)
+    _announce(_record(queue.mark_done, job_id, worker_id, str(message)[:500] if message else None), job_id)
     return "done"
+
+
+def _announce(ended, job_id):
+    """After the job's end is committed: `job_finished` (the owner's notification). Receivers commit their own
+    work; one that fails is logged (the notifications' sweep catches up)."""
+    if not ended:
+        return
+    try:
+        job_finished.send(current_app._get_current_object(), job_id=job_id)
+    except Exception:  # noqa: BLE001
+        db.session.rollback()
+        log.exception("job %s: job_finished receiver failed", job_id)
 
 
 def _record(step, *args, tries=RECORD_TRIES):
