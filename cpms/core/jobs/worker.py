@@ -84,7 +84,7 @@ class Worker:
     def _database_fault(self, error):
         self.failures += 1
         delay = min(2 ** self.failures, MAX_BACKOFF_SECONDS)
-        log.warning("%s: database error (%s); trying again in %s s", self.name, error.__class__.__name__, delay)
+        log.warning("%s: database error; trying again in %s s: %s", self.name, delay, str(error).splitlines()[0])
         with self.app.app_context():
             db.session.rollback()
             db.engine.dispose()
