@@ -2,6 +2,7 @@
 import signal
 import sqlite3
 import time
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -84,7 +85,7 @@ def test_two_workers_on_postgresql_run_each_of_40_jobs_once(app, make_user, make
                "the 40 jobs")
     assert runs(log) == {job_id: 1 for job_id in ids}
     assert runs(log, "start") == {job_id: 1 for job_id in ids}
-    assert len({line.split()[2] for line in open(log)}) == 2  # both workers took some
+    assert len({line.split()[2] for line in Path(log).read_text().splitlines()}) == 2  # both workers took some
 
 
 def test_the_sqlite_database_locked_for_8_seconds(app, client, make_user, make_job, processes, tmp_path, monkeypatch):
