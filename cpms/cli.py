@@ -8,7 +8,7 @@ import time
 
 import click
 from flask import current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, ScriptInfo
 from sqlalchemy import func, select
 
 from cpms.core.transaction import in_transaction
@@ -193,7 +193,7 @@ def dev_command():
     # (set explicitly: a process started in the background inherits SIGINT as ignored).
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
-    children = Children()
+    children = Children(click.get_current_context().ensure_object(ScriptInfo).app_import_path or "cpms")
     children.start("scheduler")
     children.start("worker")
     click.echo("")
@@ -217,13 +217,14 @@ class Children:
 
     STOP_SECONDS = 4.5
 
-    def __init__(self):
+    def __init__(self, app_import_path="cpms"):
+        self.app_import_path = app_import_path  # the same application as the parent (`flask --app …`)
         self.processes = {}
         self.stopping = threading.Event()
 
     def start(self, command):
-        self.processes[command] = subprocess.Popen([sys.executable, "-m", "flask", "--app", "cpms", "cpms", command],
-                                                   env=dict(os.environ))
+        self.processes[command] = subprocess.Popen(
+            [sys.executable, "-m", "flask", "--app", self.app_import_path, "cpms", command], env=dict(os.environ))
 
     def keep_alive(self):
         while not self.stopping.wait(2):

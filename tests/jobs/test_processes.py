@@ -135,3 +135,34 @@ def test_the_sqlite_database_locked_for_a_while(app, client, make_user, make_job
     wait_until(lambda: client.get("/healthz").get_json()["problems"] in ([], ["migrations not current"]),
                "the status to recover", seconds=60)
 
+
+
+def test_ctrl_c_on_make_run_stops_the_web_app_the_scheduler_and_the_worker_within_5_seconds(app, processes):
+    import socket
+
+    from cpms.core.models import SchedulerHeartbeat
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    started = time.time()
+    dev = processes.start("dev", HOST="127.0.0.1", PORT=port)
+
+    def beats():
+        rows = _db.session.scalars(select(SchedulerHeartbeat).where(SchedulerHeartbeat.name.in_(["scheduler"])
+                                                                    | SchedulerHeartbeat.name.like("worker:%"))).all()
+        return {row.name.split(":")[0]: row.pid for row in rows if row.beat_at.timestamp() >= started}
+
+    wait_until(lambda: set(beats()) == {"scheduler", "worker"}, "the scheduler's and the worker's heartbeats")
+    children = beats()
+    try:
+        dev.send_signal(signal.SIGINT)
+        assert dev.wait(timeout=5) == 0
+        for pid in children.values():
+            with pytest.raises(ProcessLookupError):
+                os.kill(pid, 0)
+    finally:  # never leave them running after a failure
+        for pid in children.values():
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
