@@ -15,6 +15,7 @@ bp = Blueprint("core", __name__)
 NAVIGATION = [
     (0, "core.index", _l("Dashboard"), ALL_ROLES),
     (95, "core.audit_list", _l("Audit log"), {ADMIN}),
+    (97, "jobs.mine", _l("My background work"), ALL_ROLES),  # the jobs' own blueprint (cpms/core/jobs/views.py)
 ]
 
 
