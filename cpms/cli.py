@@ -3,10 +3,12 @@ import os
 import signal
 import subprocess
 import sys
+import threading
+import time
 
 import click
 from flask import current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, ScriptInfo
 from sqlalchemy import func, select
 
 from cpms.core.transaction import in_transaction
@@ -127,8 +129,24 @@ def restore_command(archive, force):
 @cpms_cli.command("scheduler")
 def scheduler_command():
     """Run the scheduler process (one per installation, never inside web workers)."""
+    from cpms.core.jobs.worker import leave_now
     from cpms.core.scheduler import run_scheduler
-    run_scheduler(current_app._get_current_object())
+    leave_now(run_scheduler(current_app._get_current_object()))
+
+
+@cpms_cli.command("worker")
+def worker_command():
+    """Run a job worker (any number, on any number of machines sharing the database; docs/jobs.md)."""
+    from cpms.core.jobs.worker import leave_now, run_worker
+    leave_now(run_worker(current_app._get_current_object()))
+
+
+@cpms_cli.command("run-jobs")
+@click.option("--limit", type=int, default=None, help="Run at most this many jobs.")
+def run_jobs_command(limit):
+    """Run the queued jobs now, in this process, then return (e.g. from cron, or to drain the queue)."""
+    from cpms.core.jobs import run_queued_jobs
+    click.echo(f"{run_queued_jobs(worker_id='cli', limit=limit)} jobs run")
 
 
 @cpms_cli.command("run-job")
@@ -165,29 +183,65 @@ def weasyprint_problem():
 
 @cpms_cli.command("dev")
 def dev_command():
-    """Start the web app and the scheduler together (used by `make run`); Ctrl-C stops both."""
+    """Start the web app, the scheduler and one job worker (used by `make run`); Ctrl-C stops them all
+    within 5 s. A scheduler or worker that exits on its own (found itself unhealthy) is started again."""
     from cpms.auth.demo import DEMO_USERS, database_is_empty
 
     app = current_app._get_current_object()
     host, port = app.config["HOST"], app.config["PORT"]
-    # Ctrl-C and SIGTERM stop the server, then the `finally` below stops the scheduler
+    # Ctrl-C and SIGTERM stop the server, then the `finally` below stops the others
     # (set explicitly: a process started in the background inherits SIGINT as ignored).
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
-    env = dict(os.environ)
-    scheduler = subprocess.Popen([sys.executable, "-m", "flask", "--app", "cpms", "cpms", "scheduler"], env=env)
+    children = Children(click.get_current_context().ensure_object(ScriptInfo).app_import_path or "cpms")
+    children.start("scheduler")
+    children.start("worker")
     click.echo("")
-    click.echo(f"CPMS is running at http://{host}:{port}/  (scheduler pid {scheduler.pid}; Ctrl-C stops both)")
+    click.echo(f"CPMS is running at http://{host}:{port}/  (scheduler and worker beside it; Ctrl-C stops all)")
     if not database_is_empty():
         _print_logins(DEMO_USERS)
     click.echo("")
+    watcher = threading.Thread(target=children.keep_alive, daemon=True)
+    watcher.start()
     try:
         from werkzeug.serving import run_simple
         run_simple(host, port, app, use_reloader=False, use_debugger=False, threaded=True)
     finally:
-        if scheduler.poll() is None:
-            scheduler.send_signal(signal.SIGTERM)
+        children.stop()
+    from cpms.core.jobs.worker import leave_now
+    leave_now(0)
+
+
+class Children:
+    """`flask cpms <command>` processes beside the development server, restarted when they exit."""
+
+    STOP_SECONDS = 4.5
+
+    def __init__(self, app_import_path="cpms"):
+        self.app_import_path = app_import_path  # the same application as the parent (`flask --app …`)
+        self.processes = {}
+        self.stopping = threading.Event()
+
+    def start(self, command):
+        self.processes[command] = subprocess.Popen(
+            [sys.executable, "-m", "flask", "--app", self.app_import_path, "cpms", command], env=dict(os.environ))
+
+    def keep_alive(self):
+        while not self.stopping.wait(2):
+            for command, process in list(self.processes.items()):
+                if process.poll() is not None and not self.stopping.is_set():
+                    click.echo(f"The {command} exited ({process.returncode}); starting it again.", err=True)
+                    self.start(command)
+
+    def stop(self):
+        """SIGTERM to each, then SIGKILL to any still there after STOP_SECONDS in all."""
+        self.stopping.set()
+        deadline = time.monotonic() + self.STOP_SECONDS
+        for process in self.processes.values():
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        for process in self.processes.values():
             try:
-                scheduler.wait(timeout=10)
+                process.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
-                scheduler.kill()
+                process.kill()
