@@ -256,6 +256,7 @@ class TrainingImport(TimestampMixin, db.Model):
     rows: Mapped[int] = mapped_column(Integer, default=0)
     imported: Mapped[int | None]
     message: Mapped[str] = mapped_column(String(500), default="")
+    job_id: Mapped[int | None]  # the job that imports a large file (cpms/core/jobs); kept after the job expires
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     def __repr__(self):

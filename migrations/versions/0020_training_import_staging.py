@@ -28,6 +28,7 @@ def upgrade():
         sa.Column("rows", sa.Integer(), nullable=False),
         sa.Column("imported", sa.Integer(), nullable=True),
         sa.Column("message", sa.String(length=500), nullable=False),
+        sa.Column("job_id", sa.Integer(), nullable=True),
         sa.Column("published_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),

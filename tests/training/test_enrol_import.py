@@ -28,7 +28,7 @@ def test_enrol_from_a_file_skips_those_already_enrolled(client, web, login_as, m
     assert [(r, m) for r, _c, m, s in problem_rows(html) if s == "warning"] == [
         ("3", f"{already.full_name} is already enrolled; the row is skipped.")]
     response = web.post(confirm_url(html), {"action": "confirm"}, page=url)
-    assert "2 trainees enrolled." in client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "2 enrolments recorded." in client.get(response.headers["Location"]).get_data(as_text=True)
     assert enrolled(cohort) == 3
 
 

@@ -113,6 +113,10 @@ class ImportKind:
         """The context (cohort, session) named by `context_key`, or None."""
         return None
 
+    def imported_message(self, count):
+        """What the user reads once `count` rows are imported."""
+        return _("%(n)d rows imported.", n=count)
+
     def context_key(self, context):
         return getattr(context, "id", None)
 

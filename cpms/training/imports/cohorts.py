@@ -117,6 +117,9 @@ class EnrolmentImport(ImportKind):
     def load_context(self, context_id):
         return db.session.get(Cohort, context_id)
 
+    def imported_message(self, count):
+        return _("%(n)d enrolments recorded.", n=count)
+
     @property
     def display_headers(self):
         return [_("Matricule"), _("Name"), _("Sex"), _("Commune"), _("Enrolment date"), _("Withdrawal date")]
@@ -229,6 +232,9 @@ class AttendanceImport(ImportKind):
 
     def load_context(self, context_id):
         return db.session.get(TrainingSession, context_id)
+
+    def imported_message(self, count):
+        return _("Attendance saved for %(n)d trainees.", n=count)
 
     @property
     def display_headers(self):

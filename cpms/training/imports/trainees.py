@@ -68,6 +68,9 @@ class TraineeImport(ImportKind):
     def context_key(self, context):
         return None
 
+    def imported_message(self, count):
+        return _("%(n)d trainees imported.", n=count)
+
     def display(self, item):
         return [item["matricule"], item["full_name"], item["sex"], item["birth_date"] or "", item["rank_label"],
                 item["commune_label"]]

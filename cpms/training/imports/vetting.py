@@ -52,6 +52,9 @@ class VettingResultsImport(ImportKind):
     def context_key(self, context):
         return None
 
+    def imported_message(self, count):
+        return _("%(n)d vetting results recorded.", n=count)
+
     @property
     def display_headers(self):
         return [_("Matricule"), _("Name"), _("Batch reference"), _("Status"), _("Decision date"), _("Expires on")]
