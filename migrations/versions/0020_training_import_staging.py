@@ -5,13 +5,13 @@
 - training_import_rows: the file's rows and the checked rows, invisible to every page until published.
 
 Revision ID: 0020
-Revises: 0013
+Revises: 0014
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0020"
-down_revision = "0013"
+down_revision = "0014"  # 0013 on main; after 0014 (jobs) here, whose branch this one merged
 branch_labels = None
 depends_on = None
 
