@@ -276,13 +276,13 @@ def insert_audited(model, rows):
     ids = [row_id for (row_id,) in db.session.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True),
                                                        rows)]
     ignored = {"created_at", "updated_at", *getattr(model, "__audit_ignore__", ())}
-    columns = [c for c in table.columns if c.key not in ignored and c.key != "id"]
+    masked = {c.key: is_personal(c) for c in table.columns if c.key not in ignored and c.key != "id"}
     actor_id, label, ip = current_actor_fields()
     entity = getattr(model, "__audit_entity__", None) or table.name
     entries = [{"action": "create", "entity": entity, "entity_id": str(row_id), "at": now, "actor_id": actor_id,
                 "actor_label": label, "ip": ip,
-                "changes": {c.key: MASK if is_personal(c) else _jsonable(row[c.key]) for c in columns
-                            if row.get(c.key) is not None}} for row_id, row in zip(ids, rows)]
+                "changes": {key: MASK if mask else _jsonable(row[key]) for key, mask in masked.items()
+                            if row.get(key) is not None}} for row_id, row in zip(ids, rows)]
     if entries:
         db.session.execute(insert(AuditEntry.__table__), entries)
     return ids

@@ -134,9 +134,10 @@ def publish(import_id):
                 return _already(import_id)
             count = kind.apply(context, items)
             db.session.execute(update(TrainingImport).where(TrainingImport.id == import_id).values(imported=count))
-            _clear(import_id)
     except DomainError as error:
         fail_import(import_id, error.message)
+    with in_transaction():  # the staged rows go after the publication, which they would only lengthen
+        _clear(import_id)
     return count
 
 
