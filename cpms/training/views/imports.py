@@ -123,7 +123,9 @@ def cohort_enrol_import(cohort_id):
     return import_page(EnrolmentImport(scope_of(current_user)), cohort, title=_("Enrol from a file"),
                        crumbs=[(_("Training cohorts"), url_for("training.cohort_list")),
                                (cohort.name, url_for("training.cohort_detail", cohort_id=cohort.id))],
-                       hint=_("A column Matricule with one trainee per row; other columns are ignored."),
+                       hint=_("A column Matricule with one trainee per row; optional columns Enrolment date (else "
+                              "the cohort's start), Withdrawal date and Withdrawal reason, within the cohort's dates. "
+                              "Headers may be in French or English; other columns are ignored."),
                        confirm_url=lambda token: url_for("training.cohort_enrol_import_confirm", cohort_id=cohort.id,
                                                          token=token))
 
