@@ -36,4 +36,11 @@ def jobs_finished(ctx):
                                                 Job.finished_at >= since, Job.finished_at <= ctx.now)
                               .order_by(Job.finished_at, Job.id)).all()
     for job in jobs:
-        yield job_reminder(job)
+        if should_notify(job):
+            yield job_reminder(job)
+
+
+def should_notify(job):
+    from cpms.core.jobs.registry import registered_tasks
+    spec = registered_tasks().get(job.kind)
+    return spec is None or spec.notifies(job.state)

@@ -45,10 +45,13 @@ def lease_seconds():
     return current_app.config["JOB_LEASE_SECONDS"]
 
 
-def claim_next(worker_id, now=None):
-    """Take the oldest due queued job for `worker_id` (state running, attempts + 1, leased); its id or None."""
+def claim_next(worker_id, now=None, kinds=None):
+    """Take the oldest due queued job (of `kinds`, default any) for `worker_id` (state running, attempts + 1,
+    leased); its id or None."""
     now = now or utcnow()
     due = and_(Job.state == "queued", Job.run_after <= now)
+    if kinds:
+        due = and_(due, Job.kind.in_(list(kinds)))
     values = dict(state="running", locked_by=worker_id, locked_until=now + timedelta(seconds=lease_seconds()),
                   attempts=Job.attempts + 1, started_at=func.coalesce(Job.started_at, now), finished_at=None)
     with in_transaction():

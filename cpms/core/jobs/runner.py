@@ -7,7 +7,7 @@ import time
 from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy import update
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from cpms.core.errors import DomainError
 from cpms.core.jobs import queue
@@ -91,7 +91,7 @@ def execute_job(job_id, worker_id, stop=None, current=None):
         db.session.rollback()
         _announce(_record(queue.mark_failed, job_id, worker_id, error.message), job_id)
         return "failed"
-    except DBAPIError as error:  # a locked or lost database: try again later, with a fresh pool
+    except (OperationalError, InterfaceError) as error:  # a locked or lost database: later, with a fresh pool
         db.session.rollback()
         log.warning("job %s (%s): database error, retried later: %s", job_id, context.kind, error)
         db.engine.dispose()
@@ -148,13 +148,13 @@ def _call(spec, context, owner):
         return spec.func(context, **context.params)
 
 
-def run_queued_jobs(worker_id="inline", limit=None):
-    """Run the due queued jobs one after another in this process (tests, `flask cpms run-jobs`); returns
-    how many ran (whatever their outcome)."""
+def run_queued_jobs(worker_id="inline", limit=None, kinds=None):
+    """Run the due queued jobs (of `kinds`, default all) one after another in this process (tests,
+    `flask cpms run-jobs`); returns how many ran (whatever their outcome). Commit what they need first."""
     count = 0
     queue.requeue_expired()
     while limit is None or count < limit:
-        job_id = queue.claim_next(worker_id)
+        job_id = queue.claim_next(worker_id, kinds=kinds)
         if job_id is None:
             break
         execute_job(job_id, worker_id)

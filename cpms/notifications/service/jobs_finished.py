@@ -12,13 +12,13 @@ log = logging.getLogger("cpms.reminders")
 @job_finished.connect
 def notify_owner(sender, job_id=None, **extra):
     from cpms.notifications.registry import effective_settings, load_kinds
-    from cpms.notifications.reminders import job_reminder
+    from cpms.notifications.reminders import job_reminder, should_notify
     from cpms.notifications.service.sweep import claim_reminder, plan_claims
 
     try:
         job = db.session.get(Job, job_id)
         kind = load_kinds()["job_finished"]
-        if job is None or job.owner is None or not effective_settings()[kind.name].is_enabled:
+        if job is None or job.owner is None or not should_notify(job) or not effective_settings()[kind.name].is_enabled:
             return 0
         claims = plan_claims(kind, [job_reminder(job)])
         db.session.rollback()
