@@ -153,6 +153,15 @@ def test_stale_staged_rows_are_removed(web, login_as, ranks):
     assert count(Trainee) == 0
 
 
+def test_the_next_confirmation_removes_stale_staged_rows(web, login_as, ranks, monkeypatch):
+    record = _queued_import(web, login_as, trainee_file(staging.DIRECT_ROWS + 1))
+    monkeypatch.setattr(staging, "STALE_AFTER", staging.STALE_AFTER * 0)
+    html = upload(web, trainee_file(2, prefix="4")).get_data(as_text=True)
+    web.post(confirm_url(html), {"action": "confirm"}, page=TRAINEE_IMPORT_URL)
+    _db.session.refresh(record)
+    assert record.status == "cancelled" and count(TrainingImportRow) == 0 and count(Trainee) == 2
+
+
 def test_a_large_vetting_result_file_is_a_job_too(client, web, login_as, ranks, make_trainee):
     login_as("project_officer", "Kasaï-Oriental")
     trainees = many_trainees(staging.DIRECT_ROWS + 1, ranks, _province("Kasaï-Oriental"))

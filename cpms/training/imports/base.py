@@ -239,6 +239,7 @@ def confirm(kind, actor, token, context=None, direct_rows=staging.DIRECT_ROWS):
     if staging.find_import(token) is not None:
         raise AlreadyConfirmed(staging.find_import(token))
     payload = pending.load(PENDING_FOLDER, token, actor)
+    staging.purge_stale_imports()  # rows staged by imports left unpublished (failed, cancelled, given up)
     if payload.get("kind") != kind.name or payload.get("context") != kind.context_key(context):
         raise DomainError(_("This preview has expired: upload the file again."))
     rows = payload["rows"]

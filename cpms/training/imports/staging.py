@@ -171,7 +171,10 @@ def purge_stale_imports(now=None):
     """Remove the staged rows of imports never published and left for STALE_AFTER (failed, cancelled, or whose
     job was given up), and of published ones; the import rows themselves stay (they name no one)."""
     limit = (now or utcnow()) - STALE_AFTER
-    stale = select(TrainingImport.id).where(TrainingImport.updated_at < limit)
-    db.session.execute(update(TrainingImport).where(TrainingImport.id.in_(stale),
-                                                    TrainingImport.status == "queued").values(status="cancelled"))
-    db.session.execute(delete(TrainingImportRow).where(TrainingImportRow.import_id.in_(stale)))
+    stale = db.session.scalars(select(TrainingImport.id).where(
+        TrainingImport.updated_at < limit,
+        select(TrainingImportRow.import_id).where(TrainingImportRow.import_id == TrainingImport.id).exists())).all()
+    if stale:
+        db.session.execute(update(TrainingImport).where(TrainingImport.id.in_(stale),
+                                                        TrainingImport.status == "queued").values(status="cancelled"))
+        db.session.execute(delete(TrainingImportRow).where(TrainingImportRow.import_id.in_(stale)))
