@@ -38,6 +38,7 @@ def many_trainees(n, ranks, province_id, prefix="6"):
 def test_confirming_a_small_file_twice_imports_its_rows_once(client, web, login_as, ranks):
     login_as("project_officer", "Kasaï-Oriental")
     html = upload(web, trainee_file(3)).get_data(as_text=True)
+    assert 'id="in-background"' not in html
     url = confirm_url(html)
     first = web.post(url, {"action": "confirm"}, page=TRAINEE_IMPORT_URL)
     assert "3 trainees imported." in client.get(first.headers["Location"]).get_data(as_text=True)
@@ -56,7 +57,7 @@ def test_a_large_enrolment_is_a_job_staged_then_published_once(client, web, logi
     url = f"/training/cohorts/{cohort.id}/enrol-import"
     html = upload(web, ("Matricule\n" + "\n".join(t.matricule for t in trainees)).encode(), url=url).get_data(
         as_text=True)
-    assert f'id="rows-to-import">{len(trainees)}<' in html
+    assert f'id="rows-to-import">{len(trainees)}<' in html and 'id="in-background"' in html
     response = web.post(confirm_url(html), {"action": "confirm"}, page=url)
     assert re.match(r".*/jobs/\d+$", response.headers["Location"])
     page = client.get(response.headers["Location"]).get_data(as_text=True)

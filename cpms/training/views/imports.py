@@ -17,6 +17,7 @@ from cpms.extensions import db
 from cpms.training import tasks
 from cpms.training.forms import ATTENDANCE_LABELS, ConfirmForm, ImportForm
 from cpms.training.imports import base as imports
+from cpms.training.imports import staging
 from cpms.training.imports.cohorts import AttendanceImport, EnrolmentImport
 from cpms.training.imports.trainees import TraineeImport, template_lists
 from cpms.training.service import attendance
@@ -40,7 +41,7 @@ def import_page(kind, context, *, title, crumbs, hint, confirm_url, links=()):
             form.refused = True  # rows with problems: nothing can be imported yet
     return render_form("training/import.html", form, preview=result, title=title, crumbs=crumbs, hint=hint,
                        confirm_url=confirm_url(result.token) if result and result.token else None,
-                       confirm=ConfirmForm(), links=links)
+                       confirm=ConfirmForm(), links=links, direct_rows=staging.DIRECT_ROWS)
 
 
 def confirm_import(kind, context, token, *, done, retry, message=None):
