@@ -109,12 +109,26 @@ def test_enrolment_dates_out_of_bounds_are_listed_by_row(web, login_as, make_coh
     response = upload(web, content.encode(), url=url)
     assert response.status_code == 422
     by_row = {int(r): (column, message) for r, column, message, _s in problem_rows(response.get_data(as_text=True))}
-    assert by_row[2] == ("Enrolment date", "The enrolment date must be within the cohort's dates "
+    assert by_row[2] == ("Enrolment date", "The enrolment date must be within the cohort "
                                            "(Mar 29, 2016 – Aug 28, 2016).")
     assert by_row[3][0] == "Enrolment date" and "must be between" in by_row[3][1]
     assert by_row[4] == ("Enrolment date", "“soon” is not a date: write it as YYYY-MM-DD or DD/MM/YYYY.")
     assert by_row[5] == ("Withdrawal date", "The withdrawal date cannot be before the enrolment date (May 1, 2016).")
     assert by_row[6] == ("Withdrawal reason", "Give the reason for the withdrawal.")
     assert by_row[7] == ("Withdrawal date", "Enter the withdrawal date, or leave the reason empty.")
-    assert by_row[8][0] == "Withdrawal date" and "within the cohort's dates" in by_row[8][1]
+    assert by_row[8][0] == "Withdrawal date" and "must be within the cohort" in by_row[8][1]
     assert enrolled(cohort) == 0
+
+
+def test_a_withdrawal_cannot_be_dated_in_the_future(web, login_as, make_cohort, make_trainee):
+    from datetime import timedelta
+    login_as("project_officer", "Kasaï-Oriental")
+    today = date.today()
+    cohort = make_cohort(start=today - timedelta(days=30), end=today + timedelta(days=60))
+    trainee = make_trainee()
+    tomorrow = (today + timedelta(days=1)).isoformat()
+    response = upload(web, f"Matricule,Withdrawal date,Withdrawal reason\n{trainee.matricule},{tomorrow},Muté\n".encode(),
+                      url=f"/training/cohorts/{cohort.id}/enrol-import")
+    assert response.status_code == 422
+    assert [(r, m) for r, _c, m, _s in problem_rows(response.get_data(as_text=True))] == [
+        ("2", "The withdrawal date cannot be in the future.")]

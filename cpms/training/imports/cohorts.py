@@ -69,7 +69,7 @@ def _cohort_date(row, key, label, cohort, check):
         return value
     try:
         check_date(value, label)
-        check_within(value, cohort.start_date, cohort.end_date, label, period=_("the cohort's dates"))
+        check_within(value, cohort.start_date, cohort.end_date, label, period=_("the cohort"))
     except DomainError as error:
         check.error(row["row"], key, error.message)
         return False
@@ -93,6 +93,8 @@ def _dates(row, cohort, check, enrolled_on=None):
     elif withdrawn and withdrawn < start:
         check.error(n, "withdrawn_on", _("The withdrawal date cannot be before the enrolment date (%(date)s).",
                                          date=format_date(start)))
+    elif withdrawn and withdrawn > date.today():
+        check.error(n, "withdrawn_on", _("The withdrawal date cannot be in the future."))
     else:
         return written, withdrawn, reason
     return None
