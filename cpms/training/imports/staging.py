@@ -22,6 +22,7 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, insert, select, update
 
 from cpms.core.errors import DomainError
+from cpms.core.jobs import N_
 from cpms.core.models import utcnow
 from cpms.core.transaction import in_transaction
 from cpms.extensions import db
@@ -89,7 +90,6 @@ def run_import(import_id, progress=_noop_progress):
     """Check, stage and publish a queued import (the job's work); returns the number of rows imported.
     Run again after an interruption or a failure, it starts again from the file's rows; run again after
     publishing, it imports nothing and returns the same number."""
-    from cpms.core.jobs import N_
     from cpms.training.imports.base import Check
 
     record = db.session.get(TrainingImport, import_id)
@@ -97,10 +97,14 @@ def run_import(import_id, progress=_noop_progress):
         raise DomainError(_("This import was cancelled: nothing was saved."))
     if record.status == "published":
         return record.imported or 0
-    kind, context = kind_for(record)
     progress(10, N_("Checking the rows again"))
     check = Check()
-    kind.validate(staged_rows(record.id, "file"), context, check)
+    try:
+        kind, context = kind_for(record)
+        kind.validate(staged_rows(record.id, "file"), context, check)
+    except DomainError as error:  # e.g. the session of an attendance import was cancelled meanwhile
+        db.session.rollback()
+        fail_import(import_id, error.message)
     db.session.rollback()  # the checks only read: no transaction stays open
     if check.errors:
         fail_import(import_id, problems_message(check.errors))
