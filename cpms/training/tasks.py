@@ -4,6 +4,7 @@ imports.staging.DIRECT_ROWS rows, and sign-in sheets of more than SIGNIN_DIRECT_
 Smaller cases answer directly in the request (docs/rules/training.md, "Imports" and "Sign-in sheet")."""
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from sqlalchemy import func, select
 
 from cpms.core.audit import record_event
 from cpms.core.errors import DomainError
@@ -12,7 +13,7 @@ from cpms.core.pdf import render_pdf
 from cpms.core.transaction import in_transaction
 from cpms.extensions import db
 from cpms.training.imports import staging
-from cpms.training.models import TrainingImport, TrainingSession
+from cpms.training.models import Enrolment, TrainingImport, TrainingSession
 from cpms.training.service import attendance
 
 SIGNIN_DIRECT_TRAINEES = 50  # a sign-in sheet of up to this many trainees is drawn in the request
@@ -26,6 +27,11 @@ def import_file(job, import_id):
     kind, _context = staging.kind_for(db.session.get(TrainingImport, import_id))
     db.session.rollback()
     return kind.imported_message(count)
+
+
+def signin_sheet_size(session):
+    """How many trainees the sheet lists (one count: the request that queues a large sheet reads no more)."""
+    return db.session.scalar(select(func.count()).select_from(Enrolment).where(attendance.enrolled_for(session)))
 
 
 def signin_sheet_filename(session):

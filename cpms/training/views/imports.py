@@ -148,12 +148,11 @@ def cohort_enrol_import_confirm(cohort_id, token):
 def session_signin_sheet(session_id):
     """The PDF at once up to tasks.SIGNIN_DIRECT_TRAINEES trainees; above, a job and its progress page."""
     session = get_session_or_404(session_id)
-    rows = attendance.register(session, with_rank=True)
-    if len(rows) > tasks.SIGNIN_DIRECT_TRAINEES:
+    if tasks.signin_sheet_size(session) > tasks.SIGNIN_DIRECT_TRAINEES:
         job = enqueue_job("training.sign_in_sheet", params={"session_id": session.id, "lang": get_locale().language},
                           owner=current_user, back_url=url_for("training.session_register", session_id=session.id))
         return redirect(url_for("jobs.show", job_id=job.id))
-    pdf = tasks.render_signin_sheet(session, get_locale().language, rows)
+    pdf = tasks.render_signin_sheet(session, get_locale().language)
     record_event("export", entity="training_sessions", entity_id=session.id, detail="sign-in sheet")
     return download(pdf, tasks.signin_sheet_filename(session), "pdf")
 
