@@ -151,7 +151,8 @@ def test_stale_staged_rows_are_removed(web, login_as, ranks):
     assert record.status == "cancelled" and count(TrainingImportRow) == 0
     assert run_queued_jobs() == 1
     assert _db.session.scalars(select(Job.error)).one() == "This import was cancelled: nothing was saved."
-    assert count(Trainee) == 0
+    _db.session.refresh(record)
+    assert count(Trainee) == 0 and record.status == "cancelled"  # and stays so: a retry cannot revive it
 
 
 def test_the_next_confirmation_removes_stale_staged_rows(web, login_as, ranks, monkeypatch):

@@ -157,18 +157,10 @@ def fail_import(import_id, message):
     """Record the failure (its reason, in the owner's language) and raise it as a DomainError."""
     with in_transaction():
         _clear(import_id, "checked")
-        db.session.execute(update(TrainingImport).where(TrainingImport.id == import_id,
-                                                        TrainingImport.status != "published")
+        db.session.execute(update(TrainingImport).where(TrainingImport.id == import_id,  # never a published or
+                                                        TrainingImport.status.in_(("queued", "failed")))  # cancelled one
                            .values(status="failed", message=message[:500]))
     raise DomainError(message)
-
-
-def cancel_import(import_id):
-    """Give up a queued import: nothing of it will be published."""
-    _clear(import_id)
-    db.session.execute(update(TrainingImport).where(TrainingImport.id == import_id,
-                                                    TrainingImport.status.in_(("queued", "failed")))
-                       .values(status="cancelled"))
 
 
 def purge_stale_imports(now=None):
