@@ -186,3 +186,21 @@ def _province(name):
     from tests.conftest import province_id
     return province_id(name)
 
+
+
+def test_two_confirmations_at_the_same_moment_import_once(web, login_as, ranks, monkeypatch, app):
+    """The second of two simultaneous confirmations did not see the first's record yet: the unique token stops it."""
+    from cpms.training.imports import base
+    from cpms.training.imports.trainees import TraineeImport
+    owner = login_as("project_officer", "Kasaï-Oriental")
+    html = upload(web, trainee_file(3)).get_data(as_text=True)
+    token = confirm_url(html).rsplit("/", 1)[1]
+    kind = TraineeImport.for_owner(owner)
+    with english(app):
+        assert base.confirm(kind, owner, token) == 3
+        _db.session.commit()
+        monkeypatch.setattr(staging, "find_import", lambda t: None)  # as if read before the first one committed
+        monkeypatch.setattr(base.pending, "load", lambda *a, **k: {"kind": "trainees", "context": None, "rows": []})
+        with pytest.raises(base.AlreadyConfirmed):
+            base.confirm(kind, owner, token)
+    assert count(Trainee) == 3 and count(TrainingImport) == 1
