@@ -162,3 +162,76 @@ class CohortAttendanceRates:
         sql.rows("SELECT t.sex, count(*), avg(e.pre_score), avg(e.post_score) FROM enrolments e JOIN trainees t "
                  "ON t.id = e.trainee_id WHERE e.cohort_id = :cohort AND e.pre_score IS NOT NULL AND "
                  "e.post_score IS NOT NULL GROUP BY t.sex", params)
+
+
+SIGNIN_FLOOR_CSS = ("@page { size: A4; margin: 14mm 12mm 16mm } body { font-family: 'DejaVu Sans', sans-serif; "
+                    "font-size: 9.5pt } table { border-collapse: collapse; width: 100% } "
+                    "thead { display: table-header-group } th, td { border: 1px solid #888; height: 8.5mm; "
+                    "padding: 0 1.5mm; text-align: left }")
+
+
+def signin_floor_html(rows):
+    """A sign-in sheet written by hand, independently of the app's template: one simple table of the same officers
+    (number, name, matricule, rank, two empty cells to sign in), its header repeated on every page."""
+    from html import escape
+    body = "".join(f"<tr><td>{n}</td><td>{escape(name)}</td><td>{escape(matricule)}</td><td>{escape(rank)}</td>"
+                   "<td></td><td></td></tr>" for n, (name, matricule, rank) in enumerate(rows, start=1))
+    return (f"<!doctype html><html><head><meta charset='utf-8'><style>{SIGNIN_FLOOR_CSS}</style></head><body>"
+            "<h1>Sign-in sheet</h1><table><thead><tr><th>#</th><th>Name</th><th>Matricule</th><th>Rank</th>"
+            f"<th>Arrival time</th><th>Signature</th></tr></thead><tbody>{body}</tbody></table></body></html>")
+
+
+@scenario
+class SignInSheet:
+    """The trainer asks for the sheet (the request queues a job and answers with its page), the job draws it (run
+    here, in this process, as a worker would), the trainer downloads it. The floor: a bare WeasyPrint render of a
+    hand-written HTML table of the same officers."""
+
+    name = "Sign-in sheet of a 450-trainee session (PDF, a job)"
+    role = "trainer"
+    domain = "training"
+    target = "pdf"
+    floor_what = "a bare WeasyPrint render of a hand-written table of the same officers"
+    repeat = 5
+
+    def setup(self, bench):
+        self.cohort_id, self.session_id, self.day = register_session(bench)
+        self.detail = {}
+
+    def run(self, bench):
+        import time
+
+        from cpms.core.jobs import run_queued_jobs
+        started = time.perf_counter()
+        response = bench.get(f"/training/sessions/{self.session_id}/sign-in-sheet.pdf", expect=302)
+        self.detail["request ms (queues the job)"] = round((time.perf_counter() - started) * 1000, 1)
+        job_id = int(response.headers["Location"].rstrip("/").rsplit("/", 1)[1])
+        with bench.app.app_context():
+            assert run_queued_jobs() >= 1
+        self.pdf = bench.get(f"/jobs/{job_id}/result").get_data()
+        assert self.pdf.startswith(b"%PDF")
+
+    def cleanup(self, bench):
+        self.detail["pages"] = _page_count(self.pdf)
+
+    def floor_warmup(self, bench, sql):
+        """The same officers, read through the driver; one untimed render (WeasyPrint imported, fonts found)."""
+        from weasyprint import HTML
+        self.rows = sql.rows("SELECT upper(t.last_name) || ' ' || t.post_name || ' ' || t.first_name, t.matricule, "
+                             "coalesce(r.name_en, '') "
+                             + enrolled_sql().replace(" WHERE", " LEFT JOIN ranks r ON r.id = t.rank_id WHERE", 1)
+                             + " ORDER BY t.last_name, t.first_name, t.id",
+                             {"cohort": self.cohort_id, "day": self.day.isoformat()})
+        self.html = signin_floor_html(self.rows)
+        self.detail.update({"trainees": len(self.rows), "floor pages": _page_count(HTML(string=self.html).write_pdf())})
+
+    def floor(self, bench, sql):
+        from weasyprint import HTML
+        HTML(string=self.html).write_pdf()
+
+
+def _page_count(pdf):
+    import io
+
+    from pypdf import PdfReader
+    return len(PdfReader(io.BytesIO(pdf)).pages)

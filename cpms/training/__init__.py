@@ -13,6 +13,7 @@ DOMAIN = Domain(
         **not_personal("trainees", "unit"),
         "enrolments.withdrawal_reason": "sensitive",
         **not_personal("vettings", "batch_reference"),
+        **not_personal("training_imports", "token", "kind", "status", "message"),
     },
     tables={"trainees": "trainee", "enrolments": "trainee", "vettings": "vetting"},
     retention=(

@@ -1,15 +1,13 @@
-"""A session on paper and back: the printable sign-in sheet (PDF), the register as a file, and the import
-of marks typed in later, which goes through the idempotent register save."""
-import io
+"""A session on paper and back: the register as a file, and the import of marks typed in later, which goes
+through the idempotent register save (the printable sign-in sheet: test_signin_sheet.py)."""
 from datetime import date, time
 
-from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from cpms.extensions import db as _db
 from cpms.training import service
 from cpms.training.models import Attendance, TrainingSession
-from tests.training.fixtures import confirm_url, logout, problem_rows, upload
+from tests.training.fixtures import confirm_url, problem_rows, upload
 
 
 def _session(make_cohort, make_trainee, trainer=None, n=3, day=date(2016, 4, 4), topic="Droits humains"):
@@ -21,45 +19,6 @@ def _session(make_cohort, make_trainee, trainer=None, n=3, day=date(2016, 4, 4),
     _db.session.add(session)
     _db.session.commit()
     return cohort, session, trainees, enrolments
-
-
-def pdf_pages(data):
-    return [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
-
-
-def test_sign_in_sheet_lists_every_enrolled_trainee_over_several_pages(client, login_as, make_cohort, make_trainee,
-                                                                       ranks):
-    trainer = login_as("trainer", "Kasaï-Oriental")
-    cohort, session, trainees, enrolments = _session(make_cohort, make_trainee, trainer, n=60)
-    late = make_trainee(last_name="Tardif")
-    service.enrol_trainees(cohort, [late.id], enrolled_on=date(2016, 4, 5))  # after the session: not listed
-    _db.session.commit()
-    register = client.get(f"/training/sessions/{session.id}/register").get_data(as_text=True)
-    assert f"/training/sessions/{session.id}/sign-in-sheet.pdf" in register
-    response = client.get(f"/training/sessions/{session.id}/sign-in-sheet.pdf")
-    assert response.status_code == 200 and response.mimetype == "application/pdf"
-    pages = pdf_pages(response.get_data())
-    text = "\n".join(pages)
-    assert len(pages) >= 2
-    assert cohort.name in pages[0] and "Droits humains" in pages[0] and "08:00–12:30" in pages[0]
-    assert "Monday, April 4, 2016" in pages[0]
-    for trainee in trainees:
-        assert trainee.matricule in text and trainee.full_name in text
-    assert "Police officer" in text  # the rank
-    assert all("Signature" in page and "Arrival time" in page for page in pages)  # header repeated on every page
-    assert late.matricule not in text
-
-
-def test_sign_in_sheet_in_french_and_only_for_the_cohorts_trainer(client, web, login_as, make_cohort, make_trainee,
-                                                                    make_user):
-    other = make_user("trainer", provinces=["Kasaï-Oriental"])
-    _cohort, session, trainees, _e = _session(make_cohort, make_trainee, other, n=2)
-    login_as("trainer", "Kasaï-Oriental")
-    assert client.get(f"/training/sessions/{session.id}/sign-in-sheet.pdf").status_code == 404
-    logout(client, web)
-    login_as("me_officer", locale="fr")
-    text = "\n".join(pdf_pages(client.get(f"/training/sessions/{session.id}/sign-in-sheet.pdf").get_data()))
-    assert "Feuille d'émargement" in text and "Heure d'arrivée" in text and trainees[0].matricule in text
 
 
 def test_marks_typed_in_later_are_imported_without_duplicates(client, web, login_as, make_cohort, make_trainee):

@@ -5,12 +5,22 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from cpms.core.audit import record_event
+from cpms.core.errors import DomainError
 from cpms.core.models import utcnow
 from cpms.core.tabular import fold
 from cpms.extensions import db
 from cpms.geo.models import City, Commune, Province
 from cpms.training.forms import SPECIALTY_LABELS
-from cpms.training.imports.base import Column, ImportKind, choice, chunks, optional_date, quiet_date, required_choice
+from cpms.training.imports.base import (
+    Column,
+    ImportKind,
+    choice,
+    chunks,
+    insert_audited,
+    optional_date,
+    quiet_date,
+    required_choice,
+)
 from cpms.training.models import SPECIALTIES, Rank, Trainee
 from cpms.training.service import normalise_matricule
 
@@ -57,6 +67,9 @@ class TraineeImport(ImportKind):
 
     def context_key(self, context):
         return None
+
+    def imported_message(self, count):
+        return _("%(n)d trainees imported.", n=count)
 
     def display(self, item):
         return [item["matricule"], item["full_name"], item["sex"], item["birth_date"] or "", item["rank_label"],
@@ -199,17 +212,23 @@ class TraineeImport(ImportKind):
     # --- applying ---------------------------------------------------------------------------
 
     def apply(self, context, items):
+        """Insert the officers in one statement (with their audit entries): quick enough to publish 5,000 rows in
+        one short transaction. A matricule registered meanwhile fails the whole import."""
         now = utcnow()
-        trainees = [Trainee(matricule=i["matricule"], last_name=i["last_name"], post_name=i["post_name"],
-                            first_name=i["first_name"], sex=i["sex"],
-                            birth_date=date.fromisoformat(i["birth_date"]) if i["birth_date"] else None,
-                            rank_id=i["rank_id"], specialty=i["specialty"], unit=i["unit"], phone=i["phone"] or None,
-                            commune_id=i["commune_id"], province_id=i["province_id"],
-                            consent_recorded_at=now if i["consent"] else None) for i in items]
-        db.session.add_all(trainees)
-        db.session.flush()
-        record_event("create", entity="trainees", detail=f"{len(trainees)} trainees imported from a file")
-        return len(trainees)
+        rows = [{"matricule": i["matricule"], "last_name": i["last_name"], "post_name": i["post_name"],
+                 "first_name": i["first_name"], "sex": i["sex"],
+                 "birth_date": date.fromisoformat(i["birth_date"]) if i["birth_date"] else None,
+                 "rank_id": i["rank_id"], "specialty": i["specialty"], "unit": i["unit"], "phone": i["phone"] or None,
+                 "commune_id": i["commune_id"], "province_id": i["province_id"],
+                 "consent_recorded_at": now if i["consent"] else None} for i in items]
+        taken = [m for part in chunks([row["matricule"] for row in rows])
+                 for m in db.session.scalars(select(Trainee.matricule).where(Trainee.matricule.in_(part)))]
+        if taken:
+            raise DomainError(_("Nothing was saved: %(n)d matricules were registered meanwhile (%(list)s). Upload the "
+                                "file again.", n=len(taken), list=", ".join(taken[:5])))
+        insert_audited(Trainee, rows)
+        record_event("create", entity="trainees", detail=f"{len(rows)} trainees imported from a file")
+        return len(rows)
 
 
 def template_lists(scope, language):

@@ -5,6 +5,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from cpms.core.audit import record_event
+from cpms.core.bounds import check_date
+from cpms.core.errors import DomainError
 from cpms.extensions import db
 from cpms.training.forms import SPECIALTY_LABELS, VETTING_STATUS_LABELS
 from cpms.training.imports.base import Column, ImportKind, chunks, optional_date, required_choice
@@ -41,6 +43,19 @@ def nominee_table(records, language):
     return header, rows
 
 
+def _plausible(row, key, label, check):
+    """The date in row[key] (None when empty) if readable and plausible (cpms/core/bounds.py); else False, with
+    the problem recorded."""
+    value = optional_date(row, key, key, check)
+    if value:
+        try:
+            check_date(value, label)
+        except DomainError as error:
+            check.error(row["row"], key, error.message)
+            return False
+    return value
+
+
 class VettingResultsImport(ImportKind):
     name = "vetting-results"
     columns = (MATRICULE, STATUS, DECIDED, EXPIRES, NOTES, BATCH)
@@ -51,6 +66,9 @@ class VettingResultsImport(ImportKind):
 
     def context_key(self, context):
         return None
+
+    def imported_message(self, count):
+        return _("%(n)d vetting results recorded.", n=count)
 
     @property
     def display_headers(self):
@@ -109,8 +127,8 @@ class VettingResultsImport(ImportKind):
                 _("The vetting status is missing."))
             if status is None:
                 continue
-            decided_on = optional_date(row, "decided_on", "decided_on", check)
-            expires_on = optional_date(row, "expires_on", "expires_on", check)
+            decided_on = _plausible(row, "decided_on", _("The decision date"), check)
+            expires_on = _plausible(row, "expires_on", _("The expiry date"), check)
             if decided_on is False or expires_on is False:
                 continue
             if status in ("approved", "denied") and decided_on is None:

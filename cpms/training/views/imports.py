@@ -10,12 +10,14 @@ from flask_login import current_user
 from cpms.core.audit import record_event
 from cpms.core.errors import DomainError
 from cpms.core.exports import aggregate_export, audited_document, csv_bytes, download, xlsx_bytes
-from cpms.core.forms import render_form, run_action, show_error
-from cpms.core.pdf import render_pdf
+from cpms.core.forms import render_form, show_error
+from cpms.core.jobs import enqueue_job
 from cpms.core.permissions import STAFF_ROLES, require_role, scope_of
 from cpms.extensions import db
+from cpms.training import tasks
 from cpms.training.forms import ATTENDANCE_LABELS, ConfirmForm, ImportForm
 from cpms.training.imports import base as imports
+from cpms.training.imports import staging
 from cpms.training.imports.cohorts import AttendanceImport, EnrolmentImport
 from cpms.training.imports.trainees import TraineeImport, template_lists
 from cpms.training.service import attendance
@@ -39,18 +41,36 @@ def import_page(kind, context, *, title, crumbs, hint, confirm_url, links=()):
             form.refused = True  # rows with problems: nothing can be imported yet
     return render_form("training/import.html", form, preview=result, title=title, crumbs=crumbs, hint=hint,
                        confirm_url=confirm_url(result.token) if result and result.token else None,
-                       confirm=ConfirmForm(), links=links)
+                       confirm=ConfirmForm(), links=links, direct_rows=staging.DIRECT_ROWS)
 
 
-def confirm_import(kind, context, token, *, done, retry, message):
+def confirm_import(kind, context, token, *, done, retry, message=None):
+    """Confirm a preview, once. Up to imports.staging.DIRECT_ROWS rows the rows are imported now; a larger file
+    becomes a job (cpms/training/tasks.py) and the answer is its progress page, which links back to `done`.
+    A second confirmation of the same preview imports nothing and shows where the first one is."""
     if not ConfirmForm().validate_on_submit():
         abort(400)
     if request.form.get("action") == "cancel":
         imports.discard(token)
         flash(_("Import cancelled: nothing was saved."), "info")
         return redirect(retry)
-    return run_action(lambda: imports.confirm(kind, current_user, token, context), message,
-                      lambda count: done if count is not None else retry)
+    try:
+        outcome = imports.confirm(kind, current_user, token, context)
+    except imports.AlreadyConfirmed as error:
+        db.session.rollback()
+        flash(error.message, "info")
+        record = error.record
+        return redirect(url_for("jobs.show", job_id=record.job_id) if record and record.job_id else done)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(retry)
+    if isinstance(outcome, int):
+        flash((message or kind.imported_message)(outcome), "success")
+        return redirect(done)
+    job = enqueue_job("training.import", params={"import_id": outcome.id}, owner=current_user, back_url=done)
+    outcome.job_id = job.id
+    return redirect(url_for("jobs.show", job_id=job.id))
 
 
 # --- trainees -------------------------------------------------------------------------------
@@ -92,8 +112,7 @@ def trainee_import():
 @require_role(*MANAGERS)
 def trainee_import_confirm(token):
     return confirm_import(TraineeImport(scope_of(current_user)), None, token, done=url_for("training.trainee_list"),
-                          retry=url_for("training.trainee_import"),
-                          message=lambda n: _("%(n)d trainees imported.", n=n))
+                          retry=url_for("training.trainee_import"))
 
 
 # --- enrolment ------------------------------------------------------------------------------
@@ -105,7 +124,9 @@ def cohort_enrol_import(cohort_id):
     return import_page(EnrolmentImport(scope_of(current_user)), cohort, title=_("Enrol from a file"),
                        crumbs=[(_("Training cohorts"), url_for("training.cohort_list")),
                                (cohort.name, url_for("training.cohort_detail", cohort_id=cohort.id))],
-                       hint=_("A column Matricule with one trainee per row; other columns are ignored."),
+                       hint=_("A column Matricule with one trainee per row; optional columns Enrolment date (else "
+                              "the cohort's start), Withdrawal date and Withdrawal reason, within the cohort's dates. "
+                              "Headers may be in French or English; other columns are ignored."),
                        confirm_url=lambda token: url_for("training.cohort_enrol_import_confirm", cohort_id=cohort.id,
                                                          token=token))
 
@@ -116,8 +137,7 @@ def cohort_enrol_import_confirm(cohort_id, token):
     cohort = get_cohort_or_404(cohort_id)
     return confirm_import(EnrolmentImport(scope_of(current_user)), cohort, token,
                           done=url_for("training.cohort_detail", cohort_id=cohort.id),
-                          retry=url_for("training.cohort_enrol_import", cohort_id=cohort.id),
-                          message=lambda n: _("%(n)d trainees enrolled.", n=n))
+                          retry=url_for("training.cohort_enrol_import", cohort_id=cohort.id))
 
 
 # --- one session: sign-in sheet, register file, marks typed in later ------------------------
@@ -126,12 +146,15 @@ def cohort_enrol_import_confirm(cohort_id, token):
 @require_role(*STAFF_ROLES)
 @audited_document
 def session_signin_sheet(session_id):
+    """The PDF at once up to tasks.SIGNIN_DIRECT_TRAINEES trainees; above, a job and its progress page."""
     session = get_session_or_404(session_id)
-    rows = attendance.register(session, with_rank=True)
-    pdf = render_pdf("training/signin_sheet_pdf.html", session=session, cohort=session.cohort, rows=rows,
-                     lang=get_locale().language)
+    if tasks.signin_sheet_size(session) > tasks.SIGNIN_DIRECT_TRAINEES:
+        job = enqueue_job("training.sign_in_sheet", params={"session_id": session.id, "lang": get_locale().language},
+                          owner=current_user, back_url=url_for("training.session_register", session_id=session.id))
+        return redirect(url_for("jobs.show", job_id=job.id))
+    pdf = tasks.render_signin_sheet(session, get_locale().language)
     record_event("export", entity="training_sessions", entity_id=session.id, detail="sign-in sheet")
-    return download(pdf, f"sign-in-{session.session_date.isoformat()}-{session.id}.pdf", "pdf")
+    return download(pdf, tasks.signin_sheet_filename(session), "pdf")
 
 
 @bp.route("/sessions/<int:session_id>/register.csv")
@@ -173,5 +196,4 @@ def session_attendance_import_confirm(session_id, token):
     session = get_session_or_404(session_id)
     return confirm_import(AttendanceImport(), session, token,
                           done=url_for("training.session_register", session_id=session.id),
-                          retry=url_for("training.session_attendance_import", session_id=session.id),
-                          message=lambda n: _("Attendance saved for %(n)d trainees.", n=n))
+                          retry=url_for("training.session_attendance_import", session_id=session.id))

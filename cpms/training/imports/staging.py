@@ -1,0 +1,176 @@
+"""Confirmed imports: staged in short transactions, published in one short step, all or nothing.
+
+A preview (base.preview) keeps the checked file server-side under a token. Confirming it (base.confirm):
+
+1. claims the token: a TrainingImport row carrying it (unique), so that a second confirmation of the same
+   preview – a double click, the back button, two tabs – finds it and imports nothing;
+2. a small file (at most DIRECT_ROWS rows) is checked again and applied at once, inside the request;
+3. a larger file has its rows staged (training_import_rows, stage "file": one insert, invisible to every page)
+   and a job (cpms/training/tasks.py) runs `run_import`: it checks the rows again against the database (reads
+   only), stages the checked rows in chunks of STAGE_CHUNK (short transactions of their own), then `publish`
+   applies them in one short transaction, which also marks the import published – only an import still queued
+   (or failed, for a retry) can be, so the token is consumed there and a second run imports nothing.
+
+A failure (a problem found by the checks, a DomainError from a service) leaves nothing visible: the import is
+marked failed with its reason; its file rows stay so that the job can be retried, until `purge_stale_imports`
+removes them (after base.PENDING_MAX_AGE, like an unconfirmed preview). A job killed half-way starts again from
+the file rows: the checked rows are staged again (replaced), and publishing happens once.
+"""
+from datetime import timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import delete, insert, select, update
+
+from cpms.core.errors import DomainError
+from cpms.core.jobs import N_
+from cpms.core.models import utcnow
+from cpms.core.transaction import in_transaction
+from cpms.extensions import db
+from cpms.training.models import TrainingImport, TrainingImportRow
+
+DIRECT_ROWS = 100  # up to this many rows a confirmation imports within the request; above, a job does it
+STAGE_CHUNK = 500  # rows per staging transaction
+STALE_AFTER = timedelta(hours=6)
+
+
+def kinds():
+    """{name: ImportKind subclass} of every training import."""
+    from cpms.training.imports import base, cohorts, trainees, vetting  # noqa: F401  (they register themselves)
+    return dict(base.KINDS)
+
+
+def kind_for(record):
+    """(kind, context) of an import, for its owner: the kind sees what the owner may see."""
+    from cpms.auth.models import User
+    owner = db.session.get(User, record.owner_id) if record.owner_id else None
+    kind = kinds()[record.kind].for_owner(owner)
+    context = kind.load_context(record.context_id)
+    if record.context_id is not None and context is None:
+        raise DomainError(_("Nothing was saved: what the file was imported into no longer exists."))
+    return kind, context
+
+
+def find_import(token):
+    return db.session.scalar(select(TrainingImport).where(TrainingImport.token == token)) if token else None
+
+
+def stage_rows(record, stage, rows):
+    """Insert rows (dicts) as `stage` rows of an import, in the current transaction."""
+    if rows:
+        db.session.execute(insert(TrainingImportRow), [
+            {"import_id": record.id, "stage": stage, "position": position, "data": row}
+            for position, row in enumerate(rows)])
+
+
+def staged_rows(import_id, stage):
+    return list(db.session.scalars(select(TrainingImportRow.data).where(
+        TrainingImportRow.import_id == import_id, TrainingImportRow.stage == stage)
+        .order_by(TrainingImportRow.position)))
+
+
+def _clear(import_id, stage=None):
+    statement = delete(TrainingImportRow).where(TrainingImportRow.import_id == import_id)
+    if stage:
+        statement = statement.where(TrainingImportRow.stage == stage)
+    db.session.execute(statement)
+
+
+def problems_message(errors):
+    details = "; ".join(_("row %(row)s: %(message)s", row=p.row, message=p.message) if p.row else p.message
+                        for p in errors[:5])
+    return _("Nothing was saved: the data changed since the preview (%(details)s). Upload the file again.",
+             details=details)
+
+
+def _noop_progress(percent, stage=None):
+    return None
+
+
+def run_import(import_id, progress=_noop_progress):
+    """Check, stage and publish a queued import (the job's work); returns the number of rows imported.
+    Run again after an interruption or a failure, it starts again from the file's rows; run again after
+    publishing, it imports nothing and returns the same number."""
+    from cpms.training.imports.base import Check
+
+    record = db.session.get(TrainingImport, import_id)
+    if record is None or record.status == "cancelled":
+        raise DomainError(_("This import was cancelled: nothing was saved."))
+    if record.status == "published":
+        return record.imported or 0
+    progress(10, N_("Checking the rows again"))
+    check = Check()
+    try:
+        kind, context = kind_for(record)
+        kind.validate(staged_rows(record.id, "file"), context, check)
+    except DomainError as error:  # e.g. the session of an attendance import was cancelled meanwhile
+        db.session.rollback()
+        fail_import(import_id, error.message)
+    db.session.rollback()  # the checks only read: no transaction stays open
+    if check.errors:
+        fail_import(import_id, problems_message(check.errors))
+    progress(40, N_("Staging the checked rows"))
+    with in_transaction():
+        _clear(import_id, "checked")  # left by an interrupted run
+    for start in range(0, len(check.items), STAGE_CHUNK):
+        with in_transaction():
+            db.session.execute(insert(TrainingImportRow), [
+                {"import_id": import_id, "stage": "checked", "position": position, "data": item}
+                for position, item in enumerate(check.items[start:start + STAGE_CHUNK], start=start)])
+        progress(40 + 40 * min(start + STAGE_CHUNK, len(check.items)) // max(len(check.items), 1))
+    progress(85, N_("Publishing"))
+    return publish(import_id)
+
+
+def publish(import_id):
+    """Apply the checked rows of an import in one transaction, which also marks it published: all rows or none,
+    and once only (a second call imports nothing and returns the number imported the first time)."""
+    record = db.session.get(TrainingImport, import_id)
+    kind, context = kind_for(record)
+    items = staged_rows(import_id, "checked")  # read before the first write: the write lock is not held yet
+    try:
+        with in_transaction():
+            claimed = db.session.execute(
+                update(TrainingImport).where(TrainingImport.id == import_id,
+                                             TrainingImport.status.in_(("queued", "failed")))
+                .values(status="published", published_at=utcnow(), message="")).rowcount
+            if claimed != 1:  # published by another run meanwhile (or cancelled)
+                db.session.rollback()
+                return _already(import_id)
+            count = kind.apply(context, items)
+            db.session.execute(update(TrainingImport).where(TrainingImport.id == import_id).values(imported=count))
+    except DomainError as error:
+        fail_import(import_id, error.message)
+    with in_transaction():  # the staged rows go after the publication, which they would only lengthen
+        _clear(import_id)
+    return count
+
+
+def _already(import_id):
+    record = db.session.get(TrainingImport, import_id)
+    db.session.refresh(record)
+    if record.status != "published":
+        raise DomainError(_("This import was cancelled: nothing was saved."))
+    return record.imported or 0
+
+
+def fail_import(import_id, message):
+    """Record the failure (its reason, in the owner's language) and raise it as a DomainError."""
+    with in_transaction():
+        _clear(import_id, "checked")
+        db.session.execute(update(TrainingImport).where(TrainingImport.id == import_id,  # never a published or
+                                                        TrainingImport.status.in_(("queued", "failed")))  # cancelled one
+                           .values(status="failed", message=message[:500]))
+    raise DomainError(message)
+
+
+def purge_stale_imports(now=None):
+    """Remove the staged rows of imports never published and left for STALE_AFTER (failed, cancelled, or whose
+    job was given up), and of published ones; the import rows themselves stay (they name no one)."""
+    limit = (now or utcnow()) - STALE_AFTER
+    stale = db.session.scalars(select(TrainingImport.id).where(
+        TrainingImport.updated_at < limit,
+        select(TrainingImportRow.import_id).where(TrainingImportRow.import_id == TrainingImport.id).exists())).all()
+    if stale:
+        db.session.execute(update(TrainingImport).where(TrainingImport.id.in_(stale),
+                                                        TrainingImport.status == "queued").values(status="cancelled"))
+        db.session.execute(delete(TrainingImportRow).where(TrainingImportRow.import_id.in_(stale)))

@@ -1,0 +1,63 @@
+"""Training work done in the background (cpms/core/jobs): confirmed imports of more than
+imports.staging.DIRECT_ROWS rows, and sign-in sheets of more than SIGNIN_DIRECT_TRAINEES trainees.
+
+Smaller cases answer directly in the request (docs/rules/training.md, "Imports" and "Sign-in sheet")."""
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from cpms.core.audit import record_event
+from cpms.core.errors import DomainError
+from cpms.core.jobs import N_, task
+from cpms.core.pdf import render_pdf
+from cpms.core.transaction import in_transaction
+from cpms.extensions import db
+from cpms.training.imports import staging
+from cpms.training.models import Enrolment, TrainingImport, TrainingSession
+from cpms.training.service import attendance
+
+SIGNIN_DIRECT_TRAINEES = 50  # a sign-in sheet of up to this many trainees is drawn in the request
+
+
+@task("training.import", title=N_("Import from a file"))
+def import_file(job, import_id):
+    """Check a confirmed import again, stage its rows in short transactions and publish them in one (once,
+    all or nothing: imports/staging.py)."""
+    count = staging.run_import(import_id, job.progress)
+    kind, _context = staging.kind_for(db.session.get(TrainingImport, import_id))
+    db.session.rollback()
+    return kind.imported_message(count)
+
+
+def signin_sheet_size(session):
+    """How many trainees the sheet lists (one count: the request that queues a large sheet reads no more)."""
+    return db.session.scalar(select(func.count()).select_from(Enrolment).where(attendance.enrolled_for(session)))
+
+
+def signin_sheet_filename(session):
+    return f"sign-in-{session.session_date.isoformat()}-{session.id}.pdf"
+
+
+def render_signin_sheet(session, lang=None, rows=None):
+    """The PDF (bytes) of a session's sign-in sheet: every trainee enrolled that day, in `lang`."""
+    rows = attendance.register(session, with_rank=True) if rows is None else rows
+    return render_pdf("training/signin_sheet_pdf.html", session=session, cohort=session.cohort, rows=rows,
+                      lang=lang or get_locale().language)
+
+
+@task("training.sign_in_sheet", title=N_("Sign-in sheet"))
+def sign_in_sheet(job, session_id, lang=None):
+    job.progress(5, N_("Reading the enrolments"))
+    session = db.session.get(TrainingSession, session_id)
+    if session is None:
+        raise DomainError(_("This session no longer exists."))
+    rows = attendance.register(session, with_rank=True)
+    job.progress(20, N_("Drawing the pages"))
+    pdf = render_signin_sheet(session, lang, rows)
+    filename = signin_sheet_filename(session)
+    db.session.rollback()
+    job.progress(95, N_("Saving the PDF"))
+    job.save_result(filename, pdf, "application/pdf")
+    with in_transaction():
+        record_event("export", entity="training_sessions", entity_id=session_id, detail="sign-in sheet (job)")
+    return N_("The sign-in sheet is ready.")

@@ -1,0 +1,94 @@
+"""The printable sign-in sheet of a session: drawn at once for a small session, by a job (with its progress page
+and a download) above tasks.SIGNIN_DIRECT_TRAINEES trainees. The PDF's text holds every name and the date."""
+import io
+import re
+from datetime import date, time
+
+from pypdf import PdfReader
+from sqlalchemy import insert, select
+
+from cpms.core.jobs import Job, run_queued_jobs
+from cpms.extensions import db as _db
+from cpms.training import service
+from cpms.training.models import Trainee, TrainingSession
+from cpms.training.tasks import SIGNIN_DIRECT_TRAINEES
+from tests.conftest import commune_id
+from tests.training.fixtures import logout
+
+
+def _session(make_cohort, make_trainee, trainer=None, n=3, day=date(2016, 4, 4), topic="Droits humains"):
+    cohort = make_cohort(trainers=[trainer] if trainer else [])
+    trainees = [make_trainee(last_name=f"Kasongo{i}") for i in range(n)]
+    service.enrol_trainees(cohort, [t.id for t in trainees], enrolled_on=date(2016, 3, 29))
+    session = TrainingSession(cohort_id=cohort.id, session_date=day, start_time=time(8), end_time=time(12, 30),
+                              topic=topic)
+    _db.session.add(session)
+    _db.session.commit()
+    return cohort, session, trainees
+
+
+def pdf_pages(data):
+    return [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
+
+
+def _many_trainees(n, ranks, province_id):
+    """n officers in one insert (the factory commits one by one: slow for a large session)."""
+    _db.session.execute(insert(Trainee), [
+        {"matricule": f"7-{i:05d}", "last_name": f"Mutombo{i:03d}", "post_name": "Ilunga", "first_name": "Marie",
+         "sex": "F", "commune_id": commune_id("Bipemba"), "province_id": province_id, "rank_id": ranks["AGT"].id,
+         "specialty": "community", "unit": ""} for i in range(n)])
+    _db.session.commit()
+    return _db.session.scalars(select(Trainee).where(Trainee.matricule.like("7-%")).order_by(Trainee.id)).all()
+
+
+def test_a_large_session_is_drawn_by_a_job_that_lists_every_trainee(client, login_as, make_cohort, make_trainee,
+                                                                     ranks):
+    trainer = login_as("trainer", "Kasaï-Oriental")
+    cohort, session, _few = _session(make_cohort, make_trainee, trainer, n=1)
+    trainees = _many_trainees(SIGNIN_DIRECT_TRAINEES + 30, ranks, cohort.province_id)
+    service.enrol_trainees(cohort, [t.id for t in trainees], enrolled_on=date(2016, 3, 29))
+    late = make_trainee(last_name="Tardif")
+    service.enrol_trainees(cohort, [late.id], enrolled_on=date(2016, 4, 5))  # after the session: not listed
+    _db.session.commit()
+    register = client.get(f"/training/sessions/{session.id}/register").get_data(as_text=True)
+    assert f"/training/sessions/{session.id}/sign-in-sheet.pdf" in register
+    response = client.get(f"/training/sessions/{session.id}/sign-in-sheet.pdf")
+    assert response.status_code == 302 and re.match(r".*/jobs/\d+$", response.headers["Location"])
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Waiting to start" in page and "Sign-in sheet" in page
+    assert run_queued_jobs() == 1
+    job = _db.session.scalars(select(Job)).one()
+    assert job.state == "done" and job.back_url.endswith(f"/training/sessions/{session.id}/register")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "The sign-in sheet is ready." in page and f"/jobs/{job.id}/result" in page
+    download = client.get(f"/jobs/{job.id}/result")
+    assert download.status_code == 200 and download.mimetype == "application/pdf"
+    pages = pdf_pages(download.get_data())
+    text = "\n".join(pages)
+    assert len(pages) >= 3
+    assert cohort.name in pages[0] and "Droits humains" in pages[0] and "08:00–12:30" in pages[0]
+    assert "Monday, April 4, 2016" in pages[0]
+    squeezed = "".join(text.split())  # a long name may wrap in its cell
+    for trainee in trainees:
+        assert trainee.matricule in text and "".join(trainee.full_name.split()) in squeezed
+    assert "Police officer" in text  # the rank
+    listing = [page for page in pages if "MUTOMBO" in page]
+    assert len(listing) >= 3 and all("Signature" in page and "Arrival time" in page for page in listing)  # repeated
+    assert all("2016-04-04" in page for page in pages)  # the session's date at the foot of every page
+    assert late.matricule not in text
+
+
+def test_a_small_session_is_drawn_at_once_in_french_and_only_for_the_cohorts_trainer(
+        client, web, login_as, make_cohort, make_trainee, make_user):
+    other = make_user("trainer", provinces=["Kasaï-Oriental"])
+    _cohort, session, trainees = _session(make_cohort, make_trainee, other, n=2)
+    login_as("trainer", "Kasaï-Oriental")
+    assert client.get(f"/training/sessions/{session.id}/sign-in-sheet.pdf").status_code == 404
+    logout(client, web)
+    login_as("me_officer", locale="fr")
+    response = client.get(f"/training/sessions/{session.id}/sign-in-sheet.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    text = "\n".join(pdf_pages(response.get_data()))
+    assert "Feuille d'émargement" in text and "Heure d'arrivée" in text and "lundi 4 avril 2016" in text
+    assert all(t.matricule in text and t.full_name in text for t in trainees)
+    assert _db.session.scalar(select(Job.id)) is None
