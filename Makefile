@@ -45,7 +45,7 @@ translations: $(INSTALLED)
 	@$(VENV)/bin/pybabel compile --use-fuzzy -d cpms/translations
 
 extract-messages: $(INSTALLED)
-	$(VENV)/bin/pybabel extract --no-wrap -F babel.cfg -k _l -k lazy_gettext -o cpms/translations/messages.pot .
+	$(VENV)/bin/pybabel extract --no-wrap -F babel.cfg -k _l -k lazy_gettext -k N_ -o cpms/translations/messages.pot .
 	$(VENV)/bin/pybabel update --no-wrap --no-fuzzy-matching -i cpms/translations/messages.pot -d cpms/translations
 
 run: install

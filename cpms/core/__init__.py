@@ -13,11 +13,31 @@ DOMAIN = Domain(
         "audit_entries.changes": "personal",
         **not_personal("scheduler_heartbeats", "hostname"),
         **not_personal("scheduler_jobs", "job_state"),
+        **not_personal("jobs", "kind", "stage", "message", "locked_by", "back_url", "result_path",
+                       "result_mimetype"),
+        "jobs.params": "personal",  # what the work is about (ids, sometimes a file name)
+        "jobs.error": "personal",  # a failure reason may name a person
+        "jobs.result_filename": "personal",
     },
-    tables={"audit_entries": "audit"},
+    tables={"audit_entries": "audit", "jobs": "jobs"},
     retention=(
         RetentionClass("audit", "the audit log: entries deleted after CPMS_RETENTION_AUDIT_DAYS",
                        setting="RETENTION_AUDIT_DAYS", unit="days", retire="cpms.core.privacy:retire_audit_entries"),
+        RetentionClass("jobs", "background jobs and their result files (PDF, exports): deleted "
+                       "CPMS_JOB_RESULT_DAYS after they finished", setting="JOB_RESULT_DAYS", unit="days",
+                       retire="cpms.core.jobs.queue:purge_jobs"),
     ),
-    settings=(Setting("CPMS_RETENTION_AUDIT_DAYS", "RETENTION_AUDIT_DAYS", int, 1095),),
+    settings=(
+        Setting("CPMS_RETENTION_AUDIT_DAYS", "RETENTION_AUDIT_DAYS", int, 1095),
+        # background jobs (docs/jobs.md)
+        Setting("CPMS_JOB_RESULT_DAYS", "JOB_RESULT_DAYS", int, 7),
+        Setting("CPMS_JOB_LEASE_SECONDS", "JOB_LEASE_SECONDS", int, 60),
+        Setting("CPMS_JOB_RETRY_SECONDS", "JOB_RETRY_SECONDS", int, 5),
+        Setting("CPMS_JOB_STOP_GRACE_SECONDS", "JOB_STOP_GRACE_SECONDS", float, 3.0),
+        Setting("CPMS_JOB_QUEUE_ALERT_SECONDS", "JOB_QUEUE_ALERT_SECONDS", int, 300),
+        Setting("CPMS_WORKER_HEARTBEAT_SECONDS", "WORKER_HEARTBEAT_SECONDS", int, 10),
+        Setting("CPMS_WORKER_STALE_SECONDS", "WORKER_STALE_SECONDS", int, 120),
+        Setting("CPMS_WORKER_POLL_SECONDS", "WORKER_POLL_SECONDS", float, 1.0),
+        Setting("CPMS_WORKER_WATCHDOG_SECONDS", "WORKER_WATCHDOG_SECONDS", int, 900),
+    ),
 )

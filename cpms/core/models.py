@@ -1,8 +1,22 @@
 """Shared model pieces: UTC timestamps, the audit mixin, personal-data markers, the heartbeat."""
 from datetime import datetime, timezone
 
-from sqlalchemy import Column, DateTime, Float, LargeBinary, String, Table, Unicode
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Table,
+    Text,
+    Unicode,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
 from cpms.extensions import db
@@ -79,3 +93,53 @@ scheduler_jobs = Table(
     Column("next_run_time", Float(25), index=True),
     Column("job_state", LargeBinary, nullable=False),
 )
+
+
+STATES = ("queued", "running", "done", "failed", "cancelled")
+ACTIVE = ("queued", "running")
+FINISHED = ("done", "failed", "cancelled")
+
+
+class Job(db.Model):
+    """A job: queued by a request (in its transaction), claimed by a worker under a lease, run by its handler
+    (cpms/<domain>/tasks.py), finished `done` with an optional result file or `failed` with its reason."""
+
+    __tablename__ = "jobs"
+    __table_args__ = (
+        CheckConstraint(values_check("state", STATES), name="state"),
+        CheckConstraint("percent BETWEEN 0 AND 100", name="percent"),
+        Index("ix_jobs_state_run_after", "state", "run_after"),
+        Index("ix_jobs_owner_created", "owner_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(80))
+    params: Mapped[dict] = mapped_column(JSON, default=dict)
+    state: Mapped[str] = mapped_column(String(12), default="queued")
+    percent: Mapped[int] = mapped_column(Integer, default=0)
+    stage: Mapped[str | None] = mapped_column(String(200))  # a msgid, translated when shown
+    message: Mapped[str | None] = mapped_column(String(500))  # a msgid returned by the handler
+    error: Mapped[str | None] = mapped_column(Text)  # the failure reason, in the owner's language
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    max_attempts: Mapped[int] = mapped_column(Integer, default=3)
+    run_after: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    locked_by: Mapped[str | None] = mapped_column(String(120))
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    back_url: Mapped[str | None] = mapped_column(String(500))
+    result_path: Mapped[str | None] = mapped_column(String(500))
+    result_filename: Mapped[str | None] = mapped_column(String(255))
+    result_mimetype: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    # the owner, by name: core imports no domain (the user model is the auth domain's)
+    owner = relationship("User", lazy="joined")
+
+    @property
+    def active(self):
+        return self.state in ACTIVE
+
+    def __repr__(self):
+        return f"<Job {self.id} {self.kind} {self.state} {self.percent}%>"

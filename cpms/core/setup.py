@@ -72,10 +72,12 @@ def _migrations_dir():
 def register_blueprints(app):
     """Each domain's views.bp, then the API blueprint once every domain's api.py has added its routes."""
     from cpms.core.api import bp as api_bp
+    from cpms.core.jobs.views import bp as jobs_bp
     from cpms.domains import domain_modules
 
     for views in domain_modules("views"):
         app.register_blueprint(views.bp)
+    app.register_blueprint(jobs_bp)  # core's second blueprint: the background jobs' pages
     domain_modules("api")  # importing them adds their routes to api_bp
     app.register_blueprint(api_bp)
 

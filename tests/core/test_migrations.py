@@ -95,7 +95,7 @@ def test_a_database_stamped_with_an_old_revision_id_upgrades_to_head(fresh_app, 
             assert recorded_revisions(connection) == [head]
             assert differences_from_models(connection) == []
             communes = connection.execute(sa.text("SELECT count(*) FROM communes")).scalar()
-        assert head == f"{len(OLD_REVISION_IDS):04d}"
+        assert int(head) >= len(OLD_REVISION_IDS)  # later revisions follow the renamed ones
         assert communes >= 30
 
 

@@ -1,0 +1,135 @@
+"""Running one claimed job: its context (`job.progress`, `job.save_result`), the owner's identity and language,
+and what becomes of it (done, failed with a reason, retried later, or given back when the worker stops)."""
+import logging
+import threading
+import time
+
+from flask import current_app
+from flask_babel import force_locale
+from sqlalchemy import update
+from sqlalchemy.exc import DBAPIError
+
+from cpms.core.errors import DomainError
+from cpms.core.jobs import queue
+from cpms.core.jobs.models import Job
+from cpms.core.jobs.registry import task_spec
+from cpms.core.models import utcnow
+from cpms.core.transaction import acting_as
+from cpms.extensions import db
+
+log = logging.getLogger("cpms.jobs")
+
+
+class JobInterrupted(BaseException):
+    """Raised by job.progress() when the worker is stopping. A BaseException, so that a handler's
+    `except Exception` does not take it for a failure of its own."""
+
+
+class JobContext:
+    """What a handler receives as `job`."""
+
+    def __init__(self, job, worker_id, stop=None):
+        self.id, self.kind, self.params = job.id, job.kind, dict(job.params or {})
+        self.owner_id, self.attempts = job.owner_id, job.attempts
+        self.worker_id = worker_id
+        self.stop = stop or threading.Event()
+        self.last_progress = time.monotonic()
+
+    def check(self):
+        """Raise JobInterrupted if the worker is stopping (progress() calls it)."""
+        self.last_progress = time.monotonic()
+        if self.stop.is_set():
+            raise JobInterrupted()
+
+    def progress(self, percent, stage=None):
+        """Record progress (0–100) and the stage (a msgid, N_("…")) in a short commit of its own, on its own
+        connection: call it between your transactions. Raises JobInterrupted when the worker is stopping."""
+        self.check()
+        values = {"percent": max(0, min(100, int(percent)))}
+        if stage is not None:
+            values["stage"] = str(stage)[:200]
+        try:
+            with db.engine.begin() as connection:
+                connection.execute(update(Job).where(Job.id == self.id, Job.locked_by == self.worker_id).values(**values))
+        except DBAPIError as error:  # progress is for the reader: a busy database does not stop the work
+            log.warning("job %s: progress not recorded (%s)", self.id, error.__class__.__name__)
+
+    def save_result(self, filename, data_or_path, mimetype):
+        """Keep the result (bytes, or the path of a file to move) under the instance folder; the job's page
+        offers it for download to its owner."""
+        path = queue.store_result(self.id, filename, data_or_path)
+        with db.engine.begin() as connection:
+            connection.execute(update(Job).where(Job.id == self.id).values(
+                result_path=path, result_filename=filename, result_mimetype=mimetype))
+        return path
+
+
+def execute_job(job_id, worker_id, stop=None, current=None):
+    """Run a job this worker has claimed. Returns its outcome: "done", "failed", "retry" or "interrupted"
+    (then it is queued again). `current`, a list, receives the JobContext while the handler runs."""
+    job = db.session.get(Job, job_id)
+    spec = task_spec(job.kind)
+    owner = job.owner
+    context = JobContext(job, worker_id, stop)
+    db.session.rollback()  # no transaction left open while the handler works
+    if spec is None:
+        queue.mark_failed(job_id, worker_id, queue.UNEXPECTED)
+        log.error("job %s: no handler for kind %s", job_id, context.kind)
+        return "failed"
+    if current is not None:
+        current.append(context)
+    try:
+        message = _call(spec, context, owner)
+    except JobInterrupted:
+        db.session.rollback()
+        queue.release(job_id, worker_id)
+        log.info("job %s (%s) interrupted; queued again", job_id, context.kind)
+        return "interrupted"
+    except DomainError as error:
+        db.session.rollback()
+        queue.mark_failed(job_id, worker_id, error.message)
+        return "failed"
+    except DBAPIError as error:  # a locked or lost database: try again later, with a fresh pool
+        db.session.rollback()
+        log.warning("job %s (%s): database error, retried later: %s", job_id, context.kind, error)
+        db.engine.dispose()
+        queue.retry_later(job_id, worker_id)
+        return "retry"
+    except Exception:  # noqa: BLE001  – a bug in a handler fails its job, never the worker
+        db.session.rollback()
+        log.exception("job %s (%s) failed", job_id, context.kind)
+        queue.mark_failed(job_id, worker_id, queue.UNEXPECTED)
+        return "failed"
+    finally:
+        if current is not None:
+            current.clear()
+    db.session.rollback()
+    queue.mark_done(job_id, worker_id, message=str(message)[:500] if message else None)
+    return "done"
+
+
+def _call(spec, context, owner):
+    """The handler, acting as the owner, in their language, with a request context for url_for."""
+    app = current_app._get_current_object()
+    base_url = app.config.get("BASE_URL") or "http://localhost/"
+    locale = getattr(owner, "locale", None) or app.config["BABEL_DEFAULT_LOCALE"]
+    with app.test_request_context("/", base_url=base_url), force_locale(locale), \
+            acting_as(owner, label=f"job:{spec.kind}"):
+        return spec.func(context, **context.params)
+
+
+def run_queued_jobs(worker_id="inline", limit=None):
+    """Run the due queued jobs one after another in this process (tests, `flask cpms run-jobs`); returns
+    how many ran (whatever their outcome)."""
+    count = 0
+    queue.requeue_expired()
+    while limit is None or count < limit:
+        job_id = queue.claim_next(worker_id)
+        if job_id is None:
+            break
+        execute_job(job_id, worker_id)
+        count += 1
+    return count
+
+
+__all__ = ["JobContext", "JobInterrupted", "execute_job", "run_queued_jobs", "utcnow"]

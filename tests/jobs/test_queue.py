@@ -1,0 +1,33 @@
+"""The queue: transactional enqueue, a run with progress and result, failures with their reason."""
+from sqlalchemy import func, select
+
+from cpms.core.jobs import Job, enqueue_job, run_queued_jobs
+from tests.jobs.fixtures import RAN
+
+
+def test_a_queued_job_runs_once_and_keeps_its_result(app, db, make_user, make_job):
+    owner = make_user("trainer")
+    job = make_job(owner, value=7)
+    assert run_queued_jobs() == 1
+    assert run_queued_jobs() == 0
+    db.session.expire_all()
+    job = db.session.get(Job, job.id)
+    assert (job.state, job.percent, job.message, job.result_filename) == ("done", 100, "The sign-in sheet is ready.", "echo.txt")
+    assert RAN == [7]
+
+
+def test_a_rolled_back_request_leaves_no_job(app, db, make_user):
+    owner = make_user("trainer")
+    db.session.commit()
+    enqueue_job("tests.echo", {"value": 1}, owner)
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(Job)) == 0
+    assert run_queued_jobs() == 0
+
+
+def test_a_domain_error_fails_the_job_with_its_reason(app, db, make_user, make_job):
+    job = make_job(make_user("trainer"), fail="domain")
+    assert run_queued_jobs() == 1
+    db.session.expire_all()
+    job = db.session.get(Job, job.id)
+    assert (job.state, job.error) == ("failed", "Nothing to do")
