@@ -334,6 +334,11 @@ def discard_preview(token):
         os.remove(path)
 
 
+def start_import(actor, survey_round, token):
+    """The import of a confirmed preview: done at once when small, else staging (see confirm_import)."""
+    return staging.start_import(actor, survey_round, token)
+
+
 def confirm_import(actor, survey_round, token, progress=None):
     """Import the previewed rows (skipping any imported since), all or nothing, in short transactions when the
     file is large (cpms/surveys/service/staging.py); returns the published SurveyImport."""
