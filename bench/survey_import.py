@@ -1,18 +1,79 @@
 """Benchmark of a survey import: `python -m bench.survey_import --rows 100000`.
 
 Loads the demo data into a scratch SQLite database (or CPMS_BENCH_DATABASE_URL), writes a KoBoToolbox-like
-CSV export of N rows to a temporary file, previews and imports it as the demo M&E officer, then computes
-the round's results. Prints rows per second and the growth of the peak resident memory.
+CSV export of N rows to a temporary file, previews and imports it as the demo M&E officer (staged in short
+transactions, then published: cpms/surveys/service/staging.py), then computes the round's results. Prints rows
+per second, the growth of the peak resident memory, and how long the import held the write lock:
+- the longest write transaction: from its first INSERT/UPDATE/DELETE to the end of its COMMIT, measured on the
+  application's connections;
+- on SQLite, the longest wait of another writer: a probe thread on its own connection takes the write lock
+  (BEGIN IMMEDIATE; ROLLBACK) every 50 ms during the import, as a register save would.
 """
 import argparse
 import os
 import resource
 import shutil
+import sqlite3
 import tempfile
+import threading
 import time
 
+WRITES = ("INSERT", "UPDATE", "DELETE")
 
-def main(argv=None):
+
+class WriteHoldMeter:
+    """Longest time between a transaction's first write and the end of its commit, over the engine's connections."""
+
+    def __init__(self, engine):
+        from sqlalchemy import event
+        self.started, self.longest, self.transactions = {}, 0.0, 0
+        event.listen(engine, "before_cursor_execute", self._statement)
+        event.listen(engine, "commit", self._commit)
+        event.listen(engine, "rollback", self._end)
+
+    def _statement(self, conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith(WRITES):
+            self.started.setdefault(id(conn), time.perf_counter())
+
+    def _commit(self, conn):
+        # the commit event comes before the DBAPI commit: time the commit itself on the raw connection
+        started = self.started.pop(id(conn), None)
+        if started is None:
+            return
+        conn.connection.dbapi_connection.commit()  # the SQLAlchemy commit that follows then has nothing to do
+        self._record(time.perf_counter() - started)
+
+    def _end(self, conn):
+        started = self.started.pop(id(conn), None)
+        if started is not None:
+            self._record(time.perf_counter() - started)
+
+    def _record(self, held):
+        self.transactions += 1
+        self.longest = max(self.longest, held)
+
+
+class WriterProbe(threading.Thread):
+    """Another SQLite writer: takes the write lock every `every` seconds and records the longest wait."""
+
+    def __init__(self, path, every=0.05):
+        super().__init__(daemon=True)
+        self.path, self.every, self.longest, self.count = path, every, 0.0, 0
+        self.halt = threading.Event()
+
+    def run(self):
+        connection = sqlite3.connect(self.path, timeout=120, isolation_level=None)
+        while not self.halt.is_set():
+            started = time.perf_counter()
+            connection.execute("BEGIN IMMEDIATE")
+            connection.execute("ROLLBACK")
+            self.longest = max(self.longest, time.perf_counter() - started)
+            self.count += 1
+            time.sleep(self.every)
+        connection.close()
+
+
+def main(argv=None):  # noqa: C901
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
     args = parser.parse_args(argv)
@@ -20,7 +81,8 @@ def main(argv=None):
     from cpms.extensions import db
 
     workdir = tempfile.mkdtemp(prefix="cpms-bench-")
-    url = os.environ.get("CPMS_BENCH_DATABASE_URL", f"sqlite:///{workdir}/bench.sqlite3")
+    path = f"{workdir}/bench.sqlite3"
+    url = os.environ.get("CPMS_BENCH_DATABASE_URL", f"sqlite:///{path}")
     app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url}, instance_path=workdir)
     with app.test_request_context():
         from cpms.core.demo import load_demo
@@ -37,26 +99,37 @@ def main(argv=None):
         from cpms.surveys.demo import responses_csv
         db.session.commit()
         survey_round = db.session.query(SurveyRound).filter_by(kind="endline").one()
-        path = os.path.join(workdir, "export.csv")
-        with open(path, "w", encoding="utf-8", newline="") as out:
+        export = os.path.join(workdir, "export.csv")
+        with open(export, "w", encoding="utf-8", newline="") as out:
             responses_csv(99, args.rows, 2017, trust=0.5, opinion=0.5, insecurity=0.3, victims=0.25,
                           score_mean=6, out=out)
         before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         started = time.perf_counter()
-        with open(path, "rb") as stream:
+        with open(export, "rb") as stream:
             summary = imports.preview_import(None, survey_round, stream, "export.csv")
+        db.session.commit()
         previewed = time.perf_counter()
-        imports.confirm_import(None, survey_round, summary["token"])
+        meter = WriteHoldMeter(db.engine)
+        probe = WriterProbe(path) if url.startswith("sqlite") else None
+        if probe is not None:
+            probe.start()
+        record = imports.confirm_import(None, survey_round, summary["token"])
         db.session.commit()
         imported = time.perf_counter()
+        if probe is not None:
+            probe.halt.set()
+            probe.join()
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         measures = results.round_results(survey_round, Scope.national())
         computed = time.perf_counter()
         responses = summary["new"] + 450
-        print(f"{args.rows} rows: preview {previewed - started:.1f} s, import {imported - previewed:.1f} s, "
-              f"{args.rows / (imported - started):.0f} rows/s; peak resident memory {peak / 1024:.0f} MB "
-              f"({before / 1024:.0f} MB before the import); "
+        print(f"{args.rows} rows: preview {previewed - started:.1f} s, import {imported - previewed:.1f} s "
+              f"({record.state}, {record.rows_added} added), {args.rows / (imported - started):.0f} rows/s; "
+              f"peak resident memory {peak / 1024:.0f} MB ({before / 1024:.0f} MB before the import); "
               f"results over {responses} responses and {len(measures)} measures in {computed - imported:.2f} s")
+        print(f"write lock: longest write transaction {meter.longest * 1000:.0f} ms over {meter.transactions} "
+              f"transactions" + (f"; longest wait of another writer {probe.longest * 1000:.0f} ms over "
+                                 f"{probe.count} probes" if probe is not None else ""))
         db.session.remove()
         db.engine.dispose()
     shutil.rmtree(workdir, ignore_errors=True)

@@ -25,6 +25,7 @@ def staged(monkeypatch):
     """Every import is staged (no direct import), three rows per transaction."""
     monkeypatch.setattr(staging, "DIRECT_ROWS", 0)
     monkeypatch.setattr(staging, "STAGE_CHUNK", 3)
+    monkeypatch.setattr(staging, "STAGE_PAUSE", 0)
 
 
 def counts():

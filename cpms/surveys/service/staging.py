@@ -14,6 +14,7 @@ removed, so that they do not hide the same submissions in the new file.
 """
 import json
 import os
+import time
 from itertools import islice
 
 from flask_babel import gettext as _
@@ -32,6 +33,7 @@ DIRECT_ROWS = 1000  # at most this many rows are imported within the confirming 
 STAGE_CHUNK = 500  # rows (responses and their answers) written per transaction while staging
 REMOVE_CHUNK = 2000  # responses removed per transaction when an import is cancelled
 ANSWER_BATCH = 5000
+STAGE_PAUSE = 0.1  # seconds between two chunks on SQLite (the lock is free for other writers meanwhile)
 
 
 def preview_path(token):
@@ -142,9 +144,17 @@ def stage_import(import_id, progress=None):
         if not claimed:
             return _stopped(import_id)
         done += len(chunk)
+        _let_others_write()
         if progress is not None:
             progress(done, total)
     return publish_import(import_id)
+
+
+def _let_others_write():
+    """On SQLite, pause between two chunks: a writer waiting for the lock (a register save) polls it every 100 ms
+    at most, and would otherwise seldom find it free between two back-to-back chunks."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        time.sleep(STAGE_PAUSE)
 
 
 def _stopped(import_id):
