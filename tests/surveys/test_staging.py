@@ -208,3 +208,118 @@ def test_webhook_submission_during_a_staged_import_is_published_at_once(staged, 
         record = staging.stage_import(import_id)
     assert record.rows_added == ROWS - 1 and record.rows_skipped == 1
     assert counts()[0] == ROWS and _visible_counts(survey_round) == {survey_round.id: ROWS}
+
+
+def test_one_staged_import_at_a_time_per_round(staged, app, make_instrument, make_round):
+    survey_round = make_round(make_instrument())
+    _start(app, survey_round)
+    data = csv_data([response_row(100 + i) for i in range(4)])
+    with english(app):
+        summary = imports.preview_import(None, survey_round, io.BytesIO(data), "second.csv")
+        with pytest.raises(DomainError, match="Another import into this round is still running"):
+            imports.start_import(None, survey_round, summary["token"])
+
+
+def test_an_incomplete_import_is_not_published(staged, app, make_instrument, make_round):
+    survey_round = make_round(make_instrument())
+    import_id = _start(app, survey_round)
+    with english(app), pytest.raises(DomainError, match="not complete yet"):
+        staging.publish_import(import_id)
+    assert _db.session.get(SurveyImport, import_id).state == "staging"
+
+
+from hypothesis import settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from hypothesis.stateful import (  # noqa: E402
+    RuleBasedStateMachine,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
+
+LIFE_ROWS = 7
+
+
+class ImportMachine(RuleBasedStateMachine):
+    """One staged import of LIFE_ROWS rows into a fresh round; `context` (app, make_round, instrument) is set by
+    the test."""
+
+    context = None
+
+    def __init__(self):
+        super().__init__()
+        app, make_round, instrument = self.context
+        self.app = app
+        self.round = make_round(instrument, name=f"Round {id(self)}")
+        data = csv_data([response_row(i) for i in range(LIFE_ROWS)])
+        with english(app):
+            summary = imports.preview_import(None, self.round, io.BytesIO(data), "export.csv")
+            self.token = summary["token"]
+            self.import_id = imports.start_import(None, self.round, self.token).id
+            _db.session.commit()
+        self.state, self.webhook = "staging", set()
+
+    @precondition(lambda self: self.state == "staging")
+    @rule(more=st.integers(min_value=1, max_value=LIFE_ROWS))
+    def stage_some(self, more):
+        done = _db.session.get(SurveyImport, self.import_id).rows_done
+        with english(self.app):
+            try:
+                staging.stage_import(self.import_id, progress=_stop_after(done + more))
+                self.state = "published"
+            except Stop:
+                _db.session.rollback()
+
+    @rule()
+    def finish(self):
+        with english(self.app):
+            try:
+                staging.stage_import(self.import_id)
+                assert self.state != "cancelled"
+                self.state = "published"
+            except DomainError:
+                assert self.state == "cancelled"
+
+    @rule()
+    def cancel(self):
+        with in_transaction():
+            cancelled = staging.cancel_import(self.import_id)
+        assert cancelled == (self.state == "staging")
+        if cancelled:
+            self.state = "cancelled"
+        staging.remove_staged_rows(self.import_id)
+
+    @rule()
+    def confirm_again(self):
+        with english(self.app), pytest.raises(DomainError):
+            imports.start_import(None, self.round, self.token)
+        _db.session.rollback()
+
+    @rule(number=st.integers(min_value=0, max_value=LIFE_ROWS + 2))
+    def webhook(self, number):
+        from tests.surveys.fixtures import HEADER
+        with english(self.app):
+            imports.receive_submission(self.round, dict(zip(HEADER, response_row(number))))
+            _db.session.commit()
+        if not (self.state == "published" and number < LIFE_ROWS):
+            self.webhook.add(number)
+
+    @invariant()
+    def only_published_rows_are_seen(self):
+        expected = len(self.webhook | (set(range(LIFE_ROWS)) if self.state == "published" else set()))
+        assert _visible_counts(self.round).get(self.round.id, 0) == expected
+        if self.state == "cancelled":
+            stored = _db.session.scalar(select(func.count()).select_from(SurveyResponse).where(
+                SurveyResponse.round_id == self.round.id))
+            assert stored == len(self.webhook)
+
+
+def test_import_life_cycle_keeps_rows_invisible_until_published(staged, app, make_instrument, make_round,
+                                                                monkeypatch):
+    """Stateful: whatever the order of staging steps, interruptions, cancellations, repeated confirms and webhook
+    submissions, the round shows no staged row, the published import shows every row once, and a cancelled
+    import leaves nothing but the webhook's submissions."""
+    monkeypatch.setattr(ImportMachine, "context", (app, make_round, make_instrument()))
+    run_state_machine_as_test(ImportMachine, settings=settings(max_examples=8, stateful_step_count=6,
+                                                               deadline=None))
