@@ -26,14 +26,14 @@ class WriteHoldMeter:
 
     def __init__(self, engine):
         from sqlalchemy import event
-        self.started, self.longest, self.transactions = {}, 0.0, 0
+        self.started, self.longest, self.transactions, self.holds = {}, 0.0, 0, []
         event.listen(engine, "before_cursor_execute", self._statement)
         event.listen(engine, "commit", self._commit)
         event.listen(engine, "rollback", self._end)
 
     def _statement(self, conn, cursor, statement, parameters, context, executemany):
-        if statement.lstrip().upper().startswith(WRITES):
-            self.started.setdefault(id(conn), time.perf_counter())
+        if statement.lstrip().upper().startswith(WRITES) and id(conn) not in self.started:
+            self.started[id(conn)] = (time.perf_counter(), statement.split("(")[0][:60])
 
     def _commit(self, conn):
         # the commit event comes before the DBAPI commit: time the commit itself on the raw connection
@@ -41,16 +41,21 @@ class WriteHoldMeter:
         if started is None:
             return
         conn.connection.dbapi_connection.commit()  # the SQLAlchemy commit that follows then has nothing to do
-        self._record(time.perf_counter() - started)
+        self._record(time.perf_counter() - started[0], started[1])
 
     def _end(self, conn):
         started = self.started.pop(id(conn), None)
         if started is not None:
-            self._record(time.perf_counter() - started)
+            self._record(time.perf_counter() - started[0], started[1])
 
-    def _record(self, held):
+    def _record(self, held, first):
         self.transactions += 1
         self.longest = max(self.longest, held)
+        self.holds.append((held, first))
+
+    def median(self):
+        holds = sorted(h for h, _first in self.holds)
+        return holds[len(holds) // 2] if holds else 0.0
 
 
 class WriterProbe(threading.Thread):
@@ -127,9 +132,21 @@ def main(argv=None):  # noqa: C901
               f"({record.state}, {record.rows_added} added), {args.rows / (imported - started):.0f} rows/s; "
               f"peak resident memory {peak / 1024:.0f} MB ({before / 1024:.0f} MB before the import); "
               f"results over {responses} responses and {len(measures)} measures in {computed - imported:.2f} s")
-        print(f"write lock: longest write transaction {meter.longest * 1000:.0f} ms over {meter.transactions} "
-              f"transactions" + (f"; longest wait of another writer {probe.longest * 1000:.0f} ms over "
+        print(f"write lock: longest write transaction {meter.longest * 1000:.0f} ms (median "
+              f"{meter.median() * 1000:.0f} ms) over {meter.transactions} transactions" + (f"; longest wait of another writer {probe.longest * 1000:.0f} ms over "
                                  f"{probe.count} probes" if probe is not None else ""))
+        if os.environ.get("BENCH_VERBOSE"):
+            from sqlalchemy import true
+
+            from cpms.surveys.models import SurveyResponse
+            for label, visible in (("without", lambda: true()), ("with", SurveyResponse.visible)):
+                original, SurveyResponse.visible = SurveyResponse.visible, visible
+                again = time.perf_counter()
+                results.round_results(survey_round, Scope.national())
+                print(f"  results {label} the published-import condition: {time.perf_counter() - again:.2f} s")
+                SurveyResponse.visible = original
+            for held, first in sorted(meter.holds, reverse=True)[:5]:
+                print(f"  {held * 1000:.0f} ms: {first}")
         db.session.remove()
         db.engine.dispose()
     shutil.rmtree(workdir, ignore_errors=True)

@@ -30,7 +30,7 @@ from cpms.surveys.models import SurveyAnswer, SurveyImport, SurveyResponse
 
 PREVIEW_FOLDER = "survey-previews"
 DIRECT_ROWS = 1000  # at most this many rows are imported within the confirming request (about 0.3 s)
-STAGE_CHUNK = 500  # rows (responses and their answers) written per transaction while staging
+STAGE_CHUNK = 250  # rows (responses and their answers) written per transaction while staging
 REMOVE_CHUNK = 2000  # responses removed per transaction when an import is cancelled
 ANSWER_BATCH = 5000
 STAGE_PAUSE = 0.1  # seconds between two chunks on SQLite (the lock is free for other writers meanwhile)
@@ -137,10 +137,11 @@ def stage_import(import_id, progress=None):
     db.session.commit()  # end the read before the writes
     remove_leftovers(round_id)
     for chunk in _chunks(_preview_rows(path, skip=done), STAGE_CHUNK):
+        prepared = prepare_rows(round_id, import_id, chunk)
         with in_transaction():
             claimed = _claim(import_id, done, len(chunk))
             if claimed:
-                insert_rows(round_id, import_id, chunk)
+                insert_rows(round_id, import_id, chunk, prepared)
         if not claimed:
             return _stopped(import_id)
         done += len(chunk)
@@ -252,19 +253,31 @@ def _insert_ignoring_duplicates(table):
     return dialect_insert(table).on_conflict_do_nothing(index_elements=["round_id", "instance_hash"])
 
 
-def insert_rows(round_id, import_id, rows):
+def prepare_rows(round_id, import_id, rows):
+    """The INSERT parameters of rows [hash, fields, answers], built before the write transaction so that it holds
+    the lock for the database's work only: (responses, {hash: answers without their response id yet})."""
+    responses = [dict(round_id=round_id, import_id=import_id, instance_hash=digest, **fields)
+                 for digest, fields, _answers in rows]
+    answers = {digest: [dict(response_id=None, question_id=qid, value_text=text, value_number=number)
+                        for qid, text, number in row_answers] for digest, _fields, row_answers in rows}
+    return responses, answers
+
+
+def insert_rows(round_id, import_id, rows, prepared=None):
     """Insert rows [hash, fields, answers] of one import; submissions already in the round are skipped."""
     if not rows:
         return 0
+    responses, answers = prepared or prepare_rows(round_id, import_id, rows)
     table = SurveyResponse.__table__
-    db.session.execute(_insert_ignoring_duplicates(table),
-                       [dict(round_id=round_id, import_id=import_id, instance_hash=digest, **fields)
-                        for digest, fields, _answers in rows])
-    ids = dict(db.session.execute(select(table.c.instance_hash, table.c.id).where(
+    db.session.execute(_insert_ignoring_duplicates(table), responses)
+    ids = db.session.execute(select(table.c.instance_hash, table.c.id).where(
         table.c.round_id == round_id, table.c.import_id == import_id,
-        table.c.instance_hash.in_([row[0] for row in rows]))).all())
-    answers = [dict(response_id=ids[digest], question_id=qid, value_text=text, value_number=number)
-               for digest, _fields, row_answers in rows if digest in ids for qid, text, number in row_answers]
-    for start in range(0, len(answers), ANSWER_BATCH):
-        db.session.execute(insert(SurveyAnswer.__table__), answers[start:start + ANSWER_BATCH])
+        table.c.instance_hash.in_(list(answers)))).all()
+    inserted = []
+    for digest, response_id in ids:
+        for answer in answers[digest]:
+            answer["response_id"] = response_id
+        inserted.extend(answers[digest])
+    for start in range(0, len(inserted), ANSWER_BATCH):
+        db.session.execute(insert(SurveyAnswer.__table__), inserted[start:start + ANSWER_BATCH])
     return len(ids)
