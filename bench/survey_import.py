@@ -15,7 +15,6 @@ import resource
 import shutil
 import sqlite3
 import tempfile
-import threading
 import time
 
 WRITES = ("INSERT", "UPDATE", "DELETE")
@@ -40,8 +39,10 @@ class WriteHoldMeter:
         started = self.started.pop(id(conn), None)
         if started is None:
             return
+        committing = time.perf_counter()
         conn.connection.dbapi_connection.commit()  # the SQLAlchemy commit that follows then has nothing to do
-        self._record(time.perf_counter() - started[0], started[1])
+        now = time.perf_counter()
+        self._record(now - started[0], f"{started[1]} (commit {(now - committing) * 1000:.0f} ms)")
 
     def _end(self, conn):
         started = self.started.pop(id(conn), None)
@@ -58,24 +59,37 @@ class WriteHoldMeter:
         return holds[len(holds) // 2] if holds else 0.0
 
 
-class WriterProbe(threading.Thread):
-    """Another SQLite writer: takes the write lock every `every` seconds and records the longest wait."""
+def _probe(path, every, halt, result):
+    connection = sqlite3.connect(path, timeout=120, isolation_level=None)
+    longest, count = 0.0, 0
+    while not halt.is_set():
+        started = time.perf_counter()
+        connection.execute("BEGIN IMMEDIATE")
+        connection.execute("ROLLBACK")
+        longest, count = max(longest, time.perf_counter() - started), count + 1
+        time.sleep(every)
+    connection.close()
+    result.put((longest, count))
+
+
+class WriterProbe:
+    """Another SQLite writer, in its own process (no share of this one's GIL): takes the write lock every `every`
+    seconds and records the longest wait."""
 
     def __init__(self, path, every=0.05):
-        super().__init__(daemon=True)
-        self.path, self.every, self.longest, self.count = path, every, 0.0, 0
-        self.halt = threading.Event()
+        import multiprocessing
+        context = multiprocessing.get_context("spawn")
+        self.halt, self.result = context.Event(), context.Queue()
+        self.process = context.Process(target=_probe, args=(path, every, self.halt, self.result), daemon=True)
+        self.longest, self.count = 0.0, 0
 
-    def run(self):
-        connection = sqlite3.connect(self.path, timeout=120, isolation_level=None)
-        while not self.halt.is_set():
-            started = time.perf_counter()
-            connection.execute("BEGIN IMMEDIATE")
-            connection.execute("ROLLBACK")
-            self.longest = max(self.longest, time.perf_counter() - started)
-            self.count += 1
-            time.sleep(self.every)
-        connection.close()
+    def start(self):
+        self.process.start()
+
+    def stop(self):
+        self.halt.set()
+        self.longest, self.count = self.result.get(timeout=300)
+        self.process.join()
 
 
 def main(argv=None):  # noqa: C901
@@ -122,8 +136,7 @@ def main(argv=None):  # noqa: C901
         db.session.commit()
         imported = time.perf_counter()
         if probe is not None:
-            probe.halt.set()
-            probe.join()
+            probe.stop()
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         measures = results.round_results(survey_round, Scope.national())
         computed = time.perf_counter()

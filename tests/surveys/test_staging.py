@@ -323,3 +323,16 @@ def test_import_life_cycle_keeps_rows_invisible_until_published(staged, app, mak
     monkeypatch.setattr(ImportMachine, "context", (app, make_round, make_instrument()))
     run_state_machine_as_test(ImportMachine, settings=settings(max_examples=8, stateful_step_count=6,
                                                                deadline=None))
+
+
+def test_the_hourly_sweep_removes_what_cancelled_imports_left(staged, app, make_instrument, make_round):
+    from cpms.surveys.jobs import remove_cancelled_imports
+    survey_round = make_round(make_instrument())
+    import_id = _start(app, survey_round)
+    with english(app), pytest.raises(Stop):
+        staging.stage_import(import_id, progress=_stop_after(3))
+    with in_transaction():
+        staging.cancel_import(import_id)
+    assert counts()[0] == 3
+    assert remove_cancelled_imports(app) == 1
+    assert counts() == (0, 0)
