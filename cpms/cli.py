@@ -3,6 +3,8 @@ import os
 import signal
 import subprocess
 import sys
+import threading
+import time
 
 import click
 from flask import current_app
@@ -131,6 +133,21 @@ def scheduler_command():
     run_scheduler(current_app._get_current_object())
 
 
+@cpms_cli.command("worker")
+def worker_command():
+    """Run a job worker (any number, on any number of machines sharing the database; docs/jobs.md)."""
+    from cpms.core.jobs.worker import run_worker
+    run_worker(current_app._get_current_object())
+
+
+@cpms_cli.command("run-jobs")
+@click.option("--limit", type=int, default=None, help="Run at most this many jobs.")
+def run_jobs_command(limit):
+    """Run the queued jobs now, in this process, then return (e.g. from cron, or to drain the queue)."""
+    from cpms.core.jobs import run_queued_jobs
+    click.echo(f"{run_queued_jobs(worker_id='cli', limit=limit)} jobs run")
+
+
 @cpms_cli.command("run-job")
 @click.argument("job_id")
 def run_job_command(job_id):
@@ -165,29 +182,62 @@ def weasyprint_problem():
 
 @cpms_cli.command("dev")
 def dev_command():
-    """Start the web app and the scheduler together (used by `make run`); Ctrl-C stops both."""
+    """Start the web app, the scheduler and one job worker (used by `make run`); Ctrl-C stops them all
+    within 5 s. A scheduler or worker that exits on its own (found itself unhealthy) is started again."""
     from cpms.auth.demo import DEMO_USERS, database_is_empty
 
     app = current_app._get_current_object()
     host, port = app.config["HOST"], app.config["PORT"]
-    # Ctrl-C and SIGTERM stop the server, then the `finally` below stops the scheduler
+    # Ctrl-C and SIGTERM stop the server, then the `finally` below stops the others
     # (set explicitly: a process started in the background inherits SIGINT as ignored).
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
-    env = dict(os.environ)
-    scheduler = subprocess.Popen([sys.executable, "-m", "flask", "--app", "cpms", "cpms", "scheduler"], env=env)
+    children = Children()
+    children.start("scheduler")
+    children.start("worker")
     click.echo("")
-    click.echo(f"CPMS is running at http://{host}:{port}/  (scheduler pid {scheduler.pid}; Ctrl-C stops both)")
+    click.echo(f"CPMS is running at http://{host}:{port}/  (scheduler and worker beside it; Ctrl-C stops all)")
     if not database_is_empty():
         _print_logins(DEMO_USERS)
     click.echo("")
+    watcher = threading.Thread(target=children.keep_alive, daemon=True)
+    watcher.start()
     try:
         from werkzeug.serving import run_simple
         run_simple(host, port, app, use_reloader=False, use_debugger=False, threaded=True)
     finally:
-        if scheduler.poll() is None:
-            scheduler.send_signal(signal.SIGTERM)
+        children.stop()
+
+
+class Children:
+    """`flask cpms <command>` processes beside the development server, restarted when they exit."""
+
+    STOP_SECONDS = 4.5
+
+    def __init__(self):
+        self.processes = {}
+        self.stopping = threading.Event()
+
+    def start(self, command):
+        self.processes[command] = subprocess.Popen([sys.executable, "-m", "flask", "--app", "cpms", "cpms", command],
+                                                   env=dict(os.environ))
+
+    def keep_alive(self):
+        while not self.stopping.wait(2):
+            for command, process in list(self.processes.items()):
+                if process.poll() is not None and not self.stopping.is_set():
+                    click.echo(f"The {command} exited ({process.returncode}); starting it again.", err=True)
+                    self.start(command)
+
+    def stop(self):
+        """SIGTERM to each, then SIGKILL to any still there after STOP_SECONDS in all."""
+        self.stopping.set()
+        deadline = time.monotonic() + self.STOP_SECONDS
+        for process in self.processes.values():
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        for process in self.processes.values():
             try:
-                scheduler.wait(timeout=10)
+                process.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
-                scheduler.kill()
+                process.kill()

@@ -12,10 +12,18 @@ Never started by create_app() or inside web workers; otherwise every worker woul
   a lost tick then loses nothing, and a second scheduler started by mistake sends nothing twice.
 - The heartbeat job writes `scheduler_heartbeats` ("scheduler"), shown on /healthz and to admins;
   each job also records its last successful run there ("job:<id>").
+- Faults (issue 18): a database error while APScheduler updates its job store ("database is locked", a
+  dropped PostgreSQL connection) no longer kills its main loop: the store retries with backoff, and a failed
+  round of the loop is logged and tried again a few seconds later (RobustScheduler). The process's own main
+  loop checks every second that APScheduler's thread is alive and that the heartbeat succeeded recently;
+  otherwise it exits non-zero, so that its supervisor (systemd, `flask cpms dev`) starts it again.
+- Long work is not a scheduler job: it is a job of the queue (cpms/core/jobs/, `flask cpms worker`).
 """
 import logging
 import signal
+import sys
 import threading
+import time
 from dataclasses import dataclass, field
 
 from apscheduler.executors.pool import ThreadPoolExecutor
@@ -23,8 +31,15 @@ from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy.exc import DBAPIError
 
 log = logging.getLogger("cpms.scheduler")
+EXIT_UNHEALTHY = 3  # the exit status of a scheduler (or worker) that found itself broken
+STORE_RETRIES = 4
+LOOP_RETRY_SECONDS = 5
+STOP_WAIT_SECONDS = 3  # Ctrl-C on `make run` stops everything within 5 s
+# when the heartbeat job last succeeded (time.monotonic()), for the process's own health check
+_last_heartbeat = None
 JOB_TABLE = "scheduler_jobs"
 RUN_JOB = "cpms.core.scheduler:run_job"
 
@@ -60,8 +75,10 @@ def heartbeat(app):
     """Write the scheduler's heartbeat (its own app context and commit)."""
     from cpms.core.service import beat
     from cpms.core.transaction import in_transaction
+    global _last_heartbeat
     with app.app_context(), in_transaction("scheduler"):
         beat("scheduler")
+    _last_heartbeat = time.monotonic()
 
 
 job("heartbeat", seconds=lambda config: config["SCHEDULER_HEARTBEAT_SECONDS"])(heartbeat)
@@ -99,12 +116,65 @@ def run_job(job_id, app=None):
             return None
 
 
+def _retrying(method):
+    """A job-store method retried with backoff on a database error (the database locked for a while, a
+    connection dropped by a PostgreSQL restart: the pool is emptied before the next try)."""
+    def wrapper(self, *args, **kwargs):
+        for attempt in range(STORE_RETRIES):
+            try:
+                return method(self, *args, **kwargs)
+            except DBAPIError as error:
+                if attempt == STORE_RETRIES - 1:
+                    raise
+                log.warning("job store: %s; trying again", error.__class__.__name__)
+                self.engine.dispose()
+                time.sleep(0.5 * 2 ** attempt)
+        return None
+    wrapper.__name__ = method.__name__
+    return wrapper
+
+
 class AppJobStore(SQLAlchemyJobStore):
     """The job store on the application's own engine, which the jobs share: stopping the scheduler must
-    not dispose of it (SQLAlchemyJobStore.shutdown would)."""
+    not dispose of it (SQLAlchemyJobStore.shutdown would). Its database calls are retried on errors."""
+
+    lookup_job = _retrying(SQLAlchemyJobStore.lookup_job)
+    get_due_jobs = _retrying(SQLAlchemyJobStore.get_due_jobs)
+    get_next_run_time = _retrying(SQLAlchemyJobStore.get_next_run_time)
+    get_all_jobs = _retrying(SQLAlchemyJobStore.get_all_jobs)
+    add_job = _retrying(SQLAlchemyJobStore.add_job)
+    update_job = _retrying(SQLAlchemyJobStore.update_job)
+    remove_job = _retrying(SQLAlchemyJobStore.remove_job)
 
     def shutdown(self):
         pass
+
+
+class RobustScheduler(BackgroundScheduler):
+    """APScheduler whose main loop survives an error of a round (APScheduler 3 lets an error of
+    update_job/remove_job/get_next_run_time end its thread silently): the round is tried again shortly.
+    A job not updated is due again and simply runs again (jobs are idempotent sweeps)."""
+
+    def _process_jobs(self):
+        try:
+            return super()._process_jobs()
+        except Exception:  # noqa: BLE001  – logged; the loop must go on
+            log.exception("scheduler round failed; trying again in %s s", LOOP_RETRY_SECONDS)
+            return LOOP_RETRY_SECONDS
+
+    def alive(self):
+        thread = getattr(self, "_thread", None)
+        return self.running and thread is not None and thread.is_alive()
+
+
+class _SkippedRunFilter(logging.Filter):
+    """A sweep still running at its next tick is simply skipped: not worth a warning every few seconds."""
+
+    def filter(self, record):
+        return "maximum number of running instances reached" not in record.getMessage()
+
+
+logging.getLogger("apscheduler.scheduler").addFilter(_SkippedRunFilter())
 
 
 def build_scheduler(app):
@@ -112,7 +182,7 @@ def build_scheduler(app):
     from cpms.extensions import db
     with app.app_context():
         engine = db.engine
-    return BackgroundScheduler(
+    return RobustScheduler(
         timezone="UTC",
         jobstores={"default": AppJobStore(engine=engine, tablename=JOB_TABLE)},
         executors={"default": ThreadPoolExecutor(max_workers=4)},
@@ -166,11 +236,29 @@ def run_scheduler(app):
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
-    heartbeat(app)  # shows up on /healthz at once
+    global _last_heartbeat
+    _last_heartbeat = time.monotonic()  # the first heartbeat is the scheduler's first job
     scheduler = start_scheduler(app)
+    problem = None
     try:
-        while not stop.wait(1):
-            pass
+        while problem is None and not stop.wait(1):
+            problem = scheduler_problem(app, scheduler)
     finally:
-        scheduler.shutdown(wait=True)
+        # jobs are short sweeps: wait for them, but a sweep stuck on the database does not hold the exit
+        stopping = threading.Thread(target=scheduler.shutdown, kwargs={"wait": True}, daemon=True)
+        stopping.start()
+        stopping.join(STOP_WAIT_SECONDS)
         log.info("scheduler stopped")
+    if problem:
+        log.critical("scheduler unhealthy (%s): exiting so that it is started again", problem)
+        sys.exit(EXIT_UNHEALTHY)
+
+
+def scheduler_problem(app, scheduler):
+    """Why this scheduler process cannot go on (its thread died, its heartbeat failed for too long), or None."""
+    if not scheduler.alive():
+        return "APScheduler's thread is not running"
+    limit = 3 * app.config["SCHEDULER_HEARTBEAT_SECONDS"] + 10
+    if _last_heartbeat is not None and time.monotonic() - _last_heartbeat > limit:
+        return f"no successful heartbeat for {limit} s"
+    return None

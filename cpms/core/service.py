@@ -17,9 +17,22 @@ def _expected_heads():
     return set(ScriptDirectory.from_config(config).get_heads())
 
 
+def liveness():
+    """True when the database answers a `SELECT 1` (the load balancer's check, /livez)."""
+    try:
+        db.session.execute(text("SELECT 1"))
+        return True
+    except Exception:  # noqa: BLE001  – any failure means "not live"
+        db.session.rollback()
+        return False
+
+
 def health_report():
-    """Database reachable, migrations current, scheduler heartbeat age (seconds)."""
-    report = {"status": "ok", "database": "ok", "migrations": "unknown", "scheduler": {}}
+    """The monitoring status (/healthz): database, migrations, scheduler heartbeat, workers seen, queue wait.
+
+    `status` is `ok`, or `degraded` with `problems` naming each fault; `error` when the database is unreachable."""
+    report = {"status": "ok", "database": "ok", "migrations": "unknown", "scheduler": {}, "workers": {},
+              "queue": {}, "problems": []}
     try:
         db.session.execute(text("SELECT 1"))
         with db.engine.connect() as connection:
@@ -27,26 +40,69 @@ def health_report():
         expected = _expected_heads()
         report["migrations"] = "current" if current == expected else "pending"
         report["migration_revisions"] = {"database": sorted(current), "code": sorted(expected)}
-        beat = db.session.get(SchedulerHeartbeat, "scheduler")
-        if beat is None:
-            report["scheduler"] = {"status": "never seen", "age_seconds": None}
-        else:
-            age = (utcnow() - beat.beat_at).total_seconds()
-            stale = age > 3 * current_app.config["SCHEDULER_HEARTBEAT_SECONDS"]
-            report["scheduler"] = {"status": "stale" if stale else "ok", "age_seconds": round(age, 1),
-                                   "last_heartbeat": beat.beat_at.isoformat()}
+        now = utcnow()
+        report["scheduler"] = _scheduler_status(now)
+        report["workers"] = _workers_status(now)
+        report["queue"] = _queue_status(now)
     except Exception as exc:  # the health check must answer even when the database is down
         db.session.rollback()
         report["database"] = f"error: {exc.__class__.__name__}"
         report["status"] = "error"
+        report["problems"].append("database unreachable")
         return report
+    problems = report["problems"]
     if report["migrations"] != "current":
+        problems.append("migrations not current")
+    if report["scheduler"]["status"] != "ok":
+        problems.append(f"scheduler {report['scheduler']['status']}")
+    if report["workers"]["status"] != "ok":
+        problems.append(f"workers {report['workers']['status']}")
+    if report["queue"]["status"] != "ok":
+        problems.append("jobs waiting too long")
+    if problems:
         report["status"] = "degraded"
     return report
 
 
+def _age(moment, now):
+    return round((now - moment).total_seconds(), 1) if moment is not None else None
+
+
+def _scheduler_status(now):
+    beat = db.session.get(SchedulerHeartbeat, "scheduler")
+    if beat is None:
+        return {"status": "never seen", "age_seconds": None}
+    age = _age(beat.beat_at, now)
+    stale = age > 3 * current_app.config["SCHEDULER_HEARTBEAT_SECONDS"]
+    return {"status": "stale" if stale else "ok", "age_seconds": age, "last_heartbeat": beat.beat_at.isoformat()}
+
+
+def _workers_status(now):
+    """The workers' heartbeats ("worker:<host>:<pid>"): ok when one was seen within CPMS_WORKER_STALE_SECONDS."""
+    limit = current_app.config["WORKER_STALE_SECONDS"]
+    beats = db.session.scalars(select(SchedulerHeartbeat).where(SchedulerHeartbeat.name.like("worker:%"))
+                               .order_by(SchedulerHeartbeat.beat_at.desc())).all()
+    alive = [beat for beat in beats if _age(beat.beat_at, now) <= limit]
+    if not beats:
+        status = "never seen"
+    else:
+        status = "ok" if alive else "stale"
+    return {"status": status, "alive": len(alive), "last_seen_seconds": _age(beats[0].beat_at, now) if beats else None,
+            "threshold_seconds": limit}
+
+
+def _queue_status(now):
+    from cpms.core.jobs.queue import oldest_waiting_seconds, queue_counts
+    waited = oldest_waiting_seconds(now)
+    limit = current_app.config["JOB_QUEUE_ALERT_SECONDS"]
+    counts = queue_counts()
+    return {"status": "ok" if waited is None or waited <= limit else "waiting too long",
+            "oldest_waiting_seconds": round(waited, 1) if waited is not None else None, "threshold_seconds": limit,
+            "queued": counts.get("queued", 0), "running": counts.get("running", 0)}
+
+
 def beat(name="scheduler"):
-    """Write the scheduler's heartbeat (called by its job; the caller commits)."""
+    """Write a heartbeat: the scheduler's (its job), a worker's ("worker:<host>:<pid>"); the caller commits."""
     row = db.session.get(SchedulerHeartbeat, name)
     if row is None:
         row = SchedulerHeartbeat(name=name)

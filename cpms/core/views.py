@@ -1,4 +1,4 @@
-"""Dashboard, health check, language switch, audit log."""
+"""Dashboard, health checks (/livez, /healthz), language switch, audit log."""
 
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
@@ -25,9 +25,19 @@ def index():
     return render_template("core/dashboard.html", cards=cards)
 
 
+@bp.route("/livez")
+@public
+def livez():
+    """Liveness for a load balancer: the application answers and so does its database."""
+    live = service.liveness()
+    return jsonify({"status": "ok" if live else "error"}), 200 if live else 503
+
+
 @bp.route("/healthz")
 @public
 def healthz():
+    """The monitoring status: 503 with `problems` when the database, the migrations, the scheduler, the workers
+    or the queue are not right (docs/deployment.md)."""
     report = service.health_report()
     return jsonify(report), 200 if report["status"] == "ok" else 503
 

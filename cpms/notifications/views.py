@@ -16,6 +16,7 @@ from cpms.extensions import db
 from cpms.notifications import service
 from cpms.notifications.forms import EmptyForm, preferences_form, settings_form
 from cpms.notifications.models import OUTBOX_STATUSES, Notification, OutboxMessage
+from cpms.notifications.service import jobs_finished  # noqa: F401  (connects the receiver of core's job_finished)
 from cpms.notifications.service.mail import smtp_configured
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")

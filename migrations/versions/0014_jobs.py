@@ -1,8 +1,11 @@
-"""Background jobs: the `jobs` table (cpms/core/jobs/, docs/jobs.md)
+"""Background jobs: the `jobs` table (cpms/core/jobs/, docs/jobs.md); the certificate batches still pending or
+running get their job (the scheduler's batch sweep is gone)
 
 Revision ID: 0014
 Revises: 0013
 """
+from datetime import datetime, timezone
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -13,7 +16,7 @@ depends_on = None
 
 
 def upgrade():
-    op.create_table(
+    jobs = op.create_table(
         "jobs",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("kind", sa.String(length=80), nullable=False),
@@ -44,6 +47,23 @@ def upgrade():
     with op.batch_alter_table("jobs", schema=None) as batch_op:
         batch_op.create_index("ix_jobs_state_run_after", ["state", "run_after"], unique=False)
         batch_op.create_index("ix_jobs_owner_created", ["owner_id", "created_at"], unique=False)
+    _queue_unfinished_batches(jobs)
+
+
+def _queue_unfinished_batches(jobs):
+    batches = sa.table("certificate_batches", sa.column("id", sa.Integer), sa.column("status", sa.String),
+                       sa.column("requested_by_id", sa.Integer))
+    connection = op.get_bind()
+    now = datetime.now(timezone.utc)
+    rows = connection.execute(sa.select(batches.c.id, batches.c.requested_by_id)
+                              .where(batches.c.status.in_(("pending", "running")))).all()
+    for batch_id, owner_id in rows:
+        connection.execute(jobs.insert().values(
+            kind="certificates.batch", params={"batch_id": batch_id}, state="queued", percent=0, attempts=0,
+            max_attempts=5, run_after=now, owner_id=owner_id, back_url=f"/certificates/batches/{batch_id}",
+            created_at=now))
+    if rows:
+        connection.execute(batches.update().where(batches.c.status == "running").values(status="pending"))
 
 
 def downgrade():

@@ -157,17 +157,23 @@ def test_a_failed_batch_says_why_and_keeps_what_was_issued(app, completed_cohort
     assert _db.session.scalar(select(func.count()).select_from(Certificate)) == 4
 
 
-def test_an_interrupted_batch_is_started_again(app, completed_cohort):
+def test_a_batch_whose_worker_died_is_started_again_by_its_job(app, completed_cohort):
     from datetime import timedelta
 
+    from cpms.core.jobs import Job
+    from cpms.core.jobs.queue import claim_next
     from cpms.core.models import utcnow
     cohort, done, _rest = completed_cohort(n=2)
     batch = batches.request_batch(None, cohort, base_url=BASE_URL)
-    batch.status, batch.heartbeat_at, batch.attempts = "running", utcnow() - timedelta(hours=1), 1
+    _db.session.commit()
+    job_id = claim_next("worker:gone:1")  # claimed by a worker that was then killed
+    job = _db.session.get(Job, job_id)
+    job.locked_until = utcnow() - timedelta(seconds=1)
     _db.session.commit()
     assert _run() == 1
     _db.session.expire_all()
     assert _db.session.get(CertificateBatch, batch.id).status == "done"
+    assert (_db.session.get(Job, job_id).state, _db.session.get(Job, job_id).attempts) == ("done", 2)
 
 
 def test_the_cli_runs_pending_batches(app, completed_cohort):
@@ -181,17 +187,38 @@ def test_the_cli_runs_pending_batches(app, completed_cohort):
     assert _db.session.scalar(select(CertificateBatch.status)) == "done"
 
 
-def test_the_scheduler_job_runs_pending_batches(app, completed_cohort):
-    from cpms.certificates.jobs import run_certificate_batches
-    from cpms.core.scheduler import JOBS
+def test_a_batch_is_a_job_and_no_longer_a_scheduler_sweep(app, completed_cohort, make_user):
+    from cpms.core.jobs import Job, run_queued_jobs
+    from cpms.core.scheduler import registered_jobs
+    assert "certificate-batches" not in registered_jobs()
+    officer = make_user("me_officer")
     cohort, done, _rest = completed_cohort(n=1)
-    batches.request_batch(None, cohort, base_url=BASE_URL)
+    batch = batches.request_batch(officer, cohort, base_url=BASE_URL)
     _db.session.commit()
-    assert "certificate-batches" in JOBS
+    job = _db.session.scalar(select(Job))
+    assert (job.kind, job.params, job.owner_id, job.state) == ("certificates.batch", {"batch_id": batch.id}, officer.id, "queued")
     app.config["CERTIFICATE_WORKERS"], workers = 1, app.config["CERTIFICATE_WORKERS"]
     try:
-        run_certificate_batches(app)
+        assert run_queued_jobs() == 1
     finally:
         app.config["CERTIFICATE_WORKERS"] = workers
     _db.session.expire_all()
     assert _db.session.scalar(select(CertificateBatch.status)) == "done"
+    job = _db.session.get(Job, job.id)
+    assert (job.state, job.percent) == ("done", 100)
+
+
+def test_a_failed_batch_fails_its_job_with_the_reason(app, completed_cohort, monkeypatch):
+    from cpms.core.jobs import Job
+    cohort, done, _rest = completed_cohort(n=1)
+    batches.request_batch(None, cohort, base_url=BASE_URL)
+    _db.session.commit()
+
+    def broken(*args):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(batches, "_assemble", broken)
+    with english(app):
+        _run()
+    job = _db.session.scalar(select(Job))
+    assert job.state == "failed" and "disk full" in job.error

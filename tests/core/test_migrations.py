@@ -68,14 +68,22 @@ def test_healthz_reports_migration_state_and_scheduler(fresh_app):
         assert pending.get_json()["migrations"] == "pending"
 
         upgrade()
-        body = client.get("/healthz").get_json()
-        assert body["status"] == "ok" and body["database"] == "ok" and body["migrations"] == "current"
+        response = client.get("/healthz")
+        body = response.get_json()
+        assert response.status_code == 503 and body["database"] == "ok" and body["migrations"] == "current"
         assert body["scheduler"]["status"] == "never seen"
+        assert body["problems"] == ["scheduler never seen", "workers never seen"]
 
         from cpms.core.scheduler import heartbeat
+        from cpms.core.service import beat
+        from cpms.core.transaction import in_transaction
         heartbeat(app)
-        body = client.get("/healthz").get_json()
-        assert body["scheduler"]["status"] == "ok"
+        with in_transaction():
+            beat("worker:test:1")
+        response = client.get("/healthz")
+        body = response.get_json()
+        assert response.status_code == 200 and body["status"] == "ok"
+        assert body["scheduler"]["status"] == "ok" and body["workers"]["alive"] == 1
         assert 0 <= body["scheduler"]["age_seconds"] < 60
 
 

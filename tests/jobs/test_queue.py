@@ -31,3 +31,14 @@ def test_a_domain_error_fails_the_job_with_its_reason(app, db, make_user, make_j
     db.session.expire_all()
     job = db.session.get(Job, job.id)
     assert (job.state, job.error) == ("failed", "Nothing to do")
+
+
+def test_the_owner_is_notified_when_the_job_is_done(app, db, make_user, make_job):
+    from cpms.notifications.models import Notification, OutboxMessage
+    owner = make_user("trainer", locale="fr")
+    job = make_job(owner, value=3)
+    run_queued_jobs()
+    notification = db.session.scalar(select(Notification))
+    assert (notification.user_id, notification.link_endpoint, notification.link_values) == (owner.id, "jobs.show", {"job_id": job.id})
+    mail = db.session.scalar(select(OutboxMessage))
+    assert mail.subject == "Prêt : Feuille d'émargement"

@@ -219,9 +219,9 @@ def test_certificate_batch_ready_reaches_the_trainers_and_the_requester(db, comp
     cohort, _done, _missing = completed_cohort(n=2, trainers=[trainer], names=["Mbuyi", "Ilunga"])
 
     def finish(cohort, day):
-        batch = batches.request_batch(requester, cohort, base_url="https://cpms.example.org")
-        _db.session.commit()
-        with time_machine.travel(at(day, 10), tick=False):
+        with time_machine.travel(at(day, 10), tick=False):  # queued and run that day
+            batch = batches.request_batch(requester, cohort, base_url="https://cpms.example.org")
+            _db.session.commit()
             assert batches.run_pending_batches(workers=1) == 1
         return batch.id
 

@@ -1,13 +1,16 @@
 """Certificates for a whole cohort, in the background.
 
-A web request only records a pending CertificateBatch. The scheduler process (cpms/certificates/jobs.py) or
-`flask cpms certificates run-batches` then:
+A web request records a pending CertificateBatch and queues its job ("certificates.batch", cpms/certificates/
+tasks.py; the job mechanism is cpms/core/jobs/, docs/jobs.md) in the same transaction. A worker (`flask cpms
+worker`), or `flask cpms certificates run-batches`, then:
 1. issues the missing certificates, in chunks of CHUNK: serials drawn and committed, pages rendered by a
    pool of CERTIFICATE_WORKERS processes (both cores), each chunk stored and committed with the progress;
 2. assembles the cohort's valid certificates, in name order, into one PDF (a page each, written page by page
    with pdf/join.py) and a ZIP of the individual frozen PDFs, both written to files as it goes.
-Memory stays bounded by a few chunks whatever the cohort size. A batch interrupted (the process killed) is
-noticed by its stale heartbeat and started again; what was issued stays issued and is not issued twice.
+Memory stays bounded by a few chunks whatever the cohort size. A batch interrupted (the worker stopped, or
+killed: its job's lease expires) is run again by its job; what was issued stays issued and is not issued twice
+(each chunk's certificates are stored in one transaction, and an enrolment holding one is skipped). A stopping
+worker interrupts the batch at its next chunk and stops the rendering processes at once.
 
 The worker's writes are deliberately short transactions (`in_transaction()`, cpms/core/transaction.py), so
 that the database's write lock is never held while pages render. While a batch runs, the worker acts as the
@@ -21,12 +24,12 @@ import zipfile
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import nullcontext
-from datetime import timedelta
 from multiprocessing import get_context
 
-from flask import current_app
+from flask import current_app, has_request_context, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import select
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import contains_eager
 
 from cpms.certificates.models import Certificate, CertificateBatch, CertificateFile
@@ -50,6 +53,7 @@ from cpms.certificates.service.certificates import (
 )
 from cpms.certificates.service.codes import format_serial, new_verification_code, reserve_serials
 from cpms.core.errors import DomainError
+from cpms.core.jobs import N_, enqueue_job, run_queued_jobs
 from cpms.core.models import utcnow
 from cpms.core.transaction import acting_as, in_transaction
 from cpms.extensions import db
@@ -58,8 +62,9 @@ from cpms.training.service.attendance import cohort_completion
 
 log = logging.getLogger("cpms.certificates")
 CHUNK = 10
-STALE_AFTER = timedelta(minutes=10)
-MAX_ATTEMPTS = 3
+JOB_KIND = "certificates.batch"
+ISSUING, ASSEMBLING = N_("Issuing the certificates"), N_("Assembling the PDF and the ZIP")
+_workers_override = None  # run_pending_batches(workers=…), for the CLI, tests and benchmarks
 
 
 # --- planning and requests (web side) ----------------------------------------------------------------
@@ -100,6 +105,8 @@ def request_batch(actor, cohort, base_url=None):
                              total=2 * len(to_issue) + len(certified))
     db.session.add(batch)
     db.session.flush()
+    back_url = url_for("certificates.batch_detail", batch_id=batch.id) if has_request_context() else None
+    enqueue_job(JOB_KIND, {"batch_id": batch.id}, actor, back_url=back_url)
     return batch
 
 
@@ -119,69 +126,57 @@ def slug(text):
     return re.sub(r"[^A-Za-z0-9]+", "-", ascii_text).strip("-")[:60] or "certificate"
 
 
-# --- the worker (scheduler side) -----------------------------------------------------------------------
+# --- the worker side ----------------------------------------------------------------------------------
 
 def run_pending_batches(workers=None):
-    """Run every pending batch, oldest first; restart interrupted ones. Returns the number run."""
-    _requeue_stale()
-    count = 0
-    while True:
-        batch_id = db.session.scalar(select(CertificateBatch.id).where(CertificateBatch.status == "pending")
-                                     .order_by(CertificateBatch.requested_at, CertificateBatch.id).limit(1))
-        db.session.rollback()
-        if batch_id is None or not _claim(batch_id):
-            return count
-        run_batch(batch_id, workers=workers)
-        count += 1
+    """Run the queued batch jobs now, in this process (`flask cpms certificates run-batches`, tests,
+    benchmarks); returns the number run. Workers (`flask cpms worker`) run them otherwise."""
+    global _workers_override
+    _workers_override = workers
+    try:
+        return run_queued_jobs(worker_id="certificates-cli", kinds=(JOB_KIND,))
+    finally:
+        _workers_override = None
 
 
-def _requeue_stale():
-    limit = utcnow() - STALE_AFTER
-    with in_transaction():
-        stale = db.session.scalars(select(CertificateBatch).where(CertificateBatch.status == "running",
-                                                                  CertificateBatch.heartbeat_at < limit)).all()
-        for batch in stale:
-            if batch.attempts >= MAX_ATTEMPTS:
-                batch.status, batch.finished_at = "failed", utcnow()
-                batch.error = "interrupted too many times"
-            else:
-                batch.status = "pending"
-
-
-def _claim(batch_id):
-    """Mark a pending batch running; False when another worker took it first."""
-    now = utcnow()
-    with in_transaction():
-        result = db.session.execute(update(CertificateBatch).where(CertificateBatch.id == batch_id,
-                                                                   CertificateBatch.status == "pending")
-                                    .values(status="running", started_at=now, heartbeat_at=now, done=0, issued=0,
-                                            stage="issuing", attempts=CertificateBatch.attempts + 1))
-    return result.rowcount == 1
-
-
-def run_batch(batch_id, workers=None):
-    """Issue, then assemble, on behalf of the requester; the batch ends `done` or `failed` (with the error).
-    Commits as it goes."""
+def run_batch(batch_id, workers=None, job=None):
+    """Issue, then assemble, on behalf of the requester; the batch ends `done`, or `failed` with the error
+    (raised again as a DomainError for the job). Commits as it goes; `job` (the job's context) gets the
+    progress and may interrupt the batch between chunks (it is then resumed by the job's next run)."""
     from cpms.auth.models import User
-    batch = db.session.get(CertificateBatch, batch_id)
+    with in_transaction():
+        batch = db.session.get(CertificateBatch, batch_id)
+        if batch is None or batch.status == "done":
+            return batch
+        batch.status, batch.stage, batch.error = "running", "issuing", ""
+        batch.started_at, batch.heartbeat_at, batch.attempts = utcnow(), utcnow(), batch.attempts + 1
     requester = db.session.get(User, batch.requested_by_id) if batch.requested_by_id else None
-    workers = workers or current_app.config["CERTIFICATE_WORKERS"]
-    # the audit log names who asked, not the scheduler
+    workers = workers or _workers_override or current_app.config["CERTIFICATE_WORKERS"]
+    # the audit log names who asked, not the worker
     with acting_as(requester) if requester is not None else nullcontext():
         try:
             cohort = db.session.get(Cohort, batch.cohort_id)
             with in_transaction():
                 to_issue, certified = plan(cohort)
-                batch.to_issue, batch.total = len(to_issue), 2 * len(to_issue) + len(certified)
-            _issue_all(batch, cohort, to_issue, requester, workers)
-            _assemble(batch, cohort)
-        except Exception as error:  # the batch records the failure; the scheduler goes on with other work
+                batch.to_issue, batch.total, batch.done = len(to_issue), 2 * len(to_issue) + len(certified), 0
+            _issue_all(batch, cohort, to_issue, requester, workers, job)
+            _assemble(batch, cohort, job)
+        except (OperationalError, InterfaceError):
+            raise  # a database fault: the job is tried again later
+        except Exception as error:  # the batch records the failure, and its job fails with the reason
             db.session.rollback()
             log.exception("certificate batch %s failed", batch_id)
             with in_transaction():
                 batch = db.session.get(CertificateBatch, batch_id)
                 batch.status, batch.finished_at = "failed", utcnow()
                 batch.error = str(error)[:500] or type(error).__name__
+            raise DomainError(_("The certificates could not be prepared: %(error)s", error=batch.error))
+    return batch
+
+
+def _progress(job, batch, stage):
+    if job is not None:
+        job.progress(batch.percent if batch.status != "done" else 100, stage)
 
 
 def _chunks(items, size):
@@ -189,7 +184,7 @@ def _chunks(items, size):
         yield items[start:start + size]
 
 
-def _issue_all(batch, cohort, enrolment_ids, actor, workers):
+def _issue_all(batch, cohort, enrolment_ids, actor, workers, job=None):
     """Render in worker processes while the previous chunks are stored; at most workers + 1 chunks in flight.
     `actor`: the requester, who issues the certificates."""
     with in_transaction():  # the default template, when it is created now
@@ -208,17 +203,31 @@ def _issue_all(batch, cohort, enrolment_ids, actor, workers):
             htmls = [item["html"] for item in prepared]
             if pool is None:
                 _store_chunk(batch, cohort, prepared, render_chunk(htmls, static_folder, key), template, actor, lang)
+                _progress(job, batch, ISSUING)
                 continue
             in_flight.append((prepared, pool.submit(render_chunk, htmls, static_folder, key)))
             while len(in_flight) > workers:
                 done_prepared, future = in_flight.popleft()
                 _store_chunk(batch, cohort, done_prepared, future.result(), template, actor, lang)
+                _progress(job, batch, ISSUING)
         while in_flight:
             done_prepared, future = in_flight.popleft()
             _store_chunk(batch, cohort, done_prepared, future.result(), template, actor, lang)
+            _progress(job, batch, ISSUING)
+    except BaseException:
+        if pool is not None:  # stopping (or failing): the rendering processes end now, not after their chunk
+            _terminate(pool)
+            pool = None
+        raise
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
+
+
+def _terminate(pool):
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        process.terminate()
+    pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _prepare_chunk(batch, cohort, enrolment_ids, compiled, template, shared):
@@ -261,7 +270,7 @@ def _store_chunk(batch, cohort, prepared, rendered, template, actor, lang):
         batch.heartbeat_at = utcnow()
 
 
-def _assemble(batch, cohort):
+def _assemble(batch, cohort, job=None):
     """The cohort's valid certificates in name order: one combined PDF and one ZIP, written as they are read."""
     with in_transaction():
         batch.stage = "assembling"
@@ -283,6 +292,7 @@ def _assemble(batch, cohort):
             if n % CHUNK == 0:
                 with in_transaction():
                     batch.done, batch.heartbeat_at = issued_progress + n, utcnow()
+                _progress(job, batch, ASSEMBLING)
         combined.close()
     os.replace(pdf_path + ".part", pdf_path)
     os.replace(zip_path + ".part", zip_path)

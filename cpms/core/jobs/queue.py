@@ -17,7 +17,6 @@ from sqlalchemy import and_, delete, func, select, text, update
 
 from cpms.core.jobs.models import FINISHED, Job
 from cpms.core.jobs.registry import N_, task_spec
-from cpms.core.jobs.signals import job_finished
 from cpms.core.models import utcnow
 from cpms.core.transaction import in_transaction
 from cpms.extensions import db
@@ -46,10 +45,13 @@ def lease_seconds():
     return current_app.config["JOB_LEASE_SECONDS"]
 
 
-def claim_next(worker_id, now=None):
-    """Take the oldest due queued job for `worker_id` (state running, attempts + 1, leased); its id or None."""
+def claim_next(worker_id, now=None, kinds=None):
+    """Take the oldest due queued job (of `kinds`, default any) for `worker_id` (state running, attempts + 1,
+    leased); its id or None."""
     now = now or utcnow()
     due = and_(Job.state == "queued", Job.run_after <= now)
+    if kinds:
+        due = and_(due, Job.kind.in_(list(kinds)))
     values = dict(state="running", locked_by=worker_id, locked_until=now + timedelta(seconds=lease_seconds()),
                   attempts=Job.attempts + 1, started_at=func.coalesce(Job.started_at, now), finished_at=None)
     with in_transaction():
@@ -103,7 +105,6 @@ def _end(job, state, error=None, message=None):
     if state == "done":
         job.percent = 100
     db.session.flush()
-    job_finished.send(current_app._get_current_object(), job=job)  # in this transaction: notified once
 
 
 def _own_running(job_id, worker_id):
@@ -119,6 +120,7 @@ def mark_done(job_id, worker_id, message=None):
         job = _own_running(job_id, worker_id)
         if job is not None:
             _end(job, "done", message=message)
+    return job is not None
 
 
 def mark_failed(job_id, worker_id, error):
@@ -126,6 +128,7 @@ def mark_failed(job_id, worker_id, error):
         job = _own_running(job_id, worker_id)
         if job is not None:
             _end(job, "failed", error=error)
+    return job is not None
 
 
 def retry_later(job_id, worker_id, attempt_error=DATABASE_BUSY):
@@ -133,12 +136,14 @@ def retry_later(job_id, worker_id, attempt_error=DATABASE_BUSY):
     with in_transaction():
         job = _own_running(job_id, worker_id)
         if job is None:
-            return
+            return False
         if job.attempts >= job.max_attempts:
             _end(job, "failed", error=attempt_error)
+            return True
         else:
             delay = min(current_app.config["JOB_RETRY_SECONDS"] * 2 ** (job.attempts - 1), 600)
             _back_to_queue(job, utcnow() + timedelta(seconds=delay))
+    return False
 
 
 def release(job_id, worker_id):

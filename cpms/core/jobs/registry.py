@@ -16,16 +16,22 @@ class TaskSpec:
     func: object
     title: str
     max_attempts: int = 3
+    notify: object = True  # the owner is told when the job ends: True, "failures" (only then) or False
+
+    def notifies(self, state):
+        return self.notify is True or (self.notify == "failures" and state == "failed")
 
 
-def task(kind, title=None, max_attempts=3):
+def task(kind, title=None, max_attempts=3, notify=True):
     """Register `func(job, **params)` as the handler of jobs of `kind` ("<domain>.<what>").
 
     The handler may call job.progress(percent, stage) and job.save_result(filename, data_or_path, mimetype),
     may return a message (a msgid) shown on the job's page, and raises DomainError for a failure the user
-    should read. It must be safe to run again after being interrupted half-way."""
+    should read. It must be safe to run again after being interrupted half-way. `notify`: whether the owner
+    gets a notification when the job ends (True), only when it fails ("failures": the domain tells of success
+    its own way), or never (False)."""
     def decorator(func):
-        TASKS[kind] = TaskSpec(kind, func, title or kind, max_attempts)
+        TASKS[kind] = TaskSpec(kind, func, title or kind, max_attempts, notify)
         return func
     return decorator
 

@@ -7,17 +7,19 @@ import time
 from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy import update
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from cpms.core.errors import DomainError
 from cpms.core.jobs import queue
 from cpms.core.jobs.models import Job
 from cpms.core.jobs.registry import task_spec
+from cpms.core.jobs.signals import job_finished
 from cpms.core.models import utcnow
 from cpms.core.transaction import acting_as
 from cpms.extensions import db
 
 log = logging.getLogger("cpms.jobs")
+RECORD_TRIES = 6
 
 
 class JobInterrupted(BaseException):
@@ -82,30 +84,58 @@ def execute_job(job_id, worker_id, stop=None, current=None):
         message = _call(spec, context, owner)
     except JobInterrupted:
         db.session.rollback()
-        queue.release(job_id, worker_id)
+        _record(queue.release, job_id, worker_id)
         log.info("job %s (%s) interrupted; queued again", job_id, context.kind)
         return "interrupted"
     except DomainError as error:
         db.session.rollback()
-        queue.mark_failed(job_id, worker_id, error.message)
+        _announce(_record(queue.mark_failed, job_id, worker_id, error.message), job_id)
         return "failed"
-    except DBAPIError as error:  # a locked or lost database: try again later, with a fresh pool
+    except (OperationalError, InterfaceError) as error:  # a locked or lost database: later, with a fresh pool
         db.session.rollback()
         log.warning("job %s (%s): database error, retried later: %s", job_id, context.kind, error)
         db.engine.dispose()
-        queue.retry_later(job_id, worker_id)
+        _announce(_record(queue.retry_later, job_id, worker_id), job_id)
         return "retry"
     except Exception:  # noqa: BLE001  – a bug in a handler fails its job, never the worker
         db.session.rollback()
         log.exception("job %s (%s) failed", job_id, context.kind)
-        queue.mark_failed(job_id, worker_id, queue.UNEXPECTED)
+        _announce(_record(queue.mark_failed, job_id, worker_id, queue.UNEXPECTED), job_id)
         return "failed"
     finally:
         if current is not None:
             current.clear()
     db.session.rollback()
-    queue.mark_done(job_id, worker_id, message=str(message)[:500] if message else None)
+    _announce(_record(queue.mark_done, job_id, worker_id, str(message)[:500] if message else None), job_id)
     return "done"
+
+
+def _announce(ended, job_id):
+    """After the job's end is committed: `job_finished` (the owner's notification). Receivers commit their own
+    work; one that fails is logged (the notifications' sweep catches up)."""
+    if not ended:
+        return
+    try:
+        job_finished.send(current_app._get_current_object(), job_id=job_id)
+    except Exception:  # noqa: BLE001
+        db.session.rollback()
+        log.exception("job %s: job_finished receiver failed", job_id)
+
+
+def _record(step, *args, tries=RECORD_TRIES):
+    """Record a job's outcome, retried with backoff through a database fault (a job done but not recorded
+    would run again when its lease expires)."""
+    for attempt in range(tries):
+        try:
+            return step(*args)
+        except DBAPIError as error:
+            db.session.rollback()
+            if attempt == tries - 1:
+                raise
+            log.warning("job %s: outcome not recorded yet (%s); trying again", args[0], error.__class__.__name__)
+            db.engine.dispose()
+            time.sleep(min(2 ** attempt, 8))
+    return None
 
 
 def _call(spec, context, owner):
@@ -118,13 +148,13 @@ def _call(spec, context, owner):
         return spec.func(context, **context.params)
 
 
-def run_queued_jobs(worker_id="inline", limit=None):
-    """Run the due queued jobs one after another in this process (tests, `flask cpms run-jobs`); returns
-    how many ran (whatever their outcome)."""
+def run_queued_jobs(worker_id="inline", limit=None, kinds=None):
+    """Run the due queued jobs (of `kinds`, default all) one after another in this process (tests,
+    `flask cpms run-jobs`); returns how many ran (whatever their outcome). Commit what they need first."""
     count = 0
     queue.requeue_expired()
     while limit is None or count < limit:
-        job_id = queue.claim_next(worker_id)
+        job_id = queue.claim_next(worker_id, kinds=kinds)
         if job_id is None:
             break
         execute_job(job_id, worker_id)

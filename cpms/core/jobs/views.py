@@ -1,8 +1,9 @@
 """The jobs' pages: a job's progress (refreshing itself while it runs), its result, retry and cancel, and the
 user's own jobs. Only the owner and administrators see a job (404 for anyone else)."""
 import os
+from urllib.parse import quote
 
-from flask import Blueprint, abort, render_template, send_file, url_for
+from flask import Blueprint, Response, abort, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -58,8 +59,17 @@ def result(job_id):
     path = queue.result_file(job)
     if job.state != "done" or path is None or not os.path.exists(path):
         abort(404)
-    return send_file(path, mimetype=job.result_mimetype or "application/octet-stream", as_attachment=True,
-                     download_name=job.result_filename or os.path.basename(path))
+
+    def chunks():  # opened only when the body is sent: a large result never sits in memory
+        with open(path, "rb") as handle:
+            while block := handle.read(256 * 1024):
+                yield block
+
+    response = Response(chunks(), mimetype=job.result_mimetype or "application/octet-stream")
+    response.headers["Content-Length"] = str(os.path.getsize(path))
+    name = quote(job.result_filename or os.path.basename(path))
+    response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
+    return response
 
 
 def _restart(job):

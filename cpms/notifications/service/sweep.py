@@ -79,7 +79,11 @@ def sweep_reminders(now=None, only=None):
 
 def _plan(kind, ctx):
     """The claims of one kind still to make, as plain data (no ORM object crosses a commit)."""
-    reminders = [reminder for sweep in kind.sweeps for reminder in sweep(ctx)]
+    return plan_claims(kind, [reminder for sweep in kind.sweeps for reminder in sweep(ctx)])
+
+
+def plan_claims(kind, reminders):
+    """The claims of these reminders still to make (also used for one reminder sent at once)."""
     if not reminders:
         return []
     taken = set(db.session.execute(select(Notification.object_key, Notification.due_on, Notification.recipient_key)
