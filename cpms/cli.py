@@ -129,15 +129,16 @@ def restore_command(archive, force):
 @cpms_cli.command("scheduler")
 def scheduler_command():
     """Run the scheduler process (one per installation, never inside web workers)."""
+    from cpms.core.jobs.worker import leave_now
     from cpms.core.scheduler import run_scheduler
-    run_scheduler(current_app._get_current_object())
+    leave_now(run_scheduler(current_app._get_current_object()))
 
 
 @cpms_cli.command("worker")
 def worker_command():
     """Run a job worker (any number, on any number of machines sharing the database; docs/jobs.md)."""
-    from cpms.core.jobs.worker import run_worker
-    run_worker(current_app._get_current_object())
+    from cpms.core.jobs.worker import leave_now, run_worker
+    leave_now(run_worker(current_app._get_current_object()))
 
 
 @cpms_cli.command("run-jobs")
@@ -207,6 +208,8 @@ def dev_command():
         run_simple(host, port, app, use_reloader=False, use_debugger=False, threaded=True)
     finally:
         children.stop()
+    from cpms.core.jobs.worker import leave_now
+    leave_now(0)
 
 
 class Children:

@@ -135,7 +135,7 @@ class Job(db.Model):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     # the owner, by name: core imports no domain (the user model is the auth domain's)
-    owner = relationship("User", lazy="joined")
+    owner = relationship("User", lazy="select")
 
     @property
     def active(self):

@@ -21,7 +21,6 @@ Never started by create_app() or inside web workers; otherwise every worker woul
 """
 import logging
 import signal
-import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -227,7 +226,8 @@ def start_scheduler(app, scheduler=None):
 
 
 def run_scheduler(app):
-    """The `flask cpms scheduler` process: run until SIGTERM or SIGINT, then let running jobs finish."""
+    """The `flask cpms scheduler` process: run until SIGTERM or SIGINT, then let running jobs finish (at most
+    STOP_WAIT_SECONDS). Returns the exit status: 0, or EXIT_UNHEALTHY when it found itself broken."""
     stop = threading.Event()
 
     def on_signal(signum, frame):
@@ -237,7 +237,11 @@ def run_scheduler(app):
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
     global _last_heartbeat
-    _last_heartbeat = time.monotonic()  # the first heartbeat is the scheduler's first job
+    _last_heartbeat = time.monotonic()
+    try:
+        heartbeat(app)  # shows up on /healthz at once
+    except DBAPIError as error:  # the heartbeat job tries again; the health check counts from now
+        log.warning("first heartbeat failed: %s", error.__class__.__name__)
     scheduler = start_scheduler(app)
     problem = None
     try:
@@ -251,7 +255,8 @@ def run_scheduler(app):
         log.info("scheduler stopped")
     if problem:
         log.critical("scheduler unhealthy (%s): exiting so that it is started again", problem)
-        sys.exit(EXIT_UNHEALTHY)
+        return EXIT_UNHEALTHY
+    return 0
 
 
 def scheduler_problem(app, scheduler):

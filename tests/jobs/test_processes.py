@@ -1,7 +1,9 @@
 """Worker and scheduler processes under faults: stopped, killed, two at once, the database locked."""
+import os
 import signal
 import sqlite3
 import time
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -84,12 +86,17 @@ def test_two_workers_on_postgresql_run_each_of_40_jobs_once(app, make_user, make
                "the 40 jobs")
     assert runs(log) == {job_id: 1 for job_id in ids}
     assert runs(log, "start") == {job_id: 1 for job_id in ids}
-    assert len({line.split()[2] for line in open(log)}) == 2  # both workers took some
+    assert len({line.split()[2] for line in Path(log).read_text().splitlines()}) == 2  # both workers took some
 
 
-def test_the_sqlite_database_locked_for_8_seconds(app, client, make_user, make_job, processes, tmp_path, monkeypatch):
+# CPMS_FAULT_LOCK_SECONDS=30 runs the long version of the issue (slow: not in the everyday suite)
+LOCK_SECONDS = float(os.environ.get("CPMS_FAULT_LOCK_SECONDS", "8"))
+
+
+def test_the_sqlite_database_locked_for_a_while(app, client, make_user, make_job, processes, tmp_path, monkeypatch):
     """The scheduler and a worker run while another connection holds the write lock: the monitoring status says
-    so meanwhile; afterwards every job has run once and both processes are still there."""
+    so meanwhile; afterwards every job has run once. The worker is still there; so is the scheduler, unless the
+    lock outlasted its heartbeat limit (3 beats + 10 s), when it exits with status 3 for its supervisor."""
     if on_postgresql(app):
         pytest.skip("SQLite's write lock")
     monkeypatch.setitem(app.config, "SCHEDULER_HEARTBEAT_SECONDS", 1)
@@ -108,7 +115,7 @@ def test_the_sqlite_database_locked_for_8_seconds(app, client, make_user, make_j
     locker.execute("BEGIN EXCLUSIVE")
     seen = []
     try:
-        deadline = time.monotonic() + 8
+        deadline = time.monotonic() + LOCK_SECONDS
         while time.monotonic() < deadline:
             response = client.get("/healthz")  # readers are not blocked in WAL mode
             seen.append((response.status_code, tuple(response.get_json()["problems"])))
@@ -121,7 +128,10 @@ def test_the_sqlite_database_locked_for_8_seconds(app, client, make_user, make_j
     wait_until(lambda: _db.session.scalar(select(func.count()).select_from(Job).where(Job.state == "done")) == 10,
                "every job", seconds=180)
     assert runs(log) == {job_id: 1 for job_id in ids}
-    assert scheduler.poll() is None and worker.poll() is None
+    assert worker.poll() is None
+    if scheduler.poll() is not None:  # it found itself unhealthy during a long lock: its supervisor restarts it
+        assert LOCK_SECONDS > 13 and scheduler.returncode == 3
+        processes.start("scheduler")
     wait_until(lambda: client.get("/healthz").get_json()["problems"] in ([], ["migrations not current"]),
                "the status to recover", seconds=60)
 

@@ -2,6 +2,7 @@
 from sqlalchemy import func, select
 
 from cpms.core.jobs import Job, enqueue_job, run_queued_jobs
+from cpms.core.transaction import in_transaction
 from tests.jobs.fixtures import RAN
 
 
@@ -42,3 +43,41 @@ def test_the_owner_is_notified_when_the_job_is_done(app, db, make_user, make_job
     assert (notification.user_id, notification.link_endpoint, notification.link_values) == (owner.id, "jobs.show", {"job_id": job.id})
     mail = db.session.scalar(select(OutboxMessage))
     assert mail.subject == "Prêt : Feuille d'émargement"
+
+
+def test_a_database_fault_queues_the_job_again_with_a_backoff(app, db, make_user, make_job):
+    from datetime import timedelta
+
+    import time_machine
+
+    from cpms.core.models import utcnow
+    job = make_job(make_user("trainer"), fail="database")
+    before = utcnow()
+    assert run_queued_jobs() == 1
+    db.session.expire_all()
+    row = db.session.get(Job, job.id)
+    assert (row.state, row.attempts, row.locked_by) == ("queued", 1, None)
+    assert row.run_after >= before + timedelta(seconds=app.config["JOB_RETRY_SECONDS"])
+    assert run_queued_jobs() == 0  # not yet
+    with time_machine.travel(row.run_after + timedelta(seconds=1), tick=False):
+        assert run_queued_jobs() == 1
+    db.session.expire_all()
+    row = db.session.get(Job, job.id)
+    assert (row.state, row.attempts) == ("done", 2)
+    assert RAN == [0, 0]
+
+
+def test_an_expired_lease_is_queued_again_and_fails_after_max_attempts(app, db, make_user, make_job):
+    from datetime import timedelta
+
+    from cpms.core.jobs.queue import claim_next, requeue_expired
+    from cpms.core.models import utcnow
+    job = make_job(make_user("trainer"))
+    for attempt in range(1, 4):
+        assert claim_next("worker:gone:1") == job.id
+        with in_transaction():
+            db.session.get(Job, job.id).locked_until = utcnow() - timedelta(seconds=1)
+        requeue_expired()
+        db.session.expire_all()
+        assert db.session.get(Job, job.id).state == ("queued" if attempt < 3 else "failed")
+    assert db.session.get(Job, job.id).error == "This work was interrupted too many times; start it again."

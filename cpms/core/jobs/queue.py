@@ -84,7 +84,7 @@ def requeue_expired(now=None):
     with in_transaction():
         stmt = select(Job).where(Job.state == "running", Job.locked_until < now)
         if db.session.get_bind().dialect.name == "postgresql":
-            stmt = stmt.with_for_update(skip_locked=True)
+            stmt = stmt.with_for_update(of=Job, skip_locked=True)
         for job in db.session.scalars(stmt).all():
             log.warning("job %s (%s): lease of %s expired", job.id, job.kind, job.locked_by)
             if job.attempts >= job.max_attempts:
@@ -111,7 +111,7 @@ def _own_running(job_id, worker_id):
     """The job, locked for update, if this worker still holds it (its lease may have been taken over)."""
     stmt = select(Job).where(Job.id == job_id, Job.state == "running", Job.locked_by == worker_id)
     if db.session.get_bind().dialect.name == "postgresql":
-        stmt = stmt.with_for_update()
+        stmt = stmt.with_for_update(of=Job)
     return db.session.scalar(stmt)
 
 

@@ -72,6 +72,7 @@ def execute_job(job_id, worker_id, stop=None, current=None):
     job = db.session.get(Job, job_id)
     spec = task_spec(job.kind)
     owner = job.owner
+    locale = getattr(owner, "locale", None)
     context = JobContext(job, worker_id, stop)
     db.session.rollback()  # no transaction left open while the handler works
     if spec is None:
@@ -81,7 +82,7 @@ def execute_job(job_id, worker_id, stop=None, current=None):
     if current is not None:
         current.append(context)
     try:
-        message = _call(spec, context, owner)
+        message = _call(spec, context, owner, locale)
     except JobInterrupted:
         db.session.rollback()
         _record(queue.release, job_id, worker_id)
@@ -138,11 +139,11 @@ def _record(step, *args, tries=RECORD_TRIES):
     return None
 
 
-def _call(spec, context, owner):
+def _call(spec, context, owner, locale):
     """The handler, acting as the owner, in their language, with a request context for url_for."""
     app = current_app._get_current_object()
     base_url = app.config.get("BASE_URL") or "http://localhost/"
-    locale = getattr(owner, "locale", None) or app.config["BABEL_DEFAULT_LOCALE"]
+    locale = locale or app.config["BABEL_DEFAULT_LOCALE"]
     with app.test_request_context("/", base_url=base_url), force_locale(locale), \
             acting_as(owner, label=f"job:{spec.kind}"):
         return spec.func(context, **context.params)
