@@ -74,6 +74,7 @@ WRITERS = {"xlsx": _xlsx, "pdf": _pdf, "dhis2": _dhis2}
 
 @task(EXPORT_KIND, title=N_("Indicator report export"))
 def report_export(job, programme_id, fmt, period, area="", area_label="", dimension=None, level="area"):
+    db.session.info.pop("indicator_settings", None)  # settings_of's cache may hold rows of an earlier session
     scope = scope_of(current_actor())
     programme = _programme(programme_id, scope)
     month = service.settings_of(programme.id).fiscal_year_start_month

@@ -2,9 +2,9 @@
 
 The handler stages the rows in short transactions and publishes them in one; it resumes where an interrupted
 run stopped. A refusal (DomainError) or a bug cancels the import and removes its staged rows before the job
-fails; a job that ends failed or cancelled otherwise (the database stayed unavailable, the owner cancelled it
-before it started) cancels its import too, and the rows left are removed by the next import into the round or
-by the sweep in jobs.py.
+fails; a job that fails for good otherwise (the database stayed unavailable) cancels its import too, and the
+rows left are removed by the next import into the round or by the sweep in jobs.py. An import whose job the
+owner cancelled before it started stays `staging` (invisible): the round page offers to cancel it.
 """
 from flask import url_for
 from sqlalchemy.exc import DBAPIError
@@ -58,10 +58,16 @@ def enqueue_removal(record, owner):
                        back_url=url_for("surveys.round_detail", round_id=record.round_id))
 
 
-def _import_job_ended(sender, job, **extra):
-    """In the transaction that ends an import job: a failed or cancelled job leaves its import cancelled."""
-    if job.kind == IMPORT_KIND and job.state in ("failed", "cancelled"):
-        import_id = (job.params or {}).get("import_id")
+def _import_job_ended(sender, job_id, **extra):
+    """Once an import job has ended: if it failed for good (e.g. the database stayed unavailable), its import is
+    cancelled (its rows are removed by the sweep, or by the next import into the round)."""
+    from cpms.core.jobs import Job
+    from cpms.core.transaction import in_transaction
+    job = db.session.get(Job, job_id)
+    if job is None or job.kind != IMPORT_KIND or job.state != "failed":
+        return
+    import_id = (job.params or {}).get("import_id")
+    with in_transaction():
         if import_id is not None and db.session.get(SurveyImport, import_id) is not None:
             staging.cancel_import(import_id)
 
