@@ -92,7 +92,80 @@ class WriterProbe:
         self.process.join()
 
 
-def main(argv=None):  # noqa: C901
+def _load(workdir, rows):
+    """The demo data and a CSV export of `rows` rows; returns (endline round, the export's path)."""
+    from cpms.core.demo import load_demo
+    from cpms.extensions import db
+    from cpms.geo.reference import load_reference_places
+    from cpms.surveys.models import SurveyRound
+
+    db.create_all()
+    with db.engine.begin() as connection:
+        load_reference_places(connection)
+    load_demo()  # imports the domains' demo modules in order first, so that their loaders run in order
+    from cpms.surveys.demo import responses_csv
+    db.session.commit()
+    survey_round = db.session.query(SurveyRound).filter_by(kind="endline").one()
+    export = os.path.join(workdir, "export.csv")
+    with open(export, "w", encoding="utf-8", newline="") as out:
+        responses_csv(99, rows, 2017, trust=0.5, opinion=0.5, insecurity=0.3, victims=0.25, score_mean=6, out=out)
+    return survey_round, export
+
+
+def _details(meter, survey_round):
+    """BENCH_VERBOSE: the results with and without the published-import condition, the five longest holds."""
+    from sqlalchemy import true
+
+    from cpms.core.permissions import Scope
+    from cpms.surveys.models import SurveyResponse
+    from cpms.surveys.service import results
+    for label, visible in (("without", lambda: true()), ("with", SurveyResponse.visible)):
+        original, SurveyResponse.visible = SurveyResponse.visible, visible
+        again = time.perf_counter()
+        results.round_results(survey_round, Scope.national())
+        print(f"  results {label} the published-import condition: {time.perf_counter() - again:.2f} s")
+        SurveyResponse.visible = original
+    for held, first in sorted(meter.holds, reverse=True)[:5]:
+        print(f"  {held * 1000:.0f} ms: {first}")
+
+
+def _measure(rows, survey_round, export, path, url):
+    from cpms.core.permissions import Scope
+    from cpms.extensions import db
+    from cpms.surveys import imports
+    from cpms.surveys.service import results
+
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.perf_counter()
+    with open(export, "rb") as stream:
+        summary = imports.preview_import(None, survey_round, stream, "export.csv")
+    db.session.commit()
+    previewed = time.perf_counter()
+    meter = WriteHoldMeter(db.engine)
+    probe = WriterProbe(path) if url.startswith("sqlite") else None
+    if probe is not None:
+        probe.start()
+    record = imports.confirm_import(None, survey_round, summary["token"])
+    db.session.commit()
+    imported = time.perf_counter()
+    if probe is not None:
+        probe.stop()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    measures = results.round_results(survey_round, Scope.national())
+    computed = time.perf_counter()
+    print(f"{rows} rows: preview {previewed - started:.1f} s, import {imported - previewed:.1f} s "
+          f"({record.state}, {record.rows_added} added), {rows / (imported - started):.0f} rows/s; "
+          f"peak resident memory {peak / 1024:.0f} MB ({before / 1024:.0f} MB before the import); "
+          f"results over {summary['new'] + 450} responses and {len(measures)} measures in {computed - imported:.2f} s")
+    waits = f"; longest wait of another writer {probe.longest * 1000:.0f} ms over {probe.count} probes" \
+        if probe is not None else ""
+    print(f"write lock: longest write transaction {meter.longest * 1000:.0f} ms (median {meter.median() * 1000:.0f} "
+          f"ms) over {meter.transactions} transactions{waits}")
+    if os.environ.get("BENCH_VERBOSE"):
+        _details(meter, survey_round)
+
+
+def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
     args = parser.parse_args(argv)
@@ -104,62 +177,8 @@ def main(argv=None):  # noqa: C901
     url = os.environ.get("CPMS_BENCH_DATABASE_URL", f"sqlite:///{path}")
     app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url}, instance_path=workdir)
     with app.test_request_context():
-        from cpms.core.demo import load_demo
-        from cpms.core.permissions import Scope
-        from cpms.geo.reference import load_reference_places
-        from cpms.surveys import imports
-        from cpms.surveys.models import SurveyRound
-        from cpms.surveys.service import results
-
-        db.create_all()
-        with db.engine.begin() as connection:
-            load_reference_places(connection)
-        load_demo()  # imports the domains' demo modules in order first, so that their loaders run in order
-        from cpms.surveys.demo import responses_csv
-        db.session.commit()
-        survey_round = db.session.query(SurveyRound).filter_by(kind="endline").one()
-        export = os.path.join(workdir, "export.csv")
-        with open(export, "w", encoding="utf-8", newline="") as out:
-            responses_csv(99, args.rows, 2017, trust=0.5, opinion=0.5, insecurity=0.3, victims=0.25,
-                          score_mean=6, out=out)
-        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        started = time.perf_counter()
-        with open(export, "rb") as stream:
-            summary = imports.preview_import(None, survey_round, stream, "export.csv")
-        db.session.commit()
-        previewed = time.perf_counter()
-        meter = WriteHoldMeter(db.engine)
-        probe = WriterProbe(path) if url.startswith("sqlite") else None
-        if probe is not None:
-            probe.start()
-        record = imports.confirm_import(None, survey_round, summary["token"])
-        db.session.commit()
-        imported = time.perf_counter()
-        if probe is not None:
-            probe.stop()
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        measures = results.round_results(survey_round, Scope.national())
-        computed = time.perf_counter()
-        responses = summary["new"] + 450
-        print(f"{args.rows} rows: preview {previewed - started:.1f} s, import {imported - previewed:.1f} s "
-              f"({record.state}, {record.rows_added} added), {args.rows / (imported - started):.0f} rows/s; "
-              f"peak resident memory {peak / 1024:.0f} MB ({before / 1024:.0f} MB before the import); "
-              f"results over {responses} responses and {len(measures)} measures in {computed - imported:.2f} s")
-        print(f"write lock: longest write transaction {meter.longest * 1000:.0f} ms (median "
-              f"{meter.median() * 1000:.0f} ms) over {meter.transactions} transactions" + (f"; longest wait of another writer {probe.longest * 1000:.0f} ms over "
-                                 f"{probe.count} probes" if probe is not None else ""))
-        if os.environ.get("BENCH_VERBOSE"):
-            from sqlalchemy import true
-
-            from cpms.surveys.models import SurveyResponse
-            for label, visible in (("without", lambda: true()), ("with", SurveyResponse.visible)):
-                original, SurveyResponse.visible = SurveyResponse.visible, visible
-                again = time.perf_counter()
-                results.round_results(survey_round, Scope.national())
-                print(f"  results {label} the published-import condition: {time.perf_counter() - again:.2f} s")
-                SurveyResponse.visible = original
-            for held, first in sorted(meter.holds, reverse=True)[:5]:
-                print(f"  {held * 1000:.0f} ms: {first}")
+        survey_round, export = _load(workdir, args.rows)
+        _measure(args.rows, survey_round, export, path, url)
         db.session.remove()
         db.engine.dispose()
     shutil.rmtree(workdir, ignore_errors=True)
