@@ -12,7 +12,8 @@ DOMAIN = Domain(
         **not_personal("survey_rounds", "name", "sampling_notes", "weight_column", "sex_question", "age_question",
                        "commune_question"),
         "survey_rounds.webhook_token_hash": "sensitive",
-        **not_personal("survey_imports", "source", "filename"),
+        # preview_token: the random name of the consumed preview's file (unique: one preview is imported once)
+        **not_personal("survey_imports", "source", "filename", "preview_token"),
         # instance_hash is an HMAC of the submission id, never of a person
         **not_personal("survey_responses", "instance_hash", "sex", "age_group"),
         "survey_answers.value_text": "personal",

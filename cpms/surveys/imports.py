@@ -1,8 +1,8 @@
 """Survey data imports: CSV/XLSX exports from KoBoToolbox or ODK, and single JSON submissions (webhook).
 
 Files are streamed row by row and never kept. A preview checks every row and writes the rows to keep to
-a temporary file under instance/ (keyed by a random token); confirming inserts them in chunks, all or
-nothing. Only answers to known questions are kept: personal metadata columns (deviceid, phonenumber,
+a temporary file under instance/ (keyed by a random token); confirming imports them all or nothing: a large
+file is staged in short transactions and published in one short step (cpms/surveys/service/staging.py). Only answers to known questions are kept: personal metadata columns (deviceid, phonenumber,
 username, simserial, subscriberid, locations, _submitted_by, _attachments…) and questions marked as
 identifying are dropped. Instance ids are kept only as a keyed hash, to recognise re-imports.
 """
@@ -14,7 +14,7 @@ import re
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import insert, select
+from sqlalchemy import or_, select
 
 from cpms.core import pending as pending_files
 from cpms.core.errors import DomainError
@@ -24,13 +24,13 @@ from cpms.core.tabular import cell_text as _cell_text
 from cpms.core.tabular import fold as _fold
 from cpms.core.tabular import read_rows
 from cpms.extensions import db
-from cpms.surveys.models import SurveyAnswer, SurveyChoice, SurveyImport, SurveyQuestion, SurveyResponse
+from cpms.surveys.models import SurveyChoice, SurveyImport, SurveyQuestion, SurveyResponse
+from cpms.surveys.service import staging
 from cpms.surveys.service.xlsform import NUMERIC_TYPES, SELECT_TYPES
 
 CHUNK = 1000
 MAX_PROBLEMS = 30
 PREVIEW_MAX_AGE = 24 * 3600
-PREVIEW_FOLDER = "survey-previews"
 PERSONAL_COLUMNS = frozenset({"deviceid", "phonenumber", "username", "simserial", "subscriberid", "imei",
                               "_submitted_by", "_attachments", "_geolocation", "start-geopoint", "email"})
 INSTANCE_COLUMNS = ("instanceid", "meta-instanceid", "_uuid", "key", "instance_id")
@@ -254,16 +254,20 @@ def _number(text):
 # --- Preview and confirm ---------------------------------------------------------------------
 
 def _preview_path(token):
-    return pending_files.path_for(PREVIEW_FOLDER, token, suffix=".jsonl")
+    return staging.preview_path(token)
 
 
 def _remove_stale_previews():
-    pending_files.remove_stale(PREVIEW_FOLDER, PREVIEW_MAX_AGE)
+    pending_files.remove_stale(staging.PREVIEW_FOLDER, PREVIEW_MAX_AGE)
 
 
-def _existing_hashes(round_id, hashes):
+def _existing_hashes(round_id, hashes, visible_only=False):
+    """The hashes already in the round: published, or (unless `visible_only`) being imported."""
+    taken = SurveyResponse.visible() if visible_only else or_(
+        SurveyResponse.import_id.is_(None), SurveyResponse.import_id.not_in(
+        select(SurveyImport.id).where(SurveyImport.state == "cancelled")))
     return set(db.session.scalars(select(SurveyResponse.instance_hash).where(
-        SurveyResponse.round_id == round_id, SurveyResponse.instance_hash.in_(list(hashes)))))
+        SurveyResponse.round_id == round_id, SurveyResponse.instance_hash.in_(list(hashes)), taken)))
 
 
 def preview_import(actor, survey_round, stream, filename=""):  # noqa: C901
@@ -330,50 +334,18 @@ def discard_preview(token):
         os.remove(path)
 
 
-def confirm_import(actor, survey_round, token):
-    """Insert the previewed rows (skipping any imported since), all or nothing; returns the SurveyImport."""
-    path = _preview_path(token)
-    if path is None or not os.path.exists(path):
-        raise DomainError(_("This preview has expired: upload the file again."))
-    with open(path, encoding="utf-8") as source:
-        meta = json.loads(source.readline())
-        if meta.get("round_id") != survey_round.id or meta.get("actor_id") != getattr(actor, "id", None):
-            raise DomainError(_("This preview has expired: upload the file again."))
-        record = SurveyImport(round_id=survey_round.id, source="file", filename=meta.get("filename", ""),
-                              actor_id=getattr(actor, "id", None), created_at=utcnow(),
-                              rows_added=0, rows_skipped=0)
-        db.session.add(record)
-        db.session.flush()
-        chunk = []
-        for line in source:
-            chunk.append(json.loads(line))
-            if len(chunk) >= CHUNK:
-                _insert_chunk(survey_round.id, record, chunk)
-                chunk = []
-        _insert_chunk(survey_round.id, record, chunk)
-    os.remove(path)
-    db.session.flush()
+def start_import(actor, survey_round, token):
+    """The import of a confirmed preview: done at once when small, else staging (see confirm_import)."""
+    return staging.start_import(actor, survey_round, token)
+
+
+def confirm_import(actor, survey_round, token, progress=None):
+    """Import the previewed rows (skipping any imported since), all or nothing, in short transactions when the
+    file is large (cpms/surveys/service/staging.py); returns the published SurveyImport."""
+    record = staging.start_import(actor, survey_round, token)
+    if record.state == "staging":
+        record = staging.stage_import(record.id, progress=progress)
     return record
-
-
-def _insert_chunk(round_id, record, rows):
-    if not rows:
-        return
-    existing = _existing_hashes(round_id, [row[0] for row in rows])
-    fresh = [row for row in rows if row[0] not in existing]
-    record.rows_skipped += len(rows) - len(fresh)
-    if not fresh:
-        return
-    record.rows_added += len(fresh)
-    table = SurveyResponse.__table__
-    db.session.execute(insert(table), [dict(round_id=round_id, import_id=record.id, instance_hash=digest, **fields)
-                                       for digest, fields, _answers in fresh])
-    ids = dict(db.session.execute(select(table.c.instance_hash, table.c.id).where(
-        table.c.round_id == round_id, table.c.instance_hash.in_([row[0] for row in fresh]))).all())
-    answers = [dict(response_id=ids[digest], question_id=qid, value_text=text, value_number=number)
-               for digest, _fields, row_answers in fresh for qid, text, number in row_answers]
-    for start in range(0, len(answers), CHUNK * 5):
-        db.session.execute(insert(SurveyAnswer.__table__), answers[start:start + CHUNK * 5])
 
 
 def receive_submission(survey_round, payload):
@@ -388,13 +360,15 @@ def receive_submission(survey_round, payload):
     if problems.errors or converted is None:
         return False, [p["message"] for p in problems.errors]
     digest, fields, answers = converted
-    if _existing_hashes(survey_round.id, [digest]):
+    if _existing_hashes(survey_round.id, [digest], visible_only=True):
         return False, []
-    record = SurveyImport(round_id=survey_round.id, source="webhook", created_at=utcnow(), rows_added=0,
-                          rows_skipped=0)
+    # a file being imported (or cancelled) may hold the same submission: the one sent now is published at once
+    staging.free_hashes(survey_round.id, [digest], ("staging", "cancelled"))
+    record = SurveyImport(round_id=survey_round.id, source="webhook", created_at=utcnow(), rows_added=1,
+                          rows_skipped=0, rows_total=1, rows_done=1, state="published", finished_at=utcnow())
     db.session.add(record)
     db.session.flush()
-    _insert_chunk(survey_round.id, record, [[digest, fields, answers]])
+    staging.insert_rows(survey_round.id, record.id, [[digest, fields, answers]])
     db.session.flush()
     return True, []
 

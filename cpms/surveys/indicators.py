@@ -10,7 +10,7 @@ the same measure in the programme's baseline round.
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 
 from cpms.extensions import db
 from cpms.geo.models import Commune
@@ -139,8 +139,8 @@ def _register(code, label, question, direction, description):
     def rounds_behind(ctx, start, end, category):
         pair = latest_round_in(_rounds(ctx), start, end)
         round_id = pair[0].id if pair else -1
-        stmt = (select(SurveyRound, func.count(SurveyResponse.id)).outerjoin(SurveyResponse,
-                                                                            SurveyResponse.round_id == SurveyRound.id)
+        stmt = (select(SurveyRound, func.count(SurveyResponse.id)).outerjoin(SurveyResponse, and_(
+            SurveyResponse.round_id == SurveyRound.id, SurveyResponse.visible()))
                 .where(SurveyRound.id == round_id).group_by(SurveyRound.id))
         return DrillDown(stmt, [_("Survey round"), _("Kind"), _("Dates"), _("Responses")],
                          lambda r: [(r[0].name, url_for("surveys.round_results", round_id=r[0].id)), r[0].kind,

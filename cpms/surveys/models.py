@@ -18,6 +18,8 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    or_,
+    select,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -169,10 +171,20 @@ class SurveyRound(Audited, TimestampMixin, db.Model):
         return f"<SurveyRound {self.name}>"
 
 
+IMPORT_STATES = ("staging", "published", "cancelled")
+
+
 class SurveyImport(Audited, db.Model):
-    """A record of one import into a round (a file or the webhook); the file itself is not kept."""
+    """A record of one import into a round (a file or the webhook); the file itself is not kept.
+
+    A large file is staged: its responses are written in short transactions while the import is `staging`, unseen
+    by results and exports (`SurveyResponse.visible()`), then the import becomes `published` in one short step. A
+    failed or cancelled import is `cancelled` and its staged rows are removed. `preview_token` is unique: one
+    preview is imported once.
+    """
 
     __tablename__ = "survey_imports"
+    __table_args__ = (CheckConstraint("state IN ('staging', 'published', 'cancelled')", name="state"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("survey_rounds.id", ondelete="CASCADE"), index=True)
@@ -182,9 +194,18 @@ class SurveyImport(Audited, db.Model):
     rows_added: Mapped[int] = mapped_column(Integer, default=0)
     rows_skipped: Mapped[int] = mapped_column(Integer, default=0)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    state: Mapped[str] = mapped_column(String(20), default="published", server_default="published", index=True)
+    preview_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    rows_total: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # rows of the preview
+    rows_done: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # preview rows staged so far
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    @property
+    def is_published(self):
+        return self.state == "published"
 
     def __repr__(self):
-        return f"<SurveyImport {self.round_id} +{self.rows_added}>"
+        return f"<SurveyImport {self.round_id} {self.state} +{self.rows_added}>"
 
 
 class SurveyResponse(db.Model):
@@ -193,8 +214,9 @@ class SurveyResponse(db.Model):
     __tablename__ = "survey_responses"
     __table_args__ = (UniqueConstraint("round_id", "instance_hash", name="uq_survey_responses_round_instance"),
                       CheckConstraint("weight > 0", name="weight"),
-                      # results read a round's breakdown cells from this index alone (migration 0013)
-                      Index("ix_survey_responses_cells", "round_id", "sex", "age_group", "commune_id", "weight"))
+                      # results read a round's breakdown cells from this index alone (migrations 0013, 0021)
+                      Index("ix_survey_responses_cells", "round_id", "sex", "age_group", "commune_id", "weight",
+                            "import_id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("survey_rounds.id", ondelete="CASCADE"), index=True)
@@ -204,6 +226,13 @@ class SurveyResponse(db.Model):
     sex: Mapped[str | None] = mapped_column(String(100))
     age_group: Mapped[str | None] = mapped_column(String(100))
     commune_id: Mapped[int | None] = mapped_column(ForeignKey("communes.id", ondelete="RESTRICT"), index=True)
+
+    @classmethod
+    def visible(cls):
+        """The condition every query over responses (and their answers) needs: the response belongs to no import or
+        to a published one – rows of an import still staging, or cancelled, are seen by nobody."""
+        unpublished = select(SurveyImport.id).where(SurveyImport.state != "published")
+        return or_(cls.import_id.is_(None), cls.import_id.not_in(unpublished))
 
     def __repr__(self):
         return f"<SurveyResponse {self.id}>"

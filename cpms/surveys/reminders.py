@@ -15,7 +15,7 @@ ME_OFFICERS = {"me_officer"}
                description=_l("To the M&E officers of the round's communes, some days before a round starts, "
                               "while it has no responses."))
 def survey_rounds_due(ctx):
-    has_data = exists().where(SurveyResponse.round_id == SurveyRound.id)
+    has_data = exists().where(SurveyResponse.round_id == SurveyRound.id, SurveyResponse.visible())
     rounds = db.session.scalars(select(SurveyRound).where(
         SurveyRound.start_date.between(ctx.today, ctx.today + timedelta(days=ctx.days_before)), ~has_data)
         .order_by(SurveyRound.start_date, SurveyRound.id)).all()

@@ -14,10 +14,10 @@ from cpms.core.pagination import paginate
 from cpms.core.permissions import VIEWER, get_or_404, require_role, scope_of
 from cpms.extensions import db
 from cpms.geo.service import commune_choices
-from cpms.surveys import imports, service
+from cpms.surveys import imports, service, tasks
 from cpms.surveys.forms import ConfirmForm, IdentifyingForm, ImportForm, InstrumentForm, MeasureForm, RoundForm
 from cpms.surveys.models import SurveyImport, SurveyInstrument, SurveyQuestion, SurveyRound
-from cpms.surveys.service import MANAGERS, READERS, TEXT_READERS, results
+from cpms.surveys.service import MANAGERS, READERS, TEXT_READERS, results, staging
 
 bp = Blueprint("surveys", __name__, url_prefix="/surveys")
 NAVIGATION = [(50, "surveys.index", _l("Surveys"), READERS)]
@@ -182,6 +182,8 @@ def round_import(round_id):
 @bp.route("/rounds/<int:round_id>/import/<token>", methods=["POST"])
 @require_role(*MANAGERS)
 def import_confirm(round_id, token):
+    """A small preview is imported at once; a larger one becomes a job (staged, then published) whose progress
+    page the user is sent to (cpms/surveys/service/staging.py: DIRECT_ROWS)."""
     survey_round = get_round_or_404(round_id, current_user)
     if not ConfirmForm().validate_on_submit():
         abort(400)
@@ -189,11 +191,42 @@ def import_confirm(round_id, token):
         imports.discard_preview(token)
         flash(_("Import cancelled: nothing was saved."), "info")
         return redirect(url_for("surveys.round_detail", round_id=survey_round.id))
-    return run_action(lambda: imports.confirm_import(current_user, survey_round, token),
-                      lambda record: _("%(added)s responses imported, %(skipped)s already there.",
-                                       added=record.rows_added, skipped=record.rows_skipped),
-                      lambda record: url_for("surveys.round_detail" if record else "surveys.round_import",
-                                             round_id=survey_round.id))
+
+    def start():
+        record = imports.start_import(current_user, survey_round, token)
+        return record, tasks.enqueue_import(record, current_user) if record.state == "staging" else None
+
+    return run_action(start, _imported_message,
+                      lambda started: url_for("jobs.show", job_id=started[1].id) if started and started[1]
+                      else url_for("surveys.round_detail" if started else "surveys.round_import",
+                                   round_id=survey_round.id))
+
+
+def _imported_message(started):
+    record, job = started
+    if job is not None:
+        return _("The import has started: the responses appear in the results once all are written.")
+    return _("%(added)s responses imported, %(skipped)s already there.", added=record.rows_added,
+             skipped=record.rows_skipped)
+
+
+@bp.route("/imports/<int:import_id>/cancel", methods=["POST"])
+@require_role(*MANAGERS)
+def import_cancel(import_id):
+    """Cancel an import still being written (e.g. one whose job stopped): its rows are never shown and are
+    removed by a job."""
+    record = get_or_404(SurveyImport, import_id)
+    survey_round = get_round_or_404(record.round_id, current_user)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+
+    def cancel():
+        if not staging.cancel_import(record.id):
+            raise DomainError(_("Only an import still being written can be cancelled."))
+        return tasks.enqueue_removal(record, current_user)
+
+    return run_action(cancel, _("Import cancelled: its responses are being removed."),
+                      url_for("surveys.round_detail", round_id=survey_round.id))
 
 
 def _results_for(survey_round, suppress):

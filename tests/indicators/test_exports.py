@@ -4,6 +4,7 @@ import csv
 import io
 import json
 import re
+from types import SimpleNamespace
 
 from openpyxl import load_workbook
 from pypdf import PdfReader
@@ -21,9 +22,25 @@ def report_url(reporting, fmt, **args):
     return f"/indicators/programmes/{reporting.programme.id}/report.{fmt}?{query}"
 
 
-def test_xlsx_has_numbers_and_a_sheet_per_disaggregation(client, login_as, reporting):
+def export_by_job(web, url):
+    """Ask for an export from the report page (a POST), run the queued job, download the file from its page."""
+    from cpms.core.jobs import run_queued_jobs
+    page = url.replace("/report.xlsx", "/report").replace("/report.pdf", "/report").replace("/dhis2.json", "/report")
+    asked = web.post(url, {}, page=page)
+    assert asked.status_code == 302 and "/jobs/" in asked.headers["Location"], asked.get_data(as_text=True)[-500:]
+    job_url = asked.headers["Location"]
+    assert run_queued_jobs() == 1
+    html = web.client.get(job_url).get_data(as_text=True)
+    assert f"{job_url}/result" in html, html
+    response = web.client.get(f"{job_url}/result")
+    downloaded = SimpleNamespace(status_code=response.status_code, mimetype=response.mimetype, data=response.data)
+    response.close()  # send_file's file
+    return downloaded, job_url
+
+
+def test_xlsx_has_numbers_and_a_sheet_per_disaggregation(web, login_as, reporting):
     login_as("viewer")
-    response = client.get(report_url(reporting, "xlsx"))
+    response, _job = export_by_job(web, report_url(reporting, "xlsx"))
     assert response.status_code == 200 and response.mimetype.endswith("spreadsheetml.sheet")
     workbook = load_workbook(io.BytesIO(response.data))
     assert workbook.sheetnames == ["Totals", "By sex", "By commune of the venue", "By kind of committee"]
@@ -50,9 +67,9 @@ def test_csv_neutralises_formulas(client, login_as, reporting):
     assert any(row[0] == "MTG" and row[6] == "2.0" for row in rows)
 
 
-def test_pdf_holds_names_values_and_bilingual_headings(client, login_as, reporting):
+def test_pdf_holds_names_values_and_bilingual_headings(web, login_as, reporting):
     login_as("me_officer", locale="fr")
-    data = client.get(report_url(reporting, "pdf")).data
+    data = export_by_job(web, report_url(reporting, "pdf"))[0].data
     assert data.startswith(b"%PDF")
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
     assert "Indicator report" in text and "Rapport des indicateurs" in text
@@ -76,7 +93,7 @@ def test_dhis2_payload_shape(web, client, login_as, reporting, make_indicator):
     dhis2.save_org_unit(commune_id=commune_id("Bipemba"), org_unit="OuBipemba01")
     _db.session.commit()
     url = f"/indicators/programmes/{reporting.programme.id}/dhis2.json?period=FY2017-Q1&area=p{province_id('Kasaï-Oriental')}"
-    response = client.get(url)
+    response, job_url = export_by_job(web, url)
     assert response.status_code == 200
     payload = json.loads(response.data)
     assert set(payload) == {"dataValues"}
@@ -90,9 +107,9 @@ def test_dhis2_payload_shape(web, client, login_as, reporting, make_indicator):
                                              "orgUnit": "OuKasaiOr01", "value": "2"}
     assert values[("DeEntDlg001", "CocFemale01")]["value"] == "40"
     assert ("DeEntDlg001", None) not in values  # the data element carries sex: no total
-    assert response.headers["X-CPMS-Skipped"] == "DLG:Men"  # no combo mapped for men
-    by_commune = json.loads(client.get(
-        f"/indicators/programmes/{reporting.programme.id}/dhis2.json?period=FY2017-Q1&level=commune").data)
+    assert "Left out (no DHIS2 mapping): DLG:Men." in client.get(job_url).get_data(as_text=True)  # no combo for men
+    by_commune = json.loads(export_by_job(
+        web, f"/indicators/programmes/{reporting.programme.id}/dhis2.json?period=FY2017-Q1&level=commune")[0].data)
     assert by_commune["dataValues"] == [{"dataElement": "DeClspMtg01", "period": "2016Q4", "orgUnit": "OuBipemba01",
                                          "value": "2"}]
 
@@ -156,3 +173,30 @@ def test_xlsx_sheets_are_the_reports_of_each_disaggregation(app, reporting, make
     add_to_framework(reporting.framework, more)
     sheets, with_one_more = workbook()
     assert "By province" in sheets and with_one_more <= queries + 2  # its query, and the province names
+
+
+def test_another_user_can_neither_see_nor_download_an_export(web, client, login_as, reporting):
+    login_as("me_officer")
+    _downloaded, job_url = export_by_job(web, report_url(reporting, "xlsx"))
+    web.post("/logout", page="/")
+    login_as("viewer")
+    assert client.get(job_url).status_code == 404
+    assert client.get(f"{job_url}/result").status_code == 404
+
+
+def test_a_refused_dhis2_export_says_why_in_the_users_language(web, client, login_as, reporting):
+    from cpms.core.jobs import run_queued_jobs
+    login_as("me_officer", locale="fr")
+    url = f"/indicators/programmes/{reporting.programme.id}/dhis2.json?period=FY2017-Q1"
+    asked = web.post(url, {}, page=f"/indicators/programmes/{reporting.programme.id}/report")
+    assert run_queued_jobs() == 1
+    html = client.get(asked.headers["Location"]).get_data(as_text=True)
+    assert "Échec" in html and "abord la zone du rapport à une unité" in html and "organisation DHIS2" in html
+
+
+def test_the_export_page_asks_before_preparing(client, login_as, reporting):
+    from cpms.core.jobs import run_queued_jobs
+    login_as("viewer")
+    html = client.get(report_url(reporting, "pdf")).get_data(as_text=True)
+    assert "Prepare the PDF file" in html and "FY2017 Q1" in html
+    assert run_queued_jobs() == 0  # a GET starts nothing

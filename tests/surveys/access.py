@@ -15,6 +15,7 @@ EXPECTED = {
     "surveys.round_token": MANAGERS,
     "surveys.round_import": MANAGERS,
     "surveys.import_confirm": MANAGERS,
+    "surveys.import_cancel": MANAGERS,
     "surveys.round_results": READERS,
     "surveys.round_export": READERS,
     "api.survey_round_list": READERS,
@@ -31,4 +32,10 @@ def samples(request):
 
     instrument = create_test_instrument()
     survey_round = create_test_round(instrument, request.getfixturevalue("make_programme")(provinces=["Kasaï-Oriental"]))
-    return {"instrument_id": instrument.id, "round_id": survey_round.id, "token": "expired-preview", "fmt": "csv"}
+    from cpms.extensions import db
+    from cpms.surveys.models import SurveyImport
+    record = SurveyImport(round_id=survey_round.id, source="file", filename="export.csv", state="published")
+    db.session.add(record)
+    db.session.commit()
+    return {"instrument_id": instrument.id, "round_id": survey_round.id, "token": "expired-preview", "fmt": "csv",
+            "import_id": record.id}

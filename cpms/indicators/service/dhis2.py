@@ -129,14 +129,20 @@ def org_unit_map():
     return result
 
 
-def dhis2_payload(programme, period, *, scope, area, level="area", today=None):  # noqa: C901
-    """{"dataValues": [...]} for one period. Errors: a period DHIS2 cannot express, no organisation unit for the
-    area. Indicators without a data element are left out (`skipped` lists their codes)."""
+def check_dhis2_period(period):
+    """The DHIS2 code of the period, or a DomainError when DHIS2 cannot express it."""
     code = dhis2_period(period)
     if code is None:
         raise DomainError(_("DHIS2 has no period type for %(period)s (%(range)s): its fiscal year must start in "
                             "January, April, July, September, October or November.", period=period.label,
                             range=period.range_label))
+    return code
+
+
+def dhis2_payload(programme, period, *, scope, area, level="area", today=None):  # noqa: C901
+    """{"dataValues": [...]} for one period. Errors: a period DHIS2 cannot express, no organisation unit for the
+    area. Indicators without a data element are left out (`skipped` lists their codes)."""
+    code = check_dhis2_period(period)
     units = org_unit_map()
     area_unit = (units.get(("commune", area.commune_id)) if area.commune_id else
                  units.get(("province", area.province_id)) if area.province_id else units.get(("country", None)))

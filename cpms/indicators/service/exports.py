@@ -40,6 +40,11 @@ def report_xlsx(programme, period, *, scope, area, area_label, today=None):
     """One sheet for the totals and one per disaggregation the programme's indicators have – all computed together
     (build_reports: one query per computed indicator for every sheet)."""
     from cpms.core.exports import xlsx_bytes
+    return xlsx_bytes(report_sheets(programme, period, scope=scope, area=area, area_label=area_label, today=today))
+
+
+def report_sheets(programme, period, *, scope, area, area_label, today=None):
+    """{sheet title: (header, rows)} of the report workbook (report_xlsx writes them)."""
     from cpms.indicators.service.framework import programme_indicators
     pis = programme_indicators(programme.id)
     used = [d for d in DIMENSIONS if any(dimension_for(pi, d) for pi in pis)]
@@ -49,7 +54,7 @@ def report_xlsx(programme, period, *, scope, area, area_label, today=None):
     for dimension in used:
         sheets[_("By %(dimension)s", dimension=str(DIMENSIONS[dimension]).lower())] = (
             header(), [r for r in table_rows(reports[dimension]) if r[2] != ""])
-    return xlsx_bytes(sheets)
+    return sheets
 
 
 def report_pdf(report):

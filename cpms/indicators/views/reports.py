@@ -1,20 +1,20 @@
 """Reports, their exports (CSV, XLSX, PDF, DHIS2 JSON), the records behind a figure, period locks, dashboards."""
-import json
-
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from cpms.core.audit import record_event
 from cpms.core.errors import DomainError
 from cpms.core.exports import aggregate_export, download
 from cpms.core.forms import run_action
+from cpms.core.jobs import enqueue_job
 from cpms.core.pagination import paginate
 from cpms.core.permissions import ADMIN, get_or_404, require_role, scope_of
 from cpms.extensions import db
 from cpms.geo.models import Commune
-from cpms.indicators import forms, service
+from cpms.indicators import forms, service, tasks
 from cpms.indicators.models import IndicatorValue, PeriodLock, ProgrammeIndicator
 from cpms.indicators.reference import DIMENSIONS, STATUSES
 from cpms.indicators.service import dhis2, exports, locking
@@ -87,43 +87,53 @@ def report(programme_id):
                            unlock_form=forms.UnlockForm(), is_admin=current_user.role == ADMIN, statuses=STATUSES)
 
 
-@bp.route("/programmes/<int:programme_id>/report.<any(csv, xlsx, pdf):fmt>")
+@bp.route("/programmes/<int:programme_id>/report.<any(csv, xlsx, pdf):fmt>", methods=["GET", "POST"])
 @require_role(*READERS)
 @aggregate_export
 def report_export(programme_id, fmt):
+    """The CSV is the report page's own table and costs what the page costs: answered at once. The XLSX (every
+    disaggregation) and the PDF are prepared by a job: a POST enqueues it; a GET shows the button that does."""
     programme = get_programme_or_404(programme_id)
-    period, area, _key, area_label, dimension, _choices = report_args(programme)
-    scope = scope_of(current_user)
-    name = f"indicators-{programme.code}-{period.key}"
-    if fmt == "xlsx":
-        data = exports.report_xlsx(programme, period, scope=scope, area=area, area_label=area_label)
-    else:
-        result = build_report(programme, period, scope=scope, area=area, dimension=dimension, area_label=area_label)
-        data = exports.report_csv(result) if fmt == "csv" else exports.report_pdf(result)
+    period, area, area_key, area_label, dimension, _choices = report_args(programme)
+    if fmt != "csv":
+        return _export_job(programme, fmt, period, area_key, area_label, dimension)
+    result = build_report(programme, period, scope=scope_of(current_user), area=area, dimension=dimension,
+                          area_label=area_label)
     record_event("export", entity="programmes", entity_id=programme.id,
-                 detail=f"indicator report {fmt.upper()} {period.key} {area_label}"[:500])
-    return download(data, f"{name}.{fmt}", fmt)
+                 detail=f"indicator report CSV {period.key} {area_label}"[:500])
+    return download(exports.report_csv(result), f"indicators-{programme.code}-{period.key}.csv", "csv")
 
 
-@bp.route("/programmes/<int:programme_id>/dhis2.json")
+def _export_job(programme, fmt, period, area_key, area_label, dimension, level="area"):
+    """POST: enqueue the export and go to its progress page; GET: the page with the button that asks for it."""
+    form = FlaskForm()
+    if request.method == "POST" and form.validate_on_submit():
+        job = enqueue_job(tasks.EXPORT_KIND, params=tasks.export_params(programme, fmt, period, area_key, area_label,
+                                                                        dimension, level),
+                          owner=current_user, back_url=url_for("indicators.report", programme_id=programme.id,
+                                                               period=period.key, area=area_key,
+                                                               dimension=dimension or ""))
+        return redirect(url_for("jobs.show", job_id=job.id))
+    return render_template("indicators/report_export.html", programme=programme, period=period, form=form,
+                           area_label=area_label, format={"xlsx": "XLSX", "pdf": "PDF", "dhis2": "DHIS2 (JSON)"}[fmt],
+                           back=url_for("indicators.report", programme_id=programme.id, period=period.key,
+                                        area=area_key, dimension=dimension or ""))
+
+
+@bp.route("/programmes/<int:programme_id>/dhis2.json", methods=["GET", "POST"])
 @require_role(*MANAGERS)
 @aggregate_export
 def report_dhis2(programme_id):
+    """DHIS2 dataValueSets of the report's period, prepared by a job (like the XLSX and PDF)."""
     programme = get_programme_or_404(programme_id)
-    period, area, _key, area_label, _dimension, _choices = report_args(programme)
+    period, _area, area_key, area_label, _dimension, _choices = report_args(programme)
     level = request.args.get("level") if request.args.get("level") in ("province", "commune") else "area"
     try:
-        payload, skipped = dhis2.dhis2_payload(programme, period, scope=scope_of(current_user), area=area, level=level)
+        dhis2.check_dhis2_period(period)  # refused at once, before any work
     except DomainError as error:
         flash(error.message, "error")
         return redirect(url_for("indicators.report", programme_id=programme.id, period=period.key))
-    record_event("export", entity="programmes", entity_id=programme.id,
-                 detail=f"DHIS2 dataValueSets {period.key} {area_label}: {len(payload['dataValues'])} values"[:500])
-    response = Response(json.dumps(payload, ensure_ascii=False, indent=1), mimetype="application/json")
-    response.headers["Content-Disposition"] = f'attachment; filename="dhis2-{programme.code}-{period.key}.json"'
-    if skipped:
-        response.headers["X-CPMS-Skipped"] = ",".join(skipped)[:2000].encode("ascii", "replace").decode()
-    return response
+    return _export_job(programme, "dhis2", period, area_key, area_label, None, level)
 
 
 @bp.route("/programme-indicators/<int:pi_id>/records")

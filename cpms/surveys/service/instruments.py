@@ -143,7 +143,7 @@ def response_counts(round_ids):
     if not round_ids:
         return {}
     return dict(db.session.execute(select(SurveyResponse.round_id, func.count()).where(
-        SurveyResponse.round_id.in_(list(round_ids))).group_by(SurveyResponse.round_id)).all())
+        SurveyResponse.round_id.in_(list(round_ids)), SurveyResponse.visible()).group_by(SurveyResponse.round_id)).all())
 
 
 def _apply_round(survey_round, *, instrument_id, programme_id, name, kind, start_date, end_date, sampling_notes,  # noqa: C901
@@ -229,7 +229,7 @@ def free_text_answers(survey_round, limit=20):
         .join(SurveyAnswer, SurveyAnswer.question_id == SurveyQuestion.id)
         .join(SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id)
         .where(SurveyResponse.round_id == survey_round.id, SurveyQuestion.type == "text",
-               SurveyQuestion.is_identifying.is_(False))
+               SurveyQuestion.is_identifying.is_(False), SurveyResponse.visible())
         .order_by(SurveyAnswer.id.desc()).limit(limit)).all()
     return rows
 

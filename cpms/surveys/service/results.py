@@ -80,7 +80,7 @@ def _cell_sums(measure, round_ids):
     keys = [response.round_id, response.sex, response.age_group, response.commune_id]
     stmt = source.add_columns(*keys, func.count(), func.sum(weight), func.sum(weight * weight), func.sum(weight * x),
                               func.sum(weight * x * x)) \
-        .where(response.round_id.in_(round_ids), *conditions).group_by(*keys)
+        .where(response.round_id.in_(round_ids), response.visible(), *conditions).group_by(*keys)
     return {tuple(row[:4]): [float(v or 0) for v in row[4:]] for row in db.session.execute(stmt)}
 
 

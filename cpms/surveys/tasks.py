@@ -1,0 +1,75 @@
+"""Survey jobs: the import of a large confirmed preview (cpms/surveys/service/staging.py).
+
+The handler stages the rows in short transactions and publishes them in one; it resumes where an interrupted
+run stopped. A refusal (DomainError) or a bug cancels the import and removes its staged rows before the job
+fails; a job that fails for good otherwise (the database stayed unavailable) cancels its import too, and the
+rows left are removed by the next import into the round or by the sweep in jobs.py. An import whose job the
+owner cancelled before it started stays `staging` (invisible): the round page offers to cancel it.
+"""
+from flask import url_for
+from sqlalchemy.exc import DBAPIError
+
+from cpms.core.jobs import N_, job_finished, task
+from cpms.extensions import db
+from cpms.surveys.models import SurveyImport
+from cpms.surveys.service import staging
+
+IMPORT_KIND = "surveys.import_responses"
+REMOVE_KIND = "surveys.remove_import"
+
+
+@task(IMPORT_KIND, title=N_("Survey import"))
+def import_responses(job, import_id):
+    job.progress(2, N_("Writing the responses"))
+
+    def progress(done, total):
+        job.progress(2 + 95 * done // max(1, total), N_("Writing the responses"))
+
+    try:
+        record = staging.stage_import(import_id, progress=progress)
+    except DBAPIError:
+        raise  # a database fault: the job is retried later and resumes where it stopped
+    except Exception:  # a refusal or a bug: nothing stays
+        db.session.rollback()
+        staging.fail_import(import_id)
+        raise
+    if record is None:
+        return None
+    job.progress(100, N_("Published"))
+    return N_("The responses are imported and appear in the results.")
+
+
+def enqueue_import(record, owner):
+    from cpms.core.jobs import enqueue_job
+    return enqueue_job(IMPORT_KIND, params={"import_id": record.id}, owner=owner,
+                       back_url=url_for("surveys.round_detail", round_id=record.round_id))
+
+
+@task(REMOVE_KIND, title=N_("Removal of a cancelled survey import"))
+def remove_import(job, import_id):
+    job.progress(5, N_("Removing the responses"))
+    staging.remove_staged_rows(import_id)
+    return N_("The responses of the cancelled import are removed.")
+
+
+def enqueue_removal(record, owner):
+    from cpms.core.jobs import enqueue_job
+    return enqueue_job(REMOVE_KIND, params={"import_id": record.id}, owner=owner,
+                       back_url=url_for("surveys.round_detail", round_id=record.round_id))
+
+
+def _import_job_ended(sender, job_id, **extra):
+    """Once an import job has ended: if it failed for good (e.g. the database stayed unavailable), its import is
+    cancelled (its rows are removed by the sweep, or by the next import into the round)."""
+    from cpms.core.jobs import Job
+    from cpms.core.transaction import in_transaction
+    job = db.session.get(Job, job_id)
+    if job is None or job.kind != IMPORT_KIND or job.state != "failed":
+        return
+    import_id = (job.params or {}).get("import_id")
+    with in_transaction():
+        if import_id is not None and db.session.get(SurveyImport, import_id) is not None:
+            staging.cancel_import(import_id)
+
+
+job_finished.connect(_import_job_ended)
