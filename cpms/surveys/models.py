@@ -214,7 +214,7 @@ class SurveyResponse(db.Model):
     __tablename__ = "survey_responses"
     __table_args__ = (UniqueConstraint("round_id", "instance_hash", name="uq_survey_responses_round_instance"),
                       CheckConstraint("weight > 0", name="weight"),
-                      # results read a round's breakdown cells from this index alone (migrations 0013, 0021)
+                      # results read a round's breakdown cells from this index alone (migrations 0013, 0020)
                       Index("ix_survey_responses_cells", "round_id", "sex", "age_group", "commune_id", "weight",
                             "import_id"))
 

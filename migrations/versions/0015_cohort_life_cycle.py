@@ -8,13 +8,13 @@
   (none should) get the cohort's start date.
 
 Revision ID: 0015
-Revises: 0013
+Revises: 0014
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0015"
-down_revision = "0013"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 

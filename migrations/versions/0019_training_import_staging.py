@@ -4,14 +4,14 @@
   confirmation imports nothing), with its status (queued, published, failed, cancelled) and outcome;
 - training_import_rows: the file's rows and the checked rows, invisible to every page until published.
 
-Revision ID: 0020
-Revises: 0014
+Revision ID: 0019
+Revises: 0018
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0020"
-down_revision = "0014"  # 0013 on main; after 0014 (jobs) here, whose branch this one merged
+revision = "0019"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 

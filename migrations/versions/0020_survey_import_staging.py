@@ -6,15 +6,15 @@
 - ix_survey_responses_cells gets import_id, so that the results, which now skip the responses of unpublished
   imports, still read their cells from the index alone.
 
-Revision ID: 0021
-Revises: 0013
+Revision ID: 0020
+Revises: 0019
 """
 import sqlalchemy as sa
 from alembic import op
 
 
-revision = "0021"
-down_revision = "0013"
+revision = "0020"
+down_revision = "0019"
 branch_labels = None
 depends_on = None
 
