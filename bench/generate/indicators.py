@@ -47,6 +47,11 @@ PERCENT = {"TRN-RATE": 85, "TRN-GAIN": 15, "RET-12": 80, "RET-36": 70, "STN-GEN"
            "CLSP-ACT": 70, "SVY-TRU": 55, "SVY-INS": 30, "SVY-OPN": 50, "SVY-VIC": 25}
 
 
+def _french(text):
+    """The demo's sentences come as (French, English); the benchmark's data is French."""
+    return text[0] if isinstance(text, tuple) else text
+
+
 @generator
 def generate_indicators(gen):
     rng = gen.random("indicators")
@@ -56,9 +61,7 @@ def generate_indicators(gen):
     for (code, name_en, name_fr, unit, direction, aggregation, computation, dimensions, definition), indicator_id \
             in zip(LIBRARY, gen.ids(Indicator, len(LIBRARY))):
         library[code] = (indicator_id, unit)
-        if isinstance(definition, tuple):  # the demo gives (French, English)
-            definition = definition[0]
-        rows.append((indicator_id, code, name_en, name_fr, definition, unit, direction, aggregation,
+        rows.append((indicator_id, code, name_en, name_fr, _french(definition), unit, direction, aggregation,
                      "computed" if computation else "entered", computation, "", list(dimensions), True, *stamps))
     gen.insert(Indicator, ["id", "code", "name_en", "name_fr", "definition", "unit", "direction", "aggregation",
                            "source", "computation", "computation_param", "disaggregations", "is_active", "created_at",

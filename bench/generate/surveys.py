@@ -117,8 +117,9 @@ def generate_surveys(gen):
     for tag, (round_id, (name, _kind, start, _end, figures)) in enumerate(zip(round_ids, ROUNDS), start=1):
         import_id = gen.ids(SurveyImport, 1)[0]
         gen.insert(SurveyImport, ["id", "round_id", "created_at", "source", "filename", "rows_added", "rows_skipped",
-                                  "actor_id"],
-                   [(import_id, round_id, gen.now, "file", f"perception_{start.year}.csv", n, 0, None)])
+                                  "actor_id", "state", "rows_total", "rows_done"],
+                   [(import_id, round_id, gen.now, "file", f"perception_{start.year}.csv", n, 0, None, "published",
+                     n, n)])
         households = list(_households(rng, n, figures, communes, start.year, tag))
         response_ids = gen.ids(SurveyResponse, n)
         responses += gen.insert(SurveyResponse, ["id", "round_id", "import_id", "instance_hash", "weight", "sex",

@@ -104,8 +104,9 @@ def load_certificates(context):
     issued = _issue_cohort(cohorts[TOT]) if TOT in cohorts else 0
     officer = context["users"]["suivi@demo.cpms.example"]
     queued = 0
+    historical = {programme.id for programme in context["programmes"].values()}
     for name, cohort in cohorts.items():
-        if name != TOT and cohort.status == "completed":
+        if name != TOT and cohort.programme_id in historical and cohort.status == "completed":
             batches.request_batch(officer, cohort)
             queued += 1
     current_issued, current_queued = _issue_current_programme(context.get("current_programme"), officer)

@@ -174,3 +174,4 @@ def purge_stale_imports(now=None):
         db.session.execute(update(TrainingImport).where(TrainingImport.id.in_(stale),
                                                         TrainingImport.status == "queued").values(status="cancelled"))
         db.session.execute(delete(TrainingImportRow).where(TrainingImportRow.import_id.in_(stale)))
+    return len(stale)
