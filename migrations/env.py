@@ -80,7 +80,8 @@ def translate_old_revision_ids(connection, version_table="alembic_version", sche
 def _broken_keys(connection):
     """SQLite's list of rows whose foreign key points nowhere (only those a migration adds are refused: a database
     may hold older ones, from before foreign keys were enforced)."""
-    return [tuple(row) for row in connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()]
+    # (table, rowid, parent table): the key's index (the fourth value) changes when a table is rebuilt
+    return [tuple(row[:3]) for row in connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()]
 
 
 def run_migrations_offline():
