@@ -17,9 +17,10 @@ from datetime import date
 from datetime import time as clock
 
 
-def completed_cohort(size):
+def completed_cohort(size, suffix=""):
     """A completed cohort of `size` new officers, everyone eligible for a certificate, with the Lubumbashi demo
-    artwork; returns it (flushed and committed). Also the load test's batch (bench/loadtest.py)."""
+    artwork; returns it (flushed and committed). Also the load test's batches (bench/loadtest.py: `suffix` tells
+    the programme, course and matricules of a second cohort apart)."""
     from sqlalchemy import insert, select
 
     from cpms.certificates import demo
@@ -34,7 +35,7 @@ def completed_cohort(size):
 
     seed_ranks(db.session.connection())
     commune = db.session.scalar(select(Commune).where(Commune.name == "Kampemba"))
-    programme = create_programme(code="BENCH", name="Police de proximité – Lubumbashi 2016–2019",
+    programme = create_programme(code=f"BENCH{suffix}", name="Police de proximité – Lubumbashi 2016–2019",
                                  donors="INL", start_date=date(2016, 1, 1), end_date=date(2019, 12, 31),
                                  requires_vetting=False, description="", province_ids=[commune.province_id])
     colour, initials, donor, people = demo.PROFILES["PDP-HKT-2016"]
@@ -43,7 +44,7 @@ def completed_cohort(size):
                  donor_logo=demo._Upload(demo.donor_logo(colour, donor)),
                  signatories=[{"name": n, "title": t, "signature": demo._Upload(demo.signature(i))}
                               for i, (n, t) in enumerate(people)])
-    course = service.save_course(code="PDP-BASE", title_fr="Police de proximité – formation de base",
+    course = service.save_course(code=f"PDP-BASE{suffix}", title_fr="Police de proximité – formation de base",
                                  title_en="Community policing – basic course", course_type="basic", duration_days=150,
                                  hours=600, topics="", attendance_threshold=80, pass_mark=50, issues_certificate=True)
     cohort = service.save_cohort(name="Benchmark cohort", course_id=course.id, programme_id=programme.id,
@@ -51,7 +52,7 @@ def completed_cohort(size):
                                  start_date=date(2016, 4, 4), end_date=date(2016, 9, 30), capacity=size,
                                  status="completed")
     now = utcnow()
-    matricules = [f"99{n:06d}" for n in range(size)]
+    matricules = [f"99{suffix}{n:06d}" for n in range(size)]
     db.session.execute(insert(Trainee), [
         {"matricule": matricules[n], "last_name": demo_name(n)[0], "post_name": demo_name(n)[1],
          "first_name": demo_name(n)[2], "sex": "M" if n % 7 else "F", "specialty": "community", "unit": "",

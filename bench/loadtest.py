@@ -36,8 +36,9 @@ import sqlalchemy as sa
 
 STATUSES = ("present", "late", "excused", "absent")
 SESSIONS, TRAINEES, PARTS = 25, 40, 4  # per round: each round saves the registers of its own 25 sessions
-ROUNDS = ("alone", "with the certificate batch")
+ROUNDS = ("alone", "with the certificate batch", "with a survey import and a certificate batch in workers")
 BATCH_TIMEOUT = 600  # seconds; a 250-certificate batch takes about a minute on two cores
+JOBS_TIMEOUT = 1200  # seconds, round 3: the survey import and the batch, run by `flask cpms worker` processes
 BASE_URL = "https://cpms.example.org"
 
 
@@ -197,6 +198,145 @@ def check_batch(env, batch_id, cohort_id, size):
     return problems, figures
 
 
+def seed_busy_round(env, batch_trainees, rows, workdir):
+    """Round 3's work, queued as jobs and committed before any worker starts: a second completed cohort's
+    certificate batch, and the import of a previewed CSV export of `rows` survey responses into a new round
+    (staged, `surveys.import_responses`). Returns (batch id, cohort id, import id)."""
+    from cpms import create_app
+    from cpms.extensions import db
+
+    app = create_app(instance_path=env["CPMS_INSTANCE_PATH"])
+    with app.test_request_context():
+        from bench.certificate_batch import completed_cohort
+        from cpms.certificates.service.batches import request_batch
+        from cpms.core.transaction import acting_as
+        from cpms.geo.models import Commune
+        from cpms.programmes.service import create_programme
+        from cpms.surveys import imports, tasks
+        from cpms.surveys.service import staging
+        from tests.surveys.fixtures import create_test_instrument, create_test_round, csv_data, response_row
+
+        with acting_as(label="loadtest"):
+            cohort = completed_cohort(batch_trainees, suffix="2")
+            batch = request_batch(None, cohort, base_url=BASE_URL)
+            commune = db.session.scalar(sa.select(Commune).where(Commune.name == "Bipemba"))
+            programme = create_programme(code="LOAD-SURVEY", name="Load test survey", donors="—",
+                                         start_date=date(2015, 1, 1), end_date=None, requires_vetting=False,
+                                         description="", province_ids=[commune.province_id])
+            survey_round = create_test_round(create_test_instrument(), programme)
+            export = os.path.join(workdir, "export.csv")
+            with open(export, "wb") as out:
+                out.write(csv_data([response_row(n, trust=("agree", "disagree")[n % 2], score=1 + n % 10)
+                                    for n in range(rows)]))
+            with open(export, "rb") as stream:
+                summary = imports.preview_import(None, survey_round, stream, "export.csv")
+            if summary["has_errors"] or summary["new"] != rows:
+                raise RuntimeError(f"the survey preview refused the file: {summary}")
+            record = staging.start_import(None, survey_round, summary["token"])
+            tasks.enqueue_import(record, None)
+            db.session.commit()
+            result = (batch.id, cohort.id, record.id)
+        db.engine.dispose()
+    return result
+
+
+def busy_state(engine, batch_id, import_id):
+    """(batch issued, batch stage, batch status, import rows staged, import state) as seen from outside."""
+    with engine.connect() as connection:
+        issued, stage, status = connection.execute(sa.text(
+            "SELECT issued, stage, status FROM certificate_batches WHERE id = :id"), {"id": batch_id}).one()
+        done, state = connection.execute(sa.text(
+            "SELECT rows_done, state FROM survey_imports WHERE id = :id"), {"id": import_id}).one()
+    return issued or 0, stage, status, done or 0, state
+
+
+def start_workers(env, workdir, count):
+    processes, logs = [], []
+    for n in range(count):
+        path = os.path.join(workdir, f"worker{n}.log")
+        with open(path, "w") as log:
+            processes.append(subprocess.Popen([sys.executable, "-m", "flask", "--app", "cpms", "cpms", "worker"],
+                                              env=env, stdout=log, stderr=subprocess.STDOUT))
+        logs.append(path)
+    return processes, logs
+
+
+def wait_for(condition, processes, timeout):
+    """Poll `condition()` every 0.2 s until it is true; False on timeout or when a process has ended."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        if any(process.poll() is not None for process in processes):
+            return False
+        time.sleep(0.2)
+    return False
+
+
+def busy_round(env, url, base_url, token, session_ids, enrolment_ids, args, ids):
+    """Round 3: two `flask cpms worker` processes run the survey import and the certificate batch; once the
+    import is staging and the batch has issued its first chunk, the saves are sent. Returns (round, failures,
+    states at the saves' start and end, worker logs); the workers are stopped with SIGTERM."""
+    batch_id, _cohort_id, import_id = ids
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    workers, logs = start_workers(env, env["CPMS_INSTANCE_PATH"], 2)
+    failures, saves = [], None
+    try:
+        def state():
+            return busy_state(engine, batch_id, import_id)
+
+        def both_started():
+            issued, _stage, status, done, import_state = state()
+            return status == "running" and issued > 0 and import_state == "staging" and done > 0
+
+        if not wait_for(both_started, workers, BATCH_TIMEOUT):
+            failures.append(f"round 3: the import and the batch did not both start: {state()}")
+        at_start = state()
+        saves = (ROUNDS[2],) + save_registers(base_url, token, session_ids, enrolment_ids, args.saves, args.clients)
+        at_end = state()
+
+        def both_ended():
+            _issued, _stage, status, _done, import_state = state()
+            return status not in ("pending", "running") and import_state != "staging"
+
+        if not wait_for(both_ended, workers, JOBS_TIMEOUT):
+            failures.append(f"round 3: the jobs did not end within {JOBS_TIMEOUT} s: {state()}")
+        time.sleep(1)  # the jobs' outcomes are recorded just after the handlers' last writes
+    finally:
+        for worker in workers:
+            worker.send_signal(signal.SIGTERM)
+        for worker in workers:
+            stop(worker, timeout=15)
+        engine.dispose()
+    failures += [f"round 3: a worker ended with {w.returncode} after SIGTERM" for w in workers if w.returncode]
+    return saves, failures, (at_start, at_end), logs
+
+
+def check_busy_round(env, ids, batch_trainees, rows):
+    """Problems after round 3: the import published with exactly the file's rows, the batch right (check_batch),
+    every job `done`."""
+    from cpms import create_app
+    from cpms.extensions import db
+
+    batch_id, cohort_id, import_id = ids
+    problems, batch = check_batch(env, batch_id, cohort_id, batch_trainees)
+    app = create_app(instance_path=env["CPMS_INSTANCE_PATH"])
+    with app.app_context():
+        from cpms.core.models import Job
+        from cpms.surveys.models import SurveyImport, SurveyResponse
+        record = db.session.get(SurveyImport, import_id)
+        stored = db.session.scalar(sa.select(sa.func.count()).select_from(SurveyResponse)
+                                   .where(SurveyResponse.import_id == import_id))
+        jobs = db.session.execute(sa.select(Job.id, Job.kind, Job.state, Job.attempts, Job.error)).all()
+        db.engine.dispose()
+    if record.state != "published" or record.rows_added != rows or stored != rows:
+        problems.append(f"survey import {record.state}: {record.rows_added} added, {stored} responses stored for "
+                        f"{rows} rows")
+    problems += [f"job {j.id} {j.kind}: {j.state} after {j.attempts} attempts ({j.error})" for j in jobs
+                 if j.state != "done"]
+    return problems, batch, len(jobs)
+
+
 class BatchMonitor:
     """Samples (seconds, issued, stage, status) of the batch every 0.25 s from its own connection, to tell
     when the saves may start and how fast the batch issued during the saves and outside them."""
@@ -318,12 +458,23 @@ def stop(process, timeout=30):
         process.wait()
 
 
+def print_busy_round(args, states, batch, jobs_count, worker_log):
+    (issued0, _s0, _st0, staged0, state0), (issued1, _s1, _st1, staged1, state1) = states
+    print(f"  round 3 (2 workers): at the saves' start the batch had issued {issued0}, the import staged "
+          f"{staged0} of {args.survey_rows} rows ({state0}); at their end {issued1} issued, {staged1} staged "
+          f"({state1}); second batch {batch['status']}, {batch['issued']} issued"
+          + (f" in {batch['seconds']:.1f} s" if batch["seconds"] else "")
+          + f"; {jobs_count} jobs in the table; worker log lines with 'Traceback': {worker_log.count('Traceback')}")
+
+
 def main(argv=None):  # noqa: C901
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--saves", type=int, default=500, help="saves per round")
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
     parser.add_argument("--batch-trainees", type=int, default=250, help="officers in the batch's cohort")
+    parser.add_argument("--survey-rows", type=int, default=20_000,
+                        help="rows of round 3's survey import (100000 for the documented run)")
     parser.add_argument("--batch-workers", type=int, default=None,
                         help="the batch's rendering processes (default: CPMS_CERTIFICATE_WORKERS, 2)")
     args = parser.parse_args(argv)
@@ -389,6 +540,14 @@ def main(argv=None):  # noqa: C901
         monitor.stop()
         if batch_process.returncode != 0:
             failures.append(f"the batch process ended with {batch_process.returncode}")
+
+        # round 3: the same while workers run a survey import and another certificate batch
+        busy_ids = seed_busy_round(env, args.batch_trainees, args.survey_rows, workdir)
+        saves, busy_failures, busy_states, worker_logs = busy_round(
+            env, url, base_url, token, session_rounds[2], enrolment_ids, args, busy_ids)
+        failures += busy_failures
+        if saves is not None:
+            rounds.append(saves)
     finally:
         stop(batch_process)
         stop(gunicorn)
@@ -398,6 +557,10 @@ def main(argv=None):  # noqa: C901
     try:
         mark_problems, marks_expected = check_marks(env, session_rounds, enrolment_ids)
         batch_problems, batch = check_batch(env, batch_id, batch_cohort_id, args.batch_trainees)
+        busy_problems, busy_batch, jobs_count = check_busy_round(env, busy_ids, args.batch_trainees,
+                                                                 args.survey_rows)
+        batch_problems += busy_problems
+        worker_log = "".join(open(path).read() for path in worker_logs)
         with open(log_path) as log:
             server_log = log.read()
         with open(batch_log_path) as log:
@@ -432,7 +595,8 @@ def main(argv=None):  # noqa: C901
           + (f"{rate_outside:.1f}/s outside them" if rate_outside else "outside them not measured"))
     locked_web = sum("database is locked" in text for _l, _j, results, _e in rounds for _s, text, _t in results) \
         + server_log.count("database is locked")
-    locked_batch = batch_log.count("database is locked")
+    locked_batch = batch_log.count("database is locked") + worker_log.count("database is locked")
+    print_busy_round(args, busy_states, busy_batch, jobs_count, worker_log)
     print(f"  'database is locked': web workers {locked_web}, batch process {locked_batch}; marks stored: "
           f"{marks_expected - sum('missing' in p for p in mark_problems)} of {marks_expected}, problems: "
           f"{len(mark_problems)}; batch problems: {len(batch_problems)}")
