@@ -16,7 +16,7 @@ help:
 	@echo "make run    – install, migrate, load demo data on first run, start the app and its scheduler"
 	@echo "make test   – install test dependencies and run the whole suite (CPMS_TEST_DATABASE_URL for PostgreSQL)"
 	@echo "make lint   – ruff (pyflakes, import order, complexity) on cpms/, bench/, tests/, then bandit on cpms/"
-	@echo "make loadtest – concurrent attendance saves against gunicorn, alone and beside a certificate batch (SQLite; CPMS_LOADTEST_DATABASE_URL for PostgreSQL)"
+	@echo "make loadtest – concurrent attendance saves against gunicorn: alone, beside a certificate batch, and while two workers run a survey import and a batch (SQLite; CPMS_LOADTEST_DATABASE_URL for PostgreSQL)"
 	@echo "make extract-messages – refresh the French catalogue from the code and templates"
 	@echo "make bench  – generate (once) and benchmark national-scale data (BENCH_SCALE=province for a quick run; see README)"
 	@echo "make migration NAME=topic – new migration NNNN_topic.py with the next sequential id (AUTOGENERATE=1 compares with the models)"
