@@ -2,18 +2,23 @@
 
 Starts gunicorn with 4 workers on a scratch database – SQLite in WAL mode, or a fresh PostgreSQL database
 made in a new schema of CPMS_LOADTEST_DATABASE_URL – and sends attendance saves (PUT /api/v1/sessions/<id>/attendance)
-in two rounds of 500 from 20 concurrent clients:
+in three rounds of 500 from 20 concurrent clients:
 1. alone;
 2. while a whole-cohort certificate batch (--batch-trainees officers, 250 by default) runs in a separate
    process, as the scheduler would run it (`flask cpms certificates run-batches`, with its rendering processes).
    The saves start once the batch has stored its first chunk and must end before it has issued the last
    certificate, so the batch's writes overlap the whole round.
+3. while two `flask cpms worker` processes run, at once, the job of a survey import (--survey-rows rows of a
+   CSV export, previewed and confirmed before the workers start: staged in chunks, then published) and the job of
+   a second certificate batch. The saves start once the import is staging and the batch has issued its first
+   chunk; the workers are stopped with SIGTERM at the end.
 The saves overlap each other: each part of each register is saved five times, by different clients at once.
 Then it checks that every mark is stored exactly once with the right status, that no answer was a 5xx, that
-neither a web worker nor the batch process logged "database is locked", and that the batch ended `done` with
-every certificate issued exactly once (rows counted); it prints the figures of both rounds and of the batch
-and exits non-zero on any failure. Only 127.0.0.1 is contacted; the run is bounded (30 s timeout a request,
-BATCH_TIMEOUT for the batch).
+neither a web worker, the batch process nor a job worker logged "database is locked", that both batches ended
+`done` with every certificate issued exactly once (rows counted), that the survey import is published with
+exactly the file's rows, and that every job is `done`; it prints the figures of every round (p50/p95/p99/max)
+and of the batches and exits non-zero on any failure. Only 127.0.0.1 is contacted; the run is bounded (30 s
+timeout a request, BATCH_TIMEOUT for a batch, JOBS_TIMEOUT for round 3's jobs).
 """
 import argparse
 import json
@@ -571,7 +576,8 @@ def main(argv=None):  # noqa: C901
 
     backend = sa.engine.make_url(url).get_backend_name()
     print(f"load test on {backend}: {args.saves} attendance saves a round from {args.clients} clients, gunicorn -w "
-          f"{args.workers}, {os.cpu_count()} cores; round 2 beside a batch of {args.batch_trainees} certificates")
+          f"{args.workers}, {os.cpu_count()} cores; round 2 beside a batch of {args.batch_trainees} certificates, "
+          f"round 3 beside a survey import of {args.survey_rows} rows and a second batch in 2 workers")
     answers_failed = 0
     for label, jobs, results, elapsed in rounds:
         line, failed = round_figures(label, jobs, results, elapsed)
