@@ -332,13 +332,16 @@ def check_busy_round(env, ids, batch_trainees, rows):
         record = db.session.get(SurveyImport, import_id)
         stored = db.session.scalar(sa.select(sa.func.count()).select_from(SurveyResponse)
                                    .where(SurveyResponse.import_id == import_id))
-        jobs = db.session.execute(sa.select(Job.id, Job.kind, Job.state, Job.attempts, Job.error)).all()
+        jobs = db.session.execute(sa.select(Job.id, Job.kind, Job.state, Job.attempts, Job.error, Job.started_at,
+                                            Job.finished_at)).all()
         db.engine.dispose()
     if record.state != "published" or record.rows_added != rows or stored != rows:
         problems.append(f"survey import {record.state}: {record.rows_added} added, {stored} responses stored for "
                         f"{rows} rows")
     problems += [f"job {j.id} {j.kind}: {j.state} after {j.attempts} attempts ({j.error})" for j in jobs
                  if j.state != "done"]
+    batch["import_seconds"] = next(((j.finished_at - j.started_at).total_seconds() for j in jobs
+                                    if j.kind == "surveys.import_responses" and j.started_at and j.finished_at), None)
     return problems, batch, len(jobs)
 
 
@@ -469,6 +472,7 @@ def print_busy_round(args, states, batch, jobs_count, worker_log):
           f"{staged0} of {args.survey_rows} rows ({state0}); at their end {issued1} issued, {staged1} staged "
           f"({state1}); second batch {batch['status']}, {batch['issued']} issued"
           + (f" in {batch['seconds']:.1f} s" if batch["seconds"] else "")
+          + (f"; import job {batch['import_seconds']:.1f} s" if batch["import_seconds"] else "")
           + f"; {jobs_count} jobs in the table; worker log lines with 'Traceback': {worker_log.count('Traceback')}")
 
 
