@@ -67,6 +67,9 @@ def test_a_killed_worker_s_certificate_batch_completes_after_a_new_start_each_ce
     assert issued() < 25
     processes.start("worker")  # its lease expires (3 s), a new worker takes the job again
     wait_until(lambda: _db.session.get(CertificateBatch, batch.id).status == "done", "the batch", seconds=300)
+    # the worker records its job's end just after the batch's own last transaction
+    wait_until(lambda: _db.session.scalar(select(Job.state).where(Job.kind == "certificates.batch")) == "done",
+               "the batch's job", seconds=60)
     certificates = _db.session.scalars(select(Certificate).where(Certificate.cohort_id == cohort.id)).all()
     assert len(certificates) == 25
     assert len({c.enrolment_id for c in certificates}) == 25 and len({c.serial for c in certificates}) == 25
