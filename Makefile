@@ -16,7 +16,7 @@ help:
 	@echo "make run    – install, migrate, load demo data on first run, start the app and its scheduler"
 	@echo "make test   – install test dependencies and run the whole suite (CPMS_TEST_DATABASE_URL for PostgreSQL)"
 	@echo "make lint   – ruff (pyflakes, import order, complexity) on cpms/, bench/, tests/, then bandit on cpms/"
-	@echo "make loadtest – concurrent attendance saves against gunicorn: alone, beside a certificate batch, and while two workers run a survey import and a batch (SQLite; CPMS_LOADTEST_DATABASE_URL for PostgreSQL)"
+	@echo "make loadtest – concurrent attendance saves against gunicorn (alone, beside a certificate batch, beside two workers running a survey import and a batch), then the fault test (a 30 s SQLite lock; a PostgreSQL restart with CPMS_FAULT_PG_CTL) (SQLite; CPMS_LOADTEST_DATABASE_URL for PostgreSQL)"
 	@echo "make extract-messages – refresh the French catalogue from the code and templates"
 	@echo "make bench  – generate (once) and benchmark national-scale data (BENCH_SCALE=province for a quick run; see README)"
 	@echo "make migration NAME=topic – new migration NNNN_topic.py with the next sequential id (AUTOGENERATE=1 compares with the models)"
@@ -67,9 +67,12 @@ lint: install-test
 # 500 attendance saves from 20 clients against gunicorn -w 4, then 500 more while a 250-certificate cohort batch
 # runs in its own process; on SQLite (WAL), and on PostgreSQL too when CPMS_LOADTEST_DATABASE_URL is set (in a
 # scratch schema, dropped afterwards)
+# then the fault test (bench/faults.py): the scheduler and workers through a 30 s SQLite lock, and through a
+# PostgreSQL stopped and started again (CPMS_FAULT_PG_CTL, e.g. `pg_ctlcluster --skip-systemctl-redirect 15 main`)
 loadtest: install-test
 	env -u CPMS_LOADTEST_DATABASE_URL $(PY) -m bench.loadtest
-	@if [ -n "$$CPMS_LOADTEST_DATABASE_URL" ]; then $(PY) -m bench.loadtest; fi
+	env -u CPMS_LOADTEST_DATABASE_URL $(PY) -m bench.faults
+	@if [ -n "$$CPMS_LOADTEST_DATABASE_URL" ]; then $(PY) -m bench.loadtest && $(PY) -m bench.faults; fi
 # the next migration: migrations/versions/NNNN_<NAME>.py with revision id NNNN, one more than the highest
 # (docs/migrations.md); AUTOGENERATE=1 fills it from the difference between the models and a database at head
 migration: install

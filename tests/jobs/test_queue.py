@@ -81,3 +81,19 @@ def test_an_expired_lease_is_queued_again_and_fails_after_max_attempts(app, db, 
         db.session.expire_all()
         assert db.session.get(Job, job.id).state == ("queued" if attempt < 3 else "failed")
     assert db.session.get(Job, job.id).error == "This work was interrupted too many times; start it again."
+
+
+def test_a_worker_does_not_sweep_expired_leases_within_a_lease_after_a_database_fault(app):
+    """While the database was unreachable nobody could renew a lease: right after it returns, an expired lease
+    says nothing about its worker (bench/faults.py found a job run twice through a PostgreSQL restart)."""
+    import time
+
+    from cpms.core.jobs.worker import Worker
+    worker = Worker(app, name="worker:test:1")
+    lease = app.config["JOB_LEASE_SECONDS"]
+    long_ago = time.monotonic() - lease
+    assert worker.may_sweep(last_sweep=long_ago)
+    worker.last_fault = time.monotonic()
+    assert not worker.may_sweep(last_sweep=long_ago)
+    worker.last_fault = time.monotonic() - lease - 1
+    assert worker.may_sweep(last_sweep=long_ago)

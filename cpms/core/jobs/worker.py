@@ -43,6 +43,7 @@ class Worker:
         self.current = []  # the JobContext of the running job
         self.tick = time.monotonic()  # the loop's last sign of life
         self.failures = 0
+        self.last_fault = -float("inf")  # when this process last met a database fault (either thread)
         self.config = app.config
 
     # --- the main loop ----------------------------------------------------------------------------------
@@ -60,7 +61,7 @@ class Worker:
                 return EXIT_UNHEALTHY
             try:
                 with self.app.app_context():
-                    if time.monotonic() - last_sweep > self.config["JOB_LEASE_SECONDS"] / 2:
+                    if self.may_sweep(last_sweep):
                         queue.requeue_expired()
                         last_sweep = time.monotonic()
                     ran = self.run_one()
@@ -73,6 +74,15 @@ class Worker:
         log.info("%s stopped", self.name)
         return 0
 
+    def may_sweep(self, last_sweep):
+        """Time to queue again the jobs of dead workers: every half lease, but never within a lease after a
+        database fault. While the database was unreachable no worker could renew its lease, so a lease that
+        expired meanwhile says nothing about its worker: the living ones renew theirs within a heartbeat of the
+        database's return (a job swept before then would run twice, the bench.faults PostgreSQL restart)."""
+        lease = self.config["JOB_LEASE_SECONDS"]
+        now = time.monotonic()
+        return now - last_sweep > lease / 2 and now - self.last_fault > lease
+
     def run_one(self):
         job_id = queue.claim_next(self.name)
         if job_id is None:
@@ -82,6 +92,7 @@ class Worker:
         return True
 
     def _database_fault(self, error):
+        self.last_fault = time.monotonic()
         self.failures += 1
         delay = min(2 ** self.failures, MAX_BACKOFF_SECONDS)
         log.warning("%s: database error; trying again in %s s: %s", self.name, delay, str(error).splitlines()[0])
@@ -100,6 +111,7 @@ class Worker:
                 with self.app.app_context():
                     self.beat()
             except Exception as error:  # noqa: BLE001  – a missed beat is retried at the next one
+                self.last_fault = time.monotonic()
                 log.warning("%s: heartbeat failed (%s)", self.name, error.__class__.__name__)
             time.sleep(every)
 
