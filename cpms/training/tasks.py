@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from cpms.core.audit import record_event
 from cpms.core.errors import DomainError
 from cpms.core.jobs import N_, task
+from cpms.core.jobs.signals import job_cancelled
 from cpms.core.pdf import render_pdf
 from cpms.core.transaction import in_transaction
 from cpms.extensions import db
@@ -27,6 +28,13 @@ def import_file(job, import_id):
     kind, _context = staging.kind_for(db.session.get(TrainingImport, import_id))
     db.session.rollback()
     return kind.imported_message(count)
+
+
+@job_cancelled.connect
+def _import_job_cancelled(sender, job, **extra):
+    """A confirmed import whose job is cancelled before it starts: nothing stays staged until the sweep."""
+    if job.kind == "training.import" and (job.params or {}).get("import_id"):
+        staging.cancel_import(job.params["import_id"])
 
 
 def signin_sheet_size(session):

@@ -204,3 +204,18 @@ def test_two_confirmations_at_the_same_moment_import_once(web, login_as, ranks, 
         with pytest.raises(base.AlreadyConfirmed):
             base.confirm(kind, owner, token)
     assert count(Trainee) == 3 and count(TrainingImport) == 1
+
+
+def test_cancelling_a_queued_import_job_cancels_the_import_and_removes_its_rows_at_once(client, web, login_as, ranks):
+    record = _queued_import(web, login_as, trainee_file(staging.DIRECT_ROWS + 3))
+    assert count(TrainingImportRow) == staging.DIRECT_ROWS + 3
+    job = _db.session.scalars(select(Job)).one()
+    assert web.post(f"/jobs/{job.id}/cancel", {}, page=f"/jobs/{job.id}").status_code == 302
+    _db.session.expire_all()
+    assert _db.session.get(Job, job.id).state == "cancelled"
+    _db.session.refresh(record)
+    assert record.status == "cancelled" and count(TrainingImportRow) == 0  # not left for the sweep
+    web.post(f"/jobs/{job.id}/retry", {}, page=f"/jobs/{job.id}")
+    run_queued_jobs()
+    assert count(Trainee) == 0
+    assert "This import was cancelled: nothing was saved." in client.get(f"/jobs/{job.id}").get_data(as_text=True)

@@ -171,9 +171,12 @@ def restart_job(job):
 
 
 def cancel_job(job):
-    """Cancel a job that has not started (flush only)."""
+    """Cancel a job that has not started (flush only); `job_cancelled` lets its domain undo what it prepared."""
+    from cpms.core.jobs.signals import job_cancelled
     if job.state == "queued":
         _end(job, "cancelled")
+        db.session.flush()
+        job_cancelled.send(current_app._get_current_object(), job=job)
 
 
 def result_folder(job_id=None):

@@ -163,6 +163,15 @@ def fail_import(import_id, message):
     raise DomainError(message)
 
 
+def cancel_import(import_id):
+    """The import's job was cancelled before it started: the import is cancelled and its staged rows removed at
+    once (flush only); a retry of the job then says "This import was cancelled: nothing was saved"."""
+    db.session.execute(update(TrainingImport).where(TrainingImport.id == import_id,
+                                                    TrainingImport.status.in_(("queued", "failed")))
+                       .values(status="cancelled"))
+    db.session.execute(delete(TrainingImportRow).where(TrainingImportRow.import_id == import_id))
+
+
 def purge_stale_imports(now=None):
     """Remove the staged rows of imports never published and left for STALE_AFTER (failed, cancelled, or whose
     job was given up), and of published ones; the import rows themselves stay (they name no one)."""
