@@ -14,7 +14,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, func, or_, select
 
 from cpms.committees.models import COMMITTEE_KINDS, ActionItem, Committee, Meeting, Member
-from cpms.indicators.registry import DrillDown, computed_indicator, day_bounds, drilldown_for
+from cpms.geo.models import Province
+from cpms.geo.time import on_local_days
+from cpms.indicators.registry import DrillDown, computed_indicator, drilldown_for
 
 AREA = ("province", "commune")
 COMMITTEE_PLACE = _l("The committee's commune.")
@@ -30,8 +32,10 @@ def of_programme(ctx):
 
 
 def _held_in(start, end):
-    since, until = day_bounds(start, end)
-    return and_(Meeting.status == "held", Meeting.starts_at >= since, Meeting.starts_at < until)
+    """Held meetings dated in the period on the committee's local calendar (its province's time zone)."""
+    zone = (select(Province.time_zone).join(Committee, Committee.province_id == Province.id)
+            .where(Committee.id == Meeting.committee_id).scalar_subquery())
+    return and_(Meeting.status == "held", on_local_days(Meeting.starts_at, zone, start, end))
 
 
 def required_meetings(ctx, start, end):

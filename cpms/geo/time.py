@@ -8,13 +8,15 @@ a Province, City, Commune, or a record with a `commune` (a committee…); a zone
 - `to_utc(naive_local, place)` → aware UTC datetime (what a form gives, stored as UTC);
 - `to_local(utc, place)` → aware datetime in the place's zone; `local_naive(utc, place)` for a form's value;
   `local_day(utc, place)` → the date there;
+- `on_local_days(timestamp, zone, start, end)` → SQL condition: a UTC timestamp column falls on those local days
+  where the zone (an SQL expression, e.g. the province's `time_zone`) applies – for indicators cut by date;
 - `zone_label(place, place_name=None)` → "Mbuji-Mayi time, UTC+2" in the user's language;
 - `format_local(utc, place, fmt)` → "10 Dec 2026, 09:00 (Mbuji-Mayi time, UTC+2)".
 
 Jinja filters (registered by the geo blueprint): `value|local_time(place, fmt='medium', zone=True)`,
 `value|local_date(place, fmt='medium')`, `value|local_clock(place)` ("09:00"), and the global `zone_label(place)`.
 """
-from datetime import datetime, timezone
+from datetime import datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel.dates import format_date as babel_format_date
@@ -23,7 +25,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy.exc import InvalidRequestError
 
-from cpms.geo.reference import DEFAULT_ZONE
+from cpms.geo.reference import DEFAULT_ZONE, EAST, WEST
 
 UTC = ZoneInfo("UTC")
 
@@ -93,6 +95,21 @@ def local_naive(utc, place):
 def local_day(utc, place):
     """The calendar date at the place."""
     return to_local(utc, place).date() if utc is not None else None
+
+
+def on_local_days(timestamp, zone, start, end):
+    """SQL condition: the UTC `timestamp` column falls on a calendar day from `start` to `end` (dates, inclusive)
+    at the place whose zone is the SQL expression `zone` (a province's `time_zone`). DR Congo's zones have no
+    summer time, so each zone's bounds are two constants, chosen by a CASE; a place of another or no zone counts
+    in DEFAULT_ZONE. A meeting at 01:00 on 1 April in Mbuji-Mayi (23:00 UTC on 31 March) is in the second
+    quarter, as its committee saw it."""
+    from sqlalchemy import and_, case, func, literal
+    zones = sorted({WEST, EAST, DEFAULT_ZONE})
+
+    def bound(day):
+        values = {name: literal(to_utc(datetime.combine(day, time.min), name), type_=timestamp.type) for name in zones}
+        return case(values, value=func.coalesce(zone, DEFAULT_ZONE), else_=values[DEFAULT_ZONE])
+    return and_(timestamp >= bound(start), timestamp < bound(end + timedelta(days=1)))
 
 
 def _place_name(place):

@@ -116,3 +116,18 @@ def test_the_current_year_is_its_current_quarter(clsps, computed_figures, app, m
     bipemba = str(commune_id("Bipemba"))
     assert [c.get(None) for c in cells] == [1.0, 1.0, 1.0]
     assert [c.get(bipemba) for c in cells] == [1.0, 1.0, 1.0]
+
+
+def test_meetings_count_in_the_quarter_of_their_local_day(make_programme, make_committee, make_meeting,
+                                                          computed_figures):
+    """Quarters are cut on the committee's calendar: 01:00 on 1 April in Mbuji-Mayi (UTC+2) is 23:00 UTC on
+    31 March, and 23:30 on 31 March in Kinshasa (UTC+1) is 22:30 UTC; each counts in the quarter its people saw."""
+    east = make_programme(provinces=["Kasaï-Oriental"], code="TZ-EAST")
+    make_meeting(make_committee(programme=east, commune="Bipemba"), when=datetime(2017, 3, 31, 23, tzinfo=timezone.utc))
+    west = make_programme(provinces=["Kinshasa"], code="TZ-WEST")
+    make_meeting(make_committee(programme=west, commune="Gombe", province="Kinshasa"),
+                 when=datetime(2017, 3, 31, 22, 30, tzinfo=timezone.utc))
+    east_cells, _f = computed_figures(east, "committee_meetings_held", [Q1, Q2])
+    west_cells, _f = computed_figures(west, "committee_meetings_held", [Q1, Q2])
+    assert [c.get(None) or 0 for c in east_cells] == [0, 1]  # 1 April there
+    assert [c.get(None) or 0 for c in west_cells] == [1, 0]  # still 31 March there
