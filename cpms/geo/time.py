@@ -23,6 +23,7 @@ from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from sqlalchemy.exc import InvalidRequestError
 
 from cpms.geo.reference import DEFAULT_ZONE, EAST, WEST
@@ -139,6 +140,9 @@ def zone_label(place, place_name=None, at=None):
     if zone.key == "UTC":
         return "UTC"
     name = place_name or _place_name(place) or zone.key.rsplit("/", 1)[-1].replace("_", " ")
+    if name[:1].lower() in "aeiouhyàâéèêîôû":  # French elides: "heure d'Isiro", "heure d'Ituri"
+        return pgettext("place name starting with a vowel", "%(place)s time, UTC%(offset)s", place=name,
+                        offset=utc_offset(zone, at))
     return _("%(place)s time, UTC%(offset)s", place=name, offset=utc_offset(zone, at))
 
 

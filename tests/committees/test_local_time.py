@@ -106,6 +106,8 @@ def test_geo_helpers(app, db):
         with force_locale("fr"):
             assert zone_label(bipemba) == "heure de Mbuji-Mayi, UTC+2"
             assert format_local(late, gombe, "short").endswith("(heure de Kinshasa, UTC+1)")
+            ituri = _db.session.scalar(select(Province).where(Province.name == "Ituri"))
+            assert zone_label(ituri, place_name="Ituri") == "heure d'Ituri, UTC+2"  # elided before a vowel
         with force_locale("en"):
             assert zone_label(_db.session.scalar(select(Province).where(Province.name == "Ituri"))) \
                 == "Lubumbashi time, UTC+2"
