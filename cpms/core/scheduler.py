@@ -174,6 +174,10 @@ class _SkippedRunFilter(logging.Filter):
 
 
 logging.getLogger("apscheduler.scheduler").addFilter(_SkippedRunFilter())
+# APScheduler logs "Running job …" and "Job … executed successfully" at INFO for every run of every sweep (the
+# heartbeat every minute): that is the scheduler's own routine, not news. Its warnings and errors still show;
+# each sweep logs what it did (cpms.scheduler).
+logging.getLogger("apscheduler.executors").setLevel(logging.WARNING)
 
 
 def build_scheduler(app):
