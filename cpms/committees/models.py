@@ -219,3 +219,18 @@ class ActionItem(Audited, TimestampMixin, db.Model):
 
     def __repr__(self):
         return f"<ActionItem {self.id} {self.status}>"
+
+
+class CalendarFeed(db.Model):
+    """A user's secret calendar address (the meetings of the committees they may see), for calendar programs that
+    subscribe without a session. Only the SHA-256 of the token is kept; making a new address or stopping the feed
+    revokes the old one (docs/rules/committees.md, "Calendar")."""
+
+    __tablename__ = "committee_calendar_feeds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, info=personal("sensitive", "account"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -1,6 +1,6 @@
 from datetime import date
 
-from flask import Blueprint, Response, render_template, request, url_for
+from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -26,10 +26,19 @@ from cpms.committees.models import (
     Member,
 )
 from cpms.core.exports import aggregate_export, csv_bytes, document_export, download, personal_export
-from cpms.core.forms import render_form, save_form
+from cpms.core.forms import render_form, run_action, save_form
 from cpms.core.pagination import paginate
 from cpms.core.pdf import render_pdf
-from cpms.core.permissions import ADMIN, ALL_ROLES, PROJECT_OFFICER, STAFF_ROLES, get_or_404, require_role, scope_of
+from cpms.core.permissions import (
+    ADMIN,
+    ALL_ROLES,
+    PROJECT_OFFICER,
+    STAFF_ROLES,
+    get_or_404,
+    public,
+    require_role,
+    scope_of,
+)
 from cpms.extensions import db
 from cpms.geo.time import local_day, local_naive
 
@@ -115,9 +124,46 @@ def committee_edit(committee_id):
 @aggregate_export  # meeting times, places and agendas: no names
 def committee_calendar(committee_id):
     committee = get_committee_or_404(committee_id)
-    body = service.calendar_ics(committee, service.upcoming_meetings(committee), request.host)
+    body = service.calendar_ics(committee.name, service.upcoming_meetings(committee))
     return Response(body, mimetype="text/calendar",
                     headers={"Content-Disposition": f'inline; filename="committee-{committee.id}.ics"'})
+
+
+@bp.route("/calendar")
+@require_role()
+def calendar_feed():
+    """The user's secret calendar address: open a new one (shown once), or stop it."""
+    return render_template("committees/calendar_feed.html", feed=service.active_calendar_feed(current_user),
+                           new_url=None)
+
+
+@bp.route("/calendar/new", methods=["POST"])
+@require_role()
+def calendar_feed_new():
+    token = service.open_calendar_feed(current_user)
+    new_url = service.feed_address(token)
+    return render_template("committees/calendar_feed.html", feed=service.active_calendar_feed(current_user),
+                           new_url=new_url)
+
+
+@bp.route("/calendar/stop", methods=["POST"])
+@require_role()
+def calendar_feed_stop():
+    return run_action(lambda: service.close_calendar_feed(current_user),
+                      _("The calendar address no longer works."), url_for("committees.calendar_feed"))
+
+
+@bp.route("/calendar/<feed_token>.ics")
+@public  # the secret address is the credential: calendar programs subscribe without a session
+@aggregate_export  # meeting times, places and agendas: no names
+def calendar_feed_ics(feed_token):
+    user = service.calendar_feed_user(feed_token)
+    if user is None:
+        abort(404)
+    body = service.calendar_ics(_("CPMS committee meetings"), service.feed_meetings(scope_of(user)))
+    return Response(body, mimetype="text/calendar",
+                    headers={"Content-Disposition": 'inline; filename="cpms-meetings.ics"',
+                             "Cache-Control": "private, no-store"})
 
 
 # --- members ---------------------------------------------------------------------------------

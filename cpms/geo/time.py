@@ -21,9 +21,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
-from flask_babel import get_locale
+from flask_babel import get_locale, pgettext
 from flask_babel import gettext as _
-from flask_babel import pgettext
 from sqlalchemy.exc import InvalidRequestError
 
 from cpms.geo.reference import DEFAULT_ZONE, EAST, WEST

@@ -1,4 +1,4 @@
-from tests.access import ANY, STAFF
+from tests.access import ANY, PUBLIC, STAFF
 
 EDITORS = frozenset({"admin", "project_officer"})
 
@@ -8,6 +8,10 @@ EXPECTED = {
     "committees.committee_create": EDITORS,
     "committees.committee_edit": EDITORS,
     "committees.committee_calendar": ANY,
+    "committees.calendar_feed": ANY,
+    "committees.calendar_feed_new": ANY,
+    "committees.calendar_feed_stop": ANY,
+    "committees.calendar_feed_ics": PUBLIC,  # the secret address is the credential
     "committees.member_create": EDITORS,
     "committees.member_edit": EDITORS,
     "committees.meeting_create": EDITORS,
@@ -33,4 +37,9 @@ def samples(request):
     member = factories.new_member(committee)
     meeting = factories.new_meeting(committee, present=[member])
     item = factories.new_action_item(meeting)
-    return {"committee_id": committee.id, "member_id": member.id, "meeting_id": meeting.id, "item_id": item.id}
+    from cpms.committees.service import open_calendar_feed
+    from cpms.extensions import db
+    feed_token = open_calendar_feed(request.getfixturevalue("make_user")("viewer"))
+    db.session.commit()
+    return {"committee_id": committee.id, "member_id": member.id, "meeting_id": meeting.id, "item_id": item.id,
+            "feed_token": feed_token}

@@ -161,7 +161,7 @@ def test_icalendar_feed_parses_back(app, make_committee):
                              minutes="", decisions="", present_member_ids=[])
         service.save_meeting(committee, starts_at=at(2017, 5, 8), place="", kind="ordinary", status="held",
                              guests_women=0, guests_men=0, agenda="", minutes="", decisions="", present_member_ids=[])
-        body = service.calendar_ics(committee, service.upcoming_meetings(committee), "cpms.test")
+        body = service.calendar_ics(committee.name, service.upcoming_meetings(committee))
     calendar = Calendar.from_ical(body)
     events = list(calendar.walk("VEVENT"))
     assert len(events) == 1

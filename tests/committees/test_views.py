@@ -1,4 +1,5 @@
 import io
+import re
 from datetime import date, datetime, timezone
 
 from sqlalchemy import func, select
@@ -266,3 +267,53 @@ def test_action_item_list_issues_a_fixed_number_of_queries(client, login_as, mak
         html = client.get("/committees/action-items?status=").get_data(as_text=True)
     assert "10 results" in html
     assert len(many) == len(few)
+
+
+def test_a_secret_calendar_address_serves_the_users_meetings_without_a_session(app, web, client, login_as,
+                                                                                make_committee, make_meeting,
+                                                                                make_programme, monkeypatch):
+    """Calendar programs subscribe without logging in; a cancelled meeting stays, marked cancelled, with a higher
+    SEQUENCE; UIDs come from CPMS_BASE_URL whatever host the request used; a new address revokes the old one."""
+    from datetime import datetime, timedelta, timezone
+
+    from icalendar import Calendar
+
+    from cpms.committees import service as committees
+    monkeypatch.setitem(app.config, "BASE_URL", "https://cpms.example.org")
+    soon = datetime.now(timezone.utc).replace(microsecond=0, second=0) + timedelta(days=5)
+    mine = make_committee(name="CLSP Bipemba")
+    meeting = make_meeting(mine, when=soon, status="planned")
+    elsewhere = make_committee(name="CLSP Kenya", commune="Kenya", province="Haut-Katanga")
+    make_meeting(elsewhere, when=soon, status="planned")
+    login_as("project_officer", "Kasaï-Oriental")
+    page = web.post("/committees/calendar/new", {}, page="/committees/calendar").get_data(as_text=True)
+    address = re.search(r'<code class="token">([^<]+)</code>', page).group(1)
+    assert address.startswith("https://cpms.example.org/committees/calendar/") and address.endswith(".ics")
+    path = address.removeprefix("https://cpms.example.org")
+    calendar_app = app.test_client()  # no session
+    feed = calendar_app.get(path, base_url="http://10.0.0.5:8000")  # and another host
+    assert feed.status_code == 200 and feed.mimetype == "text/calendar"
+    events = list(Calendar.from_ical(feed.data).walk("VEVENT"))
+    assert [str(e["summary"]).split(" – ")[0] for e in events] == ["CLSP Bipemba"]  # the user's area only
+    assert str(events[0]["uid"]) == f"cpms-meeting-{meeting.id}@cpms.example.org"
+    assert str(events[0]["status"]) == "CONFIRMED"
+    first_sequence = int(events[0]["sequence"])
+
+    meeting.status, meeting.updated_at = "cancelled", meeting.updated_at + timedelta(minutes=5)
+    _db.session.commit()
+    events = list(Calendar.from_ical(calendar_app.get(path).data).walk("VEVENT"))
+    assert str(events[0]["status"]) == "CANCELLED" and int(events[0]["sequence"]) > first_sequence
+    assert str(events[0]["uid"]) == f"cpms-meeting-{meeting.id}@cpms.example.org"
+
+    assert "An address is active since" in client.get("/committees/calendar").get_data(as_text=True)
+    web.post("/committees/calendar/new", {}, page="/committees/calendar")
+    assert calendar_app.get(path).status_code == 404  # the old address stopped working
+    web.post("/committees/calendar/stop", {}, page="/committees/calendar")
+    assert "You have no calendar address." in client.get("/committees/calendar").get_data(as_text=True)
+    assert committees.calendar_feed_user("not-a-token") is None
+
+
+def test_the_calendar_page_in_french(client, login_as):
+    login_as("trainer", locale="fr")
+    html = client.get("/committees/calendar").get_data(as_text=True)
+    assert "Réunions dans mon agenda" in html and "Créer mon adresse d'agenda" in html

@@ -2,7 +2,7 @@
 
 committees.py: who sees what, choices for the forms, creating and editing committees, the dashboard cards;
 members.py: members and the representation targets; meetings.py: meetings with roll call and quorum, security
-issues, the calendar; action_items.py: action items and their follow-up from meeting to meeting.
+issues; calendar.py: iCalendar documents and each user's feed address; action_items.py: action items and their follow-up from meeting to meeting.
 
 Services check the business rules, flush and raise DomainError saying what to fix; the request commits.
 """
@@ -14,6 +14,15 @@ from cpms.committees.service.action_items import (
                                                   raise_action_item,
                                                   update_action_item,
                                                   visible_action_items,
+)
+from cpms.committees.service.calendar import (
+                                                  active_calendar_feed,
+                                                  calendar_feed_user,
+                                                  calendar_ics,
+                                                  close_calendar_feed,
+                                                  feed_address,
+                                                  feed_meetings,
+                                                  open_calendar_feed,
 )
 from cpms.committees.service.committees import (
                                                   can_see,
@@ -33,7 +42,6 @@ from cpms.committees.service.committees import (
 from cpms.committees.service.meetings import (
                                                   Quorum,
                                                   add_security_issue,
-                                                  calendar_ics,
                                                   committee_meetings,
                                                   meeting_issues,
                                                   quorum,
@@ -53,7 +61,8 @@ from cpms.committees.service.members import (
                                                   update_member,
 )
 
-__all__ = ["DEFAULT_REQUIRED_CATEGORIES", "Quorum", "Representation", "action_counts", "active_members",
+__all__ = ["DEFAULT_REQUIRED_CATEGORIES", "Quorum", "Representation", "action_counts", "active_calendar_feed",
+           "active_members", "calendar_feed_user", "close_calendar_feed", "feed_address", "feed_meetings", "open_calendar_feed",
            "add_member", "add_security_issue", "calendar_ics", "can_see", "can_see_item", "can_see_meeting",
            "carried_over_items", "child_committees", "current_members", "committee_cards", "committee_choices", "committee_meetings",
            "committee_members", "commune_choices", "count_by_kind", "create_committee", "meeting_action_items",

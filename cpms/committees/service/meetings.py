@@ -1,6 +1,6 @@
 """Committee meetings: roll call and quorum (COMMITTEE_QUORUM_SHARE), security issues raised, the calendar."""
 from dataclasses import dataclass
-from datetime import timedelta, timezone
+from datetime import timedelta
 
 from flask import current_app
 from flask_babel import format_date
@@ -160,36 +160,11 @@ def meeting_issues(meeting):
 
 
 def upcoming_meetings(committee, now=None):
+    """The committee's meetings from yesterday on, cancelled ones included (its calendar marks them cancelled)."""
     now = now or utcnow()
     return db.session.scalars(select(Meeting).where(Meeting.committee_id == committee.id,
-                                                    Meeting.starts_at >= now - timedelta(days=1),
-                                                    Meeting.status != "cancelled")
+                                                    Meeting.starts_at >= now - timedelta(days=1))
                               .order_by(Meeting.starts_at)).all()
-
-
-def calendar_ics(committee, meetings, base_url):
-    """An iCalendar (RFC 5545) document of the meetings, one VEVENT each (two hours long), times in UTC ("Z");
-    calendar programs show them in their user's zone."""
-    from icalendar import Calendar, Event
-
-    calendar = Calendar()
-    calendar.add("prodid", "-//CPMS//Committees//EN")
-    calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", committee.name)
-    for meeting in meetings:
-        event = Event()
-        event.add("uid", f"cpms-meeting-{meeting.id}@{base_url}")
-        event.add("dtstamp", utcnow())
-        starts_at = meeting.starts_at.astimezone(timezone.utc)
-        event.add("dtstart", starts_at)
-        event.add("dtend", starts_at + timedelta(hours=2))
-        event.add("summary", f"{committee.name} – {meeting.kind_label}")
-        if meeting.place:
-            event.add("location", meeting.place)
-        if meeting.agenda:
-            event.add("description", meeting.agenda)
-        calendar.add_component(event)
-    return calendar.to_ical()
 
 
 def visible_meetings(scope, committee_id=None):
