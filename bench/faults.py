@@ -184,7 +184,7 @@ class Fault:
             self.locker = None
 
 
-def main(argv=None):  # noqa: C901
+def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=40)
     parser.add_argument("--workers", type=int, default=None, help="job workers (1 on SQLite, 2 on PostgreSQL)")
@@ -192,18 +192,61 @@ def main(argv=None):  # noqa: C901
     parser.add_argument("--down-seconds", type=float, default=10, help="how long PostgreSQL stays down")
     parser.add_argument("--observe-seconds", type=float, default=20,
                         help="how long the status is watched from the start of a PostgreSQL fault")
-    args = parser.parse_args(argv)
+    return parser.parse_args(argv)
 
-    workdir = tempfile.mkdtemp(prefix="cpms-faults-")
-    url, cleanup = scratch_database(workdir)
+
+def wait_for_start(supervisor, client, log, deadline):
+    """Until some jobs are done and the status is 200 (the scheduler's and a worker's heartbeats seen)."""
+    while len(runs(log)) < 3 or health(client)[0] != 200:
+        supervisor.watch()
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"the processes did not start: {health(client)}")
+        time.sleep(0.3)
+
+
+def watch_fault(fault, supervisor, client, seconds):
+    """Start the fault, sample /healthz every half second for `seconds`, end the fault. Returns (samples, the
+    time when the status came back to 200 after a fault was seen or None, how long the fault lasted)."""
+    samples, recovered_at = [], None
+    started = time.monotonic()
+    fault.start()
+    try:
+        while time.monotonic() < started + seconds:
+            samples.append((round(time.monotonic() - started, 1),) + health(client))
+            if recovered_at is None and samples[-1][1] == 200 and any(s[1] != 200 for s in samples):
+                recovered_at = samples[-1][0]
+            supervisor.watch()
+            fault.due(time.monotonic() - started)
+            time.sleep(0.5)
+    finally:
+        fault.stop()
+    return samples, recovered_at, time.monotonic() - started
+
+
+def wait_for_recovery(app, supervisor, client, ids, started, deadline):
+    """Until the status is 200 and every job done. Returns when the status was first 200 again (from `started`)."""
+    recovered_at = None
+    while time.monotonic() < deadline:
+        supervisor.watch()
+        status = health(client)
+        if recovered_at is None and status[0] == 200:
+            recovered_at = time.monotonic() - started
+        if status[0] == 200 and job_states(app, ids).get("done") == len(ids):
+            break
+        time.sleep(0.5)
+    return recovered_at
+
+
+def run(args, url, workdir):
+    """The scheduler and workers through the fault; returns what happened (a dict)."""
     backend = sa.engine.make_url(url).get_backend_name()
     workers = args.workers or (1 if backend == "sqlite" else 2)
     env = dict(os.environ, CPMS_DATABASE_URL=url, CPMS_INSTANCE_PATH=workdir, **SETTINGS)
     os.environ.update({name: value for name, value in env.items() if name.startswith("CPMS_")})
     log = os.path.join(workdir, "runs.log")
     supervisor = Supervisor(env, workdir, workers)
-    problems, samples = [], []
     fault = Fault(url, args.lock_seconds, args.down_seconds)
+    result = {"backend": backend, "workers": workers, "fault": fault.describe(), "log": log, "supervisor": supervisor}
     try:
         subprocess.run([sys.executable, "-m", "flask", "--app", "cpms", "db", "upgrade"], env=env, check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -213,84 +256,82 @@ def main(argv=None):  # noqa: C901
         started = time.monotonic()
         supervisor.start_all()
         deadline = started + JOBS_TIMEOUT
-        while len(runs(log)) < 3 or health(client)[0] != 200:  # some jobs done, both kinds of process seen
-            supervisor.watch()
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"the processes did not start: {health(client)}")
-            time.sleep(0.3)
-        before = health(client)
-        done_before = len(runs(log))
+        wait_for_start(supervisor, client, log, deadline)
+        result.update(ids=ids, before=health(client), done_before=len(runs(log)))
         fault_started = time.monotonic()
-        recovered_at = None
-        fault.start()
-        watch_until = fault_started + (args.lock_seconds if backend == "sqlite" else args.observe_seconds)
-        try:
-            while time.monotonic() < watch_until:
-                samples.append((round(time.monotonic() - fault_started, 1),) + health(client))
-                if recovered_at is None and samples[-1][1] == 200 and any(s[1] != 200 for s in samples):
-                    recovered_at = samples[-1][0]
-                supervisor.watch()
-                fault.due(time.monotonic() - fault_started)
-                time.sleep(0.5)
-        finally:
-            fault.stop()
-        fault_seconds = time.monotonic() - fault_started
-        while time.monotonic() < deadline:
-            supervisor.watch()
-            status = health(client)
-            if recovered_at is None and status[0] == 200:
-                recovered_at = time.monotonic() - fault_started
-            if status[0] == 200 and job_states(app, ids).get("done") == len(ids):
-                break
-            time.sleep(0.5)
-        total = time.monotonic() - started
-        states = job_states(app, ids)
-        tries = attempts(app, ids)
+        samples, recovered_at, fault_seconds = watch_fault(
+            fault, supervisor, client, args.lock_seconds if backend == "sqlite" else args.observe_seconds)
+        if recovered_at is None:
+            recovered_at = wait_for_recovery(app, supervisor, client, ids, fault_started, deadline)
+        else:
+            wait_for_recovery(app, supervisor, client, ids, fault_started, deadline)
+        result.update(samples=samples, recovered_at=recovered_at, fault_seconds=fault_seconds,
+                      total=time.monotonic() - started, states=job_states(app, ids), attempts=attempts(app, ids),
+                      status_after=health(client))
     finally:
         fault.stop()
         supervisor.stop_all()
+    result.update(done=runs(log), begun=runs(log, "start"), process_log=supervisor.log_text())
+    return result
 
+
+def problems_of(result):
+    problems = []
+    ids, done = result["ids"], result["done"]
+    duplicated = {job_id: n for job_id, n in done.items() if n > 1}
+    missing = [job_id for job_id in ids if job_id not in done]
+    if missing:
+        problems.append(f"{len(missing)} jobs never ran to their end")
+    if duplicated:
+        problems.append(f"{len(duplicated)} jobs ran to their end more than once: {duplicated}")
+    if result["states"].get("done") != len(ids):
+        problems.append(f"job states at the end: {result['states']}")
+    if not [s for s in result["samples"] if s[1] != 200 and s[2]]:
+        problems.append("the monitoring status never reported the fault (always 200)")
+    if result["recovered_at"] is None:
+        problems.append(f"the monitoring status did not come back to 200: {result['status_after']}")
+    odd_exits = [(name, code) for name, code in result["supervisor"].exits if code != 3]
+    if odd_exits:
+        problems.append(f"processes exited other than as 'unhealthy' (3): {odd_exits}")
+    return problems
+
+
+def report(result, problems):
+    samples, done, begun = result["samples"], result["done"], result["begun"]
+    faulty = [s for s in samples if s[1] != 200 and s[2]]
+    reported = sorted({problem for sample in samples for problem in sample[2]})
+    tries, exits = result["attempts"], result["supervisor"].exits
+    print(f"fault test on {result['backend']}: {len(result['ids'])} jobs, scheduler + {result['workers']} worker(s); "
+          f"{result['fault']}; {result['done_before']} jobs done before the fault")
+    print(f"  before the fault /healthz {result['before'][0]}; during it 503 in {len(faulty)} of {len(samples)} "
+          f"samples, first after {faulty[0][0] if faulty else '–'} s, naming: {'; '.join(reported) or '–'}")
+    recovered = (f"status 200 again {result['recovered_at']:.1f} s after its start"
+                 if result["recovered_at"] is not None else "status never back to 200")
+    print(f"  fault lasted {result['fault_seconds']:.1f} s; {recovered}; all jobs done {result['total']:.1f} s after "
+          f"the processes started")
+    print(f"  jobs ended once: {sum(1 for n in done.values() if n == 1)} of {len(result['ids'])}; started more than "
+          f"once (retried after the fault): {sum(1 for n in begun.values() if n > 1)}; attempts up to "
+          f"{max(tries) if tries else '–'}; supervisor restarts: {exits or 'none'}")
+    for problem in problems:
+        print("  " + problem)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    workdir = tempfile.mkdtemp(prefix="cpms-faults-")
+    url, cleanup = scratch_database(workdir)
     try:
-        done, begun = runs(log), runs(log, "start")
-        duplicated = {job_id: n for job_id, n in done.items() if n > 1}
-        missing = [job_id for job_id in ids if job_id not in done]
-        if missing:
-            problems.append(f"{len(missing)} jobs never ran to their end")
-        if duplicated:
-            problems.append(f"{len(duplicated)} jobs ran to their end more than once: {duplicated}")
-        if states.get("done") != len(ids):
-            problems.append(f"job states at the end: {states}")
-        faulty = [s for s in samples if s[1] != 200 and s[2]]
-        if not faulty:
-            problems.append("the monitoring status never reported the fault (always 200)")
-        if recovered_at is None:
-            problems.append(f"the monitoring status did not come back to 200: {health(client)}")
-        odd_exits = [(name, code) for name, code in supervisor.exits if code != 3]
-        if odd_exits:
-            problems.append(f"processes exited other than as 'unhealthy' (3): {odd_exits}")
-        process_log = supervisor.log_text()
+        result = run(args, url, workdir)
     finally:
         try:
             cleanup()
         except sa.exc.DBAPIError:  # its pooled connection did not survive the restart: the pool has dropped it
             cleanup()
         shutil.rmtree(workdir, ignore_errors=True)
-
-    reported = sorted({problem for sample in samples for problem in sample[2]})
-    print(f"fault test on {backend}: {len(ids)} jobs, scheduler + {workers} worker(s); {fault.describe()}; "
-          f"{done_before} jobs done before the fault")
-    print(f"  before the fault /healthz {before[0]}; during it 503 in {len(faulty)} of {len(samples)} samples, "
-          f"first after {faulty[0][0] if faulty else '–'} s, naming: {'; '.join(reported) or '–'}")
-    print(f"  fault lasted {fault_seconds:.1f} s; status 200 again {recovered_at:.1f} s after its start; all jobs done "
-          f"{total:.1f} s after the processes started" if recovered_at is not None else
-          f"  fault lasted {fault_seconds:.1f} s; status never back to 200")
-    print(f"  jobs ended once: {sum(1 for n in done.values() if n == 1)} of {len(ids)}; started more than once "
-          f"(retried after the fault): {sum(1 for n in begun.values() if n > 1)}; attempts up to "
-          f"{max(tries) if tries else '–'}; supervisor restarts: {supervisor.exits or 'none'}")
-    for problem in problems:
-        print("  " + problem)
+    problems = problems_of(result)
+    report(result, problems)
     if problems:
-        print("  processes' log (end):\n" + process_log[-4000:])
+        print("  processes' log (end):\n" + result["process_log"][-4000:])
         print("FAULT TEST FAILED")
         return 1
     print("fault test passed")
