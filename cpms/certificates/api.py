@@ -6,7 +6,7 @@ from cpms.certificates import service
 from cpms.certificates.models import CERTIFICATE_STATUSES, Certificate
 from cpms.certificates.views.blueprint import verification_limit
 from cpms.core.api import bp
-from cpms.core.api.helpers import paginated
+from cpms.core.api.helpers import Filter, described, fields, nullable, paginated
 from cpms.core.permissions import STAFF_ROLES, public, require_role, scope_of
 
 
@@ -36,6 +36,16 @@ def verification_json(certificate):
 
 @bp.route("/certificates")
 @require_role(*STAFF_ROLES)
+@described(item=fields(id="integer", serial="string", status={"type": "string", "enum": list(CERTIFICATE_STATUSES)},
+                       version="integer", previous_id=nullable("integer"), enrolment_id="integer",
+                       trainee_id="integer", cohort_id="integer", holder_name="string", matricule="string",
+                       course_title="string", start_date=("string", "date"), end_date=("string", "date"),
+                       hours=nullable("number"), language="string", certified_on=("string", "date"),
+                       under_review="boolean", issued_at=("string", "date-time"), verification_url="string",
+                       revoked_at=nullable("string", "date-time"), superseded_at=nullable("string", "date-time")),
+           filters=(Filter("status", "string", "Only certificates with this status", tuple(CERTIFICATE_STATUSES)),
+                    Filter("cohort_id", "integer", "Only this cohort's certificates"),
+                    Filter("trainee_id", "integer", "Only this officer's certificates")))
 def certificate_list():
     """Certificates in the caller's area (trainers: of their cohorts); ?status=, ?cohort_id=, ?trainee_id=."""
     stmt = service.visible_certificates(current_user, scope_of(current_user))

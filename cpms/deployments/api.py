@@ -3,7 +3,7 @@ from flask import request
 from flask_login import current_user
 
 from cpms.core.api import bp
-from cpms.core.api.helpers import paginated
+from cpms.core.api.helpers import Filter, described, fields, nullable, paginated
 from cpms.core.permissions import require_role, scope_of
 from cpms.deployments import service
 
@@ -21,6 +21,15 @@ def posting_json(posting):
 
 @bp.route("/postings")
 @require_role(*service.READERS)
+@described(item=fields(id="integer", trainee_id="integer", matricule="string", name="string", sex="string",
+                       station_id=nullable("integer"), station=nullable("string"), commune_id="integer",
+                       commune="string", province_id="integer", function="string", start_date=("string", "date"),
+                       end_date=nullable("string", "date"), end_reason=nullable("string"), end_note=nullable("string")),
+           filters=(Filter("trainee_id", "integer", "Only this officer's postings"),
+                    Filter("commune_id", "integer", "Only postings in this commune"),
+                    Filter("station_id", "integer", "Only postings to this station"),
+                    Filter("status", "string", "Current or ended postings", ("current", "ended")),
+                    Filter("q", "string", "Name or matricule (part of)")))
 def postings():
     """Postings of officers to stations or communes in the caller's area, newest first (trainers: the trainees of
     their cohorts). Filters: ?trainee_id=, ?commune_id=, ?station_id=, ?status=current|ended, ?q= (name or

@@ -3,7 +3,7 @@ from flask import request
 from sqlalchemy import select
 
 from cpms.core.api import bp
-from cpms.core.api.helpers import paginated
+from cpms.core.api.helpers import Filter, described, fields, paginated
 from cpms.core.permissions import require_role
 from cpms.geo.models import Commune, Province
 
@@ -19,6 +19,7 @@ def commune_json(commune):
 
 @bp.route("/provinces")
 @require_role()
+@described(item=fields(id="integer", name="string", time_zone="string"))
 def provinces():
     """Provinces."""
     return paginated(select(Province).order_by(Province.name), province_json)
@@ -26,6 +27,8 @@ def provinces():
 
 @bp.route("/communes")
 @require_role()
+@described(item=fields(id="integer", name="string", city="string", city_id="integer", province_id="integer"),
+           filters=(Filter("province_id", "integer", "Only this province's communes"),))
 def communes():
     """Communes, optionally of one province (?province_id=)."""
     stmt = select(Commune).order_by(Commune.name)

@@ -5,7 +5,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from cpms.core.api import bp
-from cpms.core.api.helpers import paginated
+from cpms.core.api.helpers import Filter, described, fields, nullable, paginated
 from cpms.core.permissions import get_or_404, require_role, scope_of
 from cpms.indicators import service
 from cpms.indicators.models import ProgrammeIndicator, ResultNode
@@ -34,6 +34,15 @@ def indicator_json(pi):
 
 @bp.route("/indicators")
 @require_role()
+@described(item=fields(id="integer", code="string", programme_id="integer", programme="string",
+                       indicator_id="integer", library_code="string", name_en="string", name_fr="string",
+                       unit="string", direction="string", aggregation="string", source="string",
+                       computation=nullable("string"), disaggregations={"type": ["array", "null"],
+                                                                        "items": {"type": "string"}},
+                       result=fields(level="string", code="string", title_en="string", title_fr="string"),
+                       baseline=fields(value=nullable("number"), date=nullable("string", "date")),
+                       life_of_programme_target=nullable("number")),
+           filters=(Filter("programme_id", "integer", "Only this programme's indicators"),))
 def indicator_list():
     """Indicators of the results frameworks of the programmes in the caller's area (?programme_id=)."""
     visible = visible_programmes(scope_of(current_user)).with_only_columns(Programme.id).order_by(None)
@@ -55,6 +64,9 @@ def _error(message, status=400):
 
 @bp.route("/indicators/<int:indicator_id>/values")
 @require_role()
+@described(filters=(Filter("period", "string", "The period, e.g. FY2017-Q1, FY2017-H1 or FY2017 (default: the last "
+                                               "quarter ended)"),
+                    Filter("disaggregation", "string", "A breakdown, e.g. sex")))
 def indicator_values(indicator_id):
     """Baseline, target, actual and status of one indicator for a period (?period=FY2017-Q1, default the last
     quarter ended), with its breakdown (?disaggregation=sex) and trend; within the caller's area."""

@@ -3,6 +3,7 @@ from flask import request
 from flask_login import current_user
 
 from cpms.core.api import bp
+from cpms.core.api.helpers import Filter, described, fields
 from cpms.core.pagination import paginate
 from cpms.core.permissions import require_role, scope_of
 from cpms.plans import service
@@ -10,6 +11,11 @@ from cpms.plans import service
 
 @bp.route("/security-plans")
 @require_role()
+@described(item=fields(id="integer", committee_id="integer", diagnostic_id={"type": ["integer", "null"]},
+                       title="string", start_date=("string", "date"), end_date=("string", "date"), actions="integer",
+                       actions_done="integer", actions_in_progress="integer", actions_cancelled="integer",
+                       budget_usd={"type": "string", "description": "a decimal amount, e.g. \"12500.00\""}),
+           filters=(Filter("committee_id", "integer", "Only this committee's plans"),))
 def security_plan_list():
     """Local security plans in the caller's area, with their activity counts and budget (?committee_id=)."""
     from flask import jsonify

@@ -3,10 +3,14 @@ from flask import jsonify
 from flask_login import current_user
 
 from cpms.core.api import bp
-from cpms.core.api.helpers import paginated
+from cpms.core.api.helpers import described, fields, nullable, paginated
 from cpms.core.permissions import get_or_404, require_role, scope_of
 from cpms.programmes import service as programmes
 from cpms.programmes.models import Programme
+
+PROGRAMME = fields(id="integer", code="string", name="string", donors="string", start_date=("string", "date"),
+                   end_date=nullable("string", "date"), requires_vetting="boolean",
+                   provinces={"type": "array", "items": {"type": "integer"}})
 
 
 def programme_json(programme):
@@ -18,6 +22,7 @@ def programme_json(programme):
 
 @bp.route("/programmes")
 @require_role()
+@described(item=PROGRAMME)
 def programme_list():
     """Programmes covering the caller's area."""
     return paginated(programmes.visible_programmes(scope_of(current_user)), programme_json)
@@ -25,6 +30,7 @@ def programme_list():
 
 @bp.route("/programmes/<int:programme_id>")
 @require_role()
+@described(item=PROGRAMME)
 def programme_detail(programme_id):
     """One programme (404 outside the caller's area)."""
     return jsonify(programme_json(get_or_404(Programme, programme_id, current_user, check=programmes.can_see)))

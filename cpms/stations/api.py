@@ -7,6 +7,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from cpms.core.api import bp
+from cpms.core.api.helpers import Filter, described, fields, nullable
 from cpms.core.pagination import paginate
 from cpms.core.permissions import (
     ADMIN,
@@ -78,8 +79,30 @@ def _projects_payload(projects):
     return [project_json(p, metrics[p.id], milestones[p.id], today) for p in projects]
 
 
+STATION = fields(id="integer", name="string", kind="string", status="string", commune_id="integer", commune="string",
+                 city="string", province_id="integer", province="string", latitude=nullable("number"),
+                 longitude=nullable("number"), specialised_units={"type": "array", "items": {"type": "string"}},
+                 staff_count=nullable("integer"))
+MILESTONE = fields(position="integer", code="string", name="string", weight="number", is_required="boolean",
+                   planned_date=nullable("string", "date"), actual_date=nullable("string", "date"),
+                   is_overdue="boolean", delay_days=nullable("integer"))
+PROJECT = fields(
+    id="integer", station_id="integer", station="string", commune_id="integer", province_id="integer",
+    programme_id="integer", programme="string", kind="string", contractor="string",
+    contract_amount=nullable("number"), currency="string", start_date=nullable("string", "date"),
+    planned_completion_date=nullable("string", "date"), progress_percent="number",
+    milestone_progress_percent=nullable("number"), reported_progress_percent=nullable("number"),
+    reported_on=nullable("string", "date"), spent=nullable("number"), variance=nullable("number"),
+    budget_used_percent=nullable("number"), is_over_budget="boolean", slippage_days=nullable("integer"),
+    overdue_milestones="integer", gender_checklist_complete="boolean", handover_date=nullable("string", "date"),
+    is_handed_over="boolean", status="string", milestones={"type": "array", "items": MILESTONE})
+
+
 @bp.route("/stations")
 @require_role(*STATION_READERS)
+@described(item=STATION, filters=(Filter("province_id", "integer", "Only this province's stations"),
+                                  Filter("commune_id", "integer", "Only this commune's stations"),
+                                  Filter("status", "string", "Only stations with this status")))
 def station_list():
     """Police stations in the caller's area (?province_id=, ?commune_id=, ?status=)."""
     stmt = service.visible_stations(scope_of(current_user), province_id=request.args.get("province_id", type=int),
@@ -92,6 +115,7 @@ def station_list():
 
 @bp.route("/stations/<int:station_id>")
 @require_role(*STATION_READERS)
+@described(item=STATION)
 def station_detail(station_id):
     """One police station (404 outside the caller's area)."""
     return jsonify(station_json(get_or_404(Station, station_id, current_user, check=service.can_see_station)))
@@ -99,6 +123,9 @@ def station_detail(station_id):
 
 @bp.route("/construction-projects")
 @require_role(*PORTFOLIO_READERS)
+@described(item=PROJECT, filters=(Filter("programme_id", "integer", "Only this programme's projects"),
+                                  Filter("province_id", "integer", "Only this province's projects"),
+                                  Filter("station_id", "integer", "Only this station's projects")))
 def construction_project_list():
     """Construction projects in the caller's area, with milestones, progress, budget and slippage
     (?programme_id=, ?province_id=, ?station_id=)."""
@@ -112,6 +139,7 @@ def construction_project_list():
 
 @bp.route("/construction-projects/<int:project_id>")
 @require_role(*PORTFOLIO_READERS)
+@described(item=PROJECT)
 def construction_project_detail(project_id):
     """One construction project with its milestones (404 outside the caller's area)."""
     project = get_or_404(ConstructionProject, project_id, current_user, check=service.can_see_project)

@@ -47,8 +47,8 @@ def test_pagination_shape(client, token_for):
     assert set(body) == {"items", "page", "per_page", "total"}
     assert body["page"] == 2 and body["per_page"] == 10 and len(body["items"]) == 10
     assert body["total"] >= 30
-    everything = client.get("/api/v1/communes?per_page=500", headers=headers).get_json()
-    assert len(everything["items"]) == everything["total"]
+    everything = client.get("/api/v1/communes?per_page=100", headers=headers).get_json()
+    assert len(everything["items"]) == min(100, everything["total"])
 
 
 def test_admin_lists_users_without_password_data(client, token_for):

@@ -28,6 +28,14 @@ def _token_user(raw):
 
 
 @bp.before_request
+def check_paging():
+    """`page` ≥ 1 and 1 ≤ `per_page` ≤ 100 on every API request, else 400 saying so (not silently clamped)."""
+    from cpms.core.api.helpers import api_error, paging_problem
+    problem = paging_problem()
+    return api_error(400, problem) if problem else None
+
+
+@bp.before_request
 def authenticate_token():
     """Only `Authorization: Bearer <token>` authenticates on the API; the session cookie is ignored."""
     from cpms.extensions import db

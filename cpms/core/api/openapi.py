@@ -1,12 +1,17 @@
-"""An OpenAPI 3.1 document built from the API blueprint's routes, so it never misses one."""
+"""An OpenAPI 3.1 document built from the API blueprint's routes, so it never misses one: each route's item schema
+and query filters come from its @described declaration (helpers.py)."""
 import re
 
-PAGE_SCHEMA = {
-    "type": "object",
-    "required": ["items", "page", "per_page", "total"],
-    "properties": {"items": {"type": "array", "items": {"type": "object"}}, "page": {"type": "integer"},
-                   "per_page": {"type": "integer"}, "total": {"type": "integer"}},
-}
+from cpms.core.api.helpers import API_MAX_PER_PAGE
+
+
+def page_schema(item):
+    return {"type": "object", "required": ["items", "page", "per_page", "total"],
+            "properties": {"items": {"type": "array", "items": item}, "page": {"type": "integer", "minimum": 1},
+                           "per_page": {"type": "integer", "minimum": 1, "maximum": API_MAX_PER_PAGE},
+                           "total": {"type": "integer"}}}
+
+
 ERROR_SCHEMA = {
     "type": "object",
     "properties": {"error": {"type": "object", "properties": {"status": {"type": "integer"},
@@ -30,6 +35,9 @@ def build_openapi(app):
             continue
         view = app.view_functions[rule.endpoint]
         access = getattr(view, "_cpms_access", ("roles", None))
+        item = getattr(view, "_api_item", None) or {"type": "object"}
+        filters = [{"name": f.name, "in": "query", "description": f.description, "schema": f.schema()}
+                   for f in getattr(view, "_api_filters", ())]
         doc = (view.__doc__ or rule.endpoint).strip().splitlines()[0]
         path = _openapi_path(rule)
         params = [{"name": name, "in": "path", "required": True, "schema": {"type": _path_type(rule, name)}}
@@ -39,13 +47,16 @@ def build_openapi(app):
             operation = {
                 "operationId": f"{rule.endpoint.split('.', 1)[1]}_{method.lower()}",
                 "summary": doc,
-                "parameters": params + ([
+                "parameters": params + filters + ([
                     {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
-                    {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 500}},
+                    {"name": "per_page", "in": "query",
+                     "schema": {"type": "integer", "minimum": 1, "maximum": API_MAX_PER_PAGE}},
                 ] if is_collection else []),
                 "responses": {
                     "200": {"description": "OK", "content": {"application/json": {
-                        "schema": PAGE_SCHEMA if is_collection else {"type": "object"}}}},
+                        "schema": page_schema(item) if is_collection else item}}},
+                    "400": {"description": "A parameter out of its bounds or of the wrong type",
+                            "content": {"application/json": {"schema": ERROR_SCHEMA}}},
                     "401": {"description": "No valid token", "content": {"application/json": {"schema": ERROR_SCHEMA}}},
                     "403": {"description": "Role not allowed", "content": {"application/json": {"schema": ERROR_SCHEMA}}},
                     "404": {"description": "Not found or outside your area",
