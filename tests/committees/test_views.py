@@ -145,6 +145,34 @@ def test_minutes_pdf_in_french_and_english(client, login_as, make_committee, mak
     assert "1 of 1 members present" in english_text
     # held at 10:00 UTC in Mbuji-Mayi (UTC+2): 12:00 local time, with the zone's name
     assert "12:00" in french and "heure de Mbuji-Mayi, UTC+2" in french and "Mbuji-Mayi time, UTC+2" in english_text
+    assert "12:00:00" not in french and "12:00:00" not in english_text  # no seconds
+
+
+def test_minutes_carry_the_logos_attendance_by_sex_and_the_signature_block(client, login_as, make_committee,
+                                                                           make_member, make_meeting):
+    from pypdf import PdfReader
+
+    from cpms.certificates.models import CertificateProfile
+    from tests.helpers.images import image_bytes
+    committee = make_committee(name="CLSP de Kanshi")
+    chair = make_member(committee, name="Jean-Pierre Mulumba", sex="M", role="president")
+    secretary = make_member(committee, name="Odette Ngalula", sex="F", role="secretary")
+    member = make_member(committee, name="Thérèse Kabedi", sex="F")
+    make_member(committee, name="Absent Kasongo", sex="M")
+    meeting = make_meeting(committee, present=[chair, secretary, member])  # guests: 2 women, 1 man
+    _db.session.add(CertificateProfile(programme_id=committee.programme_id, programme_logo=image_bytes("PNG", size=(120, 60))))
+    _db.session.commit()
+    login_as("project_officer", "Kasaï-Oriental")
+    response = client.get(f"/committees/meetings/{meeting.id}/minutes.pdf?lang=en")
+    reader = PdfReader(io.BytesIO(response.data))
+    text = " ".join(page.extract_text() for page in reader.pages)
+    assert ("6 in all – women: 4, men: 2 (members – women: 2, men: 1; guests – women: 2, men: 1)"
+            in " ".join(text.split()))
+    assert "The chair" in text and "The secretary" in text
+    assert text.index("The chair") < text.rindex("Jean-Pierre Mulumba")
+    assert text.index("The secretary") < text.rindex("Odette Ngalula")
+    images = [image for page in reader.pages for image in page.images]
+    assert len({image.name for image in images}) == 1  # the programme's logo
 
 
 def test_calendar_feed_over_http(client, login_as, make_committee):

@@ -114,6 +114,41 @@ def roll_call(meeting):
 
 
 @dataclass
+class Presence:
+    """Who was at a held meeting, by sex: members present (from the roll call) and guests."""
+    members_women: int
+    members_men: int
+    guests_women: int
+    guests_men: int
+
+    @property
+    def women(self):
+        return self.members_women + self.guests_women
+
+    @property
+    def men(self):
+        return self.members_men + self.guests_men
+
+    @property
+    def total(self):
+        return self.women + self.men
+
+
+def presence_by_sex(meeting, roll):
+    """Members present by sex (from `roll`, the roll_call rows already read) and guests."""
+    present = [row.member for row in roll if row.is_present]
+    return Presence(sum(1 for m in present if m.sex == "F"), sum(1 for m in present if m.sex != "F"),
+                    meeting.guests_women or 0, meeting.guests_men or 0)
+
+
+def signatories(roll):
+    """(chair, secretary): the members of the roll call holding those roles, or None."""
+    def holding(role):
+        return next((row.member for row in roll if row.member.role == role), None)
+    return holding("president"), holding("secretary")
+
+
+@dataclass
 class Quorum:
     members: int
     present: int
