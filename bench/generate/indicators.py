@@ -73,7 +73,7 @@ def generate_indicators(gen):
     frameworks, nodes, pis, targets, values, parts = [], [], [], [], [], []
     reviewer = gen.shared.get("users", {}).get("suivi@demo.cpms.example")
     for programme_id, start, end in programmes:
-        frameworks.append((gen.ids(ResultsFramework, 1)[0], programme_id, 1, "warn", *stamps))
+        frameworks.append((gen.ids(ResultsFramework, 1)[0], programme_id, 1, "warn", "", "", *stamps))
         national = programme_id == gen.shared.get("national_programme")
         node_ids, position = {}, 0
         for code, level, parent, title_en, title_fr, codes in (NATIONAL_NODES if national else PROVINCE_NODES):
@@ -109,8 +109,8 @@ def generate_indicators(gen):
                                        reviewer, gen.now, "", *stamps))
                         for (sex, count), part_id in zip((("F", women), ("M", men)), gen.ids(ValueBreakdown, 2)):
                             parts.append((part_id, value_id, "sex", sex, float(count)))
-    gen.insert(ResultsFramework, ["id", "programme_id", "fiscal_year_start_month", "target_check", "created_at",
-                                  "updated_at"], frameworks)
+    gen.insert(ResultsFramework, ["id", "programme_id", "fiscal_year_start_month", "target_check", "dhis2_data_set",
+                                  "dhis2_attribute_option_combo", "created_at", "updated_at"], frameworks)
     gen.insert(ResultNode, ["id", "programme_id", "parent_id", "level", "code", "title_en", "title_fr", "position",
                             "created_at", "updated_at"], nodes)
     gen.insert(ProgrammeIndicator, ["id", "programme_id", "node_id", "indicator_id", "code", "position",

@@ -34,6 +34,9 @@ class CsrfForm(FlaskForm):
 class SettingsForm(FlaskForm):
     fiscal_year_start_month = SelectField(_l("Fiscal year starts in"), coerce=int, choices=_choices(MONTHS))
     target_check = SelectField(_l("When period targets disagree"), choices=_choices(TARGET_CHECKS))
+    dhis2_data_set = StringField(_l("DHIS2 data set (optional)"), validators=[Optional(), UID])
+    dhis2_attribute_option_combo = StringField(_l("DHIS2 attribute option combo (optional)"),
+                                               validators=[Optional(), UID])
 
 
 class IndicatorForm(FlaskForm):

@@ -37,6 +37,10 @@ class ResultsFramework(Audited, TimestampMixin, db.Model):
     programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"), unique=True)
     fiscal_year_start_month: Mapped[int] = mapped_column(Integer, default=1)
     target_check: Mapped[str] = mapped_column(String(10), default="refuse")
+    # DHIS2: the data set the programme reports to, and the attribute option combo (e.g. the donor or the
+    # implementing partner) its values carry; empty when not mapped
+    dhis2_data_set: Mapped[str] = mapped_column(String(11), default="", server_default="")
+    dhis2_attribute_option_combo: Mapped[str] = mapped_column(String(11), default="", server_default="")
 
     def __repr__(self):
         return f"<ResultsFramework programme={self.programme_id} FY from {self.fiscal_year_start_month}>"

@@ -4,8 +4,10 @@ import csv
 import io
 import json
 import re
+from pathlib import Path
 from types import SimpleNamespace
 
+from jsonschema import Draft202012Validator
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -14,6 +16,7 @@ from cpms.indicators.service import dhis2
 from tests.conftest import commune_id, province_id
 
 UID = re.compile(r"^[A-Za-z][A-Za-z0-9]{10}$")
+DATAVALUESET_SCHEMA = json.loads((Path(__file__).parent / "data" / "dhis2_datavalueset.schema.json").read_text())
 PERIOD = re.compile(r"^\d{4}(Q[1-4]|S[12]|AprilS[12]|NovS[12]|April|July|Sep|Oct|Nov)?$")
 
 
@@ -96,7 +99,10 @@ def test_dhis2_payload_shape(web, client, login_as, reporting, make_indicator):
     response, job_url = export_by_job(web, url)
     assert response.status_code == 200
     payload = json.loads(response.data)
-    assert set(payload) == {"dataValues"}
+    Draft202012Validator(DATAVALUESET_SCHEMA).validate(payload)
+    assert payload["period"] == "2016Q4" and payload["orgUnit"] == "OuKasaiOr01"
+    assert "dataSet" not in payload and "attributeOptionCombo" not in payload  # not mapped yet
+    assert re.match(r"^\d{4}-\d{2}-\d{2}$", payload["completeDate"])
     for value in payload["dataValues"]:
         assert set(value) <= {"dataElement", "period", "orgUnit", "categoryOptionCombo", "value", "comment"}
         assert UID.match(value["dataElement"]) and UID.match(value["orgUnit"]) and PERIOD.match(value["period"])
@@ -112,6 +118,40 @@ def test_dhis2_payload_shape(web, client, login_as, reporting, make_indicator):
         web, f"/indicators/programmes/{reporting.programme.id}/dhis2.json?period=FY2017-Q1&level=commune")[0].data)
     assert by_commune["dataValues"] == [{"dataElement": "DeClspMtg01", "period": "2016Q4", "orgUnit": "OuBipemba01",
                                          "value": "2"}]
+    Draft202012Validator(DATAVALUESET_SCHEMA).validate(by_commune)
+    assert "orgUnit" not in by_commune  # each value carries its own commune's
+
+
+def test_dhis2_set_carries_the_programmes_data_set_and_attribute_option_combo(web, login_as, reporting):
+    login_as("me_officer")
+    settings_url = f"/indicators/programmes/{reporting.programme.id}/settings"
+    refused = web.post(settings_url, {"fiscal_year_start_month": "10", "target_check": "refuse",
+                                      "dhis2_data_set": "bad uid", "dhis2_attribute_option_combo": ""},
+                       page=settings_url)
+    assert refused.status_code == 422 and "11 letters or digits" in refused.get_data(as_text=True)
+    assert web.post(settings_url, {"fiscal_year_start_month": "10", "target_check": "refuse",
+                                   "dhis2_data_set": "DsPdpKor001", "dhis2_attribute_option_combo": "AocUsaid001"},
+                    page=settings_url).status_code == 302
+    dhis2.save_data_element(reporting.mtg.indicator, data_element="DeClspMtg01")
+    dhis2.save_org_unit(province_id=province_id("Kasaï-Oriental"), org_unit="OuKasaiOr01")
+    _db.session.commit()
+    url = f"/indicators/programmes/{reporting.programme.id}/dhis2.json?period=FY2017-Q1&area=p{province_id('Kasaï-Oriental')}"
+    payload = json.loads(export_by_job(web, url)[0].data)
+    Draft202012Validator(DATAVALUESET_SCHEMA).validate(payload)
+    assert (payload["dataSet"], payload["attributeOptionCombo"], payload["period"]) == ("DsPdpKor001", "AocUsaid001",
+                                                                                        "2016Q4")
+
+
+def test_a_dhis2_export_by_commune_with_no_commune_mapped_says_what_to_map(web, client, login_as, reporting):
+    from cpms.core.jobs import run_queued_jobs
+    login_as("me_officer")
+    dhis2.save_data_element(reporting.mtg.indicator, data_element="DeClspMtg01")
+    _db.session.commit()
+    url = f"/indicators/programmes/{reporting.programme.id}/dhis2.json?period=FY2017-Q1&level=commune"
+    asked = web.post(url, {}, page=f"/indicators/programmes/{reporting.programme.id}/report")
+    assert run_queued_jobs() == 1
+    html = client.get(asked.headers["Location"]).get_data(as_text=True)
+    assert "No commune has a DHIS2 organisation unit yet: map them on the DHIS2 mapping page" in html
 
 
 def test_dhis2_periods():

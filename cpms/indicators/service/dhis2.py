@@ -7,6 +7,11 @@ or `commune` – to each province's or commune's unit. A data element whose cate
 (e.g. sex) gets one value per category, with the category option combos of Dhis2CategoryOptionCombo; otherwise the
 total, with the data element's own combo (or DHIS2's default when empty). Periods use DHIS2's period formats:
 2017Q1, 2017S1, 2017AprilS1, 2017NovS1, 2017, 2016April, 2016July, 2016Oct, 2016Nov.
+
+The set carries, as DHIS2's dataValueSets import reads them: `dataSet` and `attributeOptionCombo` when the
+programme's reporting settings map them, `completeDate` (the day of the export),
+`period`, and `orgUnit` when all values go to the area's unit. With `level=province|commune`, no unit mapped at that
+level is an error naming what to map, not an empty set.
 """
 import re
 
@@ -21,7 +26,7 @@ from cpms.indicators.service.reports import build_reports
 UID = re.compile(r"^[A-Za-z][A-Za-z0-9]{10}$")
 
 
-def _uid(value, field):
+def check_uid(value, field):
     value = (value or "").strip()
     if value and not UID.match(value):
         raise DomainError(_("A DHIS2 identifier has 11 letters or digits and starts with a letter."), field=field)
@@ -31,8 +36,8 @@ def _uid(value, field):
 def save_data_element(indicator, *, data_element, disaggregation="", category_option_combo=""):
     """Map an indicator to a data element (an empty one removes the mapping). Errors: a malformed identifier, a
     disaggregation the indicator does not have."""
-    data_element = _uid(data_element, "data_element")
-    category_option_combo = _uid(category_option_combo, "category_option_combo")
+    data_element = check_uid(data_element, "data_element")
+    category_option_combo = check_uid(category_option_combo, "category_option_combo")
     disaggregation = disaggregation or ""
     if disaggregation and disaggregation not in (indicator.disaggregations or []):
         raise DomainError(_("The indicator is not broken down by this disaggregation."), field="disaggregation")
@@ -51,7 +56,7 @@ def save_data_element(indicator, *, data_element, disaggregation="", category_op
 
 def save_combo(dimension, category, category_option_combo):
     """Map a category of a disaggregation to a category option combo (empty: remove)."""
-    category_option_combo = _uid(category_option_combo, "category_option_combo")
+    category_option_combo = check_uid(category_option_combo, "category_option_combo")
     row = db.session.scalar(select(Dhis2CategoryOptionCombo).where(Dhis2CategoryOptionCombo.dimension == dimension,
                                                                    Dhis2CategoryOptionCombo.category == category))
     if not category_option_combo:
@@ -68,7 +73,7 @@ def save_combo(dimension, category, category_option_combo):
 
 def save_org_unit(*, province_id=None, commune_id=None, org_unit):
     """Map the country (no province or commune), a province or a commune to an organisation unit (empty: remove)."""
-    org_unit = _uid(org_unit, "org_unit")
+    org_unit = check_uid(org_unit, "org_unit")
     if commune_id:
         province_id = None
     row = db.session.scalar(select(Dhis2OrgUnit).where(
@@ -139,11 +144,26 @@ def check_dhis2_period(period):
     return code
 
 
-def dhis2_payload(programme, period, *, scope, area, level="area", today=None):  # noqa: C901
-    """{"dataValues": [...]} for one period. Errors: a period DHIS2 cannot express, no organisation unit for the
-    area. Indicators without a data element are left out (`skipped` lists their codes)."""
+def set_header(programme, code, complete_date, org_unit=None):
+    """The dataValueSet's own fields: dataSet and attributeOptionCombo where mapped, completeDate, period, orgUnit."""
+    from cpms.indicators.service.framework import settings_of
+    settings = settings_of(programme.id)
+    header = {"dataSet": settings.dhis2_data_set or None, "completeDate": complete_date.isoformat(), "period": code,
+              "orgUnit": org_unit, "attributeOptionCombo": settings.dhis2_attribute_option_combo or None}
+    return {name: value for name, value in header.items() if value}
+
+
+def dhis2_payload(programme, period, *, scope, area, level="area", today=None, complete_date=None):  # noqa: C901
+    """The dataValueSet of one period (see the module's docstring). Errors: a period DHIS2 cannot express, no
+    organisation unit for the area (or, by level, for any province or commune). Indicators without a data element
+    are left out (`skipped` lists their codes)."""
+    from datetime import date
     code = check_dhis2_period(period)
     units = org_unit_map()
+    if level in ("province", "commune") and not any(kind == level for kind, _id in units):
+        raise DomainError(_("No %(level)s has a DHIS2 organisation unit yet: map them on the DHIS2 mapping page, or "
+                            "export for the report's area.", level=_("province") if level == "province"
+                            else _("commune")))
     area_unit = (units.get(("commune", area.commune_id)) if area.commune_id else
                  units.get(("province", area.province_id)) if area.province_id else units.get(("country", None)))
     if level == "area" and area_unit is None:
@@ -192,4 +212,6 @@ def dhis2_payload(programme, period, *, scope, area, level="area", today=None): 
                     continue
                 data.update(orgUnit=area_unit, categoryOptionCombo=combo)
             values.append(data)
-    return {"dataValues": values}, sorted(skipped)
+    header = set_header(programme, code, complete_date or today or date.today(),
+                        area_unit if level == "area" else None)
+    return {**header, "dataValues": values}, sorted(skipped)

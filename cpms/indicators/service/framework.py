@@ -54,9 +54,11 @@ def settings_of(programme_id):
     return cache[programme_id]
 
 
-def save_settings(programme, *, fiscal_year_start_month, target_check):
+def save_settings(programme, *, fiscal_year_start_month, target_check, dhis2_data_set="",
+                  dhis2_attribute_option_combo=""):
     """Errors: month outside 1–12, unknown check; a new fiscal year start once targets, values or locks exist
-    (their periods would no longer be the donor's)."""
+    (their periods would no longer be the donor's); a malformed DHIS2 identifier."""
+    from cpms.indicators.service.dhis2 import check_uid
     if fiscal_year_start_month not in range(1, 13):
         raise DomainError(_("Choose the month the fiscal year starts."), field="fiscal_year_start_month")
     if target_check not in TARGET_CHECKS:
@@ -66,6 +68,8 @@ def save_settings(programme, *, fiscal_year_start_month, target_check):
         raise DomainError(_("The fiscal year cannot change once targets, values or locked periods exist: their "
                             "quarters would no longer match the donor's."), field="fiscal_year_start_month")
     settings.fiscal_year_start_month, settings.target_check = fiscal_year_start_month, target_check
+    settings.dhis2_data_set = check_uid(dhis2_data_set, "dhis2_data_set")
+    settings.dhis2_attribute_option_combo = check_uid(dhis2_attribute_option_combo, "dhis2_attribute_option_combo")
     db.session.add(settings)
     db.session.flush()
     return settings

@@ -107,7 +107,8 @@ def settings_edit(programme_id):
     programme = get_programme_or_404(programme_id)
     form = forms.SettingsForm(obj=service.settings_of(programme.id))
     response = save_form(form, lambda _form: service.save_settings(programme, **{
-        "fiscal_year_start_month": form.fiscal_year_start_month.data, "target_check": form.target_check.data}),
+        "fiscal_year_start_month": form.fiscal_year_start_month.data, "target_check": form.target_check.data,
+        "dhis2_data_set": form.dhis2_data_set.data, "dhis2_attribute_option_combo": form.dhis2_attribute_option_combo.data}),
         _("Reporting settings saved."), lambda saved: url_for("indicators.framework", programme_id=programme.id))
     return response or render_form("indicators/settings_form.html", form, programme=programme)
 

@@ -1,4 +1,5 @@
-"""Committees: a secret, revocable calendar feed address per user (issue 23)
+"""Committees: a secret, revocable calendar feed address per user; indicators: the DHIS2 data set and attribute
+option combo of a programme (issue 23)
 
 Revision ID: 0021
 Revises: 0020
@@ -29,9 +30,16 @@ def upgrade():
     )
     with op.batch_alter_table("committee_calendar_feeds", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_committee_calendar_feeds_user_id"), ["user_id"], unique=False)
+    with op.batch_alter_table("results_frameworks", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("dhis2_data_set", sa.String(length=11), server_default="", nullable=False))
+        batch_op.add_column(sa.Column("dhis2_attribute_option_combo", sa.String(length=11), server_default="",
+                                      nullable=False))
 
 
 def downgrade():
+    with op.batch_alter_table("results_frameworks", schema=None) as batch_op:
+        batch_op.drop_column("dhis2_attribute_option_combo")
+        batch_op.drop_column("dhis2_data_set")
     with op.batch_alter_table("committee_calendar_feeds", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_committee_calendar_feeds_user_id"))
     op.drop_table("committee_calendar_feeds")
