@@ -1,6 +1,6 @@
 from datetime import date
 
-from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask import Blueprint, Response, abort, redirect, render_template, request, session, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -132,18 +132,17 @@ def committee_calendar(committee_id):
 @bp.route("/calendar")
 @require_role()
 def calendar_feed():
-    """The user's secret calendar address: open a new one (shown once), or stop it."""
+    """The user's secret calendar address: open a new one (shown once, on the page after), or stop it."""
     return render_template("committees/calendar_feed.html", feed=service.active_calendar_feed(current_user),
-                           new_url=None)
+                           new_url=session.pop("new_calendar_feed", None))
 
 
 @bp.route("/calendar/new", methods=["POST"])
 @require_role()
 def calendar_feed_new():
     token = service.open_calendar_feed(current_user)
-    new_url = service.feed_address(token)
-    return render_template("committees/calendar_feed.html", feed=service.active_calendar_feed(current_user),
-                           new_url=new_url)
+    session["new_calendar_feed"] = service.feed_address(token)  # shown once by the page the browser goes to
+    return redirect(url_for("committees.calendar_feed"))
 
 
 @bp.route("/calendar/stop", methods=["POST"])

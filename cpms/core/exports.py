@@ -8,6 +8,7 @@ import io
 from datetime import date, datetime
 
 from flask import Response
+from flask_babel import gettext as _
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -34,26 +35,66 @@ def _plain(value):
     return "" if value is None else value
 
 
-def xlsx_bytes(sheets):
-    """An XLSX workbook from {sheet title: (header, rows)}; written in streaming (write-only) mode."""
+def xlsx_bytes(sheets, *, title=None, subject=None, title_block=(), widths=None, formats=None, readme=None):
+    """An XLSX workbook from {sheet title: (header, rows)}; written in streaming (write-only) mode.
+
+    For a document handed over as it is (a donor's report): `title` and `subject` become the file's properties;
+    `title_block` [(label, value)] is written above each sheet's header (then a blank line); the header row stays
+    frozen; `widths` {column index: width in characters}; `formats` {column index: number format, or a function of
+    the row giving one}; `readme` (header, rows) becomes a first sheet of definitions and sources."""
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
 
     workbook = Workbook(write_only=True)
-    for title, (header, rows) in sheets.items():
-        sheet = workbook.create_sheet(title=_sheet_title(title))
-        bold = []
-        for name in header:
-            cell = WriteOnlyCell(sheet, value=neutralise(str(name)))
-            cell.font = Font(bold=True)
-            bold.append(cell)
-        sheet.append(bold)
-        for row in rows:
-            sheet.append([_xlsx_value(v) for v in row])
+    workbook.properties.creator = "CPMS"
+    if title:
+        workbook.properties.title = str(title)[:250]
+    if subject:
+        workbook.properties.subject = str(subject)[:250]
+    block = list(title_block)
+    if readme:
+        _xlsx_sheet(workbook, _("Read me"), readme[0], readme[1], {0: 14, 1: 40, 2: 70, 3: 40}, None, block)
+    for sheet_title, (header, rows) in sheets.items():
+        _xlsx_sheet(workbook, sheet_title, header, rows, widths, formats, block)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _xlsx_sheet(workbook, sheet_title, header, rows, widths, formats, block):
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    sheet = workbook.create_sheet(title=_sheet_title(sheet_title))
+    bold = Font(bold=True)
+    for index, width in (widths or {}).items():
+        sheet.column_dimensions[get_column_letter(index + 1)].width = width
+    if header:
+        sheet.freeze_panes = f"A{len(block) + (2 if block else 1) + 1}"
+    for label, value in block:
+        label_cell = WriteOnlyCell(sheet, value=neutralise(str(label)))
+        label_cell.font = bold
+        sheet.append([label_cell, _xlsx_value(value)])
+    if block:
+        sheet.append([])
+    if header:
+        cells = [WriteOnlyCell(sheet, value=neutralise(str(name))) for name in header]
+        for cell in cells:
+            cell.font, cell.alignment = bold, Alignment(wrap_text=True, vertical="top")
+        sheet.append(cells)
+    for row in rows:
+        sheet.append([_xlsx_cell(sheet, row, index, value, formats) for index, value in enumerate(row)])
+
+
+def _xlsx_cell(sheet, row, index, value, formats):
+    from openpyxl.cell import WriteOnlyCell
+    fmt = (formats or {}).get(index)
+    fmt = fmt(row) if callable(fmt) else fmt
+    if not fmt or not isinstance(value, (int, float)) or isinstance(value, bool):
+        return _xlsx_value(value)
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.number_format = fmt
+    return cell
 
 
 def _xlsx_value(value):

@@ -48,10 +48,9 @@ def _programme(programme_id, scope):
 
 
 def _xlsx(job, programme, period, scope, area, area_label, dimension, level):
-    sheets = exports.report_sheets(programme, period, scope=scope, area=area, area_label=area_label)
-    job.progress(70, N_("Writing the workbook"))
-    from cpms.core.exports import xlsx_bytes
-    return f"indicators-{programme.code}-{period.key}.xlsx", xlsx_bytes(sheets), None
+    job.progress(30, N_("Computing the figures"))
+    data = exports.report_xlsx(programme, period, scope=scope, area=area, area_label=area_label)
+    return f"indicators-{programme.code}-{period.key}.xlsx", data, None
 
 
 def _pdf(job, programme, period, scope, area, area_label, dimension, level):

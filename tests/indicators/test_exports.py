@@ -46,15 +46,15 @@ def test_xlsx_has_numbers_and_a_sheet_per_disaggregation(web, login_as, reportin
     response, _job = export_by_job(web, report_url(reporting, "xlsx"))
     assert response.status_code == 200 and response.mimetype.endswith("spreadsheetml.sheet")
     workbook = load_workbook(io.BytesIO(response.data))
-    assert workbook.sheetnames == ["Totals", "By sex", "By commune of the venue", "By kind of committee"]
-    rows = list(workbook["Totals"].iter_rows(values_only=True))
+    assert workbook.sheetnames == ["Read me", "Totals", "By sex", "By commune of the venue", "By kind of committee"]
+    rows = _table(workbook["Totals"])
     assert rows[0][:8] == ("Code", "Indicator", "Category", "Unit", "Baseline", "Target", "Actual", "Percent of target")
     by_code = {row[0]: row for row in rows[1:]}
     assert by_code["MTG"][5:8] == (3, 2, 66.7) and isinstance(by_code["MTG"][6], (int, float))
     assert by_code["DLG"][8] == "On track"
-    sex = {row[2]: row[6] for row in workbook["By sex"].iter_rows(min_row=2, values_only=True)}
+    sex = {row[2]: row[6] for row in _table(workbook["By sex"])[1:]}
     assert sex == {"Women": 40, "Men": 50}
-    communes = {row[2]: row[6] for row in workbook["By commune of the venue"].iter_rows(min_row=2, values_only=True)}
+    communes = {row[2]: row[6] for row in _table(workbook["By commune of the venue"])[1:]}
     assert communes["Bipemba"] in (2, 90)
 
 
@@ -68,6 +68,8 @@ def test_csv_neutralises_formulas(client, login_as, reporting):
     assert "'=HYPERLINK(\"http://evil.example\",\"participants\")" in names
     assert not any(cell.startswith(("=", "+", "@")) for row in rows for cell in row)
     assert any(row[0] == "MTG" and row[6] == "2.0" for row in rows)
+    assert rows[0][-5:] == ["Programme", "Period", "Period start", "Period end", "Area"]
+    assert all(row[-5:-1] == [reporting.programme.code, "FY2017-Q1", "2016-10-01", "2016-12-31"] for row in rows[1:])
 
 
 def test_pdf_holds_names_values_and_bilingual_headings(web, login_as, reporting):
@@ -167,9 +169,37 @@ def test_dhis2_periods():
     assert P.parse_period("FY2017", 10).start == date(2016, 10, 1)
 
 
+def _table(sheet):
+    """A report sheet's table: its rows from the header ("Code") on, below the title block."""
+    rows = list(sheet.iter_rows(values_only=True))
+    return rows[next(i for i, row in enumerate(rows) if row[0] == "Code"):]
+
+
 def _sheets(data):
     workbook = load_workbook(io.BytesIO(data))
-    return {sheet.title: list(sheet.iter_rows(values_only=True)) for sheet in workbook.worksheets}
+    return {sheet.title: _table(sheet) for sheet in workbook.worksheets if sheet.title != "Read me"}
+
+
+def test_the_xlsx_is_ready_for_a_donor_title_block_formats_widths_frozen_header_properties_readme(
+        web, login_as, reporting):
+    login_as("viewer")
+    response, _job = export_by_job(web, report_url(reporting, "xlsx"))
+    workbook = load_workbook(io.BytesIO(response.data))
+    assert workbook.properties.title == f"Indicator report – {reporting.programme.code} – FY2017 Q1"
+    assert workbook.properties.creator == "CPMS"
+    totals = workbook["Totals"]
+    block = {row[0]: row[1] for row in totals.iter_rows(max_row=5, values_only=True)}
+    assert block["Programme"] == f"{reporting.programme.code} – {reporting.programme.name}"
+    assert block["Period"].startswith("FY2017 Q1 (") and block["Status"] == "Open: the figures may still change."
+    assert block["Area"] and block["Generated"]
+    assert totals.freeze_panes == "A8"  # title block (5 lines), a blank line, the header: frozen below it
+    assert totals["A7"].value == "Code" and totals.column_dimensions["B"].width == 44
+    mtg = next(row for row in totals.iter_rows(min_row=8) if row[0].value == "MTG")
+    assert mtg[7].number_format == '0.0" %"' and mtg[7].value == 66.7  # percent of target, one decimal
+    assert mtg[6].number_format == "#,##0"  # a count: thousands separator
+    readme = {row[0]: row for row in workbook["Read me"].iter_rows(values_only=True)}
+    assert readme["MTG"][3].startswith("Computed by CPMS: Meetings of the programme's committees")
+    assert readme["DLG"][3] == "Entered by the M&E officer for each period."
 
 
 def test_xlsx_sheets_are_the_reports_of_each_disaggregation(app, reporting, make_indicator, add_to_framework,
