@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from cpms.certificates.service.certificates import programme_logos
 from cpms.committees import service
 from cpms.committees.forms import (
     ActionItemForm,
@@ -232,15 +233,6 @@ def _meeting_context(meeting):
                 today=date.today())
 
 
-def _programme_logos(committee):
-    """The programme's and the donor's logos, as on its certificates (certificates' design page), for the minutes."""
-    from cpms.certificates.pdf.render import png_data_uri
-    from cpms.certificates.service.certificates import profile_for
-    profile = profile_for(committee.programme_id)
-    return {"programme_logo": png_data_uri(profile.programme_logo) if profile else None,
-            "donor_logo": png_data_uri(profile.donor_logo) if profile else None}
-
-
 def _responsible_choices(meeting):
     """Only current members may be responsible for an action (docs/rules/committees.md)."""
     return [("", "—")] + [(m.id, m.name) for m in service.current_members(meeting.committee_id)]
@@ -297,7 +289,7 @@ def meeting_minutes_pdf(meeting_id):
     chair, secretary = service.signatories(context["roll"])
     with force_locale(lang):
         pdf = render_pdf("committees/minutes_pdf.html", lang=lang, presence=service.presence_by_sex(
-            meeting, context["roll"]), chair=chair, secretary=secretary, **_programme_logos(meeting.committee),
+            meeting, context["roll"]), chair=chair, secretary=secretary, **programme_logos(meeting.committee.programme_id),
             **context)
     filename = f"minutes-{meeting.committee_id}-{local_day(meeting.starts_at, meeting.committee)}-{lang}.pdf"
     return Response(pdf, mimetype="application/pdf",

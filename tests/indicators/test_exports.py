@@ -82,6 +82,17 @@ def test_pdf_holds_names_values_and_bilingual_headings(web, login_as, reporting)
     assert re.search(r"Dialogue participants", text) and "90" in text
 
 
+def test_pdf_cover_carries_the_programmes_logos(web, login_as, reporting):
+    from cpms.certificates.models import CertificateProfile
+    from tests.helpers.images import image_bytes
+    _db.session.add(CertificateProfile(programme_id=reporting.programme.id, programme_logo=image_bytes("PNG", (90, 40)),
+                                       donor_logo=image_bytes("PNG", (80, 40), colour=(20, 60, 160))))
+    _db.session.commit()
+    login_as("me_officer")
+    reader = PdfReader(io.BytesIO(export_by_job(web, report_url(reporting, "pdf"))[0].data))
+    assert len({image.name for image in reader.pages[0].images}) == 2  # both logos on the cover
+
+
 def test_dhis2_payload_shape(web, client, login_as, reporting, make_indicator):
     login_as("me_officer")
     mapped = {"/indicators/dhis2/data-elements": {"indicator_id": str(reporting.dlg.indicator_id),

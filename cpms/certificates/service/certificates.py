@@ -60,6 +60,15 @@ def profile_for(programme_id):
     return db.session.scalar(select(CertificateProfile).where(CertificateProfile.programme_id == programme_id))
 
 
+def programme_logos(programme_id):
+    """{"programme_logo", "donor_logo"}: the programme's artwork (its certificates' design page) as data URIs, or
+    None; for other documents of the programme (minutes, indicator reports)."""
+    from cpms.certificates.pdf.render import png_data_uri
+    profile = profile_for(programme_id)
+    return {"programme_logo": png_data_uri(profile.programme_logo) if profile else None,
+            "donor_logo": png_data_uri(profile.donor_logo) if profile else None}
+
+
 # --- addresses --------------------------------------------------------------------------------------
 
 def public_base_url():

@@ -128,9 +128,10 @@ def report_sheets(programme, period, *, scope, area, area_label, today=None, wit
 
 
 def report_pdf(report):
+    from cpms.certificates.service.certificates import programme_logos
     from cpms.core.pdf import render_pdf
     charts = {row.pi.id: bar_chart(row) for row in report.totals()}
     with force_locale("en"):
         english = {row.pi.id: row.pi.indicator.name_en for row in report.totals()}
     return render_pdf("indicators/report_pdf.html", report=report, charts=charts, english=english,
-                      generated_on=date.today())
+                      generated_on=date.today(), **programme_logos(report.programme.id))
