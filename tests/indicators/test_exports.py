@@ -281,3 +281,12 @@ def test_the_export_page_asks_before_preparing(client, login_as, reporting):
     html = client.get(report_url(reporting, "pdf")).get_data(as_text=True)
     assert "Prepare the PDF file" in html and "FY2017 Q1" in html
     assert run_queued_jobs() == 0  # a GET starts nothing
+
+
+def test_a_past_programme_opens_on_its_last_quarter_with_data_not_on_an_empty_one(client, login_as, reporting):
+    """The programme's values stop in FY2017 Q1 (October–December 2016): today its report, its figures and the API
+    open there, not on the last quarter ended (years later, with nothing recorded)."""
+    login_as("viewer")
+    html = client.get(f"/indicators/programmes/{reporting.programme.id}/report").get_data(as_text=True)
+    assert re.search(r'<option value="FY2017-Q1"\s+selected', html), "the period picker opens on FY2017 Q1"
+    assert "0 on track" not in html

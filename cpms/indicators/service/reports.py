@@ -178,14 +178,33 @@ class Report:
 
 
 def default_period(programme, start_month, today=None):
-    """The last quarter that has ended (or the programme's first quarter)."""
+    """The period a report opens on: the last quarter that has ended (within the programme's dates), unless the
+    programme's recorded data stop earlier – then the last quarter with data (values entered or a period locked), so
+    that a past programme does not open on an empty quarter. Never before the programme's first quarter."""
     today = today or date.today()
     quarter = P.containing(today, "quarter", start_month)
     last = P.containing(P.add_months(quarter.start, -1), "quarter", start_month)
     first = P.containing(programme.start_date, "quarter", start_month)
     if programme.end_date is not None and last.start > programme.end_date:
         last = P.containing(programme.end_date, "quarter", start_month)
+    latest = latest_data_day(programme.id)
+    if latest is not None and latest < last.start:
+        last = P.containing(latest, "quarter", start_month)
     return last if last.start >= first.start else first
+
+
+def latest_data_day(programme_id):
+    """The end of the latest period with values entered or locked for the programme (one query), or None."""
+    from sqlalchemy import func, select, union_all
+
+    from cpms.extensions import db
+    from cpms.indicators.models import IndicatorValue, PeriodLock, ProgrammeIndicator
+    ends = union_all(
+        select(func.max(IndicatorValue.period_end).label("day"))
+        .join(ProgrammeIndicator, ProgrammeIndicator.id == IndicatorValue.programme_indicator_id)
+        .where(ProgrammeIndicator.programme_id == programme_id),
+        select(func.max(PeriodLock.period_end).label("day")).where(PeriodLock.programme_id == programme_id)).subquery()
+    return db.session.scalar(select(func.max(ends.c.day)))
 
 
 def trend_periods(programme, period, start_month):
