@@ -67,7 +67,7 @@ def test_action_items_of_committees_and_plans_due_soon_then_overdue(db, make_pro
     meeting = make_meeting(committee, when=datetime(2017, 5, 8, 10, 0, tzinfo=timezone.utc))
     soon = make_action_item(meeting, description="Éclairage", due_date=date(2017, 6, 5))
     later = make_action_item(meeting, description="Patrouilles", due_date=date(2017, 7, 30))
-    plan = make_plan(committee)
+    plan = make_plan(committee, actions=())  # only the action made below
     problem_id = _db.session.scalar(select(Problem.id))
     action = plans.add_plan_action(plan, problem_id=problem_id, activity="Lampadaires solaires", responsible="ONG",
                                    partners="", start_date=date(2017, 1, 1), end_date=date(2017, 6, 4),
@@ -82,16 +82,25 @@ def test_action_items_of_committees_and_plans_due_soon_then_overdue(db, make_pro
     sweep(date(2017, 6, 6), "action_overdue")
     assert received("action_overdue") == {(f"user:{officer.id}", f"committee_action_item:{soon.id}", date(2017, 6, 5)),
                                           (f"user:{officer.id}", f"plan_action:{action.id}", date(2017, 6, 4))}
-    # done in the meantime: no reminder; and the item due later is still not overdue
+    # still open: reminded again every week (not twice in the same week), with no look-back limit
+    assert sweep(date(2017, 6, 9), "action_overdue")["claimed"] == 0
+    sweep(date(2017, 6, 13), "action_overdue")
+    assert {(o, d) for _k, o, d in received("action_overdue")} == {
+        (f"committee_action_item:{soon.id}", date(2017, 6, 5)), (f"plan_action:{action.id}", date(2017, 6, 4)),
+        (f"committee_action_item:{soon.id}", date(2017, 6, 12)), (f"plan_action:{action.id}", date(2017, 6, 11))}
+    # closed: no more reminders for it; the plan's action, still open, keeps coming back
     from cpms.committees.service import update_action_item
-    update_action_item(_db.session.get(type(later), later.id), status="done", closing_note="Fait",
-                       today=date(2017, 7, 1))
+    for item in (soon, later):
+        update_action_item(_db.session.get(type(item), item.id), status="done", closing_note="Fait",
+                           today=date(2017, 7, 1))
     _db.session.commit()
-    assert sweep(date(2017, 8, 2), "action_overdue")["claimed"] == 0
-    # the lookback: an item overdue for months before reminders existed is not dug up
+    sweep(date(2017, 8, 2), "action_overdue")
+    assert {(o, d) for _k, o, d in received("action_overdue") if d > date(2017, 6, 12)} == {
+        (f"plan_action:{action.id}", date(2017, 7, 30))}
+    # an item overdue for months is reminded too, once for the current week
     old = make_action_item(meeting, description="Ancienne action", due_date=date(2017, 5, 10))
-    assert sweep(date(2017, 8, 2), "action_overdue")["claimed"] == 0
-    assert f"committee_action_item:{old.id}" not in {n.object_key for n in _db.session.scalars(select(Notification))}
+    assert sweep(date(2017, 8, 2), "action_overdue")["claimed"] == 1
+    assert (f"user:{officer.id}", f"committee_action_item:{old.id}", date(2017, 7, 26)) in received("action_overdue")
 
 
 def test_milestones_due_then_overdue_in_the_officers_language(db, make_project, make_user, mail_settings):
