@@ -178,6 +178,56 @@ def test_pending_vetting_before_a_cohort_starts(db, make_cohort, make_trainee, m
     assert message.subject == f"Vetting not approved for 1 trainee of {cohort.name}"
 
 
+def test_register_not_entered_reaches_the_sessions_trainers_the_morning_after(db, make_cohort, make_trainee,
+                                                                              make_user, mail_settings):
+    from cpms.training.models import TrainingSession
+    from cpms.training.service import enrol_trainees
+    from cpms.training.service.attendance import generate_sessions, record_attendance
+
+    trainer = make_user("trainer", provinces=["Kasaï-Oriental"])
+    make_user("trainer", provinces=["Kasaï-Oriental"])  # not a trainer of this cohort
+    cohort = make_cohort(trainers=[trainer], start=date(2016, 3, 29), end=date(2016, 4, 29))
+    enrolment, = enrol_trainees(cohort, [make_trainee().id])
+    generate_sessions(cohort, weekdays=[1, 2], start_time=time(8), end_time=time(12))  # Tuesdays, Wednesdays
+    _db.session.commit()
+    tuesday, wednesday = _db.session.scalars(select(TrainingSession).where(TrainingSession.cohort_id == cohort.id)
+                                             .order_by(TrainingSession.session_date)).all()[:2]
+    assert (tuesday.session_date, wednesday.session_date) == (date(2016, 3, 29), date(2016, 3, 30))
+
+    assert sweep(date(2016, 3, 29), "attendance_missing")["claimed"] == 0  # the day itself: not yet
+    sweep(date(2016, 3, 30), "attendance_missing")
+    assert received("attendance_missing") == {(f"user:{trainer.id}", f"training_session:{tuesday.id}",
+                                               date(2016, 3, 30))}
+    message = _db.session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "attendance_missing"))
+    assert message.subject == f"Attendance not entered: {cohort.name}, Mar 29, 2016"
+    # Wednesday's register entered in time: no reminder for it
+    record_attendance(None, wednesday, {enrolment.id: "present"})
+    _db.session.commit()
+    assert sweep(date(2016, 3, 31), "attendance_missing")["claimed"] == 0
+
+
+def test_vetting_expiring_before_the_cohort_ends(db, make_cohort, make_trainee, make_user, mail_settings):
+    from cpms.training.service import enrol_trainees, record_vetting
+
+    cohort = make_cohort(requires_vetting=True, start=date(2016, 3, 29), end=date(2016, 8, 28))
+    expiring, lasting = make_trainee(), make_trainee()
+    record_vetting(expiring, submitted_on=date(2015, 6, 1), status="approved", decided_on=date(2015, 7, 1),
+                   expires_on=date(2016, 6, 30))
+    record_vetting(lasting, submitted_on=date(2015, 6, 1), status="approved", decided_on=date(2015, 7, 1),
+                   expires_on=date(2017, 6, 30))
+    enrol_trainees(cohort, [expiring.id, lasting.id])
+    _db.session.commit()
+    officer = make_user("project_officer", provinces=["Kasaï-Oriental"])
+    make_user("project_officer", provinces=["Haut-Katanga"])
+
+    sweep(date(2016, 4, 4), "vetting_expiring")
+    assert received("vetting_expiring") == {(f"user:{officer.id}", f"cohort:{cohort.id}", date(2016, 6, 30))}
+    message = _db.session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "vetting_expiring"))
+    assert message.subject == f"Vetting expiring for 1 trainee of {cohort.name}"
+    assert "June 30, 2016" in message.body_text and "August 28, 2016" in message.body_text
+    assert sweep(date(2016, 4, 5), "vetting_expiring")["claimed"] == 0  # once
+
+
 def test_survey_round_due_reaches_the_me_officers_of_its_communes(db, make_programme, make_user, mail_settings,
                                                                   make_instrument, make_round):
     survey_round = make_round(make_instrument(), make_programme(), start=date(2017, 9, 1))
