@@ -54,7 +54,7 @@ def test_trainer_sees_registers_to_enter_sessions_and_cohorts_ending(client, log
     assert lines[0][0] == f"/training/sessions/{missed.id}/register"
     assert texts[0].startswith("Register not entered: Mbuji-Mayi A, ")
     assert sum(t.startswith("Register not entered") for t in texts) == 2  # three days ago and two days ago
-    assert f"Today at 08:00: Mbuji-Mayi A – register to enter" in texts
+    assert "Today at 08:00: Mbuji-Mayi A – register to enter" in texts
     assert (f"/training/sessions/{sessions[day].id}/register", "Today at 08:00: Mbuji-Mayi A – register to enter") in lines
     assert any(t.startswith("Mbuji-Mayi A ends on ") for t in texts)
     assert not any("Not mine" in t for t in texts)
