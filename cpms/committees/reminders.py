@@ -39,7 +39,14 @@ def upcoming_meetings(ctx):
                                 "zone_place": committee.commune.city.name})
 
 
-def _committee_items(ctx, condition):
+def weekly_due_on(due_date, today, days_after):
+    """The key date of an overdue reminder: the due date itself the first time, then one more week for every
+    week the action stays open, so that a new reminder goes out each week until it is closed (no look-back)."""
+    weeks = max(0, (today - due_date - timedelta(days=max(days_after, 1))).days // 7)
+    return due_date + timedelta(weeks=weeks)
+
+
+def _committee_items(ctx, condition, weekly=False):
     """Open action items of committees matching `condition`, with the e-mail of their responsible member."""
     items = db.session.scalars(select(ActionItem).where(ActionItem.status.in_(OPEN_ACTION_STATUSES), condition)
                                .order_by(ActionItem.due_date, ActionItem.id)).all()
@@ -49,7 +56,8 @@ def _committee_items(ctx, condition):
         member = item.responsible_member
         if member is not None and member.email and member.is_active_on(ctx.today):
             recipients.append(member.email)
-        yield Reminder(object_key=f"committee_action_item:{item.id}", due_on=item.due_date, recipients=recipients,
+        due_on = weekly_due_on(item.due_date, ctx.today, ctx.days_after) if weekly else item.due_date
+        yield Reminder(object_key=f"committee_action_item:{item.id}", due_on=due_on, recipients=recipients,
                        link=("committees.action_item_update", {"item_id": item.id}),
                        context={"committee": committee.name, "description": item.description,
                                 "responsible": item.responsible_label, "due_on": item.due_date})
@@ -59,8 +67,8 @@ DUE_SOON = dict(label=_l("Action item due soon"), roles=OFFICERS, days_before=3,
                 description=_l("Open action items of committees and of security plans, some days before their "
                                "due date: to the project officers of the area and to the responsible member."))
 OVERDUE = dict(label=_l("Action item overdue"), roles=OFFICERS, days_after=1,
-               description=_l("Open action items some days after their due date: to the project officers of the "
-                              "area and to the responsible member."))
+               description=_l("Open action items some days after their due date, then every week until they are "
+                              "closed: to the project officers of the area and to the responsible member."))
 
 
 @reminder_kind("action_due_soon", **DUE_SOON)
@@ -71,4 +79,4 @@ def committee_items_due_soon(ctx):
 @reminder_kind("action_overdue", **OVERDUE)
 def committee_items_overdue(ctx):
     last_due = ctx.today - timedelta(days=max(ctx.days_after, 1))
-    return _committee_items(ctx, ActionItem.due_date.between(ctx.since - timedelta(days=ctx.days_after), last_due))
+    return _committee_items(ctx, ActionItem.due_date <= last_due, weekly=True)

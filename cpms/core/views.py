@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from cpms.core import service
 from cpms.core.audit import ACTIONS
-from cpms.core.dashboard import cards_for
+from cpms.core.dashboard import cards_for, today_for
 from cpms.core.pagination import paginate
 from cpms.core.permissions import ADMIN, ALL_ROLES, public, require_role, scope_of
 
@@ -22,8 +22,9 @@ NAVIGATION = [
 @bp.route("/")
 @require_role()
 def index():
-    cards = cards_for(current_user, scope_of(current_user))
-    return render_template("core/dashboard.html", cards=cards)
+    scope = scope_of(current_user)
+    return render_template("core/dashboard.html", today=today_for(current_user, scope),
+                           cards=cards_for(current_user, scope))
 
 
 @bp.route("/livez")

@@ -5,7 +5,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from cpms.committees.models import Committee
-from cpms.committees.reminders import OFFICERS
+from cpms.committees.reminders import OFFICERS, weekly_due_on
 from cpms.extensions import db
 from cpms.notifications.registry import Reminder, reminder_kind
 from cpms.plans.models import PlanAction, SecurityPlan
@@ -13,14 +13,15 @@ from cpms.plans.models import PlanAction, SecurityPlan
 OPEN_PLAN_ACTION_STATUSES = ("planned", "in_progress")
 
 
-def _plan_actions(ctx, condition):
+def _plan_actions(ctx, condition, weekly=False):
     rows = db.session.execute(select(PlanAction, SecurityPlan.id, Committee)
                               .join(SecurityPlan, SecurityPlan.id == PlanAction.plan_id)
                               .join(Committee, Committee.id == SecurityPlan.committee_id)
                               .where(PlanAction.status.in_(OPEN_PLAN_ACTION_STATUSES), condition)
                               .order_by(PlanAction.end_date, PlanAction.id)).all()
     for action, plan_id, committee in rows:
-        yield Reminder(object_key=f"plan_action:{action.id}", due_on=action.end_date,
+        due_on = weekly_due_on(action.end_date, ctx.today, ctx.days_after) if weekly else action.end_date
+        yield Reminder(object_key=f"plan_action:{action.id}", due_on=due_on,
                        recipients=ctx.staff_covering(OFFICERS, committee.province_id, committee.commune_id),
                        link=("plans.plan_detail", {"plan_id": plan_id}),
                        context={"committee": committee.name, "description": action.activity,
@@ -35,4 +36,4 @@ def plan_actions_due_soon(ctx):
 @reminder_kind("action_overdue")
 def plan_actions_overdue(ctx):
     last_due = ctx.today - timedelta(days=max(ctx.days_after, 1))
-    return _plan_actions(ctx, PlanAction.end_date.between(ctx.since - timedelta(days=ctx.days_after), last_due))
+    return _plan_actions(ctx, PlanAction.end_date <= last_due, weekly=True)

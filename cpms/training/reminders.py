@@ -1,4 +1,5 @@
-"""Trainees falling behind (to the cohort's trainers) and vetting not approved before a cohort starts."""
+"""Trainees falling behind and registers not entered (to the cohort's trainers); vetting not approved before a cohort
+starts or expiring before it ends (to the project officers)."""
 from datetime import timedelta
 
 from flask import current_app
@@ -106,3 +107,55 @@ def vetting_pending_before_start(ctx):
                        recipients=ctx.staff_covering(OFFICERS, cohort.province_id, cohort.commune_id),
                        link=("training.cohort_detail", {"cohort_id": cohort.id}),
                        context={"cohort": cohort.name, "start_on": cohort.start_date, "trainees": len(waiting)})
+
+
+@reminder_kind("attendance_missing", label=_l("Attendance not entered"), roles=TRAINERS, days_after=1,
+               description=_l("To the session's trainers, the morning after a session that was held (not cancelled) "
+                              "when its register has no mark yet."))
+def attendance_not_entered(ctx):
+    last_day = ctx.today - timedelta(days=max(ctx.days_after, 1))
+    marked = select(Attendance.session_id).where(Attendance.session_id == TrainingSession.id).exists()
+    sessions = db.session.scalars(
+        select(TrainingSession).join(Cohort, Cohort.id == TrainingSession.cohort_id)
+        .where(TrainingSession.is_cancelled.is_(False), Cohort.status != "cancelled",
+               TrainingSession.session_date.between(ctx.since, last_day), ~marked)
+        .order_by(TrainingSession.session_date, TrainingSession.id)).all()
+    for session in sessions:
+        cohort = session.cohort
+        if not cohort.trainers:
+            continue
+        yield Reminder(object_key=f"training_session:{session.id}",
+                       due_on=session.session_date + timedelta(days=max(ctx.days_after, 1)),
+                       recipients=list(cohort.trainers),
+                       link=("training.session_register", {"session_id": session.id}),
+                       context={"cohort": cohort.name, "session_on": session.session_date,
+                                "start": session.start_time.strftime("%H:%M"), "topic": session.topic[:200]})
+
+
+@reminder_kind("vetting_expiring", label=_l("Vetting expiring before a cohort ends"), roles=OFFICERS,
+               days_before=30,
+               description=_l("To the project officers of the area, when the approved vetting of a trainee enrolled "
+                              "in a running or coming cohort expires before that cohort ends."))
+def vetting_expiring_before_end(ctx):
+    from cpms.programmes.models import Programme
+    cohorts = db.session.scalars(select(Cohort).join(Programme, Programme.id == Cohort.programme_id).where(
+        Programme.requires_vetting.is_(True), Cohort.status != "cancelled", Cohort.closed_on.is_(None),
+        Cohort.end_date >= ctx.today, Cohort.start_date <= ctx.today + timedelta(days=ctx.days_before))
+        .order_by(Cohort.id)).all()
+    if not cohorts:
+        return
+    enrolled = db.session.execute(select(Enrolment.cohort_id, Enrolment.trainee_id).where(
+        Enrolment.cohort_id.in_([c.id for c in cohorts]), Enrolment.withdrawn_on.is_(None))).all()
+    vettings = latest_vetting({trainee_id for _c, trainee_id in enrolled})
+    for cohort in cohorts:
+        expiring = [vettings[trainee_id] for cohort_id, trainee_id in enrolled if cohort_id == cohort.id
+                    and vetting_is_valid(vettings.get(trainee_id), max(ctx.today, cohort.start_date))
+                    and not vetting_is_valid(vettings.get(trainee_id), cohort.end_date)]
+        if not expiring:
+            continue
+        first = min(v.expires_on for v in expiring)
+        yield Reminder(object_key=f"cohort:{cohort.id}", due_on=first,
+                       recipients=ctx.staff_covering(OFFICERS, cohort.province_id, cohort.commune_id),
+                       link=("training.cohort_detail", {"cohort_id": cohort.id}),
+                       context={"cohort": cohort.name, "end_on": cohort.end_date, "expires_on": first,
+                                "trainees": len(expiring)})

@@ -9,4 +9,18 @@
       event.preventDefault();
     }
   });
+  // On a phone the menu starts closed behind its "Menu" button (without JavaScript it simply stays open).
+  function fitMenu() {
+    var menu = document.querySelector("details.menu");
+    var narrow = window.matchMedia("(max-width: 40rem)");
+    if (!menu) { return; }
+    function apply() { menu.open = !narrow.matches; }
+    apply();
+    if (narrow.addEventListener) { narrow.addEventListener("change", apply); }
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", fitMenu);
+  } else {
+    fitMenu();
+  }
 })();

@@ -67,7 +67,7 @@ def test_action_items_of_committees_and_plans_due_soon_then_overdue(db, make_pro
     meeting = make_meeting(committee, when=datetime(2017, 5, 8, 10, 0, tzinfo=timezone.utc))
     soon = make_action_item(meeting, description="Éclairage", due_date=date(2017, 6, 5))
     later = make_action_item(meeting, description="Patrouilles", due_date=date(2017, 7, 30))
-    plan = make_plan(committee)
+    plan = make_plan(committee, actions=())  # only the action made below
     problem_id = _db.session.scalar(select(Problem.id))
     action = plans.add_plan_action(plan, problem_id=problem_id, activity="Lampadaires solaires", responsible="ONG",
                                    partners="", start_date=date(2017, 1, 1), end_date=date(2017, 6, 4),
@@ -82,16 +82,25 @@ def test_action_items_of_committees_and_plans_due_soon_then_overdue(db, make_pro
     sweep(date(2017, 6, 6), "action_overdue")
     assert received("action_overdue") == {(f"user:{officer.id}", f"committee_action_item:{soon.id}", date(2017, 6, 5)),
                                           (f"user:{officer.id}", f"plan_action:{action.id}", date(2017, 6, 4))}
-    # done in the meantime: no reminder; and the item due later is still not overdue
+    # still open: reminded again every week (not twice in the same week), with no look-back limit
+    assert sweep(date(2017, 6, 9), "action_overdue")["claimed"] == 0
+    sweep(date(2017, 6, 13), "action_overdue")
+    assert {(o, d) for _k, o, d in received("action_overdue")} == {
+        (f"committee_action_item:{soon.id}", date(2017, 6, 5)), (f"plan_action:{action.id}", date(2017, 6, 4)),
+        (f"committee_action_item:{soon.id}", date(2017, 6, 12)), (f"plan_action:{action.id}", date(2017, 6, 11))}
+    # closed: no more reminders for it; the plan's action, still open, keeps coming back
     from cpms.committees.service import update_action_item
-    update_action_item(_db.session.get(type(later), later.id), status="done", closing_note="Fait",
-                       today=date(2017, 7, 1))
+    for item in (soon, later):
+        update_action_item(_db.session.get(type(item), item.id), status="done", closing_note="Fait",
+                           today=date(2017, 7, 1))
     _db.session.commit()
-    assert sweep(date(2017, 8, 2), "action_overdue")["claimed"] == 0
-    # the lookback: an item overdue for months before reminders existed is not dug up
+    sweep(date(2017, 8, 2), "action_overdue")
+    assert {(o, d) for _k, o, d in received("action_overdue") if d > date(2017, 6, 12)} == {
+        (f"plan_action:{action.id}", date(2017, 7, 30))}
+    # an item overdue for months is reminded too, once for the current week
     old = make_action_item(meeting, description="Ancienne action", due_date=date(2017, 5, 10))
-    assert sweep(date(2017, 8, 2), "action_overdue")["claimed"] == 0
-    assert f"committee_action_item:{old.id}" not in {n.object_key for n in _db.session.scalars(select(Notification))}
+    assert sweep(date(2017, 8, 2), "action_overdue")["claimed"] == 1
+    assert (f"user:{officer.id}", f"committee_action_item:{old.id}", date(2017, 7, 26)) in received("action_overdue")
 
 
 def test_milestones_due_then_overdue_in_the_officers_language(db, make_project, make_user, mail_settings):
@@ -167,6 +176,56 @@ def test_pending_vetting_before_a_cohort_starts(db, make_cohort, make_trainee, m
     assert received("vetting_pending") == {(f"user:{officer.id}", f"cohort:{cohort.id}", date(2016, 3, 29))}
     message = _db.session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "vetting_pending"))
     assert message.subject == f"Vetting not approved for 1 trainee of {cohort.name}"
+
+
+def test_register_not_entered_reaches_the_sessions_trainers_the_morning_after(db, make_cohort, make_trainee,
+                                                                              make_user, mail_settings):
+    from cpms.training.models import TrainingSession
+    from cpms.training.service import enrol_trainees
+    from cpms.training.service.attendance import generate_sessions, record_attendance
+
+    trainer = make_user("trainer", provinces=["Kasaï-Oriental"])
+    make_user("trainer", provinces=["Kasaï-Oriental"])  # not a trainer of this cohort
+    cohort = make_cohort(trainers=[trainer], start=date(2016, 3, 29), end=date(2016, 4, 29))
+    enrolment, = enrol_trainees(cohort, [make_trainee().id])
+    generate_sessions(cohort, weekdays=[1, 2], start_time=time(8), end_time=time(12))  # Tuesdays, Wednesdays
+    _db.session.commit()
+    tuesday, wednesday = _db.session.scalars(select(TrainingSession).where(TrainingSession.cohort_id == cohort.id)
+                                             .order_by(TrainingSession.session_date)).all()[:2]
+    assert (tuesday.session_date, wednesday.session_date) == (date(2016, 3, 29), date(2016, 3, 30))
+
+    assert sweep(date(2016, 3, 29), "attendance_missing")["claimed"] == 0  # the day itself: not yet
+    sweep(date(2016, 3, 30), "attendance_missing")
+    assert received("attendance_missing") == {(f"user:{trainer.id}", f"training_session:{tuesday.id}",
+                                               date(2016, 3, 30))}
+    message = _db.session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "attendance_missing"))
+    assert message.subject == f"Attendance not entered: {cohort.name}, Mar 29, 2016"
+    # Wednesday's register entered in time: no reminder for it
+    record_attendance(None, wednesday, {enrolment.id: "present"})
+    _db.session.commit()
+    assert sweep(date(2016, 3, 31), "attendance_missing")["claimed"] == 0
+
+
+def test_vetting_expiring_before_the_cohort_ends(db, make_cohort, make_trainee, make_user, mail_settings):
+    from cpms.training.service import enrol_trainees, record_vetting
+
+    cohort = make_cohort(requires_vetting=True, start=date(2016, 3, 29), end=date(2016, 8, 28))
+    expiring, lasting = make_trainee(), make_trainee()
+    record_vetting(expiring, submitted_on=date(2015, 6, 1), status="approved", decided_on=date(2015, 7, 1),
+                   expires_on=date(2016, 6, 30))
+    record_vetting(lasting, submitted_on=date(2015, 6, 1), status="approved", decided_on=date(2015, 7, 1),
+                   expires_on=date(2017, 6, 30))
+    enrol_trainees(cohort, [expiring.id, lasting.id])
+    _db.session.commit()
+    officer = make_user("project_officer", provinces=["Kasaï-Oriental"])
+    make_user("project_officer", provinces=["Haut-Katanga"])
+
+    sweep(date(2016, 4, 4), "vetting_expiring")
+    assert received("vetting_expiring") == {(f"user:{officer.id}", f"cohort:{cohort.id}", date(2016, 6, 30))}
+    message = _db.session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "vetting_expiring"))
+    assert message.subject == f"Vetting expiring for 1 trainee of {cohort.name}"
+    assert "June 30, 2016" in message.body_text and "August 28, 2016" in message.body_text
+    assert sweep(date(2016, 4, 5), "vetting_expiring")["claimed"] == 0  # once
 
 
 def test_survey_round_due_reaches_the_me_officers_of_its_communes(db, make_programme, make_user, mail_settings,

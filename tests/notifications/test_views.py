@@ -107,7 +107,8 @@ def test_preferences_list_the_roles_kinds_and_are_saved(web, client, login_as):
     chosen = dict(_db.session.execute(select(NotificationPreference.kind, NotificationPreference.delivery)
                                       .where(NotificationPreference.user_id == user.id)).all())
     assert chosen == {"attendance_low": "off", "absence_streak": "digest", "certificate_batch_ready": "immediate",
-                      "job_finished": "immediate"}  # everyone's kind (cpms/notifications/reminders.py), left as it was
+                      "job_finished": "immediate",  # everyone's kind (cpms/notifications/reminders.py), left as it was
+                      "attendance_missing": "immediate"}  # the trainers' other kind, left as it was
     refused = web.post("/notifications/preferences", {"kind_attendance_low": "hourly", "kind_absence_streak": "off",
                                                       "kind_certificate_batch_ready": "off"})
     assert refused.status_code == 422

@@ -13,7 +13,7 @@ from sqlalchemy import func, or_, select
 from cpms.auth.models import ApiToken, User, hash_api_token, new_session_token
 from cpms.auth.service.passwords import hash_password, password_problem, verify_password
 from cpms.core.audit import AuditEntry, record_event
-from cpms.core.dashboard import Card, dashboard_provider
+from cpms.core.dashboard import Card, TodayLine, dashboard_provider, today_provider
 from cpms.core.errors import DomainError
 from cpms.core.models import utcnow
 from cpms.core.permissions import ADMIN, ROLES
@@ -185,3 +185,18 @@ def account_cards(user, scope):
         AuditEntry.action == "login_failed", AuditEntry.at >= utcnow() - _td(days=1)))
     return [Card(_l("Active user accounts"), active, "auth.user_list"),
             Card(_l("Failed logins, last 24 hours"), failures, "core.audit_list")]
+
+
+@today_provider(roles={ADMIN})
+def accounts_today(user, scope):
+    """Active accounts whose owner has never logged in yet: one query."""
+    from flask import url_for
+    from flask_babel import ngettext
+
+    waiting = db.session.scalar(select(func.count()).select_from(User).where(User.is_active.is_(True),
+                                                                             User.last_login_at.is_(None)))
+    if not waiting:
+        return []
+    return [TodayLine(ngettext("%(num)d account not yet activated (never logged in)",
+                               "%(num)d accounts not yet activated (never logged in)", waiting),
+                      url_for("auth.user_list"))]

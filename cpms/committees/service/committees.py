@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from cpms.committees.models import COMMITTEE_KINDS, COMMITTEE_STATUSES, OPEN_ACTION_STATUSES, ActionItem, Committee
 from cpms.core.bounds import check_date
-from cpms.core.dashboard import Card, dashboard_provider
+from cpms.core.dashboard import Card, TodayLine, dashboard_provider, today_provider
 from cpms.core.errors import DomainError
 from cpms.core.permissions import STAFF_ROLES
 from cpms.extensions import db
@@ -146,3 +146,43 @@ def committee_cards(user, scope):
                                            ActionItem.due_date < date.today()))
         cards.append(Card(_l("Overdue action items"), overdue, "committees.action_item_list", roles=STAFF_ROLES))
     return cards
+
+
+@today_provider(roles={"project_officer"})
+def officer_today(user, scope):
+    """Open action items overdue (first) and due within a week, and the meetings of the coming week: two queries."""
+    from datetime import datetime, timedelta, timezone
+
+    from flask import url_for
+    from flask_babel import ngettext
+
+    from cpms.committees.models import Meeting
+    from cpms.geo.reference import DEFAULT_ZONE
+    from cpms.geo.time import format_local, local_day
+
+    now = datetime.now(timezone.utc)
+    today = local_day(now, DEFAULT_ZONE)
+    in_area = scope.filter(Committee.province_id, Committee.commune_id)
+    overdue, soon = db.session.execute(
+        select(func.count().filter(ActionItem.due_date < today),
+               func.count().filter(ActionItem.due_date.between(today, today + timedelta(days=7))))
+        .select_from(ActionItem).join(Committee, Committee.id == ActionItem.committee_id)
+        .where(in_area, ActionItem.status.in_(OPEN_ACTION_STATUSES))).one()
+    lines = []
+    if overdue:
+        lines.append(TodayLine(ngettext("%(num)d action item overdue", "%(num)d action items overdue", overdue),
+                               url_for("committees.action_item_list", overdue=1), urgent=True))
+    if soon:
+        lines.append(TodayLine(ngettext("%(num)d action item due within a week",
+                                        "%(num)d action items due within a week", soon),
+                               url_for("committees.action_item_list")))
+    meetings = db.session.execute(
+        select(Meeting.id, Meeting.starts_at, Committee.name).join(Committee, Committee.id == Meeting.committee_id)
+        .where(in_area, Meeting.status == "planned", Meeting.starts_at >= now,
+               Meeting.starts_at < now + timedelta(days=7))
+        .order_by(Meeting.starts_at, Meeting.id).limit(8)).all()
+    for meeting_id, starts_at, committee in meetings:
+        lines.append(TodayLine(_("Meeting of %(committee)s, %(when)s", committee=committee,
+                                 when=format_local(starts_at, DEFAULT_ZONE, fmt="short", zone=False)),
+                               url_for("committees.meeting_detail", meeting_id=meeting_id)))
+    return lines

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from cpms.core.dashboard import TodayLine, today_provider
 from cpms.core.errors import DomainError
 from cpms.core.exports import document_export
 from cpms.core.forms import run_action
@@ -98,3 +99,25 @@ def retry(job_id):
 def cancel(job_id):
     job = get_job_or_404(job_id, current_user)
     return run_action(lambda: _cancel(job), _("Cancelled."), url_for("jobs.show", job_id=job_id))
+
+
+@today_provider(roles={ADMIN})
+def failed_jobs_today(user, scope):
+    """Background jobs of anyone that failed in the last 7 days, newest first (one query)."""
+    from datetime import timedelta
+
+    from cpms.core.models import utcnow
+
+    jobs = db.session.scalars(select(Job).where(Job.state == "failed", Job.created_at >= utcnow() - timedelta(days=7))
+                              .order_by(Job.created_at.desc(), Job.id.desc()).limit(5)).all()
+    return [TodayLine(_("Failed job: %(title)s", title=title_of(job)), url_for("jobs.show", job_id=job.id),
+                      urgent=True) for job in jobs]
+
+
+@today_provider(roles={"admin", "trainer", "project_officer", "me_officer", "viewer"})
+def my_jobs_today(user, scope):
+    """The user's imports, exports and other background jobs still queued or running (one query)."""
+    jobs = db.session.scalars(select(Job).where(Job.owner_id == user.id, Job.state.in_(("queued", "running")))
+                              .order_by(Job.created_at, Job.id).limit(5)).all()
+    return [TodayLine(_("In progress: %(title)s (%(percent)d %%)", title=title_of(job), percent=job.percent),
+                      url_for("jobs.show", job_id=job.id)) for job in jobs]

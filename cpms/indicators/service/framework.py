@@ -9,7 +9,7 @@ import re
 from flask_babel import gettext as _
 from sqlalchemy import exists, func, select
 
-from cpms.core.dashboard import Card, dashboard_provider
+from cpms.core.dashboard import Card, TodayLine, dashboard_provider, today_provider
 from cpms.core.errors import DomainError
 from cpms.extensions import db
 from cpms.indicators.models import (
@@ -303,3 +303,35 @@ def indicator_cards(user, scope):
         cards.append(Card(_l("Indicator values awaiting approval"), waiting, "indicators.review_queue",
                           roles=frozenset({ADMIN, ME_OFFICER})))
     return cards
+
+
+@today_provider(roles={"me_officer"})
+def me_officer_today(user, scope):
+    """Indicator values waiting for the M&E officer's approval (one query)."""
+    from flask import url_for
+    from flask_babel import ngettext
+
+    visible = visible_programmes(scope).with_only_columns(Programme.id).order_by(None)
+    waiting = db.session.scalar(select(func.count()).select_from(IndicatorValue).where(
+        IndicatorValue.status == "submitted", IndicatorValue.programme_indicator_id.in_(
+            select(ProgrammeIndicator.id).where(ProgrammeIndicator.programme_id.in_(visible)))))
+    if not waiting:
+        return []
+    return [TodayLine(ngettext("%(num)d indicator value awaiting your approval",
+                               "%(num)d indicator values awaiting your approval", waiting),
+                      url_for("indicators.review_queue"), urgent=True)]
+
+
+@today_provider(roles={"viewer", "me_officer"})
+def progress_today(user, scope):
+    """The programmes running today, each linking to its progress against targets (one query)."""
+    from datetime import date as _date
+
+    from flask import url_for
+
+    today = _date.today()
+    running = db.session.execute(visible_programmes(scope).with_only_columns(Programme.id, Programme.name)
+                                 .where(Programme.start_date <= today, Programme.end_date >= today)).all()
+    return [TodayLine(_("%(programme)s: progress against targets", programme=name),
+                      url_for("indicators.report", programme_id=programme_id))
+            for programme_id, name in running]

@@ -8,7 +8,7 @@ from sqlalchemy.orm import lazyload
 
 from cpms.core.audit import record_event
 from cpms.core.bounds import PEOPLE_IN_COHORT, check_count, check_date, check_period, check_within
-from cpms.core.dashboard import Card, dashboard_provider
+from cpms.core.dashboard import Card, TodayLine, dashboard_provider, today_provider
 from cpms.core.errors import DomainError
 from cpms.core.permissions import TRAINER, VIEWER
 from cpms.extensions import db
@@ -285,3 +285,55 @@ def cohort_sessions(cohort_id):
     return db.session.scalars(select(TrainingSession).where(TrainingSession.cohort_id == cohort_id)
                               .options(lazyload(TrainingSession.cohort))
                               .order_by(TrainingSession.session_date, TrainingSession.start_time)).all()
+
+
+# --- the trainer's "today" lines -------------------------------------------------------------
+
+TODAY_LINES = 12  # a phone screen's worth; the lists hold the rest
+
+
+@today_provider(roles={TRAINER})
+def trainer_today(user, scope):
+    """Registers of the past week not entered (first), today's and this week's sessions with their register
+    status, and cohorts ending within 14 days: three queries."""
+    from datetime import datetime, timedelta, timezone
+
+    from flask import url_for
+
+    from cpms.geo.reference import DEFAULT_ZONE
+    from cpms.geo.time import local_day
+    from cpms.training.models import Attendance
+
+    today = local_day(datetime.now(timezone.utc), DEFAULT_ZONE)
+    mine = visible_cohorts(user, scope).where(Cohort.status != "cancelled").order_by(None).with_only_columns(Cohort.id)
+    marks = (select(func.count()).select_from(Attendance).where(Attendance.session_id == TrainingSession.id)
+             .scalar_subquery())
+    rows = db.session.execute(
+        select(TrainingSession.id, TrainingSession.session_date, TrainingSession.start_time, Cohort.name, marks)
+        .join(Cohort, Cohort.id == TrainingSession.cohort_id)
+        .where(TrainingSession.cohort_id.in_(mine), TrainingSession.is_cancelled.is_(False),
+               TrainingSession.session_date.between(today - timedelta(days=7), today + timedelta(days=6)))
+        .order_by(TrainingSession.session_date, TrainingSession.start_time, TrainingSession.id)).all()
+    lines = []
+    for session_id, day, start, cohort, marked in rows:
+        url = url_for("training.session_register", session_id=session_id)
+        when = format_date(day, "EEEE d MMMM")
+        if day < today and not marked:
+            lines.append(TodayLine(_("Register not entered: %(cohort)s, %(date)s", cohort=cohort, date=when),
+                                   url, urgent=True))
+        elif day == today:
+            status = (_("register entered (%(count)d marks)", count=marked) if marked
+                      else _("register to enter"))
+            lines.append(TodayLine(_("Today at %(time)s: %(cohort)s – %(status)s", time=start.strftime("%H:%M"),
+                                     cohort=cohort, status=status), url))
+        elif day > today:
+            lines.append(TodayLine(_("%(date)s at %(time)s: %(cohort)s", date=when, time=start.strftime("%H:%M"),
+                                     cohort=cohort), url))
+    ending = db.session.execute(
+        select(Cohort.id, Cohort.name, Cohort.end_date).where(Cohort.id.in_(mine), Cohort.closed_on.is_(None),
+                                                              Cohort.end_date.between(today, today + timedelta(days=14)))
+        .order_by(Cohort.end_date, Cohort.id)).all()
+    for cohort_id, name, end in ending:
+        lines.append(TodayLine(_("%(cohort)s ends on %(date)s", cohort=name, date=format_date(end, "d MMMM")),
+                               url_for("training.cohort_detail", cohort_id=cohort_id)))
+    return lines[:TODAY_LINES]
