@@ -1,7 +1,8 @@
 """Sessions: schedule, the attendance register, scores grid and close-out."""
+import os
 from datetime import date
 
-from flask import current_app, flash, jsonify, redirect, render_template, request, send_from_directory, url_for
+from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -97,10 +98,10 @@ def session_register_save(session_id):
 @public
 def service_worker():
     """The offline service worker, served from here with the right to control the whole site."""
-    response = send_from_directory(current_app.static_folder, "sw.js", max_age=0)
-    response.headers["Service-Worker-Allowed"] = "/"
-    response.headers["Cache-Control"] = "no-cache"
-    return response
+    with open(os.path.join(current_app.static_folder, "sw.js"), encoding="utf-8") as source:
+        script = source.read()
+    return current_app.response_class(script, mimetype="text/javascript", headers={
+        "Service-Worker-Allowed": "/", "Cache-Control": "no-cache"})
 
 
 @bp.route("/cohorts/<int:cohort_id>/scores", methods=["GET", "POST"])
