@@ -27,7 +27,13 @@ function forgetPages() { return caches.delete(PAGES); }
 self.addEventListener("message", function (event) {
   var data = event.data || {};
   if (!data.user) { return; }
-  event.waitUntil(caches.open(PAGES).then(function (cache) {
+  var shell = caches.open(SHELL).then(function (cache) {
+    return Promise.all((data.assets || []).filter(function (url) { return url.indexOf("/static/") === 0; })
+      .map(function (url) {
+        return cache.match(url).then(function (hit) { return hit || cache.add(url).catch(function () { return null; }); });
+      }));
+  });
+  event.waitUntil(Promise.all([shell, caches.open(PAGES).then(function (cache) {
     return cache.match(WHO).then(function (who) { return who ? who.text() : null; }).then(function (previous) {
       if (previous !== null && previous !== String(data.user)) { return forgetPages().then(function () { return caches.open(PAGES); }); }
       return cache;
@@ -41,7 +47,7 @@ self.addEventListener("message", function (event) {
         }).catch(function () { return null; });
       }));
     });
-  }));
+  })]));
 });
 
 self.addEventListener("fetch", function (event) {

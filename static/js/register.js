@@ -8,6 +8,34 @@
   "use strict";
   var form = document.getElementById("register");
   if (!form) { return; }
+  /* the register's own styles, here rather than in a file of their own: one request less on a slow link
+     (and the page's policy allows no inline style element) */
+  var CSS =
+    ".rg-top{position:sticky;top:0;z-index:2;background:#fff;padding:.4rem 0;border-bottom:1px solid #ccc}" +
+    ".rg-counts{display:flex;flex-wrap:wrap;gap:.3rem .8rem;margin:0 0 .4rem;font-size:.95rem}" +
+    ".rg-counts b{font-size:1.1rem}" +
+    "#rg-search{width:100%;box-sizing:border-box;min-height:44px;font-size:1rem}" +
+    "ol.rg{list-style:none;margin:0;padding:0}" +
+    "ol.rg li{display:flex;align-items:center;gap:.4rem;padding:.3rem 0;border-bottom:1px solid #e5e5e5}" +
+    "ol.rg li.un{border-left:4px solid #b45309;padding-left:.3rem}" +
+    "ol.rg li>span{flex:1;min-width:0;overflow-wrap:anywhere}" +
+    "ol.rg small{display:block;color:#555}" +
+    "ol.rg label{position:relative;display:inline-flex;align-items:center;justify-content:center;min-width:44px;min-height:44px;border:2px solid #888;border-radius:6px;font-weight:bold;font-size:1.1rem;cursor:pointer}" +
+    "ol.rg label input{position:absolute;opacity:0;width:1px;height:1px}" +
+    "ol.rg label:focus-within{outline:3px solid #1d4ed8}" +
+    "ol.rg label.rg-p:has(:checked){background:#15803d;border-color:#15803d;color:#fff}" +
+    "ol.rg label.rg-l:has(:checked){background:#b45309;border-color:#b45309;color:#fff}" +
+    "ol.rg label.rg-e:has(:checked){background:#1d4ed8;border-color:#1d4ed8;color:#fff}" +
+    "ol.rg label.rg-a:has(:checked){background:#b91c1c;border-color:#b91c1c;color:#fff}" +
+    ".rg-bar{position:sticky;bottom:0;z-index:2;background:#fff;border-top:1px solid #ccc;padding:.5rem 0}" +
+    ".rg-bar p{margin:.2rem 0}" +
+    ".rg-bar button{min-height:44px;width:100%}" +
+    "#rg-conflicts li{margin:.2rem 0}";
+  try {
+    var sheet = new window.CSSStyleSheet();
+    sheet.replaceSync(CSS);
+    document.adoptedStyleSheets = document.adoptedStyleSheets.concat([sheet]);
+  } catch (e) { /* an older browser: plain radio buttons, still usable */ }
   var session = form.getAttribute("data-session");
   var user = form.getAttribute("data-user");
   var labels = JSON.parse(form.getAttribute("data-labels"));
@@ -268,7 +296,12 @@
     }).then(function (registration) {
       var keepUrls = JSON.parse(form.getAttribute("data-keep"));
       keepUrls.push(window.location.pathname);
-      registration.active.postMessage({ user: user, keep: keepUrls });
+      var assets = [];
+      document.querySelectorAll("script[src], link[rel=stylesheet]").forEach(function (el) {
+        var url = new URL(el.src || el.href, window.location.href);
+        if (url.origin === window.location.origin) { assets.push(url.pathname + url.search); }
+      });
+      registration.active.postMessage({ user: user, keep: keepUrls, assets: assets });
     }).catch(function () { /* no offline pages: the register still works online and keeps marks on the device */ });
   });
 })();
