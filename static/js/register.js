@@ -295,7 +295,7 @@
       return navigator.serviceWorker.ready;
     }).then(function (registration) {
       var keepUrls = JSON.parse(form.getAttribute("data-keep"));
-      keepUrls.push(window.location.pathname);
+      if (keepUrls.indexOf(window.location.pathname) < 0) { keepUrls.push(window.location.pathname); }
       var assets = [];
       document.querySelectorAll("script[src], link[rel=stylesheet]").forEach(function (el) {
         var url = new URL(el.src || el.href, window.location.href);

@@ -77,13 +77,13 @@ def test_twelve_absences_marked_offline_arrive_once(playwright, live_server, tod
         for n in range(12):
             rows.nth(n).locator("label.rg-a").click()
         expect(page.locator("#rg-counts b[data-c=absent]")).to_have_text("12")
-        expect(page.locator("#register-pending")).to_have_text("12 marks are kept on this device and wait to be sent.")
+        expect(page.locator("#register-pending")).to_have_text("Waiting to be sent: 12 marks kept on this device.")
         page.click("text=Save the register")
         expect(page.locator("#register-status")).to_contain_text("No connection")
         page.reload()  # offline: the page comes from the device, the marks from IndexedDB
 
         expect(page.locator("ol.rg li input[value=absent]:checked")).to_have_count(12)
-        expect(page.locator("#register-pending")).to_contain_text("12 marks")
+        expect(page.locator("#register-pending")).to_contain_text("12 marks kept")
         assert _marks_in_db(session_id) == 0
     finally:
         context.close()
@@ -94,12 +94,50 @@ def test_twelve_absences_marked_offline_arrive_once(playwright, live_server, tod
         _login(page, live_server, email)  # the login did not outlive the browser; the marks did
         page.goto(url)
         expect(page.locator("#register-status")).to_have_text(
-            "Register saved: 0 present, 0 late, 0 excused, 12 absent, 8 not marked.")
+            "Register saved. Present: 0 · late: 0 · excused: 0 · absent: 12 · not marked: 8.")
         expect(page.locator("#register-pending")).to_be_hidden()
         assert _marks_in_db(session_id) == 12
         page.reload()  # nothing left to send: nothing sent twice
         expect(page.locator("ol.rg li input[value=absent]:checked")).to_have_count(12)
         expect(page.locator("#register-pending")).to_be_hidden()
         assert _marks_in_db(session_id) == 12
+    finally:
+        context.close()
+
+
+def test_another_user_of_the_same_phone_never_sees_the_marks(playwright, live_server, todays_register, make_user,
+                                                            tmp_path):
+    email, session_id = todays_register
+    url = f"{live_server}/training/sessions/{session_id}/register"
+    colleague = make_user("project_officer", provinces=["Kasaï-Oriental"], locale="en").email
+    _db.session.remove()
+    context = _open(playwright, tmp_path / "profile")
+    try:
+        page = context.pages[0] if context.pages else context.new_page()
+        _login(page, live_server, email)
+        page.goto(url)
+        _wait_until_kept(page)
+        context.set_offline(True)
+        page.locator("ol.rg li").nth(0).locator("label.rg-a").click()
+        expect(page.locator("#register-pending")).to_contain_text("1 marks kept")
+        context.set_offline(False)
+        page.goto(url)  # online again: the mark is sent, then a second mark stays on the device
+        expect(page.locator("#register-pending")).to_be_hidden()
+        context.set_offline(True)
+        page.locator("ol.rg li").nth(1).locator("label.rg-l").click()
+        expect(page.locator("#register-pending")).to_contain_text("1 marks kept")
+        page.goto("about:blank")  # the first user leaves the phone with the mark unsent...
+        context.clear_cookies()
+        context.set_offline(False)
+        _login(page, live_server, colleague)  # ...and a colleague logs in on it
+        page.goto(url)
+        expect(page.locator("ol.rg li").nth(0).locator("input[value=absent]")).to_be_checked()  # the server's mark
+        expect(page.locator("ol.rg li").nth(1).locator("input:checked")).to_have_count(0)  # not the first user's
+        expect(page.locator("#register-pending")).to_be_hidden()
+        left = page.evaluate("""() => new Promise(done => { const r = indexedDB.open('cpms-offline', 1);
+            r.onsuccess = () => { const q = r.result.transaction('marks').objectStore('marks').count();
+                                  q.onsuccess = () => done(q.result); }; })""")
+        assert left == 0
+        assert _marks_in_db(session_id) == 1  # the first user's unsent mark was not sent under the colleague's name
     finally:
         context.close()

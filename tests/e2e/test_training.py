@@ -52,7 +52,7 @@ def test_trainer_marks_three_absent_and_sees_the_rate(page, live_server, trainer
     page.click("text=Save the register")
     # the confirmation stays on the register, with the counts saved
     expect(page.locator("#register-status")).to_have_text(
-        "Register saved: 7 present, 0 late, 0 excused, 3 absent, 0 not marked.")
+        "Register saved. Present: 7 · late: 0 · excused: 0 · absent: 3 · not marked: 0.")
     page.goto(f"{live_server}/training/cohorts/{cohort_id}")
     expect(page.locator("#cohort-rate")).to_have_text("70 %")
     expect(page.locator(".flag").first).to_be_visible()  # three trainees below the threshold
@@ -67,10 +67,10 @@ def test_save_survives_a_dropped_connection(page, context, live_server, trainer_
     context.set_offline(True)
     page.click("text=Save the register")
     expect(page.locator("#register-status")).to_contain_text("No connection")
-    expect(page.locator("#register-pending")).to_have_text("10 marks are kept on this device and wait to be sent.")
+    expect(page.locator("#register-pending")).to_have_text("Waiting to be sent: 10 marks kept on this device.")
     context.set_offline(False)
     page.evaluate("window.dispatchEvent(new Event('online'))")
-    expect(page.locator("#register-status")).to_contain_text("3 absent")
+    expect(page.locator("#register-status")).to_contain_text("absent: 3")
     expect(page.locator("#register-pending")).to_be_hidden()  # nothing is left waiting on the device
     page.goto(f"{live_server}/training/cohorts/{cohort_id}")
     expect(page.locator("#cohort-rate")).to_have_text("70 %")

@@ -42,7 +42,7 @@ def test_a_replayed_batch_changes_nothing_the_second_time(client, web, login_as,
     first = _post(client, web, session, body).get_json()
     assert (first["saved"], first["unchanged"], first["conflicts"]) == (3, 0, {})
     assert first["counts"] == {"present": 0, "late": 0, "excused": 0, "absent": 3, "unmarked": 1}
-    assert first["message"] == "Register saved: 0 present, 0 late, 0 excused, 3 absent, 1 not marked."
+    assert first["message"] == "Register saved. Present: 0 · late: 0 · excused: 0 · absent: 3 · not marked: 1."
     audits = _audits()
     again = _post(client, web, session, body).get_json()  # the answer was lost; the device sends the batch again
     assert (again["saved"], again["unchanged"], again["conflicts"]) == (0, 3, {})

@@ -90,8 +90,8 @@ def session_register_save(session_id):
         "batch": str(body.get("batch", ""))[:64], "saved": result["saved"], "unchanged": result["unchanged"],
         "counts": counts,
         "conflicts": {str(key): {"theirs": theirs, "mine": mine} for key, (theirs, mine) in result["conflicts"].items()},
-        "message": _("Register saved: %(present)s present, %(late)s late, %(excused)s excused, %(absent)s absent, "
-                     "%(unmarked)s not marked.", **{key: format_decimal(value) for key, value in counts.items()})})
+        "message": _("Register saved. Present: %(present)s · late: %(late)s · excused: %(excused)s · absent: %(absent)s · "
+                     "not marked: %(unmarked)s.", **{key: format_decimal(value) for key, value in counts.items()})})
 
 
 @bp.route("/sw.js")
