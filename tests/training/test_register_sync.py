@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 from cpms.core.audit import AuditEntry
 from cpms.extensions import db as _db
 from cpms.training import service
-from cpms.training.service import attendance
 from cpms.training.models import Attendance, TrainingSession
+from cpms.training.service import attendance
 
 
 def _register(make_cohort, make_trainee, trainer, n=4):

@@ -20,8 +20,15 @@ from cpms.core.errors import DomainError
 from cpms.core.models import utcnow
 from cpms.extensions import db
 from cpms.training import signals
-from cpms.training.models import (ATTENDANCE_STATUSES, Attendance, Cohort, Enrolment, Trainee, TrainingSession,
-                                  cohort_trainers)
+from cpms.training.models import (
+    ATTENDANCE_STATUSES,
+    Attendance,
+    Cohort,
+    Enrolment,
+    Trainee,
+    TrainingSession,
+    cohort_trainers,
+)
 from cpms.training.service.vetting import latest_vetting, vetting_is_valid
 
 # the most sessions one cohort may have: two sessions a day, six days a week, for a year is ~620
