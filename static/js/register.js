@@ -180,6 +180,7 @@
       list.appendChild(item);
     });
     conflictBox.appendChild(list);
+    window.setTimeout(function () { conflictBox.scrollIntoView({ block: "center" }); }, 0);
     function button(text, action) {
       var b = document.createElement("button");
       b.type = "button";
@@ -227,6 +228,8 @@
           var done = records.filter(function (r) { return !conflicts[r.enrolment]; });
           done.forEach(function (r) { var li = rowOf(r.enrolment); if (li) { li.setAttribute("data-b", r.status); } });
           show(statusBox, body.message, "success");
+          var taken = document.getElementById("register-taken");
+          if (taken) { taken.hidden = true; }  // said how far the register was taken when the page was loaded
           showConflicts(conflicts, records);
           return drop(done);
         });
