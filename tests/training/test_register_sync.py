@@ -1,6 +1,6 @@
 """The phone register's save: marks replayed from a device change nothing twice, marks someone else changed
 meanwhile are reported and kept, the answer carries the counts shown on the same page."""
-from datetime import date, time
+from datetime import date, time, timedelta
 
 from sqlalchemy import func, select
 
@@ -91,3 +91,15 @@ def test_service_worker_may_control_the_whole_site(client, login_as):
     response = client.get("/training/sw.js")
     assert response.status_code == 200 and response.headers["Service-Worker-Allowed"] == "/"
     assert b"cpms-pages" in response.get_data()
+
+
+def test_the_phone_keeps_the_registers_of_the_coming_week_of_own_cohorts(make_user, make_cohort, make_trainee):
+    today = date(2016, 4, 4)
+    trainer, other = make_user("trainer"), make_user("trainer")
+    mine, theirs = make_cohort(trainers=[trainer]), make_cohort(trainers=[other])
+    sessions = {day: TrainingSession(cohort_id=mine.id, session_date=today + timedelta(days=day), start_time=time(8),
+                                     end_time=time(12)) for day in (-1, 0, 3, 7, 8)}
+    elsewhere = TrainingSession(cohort_id=theirs.id, session_date=today, start_time=time(8), end_time=time(12))
+    _db.session.add_all([*sessions.values(), elsewhere])
+    _db.session.commit()
+    assert attendance.upcoming_sessions(trainer, today=today) == [sessions[d].id for d in (0, 3, 7)]
