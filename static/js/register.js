@@ -107,9 +107,14 @@
     });
   }
 
-  function drop(records) {
+  function drop(records) {  // only if unchanged since: a tap made while the marks were on their way stays
     return tx("readwrite", function (store) {
-      records.forEach(function (record) { store.delete(record.key); });
+      records.forEach(function (record) {
+        store.get(record.key).onsuccess = function (event) {
+          var now = event.target.result;
+          if (now && now.status === record.status) { store.delete(record.key); }
+        };
+      });
     });
   }
 
@@ -235,6 +240,9 @@
         });
       }, function () {
         show(statusBox, form.getAttribute("data-offline"), "error");
+      }).catch(function () {
+        // an answer that is not ours (an expired login, a proxy page): the marks stay on the device
+        show(statusBox, form.getAttribute("data-failed"), "error");
       }).then(function () { sending = false; return refreshPending(); });
     }, function () { sending = false; });
   }
