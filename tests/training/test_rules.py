@@ -205,7 +205,7 @@ def test_a_register_never_taken_shows_nobody_present(client, web, login_as, make
     session = _session(cohort, date(2016, 4, 4))
     url = f"/training/sessions/{session.id}/register"
     html = client.get(url).get_data(as_text=True)
-    assert " checked" not in html and "Register not taken yet" in html and "Mark everyone present" in html
+    assert " checked" not in html and "Register not taken yet" in html and "Mark everyone not yet marked present" in html
     web.post(url, {}, page=url)  # a stray save of the untouched register
     assert _db.session.scalar(select(func.count()).select_from(Attendance)) == 0
     web.post(url, {f"m{enrolments[0].id}": "present", f"m{enrolments[1].id}": "absent"}, page=url)

@@ -119,7 +119,7 @@ def test_register_page_query_count_does_not_grow_with_the_cohort(client, login_a
     _db.session.commit()
     with count_queries() as large:
         assert client.get(url).get_data(as_text=True).count('type="radio"') == 43 * 4
-    assert len(large) == len(small) <= 10
+    assert len(large) == len(small) <= 11  # + the registers of the coming days kept for offline use
 
 
 def test_cohort_page_query_count_does_not_grow_and_officers_are_joined_once(client, login_as, make_cohort,

@@ -20,7 +20,15 @@ from cpms.core.errors import DomainError
 from cpms.core.models import utcnow
 from cpms.extensions import db
 from cpms.training import signals
-from cpms.training.models import ATTENDANCE_STATUSES, Attendance, Cohort, Enrolment, Trainee, TrainingSession
+from cpms.training.models import (
+    ATTENDANCE_STATUSES,
+    Attendance,
+    Cohort,
+    Enrolment,
+    Trainee,
+    TrainingSession,
+    cohort_trainers,
+)
 from cpms.training.service.vetting import latest_vetting, vetting_is_valid
 
 # the most sessions one cohort may have: two sessions a day, six days a week, for a year is ~620
@@ -124,6 +132,18 @@ def register_status(cohort_id, today=None):
             for session_id, day, expected, marked in rows}
 
 
+def upcoming_sessions(user, today=None, days=7):
+    """Ids of the sessions (not cancelled) of the cohorts the user trains, from today to `days` ahead: the registers
+    a trainer's phone keeps for use offline. One query, at most 30."""
+    today = today or date.today()
+    return list(db.session.scalars(
+        select(TrainingSession.id)
+        .join(cohort_trainers, cohort_trainers.c.cohort_id == TrainingSession.cohort_id)
+        .where(cohort_trainers.c.user_id == user.id, TrainingSession.is_cancelled.is_(False),
+               TrainingSession.session_date.between(today, today + timedelta(days=days)))
+        .order_by(TrainingSession.session_date, TrainingSession.id).limit(30)))
+
+
 def check_session_open(session):
     """DomainError unless attendance can be recorded for the session: cohort not closed, session not cancelled,
     not in the future."""
@@ -141,6 +161,15 @@ def record_attendance(actor, session, marks):
     dropped connection never duplicates a mark. Refused (nothing saved): unknown status, a trainee not
     enrolled in this cohort on that day, a cancelled or future session."""
     check_session_open(session)
+    _check_marks(session, marks)
+    if not marks:
+        return 0
+    _upsert_marks(actor, session, marks)
+    return len(marks)
+
+
+def _check_marks(session, marks):
+    """DomainError (nothing saved) for an unknown status or a trainee not enrolled in the cohort on that day."""
     bad = sorted({status for status in marks.values() if status not in ATTENDANCE_STATUSES})
     if bad:
         raise DomainError(_("Unknown attendance status: %(values)s.", values=", ".join(map(str, bad))))
@@ -150,8 +179,10 @@ def record_attendance(actor, session, marks):
     if strangers:
         raise DomainError(_("%(n)d marks are for trainees not enrolled in this cohort on that day; reload the register.",
                             n=len(strangers)))
-    if not marks:
-        return 0
+
+
+def _upsert_marks(actor, session, marks):
+    """One bulk upsert of {enrolment_id: status}, audited once."""
     now = utcnow()
     rows = [{"session_id": session.id, "enrolment_id": enrolment_id, "status": status, "recorded_at": now,
              "recorded_by_id": getattr(actor, "id", None)} for enrolment_id, status in marks.items()]
@@ -170,7 +201,38 @@ def record_attendance(actor, session, marks):
                  detail="attendance saved", changes=counts)
     db.session.flush()
     signals.cohort_results_changed.send(db.session.get(Cohort, session.cohort_id))
-    return len(rows)
+
+
+def sync_register(actor, session, marks, base=None):
+    """Save marks sent by a device, possibly long after they were made (offline) and possibly twice (a replay
+    after a dropped answer). `base` is {enrolment_id: status or None} as the device last saw it from the server.
+
+    Per mark, the status stored now is the version: a mark already stored as sent is left alone (a replay has no
+    effect, not even an audit event); a mark whose stored status differs from the device's base was changed by
+    someone else meanwhile and is NOT overwritten but returned as a conflict {enrolment_id: (theirs, mine)}; the
+    rest is written. Returns {"saved", "unchanged", "conflicts", "counts"} (counts: the whole register now,
+    including "unmarked")."""
+    check_session_open(session)
+    _check_marks(session, marks)
+    base = base or {}
+    stored = dict(db.session.execute(select(Attendance.enrolment_id, Attendance.status)
+                                     .where(Attendance.session_id == session.id)).all())
+    changed, conflicts, unchanged = {}, {}, 0
+    for enrolment_id, status in marks.items():
+        theirs = stored.get(enrolment_id)
+        if theirs == status:
+            unchanged += 1
+        elif enrolment_id in base and base[enrolment_id] != theirs:
+            conflicts[enrolment_id] = (theirs, status)
+        else:
+            changed[enrolment_id] = status
+    if changed:
+        _upsert_marks(actor, session, changed)
+    stored.update(changed)
+    expected = db.session.scalar(select(func.count(Enrolment.id)).where(enrolled_for(session)))
+    counts = {status: sum(1 for s in stored.values() if s == status) for status in ATTENDANCE_STATUSES}
+    counts["unmarked"] = max(expected - sum(counts.values()), 0)
+    return {"saved": len(changed), "unchanged": unchanged, "conflicts": conflicts, "counts": counts}
 
 
 def _held_sessions(cohort_id, today):

@@ -1,17 +1,21 @@
 """Sessions: schedule, the attendance register, scores grid and close-out."""
+import os
 from datetime import date
 
-from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from cpms.core.errors import DomainError
 from cpms.core.forms import render_form, run_action, save_form
-from cpms.core.permissions import STAFF_ROLES, require_role
+from cpms.core.permissions import STAFF_ROLES, public, require_role
 from cpms.training.forms import ATTENDANCE_LABELS, ScheduleForm
 from cpms.training.models import ATTENDANCE_STATUSES
 from cpms.training.service import attendance
 from cpms.training.views.blueprint import TEACHERS, bp, get_cohort_or_404, get_session_or_404
+
+MAX_MARKS = 5000  # a register is 450 marks; a body bigger than this is not one
 
 
 @bp.route("/cohorts/<int:cohort_id>/schedule", methods=["GET", "POST"])
@@ -41,6 +45,8 @@ def session_register(session_id):
     return render_template("training/session_register.html", session=session, rows=rows,
                            statuses=ATTENDANCE_STATUSES,
                            labels={status: str(label) for status, label in ATTENDANCE_LABELS.items()},  # once, not 1,800×
+                           keep=[url_for("training.session_register", session_id=sid)
+                                 for sid in attendance.upcoming_sessions(current_user)],
                            can_record=current_user.role in TEACHERS and not session.is_cancelled
                            and session.session_date <= date.today())
 
@@ -51,27 +57,51 @@ def _marks_from_request():
         raw = (request.get_json(silent=True) or {}).get("marks", {})
     else:
         raw = {key[1:]: value for key, value in request.form.items() if key.startswith("m") and key[1:].isdigit()}
+    return _by_enrolment(raw)
+
+
+def _by_enrolment(raw):
     try:
+        if len(raw) > MAX_MARKS:
+            raise ValueError
         return {int(key): value for key, value in raw.items()}
     except (TypeError, ValueError, AttributeError):
-        raise DomainError(_("The register could not be read; reload the page."))
+        raise DomainError(_("The register could not be read; reload the page.")) from None
 
 
 @bp.route("/sessions/<int:session_id>/register", methods=["POST"])
 @require_role(*TEACHERS)
 def session_register_save(session_id):
+    """A form post (no script) saves and comes back to the register; a JSON post (the phone register, online or
+    replaying marks kept on the device) is answered with the counts saved and the marks someone else changed."""
     session = get_session_or_404(session_id)
-    done = url_for("training.cohort_detail", cohort_id=session.cohort_id)
-    if not request.is_json:  # refused: back to the register
+    here = url_for("training.session_register", session_id=session.id)
+    if not request.is_json:
         return run_action(lambda: attendance.record_attendance(current_user, session, _marks_from_request()),
-                          lambda saved: _("Attendance saved for %(n)d trainees.", n=saved),
-                          lambda saved: done if saved is not None else url_for("training.session_register",
-                                                                               session_id=session.id))
+                          lambda saved: _("Attendance saved for %(n)d trainees.", n=saved), lambda _saved: here)
+    body = request.get_json(silent=True) or {}
     try:
-        saved = attendance.record_attendance(current_user, session, _marks_from_request())
+        result = attendance.sync_register(current_user, session, _marks_from_request(),
+                                          base=_by_enrolment(body.get("base") or {}))
     except DomainError as error:
         return jsonify({"error": error.message}), 422  # the request rolls back
-    return jsonify({"saved": saved, "message": _("Attendance saved for %(n)d trainees.", n=saved), "redirect": done})
+    counts = result["counts"]
+    return jsonify({
+        "batch": str(body.get("batch", ""))[:64], "saved": result["saved"], "unchanged": result["unchanged"],
+        "counts": counts,
+        "conflicts": {str(key): {"theirs": theirs, "mine": mine} for key, (theirs, mine) in result["conflicts"].items()},
+        "message": _("Register saved. Present: %(present)s · late: %(late)s · excused: %(excused)s · absent: %(absent)s · "
+                     "not marked: %(unmarked)s.", **{key: format_decimal(value) for key, value in counts.items()})})
+
+
+@bp.route("/sw.js")
+@public
+def service_worker():
+    """The offline service worker, served from here with the right to control the whole site."""
+    with open(os.path.join(current_app.static_folder, "sw.js"), encoding="utf-8") as source:
+        script = source.read()
+    return current_app.response_class(script, mimetype="text/javascript", headers={
+        "Service-Worker-Allowed": "/", "Cache-Control": "no-cache"})
 
 
 @bp.route("/cohorts/<int:cohort_id>/scores", methods=["GET", "POST"])
