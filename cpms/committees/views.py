@@ -6,7 +6,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from cpms.certificates.service.certificates import programme_logos
 from cpms.committees import service
 from cpms.committees.forms import (
     ActionItemForm,
@@ -29,7 +28,7 @@ from cpms.committees.models import (
 from cpms.core.exports import aggregate_export, csv_bytes, document_export, download, personal_export
 from cpms.core.forms import render_form, run_action, save_form
 from cpms.core.pagination import paginate
-from cpms.core.pdf import render_pdf
+from cpms.core.pdf import programme_logos, render_pdf
 from cpms.core.permissions import (
     ADMIN,
     ALL_ROLES,

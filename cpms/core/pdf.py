@@ -90,3 +90,25 @@ def html_to_pdf(html, fetcher=None, font_config=None):
 def render_pdf(template_name, **context):
     """Render a Jinja template (templates/<domain>/*.html) to PDF bytes, with this thread's shared font set-up."""
     return html_to_pdf(render_template(template_name, **context), font_config=shared_fonts(APP_FONTS))
+
+
+# --- a programme's artwork for its documents --------------------------------------------------------------------
+
+_LOGO_PROVIDERS = []
+
+
+def programme_logo_provider(func):
+    """Register func(programme_id) -> {"programme_logo", "donor_logo"} (data URIs or None): the domain that keeps a
+    programme's artwork (certificates, on its design page) lends it to other documents (minutes, indicator reports)
+    without them importing it."""
+    _LOGO_PROVIDERS.append(func)
+    return func
+
+
+def programme_logos(programme_id):
+    """{"programme_logo", "donor_logo"} of a programme, from the first provider that has them (None each otherwise)."""
+    for provider in _LOGO_PROVIDERS:
+        logos = provider(programme_id)
+        if logos and any(logos.values()):
+            return logos
+    return {"programme_logo": None, "donor_logo": None}

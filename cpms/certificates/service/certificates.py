@@ -34,7 +34,7 @@ from cpms.certificates.service.codes import format_serial, new_verification_code
 from cpms.core.dashboard import Card, dashboard_provider
 from cpms.core.errors import DomainError
 from cpms.core.models import utcnow
-from cpms.core.pdf import shared_fonts
+from cpms.core.pdf import programme_logo_provider, shared_fonts
 from cpms.core.permissions import TRAINER
 from cpms.extensions import db
 from cpms.training.models import Cohort, Enrolment, Trainee, cohort_trainers
@@ -60,6 +60,7 @@ def profile_for(programme_id):
     return db.session.scalar(select(CertificateProfile).where(CertificateProfile.programme_id == programme_id))
 
 
+@programme_logo_provider
 def programme_logos(programme_id):
     """{"programme_logo", "donor_logo"}: the programme's artwork (its certificates' design page) as data URIs, or
     None; for other documents of the programme (minutes, indicator reports)."""

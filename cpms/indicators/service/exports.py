@@ -128,8 +128,7 @@ def report_sheets(programme, period, *, scope, area, area_label, today=None, wit
 
 
 def report_pdf(report):
-    from cpms.certificates.service.certificates import programme_logos
-    from cpms.core.pdf import render_pdf
+    from cpms.core.pdf import programme_logos, render_pdf
     charts = {row.pi.id: bar_chart(row) for row in report.totals()}
     with force_locale("en"):
         english = {row.pi.id: row.pi.indicator.name_en for row in report.totals()}
