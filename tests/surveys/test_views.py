@@ -242,3 +242,22 @@ def test_exports_larger_than_the_general_upload_limit_are_accepted(web, app, log
     finally:
         app.config["MAX_CONTENT_LENGTH"] = limit
     assert response.status_code == 200 and 'id="new-rows">60<' in response.get_data(as_text=True)
+
+
+def test_import_counts_are_true_in_preview_and_result(web, client, login_as, make_instrument, make_round):
+    """Issue 20: "Import 0 responses" was offered, a blocked preview said "New responses 20", the result said
+    "0 already there" after a preview saying 3 were."""
+    survey_round = make_round(make_instrument())
+    login_as("me_officer")
+    url = f"/surveys/rounds/{survey_round.id}/import"
+    bad = upload(web, url, csv_data([response_row(i, trust="maybe") for i in range(20)])).get_data(as_text=True)
+    assert "Nothing was saved" in bad and "New responses" not in bad
+    rows = [response_row(i, version="vQxW2015" if i % 2 else "2024-05-02 10:00") for i in range(3)]
+    import_file(web, client, survey_round, csv_data(rows))
+    again = upload(web, url, csv_data(rows)).get_data(as_text=True)
+    assert "there is nothing new to import" in again and "Import 0 responses" not in again
+    response = import_file(web, client, survey_round, csv_data(rows + [response_row(9)]))
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "1 responses imported, 3 already there." in page
+    preview = upload(web, url, csv_data(rows)).get_data(as_text=True)
+    assert "vQxW2015 (1 row)" in preview and "2024-05-02 10:00 (2 rows)" in preview
