@@ -10,7 +10,6 @@ import hashlib
 import hmac
 import json
 import os
-import re
 
 from flask import current_app
 from flask_babel import gettext as _
