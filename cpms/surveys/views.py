@@ -53,8 +53,9 @@ def instrument_create():
     form = InstrumentForm()
     response = save_form(
         form, lambda form: service.create_instrument(stream=form.file.data.stream, name=form.name.data),
-        lambda instrument: _("Questionnaire saved with %(count)s questions.",
-                             count=len(service.instrument_questions(instrument))),
+        lambda instrument: _("This form (same form_id and version) is already here: its questionnaire is kept, "
+                             "with its measures.") if getattr(instrument, "reused", False)
+        else _("Questionnaire saved with %(count)s questions.", count=len(service.instrument_questions(instrument))),
         lambda instrument: url_for("surveys.instrument_detail", instrument_id=instrument.id))
     return response or render_form("surveys/instrument_form.html", form)
 

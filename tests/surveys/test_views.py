@@ -261,3 +261,13 @@ def test_import_counts_are_true_in_preview_and_result(web, client, login_as, mak
     assert "1 responses imported, 3 already there." in page
     preview = upload(web, url, csv_data(rows)).get_data(as_text=True)
     assert "vQxW2015 (1 row)" in preview and "2024-05-02 10:00 (2 rows)" in preview
+
+
+def test_uploading_the_same_xlsform_again_reuses_its_questionnaire(web, client, login_as):
+    """Issue 20: the same XLSForm (same form_id and version) uploaded twice made two identical questionnaires."""
+    login_as("me_officer")
+    first = upload(web, "/surveys/instruments/new", xlsform_bytes(), "perception.xlsx")
+    second = upload(web, "/surveys/instruments/new", xlsform_bytes(), "perception.xlsx")
+    assert first.headers["Location"] == second.headers["Location"]
+    assert "already here: its questionnaire is kept" in client.get(second.headers["Location"]).get_data(as_text=True)
+    assert _db.session.scalar(select(func.count()).select_from(SurveyInstrument)) == 1
