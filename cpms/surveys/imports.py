@@ -256,6 +256,39 @@ def _preview_path(token):
     return staging.preview_path(token)
 
 
+UPLOAD_FOLDER = "survey-uploads"
+PREVIEW_DIRECT_BYTES = 200_000  # an export up to this size (about 1,000 rows) is previewed within the request
+
+
+def upload_size(stream):
+    stream.seek(0, os.SEEK_END)
+    size = stream.tell()
+    stream.seek(0)
+    return size
+
+
+def keep_upload(stream, filename):
+    """Keep an uploaded export (owner-only file under instance/) for the preview job; returns its token."""
+    pending_files.remove_stale(UPLOAD_FOLDER, PREVIEW_MAX_AGE)
+    token = pending_files.new_token()
+    path = pending_files.path_for(UPLOAD_FOLDER, token, suffix=os.path.splitext(filename or "")[1][:5] or ".bin")
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as out:
+        while block := stream.read(1024 * 1024):
+            out.write(block)
+    return token
+
+
+def kept_upload(token, filename):
+    path = pending_files.path_for(UPLOAD_FOLDER, token, suffix=os.path.splitext(filename or "")[1][:5] or ".bin")
+    return path if path and os.path.exists(path) else None
+
+
+def preview_summary_path(job_id):
+    """Where a preview job keeps its summary for the preview page (not a download)."""
+    return pending_files.path_for(staging.PREVIEW_FOLDER, f"job-{int(job_id)}", suffix=".summary.json")
+
+
 def _remove_stale_previews():
     pending_files.remove_stale(staging.PREVIEW_FOLDER, PREVIEW_MAX_AGE)
 
