@@ -116,6 +116,8 @@ def _csv_rows(stream):
             raise DomainError(_("The file is not UTF-8 text: export it again as CSV (UTF-8) or XLSX."), field="file")
         except csv.Error as error:
             raise DomainError(_("The CSV file is malformed: %(error)s", error=str(error)), field="file")
+        finally:
+            text.detach()  # the stream stays its owner's to close; no text wrapper is left behind unclosed
     return rows()
 
 

@@ -10,7 +10,6 @@ import hashlib
 import hmac
 import json
 import os
-import re
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -31,12 +30,11 @@ from cpms.surveys.service.xlsform import NUMERIC_TYPES, SELECT_TYPES
 CHUNK = 1000
 MAX_PROBLEMS = 30
 PREVIEW_MAX_AGE = 24 * 3600
-PERSONAL_COLUMNS = frozenset({"deviceid", "phonenumber", "username", "simserial", "subscriberid", "imei",
+META_WIDTH = 2000  # the preview file's first line (JSON padded with spaces)
+PERSONAL_COLUMNS = frozenset({"gps", "geopoint", "location", "deviceid", "phonenumber", "username", "simserial", "subscriberid", "imei",
                               "_submitted_by", "_attachments", "_geolocation", "start-geopoint", "email"})
 INSTANCE_COLUMNS = ("instanceid", "meta-instanceid", "_uuid", "key", "instance_id")
 VERSION_COLUMNS = ("__version__", "_version_", "_version", "formversion")
-# KoBoToolbox may put its own deployment id (e.g. vbbVM2dQGZzqHyAh6cQEAi) in __version__: not comparable
-KOBO_DEPLOYMENT_ID = re.compile(r"^v[A-Za-z0-9]{15,}$")
 
 
 def instance_hash(instance_id):
@@ -100,6 +98,7 @@ class RowMapper:
         self.columns = []  # (index, question)
         self.instance_index = self.version_index = self.weight_index = None
         self.dropped, self.ignored = [], []
+        self.versions = {}  # form version found in the rows → number of rows
         instance_rank = len(INSTANCE_COLUMNS)
         found = set()
         for index, raw in enumerate(headers):
@@ -117,7 +116,7 @@ class RowMapper:
                     self.instance_index, instance_rank = index, rank
             elif lowered in VERSION_COLUMNS:
                 self.version_index = index
-            elif lowered in PERSONAL_COLUMNS or lowered.startswith("_gps") or lowered.endswith(
+            elif lowered in PERSONAL_COLUMNS or lowered.startswith(("_gps", "gps")) or lowered.endswith(
                     ("_latitude", "_longitude", "_altitude", "_precision")):
                 self.dropped.append(header)
             elif question is not None and question.name not in found:
@@ -171,12 +170,12 @@ class RowMapper:
         if self.instance_index is not None and not instance_id:
             self.problems.add("empty-instance", _("Row %(row)s has no instance id.", row=row_number))
             return None
-        version = cell(self.version_index)
-        expected = self.round.instrument.form_version
-        if version and expected and version != expected and not KOBO_DEPLOYMENT_ID.match(version):
-            self.problems.add(("version", version), _("Rows were collected with form version %(found)s, but the form "
-                                                      "of this round is version %(expected)s.", found=version,
-                                                      expected=expected))
+        version = cell(self.version_index)[:100]
+        # every version of the form is accepted (a form redeployed during collection, ODK Central's date-like
+        # version strings, KoBo's deployment ids): the rows of each version are counted and shown in the preview
+        if version not in self.versions and len(self.versions) >= MAX_PROBLEMS:
+            version = "…"
+        self.versions[version] = self.versions.get(version, 0) + 1
         answers, fields, ok = [], {"weight": 1.0, "sex": None, "age_group": None, "commune_id": None}, True
         for index, question in self.columns:
             raw = cell(index)
@@ -257,6 +256,39 @@ def _preview_path(token):
     return staging.preview_path(token)
 
 
+UPLOAD_FOLDER = "survey-uploads"
+PREVIEW_DIRECT_BYTES = 200_000  # an export up to this size (about 1,000 rows) is previewed within the request
+
+
+def upload_size(stream):
+    stream.seek(0, os.SEEK_END)
+    size = stream.tell()
+    stream.seek(0)
+    return size
+
+
+def keep_upload(stream, filename):
+    """Keep an uploaded export (owner-only file under instance/) for the preview job; returns its token."""
+    pending_files.remove_stale(UPLOAD_FOLDER, PREVIEW_MAX_AGE)
+    token = pending_files.new_token()
+    path = pending_files.path_for(UPLOAD_FOLDER, token, suffix=os.path.splitext(filename or "")[1][:5] or ".bin")
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as out:
+        while block := stream.read(1024 * 1024):
+            out.write(block)
+    return token
+
+
+def kept_upload(token, filename):
+    path = pending_files.path_for(UPLOAD_FOLDER, token, suffix=os.path.splitext(filename or "")[1][:5] or ".bin")
+    return path if path and os.path.exists(path) else None
+
+
+def preview_summary_path(job_id):
+    """Where a preview job keeps its summary for the preview page (not a download)."""
+    return pending_files.path_for(staging.PREVIEW_FOLDER, f"job-{int(job_id)}", suffix=".summary.json")
+
+
 def _remove_stale_previews():
     pending_files.remove_stale(staging.PREVIEW_FOLDER, PREVIEW_MAX_AGE)
 
@@ -287,8 +319,8 @@ def preview_import(actor, survey_round, stream, filename=""):  # noqa: C901
                "dropped_columns": mapper.dropped, "ignored_columns": mapper.ignored[:50],
                "questions": [q.name for _i, q in mapper.columns]}
     with open(path, "w", encoding="utf-8") as out:
-        out.write(json.dumps({"round_id": survey_round.id, "actor_id": getattr(actor, "id", None),
-                              "filename": filename[:255]}) + "\n")
+        meta = {"round_id": survey_round.id, "actor_id": getattr(actor, "id", None), "filename": filename[:255]}
+        out.write(json.dumps(meta).ljust(META_WIDTH) + "\n")
 
         def flush_pending():
             existing = _existing_hashes(survey_round.id, [p[0] for p in pending])
@@ -317,6 +349,11 @@ def preview_import(actor, survey_round, stream, filename=""):  # noqa: C901
             if len(pending) >= CHUNK:
                 flush_pending()
         flush_pending()
+        # the first line, rewritten in place, also counts the rows skipped: the result can say so
+        meta.update(already_imported=summary["already_imported"], duplicates_in_file=summary["duplicates_in_file"])
+        out.seek(0)
+        out.write(json.dumps(meta).ljust(META_WIDTH))
+    summary["versions"] = sorted(mapper.versions.items())
     if summary["rows"] == 0:
         problems.add("no-rows", _("The file has a header row but no data."))
     summary["problems"] = problems.as_list()

@@ -14,8 +14,51 @@ from cpms.extensions import db
 from cpms.surveys.models import SurveyImport
 from cpms.surveys.service import staging
 
+PREVIEW_KIND = "surveys.preview_import"
 IMPORT_KIND = "surveys.import_responses"
 REMOVE_KIND = "surveys.remove_import"
+
+
+@task(PREVIEW_KIND, title=N_("Survey import: checking the file"))
+def preview_upload(job, round_id, upload_token, filename=""):
+    """Check a large uploaded export (imports.preview_import) outside the request; the summary waits for the
+    preview page (`surveys.import_preview`), where the officer confirms or cancels the import."""
+    import json
+    import os
+
+    from flask_babel import gettext as _
+
+    from cpms.auth.models import User
+    from cpms.core.errors import DomainError
+    from cpms.surveys import imports
+    from cpms.surveys.models import SurveyRound
+    job.progress(5, N_("Checking the rows"))
+    survey_round = db.session.get(SurveyRound, round_id)
+    path = imports.kept_upload(upload_token, filename)
+    if survey_round is None or path is None:
+        raise DomainError(_("The uploaded file or its round is no longer here: upload the file again."))
+    owner = db.session.get(User, job.owner_id) if job.owner_id else None
+    with open(path, "rb") as stream:
+        summary = imports.preview_import(owner, survey_round, stream, filename)
+    db.session.rollback()
+    os.remove(path)
+    target = imports.preview_summary_path(job.id)
+    with open(target + ".part", "w", encoding="utf-8") as out:
+        json.dump(summary, out, ensure_ascii=False)
+    os.replace(target + ".part", target)
+    job.progress(100, N_("Checking the rows"))
+    if summary.get("has_errors"):
+        return N_("The file is checked: it has problems to correct. Continue to see them.")
+    return N_("The file is checked. Continue to see the preview and import it.")
+
+
+def enqueue_preview(survey_round, owner, upload_token, filename):
+    from cpms.core.jobs import enqueue_job
+    job = enqueue_job(PREVIEW_KIND, params={"round_id": survey_round.id, "upload_token": upload_token,
+                                            "filename": (filename or "")[:255]}, owner=owner, back_url="/")
+    job.back_url = url_for("surveys.import_preview", round_id=survey_round.id, job_id=job.id)
+    db.session.flush()
+    return job
 
 
 @task(IMPORT_KIND, title=N_("Survey import"))

@@ -53,8 +53,9 @@ def instrument_create():
     form = InstrumentForm()
     response = save_form(
         form, lambda form: service.create_instrument(stream=form.file.data.stream, name=form.name.data),
-        lambda instrument: _("Questionnaire saved with %(count)s questions.",
-                             count=len(service.instrument_questions(instrument))),
+        lambda instrument: _("This form (same form_id and version) is already here: its questionnaire is kept, "
+                             "with its measures.") if getattr(instrument, "reused", False)
+        else _("Questionnaire saved with %(count)s questions.", count=len(service.instrument_questions(instrument))),
         lambda instrument: url_for("surveys.instrument_detail", instrument_id=instrument.id))
     return response or render_form("surveys/instrument_form.html", form)
 
@@ -165,6 +166,11 @@ def round_import(round_id):
     form, summary = ImportForm(), None
     if form.validate_on_submit():
         upload = form.file.data
+        if imports.upload_size(upload.stream) > imports.PREVIEW_DIRECT_BYTES:  # a large file: checked by a job
+            token = imports.keep_upload(upload.stream, upload.filename or "")
+            upload.close()
+            job = tasks.enqueue_preview(survey_round, current_user, token, upload.filename or "")
+            return redirect(url_for("jobs.show", job_id=job.id))
         try:  # not save_form: a preview shows its summary on this page and writes nothing
             summary = imports.preview_import(current_user, survey_round, upload.stream, upload.filename or "")
         except DomainError as error:
@@ -175,6 +181,32 @@ def round_import(round_id):
             upload.close()  # the uploaded file is not kept
         if summary and summary["has_errors"]:
             form.refused = True  # the file is sent back with its problems listed
+    return render_form("surveys/round_import.html", form, survey_round=survey_round, summary=summary,
+                       confirm=ConfirmForm())
+
+
+@bp.route("/rounds/<int:round_id>/import/preview/<int:job_id>")
+@require_role(*MANAGERS)
+def import_preview(round_id, job_id):
+    """The preview of a large export, checked by a job (tasks.preview_upload): the same page as a small one's."""
+    import json
+
+    from cpms.core.jobs.views import get_job_or_404
+    survey_round = get_round_or_404(round_id, current_user)
+    job = get_job_or_404(job_id, current_user)
+    if job.kind != tasks.PREVIEW_KIND or (job.params or {}).get("round_id") != survey_round.id:
+        abort(404)
+    if job.state != "done":
+        return redirect(url_for("jobs.show", job_id=job.id))
+    path = imports.preview_summary_path(job.id)
+    try:
+        with open(path, encoding="utf-8") as handle:
+            summary = json.load(handle)
+    except OSError:
+        flash(_("This preview has expired: upload the file again."), "error")
+        return redirect(url_for("surveys.round_import", round_id=survey_round.id))
+    form = ImportForm(formdata=None)
+    form.refused = summary.get("has_errors", False)
     return render_form("surveys/round_import.html", form, survey_round=survey_round, summary=summary,
                        confirm=ConfirmForm())
 

@@ -74,3 +74,45 @@ def test_me_officer_imports_baseline_and_endline_and_reads_the_change(live_serve
     expect(trust.locator(".headline")).to_contain_text("+30.0 pts")
     expect(trust.locator("table.results").first).to_contain_text("[16.8 % – 68.7 %]")
     expect(trust.locator("svg.survey-chart")).to_be_visible()
+
+
+@pytest.mark.parametrize("locale, texts", [
+    ("en", {"versions": "Form versions", "one": "(1 row)", "dropped": "gps", "button": "Import 3 responses",
+            "nothing": "there is nothing new to import"}),
+    ("fr", {"versions": "Versions du formulaire", "one": "(1 ligne)", "dropped": "gps", "button": "Importer 3 réponses",
+            "nothing": "il n'y a rien de nouveau à importer"}),
+])
+def test_a_kobo_export_with_two_form_versions_imports_at_375_px(live_server, db, make_user, make_instrument,
+                                                                 make_round, page, tmp_path, survey_files,
+                                                                 locale, texts):
+    """Issue 20: rows collected with two versions of the form (KoBo's deployment id, an ODK Central date) import
+    with no manual step; the gps column is dropped as personal; the same file again offers nothing to import."""
+    user = make_user("me_officer", locale=locale)
+    survey_round = make_round(make_instrument())
+    round_id, email = survey_round.id, user.email
+    db.session.commit()
+    db.session.close()
+    export = tmp_path / "kobo.csv"
+    export.write_bytes(survey_files.csv_data([survey_files.response_row(i, version=v) for i, v in
+                                              enumerate(["vQxW2015", "2024-05-02", "2024-05-02"])], delimiter=";"))
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto(f"{live_server}/login")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", TEST_PASSWORD)
+    page.click("main form button[type=submit]")
+    for attempt in range(2):
+        page.goto(f"{live_server}/surveys/rounds/{round_id}/import")
+        page.set_input_files("input[name=file]", str(export))
+        page.click("main form[enctype] button[type=submit]")
+        main = page.locator("main")
+        expect(main).to_contain_text(texts["versions"])
+        expect(main).to_contain_text(f"vQxW2015 {texts['one']}")
+        expect(page.locator("section.preview")).to_contain_text(texts["dropped"])
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
+        page.screenshot(path=str(tmp_path / f"preview-{locale}-{attempt}.png"), full_page=True)
+        if attempt == 0:
+            page.click(f"text={texts['button']}")
+            expect(page.locator("#response-count")).to_have_text("3")
+        else:
+            expect(main).to_contain_text(texts["nothing"])
+            expect(page.locator("section.preview button.primary")).to_have_count(0)

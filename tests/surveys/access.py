@@ -15,6 +15,7 @@ EXPECTED = {
     "surveys.round_token": MANAGERS,
     "surveys.round_import": MANAGERS,
     "surveys.import_confirm": MANAGERS,
+    "surveys.import_preview": MANAGERS,
     "surveys.import_cancel": MANAGERS,
     "surveys.round_results": READERS,
     "surveys.round_export": READERS,

@@ -242,3 +242,64 @@ def test_exports_larger_than_the_general_upload_limit_are_accepted(web, app, log
     finally:
         app.config["MAX_CONTENT_LENGTH"] = limit
     assert response.status_code == 200 and 'id="new-rows">60<' in response.get_data(as_text=True)
+
+
+def test_import_counts_are_true_in_preview_and_result(web, client, login_as, make_instrument, make_round):
+    """Issue 20: "Import 0 responses" was offered, a blocked preview said "New responses 20", the result said
+    "0 already there" after a preview saying 3 were."""
+    survey_round = make_round(make_instrument())
+    login_as("me_officer")
+    url = f"/surveys/rounds/{survey_round.id}/import"
+    bad = upload(web, url, csv_data([response_row(i, trust="maybe") for i in range(20)])).get_data(as_text=True)
+    assert "Nothing was saved" in bad and "New responses" not in bad
+    rows = [response_row(i, version="vQxW2015" if i % 2 else "2024-05-02 10:00") for i in range(3)]
+    import_file(web, client, survey_round, csv_data(rows))
+    again = upload(web, url, csv_data(rows)).get_data(as_text=True)
+    assert "there is nothing new to import" in again and "Import 0 responses" not in again
+    response = import_file(web, client, survey_round, csv_data(rows + [response_row(9)]))
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "1 responses imported, 3 already there." in page
+    preview = upload(web, url, csv_data(rows)).get_data(as_text=True)
+    assert "vQxW2015 (1 row)" in preview and "2024-05-02 10:00 (2 rows)" in preview
+
+
+def test_uploading_the_same_xlsform_again_reuses_its_questionnaire(web, client, login_as):
+    """Issue 20: the same XLSForm (same form_id and version) uploaded twice made two identical questionnaires."""
+    login_as("me_officer")
+    first = upload(web, "/surveys/instruments/new", xlsform_bytes(), "perception.xlsx")
+    second = upload(web, "/surveys/instruments/new", xlsform_bytes(), "perception.xlsx")
+    assert first.headers["Location"] == second.headers["Location"]
+    assert "already here: its questionnaire is kept" in client.get(second.headers["Location"]).get_data(as_text=True)
+    assert _db.session.scalar(select(func.count()).select_from(SurveyInstrument)) == 1
+
+
+def test_a_large_export_is_checked_by_a_job_and_its_preview_confirmed_from_the_job(web, client, login_as, make_instrument,
+                                                                                  make_round, monkeypatch):
+    """Issue 18: the preview of a large export parsed the file inside the request (10–49 s for 100,000 rows); now
+    the request keeps the file and answers at once with the job's page, which leads to the same preview."""
+    from cpms.core.jobs import Job, run_queued_jobs
+    from cpms.surveys import imports
+    monkeypatch.setattr(imports, "PREVIEW_DIRECT_BYTES", 1000)
+    survey_round = make_round(make_instrument())
+    login_as("me_officer")
+    url = f"/surveys/rounds/{survey_round.id}/import"
+    data = csv_data([response_row(i) for i in range(40)])
+    assert len(data) > 1000
+    response = upload(web, url, data)
+    assert response.status_code == 302 and "/jobs/" in response.headers["Location"]
+    job_url = response.headers["Location"]
+    assert "Waiting to start" in client.get(job_url).get_data(as_text=True)
+    assert _db.session.scalar(select(func.count()).select_from(SurveyResponse)) == 0
+    assert run_queued_jobs() == 1
+    job_page = client.get(job_url).get_data(as_text=True)
+    assert "Continue to see the preview and import it." in job_page
+    preview_url = _db.session.scalars(select(Job.back_url)).one()
+    assert f'href="{preview_url}"' in job_page
+    preview = client.get(preview_url).get_data(as_text=True)
+    assert 'id="new-rows">40<' in preview
+    result = client.post(confirm_action(preview), data={"csrf_token": web.token(url), "action": "confirm"})
+    assert result.status_code == 302
+    assert _db.session.scalar(select(func.count()).select_from(SurveyResponse)) == 40
+    web.post("/logout", page="/")
+    login_as("me_officer")  # someone else: neither the job nor its preview
+    assert client.get(preview_url).status_code == 404

@@ -39,6 +39,13 @@ MEASURE_KIND_LABELS = {"share": _l("Share of answers"), "mean": _l("Mean score")
 def create_instrument(*, stream, name=""):
     """Create an instrument from an XLSForm. Errors: unreadable file, no survey sheet, unknown choice list."""
     form = parse_xlsform(stream)
+    if form["form_id"]:  # the same form uploaded again (same form_id and version) is the same questionnaire
+        existing = db.session.scalar(select(SurveyInstrument).where(
+            SurveyInstrument.form_id == form["form_id"], SurveyInstrument.form_version == form["version"])
+            .order_by(SurveyInstrument.id).limit(1))
+        if existing is not None:
+            existing.reused = True
+            return existing
     name = (name or "").strip() or form["name"] or form["form_id"]
     if not name:
         raise DomainError(_("Enter a name for the questionnaire."), field="name")

@@ -104,9 +104,20 @@ def start_import(actor, survey_round, token):
 
 
 def _count(record):
+    """Rows added, and rows skipped: those already there or repeated when the file was previewed (the preview
+    file's first line counts them) plus those imported by someone else since."""
     added = db.session.scalar(select(func.count()).select_from(SurveyResponse).where(
         SurveyResponse.import_id == record.id))
-    record.rows_added, record.rows_skipped = added, record.rows_total - added
+    record.rows_added, record.rows_skipped = added, record.rows_total - added + _skipped_in_preview(record)
+
+
+def _skipped_in_preview(record):
+    path = preview_path(record.preview_token) if record.preview_token else None
+    if path is None or not os.path.exists(path):
+        return 0
+    with open(path, encoding="utf-8") as source:
+        meta = json.loads(source.readline())
+    return int(meta.get("already_imported", 0)) + int(meta.get("duplicates_in_file", 0))
 
 
 def _claim(import_id, done, size):
