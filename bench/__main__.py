@@ -26,11 +26,12 @@ def run_scenarios(app, database, repeat, only, echo=echo):
             continue
         started = time.perf_counter()
         result = measure(bench, case, repeat)
+        result.key = case.name  # the scale-free name, to find the same scenario's small-scale count
         if result.skipped:
-            echo(f"  {case.name}: skipped ({result.skipped})")
+            echo(f"  {result.name}: skipped ({result.skipped})")
         else:
             ratio = f", {result.ratio:.2f}× floor" if result.ratio else ""
-            echo(f"  {case.name}: median {result.median_ms:,.1f} ms, p95 {result.p95_ms:,.1f} ms, "
+            echo(f"  {result.name}: median {result.median_ms:,.1f} ms, p95 {result.p95_ms:,.1f} ms, "
                  f"{result.queries} queries, peak {result.peak_kb:,.0f} KB{ratio} "
                  f"({time.perf_counter() - started:.0f} s)")
         results.append(result)
@@ -68,7 +69,7 @@ def main():
             small = small_scale_queries(url, only) if scale != "small" else {}
             for result in results:
                 item = result.as_dict()
-                item["queries_small"] = small.get(result.name) if scale != "small" else result.queries
+                item["queries_small"] = small.get(result.key) if scale != "small" else result.queries
                 run["scenarios"].append(item)
         else:
             run["scenarios"] = previous.get("scenarios", [])

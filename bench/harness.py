@@ -209,7 +209,8 @@ class StatementCounter:
 def measure(bench, case, repeat, echo=print):  # noqa: C901
     """Run one scenario: warm-up, then `repeat` timed runs each followed by a timed run of its floor (alternating,
     so that both meet the same load on a shared machine), then one traced run for peak memory."""
-    result = Result(case.name, case.role, getattr(case, "target", None),
+    title = case.title(bench) if hasattr(case, "title") else case.name
+    result = Result(title, case.role, getattr(case, "target", None),
                     statements_grow_with=getattr(case, "statements_grow_with", None))
     domain = getattr(case, "domain", None)
     from cpms.domains import DOMAINS

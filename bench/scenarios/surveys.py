@@ -19,7 +19,12 @@ def round_id(bench, name=None, kind=None):
 
 @scenario
 class SurveyImport:
-    name = "Survey import of 100,000 rows (preview + confirm)"
+    name = "Survey import of {rows:,} rows (preview + confirm)"
+
+    @staticmethod
+    def title(bench):
+        """The name with the real size: 100,000 rows at national scale, a tenth at province scale."""
+        return SurveyImport.name.format(rows=round(100_000 * bench.factor))
     role = "me_officer"
     domain = "surveys"
     repeat = 3
@@ -86,7 +91,12 @@ class SurveyImport:
 
 @scenario
 class SurveyResults:
-    name = "Survey results over 200,000 responses (endline vs baseline)"
+    name = "Survey results over {responses:,} responses (endline vs baseline)"
+
+    @staticmethod
+    def title(bench):
+        """The name with the real size: two rounds of 100,000 responses at national scale, scaled down elsewhere."""
+        return SurveyResults.name.format(responses=2 * max(1, round(100_000 * bench.factor)))
     role = "me_officer"
     domain = "surveys"
     target = "aggregate"

@@ -144,12 +144,14 @@ class CohortAttendanceRates:
                  f"{held} AND s.session_date >= e.enrolled_on AND (e.withdrawn_on IS NULL OR "
                  "s.session_date < e.withdrawn_on) JOIN attendances a ON a.session_id = s.id AND a.enrolment_id = e.id "
                  "WHERE e.cohort_id = :cohort GROUP BY e.id", params)
-        sql.rows("SELECT enrolment_id, max(length) FROM (SELECT enrolment_id, island, count(*) AS length FROM "
-                 "(SELECT a.enrolment_id, a.status, row_number() OVER (PARTITION BY a.enrolment_id "
-                 "ORDER BY s.session_date) - row_number() OVER (PARTITION BY a.enrolment_id, a.status "
-                 "ORDER BY s.session_date) AS island FROM attendances a JOIN training_sessions s ON s.id = a.session_id "
-                 f"WHERE s.cohort_id = :cohort AND {held}) ordered WHERE status = 'absent' "
-                 "GROUP BY enrolment_id, island) runs GROUP BY enrolment_id", params)
+        # streaks of absences from their definition: one ordered read of the marks and one pass (issue 22)
+        longest, current, run = {}, None, 0
+        for enrolment_id, status in sql.rows(
+                "SELECT a.enrolment_id, a.status FROM attendances a JOIN training_sessions s ON s.id = a.session_id "
+                f"WHERE s.cohort_id = :cohort AND {held} ORDER BY a.enrolment_id, s.session_date, s.id", params):
+            run = run + 1 if status == "absent" and enrolment_id == current else (1 if status == "absent" else 0)
+            current = enrolment_id
+            longest[enrolment_id] = max(longest.get(enrolment_id, 0), run)
         sql.rows("SELECT e.*, t.* FROM enrolments e JOIN trainees t ON t.id = e.trainee_id WHERE e.cohort_id = :cohort "
                  "ORDER BY t.last_name, t.first_name, t.id", params)
         sql.rows("SELECT u.* FROM users u JOIN cohort_trainers ct ON ct.user_id = u.id WHERE ct.cohort_id = :cohort",
