@@ -12,8 +12,10 @@ DOMAIN = Domain(
     ),
     settings=(
         Setting("CPMS_LOGIN_MAX_FAILURES", "LOGIN_MAX_FAILURES", int, 10),
+        Setting("CPMS_LOGIN_MAX_FAILURES_PER_ADDRESS", "LOGIN_MAX_FAILURES_PER_ADDRESS", int, 100),
         Setting("CPMS_LOGIN_FAILURE_WINDOW_MINUTES", "LOGIN_FAILURE_WINDOW_MINUTES", int, 15),
         Setting("CPMS_REQUIRE_ADMIN_2FA", "REQUIRE_ADMIN_2FA", "bool", False),
+        Setting("CPMS_ALLOW_ADMIN_WITHOUT_2FA", "ALLOW_ADMIN_WITHOUT_2FA", "bool", False),
         Setting("CPMS_RETENTION_ACCOUNT_DAYS", "RETENTION_ACCOUNT_DAYS", int, 730),
     ),
 )

@@ -1,4 +1,6 @@
 """Login, logout, own account, user administration."""
+from urllib.parse import urlsplit
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -39,9 +41,17 @@ def load_user(session_token):
 
 
 def _safe_next(target):
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("core.index")
+    """`target` when it is a path on this site, else the home page.
+
+    Refused: a scheme or host, a second slash or backslash at the start, any control character or whitespace
+    (browsers drop tabs and newlines, so a tab between two slashes would become `//evil.example`)."""
+    if (not target or not target.startswith("/") or "\\" in target
+            or any(ord(char) < 33 or ord(char) == 127 for char in target)):
+        return url_for("core.index")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or target.startswith("//"):
+        return url_for("core.index")
+    return target
 
 
 def _start_session(user):
@@ -90,8 +100,7 @@ def two_factor_verify():
         return redirect(url_for("auth.login"))
     form = TwoFactorCodeForm()
     if form.validate_on_submit():
-        limit = current_app.config["LOGIN_MAX_FAILURES"]
-        if max(service.recent_login_failures(user.email, request.remote_addr)) >= limit:
+        if service.login_throttled(user.email, request.remote_addr):
             flash(_("Too many failed attempts. Wait %(minutes)d minutes, then try again.",
                     minutes=current_app.config["LOGIN_FAILURE_WINDOW_MINUTES"]), "error")
             return render_template("auth/two_factor_verify.html", form=form), 429
@@ -106,8 +115,12 @@ def two_factor_verify():
 
 @bp.before_app_request
 def require_admin_second_factor():
-    """With CPMS_REQUIRE_ADMIN_2FA, an admin without a second factor can only set one up (or log out)."""
-    if not current_app.config["REQUIRE_ADMIN_2FA"] or request.blueprint == "api":
+    """An admin without a second factor can only set one up (or log out): always with CPMS_REQUIRE_ADMIN_2FA,
+    and in production unless CPMS_ALLOW_ADMIN_WITHOUT_2FA says otherwise."""
+    config = current_app.config
+    required = config["REQUIRE_ADMIN_2FA"] or (config["CPMS_ENV"] == "production"
+                                               and not config["ALLOW_ADMIN_WITHOUT_2FA"])
+    if not required or request.blueprint == "api":
         return None
     if request.endpoint in ("static", "auth.two_factor", "auth.logout", "core.set_language", "core.healthz"):
         return None

@@ -107,8 +107,8 @@ def register_hooks(app):  # noqa: C901
         if not current_user.is_authenticated:
             return None
         now = datetime.now(timezone.utc).timestamp()
-        login_at = session.get("login_at", now)
-        seen_at = session.get("seen_at", now)
+        login_at = session.get("login_at", 0)  # a cookie without its times is treated as expired
+        seen_at = session.get("seen_at", 0)
         idle = app.config["SESSION_IDLE_MINUTES"] * 60
         lifetime = app.config["SESSION_MAX_HOURS"] * 3600
         if now - seen_at > idle or now - login_at > lifetime:

@@ -1,4 +1,5 @@
 """Password hashing (argon2) and the password rules."""
+import secrets
 from functools import lru_cache
 from importlib import resources
 
@@ -16,6 +17,17 @@ def _hasher():
 
 def hash_password(password):
     return _hasher().hash(password)
+
+
+_DUMMY_HASHES = {}
+
+
+def dummy_password_hash():
+    """A hash made with the current parameters, checked for unknown accounts so that they cost the same time."""
+    params = tuple(sorted(current_app.config.get("PASSWORD_HASH_PARAMS", {}).items()))
+    if params not in _DUMMY_HASHES:
+        _DUMMY_HASHES[params] = hash_password(secrets.token_urlsafe(16))
+    return _DUMMY_HASHES[params]
 
 
 def verify_password(password_hash, password):
