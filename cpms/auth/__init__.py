@@ -16,6 +16,8 @@ DOMAIN = Domain(
         Setting("CPMS_LOGIN_FAILURE_WINDOW_MINUTES", "LOGIN_FAILURE_WINDOW_MINUTES", int, 15),
         Setting("CPMS_REQUIRE_ADMIN_2FA", "REQUIRE_ADMIN_2FA", "bool", False),
         Setting("CPMS_ALLOW_ADMIN_WITHOUT_2FA", "ALLOW_ADMIN_WITHOUT_2FA", "bool", False),
+        Setting("CPMS_PASSWORD_ORGANISATION_WORDS", "PASSWORD_ORGANISATION_WORDS", str,
+                "cpms,police,pnc,policier,commissariat,communautaire,community,policing,congo,rdc,drc,kinshasa,formation"),
         Setting("CPMS_RETENTION_ACCOUNT_DAYS", "RETENTION_ACCOUNT_DAYS", int, 730),
     ),
 )

@@ -7,6 +7,7 @@ import pytest
 
 from cpms.auth import service
 from cpms.auth.service import passwords
+from cpms.auth.service.passwords import password_problem
 from cpms.core.errors import DomainError
 from cpms.extensions import db as _db
 from tests.conftest import TEST_PASSWORD, english
@@ -97,3 +98,25 @@ def test_simultaneous_failures_are_all_counted(app, db, make_user):
         thread.join()
     assert outcomes.count("wrong") == 10  # 32 attempts: exactly 10 checked, the rest refused unchecked
     assert outcomes.count("throttled") == 22
+
+
+@pytest.mark.parametrize("password, email, name", [
+    ("aaaaaaaaaaaa", "someone@example.org", "Someone"),
+    ("jk2@x.example-2026", "jk2@x.example", "J. K."),
+    ("kabila-kabila-2026", "jean.k@example.org", "Jean Kabila"),
+])
+def test_guessable_passwords_are_refused(app, password, email, name):
+    """Finding 8: passwords the former rules accepted."""
+    with english(app):
+        assert password_problem(password, email=email, name=name) is not None
+
+
+def test_a_strong_phrase_is_accepted(app):
+    with english(app):
+        assert password_problem("mango truck violet harbour", email="jean.k@example.org", name="Jean Kabila") is None
+
+
+def test_the_current_password_cannot_be_reused(app, db, make_user):
+    user = make_user("trainer")
+    with english(app), pytest.raises(DomainError, match="different from the current one"):
+        service.change_password(user, current_password=TEST_PASSWORD, new_password=TEST_PASSWORD)

@@ -97,6 +97,8 @@ def reset_password(user, *, new_password):
 
 def _set_password(user, new_password):
     _check_password(new_password, user.email, user.name, field="new_password")
+    if user.password_hash and verify_password(user.password_hash, new_password):
+        raise DomainError(_("Choose a password different from the current one."), field="new_password")
     user.password_hash = hash_password(new_password)
     user.password_changed_at = utcnow()
     user.session_token = new_session_token()
