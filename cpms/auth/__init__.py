@@ -18,6 +18,10 @@ DOMAIN = Domain(
         Setting("CPMS_ALLOW_ADMIN_WITHOUT_2FA", "ALLOW_ADMIN_WITHOUT_2FA", "bool", False),
         Setting("CPMS_PASSWORD_ORGANISATION_WORDS", "PASSWORD_ORGANISATION_WORDS", str,
                 "cpms,police,pnc,policier,commissariat,communautaire,community,policing,congo,rdc,drc,kinshasa,formation"),
+        Setting("CPMS_XLSX_MAX_PART_MB", "XLSX_MAX_PART_MB", int, 50),
+        Setting("CPMS_XLSX_MAX_SHARED_STRINGS_MB", "XLSX_MAX_SHARED_STRINGS_MB", int, 20),
+        Setting("CPMS_XLSX_MAX_COLUMNS", "XLSX_MAX_COLUMNS", int, 500),
+        Setting("CPMS_XLSX_MAX_ROWS", "XLSX_MAX_ROWS", int, 1_000_000),
         Setting("CPMS_RETENTION_ACCOUNT_DAYS", "RETENTION_ACCOUNT_DAYS", int, 730),
     ),
 )
