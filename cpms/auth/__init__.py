@@ -22,6 +22,7 @@ DOMAIN = Domain(
         Setting("CPMS_XLSX_MAX_SHARED_STRINGS_MB", "XLSX_MAX_SHARED_STRINGS_MB", int, 20),
         Setting("CPMS_XLSX_MAX_COLUMNS", "XLSX_MAX_COLUMNS", int, 500),
         Setting("CPMS_XLSX_MAX_ROWS", "XLSX_MAX_ROWS", int, 1_000_000),
+        Setting("CPMS_IMAGE_MAX_DECODE_MB", "IMAGE_MAX_DECODE_MB", int, 64),
         Setting("CPMS_RETENTION_ACCOUNT_DAYS", "RETENTION_ACCOUNT_DAYS", int, 730),
     ),
 )
