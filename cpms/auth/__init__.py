@@ -1,9 +1,10 @@
 """User accounts, roles and area scopes, log-in with optional two-factor authentication, API tokens."""
+from cpms.auth import ratelimit  # noqa: F401  (registers the cpms+db:// rate-limit storage before create_app)
 from cpms.core.contract import Domain, RetentionClass, Setting, not_personal
 
 DOMAIN = Domain(
     "auth",
-    columns={**not_personal("api_tokens", "prefix", "name")},
+    columns={**not_personal("api_tokens", "prefix", "name"), **not_personal("rate_limit_counters", "key_hash")},
     tables={"users": "account", "api_tokens": "account"},
     retention=(
         RetentionClass("account", "user accounts: anonymised once deactivated for CPMS_RETENTION_ACCOUNT_DAYS; "
