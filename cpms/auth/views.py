@@ -10,14 +10,17 @@ from sqlalchemy import select
 from cpms.auth import service
 from cpms.auth.forms import (
     ApiTokenForm,
+    ForgottenPasswordForm,
     LoginForm,
     NewUserForm,
     PasswordChangeForm,
     PasswordResetForm,
+    SetPasswordForm,
     TwoFactorCodeForm,
     UserForm,
 )
 from cpms.auth.models import USER_LOAD_OPTIONS, ApiToken, User
+from cpms.auth.service import links
 from cpms.auth.service import two_factor as totp
 from cpms.core.audit import record_event
 from cpms.core.errors import DomainError
@@ -26,7 +29,7 @@ from cpms.core.models import utcnow
 from cpms.core.pagination import paginate
 from cpms.core.permissions import ADMIN, ROLES, get_or_404, public, require_role
 from cpms.core.transaction import keep_changes
-from cpms.extensions import db, login_manager
+from cpms.extensions import db, limiter, login_manager
 from cpms.geo.service import commune_choices, province_choices
 
 bp = Blueprint("auth", __name__)
@@ -85,6 +88,34 @@ def login():
 
 
 PENDING_2FA_SECONDS = 300
+
+
+@bp.route("/password/forgotten", methods=["GET", "POST"])
+@public
+@limiter.limit("10 per hour", methods=["POST"])
+def password_forgotten():
+    """Ask for a reset link; the answer is the same whether the account exists or not."""
+    form = ForgottenPasswordForm()
+    if form.validate_on_submit():
+        links.request_password_reset(form.email.data)
+        flash(_("If an active account has this address, an e-mail with a link to choose a new password is on "
+                "its way. The link works once, for %(minutes)d minutes.",
+                minutes=current_app.config["PASSWORD_RESET_MINUTES"]), "info")
+        return redirect(url_for("auth.login"))
+    return render_form("auth/password_forgotten.html", form)
+
+
+@bp.route("/password/<any(invitation, reset):purpose>/<token>", methods=["GET", "POST"])
+@public
+def password_set(purpose, token):
+    """Choose a password from an invitation or reset link (single use, expiring)."""
+    user = links.user_for_link(token, purpose)
+    if user is None:
+        return render_template("auth/password_set.html", form=None, purpose=purpose), 410
+    form = SetPasswordForm()
+    response = save_form(form, lambda form: links.set_password_from_link(token, purpose, form.new_password.data),
+                         _("Your password is set. Log in with it now."), lambda _done: url_for("auth.login"))
+    return response or render_form("auth/password_set.html", form, purpose=purpose, user=user)
 
 
 @bp.route("/login/verify", methods=["GET", "POST"])
@@ -246,11 +277,18 @@ def _fill_area_choices(form):
 def user_create():
     form = NewUserForm()
     _fill_area_choices(form)
+
+    def create(form):
+        areas = dict(locale=form.locale.data, province_ids=form.provinces.data, commune_ids=form.communes.data)
+        if not form.password.data:  # the person chooses their own password from the e-mailed link
+            return links.invite_user(name=form.name.data, email=form.email.data, role=form.role.data, **areas)
+        return service.create_user(name=form.name.data, email=form.email.data, role=form.role.data,
+                                   password=form.password.data, **areas)
     response = save_form(
-        form, lambda form: service.create_user(
-            name=form.name.data, email=form.email.data, role=form.role.data, password=form.password.data,
-            locale=form.locale.data, province_ids=form.provinces.data, commune_ids=form.communes.data),
-        lambda user: _("Account created for %(name)s.", name=user.name),
+        form, create,
+        lambda user: (_("Account created for %(name)s.", name=user.name) if form.password.data else
+                      _("Account created for %(name)s; an invitation to choose a password was e-mailed to "
+                        "%(email)s.", name=user.name, email=user.email)),
         lambda user: url_for("auth.user_detail", user_id=user.id))
     return response or render_form("auth/user_form.html", form, user=None)
 

@@ -95,8 +95,9 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
 
 def register_hooks(app):  # noqa: C901
     from cpms.core import transaction
-    from cpms.core.limits import refuse_nul_characters
+    from cpms.core.limits import refuse_large_json, refuse_nul_characters
     transaction.init_app(app)  # registered first, so that it runs after every other after_request hook
+    app.before_request(refuse_large_json)
     app.before_request(refuse_nul_characters)
 
     @app.before_request

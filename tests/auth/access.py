@@ -3,6 +3,8 @@ from tests.access import ADMIN, ANY, PUBLIC
 EXPECTED = {
     "auth.login": PUBLIC,
     "auth.two_factor_verify": PUBLIC,
+    "auth.password_forgotten": PUBLIC,
+    "auth.password_set": PUBLIC,
     "auth.two_factor": ANY,
     "auth.logout": ANY,
     "auth.account": ANY,
