@@ -1,6 +1,6 @@
 """Password hashing (argon2) and the password rules (zxcvbn)."""
-import secrets
 import re
+import secrets
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
