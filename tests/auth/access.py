@@ -21,4 +21,4 @@ EXPECTED = {
 
 def samples(request):
     target = request.getfixturevalue("make_user")("viewer")
-    return {"user_id": target.id, "token_id": 0}
+    return {"user_id": target.id, "token_id": 0, "purpose": "reset", "token": "not-a-valid-link"}
