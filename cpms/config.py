@@ -63,7 +63,7 @@ def default_config(instance_path):
         "SMTP_STARTTLS": False,
         "SMTP_FROM": "cpms@localhost",
         "SMTP_TIMEOUT": 10,
-        "RATELIMIT_STORAGE_URI": "memory://",
+        "RATELIMIT_STORAGE_URI": "cpms+db://",  # the database, shared by every worker (cpms/auth/ratelimit.py)
         "RATELIMIT_HEADERS_ENABLED": True,
         "SESSION_IDLE_MINUTES": 30,
         "SESSION_MAX_HOURS": 12,

@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, Length
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from cpms.core.forms import MultiCheckboxField
 from cpms.core.permissions import ROLES
@@ -33,7 +33,8 @@ class NewUserForm(UserForm):
     # no role chosen in advance: the administrator picks one (a pre-selected "Administrator" was saved by mistake)
     role = SelectField(_l("Role"), choices=[("", _l("– Choose a role –"))] + [(r, ROLE_LABELS[r]) for r in ROLES],
                        default="", validators=[DataRequired(_l("Choose the person's role."))])
-    password = PasswordField(_l("Initial password"), validators=[DataRequired(_l("Enter an initial password."))])
+    password = PasswordField(_l("Initial password (leave empty to send an invitation by e-mail)"),
+                             validators=[Optional()])
 
 
 class PasswordChangeForm(FlaskForm):
@@ -55,3 +56,15 @@ class ApiTokenForm(FlaskForm):
 class TwoFactorCodeForm(FlaskForm):
     code = StringField(_l("Code from your authenticator app, or a recovery code"),
                        validators=[DataRequired(_l("Enter the code.")), Length(max=20, message=_l("At most %(max)d characters."))])
+
+
+class ForgottenPasswordForm(FlaskForm):
+    email = EmailField(_l("E-mail address"), validators=[DataRequired(_l("Enter your e-mail address.")),
+                                                         Length(max=254, message=_l("At most %(max)d characters."))])
+
+
+class SetPasswordForm(FlaskForm):
+    new_password = PasswordField(_l("New password"), validators=[DataRequired(_l("Enter a new password."))])
+    confirm = PasswordField(_l("Repeat the new password"), validators=[
+        DataRequired(_l("Repeat the new password.")),
+        EqualTo("new_password", message=_l("The two new passwords are not the same."))])

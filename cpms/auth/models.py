@@ -4,7 +4,7 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, Column, ForeignKey, String, Table
+from sqlalchemy import Boolean, CheckConstraint, Column, Float, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from cpms.core.models import Audited, TimestampMixin, UTCDateTime, personal, utcnow
@@ -104,3 +104,12 @@ class ApiToken(Audited, db.Model):
 
     def __repr__(self):
         return f"<ApiToken {self.prefix}… user={self.user_id}>"
+
+
+class RateLimitCounter(db.Model):
+    """One rate-limit window of Flask-Limiter (cpms/auth/ratelimit.py), shared by every worker."""
+
+    __tablename__ = "rate_limit_counters"
+    key_hash: Mapped[str] = mapped_column(String(64), primary_key=True)  # SHA-256 of the key: no address kept
+    hits: Mapped[int] = mapped_column(default=0)
+    expires_at: Mapped[float] = mapped_column(Float, index=True)

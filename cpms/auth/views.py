@@ -1,4 +1,6 @@
 """Login, logout, own account, user administration."""
+from urllib.parse import urlsplit
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -8,14 +10,17 @@ from sqlalchemy import select
 from cpms.auth import service
 from cpms.auth.forms import (
     ApiTokenForm,
+    ForgottenPasswordForm,
     LoginForm,
     NewUserForm,
     PasswordChangeForm,
     PasswordResetForm,
+    SetPasswordForm,
     TwoFactorCodeForm,
     UserForm,
 )
 from cpms.auth.models import USER_LOAD_OPTIONS, ApiToken, User
+from cpms.auth.service import links
 from cpms.auth.service import two_factor as totp
 from cpms.core.audit import record_event
 from cpms.core.errors import DomainError
@@ -24,7 +29,7 @@ from cpms.core.models import utcnow
 from cpms.core.pagination import paginate
 from cpms.core.permissions import ADMIN, ROLES, get_or_404, public, require_role
 from cpms.core.transaction import keep_changes
-from cpms.extensions import db, login_manager
+from cpms.extensions import db, limiter, login_manager
 from cpms.geo.service import commune_choices, province_choices
 
 bp = Blueprint("auth", __name__)
@@ -39,9 +44,17 @@ def load_user(session_token):
 
 
 def _safe_next(target):
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("core.index")
+    """`target` when it is a path on this site, else the home page.
+
+    Refused: a scheme or host, a second slash or backslash at the start, any control character or whitespace
+    (browsers drop tabs and newlines, so a tab between two slashes would become `//evil.example`)."""
+    if (not target or not target.startswith("/") or "\\" in target
+            or any(ord(char) < 33 or ord(char) == 127 for char in target)):
+        return url_for("core.index")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or target.startswith("//"):
+        return url_for("core.index")
+    return target
 
 
 def _start_session(user):
@@ -77,6 +90,34 @@ def login():
 PENDING_2FA_SECONDS = 300
 
 
+@bp.route("/password/forgotten", methods=["GET", "POST"])
+@public
+@limiter.limit("10 per hour", methods=["POST"])
+def password_forgotten():
+    """Ask for a reset link; the answer is the same whether the account exists or not."""
+    form = ForgottenPasswordForm()
+    if form.validate_on_submit():
+        links.request_password_reset(form.email.data)
+        flash(_("If an active account has this address, an e-mail with a link to choose a new password is on "
+                "its way. The link works once, for %(minutes)d minutes.",
+                minutes=current_app.config["PASSWORD_RESET_MINUTES"]), "info")
+        return redirect(url_for("auth.login"))
+    return render_form("auth/password_forgotten.html", form)
+
+
+@bp.route("/password/<any(invitation, reset):purpose>/<token>", methods=["GET", "POST"])
+@public
+def password_set(purpose, token):
+    """Choose a password from an invitation or reset link (single use, expiring)."""
+    user = links.user_for_link(token, purpose)
+    if user is None:
+        return render_template("auth/password_set.html", form=None, purpose=purpose), 410
+    form = SetPasswordForm()
+    response = save_form(form, lambda form: links.set_password_from_link(token, purpose, form.new_password.data),
+                         _("Your password is set. Log in with it now."), lambda _done: url_for("auth.login"))
+    return response or render_form("auth/password_set.html", form, purpose=purpose, user=user)
+
+
 @bp.route("/login/verify", methods=["GET", "POST"])
 @public
 def two_factor_verify():
@@ -90,8 +131,7 @@ def two_factor_verify():
         return redirect(url_for("auth.login"))
     form = TwoFactorCodeForm()
     if form.validate_on_submit():
-        limit = current_app.config["LOGIN_MAX_FAILURES"]
-        if max(service.recent_login_failures(user.email, request.remote_addr)) >= limit:
+        if service.login_throttled(user.email, request.remote_addr):
             flash(_("Too many failed attempts. Wait %(minutes)d minutes, then try again.",
                     minutes=current_app.config["LOGIN_FAILURE_WINDOW_MINUTES"]), "error")
             return render_template("auth/two_factor_verify.html", form=form), 429
@@ -106,8 +146,12 @@ def two_factor_verify():
 
 @bp.before_app_request
 def require_admin_second_factor():
-    """With CPMS_REQUIRE_ADMIN_2FA, an admin without a second factor can only set one up (or log out)."""
-    if not current_app.config["REQUIRE_ADMIN_2FA"] or request.blueprint == "api":
+    """An admin without a second factor can only set one up (or log out): always with CPMS_REQUIRE_ADMIN_2FA,
+    and in production unless CPMS_ALLOW_ADMIN_WITHOUT_2FA says otherwise."""
+    config = current_app.config
+    required = config["REQUIRE_ADMIN_2FA"] or (config["CPMS_ENV"] == "production"
+                                               and not config["ALLOW_ADMIN_WITHOUT_2FA"])
+    if not required or request.blueprint == "api":
         return None
     if request.endpoint in ("static", "auth.two_factor", "auth.logout", "core.set_language", "core.healthz"):
         return None
@@ -233,11 +277,18 @@ def _fill_area_choices(form):
 def user_create():
     form = NewUserForm()
     _fill_area_choices(form)
+
+    def create(form):
+        areas = dict(locale=form.locale.data, province_ids=form.provinces.data, commune_ids=form.communes.data)
+        if not form.password.data:  # the person chooses their own password from the e-mailed link
+            return links.invite_user(name=form.name.data, email=form.email.data, role=form.role.data, **areas)
+        return service.create_user(name=form.name.data, email=form.email.data, role=form.role.data,
+                                   password=form.password.data, **areas)
     response = save_form(
-        form, lambda form: service.create_user(
-            name=form.name.data, email=form.email.data, role=form.role.data, password=form.password.data,
-            locale=form.locale.data, province_ids=form.provinces.data, commune_ids=form.communes.data),
-        lambda user: _("Account created for %(name)s.", name=user.name),
+        form, create,
+        lambda user: (_("Account created for %(name)s.", name=user.name) if form.password.data else
+                      _("Account created for %(name)s; an invitation to choose a password was e-mailed to "
+                        "%(email)s.", name=user.name, email=user.email)),
         lambda user: url_for("auth.user_detail", user_id=user.id))
     return response or render_form("auth/user_form.html", form, user=None)
 

@@ -5,7 +5,7 @@ SQLite stores a 5,000-character name in a String(80) column; PostgreSQL refuses 
 DomainError naming the field, which the view shows under it (services flush inside the view's try).
 NUL characters, which PostgreSQL refuses everywhere, are turned away with a 400 before any view runs.
 """
-from flask import abort, request
+from flask import abort, current_app, request
 from flask_babel import gettext as _
 from sqlalchemy import String, event, inspect
 from sqlalchemy.orm import Session
@@ -35,3 +35,14 @@ def refuse_nul_characters():
         abort(400)
     if request.is_json and b"\\u0000" in request.get_data(cache=True):
         abort(400)
+
+
+def refuse_large_json():
+    """before_request: a JSON body larger than CPMS_JSON_MAX_KB is refused (413) before anything parses it."""
+    if request.mimetype == "application/json" or request.is_json:
+        limit = current_app.config.get("JSON_MAX_KB", 1024) * 1024
+        if request.content_length is None or request.content_length > limit:
+            if request.content_length is None and request.method in ("GET", "HEAD", "DELETE", "OPTIONS"):
+                return None
+            abort(413, description=f"The JSON body is larger than {limit // 1024} KB: send less data per request.")
+    return None

@@ -95,8 +95,9 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
 
 def register_hooks(app):  # noqa: C901
     from cpms.core import transaction
-    from cpms.core.limits import refuse_nul_characters
+    from cpms.core.limits import refuse_large_json, refuse_nul_characters
     transaction.init_app(app)  # registered first, so that it runs after every other after_request hook
+    app.before_request(refuse_large_json)
     app.before_request(refuse_nul_characters)
 
     @app.before_request
@@ -107,8 +108,8 @@ def register_hooks(app):  # noqa: C901
         if not current_user.is_authenticated:
             return None
         now = datetime.now(timezone.utc).timestamp()
-        login_at = session.get("login_at", now)
-        seen_at = session.get("seen_at", now)
+        login_at = session.get("login_at", 0)  # a cookie without its times is treated as expired
+        seen_at = session.get("seen_at", 0)
         idle = app.config["SESSION_IDLE_MINUTES"] * 60
         lifetime = app.config["SESSION_MAX_HOURS"] * 3600
         if now - seen_at > idle or now - login_at > lifetime:

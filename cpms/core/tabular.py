@@ -7,10 +7,13 @@ with a message that says what to do.
 import csv
 import io
 import os
+import re
 import unicodedata
+import zipfile
 from datetime import date, datetime
 from itertools import chain
 
+from flask import current_app
 from flask_babel import gettext as _
 
 from cpms.core.errors import DomainError
@@ -77,10 +80,70 @@ def read_rows(stream, filename="", *, fallback_encoding=None, max_bytes=None, ex
     return _csv_rows(stream)
 
 
+XLSX_LIMITS = {  # config key: default; every limit is a CPMS_* setting of the auth domain
+    "XLSX_MAX_PART_MB": 50, "XLSX_MAX_SHARED_STRINGS_MB": 20, "XLSX_MAX_COLUMNS": 500, "XLSX_MAX_ROWS": 1_000_000}
+_XML_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)[\s>/]")
+
+
+def _xlsx_limit(key):
+    return current_app.config.get(key, XLSX_LIMITS[key]) if current_app else XLSX_LIMITS[key]
+
+
+def check_xlsx(stream):
+    """Refuse, before any parsing, an XLSX whose parts unpack too large or whose first sheet has too many rows
+    or too wide a row (a 155 KB file can hold a row of 3,000,000 cells). The sizes are the ones the archive
+    declares, which zipfile also enforces while unpacking; rows and cells are counted by a byte scan."""
+    try:
+        archive = zipfile.ZipFile(stream)
+        parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise DomainError(_("This XLSX file cannot be read: export the data again as CSV or XLSX."), field="file")
+    part_limit = _xlsx_limit("XLSX_MAX_PART_MB") * 1048576
+    strings_limit = _xlsx_limit("XLSX_MAX_SHARED_STRINGS_MB") * 1048576
+    for part in parts:
+        limit = strings_limit if part.filename.lower().endswith("sharedstrings.xml") else part_limit
+        if part.file_size > limit:
+            raise DomainError(_("This XLSX file unpacks to %(size)s MB in one part (%(part)s); the limit is %(mb)s "
+                                "MB. Remove unused rows, columns and formatting, or save it as CSV.",
+                                size=f"{part.file_size / 1048576:.0f}", part=part.filename[:60],
+                                mb=f"{limit / 1048576:g}"), field="file")
+    sheets = sorted(part.filename for part in parts if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", part.filename))
+    if sheets:
+        _scan_sheet(archive, min(sheets, key=lambda name: int(re.sub(r"\D", "", name))))
+    stream.seek(0)
+
+
+def _scan_sheet(archive, name):
+    max_rows, max_columns = _xlsx_limit("XLSX_MAX_ROWS"), _xlsx_limit("XLSX_MAX_COLUMNS")
+    rows = cells = 0
+    tail = b""
+    with archive.open(name) as sheet:
+        while chunk := sheet.read(1 << 20):
+            data = tail + chunk
+            keep = max(len(data) - 64, 0)  # a tag starting in the last bytes is counted with the next chunk
+            for match in _XML_TAG.finditer(data):
+                if match.start() >= keep:
+                    break
+                if match.group(1) == b"row":
+                    rows, cells = rows + 1, 0
+                    if rows > max_rows:
+                        raise DomainError(_("The sheet has more than %(n)s rows: split the file into smaller ones.",
+                                            n=f"{max_rows:,}"), field="file")
+                else:
+                    cells += 1
+                    if cells > max_columns:
+                        raise DomainError(_("Row %(row)s of the sheet has more than %(n)s cells: delete the unused "
+                                            "columns, or save the sheet as CSV.", row=rows, n=max_columns),
+                                          field="file")
+            tail = data[keep:]
+    # the last 64 bytes hold at most one closing tag; they cannot add a row or cell worth refusing
+
+
 def _xlsx_rows(stream):
     from zipfile import BadZipFile
 
     from openpyxl import load_workbook
+    check_xlsx(stream)
     try:
         workbook = load_workbook(stream, read_only=True, data_only=True)
     except (BadZipFile, OSError, KeyError, ValueError, TypeError):

@@ -3,6 +3,8 @@ from tests.access import ADMIN, ANY, PUBLIC
 EXPECTED = {
     "auth.login": PUBLIC,
     "auth.two_factor_verify": PUBLIC,
+    "auth.password_forgotten": PUBLIC,
+    "auth.password_set": PUBLIC,
     "auth.two_factor": ANY,
     "auth.logout": ANY,
     "auth.account": ANY,
@@ -19,4 +21,4 @@ EXPECTED = {
 
 def samples(request):
     target = request.getfixturevalue("make_user")("viewer")
-    return {"user_id": target.id, "token_id": 0}
+    return {"user_id": target.id, "token_id": 0, "purpose": "reset", "token": "not-a-valid-link"}

@@ -16,6 +16,7 @@ from cpms.auth.service.accounts import (  # noqa: F401  (its services, as cpms.a
     create_user,
     end_sessions,
     find_user_by_email,
+    login_throttled,
     normalise_email,
     recent_login_failures,
     reset_password,

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
 from cpms.auth.models import ApiToken, User, hash_api_token, new_session_token
-from cpms.auth.service.passwords import hash_password, password_problem, verify_password
+from cpms.auth.service.passwords import dummy_password_hash, hash_password, password_problem, verify_password
 from cpms.core.audit import AuditEntry, record_event
 from cpms.core.dashboard import Card, TodayLine, dashboard_provider, today_provider
 from cpms.core.errors import DomainError
@@ -97,6 +97,8 @@ def reset_password(user, *, new_password):
 
 def _set_password(user, new_password):
     _check_password(new_password, user.email, user.name, field="new_password")
+    if user.password_hash and verify_password(user.password_hash, new_password):
+        raise DomainError(_("Choose a password different from the current one."), field="new_password")
     user.password_hash = hash_password(new_password)
     user.password_changed_at = utcnow()
     user.session_token = new_session_token()
@@ -118,28 +120,50 @@ def recent_login_failures(email, ip):
     return by_account, by_address
 
 
+def login_throttled(email, ip, *, counting_this_attempt=False):
+    """True when this account has reached CPMS_LOGIN_MAX_FAILURES, or this address (every account behind it
+    together) CPMS_LOGIN_MAX_FAILURES_PER_ADDRESS, within the window. The address limit is much higher than the
+    account one, so a whole office behind one connection is not locked out by one person's mistakes."""
+    by_account, by_address = recent_login_failures(email, ip)
+    extra = 1 if counting_this_attempt else 0  # the attempt itself was already recorded as a failure
+    return (by_account - extra >= current_app.config["LOGIN_MAX_FAILURES"]
+            or by_address - extra >= current_app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"])
+
+
 class LoginThrottled(DomainError):
     pass
+
+
+def _throttled_error():
+    return LoginThrottled(_("Too many failed attempts. Wait %(minutes)d minutes, then try again.",
+                            minutes=current_app.config["LOGIN_FAILURE_WINDOW_MINUTES"]))
 
 
 def authenticate(email, password, ip=None):
     """The user for these credentials, or a DomainError. Failures are recorded and throttled.
 
-    The count comes from the audit log, so the limit holds across every worker process.
+    The count comes from the audit log, so the limit holds across every worker process. It cannot be raced:
+    the account's row is locked (PostgreSQL) and the attempt is written as a failure *before* the count
+    (which on SQLite takes the database's write lock), so simultaneous attempts queue up and each one sees the
+    others. A right password then turns its row into the "login" event. Unknown accounts cost the same
+    password check as known ones, so the answer time does not tell whether an account exists.
     """
     email = normalise_email(email)
-    limit = current_app.config["LOGIN_MAX_FAILURES"]
-    by_account, by_address = recent_login_failures(email, ip)
-    if by_account >= limit or by_address >= limit:
-        raise LoginThrottled(_("Too many failed attempts. Wait %(minutes)d minutes, then try again.",
-                               minutes=current_app.config["LOGIN_FAILURE_WINDOW_MINUTES"]))
-    user = find_user_by_email(email)
-    if user is None or not verify_password(user.password_hash, password) or not user.is_active:
-        record_event("login_failed", actor_label=email, ip=ip,
-                     detail="inactive account" if user and not user.is_active else None)
+    user = db.session.scalar(select(User).where(User.email == email).with_for_update())
+    attempt = record_event("login_failed", actor_label=email, ip=ip)
+    db.session.flush()
+    if login_throttled(email, ip, counting_this_attempt=True):
+        attempt.detail = "throttled"
+        raise _throttled_error()
+    if user is None:
+        verify_password(dummy_password_hash(), password)  # the same work as for a known account
         raise DomainError(_("E-mail address or password not recognised."))
+    if not verify_password(user.password_hash, password) or not user.is_active:
+        attempt.detail = "inactive account" if not user.is_active else None
+        raise DomainError(_("E-mail address or password not recognised."))
+    attempt.action, attempt.actor_id = "login", user.id
     user.last_login_at = utcnow()
-    record_event("login", actor=user, ip=ip)
+    db.session.flush()
     return user
 
 

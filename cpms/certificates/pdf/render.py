@@ -13,14 +13,14 @@ from datetime import date
 from babel.dates import format_date
 from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
-from jinja2 import StrictUndefined, TemplateError
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2 import TemplateError
 
+from cpms.certificates.pdf.sandbox import bounded_environment
 from cpms.core.errors import DomainError
 from cpms.core.pdf import html_to_document, make_fetcher, shared_fonts
 
 QR_SCALE = 8  # pixels per module in the embedded PNG; the CSS sizes it, `image-rendering: pixelated` keeps it sharp
-_environment = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+_environment = bounded_environment()  # sandbox.py: no huge strings, lists or loops
 
 
 def grouped_code(code):
@@ -41,7 +41,7 @@ def document_html(template, css, context):
     """The whole HTML page of one certificate. A4 landscape comes last, so the template's CSS cannot change it."""
     try:
         body = template.render(context)
-    except TemplateError as error:  # includes the sandbox's SecurityError and unknown placeholders
+    except (TemplateError, OverflowError) as error:  # the sandbox's SecurityError, unknown placeholders, range()
         raise DomainError(_("The template could not be filled in: %(message)s", message=str(error)),
                           field="html") from None
     return (f'<!doctype html><html lang="{context.get("lang", "fr")}"><head><meta charset="utf-8">'

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from cpms.certificates.models import MAX_SIGNATORIES, Certificate, CertificateProfile, CertificateTemplate, Signatory
 from cpms.certificates.pdf import Artwork, artwork_of, compile_template, document_html, render_pdf, sample_context
+from cpms.certificates.pdf.sandbox import render_isolated
 from cpms.certificates.service.certificates import current_template, profile_for
 from cpms.certificates.service.images import prepare_image
 from cpms.core.audit import record_event
@@ -33,7 +34,12 @@ def preview_artwork(programme_id=None):
 def preview_pdf(html, css, lang="fr", programme_id=None, fetcher=None):
     """(PDF bytes, pages) of the template filled in with invented sample values."""
     context = sample_context(lang, preview_artwork(programme_id))
-    return render_pdf(document_html(compile_template(html), css or "", context), fetcher)
+    page = render_isolated(_filled_in, html, css or "", context)  # bounded in time and memory
+    return render_pdf(page, fetcher)
+
+
+def _filled_in(html, css, context):
+    return document_html(compile_template(html), css, context)
 
 
 def save_template(actor, html, css="", note=""):
