@@ -5,13 +5,15 @@ from cpms.core.contract import Domain, RetentionClass, Setting, not_personal
 DOMAIN = Domain(
     "complaints",
     columns={
-        **not_personal("complaints", "receipt_code", "quartier", "concerns_detail"),
+        **not_personal("complaints", "receipt_code", "quartier", "concerns_detail", "category", "channel", "status",
+                       "concerns", "preferred_channel", "sex", "age_group", "satisfaction"),
         **not_personal("complaint_referrals", "referred_to"),
     },
     tables={"complaints": "complaint", "complaint_referrals": "complaint"},
     retention=(
         RetentionClass("complaint", "complaints' accounts, contacts and answers: kept CPMS_RETENTION_COMPLAINT_YEARS "
-                                    "after the case is closed", setting="RETENTION_COMPLAINT_YEARS"),
+                                    "after the case is closed", setting="RETENTION_COMPLAINT_YEARS",
+                       retire="cpms.complaints.privacy:retire_complaints"),
     ),
     settings=(
         Setting("CPMS_COMPLAINT_ACKNOWLEDGE_DAYS", "COMPLAINT_ACKNOWLEDGE_DAYS", int, 3),

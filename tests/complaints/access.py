@@ -28,3 +28,10 @@ EXPECTED = {
     "complaints.figures": ANY,
     "complaints.focal_points": ADMIN,
 }
+
+
+def samples(request):
+    from cpms.complaints import service
+
+    complaint = service.submit_complaint(category="feedback", account="Merci pour les patrouilles")
+    return {"complaint_id": complaint.id}
