@@ -12,7 +12,7 @@ from tests.conftest import english
 
 
 def test_public_form_end_to_end_gives_a_code_that_shows_the_answer(app, web, make_user):
-    page = web.get("/feedback/").get_data(as_text=True)
+    assert "http" not in web.get("/feedback/").get_data(as_text=True).split("<head>")[1].split("</head>")[0].replace("http-equiv", "")
     response = web.post("/feedback/", {"category": "programme", "account": "Les lampadaires ne marchent pas",
                                        "concerns": "", "preferred_channel": "", "sex": "", "age_group": ""})
     assert response.status_code == 302, response.get_data(as_text=True)[:800]
