@@ -21,6 +21,7 @@ def test_resident_sends_feedback_and_follows_it_by_code(page, live_server, langu
         page.click("form.lang button[value=en]")
     page.select_option("select[name=category]", "police_conduct")
     page.fill("textarea[name=account]", "Un agent a demandé de l'argent au poste du marché.")
+    expect(page.locator("input[name=website]")).to_be_hidden()  # the honeypot, for robots only
     page.screenshot(path=f"/tmp/complaints_form_{language}.png", full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     page.click(f"main button:has-text('{send}')")
