@@ -8,7 +8,24 @@ from cpms.complaints.models import Complaint
 from cpms.core.audit import AuditEntry
 from cpms.core.errors import DomainError
 from cpms.extensions import db as _db
+from cpms.extensions import limiter
 from tests.conftest import english
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    limiter.reset()
+
+
+def test_the_public_pages_are_rate_limited(app, web):
+    before = app.config["COMPLAINT_RATE_LIMIT"]
+    app.config["COMPLAINT_RATE_LIMIT"] = "2 per hour"
+    try:
+        assert web.get("/feedback/status").status_code == 200
+        assert web.get("/feedback/status").status_code == 200
+        assert web.get("/feedback/status").status_code == 429
+    finally:
+        app.config["COMPLAINT_RATE_LIMIT"] = before
 
 
 def test_public_form_end_to_end_gives_a_code_that_shows_the_answer(app, web, make_user):
