@@ -1,0 +1,123 @@
+import re
+
+import pytest
+from sqlalchemy import select
+
+from cpms.complaints import service
+from cpms.complaints.models import Complaint
+from cpms.core.audit import AuditEntry
+from cpms.core.errors import DomainError
+from cpms.extensions import db as _db
+from cpms.extensions import limiter
+from tests.conftest import english
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    limiter.reset()
+
+
+def test_the_public_pages_are_rate_limited(app, web):
+    before = app.config["COMPLAINT_RATE_LIMIT"]
+    app.config["COMPLAINT_RATE_LIMIT"] = "2 per hour"
+    try:
+        assert web.get("/feedback/status").status_code == 200
+        assert web.get("/feedback/status").status_code == 200
+        assert web.get("/feedback/status").status_code == 429
+    finally:
+        app.config["COMPLAINT_RATE_LIMIT"] = before
+
+
+def test_public_form_end_to_end_gives_a_code_that_shows_the_answer(app, web, make_user):
+    assert "http" not in web.get("/feedback/").get_data(as_text=True).split("<head>")[1].split("</head>")[0].replace("http-equiv", "")
+    response = web.post("/feedback/", {"category": "programme", "account": "Les lampadaires ne marchent pas",
+                                       "concerns": "", "preferred_channel": "", "sex": "", "age_group": ""})
+    assert response.status_code == 302, response.get_data(as_text=True)[:800]
+    receipt = web.get(response.headers["Location"]).get_data(as_text=True)
+    code = re.search(r'class="receipt-code">([A-Z0-9-]+)<', receipt).group(1)
+    complaint = _db.session.scalar(select(Complaint))
+    assert complaint.receipt_code == code and complaint.contact == "" and complaint.channel == "web"
+    status = web.get(f"/feedback/status?code={code.lower()}").get_data(as_text=True)
+    assert "Received" in status or "Reçu" in status
+
+    officer = make_user("project_officer")
+    with english(app):
+        service.answer_complaint(officer, complaint, "Les lampadaires seront réparés en mai.")
+    _db.session.commit()
+    status = web.get(f"/feedback/status?code={code}").get_data(as_text=True)
+    assert "Les lampadaires seront réparés en mai." in status
+    assert web.get("/feedback/status?code=AAAAA-BBBBB").status_code == 404
+
+
+def test_honeypot_and_missing_account_are_refused(web):
+    assert web.post("/feedback/", {"category": "feedback", "account": "x", "website": "http://spam"}).status_code == 400
+    response = web.post("/feedback/", {"category": "feedback", "account": ""})
+    assert response.status_code == 422
+    assert _db.session.scalar(select(Complaint)) is None
+
+
+def test_public_form_needs_csrf(app, client):
+    response = client.post("/feedback/", data={"category": "feedback", "account": "x"})
+    assert "receipt" not in response.headers.get("Location", "")  # sent back to the form, nothing saved
+    assert _db.session.scalar(select(Complaint)) is None
+
+
+def test_workflow_and_deadlines(app, make_user):
+    officer = make_user("project_officer")
+    with english(app):
+        complaint = service.submit_complaint(category="police_conduct", account="Racket au marché", channel="telephone")
+        assert (complaint.acknowledge_by - complaint.received_at.date()).days == 3
+        assert (complaint.answer_by - complaint.received_at.date()).days == 30
+        with pytest.raises(DomainError):
+            service.close_complaint(officer, complaint)
+        service.acknowledge_complaint(officer, complaint)
+        service.answer_complaint(officer, complaint, "Transmis à l'inspection.")
+        service.close_complaint(officer, complaint, "satisfied")
+    assert complaint.status == "closed" and complaint.satisfaction == "satisfied"
+    assert not complaint.is_sensitive
+
+
+@pytest.mark.parametrize("role", ["admin", "project_officer", "me_officer", "viewer"])
+def test_sensitive_cases_are_hidden_from_everybody_but_focal_points(app, web, login_as, role):
+    with english(app):
+        sensitive = service.submit_complaint(category="sea", account="SECRET-ACCOUNT")
+        ordinary = service.submit_complaint(category="feedback", account="Bonne patrouille")
+    _db.session.commit()
+    login_as(role)
+    assert web.get(f"/complaints/{sensitive.id}").status_code == 404
+    if role != "viewer":
+        listing = web.get("/complaints/").get_data(as_text=True)
+        assert ordinary.receipt_code in listing and sensitive.receipt_code not in listing
+        assert web.get(f"/complaints/{ordinary.id}").status_code == 200
+    assert web.get("/complaints/sensitive/").status_code == 404
+    assert "SECRET-ACCOUNT" not in web.get("/complaints/figures").get_data(as_text=True)
+
+
+def test_focal_point_opens_a_sensitive_case_with_a_logged_reason(app, web, login_as):
+    with english(app):
+        sensitive = service.submit_complaint(category="child_safeguarding", account="SECRET-ACCOUNT")
+    _db.session.commit()
+    user = login_as("me_officer")
+    service.add_focal_point(user.id)
+    _db.session.commit()
+    first = web.get(f"/complaints/{sensitive.id}").get_data(as_text=True)
+    assert "SECRET-ACCOUNT" not in first and "reason" in first.lower()
+    response = web.post(f"/complaints/{sensitive.id}", {"reason": "Suivi du cas"})
+    assert response.status_code == 302
+    assert "SECRET-ACCOUNT" in web.get(f"/complaints/{sensitive.id}").get_data(as_text=True)
+    event = _db.session.scalar(select(AuditEntry).where(AuditEntry.action == "complaint_sensitive_opened"))
+    assert event is not None and "Suivi du cas" in event.detail
+    assert sensitive.receipt_code in web.get("/complaints/sensitive/").get_data(as_text=True)
+
+
+def test_figures_suppress_small_cells(app, web, login_as):
+    with english(app):
+        for _i in range(6):
+            service.submit_complaint(category="feedback", account="Merci")
+        service.submit_complaint(category="fraud", account="SECRET")
+    _db.session.commit()
+    login_as("viewer")
+    page = web.get("/complaints/figures").get_data(as_text=True)
+    assert "Cases received: 7" in page
+    assert "fewer than 5" in page
+    assert "SECRET" not in page
