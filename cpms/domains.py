@@ -21,6 +21,7 @@ DOMAINS = (
     "surveys",
     "stations",
     "deployments",
+    "outreach",
     "notifications",
     "indicators",
     "privacy",  # after every domain: it walks their models
