@@ -7,8 +7,15 @@ from cpms.core.errors import DomainError
 from cpms.core.permissions import ADMIN, ME_OFFICER, PROJECT_OFFICER, scope_of
 from cpms.extensions import db
 from cpms.geo.models import Commune
-from cpms.outreach.models import CATEGORIES, KINDS, SEXES, TOPICS, OutreachActivity, OutreachCount, \
-    OutreachParticipant
+from cpms.outreach.models import (
+    CATEGORIES,
+    KINDS,
+    SEXES,
+    TOPICS,
+    OutreachActivity,
+    OutreachCount,
+    OutreachParticipant,
+)
 from cpms.programmes.models import Programme
 from cpms.training.models import Trainee
 
