@@ -22,6 +22,7 @@ DOMAINS = (
     "stations",
     "deployments",
     "complaints",
+    "outreach",
     "notifications",
     "indicators",
     "privacy",  # after every domain: it walks their models

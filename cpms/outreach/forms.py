@@ -1,0 +1,58 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, DecimalField, IntegerField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional
+
+from cpms.core.bounds import PEOPLE_AT_EVENT, PlausibleCount, PlausibleDate, PlausibleMoney
+from cpms.outreach.labels import CATEGORY_LABELS, KIND_LABELS, SEX_LABELS, TOPIC_LABELS
+
+MAX = _l("At most %(max)d characters.")
+
+
+class ActivityForm(FlaskForm):
+    kind = SelectField(_l("Kind of activity"), choices=list(KIND_LABELS.items()))
+    title = StringField(_l("Title"), validators=[DataRequired(_l("Enter a short title.")),
+                                                 Length(max=200, message=MAX)])
+    topic = SelectField(_l("Topic"), choices=list(TOPIC_LABELS.items()))
+    programme_id = SelectField(_l("Programme"), coerce=int, default=0)
+    commune_id = SelectField(_l("Commune"), coerce=int, default=0)
+    quartier = StringField(_l("Quartier"), validators=[Length(max=120, message=MAX)])
+    start_date = DateField(_l("First day"), validators=[DataRequired(_l("Enter the first day as YYYY-MM-DD.")),
+                                                        PlausibleDate()])
+    end_date = DateField(_l("Last day"), validators=[DataRequired(_l("Enter the last day as YYYY-MM-DD.")),
+                                                     PlausibleDate()])
+    language = StringField(_l("Language"), validators=[Length(max=60, message=MAX)])
+    partners = StringField(_l("Partner organisations"), validators=[Length(max=300, message=MAX)])
+    facilitators = StringField(_l("Facilitators"), validators=[Length(max=300, message=MAX)])
+    cost = DecimalField(_l("Cost"), places=2, validators=[Optional(), PlausibleMoney(currency_field="currency")])
+    currency = SelectField(_l("Currency"), choices=[("USD", "USD"), ("CDF", "CDF")], default="USD")
+
+    def set_choices(self, programmes, communes):
+        self.programme_id.choices = [(0, "—")] + list(programmes)
+        self.commune_id.choices = [(0, "—")] + list(communes)
+
+    def service_fields(self):
+        return {name: getattr(self, name).data for name in (
+            "kind", "title", "topic", "programme_id", "commune_id", "quartier", "start_date", "end_date", "language",
+            "partners", "facilitators", "cost", "currency")}
+
+
+class OfficerForm(FlaskForm):
+    matricule = StringField(_l("Matricule"), validators=[DataRequired(_l("Enter the officer's matricule.")),
+                                                         Length(max=40, message=MAX)])
+
+
+class CivilianForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(_l("Enter the participant's name.")),
+                                               Length(max=200, message=MAX)])
+    organisation = StringField(_l("Organisation"), validators=[Length(max=200, message=MAX)])
+    category = SelectField(_l("Category"), choices=[(k, v) for k, v in CATEGORY_LABELS.items() if k != "police"])
+    sex = SelectField(_l("Sex"), choices=list(SEX_LABELS.items()))
+
+
+class CountForm(FlaskForm):
+    category = SelectField(_l("Category"), choices=list(CATEGORY_LABELS.items()), default="public")
+    sex = SelectField(_l("Sex"), choices=list(SEX_LABELS.items()))
+    people = IntegerField(_l("Number of people"), validators=[DataRequired(_l("Enter the number of people.")),
+                                                              PlausibleCount(PEOPLE_AT_EVENT)])
+    estimate_source = StringField(_l("Source of the estimate"), validators=[Length(max=200, message=MAX)])

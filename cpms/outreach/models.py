@@ -1,0 +1,99 @@
+"""Outreach activities, their participants (a roster) and their counts (when there is no roster)."""
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, Numeric, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from cpms.core.models import Audited, TimestampMixin, values_check
+from cpms.extensions import db
+
+KINDS = ("radio", "theatre", "posters", "session", "media_training", "civil_society_training", "joint_workshop")
+TOPICS = ("community_policing", "child_protection", "sgbv", "psea", "human_rights", "other")
+CATEGORIES = ("police", "womens_group", "youth", "leader", "media", "local_authority", "public")
+SEXES = ("F", "M")
+
+
+class OutreachActivity(Audited, TimestampMixin, db.Model):
+    """A campaign, a training of media or civil society, or a joint workshop, held in a commune from start_date
+    to end_date (inclusive). `province_id` repeats the commune's province for area filters."""
+
+    __tablename__ = "outreach_activities"
+    __table_args__ = (
+        CheckConstraint(values_check("kind", KINDS), name="kind"),
+        CheckConstraint(values_check("topic", TOPICS), name="topic"),
+        CheckConstraint("end_date >= start_date", name="dates"),
+        CheckConstraint("cost IS NULL OR cost >= 0", name="cost"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id", ondelete="RESTRICT"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    title: Mapped[str] = mapped_column(String(200))
+    topic: Mapped[str] = mapped_column(String(30))
+    commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id", ondelete="RESTRICT"), index=True)
+    province_id: Mapped[int] = mapped_column(ForeignKey("provinces.id", ondelete="RESTRICT"), index=True)
+    quartier: Mapped[str] = mapped_column(String(120), default="")
+    start_date: Mapped[date] = mapped_column(Date, index=True)
+    end_date: Mapped[date] = mapped_column(Date)
+    language: Mapped[str] = mapped_column(String(60), default="")
+    partners: Mapped[str] = mapped_column(String(300), default="")
+    facilitators: Mapped[str] = mapped_column(String(300), default="")
+    cost: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    currency: Mapped[str] = mapped_column(String(3), default="USD")
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    programme = relationship("Programme", lazy="joined", innerjoin=True)
+    commune = relationship("Commune", lazy="joined", innerjoin=True)
+
+    def __repr__(self):
+        return f"<OutreachActivity {self.id} {self.kind} {self.start_date}>"
+
+
+class OutreachParticipant(Audited, TimestampMixin, db.Model):
+    """One person on an activity's roster: a police officer from the trainee registry (trainee_id, category
+    "police") or a civil-society participant with name, organisation, category and sex."""
+
+    __tablename__ = "outreach_participants"
+    __table_args__ = (
+        CheckConstraint(values_check("category", CATEGORIES), name="category"),
+        CheckConstraint(values_check("sex", SEXES), name="sex"),
+        CheckConstraint("(trainee_id IS NULL) = (category <> 'police')", name="police_from_registry"),
+        UniqueConstraint("activity_id", "trainee_id", name="officer_once"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("outreach_activities.id", ondelete="CASCADE"), index=True)
+    trainee_id: Mapped[int | None] = mapped_column(ForeignKey("trainees.id", ondelete="RESTRICT"), index=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    organisation: Mapped[str] = mapped_column(String(200), default="")
+    category: Mapped[str] = mapped_column(String(20))
+    sex: Mapped[str] = mapped_column(String(1))
+
+    trainee = relationship("Trainee", lazy="joined")
+
+    @property
+    def display_name(self):
+        if self.trainee is not None:
+            return f"{self.trainee.last_name} {self.trainee.first_name} ({self.trainee.matricule})"
+        return self.name
+
+
+class OutreachCount(Audited, TimestampMixin, db.Model):
+    """People reached by an activity without a roster (a crowd, a radio audience), by sex and category, with the
+    estimate's source."""
+
+    __tablename__ = "outreach_counts"
+    __table_args__ = (
+        CheckConstraint(values_check("category", CATEGORIES), name="category"),
+        CheckConstraint(values_check("sex", SEXES), name="sex"),
+        CheckConstraint("people >= 0", name="people"),
+        UniqueConstraint("activity_id", "category", "sex", name="one_count"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("outreach_activities.id", ondelete="CASCADE"), index=True)
+    category: Mapped[str] = mapped_column(String(20))
+    sex: Mapped[str] = mapped_column(String(1))
+    people: Mapped[int] = mapped_column(Integer)
+    estimate_source: Mapped[str] = mapped_column(String(200), default="")
