@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0021'
-down_revision = '0020'
+revision = "0024"
+down_revision = "0023"
 branch_labels = None
 depends_on = None
 
