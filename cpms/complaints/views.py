@@ -27,7 +27,16 @@ from cpms.complaints.models import (
 )
 from cpms.core.forms import render_form, run_action, save_form
 from cpms.core.pagination import paginate
-from cpms.core.permissions import ADMIN, ALL_ROLES, ME_OFFICER, PROJECT_OFFICER, get_or_404, public, require_role
+from cpms.core.permissions import (
+    ADMIN,
+    ALL_ROLES,
+    ME_OFFICER,
+    PROJECT_OFFICER,
+    get_or_404,
+    public,
+    require_role,
+    scope_of,
+)
 from cpms.extensions import db, limiter
 from cpms.geo.models import Commune
 
@@ -145,6 +154,7 @@ def complaint_create():
     from cpms.committees.models import Committee, Meeting
     meetings = db.session.execute(select(Meeting.id, Meeting.starts_at, Committee.name)
                                   .join(Committee, Committee.id == Meeting.committee_id)
+                                  .where(scope_of(current_user).filter(Committee.province_id, Committee.commune_id))
                                   .order_by(Meeting.starts_at.desc()).limit(200)).all()
     form.meeting_id.choices = [(None, "—")] + [(m.id, f"{m.name} · {m.starts_at:%Y-%m-%d}") for m in meetings]
     done = save_form(form, lambda f: service.submit_complaint(**f.service_fields()),

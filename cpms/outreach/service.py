@@ -118,7 +118,7 @@ def add_officer(actor, activity, matricule):
     return participant
 
 
-def add_civilian(actor, activity, *, name, organisation, category, sex):
+def add_civilian(activity, *, name, organisation, category, sex):
     if not (name or "").strip():
         raise DomainError(_("Enter the participant's name."), field="name")
     if category not in CATEGORIES or category == "police":
@@ -140,12 +140,12 @@ def _check_roster_size(activity):
         raise DomainError(_("A roster holds at most %(max)d people; record the others as counts.", max=MAX_ROSTER))
 
 
-def remove_participant(actor, participant):
+def remove_participant(participant):
     db.session.delete(participant)
     db.session.flush()
 
 
-def set_count(actor, activity, *, category, sex, people, estimate_source):
+def set_count(activity, *, category, sex, people, estimate_source):
     """Record (or replace) the number of people of one category and sex reached without a roster."""
     if category not in CATEGORIES:
         raise DomainError(_("Choose the category."), field="category")

@@ -120,7 +120,7 @@ def civilian_add(activity_id):
     activity = get_activity_or_404(activity_id)
     form = CivilianForm()
     return _roster_action(activity, form, lambda: service.add_civilian(
-        current_user, activity, name=form.name.data, organisation=form.organisation.data,
+        activity, name=form.name.data, organisation=form.organisation.data,
         category=form.category.data, sex=form.sex.data), _("Participant added to the roster."))
 
 
@@ -129,7 +129,7 @@ def civilian_add(activity_id):
 def participant_remove(activity_id, participant_id):
     activity = get_activity_or_404(activity_id)
     participant = get_participant_or_404(activity, participant_id)
-    return run_action(lambda: service.remove_participant(current_user, participant),
+    return run_action(lambda: service.remove_participant(participant),
                       _("Participant removed from the roster."),
                       url_for("outreach.activity_detail", activity_id=activity.id))
 
@@ -140,5 +140,5 @@ def count_set(activity_id):
     activity = get_activity_or_404(activity_id)
     form = CountForm()
     return _roster_action(activity, form, lambda: service.set_count(
-        current_user, activity, category=form.category.data, sex=form.sex.data, people=form.people.data,
+        activity, category=form.category.data, sex=form.sex.data, people=form.people.data,
         estimate_source=form.estimate_source.data or ""), _("Count saved."))

@@ -18,6 +18,8 @@ def test_resident_sends_feedback_and_follows_it_by_code(page, live_server, langu
     page.set_viewport_size({"width": 375, "height": 800})
     page.goto(f"{live_server}/feedback/")
     if language == "en":
+        if not page.locator("form.lang button[value=en]").is_visible():  # on a phone it is in the folded menu
+            page.click("details.menu > summary")
         page.click("form.lang button[value=en]")
     page.select_option("select[name=category]", "police_conduct")
     page.fill("textarea[name=account]", "Un agent a demandé de l'argent au poste du marché.")

@@ -134,9 +134,12 @@ def test_another_user_of_the_same_phone_never_sees_the_marks(playwright, live_se
         expect(page.locator("ol.rg li").nth(0).locator("input[value=absent]")).to_be_checked()  # the server's mark
         expect(page.locator("ol.rg li").nth(1).locator("input:checked")).to_have_count(0)  # not the first user's
         expect(page.locator("#register-pending")).to_be_hidden()
-        left = page.evaluate("""() => new Promise(done => { const r = indexedDB.open('cpms-offline', 1);
+        left = page.evaluate("""() => new Promise((done, fail) => {
+            setTimeout(() => fail(new Error('IndexedDB did not answer within 10 s')), 10000);
+            const r = indexedDB.open('cpms-offline', 1);
+            r.onerror = r.onblocked = () => fail(new Error('IndexedDB could not be opened'));
             r.onsuccess = () => { const q = r.result.transaction('marks').objectStore('marks').count();
-                                  q.onsuccess = () => done(q.result); }; })""")
+                                  q.onsuccess = () => { done(q.result); r.result.close(); }; }; })""")
         assert left == 0
         assert _marks_in_db(session_id) == 1  # the first user's unsent mark was not sent under the colleague's name
     finally:

@@ -25,6 +25,6 @@ def samples(request):
     from cpms.extensions import db
     from cpms.outreach import service
     activity = request.getfixturevalue("make_activity")()
-    participant = service.add_civilian(None, activity, name="Mama Test", organisation="", category="youth", sex="F")
+    participant = service.add_civilian(activity, name="Mama Test", organisation="", category="youth", sex="F")
     db.session.commit()
     return {"activity_id": activity.id, "participant_id": participant.id}
