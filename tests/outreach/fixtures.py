@@ -16,7 +16,7 @@ def make_activity(db, make_programme):
         programme = programme or make_programme()
         activity = service.create_activity(None, kind=kind, title=title, topic="community_policing",
                                            programme_id=programme.id, commune_id=commune_id(commune), quartier="",
-                                           start_date=start, end_date=end, language="Swahili", partners="",
+                                           start_date=start, end_date=end, language="Lingala", partners="",
                                            facilitators="", cost=None, currency="USD")
         _db.session.commit()
         return activity

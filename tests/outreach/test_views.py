@@ -10,7 +10,7 @@ from tests.conftest import commune_id
 def activity_form(programme, **overrides):
     data = {"kind": "joint_workshop", "title": "Atelier police–population de Masisi", "topic": "community_policing",
             "programme_id": str(programme.id), "commune_id": str(commune_id("Bipemba")), "quartier": "Kasavubu",
-            "start_date": "2016-10-03", "end_date": "2016-10-07", "language": "Swahili", "partners": "ONG Paix",
+            "start_date": "2016-10-03", "end_date": "2016-10-07", "language": "Lingala", "partners": "ONG Paix",
             "facilitators": "Jeanne Test", "cost": "1500", "currency": "USD"}
     data.update(overrides)
     return data
