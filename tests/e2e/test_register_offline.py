@@ -55,6 +55,16 @@ def _wait_until_kept(page):
     raise AssertionError("the register page was not kept on the device")
 
 
+def _kept_on_device(page):
+    """How many marks wait in the phone's IndexedDB store (bounded: fails rather than hangs)."""
+    return page.evaluate("""() => new Promise((done, fail) => {
+        setTimeout(() => fail(new Error('IndexedDB did not answer within 10 s')), 10000);
+        const r = indexedDB.open('cpms-offline', 1);
+        r.onerror = r.onblocked = () => fail(new Error('IndexedDB could not be opened'));
+        r.onsuccess = () => { const q = r.result.transaction('marks').objectStore('marks').count();
+                              q.onsuccess = () => { done(q.result); r.result.close(); }; }; })""")
+
+
 def _marks_in_db(session_id):
     _db.session.remove()
     return _db.session.scalar(select(func.count()).select_from(Attendance).where(Attendance.session_id == session_id))
@@ -122,8 +132,8 @@ def test_another_user_of_the_same_phone_never_sees_the_marks(playwright, live_se
         expect(page.locator("#register-pending")).to_contain_text("1 marks kept")
         context.set_offline(False)
         page.goto(url)  # online again: the mark is sent, then a second mark stays on the device
-        for _ in range(150):  # the first mark has reached the server before the phone goes offline again
-            if _marks_in_db(session_id) == 1:
+        for _ in range(200):  # the first mark is on the server and no longer waiting on the device
+            if _marks_in_db(session_id) == 1 and _kept_on_device(page) == 0:
                 break
             page.wait_for_timeout(100)
         expect(page.locator("#register-pending")).to_be_hidden()
