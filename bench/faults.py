@@ -28,6 +28,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from bench.loadtest import scratch_database
+from tests.jobs.fixtures import runs  # the handler's log, read as the job tests read it
 
 JOBS_TIMEOUT = 600
 RECOVERY_TIMEOUT = 90
@@ -36,17 +37,6 @@ SETTINGS = {  # short beats and leases, so that a 30 s fault is long in the proc
     "CPMS_WORKER_POLL_SECONDS": "0.2", "CPMS_JOB_LEASE_SECONDS": "10", "CPMS_JOB_STOP_GRACE_SECONDS": "2",
     "CPMS_LOG_LEVEL": "WARNING", "CPMS_SECRET_KEY": "fault-test-only",
 }
-
-
-def runs(log, what="done"):
-    """{job id: number of `what` lines} in the handler's log."""
-    counts = {}
-    if os.path.exists(log):
-        for line in Path(log).read_text().splitlines():
-            kind, job_id, _pid = line.split()
-            if kind == what:
-                counts[int(job_id)] = counts.get(int(job_id), 0) + 1
-    return counts
 
 
 class Supervisor:
