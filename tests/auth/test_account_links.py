@@ -43,7 +43,8 @@ def test_reset_answers_the_same_for_unknown_and_known_addresses(app, web, client
     answers = []
     for email in ("known@example.org", "nobody@example.org"):
         response = web.post("/password/forgotten", {"email": email}, follow_redirects=True)
-        answers.append(re.sub(r"\s+", " ", response.get_data(as_text=True)))
+        page = re.sub(r'value="[^"]*\.[^"]*\.[^"]*"', 'value="csrf"', response.get_data(as_text=True))
+        answers.append(re.sub(r"\s+", " ", page))
     assert answers[0] == answers[1]
     assert _db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.to_address == "nobody@example.org")) is None
     path = "/" + _link_in_outbox(user.email)
