@@ -98,3 +98,70 @@ def test_nothing_to_do_says_so_in_french(client, login_as):
     login_as("trainer", "Haut-Katanga", locale="fr")
     html = client.get("/").get_data(as_text=True)
     assert "Rien ne vous attend aujourd'hui." in html and "<h2>Aujourd'hui</h2>" in html
+
+
+def test_a_meeting_s_time_is_the_committee_s_local_time(client, login_as, make_programme, make_committee,
+                                                        make_meeting):
+    """Kasaï-Oriental keeps Lubumbashi time (UTC+2): a meeting at 07:30 UTC is announced for 9:30."""
+    login_as("project_officer", "Kasaï-Oriental")
+    committee = make_committee(programme=make_programme(), commune="Bipemba")
+    tomorrow = datetime.now(timezone.utc).date() + timedelta(days=1)
+    make_meeting(committee, when=datetime.combine(tomorrow, time(7, 30), tzinfo=timezone.utc), status="planned")
+    _db.session.commit()
+    line, = [text for _href, text in today_lines(client) if text.startswith("Meeting of")]
+    assert "9:30" in line and "8:30" not in line and "7:30" not in line
+
+
+def test_project_officer_sees_late_construction_and_works_awaiting_handover(client, login_as, make_project,
+                                                                           make_station, count_queries):
+    from cpms.stations.models import Handover, Milestone
+
+    login_as("project_officer", "Kasaï-Oriental")
+    late = make_project(station=make_station(name="Bipemba central"))  # 2016 milestones never reached
+    finished = make_project(station=make_station(name="Dibindi"))
+    for milestone in _db.session.scalars(select(Milestone).where(Milestone.project_id == finished.id)):
+        milestone.actual_date = milestone.planned_date
+    accepted = make_project(station=make_station(name="Muya"))
+    _db.session.add(Handover(project_id=accepted.id, handover_date=today(), police_representative="X",
+                             is_final_acceptance=True))
+    make_project(station=make_station(commune="Kampemba", name="Elsewhere"))  # another province
+    _db.session.commit()
+    lines = today_lines(client)
+    texts = [text for _href, text in lines]
+    assert (f"/construction/{late.id}", "Bipemba central – New build: a milestone planned for Mar 15, 2016 is not "
+            "reached") in lines or any(t.startswith("Bipemba central – ") and "is not reached" in t for t in texts)
+    assert (f"/construction/{finished.id}/handover", "Dibindi – New build: works finished, awaiting handover") \
+        in [(href, text) for href, text in lines]
+    assert not any("Muya" in t or "Elsewhere" in t for t in texts)
+    with count_queries() as few:
+        client.get("/")
+    for n in range(7):
+        make_project(station=make_station(name=f"More {n}"))
+    with count_queries() as more:
+        client.get("/")
+    assert len(more) == len(few)
+    texts = [text for _href, text in today_lines(client)]
+    assert sum("is not reached" in t for t in texts) == 5 and "3 more projects behind schedule" in texts
+
+
+def test_m_and_e_officer_sees_the_quarter_to_lock_and_the_one_closing(client, login_as, make_programme):
+    from babel.dates import format_date
+
+    from cpms.core.permissions import Scope
+    from cpms.indicators.service import periods as P
+    from cpms.indicators.service.locking import lock_period
+
+    officer = login_as("me_officer")
+    day = today()
+    programme = make_programme(code="NOW", start_date=day - timedelta(days=400), end_date=day + timedelta(days=400))
+    current = P.containing(day, "quarter", 1)
+    last = P.containing(current.start - timedelta(days=1), "quarter", 1)
+    lines = today_lines(client)
+    ended = format_date(last.end, "medium", locale="en")
+    assert lines[0] == (f"/indicators/programmes/{programme.id}/report?period={last.key}",
+                        f"{programme.name}: {last.label} ended on {ended} and is not locked yet")
+    closing = [text for _href, text in lines if "closes on" in text]
+    assert bool(closing) == ((current.end - day).days <= 14)
+    lock_period(officer, Scope.national(), programme, last.key)  # locked: the line goes
+    _db.session.commit()
+    assert not any("is not locked yet" in text for _href, text in today_lines(client))

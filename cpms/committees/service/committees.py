@@ -11,7 +11,7 @@ from cpms.core.dashboard import Card, TodayLine, dashboard_provider, today_provi
 from cpms.core.errors import DomainError
 from cpms.core.permissions import STAFF_ROLES
 from cpms.extensions import db
-from cpms.geo.models import Commune, Quartier
+from cpms.geo.models import Commune, Province, Quartier
 from cpms.programmes.models import Programme
 
 # --- visibility ------------------------------------------------------------------------------
@@ -177,12 +177,14 @@ def officer_today(user, scope):
                                         "%(num)d action items due within a week", soon),
                                url_for("committees.action_item_list")))
     meetings = db.session.execute(
-        select(Meeting.id, Meeting.starts_at, Committee.name).join(Committee, Committee.id == Meeting.committee_id)
+        select(Meeting.id, Meeting.starts_at, Committee.name, Province.time_zone)
+        .join(Committee, Committee.id == Meeting.committee_id).join(Province, Province.id == Committee.province_id)
         .where(in_area, Meeting.status == "planned", Meeting.starts_at >= now,
                Meeting.starts_at < now + timedelta(days=7))
         .order_by(Meeting.starts_at, Meeting.id).limit(8)).all()
-    for meeting_id, starts_at, committee in meetings:
+    several_zones = len({zone for *_rest, zone in meetings}) > 1  # name the zone only when the list mixes them
+    for meeting_id, starts_at, committee, zone in meetings:
         lines.append(TodayLine(_("Meeting of %(committee)s, %(when)s", committee=committee,
-                                 when=format_local(starts_at, DEFAULT_ZONE, fmt="short", zone=False)),
+                                 when=format_local(starts_at, zone or DEFAULT_ZONE, fmt="short", zone=several_zones)),
                                url_for("committees.meeting_detail", meeting_id=meeting_id)))
     return lines

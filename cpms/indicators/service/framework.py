@@ -322,6 +322,44 @@ def me_officer_today(user, scope):
                       url_for("indicators.review_queue"), urgent=True)]
 
 
+@today_provider(roles={"me_officer"})
+def periods_closing_today(user, scope, today=None):
+    """For each programme running today: the quarter that closes within two weeks, and the last quarter when it is
+    over and not locked yet (two queries)."""
+    from datetime import date as _date
+    from datetime import timedelta
+
+    from flask import url_for
+    from flask_babel import format_date
+
+    from cpms.indicators.models import PeriodLock
+
+    today = today or _date.today()
+    running = db.session.execute(
+        visible_programmes(scope).with_only_columns(Programme.id, Programme.name, Programme.start_date,
+                                                   ResultsFramework.fiscal_year_start_month)
+        .outerjoin(ResultsFramework, ResultsFramework.programme_id == Programme.id)
+        .where(Programme.start_date <= today, Programme.end_date >= today)).all()
+    locked = {(pid, start) for pid, start in db.session.execute(
+        select(PeriodLock.programme_id, PeriodLock.period_start).where(
+            PeriodLock.period_kind == "quarter", PeriodLock.programme_id.in_([row[0] for row in running])))}
+    lines = []
+    for programme_id, name, started, start_month in running:
+        current = P.containing(today, "quarter", start_month or 1)
+        last = P.containing(current.start - timedelta(days=1), "quarter", start_month or 1)
+        # locking freezes the whole programme's figures: only an account that sees the whole country can
+        if scope.is_national and (programme_id, last.start) not in locked and last.end >= started:
+            lines.append(TodayLine(_("%(programme)s: %(period)s ended on %(day)s and is not locked yet",
+                                     programme=name, period=last.label, day=format_date(last.end, "medium")),
+                                   url_for("indicators.report", programme_id=programme_id, period=last.key),
+                                   urgent=True))
+        if (current.end - today).days <= 14:
+            lines.append(TodayLine(_("%(programme)s: %(period)s closes on %(day)s", programme=name,
+                                     period=current.label, day=format_date(current.end, "medium")),
+                                   url_for("indicators.report", programme_id=programme_id, period=current.key)))
+    return lines
+
+
 @today_provider(roles={"viewer", "me_officer"})
 def progress_today(user, scope):
     """The programmes running today, each linking to its progress against targets (one query)."""

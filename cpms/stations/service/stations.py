@@ -2,7 +2,7 @@
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from cpms.core.dashboard import dashboard_provider
+from cpms.core.dashboard import dashboard_provider, today_provider
 from cpms.core.errors import DomainError
 from cpms.core.permissions import scope_of
 from cpms.extensions import db
@@ -191,3 +191,52 @@ def project_counts(scope, today=None):
              .group_by(project.id).subquery())
     row = db.session.execute(select(func.count(), func.coalesce(func.sum(flags.c.late), 0))).one()
     return row[0], int(row[1])
+
+
+@today_provider(roles={"project_officer"})
+def construction_today(user, scope, today=None):
+    """The project officer's construction work: projects with a milestone past its planned date (the oldest first,
+    up to five, then how many more), and projects whose milestones are all reached but not handed over yet (two
+    queries). Projects handed over for final acceptance are done."""
+    from datetime import date
+
+    from flask import url_for
+    from flask_babel import format_date, ngettext
+    from sqlalchemy import and_, over
+
+    from cpms.core.dashboard import TodayLine
+    from cpms.stations.models import Handover, Milestone
+    from cpms.stations.labels import PROJECT_KIND_LABELS
+
+    today = today or date.today()
+    accepted = select(Handover.project_id).where(Handover.is_final_acceptance.is_(True))
+    open_projects = and_(scope.filter(Station.province_id, Station.commune_id), ConstructionProject.id.not_in(accepted))
+    late = db.session.execute(
+        select(ConstructionProject.id, ConstructionProject.kind, Station.name, func.min(Milestone.planned_date),
+               over(func.count()))
+        .join(Station, Station.id == ConstructionProject.station_id)
+        .join(Milestone, Milestone.project_id == ConstructionProject.id)
+        .where(open_projects, Milestone.actual_date.is_(None), Milestone.planned_date < today)
+        .group_by(ConstructionProject.id, ConstructionProject.kind, Station.name)
+        .order_by(func.min(Milestone.planned_date), ConstructionProject.id).limit(5)).all()
+    lines = [TodayLine(_("%(station)s – %(kind)s: a milestone planned for %(day)s is not reached",
+                         station=station, kind=PROJECT_KIND_LABELS.get(kind, kind), day=format_date(since, "medium")),
+                       url_for("stations.project_detail", project_id=project_id), urgent=True)
+             for project_id, kind, station, since, _total in late]
+    if late and late[0][4] > len(late):
+        more = late[0][4] - len(late)
+        lines.append(TodayLine(ngettext("%(num)d more project behind schedule", "%(num)d more projects behind schedule",
+                                        more), url_for("stations.portfolio"), urgent=True))
+    finished = db.session.execute(
+        select(ConstructionProject.id, ConstructionProject.kind, Station.name)
+        .join(Station, Station.id == ConstructionProject.station_id)
+        .join(Milestone, Milestone.project_id == ConstructionProject.id)
+        .where(open_projects)
+        .group_by(ConstructionProject.id, ConstructionProject.kind, Station.name)
+        .having(func.count(Milestone.actual_date) == func.count())
+        .order_by(Station.name, ConstructionProject.id).limit(5)).all()
+    lines += [TodayLine(_("%(station)s – %(kind)s: works finished, awaiting handover", station=station,
+                          kind=PROJECT_KIND_LABELS.get(kind, kind)),
+                        url_for("stations.handover_edit", project_id=project_id))
+              for project_id, kind, station in finished]
+    return lines
