@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from cpms.core.forms import render_form, save_form
-from cpms.core.permissions import ADMIN, ALL_ROLES, get_or_404, require_role
+from cpms.core.permissions import ADMIN, ME_OFFICER, get_or_404, require_role
 from cpms.geo import service
 from cpms.geo.forms import CityForm, CommuneForm, ProvinceForm, QuartierForm
 from cpms.geo.models import City, Commune, Province
@@ -13,7 +13,8 @@ from cpms.geo.time import register_template_helpers
 
 bp = Blueprint("geo", __name__, url_prefix="/geography")
 bp.record_once(register_template_helpers)  # local_time, local_date, local_clock, zone_label: for every template
-NAVIGATION = [(80, "geo.province_list", _l("Geography"), ALL_ROLES)]
+# reference data: in the menu of those who keep it or report by place; everybody may still read it
+NAVIGATION = [(80, "geo.province_list", _l("Geography"), {ADMIN, ME_OFFICER})]
 
 
 @bp.route("/")

@@ -10,7 +10,7 @@ from cpms.committees.service import can_see as can_see_committee
 from cpms.committees.service import committee_choices
 from cpms.core.forms import render_form, save_form
 from cpms.core.pagination import paginate
-from cpms.core.permissions import ADMIN, ALL_ROLES, PROJECT_OFFICER, get_or_404, require_role, scope_of
+from cpms.core.permissions import ADMIN, ALL_ROLES, PROJECT_OFFICER, TRAINER, get_or_404, require_role, scope_of
 from cpms.extensions import db
 from cpms.plans import service
 from cpms.plans.forms import DiagnosticForm, PlanActionForm, PlanForm, ProblemForm, QipForm, ReviewForm
@@ -18,7 +18,8 @@ from cpms.plans.models import FREQUENCIES, SEVERITIES, Diagnostic, PlanAction, Q
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
 EDITORS = (ADMIN, PROJECT_OFFICER)
-NAVIGATION = [(45, "plans.plan_list", _l("Security plans"), ALL_ROLES)]
+# the menu shows a role what its work needs; a trainer may still open the plans (docs/rules/core.md)
+NAVIGATION = [(45, "plans.plan_list", _l("Security plans"), ALL_ROLES - {TRAINER})]
 
 
 @bp.app_template_filter("severity_label")

@@ -176,3 +176,14 @@ def test_menu_marks_one_entry_per_domain(client, login_as):
     assert re.findall(r'<a href="([^"]+)" aria-current="page"', html) == ["/training/trainees"]
     html = client.get("/training/courses").get_data(as_text=True)
     assert re.findall(r'<a href="([^"]+)" aria-current="page"', html) == ["/training/"]
+
+
+def test_the_trainer_s_menu_holds_the_trainer_s_work_only(client, login_as):
+    """Issue 19: the menu shows a role's entries; the pages left out stay readable by the link."""
+    login_as("trainer")
+    html = client.get("/").get_data(as_text=True)
+    nav = re.search(r'<nav class="mainnav".*?</nav>', html, re.S).group(0)
+    entries = re.findall(r'<a href="([^"]+)"', nav)
+    assert "/training/" in entries and "/training/trainees" in entries and "/certificates/" in entries
+    assert not {"/plans/", "/indicators/", "/geography/"} & set(entries)
+    assert client.get("/plans/").status_code == 200  # still allowed, only not in the menu

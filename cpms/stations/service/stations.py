@@ -205,8 +205,8 @@ def construction_today(user, scope, today=None):
     from sqlalchemy import and_, over
 
     from cpms.core.dashboard import TodayLine
-    from cpms.stations.models import Handover, Milestone
     from cpms.stations.labels import PROJECT_KIND_LABELS
+    from cpms.stations.models import Handover, Milestone
 
     today = today or date.today()
     accepted = select(Handover.project_id).where(Handover.is_final_acceptance.is_(True))
