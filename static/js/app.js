@@ -9,7 +9,8 @@
       event.preventDefault();
     }
   });
-  // On a phone the menu starts closed behind its "Menu" button (without JavaScript it simply stays open).
+  // The menu is sent closed: a wide screen opens it (for browsers without ::details-content), a phone keeps it
+  // closed behind its "Menu" button.
   function fitMenu() {
     var menu = document.querySelector("details.menu");
     var narrow = window.matchMedia("(max-width: 40rem)");

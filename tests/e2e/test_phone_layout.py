@@ -50,3 +50,28 @@ def test_every_main_page_of_every_role_fits_a_phone(live_server, db, browser):
                 too_wide.append((email, href, width))
         context.close()
     assert too_wide == []
+
+
+def test_the_menu_is_sent_closed_yet_a_wide_screen_shows_it_even_without_javascript(live_server, db, browser,
+                                                                                    make_user):
+    """No flash of the open menu on a phone before a script runs: the page arrives with the menu closed; without
+    JavaScript a phone opens it with its button and a wide screen shows its entries."""
+    from tests.conftest import TEST_PASSWORD
+
+    make_user("admin", email="menu@example.org")
+    _db.session.commit()
+    for width, javascript in ((375, False), (1280, False), (1280, True)):
+        context = browser.new_context(viewport={"width": width, "height": 740}, java_script_enabled=javascript)
+        page = context.new_page()
+        page.goto(f"{live_server}/login")
+        page.fill("input[name=email]", "menu@example.org")
+        page.fill("input[name=password]", TEST_PASSWORD)
+        page.click("main form button[type=submit]")
+        expect(page).to_have_url(f"{live_server}/")
+        if width == 375:
+            expect(page.locator(".mainnav")).to_be_hidden()
+            page.click("details.menu > summary")
+        expect(page.locator(".mainnav a[href='/users']")).to_be_visible()
+        if width > 375:
+            expect(page.locator("details.menu > summary")).to_be_hidden()  # no "Menu" button on a wide screen
+        context.close()
