@@ -101,6 +101,24 @@ class LiveServer:
         self.thread.join(timeout=10)
 
 
+PHONE = {"width": 375, "height": 740}
+
+
+def _opens_offline(page):
+    """A repeat visit with the connection cut: does the register come from the device (service worker)?"""
+    kept = ("() => caches.open('cpms-pages-v1').then(c => c.match(location.pathname)).then(hit => !!hit)")
+    for _ in range(100):  # the service worker keeps the page shortly after the first visit
+        if page.evaluate(kept):
+            break
+        page.wait_for_timeout(100)
+    page.context.set_offline(True)
+    try:
+        page.reload(wait_until="load")
+        return "yes" if page.locator("form[data-user]").count() else "no"
+    finally:
+        page.context.set_offline(False)
+
+
 def measure_pages(app, database, echo=print):
     import logging
 
@@ -125,7 +143,8 @@ def measure_pages(app, database, echo=print):
             states[role] = context.storage_state()
             context.close()
         for name, role, path in pages:
-            context = browser.new_context(storage_state=states.get(role))
+            # at phone width: the field's screen (issue 19); the CSS and scripts are the same at any width
+            context = browser.new_context(storage_state=states.get(role), viewport=PHONE)
             page = context.new_page()
             finished = []
             page.on("requestfinished", lambda request: finished.append(request))
@@ -142,8 +161,12 @@ def measure_pages(app, database, echo=print):
             results.append({"name": name, "role": role or "anonymous", "path": path, "requests": len(finished),
                             "transferred": transferred, "uncompressed": uncompressed,
                             "urls": [r.url.replace(base, "") for r in finished]})
-            echo(f"  {name}: {transferred / 1024:,.1f} KB in {len(finished)} requests "
-                 f"({uncompressed / 1024:,.1f} KB uncompressed)")
+            if path.endswith("/register"):
+                results[-1]["offline_repeat"] = _opens_offline(page)
+            echo(f"  {name}: {transferred / 1024:,.1f} KB in {results[-1]['requests']} requests "
+                 f"({uncompressed / 1024:,.1f} KB uncompressed)"
+                 + (f"; offline repeat visit from the device: {results[-1]['offline_repeat']}"
+                    if "offline_repeat" in results[-1] else ""))
             context.close()
         browser.close()
     return results

@@ -94,12 +94,14 @@ def scenario_table(run):
 
 
 def weight_table(pages):
-    lines = ["| page | transferred (compressed) | uncompressed | requests | target ≤ 60 KB, ≤ 4 requests |",
-             "|---|--:|--:|--:|---|"]
+    lines = ["| page (375 px wide) | transferred (compressed) | uncompressed | requests | target ≤ 60 KB, ≤ 4 requests "
+             "| repeat visit offline |",
+             "|---|--:|--:|--:|---|---|"]
     for page in pages:
         ok = page["transferred"] <= 60 * 1024 and page["requests"] <= 4
+        offline = {"yes": "✅ from the device", "no": "❌ not kept"}.get(page.get("offline_repeat"), "–")
         lines.append(f"| {page['name']} | {page['transferred'] / 1024:,.1f} KB | {page['uncompressed'] / 1024:,.1f} KB "
-                     f"| {page['requests']} | {'✅' if ok else '❌'} |")
+                     f"| {page['requests']} | {'✅' if ok else '❌'} | {offline} |")
     return "\n".join(lines)
 
 
