@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 
 from cpms.core.bounds import PEOPLE_AT_EVENT, check_count, check_date, check_money
 from cpms.core.errors import DomainError
-from cpms.core.permissions import ADMIN, ME_OFFICER, PROJECT_OFFICER, scope_of
+from cpms.core.permissions import ADMIN, ME_OFFICER, PROJECT_OFFICER, VIEWER, scope_of
 from cpms.extensions import db
 from cpms.geo.models import Commune
 from cpms.outreach.models import (
@@ -19,7 +19,8 @@ from cpms.outreach.models import (
 from cpms.programmes.models import Programme
 from cpms.training.models import Trainee
 
-READERS = frozenset({ADMIN, PROJECT_OFFICER, ME_OFFICER})
+READERS = frozenset({ADMIN, PROJECT_OFFICER, ME_OFFICER, VIEWER})
+PEOPLE_READERS = frozenset({ADMIN, PROJECT_OFFICER, ME_OFFICER})  # names on rosters, evidence (attendance sheets)
 MANAGERS = frozenset({ADMIN, PROJECT_OFFICER})
 MAX_ROSTER = 1_000
 
@@ -49,6 +50,17 @@ def reach_by_sex(activity_ids):
                                               .group_by(model.activity_id, model.sex)):
             reach[aid][sex] += int(n or 0)
     return reach
+
+
+def reach_by_category(activity):
+    """[(category, women, men)] of one activity, roster and counts together, in the vocabulary's order."""
+    table = {}
+    for model, amount in ((OutreachParticipant, func.count()), (OutreachCount, func.sum(OutreachCount.people))):
+        for category, sex, n in db.session.execute(select(model.category, model.sex, amount)
+                                                   .where(model.activity_id == activity.id)
+                                                   .group_by(model.category, model.sex)):
+            table.setdefault(category, {"F": 0, "M": 0})[sex] += int(n or 0)
+    return [(category, table[category]["F"], table[category]["M"]) for category in CATEGORIES if category in table]
 
 
 def activity_roster(activity):
@@ -101,7 +113,10 @@ def update_activity(actor, activity, **fields):
 
 
 def add_officer(actor, activity, matricule):
-    """Put a police officer from the trainee registry on the roster, found by matricule in the user's area."""
+    """Put a police officer from the trainee registry on the roster, found by matricule in the user's area.
+
+    Refused: no such officer in the user's area, already on the roster, the registry has no sex for the officer
+    (the figures are by sex; guessing would falsify them), the roster is full."""
     from cpms.training.service import can_see_trainee, normalise_matricule
     trainee = db.session.scalar(select(Trainee).where(Trainee.matricule == normalise_matricule(matricule or "")))
     if trainee is None or (actor is not None and not can_see_trainee(trainee, scope_of(actor))):
@@ -110,9 +125,12 @@ def add_officer(actor, activity, matricule):
     if db.session.scalar(select(OutreachParticipant.id).where(OutreachParticipant.activity_id == activity.id,
                                                                OutreachParticipant.trainee_id == trainee.id)):
         raise DomainError(_("This officer is already on the roster."), field="matricule")
+    if trainee.sex not in SEXES:  # figures are by sex: never guess it
+        raise DomainError(_("The registry does not say whether officer %(matricule)s is a woman or a man: correct "
+                            "the officer's record first.", matricule=trainee.matricule), field="matricule")
     _check_roster_size(activity)
     participant = OutreachParticipant(activity_id=activity.id, trainee_id=trainee.id, category="police",
-                                      sex=trainee.sex if trainee.sex in SEXES else "M")
+                                      sex=trainee.sex)
     db.session.add(participant)
     db.session.flush()
     return participant

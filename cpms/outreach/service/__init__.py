@@ -1,0 +1,30 @@
+"""Outreach rules and writes (flush, never commit): activities, rosters and counts (activities.py), evidence files
+(evidence.py)."""
+from cpms.outreach.models import OutreachActivity, OutreachEvidence, OutreachParticipant  # noqa: F401
+from cpms.outreach.service.activities import (  # noqa: F401
+    MANAGERS,
+    MAX_ROSTER,
+    PEOPLE_READERS,
+    READERS,
+    activity_counts,
+    activity_roster,
+    add_civilian,
+    add_officer,
+    can_see_activity,
+    create_activity,
+    reach_by_category,
+    reach_by_sex,
+    remove_participant,
+    set_count,
+    update_activity,
+    visible_activities,
+)
+from cpms.outreach.service.evidence import (  # noqa: F401
+    MAX_EVIDENCE_PER_ACTIVITY,
+    activity_evidence,
+    add_evidence,
+    evidence_files,
+    file_path,
+    remove_evidence,
+    remove_files,
+)
