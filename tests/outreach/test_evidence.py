@@ -90,3 +90,29 @@ def test_viewers_see_the_reach_but_not_names_or_evidence(app, web, login_as, mak
     web.post("/logout", page="/account")
     login_as("me_officer", "Haut-Katanga")
     assert web.get(f"/outreach/{activity.id}/evidence/{evidence.id}").status_code == 404
+
+
+def test_retention_anonymises_names_and_deletes_attendance_sheets(app, make_activity, make_trainee):
+    from datetime import datetime, timezone
+
+    import time_machine
+
+    from cpms.outreach import service
+    from cpms.outreach.models import OutreachParticipant
+    from cpms.privacy.service.retention import apply_retention
+    from tests.helpers.images import upload
+    activity = make_activity()  # 3–7 October 2016
+    service.add_civilian(activity, name="Mama Bahati", organisation="Femmes de Masisi", category="womens_group",
+                         sex="F")
+    sheet = service.add_evidence(None, activity, kind="attendance_sheet", upload=upload(PDF, "feuille.pdf"))
+    service.add_evidence(None, activity, kind="photo", upload=upload(image_bytes()))
+    _db.session.commit()
+    assert sheet.stored_name in outreach_files(app)
+    with time_machine.travel(datetime(2021, 10, 8, tzinfo=timezone.utc)):  # five years and a day after the last day
+        done = apply_retention()
+        _db.session.commit()
+    assert done["outreach_participant"] == 2  # the name and the attendance sheet
+    participant = _db.session.scalar(select(OutreachParticipant))
+    assert participant.name != "Mama Bahati" and participant.sex == "F" and participant.category == "womens_group"
+    assert [e.kind for e in _db.session.scalars(select(OutreachEvidence))] == ["photo"]
+    assert sheet.stored_name not in outreach_files(app)
