@@ -23,6 +23,8 @@ EXPECTED = {
     "outreach.evidence_remove": MANAGE,
     "outreach.evidence_file": PEOPLE,
     "outreach.evidence_thumbnail": PEOPLE,
+    "api.outreach_activity_list": READ,
+    "api.outreach_activity_detail": READ,
 }
 
 
