@@ -7,15 +7,15 @@ from cpms.core.errors import DomainError
 from cpms.extensions import db as _db
 from cpms.indicators.service import periods as P
 from cpms.outreach import service
-from tests.conftest import commune_id
+from tests.conftest import commune_id, english
 
 Q4_2016, Q1_2017 = (P.parse_period(k, 1) for k in ("2016-Q4", "2017-Q1"))
 
 
-def test_an_officer_without_a_known_sex_is_refused_not_counted_as_a_man(make_activity, make_trainee):
+def test_an_officer_without_a_known_sex_is_refused_not_counted_as_a_man(app, make_activity, make_trainee):
     activity = make_activity()
     officer = make_trainee(sex="F")
-    with _db.session.no_autoflush:  # the registry's check forbids it; an old import could still hold one
+    with _db.session.no_autoflush, english(app):  # the registry's check forbids it; an old import could still hold one
         officer.sex = "X"
         with pytest.raises(DomainError) as refused:
             service.add_officer(None, activity, officer.matricule)
