@@ -7,11 +7,13 @@ the activity's commune:
 - joint workshops held with both sides present: joint police–population workshops with at least one police
   officer and at least one other participant (on the roster or counted).
 """
+from flask import url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, literal, select, union_all
 
-from cpms.indicators.registry import computed_indicator
-from cpms.outreach.labels import CATEGORY_LABELS
+from cpms.indicators.registry import DrillDown, computed_indicator, drilldown_for
+from cpms.outreach.labels import CATEGORY_LABELS, KIND_LABELS
 from cpms.outreach.models import OutreachActivity, OutreachCount, OutreachParticipant
 
 
@@ -92,3 +94,39 @@ def joint_workshops(ctx, start, end):
                                   ctx.in_area(OutreachActivity.province_id, OutreachActivity.commune_id)), key)
     return ctx.statement("outreach_joint_workshops", build).where(OutreachActivity.start_date >= start,
                                                                   OutreachActivity.start_date <= end)
+
+
+# --- drill-downs: the activities behind a figure, with their people of the asked category ------------------------
+
+def _activity_rows(ctx, start, end, category, *conditions, with_police=True):
+    people = _people()
+    columns = {**AREA, "sex": people.c.sex, "outreach_category": people.c.category}
+    if not with_police:
+        conditions += (people.c.category != "police",)
+    stmt = (select(OutreachActivity, func.sum(people.c.people)).join(people, people.c.activity_id == OutreachActivity.id)
+            .where(OutreachActivity.programme_id == ctx.programme_id, OutreachActivity.start_date >= start,
+                   OutreachActivity.start_date <= end,
+                   ctx.in_area(OutreachActivity.province_id, OutreachActivity.commune_id),
+                   ctx.matches(columns, category), *conditions)
+            .group_by(OutreachActivity.id).order_by(OutreachActivity.start_date, OutreachActivity.id))
+    return DrillDown(stmt, [_("Activity"), _("Kind"), _("Commune"), _("First day"), _("People")],
+                     lambda r: [(r[0].title, url_for("outreach.activity_detail", activity_id=r[0].id)),
+                                str(KIND_LABELS[r[0].kind]), r[0].commune.name, r[0].start_date.isoformat(),
+                                int(r[1] or 0)], scalars=False)
+
+
+@drilldown_for("outreach_people_reached")
+def people_reached_records(ctx, start, end, category):
+    return _activity_rows(ctx, start, end, category)
+
+
+@drilldown_for("outreach_people_trained")
+def people_trained_records(ctx, start, end, category):
+    return _activity_rows(ctx, start, end, category, OutreachActivity.kind.in_(TRAININGS), with_police=False)
+
+
+@drilldown_for("outreach_joint_workshops")
+def joint_workshop_records(ctx, start, end, category):
+    both = _both_sides()
+    return _activity_rows(ctx, start, end, category, OutreachActivity.kind == "joint_workshop",
+                          OutreachActivity.id.in_(select(both.c.activity_id)))

@@ -70,3 +70,27 @@ def test_journalists_and_civil_society_trained_leave_police_out(activities, comp
 def test_joint_workshops_need_both_sides(activities, computed_figures):
     cells, _f = computed_figures(activities, "outreach_joint_workshops", [Q4_2016], dimension="commune")
     assert cells[0] == {None: 1.0, str(commune_id("Bipemba")): 1.0}
+
+
+def test_drill_down_lists_the_activities_behind_each_figure(app, activities, computed_figures):
+    from sqlalchemy import select
+
+    from cpms.core.permissions import Scope
+    from cpms.indicators.models import ProgrammeIndicator
+    from cpms.indicators.service.drilldown import records_behind
+    for code in ("outreach_people_reached", "outreach_people_trained", "outreach_joint_workshops"):
+        computed_figures(activities, code, [Q4_2016])  # puts the indicators in the programme's framework
+    pis = {pi.indicator.computation: pi for pi in _db.session.scalars(
+        select(ProgrammeIndicator).where(ProgrammeIndicator.programme_id == activities.id))}
+
+    def rows(code, dimension=None, category=None):
+        with english(app):
+            drill = records_behind(pis[code], Q4_2016, scope=Scope.national(), dimension=dimension, category=category)
+            return [[cell[0] if isinstance(cell, tuple) else cell for cell in drill.row(record)]
+                    for record in _db.session.execute(drill.stmt)]
+
+    assert [(r[0], r[-1]) for r in rows("outreach_people_reached", "sex", "F")] == [
+        ("Atelier de confiance police–population", 3), ("Atelier de confiance police–population", 21)]
+    trained = rows("outreach_people_trained")
+    assert [(r[1], r[2], r[-1]) for r in trained] == [("Training of journalists", "Muya", 23)]  # the officer left out
+    assert [r[2] for r in rows("outreach_joint_workshops")] == ["Bipemba"]
