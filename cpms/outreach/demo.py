@@ -4,7 +4,7 @@
   registry and 25 civil-society representatives, with its attendance sheet; it belongs to a small North Kivu
   programme created here, as no other demo programme covers the province;
 - in Mbuji-Mayi (PDP-KOR-2015): a radio programme heard in Bipemba (audience counted), a training of journalists in
-  Muya, community theatre on SGBV in Dibindi;
+  Muya with its questionnaires before and after, community theatre on SGBV in Dibindi;
 - on the programme running today: a school session in Diulu last month and a market session in Kanshi next week.
 
 The outreach indicators go into the library (late: after the indicators domain made it), and people reached into
@@ -30,14 +30,18 @@ LAST = ["Bisimwa", "Kahindo", "Mumbere", "Kavira", "Habimana", "Muhindo", "Masik
 MASISI_SEATS = [("womens_group", "Femmes pour la paix de Masisi", 5, 0), ("youth", "Parlement des jeunes", 2, 3),
                 ("leader", "Chefferie de Bashali", 1, 4), ("leader", "Église CBCA Masisi", 0, 2),
                 ("media", "Radio communautaire Masisi", 1, 2), ("local_authority", "Administration du territoire", 1, 4)]
+# (code, name_en, name_fr, unit, aggregation, computation, disaggregations)
 INDICATORS = [
     ("OUT-REACH", "People reached by outreach activities", "Personnes touchées par les activités de sensibilisation",
-     "outreach_people_reached", ["sex", "province", "commune", "outreach_category"]),
+     "count", "sum", "outreach_people_reached", ["sex", "province", "commune", "outreach_category"]),
     ("OUT-TRN", "Journalists and civil-society members trained", "Journalistes et membres de la société civile formés",
-     "outreach_people_trained", ["sex", "province", "commune", "outreach_category"]),
+     "count", "sum", "outreach_people_trained", ["sex", "province", "commune", "outreach_category"]),
     ("OUT-WSH", "Joint police–population workshops held with both sides present",
-     "Ateliers conjoints police–population tenus avec les deux parties", "outreach_joint_workshops",
+     "Ateliers conjoints police–population tenus avec les deux parties", "count", "sum", "outreach_joint_workshops",
      ["province", "commune"]),
+    ("OUT-GAIN", "Mean knowledge gain of journalists and civil-society members trained (points)",
+     "Gain moyen de connaissances des journalistes et membres de la société civile formés (points)", "number",
+     "average", "outreach_knowledge_gain", ["sex", "outreach_category"]),
 ]
 
 
@@ -122,6 +126,11 @@ def _mbuji_mayi(rng, programme):
                              "Training of journalists on child protection"),
                          date(2016, 9, 12), days=3, partners="UNICEF", facilitators="Chantal Ngalula", cost=2400)
     _civilians(rng, training, [("media", "Radio Tshiondo", 2, 4), ("media", "RTNC Kasaï-Oriental", 1, 3)])
+    scores = {}
+    for participant in service.activity_roster(training):  # one journalist missed the last day's questionnaire
+        pre = rng.randrange(30, 60)
+        scores[participant.id] = (pre, None if not scores else min(pre + rng.randrange(5, 35), 100))
+    service.record_scores(training, scores)
     theatre = _activity(programme, "Dibindi", "theatre", "sgbv", say("Théâtre forum sur les violences sexuelles",
                                                                      "Forum theatre on sexual violence"),
                         date(2017, 2, 18), quartier="Lukelenge", language="Tshiluba", cost=350)
@@ -158,10 +167,11 @@ def load_outreach_indicators(context):
     """The outreach indicators in the library; people reached in the Mbuji-Mayi framework (outcome OC2)."""
     from cpms.indicators.models import ResultNode
     from cpms.indicators.service import add_programme_indicator, create_indicator
-    library = {code: create_indicator(code=code, name_en=name_en, name_fr=name_fr, definition="", unit="count",
-                                      direction="higher", aggregation="sum", source="computed", computation=computation,
-                                      computation_param="", disaggregations=dimensions, is_active=True)
-               for code, name_en, name_fr, computation, dimensions in INDICATORS}
+    library = {code: create_indicator(code=code, name_en=name_en, name_fr=name_fr, definition="", unit=unit,
+                                      direction="higher", aggregation=aggregation, source="computed",
+                                      computation=computation, computation_param="", disaggregations=dimensions,
+                                      is_active=True)
+               for code, name_en, name_fr, unit, aggregation, computation, dimensions in INDICATORS}
     programme = context["programmes"]["PDP-KOR-2015"]
     node = db.session.scalar(select(ResultNode).where(ResultNode.programme_id == programme.id,
                                                       ResultNode.code == "OC2"))

@@ -5,7 +5,9 @@ the activity's commune:
 - journalists and civil-society members trained: the same, for trainings of journalists or of civil-society
   members, police officers left out;
 - joint workshops held with both sides present: joint police–population workshops with at least one police
-  officer and at least one other participant (on the roster or counted).
+  officer and at least one other participant (on the roster or counted);
+- knowledge gain of the people trained: the mean of post- minus pre-questionnaire score over the participants of
+  those trainings with both scores.
 """
 from flask import url_for
 from flask_babel import gettext as _
@@ -94,6 +96,27 @@ def joint_workshops(ctx, start, end):
                                   ctx.in_area(OutreachActivity.province_id, OutreachActivity.commune_id)), key)
     return ctx.statement("outreach_joint_workshops", build).where(OutreachActivity.start_date >= start,
                                                                   OutreachActivity.start_date <= end)
+
+
+@computed_indicator("outreach_knowledge_gain", label=_l("Mean knowledge gain of journalists and civil-society members "
+                                                        "trained (points)"),
+                    unit="number", aggregation="ratio", dimensions=("province", "commune", "sex", "outreach_category"),
+                    dated_by=_l("The activity's first day."), place=_l("The activity's commune."),
+                    description=_l("Mean of the post-questionnaire minus the pre-questionnaire score, in points, over "
+                                   "the participants with both scores in the programme's trainings of journalists "
+                                   "and of civil-society members."))
+def knowledge_gain(ctx, start, end):
+    def build():
+        key = ctx.category({**AREA, "sex": OutreachParticipant.sex, "outreach_category": OutreachParticipant.category})
+        gain = func.avg(OutreachParticipant.post_score - OutreachParticipant.pre_score)
+        return ctx.grouped(select(key, gain).select_from(OutreachParticipant)
+                           .join(OutreachActivity, OutreachActivity.id == OutreachParticipant.activity_id)
+                           .where(OutreachActivity.programme_id == ctx.programme_id,
+                                  OutreachActivity.kind.in_(TRAININGS), OutreachParticipant.pre_score.is_not(None),
+                                  OutreachParticipant.post_score.is_not(None),
+                                  ctx.in_area(OutreachActivity.province_id, OutreachActivity.commune_id)), key)
+    return ctx.statement("outreach_knowledge_gain", build).where(OutreachActivity.start_date >= start,
+                                                                 OutreachActivity.start_date <= end)
 
 
 # --- drill-downs: the activities behind a figure, with their people of the asked category ------------------------

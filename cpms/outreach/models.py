@@ -52,13 +52,16 @@ class OutreachActivity(Audited, TimestampMixin, db.Model):
 
 class OutreachParticipant(Audited, TimestampMixin, db.Model):
     """One person on an activity's roster: a police officer from the trainee registry (trainee_id, category
-    "police") or a civil-society participant with name, organisation, category and sex."""
+    "police") or a civil-society participant with name, organisation, category and sex; at a training, the scores
+    of the questionnaires before and after."""
 
     __tablename__ = "outreach_participants"
     __table_args__ = (
         CheckConstraint(values_check("category", CATEGORIES), name="category"),
         CheckConstraint(values_check("sex", SEXES), name="sex"),
         CheckConstraint("(trainee_id IS NULL) = (category <> 'police')", name="police_from_registry"),
+        CheckConstraint("pre_score IS NULL OR pre_score BETWEEN 0 AND 100", name="pre_score"),
+        CheckConstraint("post_score IS NULL OR post_score BETWEEN 0 AND 100", name="post_score"),
         UniqueConstraint("activity_id", "trainee_id", name="officer_once"),
     )
 
@@ -69,6 +72,9 @@ class OutreachParticipant(Audited, TimestampMixin, db.Model):
     organisation: Mapped[str] = mapped_column(String(200), default="")
     category: Mapped[str] = mapped_column(String(20))
     sex: Mapped[str] = mapped_column(String(1))
+    # a training's pre- and post-questionnaire, in points out of 100 (the knowledge gain, as for cohorts)
+    pre_score: Mapped[float | None] = mapped_column(Numeric(5, 2, asdecimal=False))
+    post_score: Mapped[float | None] = mapped_column(Numeric(5, 2, asdecimal=False))
 
     trainee = relationship("Trainee", lazy="joined")
 

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from cpms.core.errors import DomainError
 from cpms.core.forms import render_form, run_action, save_form
 from cpms.core.pagination import paginate
 from cpms.core.permissions import get_or_404, require_role, scope_of
@@ -76,6 +77,7 @@ def _detail(activity, forms, status=200):
                            roster=service.activity_roster(activity) if sees_people else [],
                            evidence=service.activity_evidence(activity) if sees_people else [],
                            evidence_form=forms["evidence"], max_mb=current_app.config["MAX_UPLOAD_MB"],
+                           is_training=activity.kind in service.TRAININGS, gain=service.knowledge_gain(activity),
                            by_category=service.reach_by_category(activity), counts=service.activity_counts(activity),
                            reach=service.reach_by_sex([activity.id])[activity.id], officer_form=forms["officer"],
                            civilian_form=forms["civilian"], count_form=forms["count"],
@@ -153,6 +155,32 @@ def count_set(activity_id):
     return _roster_action(activity, form, lambda: service.set_count(
         activity, category=form.category.data, sex=form.sex.data, people=form.people.data,
         estimate_source=form.estimate_source.data or ""), _("Count saved."))
+
+
+# --- Questionnaires (trainings) -------------------------------------------------------------------------------
+
+def _score(raw):
+    raw = (raw or "").strip().replace(",", ".")
+    if not raw:
+        return None
+    try:
+        return float(raw)
+    except ValueError:
+        raise DomainError(_("Enter the scores as numbers of points from 0 to 100, or leave them empty.")) from None
+
+
+def _scores_from(form):
+    """{participant id: (pre, post)} from the fields pre-<id> and post-<id>."""
+    ids = {int(key[4:]) for key in form if key.startswith("pre-") and key[4:].isdigit()}
+    return {pid: (_score(form.get(f"pre-{pid}")), _score(form.get(f"post-{pid}"))) for pid in ids}
+
+
+@bp.route("/<int:activity_id>/scores", methods=["POST"])
+@require_role(*MANAGERS)
+def scores_save(activity_id):
+    activity = get_activity_or_404(activity_id)
+    return run_action(lambda: service.record_scores(activity, _scores_from(request.form)), _("Scores saved."),
+                      url_for("outreach.activity_detail", activity_id=activity.id) + "#scores")
 
 
 # --- Evidence ---------------------------------------------------------------------------------------------

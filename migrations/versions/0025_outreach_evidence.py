@@ -1,4 +1,4 @@
-"""outreach evidence: attendance sheets' scans, photos and materials of outreach activities
+"""outreach evidence: attendance sheets' scans, photos and materials of outreach activities; questionnaire scores
 
 Revision ID: 0025
 Revises: 0024
@@ -37,8 +37,20 @@ def upgrade():
     with op.batch_alter_table('outreach_evidence', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_outreach_evidence_activity_id'), ['activity_id'], unique=False)
 
+    with op.batch_alter_table('outreach_participants', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('pre_score', sa.Numeric(precision=5, scale=2, asdecimal=False), nullable=True))
+        batch_op.add_column(sa.Column('post_score', sa.Numeric(precision=5, scale=2, asdecimal=False), nullable=True))
+        batch_op.create_check_constraint(op.f('ck_outreach_participants_pre_score'), 'pre_score IS NULL OR pre_score BETWEEN 0 AND 100')
+        batch_op.create_check_constraint(op.f('ck_outreach_participants_post_score'), 'post_score IS NULL OR post_score BETWEEN 0 AND 100')
+
 
 def downgrade():
+    with op.batch_alter_table('outreach_participants', schema=None) as batch_op:
+        batch_op.drop_constraint(op.f('ck_outreach_participants_post_score'), type_='check')
+        batch_op.drop_constraint(op.f('ck_outreach_participants_pre_score'), type_='check')
+        batch_op.drop_column('post_score')
+        batch_op.drop_column('pre_score')
+
     with op.batch_alter_table('outreach_evidence', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_outreach_evidence_activity_id'))
 

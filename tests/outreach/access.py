@@ -19,6 +19,7 @@ EXPECTED = {
     "outreach.civilian_add": MANAGE,
     "outreach.participant_remove": MANAGE,
     "outreach.count_set": MANAGE,
+    "outreach.scores_save": MANAGE,
     "outreach.evidence_add": MANAGE,
     "outreach.evidence_remove": MANAGE,
     "outreach.evidence_file": PEOPLE,

@@ -22,6 +22,10 @@ def test_demo_masisi_workshop_and_campaigns(app, db, client, web):
     assert (workshop.end_date - workshop.start_date).days == 4 and workshop.commune.name == "Masisi centre"
     assert _db.session.scalar(select(OutreachEvidence.kind)) == "attendance_sheet"
     assert _db.session.scalar(select(func.count()).select_from(OutreachActivity)) == 6
+    from cpms.outreach import service
+    training = _db.session.scalar(select(OutreachActivity).where(OutreachActivity.kind == "media_training"))
+    gain, scored = service.knowledge_gain(training)
+    assert scored == 9 and 5 <= gain <= 35  # ten journalists, one without the last questionnaire
 
     web.post("/login", {"email": "admin@demo.cpms.example", "password": "Cpms-demo-Kasai-01"})
     page = client.get(f"/outreach/{workshop.id}").get_data(as_text=True)

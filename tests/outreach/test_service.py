@@ -2,6 +2,7 @@
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 
 from cpms.core.errors import DomainError
 from cpms.extensions import db as _db
@@ -94,3 +95,22 @@ def test_drill_down_lists_the_activities_behind_each_figure(app, activities, com
     trained = rows("outreach_people_trained")
     assert [(r[1], r[2], r[-1]) for r in trained] == [("Training of journalists", "Muya", 23)]  # the officer left out
     assert [r[2] for r in rows("outreach_joint_workshops")] == ["Bipemba"]
+
+
+def test_questionnaires_give_the_knowledge_gain_of_trainings_only(app, activities, computed_figures):
+    from cpms.outreach.models import OutreachActivity
+    training = _db.session.scalar(select(OutreachActivity).where(OutreachActivity.kind == "media_training"))
+    roster = {p.name or "officer": p for p in service.activity_roster(training)}
+    service.record_scores(training, {roster["D"].id: (40, 70), roster["E"].id: (55, 65), roster["F"].id: (50, None)})
+    _db.session.commit()
+    assert service.knowledge_gain(training) == (20.0, 2)  # F has no post score: left out
+    cells, _f = computed_figures(activities, "outreach_knowledge_gain", [Q4_2016], dimension="sex")
+    assert cells[0] == {None: 20.0, "M": 20.0}
+    with english(app):
+        with pytest.raises(DomainError, match="from 0 to 100"):
+            service.record_scores(training, {roster["D"].id: (40, 170)})
+        _db.session.rollback()
+        workshop = _db.session.scalar(select(OutreachActivity).where(OutreachActivity.kind == "joint_workshop",
+                                                                     OutreachActivity.commune_id == commune_id("Bipemba")))
+        with pytest.raises(DomainError, match="trainings of journalists"):
+            service.record_scores(workshop, {})

@@ -69,3 +69,18 @@ def test_french_page(web, login_as, make_activity):
     login_as("project_officer", "Kasaï-Oriental", locale="fr")
     page = web.get(f"/outreach/{activity.id}").get_data(as_text=True)
     assert "Ajouter un agent de police" in page
+
+
+def test_scores_of_a_training_through_the_page(web, login_as, make_activity):
+    from cpms.outreach import service
+    training = make_activity(kind="civil_society_training")
+    participant = service.add_civilian(training, name="Mama Bahati", organisation="", category="womens_group", sex="F")
+    _db.session.commit()
+    login_as("project_officer", "Kasaï-Oriental")
+    url = f"/outreach/{training.id}"
+    response = web.post(f"{url}/scores", {f"pre-{participant.id}": "abc", f"post-{participant.id}": "60"}, page=url)
+    assert response.status_code == 302 and _db.session.get(OutreachParticipant, participant.id).post_score is None
+    assert "Enter the scores as numbers" in web.get(url).get_data(as_text=True)
+    web.post(f"{url}/scores", {f"pre-{participant.id}": "42,5", f"post-{participant.id}": "60"}, page=url)
+    page = web.get(url).get_data(as_text=True)
+    assert "Mean knowledge gain: 17.5 points (1 participants with both scores)." in page

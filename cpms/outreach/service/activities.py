@@ -182,3 +182,33 @@ def set_count(activity, *, category, sex, people, estimate_source):
     row.people, row.estimate_source = people, estimate_source.strip()
     db.session.flush()
     return row
+
+
+TRAININGS = ("media_training", "civil_society_training")
+
+
+def record_scores(activity, scores):
+    """Record the questionnaires of a training: `scores` is {participant id: (pre, post)}, each a number of points
+    from 0 to 100 or None (not taken). Refused: the activity is not a training of journalists or civil-society
+    members, a participant of another activity, a score outside 0–100."""
+    if activity.kind not in TRAININGS:
+        raise DomainError(_("Questionnaires are recorded for trainings of journalists or civil-society members."))
+    roster = {p.id: p for p in activity_roster(activity)}
+    for participant_id, (pre, post) in scores.items():
+        participant = roster.get(participant_id)
+        if participant is None:
+            raise DomainError(_("A participant is no longer on the roster: reload the page."))
+        for score in (pre, post):
+            if score is not None and not 0 <= score <= 100:
+                raise DomainError(_("Scores are points from 0 to 100 (%(name)s).", name=participant.display_name))
+        participant.pre_score, participant.post_score = pre, post
+    db.session.flush()
+
+
+def knowledge_gain(activity):
+    """(mean of post − pre over the participants with both scores, how many they are); (None, 0) without any."""
+    gain, n = db.session.execute(
+        select(func.avg(OutreachParticipant.post_score - OutreachParticipant.pre_score), func.count())
+        .where(OutreachParticipant.activity_id == activity.id, OutreachParticipant.pre_score.is_not(None),
+               OutreachParticipant.post_score.is_not(None))).one()
+    return (None if gain is None else float(gain)), n
