@@ -1,6 +1,7 @@
-"""Outreach rules and writes (flush, never commit): activities, rosters and counts (activities.py), evidence files
-(evidence.py)."""
+"""Outreach rules and writes (flush, never commit): activities, rosters, counts and questionnaires (activities.py),
+evidence files (evidence.py), the home page's cards and "today" lines (dashboard.py)."""
 from cpms.outreach.models import OutreachActivity, OutreachEvidence, OutreachParticipant  # noqa: F401
+from cpms.outreach.service import dashboard  # noqa: F401  (registers the home page's cards and lines)
 from cpms.outreach.service.activities import (  # noqa: F401
     MANAGERS,
     MAX_ROSTER,
