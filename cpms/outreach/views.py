@@ -37,6 +37,14 @@ def labels():
             "OUTREACH_EVIDENCE_LABELS": EVIDENCE_LABELS}
 
 
+@bp.url_value_preprocessor
+def allow_a_whole_file(endpoint, values):
+    """Leave room for the form around a file of MAX_UPLOAD_MB, so that the file's own check answers, with a message
+    naming it. (URL preprocessors run before the CSRF check, which is the first to read the body.)"""
+    if endpoint == "outreach.evidence_add":
+        request.max_content_length = current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024 + 64 * 1024
+
+
 def get_activity_or_404(activity_id):
     return get_or_404(service.OutreachActivity, activity_id, current_user, check=service.can_see_activity)
 

@@ -116,3 +116,14 @@ def test_retention_anonymises_names_and_deletes_attendance_sheets(app, make_acti
     assert participant.name != "Mama Bahati" and participant.sex == "F" and participant.category == "womens_group"
     assert [e.kind for e in _db.session.scalars(select(OutreachEvidence))] == ["photo"]
     assert sheet.stored_name not in outreach_files(app)
+
+
+def test_a_file_over_the_limit_is_refused_by_name(app, web, login_as, make_activity, monkeypatch):
+    monkeypatch.setitem(app.config, "MAX_UPLOAD_MB", 1)
+    monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 1024 * 1024)  # as the app sets it from MAX_UPLOAD_MB
+    activity = make_activity()
+    login_as("project_officer", "Kasaï-Oriental")
+    big = PDF[:-6] + b"0" * (1024 * 1024) + b"%%EOF\n"  # just over 1 MB: the form's room lets the file's check answer
+    response = send(web, activity, "gros.pdf", big)
+    assert response.status_code == 422 and "gros.pdf is larger than the 1 MB limit" in response.get_data(as_text=True)
+    assert evidence_count() == 0
