@@ -12,6 +12,7 @@ DOMAIN = Domain(
         "outreach_participants.name": "personal",
         **not_personal("outreach_participants", "organisation"),
         **not_personal("outreach_counts", "estimate_source"),
+        **not_personal("outreach_evidence", "stored_name", "thumbnail_name"),
     },
     tables={"outreach_participants": "outreach_participant", "outreach_activities": "outreach_participant"},
     retention=(

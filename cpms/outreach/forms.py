@@ -1,10 +1,11 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import DateField, DecimalField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from cpms.core.bounds import PEOPLE_AT_EVENT, PlausibleCount, PlausibleDate, PlausibleMoney
-from cpms.outreach.labels import CATEGORY_LABELS, KIND_LABELS, SEX_LABELS, TOPIC_LABELS
+from cpms.outreach.labels import CATEGORY_LABELS, EVIDENCE_LABELS, KIND_LABELS, SEX_LABELS, TOPIC_LABELS
 
 MAX = _l("At most %(max)d characters.")
 
@@ -56,3 +57,8 @@ class CountForm(FlaskForm):
     people = IntegerField(_l("Number of people"), validators=[DataRequired(_l("Enter the number of people.")),
                                                               PlausibleCount(PEOPLE_AT_EVENT)])
     estimate_source = StringField(_l("Source of the estimate"), validators=[Length(max=200, message=MAX)])
+
+
+class EvidenceForm(FlaskForm):
+    kind = SelectField(_l("What the file is"), choices=list(EVIDENCE_LABELS.items()), default="attendance_sheet")
+    file = FileField(_l("File (PDF, JPEG or PNG)"))

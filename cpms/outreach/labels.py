@@ -28,3 +28,5 @@ CATEGORY_LABELS = {
     "public": _l("General public"),
 }
 SEX_LABELS = {"F": _l("Woman"), "M": _l("Man")}
+EVIDENCE_LABELS = {"attendance_sheet": _l("Attendance sheet"), "photo": _l("Photo"),
+                   "material": _l("Material (leaflet, poster, script)")}

@@ -1,11 +1,11 @@
-"""Outreach activities, their participants (a roster) and their counts (when there is no roster)."""
-from datetime import date
+"""Outreach activities, their participants (a roster), their counts (when there is no roster) and their evidence."""
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from cpms.core.models import Audited, TimestampMixin, values_check
+from cpms.core.models import Audited, TimestampMixin, UTCDateTime, utcnow, values_check
 from cpms.extensions import db
 
 KINDS = ("radio", "theatre", "posters", "session", "media_training", "civil_society_training", "joint_workshop")
@@ -52,13 +52,16 @@ class OutreachActivity(Audited, TimestampMixin, db.Model):
 
 class OutreachParticipant(Audited, TimestampMixin, db.Model):
     """One person on an activity's roster: a police officer from the trainee registry (trainee_id, category
-    "police") or a civil-society participant with name, organisation, category and sex."""
+    "police") or a civil-society participant with name, organisation, category and sex; at a training, the scores
+    of the questionnaires before and after."""
 
     __tablename__ = "outreach_participants"
     __table_args__ = (
         CheckConstraint(values_check("category", CATEGORIES), name="category"),
         CheckConstraint(values_check("sex", SEXES), name="sex"),
         CheckConstraint("(trainee_id IS NULL) = (category <> 'police')", name="police_from_registry"),
+        CheckConstraint("pre_score IS NULL OR pre_score BETWEEN 0 AND 100", name="pre_score"),
+        CheckConstraint("post_score IS NULL OR post_score BETWEEN 0 AND 100", name="post_score"),
         UniqueConstraint("activity_id", "trainee_id", name="officer_once"),
     )
 
@@ -69,6 +72,9 @@ class OutreachParticipant(Audited, TimestampMixin, db.Model):
     organisation: Mapped[str] = mapped_column(String(200), default="")
     category: Mapped[str] = mapped_column(String(20))
     sex: Mapped[str] = mapped_column(String(1))
+    # a training's pre- and post-questionnaire, in points out of 100 (the knowledge gain, as for cohorts)
+    pre_score: Mapped[float | None] = mapped_column(Numeric(5, 2, asdecimal=False))
+    post_score: Mapped[float | None] = mapped_column(Numeric(5, 2, asdecimal=False))
 
     trainee = relationship("Trainee", lazy="joined")
 
@@ -97,3 +103,37 @@ class OutreachCount(Audited, TimestampMixin, db.Model):
     sex: Mapped[str] = mapped_column(String(1))
     people: Mapped[int] = mapped_column(Integer)
     estimate_source: Mapped[str] = mapped_column(String(200), default="")
+
+
+EVIDENCE_KINDS = ("attendance_sheet", "photo", "material")
+EVIDENCE_TYPES = ("image/jpeg", "image/png", "application/pdf")
+
+
+class OutreachEvidence(Audited, db.Model):
+    """A file proving an activity took place: an attendance sheet's scan, a photo or a material (JPEG, PNG or PDF).
+
+    Images are re-encoded without metadata and have a thumbnail; PDFs are kept as sent after their checks. Files
+    live under UPLOAD_DIR/outreach/ with random names and are served by a view that checks access."""
+
+    __tablename__ = "outreach_evidence"
+    __table_args__ = (
+        CheckConstraint(values_check("kind", EVIDENCE_KINDS), name="kind"),
+        CheckConstraint(values_check("content_type", EVIDENCE_TYPES), name="content_type"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("outreach_activities.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    stored_name: Mapped[str] = mapped_column(String(80), unique=True)
+    thumbnail_name: Mapped[str | None] = mapped_column(String(80), unique=True)
+    content_type: Mapped[str] = mapped_column(String(30))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    @property
+    def is_image(self):
+        return self.content_type.startswith("image/")
+
+    def __repr__(self):
+        return f"<OutreachEvidence {self.id} {self.kind} {self.stored_name}>"

@@ -1,12 +1,15 @@
-"""What outreach contributes to data protection: the retirement of participants' names and facilitators."""
+"""What outreach contributes to data protection: the retirement of participants' names, facilitators and
+attendance sheets."""
 import sqlalchemy as sa
 
-from cpms.outreach.models import OutreachActivity, OutreachParticipant
+from cpms.extensions import db
+from cpms.outreach.models import OutreachActivity, OutreachEvidence, OutreachParticipant
 from cpms.privacy.service.retention import MASK, anonymise
 
 
 def retire_participants(before):
-    """Anonymise the civil-society participants and facilitators of activities that ended before `before`."""
+    """Anonymise the civil-society participants and facilitators of activities that ended before `before`, and
+    delete their attendance sheets (the names are on them)."""
     old = sa.select(OutreachActivity.id).where(OutreachActivity.end_date < before.date())
     people = anonymise(OutreachParticipant.__table__,
                        sa.and_(OutreachParticipant.activity_id.in_(old), OutreachParticipant.name != "",
@@ -14,4 +17,16 @@ def retire_participants(before):
     facilitators = anonymise(OutreachActivity.__table__,
                              sa.and_(OutreachActivity.end_date < before.date(), OutreachActivity.facilitators != MASK,
                                      OutreachActivity.facilitators != ""), "outreach_participant")
-    return people + facilitators
+    return people + facilitators + _retire_attendance_sheets(old)
+
+
+def _retire_attendance_sheets(old_activities):
+    from cpms.outreach.service import evidence_files, remove_files
+    sheets = db.session.scalars(sa.select(OutreachEvidence).where(OutreachEvidence.activity_id.in_(old_activities),
+                                                                  OutreachEvidence.kind == "attendance_sheet")).all()
+    files = [name for sheet in sheets for name in evidence_files(sheet)]
+    for sheet in sheets:
+        db.session.delete(sheet)
+    db.session.flush()
+    remove_files(files)  # a failed commit afterwards leaves rows whose file answers 404: no name survives either way
+    return len(sheets)

@@ -1,26 +1,29 @@
 """Outreach pages: the activities, one activity with its roster and counts, and the forms to record them.
 
 Who does what (tests/outreach/access.py holds the same matrix): admins and project officers record activities,
-rosters and counts in their area; M&E officers read them; trainers and viewers see the reach through the
-indicators only. Outside the user's area the answer is 404.
+rosters and counts in their area; M&E officers read them; viewers (donors, management) read the activities and
+their reach by category and sex, without the names on the rosters or the evidence; trainers see the reach through
+the indicators only. Outside the user's area the answer is 404.
 """
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, g, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from cpms.core.errors import DomainError
 from cpms.core.forms import render_form, run_action, save_form
 from cpms.core.pagination import paginate
 from cpms.core.permissions import get_or_404, require_role, scope_of
 from cpms.extensions import db
 from cpms.geo.service import commune_choices
 from cpms.outreach import service
-from cpms.outreach.forms import ActivityForm, CivilianForm, CountForm, OfficerForm
-from cpms.outreach.labels import CATEGORY_LABELS, KIND_LABELS, SEX_LABELS, TOPIC_LABELS
-from cpms.outreach.models import OutreachParticipant
+from cpms.outreach.forms import ActivityForm, CivilianForm, CountForm, EvidenceForm, OfficerForm
+from cpms.outreach.labels import CATEGORY_LABELS, EVIDENCE_LABELS, KIND_LABELS, SEX_LABELS, TOPIC_LABELS
+from cpms.outreach.models import OutreachEvidence, OutreachParticipant
 from cpms.programmes.service import visible_programmes
 
 READERS = tuple(sorted(service.READERS))
+PEOPLE_READERS = tuple(sorted(service.PEOPLE_READERS))
 MANAGERS = tuple(sorted(service.MANAGERS))
 
 bp = Blueprint("outreach", __name__, url_prefix="/outreach")
@@ -30,7 +33,16 @@ NAVIGATION = [(27, "outreach.activity_list", _l("Outreach"), frozenset(READERS))
 @bp.app_context_processor
 def labels():
     return {"OUTREACH_KIND_LABELS": KIND_LABELS, "OUTREACH_TOPIC_LABELS": TOPIC_LABELS,
-            "OUTREACH_CATEGORY_LABELS": CATEGORY_LABELS, "OUTREACH_SEX_LABELS": SEX_LABELS}
+            "OUTREACH_CATEGORY_LABELS": CATEGORY_LABELS, "OUTREACH_SEX_LABELS": SEX_LABELS,
+            "OUTREACH_EVIDENCE_LABELS": EVIDENCE_LABELS}
+
+
+@bp.url_value_preprocessor
+def allow_a_whole_file(endpoint, values):
+    """Leave room for the form around a file of MAX_UPLOAD_MB, so that the file's own check answers, with a message
+    naming it. (URL preprocessors run before the CSRF check, which is the first to read the body.)"""
+    if endpoint == "outreach.evidence_add":
+        request.max_content_length = current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024 + 64 * 1024
 
 
 def get_activity_or_404(activity_id):
@@ -59,14 +71,24 @@ def activity_list():
 @require_role(*READERS)
 def activity_detail(activity_id):
     activity = get_activity_or_404(activity_id)
-    return _detail(activity, OfficerForm(formdata=None), CivilianForm(formdata=None), CountForm(formdata=None))
+    return _detail(activity, _blank_forms())
 
 
-def _detail(activity, officer_form, civilian_form, count_form, status=200):
-    return render_template("outreach/activity_detail.html", activity=activity,
-                           roster=service.activity_roster(activity), counts=service.activity_counts(activity),
-                           reach=service.reach_by_sex([activity.id])[activity.id], officer_form=officer_form,
-                           civilian_form=civilian_form, count_form=count_form,
+def _blank_forms():
+    return {"officer": OfficerForm(formdata=None), "civilian": CivilianForm(formdata=None),
+            "count": CountForm(formdata=None), "evidence": EvidenceForm(formdata=None)}
+
+
+def _detail(activity, forms, status=200):
+    sees_people = current_user.role in service.PEOPLE_READERS
+    return render_template("outreach/activity_detail.html", activity=activity, sees_people=sees_people,
+                           roster=service.activity_roster(activity) if sees_people else [],
+                           evidence=service.activity_evidence(activity) if sees_people else [],
+                           evidence_form=forms["evidence"], max_mb=current_app.config["MAX_UPLOAD_MB"],
+                           is_training=activity.kind in service.TRAININGS, gain=service.knowledge_gain(activity),
+                           by_category=service.reach_by_category(activity), counts=service.activity_counts(activity),
+                           reach=service.reach_by_sex([activity.id])[activity.id], officer_form=forms["officer"],
+                           civilian_form=forms["civilian"], count_form=forms["count"],
                            can_manage=current_user.role in MANAGERS), status
 
 
@@ -99,10 +121,9 @@ def _roster_action(activity, form, save, success):
                      lambda _saved: url_for("outreach.activity_detail", activity_id=activity.id) + "#roster")
     if done:
         return done
-    forms = {"officer": OfficerForm(formdata=None), "civilian": CivilianForm(formdata=None),
-             "count": CountForm(formdata=None)}
-    forms[{OfficerForm: "officer", CivilianForm: "civilian", CountForm: "count"}[type(form)]] = form
-    return _detail(activity, forms["officer"], forms["civilian"], forms["count"], status=422)
+    forms = _blank_forms()
+    forms[{OfficerForm: "officer", CivilianForm: "civilian", CountForm: "count", EvidenceForm: "evidence"}[type(form)]] = form
+    return _detail(activity, forms, status=422)
 
 
 @bp.route("/<int:activity_id>/officers", methods=["POST"])
@@ -142,3 +163,100 @@ def count_set(activity_id):
     return _roster_action(activity, form, lambda: service.set_count(
         activity, category=form.category.data, sex=form.sex.data, people=form.people.data,
         estimate_source=form.estimate_source.data or ""), _("Count saved."))
+
+
+# --- Questionnaires (trainings) -------------------------------------------------------------------------------
+
+def _score(raw):
+    raw = (raw or "").strip().replace(",", ".")
+    if not raw:
+        return None
+    try:
+        return float(raw)
+    except ValueError:
+        raise DomainError(_("Enter the scores as numbers of points from 0 to 100, or leave them empty.")) from None
+
+
+def _scores_from(form):
+    """{participant id: (pre, post)} from the fields pre-<id> and post-<id>."""
+    ids = {int(key[4:]) for key in form if key.startswith("pre-") and key[4:].isdigit()}
+    return {pid: (_score(form.get(f"pre-{pid}")), _score(form.get(f"post-{pid}"))) for pid in ids}
+
+
+@bp.route("/<int:activity_id>/scores", methods=["POST"])
+@require_role(*MANAGERS)
+def scores_save(activity_id):
+    activity = get_activity_or_404(activity_id)
+    return run_action(lambda: service.record_scores(activity, _scores_from(request.form)), _("Scores saved."),
+                      url_for("outreach.activity_detail", activity_id=activity.id) + "#scores")
+
+
+# --- Evidence ---------------------------------------------------------------------------------------------
+
+@bp.route("/<int:activity_id>/evidence", methods=["POST"])
+@require_role(*MANAGERS)
+def evidence_add(activity_id):
+    activity = get_activity_or_404(activity_id)
+    form = EvidenceForm()
+
+    def save():
+        evidence = service.add_evidence(current_user, activity, kind=form.kind.data, upload=form.file.data)
+        g.outreach_unsaved_files = service.evidence_files(evidence)  # see settle_files
+        return evidence
+
+    return _roster_action(activity, form, save, _("File saved."))
+
+
+@bp.route("/<int:activity_id>/evidence/<int:evidence_id>/remove", methods=["POST"])
+@require_role(*MANAGERS)
+def evidence_remove(activity_id, evidence_id):
+    activity = get_activity_or_404(activity_id)
+    evidence = _get_evidence_or_404(activity, evidence_id)
+    g.outreach_removed_files = service.evidence_files(evidence)  # see settle_files
+    return run_action(lambda: service.remove_evidence(evidence), _("File removed."),
+                      url_for("outreach.activity_detail", activity_id=activity.id) + "#evidence")
+
+
+@bp.teardown_request
+def settle_files(error):
+    """Files are written before the request commits and removed only after: a failed request leaves no file without
+    its row, and no row without its file."""
+    written, removed = g.pop("outreach_unsaved_files", []), g.pop("outreach_removed_files", [])
+    service.remove_files(written if error is not None else removed)
+
+
+def _get_evidence_or_404(activity, evidence_id):
+    evidence = get_or_404(OutreachEvidence, evidence_id)
+    if evidence.activity_id != activity.id:
+        abort(404)
+    return evidence
+
+
+@bp.route("/<int:activity_id>/evidence/<int:evidence_id>")
+@require_role(*PEOPLE_READERS)
+def evidence_file(activity_id, evidence_id):
+    return _send_evidence(activity_id, evidence_id, thumbnail=False)
+
+
+@bp.route("/<int:activity_id>/evidence/<int:evidence_id>/thumbnail")
+@require_role(*PEOPLE_READERS)
+def evidence_thumbnail(activity_id, evidence_id):
+    return _send_evidence(activity_id, evidence_id, thumbnail=True)
+
+
+def _send_evidence(activity_id, evidence_id, thumbnail):
+    evidence = _get_evidence_or_404(get_activity_or_404(activity_id), evidence_id)
+    name = evidence.thumbnail_name if thumbnail else evidence.stored_name
+    if not name:
+        abort(404)
+    try:
+        with open(service.file_path(name), "rb") as handle:  # at most MAX_UPLOAD_MB; images are scaled down
+            data = handle.read()
+    except FileNotFoundError:
+        abort(404)
+    content_type = "image/jpeg" if thumbnail else evidence.content_type
+    response = Response(data, mimetype=content_type)
+    extension = {"image/jpeg": ".jpg", "image/png": ".png", "application/pdf": ".pdf"}[content_type]
+    disposition = "inline" if content_type.startswith("image/") else "attachment"  # a PDF is downloaded, not shown
+    response.headers["Content-Disposition"] = f'{disposition}; filename="evidence-{evidence.id}{extension}"'
+    return response

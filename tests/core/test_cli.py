@@ -38,16 +38,17 @@ def test_demo_loads_once_and_refuses_a_non_empty_database(app, db, web):
     assert first.exit_code == 0, first.output
     assert "admin@demo.cpms.example" in first.output
     assert _db.session.scalar(select(func.count()).select_from(User)) == 6
-    # three historical programmes and one running today, whose period contains today
+    # three historical programmes, Masisi's workshop programme (cpms/outreach/demo.py) and one running today, whose
+    # period contains today
     programmes = _db.session.scalars(select(Programme).order_by(Programme.start_date)).all()
-    assert len(programmes) == 4
+    assert len(programmes) == 5
     assert programmes[-1].start_date <= date.today() <= programmes[-1].end_date
     again = runner.invoke(args=["cpms", "demo"])
     assert again.exit_code != 0 and "not empty" in again.output
     assert runner.invoke(args=["cpms", "demo", "--if-empty"]).exit_code == 0
     assert _db.session.scalar(select(func.count()).select_from(User)) == 6
     from cpms.training.models import Attendance, Trainee
-    assert _db.session.scalar(select(func.count()).select_from(Trainee)) == 1148 + 30 + 90  # trained, the next intake, today's cohorts
+    assert _db.session.scalar(select(func.count()).select_from(Trainee)) == 1148 + 30 + 90 + 25  # trained, the next intake, today's cohorts, Masisi's workshop
     assert _db.session.scalar(select(func.count()).select_from(Attendance)) > 100_000
     # the printed logins work
     response = web.post("/login", {"email": "formateur@demo.cpms.example", "password": "Cpms-demo-Kasai-02"})

@@ -1,12 +1,14 @@
 """Who may use the outreach pages (the same decisions as cpms/outreach/views.py).
 
 - Admins and project officers record activities, their rosters and counts.
-- M&E officers read activities and rosters.
-- Trainers and viewers see the reach through the indicators only.
+- M&E officers read activities, rosters and evidence.
+- Viewers (donors, management) read activities and their reach by category and sex, not the names or evidence.
+- Trainers see the reach through the indicators only.
 Everything is limited to the user's area: elsewhere the answer is 404.
 """
 MANAGE = frozenset({"admin", "project_officer"})
-READ = frozenset({"admin", "project_officer", "me_officer"})
+READ = frozenset({"admin", "project_officer", "me_officer", "viewer"})
+PEOPLE = frozenset({"admin", "project_officer", "me_officer"})
 
 EXPECTED = {
     "outreach.activity_list": READ,
@@ -17,14 +19,23 @@ EXPECTED = {
     "outreach.civilian_add": MANAGE,
     "outreach.participant_remove": MANAGE,
     "outreach.count_set": MANAGE,
+    "outreach.scores_save": MANAGE,
+    "outreach.evidence_add": MANAGE,
+    "outreach.evidence_remove": MANAGE,
+    "outreach.evidence_file": PEOPLE,
+    "outreach.evidence_thumbnail": PEOPLE,
+    "api.outreach_activity_list": READ,
+    "api.outreach_activity_detail": READ,
 }
 
 
 def samples(request):
-    """A workshop in Bipemba (Kasaï-Oriental) with one civil-society participant."""
+    """A workshop in Bipemba (Kasaï-Oriental) with one civil-society participant and a photo as evidence."""
     from cpms.extensions import db
     from cpms.outreach import service
+    from tests.helpers.images import image_bytes, upload
     activity = request.getfixturevalue("make_activity")()
     participant = service.add_civilian(activity, name="Mama Test", organisation="", category="youth", sex="F")
+    evidence = service.add_evidence(None, activity, kind="photo", upload=upload(image_bytes()))
     db.session.commit()
-    return {"activity_id": activity.id, "participant_id": participant.id}
+    return {"activity_id": activity.id, "participant_id": participant.id, "evidence_id": evidence.id}

@@ -69,3 +69,43 @@ def test_french_page(web, login_as, make_activity):
     login_as("project_officer", "Kasaï-Oriental", locale="fr")
     page = web.get(f"/outreach/{activity.id}").get_data(as_text=True)
     assert "Ajouter un agent de police" in page
+
+
+def test_scores_of_a_training_through_the_page(web, login_as, make_activity):
+    from cpms.outreach import service
+    training = make_activity(kind="civil_society_training")
+    participant = service.add_civilian(training, name="Mama Bahati", organisation="", category="womens_group", sex="F")
+    _db.session.commit()
+    login_as("project_officer", "Kasaï-Oriental")
+    url = f"/outreach/{training.id}"
+    response = web.post(f"{url}/scores", {f"pre-{participant.id}": "abc", f"post-{participant.id}": "60"}, page=url)
+    assert response.status_code == 302 and _db.session.get(OutreachParticipant, participant.id).post_score is None
+    assert "Enter the scores as numbers" in web.get(url).get_data(as_text=True)
+    web.post(f"{url}/scores", {f"pre-{participant.id}": "42,5", f"post-{participant.id}": "60"}, page=url)
+    page = web.get(url).get_data(as_text=True)
+    assert "Mean knowledge gain: 17.5 points (1 participants with both scores)." in page
+
+
+def test_home_page_cards_and_the_project_officers_calendar(web, login_as, make_activity):
+    from datetime import date, timedelta
+
+    from cpms.outreach import service
+    today = date.today()
+    make_activity(title="Causerie oubliée", start=today - timedelta(days=6), end=today - timedelta(days=5))
+    counted = make_activity(title="Émission comptée", kind="radio", start=today - timedelta(days=3),
+                            end=today - timedelta(days=3))
+    service.set_count(counted, category="public", sex="F", people=120, estimate_source="Sondage")
+    make_activity(title="Atelier de la semaine", start=today + timedelta(days=2), end=today + timedelta(days=3))
+    make_activity(title="Atelier de Kampemba", commune="Kampemba", start=today + timedelta(days=1),
+                  end=today + timedelta(days=1))
+    _db.session.commit()
+    login_as("project_officer", "Kasaï-Oriental")
+    home = web.get("/").get_data(as_text=True)
+    assert "Nobody is recorded for “Causerie oubliée”" in home
+    assert "“Atelier de la semaine” starts on" in home and "in Bipemba." in home
+    assert "Émission comptée" not in home and "Kampemba" not in home  # recorded; another area
+    web.post("/logout", page="/account")
+    login_as("viewer", "Kasaï-Oriental")
+    home = web.get("/").get_data(as_text=True)
+    assert "Outreach activities in your area" in home and "People reached by outreach" in home
+    assert "Nobody is recorded" not in home

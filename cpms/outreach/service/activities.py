@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 
 from cpms.core.bounds import PEOPLE_AT_EVENT, check_count, check_date, check_money
 from cpms.core.errors import DomainError
-from cpms.core.permissions import ADMIN, ME_OFFICER, PROJECT_OFFICER, scope_of
+from cpms.core.permissions import ADMIN, ME_OFFICER, PROJECT_OFFICER, VIEWER, scope_of
 from cpms.extensions import db
 from cpms.geo.models import Commune
 from cpms.outreach.models import (
@@ -19,7 +19,8 @@ from cpms.outreach.models import (
 from cpms.programmes.models import Programme
 from cpms.training.models import Trainee
 
-READERS = frozenset({ADMIN, PROJECT_OFFICER, ME_OFFICER})
+READERS = frozenset({ADMIN, PROJECT_OFFICER, ME_OFFICER, VIEWER})
+PEOPLE_READERS = frozenset({ADMIN, PROJECT_OFFICER, ME_OFFICER})  # names on rosters, evidence (attendance sheets)
 MANAGERS = frozenset({ADMIN, PROJECT_OFFICER})
 MAX_ROSTER = 1_000
 
@@ -49,6 +50,17 @@ def reach_by_sex(activity_ids):
                                               .group_by(model.activity_id, model.sex)):
             reach[aid][sex] += int(n or 0)
     return reach
+
+
+def reach_by_category(activity):
+    """[(category, women, men)] of one activity, roster and counts together, in the vocabulary's order."""
+    table = {}
+    for model, amount in ((OutreachParticipant, func.count()), (OutreachCount, func.sum(OutreachCount.people))):
+        for category, sex, n in db.session.execute(select(model.category, model.sex, amount)
+                                                   .where(model.activity_id == activity.id)
+                                                   .group_by(model.category, model.sex)):
+            table.setdefault(category, {"F": 0, "M": 0})[sex] += int(n or 0)
+    return [(category, table[category]["F"], table[category]["M"]) for category in CATEGORIES if category in table]
 
 
 def activity_roster(activity):
@@ -101,7 +113,10 @@ def update_activity(actor, activity, **fields):
 
 
 def add_officer(actor, activity, matricule):
-    """Put a police officer from the trainee registry on the roster, found by matricule in the user's area."""
+    """Put a police officer from the trainee registry on the roster, found by matricule in the user's area.
+
+    Refused: no such officer in the user's area, already on the roster, the registry has no sex for the officer
+    (the figures are by sex; guessing would falsify them), the roster is full."""
     from cpms.training.service import can_see_trainee, normalise_matricule
     trainee = db.session.scalar(select(Trainee).where(Trainee.matricule == normalise_matricule(matricule or "")))
     if trainee is None or (actor is not None and not can_see_trainee(trainee, scope_of(actor))):
@@ -110,9 +125,12 @@ def add_officer(actor, activity, matricule):
     if db.session.scalar(select(OutreachParticipant.id).where(OutreachParticipant.activity_id == activity.id,
                                                                OutreachParticipant.trainee_id == trainee.id)):
         raise DomainError(_("This officer is already on the roster."), field="matricule")
+    if trainee.sex not in SEXES:  # figures are by sex: never guess it
+        raise DomainError(_("The registry does not say whether officer %(matricule)s is a woman or a man: correct "
+                            "the officer's record first.", matricule=trainee.matricule), field="matricule")
     _check_roster_size(activity)
     participant = OutreachParticipant(activity_id=activity.id, trainee_id=trainee.id, category="police",
-                                      sex=trainee.sex if trainee.sex in SEXES else "M")
+                                      sex=trainee.sex)
     db.session.add(participant)
     db.session.flush()
     return participant
@@ -164,3 +182,33 @@ def set_count(activity, *, category, sex, people, estimate_source):
     row.people, row.estimate_source = people, estimate_source.strip()
     db.session.flush()
     return row
+
+
+TRAININGS = ("media_training", "civil_society_training")
+
+
+def record_scores(activity, scores):
+    """Record the questionnaires of a training: `scores` is {participant id: (pre, post)}, each a number of points
+    from 0 to 100 or None (not taken). Refused: the activity is not a training of journalists or civil-society
+    members, a participant of another activity, a score outside 0–100."""
+    if activity.kind not in TRAININGS:
+        raise DomainError(_("Questionnaires are recorded for trainings of journalists or civil-society members."))
+    roster = {p.id: p for p in activity_roster(activity)}
+    for participant_id, (pre, post) in scores.items():
+        participant = roster.get(participant_id)
+        if participant is None:
+            raise DomainError(_("A participant is no longer on the roster: reload the page."))
+        for score in (pre, post):
+            if score is not None and not 0 <= score <= 100:
+                raise DomainError(_("Scores are points from 0 to 100 (%(name)s).", name=participant.display_name))
+        participant.pre_score, participant.post_score = pre, post
+    db.session.flush()
+
+
+def knowledge_gain(activity):
+    """(mean of post − pre over the participants with both scores, how many they are); (None, 0) without any."""
+    gain, n = db.session.execute(
+        select(func.avg(OutreachParticipant.post_score - OutreachParticipant.pre_score), func.count())
+        .where(OutreachParticipant.activity_id == activity.id, OutreachParticipant.pre_score.is_not(None),
+               OutreachParticipant.post_score.is_not(None))).one()
+    return (None if gain is None else float(gain)), n

@@ -1,0 +1,100 @@
+"""A project officer records a joint police–population workshop on a phone (375 px), in French and in English: the
+activity, an officer from the registry by matricule, a civil-society participant, a crowd count and the attendance
+sheet's photo; the reach by sex shows on the page, and nothing scrolls sideways."""
+import pytest
+from playwright.sync_api import expect
+
+from tests.conftest import TEST_PASSWORD, commune_id
+from tests.helpers.images import image_bytes
+
+pytestmark = pytest.mark.e2e
+
+WORDS = {"fr": {"nav": "Sensibilisation", "record": "Enregistrer une activité", "saved": "Activité enregistrée.",
+                "officer": "Agent ajouté à la liste.", "civilian": "Participant ajouté à la liste.",
+                "count": "Comptage enregistré.", "file": "Fichier enregistré.", "reach": "1 femmes et 41 hommes"},
+         "en": {"nav": "Outreach", "record": "Record an activity", "saved": "Activity saved.",
+                "officer": "Officer added to the roster.", "civilian": "Participant added to the roster.",
+                "count": "Count saved.", "file": "File saved.", "reach": "1 women and 41 men"}}
+
+
+@pytest.fixture
+def officer_and_registry(db, make_user, make_programme, make_trainee, request):
+    language = request.node.callspec.params["language"]
+    user = make_user("project_officer", provinces=["Kasaï-Oriental"], locale=language)
+    programme = make_programme(provinces=["Kasaï-Oriental"], code="PDP-KOR")
+    trainee = make_trainee(last_name="Kalala", sex="M", matricule="1-234-5678")
+    ids = {"email": user.email, "programme_id": programme.id, "matricule": trainee.matricule,
+           "bipemba": commune_id("Bipemba")}
+    db.session.close()  # no transaction of the test thread stays open while the server works
+    return ids
+
+
+def fits(page):
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+
+
+def flash(page, text):
+    expect(page.locator(".flash-success")).to_have_text(text)
+    fits(page)
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_project_officer_records_a_workshop_on_a_phone(live_server, officer_and_registry, page, tmp_path, language):
+    words = WORDS[language]
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto(f"{live_server}/login")
+    page.fill("input[name=email]", officer_and_registry["email"])
+    page.fill("input[name=password]", TEST_PASSWORD)
+    page.click("main form button[type=submit]")
+    nav = page.locator("nav.mainnav").get_by_role("link", name=words["nav"])
+    if not nav.is_visible():  # on a phone the menu is folded
+        page.click("details.menu > summary")
+    nav.click()
+    page.locator("main").get_by_role("link", name=words["record"]).first.click()
+    fits(page)
+
+    page.select_option("select[name=kind]", "joint_workshop")
+    page.fill("input[name=title]", "Atelier police–population de Bipemba")
+    page.select_option("select[name=topic]", "community_policing")
+    page.select_option("select[name=programme_id]", str(officer_and_registry["programme_id"]))
+    page.select_option("select[name=commune_id]", str(officer_and_registry["bipemba"]))
+    page.fill("input[name=quartier]", "Tshiala")
+    page.fill("input[name=start_date]", "2016-10-03")
+    page.fill("input[name=end_date]", "2016-10-07")
+    page.fill("input[name=language]", "Tshiluba")
+    page.click("main form button[type=submit]")
+    flash(page, words["saved"])
+    expect(page.locator("h1")).to_have_text("Atelier police–population de Bipemba")
+
+    page.fill("#officer-form input[name=matricule]", "1 234 5678")
+    page.click("#officer-form button[type=submit]")
+    flash(page, words["officer"])
+    page.fill("#civilian-form input[name=name]", "Mama Ngalula")
+    page.fill("#civilian-form input[name=organisation]", "Femmes de Bipemba")
+    page.select_option("#civilian-form select[name=category]", "womens_group")
+    page.select_option("#civilian-form select[name=sex]", "F")
+    page.click("#civilian-form button[type=submit]")
+    flash(page, words["civilian"])
+    page.select_option("#count-form select[name=category]", "public")
+    page.select_option("#count-form select[name=sex]", "M")
+    page.fill("#count-form input[name=people]", "40")
+    page.fill("#count-form input[name=estimate_source]", "Comptage à l'entrée")
+    page.click("#count-form button[type=submit]")
+    flash(page, words["count"])
+
+    sheet = tmp_path / "liste.jpg"
+    sheet.write_bytes(image_bytes(size=(1200, 1600), colour=(240, 240, 235)))
+    page.select_option("#evidence-form select[name=kind]", "attendance_sheet")
+    page.set_input_files("#evidence-form input[name=file]", str(sheet))
+    page.click("#evidence-form button[type=submit]")
+    flash(page, words["file"])
+    thumbnail = page.locator("#evidence-list img")
+    expect(thumbnail).to_have_js_property("complete", True)
+    assert thumbnail.evaluate("img => img.naturalWidth") > 0
+
+    expect(page.locator("#reach")).to_have_text(words["reach"])
+    roster = page.locator("#roster-table")
+    expect(roster).to_contain_text("Kalala")
+    expect(roster).to_contain_text("Mama Ngalula")
+    fits(page)
+    page.screenshot(path=f"/tmp/outreach_workshop_{language}.png", full_page=True)

@@ -1,0 +1,37 @@
+"""The demo's outreach: the Masisi workshop (25 officers, 25 civil-society participants), Mbuji-Mayi's campaigns, and
+what the demo users see."""
+import re
+
+from sqlalchemy import func, select
+
+from cpms.extensions import db as _db
+from cpms.outreach.models import OutreachActivity, OutreachEvidence, OutreachParticipant
+
+
+def test_demo_masisi_workshop_and_campaigns(app, db, client, web):
+    from cpms.core.demo import load_demo
+
+    with app.test_request_context():
+        load_demo(lang="en")
+    _db.session.commit()
+    workshop = _db.session.scalar(select(OutreachActivity).where(OutreachActivity.kind == "joint_workshop"))
+    sides = dict(_db.session.execute(select(OutreachParticipant.category == "police", func.count())
+                                     .where(OutreachParticipant.activity_id == workshop.id)
+                                     .group_by(OutreachParticipant.category == "police")).all())
+    assert sides == {True: 25, False: 25}
+    assert (workshop.end_date - workshop.start_date).days == 4 and workshop.commune.name == "Masisi centre"
+    assert _db.session.scalar(select(OutreachEvidence.kind)) == "attendance_sheet"
+    assert _db.session.scalar(select(func.count()).select_from(OutreachActivity)) == 6
+    from cpms.outreach import service
+    training = _db.session.scalar(select(OutreachActivity).where(OutreachActivity.kind == "media_training"))
+    gain, scored = service.knowledge_gain(training)
+    assert scored == 9 and 5 <= gain <= 35  # ten journalists, one without the last questionnaire
+
+    web.post("/login", {"email": "admin@demo.cpms.example", "password": "Cpms-demo-Kasai-01"})
+    page = client.get(f"/outreach/{workshop.id}").get_data(as_text=True)
+    reach = re.search(r'<p id="reach">([^<]*)</p>', page).group(1)  # the admin works in French
+    assert "Masisi police–population trust workshop" in page and re.findall(r"\d+", reach) == ["15", "35"]
+    web.post("/logout", page="/account")
+    web.post("/login", {"email": "projet@demo.cpms.example", "password": "Cpms-demo-Kasai-03"})
+    listing = client.get("/outreach/").get_data(as_text=True)
+    assert "Radio Okapi" in listing and "Masisi" not in listing  # Kasaï-Oriental only
