@@ -1,8 +1,8 @@
 """The pictures of an indicator: the trend chart against targets and baseline, the map of DR Congo's provinces
 shaded by the indicator's figures, on the indicator's page (both languages) and in the PDF report."""
 import json
-from datetime import date
 import re
+from datetime import date
 
 import pytest
 from babel.numbers import format_decimal

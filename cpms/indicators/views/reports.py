@@ -18,9 +18,9 @@ from cpms.indicators import forms, service, tasks
 from cpms.indicators.models import IndicatorValue, PeriodLock, ProgrammeIndicator
 from cpms.indicators.reference import DIMENSIONS, STATUSES
 from cpms.indicators.service import dhis2, exports, locking
-from cpms.indicators.service.pictures import indicator_pictures
 from cpms.indicators.service import periods as P
 from cpms.indicators.service.drilldown import records_behind
+from cpms.indicators.service.pictures import indicator_pictures
 from cpms.indicators.service.reports import bar_chart, build_report, default_period
 from cpms.indicators.service.values import Area, dimension_for
 from cpms.indicators.views.common import (
