@@ -31,7 +31,7 @@ def trend_chart(labels, values, targets=(), baseline=None, fmt=str, width=480, h
     known = [v for v in values + targets + [baseline] if v is not None]
     if not values or not known:
         return None
-    left, right, top, bottom = 56, 12, 12, 40
+    left, right, top, bottom = 62, 14, 12, 44
     low = min(0.0, min(known))
     step = nice_step(max(known) - low)
     high = max(step, math.ceil(max(known) / step) * step)
@@ -65,7 +65,7 @@ def trend_chart(labels, values, targets=(), baseline=None, fmt=str, width=480, h
         "width": width, "height": height, "left": left, "right": width - right, "top": top,
         "axis_y": y(low), "ticks": ticks,
         "labels": [{"x": x(i), "text": label} for i, label in enumerate(labels) if (len(labels) - 1 - i) % every == 0],
-        "label_y": height - bottom + 16,
+        "label_y": height - bottom + 18,
         "actual_lines": line(values), "target_lines": line(targets),
         "dots": [{"x": x(i), "y": y(v), "label": labels[i], "text": fmt(v)} for i, v in enumerate(values)
                  if v is not None],

@@ -11,8 +11,8 @@ from tests.indicators.fixtures import pictures_setup
 pytestmark = pytest.mark.e2e
 
 SCREENS = {"phone": {"width": 375, "height": 740}, "desktop": {"width": 1280, "height": 900}}
-WORDS = {"en": {"actual": "Actual", "target": "Target", "trend": "Trend", "no_data": "No data"},
-         "fr": {"actual": "Réalisé", "target": "Cible", "trend": "Tendance", "no_data": "Pas de données"}}
+WORDS = {"en": {"name": "Joint patrols", "actual": "Actual", "target": "Target", "trend": "Trend", "no_data": "No data"},
+         "fr": {"name": "Patrouilles conjointes", "actual": "Réalisé", "target": "Cible", "trend": "Tendance", "no_data": "Pas de données"}}
 
 
 @pytest.fixture
@@ -35,7 +35,7 @@ def test_indicator_page_draws_the_trend_and_the_map(live_server, browser, patrol
     page.click("main form button[type=submit]")
     page.goto(f"{live_server}/indicators/programme-indicators/{patrols['pi_id']}?period=2016-Q3")
     words = WORDS[locale]
-    expect(page.locator("h1")).to_have_text("PAT – Joint patrols")
+    expect(page.locator("h1")).to_have_text(f"PAT – {words['name']}")
     expect(page.locator("h2").first).to_have_text(words["trend"])
 
     chart = page.locator("svg.chart-trend")

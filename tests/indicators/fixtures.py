@@ -26,12 +26,12 @@ _counter = {"n": 0}
 
 
 def new_indicator(code=None, source="entered", computation=None, unit="count", aggregation="sum", direction="higher",
-                  disaggregations=(), param="", name_en=None):
+                  disaggregations=(), param="", name_en=None, name_fr=None):
     from cpms.indicators.service import create_indicator
 
     _counter["n"] += 1
     indicator = create_indicator(code=code or f"IND-{_counter['n']}", name_en=name_en or f"Indicator {_counter['n']}",
-                                 name_fr=f"Indicateur {_counter['n']}", definition="", unit=unit, direction=direction,
+                                 name_fr=name_fr or f"Indicateur {_counter['n']}", definition="", unit=unit, direction=direction,
                                  aggregation=aggregation, source=source, computation=computation,
                                  computation_param=param, disaggregations=list(disaggregations), is_active=True)
     _db.session.commit()
@@ -158,7 +158,8 @@ def pictures_setup(make_programme, approver):
     programme = make_programme(provinces=["Kasaï-Oriental", "Haut-Katanga"], code="PDP-MAP",
                                start_date=date(2016, 1, 1), end_date=date(2018, 12, 31))
     framework = new_framework(programme)
-    patrols = new_indicator(code="PAT", disaggregations=["province"], name_en="Joint patrols")
+    patrols = new_indicator(code="PAT", disaggregations=["province"], name_en="Joint patrols",
+                            name_fr="Patrouilles conjointes")
     pi = add_indicator(framework, patrols, baseline=10, lop=400)
     targets.save_targets(pi, programme, {"2016-Q1": 20, "2016-Q2": 30, "2016-Q3": 1000})
     for period, bipemba, kampemba in (("2016-Q1", 12, 6), ("2016-Q2", 25, 10), ("2016-Q3", 1200, 300)):
