@@ -107,17 +107,27 @@ def test_report_links_each_indicator_to_its_page(client, login_as, pictures):
     assert f'href="/indicators/programme-indicators/{pictures.pi.id}?period=2016-Q3"' in page
 
 
-def test_pdf_report_draws_the_trend_with_its_target_line(app, pictures):
+def test_pdf_report_draws_the_trend_with_its_target_line_and_the_map(app, pictures):
+    import io
+
+    from flask_babel import force_locale
+    from pypdf import PdfReader
+
     from cpms.core.permissions import Scope
     from cpms.indicators.service import exports
     from cpms.indicators.service.periods import parse_period
+    from cpms.indicators.service.pictures import province_maps
     from cpms.indicators.service.reports import build_report
-    report = build_report(pictures.programme, parse_period("2016-Q3", 1), scope=Scope.national())
-    with app.test_request_context():
+    with app.test_request_context(), force_locale("en"):
+        report = build_report(pictures.programme, parse_period("2016-Q3", 1), scope=Scope.national())
+        maps = province_maps(report, Scope.national())
         html = app.jinja_env.get_template("indicators/report_pdf.html").render(
-            report=report, charts={r.pi.id: exports.trend_of(r) for r in report.totals()},
+            report=report, charts={r.pi.id: exports.trend_of(r) for r in report.totals()}, maps=maps,
             english={pictures.pi.id: "Joint patrols"}, generated_on=date(2017, 1, 1))
+        pdf = exports.report_pdf(report, maps)
     assert 'class="target"' in html and html.count('class="actual-dot"') == 3
-    pdf = exports.report_pdf(report)
-    assert pdf[:5] == b"%PDF-"
+    assert html.count('class="province') == 26 and "<title>Kasaï-Oriental: 1,200</title>" in html
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "PAT – 2016 Q3, by province / par province" in text
+    assert "Kasaï-Oriental" in text and "1,200" in text and "Natural Earth" in text
     json.dumps(exports.trend_of(report.totals()[0]))  # plain data: the same geometry serves page and PDF

@@ -42,3 +42,19 @@ def indicator_pictures(programme, pi, period, *, scope, today=None):
         drawn = province_map({r.label: r.actual for r in provinces}, fmt=row.fmt,
                              highlighted={p.name for p in programme.provinces})
     return Pictures(report=report, row=row, chart=trend_of(row), provinces=provinces, map=drawn)
+
+
+def province_maps(report, scope):
+    """{programme indicator id: map} of the report's indicators disaggregated by province, for the PDF report: one
+    more report of those indicators by province (without trend), in the report's area and the user's scope."""
+    pis = {row.pi.id: row for row in report.totals() if dimension_for(row.pi, "province")}
+    if not pis:
+        return {}
+    by_province = build_reports(report.programme, report.period, scope=scope, area=report.area,
+                                dimensions=["province"], only=set(pis), with_trend=False)["province"]
+    figures = {pi_id: {} for pi_id in pis}
+    for row in by_province.rows:
+        if row.category is not None:
+            figures[row.pi.id][row.label] = row.actual
+    highlighted = {p.name for p in report.programme.provinces}
+    return {pi_id: province_map(figures[pi_id], fmt=pis[pi_id].fmt, highlighted=highlighted) for pi_id in pis}
