@@ -4,7 +4,7 @@ from sqlalchemy import select
 from cpms.auth.models import User
 from cpms.auth.service import user_for_api_token
 from cpms.core.api import bp, token_user_finder
-from cpms.core.api.helpers import paginated
+from cpms.core.api.helpers import described, fields, nullable, paginated
 from cpms.core.permissions import ADMIN, require_role
 
 token_user_finder(user_for_api_token)
@@ -19,6 +19,10 @@ def user_json(user):
 
 @bp.route("/users")
 @require_role(ADMIN)
+@described(item=fields(id="integer", name="string", email="string", role="string", locale="string",
+                       is_active="boolean", provinces={"type": "array", "items": {"type": "integer"}},
+                       communes={"type": "array", "items": {"type": "integer"}},
+                       last_login_at=nullable("string", "date-time")))
 def users():
     """Users (admins only)."""
     return paginated(select(User).order_by(User.id), user_json)

@@ -3,7 +3,7 @@ from flask import jsonify, request
 from flask_login import current_user
 
 from cpms.core.api import bp
-from cpms.core.api.helpers import paginated
+from cpms.core.api.helpers import described, fields, nullable, paginated
 from cpms.core.errors import DomainError
 from cpms.core.permissions import VIEWER, get_or_404, public, require_role, scope_of
 from cpms.extensions import db, limiter
@@ -23,6 +23,10 @@ def round_json(survey_round):
 
 @bp.route("/survey-rounds")
 @require_role(*READERS)
+@described(item=fields(id="integer", name="string", kind="string",
+                       instrument=fields(id="integer", name="string", form_version="string"),
+                       programme_id="integer", start_date=("string", "date"),
+                       end_date=nullable("string", "date"), communes={"type": "array", "items": {"type": "integer"}}))
 def survey_round_list():
     """Survey rounds with at least one commune in the caller's area."""
     return paginated(service.visible_rounds(scope_of(current_user)), round_json)

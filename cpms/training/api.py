@@ -7,7 +7,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from cpms.core.api import bp
-from cpms.core.api.helpers import paginated
+from cpms.core.api.helpers import Filter, described, fields, nullable, paginated
 from cpms.core.errors import DomainError
 from cpms.core.permissions import ADMIN, PROJECT_OFFICER, STAFF_ROLES, TRAINER, get_or_404, require_role, scope_of
 from cpms.extensions import db
@@ -72,8 +72,16 @@ def _session(session_id):
     return session
 
 
+COHORT = fields(id="integer", name="string", course="string", programme="string", commune_id="integer",
+                province_id="integer", start_date=("string", "date"), end_date=("string", "date"), capacity="integer",
+                status="string", phase="string", closed_on=nullable("string", "date"))
+TRAINEE = fields(id="integer", matricule="string", last_name="string", post_name="string", first_name="string",
+                 sex="string", rank=nullable("string"), specialty="string", commune_id="integer", province_id="integer")
+
+
 @bp.route("/cohorts")
 @require_role()
+@described(item=COHORT)
 def cohorts():
     """Cohorts in the caller's area (trainers: their own cohorts)."""
     return paginated(service.visible_cohorts(current_user, scope_of(current_user)), cohort_json)
@@ -170,6 +178,7 @@ def session_attendance_put(session_id):
 
 @bp.route("/trainees")
 @require_role(*STAFF_ROLES)
+@described(item=TRAINEE, filters=(Filter("q", "string", "Only trainees whose name or matricule contains this"),))
 def trainees():
     """Trainees in the caller's area (?q= name or matricule)."""
     return paginated(service.search_trainees(scope_of(current_user), term=request.args.get("q", "")), trainee_json)

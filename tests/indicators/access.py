@@ -33,6 +33,7 @@ EXPECTED = {
     "indicators.report_export": ANY,
     "indicators.report_dhis2": MANAGE,
     "indicators.dashboard": ANY,
+    "indicators.indicator_detail": ANY,
     "indicators.records": ENTER,
     "indicators.lock_create": MANAGE,
     "indicators.lock_remove": ADMIN,

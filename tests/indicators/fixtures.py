@@ -26,12 +26,12 @@ _counter = {"n": 0}
 
 
 def new_indicator(code=None, source="entered", computation=None, unit="count", aggregation="sum", direction="higher",
-                  disaggregations=(), param="", name_en=None):
+                  disaggregations=(), param="", name_en=None, name_fr=None):
     from cpms.indicators.service import create_indicator
 
     _counter["n"] += 1
     indicator = create_indicator(code=code or f"IND-{_counter['n']}", name_en=name_en or f"Indicator {_counter['n']}",
-                                 name_fr=f"Indicateur {_counter['n']}", definition="", unit=unit, direction=direction,
+                                 name_fr=name_fr or f"Indicateur {_counter['n']}", definition="", unit=unit, direction=direction,
                                  aggregation=aggregation, source=source, computation=computation,
                                  computation_param=param, disaggregations=list(disaggregations), is_active=True)
     _db.session.commit()
@@ -143,3 +143,30 @@ def make_reporting(db, make_programme, make_committee, make_meeting):
 @pytest.fixture
 def reporting(make_reporting, make_user):
     return make_reporting(make_user("me_officer"))
+
+
+def pictures_setup(make_programme, approver):
+    """A programme of Kasaï-Oriental and Haut-Katanga (fiscal year = calendar year) with PAT, joint patrols
+    (entered, by province; baseline 10), approved values in Bipemba and Kampemba:
+
+    2016-Q1: 12 + 6 = 18 (target 20); 2016-Q2: 25 + 10 = 35 (target 30); 2016-Q3: 1 200 + 300 = 1 500 (target 1 000).
+    """
+    from cpms.core.permissions import Scope
+    from cpms.indicators.service import entries, targets
+    from tests.conftest import commune_id
+
+    programme = make_programme(provinces=["Kasaï-Oriental", "Haut-Katanga"], code="PDP-MAP",
+                               start_date=date(2016, 1, 1), end_date=date(2018, 12, 31))
+    framework = new_framework(programme)
+    patrols = new_indicator(code="PAT", disaggregations=["province"], name_en="Joint patrols",
+                            name_fr="Patrouilles conjointes")
+    pi = add_indicator(framework, patrols, baseline=10, lop=400)
+    targets.save_targets(pi, programme, {"2016-Q1": 20, "2016-Q2": 30, "2016-Q3": 1000})
+    for period, bipemba, kampemba in (("2016-Q1", 12, 6), ("2016-Q2", 25, 10), ("2016-Q3", 1200, 300)):
+        for commune, figure in (("Bipemba", bipemba), ("Kampemba", kampemba)):
+            value = entries.save_value(None, Scope.national(), programme, pi, period=period, value=figure,
+                                       commune_id=commune_id(commune), today=date(2016, 12, 1),
+                                       evidence_url="https://drive.example.org/patrols.pdf")
+            entries.review_value(approver, value, approve=True)
+    _db.session.commit()
+    return SimpleNamespace(programme=programme, pi=pi)

@@ -6,7 +6,8 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from cpms.indicators.reference import DIMENSIONS
-from cpms.indicators.service.reports import bar_chart, build_reports
+from cpms.indicators.service.pictures import trend_of
+from cpms.indicators.service.reports import build_reports
 from cpms.indicators.service.values import dimension_for
 
 
@@ -127,10 +128,12 @@ def report_sheets(programme, period, *, scope, area, area_label, today=None, wit
     return (sheets, reports) if with_reports else sheets
 
 
-def report_pdf(report):
+def report_pdf(report, maps=None):
+    """The PDF report: its table, and per indicator the trend chart and (`maps`: {programme indicator id: map})
+    the map by province."""
     from cpms.core.pdf import programme_logos, render_pdf
-    charts = {row.pi.id: bar_chart(row) for row in report.totals()}
+    charts = {row.pi.id: trend_of(row) for row in report.totals()}
     with force_locale("en"):
         english = {row.pi.id: row.pi.indicator.name_en for row in report.totals()}
-    return render_pdf("indicators/report_pdf.html", report=report, charts=charts, english=english,
+    return render_pdf("indicators/report_pdf.html", report=report, charts=charts, maps=maps or {}, english=english,
                       generated_on=date.today(), **programme_logos(report.programme.id))

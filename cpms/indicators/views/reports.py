@@ -20,6 +20,7 @@ from cpms.indicators.reference import DIMENSIONS, STATUSES
 from cpms.indicators.service import dhis2, exports, locking
 from cpms.indicators.service import periods as P
 from cpms.indicators.service.drilldown import records_behind
+from cpms.indicators.service.pictures import indicator_pictures
 from cpms.indicators.service.reports import bar_chart, build_report, default_period
 from cpms.indicators.service.values import Area, dimension_for
 from cpms.indicators.views.common import (
@@ -213,3 +214,15 @@ def dashboard(programme_id):
                            statuses=STATUSES, charts={row.pi.id: bar_chart(row) for row in totals}, waiting=waiting,
                            periods=period_choices(programme), areas=choices,
                            args={"period": period.key, "area": area_key})
+
+
+@bp.route("/programme-indicators/<int:pi_id>")
+@require_role(*READERS)
+def indicator_detail(pi_id):
+    """One indicator of a programme: its trend against the targets and baseline, its map by province, and both
+    as tables (aggregates only, like the report)."""
+    pi, programme = get_pi_or_404(pi_id)
+    period, _area, _area_key, _area_label, _dimension, _choices = report_args(programme)
+    pictures = indicator_pictures(programme, pi, period, scope=scope_of(current_user))
+    return render_template("indicators/indicator_detail.html", programme=programme, pi=pi, pictures=pictures,
+                           periods=period_choices(programme), args={"period": period.key})
