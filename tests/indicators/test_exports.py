@@ -48,7 +48,7 @@ def test_xlsx_has_numbers_and_a_sheet_per_disaggregation(web, login_as, reportin
     workbook = load_workbook(io.BytesIO(response.data))
     assert workbook.sheetnames == ["Read me", "Totals", "By sex", "By commune of the venue", "By kind of committee"]
     rows = _table(workbook["Totals"])
-    assert rows[0][:8] == ("Code", "Indicator", "Category", "Unit", "Baseline", "Target", "Actual", "Percent of target")
+    assert rows[0][:8] == ("Code", "Indicator", "Category", "Unit", "Baseline value", "Target", "Actual", "Percent of target")
     by_code = {row[0]: row for row in rows[1:]}
     assert by_code["MTG"][5:8] == (3, 2, 66.7) and isinstance(by_code["MTG"][6], (int, float))
     assert by_code["DLG"][8] == "On track"

@@ -16,7 +16,7 @@ def _number(value, digits=4):
 
 
 def header():
-    return [_("Code"), _("Indicator"), _("Category"), _("Unit"), _("Baseline"), _("Target"), _("Actual"),
+    return [_("Code"), _("Indicator"), _("Category"), _("Unit"), _("Baseline value"), _("Target"), _("Actual"),
             _("Percent of target"), _("Status"), _("Change from baseline"), _("Life of programme: actual to date"),
             _("Life of programme: target"), _("Locked: today's figure"), _("Locked: difference")]
 
