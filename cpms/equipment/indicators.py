@@ -1,6 +1,7 @@
 """Equipment indicator for donors: the share of delivered items found in use at their last check.
 
-An item counts in a period when it was checked in the period; its state is that of its latest check in the period.
+A state at the end of the period: every item checked by then counts with its latest check up to that day, so a
+year's figure is that of its last quarter (aggregation "latest").
 """
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, exists, func, or_, select
@@ -11,12 +12,12 @@ from cpms.indicators.registry import computed_indicator
 
 
 @computed_indicator("equipment_in_use_rate", label=_l("Share of delivered equipment in use at the last check"),
-                    unit="percentage", aggregation="ratio", dimensions=("province", "commune"),
-                    dated_by=_l("The day of the item's last check in the period."),
+                    unit="percentage", aggregation="latest", dimensions=("province", "commune"),
+                    dated_by=_l("The item's latest check up to the last day of the period."),
                     place=_l("The commune of the station the item was delivered to."),
-                    description=_l("Delivered items whose latest condition check in the period found them in use, "
-                                   "as a share of the delivered items checked in the period."))
-def in_use_rate(ctx, start, end):
+                    description=_l("Among the programme's delivered items checked by the end of the period, the "
+                                   "share whose latest check up to then found them in use."))
+def in_use_rate(ctx, _start, end):
     def build():
         key = ctx.category({"province": EquipmentItem.province_id, "commune": EquipmentItem.commune_id})
         share = (100.0 * func.sum(case((EquipmentCheck.condition == "in_use", 1), else_=0))
@@ -27,9 +28,9 @@ def in_use_rate(ctx, start, end):
                                   EquipmentItem.delivery_id.is_not(None),
                                   ctx.in_area(EquipmentItem.province_id, EquipmentItem.commune_id)), key)
     later = aliased(EquipmentCheck)
-    later_in_period = exists().where(later.item_id == EquipmentCheck.item_id, later.checked_on <= end,
+    later_by_then = exists().where(later.item_id == EquipmentCheck.item_id, later.checked_on <= end,
                                      or_(later.checked_on > EquipmentCheck.checked_on,
                                          and_(later.checked_on == EquipmentCheck.checked_on,
                                               later.id > EquipmentCheck.id)))
-    return ctx.statement("equipment_in_use_rate", build).where(EquipmentCheck.checked_on >= start,
-                                                               EquipmentCheck.checked_on <= end, ~later_in_period)
+    return ctx.statement("equipment_in_use_rate", build).where(EquipmentCheck.checked_on <= end,
+                                                               ~later_by_then)

@@ -12,21 +12,23 @@ from cpms.notifications.models import Notification
 from cpms.notifications.service.sweep import sweep_reminders
 
 
-def test_share_in_use_counts_each_items_latest_check_in_the_period(make_programme, make_item, make_delivery,
-                                                                   computed_figures):
+def test_share_in_use_is_each_items_latest_check_by_the_end_of_the_period(make_programme, make_item, make_delivery,
+                                                                         computed_figures):
     programme = make_programme()
     items = [make_item(programme=programme) for _n in range(4)]
     make_delivery(items=items)
-    conditions = {0: ["damaged", "in_use"], 1: ["in_use"], 2: ["in_use", "lost"], 3: []}
-    for index, sequence in conditions.items():
-        for month, condition in enumerate(sequence, start=4):
-            service.record_check(None, items[index], checked_on=date(2017, month, 10), condition=condition,
-                                 note="" if condition == "in_use" else "Constaté à la visite")
+    # item 0: damaged in April, repaired in May; item 1: in use in April; item 2: in use in April, lost in July;
+    # item 3 never checked
+    checks = [(0, 4, "damaged"), (0, 5, "in_use"), (1, 4, "in_use"), (2, 4, "in_use"), (2, 7, "lost")]
+    for index, month, condition in checks:
+        service.record_check(None, items[index], checked_on=date(2017, month, 10), condition=condition,
+                             note="" if condition == "in_use" else "Constaté à la visite")
     _db.session.commit()
-    (q2, year), _figures = computed_figures(programme, "equipment_in_use_rate",
-                                            [P.parse_period("2017-Q2", 1), P.parse_period("2017", 1)])
-    # Q2 and the year: item 0 in use (May), item 1 in use, item 2 lost (May); item 3 never checked
-    assert round(q2[None], 1) == 66.7 and round(year[None], 1) == 66.7
+    (q1, q2, q3, year), _figures = computed_figures(programme, "equipment_in_use_rate", [
+        P.parse_period(key, 1) for key in ("2017-Q1", "2017-Q2", "2017-Q3", "2017")])
+    assert q1.get(None) is None  # nothing checked yet
+    assert q2[None] == 100.0  # items 0, 1 and 2 in use at the end of June
+    assert round(q3[None], 1) == 66.7 and round(year[None], 1) == 66.7  # item 2 lost in July
 
 
 def sweep(day):
