@@ -23,6 +23,7 @@ DOMAINS = (
     "deployments",
     "complaints",
     "outreach",
+    "equipment",
     "notifications",
     "indicators",
     "privacy",  # after every domain: it walks their models

@@ -1,0 +1,70 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from cpms.core.bounds import ITEMS, PlausibleCount, PlausibleDate, PlausibleMoney
+from cpms.core.forms import MultiCheckboxField
+from cpms.equipment.labels import CATEGORY_LABELS, CONDITION_LABELS
+from cpms.equipment.models import CURRENCIES
+
+MAX = _l("At most %(max)d characters.")
+
+
+class ItemForm(FlaskForm):
+    category = SelectField(_l("Category"), choices=list(CATEGORY_LABELS.items()))
+    description = StringField(_l("Description"), validators=[DataRequired(_l("Describe the item.")),
+                                                             Length(max=200, message=MAX)])
+    make_model = StringField(_l("Make and model"), validators=[Length(max=120, message=MAX)])
+    serial_number = StringField(_l("Serial or tag number"), validators=[Length(max=80, message=MAX)])
+    quantity = IntegerField(_l("Quantity"), default=1,
+                            validators=[DataRequired(_l("Enter the quantity (1 for a tagged item).")),
+                                        PlausibleCount(ITEMS)])
+    unit_value = DecimalField(_l("Unit value"), places=2,
+                              validators=[Optional(), PlausibleMoney(currency_field="currency")])
+    currency = SelectField(_l("Currency"), choices=[(c, c) for c in CURRENCIES], default="USD")
+    programme_id = SelectField(_l("Programme"), coerce=int, default=0)
+    donor = StringField(_l("Donor"), validators=[Length(max=120, message=MAX)])
+    purchase_reference = StringField(_l("Purchase reference"), validators=[Length(max=80, message=MAX)])
+    received_on = DateField(_l("Received in stock on"),
+                            validators=[DataRequired(_l("Enter the day as YYYY-MM-DD.")), PlausibleDate()])
+    commune_id = SelectField(_l("Kept in stock in (commune)"), coerce=int, default=0)
+
+    def set_choices(self, programmes, communes):
+        self.programme_id.choices = [(0, "—")] + list(programmes)
+        self.commune_id.choices = [(0, "—")] + list(communes)
+
+    def service_fields(self):
+        return {name: getattr(self, name).data for name in (
+            "category", "description", "make_model", "serial_number", "quantity", "unit_value", "currency",
+            "programme_id", "donor", "purchase_reference", "received_on", "commune_id")}
+
+
+class DeliveryForm(FlaskForm):
+    station_id = SelectField(_l("Station or unit"), coerce=int, default=0)
+    delivered_on = DateField(_l("Delivery day"),
+                             validators=[DataRequired(_l("Enter the day as YYYY-MM-DD.")), PlausibleDate()])
+    received_by_name = StringField(_l("Received by (commander's name)"),
+                                   validators=[DataRequired(_l("Enter the name of the commander who received the "
+                                                               "items.")), Length(max=200, message=MAX)])
+    received_by_rank = StringField(_l("Rank"), validators=[Length(max=80, message=MAX)])
+    note = TextAreaField(_l("Note"), validators=[Length(max=2000, message=MAX)])
+    item_ids = MultiCheckboxField(_l("Items delivered"))
+
+    def set_choices(self, stations, items):
+        self.station_id.choices = [(0, "—")] + list(stations)
+        self.item_ids.choices = list(items)
+
+    def service_fields(self):
+        return {name: getattr(self, name).data for name in (
+            "station_id", "delivered_on", "received_by_name", "received_by_rank", "note", "item_ids")}
+
+
+class CheckForm(FlaskForm):
+    checked_on = DateField(_l("Day of the check"),
+                           validators=[DataRequired(_l("Enter the day as YYYY-MM-DD.")), PlausibleDate()])
+    condition = SelectField(_l("Condition"), choices=list(CONDITION_LABELS.items()))
+    note = TextAreaField(_l("Note"), validators=[Length(max=2000, message=MAX)])
+
+    def service_fields(self):
+        return {name: getattr(self, name).data for name in ("checked_on", "condition", "note")}

@@ -1,0 +1,96 @@
+"""Equipment items given to police units, their deliveries (handover to a station, signed by its commander) and
+the periodic condition checks that say what state each item is in today."""
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, Numeric, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from cpms.core.models import Audited, TimestampMixin, values_check
+from cpms.extensions import db
+
+CATEGORIES = ("it", "communication", "vehicles", "furniture", "uniforms", "sgbv_kit", "other")
+CONDITIONS = ("in_use", "damaged", "lost", "not_found")
+CURRENCIES = ("USD", "EUR", "CDF")
+
+
+class EquipmentItem(Audited, TimestampMixin, db.Model):
+    """One tagged item (serial or tag number, quantity 1) or a line of untagged consumables (a quantity).
+
+    It is kept in stock in a commune (`commune_id`) until a delivery hands it over to a station; then
+    `delivery_id` and `station_id` say where it is and `commune_id` follows the station. `province_id` repeats the
+    commune's province for area filters. A serial number is unique when given."""
+
+    __tablename__ = "equipment_items"
+    __table_args__ = (
+        CheckConstraint(values_check("category", CATEGORIES), name="category"),
+        CheckConstraint(values_check("currency", CURRENCIES), name="currency"),
+        CheckConstraint("quantity >= 1", name="quantity"),
+        CheckConstraint("serial_number IS NULL OR quantity = 1", name="tagged_one"),
+        CheckConstraint("unit_value IS NULL OR unit_value >= 0", name="unit_value"),
+        CheckConstraint("(delivery_id IS NULL) = (station_id IS NULL)", name="delivered_to_station"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id", ondelete="RESTRICT"), index=True)
+    category: Mapped[str] = mapped_column(String(20))
+    description: Mapped[str] = mapped_column(String(200))
+    make_model: Mapped[str] = mapped_column(String(120), default="")
+    serial_number: Mapped[str | None] = mapped_column(String(80), unique=True)
+    quantity: Mapped[int] = mapped_column(Integer, default=1)
+    unit_value: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    currency: Mapped[str] = mapped_column(String(3), default="USD")
+    donor: Mapped[str] = mapped_column(String(120), default="")
+    purchase_reference: Mapped[str] = mapped_column(String(80), default="")
+    received_on: Mapped[date] = mapped_column(Date)
+    commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id", ondelete="RESTRICT"), index=True)
+    province_id: Mapped[int] = mapped_column(ForeignKey("provinces.id", ondelete="RESTRICT"), index=True)
+    delivery_id: Mapped[int | None] = mapped_column(ForeignKey("equipment_deliveries.id", ondelete="RESTRICT"),
+                                                    index=True)
+    station_id: Mapped[int | None] = mapped_column(ForeignKey("stations.id", ondelete="RESTRICT"), index=True)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    programme = relationship("Programme", lazy="joined", innerjoin=True)
+    commune = relationship("Commune", lazy="joined", innerjoin=True)
+    station = relationship("Station", lazy="joined")
+
+    def __repr__(self):
+        return f"<EquipmentItem {self.id} {self.category} {self.serial_number or self.quantity}>"
+
+
+class EquipmentDelivery(Audited, TimestampMixin, db.Model):
+    """A handover of several items to a station, on one day, signed for by the receiving commander."""
+
+    __tablename__ = "equipment_deliveries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    station_id: Mapped[int] = mapped_column(ForeignKey("stations.id", ondelete="RESTRICT"), index=True)
+    commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id", ondelete="RESTRICT"), index=True)
+    province_id: Mapped[int] = mapped_column(ForeignKey("provinces.id", ondelete="RESTRICT"), index=True)
+    delivered_on: Mapped[date] = mapped_column(Date, index=True)
+    received_by_name: Mapped[str] = mapped_column(String(200))
+    received_by_rank: Mapped[str] = mapped_column(String(80), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    station = relationship("Station", lazy="joined", innerjoin=True)
+
+    def __repr__(self):
+        return f"<EquipmentDelivery {self.id} station={self.station_id} {self.delivered_on}>"
+
+
+class EquipmentCheck(Audited, TimestampMixin, db.Model):
+    """A condition check of a delivered item during a monitoring visit; the item's state is its latest check."""
+
+    __tablename__ = "equipment_checks"
+    __table_args__ = (CheckConstraint(values_check("condition", CONDITIONS), name="condition"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("equipment_items.id", ondelete="CASCADE"), index=True)
+    checked_on: Mapped[date] = mapped_column(Date, index=True)
+    condition: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str] = mapped_column(Text, default="")
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    def __repr__(self):
+        return f"<EquipmentCheck {self.id} item={self.item_id} {self.condition} {self.checked_on}>"

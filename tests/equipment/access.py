@@ -1,0 +1,37 @@
+"""Who may use the equipment pages (the same decisions as cpms/equipment/views.py).
+
+- Admins and project officers record items, deliveries and condition checks.
+- M&E officers read items, deliveries and receipts.
+Everything is limited to the user's area: elsewhere the answer is 404.
+"""
+MANAGE = frozenset({"admin", "project_officer"})
+READ = frozenset({"admin", "project_officer", "me_officer"})
+
+EXPECTED = {
+    "equipment.item_list": READ,
+    "equipment.item_detail": READ,
+    "equipment.item_create": MANAGE,
+    "equipment.item_edit": MANAGE,
+    "equipment.check_add": MANAGE,
+    "equipment.delivery_list": READ,
+    "equipment.delivery_create": MANAGE,
+    "equipment.delivery_detail": READ,
+    "equipment.delivery_receipt_pdf": READ,
+}
+
+
+def samples(request):
+    """A radio delivered to a station in Bipemba (Kasaï-Oriental)."""
+    from datetime import date
+
+    from cpms.programmes.service import create_programme
+    from tests.conftest import province_id
+    # not through make_programme: its tenth "PRG-10" would be found inside the course code "C-PRG-10" (a national
+    # page) by tests/security/test_area_leaks.py, while "PRG-9" is too short to count as a marker
+    programme = create_programme(code="EQUIP-KOR", name="Équipement Kasaï-Oriental", donors="INL",
+                                 start_date=date(2016, 1, 1), end_date=date(2019, 12, 31), requires_vetting=False,
+                                 description="", province_ids=[province_id("Kasaï-Oriental")])
+    item = request.getfixturevalue("make_item")(programme=programme)
+    delivery = request.getfixturevalue("make_delivery")(items=[item])
+    from cpms.equipment.service import delivery_items
+    return {"item_id": delivery_items(delivery)[0].id, "delivery_id": delivery.id}

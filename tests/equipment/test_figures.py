@@ -1,0 +1,72 @@
+"""Equipment beyond the forms: the share of items in use at the last check, the overdue-check reminder, and the
+demo (Bipemba's radios, computers and SGBV kit, one radio broken at the last visit)."""
+from datetime import date, datetime, time, timezone
+
+import time_machine
+from sqlalchemy import select
+
+from cpms.equipment import service
+from cpms.extensions import db as _db
+from cpms.indicators.service import periods as P
+from cpms.notifications.models import Notification
+from cpms.notifications.service.sweep import sweep_reminders
+
+
+def test_share_in_use_is_each_items_latest_check_by_the_end_of_the_period(make_programme, make_item, make_delivery,
+                                                                         computed_figures):
+    programme = make_programme()
+    items = [make_item(programme=programme) for _n in range(4)]
+    make_delivery(items=items)
+    # item 0: damaged in April, repaired in May; item 1: in use in April; item 2: in use in April, lost in July;
+    # item 3 never checked
+    checks = [(0, 4, "damaged"), (0, 5, "in_use"), (1, 4, "in_use"), (2, 4, "in_use"), (2, 7, "lost")]
+    for index, month, condition in checks:
+        service.record_check(None, items[index], checked_on=date(2017, month, 10), condition=condition,
+                             note="" if condition == "in_use" else "Constaté à la visite")
+    _db.session.commit()
+    (q1, q2, q3, year), _figures = computed_figures(programme, "equipment_in_use_rate", [
+        P.parse_period(key, 1) for key in ("2017-Q1", "2017-Q2", "2017-Q3", "2017")])
+    assert q1.get(None) is None  # nothing checked yet
+    assert q2[None] == 100.0  # items 0, 1 and 2 in use at the end of June
+    assert round(q3[None], 1) == 66.7 and round(year[None], 1) == 66.7  # item 2 lost in July
+
+
+def sweep(day):
+    with time_machine.travel(datetime.combine(day, time(8), timezone.utc), tick=False):
+        return sweep_reminders(only={"equipment_check_overdue"})
+
+
+def test_a_station_not_checked_for_six_months_reminds_its_area_officers(make_delivery, make_user, make_item):
+    delivery = make_delivery(delivered_on=date(2017, 1, 10))
+    officer = make_user("project_officer", provinces=["Kasaï-Oriental"])
+    make_user("project_officer", provinces=["Haut-Katanga"])
+    sweep(date(2017, 7, 1))
+    assert _db.session.scalars(select(Notification)).all() == []
+    sweep(date(2017, 7, 12))
+    sweep(date(2017, 7, 13))
+    notes = _db.session.scalars(select(Notification)).all()
+    assert [(n.recipient_key, n.object_key, n.due_on) for n in notes] == [
+        (f"user:{officer.id}", f"equipment_station:{delivery.station_id}", date(2017, 7, 11))]
+    item = service.delivery_items(delivery)[0]
+    service.record_check(None, item, checked_on=date(2017, 7, 14), condition="in_use", note="")
+    _db.session.commit()
+    sweep(date(2017, 8, 1))
+    assert len(_db.session.scalars(select(Notification)).all()) == 1
+
+
+def test_demo_bipemba_received_radios_computers_and_a_kit_one_radio_broken(app, db):
+    from cpms.core.demo import load_demo
+    from cpms.equipment.models import EquipmentItem
+    from cpms.stations.models import Station
+
+    with app.test_request_context():
+        summary = load_demo(lang="en")
+    _db.session.commit()
+    assert summary["equipment items"] == 11
+    bipemba = _db.session.scalar(select(Station).where(Station.name == "Commissariat de Bipemba"))
+    items, checks = service.station_items(bipemba)
+    assert sorted({item.category for item in items}) == ["communication", "it", "sgbv_kit"]
+    broken = [item.serial_number for item in items if checks[item.id].condition == "damaged"]
+    assert broken == ["BIP-RAD-003"] and checks[items[0].id].checked_on == date(2017, 6, 14)
+    assert _db.session.scalar(select(EquipmentItem.description).where(EquipmentItem.serial_number == "KAM-PC-001")) \
+        == "Laptop computer"
