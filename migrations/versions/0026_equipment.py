@@ -1,7 +1,7 @@
 """equipment (issue 26): items given to police units, their deliveries to stations and condition checks
 
-Revision ID: 0025
-Revises: 0024
+Revision ID: 0026
+Revises: 0025
 Create Date: 2026-12-06 17:25:46.930096
 
 """
