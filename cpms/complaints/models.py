@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from cpms.complaints.crypto import EncryptedText
 from cpms.core.models import Audited, TimestampMixin, UTCDateTime, personal, values_check
 from cpms.extensions import db
 
@@ -37,7 +38,7 @@ SATISFACTION = {"": _l("Not asked"), "satisfied": _l("Satisfied"), "partly": _l(
 
 class Complaint(Audited, TimestampMixin, db.Model):
     """One complaint or piece of feedback. `receipt_code` lets the person follow it without identifying
-    themselves; `contact` is encrypted with CPMS_COMPLAINT_CONTACT_KEY when one is configured."""
+    themselves; `contact` is stored encrypted (cpms/complaints/crypto.py)."""
 
     __tablename__ = "complaints"
     __table_args__ = (
@@ -59,7 +60,7 @@ class Complaint(Audited, TimestampMixin, db.Model):
     concerns: Mapped[str] = mapped_column(String(20), default="")
     concerns_detail: Mapped[str] = mapped_column(String(200), default="")
     account: Mapped[str] = mapped_column(Text, info=personal("sensitive"))
-    contact: Mapped[str] = mapped_column(Text, default="", info=personal("sensitive"))
+    contact: Mapped[str] = mapped_column(EncryptedText(), default="", info=personal("sensitive"))
     preferred_channel: Mapped[str] = mapped_column(String(20), default="")
     sex: Mapped[str] = mapped_column(String(1), default="")
     age_group: Mapped[str] = mapped_column(String(20), default="")

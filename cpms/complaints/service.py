@@ -119,13 +119,18 @@ def can_handle(user, complaint):
     return is_focal_point(user) if complaint.is_sensitive else getattr(user, "role", None) in HANDLERS
 
 
-def list_complaints(user, sensitive=False, status=None):
+def list_complaints(user, sensitive=False, status=None, category=None, channel=None, commune_id=None):
+    """The complaints `user` may see (sensitive ones only with `sensitive`, to focal points), newest first."""
     query = (select(Complaint).outerjoin(Commune, Commune.id == Complaint.commune_id)
              .where(visible_clause(user, sensitive)).order_by(Complaint.received_at.desc(), Complaint.id.desc()))
     if status == "open":
         query = query.where(Complaint.status.in_(OPEN_STATUSES))
     elif status:
         query = query.where(Complaint.status == status)
+    for column, value in ((Complaint.category, category), (Complaint.channel, channel),
+                          (Complaint.commune_id, commune_id)):
+        if value is not None:
+            query = query.where(column == value)
     return query
 
 
