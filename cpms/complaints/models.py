@@ -59,6 +59,9 @@ class Complaint(Audited, TimestampMixin, db.Model):
     event_date: Mapped[date | None]
     concerns: Mapped[str] = mapped_column(String(20), default="")
     concerns_detail: Mapped[str] = mapped_column(String(200), default="")
+    # what it concerns, picked by staff among the stations and committees of their area (the public names it)
+    concerns_station_id: Mapped[int | None] = mapped_column(ForeignKey("stations.id", ondelete="SET NULL"))
+    concerns_committee_id: Mapped[int | None] = mapped_column(ForeignKey("committees.id", ondelete="SET NULL"))
     account: Mapped[str] = mapped_column(Text, info=personal("sensitive"))
     contact: Mapped[str] = mapped_column(EncryptedText(), default="", info=personal("sensitive"))
     preferred_channel: Mapped[str] = mapped_column(String(20), default="")
@@ -77,6 +80,10 @@ class Complaint(Audited, TimestampMixin, db.Model):
 
     commune = relationship("Commune", lazy="joined")
     assigned_to = relationship("User", lazy="joined")
+
+    @property
+    def concerns_label(self):
+        return CONCERNS.get(self.concerns, "")
 
     @property
     def category_label(self):

@@ -52,14 +52,21 @@ def deadlines(category, received_at):
 
 def submit_complaint(*, category, account, channel="web", commune_id=None, quartier="", event_date=None,
                      concerns="", concerns_detail="", contact="", preferred_channel="", sex="", age_group="",
-                     meeting_id=None, received_at=None):
-    """Record a complaint from any channel; the person's identity is never required."""
+                     meeting_id=None, received_at=None, concerns_station_id=None, concerns_committee_id=None):
+    """Record a complaint from any channel; the person's identity is never required. A picked station or committee
+    (staff entry) sets what it concerns."""
     if category not in CATEGORIES:
         raise DomainError(_("Choose a category."), field="category")
     if not (account or "").strip():
         raise DomainError(_("Tell us what happened or what you want to say."), field="account")
     if channel == "meeting" and meeting_id is None:
         raise DomainError(_("Choose the meeting where this was raised."), field="meeting_id")
+    if concerns_station_id is not None and concerns_committee_id is not None:
+        raise DomainError(_("Pick a station or a committee, not both."), field="concerns_committee_id")
+    if concerns_station_id is not None:
+        concerns = "station"
+    elif concerns_committee_id is not None:
+        concerns = "committee"
     received_at = received_at or utcnow()
     acknowledge_by, answer_by = deadlines(category, received_at)
     complaint = Complaint(receipt_code=new_receipt_code(), category=category,
@@ -69,6 +76,7 @@ def submit_complaint(*, category, account, channel="web", commune_id=None, quart
                           account=account.strip(), contact=(contact or "").strip(),
                           preferred_channel=preferred_channel if (contact or "").strip() else "",
                           sex=sex or "", age_group=age_group or "", meeting_id=meeting_id, received_at=received_at,
+                          concerns_station_id=concerns_station_id, concerns_committee_id=concerns_committee_id,
                           acknowledge_by=acknowledge_by, answer_by=answer_by)
     db.session.add(complaint)
     db.session.flush()
