@@ -2,7 +2,7 @@
 deadlines, referrals, sensitive cases kept to named focal points, status by receipt code, aggregate figures."""
 from flask_babel import lazy_gettext as _l
 
-from cpms.core.contract import Dimension, Domain, RetentionClass, Setting, not_personal
+from cpms.core.contract import Dimension, Domain, Panel, RetentionClass, Setting, not_personal
 
 DOMAIN = Domain(
     "complaints",
@@ -26,6 +26,9 @@ DOMAIN = Domain(
         Setting("CPMS_COMPLAINT_CONTACT_KEY", "COMPLAINT_CONTACT_KEY", str, ""),
         Setting("CPMS_RETENTION_COMPLAINT_YEARS", "RETENTION_COMPLAINT_YEARS", float, 5),
     ),
+    # for the committees' meeting page, once it opens the slot (see cpms/complaints/panels.py)
+    panels=(Panel("committees.meeting", "complaints/_meeting_feedback.html",
+                  context="cpms.complaints.panels:meeting_feedback_panel"),),
     dimensions=(
         Dimension("complaint_category", labels="cpms.complaints.indicators:category_labels",
                   title=_l("Category of complaint or feedback"), position=62),
