@@ -1,6 +1,8 @@
 """Complaints and feedback from the population (issue 24): public and staff intake, the case workflow with
 deadlines, referrals, sensitive cases kept to named focal points, status by receipt code, aggregate figures."""
-from cpms.core.contract import Domain, RetentionClass, Setting, not_personal
+from flask_babel import lazy_gettext as _l
+
+from cpms.core.contract import Dimension, Domain, Panel, RetentionClass, Setting, not_personal
 
 DOMAIN = Domain(
     "complaints",
@@ -21,6 +23,16 @@ DOMAIN = Domain(
         Setting("CPMS_COMPLAINT_SENSITIVE_ACKNOWLEDGE_DAYS", "COMPLAINT_SENSITIVE_ACKNOWLEDGE_DAYS", int, 1),
         Setting("CPMS_COMPLAINT_SENSITIVE_ANSWER_DAYS", "COMPLAINT_SENSITIVE_ANSWER_DAYS", int, 14),
         Setting("CPMS_COMPLAINT_RATE_LIMIT", "COMPLAINT_RATE_LIMIT", str, "10 per hour"),
+        Setting("CPMS_COMPLAINT_CONTACT_KEY", "COMPLAINT_CONTACT_KEY", str, ""),
         Setting("CPMS_RETENTION_COMPLAINT_YEARS", "RETENTION_COMPLAINT_YEARS", float, 5),
+    ),
+    # for the committees' meeting page, once it opens the slot (see cpms/complaints/panels.py)
+    panels=(Panel("committees.meeting", "complaints/_meeting_feedback.html",
+                  context="cpms.complaints.panels:meeting_feedback_panel"),),
+    dimensions=(
+        Dimension("complaint_category", labels="cpms.complaints.indicators:category_labels",
+                  title=_l("Category of complaint or feedback"), position=62),
+        Dimension("complaint_channel", labels="cpms.complaints.indicators:channel_labels",
+                  title=_l("Channel of complaint or feedback"), position=63),
     ),
 )

@@ -55,9 +55,13 @@ class PublicComplaintForm(FlaskForm):
 class StaffComplaintForm(PublicComplaintForm):
     channel = SelectField(_l("Received through"), choices=[(k, v) for k, v in CHANNELS.items() if k != "web"])
     meeting_id = SelectField(_l("Meeting (when raised at a CLSP meeting or forum)"), coerce=_optional_int)
+    concerns_station_id = SelectField(_l("Police station concerned"), coerce=_optional_int)
+    concerns_committee_id = SelectField(_l("Committee concerned"), coerce=_optional_int)
 
     def service_fields(self):
-        return dict(super().service_fields(), channel=self.channel.data, meeting_id=self.meeting_id.data)
+        return dict(super().service_fields(), channel=self.channel.data, meeting_id=self.meeting_id.data,
+                    concerns_station_id=self.concerns_station_id.data,
+                    concerns_committee_id=self.concerns_committee_id.data)
 
 
 class StatusForm(FlaskForm):

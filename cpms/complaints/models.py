@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from cpms.complaints.crypto import EncryptedText
 from cpms.core.models import Audited, TimestampMixin, UTCDateTime, personal, values_check
 from cpms.extensions import db
 
@@ -37,7 +38,7 @@ SATISFACTION = {"": _l("Not asked"), "satisfied": _l("Satisfied"), "partly": _l(
 
 class Complaint(Audited, TimestampMixin, db.Model):
     """One complaint or piece of feedback. `receipt_code` lets the person follow it without identifying
-    themselves; `contact` is encrypted with CPMS_COMPLAINT_CONTACT_KEY when one is configured."""
+    themselves; `contact` is stored encrypted (cpms/complaints/crypto.py)."""
 
     __tablename__ = "complaints"
     __table_args__ = (
@@ -58,8 +59,11 @@ class Complaint(Audited, TimestampMixin, db.Model):
     event_date: Mapped[date | None]
     concerns: Mapped[str] = mapped_column(String(20), default="")
     concerns_detail: Mapped[str] = mapped_column(String(200), default="")
+    # what it concerns, picked by staff among the stations and committees of their area (the public names it)
+    concerns_station_id: Mapped[int | None] = mapped_column(ForeignKey("stations.id", ondelete="SET NULL"))
+    concerns_committee_id: Mapped[int | None] = mapped_column(ForeignKey("committees.id", ondelete="SET NULL"))
     account: Mapped[str] = mapped_column(Text, info=personal("sensitive"))
-    contact: Mapped[str] = mapped_column(Text, default="", info=personal("sensitive"))
+    contact: Mapped[str] = mapped_column(EncryptedText(), default="", info=personal("sensitive"))
     preferred_channel: Mapped[str] = mapped_column(String(20), default="")
     sex: Mapped[str] = mapped_column(String(1), default="")
     age_group: Mapped[str] = mapped_column(String(20), default="")
@@ -76,6 +80,10 @@ class Complaint(Audited, TimestampMixin, db.Model):
 
     commune = relationship("Commune", lazy="joined")
     assigned_to = relationship("User", lazy="joined")
+
+    @property
+    def concerns_label(self):
+        return CONCERNS.get(self.concerns, "")
 
     @property
     def category_label(self):

@@ -52,14 +52,21 @@ def deadlines(category, received_at):
 
 def submit_complaint(*, category, account, channel="web", commune_id=None, quartier="", event_date=None,
                      concerns="", concerns_detail="", contact="", preferred_channel="", sex="", age_group="",
-                     meeting_id=None, received_at=None):
-    """Record a complaint from any channel; the person's identity is never required."""
+                     meeting_id=None, received_at=None, concerns_station_id=None, concerns_committee_id=None):
+    """Record a complaint from any channel; the person's identity is never required. A picked station or committee
+    (staff entry) sets what it concerns."""
     if category not in CATEGORIES:
         raise DomainError(_("Choose a category."), field="category")
     if not (account or "").strip():
         raise DomainError(_("Tell us what happened or what you want to say."), field="account")
     if channel == "meeting" and meeting_id is None:
         raise DomainError(_("Choose the meeting where this was raised."), field="meeting_id")
+    if concerns_station_id is not None and concerns_committee_id is not None:
+        raise DomainError(_("Pick a station or a committee, not both."), field="concerns_committee_id")
+    if concerns_station_id is not None:
+        concerns = "station"
+    elif concerns_committee_id is not None:
+        concerns = "committee"
     received_at = received_at or utcnow()
     acknowledge_by, answer_by = deadlines(category, received_at)
     complaint = Complaint(receipt_code=new_receipt_code(), category=category,
@@ -69,6 +76,7 @@ def submit_complaint(*, category, account, channel="web", commune_id=None, quart
                           account=account.strip(), contact=(contact or "").strip(),
                           preferred_channel=preferred_channel if (contact or "").strip() else "",
                           sex=sex or "", age_group=age_group or "", meeting_id=meeting_id, received_at=received_at,
+                          concerns_station_id=concerns_station_id, concerns_committee_id=concerns_committee_id,
                           acknowledge_by=acknowledge_by, answer_by=answer_by)
     db.session.add(complaint)
     db.session.flush()
@@ -119,13 +127,18 @@ def can_handle(user, complaint):
     return is_focal_point(user) if complaint.is_sensitive else getattr(user, "role", None) in HANDLERS
 
 
-def list_complaints(user, sensitive=False, status=None):
+def list_complaints(user, sensitive=False, status=None, category=None, channel=None, commune_id=None):
+    """The complaints `user` may see (sensitive ones only with `sensitive`, to focal points), newest first."""
     query = (select(Complaint).outerjoin(Commune, Commune.id == Complaint.commune_id)
              .where(visible_clause(user, sensitive)).order_by(Complaint.received_at.desc(), Complaint.id.desc()))
     if status == "open":
         query = query.where(Complaint.status.in_(OPEN_STATUSES))
     elif status:
         query = query.where(Complaint.status == status)
+    for column, value in ((Complaint.category, category), (Complaint.channel, channel),
+                          (Complaint.commune_id, commune_id)):
+        if value is not None:
+            query = query.where(column == value)
     return query
 
 

@@ -146,17 +146,29 @@ def sensitive_list():
                            focal_point=True)
 
 
+def _area_choices(form, scope):
+    """The meetings, stations and committees a staff entry may name: those of the user's area only."""
+    from cpms.committees.models import Committee, Meeting
+    from cpms.stations.models import Station
+    meetings = db.session.execute(select(Meeting.id, Meeting.starts_at, Committee.name)
+                                  .join(Committee, Committee.id == Meeting.committee_id)
+                                  .where(scope.filter(Committee.province_id, Committee.commune_id))
+                                  .order_by(Meeting.starts_at.desc()).limit(200)).all()
+    form.meeting_id.choices = [(None, "—")] + [(m.id, f"{m.name} · {m.starts_at:%Y-%m-%d}") for m in meetings]
+    for field, model in ((form.concerns_station_id, Station), (form.concerns_committee_id, Committee)):
+        rows = db.session.execute(select(model.id, model.name, Commune.name.label("commune"))
+                                  .join(Commune, Commune.id == model.commune_id)
+                                  .where(scope.filter(model.province_id, model.commune_id))
+                                  .order_by(Commune.name, model.name).limit(500)).all()
+        field.choices = [(None, "—")] + [(row.id, f"{row.name} ({row.commune})") for row in rows]
+
+
 @bp.route("/complaints/new", methods=["GET", "POST"])
 @require_role(*HANDLERS)
 def complaint_create():
     form = forms.StaffComplaintForm()
     form.commune_id.choices = _communes()
-    from cpms.committees.models import Committee, Meeting
-    meetings = db.session.execute(select(Meeting.id, Meeting.starts_at, Committee.name)
-                                  .join(Committee, Committee.id == Meeting.committee_id)
-                                  .where(scope_of(current_user).filter(Committee.province_id, Committee.commune_id))
-                                  .order_by(Meeting.starts_at.desc()).limit(200)).all()
-    form.meeting_id.choices = [(None, "—")] + [(m.id, f"{m.name} · {m.starts_at:%Y-%m-%d}") for m in meetings]
+    _area_choices(form, scope_of(current_user))
     done = save_form(form, lambda f: service.submit_complaint(**f.service_fields()),
                      _("The case was recorded."),
                      lambda c: url_for("complaints.complaint_detail", complaint_id=c.id))
@@ -180,9 +192,20 @@ def complaint_detail(complaint_id):
     referrals = db.session.scalars(select(Referral).where(Referral.complaint_id == complaint.id)
                                    .order_by(Referral.referred_on)).all()
     return render_template("complaints/complaint_detail.html", complaint=complaint, referrals=referrals,
+                           concerned=_concerned(complaint),
                            can_handle=service.can_handle(current_user, complaint),
                            answer_form=forms.AnswerForm(), referral_form=forms.ReferralForm(),
                            close_form=forms.CloseForm())
+
+
+def _concerned(complaint):
+    """The name of the station or committee the case concerns, if one was picked."""
+    from cpms.committees.models import Committee
+    from cpms.stations.models import Station
+    for model, picked in ((Station, complaint.concerns_station_id), (Committee, complaint.concerns_committee_id)):
+        if picked is not None:
+            return db.session.scalar(select(model.name).where(model.id == picked))
+    return None
 
 
 def _back(complaint):

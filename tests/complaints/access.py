@@ -27,6 +27,7 @@ EXPECTED = {
     "complaints.complaint_close": ANY,
     "complaints.figures": ANY,
     "complaints.focal_points": ADMIN,
+    "api.complaints": READERS,
 }
 
 

@@ -13,7 +13,8 @@ from tests.conftest import english
 
 
 @pytest.fixture(autouse=True)
-def fresh_rate_limits():
+def fresh_rate_limits(db):
+    """Each test starts with no request counted (inside the application, whatever ran before)."""
     limiter.reset()
 
 

@@ -1,0 +1,89 @@
+"""Complaint indicators in the results framework against hand-counted cases; sensitive ones only as a count with
+small cells withheld."""
+from datetime import date, datetime, timezone
+
+import pytest
+
+from cpms.complaints import service
+from cpms.complaints.models import Complaint
+from cpms.extensions import db as _db
+from cpms.indicators.service import periods as P
+from tests.conftest import commune_id, english
+
+Q1, Q2, H1 = (P.parse_period(k, 1) for k in ("2026-Q1", "2026-Q2", "2026-H1"))
+TODAY = date(2026, 7, 15)
+
+
+def at(month, day):
+    return datetime(2026, month, day, 9, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def cases(app, make_programme, make_user):
+    """In Kasaï-Oriental (the programme's province) in 2026:
+
+    - Q1, Bipemba: 3 police-conduct complaints by telephone (women), acknowledged the next day, on the 4th day
+      (late) and never; answered on time / late / referred on time; 1 web feedback (a man) answered, closed
+      satisfied;
+    - Q2, Muya: 2 web feedbacks, one closed not satisfied;
+    - Kampemba (Haut-Katanga, not in the programme): 1 complaint; 4 sensitive cases in Bipemba in Q1 (withheld),
+      6 in Q2.
+    """
+    programme = make_programme(provinces=["Kasaï-Oriental"])
+    officer = make_user("project_officer")
+    bipemba, muya = commune_id("Bipemba"), commune_id("Muya")
+    with english(app):
+        def case(category, received, commune, **fields):
+            return service.submit_complaint(category=category, account="Récit", commune_id=commune,
+                                            received_at=received, **fields)
+        conduct = [case("police_conduct", at(1, 10), bipemba, channel="telephone", sex="F") for _i in range(3)]
+        feedback = case("feedback", at(2, 1), bipemba, sex="M")
+        conduct[0].acknowledged_at, conduct[1].acknowledged_at = at(1, 11), at(1, 14)  # deadline 13 January
+        conduct[0].answered_at, conduct[0].status = at(2, 1), "answered"  # deadline 9 February
+        conduct[1].answered_at, conduct[1].status = at(2, 20), "answered"
+        service.refer_complaint(officer, conduct[2], referred_to="Inspection générale", referred_on=date(2026, 2, 5),
+                                consent=True)
+        service.answer_complaint(officer, feedback, "Merci.")
+        service.close_complaint(officer, feedback, "satisfied")
+        feedback.acknowledged_at = feedback.answered_at = at(2, 2)
+        feedback.closed_at = at(3, 1)
+        later = [case("feedback", at(4, 5), muya) for _i in range(2)]
+        service.answer_complaint(officer, later[0], "Merci.")
+        service.close_complaint(officer, later[0], "not_satisfied")
+        later[0].closed_at = at(4, 20)
+        case("programme", at(1, 20), commune_id("Kampemba"))
+        for _i in range(4):
+            case("sea", at(2, 10), bipemba)
+        for _i in range(6):
+            case("fraud", at(5, 10), bipemba)
+    _db.session.commit()
+    return programme
+
+
+def test_cases_received_by_category_channel_and_sex_without_sensitive_ones(cases, computed_figures):
+    cells, _f = computed_figures(cases, "complaints_received", [Q1, Q2, H1], today=TODAY)
+    assert [c[None] for c in cells] == [4.0, 2.0, 6.0]
+    cells, _f = computed_figures(cases, "complaints_received", [Q1], dimension="complaint_category", today=TODAY)
+    assert cells[0] == {None: 4.0, "police_conduct": 3.0, "feedback": 1.0}
+    cells, _f = computed_figures(cases, "complaints_received", [H1], dimension="complaint_channel", today=TODAY)
+    assert cells[0] == {None: 6.0, "telephone": 3.0, "web": 3.0}
+    cells, _f = computed_figures(cases, "complaints_received", [Q1], dimension="sex", today=TODAY)
+    assert cells[0] == {None: 4.0, "F": 3.0, "M": 1.0}
+
+
+def test_shares_on_time_and_satisfaction(cases, computed_figures):
+    cells, _f = computed_figures(cases, "complaints_acknowledged_on_time", [Q1], today=TODAY)
+    # deadlines in Q1: the 3 complaints (13 Jan: 1 on time) and the feedback (4 Feb: acknowledged when answered)
+    assert cells[0][None] == pytest.approx(50.0)
+    cells, _f = computed_figures(cases, "complaints_answered_on_time", [Q1], today=TODAY)
+    # answer deadlines 9 Feb (×3: answered on time, late, referred on time) and 3 March (answered on time)
+    assert cells[0][None] == pytest.approx(75.0)
+    cells, _f = computed_figures(cases, "complaints_satisfaction", [Q1, Q2, H1], today=TODAY)
+    assert [c.get(None) for c in cells] == [100.0, 0.0, 50.0]
+
+
+def test_sensitive_cases_are_a_bare_count_with_small_cells_withheld(cases, computed_figures):
+    cells, _f = computed_figures(cases, "sensitive_cases_received", [Q1, Q2], today=TODAY)
+    assert cells[0].get(None) is None  # 4 cases: withheld
+    assert cells[1][None] == 6.0
+    assert _db.session.query(Complaint).filter(Complaint.is_sensitive.is_(True)).count() == 10
