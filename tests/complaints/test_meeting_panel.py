@@ -34,3 +34,16 @@ def test_the_panel_counts_the_commune_s_feedback_since_the_last_meeting(app, mak
     cells = [[cell.replace('<td class="num">', "") for cell in row] for row in rows]
     assert cells == [["Complaint about police conduct", "2", "1"], ["Feedback or suggestion", "1", "0"]]
     assert "ACCOUNT" not in html and "exploitation" not in html
+
+
+def test_the_meeting_page_shows_the_panel(client, login_as, make_programme, make_committee, make_meeting):
+    login_as("project_officer", "Kasaï-Oriental")
+    clsp = make_committee(programme=make_programme(), commune="Bipemba", name="CLSP de Bipemba")
+    make_meeting(clsp, when=datetime(2026, 10, 5, 9, tzinfo=timezone.utc))
+    meeting = make_meeting(clsp, when=datetime(2026, 11, 2, 9, tzinfo=timezone.utc), status="planned")
+    service.submit_complaint(category="feedback", account="Des patrouilles la nuit", commune_id=commune_id("Bipemba"),
+                             received_at=datetime(2026, 10, 20, 12, tzinfo=timezone.utc))
+    _db.session.commit()
+    html = client.get(f"/committees/meetings/{meeting.id}").get_data(as_text=True)
+    assert "Feedback from the population since October 5, 2026" in html
+    assert "Des patrouilles la nuit" not in html
