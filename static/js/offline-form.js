@@ -100,6 +100,8 @@
         var files = new window.DataTransfer();
         draft.photos.forEach(function (p) { files.items.add(new window.File([p.blob], p.name, { type: p.type })); });
         input.files = files.files;
+        show(document.getElementById("offline-photos"),
+             input.getAttribute("data-kept").replace("{n}", draft.photos.length), "info");
       } catch (e) { /* the photos stay in the draft; chosen again they replace it */ }
     }
   };
