@@ -137,3 +137,44 @@ def test_roll_call_and_minutes_written_offline_arrive_once(playwright, live_serv
         assert _updates_in_db(meeting_id) == 1
     finally:
         context.close()
+
+
+def test_another_user_of_the_same_phone_never_sees_the_draft(playwright, live_server, todays_meeting, make_user,
+                                                           tmp_path):
+    email, meeting_id, _members = todays_meeting
+    colleague = make_user("project_officer", provinces=["Kasaï-Oriental"], locale="en").email
+    _db.session.remove()
+    url = f"{live_server}/committees/meetings/{meeting_id}/edit"
+    context = _open(playwright, tmp_path / "profile")
+    try:
+        page = context.pages[0] if context.pages else context.new_page()
+        _login(page, live_server, email)
+        page.goto(url)
+        _wait_until_kept(page)
+        context.set_offline(True)
+        page.fill("textarea[name=minutes]", MINUTES)
+        expect(page.locator("#offline-draft")).to_be_visible()
+        for _ in range(100):
+            if any(["minutes", MINUTES] in d["values"] for d in _drafts(page)):
+                break
+            page.wait_for_timeout(100)
+        else:
+            raise AssertionError("the draft is not on the device")
+        page.goto("about:blank")  # the first user leaves the phone with the draft unsent...
+        context.clear_cookies()
+        context.set_offline(False)
+        _login(page, live_server, colleague)  # ...and a colleague logs in on it
+        page.goto(url)
+        expect(page.locator("textarea[name=minutes]")).to_have_value("")
+        expect(page.locator("#offline-status")).to_be_hidden()
+        expect(page.locator("#offline-draft")).to_be_hidden()
+        for _ in range(100):  # the first user's draft is deleted from the device
+            if _drafts(page) == []:
+                break
+            page.wait_for_timeout(100)
+        else:
+            raise AssertionError("the first user's draft is still on the device")
+        _db.session.remove()
+        assert _db.session.get(Meeting, meeting_id).minutes == ""
+    finally:
+        context.close()
