@@ -1,14 +1,18 @@
 /* CPMS service worker (our own code, nothing fetched from elsewhere).
    - static files (/static/..., versioned by ?v=): from the device once fetched;
-   - pages: from the network, a copy of each register page kept on the device; offline, the copy is shown;
-   - the register page tells us who is logged in and which registers of the coming days to keep: when the user
-     changes, or on logout, every kept page is deleted (a phone shared by two trainers never shows one's pages to
-     the other). Marks themselves live in IndexedDB, handled by static/js/register.js. */
+   - pages: from the network, a copy of each field page (registers, meeting forms, progress report forms) kept on
+     the device; offline, the copy is shown;
+   - these pages tell us who is logged in and which pages of the coming days to keep (the registers of the
+     trainer's sessions, the forms of the week's meetings, the report forms of the user's construction projects):
+     when the user changes, or on logout, every kept page is deleted (a phone shared by two users never shows
+     one's pages to the other). What is typed lives in IndexedDB, handled by static/js/register.js and
+     static/js/offline-form.js. */
 "use strict";
 var SHELL = "cpms-shell-v1";
 var PAGES = "cpms-pages-v1";
 var WHO = "/__cpms_user";
-var KEPT = /^\/training\/sessions\/\d+\/register$/;
+var KEPT = new RegExp("^/(training/sessions/\\d+/register|committees/meetings/\\d+/edit|committees/\\d+/meetings/new" +
+                      "|construction/\\d+/reports/new)$");
 var OFFLINE = "<!doctype html><meta charset=utf-8><meta name=viewport content='width=device-width'>" +
   "<title>CPMS</title><p>Hors connexion : cette page n'est pas gardée sur cet appareil.</p>" +
   "<p lang=en>Offline: this page is not kept on this device.</p>";

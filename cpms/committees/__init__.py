@@ -8,7 +8,8 @@ DOMAIN = Domain(
     # public bodies; their members' names and contacts are in committee_members (classified on the model)
     columns={
         **not_personal("committees", "name"),
-        **not_personal("committee_meetings", "place", "agenda", "minutes", "decisions"),
+        **not_personal("committee_meetings", "place", "agenda", "minutes", "decisions",
+                       "offline_key"),
         **not_personal("committee_action_items", "description", "responsible_organisation", "closing_note"),
         **not_personal("committee_security_issues", "description"),
     },

@@ -14,6 +14,7 @@ from cpms.committees.models import (
     PROBLEM_CATEGORIES,
 )
 from cpms.core.bounds import PEOPLE_AT_MEETING, PlausibleCount, PlausibleDate
+from cpms.core.drafts import DraftFields
 from cpms.core.forms import MultiCheckboxField
 from cpms.core.labels import SEX_LABELS
 from cpms.geo.time import to_utc
@@ -66,8 +67,12 @@ class MemberForm(FlaskForm):
                     end_date=self.end_date.data)
 
 
-class MeetingForm(FlaskForm):
-    """The date and time are the committee's local time (its province's zone); `service_fields` gives UTC."""
+class MeetingForm(DraftFields, FlaskForm):
+    """The date and time are the committee's local time (its province's zone); `service_fields` gives UTC.
+    A project officer may fill it offline (cpms/core/drafts.py): VERSIONED are the fields its version covers."""
+
+    VERSIONED = ("starts_at", "place", "kind", "status", "present", "guests_women", "guests_men", "agenda",
+                 "minutes", "decisions")
 
     starts_at = DateTimeLocalField(_l("Date and time (local time)"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
                                    validators=[DataRequired(_l("Enter the date and time as YYYY-MM-DD HH:MM.")),
@@ -88,7 +93,8 @@ class MeetingForm(FlaskForm):
         return dict(starts_at=to_utc(self.starts_at.data, committee), place=self.place.data,
                     kind=self.kind.data, status=self.status.data, guests_women=self.guests_women.data,
                     guests_men=self.guests_men.data, agenda=self.agenda.data, minutes=self.minutes.data,
-                    decisions=self.decisions.data, present_member_ids=self.present.data)
+                    decisions=self.decisions.data, present_member_ids=self.present.data,
+                    offline_key=self.draft_key)
 
 
 class SecurityIssueForm(FlaskForm):

@@ -102,6 +102,7 @@ class Meeting(Audited, TimestampMixin, db.Model):
         CheckConstraint(values_check("kind", MEETING_KINDS), name="kind"),
         CheckConstraint(values_check("status", MEETING_STATUSES), name="status"),
         CheckConstraint("guests_women >= 0 AND guests_men >= 0", name="guests"),
+        UniqueConstraint("committee_id", "offline_key", name="uq_committee_meetings_offline_key"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -115,6 +116,9 @@ class Meeting(Audited, TimestampMixin, db.Model):
     agenda: Mapped[str] = mapped_column(Text, default="")
     minutes: Mapped[str] = mapped_column(Text, default="")
     decisions: Mapped[str] = mapped_column(Text, default="")
+    # the key of the last form that saved this meeting from a device's draft (static/js/offline-form.js): the
+    # same draft sent twice is saved once
+    offline_key: Mapped[str | None] = mapped_column(String(64))
 
     committee: Mapped[Committee] = relationship(lazy="joined")
     attendances: Mapped[list["MeetingAttendance"]] = relationship(back_populates="meeting", lazy="raise",

@@ -1,6 +1,6 @@
 from datetime import date
 
-from flask import Blueprint, Response, abort, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -25,6 +25,7 @@ from cpms.committees.models import (
     Meeting,
     Member,
 )
+from cpms.core.drafts import answer_draft, changed_meanwhile, form_version
 from cpms.core.exports import aggregate_export, csv_bytes, document_export, download, personal_export
 from cpms.core.forms import render_form, run_action, save_form
 from cpms.core.pagination import paginate
@@ -194,16 +195,45 @@ def member_edit(member_id):
 
 # --- meetings --------------------------------------------------------------------------------
 
+def _meeting_as_saved(meeting, choices):
+    """The meeting form filled from the meeting as stored now: its version, and what a device's draft is compared
+    with (cpms/core/drafts.py)."""
+    current = MeetingForm(formdata=None, obj=meeting)
+    current.starts_at.data = local_naive(meeting.starts_at, meeting.committee)  # the committee's local time
+    current.present.choices = choices
+    current.present.data = [a.member_id for a in service.roll_call(meeting) if a.is_present]
+    return current
+
+
 def _meeting_form_page(form, committee, meeting, save):
+    """The meeting form, also filled offline on a phone (static/js/offline-form.js): a draft sent twice is saved
+    once; one sent after the meeting changed on the server shows the differences (422) rather than overwriting."""
     day = form.starts_at.data.date() if form.starts_at.data else date.today()
     members = {m.id: m for m in service.committee_members(committee)}
     form.present.choices = [(m.id, m.name) for m in members.values() if m.is_active_on(day)] or \
         [(m.id, m.name) for m in members.values() if m.end_date is None]
-    if request.method == "GET" and meeting is not None:
-        form.present.data = [a.member_id for a in service.roll_call(meeting) if a.is_present]
-    done = save_form(form, lambda f: save(f.service_fields(committee)), _("Meeting saved."),
-                     lambda saved: url_for("committees.meeting_detail", meeting_id=saved.id))
-    return done or render_form("committees/meeting_form.html", form, committee=committee, meeting=meeting)
+    current = _meeting_as_saved(meeting, form.present.choices) if meeting is not None else None
+    differences = []
+    if request.method == "GET":
+        if current is not None:
+            form.present.data = current.present.data
+        form.start_draft(form_version(current, MeetingForm.VERSIONED) if current is not None else "")
+    else:
+        sent = service.meeting_sent_with(committee, form.draft_key)
+        if sent is not None:  # the same draft sent again
+            flash(_("This meeting was already saved from this device."), "info")
+            return answer_draft(redirect(url_for("committees.meeting_detail", meeting_id=sent.id)))
+        if current is not None and form.validate():
+            differences = changed_meanwhile(form, current, MeetingForm.VERSIONED)
+    done = None if differences else save_form(
+        form, lambda f: save(f.service_fields(committee)), _("Meeting saved."),
+        lambda saved: url_for("committees.meeting_detail", meeting_id=saved.id))
+    if done:
+        return answer_draft(done)
+    page, status = render_form("committees/meeting_form.html", form, committee=committee, meeting=meeting,
+                               differences=differences, keep=[url_for("committees.meeting_edit", meeting_id=i)
+                                                              for i in service.meetings_to_keep(scope_of(current_user))])
+    return page, 422 if differences else status
 
 
 @bp.route("/<int:committee_id>/meetings/new", methods=["GET", "POST"])

@@ -11,7 +11,7 @@ DOMAIN = Domain(
         **not_personal("construction_projects", "contractor", "description"),
         **not_personal("milestone_template_items", "code", "name"),
         **not_personal("milestones", "code", "name"),
-        **not_personal("progress_reports", "narrative", "problems"),
+        **not_personal("progress_reports", "narrative", "problems", "offline_key"),
         **not_personal("expenditures", "description"),
         **not_personal("gender_checklists", "notes"),
         **not_personal("handovers", "defects", "override_reason"),

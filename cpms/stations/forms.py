@@ -18,6 +18,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from cpms.core.bounds import PlausibleDate, PlausibleMoney
+from cpms.core.drafts import DraftFields
 from cpms.core.forms import MultiCheckboxField
 from cpms.stations.labels import (
     CHECKLIST_LABELS,
@@ -118,7 +119,9 @@ class TemplateForm(FlaskForm):
                 for row in self.rows]
 
 
-class ReportForm(FlaskForm):
+class ReportForm(DraftFields, FlaskForm):
+    """Also filled offline on a phone (cpms/core/drafts.py): a new report, so only its draft key matters."""
+
     report_date = DateField(_l("Date of the visit"), validators=[DataRequired(_l("Enter the report date as YYYY-MM-DD.")),
                                                                  PlausibleDate()])
     physical_progress = IntegerField(_l("Physical progress (%)"), validators=[
@@ -132,7 +135,7 @@ class ReportForm(FlaskForm):
     def service_fields(self):
         return dict(report_date=self.report_date.data, physical_progress=self.physical_progress.data,
                     narrative=self.narrative.data, problems=self.problems.data, uploads=self.photos.data or [],
-                    keep_gps=self.keep_gps.data)
+                    keep_gps=self.keep_gps.data, offline_key=self.draft_key)
 
 
 class ExpenditureForm(FlaskForm):

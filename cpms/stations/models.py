@@ -171,7 +171,8 @@ class Milestone(Audited, TimestampMixin, db.Model):
 
 class ProgressReport(Audited, TimestampMixin, db.Model):
     __tablename__ = "progress_reports"
-    __table_args__ = (CheckConstraint("physical_progress >= 0 AND physical_progress <= 100", name="progress"),)
+    __table_args__ = (CheckConstraint("physical_progress >= 0 AND physical_progress <= 100", name="progress"),
+                      UniqueConstraint("project_id", "offline_key", name="uq_progress_reports_offline_key"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("construction_projects.id", ondelete="CASCADE"), index=True)
@@ -180,6 +181,8 @@ class ProgressReport(Audited, TimestampMixin, db.Model):
     narrative: Mapped[str] = mapped_column(Text, default="")
     problems: Mapped[str] = mapped_column(Text, default="")
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    # the key of the device draft that created this report (static/js/offline-form.js): sent twice, saved once
+    offline_key: Mapped[str | None] = mapped_column(String(64))
 
     project: Mapped[ConstructionProject] = relationship(back_populates="reports", lazy="raise")
     author = relationship("User", lazy="raise")

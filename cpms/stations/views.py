@@ -8,13 +8,14 @@ Who does what (tests/stations/access.py holds the same matrix):
   project, and its XLSX export – no project pages, hence no photos, narratives or handover names;
 - only admins edit the milestone template that new projects start from.
 """
-from flask import Blueprint, Response, abort, current_app, g, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import format_currency
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from cpms.core.audit import record_event
+from cpms.core.drafts import answer_draft
 from cpms.core.exports import aggregate_export, download, xlsx_bytes
 from cpms.core.forms import render_form, save_form
 from cpms.core.pagination import paginate
@@ -40,6 +41,7 @@ STATION_READERS = (ADMIN, TRAINER, PROJECT_OFFICER, ME_OFFICER)
 PROJECT_READERS = (ADMIN, PROJECT_OFFICER, ME_OFFICER)
 MANAGERS = (ADMIN, PROJECT_OFFICER)
 PORTFOLIO_READERS = (ADMIN, PROJECT_OFFICER, ME_OFFICER, VIEWER)
+DEVICE_PHOTO_MB = 20  # photos of a report kept on a phone for sending later: at most this much together
 
 bp = Blueprint("stations", __name__)
 NAVIGATION = [(30, "stations.station_list", _l("Stations"), frozenset(STATION_READERS)),
@@ -208,8 +210,14 @@ def milestones_edit(project_id):
 @bp.route("/construction/<int:project_id>/reports/new", methods=["GET", "POST"])
 @require_role(*MANAGERS)
 def report_create(project_id):
+    """Also filled offline on a phone (static/js/offline-form.js): a draft sent twice makes one report."""
     project = get_project_or_404(project_id, current_user)
     form = forms.ReportForm()
+    if request.method == "GET":
+        form.start_draft()
+    elif service.report_sent_with(project, form.draft_key) is not None:  # the same draft sent again
+        flash(_("This progress report was already saved from this device."), "info")
+        return answer_draft(redirect(url_for("stations.project_detail", project_id=project.id)))
 
     def save(f):
         report = service.record_progress_report(current_user, project, **f.service_fields())
@@ -217,8 +225,11 @@ def report_create(project_id):
         return report
 
     done = save_form(form, save, _("Progress report saved."), _back_to(project))
-    return done or render_form("stations/report_form.html", form, project=project,
-                               max_photos=service.MAX_PHOTOS_PER_REPORT, max_mb=current_app.config["MAX_UPLOAD_MB"])
+    max_mb = current_app.config["MAX_UPLOAD_MB"]
+    return answer_draft(done) or render_form(
+        "stations/report_form.html", form, project=project, max_photos=service.MAX_PHOTOS_PER_REPORT, max_mb=max_mb,
+        device_photo_bytes=min(service.MAX_PHOTOS_PER_REPORT * max_mb, DEVICE_PHOTO_MB) * 1024 * 1024,
+        keep=[url_for("stations.report_create", project_id=i) for i in service.projects_to_keep(scope_of(current_user))])
 
 
 @bp.teardown_request

@@ -73,13 +73,14 @@ def _save_roll_call(meeting, members, present, status):
 
 
 def save_meeting(committee, meeting=None, *, starts_at, place, kind, status, guests_women, guests_men,
-                 agenda, minutes, decisions, present_member_ids, now=None):
+                 agenda, minutes, decisions, present_member_ids, offline_key=None, now=None):
     """Create or update a meeting with its roll call (one attendance row per member active that day).
 
     `starts_at` is an aware datetime (forms convert the committee's local time with cpms.geo.time.to_utc).
     Errors (docs/rules/committees.md): a meeting in the future marked held, a held meeting made planned or
     cancelled, guests, minutes or a roll call for a meeting not held, implausible date or counts, a date before
     the committee was established, unknown type or status, a present member who was not a member that day.
+    `offline_key` is the key of the device draft sent (cpms/core/drafts.py), kept to recognise it if sent again.
     """
     now = now or utcnow()
     if starts_at is None:
@@ -102,10 +103,31 @@ def save_meeting(committee, meeting=None, *, starts_at, place, kind, status, gue
     meeting.starts_at, meeting.place, meeting.kind, meeting.status = starts_at, (place or "").strip(), kind, status
     meeting.guests_women, meeting.guests_men = guests_women or 0, guests_men or 0
     meeting.agenda, meeting.minutes, meeting.decisions = agenda or "", minutes or "", decisions or ""
+    if offline_key:
+        meeting.offline_key = offline_key
     db.session.flush()
     _save_roll_call(meeting, members, present, status)
     db.session.flush()
     return meeting
+
+
+def meeting_sent_with(committee, offline_key):
+    """The committee's meeting last saved from the device draft `offline_key`, or None."""
+    if not offline_key:
+        return None
+    return db.session.scalar(select(Meeting).where(Meeting.committee_id == committee.id,
+                                                   Meeting.offline_key == offline_key))
+
+
+def meetings_to_keep(scope, now=None, limit=30):
+    """Ids of the meetings of the coming week (from yesterday) of the committees in `scope`, first 30: their forms
+    are kept on the user's device for use offline."""
+    now = now or utcnow()
+    return db.session.scalars(select(Meeting.id).join(Committee, Committee.id == Meeting.committee_id)
+                              .where(scope.filter(Committee.province_id, Committee.commune_id),
+                                     Meeting.status != "cancelled", Meeting.starts_at >= now - timedelta(days=1),
+                                     Meeting.starts_at < now + timedelta(days=7))
+                              .order_by(Meeting.starts_at).limit(limit)).all()
 
 
 def roll_call(meeting):

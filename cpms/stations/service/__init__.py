@@ -18,10 +18,12 @@ from cpms.stations.service.progress import (
                                            project_expenditures,
                                            project_handover,
                                            project_reports,
+                                           projects_to_keep,
                                            record_expenditure,
                                            record_handover,
                                            record_progress_report,
                                            report_files,
+                                           report_sent_with,
                                            save_checklist,
 )
 from cpms.stations.service.projects import (
@@ -51,7 +53,7 @@ from cpms.stations.service.stations import (
 __all__ = ["metrics", "photos", "portfolio",
            "MAX_PHOTOS_PER_REPORT", "SETTLEMENT_DAYS", "accepted_handover", "missing_required_milestones", "can_see_project", "can_see_station", "commune_choices_for", "create_project",
            "create_station", "ensure_default_template", "planned_dates", "programme_choices_for", "project_checklist",
-           "project_expenditures", "project_handover", "project_milestones", "project_reports", "record_expenditure",
-           "record_handover", "record_progress_report", "report_files", "save_checklist", "station_choices_for",
+           "project_expenditures", "project_handover", "project_milestones", "project_reports", "projects_to_keep", "record_expenditure",
+           "record_handover", "record_progress_report", "report_files", "report_sent_with", "save_checklist", "station_choices_for",
            "template_items", "update_milestones", "update_project", "update_station", "update_template",
            "visible_projects", "visible_stations"]

@@ -12,7 +12,15 @@ from cpms.core.errors import DomainError
 from cpms.core.permissions import ADMIN
 from cpms.extensions import db
 from cpms.stations.labels import CHECKLIST_LABELS
-from cpms.stations.models import Expenditure, GenderChecklist, Handover, Photo, ProgressReport
+from cpms.stations.models import (
+    ConstructionProject,
+    Expenditure,
+    GenderChecklist,
+    Handover,
+    Photo,
+    ProgressReport,
+    Station,
+)
 from cpms.stations.reference import CHECKLIST_ITEMS
 from cpms.stations.service.photos import prepare_photo, remove_files, write_photo
 from cpms.stations.service.projects import (
@@ -32,8 +40,9 @@ MIN_OVERRIDE_REASON = 20
 
 
 def record_progress_report(actor, project, *, report_date, physical_progress, narrative, problems, uploads=(),
-                           keep_gps=False, today=None):
-    """Record a progress report with its photos.
+                           keep_gps=False, offline_key=None, today=None):
+    """Record a progress report with its photos. `offline_key` is the key of the device draft sent
+    (cpms/core/drafts.py), kept to recognise it if sent again (report_sent_with).
 
     Every photo is checked before anything is written: one refused photo refuses the whole report.
     Errors: the final acceptance is signed (no report after it), date outside the plausible range, in the future
@@ -54,7 +63,7 @@ def record_progress_report(actor, project, *, report_date, physical_progress, na
 
     report = ProgressReport(project_id=project.id, report_date=report_date, physical_progress=physical_progress,
                             narrative=(narrative or "").strip(), problems=(problems or "").strip(),
-                            author_id=getattr(actor, "id", None))
+                            author_id=getattr(actor, "id", None), offline_key=offline_key or None)
     db.session.add(report)
     db.session.flush()
     written = []
@@ -71,6 +80,24 @@ def record_progress_report(actor, project, *, report_date, physical_progress, na
         remove_files(written)
         raise
     return report
+
+
+def report_sent_with(project, offline_key):
+    """The project's report created from the device draft `offline_key`, or None."""
+    if not offline_key:
+        return None
+    return db.session.scalar(select(ProgressReport).where(ProgressReport.project_id == project.id,
+                                                          ProgressReport.offline_key == offline_key))
+
+
+def projects_to_keep(scope, limit=30):
+    """Ids of the projects in `scope` still open to progress reports (no final acceptance), first 30: their report
+    forms are kept on the user's device for use offline."""
+    accepted = select(Handover.project_id).where(Handover.is_final_acceptance.is_(True))
+    return db.session.scalars(select(ConstructionProject.id).join(Station, Station.id == ConstructionProject.station_id)
+                              .where(scope.filter(Station.province_id, Station.commune_id),
+                                     ConstructionProject.id.not_in(accepted))
+                              .order_by(ConstructionProject.id.desc()).limit(limit)).all()
 
 
 def _check_report_date(project, report_date, today):
