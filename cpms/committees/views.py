@@ -35,6 +35,7 @@ from cpms.core.permissions import (
     ALL_ROLES,
     PROJECT_OFFICER,
     STAFF_ROLES,
+    TRAINER,
     get_or_404,
     public,
     require_role,
@@ -44,7 +45,8 @@ from cpms.extensions import db
 from cpms.geo.time import local_day, local_naive
 
 bp = Blueprint("committees", __name__, url_prefix="/committees")
-NAVIGATION = [(40, "committees.committee_list", _l("Committees"), ALL_ROLES)]
+# every role may read the committees; a trainer's menu leaves them out (docs/rules/core.md)
+NAVIGATION = [(40, "committees.committee_list", _l("Committees"), ALL_ROLES - {TRAINER})]
 EDITORS = (ADMIN, PROJECT_OFFICER)
 
 

@@ -32,6 +32,7 @@ from cpms.core.permissions import (
     ALL_ROLES,
     ME_OFFICER,
     PROJECT_OFFICER,
+    TRAINER,
     get_or_404,
     public,
     require_role,
@@ -45,7 +46,7 @@ HANDLERS = (ADMIN, PROJECT_OFFICER)
 
 bp = Blueprint("complaints", __name__)
 NAVIGATION = [(60, "complaints.complaint_list", _l("Complaints"), frozenset(READERS)),
-              (61, "complaints.figures", _l("Feedback figures"), ALL_ROLES)]
+              (61, "complaints.figures", _l("Feedback figures"), ALL_ROLES - {TRAINER})]  # readable by all
 
 
 def intake_limit():
