@@ -4,7 +4,7 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, Column, Float, ForeignKey, String, Table
+from sqlalchemy import Boolean, CheckConstraint, Column, Float, ForeignKey, String, Table, false
 from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from cpms.core.models import Audited, TimestampMixin, UTCDateTime, personal, utcnow
@@ -50,6 +50,9 @@ class User(Audited, UserMixin, TimestampMixin, db.Model):
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Set when an administrator chose the password (a reset, or an initial password typed on the new-user form):
+    # the owner must choose their own at the next login before any other page opens.
+    is_password_change_required: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # Rotated at logout and password change: every session cookie issued before is dead.
     session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token,
                                                info=personal("sensitive"))

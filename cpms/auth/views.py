@@ -144,18 +144,37 @@ def two_factor_verify():
     return render_form("auth/two_factor_verify.html", form)
 
 
-@bp.before_app_request
-def require_admin_second_factor():
-    """An admin without a second factor can only set one up (or log out): always with CPMS_REQUIRE_ADMIN_2FA,
-    and in production unless CPMS_ALLOW_ADMIN_WITHOUT_2FA says otherwise."""
+def _admin_second_factor_required():
+    """Always with CPMS_REQUIRE_ADMIN_2FA, and in production unless CPMS_ALLOW_ADMIN_WITHOUT_2FA says otherwise."""
     config = current_app.config
-    required = config["REQUIRE_ADMIN_2FA"] or (config["CPMS_ENV"] == "production"
-                                               and not config["ALLOW_ADMIN_WITHOUT_2FA"])
-    if not required or request.blueprint == "api":
+    return config["REQUIRE_ADMIN_2FA"] or (config["CPMS_ENV"] == "production" and not config["ALLOW_ADMIN_WITHOUT_2FA"])
+
+
+# What a user who owes a step (a new password, an admin's second factor) may still open besides that step and
+# the public pages (the language switch among them).
+ALWAYS_OPEN = frozenset({"static", "auth.logout"})
+
+
+def _is_public(endpoint):
+    view = current_app.view_functions.get(endpoint)
+    return getattr(view, "_cpms_access", (None,))[0] == "public"
+
+
+@bp.before_app_request
+def require_pending_steps():
+    """A logged-in user who owes a step can open only that step (or log out) until it is done: first a new
+    password when an administrator chose the current one, then, for an admin, a second factor when required.
+    Public pages stay open; API tokens are not affected."""
+    if (not current_user.is_authenticated or request.blueprint == "api" or request.endpoint in ALWAYS_OPEN
+            or _is_public(request.endpoint)):
         return None
-    if request.endpoint in ("static", "auth.two_factor", "auth.logout", "core.set_language", "core.healthz"):
+    if current_user.is_password_change_required:
+        if request.endpoint != "auth.change_password":
+            flash(_("Your password was set by an administrator: choose your own to continue."), "info")
+            return redirect(url_for("auth.change_password"))
         return None
-    if current_user.is_authenticated and current_user.role == ADMIN and not current_user.has_two_factor:
+    if (current_user.role == ADMIN and not current_user.has_two_factor and _admin_second_factor_required()
+            and request.endpoint != "auth.two_factor"):
         flash(_("Administrators must use a second factor: set it up to continue."), "info")
         return redirect(url_for("auth.two_factor"))
     return None
@@ -229,9 +248,10 @@ def change_password():
         service.change_password(user, current_password=form.current_password.data,
                                 new_password=form.new_password.data)
         _start_session(user)  # this session continues under the new token; all others are dead
+    required = user.is_password_change_required  # then the home page opens next, not the account page
     response = save_form(form, save, _("Your password has been changed. Your other sessions have been closed."),
-                         lambda _done: url_for("auth.account"))
-    return response or render_form("auth/password_form.html", form)
+                         lambda _done: url_for("core.index" if required else "auth.account"))
+    return response or render_form("auth/password_form.html", form, required=required)
 
 
 @bp.route("/account/tokens", methods=["POST"])
@@ -283,7 +303,7 @@ def user_create():
         if not form.password.data:  # the person chooses their own password from the e-mailed link
             return links.invite_user(name=form.name.data, email=form.email.data, role=form.role.data, **areas)
         return service.create_user(name=form.name.data, email=form.email.data, role=form.role.data,
-                                   password=form.password.data, **areas)
+                                   password=form.password.data, chosen_by_admin=True, **areas)
     response = save_form(
         form, create,
         lambda user: (_("Account created for %(name)s.", name=user.name) if form.password.data else

@@ -5,7 +5,7 @@ SQLite stores a 5,000-character name in a String(80) column; PostgreSQL refuses 
 DomainError naming the field, which the view shows under it (services flush inside the view's try).
 NUL characters, which PostgreSQL refuses everywhere, are turned away with a 400 before any view runs.
 """
-from flask import abort, current_app, request
+from flask import abort, current_app, g, request
 from flask_babel import gettext as _
 from sqlalchemy import String, event, inspect
 from sqlalchemy.orm import Session
@@ -44,5 +44,7 @@ def refuse_large_json():
         if request.content_length is None or request.content_length > limit:
             if request.content_length is None and request.method in ("GET", "HEAD", "DELETE", "OPTIONS"):
                 return None
-            abort(413, description=f"The JSON body is larger than {limit // 1024} KB: send less data per request.")
+            g.too_large_message = _("The JSON body is larger than %(kb)d KB: send less data per request.",
+                                    kb=limit // 1024)  # shown by the 413 handler instead of the upload limit
+            abort(413)
     return None

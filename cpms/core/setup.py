@@ -215,7 +215,8 @@ def register_error_handlers(app):  # noqa: C901
 
     @app.errorhandler(413)
     def too_large(error):
-        message = _("The file is too large: the limit is %(mb)d MB.", mb=app.config["MAX_UPLOAD_MB"])
+        message = g.get("too_large_message") or _("The file is too large: the limit is %(mb)d MB.",
+                                                      mb=app.config["MAX_UPLOAD_MB"])
         if wants_json():
             return api_error(413, message)
         return render_template("errors/error.html", code=413, title=_("File too large"), message=message), 413

@@ -11,6 +11,7 @@ from cpms.certificates.service import batches
 from cpms.core.audit import AuditEntry
 from cpms.extensions import db as _db
 from tests.certificates.fixtures import BASE_URL
+from tests.helpers.images import png_bomb
 from tests.helpers.pdf import pdf_text
 
 
@@ -237,6 +238,12 @@ def test_logos_and_signatories_appear_on_new_certificates(client, web, login_as,
     assert "Mireille Kabeya" in text and "Commissaire provincial" in text
     assert len(PdfReader(io.BytesIO(pdf)).pages[0].images) == 4  # two logos, a signature, the QR code
 
+    bomb = web.post(url, {"signatories-0-name": "Mireille Kabeya",
+                          "signatories-0-signature": (io.BytesIO(png_bomb()), "scan.png")},
+                    content_type="multipart/form-data")  # issue 21, finding 7: 190 KB, 7000 × 7000 pixels
+    assert bomb.status_code == 422
+    assert "scan.png is too large to process (7000 × 7000 pixels)" in bomb.get_data(as_text=True)
+    assert 'value="Alphonse Mutombo"' in client.get(url).get_data(as_text=True)  # nothing changed
     bad = web.post(url, {"donor_logo": (io.BytesIO(b"%PDF-1.4 not an image"), "logo.png")},
                    content_type="multipart/form-data")
     assert bad.status_code == 422 and "The file is not a readable PNG or JPEG image." in bad.get_data(as_text=True)

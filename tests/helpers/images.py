@@ -36,3 +36,23 @@ def upload(data, filename="photo.jpg", content_type="image/jpeg"):
 def stored_files(app):
     folder = os.path.join(app.config["UPLOAD_DIR"], "stations")
     return set(os.listdir(folder)) if os.path.isdir(folder) else set()
+
+
+def png_bomb(size=(7000, 7000)):
+    """A PNG of one grey: 49 megapixels in about 190 KB, 196 MB once decoded as RGBA (issue 21, finding 7)."""
+    buffer = io.BytesIO()
+    Image.new("L", size, 200).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def count_decodes(monkeypatch):
+    """A list that grows by one each time Pillow decodes the pixels of an opened file."""
+    from PIL import ImageFile
+    decodes = []
+    real_load = ImageFile.ImageFile.load
+
+    def load(image):
+        decodes.append(image.size)
+        return real_load(image)
+    monkeypatch.setattr(ImageFile.ImageFile, "load", load)
+    return decodes

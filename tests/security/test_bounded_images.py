@@ -1,5 +1,6 @@
 """Issue 21, finding 7: a small PNG of 7000 × 7000 pixels is refused before it is decoded; a large JPEG is
-decoded reduced, so a phone photo still passes."""
+decoded reduced, so a phone photo still passes. Station progress photos and certificate logos and signatures
+(every upload that decodes an image) go through the same budget (cpms/core/images.py)."""
 import io
 import tracemalloc
 
@@ -7,9 +8,11 @@ import pytest
 from PIL import Image
 from werkzeug.datastructures import FileStorage
 
+from cpms.certificates.service.images import prepare_image
 from cpms.core.errors import DomainError
 from cpms.stations.service.photos import prepare_photo
 from tests.conftest import english
+from tests.helpers.images import count_decodes, png_bomb, upload
 
 
 def _upload(image, fmt, name):
@@ -44,3 +47,20 @@ def test_the_budget_is_a_setting(app, monkeypatch):
     upload, _size = _upload(Image.new("RGB", (1200, 1000), (1, 2, 3)), "PNG", "wide.png")
     with english(app), pytest.raises(DomainError, match="at most 1 megapixels"):
         prepare_photo(upload)
+
+
+def test_a_certificate_logo_of_49_megapixels_is_refused_before_decoding(app, monkeypatch):
+    decodes = count_decodes(monkeypatch)
+    with english(app), pytest.raises(DomainError, match=r"logo.png is too large to process \(7000 × 7000 pixels\): "
+                                                        r"send a picture of at most 16 megapixels") as refused:
+        prepare_image(upload(png_bomb(), "logo.png", "image/png"), "donor_logo")
+    assert refused.value.field == "donor_logo" and decodes == []
+
+
+def test_a_large_jpeg_signature_is_decoded_reduced(app, monkeypatch):
+    decodes = count_decodes(monkeypatch)
+    upload_, _size = _upload(Image.new("RGB", (6000, 4500), (250, 250, 250)), "JPEG", "signature.jpg")
+    with english(app):
+        data = prepare_image(upload_, "signatories-0-signature")
+    assert set(decodes) == {(1500, 1125)}  # decoded at 1/4, never at full size
+    assert Image.open(io.BytesIO(data)).size == (1200, 900)

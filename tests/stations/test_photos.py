@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from cpms.extensions import db as _db
 from cpms.stations.models import Photo, ProgressReport
 from tests.conftest import english
-from tests.helpers.images import gps_exif, image_bytes, stored_files, upload
+from tests.helpers.images import count_decodes, gps_exif, image_bytes, png_bomb, stored_files, upload
 
 
 def report_form(**overrides):
@@ -126,6 +126,20 @@ def test_too_many_photos_are_refused(app, web, login_as, make_project):
     response = post_report(web, project, [(f"p{n}.jpg", image_bytes()) for n in range(7)])
     assert response.status_code == 422 and "at most 6 photos" in response.get_data(as_text=True)
     assert saved_counts() == (0, 0)
+
+
+def test_six_small_png_of_49_megapixels_are_refused_undecoded_and_nothing_is_saved(app, web, login_as, make_project,
+                                                                                  monkeypatch):
+    """Issue 21, finding 7: six 190 KB PNGs of 7000 × 7000 pixels in one report peaked at 959 MB."""
+    project = make_project()
+    login_as("project_officer", "Kasaï-Oriental")
+    before = stored_files(app)
+    decodes = count_decodes(monkeypatch)
+    response = post_report(web, project, [(f"plan{n}.png", png_bomb()) for n in range(6)])
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "plan0.png is too large to process (7000 × 7000 pixels): send a picture of at most 16 megapixels" in page
+    assert decodes == [] and saved_counts() == (0, 0) and stored_files(app) == before
 
 
 def test_decompression_bombs_are_refused(app, make_project):

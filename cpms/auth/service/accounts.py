@@ -46,8 +46,11 @@ def _set_areas(user, province_ids, commune_ids):
     user.communes = list(communes)
 
 
-def create_user(*, name, email, role, password, locale="fr", province_ids=(), commune_ids=()):
-    """Create an account. Errors: e-mail already used, unknown role, weak password."""
+def create_user(*, name, email, role, password, locale="fr", province_ids=(), commune_ids=(), chosen_by_admin=False):
+    """Create an account. Errors: e-mail already used, unknown role, weak password.
+
+    `chosen_by_admin`: an administrator typed the initial password, so its owner must replace it at the first
+    login (an invitation lets the person choose it; the command line sets up the server's own accounts)."""
     email = normalise_email(email)
     if role not in ROLES:
         raise DomainError(_("Choose one of the listed roles."), field="role")
@@ -55,7 +58,8 @@ def create_user(*, name, email, role, password, locale="fr", province_ids=(), co
         raise DomainError(_("An account with this e-mail address already exists."), field="email")
     _check_password(password, email, name)
     user = User(name=name.strip(), email=email, role=role, locale=locale, is_active=True,
-                password_hash=hash_password(password), password_changed_at=utcnow())
+                password_hash=hash_password(password), password_changed_at=utcnow(),
+                is_password_change_required=chosen_by_admin)
     _set_areas(user, province_ids, commune_ids)
     db.session.add(user)
     db.session.flush()
@@ -80,17 +84,21 @@ def update_user(actor, user, *, name, email, role, locale, is_active, province_i
 
 
 def change_password(user, *, current_password, new_password):
-    """A user changes their own password; every other session of theirs ends."""
+    """A user changes their own password; every other session of theirs ends, and a change an administrator
+    required is done."""
     if not verify_password(user.password_hash, current_password):
         raise DomainError(_("The current password is not correct."), field="current_password")
     _set_password(user, new_password)
+    user.is_password_change_required = False
     record_event("password_change", entity="users", entity_id=user.id)
     db.session.flush()
 
 
 def reset_password(user, *, new_password):
-    """An admin sets a new password for a user; the user's sessions end."""
+    """An admin sets a new password for a user; the user's sessions end, and at the next login the user must
+    choose their own before any other page opens."""
     _set_password(user, new_password)
+    user.is_password_change_required = True
     record_event("password_change", entity="users", entity_id=user.id, detail="reset by admin")
     db.session.flush()
 

@@ -104,6 +104,7 @@ def set_password_from_link(token, purpose, new_password):
     if user is None:
         raise DomainError(_("This link has expired or was already used. Ask for a new one."))
     _set_password(user, new_password)
+    user.is_password_change_required = False  # the owner chose it
     record_event("password_change", entity="users", entity_id=user.id, detail=f"by {purpose} link")
     db.session.flush()
     return user

@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 
 from cpms.core.errors import DomainError
+from cpms.core.images import decode_bounded
 
 FORMATS = {"JPEG": ("image/jpeg", ".jpg"), "PNG": ("image/png", ".png")}
 MAX_PIXELS = 50_000_000  # larger pictures are refused (decompression bombs), well above any phone camera
@@ -64,14 +65,11 @@ def _read_limited(stream, label):
 def _open_checked(data, label):
     """Open and fully decode the image; refuse anything that is not a sound JPEG or PNG.
 
-    Before decoding, the pixels are weighed against a memory budget (CPMS_IMAGE_MAX_DECODE_MB): a 190 KB PNG
-    can hold 7000 × 7000 pixels. A JPEG is decoded reduced (by 2, 4 or 8) when it is larger than the stored
-    copy, so only its reduced size counts; a PNG has no reduced decoding, so its full size counts."""
+    Before decoding, the pixels are weighed against a memory budget (cpms/core/images.py)."""
     not_an_image = _("%(file)s is not a JPEG or PNG photo. Only JPEG and PNG files are accepted.", file=label)
     damaged = _("%(file)s is damaged or incomplete: it could not be read as a photo.", file=label)
     too_big = _("%(file)s has too many pixels: send a picture of at most %(mp)d megapixels.", file=label,
                 mp=MAX_PIXELS // 1_000_000)
-    budget = current_app.config["IMAGE_MAX_DECODE_MB"] * 1024 * 1024
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -80,16 +78,9 @@ def _open_checked(data, label):
                 raise DomainError(too_big, field="photos")
             probe.verify()
             image = Image.open(io.BytesIO(data), formats=list(FORMATS))
-            if image.format == "JPEG" and max(image.size) > MAX_EDGE:  # decode at 1/2, 1/4 or 1/8 if still large enough
-                scale = MAX_EDGE / max(image.size)
-                image.draft("RGB", (int(image.width * scale) + 1, int(image.height * scale) + 1))
-            bands = 4 if image.format == "PNG" else len(image.getbands())  # PNG: converted to RGBA later
-            if image.width * image.height * bands > budget:
-                raise DomainError(_("%(file)s is too large to process (%(width)d × %(height)d pixels): send a "
-                                    "picture of at most %(mp)d megapixels.", file=label, width=image.width,
-                                    height=image.height, mp=max(budget // bands // 1_000_000, 1)),
-                                  field="photos")
-            image.load()  # verify() does not decode the pixels: a truncated file fails only here
+            # weighed against CPMS_IMAGE_MAX_DECODE_MB, decoded reduced when a JPEG is larger than the stored copy;
+            # load() also finds a truncated file, which verify() does not
+            decode_bounded(image, label, "photos", MAX_EDGE)
     except UnidentifiedImageError:
         raise DomainError(not_an_image, field="photos") from None
     except (Image.DecompressionBombWarning, Image.DecompressionBombError):
