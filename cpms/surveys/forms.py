@@ -13,8 +13,10 @@ class InstrumentForm(FlaskForm):
     name = StringField(_l("Name"), validators=[Length(max=200, message=_l("At most %(max)d characters."))])
 
 
-class IdentifyingForm(FlaskForm):
-    questions = MultiCheckboxField(_l("Free-text questions that identify respondents"))
+class KeepForm(FlaskForm):
+    questions = MultiCheckboxField(_l("Questions whose answers are stored"))
+    reason = StringField(_l("Why these answers must be stored"),
+                         validators=[Length(max=500, message=_l("At most %(max)d characters."))])
 
 
 def _names(text):

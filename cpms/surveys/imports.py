@@ -4,7 +4,8 @@ Files are streamed row by row and never kept. A preview checks every row and wri
 a temporary file under instance/ (keyed by a random token); confirming imports them all or nothing: a large
 file is staged in short transactions and published in one short step (cpms/surveys/service/staging.py). Only answers to known questions are kept: personal metadata columns (deviceid, phonenumber,
 username, simserial, subscriberid, locations, _submitted_by, _attachments…) and questions marked as
-identifying are dropped. Instance ids are kept only as a keyed hash, to recognise re-imports.
+not stored are dropped: by default every question but closed answers (cpms/surveys/service/xlsform.py), and
+free text that an officer keeps is scrubbed of telephone numbers and e-mail addresses. Instance ids are kept only as a keyed hash, to recognise re-imports.
 """
 import hashlib
 import hmac
@@ -25,6 +26,7 @@ from cpms.core.tabular import read_rows
 from cpms.extensions import db
 from cpms.surveys.models import SurveyChoice, SurveyImport, SurveyQuestion, SurveyResponse
 from cpms.surveys.service import staging
+from cpms.surveys.service.scrub import scrub_text
 from cpms.surveys.service.xlsform import NUMERIC_TYPES, SELECT_TYPES
 
 CHUNK = 1000
@@ -231,13 +233,13 @@ class RowMapper:
             number = _number(raw)
             if number is None:
                 if question.type == "calculate":
-                    return [(question.id, raw[:2000], None)]
+                    return [(question.id, scrub_text(raw)[:2000], None)]
                 self.problems.add(("number", question.name), _("Answer %(value)s to question %(name)s (row %(row)s) "
                                                                "is not a number.", value=raw[:50], name=question.name,
                                                                row=row_number))
                 return None
             return [(question.id, raw[:100], number)]
-        return [(question.id, raw[:2000], None)]
+        return [(question.id, scrub_text(raw)[:2000], None)]
 
 
 def _number(text):

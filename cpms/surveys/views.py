@@ -15,7 +15,7 @@ from cpms.core.permissions import VIEWER, get_or_404, require_role, scope_of
 from cpms.extensions import db
 from cpms.geo.service import commune_choices
 from cpms.surveys import imports, service, tasks
-from cpms.surveys.forms import ConfirmForm, IdentifyingForm, ImportForm, InstrumentForm, MeasureForm, RoundForm
+from cpms.surveys.forms import ConfirmForm, ImportForm, InstrumentForm, KeepForm, MeasureForm, RoundForm
 from cpms.surveys.models import SurveyImport, SurveyInstrument, SurveyQuestion, SurveyRound
 from cpms.surveys.service import MANAGERS, READERS, TEXT_READERS, results, staging
 
@@ -65,26 +65,26 @@ def instrument_create():
 def instrument_detail(instrument_id):
     instrument = get_or_404(SurveyInstrument, instrument_id)
     questions = service.instrument_questions(instrument)
-    identifying = IdentifyingForm()
-    identifying.questions.choices = [(q.id, q.name) for q in questions if q.type == "text"]
-    identifying.questions.data = [q.id for q in questions if q.is_identifying]
+    keep = KeepForm()
+    keep.questions.choices = [(q.id, q.name) for q in service.optional_questions(questions)]
+    keep.questions.data = [q.id for q in questions if not q.is_identifying]
     return render_template("surveys/instrument_detail.html", instrument=instrument, questions=questions,
-                           choices=service.instrument_choices(instrument), identifying=identifying,
+                           choices=service.instrument_choices(instrument), keep=keep,
                            measures=service.instrument_measures(instrument.id), locale=get_locale())
 
 
-@bp.route("/instruments/<int:instrument_id>/identifying", methods=["POST"])
+@bp.route("/instruments/<int:instrument_id>/kept", methods=["POST"])
 @require_role(*MANAGERS)
-def instrument_identifying(instrument_id):
+def instrument_keep(instrument_id):
     instrument = get_or_404(SurveyInstrument, instrument_id)
-    form = IdentifyingForm()
-    form.questions.choices = [(q.id, q.name) for q in service.instrument_questions(instrument) if q.type == "text"]
+    form = KeepForm()
+    form.questions.choices = [(q.id, q.name) for q in service.optional_questions(service.instrument_questions(instrument))]
     back = url_for("surveys.instrument_detail", instrument_id=instrument.id)
     if not form.validate_on_submit():
         flash(_("Choose among the listed questions."), "error")
         return redirect(back)
-    return run_action(lambda: service.set_identifying_questions(instrument, form.questions.data),
-                      _("Identifying questions saved: their answers are not imported."), back)
+    return run_action(lambda: service.keep_questions(instrument, form.questions.data, form.reason.data),
+                      _("Saved: only the answers of the ticked questions are stored."), back)
 
 
 @bp.route("/instruments/<int:instrument_id>/measures/new", methods=["GET", "POST"])
@@ -93,7 +93,8 @@ def measure_create(instrument_id):
     instrument = get_or_404(SurveyInstrument, instrument_id)
     questions = service.instrument_questions(instrument)
     form = MeasureForm()
-    form.question_id.choices = [(q.id, f"{q.name} – {q.label(get_locale())}") for q in questions if q.type != "text"]
+    form.question_id.choices = [(q.id, f"{q.name} – {q.label(get_locale())}") for q in questions
+                                if q.type != "text" and not q.is_identifying]
     response = save_form(form, lambda form: service.create_measure(instrument, **form.service_fields()),
                          _("Measure saved."),
                          lambda _measure: url_for("surveys.instrument_detail", instrument_id=instrument.id))
@@ -108,7 +109,8 @@ def _round_form_choices(form):
     form.programme_id.choices = [(p.id, f"{p.code} – {p.name}") for p in
                                  db.session.scalars(visible_programmes(scope_of(current_user)))]
     form.communes.choices = commune_choices()
-    names = sorted(set(db.session.scalars(select(SurveyQuestion.name).where(SurveyQuestion.type != "text"))))
+    names = sorted(set(db.session.scalars(select(SurveyQuestion.name).where(SurveyQuestion.type != "text",
+                                                                      SurveyQuestion.is_identifying.is_(False)))))
     for field in (form.sex_question, form.age_question, form.commune_question):
         field.choices = [("", _("(none)"))] + [(n, n) for n in names]
 

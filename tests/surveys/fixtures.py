@@ -97,6 +97,15 @@ def create_test_instrument(with_measures=True, **kwargs):
     return instrument
 
 
+def keep_free_text(instrument, names=("comment",), reason="Suggestions read for the quarterly report"):
+    """Keep the answers of these questions (free text is not stored by default)."""
+    from cpms.surveys.service import instrument_questions, keep_questions
+
+    kept = [q.id for q in instrument_questions(instrument) if q.name in names or not q.is_identifying]
+    keep_questions(instrument, kept, reason)
+    _db.session.commit()
+
+
 def create_test_round(instrument, programme, name="Baseline 2015", kind="baseline", start=date(2015, 5, 1),
                       communes=("Bipemba", "Muya", "Dibindi"), weight_column=""):
     from cpms.surveys.service import create_round

@@ -12,7 +12,7 @@ from cpms.surveys import imports
 from cpms.surveys.models import SurveyAnswer, SurveyQuestion, SurveyResponse
 from cpms.surveys.service import instrument_choices, instrument_questions, results, stats
 from tests.conftest import english
-from tests.surveys.fixtures import HEADER, csv_data, do_import, response_row, xlsform_bytes
+from tests.surveys.fixtures import HEADER, csv_data, do_import, keep_free_text, response_row, xlsform_bytes
 
 
 def golden(app, make_instrument, make_round):
@@ -135,10 +135,8 @@ def test_semicolon_csv_with_bom_labels_and_xlsx(app, make_instrument, make_round
 
 
 def test_dropped_columns_are_nowhere_in_the_database(app, make_instrument, make_round):
-    from cpms.surveys.service import set_identifying_questions
     instrument = make_instrument()
-    set_identifying_questions(instrument, [q.id for q in instrument_questions(instrument) if q.name == "full_name"])
-    _db.session.commit()
+    keep_free_text(instrument)
     survey_round = make_round(instrument)
     summary, _record = do_import(app, survey_round, csv_data([response_row(i, comment="Les patrouilles sont rares")
                                                               for i in range(3)]))
@@ -235,13 +233,16 @@ def test_kobo_deployment_ids_in_the_version_column_are_not_a_different_version(a
     assert record is not None and record.rows_added == 1 and summary["problems"] == []
 
 
-def test_marking_a_question_identifying_deletes_its_stored_answers(app, make_instrument, make_round):
-    from cpms.surveys.service import set_identifying_questions
+def test_a_question_no_longer_kept_has_its_stored_answers_deleted(app, make_instrument, make_round):
+    from cpms.surveys.service import keep_questions
     instrument = make_instrument()
+    keep_free_text(instrument)
     survey_round = make_round(instrument)
     do_import(app, survey_round, csv_data([response_row(1, comment="Je m'appelle Kabongo, avenue 12")]))
     comment = next(q for q in instrument_questions(instrument) if q.name == "comment")
-    set_identifying_questions(instrument, [comment.id])
+    assert _db.session.scalar(select(func.count()).select_from(SurveyAnswer).where(
+        SurveyAnswer.question_id == comment.id)) == 1
+    keep_questions(instrument, [], "")
     _db.session.commit()
     assert _db.session.scalar(select(func.count()).select_from(SurveyAnswer).where(
         SurveyAnswer.question_id == comment.id)) == 0

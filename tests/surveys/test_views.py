@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from cpms.extensions import db as _db
 from cpms.surveys.models import SurveyInstrument, SurveyMeasure, SurveyResponse, SurveyRound
 from tests.conftest import commune_id
-from tests.surveys.fixtures import HEADER, csv_data, do_import, response_row, xlsform_bytes
+from tests.surveys.fixtures import HEADER, csv_data, do_import, keep_free_text, response_row, xlsform_bytes
 
 
 def upload(web, url, data, filename="export.csv", page=None):
@@ -117,7 +117,9 @@ def test_cancelled_preview_and_bad_file_save_nothing(web, client, login_as, make
 
 
 def test_viewer_sees_small_cells_suppressed_and_no_free_text(web, client, login_as, make_instrument, make_round, app):
-    survey_round = make_round(make_instrument())
+    instrument = make_instrument()
+    keep_free_text(instrument)
+    survey_round = make_round(instrument)
     do_import(app, survey_round, csv_data([response_row(i, commune="muya" if i < 3 else "bipemba",
                                                         comment="Patrouilles la nuit") for i in range(8)]))
     login_as("viewer")
@@ -127,7 +129,9 @@ def test_viewer_sees_small_cells_suppressed_and_no_free_text(web, client, login_
 
 
 def test_free_text_with_script_is_shown_as_text(client, login_as, make_instrument, make_round, app):
-    survey_round = make_round(make_instrument())
+    instrument = make_instrument()
+    keep_free_text(instrument)
+    survey_round = make_round(instrument)
     do_import(app, survey_round, csv_data([response_row(1, comment="<script>alert(1)</script>")]))
     login_as("project_officer", "Kasaï-Oriental")
     html = client.get(f"/surveys/rounds/{survey_round.id}").get_data(as_text=True)

@@ -11,6 +11,33 @@ from cpms.core.errors import DomainError
 KEPT_TYPES = ("select_one", "select_multiple", "integer", "decimal", "range", "text", "date", "calculate")
 SELECT_TYPES = ("select_one", "select_multiple")
 NUMERIC_TYPES = ("integer", "decimal", "range", "calculate")
+# closed answers, stored by default; the others (free text, calculations that may join texts) are not stored
+# unless the officer keeps the question with a reason
+CLOSED_TYPES = ("select_one", "select_multiple", "integer", "decimal", "range", "date")
+# words of a question's name that say its answer identifies someone or something (a person, a device, a place)
+IDENTIFYING_WORDS = frozenset({
+    "name", "names", "nom", "noms", "prenom", "postnom", "fullname", "surname", "phone", "telephone", "tel", "mobile",
+    "msisdn", "email", "mail", "courriel", "gps", "geopoint", "latitude", "longitude", "address", "adresse",
+    "contact", "signature", "photo", "birth", "naissance", "id", "idcard", "passport", "enumerator", "enqueteur",
+    "interviewer", "agent", "device", "deviceid", "imei", "username", "user"})
+# in a list of choices, only these say the answer names the person collecting, not the respondent's opinion
+IDENTIFYING_CHOICE_WORDS = frozenset({"enumerator", "enqueteur", "interviewer", "device", "imei", "username"})
+
+
+def _name_words(name):
+    import re
+
+    spaced = re.sub(r"([a-z])([A-Z])", r"\1 \2", name)
+    return {word for word in re.split(r"[^0-9a-zA-Z]+", spaced.lower()) if word}
+
+
+def stored_by_default(kind, name):
+    """Whether a question's answers are stored without the officer asking: closed answers whose name does not say
+    they identify someone (a telephone typed as a number, an enumerator picked from a list are not stored)."""
+    if kind not in CLOSED_TYPES:
+        return False
+    words = IDENTIFYING_CHOICE_WORDS if kind in SELECT_TYPES else IDENTIFYING_WORDS
+    return not (_name_words(name) & words)
 
 
 def _language(header):
@@ -104,7 +131,8 @@ def parse_xlsform(stream):  # noqa: C901
                                     row=number), field="file")
             names.add(name)
             label_en, label_fr = _labels(values)
-            questions.append(dict(name=name[:100], type=kind, list_name=list_name, label_en=label_en, label_fr=label_fr))
+            questions.append(dict(name=name[:100], type=kind, list_name=list_name, label_en=label_en, label_fr=label_fr,
+                                  is_identifying=not stored_by_default(kind, name)))
     finally:
         workbook.close()
     if not questions:
