@@ -40,11 +40,12 @@ CHOICES = [
 
 
 def xlsform_bytes(questions=QUESTIONS, choices=CHOICES, version="2015-1", label_style="long"):
-    en, fr = ("label::English (en)", "label::French (fr)") if label_style == "long" else ("label::en", "label::fr")
+    en, fr = {"long": ("label::English (en)", "label::French (fr)"), "short": ("label::en", "label::fr"),
+              "native": ("label::English (en)", "label::Français (fr)")}[label_style]
     workbook = Workbook()
     survey = workbook.active
     survey.title = "survey"
-    survey.append(["type", "name", en, fr])
+    survey.append(["type", "name", en, fr, "choice_filter"])  # a question's fifth item is its choice filter
     for row in questions:
         survey.append([row[0].replace("_group", " group"), *row[1:]])
     sheet = workbook.create_sheet("choices")

@@ -46,14 +46,47 @@ def test_xlsform_with_short_language_columns(app, make_instrument):
 
 @pytest.mark.parametrize("data, message", [
     (b"not a workbook", "not an XLSForm"),
-    (xlsform_bytes(choices=[]), "not in the choices sheet"),
-    (xlsform_bytes(questions=[("text", "a", "A", "A"), ("integer", "a", "A", "A")]), "Two questions are named a"),
+    (xlsform_bytes(choices=[]), "There should be a choices sheet"),  # pyxform's own messages, with their row
+    (xlsform_bytes(questions=[("text", "a", "A", "A"), ("integer", "a", "A", "A")]),
+     r"\[row : 3\] On the 'survey' sheet, the 'name' value 'a' is invalid"),
+    (xlsform_bytes(questions=[("select_one nolist", "a", "A", "A")]), r"\[row : 2\] List name not in choices sheet"),
+    (xlsform_bytes(questions=[("begin_group", "g", "G", "G"), ("text", "a", "A", "A"), ("end_group", "", "", ""),
+                              ("integer", "a", "A", "A")]), "Two questions are named a"),
     (xlsform_bytes(questions=[("note", "intro", "Hello", "Bonjour")]), "no question CPMS can analyse"),
 ])
 def test_bad_xlsforms_are_refused(app, db, data, message):
     from cpms.surveys.service import create_instrument
     with english(app), pytest.raises(DomainError, match=message):
         create_instrument(stream=io.BytesIO(data))
+
+
+def test_xlsform_read_by_pyxform_groups_repeats_or_other_languages_and_filters(app, db):
+    from cpms.surveys.service import create_instrument
+    from cpms.surveys.service.xlsform import parse_xlsform
+    questions = [("begin_group", "household", "Household", "Ménage"), ("select_one commune", "commune", "Commune", "Commune"),
+                 ("select_one quartier", "quartier", "Quartier", "Quartier", "commune=${commune}"),
+                 ("select_multiple agree or_other", "reasons", "Reasons", "Raisons"), ("end_group", "", "", ""),
+                 ("begin_repeat", "members", "Members", "Membres"), ("integer", "member_age", "Age", "Âge"),
+                 ("text", "member_name", "Name", "Nom"), ("end_repeat", "", "", "")]
+    choices = [("commune", "bipemba", "Bipemba", "Bipemba"), ("quartier", "q1", "Quartier 1", "Quartier 1"),
+               ("agree", "agree", "Agree", "D'accord"), ("agree", "disagree", "Disagree", "Pas d'accord")]
+    data = xlsform_bytes(questions=questions, choices=choices, label_style="native")
+    form = parse_xlsform(io.BytesIO(data))
+    by_name = {q["name"]: q for q in form["questions"]}
+    assert list(by_name) == ["commune", "quartier", "reasons", "reasons_other"]
+    assert by_name["reasons"]["type"] == "select_multiple" and by_name["reasons"]["label_fr"] == "Raisons"
+    assert by_name["reasons_other"]["type"] == "text" and by_name["reasons_other"]["is_identifying"]
+    assert ("agree", "other") in {(c["list_name"], c["name"]) for c in form["choices"]}
+    assert form["repeat_questions"] == 2 and form["form_id"] == "perception" and form["version"] == "2015-1"
+    instrument = create_instrument(stream=io.BytesIO(data))
+    assert [q.name for q in instrument_questions(instrument)] == ["commune", "quartier", "reasons", "reasons_other"]
+
+
+def test_an_xlsform_too_large_is_refused_before_it_is_read(app, db, monkeypatch):
+    from cpms.surveys.service import xlsform
+    monkeypatch.setattr(xlsform, "MAX_BYTES", 1000)
+    with english(app), pytest.raises(DomainError, match="larger than"):
+        xlsform.parse_xlsform(io.BytesIO(xlsform_bytes()))
 
 
 def test_golden_dataset_shares_intervals_and_change(app, make_instrument, make_round):
