@@ -1,6 +1,6 @@
 """Perception surveys: instruments, measures, rounds, imports with preview, results and exports."""
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import format_number, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -55,9 +55,21 @@ def instrument_create():
         form, lambda form: service.create_instrument(stream=form.file.data.stream, name=form.name.data),
         lambda instrument: _("This form (same form_id and version) is already here: its questionnaire is kept, "
                              "with its measures.") if getattr(instrument, "reused", False)
-        else _("Questionnaire saved with %(count)s questions.", count=len(service.instrument_questions(instrument))),
+        else _saved_message(instrument),
         lambda instrument: url_for("surveys.instrument_detail", instrument_id=instrument.id))
     return response or render_form("surveys/instrument_form.html", form)
+
+
+def _saved_message(instrument):
+    count = len(service.instrument_questions(instrument))
+    message = ngettext("Questionnaire saved with %(count)s question.", "Questionnaire saved with %(count)s questions.",
+                       count, count=format_number(count))
+    repeats = getattr(instrument, "repeat_questions", 0)
+    if repeats:
+        message += " " + ngettext("%(count)s question in a repeat group is not analysed.",
+                                  "%(count)s questions in repeat groups are not analysed.", repeats,
+                                  count=format_number(repeats))
+    return message
 
 
 @bp.route("/instruments/<int:instrument_id>")
@@ -240,8 +252,10 @@ def _imported_message(started):
     record, job = started
     if job is not None:
         return _("The import has started: the responses appear in the results once all are written.")
-    return _("%(added)s responses imported, %(skipped)s already there.", added=record.rows_added,
-             skipped=record.rows_skipped)
+    return " ".join((ngettext("%(count)s response imported.", "%(count)s responses imported.", record.rows_added,
+                              count=format_number(record.rows_added)),
+                     ngettext("%(count)s was already there.", "%(count)s were already there.", record.rows_skipped,
+                              count=format_number(record.rows_skipped))))
 
 
 @bp.route("/imports/<int:import_id>/cancel", methods=["POST"])

@@ -318,3 +318,16 @@ def test_a_gps_column_is_dropped_as_personal(app, make_instrument, make_round):
     survey_round = make_round(make_instrument())
     summary, _record = do_import(app, survey_round, csv_data([response_row(i) for i in range(2)]))
     assert "gps" in summary["dropped_columns"] and "gps" not in summary["ignored_columns"]
+
+
+def test_an_export_of_another_form_is_refused_naming_both_form_ids(app, make_instrument, make_round):
+    survey_round = make_round(make_instrument())
+    header = HEADER + ["_xform_id_string"]
+    mixed = [response_row(1) + ["perception"], response_row(2, version="2016-3") + ["perception"],
+             response_row(3) + ["registre_menages"]]
+    summary, record = do_import(app, survey_round, csv_data(mixed, header=header))
+    assert record is None and [p["message"] for p in summary["problems"]] == [
+        "Row 4 was collected with the form registre_menages, but the form of this round is perception: upload an "
+        "export of perception."]
+    summary, record = do_import(app, survey_round, csv_data(mixed[:2], header=header))
+    assert record.rows_added == 2 and summary["versions"] == [("2015-1", 1), ("2016-3", 1)]

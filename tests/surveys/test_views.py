@@ -262,7 +262,7 @@ def test_import_counts_are_true_in_preview_and_result(web, client, login_as, mak
     assert "there is nothing new to import" in again and "Import 0 responses" not in again
     response = import_file(web, client, survey_round, csv_data(rows + [response_row(9)]))
     page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "1 responses imported, 3 already there." in page
+    assert "1 response imported. 3 were already there." in page
     preview = upload(web, url, csv_data(rows)).get_data(as_text=True)
     assert "vQxW2015 (1 row)" in preview and "2024-05-02 10:00 (2 rows)" in preview
 

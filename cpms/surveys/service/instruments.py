@@ -57,6 +57,7 @@ def create_instrument(*, stream, name=""):
     db.session.add_all(SurveyQuestion(instrument_id=instrument.id, position=i, **q) for i, q in enumerate(form["questions"]))
     db.session.add_all(SurveyChoice(instrument_id=instrument.id, position=i, **c) for i, c in enumerate(form["choices"]))
     db.session.flush()
+    instrument.repeat_questions = form["repeat_questions"]  # counted, not analysed (not in the export's main sheet)
     return instrument
 
 
