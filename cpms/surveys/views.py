@@ -105,8 +105,8 @@ def measure_create(instrument_id):
     instrument = get_or_404(SurveyInstrument, instrument_id)
     questions = service.instrument_questions(instrument)
     form = MeasureForm()
-    form.question_id.choices = [(q.id, f"{q.name} – {q.label(get_locale())}") for q in questions
-                                if q.type != "text" and not q.is_identifying]
+    form.set_choices([q for q in questions if q.type != "text" and not q.is_identifying],
+                     service.instrument_choices(instrument), get_locale())
     response = save_form(form, lambda form: service.create_measure(instrument, **form.service_fields()),
                          _("Measure saved."),
                          lambda _measure: url_for("surveys.instrument_detail", instrument_id=instrument.id))

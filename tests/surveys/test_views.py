@@ -5,7 +5,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from cpms.extensions import db as _db
-from cpms.surveys.models import SurveyInstrument, SurveyMeasure, SurveyResponse, SurveyRound
+from cpms.surveys.models import SurveyChoice, SurveyInstrument, SurveyMeasure, SurveyResponse, SurveyRound
 from tests.conftest import commune_id
 from tests.surveys.fixtures import HEADER, csv_data, do_import, keep_free_text, response_row, xlsform_bytes
 
@@ -43,11 +43,15 @@ def test_me_officer_uploads_an_xlsform_and_defines_a_measure(web, client, login_
     trust = next(q for q in _db.session.scalars(select(SurveyInstrument.questions.property.mapper.class_))
                  if q.name == "trust")
     url = f"/surveys/instruments/{instrument.id}/measures/new"
+    form = client.get(url).get_data(as_text=True)
+    assert "trust: Strongly agree (strongly_agree)" in form and "full_name" not in form  # picked, not typed
+    choice = {(c.list_name, c.name): c.id for c in _db.session.scalars(select(SurveyChoice))}
     bad = web.post(url, {"question_id": trust.id, "kind": "share", "name_en": "Trust", "name_fr": "Confiance",
-                         "values": "agree totally", "excluded_values": "", "direction": "higher"})
-    assert bad.status_code == 422 and "not in the question&#39;s list: totally" in bad.get_data(as_text=True)
+                         "values": [choice["agree", "agree"], choice["yn", "yes"]], "direction": "higher"})
+    assert bad.status_code == 422 and "not in the question&#39;s list: yes" in bad.get_data(as_text=True)
     good = web.post(url, {"question_id": trust.id, "kind": "share", "name_en": "Trust", "name_fr": "Confiance",
-                          "values": "agree, strongly_agree", "excluded_values": "", "direction": "higher"})
+                          "values": [choice["agree", "agree"], choice["agree", "strongly_agree"]],
+                          "direction": "higher"})
     assert good.status_code == 302
     assert _db.session.scalar(select(SurveyMeasure.values)) == "agree strongly_agree"
 
