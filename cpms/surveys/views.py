@@ -16,7 +16,7 @@ from cpms.extensions import db
 from cpms.geo.service import commune_choices
 from cpms.surveys import imports, service, tasks
 from cpms.surveys.forms import ConfirmForm, ImportForm, InstrumentForm, KeepForm, MeasureForm, RoundForm
-from cpms.surveys.models import SurveyImport, SurveyInstrument, SurveyQuestion, SurveyRound
+from cpms.surveys.models import SurveyImport, SurveyInstrument, SurveyRound
 from cpms.surveys.service import MANAGERS, READERS, TEXT_READERS, results, staging
 
 bp = Blueprint("surveys", __name__, url_prefix="/surveys")
@@ -114,21 +114,28 @@ def measure_create(instrument_id):
                                    choices=service.instrument_choices(instrument), locale=get_locale())
 
 
-def _round_form_choices(form):
+def _round_form_choices(form, survey_round):
     from cpms.programmes.service import visible_programmes
-    form.instrument_id.choices = [(i.id, f"{i.name} {i.form_version}".strip()) for i in
-                                  db.session.scalars(select(SurveyInstrument).order_by(SurveyInstrument.name))]
+    instruments = db.session.scalars(select(SurveyInstrument).order_by(SurveyInstrument.name)).all()
+    form.instrument_id.choices = [(i.id, f"{i.name} {i.form_version}".strip()) for i in instruments]
     form.programme_id.choices = [(p.id, f"{p.code} – {p.name}") for p in
                                  db.session.scalars(visible_programmes(scope_of(current_user)))]
     form.communes.choices = commune_choices()
-    names = sorted(set(db.session.scalars(select(SurveyQuestion.name).where(SurveyQuestion.type != "text",
-                                                                      SurveyQuestion.is_identifying.is_(False)))))
+    if request.method == "GET" and survey_round is None:
+        form.instrument_id.data = request.args.get("instrument", type=int) or max((i.id for i in instruments), default=None)
+    instrument = db.session.get(SurveyInstrument, form.instrument_id.data) if form.instrument_id.data else None
+    # only the questions of the round's questionnaire whose answers are stored
+    questions = [q for q in service.instrument_questions(instrument) if q.type != "text" and not q.is_identifying] \
+        if instrument else []
     for field in (form.sex_question, form.age_question, form.commune_question):
-        field.choices = [("", _("(none)"))] + [(n, n) for n in names]
+        field.choices = [("", _("(none)"))] + [(q.name, f"{q.name} – {q.label(get_locale())}") for q in questions]
+    if request.method == "GET" and survey_round is None:
+        for name, question_name in service.breakdown_questions(questions).items():
+            getattr(form, name).data = question_name
 
 
 def _round_form_page(form, survey_round, save):
-    _round_form_choices(form)
+    _round_form_choices(form, survey_round)
     if request.method == "GET" and survey_round is not None:
         form.communes.data = sorted(survey_round.commune_ids)
     response = save_form(form, lambda form: save(form.service_fields()), _("Round saved."),

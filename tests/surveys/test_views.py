@@ -81,6 +81,21 @@ def test_round_form_checks_dates_and_communes(web, login_as, make_instrument, ma
     assert [c.name for c in _db.session.scalar(select(SurveyRound)).communes] == ["Bipemba"]
 
 
+def test_round_form_lists_its_questionnaire_questions_with_breakdowns_preselected(client, login_as, make_instrument):
+    import re
+    other = make_instrument(with_measures=False, version="2017-1", questions=[
+        ("select_one agree", "trust", "Trust", "Confiance"), ("integer", "safety_score", "Score", "Note")])
+    instrument = make_instrument(with_measures=False)
+    login_as("me_officer")
+    html = client.get(f"/surveys/rounds/new?instrument={instrument.id}").get_data(as_text=True)
+    sex = re.search(r'<select[^>]*name="sex_question".*?</select>', html, re.S).group(0)
+    assert '<option selected value="sex">sex – Sex</option>' in sex and "safety_score" not in html
+    assert "full_name" not in sex and "comment" not in sex  # not stored, so never a breakdown
+    assert re.search(r'<option selected value="age">', html) and re.search(r'<option selected value="commune">', html)
+    html = client.get(f"/surveys/rounds/new?instrument={other.id}").get_data(as_text=True)
+    assert "safety_score" in html and 'value="sex"' not in html
+
+
 def test_import_preview_then_confirm_then_results_with_change(web, client, login_as, make_instrument, make_round):
     instrument = make_instrument()
     baseline = make_round(instrument)

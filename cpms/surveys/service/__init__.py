@@ -14,6 +14,7 @@ from cpms.surveys.service.instruments import (  # noqa: F401  (its services, as 
     READERS,
     ROUND_KIND_LABELS,
     TEXT_READERS,
+    breakdown_questions,
     can_see_round,
     create_instrument,
     create_measure,

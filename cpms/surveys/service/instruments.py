@@ -25,7 +25,7 @@ from cpms.surveys.models import (
     SurveyRound,
     survey_round_communes,
 )
-from cpms.surveys.service.xlsform import NUMERIC_TYPES, SELECT_TYPES, parse_xlsform, stored_by_default
+from cpms.surveys.service.xlsform import NUMERIC_TYPES, SELECT_TYPES, name_words, parse_xlsform, stored_by_default
 
 READERS = frozenset({ADMIN, ME_OFFICER, PROJECT_OFFICER, VIEWER})
 MANAGERS = frozenset({ADMIN, ME_OFFICER})
@@ -64,6 +64,22 @@ def create_instrument(*, stream, name=""):
 def instrument_questions(instrument):
     return db.session.scalars(select(SurveyQuestion).where(SurveyQuestion.instrument_id == instrument.id)
                               .order_by(SurveyQuestion.position)).all()
+
+
+BREAKDOWN_WORDS = {"sex_question": {"sex", "sexe", "gender", "genre"}, "age_question": {"age", "ages", "âge"},
+                   "commune_question": {"commune", "communes"}}
+
+
+def breakdown_questions(questions):
+    """{round field: question name} of the stored questions whose name or choice list says they give the
+    respondent's sex, age or commune (the round form preselects them)."""
+    found = {}
+    for field, words in BREAKDOWN_WORDS.items():
+        for question in questions:
+            if not question.is_identifying and (name_words(question.name) | name_words(question.list_name or "")) & words:
+                found[field] = question.name
+                break
+    return found
 
 
 def instrument_choices(instrument):

@@ -39,7 +39,7 @@ IDENTIFYING_WORDS = frozenset({
 IDENTIFYING_CHOICE_WORDS = frozenset({"enumerator", "enqueteur", "interviewer", "device", "imei", "username"})
 
 
-def _name_words(name):
+def name_words(name):
     import re
 
     spaced = re.sub(r"([a-z])([A-Z])", r"\1 \2", name)
@@ -52,7 +52,7 @@ def stored_by_default(kind, name):
     if kind not in CLOSED_TYPES:
         return False
     words = IDENTIFYING_CHOICE_WORDS if kind in SELECT_TYPES else IDENTIFYING_WORDS
-    return not (_name_words(name) & words)
+    return not (name_words(name) & words)
 
 
 def _language(header):
