@@ -166,7 +166,9 @@ def test_exports_suppress_small_cells_and_neutralise_formulas(client, login_as, 
     survey_round = make_round(instrument)
     do_import(app, survey_round, csv_data([response_row(i, commune="muya" if i < 3 else "bipemba") for i in range(8)]))
     login_as("me_officer")
-    text = client.get(f"/surveys/rounds/{survey_round.id}/results.csv").get_data(as_text=True)
+    answer = client.get(f"/surveys/rounds/{survey_round.id}/results.csv")
+    assert answer.headers["Content-Type"] == "text/csv; charset=utf-8"  # issue 20: the charset was given twice
+    text = answer.get_data(as_text=True)
     assert "'=HYPERLINK(1)" in text
     muya = [line for line in text.splitlines() if ",Muya," in line]
     assert muya and all("suppressed" in line for line in muya)
