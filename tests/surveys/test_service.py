@@ -103,6 +103,12 @@ def test_golden_dataset_shares_intervals_and_change(app, make_instrument, make_r
     assert trust.change.relative == pytest.approx(0.75)
     # pooled p = 0.55, se = sqrt(0.55·0.45·(1/10 + 1/10)) = 0.22249, z = 1.3484
     assert trust.change.p_value == pytest.approx(0.1775, abs=1e-3)
+    with english(app):
+        header, rows = results.export_table(endline, measures, baseline)
+        assert results.format_p(0.0004) == "p < 0.001"
+    assert header[-2:] == ["p-value", "Exact p-value"]
+    overall = next(r for r in rows if r[0] == "Trusts the police" and r[3] == "Endline 2017")
+    assert overall[-2] == "p = 0.178" and overall[-1] == trust.change.p_value  # not rounded to 4 places
     unsafe = measures[1].overall
     # "don't know" is not a valid answer: 2 of 9
     assert unsafe.later.n == 9 and unsafe.later.value == pytest.approx(2 / 9)
