@@ -18,7 +18,7 @@ from cpms.extensions import db
 
 log = logging.getLogger("cpms")
 WIPE = "cpms_wipe_after_commit"
-CHECKPOINT_WAIT_MS = 2000  # how long the checkpoint waits for readers (the connection's usual wait is longer)
+CHECKPOINT_WAIT_MS = 200  # how long the checkpoint waits for readers: the request that deleted is waiting too
 
 
 def wipe_after_commit():
