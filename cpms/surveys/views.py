@@ -123,7 +123,7 @@ def _round_form_choices(form, survey_round):
     form.communes.choices = commune_choices()
     if request.method == "GET" and survey_round is None:
         form.instrument_id.data = request.args.get("instrument", type=int) or max((i.id for i in instruments), default=None)
-    instrument = db.session.get(SurveyInstrument, form.instrument_id.data) if form.instrument_id.data else None
+    instrument = next((i for i in instruments if i.id == form.instrument_id.data), None)  # a listed one only
     # only the questions of the round's questionnaire whose answers are stored
     questions = [q for q in service.instrument_questions(instrument) if q.type != "text" and not q.is_identifying] \
         if instrument else []
