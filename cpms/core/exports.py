@@ -113,7 +113,7 @@ def download(data, filename, kind):
                 "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                 "pdf": "application/pdf", "zip": "application/zip",
                 "json": "application/json"}[kind]
-    response = Response(data, mimetype=mimetype)
+    response = Response(data, content_type=mimetype)  # as given: `mimetype=` would add a second charset
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

@@ -23,6 +23,8 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
+        # deleted rows are overwritten, not left in free pages (cpms/core/erasure.py cleans the -wal file)
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
@@ -40,6 +42,7 @@ def select_locale():
 
 
 def init_extensions(app):
+    import cpms.core.erasure  # noqa: F401  its session listeners clean the database's files after deletions
     import cpms.models  # noqa: F401  every model registered before anything uses the metadata
 
     db.init_app(app)

@@ -141,14 +141,15 @@ def load_surveys(context):
         create_measure,
         create_round,
         instrument_questions,
-        set_identifying_questions,
+        keep_questions,
     )
 
     actor = context.get("users", {}).get("suivi@demo.cpms.example")
     programme = context["programmes"]["PDP-KOR-2015"]
     instrument = create_instrument(stream=io.BytesIO(xlsform_bytes()))
     questions = {q.name: q for q in instrument_questions(instrument)}
-    set_identifying_questions(instrument, [questions["phone"].id])
+    # the telephone numbers are not stored (free text is not, by default); the comments are kept, with a reason
+    keep_questions(instrument, [questions["comments"].id], "Suggestions of residents, read for the quarterly report")
     for question, kind, name_en, name_fr, values, excluded, higher_is_better in [
         ("trust_police", "share", "Trust in the police", "Confiance en la police", ["agree", "strongly_agree"], [], True),
         ("police_work", "share", "Good opinion of police work", "Opinion favorable du travail de la police",

@@ -13,12 +13,10 @@ class InstrumentForm(FlaskForm):
     name = StringField(_l("Name"), validators=[Length(max=200, message=_l("At most %(max)d characters."))])
 
 
-class IdentifyingForm(FlaskForm):
-    questions = MultiCheckboxField(_l("Free-text questions that identify respondents"))
-
-
-def _names(text):
-    return (text or "").replace(",", " ").replace(";", " ").split()
+class KeepForm(FlaskForm):
+    questions = MultiCheckboxField(_l("Questions whose answers are stored"))
+    reason = StringField(_l("Why these answers must be stored"),
+                         validators=[Length(max=500, message=_l("At most %(max)d characters."))])
 
 
 class MeasureForm(FlaskForm):
@@ -28,15 +26,26 @@ class MeasureForm(FlaskForm):
                                                              Length(max=200, message=_l("At most %(max)d characters."))])
     name_fr = StringField(_l("Name in French"), validators=[DataRequired(_l("Enter the measure's name in French.")),
                                                             Length(max=200, message=_l("At most %(max)d characters."))])
-    values = StringField(_l("Answers that count"), validators=[Length(max=500)])
-    excluded_values = StringField(_l("Answers that are not valid (e.g. don't know)"), validators=[Length(max=500)])
+    values = MultiCheckboxField(_l("Answers that count"))  # choice ids, picked among the questionnaire's lists
+    excluded_values = MultiCheckboxField(_l("Answers that are not valid (e.g. don't know)"))
     direction = SelectField(_l("Direction"), choices=[("higher", _l("Higher is better")),
                                                       ("lower", _l("Higher is worse"))])
 
+    def set_choices(self, questions, lists, locale):
+        """The questions whose answers are stored, and every choice of their lists, named with their question."""
+        self.question_id.choices = [(q.id, f"{q.name} – {q.label(locale)}") for q in questions]
+        asked = {}
+        for q in questions:
+            asked.setdefault(q.list_name, []).append(q.name)
+        options = [(c.id, f"{', '.join(asked[name])}: {c.label(locale)} ({c.name})")
+                   for name, items in lists.items() if name in asked for c in items]
+        self.values.choices = self.excluded_values.choices = options
+        self.choice_names = {c.id: c.name for items in lists.values() for c in items}
+
     def service_fields(self):
         return dict(question_id=self.question_id.data, kind=self.kind.data, name_en=self.name_en.data,
-                    name_fr=self.name_fr.data, values=_names(self.values.data),
-                    excluded_values=_names(self.excluded_values.data),
+                    name_fr=self.name_fr.data, values=[self.choice_names[i] for i in self.values.data or []],
+                    excluded_values=[self.choice_names[i] for i in self.excluded_values.data or []],
                     higher_is_better=self.direction.data == "higher")
 
 

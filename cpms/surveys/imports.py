@@ -4,7 +4,8 @@ Files are streamed row by row and never kept. A preview checks every row and wri
 a temporary file under instance/ (keyed by a random token); confirming imports them all or nothing: a large
 file is staged in short transactions and published in one short step (cpms/surveys/service/staging.py). Only answers to known questions are kept: personal metadata columns (deviceid, phonenumber,
 username, simserial, subscriberid, locations, _submitted_by, _attachments…) and questions marked as
-identifying are dropped. Instance ids are kept only as a keyed hash, to recognise re-imports.
+not stored are dropped: by default every question but closed answers (cpms/surveys/service/xlsform.py), and
+free text that an officer keeps is scrubbed of telephone numbers and e-mail addresses. Instance ids are kept only as a keyed hash, to recognise re-imports.
 """
 import hashlib
 import hmac
@@ -25,6 +26,7 @@ from cpms.core.tabular import read_rows
 from cpms.extensions import db
 from cpms.surveys.models import SurveyChoice, SurveyImport, SurveyQuestion, SurveyResponse
 from cpms.surveys.service import staging
+from cpms.surveys.service.scrub import scrub_text
 from cpms.surveys.service.xlsform import NUMERIC_TYPES, SELECT_TYPES
 
 CHUNK = 1000
@@ -35,6 +37,7 @@ PERSONAL_COLUMNS = frozenset({"gps", "geopoint", "location", "deviceid", "phonen
                               "_submitted_by", "_attachments", "_geolocation", "start-geopoint", "email"})
 INSTANCE_COLUMNS = ("instanceid", "meta-instanceid", "_uuid", "key", "instance_id")
 VERSION_COLUMNS = ("__version__", "_version_", "_version", "formversion")
+FORM_ID_COLUMNS = ("_xform_id_string", "_xform_id", "formid", "form_id", "id_string")
 
 
 def instance_hash(instance_id):
@@ -96,7 +99,7 @@ class RowMapper:
                 if choice_name == name and folded in self.communes:
                     self.choice_communes[name] = self.communes[folded]
         self.columns = []  # (index, question)
-        self.instance_index = self.version_index = self.weight_index = None
+        self.instance_index = self.version_index = self.weight_index = self.form_index = None
         self.dropped, self.ignored = [], []
         self.versions = {}  # form version found in the rows → number of rows
         instance_rank = len(INSTANCE_COLUMNS)
@@ -116,6 +119,8 @@ class RowMapper:
                     self.instance_index, instance_rank = index, rank
             elif lowered in VERSION_COLUMNS:
                 self.version_index = index
+            elif lowered in FORM_ID_COLUMNS and question is None:
+                self.form_index = index
             elif lowered in PERSONAL_COLUMNS or lowered.startswith(("_gps", "gps")) or lowered.endswith(
                     ("_latitude", "_longitude", "_altitude", "_precision")):
                 self.dropped.append(header)
@@ -170,6 +175,8 @@ class RowMapper:
         if self.instance_index is not None and not instance_id:
             self.problems.add("empty-instance", _("Row %(row)s has no instance id.", row=row_number))
             return None
+        if not self._same_form(cell(self.form_index), row_number):
+            return None
         version = cell(self.version_index)[:100]
         # every version of the form is accepted (a form redeployed during collection, ODK Central's date-like
         # version strings, KoBo's deployment ids): the rows of each version are counted and shown in the preview
@@ -209,6 +216,16 @@ class RowMapper:
             return None
         return instance_hash(instance_id), fields, answers
 
+    def _same_form(self, form_id, row_number):
+        """Rows of any version of the round's form are accepted; rows of another form (another form_id) are not."""
+        expected = self.round.instrument.form_id
+        if not form_id or not expected or form_id == expected:
+            return True
+        self.problems.add(("form", form_id[:100]), _(
+            "Row %(row)s was collected with the form %(found)s, but the form of this round is %(expected)s: upload "
+            "an export of %(expected)s.", row=row_number, found=form_id[:100], expected=expected))
+        return False
+
     def _answer(self, question, raw, row_number):
         """[(question_id, text, number)] for one cell, or None (problem recorded)."""
         if question.type in SELECT_TYPES:
@@ -231,13 +248,13 @@ class RowMapper:
             number = _number(raw)
             if number is None:
                 if question.type == "calculate":
-                    return [(question.id, raw[:2000], None)]
+                    return [(question.id, scrub_text(raw)[:2000], None)]
                 self.problems.add(("number", question.name), _("Answer %(value)s to question %(name)s (row %(row)s) "
                                                                "is not a number.", value=raw[:50], name=question.name,
                                                                row=row_number))
                 return None
             return [(question.id, raw[:100], number)]
-        return [(question.id, raw[:2000], None)]
+        return [(question.id, scrub_text(raw)[:2000], None)]
 
 
 def _number(text):

@@ -70,7 +70,10 @@ class SurveyQuestion(Audited, db.Model):
     list_name: Mapped[str | None] = mapped_column(String(100))
     label_en: Mapped[str] = mapped_column(String(500), default="")
     label_fr: Mapped[str] = mapped_column(String(500), default="")
+    # answers not stored (free text, names, telephones… by default: cpms/surveys/service/xlsform.py); an officer
+    # who keeps such a question gives a reason, logged in the audit log
     is_identifying: Mapped[bool] = mapped_column(Boolean, default=False)
+    keep_reason: Mapped[str] = mapped_column(String(500), default="", server_default="")
 
     instrument: Mapped[SurveyInstrument] = relationship(back_populates="questions", lazy="raise")
 

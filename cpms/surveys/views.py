@@ -1,6 +1,6 @@
 """Perception surveys: instruments, measures, rounds, imports with preview, results and exports."""
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import format_number, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -15,8 +15,8 @@ from cpms.core.permissions import VIEWER, get_or_404, require_role, scope_of
 from cpms.extensions import db
 from cpms.geo.service import commune_choices
 from cpms.surveys import imports, service, tasks
-from cpms.surveys.forms import ConfirmForm, IdentifyingForm, ImportForm, InstrumentForm, MeasureForm, RoundForm
-from cpms.surveys.models import SurveyImport, SurveyInstrument, SurveyQuestion, SurveyRound
+from cpms.surveys.forms import ConfirmForm, ImportForm, InstrumentForm, KeepForm, MeasureForm, RoundForm
+from cpms.surveys.models import SurveyImport, SurveyInstrument, SurveyRound
 from cpms.surveys.service import MANAGERS, READERS, TEXT_READERS, results, staging
 
 bp = Blueprint("surveys", __name__, url_prefix="/surveys")
@@ -55,9 +55,21 @@ def instrument_create():
         form, lambda form: service.create_instrument(stream=form.file.data.stream, name=form.name.data),
         lambda instrument: _("This form (same form_id and version) is already here: its questionnaire is kept, "
                              "with its measures.") if getattr(instrument, "reused", False)
-        else _("Questionnaire saved with %(count)s questions.", count=len(service.instrument_questions(instrument))),
+        else _saved_message(instrument),
         lambda instrument: url_for("surveys.instrument_detail", instrument_id=instrument.id))
     return response or render_form("surveys/instrument_form.html", form)
+
+
+def _saved_message(instrument):
+    count = len(service.instrument_questions(instrument))
+    message = ngettext("Questionnaire saved with %(count)s question.", "Questionnaire saved with %(count)s questions.",
+                       count, count=format_number(count))
+    repeats = getattr(instrument, "repeat_questions", 0)
+    if repeats:
+        message += " " + ngettext("%(count)s question in a repeat group is not analysed.",
+                                  "%(count)s questions in repeat groups are not analysed.", repeats,
+                                  count=format_number(repeats))
+    return message
 
 
 @bp.route("/instruments/<int:instrument_id>")
@@ -65,26 +77,26 @@ def instrument_create():
 def instrument_detail(instrument_id):
     instrument = get_or_404(SurveyInstrument, instrument_id)
     questions = service.instrument_questions(instrument)
-    identifying = IdentifyingForm()
-    identifying.questions.choices = [(q.id, q.name) for q in questions if q.type == "text"]
-    identifying.questions.data = [q.id for q in questions if q.is_identifying]
+    keep = KeepForm()
+    keep.questions.choices = [(q.id, q.name) for q in service.optional_questions(questions)]
+    keep.questions.data = [q.id for q in questions if not q.is_identifying]
     return render_template("surveys/instrument_detail.html", instrument=instrument, questions=questions,
-                           choices=service.instrument_choices(instrument), identifying=identifying,
+                           choices=service.instrument_choices(instrument), keep=keep,
                            measures=service.instrument_measures(instrument.id), locale=get_locale())
 
 
-@bp.route("/instruments/<int:instrument_id>/identifying", methods=["POST"])
+@bp.route("/instruments/<int:instrument_id>/kept", methods=["POST"])
 @require_role(*MANAGERS)
-def instrument_identifying(instrument_id):
+def instrument_keep(instrument_id):
     instrument = get_or_404(SurveyInstrument, instrument_id)
-    form = IdentifyingForm()
-    form.questions.choices = [(q.id, q.name) for q in service.instrument_questions(instrument) if q.type == "text"]
+    form = KeepForm()
+    form.questions.choices = [(q.id, q.name) for q in service.optional_questions(service.instrument_questions(instrument))]
     back = url_for("surveys.instrument_detail", instrument_id=instrument.id)
     if not form.validate_on_submit():
         flash(_("Choose among the listed questions."), "error")
         return redirect(back)
-    return run_action(lambda: service.set_identifying_questions(instrument, form.questions.data),
-                      _("Identifying questions saved: their answers are not imported."), back)
+    return run_action(lambda: service.keep_questions(instrument, form.questions.data, form.reason.data),
+                      _("Saved: only the answers of the ticked questions are stored."), back)
 
 
 @bp.route("/instruments/<int:instrument_id>/measures/new", methods=["GET", "POST"])
@@ -93,7 +105,8 @@ def measure_create(instrument_id):
     instrument = get_or_404(SurveyInstrument, instrument_id)
     questions = service.instrument_questions(instrument)
     form = MeasureForm()
-    form.question_id.choices = [(q.id, f"{q.name} – {q.label(get_locale())}") for q in questions if q.type != "text"]
+    form.set_choices([q for q in questions if q.type != "text" and not q.is_identifying],
+                     service.instrument_choices(instrument), get_locale())
     response = save_form(form, lambda form: service.create_measure(instrument, **form.service_fields()),
                          _("Measure saved."),
                          lambda _measure: url_for("surveys.instrument_detail", instrument_id=instrument.id))
@@ -101,20 +114,28 @@ def measure_create(instrument_id):
                                    choices=service.instrument_choices(instrument), locale=get_locale())
 
 
-def _round_form_choices(form):
+def _round_form_choices(form, survey_round):
     from cpms.programmes.service import visible_programmes
-    form.instrument_id.choices = [(i.id, f"{i.name} {i.form_version}".strip()) for i in
-                                  db.session.scalars(select(SurveyInstrument).order_by(SurveyInstrument.name))]
+    instruments = db.session.scalars(select(SurveyInstrument).order_by(SurveyInstrument.name)).all()
+    form.instrument_id.choices = [(i.id, f"{i.name} {i.form_version}".strip()) for i in instruments]
     form.programme_id.choices = [(p.id, f"{p.code} – {p.name}") for p in
                                  db.session.scalars(visible_programmes(scope_of(current_user)))]
     form.communes.choices = commune_choices()
-    names = sorted(set(db.session.scalars(select(SurveyQuestion.name).where(SurveyQuestion.type != "text"))))
+    if request.method == "GET" and survey_round is None:
+        form.instrument_id.data = request.args.get("instrument", type=int) or max((i.id for i in instruments), default=None)
+    instrument = next((i for i in instruments if i.id == form.instrument_id.data), None)  # a listed one only
+    # only the questions of the round's questionnaire whose answers are stored
+    questions = [q for q in service.instrument_questions(instrument) if q.type != "text" and not q.is_identifying] \
+        if instrument else []
     for field in (form.sex_question, form.age_question, form.commune_question):
-        field.choices = [("", _("(none)"))] + [(n, n) for n in names]
+        field.choices = [("", _("(none)"))] + [(q.name, f"{q.name} – {q.label(get_locale())}") for q in questions]
+    if request.method == "GET" and survey_round is None:
+        for name, question_name in service.breakdown_questions(questions).items():
+            getattr(form, name).data = question_name
 
 
 def _round_form_page(form, survey_round, save):
-    _round_form_choices(form)
+    _round_form_choices(form, survey_round)
     if request.method == "GET" and survey_round is not None:
         form.communes.data = sorted(survey_round.commune_ids)
     response = save_form(form, lambda form: save(form.service_fields()), _("Round saved."),
@@ -238,8 +259,10 @@ def _imported_message(started):
     record, job = started
     if job is not None:
         return _("The import has started: the responses appear in the results once all are written.")
-    return _("%(added)s responses imported, %(skipped)s already there.", added=record.rows_added,
-             skipped=record.rows_skipped)
+    return " ".join((ngettext("%(count)s response imported.", "%(count)s responses imported.", record.rows_added,
+                              count=format_number(record.rows_added)),
+                     ngettext("%(count)s was already there.", "%(count)s were already there.", record.rows_skipped,
+                              count=format_number(record.rows_skipped))))
 
 
 @bp.route("/imports/<int:import_id>/cancel", methods=["POST"])

@@ -29,7 +29,6 @@ EXCEPTIONS = {
     ("cpms/surveys/imports.py", "preview_import"),
     ("cpms/surveys/indicators.py", "_values"),
     ("cpms/surveys/service/instruments.py", "_apply_round"),
-    ("cpms/surveys/service/xlsform.py", "parse_xlsform"),
     ("cpms/training/imports/trainees.py", "validate"),
     ("cpms/training/imports/vetting.py", "validate"),
     ("tests/core/test_access_matrix.py", "test_every_route_answers_as_declared"),

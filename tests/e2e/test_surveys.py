@@ -43,7 +43,9 @@ def test_me_officer_imports_baseline_and_endline_and_reads_the_change(live_serve
     page.select_option("select[name=kind]", "share")
     page.fill("input[name=name_en]", "Trusts the police")
     page.fill("input[name=name_fr]", "Fait confiance à la police")
-    page.fill("input[name=values]", "agree strongly_agree")
+    counted = page.locator("fieldset", has_text="Answers that count")  # ticked among the choices, not typed
+    counted.get_by_label("trust: Agree (agree)", exact=True).check()
+    counted.get_by_label("trust: Strongly agree (strongly_agree)", exact=True).check()
     page.click("main form button[type=submit]")
     expect(page.locator(".flash-success")).to_contain_text("Measure saved")
 

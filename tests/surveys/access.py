@@ -7,7 +7,7 @@ EXPECTED = {
     "surveys.index": READERS,
     "surveys.instrument_create": MANAGERS,
     "surveys.instrument_detail": READERS,
-    "surveys.instrument_identifying": MANAGERS,
+    "surveys.instrument_keep": MANAGERS,
     "surveys.measure_create": MANAGERS,
     "surveys.round_create": MANAGERS,
     "surveys.round_edit": MANAGERS,
@@ -25,7 +25,7 @@ EXPECTED = {
     "api.survey_submission": PUBLIC,
 }
 # questionnaires (and their measures) are national: rounds carry the area
-AREA_NEUTRAL = {"surveys.instrument_detail", "surveys.instrument_identifying", "surveys.measure_create"}
+AREA_NEUTRAL = {"surveys.instrument_detail", "surveys.instrument_keep", "surveys.measure_create"}
 
 
 def samples(request):

@@ -40,11 +40,12 @@ CHOICES = [
 
 
 def xlsform_bytes(questions=QUESTIONS, choices=CHOICES, version="2015-1", label_style="long"):
-    en, fr = ("label::English (en)", "label::French (fr)") if label_style == "long" else ("label::en", "label::fr")
+    en, fr = {"long": ("label::English (en)", "label::French (fr)"), "short": ("label::en", "label::fr"),
+              "native": ("label::English (en)", "label::Français (fr)")}[label_style]
     workbook = Workbook()
     survey = workbook.active
     survey.title = "survey"
-    survey.append(["type", "name", en, fr])
+    survey.append(["type", "name", en, fr, "choice_filter"])  # a question's fifth item is its choice filter
     for row in questions:
         survey.append([row[0].replace("_group", " group"), *row[1:]])
     sheet = workbook.create_sheet("choices")
@@ -95,6 +96,15 @@ def create_test_instrument(with_measures=True, **kwargs):
                        name_fr="Note de sécurité", values=[], excluded_values=[], higher_is_better=True)
     _db.session.commit()
     return instrument
+
+
+def keep_free_text(instrument, names=("comment",), reason="Suggestions read for the quarterly report"):
+    """Keep the answers of these questions (free text is not stored by default)."""
+    from cpms.surveys.service import instrument_questions, keep_questions
+
+    kept = [q.id for q in instrument_questions(instrument) if q.name in names or not q.is_identifying]
+    keep_questions(instrument, kept, reason)
+    _db.session.commit()
 
 
 def create_test_round(instrument, programme, name="Baseline 2015", kind="baseline", start=date(2015, 5, 1),

@@ -12,7 +12,7 @@ from cpms.surveys import imports
 from cpms.surveys.models import SurveyAnswer, SurveyQuestion, SurveyResponse
 from cpms.surveys.service import instrument_choices, instrument_questions, results, stats
 from tests.conftest import english
-from tests.surveys.fixtures import HEADER, csv_data, do_import, response_row, xlsform_bytes
+from tests.surveys.fixtures import HEADER, csv_data, do_import, keep_free_text, response_row, xlsform_bytes
 
 
 def golden(app, make_instrument, make_round):
@@ -46,14 +46,47 @@ def test_xlsform_with_short_language_columns(app, make_instrument):
 
 @pytest.mark.parametrize("data, message", [
     (b"not a workbook", "not an XLSForm"),
-    (xlsform_bytes(choices=[]), "not in the choices sheet"),
-    (xlsform_bytes(questions=[("text", "a", "A", "A"), ("integer", "a", "A", "A")]), "Two questions are named a"),
+    (xlsform_bytes(choices=[]), "There should be a choices sheet"),  # pyxform's own messages, with their row
+    (xlsform_bytes(questions=[("text", "a", "A", "A"), ("integer", "a", "A", "A")]),
+     r"\[row : 3\] On the 'survey' sheet, the 'name' value 'a' is invalid"),
+    (xlsform_bytes(questions=[("select_one nolist", "a", "A", "A")]), r"\[row : 2\] List name not in choices sheet"),
+    (xlsform_bytes(questions=[("begin_group", "g", "G", "G"), ("text", "a", "A", "A"), ("end_group", "", "", ""),
+                              ("integer", "a", "A", "A")]), "Two questions are named a"),
     (xlsform_bytes(questions=[("note", "intro", "Hello", "Bonjour")]), "no question CPMS can analyse"),
 ])
 def test_bad_xlsforms_are_refused(app, db, data, message):
     from cpms.surveys.service import create_instrument
     with english(app), pytest.raises(DomainError, match=message):
         create_instrument(stream=io.BytesIO(data))
+
+
+def test_xlsform_read_by_pyxform_groups_repeats_or_other_languages_and_filters(app, db):
+    from cpms.surveys.service import create_instrument
+    from cpms.surveys.service.xlsform import parse_xlsform
+    questions = [("begin_group", "household", "Household", "Ménage"), ("select_one commune", "commune", "Commune", "Commune"),
+                 ("select_one quartier", "quartier", "Quartier", "Quartier", "commune=${commune}"),
+                 ("select_multiple agree or_other", "reasons", "Reasons", "Raisons"), ("end_group", "", "", ""),
+                 ("begin_repeat", "members", "Members", "Membres"), ("integer", "member_age", "Age", "Âge"),
+                 ("text", "member_name", "Name", "Nom"), ("end_repeat", "", "", "")]
+    choices = [("commune", "bipemba", "Bipemba", "Bipemba"), ("quartier", "q1", "Quartier 1", "Quartier 1"),
+               ("agree", "agree", "Agree", "D'accord"), ("agree", "disagree", "Disagree", "Pas d'accord")]
+    data = xlsform_bytes(questions=questions, choices=choices, label_style="native")
+    form = parse_xlsform(io.BytesIO(data))
+    by_name = {q["name"]: q for q in form["questions"]}
+    assert list(by_name) == ["commune", "quartier", "reasons", "reasons_other"]
+    assert by_name["reasons"]["type"] == "select_multiple" and by_name["reasons"]["label_fr"] == "Raisons"
+    assert by_name["reasons_other"]["type"] == "text" and by_name["reasons_other"]["is_identifying"]
+    assert ("agree", "other") in {(c["list_name"], c["name"]) for c in form["choices"]}
+    assert form["repeat_questions"] == 2 and form["form_id"] == "perception" and form["version"] == "2015-1"
+    instrument = create_instrument(stream=io.BytesIO(data))
+    assert [q.name for q in instrument_questions(instrument)] == ["commune", "quartier", "reasons", "reasons_other"]
+
+
+def test_an_xlsform_too_large_is_refused_before_it_is_read(app, db, monkeypatch):
+    from cpms.surveys.service import xlsform
+    monkeypatch.setattr(xlsform, "MAX_BYTES", 1000)
+    with english(app), pytest.raises(DomainError, match="larger than"):
+        xlsform.parse_xlsform(io.BytesIO(xlsform_bytes()))
 
 
 def test_golden_dataset_shares_intervals_and_change(app, make_instrument, make_round):
@@ -70,6 +103,12 @@ def test_golden_dataset_shares_intervals_and_change(app, make_instrument, make_r
     assert trust.change.relative == pytest.approx(0.75)
     # pooled p = 0.55, se = sqrt(0.55·0.45·(1/10 + 1/10)) = 0.22249, z = 1.3484
     assert trust.change.p_value == pytest.approx(0.1775, abs=1e-3)
+    with english(app):
+        header, rows = results.export_table(endline, measures, baseline)
+        assert results.format_p(0.0004) == "p < 0.001"
+    assert header[-2:] == ["p-value", "Exact p-value"]
+    overall = next(r for r in rows if r[0] == "Trusts the police" and r[3] == "Endline 2017")
+    assert overall[-2] == "p = 0.178" and overall[-1] == trust.change.p_value  # not rounded to 4 places
     unsafe = measures[1].overall
     # "don't know" is not a valid answer: 2 of 9
     assert unsafe.later.n == 9 and unsafe.later.value == pytest.approx(2 / 9)
@@ -135,10 +174,8 @@ def test_semicolon_csv_with_bom_labels_and_xlsx(app, make_instrument, make_round
 
 
 def test_dropped_columns_are_nowhere_in_the_database(app, make_instrument, make_round):
-    from cpms.surveys.service import set_identifying_questions
     instrument = make_instrument()
-    set_identifying_questions(instrument, [q.id for q in instrument_questions(instrument) if q.name == "full_name"])
-    _db.session.commit()
+    keep_free_text(instrument)
     survey_round = make_round(instrument)
     summary, _record = do_import(app, survey_round, csv_data([response_row(i, comment="Les patrouilles sont rares")
                                                               for i in range(3)]))
@@ -235,13 +272,16 @@ def test_kobo_deployment_ids_in_the_version_column_are_not_a_different_version(a
     assert record is not None and record.rows_added == 1 and summary["problems"] == []
 
 
-def test_marking_a_question_identifying_deletes_its_stored_answers(app, make_instrument, make_round):
-    from cpms.surveys.service import set_identifying_questions
+def test_a_question_no_longer_kept_has_its_stored_answers_deleted(app, make_instrument, make_round):
+    from cpms.surveys.service import keep_questions
     instrument = make_instrument()
+    keep_free_text(instrument)
     survey_round = make_round(instrument)
     do_import(app, survey_round, csv_data([response_row(1, comment="Je m'appelle Kabongo, avenue 12")]))
     comment = next(q for q in instrument_questions(instrument) if q.name == "comment")
-    set_identifying_questions(instrument, [comment.id])
+    assert _db.session.scalar(select(func.count()).select_from(SurveyAnswer).where(
+        SurveyAnswer.question_id == comment.id)) == 1
+    keep_questions(instrument, [], "")
     _db.session.commit()
     assert _db.session.scalar(select(func.count()).select_from(SurveyAnswer).where(
         SurveyAnswer.question_id == comment.id)) == 0
@@ -284,3 +324,16 @@ def test_a_gps_column_is_dropped_as_personal(app, make_instrument, make_round):
     survey_round = make_round(make_instrument())
     summary, _record = do_import(app, survey_round, csv_data([response_row(i) for i in range(2)]))
     assert "gps" in summary["dropped_columns"] and "gps" not in summary["ignored_columns"]
+
+
+def test_an_export_of_another_form_is_refused_naming_both_form_ids(app, make_instrument, make_round):
+    survey_round = make_round(make_instrument())
+    header = HEADER + ["_xform_id_string"]
+    mixed = [response_row(1) + ["perception"], response_row(2, version="2016-3") + ["perception"],
+             response_row(3) + ["registre_menages"]]
+    summary, record = do_import(app, survey_round, csv_data(mixed, header=header))
+    assert record is None and [p["message"] for p in summary["problems"]] == [
+        "Row 4 was collected with the form registre_menages, but the form of this round is perception: upload an "
+        "export of perception."]
+    summary, record = do_import(app, survey_round, csv_data(mixed[:2], header=header))
+    assert record.rows_added == 2 and summary["versions"] == [("2015-1", 1), ("2016-3", 1)]

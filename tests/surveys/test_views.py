@@ -5,9 +5,9 @@ from datetime import date
 from sqlalchemy import func, select
 
 from cpms.extensions import db as _db
-from cpms.surveys.models import SurveyInstrument, SurveyMeasure, SurveyResponse, SurveyRound
+from cpms.surveys.models import SurveyChoice, SurveyInstrument, SurveyMeasure, SurveyResponse, SurveyRound
 from tests.conftest import commune_id
-from tests.surveys.fixtures import HEADER, csv_data, do_import, response_row, xlsform_bytes
+from tests.surveys.fixtures import HEADER, csv_data, do_import, keep_free_text, response_row, xlsform_bytes
 
 
 def upload(web, url, data, filename="export.csv", page=None):
@@ -43,11 +43,15 @@ def test_me_officer_uploads_an_xlsform_and_defines_a_measure(web, client, login_
     trust = next(q for q in _db.session.scalars(select(SurveyInstrument.questions.property.mapper.class_))
                  if q.name == "trust")
     url = f"/surveys/instruments/{instrument.id}/measures/new"
+    form = client.get(url).get_data(as_text=True)
+    assert "trust: Strongly agree (strongly_agree)" in form and "full_name" not in form  # picked, not typed
+    choice = {(c.list_name, c.name): c.id for c in _db.session.scalars(select(SurveyChoice))}
     bad = web.post(url, {"question_id": trust.id, "kind": "share", "name_en": "Trust", "name_fr": "Confiance",
-                         "values": "agree totally", "excluded_values": "", "direction": "higher"})
-    assert bad.status_code == 422 and "not in the question&#39;s list: totally" in bad.get_data(as_text=True)
+                         "values": [choice["agree", "agree"], choice["yn", "yes"]], "direction": "higher"})
+    assert bad.status_code == 422 and "not in the question&#39;s list: yes" in bad.get_data(as_text=True)
     good = web.post(url, {"question_id": trust.id, "kind": "share", "name_en": "Trust", "name_fr": "Confiance",
-                          "values": "agree, strongly_agree", "excluded_values": "", "direction": "higher"})
+                          "values": [choice["agree", "agree"], choice["agree", "strongly_agree"]],
+                          "direction": "higher"})
     assert good.status_code == 302
     assert _db.session.scalar(select(SurveyMeasure.values)) == "agree strongly_agree"
 
@@ -75,6 +79,21 @@ def test_round_form_checks_dates_and_communes(web, login_as, make_instrument, ma
     response = web.post("/surveys/rounds/new", {**data, "end_date": "2015-06-30"})
     assert response.status_code == 302
     assert [c.name for c in _db.session.scalar(select(SurveyRound)).communes] == ["Bipemba"]
+
+
+def test_round_form_lists_its_questionnaire_questions_with_breakdowns_preselected(client, login_as, make_instrument):
+    import re
+    other = make_instrument(with_measures=False, version="2017-1", questions=[
+        ("select_one agree", "trust", "Trust", "Confiance"), ("integer", "safety_score", "Score", "Note")])
+    instrument = make_instrument(with_measures=False)
+    login_as("me_officer")
+    html = client.get(f"/surveys/rounds/new?instrument={instrument.id}").get_data(as_text=True)
+    sex = re.search(r'<select[^>]*name="sex_question".*?</select>', html, re.S).group(0)
+    assert '<option selected value="sex">sex – Sex</option>' in sex and "safety_score" not in html
+    assert "full_name" not in sex and "comment" not in sex  # not stored, so never a breakdown
+    assert re.search(r'<option selected value="age">', html) and re.search(r'<option selected value="commune">', html)
+    html = client.get(f"/surveys/rounds/new?instrument={other.id}").get_data(as_text=True)
+    assert "safety_score" in html and 'value="sex"' not in html
 
 
 def test_import_preview_then_confirm_then_results_with_change(web, client, login_as, make_instrument, make_round):
@@ -117,7 +136,9 @@ def test_cancelled_preview_and_bad_file_save_nothing(web, client, login_as, make
 
 
 def test_viewer_sees_small_cells_suppressed_and_no_free_text(web, client, login_as, make_instrument, make_round, app):
-    survey_round = make_round(make_instrument())
+    instrument = make_instrument()
+    keep_free_text(instrument)
+    survey_round = make_round(instrument)
     do_import(app, survey_round, csv_data([response_row(i, commune="muya" if i < 3 else "bipemba",
                                                         comment="Patrouilles la nuit") for i in range(8)]))
     login_as("viewer")
@@ -127,7 +148,9 @@ def test_viewer_sees_small_cells_suppressed_and_no_free_text(web, client, login_
 
 
 def test_free_text_with_script_is_shown_as_text(client, login_as, make_instrument, make_round, app):
-    survey_round = make_round(make_instrument())
+    instrument = make_instrument()
+    keep_free_text(instrument)
+    survey_round = make_round(instrument)
     do_import(app, survey_round, csv_data([response_row(1, comment="<script>alert(1)</script>")]))
     login_as("project_officer", "Kasaï-Oriental")
     html = client.get(f"/surveys/rounds/{survey_round.id}").get_data(as_text=True)
@@ -143,7 +166,9 @@ def test_exports_suppress_small_cells_and_neutralise_formulas(client, login_as, 
     survey_round = make_round(instrument)
     do_import(app, survey_round, csv_data([response_row(i, commune="muya" if i < 3 else "bipemba") for i in range(8)]))
     login_as("me_officer")
-    text = client.get(f"/surveys/rounds/{survey_round.id}/results.csv").get_data(as_text=True)
+    answer = client.get(f"/surveys/rounds/{survey_round.id}/results.csv")
+    assert answer.headers["Content-Type"] == "text/csv; charset=utf-8"  # issue 20: the charset was given twice
+    text = answer.get_data(as_text=True)
     assert "'=HYPERLINK(1)" in text
     muya = [line for line in text.splitlines() if ",Muya," in line]
     assert muya and all("suppressed" in line for line in muya)
@@ -258,7 +283,7 @@ def test_import_counts_are_true_in_preview_and_result(web, client, login_as, mak
     assert "there is nothing new to import" in again and "Import 0 responses" not in again
     response = import_file(web, client, survey_round, csv_data(rows + [response_row(9)]))
     page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "1 responses imported, 3 already there." in page
+    assert "1 response imported. 3 were already there." in page
     preview = upload(web, url, csv_data(rows)).get_data(as_text=True)
     assert "vQxW2015 (1 row)" in preview and "2024-05-02 10:00 (2 rows)" in preview
 

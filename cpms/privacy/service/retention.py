@@ -15,6 +15,7 @@ from flask import current_app
 from cpms.core.audit import record_event
 from cpms.core.classification import column_retention, is_personal
 from cpms.core.contract import resolve, retention_classes
+from cpms.core.erasure import wipe_after_commit
 from cpms.core.models import utcnow
 from cpms.extensions import db
 
@@ -48,7 +49,10 @@ def anonymise(table, where, retention_class):
               if is_personal(column) and column_retention(column) == retention_class}
     if not values:
         return 0
-    return db.session.execute(sa.update(table).where(where).values(**values)).rowcount
+    changed = db.session.execute(sa.update(table).where(where).values(**values)).rowcount
+    if changed:
+        wipe_after_commit()  # the values overwritten must not stay in the database's files
+    return changed
 
 
 def tables_referencing(table_name):

@@ -7,7 +7,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, func, select
 
+from cpms.core.audit import record_event
 from cpms.core.dashboard import Card, dashboard_provider
+from cpms.core.erasure import wipe_after_commit
 from cpms.core.errors import DomainError
 from cpms.core.permissions import ADMIN, ME_OFFICER, PROJECT_OFFICER, VIEWER
 from cpms.extensions import db
@@ -23,7 +25,7 @@ from cpms.surveys.models import (
     SurveyRound,
     survey_round_communes,
 )
-from cpms.surveys.service.xlsform import NUMERIC_TYPES, SELECT_TYPES, parse_xlsform
+from cpms.surveys.service.xlsform import NUMERIC_TYPES, SELECT_TYPES, name_words, parse_xlsform, stored_by_default
 
 READERS = frozenset({ADMIN, ME_OFFICER, PROJECT_OFFICER, VIEWER})
 MANAGERS = frozenset({ADMIN, ME_OFFICER})
@@ -55,12 +57,29 @@ def create_instrument(*, stream, name=""):
     db.session.add_all(SurveyQuestion(instrument_id=instrument.id, position=i, **q) for i, q in enumerate(form["questions"]))
     db.session.add_all(SurveyChoice(instrument_id=instrument.id, position=i, **c) for i, c in enumerate(form["choices"]))
     db.session.flush()
+    instrument.repeat_questions = form["repeat_questions"]  # counted, not analysed (not in the export's main sheet)
     return instrument
 
 
 def instrument_questions(instrument):
     return db.session.scalars(select(SurveyQuestion).where(SurveyQuestion.instrument_id == instrument.id)
                               .order_by(SurveyQuestion.position)).all()
+
+
+BREAKDOWN_WORDS = {"sex_question": {"sex", "sexe", "gender", "genre"}, "age_question": {"age", "ages", "âge"},
+                   "commune_question": {"commune", "communes"}}
+
+
+def breakdown_questions(questions):
+    """{round field: question name} of the stored questions whose name or choice list says they give the
+    respondent's sex, age or commune (the round form preselects them)."""
+    found = {}
+    for field, words in BREAKDOWN_WORDS.items():
+        for question in questions:
+            if not question.is_identifying and (name_words(question.name) | name_words(question.list_name or "")) & words:
+                found[field] = question.name
+                break
+    return found
 
 
 def instrument_choices(instrument):
@@ -77,28 +96,52 @@ def instrument_measures(instrument_id):
                               .order_by(SurveyMeasure.id)).all()
 
 
-def set_identifying_questions(instrument, question_ids):
-    """Mark free-text questions as identifying: their answers are dropped at import and never stored.
+def optional_questions(questions):
+    """The questions whose answers are not stored unless the officer keeps them (free text, names, telephones…)."""
+    return [q for q in questions if not stored_by_default(q.type, q.name)]
 
-    Answers already stored for a question newly marked are deleted.
+
+def keep_questions(instrument, question_ids, reason):
+    """Choose which of the instrument's optional questions (`optional_questions`) have their answers stored.
+
+    Keeping one needs a reason, logged in the audit log with the question's name; free text kept is scrubbed of
+    telephone numbers and e-mail addresses at import. A question no longer kept has its stored answers deleted,
+    and the database's files are cleaned of them after the commit. Error: a question newly kept without reason.
     """
     from cpms.surveys.models import SurveyAnswer
 
-    chosen = set(question_ids or [])
-    for question in instrument_questions(instrument):
-        marked = question.id in chosen and question.type == "text"
-        if marked and not question.is_identifying:
+    chosen, reason = set(question_ids or []), " ".join((reason or "").split())[:500]
+    changes = [(q, q.id in chosen) for q in optional_questions(instrument_questions(instrument))
+               if (q.id in chosen) == q.is_identifying]
+    if any(kept for _q, kept in changes) and not reason:
+        raise DomainError(_("Say why the answers of these questions must be stored."), field="reason")
+    for question, kept in changes:
+        if kept:
+            question.is_identifying, question.keep_reason = False, reason
+            record_event("survey_question_kept", entity="survey_question", entity_id=question.id,
+                         detail=f"{question.name}: {reason}")
+        else:
             db.session.execute(SurveyAnswer.__table__.delete().where(SurveyAnswer.question_id == question.id))
-        question.is_identifying = marked
+            question.is_identifying, question.keep_reason = True, ""
+            wipe_after_commit()
     db.session.flush()
+    return len(changes)
+
+
+def _stored_question(instrument, question_id):
+    question = db.session.get(SurveyQuestion, question_id) if question_id else None
+    if question is None or question.instrument_id != instrument.id:
+        raise DomainError(_("Choose a question of this questionnaire."), field="question_id")
+    if question.is_identifying:
+        raise DomainError(_("The answers to this question are not stored: keep the question first."),
+                          field="question_id")
+    return question
 
 
 def create_measure(instrument, *, question_id, kind, name_en, name_fr, values, excluded_values,
                    higher_is_better):
     """Define a share, mean or yes/no rate on a question. Errors: wrong question type, values not in its list."""
-    question = db.session.get(SurveyQuestion, question_id) if question_id else None
-    if question is None or question.instrument_id != instrument.id:
-        raise DomainError(_("Choose a question of this questionnaire."), field="question_id")
+    question = _stored_question(instrument, question_id)
     if kind not in MEASURE_KINDS:
         raise DomainError(_("Choose the kind of measure."), field="kind")
     if not (name_en or "").strip() or not (name_fr or "").strip():
@@ -183,6 +226,9 @@ def _apply_round(survey_round, *, instrument_id, programme_id, name, kind, start
                                  ("commune_question", commune_question)):
         if question_name and question_name not in questions:
             raise DomainError(_("Question %(name)s is not in the questionnaire.", name=question_name), field=field)
+        if question_name and questions[question_name].is_identifying:
+            raise DomainError(_("The answers to question %(name)s are not stored: keep the question first.",
+                                name=question_name), field=field)
     survey_round.instrument_id, survey_round.programme_id = instrument.id, programme.id
     survey_round.name, survey_round.kind = name.strip()[:200], kind
     survey_round.start_date, survey_round.end_date = start_date, end_date

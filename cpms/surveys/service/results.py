@@ -233,11 +233,19 @@ def chart(measure, cells, earlier_name, later_name):
 
 # --- Exports -------------------------------------------------------------------------------
 
+def _p_cells(change):
+    """The p-value as the page shows it ("p < 0.001") and, in its own column, unrounded."""
+    if change is None or change.p_value is None:
+        return [None, None]
+    return [format_p(change.p_value), change.p_value]
+
+
 def export_table(survey_round, results, earlier_round):
     """(header, rows) of the results; cells with fewer than MIN_CELL answers are already suppressed."""
     locale = get_locale()
     header = [_("Measure"), _("Breakdown"), _("Group"), _("Round"), _("Valid answers"), _("Estimate"),
-              _("95 % CI low"), _("95 % CI high"), _("Change"), _("Relative change"), _("p-value")]
+              _("95 % CI low"), _("95 % CI high"), _("Change"), _("Relative change"), _("p-value"),
+              _("Exact p-value")]
     rows = []
     for result in results:
         measure = result.measure
@@ -254,7 +262,7 @@ def export_table(survey_round, results, earlier_round):
                                  number(estimate.low), number(estimate.high),
                                  number(change.difference) if change else None,
                                  round(change.relative * 100, 1) if change and change.relative is not None else None,
-                                 round(change.p_value, 4) if change and change.p_value is not None else None])
+                                 *_p_cells(change)])
     return header, rows
 
 

@@ -7,7 +7,8 @@ writes its responses and answers STAGE_CHUNK rows per transaction – each a sho
 records how far it got (`rows_done`), so that a job killed half-way resumes where it stopped. Staged rows are
 seen by no page, export or indicator (`SurveyResponse.visible()`) until `publish_import` makes the import
 `published` in one short transaction. A failed or cancelled import becomes `cancelled` and `remove_staged_rows`
-deletes its rows, REMOVE_CHUNK responses per transaction.
+deletes its rows, REMOVE_CHUNK responses per transaction; after each, the database's files are cleaned of them
+(cpms/core/erasure.py).
 
 One import stages at a time in a round; before staging, the rows left by cancelled imports of the round are
 removed, so that they do not hide the same submissions in the new file.
@@ -22,6 +23,7 @@ from sqlalchemy import delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from cpms.core import pending as pending_files
+from cpms.core.erasure import wipe_after_commit
 from cpms.core.errors import DomainError
 from cpms.core.models import utcnow
 from cpms.core.transaction import in_transaction
@@ -226,6 +228,7 @@ def remove_staged_rows(import_id):
             if ids:
                 db.session.execute(delete(SurveyAnswer).where(SurveyAnswer.response_id.in_(ids)))
                 db.session.execute(delete(SurveyResponse).where(SurveyResponse.id.in_(ids)))
+                wipe_after_commit()
         if not ids:
             return
 
@@ -249,6 +252,7 @@ def free_hashes(round_id, hashes, states):
     if ids:
         db.session.execute(delete(SurveyAnswer).where(SurveyAnswer.response_id.in_(ids)))
         db.session.execute(delete(SurveyResponse).where(SurveyResponse.id.in_(ids)))
+        wipe_after_commit()
     return len(ids)
 
 
