@@ -35,7 +35,7 @@ def test_project_officer_records_items_and_filters_the_register(web, login_as, m
     assert "Gilets pare-balles" in page and "× 20" in page and "Radio portative" not in page
     radio = _db.session.scalar(select(EquipmentItem).where(EquipmentItem.serial_number == "MOT-1001"))
     page = web.get(f"/equipment/items/{radio.id}").get_data(as_text=True)
-    assert "Motorola DP1400" in page and "450" in page and "In stock" in page
+    assert "Motorola DP1400" in page and "$450.00" in page and "In stock" in page
 
 
 def test_a_delivery_saves_nothing_when_one_item_cannot_go_then_prints_a_receipt(web, login_as, make_item,
