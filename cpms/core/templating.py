@@ -3,7 +3,7 @@ from functools import lru_cache
 
 from babel.numbers import format_decimal as babel_format_decimal
 from flask import request, url_for
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_currency, format_date, format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from jinja2 import pass_context
@@ -96,10 +96,16 @@ def panels(context, slot, obj=None):
     return render_panels(context, slot, obj)
 
 
+def money(value, currency):
+    """An amount in its currency, formatted for the user's language ("—" when unknown): `value|money(currency)`."""
+    return "—" if value is None else format_currency(value, currency)
+
+
 def init_app(app):
     app.jinja_env.filters["date"] = lambda value, fmt="medium": format_date(value, fmt) if value else ""
     app.jinja_env.filters["datetime"] = lambda value, fmt="medium": format_datetime(value, fmt) if value else ""
     app.jinja_env.filters["number"] = format_number
+    app.jinja_env.filters["money"] = money
     app.jinja_env.filters["role_label"] = lambda role: ROLE_LABELS.get(role, role)
     app.jinja_env.filters["sex_label"] = lambda sex: SEX_LABELS.get(sex, sex)
     app.jinja_env.globals.update(navigation=navigation, page_url=page_url, url_pattern=url_pattern, is_current=is_current,

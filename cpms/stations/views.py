@@ -9,7 +9,6 @@ Who does what (tests/stations/access.py holds the same matrix):
 - only admins edit the milestone template that new projects start from.
 """
 from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
-from flask_babel import format_currency
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -55,12 +54,6 @@ def allow_several_photos(endpoint, values):
     which is the first to read the body.)"""
     if endpoint == "stations.report_create":
         request.max_content_length = (service.MAX_PHOTOS_PER_REPORT * photos.limit_bytes()) + 1024 * 1024
-
-
-@bp.app_template_filter("money")
-def money(value, currency):
-    """An amount in its currency, formatted for the user's language ("—" when unknown)."""
-    return "—" if value is None else format_currency(value, currency)
 
 
 def get_station_or_404(station_id, user):
