@@ -93,12 +93,16 @@ def check_answer(response, label):
     assert SCRIPT not in text, f"{label}: a script tag was echoed unescaped"
 
 
+PARTS = 4  # the forms in four shares, so that pytest-xdist spreads them over its workers
+
+
+@pytest.mark.parametrize("part", range(PARTS))
 @FORMS_PROFILE
 @given(data=st.data())
-def test_every_form_survives_hostile_values(app, db, web, client, make_user, sample_ids, data):
+def test_every_form_survives_hostile_values(app, db, web, client, make_user, sample_ids, part, data):
     if not client.get_cookie("session") or client.get("/account").status_code != 200:
         login_scoped(app, web, make_user, "admin", [])
-    for rule in form_routes(app):
+    for rule in form_routes(app)[part::PARTS]:
         url = _url(app, rule, sample_ids)
         fields = []
         token = None
