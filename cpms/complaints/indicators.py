@@ -12,8 +12,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, exists, func, literal, or_, select
 
 from cpms.complaints.models import CATEGORIES, CHANNELS, Complaint, Referral
-from cpms.geo.models import Commune
-from cpms.indicators.registry import computed_indicator, day_bounds
+from cpms.geo.models import Commune, Province
+from cpms.geo.time import on_local_days
+from cpms.indicators.registry import computed_indicator
 from cpms.programmes.models import programme_provinces
 
 PLACE = _l("The commune the person gave for the case (cases without a commune count in no programme).")
@@ -52,9 +53,14 @@ def _cases(ctx, name, value):
     return ctx.statement(name, build)
 
 
+def _local_days(timestamp, start, end):
+    """The case's moment falls on those days of the calendar of its commune's province (its time zone)."""
+    zone = select(Province.time_zone).where(Province.id == Commune.province_id).scalar_subquery()
+    return on_local_days(timestamp, zone, start, end)
+
+
 def _received_in(start, end):
-    low, high = day_bounds(start, end)
-    return and_(Complaint.received_at >= low, Complaint.received_at < high)
+    return _local_days(Complaint.received_at, start, end)
 
 
 def _share(condition):
@@ -63,7 +69,7 @@ def _share(condition):
 
 @computed_indicator("complaints_received", label=_l("Complaints and feedback received"), unit="count",
                     aggregation="sum", dimensions=DIMENSIONS, place=PLACE,
-                    dated_by=_l("The day the case was received (UTC)."),
+                    dated_by=_l("The day the case was received (local time of its province)."),
                     description=_l("Complaints, feedback and requests for information received through every "
                                    "channel, sensitive cases left out (they are counted apart)."))
 def complaints_received(ctx, start, end):
@@ -103,18 +109,17 @@ def answered_on_time(ctx, start, end):
 
 @computed_indicator("complaints_satisfaction", label=_l("Share of people satisfied with the answer to their case"),
                     unit="percentage", aggregation="ratio", dimensions=DIMENSIONS, place=PLACE,
-                    dated_by=_l("The day the case was closed (UTC)."),
+                    dated_by=_l("The day the case was closed (local time of its province)."),
                     description=_l("Among the non-sensitive cases closed in the period whose author was asked, the "
                                    "share who said they were satisfied."))
 def satisfaction(ctx, start, end):
-    low, high = day_bounds(start, end)
     return _cases(ctx, "complaints_satisfaction", _share(Complaint.satisfaction == "satisfied")).where(
-        Complaint.closed_at >= low, Complaint.closed_at < high, Complaint.satisfaction.in_(ASKED))
+        _local_days(Complaint.closed_at, start, end), Complaint.satisfaction.in_(ASKED))
 
 
 @computed_indicator("sensitive_cases_received", label=_l("Sensitive cases received"), unit="count",
                     aggregation="sum", dimensions=("province",), place=PLACE,
-                    dated_by=_l("The day the case was received (UTC)."),
+                    dated_by=_l("The day the case was received (local time of its province)."),
                     description=_l("Cases of sexual exploitation or abuse, child safeguarding, sexual or gender-based "
                                    "violence and fraud or corruption, as a count only; a count of 1 to 4 is withheld "
                                    "(no value) so that nobody can be recognised."))

@@ -39,10 +39,16 @@ def normalise_code(typed):
     return f"{cleaned[:5]}-{cleaned[5:]}" if len(cleaned) == 10 else None
 
 
-def deadlines(category, received_at):
-    """(acknowledge by, answer by): sensitive cases get the shorter CPMS_COMPLAINT_SENSITIVE_* deadlines."""
+def deadlines(category, received_at, commune_id=None):
+    """(acknowledge by, answer by), counted from the day of receipt on the calendar of the case's commune (its
+    province's time zone; the default zone without a commune): sensitive cases get the shorter
+    CPMS_COMPLAINT_SENSITIVE_* deadlines."""
+    from cpms.geo.reference import DEFAULT_ZONE
+    from cpms.geo.time import local_day
+
     config = current_app.config
-    day = received_at.date()
+    commune = db.session.get(Commune, commune_id) if commune_id else None
+    day = local_day(received_at, commune.province if commune is not None else DEFAULT_ZONE)
     if category in SENSITIVE_CATEGORIES:
         return (day + timedelta(days=config["COMPLAINT_SENSITIVE_ACKNOWLEDGE_DAYS"]),
                 day + timedelta(days=config["COMPLAINT_SENSITIVE_ANSWER_DAYS"]))
@@ -68,7 +74,7 @@ def submit_complaint(*, category, account, channel="web", commune_id=None, quart
     elif concerns_committee_id is not None:
         concerns = "committee"
     received_at = received_at or utcnow()
-    acknowledge_by, answer_by = deadlines(category, received_at)
+    acknowledge_by, answer_by = deadlines(category, received_at, commune_id)
     complaint = Complaint(receipt_code=new_receipt_code(), category=category,
                           is_sensitive=category in SENSITIVE_CATEGORIES, channel=channel, status="received",
                           commune_id=commune_id, quartier=(quartier or "").strip(), event_date=event_date,

@@ -1,4 +1,5 @@
 import re
+from datetime import date, datetime, timezone
 
 import pytest
 from sqlalchemy import select
@@ -66,9 +67,9 @@ def test_public_form_needs_csrf(app, client):
 def test_workflow_and_deadlines(app, make_user):
     officer = make_user("project_officer")
     with english(app):
-        complaint = service.submit_complaint(category="police_conduct", account="Racket au marché", channel="telephone")
-        assert (complaint.acknowledge_by - complaint.received_at.date()).days == 3
-        assert (complaint.answer_by - complaint.received_at.date()).days == 30
+        complaint = service.submit_complaint(category="police_conduct", account="Racket au marché", channel="telephone",
+                                             received_at=datetime(2026, 3, 10, 9, tzinfo=timezone.utc))
+        assert (complaint.acknowledge_by, complaint.answer_by) == (date(2026, 3, 13), date(2026, 4, 9))
         with pytest.raises(DomainError):
             service.close_complaint(officer, complaint)
         service.acknowledge_complaint(officer, complaint)
@@ -122,3 +123,13 @@ def test_figures_suppress_small_cells(app, web, login_as):
     assert "Cases received: 7" in page
     assert "fewer than 5" in page
     assert "SECRET" not in page
+
+
+def test_deadlines_count_from_the_day_of_receipt_where_the_case_is(app):
+    """23:30 UTC on 31 March is already 1 April in Mbuji-Mayi (UTC+2): the three days run from 1 April."""
+    from tests.conftest import commune_id
+    with english(app):
+        complaint = service.submit_complaint(category="police_conduct", account="Racket au marché",
+                                             commune_id=commune_id("Bipemba"),
+                                             received_at=datetime(2026, 3, 31, 23, 30, tzinfo=timezone.utc))
+    assert complaint.acknowledge_by == date(2026, 4, 4)

@@ -87,3 +87,14 @@ def test_sensitive_cases_are_a_bare_count_with_small_cells_withheld(cases, compu
     assert cells[0].get(None) is None  # 4 cases: withheld
     assert cells[1][None] == 6.0
     assert _db.session.query(Complaint).filter(Complaint.is_sensitive.is_(True)).count() == 10
+
+
+def test_a_case_counts_on_the_day_of_its_province_s_calendar(app, make_programme, computed_figures):
+    """Kasaï-Oriental keeps UTC+2: a case received at 23:30 UTC on 31 March was received on 1 April there."""
+    programme = make_programme(provinces=["Kasaï-Oriental"])
+    with english(app):
+        service.submit_complaint(category="feedback", account="Récit", commune_id=commune_id("Bipemba"),
+                                 received_at=datetime(2026, 3, 31, 23, 30, tzinfo=timezone.utc))
+    _db.session.commit()
+    cells, _f = computed_figures(programme, "complaints_received", [Q1, Q2], today=TODAY)
+    assert [c.get(None) for c in cells] == [0.0, 1.0]
