@@ -5,16 +5,20 @@ Every figure but the last counts the **non-sensitive** cases only: their breakdo
 and commune can then show small numbers without exposing anybody. Sensitive cases (SEA, child safeguarding, SGBV,
 fraud) appear only in `sensitive_cases_received`, a total by province whose cells of 1 to 4 are withheld (no
 value), as on the figures page. A case counts in a programme when its commune lies in one of the programme's
-provinces (cases sent without a commune count in no programme). No drill-down: the records are on the complaints
-pages, for the staff who may see them.
+provinces (cases sent without a commune count in no programme). The drill-down of each non-sensitive figure lists
+its cases (receipt code, category, channel, commune, day received, stage; never the account or the contact), each
+linking to the case's page, where the complaints' own access rules apply; sensitive cases have none.
 """
+from flask import url_for
+from flask_babel import format_date
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, exists, func, literal, or_, select
 
-from cpms.complaints.models import CATEGORIES, CHANNELS, Complaint, Referral
+from cpms.complaints.models import CATEGORIES, CHANNELS, STATUSES, Complaint, Referral
 from cpms.geo.models import Commune, Province
 from cpms.geo.time import on_local_days
-from cpms.indicators.registry import computed_indicator
+from cpms.indicators.registry import DrillDown, computed_indicator, drilldown_for
 from cpms.programmes.models import programme_provinces
 
 PLACE = _l("The commune the person gave for the case (cases without a commune count in no programme).")
@@ -82,11 +86,22 @@ def complaints_received(ctx, start, end):
                     description=_l("Among the non-sensitive cases whose acknowledgement deadline falls in the period "
                                    "(and has come), the share acknowledged on or before it."))
 def acknowledged_on_time(ctx, start, end):
-    on_time = and_(Complaint.acknowledged_at.is_not(None),
-                   func.date(Complaint.acknowledged_at) <= Complaint.acknowledge_by)
+    return _cases(ctx, "complaints_acknowledged_on_time", _share(_acknowledged_on_time())).where(
+        *_acknowledgement_due(ctx, start, end))
+
+
+def _acknowledged_on_time():
+    return and_(Complaint.acknowledged_at.is_not(None), func.date(Complaint.acknowledged_at) <= Complaint.acknowledge_by)
+
+
+def _acknowledgement_due(ctx, start, end):
     last = min(end, ctx.today) if ctx.today else end
-    return _cases(ctx, "complaints_acknowledged_on_time", _share(on_time)).where(
-        Complaint.acknowledge_by >= start, Complaint.acknowledge_by <= last)
+    return Complaint.acknowledge_by >= start, Complaint.acknowledge_by <= last
+
+
+def _answer_due(ctx, start, end):
+    last = min(end, ctx.today) if ctx.today else end
+    return Complaint.answer_by >= start, Complaint.answer_by <= last
 
 
 def _responded_on_time():
@@ -102,9 +117,7 @@ def _responded_on_time():
                     description=_l("Among the non-sensitive cases whose answer deadline falls in the period (and has "
                                    "come), the share answered, or referred to another service, on or before it."))
 def answered_on_time(ctx, start, end):
-    last = min(end, ctx.today) if ctx.today else end
-    return _cases(ctx, "complaints_answered_on_time", _share(_responded_on_time())).where(
-        Complaint.answer_by >= start, Complaint.answer_by <= last)
+    return _cases(ctx, "complaints_answered_on_time", _share(_responded_on_time())).where(*_answer_due(ctx, start, end))
 
 
 @computed_indicator("complaints_satisfaction", label=_l("Share of people satisfied with the answer to their case"),
@@ -114,7 +127,11 @@ def answered_on_time(ctx, start, end):
                                    "share who said they were satisfied."))
 def satisfaction(ctx, start, end):
     return _cases(ctx, "complaints_satisfaction", _share(Complaint.satisfaction == "satisfied")).where(
-        _local_days(Complaint.closed_at, start, end), Complaint.satisfaction.in_(ASKED))
+        *_asked_in(start, end))
+
+
+def _asked_in(start, end):
+    return _local_days(Complaint.closed_at, start, end), Complaint.satisfaction.in_(ASKED)
 
 
 @computed_indicator("sensitive_cases_received", label=_l("Sensitive cases received"), unit="count",
@@ -129,3 +146,48 @@ def sensitive_received(ctx, start, end):
     stmt = (select(key, count).select_from(Complaint).join(Commune, Commune.id == Complaint.commune_id)
             .where(_of_programme(ctx, sensitive=True), _received_in(start, end)))
     return ctx.grouped(stmt, key).having(or_(count >= MIN_CELL, count == literal(0)))
+
+
+# --- drill-downs: the non-sensitive cases behind a figure ----------------------------------------------------------
+
+def _case_rows(ctx, category, conditions, extra=None):
+    """The cases of the figure: receipt code (to the case's page), category, channel, commune, day received, stage,
+    and for a share whether the case counts as a yes (`extra`: (heading, SQL condition))."""
+    columns = [Complaint, Commune.name] + ([extra[1]] if extra else [])
+    stmt = (select(*columns).select_from(Complaint).join(Commune, Commune.id == Complaint.commune_id)
+            .where(_of_programme(ctx), ctx.matches(_columns(), category), *conditions)
+            .order_by(Complaint.received_at, Complaint.id))
+    headings = [_("Receipt code"), _("Category"), _("Channel"), _("Commune"), _("Received"), _("Stage")]
+
+    def row(record):
+        case_, commune = record[0], record[1]
+        cells = [(case_.receipt_code, url_for("complaints.complaint_detail", complaint_id=case_.id)),
+                 str(CATEGORIES.get(case_.category, case_.category)), str(CHANNELS.get(case_.channel, case_.channel)),
+                 commune, format_date(case_.received_at, "medium"), str(STATUSES.get(case_.status, case_.status))]
+        if extra:
+            cells.append(_("Yes") if record[2] else _("No"))
+        return cells
+    return DrillDown(stmt, headings + ([extra[0]] if extra else []), row, scalars=False)
+
+
+@drilldown_for("complaints_received")
+def received_records(ctx, start, end, category):
+    return _case_rows(ctx, category, [_received_in(start, end)])
+
+
+@drilldown_for("complaints_acknowledged_on_time")
+def acknowledged_records(ctx, start, end, category):
+    return _case_rows(ctx, category, _acknowledgement_due(ctx, start, end),
+                      (_("Acknowledged on time"), case((_acknowledged_on_time(), True), else_=False)))
+
+
+@drilldown_for("complaints_answered_on_time")
+def answered_records(ctx, start, end, category):
+    return _case_rows(ctx, category, _answer_due(ctx, start, end),
+                      (_("Answered or referred on time"), case((_responded_on_time(), True), else_=False)))
+
+
+@drilldown_for("complaints_satisfaction")
+def satisfaction_records(ctx, start, end, category):
+    return _case_rows(ctx, category, _asked_in(start, end),
+                      (_("Satisfied"), case((Complaint.satisfaction == "satisfied", True), else_=False)))

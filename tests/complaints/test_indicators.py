@@ -98,3 +98,36 @@ def test_a_case_counts_on_the_day_of_its_province_s_calendar(app, make_programme
     _db.session.commit()
     cells, _f = computed_figures(programme, "complaints_received", [Q1, Q2], today=TODAY)
     assert [c.get(None) for c in cells] == [0.0, 1.0]
+
+
+def test_drill_downs_list_the_non_sensitive_cases_behind_each_figure(app, cases, computed_figures):
+    from sqlalchemy import select
+
+    from cpms.core.permissions import Scope
+    from cpms.indicators.models import ProgrammeIndicator
+    from cpms.indicators.service.drilldown import records_behind
+    codes = ("complaints_received", "complaints_acknowledged_on_time", "complaints_answered_on_time",
+             "complaints_satisfaction", "sensitive_cases_received")
+    for code in codes:
+        computed_figures(cases, code, [Q1], today=TODAY)  # puts the indicators in the programme's framework
+    pis = {pi.indicator.computation: pi for pi in _db.session.scalars(
+        select(ProgrammeIndicator).where(ProgrammeIndicator.programme_id == cases.id))}
+
+    def rows(code, period=Q1, dimension=None, category=None):
+        with english(app):
+            drill = records_behind(pis[code], period, scope=Scope.national(), dimension=dimension, category=category,
+                                   today=TODAY)
+            return [[cell[0] if isinstance(cell, tuple) else cell for cell in drill.row(record)]
+                    for record in _db.session.execute(drill.stmt)]
+
+    received = rows("complaints_received")
+    assert len(received) == 4 and {r[1] for r in received} == {"Complaint about police conduct",
+                                                               "Feedback or suggestion"}
+    assert all(r[3] == "Bipemba" for r in received)  # Kampemba's case is outside the programme, sensitive ones absent
+    assert [r[1] for r in rows("complaints_received", dimension="sex", category="M")] == ["Feedback or suggestion"]
+    assert sorted(r[-1] for r in rows("complaints_acknowledged_on_time")) == ["No", "No", "Yes", "Yes"]
+    assert [r[-1] for r in rows("complaints_satisfaction")] == ["Yes"]
+    with english(app):
+        assert records_behind(pis["sensitive_cases_received"], Q1, scope=Scope.national(), today=TODAY) is None
+    codes = {r[0] for r in received}
+    assert all(code and "-" in code for code in codes)
