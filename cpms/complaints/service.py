@@ -154,6 +154,23 @@ def record_opening(user, complaint, reason):
                  detail=reason[:300])
 
 
+def complaint_data(complaint):
+    """Everything CPMS holds about one case, for a subject access request by the person who sent it (staff export
+    it on request; the person is not otherwise identified): the case, its contact in clear, its referrals."""
+    from cpms.complaints.models import Referral
+
+    referrals = db.session.scalars(select(Referral).where(Referral.complaint_id == complaint.id)
+                                   .order_by(Referral.referred_on, Referral.id)).all()
+    fields = ("receipt_code", "category", "channel", "status", "quartier", "event_date", "concerns",
+              "concerns_detail", "account", "contact", "preferred_channel", "sex", "age_group", "received_at",
+              "acknowledge_by", "answer_by", "acknowledged_at", "answered_at", "closed_at", "answer", "satisfaction")
+    data = {name: getattr(complaint, name) for name in fields}
+    data["commune"] = complaint.commune.name if complaint.commune_id else ""
+    data["referrals"] = [{"referred_to": r.referred_to, "referred_on": r.referred_on, "consent": r.consent,
+                          "note": r.note} for r in referrals]
+    return data
+
+
 # --- Workflow ---------------------------------------------------------------------------------------------
 
 def _require(user, complaint):

@@ -8,6 +8,8 @@ Who does what (tests/complaints/access.py holds the same matrix):
   elsewhere they answer 404, and each opening is logged with its reason;
 - everybody with an account, viewers (donors) included, sees the aggregate figures with small cells hidden.
 """
+import json
+
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -25,6 +27,7 @@ from cpms.complaints.models import (
     Complaint,
     FocalPoint,
 )
+from cpms.core.exports import download, personal_export
 from cpms.core.forms import render_form, run_action, save_form
 from cpms.core.pagination import paginate
 from cpms.core.permissions import (
@@ -197,6 +200,24 @@ def complaint_detail(complaint_id):
                            can_handle=service.can_handle(current_user, complaint),
                            answer_form=forms.AnswerForm(), referral_form=forms.ReferralForm(),
                            close_form=forms.CloseForm())
+
+
+@bp.route("/complaints/<int:complaint_id>/data.json")
+@require_role()
+def complaint_data(complaint_id):
+    """Subject access: everything held about a case, for the person who sent it; only those who may handle the
+    case (focal points for a sensitive one), checked before the reason is asked."""
+    complaint = get_complaint_or_404(complaint_id)
+    if not service.can_handle(current_user, complaint):
+        abort(404)
+    return _case_export(complaint)
+
+
+@personal_export("complaints")
+def _case_export(complaint):
+    """Asked with a reason, audited (cpms/core/exports.py)."""
+    body = json.dumps(service.complaint_data(complaint), ensure_ascii=False, indent=2, default=str).encode("utf-8")
+    return download(body, f"complaint-{complaint.receipt_code}.json", "json")
 
 
 def _concerned(complaint):

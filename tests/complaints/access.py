@@ -25,6 +25,7 @@ EXPECTED = {
     "complaints.complaint_answer": ANY,
     "complaints.complaint_refer": ANY,
     "complaints.complaint_close": ANY,
+    "complaints.complaint_data": ANY,
     "complaints.figures": ANY,
     "complaints.focal_points": ADMIN,
     "api.complaints": READERS,

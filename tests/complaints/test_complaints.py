@@ -133,3 +133,27 @@ def test_deadlines_count_from_the_day_of_receipt_where_the_case_is(app):
                                              commune_id=commune_id("Bipemba"),
                                              received_at=datetime(2026, 3, 31, 23, 30, tzinfo=timezone.utc))
     assert complaint.acknowledge_by == date(2026, 4, 4)
+
+
+def test_subject_access_exports_a_case_with_its_contact_for_handlers_only(app, web, login_as):
+    import json
+
+    with english(app):
+        case = service.submit_complaint(category="police_conduct", account="Racket au marché",
+                                        contact="+243 81 000 0000", preferred_channel="telephone")
+        sensitive = service.submit_complaint(category="sea", account="SECRET-ACCOUNT", contact="+243 99 111 1111")
+    _db.session.commit()
+    login_as("me_officer")  # reads the cases, does not handle them
+    assert web.get(f"/complaints/{case.id}/data.json?reason=Demande de la personne").status_code == 404
+    web.post("/logout", {})
+    login_as("project_officer")
+    page = web.get(f"/complaints/{case.id}").get_data(as_text=True)
+    assert f"/complaints/{case.id}/data.json" in page
+    assert "reason" in web.get(f"/complaints/{case.id}/data.json").get_data(as_text=True).lower()  # asks why first
+    response = web.get(f"/complaints/{case.id}/data.json?reason=Demande de la personne")
+    data = json.loads(response.get_data(as_text=True))
+    assert data["receipt_code"] == case.receipt_code and data["contact"] == "+243 81 000 0000"
+    assert data["account"] == "Racket au marché"
+    entry = _db.session.scalar(select(AuditEntry).where(AuditEntry.action == "export").order_by(AuditEntry.id.desc()))
+    assert entry is not None and "Demande de la personne" in entry.detail
+    assert web.get(f"/complaints/{sensitive.id}/data.json?reason=Demande de la personne").status_code == 404
