@@ -122,14 +122,14 @@ class Generation:
         return count
 
     def _executemany(self, table, columns, rows):
-        statement = str(sa.insert(table).compile(dialect=self.dialect,
-                                                 column_keys=columns)).replace("\n", " ")
-        # the statement's placeholders follow the table's column order, not ours
-        order = [name for name in table.c.keys() if name in columns]
-        positions = [columns.index(name) for name in order]
+        # written by hand, our column order, and only our columns: SQLAlchemy's compiled INSERT also adds a
+        # placeholder for every column with a Python-side default (a new column would shift every row)
+        names = ", ".join(f'"{name}"' for name in columns)
+        statement = f'INSERT INTO "{table.name}" ({names}) VALUES ({", ".join("?" * len(columns))})'  # nosec B608 - our metadata
+        positions = list(range(len(columns)))
         processors = [_memoised(table.c[name].type.dialect_impl(self.dialect).bind_processor(self.dialect))
-                      for name in order]
-        plain = all(p is None for p in processors) and positions == list(range(len(columns)))
+                      for name in columns]
+        plain = all(p is None for p in processors)
         cursor = self.connection.connection.driver_connection.cursor()
         batch, count = [], 0
         for row in rows:

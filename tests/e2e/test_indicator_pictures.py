@@ -6,7 +6,6 @@ from playwright.sync_api import expect
 
 from cpms.extensions import db as _db
 from tests.conftest import TEST_PASSWORD
-from tests.indicators.fixtures import pictures_setup
 
 pytestmark = pytest.mark.e2e
 
@@ -16,8 +15,8 @@ WORDS = {"en": {"name": "Joint patrols", "actual": "Actual", "target": "Target",
 
 
 @pytest.fixture
-def patrols(db, make_programme, make_user):
-    data = pictures_setup(make_programme, make_user("me_officer"))
+def patrols(db, make_pictures, make_user):
+    data = make_pictures(make_user("me_officer"))
     users = {locale: make_user("viewer", locale=locale).email for locale in WORDS}
     ids = {"pi_id": data.pi.id, "users": users}
     _db.session.close()  # no transaction of the test thread stays open while the server works

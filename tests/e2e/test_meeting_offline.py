@@ -11,12 +11,10 @@ from sqlalchemy import func, select
 from cpms.committees.models import Meeting, MeetingAttendance
 from cpms.core.audit import AuditEntry
 from cpms.extensions import db as _db
-from tests.conftest import TEST_PASSWORD
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.e2e.offline import PHONE, drafts_on_device, login_on_phone, open_phone, wait_until_kept
 
 pytestmark = pytest.mark.e2e
 
-PHONE = {"width": 375, "height": 740}
 MINUTES = "La séance est ouverte à 10 h. Le marché de Bipemba reste sans éclairage."
 
 
@@ -29,45 +27,6 @@ def todays_meeting(make_user, make_committee, make_member, make_meeting):
     ids = (officer.email, meeting.id, [m.id for m in members])
     _db.session.remove()
     return ids
-
-
-def _open(playwright, profile):
-    return playwright.chromium.launch_persistent_context(str(profile), executable_path=CHROMIUM, args=CHROMIUM_ARGS,
-                                                         viewport=PHONE)
-
-
-def _login(page, live_server, email):
-    page.goto(f"{live_server}/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", TEST_PASSWORD)
-    page.click("main button[type=submit]")
-    expect(page.locator("h1")).to_have_text("Dashboard")
-
-
-def _poll(page, script, what, tries=150):
-    for _ in range(tries):
-        if page.evaluate(script):
-            return
-        page.wait_for_timeout(100)
-    raise AssertionError(what)
-
-
-def _wait_until_kept(page):
-    _poll(page, "() => Promise.all([caches.open('cpms-pages-v1').then(c => c.match(location.pathname)),"
-                " caches.open('cpms-shell-v1').then(c => c.keys())]).then(([page, shell]) => !!page && shell.length >= 3)",
-          "the meeting form was not kept on the device")
-
-
-def _drafts(page):
-    """The drafts kept in the phone's IndexedDB (bounded: fails rather than hangs)."""
-    return page.evaluate("""() => new Promise((done, fail) => {
-        setTimeout(() => fail(new Error('IndexedDB did not answer within 10 s')), 10000);
-        const r = indexedDB.open('cpms-forms', 1);
-        r.onerror = r.onblocked = () => fail(new Error('IndexedDB could not be opened'));
-        r.onupgradeneeded = () => r.result.createObjectStore('drafts', { keyPath: 'key' }).createIndex('user', 'user');
-        r.onsuccess = () => { const q = r.result.transaction('drafts').objectStore('drafts').getAll();
-                              q.onsuccess = () => { done(q.result.map(d => ({ submitted: d.submitted,
-                                  values: d.values }))); r.result.close(); }; }; })""")
 
 
 def _present_in_db(meeting_id):
@@ -85,12 +44,12 @@ def _updates_in_db(meeting_id):
 def test_roll_call_and_minutes_written_offline_arrive_once(playwright, live_server, todays_meeting, tmp_path):
     email, meeting_id, members = todays_meeting
     url = f"{live_server}/committees/meetings/{meeting_id}/edit"
-    context = _open(playwright, tmp_path / "profile")
+    context = open_phone(playwright, tmp_path / "profile")
     try:
         page = context.pages[0] if context.pages else context.new_page()
-        _login(page, live_server, email)
+        login_on_phone(page, live_server, email)
         page.goto(url)
-        _wait_until_kept(page)  # the form is kept on the device before the connection drops
+        wait_until_kept(page)  # the form is kept on the device before the connection drops
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
         context.set_offline(True)
         for name in ("Membre 01", "Membre 03", "Membre 04", "Membre 07"):
@@ -101,11 +60,11 @@ def test_roll_call_and_minutes_written_offline_arrive_once(playwright, live_serv
         page.click("main button[type=submit]")
         expect(page.locator("#offline-status")).to_contain_text("No connection")
         for _ in range(100):  # the draft, marked to be sent, is in the device's store
-            if any(d["submitted"] and ["minutes", MINUTES] in d["values"] for d in _drafts(page)):
+            if any(d["submitted"] and ["minutes", MINUTES] in d["values"] for d in drafts_on_device(page)):
                 break
             page.wait_for_timeout(100)
         else:
-            raise AssertionError(f"the draft is not on the device: {_drafts(page)}")
+            raise AssertionError(f"the draft is not on the device: {drafts_on_device(page)}")
         page.screenshot(path=str(tmp_path / "offline.png"))
         page.reload()  # offline: the page comes from the device, the draft from IndexedDB
 
@@ -117,10 +76,10 @@ def test_roll_call_and_minutes_written_offline_arrive_once(playwright, live_serv
     finally:
         context.close()
 
-    context = _open(playwright, tmp_path / "profile")  # the browser closed and opened again, back online
+    context = open_phone(playwright, tmp_path / "profile")  # the browser closed and opened again, back online
     try:
         page = context.pages[0] if context.pages else context.new_page()
-        _login(page, live_server, email)  # the login did not outlive the browser; the draft did
+        login_on_phone(page, live_server, email)  # the login did not outlive the browser; the draft did
         page.goto(url)  # the draft waiting to be sent is sent, and the meeting's page says it was saved
         expect(page.locator(".flash-success")).to_have_text("Meeting saved.", timeout=15000)
         assert page.url == f"{live_server}/committees/meetings/{meeting_id}"
@@ -129,7 +88,7 @@ def test_roll_call_and_minutes_written_offline_arrive_once(playwright, live_serv
         _db.session.remove()
         assert _db.session.get(Meeting, meeting_id).minutes == MINUTES
         assert _updates_in_db(meeting_id) == 1
-        assert _drafts(page) == []
+        assert drafts_on_device(page) == []
         page.goto(url)  # nothing left on the device: nothing restored, nothing sent twice
         expect(page.locator("textarea[name=minutes]")).to_have_value(MINUTES)
         expect(page.locator("#offline-draft")).to_be_hidden()
@@ -145,17 +104,17 @@ def test_another_user_of_the_same_phone_never_sees_the_draft(playwright, live_se
     colleague = make_user("project_officer", provinces=["Kasaï-Oriental"], locale="en").email
     _db.session.remove()
     url = f"{live_server}/committees/meetings/{meeting_id}/edit"
-    context = _open(playwright, tmp_path / "profile")
+    context = open_phone(playwright, tmp_path / "profile")
     try:
         page = context.pages[0] if context.pages else context.new_page()
-        _login(page, live_server, email)
+        login_on_phone(page, live_server, email)
         page.goto(url)
-        _wait_until_kept(page)
+        wait_until_kept(page)
         context.set_offline(True)
         page.fill("textarea[name=minutes]", MINUTES)
         expect(page.locator("#offline-draft")).to_be_visible()
         for _ in range(100):
-            if any(["minutes", MINUTES] in d["values"] for d in _drafts(page)):
+            if any(["minutes", MINUTES] in d["values"] for d in drafts_on_device(page)):
                 break
             page.wait_for_timeout(100)
         else:
@@ -163,13 +122,13 @@ def test_another_user_of_the_same_phone_never_sees_the_draft(playwright, live_se
         page.goto("about:blank")  # the first user leaves the phone with the draft unsent...
         context.clear_cookies()
         context.set_offline(False)
-        _login(page, live_server, colleague)  # ...and a colleague logs in on it
+        login_on_phone(page, live_server, colleague)  # ...and a colleague logs in on it
         page.goto(url)
         expect(page.locator("textarea[name=minutes]")).to_have_value("")
         expect(page.locator("#offline-status")).to_be_hidden()
         expect(page.locator("#offline-draft")).to_be_hidden()
         for _ in range(100):  # the first user's draft is deleted from the device
-            if _drafts(page) == []:
+            if drafts_on_device(page) == []:
                 break
             page.wait_for_timeout(100)
         else:

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from cpms.extensions import db as _db
 from cpms.stations.models import Photo, ProgressReport
-from tests.e2e.test_meeting_offline import PHONE, _drafts, _login, _open, _wait_until_kept
+from tests.e2e.offline import PHONE, drafts_on_device, login_on_phone, open_phone, wait_until_kept
 from tests.helpers.images import image_bytes
 
 pytestmark = pytest.mark.e2e
@@ -37,12 +37,12 @@ def test_a_report_and_its_photo_written_offline_arrive_once(playwright, live_ser
     url = f"{live_server}/construction/{project_id}/reports/new"
     photo = tmp_path / "site.jpg"
     photo.write_bytes(image_bytes(size=(640, 480)))
-    context = _open(playwright, tmp_path / "profile")
+    context = open_phone(playwright, tmp_path / "profile")
     try:
         page = context.pages[0] if context.pages else context.new_page()
-        _login(page, live_server, email)
+        login_on_phone(page, live_server, email)
         page.goto(url)
-        _wait_until_kept(page)
+        wait_until_kept(page)
         context.set_offline(True)
         page.fill("input[name=report_date]", date.today().isoformat())
         page.fill("input[name=physical_progress]", "40")
@@ -53,11 +53,11 @@ def test_a_report_and_its_photo_written_offline_arrive_once(playwright, live_ser
         page.click("main button[type=submit]")
         expect(page.locator("#offline-status")).to_contain_text("No connection")
         for _ in range(100):  # the draft, marked to be sent, is in the device's store
-            if any(d["submitted"] and ["narrative", NARRATIVE] in d["values"] for d in _drafts(page)):
+            if any(d["submitted"] and ["narrative", NARRATIVE] in d["values"] for d in drafts_on_device(page)):
                 break
             page.wait_for_timeout(100)
         else:
-            raise AssertionError(f"the draft is not on the device: {_drafts(page)}")
+            raise AssertionError(f"the draft is not on the device: {drafts_on_device(page)}")
         page.reload()  # offline: the page from the device, the report and its photo from IndexedDB
         expect(page.locator("#offline-status")).to_have_text("Restored from this device, not sent yet.")
         expect(page.locator("textarea[name=narrative]")).to_have_value(NARRATIVE)
@@ -70,7 +70,7 @@ def test_a_report_and_its_photo_written_offline_arrive_once(playwright, live_ser
         expect(page.locator(".flash-success")).to_have_text("Progress report saved.", timeout=15000)
         assert page.url == f"{live_server}/construction/{project_id}"
         assert _saved(project_id) == (1, 1)
-        assert _drafts(page) == []
+        assert drafts_on_device(page) == []
         page.goto(url)
         expect(page.locator("#offline-draft")).to_be_hidden()
         assert _saved(project_id) == (1, 1)

@@ -145,6 +145,12 @@ def reporting(make_reporting, make_user):
     return make_reporting(make_user("me_officer"))
 
 
+@pytest.fixture
+def make_pictures(db, make_programme):
+    """make_pictures(approver): the programme of `pictures_setup` (for other domains' tests, e.g. the journeys)."""
+    return lambda approver: pictures_setup(make_programme, approver)
+
+
 def pictures_setup(make_programme, approver):
     """A programme of Kasaï-Oriental and Haut-Katanga (fiscal year = calendar year) with PAT, joint patrols
     (entered, by province; baseline 10), approved values in Bipemba and Kampemba:
