@@ -9,7 +9,8 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(autouse=True)
-def fresh_rate_limits():
+def fresh_rate_limits(db):
+    """Each journey starts with no request counted (inside the application, whatever ran before)."""
     limiter.reset()
 
 
