@@ -146,3 +146,40 @@ def load_complaints(context):
         db.session.add(FocalPoint(user_id=users[FOCAL_POINT].id))
     db.session.flush()
     return {"complaints": db.session.scalar(select(func.count()).select_from(Complaint))}
+
+
+INDICATORS = [
+    ("CMP-REC", "Complaints and feedback received", "Plaintes et retours reçus", "count", "sum",
+     "complaints_received", ["province", "commune", "sex", "complaint_category", "complaint_channel"]),
+    ("CMP-ACK", "Share of complaints acknowledged on time", "Part des plaintes dont la réception a été accusée à temps",
+     "percentage", "ratio", "complaints_acknowledged_on_time", ["province", "commune", "complaint_category"]),
+    ("CMP-ANS", "Share of complaints answered or referred on time",
+     "Part des plaintes ayant reçu une réponse ou été orientées à temps", "percentage", "ratio",
+     "complaints_answered_on_time", ["province", "commune", "complaint_category"]),
+    ("CMP-SAT", "Share of people satisfied with the answer to their case",
+     "Part des personnes satisfaites de la réponse à leur cas", "percentage", "ratio", "complaints_satisfaction",
+     ["province", "commune"]),
+    ("CMP-SENS", "Sensitive cases received", "Cas sensibles reçus", "count", "sum", "sensitive_cases_received",
+     ["province"]),
+]
+
+
+@demo_loader(late=True)
+def load_complaint_indicators(context):
+    """The complaint indicators in the library; cases received and answered on time in the framework of the
+    programme running today (outcome OC1, the population's trust), so that its report shows the feedback."""
+    from cpms.indicators.models import ResultNode
+    from cpms.indicators.service import add_programme_indicator, create_indicator
+    library = {code: create_indicator(code=code, name_en=name_en, name_fr=name_fr, definition="", unit=unit,
+                                      direction="higher", aggregation=aggregation, source="computed",
+                                      computation=computation, computation_param="", disaggregations=dimensions,
+                                      is_active=True)
+               for code, name_en, name_fr, unit, aggregation, computation, dimensions in INDICATORS}
+    programme = context.get("current_programme")
+    node = programme and db.session.scalar(select(ResultNode).where(ResultNode.programme_id == programme.id,
+                                                                    ResultNode.code == "OC1"))
+    if node is not None:
+        for position, code in ((95, "CMP-REC"), (96, "CMP-ANS")):
+            add_programme_indicator(programme, node_id=node.id, indicator_id=library[code].id, code=code,
+                                    position=position, baseline_value=None, baseline_date=None, lop_target=None)
+    return {"complaint indicators": len(library)}
