@@ -1,15 +1,15 @@
 """Committees: a secret, revocable calendar feed address per user; indicators: the DHIS2 data set and attribute
 option combo of a programme (issue 23)
 
-Revision ID: 0021
-Revises: 0020
+Revision ID: 0022
+Revises: 0021
 """
 import sqlalchemy as sa
 from alembic import op
 
 
-revision = "0021"
-down_revision = "0020"
+revision = "0022"
+down_revision = "0021"
 branch_labels = None
 depends_on = None
 

@@ -2,15 +2,15 @@
 
 - rate_limit_counters: Flask-Limiter's counters in the database, shared by every worker (cpms/auth/ratelimit.py).
 
-Revision ID: 0022
-Revises: 0021
+Revision ID: 0023
+Revises: 0022
 """
 import sqlalchemy as sa
 from alembic import op
 
 
-revision = "0022"
-down_revision = "0021"
+revision = "0023"
+down_revision = "0022"
 branch_labels = None
 depends_on = None
 
