@@ -41,12 +41,23 @@ def select_locale():
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+def _render_migration_type(type_, obj, autogen_context):
+    """`make migration AUTOGENERATE=1` writes the column types of cpms.core.models as the plain SQLAlchemy types
+    they store as (migrations never import the application), as the hand-written migrations do."""
+    from cpms.core.models import UTCDateTime
+
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
+
+
 def init_extensions(app):
     import cpms.core.erasure  # noqa: F401  its session listeners clean the database's files after deletions
     import cpms.models  # noqa: F401  every model registered before anything uses the metadata
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=_migrations_dir(), render_as_batch=True, compare_type=True)
+    migrate.init_app(app, db, directory=_migrations_dir(), render_as_batch=True, compare_type=True,
+                     render_item=_render_migration_type)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = None

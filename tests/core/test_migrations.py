@@ -124,3 +124,17 @@ def test_revisions_are_sequential_one_line_and_named_after_their_id(app):
     files = {name for name in os.listdir(scripts.versions) if name.endswith(".py")}
     assert files == {os.path.basename(r.path) for r in revisions}
     assert len(revisions) >= len(OLD_REVISION_IDS)
+
+
+def test_autogenerate_writes_utc_datetimes_as_plain_sqlalchemy_types(app):
+    """`make migration AUTOGENERATE=1` used to write `cpms.core.models.UTCDateTime()` with no import: the new
+    migration failed on its first run. It writes the type the column is stored as."""
+    from alembic.autogenerate import render_python_code
+    from alembic.operations import ops
+
+    from cpms.core.models import UTCDateTime
+
+    add = ops.UpgradeOps(ops=[ops.AddColumnOp("meeting", sa.Column("held_at", UTCDateTime(), nullable=True))])
+    code = render_python_code(add, render_item=app.extensions["migrate"].configure_args["render_item"])
+    assert "sa.DateTime(timezone=True)" in code
+    assert "cpms" not in code
