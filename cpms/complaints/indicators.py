@@ -17,7 +17,7 @@ from sqlalchemy import and_, case, exists, func, literal, or_, select
 
 from cpms.complaints.models import CATEGORIES, CHANNELS, STATUSES, Complaint, Referral
 from cpms.geo.models import Commune, Province
-from cpms.geo.time import on_local_days
+from cpms.geo.time import local_date_of, on_local_days
 from cpms.indicators.registry import DrillDown, computed_indicator, drilldown_for
 from cpms.programmes.models import programme_provinces
 
@@ -57,10 +57,18 @@ def _cases(ctx, name, value):
     return ctx.statement(name, build)
 
 
+def _zone():
+    return select(Province.time_zone).where(Province.id == Commune.province_id).scalar_subquery()
+
+
 def _local_days(timestamp, start, end):
     """The case's moment falls on those days of the calendar of its commune's province (its time zone)."""
-    zone = select(Province.time_zone).where(Province.id == Commune.province_id).scalar_subquery()
-    return on_local_days(timestamp, zone, start, end)
+    return on_local_days(timestamp, _zone(), start, end)
+
+
+def _done_by(timestamp, deadline):
+    """The act (a UTC moment) fell on or before the deadline's day, on the calendar of the case's province."""
+    return and_(timestamp.is_not(None), local_date_of(timestamp, _zone()) <= deadline)
 
 
 def _received_in(start, end):
@@ -91,7 +99,7 @@ def acknowledged_on_time(ctx, start, end):
 
 
 def _acknowledged_on_time():
-    return and_(Complaint.acknowledged_at.is_not(None), func.date(Complaint.acknowledged_at) <= Complaint.acknowledge_by)
+    return _done_by(Complaint.acknowledged_at, Complaint.acknowledge_by)
 
 
 def _acknowledgement_due(ctx, start, end):
@@ -105,8 +113,7 @@ def _answer_due(ctx, start, end):
 
 
 def _responded_on_time():
-    answered = and_(Complaint.answered_at.is_not(None),
-                    func.date(Complaint.answered_at) <= Complaint.answer_by)
+    answered = _done_by(Complaint.answered_at, Complaint.answer_by)
     referred = exists().where(Referral.complaint_id == Complaint.id, Referral.referred_on <= Complaint.answer_by)
     return or_(answered, referred)
 

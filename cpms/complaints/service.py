@@ -20,7 +20,8 @@ from cpms.core.errors import DomainError
 from cpms.core.models import utcnow
 from cpms.core.permissions import scope_of
 from cpms.extensions import db
-from cpms.geo.models import Commune
+from cpms.geo.models import Commune, Province
+from cpms.geo.time import local_date_of
 
 # no 0/O, 1/I/L: a code read out over the telephone or copied by hand
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -268,14 +269,18 @@ def figures():
                                   .group_by(column).order_by(column)).all()
         return [(key, suppress(count)) for key, count in rows]
 
-    ack_on_time = func.sum(case((and_(Complaint.acknowledged_at.is_not(None),
-                                      func.date(Complaint.acknowledged_at) <= Complaint.acknowledge_by), 1), else_=0))
-    answered_on_time = func.sum(case((and_(Complaint.answered_at.is_not(None),
-                                           func.date(Complaint.answered_at) <= Complaint.answer_by), 1), else_=0))
+    zone = select(Province.time_zone).where(Province.id == Commune.province_id).scalar_subquery()
+
+    def on_time(done_at, deadline):
+        # on or before the deadline's day on the calendar of the case's province, not of Greenwich
+        return func.sum(case((and_(done_at.is_not(None), local_date_of(done_at, zone) <= deadline), 1), else_=0))
+    ack_on_time = on_time(Complaint.acknowledged_at, Complaint.acknowledge_by)
+    answered_on_time = on_time(Complaint.answered_at, Complaint.answer_by)
     satisfied = func.sum(case((Complaint.satisfaction == "satisfied", 1), else_=0))
     asked = func.sum(case((Complaint.satisfaction.in_(("satisfied", "partly", "not_satisfied")), 1), else_=0))
     total, ack, answered, sat, asked_n = db.session.execute(
-        select(func.count(), ack_on_time, answered_on_time, satisfied, asked).select_from(Complaint)).one()
+        select(func.count(), ack_on_time, answered_on_time, satisfied, asked).select_from(Complaint)
+        .outerjoin(Commune, Commune.id == Complaint.commune_id)).one()
     communes = db.session.execute(
         select(func.coalesce(Commune.name, ""), func.count()).select_from(Complaint)
         .outerjoin(Commune, Commune.id == Complaint.commune_id).group_by(Commune.name).order_by(Commune.name)).all()

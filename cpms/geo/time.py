@@ -10,6 +10,8 @@ a Province, City, Commune, or a record with a `commune` (a committee…); a zone
   `local_day(utc, place)` → the date there;
 - `on_local_days(timestamp, zone, start, end)` → SQL condition: a UTC timestamp column falls on those local days
   where the zone (an SQL expression, e.g. the province's `time_zone`) applies – for indicators cut by date;
+- `local_date_of(timestamp, zone)` → SQL expression: the local calendar date of a UTC timestamp column, to compare
+  with a date column (a deadline);
 - `zone_label(place, place_name=None)` → "Mbuji-Mayi time, UTC+2" in the user's language;
 - `format_local(utc, place, fmt)` → "10 Dec 2026, 09:00 (Mbuji-Mayi time, UTC+2)".
 
@@ -23,7 +25,10 @@ from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
 from flask_babel import get_locale, pgettext
 from flask_babel import gettext as _
+from sqlalchemy import Date
 from sqlalchemy.exc import InvalidRequestError
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 from cpms.geo.reference import DEFAULT_ZONE, EAST, WEST
 
@@ -110,6 +115,39 @@ def on_local_days(timestamp, zone, start, end):
         values = {name: literal(to_utc(datetime.combine(day, time.min), name), type_=timestamp.type) for name in zones}
         return case(values, value=func.coalesce(zone, DEFAULT_ZONE), else_=values[DEFAULT_ZONE])
     return and_(timestamp >= bound(start), timestamp < bound(end + timedelta(days=1)))
+
+
+class local_date_of(FunctionElement):  # noqa: N801 – an SQL function, named like one
+    """SQL: the calendar date, at the place whose zone is the SQL expression `zone`, of the UTC `timestamp`
+    column (a place of another or no zone counts in DEFAULT_ZONE). A complaint acknowledged at 00:30 on 11 March
+    in Lubumbashi (22:30 UTC on the 10th) was acknowledged on the 11th, after a deadline of the 10th."""
+    type = Date()
+    inherit_cache = True
+
+    def __init__(self, timestamp, zone):
+        super().__init__(timestamp, zone)
+
+
+@compiles(local_date_of, "postgresql")
+def _local_date_postgresql(element, compiler, **kw):
+    timestamp, zone = element.clauses
+    return (f"CAST(({compiler.process(timestamp, **kw)} AT TIME ZONE "
+            f"COALESCE({compiler.process(zone, **kw)}, '{DEFAULT_ZONE}')) AS DATE)")
+
+
+@compiles(local_date_of)
+def _local_date_offsets(element, compiler, **kw):
+    """Elsewhere (SQLite): DR Congo's zones keep one offset all year, so the date is that of the timestamp moved
+    by its zone's offset."""
+    timestamp, zone = element.clauses
+    reference = datetime(2000, 1, 1)
+
+    def shift(name):
+        minutes = int(ZoneInfo(name).utcoffset(reference).total_seconds() // 60)
+        return f"'{minutes:+d} minutes'"
+    branches = " ".join(f"WHEN '{name}' THEN {shift(name)}" for name in sorted({WEST, EAST, DEFAULT_ZONE}))
+    return (f"date({compiler.process(timestamp, **kw)}, CASE COALESCE({compiler.process(zone, **kw)}, "
+            f"'{DEFAULT_ZONE}') {branches} ELSE {shift(DEFAULT_ZONE)} END)")
 
 
 def _place_name(place):

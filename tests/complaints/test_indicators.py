@@ -100,6 +100,24 @@ def test_a_case_counts_on_the_day_of_its_province_s_calendar(app, make_programme
     assert [c.get(None) for c in cells] == [0.0, 1.0]
 
 
+def test_on_time_is_judged_on_the_calendar_of_the_case_s_province(app, make_programme, computed_figures):
+    """Kasaï-Oriental keeps UTC+2: acknowledged at 22:30 UTC on its deadline day is 00:30 the next day there – late;
+    at 21:30 UTC it is 23:30 on the deadline day – on time. The figures page and the indicator agree."""
+    from datetime import time as clock
+
+    programme = make_programme(provinces=["Kasaï-Oriental"])
+    with english(app):
+        late, in_time = (service.submit_complaint(category="police_conduct", account="Récit",
+                                                  commune_id=commune_id("Bipemba"), received_at=at(1, 10))
+                         for _i in range(2))
+        late.acknowledged_at = datetime.combine(late.acknowledge_by, clock(22, 30), tzinfo=timezone.utc)
+        in_time.acknowledged_at = datetime.combine(in_time.acknowledge_by, clock(21, 30), tzinfo=timezone.utc)
+    _db.session.commit()
+    cells, _f = computed_figures(programme, "complaints_acknowledged_on_time", [Q1], today=TODAY)
+    assert cells[0][None] == pytest.approx(50.0)
+    assert service.figures()["acknowledged_on_time"] == pytest.approx(0.5)
+
+
 def test_drill_downs_list_the_non_sensitive_cases_behind_each_figure(app, cases, computed_figures):
     from sqlalchemy import select
 
