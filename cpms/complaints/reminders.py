@@ -21,6 +21,11 @@ ESCALATION = {"project_officer", "admin"}
 AWAITING_ANSWER = ("received", "acknowledged", "under_review")
 
 
+def _is_focal_point(user):
+    """A focal point of any role receives the sensitive cases' reminders, so may choose how (preferences page)."""
+    return db.session.scalar(select(FocalPoint.id).where(FocalPoint.user_id == user.id)) is not None
+
+
 def _focal_points():
     return db.session.scalars(select(User).join(FocalPoint, FocalPoint.user_id == User.id)
                               .where(User.is_active.is_(True)).order_by(User.id)).all()
@@ -51,7 +56,7 @@ def _overdue(ctx, deadline, statuses, kind, roles):
 
 
 @reminder_kind("complaint_acknowledgement_overdue", label=_l("Complaint not acknowledged in time"), roles=OFFICERS,
-               days_after=1,
+               days_after=1, also_for=_is_focal_point,
                description=_l("To the project officers of the case's commune when a complaint is still not "
                               "acknowledged after its deadline (CPMS_COMPLAINT_ACKNOWLEDGE_DAYS); sensitive cases "
                               "only to the focal points, without any detail."))
@@ -60,7 +65,7 @@ def acknowledgements_overdue(ctx):
 
 
 @reminder_kind("complaint_answer_overdue", label=_l("Complaint not answered in time"), roles=ESCALATION,
-               days_after=1,
+               days_after=1, also_for=_is_focal_point,
                description=_l("To the project officers and admins of the case's commune when a complaint is still "
                               "not answered nor referred after its deadline (CPMS_COMPLAINT_ANSWER_DAYS); sensitive "
                               "cases only to the focal points, without any detail."))

@@ -78,6 +78,7 @@ class Kind:
     default_delivery: str = "immediate"
     sweeps: list = field(default_factory=list)
     domain: str | None = None  # the domain whose reminders.py declared it (None: declared outside cpms)
+    also_for: object = None  # callable(user) -> bool: users outside `roles` who receive it too (a duty, not a role)
 
     @property
     def template(self):
@@ -86,12 +87,13 @@ class Kind:
 
 
 def reminder_kind(name, *, label=None, description="", roles=(), days_before=None, days_after=None,
-                  default_delivery="immediate"):
+                  default_delivery="immediate", also_for=None):
     """Register a sweep function for the kind `name` (declared by its first registration).
 
     `days_before`/`days_after` are the defaults admins may change (None: the kind has no such setting);
     `roles` are the roles that receive it (shown on their preferences page); `default_delivery` is the
-    e-mail choice of users who have not chosen (off, immediate or digest).
+    e-mail choice of users who have not chosen (off, immediate or digest); `also_for(user)` says whether a user
+    of another role receives it too, through a duty the declaring domain knows (a complaints focal point).
     """
     def decorator(sweep):
         kind = KINDS.get(name)
@@ -99,7 +101,7 @@ def reminder_kind(name, *, label=None, description="", roles=(), days_before=Non
             if label is None:
                 raise ValueError(f"reminder kind {name!r}: the first registration needs a label")
             kind = KINDS[name] = Kind(name, label, description, frozenset(roles), days_before, days_after,
-                                      default_delivery, domain=_declaring_domain(sweep))
+                                      default_delivery, domain=_declaring_domain(sweep), also_for=also_for)
         kind.sweeps.append(sweep)
         return sweep
     return decorator
@@ -124,6 +126,12 @@ def load_kinds():
 
 def kinds_for_role(role):
     return [kind for kind in load_kinds().values() if role in kind.roles]
+
+
+def kinds_for_user(user):
+    """The kinds the user receives: those of their role, and those whose `also_for` names them."""
+    return [kind for kind in load_kinds().values()
+            if user.role in kind.roles or (kind.also_for is not None and kind.also_for(user))]
 
 
 @dataclass

@@ -84,3 +84,25 @@ def test_a_sensitive_case_reminds_only_the_focal_points_and_tells_nothing_of_it(
             assert secret not in text
     assert "A sensitive case was to be acknowledged by March 3, 2026." in mail.body_text
     assert (notification.link_endpoint, notification.link_values) == ("complaints.sensitive_list", {})
+
+
+def test_a_focal_point_of_any_role_chooses_how_the_complaint_reminders_reach_them(app, web, client, login_as):
+    """An M&E officer named focal point receives the sensitive cases' reminders: the preferences page offers those
+    kinds, and the choice is saved (before, only project officers' and admins' pages listed them)."""
+    from cpms.notifications.models import NotificationPreference
+
+    user = login_as("me_officer", "Kasaï-Oriental")
+    with english(app):
+        page = client.get("/notifications/preferences").get_data(as_text=True)
+    assert "Complaint not acknowledged in time" not in page  # not a focal point yet
+    service.add_focal_point(user.id)
+    _db.session.commit()
+    with english(app):
+        page = client.get("/notifications/preferences").get_data(as_text=True)
+    assert "Complaint not acknowledged in time" in page and "Complaint not answered in time" in page
+    response = web.post("/notifications/preferences", {"kind_complaint_acknowledgement_overdue": "digest",
+                                                       "kind_complaint_answer_overdue": "off"})
+    assert response.status_code == 302
+    chosen = dict(_db.session.execute(select(NotificationPreference.kind, NotificationPreference.delivery)
+                                      .where(NotificationPreference.user_id == user.id)).all())
+    assert chosen["complaint_acknowledgement_overdue"] == "digest" and chosen["complaint_answer_overdue"] == "off"

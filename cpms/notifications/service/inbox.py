@@ -22,7 +22,7 @@ from cpms.notifications.models import (
     OutboxMessage,
     ReminderSetting,
 )
-from cpms.notifications.registry import effective_settings, kinds_for_role, load_kinds
+from cpms.notifications.registry import effective_settings, kinds_for_user, load_kinds
 from cpms.notifications.service.mail import render_parts
 
 # --- a user's notifications ------------------------------------------------------------------
@@ -94,17 +94,17 @@ def mark_all_read(user, now=None):
 
 
 def preferences_of(user):
-    """[(kind, delivery)] for the kinds the user's role receives (the kind's default where not chosen)."""
+    """[(kind, delivery)] for the kinds the user receives (the kind's default where not chosen)."""
     chosen = dict(db.session.execute(select(NotificationPreference.kind, NotificationPreference.delivery)
                                      .where(NotificationPreference.user_id == user.id)).all())
-    return [(kind, chosen.get(kind.name, kind.default_delivery)) for kind in kinds_for_role(user.role)]
+    return [(kind, chosen.get(kind.name, kind.default_delivery)) for kind in kinds_for_user(user)]
 
 
 def save_preferences(user, choices):
     """Save the user's e-mail choice for each kind: {kind name: off | immediate | digest}.
 
     Errors: an unknown kind or choice (nothing is saved)."""
-    allowed = {kind.name for kind in kinds_for_role(user.role)}
+    allowed = {kind.name for kind in kinds_for_user(user)}
     for name, delivery in choices.items():
         if name not in allowed or delivery not in DELIVERIES:
             raise DomainError(_("Choose no e-mail, at once or daily digest for each kind of reminder."))
