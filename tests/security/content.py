@@ -72,6 +72,11 @@ def _distinctive(value):
             and "\n" not in value.strip())
 
 
+def shows(text, value):
+    """The page shows the value as a whole: not inside a longer code or word (PRG-10 is not in C-PRG-10)."""
+    return value in text and re.search(rf"(?<![\w-]){re.escape(value)}(?![\w-])", text) is not None
+
+
 def area_markers():
     """{value: 'table.column'} for text stored in rows of an area and in nothing national, e.g. a
     committee's name or a trainee's matricule: such a value in a page means a row of that area is shown."""
