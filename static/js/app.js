@@ -1,6 +1,74 @@
 /* CPMS – small enhancements only; every page works without JavaScript. */
 (function () {
   "use strict";
+  var CPMS = window.CPMS = window.CPMS || {};
+
+  /* The device store of the field pages (static/js/register.js, static/js/offline-form.js; docs/offline.md): one
+     IndexedDB database per use, one object store keyed by "key", each record tagged with its user. */
+  CPMS.deviceStore = function (name, storeName) {
+    var opened = null;
+    function open() {
+      if (opened) { return opened; }
+      opened = new Promise(function (resolve, reject) {
+        if (!window.indexedDB) { reject(new Error("no IndexedDB")); return; }
+        var request = window.indexedDB.open(name, 1);
+        request.onupgradeneeded = function () {
+          request.result.createObjectStore(storeName, { keyPath: "key" }).createIndex("user", "user");
+        };
+        request.onsuccess = function () { resolve(request.result); };
+        request.onerror = function () { reject(request.error); };
+      });
+      return opened;
+    }
+    /* work(store, out) runs in one transaction; the promise gives out.value (or the .value of what work returns)
+       once the transaction is complete */
+    function tx(mode, work) {
+      return open().then(function (db) {
+        return new Promise(function (resolve, reject) {
+          var t = db.transaction(storeName, mode);
+          var out = {};
+          var returned = work(t.objectStore(storeName), out);
+          t.oncomplete = function () { resolve(returned ? returned.value : out.value); };
+          t.onerror = function () { reject(t.error); };
+        });
+      });
+    }
+    /* another user of the same phone never finds this user's records, nor this one theirs */
+    function forgetOtherUsers(user) {
+      return tx("readwrite", function (store) {
+        store.openCursor().onsuccess = function (event) {
+          var cursor = event.target.result;
+          if (!cursor) { return; }
+          if (String(cursor.value.user) !== String(user)) { cursor.delete(); }
+          cursor.continue();
+        };
+      });
+    }
+    return { tx: tx, forgetOtherUsers: forgetOtherUsers };
+  };
+
+  /* A field page asks our service worker (its data-sw) to keep it and the pages of its data-keep for use offline,
+     with the page's own scripts and styles; the user (data-user) tells the worker whose pages it keeps. */
+  CPMS.keepOffline = function (element) {
+    var link = document.createElement("link");
+    link.rel = "manifest";
+    link.href = element.getAttribute("data-manifest");
+    document.head.appendChild(link);
+    if (!navigator.serviceWorker) { return Promise.resolve(); }
+    return navigator.serviceWorker.register(element.getAttribute("data-sw"), { scope: "/" }).then(function () {
+      return navigator.serviceWorker.ready;
+    }).then(function (registration) {
+      var keepUrls = JSON.parse(element.getAttribute("data-keep") || "[]");
+      if (keepUrls.indexOf(window.location.pathname) < 0) { keepUrls.push(window.location.pathname); }
+      var assets = [];
+      document.querySelectorAll("script[src], link[rel=stylesheet]").forEach(function (el) {
+        var url = new URL(el.src || el.href, window.location.href);
+        if (url.origin === window.location.origin) { assets.push(url.pathname + url.search); }
+      });
+      registration.active.postMessage({ user: element.getAttribute("data-user"), keep: keepUrls, assets: assets });
+    }).catch(function () { /* no offline pages: the page still keeps what is typed on the device */ });
+  };
+
   // Buttons with data-confirm ask before submitting their form.
   document.addEventListener("submit", function (event) {
     var button = event.submitter;

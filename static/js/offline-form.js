@@ -9,35 +9,8 @@
    Our own service worker (served at /training/sw.js, scope /) keeps the pages for use offline. */
 (function () {
   "use strict";
-  var DB = "cpms-forms";
-  var STORE = "drafts";
-  var dbPromise = null;
-
-  function openStore() {
-    if (dbPromise) { return dbPromise; }
-    dbPromise = new Promise(function (resolve, reject) {
-      if (!window.indexedDB) { reject(new Error("no IndexedDB")); return; }
-      var request = window.indexedDB.open(DB, 1);
-      request.onupgradeneeded = function () {
-        request.result.createObjectStore(STORE, { keyPath: "key" }).createIndex("user", "user");
-      };
-      request.onsuccess = function () { resolve(request.result); };
-      request.onerror = function () { reject(request.error); };
-    });
-    return dbPromise;
-  }
-
-  function tx(mode, work) {
-    return openStore().then(function (db) {
-      return new Promise(function (resolve, reject) {
-        var t = db.transaction(STORE, mode);
-        var out = {};
-        work(t.objectStore(STORE), out);
-        t.oncomplete = function () { resolve(out.value); };
-        t.onerror = function () { reject(t.error); };
-      });
-    });
-  }
+  var device = window.CPMS.deviceStore("cpms-forms", "drafts");  // static/js/app.js
+  var tx = device.tx;
 
   function newKey() {
     if (window.crypto && window.crypto.randomUUID) { return window.crypto.randomUUID().replace(/-/g, ""); }
@@ -139,15 +112,7 @@
   };
 
   OfflineForm.prototype.forgetOtherUsers = function () {
-    var user = this.user;
-    return tx("readwrite", function (store) {
-      store.openCursor().onsuccess = function (event) {
-        var cursor = event.target.result;
-        if (!cursor) { return; }
-        if (String(cursor.value.user) !== user) { cursor.delete(); }
-        cursor.continue();
-      };
-    });
+    return device.forgetOtherUsers(this.user);
   };
 
   /* the draft's own key: a new draft gets a new one, so that a later draft is never taken for a replay */
@@ -284,28 +249,8 @@
     }).catch(function () { /* no device store: the form works online as before */ });
   };
 
-  function registerWorker(form) {
-    var link = document.createElement("link");
-    link.rel = "manifest";
-    link.href = form.getAttribute("data-manifest");
-    document.head.appendChild(link);
-    if (!navigator.serviceWorker) { return; }
-    navigator.serviceWorker.register(form.getAttribute("data-sw"), { scope: "/" }).then(function () {
-      return navigator.serviceWorker.ready;
-    }).then(function (registration) {
-      var keepUrls = JSON.parse(form.getAttribute("data-keep") || "[]");
-      if (keepUrls.indexOf(window.location.pathname) < 0) { keepUrls.push(window.location.pathname); }
-      var assets = [];
-      document.querySelectorAll("script[src], link[rel=stylesheet]").forEach(function (el) {
-        var url = new URL(el.src || el.href, window.location.href);
-        if (url.origin === window.location.origin) { assets.push(url.pathname + url.search); }
-      });
-      registration.active.postMessage({ user: form.getAttribute("data-user"), keep: keepUrls, assets: assets });
-    }).catch(function () { /* no offline pages: the form still keeps its draft on the device */ });
-  }
-
   var form = document.querySelector("form[data-offline-form]");
   if (!form) { return; }
   new OfflineForm(form).start();
-  window.addEventListener("load", function () { registerWorker(form); });
+  window.addEventListener("load", function () { window.CPMS.keepOffline(form); });
 })();

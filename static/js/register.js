@@ -44,46 +44,13 @@
   var conflictBox = document.getElementById("rg-conflicts");
   var shortcuts = { p: "present", r: "late", l: "late", e: "excused", a: "absent" };
   var STORE = "marks";
-  var dbPromise = null;
   var sending = false;
 
-  /* ---- the device store ---- */
-  function openStore() {
-    if (dbPromise) { return dbPromise; }
-    dbPromise = new Promise(function (resolve, reject) {
-      if (!window.indexedDB) { reject(new Error("no IndexedDB")); return; }
-      var request = window.indexedDB.open("cpms-offline", 1);
-      request.onupgradeneeded = function () {
-        var store = request.result.createObjectStore(STORE, { keyPath: "key" });
-        store.createIndex("user", "user");
-      };
-      request.onsuccess = function () { resolve(request.result); };
-      request.onerror = function () { reject(request.error); };
-    });
-    return dbPromise;
-  }
+  /* ---- the device store (static/js/app.js) ---- */
+  var device = window.CPMS.deviceStore("cpms-offline", STORE);
+  var tx = device.tx;
 
-  function tx(mode, work) {
-    return openStore().then(function (db) {
-      return new Promise(function (resolve, reject) {
-        var t = db.transaction(STORE, mode);
-        var result = work(t.objectStore(STORE));
-        t.oncomplete = function () { resolve(result && result.value); };
-        t.onerror = function () { reject(t.error); };
-      });
-    });
-  }
-
-  function forgetOtherUsers() {
-    return tx("readwrite", function (store) {
-      store.openCursor().onsuccess = function (event) {
-        var cursor = event.target.result;
-        if (!cursor) { return; }
-        if (String(cursor.value.user) !== user) { cursor.delete(); }
-        cursor.continue();
-      };
-    });
-  }
+  function forgetOtherUsers() { return device.forgetOtherUsers(user); }
 
   function waiting() {
     return tx("readonly", function (store) {
@@ -295,24 +262,6 @@
     if (records.length && navigator.onLine) { send(); }
   }).catch(function () { counts(); });
 
-  /* ---- installable, offline pages: our own manifest and service worker ---- */
-  window.addEventListener("load", function () {
-    var link = document.createElement("link");
-    link.rel = "manifest";
-    link.href = form.getAttribute("data-manifest");
-    document.head.appendChild(link);
-    if (!navigator.serviceWorker) { return; }
-    navigator.serviceWorker.register(form.getAttribute("data-sw"), { scope: "/" }).then(function () {
-      return navigator.serviceWorker.ready;
-    }).then(function (registration) {
-      var keepUrls = JSON.parse(form.getAttribute("data-keep"));
-      if (keepUrls.indexOf(window.location.pathname) < 0) { keepUrls.push(window.location.pathname); }
-      var assets = [];
-      document.querySelectorAll("script[src], link[rel=stylesheet]").forEach(function (el) {
-        var url = new URL(el.src || el.href, window.location.href);
-        if (url.origin === window.location.origin) { assets.push(url.pathname + url.search); }
-      });
-      registration.active.postMessage({ user: user, keep: keepUrls, assets: assets });
-    }).catch(function () { /* no offline pages: the register still works online and keeps marks on the device */ });
-  });
+  /* ---- installable, offline pages: our own manifest and service worker (static/js/app.js) ---- */
+  window.addEventListener("load", function () { window.CPMS.keepOffline(form); });
 })();
