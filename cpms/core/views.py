@@ -1,4 +1,5 @@
-"""Dashboard, health checks (/livez, /healthz), language switch, audit log."""
+"""Dashboard, health checks (/livez, /healthz), language switch, audit log, the offline service worker."""
+import os
 
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
@@ -25,6 +26,16 @@ def index():
     scope = scope_of(current_user)
     return render_template("core/dashboard.html", today=today_for(current_user, scope),
                            cards=cards_for(current_user, scope))
+
+
+@bp.route("/sw.js")
+@public
+def service_worker():
+    """The offline service worker of the field pages (static/sw.js, docs/offline.md), served at the root so that
+    it may control the whole site: the register, the meeting forms and the progress report forms."""
+    with open(os.path.join(current_app.static_folder, "sw.js"), encoding="utf-8") as source:
+        script = source.read()
+    return current_app.response_class(script, mimetype="text/javascript", headers={"Cache-Control": "no-cache"})
 
 
 @bp.route("/livez")

@@ -6,7 +6,7 @@
    connection the draft waits and is sent when the connection returns. The server saves a draft once (its
    offline_key) and answers 422 with the differences when the record changed since the form was opened
    (base_version): that page replaces the form, and the draft waits for the user to save again.
-   Our own service worker (served at /training/sw.js, scope /) keeps the pages for use offline. */
+   Our own service worker (served at /sw.js, scope /) keeps the pages for use offline. */
 (function () {
   "use strict";
   var device = window.CPMS.deviceStore("cpms-forms", "drafts");  // static/js/app.js

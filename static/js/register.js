@@ -3,7 +3,7 @@
    reload, a browser restart or a new login by the same user finds it again; another user of the same phone never
    sees it (their records are deleted when the register opens). Marks are sent when the trainer saves and when
    the connection returns; the server ignores a replay and reports marks someone else changed meanwhile.
-   Our own service worker (served at /training/sw.js, scope /) keeps the pages for use offline. */
+   Our own service worker (served at /sw.js, scope /) keeps the pages for use offline. */
 (function () {
   "use strict";
   var form = document.getElementById("register");

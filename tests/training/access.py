@@ -1,4 +1,4 @@
-from tests.access import ADMIN, ANY, PUBLIC, STAFF
+from tests.access import ADMIN, ANY, STAFF
 
 MANAGERS = frozenset({"admin", "project_officer"})
 TEACHERS = frozenset({"admin", "project_officer", "trainer"})
@@ -24,7 +24,6 @@ EXPECTED = {
     "training.cohort_schedule": TEACHERS,
     "training.session_register": STAFF,
     "training.session_register_save": TEACHERS,
-    "training.service_worker": PUBLIC,  # the offline script: static code, no data
     "training.cohort_scores": STAFF,
     "training.cohort_closeout": STAFF,
     "training.trainee_import_template": MANAGERS,

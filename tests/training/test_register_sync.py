@@ -86,11 +86,12 @@ def test_register_page_in_french(client, login_as, make_cohort, make_trainee):
     assert ">R</label>" in french and "Non pointés <b" in french and "Enregistrer le registre" in french
 
 
-def test_service_worker_may_control_the_whole_site(client, login_as):
+def test_the_service_worker_is_served_at_the_root_so_it_controls_the_whole_site(client, login_as):
     login_as("trainer", "Kasaï-Oriental")
-    response = client.get("/training/sw.js")
-    assert response.status_code == 200 and response.headers["Service-Worker-Allowed"] == "/"
+    response = client.get("/sw.js")
+    assert response.status_code == 200 and response.mimetype == "text/javascript"
     assert b"cpms-pages" in response.get_data()
+    assert client.get("/training/sw.js").status_code == 404
 
 
 def test_the_phone_keeps_the_registers_of_the_coming_week_of_own_cohorts(make_user, make_cohort, make_trainee):

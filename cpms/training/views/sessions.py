@@ -1,15 +1,14 @@
 """Sessions: schedule, the attendance register, scores grid and close-out."""
-import os
 from datetime import date
 
-from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from cpms.core.errors import DomainError
 from cpms.core.forms import render_form, run_action, save_form
-from cpms.core.permissions import STAFF_ROLES, public, require_role
+from cpms.core.permissions import STAFF_ROLES, require_role
 from cpms.training.forms import ATTENDANCE_LABELS, ScheduleForm
 from cpms.training.models import ATTENDANCE_STATUSES
 from cpms.training.service import attendance
@@ -92,16 +91,6 @@ def session_register_save(session_id):
         "conflicts": {str(key): {"theirs": theirs, "mine": mine} for key, (theirs, mine) in result["conflicts"].items()},
         "message": _("Register saved. Present: %(present)s · late: %(late)s · excused: %(excused)s · absent: %(absent)s · "
                      "not marked: %(unmarked)s.", **{key: format_decimal(value) for key, value in counts.items()})})
-
-
-@bp.route("/sw.js")
-@public
-def service_worker():
-    """The offline service worker, served from here with the right to control the whole site."""
-    with open(os.path.join(current_app.static_folder, "sw.js"), encoding="utf-8") as source:
-        script = source.read()
-    return current_app.response_class(script, mimetype="text/javascript", headers={
-        "Service-Worker-Allowed": "/", "Cache-Control": "no-cache"})
 
 
 @bp.route("/cohorts/<int:cohort_id>/scores", methods=["GET", "POST"])
