@@ -24,7 +24,13 @@ from cpms.core.tabular import cell_text as _cell_text
 from cpms.core.tabular import fold as _fold
 from cpms.core.tabular import read_rows
 from cpms.extensions import db
-from cpms.surveys.models import SurveyChoice, SurveyImport, SurveyQuestion, SurveyResponse
+from cpms.surveys.models import (
+    SurveyChoice,
+    SurveyImport,
+    SurveyInstrumentVersion,
+    SurveyQuestion,
+    SurveyResponse,
+)
 from cpms.surveys.service import staging
 from cpms.surveys.service.scrub import scrub_text
 from cpms.surveys.service.xlsform import NUMERIC_TYPES, SELECT_TYPES
@@ -102,6 +108,9 @@ class RowMapper:
         self.instance_index = self.version_index = self.weight_index = self.form_index = None
         self.dropped, self.ignored = [], []
         self.versions = {}  # form version found in the rows → number of rows
+        self.answered = {}  # form version → names of the questions answered in at least one of its rows
+        self.known_versions = {v.version: set(v.names) for v in db.session.scalars(select(SurveyInstrumentVersion).where(
+            SurveyInstrumentVersion.instrument_id == instrument_id))}
         instance_rank = len(INSTANCE_COLUMNS)
         found = set()
         for index, raw in enumerate(headers):
@@ -141,8 +150,7 @@ class RowMapper:
                                                "to recognise submissions already imported."))
         if r.weight_column and self.weight_index is None:
             self.problems.add("no-weight", _("The weight column %(name)s of this round is missing.", name=r.weight_column))
-        needed = {m.question.name for m in self._measures()} | {q for q in (r.sex_question, r.age_question,
-                                                                             r.commune_question) if q}
+        needed = self._needed()
         for name, question in self.questions.items():
             if name in found or question.is_identifying or not check_missing:
                 continue
@@ -155,6 +163,40 @@ class RowMapper:
         if not self.columns:
             self.problems.add("no-question", _("No column matches a question of the form %(form)s.",
                                                form=r.instrument.name))
+
+    def _needed(self):
+        r = self.round
+        return {m.question.name for m in self._measures()} | {q for q in (r.sex_question, r.age_question,
+                                                                          r.commune_question) if q}
+
+    def version_details(self):
+        """Per form version found in the rows: [{version, rows, known, missing, added}], where `missing` and `added`
+        are [{name, treatment}] – the questions of the round's current version that the version lacks, and those it
+        has that the current version does not. A version never uploaded is read by column name: `missing` then lists
+        the questions no row of that version answers."""
+        current_version = self.round.instrument.form_version
+        stored = {q.name for q in self.questions.values() if not q.is_identifying}
+        current = self.known_versions.get(current_version, set(self.questions))
+        in_file, needed = {q.name for _i, q in self.columns}, self._needed()
+        details = []
+        for version, rows in sorted(self.versions.items()):
+            names = self.known_versions.get(version)
+            if names is None:
+                absent = [n for n in self.questions if n in in_file and n not in self.answered.get(version, set())]
+                added = []
+            else:
+                absent = [n for n in self.questions if n in current and n in stored and n not in names]
+                added = [n for n in self.questions if n in names and n not in current]
+            details.append({
+                "version": version, "rows": rows, "known": names is not None,
+                "current": version == current_version,
+                "missing": [{"name": n, "treatment": _("no answer in these rows; they are not counted in the results "
+                                                       "that need it") if n in needed else
+                             _("left empty in these rows")} for n in absent],
+                "added": [{"name": n, "treatment": _("stored") if n in in_file else
+                           _("not stored (personal or free text)") if self.questions[n].is_identifying else
+                           _("no column in the file")} for n in added]})
+        return details
 
     def _measures(self):
         from cpms.surveys.models import SurveyMeasure
@@ -184,6 +226,7 @@ class RowMapper:
             version = "…"
         self.versions[version] = self.versions.get(version, 0) + 1
         answers, fields, ok = [], {"weight": 1.0, "sex": None, "age_group": None, "commune_id": None}, True
+        answered = self.answered.setdefault(version, set())
         for index, question in self.columns:
             raw = cell(index)
             if not raw:
@@ -193,6 +236,7 @@ class RowMapper:
                 ok = False
                 continue
             answers.extend(converted)
+            answered.add(question.name)
             first_text, first_number = converted[0][1], converted[0][2]
             if question.name == self.round.sex_question:
                 fields["sex"] = first_text[:100]
@@ -371,6 +415,7 @@ def preview_import(actor, survey_round, stream, filename=""):  # noqa: C901
         out.seek(0)
         out.write(json.dumps(meta).ljust(META_WIDTH))
     summary["versions"] = sorted(mapper.versions.items())
+    summary["version_details"] = mapper.version_details()
     if summary["rows"] == 0:
         problems.add("no-rows", _("The file has a header row but no data."))
     summary["problems"] = problems.as_list()

@@ -53,14 +53,25 @@ def instrument_create():
     form = InstrumentForm()
     response = save_form(
         form, lambda form: service.create_instrument(stream=form.file.data.stream, name=form.name.data),
-        lambda instrument: _("This form (same form_id and version) is already here: its questionnaire is kept, "
-                             "with its measures.") if getattr(instrument, "reused", False)
-        else _saved_message(instrument),
+        _saved_message,
         lambda instrument: url_for("surveys.instrument_detail", instrument_id=instrument.id))
     return response or render_form("surveys/instrument_form.html", form)
 
 
 def _saved_message(instrument):
+    outcome = getattr(instrument, "upload_outcome", "created")
+    if outcome == "identical":
+        return _("This version of the form (form_id %(form)s, version %(version)s) is already here, unchanged: its "
+                 "questionnaire is kept, with its measures.", form=instrument.form_id,
+                 version=instrument.form_version or "—")
+    if outcome == "version":
+        added = instrument.added_questions
+        message = _("Version %(version)s added to the questionnaire %(name)s: its measures and rounds carry over.",
+                    version=instrument.form_version or "—", name=instrument.name)
+        message += " " + (ngettext("%(count)s new question: %(names)s.", "%(count)s new questions: %(names)s.",
+                                   len(added), count=format_number(len(added)), names=", ".join(added))
+                          if added else _("No new question."))
+        return message
     count = len(service.instrument_questions(instrument))
     message = ngettext("Questionnaire saved with %(count)s question.", "Questionnaire saved with %(count)s questions.",
                        count, count=format_number(count))
@@ -81,6 +92,7 @@ def instrument_detail(instrument_id):
     keep.questions.choices = [(q.id, q.name) for q in service.optional_questions(questions)]
     keep.questions.data = [q.id for q in questions if not q.is_identifying]
     return render_template("surveys/instrument_detail.html", instrument=instrument, questions=questions,
+                           versions=service.instrument_versions(instrument),
                            choices=service.instrument_choices(instrument), keep=keep,
                            measures=service.instrument_measures(instrument.id), locale=get_locale())
 

@@ -39,7 +39,7 @@ CHOICES = [
 ]
 
 
-def xlsform_bytes(questions=QUESTIONS, choices=CHOICES, version="2015-1", label_style="long"):
+def xlsform_bytes(questions=QUESTIONS, choices=CHOICES, version="2015-1", label_style="long", form_id="perception"):
     en, fr = {"long": ("label::English (en)", "label::French (fr)"), "short": ("label::en", "label::fr"),
               "native": ("label::English (en)", "label::Français (fr)")}[label_style]
     workbook = Workbook()
@@ -54,7 +54,7 @@ def xlsform_bytes(questions=QUESTIONS, choices=CHOICES, version="2015-1", label_
         sheet.append(list(row))
     settings = workbook.create_sheet("settings")
     settings.append(["form_title", "form_id", "version"])
-    settings.append(["Perception de la sécurité", "perception", version])
+    settings.append(["Perception de la sécurité", form_id, version])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

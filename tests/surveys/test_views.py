@@ -83,7 +83,7 @@ def test_round_form_checks_dates_and_communes(web, login_as, make_instrument, ma
 
 def test_round_form_lists_its_questionnaire_questions_with_breakdowns_preselected(client, login_as, make_instrument):
     import re
-    other = make_instrument(with_measures=False, version="2017-1", questions=[
+    other = make_instrument(with_measures=False, form_id="autre", questions=[
         ("select_one agree", "trust", "Trust", "Confiance"), ("integer", "safety_score", "Score", "Note")])
     instrument = make_instrument(with_measures=False)
     login_as("me_officer")
@@ -294,8 +294,30 @@ def test_uploading_the_same_xlsform_again_reuses_its_questionnaire(web, client, 
     first = upload(web, "/surveys/instruments/new", xlsform_bytes(), "perception.xlsx")
     second = upload(web, "/surveys/instruments/new", xlsform_bytes(), "perception.xlsx")
     assert first.headers["Location"] == second.headers["Location"]
-    assert "already here: its questionnaire is kept" in client.get(second.headers["Location"]).get_data(as_text=True)
+    assert "already here, unchanged: its questionnaire is kept" in client.get(second.headers["Location"]).get_data(
+        as_text=True)
     assert _db.session.scalar(select(func.count()).select_from(SurveyInstrument)) == 1
+
+
+def test_a_new_version_of_the_xlsform_is_added_and_its_rows_previewed_per_version(web, client, login_as,
+                                                                                 make_programme):
+    """Issue 20: a new version adds to the questionnaire; the preview lists per version what is missing or added."""
+    from tests.surveys.fixtures import QUESTIONS, create_test_round
+    login_as("me_officer")
+    first = upload(web, "/surveys/instruments/new", xlsform_bytes(), "perception.xlsx")
+    extra = ("select_one yn", "visit", "Did the police visit?", "La police est-elle passée ?")
+    second = upload(web, "/surveys/instruments/new", xlsform_bytes(questions=QUESTIONS + [extra], version="2016-1"),
+                    "perception-v2.xlsx")
+    assert first.headers["Location"] == second.headers["Location"]
+    page = client.get(second.headers["Location"]).get_data(as_text=True)
+    assert "Version 2016-1 added to the questionnaire" in page and "1 new question: visit." in page
+    instrument = _db.session.scalar(select(SurveyInstrument))
+    survey_round = create_test_round(instrument, make_programme(provinces=["Kasaï-Oriental"]))
+    rows = [response_row(1) + [""], response_row(2, version="2016-1") + ["yes"]]
+    preview = upload(web, f"/surveys/rounds/{survey_round.id}/import", csv_data(rows, header=HEADER + ["visit"]))
+    html = preview.get_data(as_text=True)
+    assert "Versions of the form in the file" in html and "Import 2 responses" in html
+    assert "<code>visit</code> (left empty in these rows)" in html
 
 
 def test_a_large_export_is_checked_by_a_job_and_its_preview_confirmed_from_the_job(web, client, login_as, make_instrument,
