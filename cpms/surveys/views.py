@@ -202,10 +202,12 @@ def round_import(round_id):
         if imports.upload_size(upload.stream) > imports.PREVIEW_DIRECT_BYTES:  # a large file: checked by a job
             token = imports.keep_upload(upload.stream, upload.filename or "")
             upload.close()
-            job = tasks.enqueue_preview(survey_round, current_user, token, upload.filename or "")
+            job = tasks.enqueue_preview(survey_round, current_user, token, upload.filename or "",
+                                        include_not_approved=form.include_not_approved.data)
             return redirect(url_for("jobs.show", job_id=job.id))
         try:  # not save_form: a preview shows its summary on this page and writes nothing
-            summary = imports.preview_import(current_user, survey_round, upload.stream, upload.filename or "")
+            summary = imports.preview_import(current_user, survey_round, upload.stream, upload.filename or "",
+                                             include_not_approved=form.include_not_approved.data)
         except DomainError as error:
             db.session.rollback()
             show_error(form, error)

@@ -350,3 +350,22 @@ def test_a_large_export_is_checked_by_a_job_and_its_preview_confirmed_from_the_j
     web.post("/logout", page="/")
     login_as("me_officer")  # someone else: neither the job nor its preview
     assert client.get(preview_url).status_code == 404
+
+
+def test_the_preview_says_how_many_rows_not_approved_are_left_out_and_can_include_them(web, client, login_as,
+                                                                                      make_round):
+    """Issue 20: KoBoToolbox rows marked "not approved" are left out by default, and the preview says how many."""
+    from tests.surveys.fixtures import create_export_instrument, export_rows, kobo_export
+    survey_round = make_round(create_export_instrument())
+    rows = export_rows(12)
+    refused = sum(1 for r in rows if r["review"] == "not_approved")
+    login_as("me_officer")
+    url = f"/surveys/rounds/{survey_round.id}/import"
+    html = upload(web, url, kobo_export(rows)).get_data(as_text=True)
+    assert f'<dd id="not-approved">{refused}</dd>' in html
+    assert f"Import {len(rows) - refused} responses" in html
+    token = web.token(url)
+    html = web.client.post(url, data={"csrf_token": token, "include_not_approved": "y",
+                                      "file": (io.BytesIO(kobo_export(rows)), "export.csv")},
+                           content_type="multipart/form-data").get_data(as_text=True)
+    assert 'id="not-approved"' not in html and f"Import {len(rows)} responses" in html
