@@ -213,6 +213,20 @@ def test_api_results(client, make_user, make_instrument, make_round, app):
                         headers={"Authorization": f"Bearer {token}"}).get_json()
     trust = answer["measures"][0]
     assert trust["name_en"] == "Trusts the police" and trust["breakdowns"]["overall"][0]["estimate"]["estimate"] == 0.5
+    # groups: a stable kind and code, a label in the request's language
+    for lang, header, female, overall in (("fr", {}, "Femme", "Tous les répondants"),
+                                          ("en", {}, "Female", "All respondents"),
+                                          ("", {"Accept-Language": "fr-CD,fr;q=0.9"}, "Femme", "Tous les répondants")):
+        answer = client.get(f"/api/v1/survey-rounds/{survey_round.id}/results?lang={lang}",
+                            headers={"Authorization": f"Bearer {token}", **header}).get_json()
+        groups = answer["measures"][0]["breakdowns"]
+        assert answer["language"] == (lang or "fr")
+        assert (groups["overall"][0]["kind"], groups["overall"][0]["code"], groups["overall"][0]["label"]) == (
+            "overall", "all", overall)
+        assert [(g["kind"], g["code"], g["label"]) for g in groups["sex"]] == [("sex", "female", female)]
+        assert [g["code"] for g in groups["commune"]] == [str(commune_id("Bipemba"))]
+    listed = client.get("/api/v1/survey-rounds", headers={"Authorization": f"Bearer {token}"}).get_json()
+    assert [(r["id"], r["responses"]) for r in listed["items"]] == [(survey_round.id, 6)]
 
 
 def test_webhook_token_shown_once_and_submissions_idempotent(web, client, login_as, make_instrument, make_round):
