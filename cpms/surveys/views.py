@@ -13,7 +13,6 @@ from cpms.core.forms import render_form, run_action, save_form, show_error
 from cpms.core.pagination import paginate
 from cpms.core.permissions import VIEWER, get_or_404, require_role, scope_of
 from cpms.extensions import db
-from cpms.geo.service import commune_choices
 from cpms.surveys import imports, service, tasks
 from cpms.surveys.forms import ConfirmForm, ImportForm, InstrumentForm, KeepForm, MeasureForm, RoundForm
 from cpms.surveys.models import SurveyImport, SurveyInstrument, SurveyRound
@@ -132,7 +131,7 @@ def _round_form_choices(form, survey_round):
     form.instrument_id.choices = [(i.id, f"{i.name} {i.form_version}".strip()) for i in instruments]
     form.programme_id.choices = [(p.id, f"{p.code} – {p.name}") for p in
                                  db.session.scalars(visible_programmes(scope_of(current_user)))]
-    form.communes.choices = commune_choices()
+    form.communes.choices, form.commune_groups = _communes_by_province()
     if request.method == "GET" and survey_round is None:
         form.instrument_id.data = request.args.get("instrument", type=int) or max((i.id for i in instruments), default=None)
     instrument = next((i for i in instruments if i.id == form.instrument_id.data), None)  # a listed one only
@@ -144,6 +143,18 @@ def _round_form_choices(form, survey_round):
     if request.method == "GET" and survey_round is None:
         for name, question_name in service.breakdown_questions(questions).items():
             getattr(form, name).data = question_name
+
+
+def _communes_by_province():
+    """(choices "commune – city", [(province, {commune ids})]) for the round form's communes, grouped by province."""
+    from cpms.geo.models import City, Commune, Province
+    rows = db.session.execute(select(Commune.id, Commune.name, City.name, Province.name)
+                              .join(City, Commune.city_id == City.id).join(Province, Commune.province_id == Province.id)
+                              .order_by(Province.name, City.name, Commune.name)).all()
+    groups = {}
+    for commune_id, _name, _city, province in rows:
+        groups.setdefault(province, set()).add(commune_id)
+    return [(cid, f"{name} – {city}") for cid, name, city, _province in rows], list(groups.items())
 
 
 def _round_form_page(form, survey_round, save):

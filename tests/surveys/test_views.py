@@ -92,6 +92,9 @@ def test_round_form_lists_its_questionnaire_questions_with_breakdowns_preselecte
     assert '<option selected value="sex">sex – Sex</option>' in sex and "safety_score" not in html
     assert "full_name" not in sex and "comment" not in sex  # not stored, so never a breakdown
     assert re.search(r'<option selected value="age">', html) and re.search(r'<option selected value="commune">', html)
+    # communes listed by province, each box beside its commune and city
+    kasai = re.search(r'<legend>Kasaï-Oriental</legend>(.*?)</fieldset>', html, re.S).group(1)
+    assert re.search(rf'value="{commune_id("Bipemba")}"> <label[^>]*>Bipemba – Mbuji-Mayi</label>', kasai)
     html = client.get(f"/surveys/rounds/new?instrument={other.id}").get_data(as_text=True)
     assert "safety_score" in html and 'value="sex"' not in html
 
