@@ -62,7 +62,7 @@ def _saved_message(instrument):
     if outcome == "identical":
         return _("This version of the form (form_id %(form)s, version %(version)s) is already here, unchanged: its "
                  "questionnaire is kept, with its measures.", form=instrument.form_id,
-                 version=instrument.form_version or "—")
+                 version=getattr(instrument, "uploaded_version", instrument.form_version) or "—")
     if outcome == "version":
         added = instrument.added_questions
         message = _("Version %(version)s added to the questionnaire %(name)s: its measures and rounds carry over.",

@@ -81,7 +81,7 @@ def instrument_versions(instrument):
 
 def _add_version(instrument, form):
     """Add a version of the form to its instrument (see create_instrument)."""
-    instrument.repeat_questions = form["repeat_questions"]
+    instrument.repeat_questions, instrument.uploaded_version = form["repeat_questions"], form["version"]
     known = {v.version: v for v in instrument_versions(instrument)}
     if form["version"] in known:
         if known[form["version"]].content_hash not in ("", form["content_hash"]):
