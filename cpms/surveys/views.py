@@ -70,6 +70,9 @@ def _saved_message(instrument):
         message += " " + (ngettext("%(count)s new question: %(names)s.", "%(count)s new questions: %(names)s.",
                                    len(added), count=format_number(len(added)), names=", ".join(added))
                           if added else _("No new question."))
+        if instrument.changed_questions:
+            message += " " + _("These questions changed type in this version and keep their first type, so that "
+                               "their answers stay comparable: %(names)s.", names=", ".join(instrument.changed_questions))
         return message
     count = len(service.instrument_questions(instrument))
     message = ngettext("Questionnaire saved with %(count)s question.", "Questionnaire saved with %(count)s questions.",

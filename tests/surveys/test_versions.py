@@ -31,11 +31,15 @@ def test_a_new_version_is_added_to_the_questionnaire_of_its_form_id(app, make_in
     measures = {m.id: m.question_id for m in _db.session.scalars(select(SurveyMeasure))}
     second = upload(app, V2, "2016-1")
     assert (second.upload_outcome, second.added_questions) == ("version", ["visit"])
+    assert second.changed_questions == []
     third = upload(app, V3, "2017-1")
+    assert third.changed_questions == [] and third.added_questions == ["patrol"] and third.form_version == "2017-1"
+    fourth = upload(app, [q if q[1] != "age" else ("select_one agree", "age", "Age", "Âge") for q in V3], "2018-1")
+    assert fourth.changed_questions == ["age (integer → select_one)"]
+    assert next(q.type for q in instrument_questions(first) if q.name == "age") == "integer"
     assert first.id == second.id == third.id and _db.session.scalar(select(func.count(SurveyInstrument.id))) == 1
-    assert third.added_questions == ["patrol"] and third.form_version == "2017-1"
     assert [(v.version, "score" in v.names, "visit" in v.names) for v in instrument_versions(first)] == [
-        ("2015-1", True, False), ("2016-1", True, True), ("2017-1", False, True)]
+        ("2015-1", True, False), ("2016-1", True, True), ("2017-1", False, True), ("2018-1", False, True)]
     names = [q.name for q in instrument_questions(first)]
     assert {"score", "visit", "patrol"} <= set(names) and len(names) == len(set(names))
     # measures keep their questions (same ids: matched by name)

@@ -92,7 +92,7 @@ def _add_version(instrument, form):
         return instrument
     questions = {q.name: q for q in instrument_questions(instrument)}
     position = max((q.position for q in questions.values()), default=-1) + 1
-    added = []
+    added, changed = [], []
     for fields in form["questions"]:
         question = questions.get(fields["name"])
         if question is None:  # a new question; a question kept keeps its id, type and storage setting
@@ -100,6 +100,8 @@ def _add_version(instrument, form):
             position, added = position + 1, added + [fields["name"]]
         else:
             question.label_en, question.label_fr = fields["label_en"], fields["label_fr"]
+            if (question.type, question.list_name) != (fields["type"], fields["list_name"]):
+                changed.append(f"{question.name} ({question.type} → {fields['type']})")
     choices = {(c.list_name, c.name): c for items in instrument_choices(instrument).values() for c in items}
     position = len(choices)
     for fields in form["choices"]:
@@ -112,7 +114,7 @@ def _add_version(instrument, form):
     instrument.form_version = form["version"]
     _add_version_row(instrument, form)
     db.session.flush()
-    instrument.upload_outcome, instrument.added_questions = "version", added
+    instrument.upload_outcome, instrument.added_questions, instrument.changed_questions = "version", added, changed
     return instrument
 
 
