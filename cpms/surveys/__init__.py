@@ -6,6 +6,7 @@ DOMAIN = Domain(
     # responses are anonymous; free text may still name someone
     columns={
         **not_personal("survey_instruments", "name", "form_id", "form_version"),
+        **not_personal("survey_instrument_versions", "version", "content_hash", "question_names"),
         **not_personal("survey_questions", "name", "type", "list_name", "label_en", "label_fr", "keep_reason"),
         **not_personal("survey_choices", "list_name", "name", "label_en", "label_fr"),
         **not_personal("survey_measures", "name_en", "name_fr", "values", "excluded_values"),

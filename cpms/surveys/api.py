@@ -1,19 +1,23 @@
 """/api/v1/survey-rounds: rounds, their results, and the KoBoToolbox REST-service endpoint."""
 from flask import jsonify, request
+from flask_babel import force_locale
 from flask_login import current_user
 
 from cpms.core.api import bp
-from cpms.core.api.helpers import described, fields, nullable, paginated
+from cpms.core.api.helpers import described, fields, nullable
 from cpms.core.errors import DomainError
+from cpms.core.pagination import paginate
 from cpms.core.permissions import VIEWER, get_or_404, public, require_role, scope_of
 from cpms.extensions import db, limiter
 from cpms.surveys import imports, service
 from cpms.surveys.models import SurveyRound
 from cpms.surveys.service import READERS, results
 
+LANGUAGES = ("fr", "en")
 
-def round_json(survey_round):
-    return {"id": survey_round.id, "name": survey_round.name, "kind": survey_round.kind,
+
+def round_json(survey_round, responses=0):
+    return {"id": survey_round.id, "name": survey_round.name, "kind": survey_round.kind, "responses": responses,
             "instrument": {"id": survey_round.instrument.id, "name": survey_round.instrument.name,
                            "form_version": survey_round.instrument.form_version},
             "programme_id": survey_round.programme_id, "start_date": survey_round.start_date.isoformat(),
@@ -23,13 +27,24 @@ def round_json(survey_round):
 
 @bp.route("/survey-rounds")
 @require_role(*READERS)
-@described(item=fields(id="integer", name="string", kind="string",
+@described(item=fields(id="integer", name="string", kind="string", responses="integer",
                        instrument=fields(id="integer", name="string", form_version="string"),
                        programme_id="integer", start_date=("string", "date"),
                        end_date=nullable("string", "date"), communes={"type": "array", "items": {"type": "integer"}}))
 def survey_round_list():
-    """Survey rounds with at least one commune in the caller's area."""
-    return paginated(service.visible_rounds(scope_of(current_user)), round_json)
+    """Survey rounds with at least one commune in the caller's area, with their number of responses."""
+    page = paginate(service.visible_rounds(scope_of(current_user)))
+    counts = service.response_counts([r.id for r in page.items])
+    return jsonify({"items": [round_json(r, counts.get(r.id, 0)) for r in page.items], "page": page.page,
+                    "per_page": page.per_page, "total": page.total})
+
+
+def request_language():
+    """The language of the answer's labels: ?lang=fr|en, else the request's Accept-Language, else the user's."""
+    asked = request.args.get("lang", "")
+    if asked in LANGUAGES:
+        return asked
+    return request.accept_languages.best_match(LANGUAGES) or (getattr(current_user, "locale", "") or "en")[:2]
 
 
 @bp.route("/survey-rounds/<int:round_id>/results")
@@ -37,15 +52,20 @@ def survey_round_list():
 def survey_round_results(round_id):
     """Estimates with 95 % intervals per measure and breakdown; ?compare=<round id> for the change
     (default: the latest earlier round of the same questionnaire). Cells under 5 answers are suppressed
-    for viewers."""
+    for viewers. Each group has a stable `kind` (overall, commune, sex, age_group) and `code` (the choice's code,
+    the commune's id, the age group), and a `label` in the request's language (?lang=fr|en or Accept-Language)."""
     survey_round = get_or_404(SurveyRound, round_id, current_user, check=service.can_see_round)
     scope = scope_of(current_user)
     candidates = results.comparable_rounds(survey_round, scope)
     compare_id = request.args.get("compare", type=int)
     earlier = next((r for r in candidates if r.id == compare_id), None) if compare_id else \
         results.default_earlier_round(survey_round, candidates)
-    measure_results = results.round_results(survey_round, scope, earlier, suppress=current_user.role == VIEWER)
-    return jsonify(results.results_json(survey_round, measure_results, earlier))
+    language = request_language()
+    with force_locale(language):
+        measure_results = results.round_results(survey_round, scope, earlier, suppress=current_user.role == VIEWER)
+        answer = results.results_json(survey_round, measure_results, earlier)
+    answer["language"] = language
+    return jsonify(answer)
 
 
 @bp.route("/survey-rounds/<int:round_id>/submissions", methods=["POST"])

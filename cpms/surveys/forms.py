@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from cpms.core.forms import MultiCheckboxField
@@ -74,6 +74,8 @@ class RoundForm(FlaskForm):
 
 class ImportForm(FlaskForm):
     file = FileField(_l("Export file (CSV or XLSX)"), validators=[FileRequired(_l("Choose the export file to upload."))])
+    include_not_approved = BooleanField(_l("Also import the rows marked \"not approved\" (KoBoToolbox) or rejected "
+                                           "(ODK Central)"))
 
 
 class ConfirmForm(FlaskForm):

@@ -24,7 +24,13 @@ from cpms.core.tabular import cell_text as _cell_text
 from cpms.core.tabular import fold as _fold
 from cpms.core.tabular import read_rows
 from cpms.extensions import db
-from cpms.surveys.models import SurveyChoice, SurveyImport, SurveyQuestion, SurveyResponse
+from cpms.surveys.models import (
+    SurveyChoice,
+    SurveyImport,
+    SurveyInstrumentVersion,
+    SurveyQuestion,
+    SurveyResponse,
+)
 from cpms.surveys.service import staging
 from cpms.surveys.service.scrub import scrub_text
 from cpms.surveys.service.xlsform import NUMERIC_TYPES, SELECT_TYPES
@@ -34,10 +40,20 @@ MAX_PROBLEMS = 30
 PREVIEW_MAX_AGE = 24 * 3600
 META_WIDTH = 2000  # the preview file's first line (JSON padded with spaces)
 PERSONAL_COLUMNS = frozenset({"gps", "geopoint", "location", "deviceid", "phonenumber", "username", "simserial", "subscriberid", "imei",
-                              "_submitted_by", "_attachments", "_geolocation", "start-geopoint", "email"})
+                              "_submitted_by", "_attachments", "_geolocation", "start-geopoint", "email",
+                              "submittername", "submitterid"})
 INSTANCE_COLUMNS = ("instanceid", "meta-instanceid", "_uuid", "key", "instance_id")
 VERSION_COLUMNS = ("__version__", "_version_", "_version", "formversion")
 FORM_ID_COLUMNS = ("_xform_id_string", "_xform_id", "formid", "form_id", "id_string")
+VALIDATION_COLUMNS = ("_validation_status", "validation_status", "reviewstate", "review_state")
+# KoBoToolbox's "Not approved" (uid validation_status_not_approved, its label, in English or French) and ODK
+# Central's review state "rejected"
+NOT_APPROVED = frozenset({"notapproved", "nonapprouve", "rejected", "rejete"})
+TRUE_CELLS = frozenset({"1", "1.0", "true", "yes", "oui", "vrai"})
+
+
+def not_approved(value):
+    return _fold(value or "").removeprefix("validationstatus") in NOT_APPROVED
 
 
 def instance_hash(instance_id):
@@ -72,9 +88,12 @@ class Problems:
 class RowMapper:
     """Maps the columns of an export to the instrument's questions and turns rows into responses."""
 
-    def __init__(self, survey_round, headers, problems, check_missing=True):  # noqa: C901
+    def __init__(self, survey_round, headers, problems, check_missing=True, include_not_approved=False):  # noqa: C901
         self.round = survey_round
         self.problems = problems
+        self.include_not_approved, self.not_approved = include_not_approved, 0
+        self.validation_index = None
+        self.split = {}  # select_multiple question name → [(column index, choice name)] of its split 0/1 columns
         instrument_id = survey_round.instrument_id
         questions = db.session.scalars(select(SurveyQuestion).where(SurveyQuestion.instrument_id == instrument_id)).all()
         self.questions = {q.name: q for q in questions}
@@ -102,17 +121,26 @@ class RowMapper:
         self.instance_index = self.version_index = self.weight_index = self.form_index = None
         self.dropped, self.ignored = [], []
         self.versions = {}  # form version found in the rows → number of rows
+        self.answered = {}  # form version → names of the questions answered in at least one of its rows
+        self.known_versions = {v.version: set(v.names) for v in db.session.scalars(select(SurveyInstrumentVersion).where(
+            SurveyInstrumentVersion.instrument_id == instrument_id))}
         instance_rank = len(INSTANCE_COLUMNS)
         found = set()
         for index, raw in enumerate(headers):
             header = (raw or "").strip().lstrip("\ufeff")
             last = header.rsplit("/", 1)[-1]
             lowered = last.lower()
-            question = self.questions.get(last) or self.questions.get(header) or by_label.get(_fold(header))
+            question = self.questions.get(last) or self.questions.get(header) or by_label.get(_fold(header)) \
+                or by_label.get(_fold(last))  # a labels export: `Group label/Question label`
             if question is None and "-" in last and last not in self.questions:
                 question = self.questions.get(last.rsplit("-", 1)[-1])  # ODK Briefcase: group-question
-            if survey_round.weight_column and last == survey_round.weight_column:
+            split = self._split_column(header, by_label)
+            if split is not None:
+                self.split.setdefault(split[0].name, []).append((index, split[1]))
+            elif survey_round.weight_column and last == survey_round.weight_column:
                 self.weight_index = index
+            elif lowered in VALIDATION_COLUMNS:
+                self.validation_index = index
             elif lowered in INSTANCE_COLUMNS or header.lower() in INSTANCE_COLUMNS:
                 rank = INSTANCE_COLUMNS.index(lowered if lowered in INSTANCE_COLUMNS else header.lower())
                 if rank < instance_rank:
@@ -132,7 +160,32 @@ class RowMapper:
                 found.add(question.name)
             elif header:
                 self.ignored.append(header)
+        # select_multiple split in 0/1 columns (`q/choice`): read from them when the export has no `q` column
+        self.split_columns = []
+        for name, columns in self.split.items():
+            question = self.questions[name]
+            if name in found:
+                continue
+            found.add(name)
+            if question.is_identifying:
+                self.dropped.extend(headers[i] for i, _c in columns)
+            else:
+                self.split_columns.append((question, columns))
         self._check_headers(found, check_missing)
+
+    def _split_column(self, header, by_label):
+        """(question, choice name) when the header is a select_multiple's split column `group/q/choice` (or
+        `group-q/choice`, or with labels), else None."""
+        parts = header.split("/")
+        if len(parts) < 2:
+            return None
+        parent = parts[-2]
+        question = self.questions.get(parent) or self.questions.get(parent.rsplit("-", 1)[-1]) or by_label.get(
+            _fold(parent))
+        if question is None or question.type != "select_multiple":
+            return None
+        choice = self._choice(question, parts[-1])
+        return (question, choice) if choice else None
 
     def _check_headers(self, found, check_missing):
         r = self.round
@@ -141,8 +194,7 @@ class RowMapper:
                                                "to recognise submissions already imported."))
         if r.weight_column and self.weight_index is None:
             self.problems.add("no-weight", _("The weight column %(name)s of this round is missing.", name=r.weight_column))
-        needed = {m.question.name for m in self._measures()} | {q for q in (r.sex_question, r.age_question,
-                                                                             r.commune_question) if q}
+        needed = self._needed()
         for name, question in self.questions.items():
             if name in found or question.is_identifying or not check_missing:
                 continue
@@ -152,9 +204,44 @@ class RowMapper:
             else:
                 self.problems.add(("missing", name), _("Column %(name)s is missing; its answers will be empty.",
                                                        name=name), severity="warning")
-        if not self.columns:
+        if not self.columns and not self.split_columns:
             self.problems.add("no-question", _("No column matches a question of the form %(form)s.",
                                                form=r.instrument.name))
+
+    def _needed(self):
+        r = self.round
+        return {m.question.name for m in self._measures()} | {q for q in (r.sex_question, r.age_question,
+                                                                          r.commune_question) if q}
+
+    def version_details(self):
+        """Per form version found in the rows: [{version, rows, known, missing, added}], where `missing` and `added`
+        are [{name, treatment}] – the questions of the round's current version that the version lacks, and those it
+        has that the current version does not. A version never uploaded is read by column name: `missing` then lists
+        the questions no row of that version answers."""
+        current_version = self.round.instrument.form_version
+        stored = {q.name for q in self.questions.values() if not q.is_identifying}
+        current = self.known_versions.get(current_version, set(self.questions))
+        in_file = {q.name for _i, q in self.columns} | {q.name for q, _c in self.split_columns}
+        needed = self._needed()
+        details = []
+        for version, rows in sorted(self.versions.items()):
+            names = self.known_versions.get(version)
+            if names is None:
+                absent = [n for n in self.questions if n in in_file and n not in self.answered.get(version, set())]
+                added = []
+            else:
+                absent = [n for n in self.questions if n in current and n in stored and n not in names]
+                added = [n for n in self.questions if n in names and n not in current]
+            details.append({
+                "version": version, "rows": rows, "known": names is not None,
+                "current": version == current_version,
+                "missing": [{"name": n, "treatment": _("no answer in these rows; they are not counted in the results "
+                                                       "that need it") if n in needed else
+                             _("left empty in these rows")} for n in absent],
+                "added": [{"name": n, "treatment": _("stored") if n in in_file else
+                           _("not stored (personal or free text)") if self.questions[n].is_identifying else
+                           _("no column in the file")} for n in added]})
+        return details
 
     def _measures(self):
         from cpms.surveys.models import SurveyMeasure
@@ -177,6 +264,9 @@ class RowMapper:
             return None
         if not self._same_form(cell(self.form_index), row_number):
             return None
+        if not self.include_not_approved and not_approved(cell(self.validation_index)):
+            self.not_approved += 1
+            return None
         version = cell(self.version_index)[:100]
         # every version of the form is accepted (a form redeployed during collection, ODK Central's date-like
         # version strings, KoBo's deployment ids): the rows of each version are counted and shown in the preview
@@ -184,6 +274,7 @@ class RowMapper:
             version = "…"
         self.versions[version] = self.versions.get(version, 0) + 1
         answers, fields, ok = [], {"weight": 1.0, "sex": None, "age_group": None, "commune_id": None}, True
+        answered = self.answered.setdefault(version, set())
         for index, question in self.columns:
             raw = cell(index)
             if not raw:
@@ -193,6 +284,7 @@ class RowMapper:
                 ok = False
                 continue
             answers.extend(converted)
+            answered.add(question.name)
             first_text, first_number = converted[0][1], converted[0][2]
             if question.name == self.round.sex_question:
                 fields["sex"] = first_text[:100]
@@ -205,6 +297,11 @@ class RowMapper:
                     self.problems.add(("commune", first_text), _("Commune %(value)s (row %(row)s) is not a commune of "
                                                                  "this round.", value=first_text, row=row_number))
                 fields["commune_id"] = commune_id
+        for question, columns in self.split_columns:
+            chosen = [choice for index, choice in columns if cell(index).strip().lower() in TRUE_CELLS]
+            if chosen:
+                answers.extend((question.id, name, _number(name)) for name in dict.fromkeys(chosen))
+                answered.add(question.name)
         if self.weight_index is not None:
             weight = _number(cell(self.weight_index))
             if weight is None or weight <= 0:
@@ -319,22 +416,24 @@ def _existing_hashes(round_id, hashes, visible_only=False):
         SurveyResponse.round_id == round_id, SurveyResponse.instance_hash.in_(list(hashes)), taken)))
 
 
-def preview_import(actor, survey_round, stream, filename=""):  # noqa: C901
+def preview_import(actor, survey_round, stream, filename="", include_not_approved=False):  # noqa: C901
     """Check a whole export; returns a summary dict. When it has no error, the rows to import wait in a
-    temporary file under instance/ and `summary["token"]` lets `confirm_import` insert them."""
+    temporary file under instance/ and `summary["token"]` lets `confirm_import` insert them. Rows marked "not
+    approved" in KoBoToolbox (or rejected in ODK Central) are left out and counted, unless `include_not_approved`."""
     _remove_stale_previews()
     problems = Problems()
     rows = read_rows(stream, filename)
     headers = next(rows, None)
     if not headers or not any(_cell_text(h) for h in headers):
         raise DomainError(_("The file is empty."), field="file")
-    mapper = RowMapper(survey_round, [_cell_text(h) for h in headers], problems)
+    mapper = RowMapper(survey_round, [_cell_text(h) for h in headers], problems,
+                       include_not_approved=include_not_approved)
     token = pending_files.new_token()
     path = _preview_path(token)
     seen, pending = set(), []
     summary = {"rows": 0, "new": 0, "already_imported": 0, "duplicates_in_file": 0,
                "dropped_columns": mapper.dropped, "ignored_columns": mapper.ignored[:50],
-               "questions": [q.name for _i, q in mapper.columns]}
+               "questions": [q.name for _i, q in mapper.columns] + [q.name for q, _c in mapper.split_columns]}
     with open(path, "w", encoding="utf-8") as out:
         meta = {"round_id": survey_round.id, "actor_id": getattr(actor, "id", None), "filename": filename[:255]}
         out.write(json.dumps(meta).ljust(META_WIDTH) + "\n")
@@ -371,6 +470,8 @@ def preview_import(actor, survey_round, stream, filename=""):  # noqa: C901
         out.seek(0)
         out.write(json.dumps(meta).ljust(META_WIDTH))
     summary["versions"] = sorted(mapper.versions.items())
+    summary["not_approved"] = mapper.not_approved
+    summary["version_details"] = mapper.version_details()
     if summary["rows"] == 0:
         problems.add("no-rows", _("The file has a header row but no data."))
     summary["problems"] = problems.as_list()
@@ -430,6 +531,6 @@ def receive_submission(survey_round, payload):
 def _json_value(value):
     if isinstance(value, (list, tuple)):
         return " ".join(str(v) for v in value)
-    if isinstance(value, dict):
-        return ""
+    if isinstance(value, dict):  # KoBoToolbox's _validation_status: {"uid": "validation_status_approved", …}
+        return str(value.get("uid") or "")[:100]
     return value

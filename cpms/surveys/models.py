@@ -53,9 +53,37 @@ class SurveyInstrument(Audited, TimestampMixin, db.Model):
                                                          order_by="SurveyChoice.position")
     measures: Mapped[list["SurveyMeasure"]] = relationship(back_populates="instrument", lazy="raise",
                                                            order_by="SurveyMeasure.id", cascade="all, delete-orphan")
+    versions: Mapped[list["SurveyInstrumentVersion"]] = relationship(
+        back_populates="instrument", lazy="raise", order_by="SurveyInstrumentVersion.id", cascade="all, delete-orphan")
 
     def __repr__(self):
         return f"<SurveyInstrument {self.name} {self.form_version}>"
+
+
+class SurveyInstrumentVersion(db.Model):
+    """One version of a questionnaire's XLSForm (`settings.version`), as uploaded: the questionnaire holds the
+    questions of all its versions (matched by name, so measures carry over); a version keeps the names of its own
+    questions, so an import can say, for the rows of each version, which questions they lack or add."""
+
+    __tablename__ = "survey_instrument_versions"
+    __table_args__ = (UniqueConstraint("instrument_id", "version", name="uq_survey_instrument_versions_version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instrument_id: Mapped[int] = mapped_column(ForeignKey("survey_instruments.id", ondelete="CASCADE"), index=True)
+    version: Mapped[str] = mapped_column(String(100), default="")
+    # SHA-256 of the form's content as read (settings, questions, choices): the same form uploaded again is recognised
+    content_hash: Mapped[str] = mapped_column(String(64), default="")
+    question_names: Mapped[str] = mapped_column(Text, default="")  # space-separated (XLSForm names have no spaces)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    instrument: Mapped[SurveyInstrument] = relationship(back_populates="versions", lazy="raise")
+
+    @property
+    def names(self):
+        return self.question_names.split()
+
+    def __repr__(self):
+        return f"<SurveyInstrumentVersion {self.instrument_id} {self.version}>"
 
 
 class SurveyQuestion(Audited, db.Model):

@@ -20,7 +20,7 @@ REMOVE_KIND = "surveys.remove_import"
 
 
 @task(PREVIEW_KIND, title=N_("Survey import: checking the file"))
-def preview_upload(job, round_id, upload_token, filename=""):
+def preview_upload(job, round_id, upload_token, filename="", include_not_approved=False):
     """Check a large uploaded export (imports.preview_import) outside the request; the summary waits for the
     preview page (`surveys.import_preview`), where the officer confirms or cancels the import."""
     import json
@@ -39,7 +39,8 @@ def preview_upload(job, round_id, upload_token, filename=""):
         raise DomainError(_("The uploaded file or its round is no longer here: upload the file again."))
     owner = db.session.get(User, job.owner_id) if job.owner_id else None
     with open(path, "rb") as stream:
-        summary = imports.preview_import(owner, survey_round, stream, filename)
+        summary = imports.preview_import(owner, survey_round, stream, filename,
+                                         include_not_approved=bool(include_not_approved))
     db.session.rollback()
     os.remove(path)
     target = imports.preview_summary_path(job.id)
@@ -52,10 +53,12 @@ def preview_upload(job, round_id, upload_token, filename=""):
     return N_("The file is checked. Continue to see the preview and import it.")
 
 
-def enqueue_preview(survey_round, owner, upload_token, filename):
+def enqueue_preview(survey_round, owner, upload_token, filename, include_not_approved=False):
     from cpms.core.jobs import enqueue_job
     job = enqueue_job(PREVIEW_KIND, params={"round_id": survey_round.id, "upload_token": upload_token,
-                                            "filename": (filename or "")[:255]}, owner=owner, back_url="/")
+                                            "filename": (filename or "")[:255],
+                                            "include_not_approved": bool(include_not_approved)},
+                      owner=owner, back_url="/")
     job.back_url = url_for("surveys.import_preview", round_id=survey_round.id, job_id=job.id)
     db.session.flush()
     return job

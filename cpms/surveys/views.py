@@ -13,7 +13,6 @@ from cpms.core.forms import render_form, run_action, save_form, show_error
 from cpms.core.pagination import paginate
 from cpms.core.permissions import VIEWER, get_or_404, require_role, scope_of
 from cpms.extensions import db
-from cpms.geo.service import commune_choices
 from cpms.surveys import imports, service, tasks
 from cpms.surveys.forms import ConfirmForm, ImportForm, InstrumentForm, KeepForm, MeasureForm, RoundForm
 from cpms.surveys.models import SurveyImport, SurveyInstrument, SurveyRound
@@ -53,14 +52,28 @@ def instrument_create():
     form = InstrumentForm()
     response = save_form(
         form, lambda form: service.create_instrument(stream=form.file.data.stream, name=form.name.data),
-        lambda instrument: _("This form (same form_id and version) is already here: its questionnaire is kept, "
-                             "with its measures.") if getattr(instrument, "reused", False)
-        else _saved_message(instrument),
+        _saved_message,
         lambda instrument: url_for("surveys.instrument_detail", instrument_id=instrument.id))
     return response or render_form("surveys/instrument_form.html", form)
 
 
 def _saved_message(instrument):
+    outcome = getattr(instrument, "upload_outcome", "created")
+    if outcome == "identical":
+        return _("This version of the form (form_id %(form)s, version %(version)s) is already here, unchanged: its "
+                 "questionnaire is kept, with its measures.", form=instrument.form_id,
+                 version=getattr(instrument, "uploaded_version", instrument.form_version) or "—")
+    if outcome == "version":
+        added = instrument.added_questions
+        message = _("Version %(version)s added to the questionnaire %(name)s: its measures and rounds carry over.",
+                    version=instrument.form_version or "—", name=instrument.name)
+        message += " " + (ngettext("%(count)s new question: %(names)s.", "%(count)s new questions: %(names)s.",
+                                   len(added), count=format_number(len(added)), names=", ".join(added))
+                          if added else _("No new question."))
+        if instrument.changed_questions:
+            message += " " + _("These questions changed type in this version and keep their first type, so that "
+                               "their answers stay comparable: %(names)s.", names=", ".join(instrument.changed_questions))
+        return message
     count = len(service.instrument_questions(instrument))
     message = ngettext("Questionnaire saved with %(count)s question.", "Questionnaire saved with %(count)s questions.",
                        count, count=format_number(count))
@@ -81,6 +94,7 @@ def instrument_detail(instrument_id):
     keep.questions.choices = [(q.id, q.name) for q in service.optional_questions(questions)]
     keep.questions.data = [q.id for q in questions if not q.is_identifying]
     return render_template("surveys/instrument_detail.html", instrument=instrument, questions=questions,
+                           versions=service.instrument_versions(instrument),
                            choices=service.instrument_choices(instrument), keep=keep,
                            measures=service.instrument_measures(instrument.id), locale=get_locale())
 
@@ -120,7 +134,7 @@ def _round_form_choices(form, survey_round):
     form.instrument_id.choices = [(i.id, f"{i.name} {i.form_version}".strip()) for i in instruments]
     form.programme_id.choices = [(p.id, f"{p.code} – {p.name}") for p in
                                  db.session.scalars(visible_programmes(scope_of(current_user)))]
-    form.communes.choices = commune_choices()
+    form.communes.choices, form.commune_groups = _communes_by_province()
     if request.method == "GET" and survey_round is None:
         form.instrument_id.data = request.args.get("instrument", type=int) or max((i.id for i in instruments), default=None)
     instrument = next((i for i in instruments if i.id == form.instrument_id.data), None)  # a listed one only
@@ -132,6 +146,18 @@ def _round_form_choices(form, survey_round):
     if request.method == "GET" and survey_round is None:
         for name, question_name in service.breakdown_questions(questions).items():
             getattr(form, name).data = question_name
+
+
+def _communes_by_province():
+    """(choices "commune – city", [(province, {commune ids})]) for the round form's communes, grouped by province."""
+    from cpms.geo.models import City, Commune, Province
+    rows = db.session.execute(select(Commune.id, Commune.name, City.name, Province.name)
+                              .join(City, Commune.city_id == City.id).join(Province, Commune.province_id == Province.id)
+                              .order_by(Province.name, City.name, Commune.name)).all()
+    groups = {}
+    for commune_id, _name, _city, province in rows:
+        groups.setdefault(province, set()).add(commune_id)
+    return [(cid, f"{name} – {city}") for cid, name, city, _province in rows], list(groups.items())
 
 
 def _round_form_page(form, survey_round, save):
@@ -190,10 +216,12 @@ def round_import(round_id):
         if imports.upload_size(upload.stream) > imports.PREVIEW_DIRECT_BYTES:  # a large file: checked by a job
             token = imports.keep_upload(upload.stream, upload.filename or "")
             upload.close()
-            job = tasks.enqueue_preview(survey_round, current_user, token, upload.filename or "")
+            job = tasks.enqueue_preview(survey_round, current_user, token, upload.filename or "",
+                                        include_not_approved=form.include_not_approved.data)
             return redirect(url_for("jobs.show", job_id=job.id))
         try:  # not save_form: a preview shows its summary on this page and writes nothing
-            summary = imports.preview_import(current_user, survey_round, upload.stream, upload.filename or "")
+            summary = imports.preview_import(current_user, survey_round, upload.stream, upload.filename or "",
+                                             include_not_approved=form.include_not_approved.data)
         except DomainError as error:
             db.session.rollback()
             show_error(form, error)

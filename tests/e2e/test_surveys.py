@@ -118,3 +118,54 @@ def test_a_kobo_export_with_two_form_versions_imports_at_375_px(live_server, db,
         else:
             expect(main).to_contain_text(texts["nothing"])
             expect(page.locator("section.preview button.primary")).to_have_count(0)
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_an_export_mixing_three_versions_of_the_form_imports_with_no_manual_step(live_server, db, make_user,
+                                                                                  make_instrument, make_round, page,
+                                                                                  tmp_path, survey_files, width):
+    """Issue 20: the officer uploads two new versions of the XLSForm (they join the questionnaire), then an export
+    whose rows come from the three versions: the preview says, per version, which questions are missing or added,
+    and the rows import with no manual step."""
+    user = make_user("me_officer", locale="en")
+    survey_round = make_round(make_instrument())
+    round_id, email = survey_round.id, user.email
+    db.session.commit()
+    db.session.close()
+    visit = ("select_one yn", "visit", "Did the police visit?", "La police est-elle passée ?")
+    patrol = ("integer", "patrol", "Patrols seen", "Patrouilles vues")
+    forms = {"2016-1": survey_files.QUESTIONS + [visit], "2017-1": survey_files.QUESTIONS + [visit, patrol]}
+    export = tmp_path / "kobo.csv"
+    rows = []
+    for n in range(9):
+        version = ("2015-1", "2016-1", "2017-1")[n % 3]
+        rows.append(survey_files.response_row(n, version=version) + ["" if version == "2015-1" else "yes",
+                                                                    n if version == "2017-1" else ""])
+    export.write_bytes(survey_files.csv_data(rows, header=survey_files.HEADER + ["visit", "patrol"], delimiter=";"))
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto(f"{live_server}/login")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", TEST_PASSWORD)
+    page.click("main form button[type=submit]")
+    for version, questions in forms.items():
+        form = tmp_path / f"perception-{version}.xlsx"
+        form.write_bytes(survey_files.xlsform_bytes(questions=questions, version=version))
+        page.goto(f"{live_server}/surveys/instruments/new")
+        page.set_input_files("input[name=file]", str(form))
+        page.click("main form button[type=submit]")
+        expect(page.locator(".flash-success")).to_contain_text(f"Version {version} added to the questionnaire")
+    expect(page.locator("ul.versions li")).to_have_count(3)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    page.screenshot(path=f"/tmp/surveys/versions-questionnaire-{width}.png", full_page=True)
+    page.goto(f"{live_server}/surveys/rounds/{round_id}/import")
+    page.set_input_files("input[name=file]", str(export))
+    page.click("main form[enctype] button[type=submit]")
+    versions = page.locator("section.preview ul.versions")
+    expect(versions.locator("li")).to_have_count(3)
+    expect(versions.locator("li").nth(0)).to_contain_text("Questions missing: visit (left empty in these rows), "
+                                                          "patrol (left empty in these rows)")
+    expect(versions.locator("li").nth(2)).to_contain_text("the current version of the questionnaire")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    page.screenshot(path=f"/tmp/surveys/versions-preview-{width}.png", full_page=True)
+    page.click("text=Import 9 responses")
+    expect(page.locator("#response-count")).to_have_text("9")

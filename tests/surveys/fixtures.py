@@ -39,7 +39,7 @@ CHOICES = [
 ]
 
 
-def xlsform_bytes(questions=QUESTIONS, choices=CHOICES, version="2015-1", label_style="long"):
+def xlsform_bytes(questions=QUESTIONS, choices=CHOICES, version="2015-1", label_style="long", form_id="perception"):
     en, fr = {"long": ("label::English (en)", "label::French (fr)"), "short": ("label::en", "label::fr"),
               "native": ("label::English (en)", "label::Français (fr)")}[label_style]
     workbook = Workbook()
@@ -54,7 +54,7 @@ def xlsform_bytes(questions=QUESTIONS, choices=CHOICES, version="2015-1", label_
         sheet.append(list(row))
     settings = workbook.create_sheet("settings")
     settings.append(["form_title", "form_id", "version"])
-    settings.append(["Perception de la sécurité", "perception", version])
+    settings.append(["Perception de la sécurité", form_id, version])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -155,3 +155,130 @@ def survey_files():
     csv_data(rows) of a KoBoToolbox export with HEADER."""
     return SimpleNamespace(xlsform_bytes=xlsform_bytes, response_row=response_row, csv_data=csv_data, HEADER=HEADER,
                            QUESTIONS=QUESTIONS, CHOICES=CHOICES)
+
+
+# --- Real-export test set (issue 20, point 7) -----------------------------------------------------------------
+# The exports are built here, row by row, the way KoBoToolbox and ODK Central write them; the tests compute the
+# expected figures from the same rows. The questionnaire adds a select_multiple to the test form.
+EXPORT_QUESTIONS = QUESTIONS + [("select_multiple problems", "problems", "Problems in your area",
+                                 "Problèmes dans votre quartier")]
+EXPORT_CHOICES = CHOICES + [("problems", "theft", "Theft", "Vol"), ("problems", "violence", "Violence", "Violence"),
+                            ("problems", "gangs", "Youth gangs", "Gangs de jeunes")]
+EXPORT_LABELS = {c[1]: c[2] for c in EXPORT_CHOICES}
+PROBLEMS = ("theft", "violence", "gangs")
+EXPORT_VERSIONS = ("vQxW2015aTn8", "2015-1", "2015-05-20 (fix)")  # a KoBo deployment id, a version, a date-like one
+
+
+def export_rows(count=30):
+    """The answers behind every export of the test set: plain dicts, varied deterministically."""
+    rows = []
+    for n in range(count):
+        rows.append({
+            "n": n, "sex": ("female", "male")[n % 2], "age": 18 + (n * 7) % 50,
+            "commune": ("bipemba", "muya", "dibindi")[n % 3],
+            "trust": ("strongly_disagree", "disagree", "agree", "strongly_agree", "agree")[n % 5],
+            "unsafe": ("yes", "no", "no", "dont_know")[n % 4], "score": (n * 3) % 10 + 1,
+            "problems": [p for i, p in enumerate(PROBLEMS) if (n >> i) & 1],
+            "version": EXPORT_VERSIONS[n % 3],
+            "review": ("approved", "not_approved", "on_hold", "", "approved", "approved")[n % 6],
+            "uuid": f"{n:08d}-7c1e-4d2a-9f00-{n:012d}", "submitted": f"2015-05-{1 + n % 28:02d}T09:{n % 60:02d}:00",
+        })
+    return rows
+
+
+KOBO_REVIEW = {"approved": ("validation_status_approved", "Approved"),
+               "not_approved": ("validation_status_not_approved", "Not Approved"),
+               "on_hold": ("validation_status_on_hold", "On Hold"), "": ("", "")}
+CENTRAL_REVIEW = {"approved": "approved", "not_approved": "rejected", "on_hold": "hasIssues", "": ""}
+
+
+def kobo_export(rows, *, labels=False, multiple="both", fmt="csv", delimiter=";"):
+    """A KoBoToolbox export: `;` CSV by default (or XLSX), group prefixes `respondent/`, XML values or labels (then
+    the headers are labels too), select_multiple as one space-separated column, split 0/1 columns `q/choice`, or
+    both; `_uuid`, `_submission_time`, `_validation_status`, `__version__`."""
+    def head(group, name, label):
+        return "/".join(([group] if group else []) + [label if labels else name])
+
+    def value(name):
+        return EXPORT_LABELS.get(name, name) if labels else name
+
+    header = ["start", "end", "deviceid", head("respondent", "sex", "Sex"), head("respondent", "age", "Age"),
+              head("", "commune", "Commune"), head("", "trust", "I trust the police"),
+              head("", "unsafe", "Do you feel unsafe at night?"), head("", "score", "Safety score (1-10)")]
+    problems = head("", "problems", "Problems in your area")
+    if multiple in ("both", "space"):
+        header.append(problems)
+    if multiple in ("both", "split"):
+        header += [f"{problems}/{value(p)}" for p in PROBLEMS]
+    header += ["_id", "_uuid", "_submission_time", "_validation_status", "_status", "_submitted_by", "__version__",
+               "_index"]
+    table = [header]
+    for row in rows:
+        line = ["2015-05-02T08:00:00", "2015-05-02T08:20:00", f"collect:{row['n']:016d}", value(row["sex"]), row["age"],
+                value(row["commune"]), value(row["trust"]), value(row["unsafe"]), row["score"]]
+        if multiple in ("both", "space"):
+            line.append((", " if labels else " ").join(value(p) for p in row["problems"]))
+        if multiple in ("both", "split"):
+            line += [1 if p in row["problems"] else 0 for p in PROBLEMS]
+        line += [1000 + row["n"], row["uuid"], row["submitted"], KOBO_REVIEW[row["review"]][1 if labels else 0],
+                 "submitted_via_web", "enumerator_kalala", row["version"], row["n"] + 1]
+        table.append(line)
+    return _table_bytes(table, fmt, delimiter)
+
+
+def central_export(rows, *, multiple="space", fmt="csv", delimiter=","):
+    """An ODK Central export: `,` CSV, group prefixes `respondent-`, XML values, split select_multiple columns
+    `q/choice` when asked, meta-instanceID and KEY (`uuid:…`), ReviewState, FormVersion, the submitter's name."""
+    header = ["SubmissionDate", "start", "end", "deviceid", "respondent-sex", "respondent-age", "commune", "trust",
+              "unsafe", "score"]
+    if multiple in ("both", "space"):
+        header.append("problems")
+    if multiple in ("both", "split"):
+        header += [f"problems/{p}" for p in PROBLEMS]
+    header += ["meta-instanceID", "KEY", "SubmitterID", "SubmitterName", "AttachmentsPresent", "AttachmentsExpected",
+               "Status", "ReviewState", "DeviceID", "Edits", "FormVersion"]
+    table = [header]
+    for row in rows:
+        line = [row["submitted"] + ".000Z", "2015-05-02T08:00:00.000+01:00", "2015-05-02T08:20:00.000+01:00",
+                f"collect:{row['n']:016d}", row["sex"], row["age"], row["commune"], row["trust"], row["unsafe"],
+                row["score"]]
+        if multiple in ("both", "space"):
+            line.append(" ".join(row["problems"]))
+        if multiple in ("both", "split"):
+            line += [1 if p in row["problems"] else 0 for p in PROBLEMS]
+        line += [f"uuid:{row['uuid']}", f"uuid:{row['uuid']}", 7, "Kalala Mbuyi", 0, 0, "", CENTRAL_REVIEW[row["review"]],
+                 f"collect:{row['n']:016d}", 0, row["version"]]
+        table.append(line)
+    return _table_bytes(table, fmt, delimiter)
+
+
+def _table_bytes(table, fmt, delimiter):
+    if fmt == "xlsx":
+        workbook = Workbook()
+        sheet = workbook.active
+        for line in table:
+            sheet.append(line)
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        return buffer.getvalue()
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=delimiter).writerows(table)
+    return buffer.getvalue().encode("utf-8")
+
+
+def create_export_instrument():
+    """The test form with its select_multiple, and four measures: trust (share), unsafe (rate, don't know not
+    valid), score (mean), problems (share of theft or violence)."""
+    from cpms.surveys.service import create_instrument, create_measure, instrument_questions
+
+    instrument = create_instrument(stream=io.BytesIO(xlsform_bytes(questions=EXPORT_QUESTIONS, choices=EXPORT_CHOICES,
+                                                                   form_id="perception_export")))
+    ids = {q.name: q.id for q in instrument_questions(instrument)}
+    for question, kind, name, values, excluded in (
+            ("trust", "share", "Trusts the police", ["agree", "strongly_agree"], []),
+            ("unsafe", "rate", "Feels unsafe", ["yes"], ["dont_know"]), ("score", "mean", "Safety score", [], []),
+            ("problems", "share", "Theft or violence", ["theft", "violence"], [])):
+        create_measure(instrument, question_id=ids[question], kind=kind, name_en=name, name_fr=name, values=values,
+                       excluded_values=excluded, higher_is_better=kind != "rate")
+    _db.session.commit()
+    return instrument

@@ -289,7 +289,7 @@ def test_a_question_no_longer_kept_has_its_stored_answers_deleted(app, make_inst
 
 def test_a_round_with_responses_keeps_its_questionnaire(app, make_instrument, make_round):
     from cpms.surveys.service import update_round
-    first, second = make_instrument(), make_instrument(with_measures=False, version="2017-1")
+    first, second = make_instrument(), make_instrument(with_measures=False, form_id="perception_2017")
     survey_round = make_round(first)
     do_import(app, survey_round, csv_data([response_row(1)]))
     fields = dict(instrument_id=second.id, programme_id=survey_round.programme_id, name=survey_round.name,

@@ -83,7 +83,7 @@ def test_round_form_checks_dates_and_communes(web, login_as, make_instrument, ma
 
 def test_round_form_lists_its_questionnaire_questions_with_breakdowns_preselected(client, login_as, make_instrument):
     import re
-    other = make_instrument(with_measures=False, version="2017-1", questions=[
+    other = make_instrument(with_measures=False, form_id="autre", questions=[
         ("select_one agree", "trust", "Trust", "Confiance"), ("integer", "safety_score", "Score", "Note")])
     instrument = make_instrument(with_measures=False)
     login_as("me_officer")
@@ -92,6 +92,9 @@ def test_round_form_lists_its_questionnaire_questions_with_breakdowns_preselecte
     assert '<option selected value="sex">sex – Sex</option>' in sex and "safety_score" not in html
     assert "full_name" not in sex and "comment" not in sex  # not stored, so never a breakdown
     assert re.search(r'<option selected value="age">', html) and re.search(r'<option selected value="commune">', html)
+    # communes listed by province, each box beside its commune and city
+    kasai = re.search(r'<legend>Kasaï-Oriental</legend>(.*?)</fieldset>', html, re.S).group(1)
+    assert re.search(rf'value="{commune_id("Bipemba")}"> <label[^>]*>Bipemba – Mbuji-Mayi</label>', kasai)
     html = client.get(f"/surveys/rounds/new?instrument={other.id}").get_data(as_text=True)
     assert "safety_score" in html and 'value="sex"' not in html
 
@@ -213,6 +216,20 @@ def test_api_results(client, make_user, make_instrument, make_round, app):
                         headers={"Authorization": f"Bearer {token}"}).get_json()
     trust = answer["measures"][0]
     assert trust["name_en"] == "Trusts the police" and trust["breakdowns"]["overall"][0]["estimate"]["estimate"] == 0.5
+    # groups: a stable kind and code, a label in the request's language
+    for lang, header, female, overall in (("fr", {}, "Femme", "Tous les répondants"),
+                                          ("en", {}, "Female", "All respondents"),
+                                          ("", {"Accept-Language": "fr-CD,fr;q=0.9"}, "Femme", "Tous les répondants")):
+        answer = client.get(f"/api/v1/survey-rounds/{survey_round.id}/results?lang={lang}",
+                            headers={"Authorization": f"Bearer {token}", **header}).get_json()
+        groups = answer["measures"][0]["breakdowns"]
+        assert answer["language"] == (lang or "fr")
+        assert (groups["overall"][0]["kind"], groups["overall"][0]["code"], groups["overall"][0]["label"]) == (
+            "overall", "all", overall)
+        assert [(g["kind"], g["code"], g["label"]) for g in groups["sex"]] == [("sex", "female", female)]
+        assert [g["code"] for g in groups["commune"]] == [str(commune_id("Bipemba"))]
+    listed = client.get("/api/v1/survey-rounds", headers={"Authorization": f"Bearer {token}"}).get_json()
+    assert [(r["id"], r["responses"]) for r in listed["items"]] == [(survey_round.id, 6)]
 
 
 def test_webhook_token_shown_once_and_submissions_idempotent(web, client, login_as, make_instrument, make_round):
@@ -294,8 +311,30 @@ def test_uploading_the_same_xlsform_again_reuses_its_questionnaire(web, client, 
     first = upload(web, "/surveys/instruments/new", xlsform_bytes(), "perception.xlsx")
     second = upload(web, "/surveys/instruments/new", xlsform_bytes(), "perception.xlsx")
     assert first.headers["Location"] == second.headers["Location"]
-    assert "already here: its questionnaire is kept" in client.get(second.headers["Location"]).get_data(as_text=True)
+    assert "already here, unchanged: its questionnaire is kept" in client.get(second.headers["Location"]).get_data(
+        as_text=True)
     assert _db.session.scalar(select(func.count()).select_from(SurveyInstrument)) == 1
+
+
+def test_a_new_version_of_the_xlsform_is_added_and_its_rows_previewed_per_version(web, client, login_as,
+                                                                                 make_programme):
+    """Issue 20: a new version adds to the questionnaire; the preview lists per version what is missing or added."""
+    from tests.surveys.fixtures import QUESTIONS, create_test_round
+    login_as("me_officer")
+    first = upload(web, "/surveys/instruments/new", xlsform_bytes(), "perception.xlsx")
+    extra = ("select_one yn", "visit", "Did the police visit?", "La police est-elle passée ?")
+    second = upload(web, "/surveys/instruments/new", xlsform_bytes(questions=QUESTIONS + [extra], version="2016-1"),
+                    "perception-v2.xlsx")
+    assert first.headers["Location"] == second.headers["Location"]
+    page = client.get(second.headers["Location"]).get_data(as_text=True)
+    assert "Version 2016-1 added to the questionnaire" in page and "1 new question: visit." in page
+    instrument = _db.session.scalar(select(SurveyInstrument))
+    survey_round = create_test_round(instrument, make_programme(provinces=["Kasaï-Oriental"]))
+    rows = [response_row(1) + [""], response_row(2, version="2016-1") + ["yes"]]
+    preview = upload(web, f"/surveys/rounds/{survey_round.id}/import", csv_data(rows, header=HEADER + ["visit"]))
+    html = preview.get_data(as_text=True)
+    assert "Versions of the form in the file" in html and "Import 2 responses" in html
+    assert "<code>visit</code> (left empty in these rows)" in html
 
 
 def test_a_large_export_is_checked_by_a_job_and_its_preview_confirmed_from_the_job(web, client, login_as, make_instrument,
@@ -328,3 +367,22 @@ def test_a_large_export_is_checked_by_a_job_and_its_preview_confirmed_from_the_j
     web.post("/logout", page="/")
     login_as("me_officer")  # someone else: neither the job nor its preview
     assert client.get(preview_url).status_code == 404
+
+
+def test_the_preview_says_how_many_rows_not_approved_are_left_out_and_can_include_them(web, client, login_as,
+                                                                                      make_round):
+    """Issue 20: KoBoToolbox rows marked "not approved" are left out by default, and the preview says how many."""
+    from tests.surveys.fixtures import create_export_instrument, export_rows, kobo_export
+    survey_round = make_round(create_export_instrument())
+    rows = export_rows(12)
+    refused = sum(1 for r in rows if r["review"] == "not_approved")
+    login_as("me_officer")
+    url = f"/surveys/rounds/{survey_round.id}/import"
+    html = upload(web, url, kobo_export(rows)).get_data(as_text=True)
+    assert f'<dd id="not-approved">{refused}</dd>' in html
+    assert f"Import {len(rows) - refused} responses" in html
+    token = web.token(url)
+    html = web.client.post(url, data={"csrf_token": token, "include_not_approved": "y",
+                                      "file": (io.BytesIO(kobo_export(rows)), "export.csv")},
+                           content_type="multipart/form-data").get_data(as_text=True)
+    assert 'id="not-approved"' not in html and f"Import {len(rows)} responses" in html

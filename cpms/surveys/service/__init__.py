@@ -23,6 +23,7 @@ from cpms.surveys.service.instruments import (  # noqa: F401  (its services, as 
     instrument_choices,
     instrument_measures,
     instrument_questions,
+    instrument_versions,
     keep_questions,
     new_webhook_token,
     optional_questions,

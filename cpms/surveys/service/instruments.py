@@ -19,6 +19,7 @@ from cpms.surveys.models import (
     ROUND_KINDS,
     SurveyChoice,
     SurveyInstrument,
+    SurveyInstrumentVersion,
     SurveyMeasure,
     SurveyQuestion,
     SurveyResponse,
@@ -39,15 +40,19 @@ MEASURE_KIND_LABELS = {"share": _l("Share of answers"), "mean": _l("Mean score")
 # --- Instruments ---------------------------------------------------------------------------
 
 def create_instrument(*, stream, name=""):
-    """Create an instrument from an XLSForm. Errors: unreadable file, no survey sheet, unknown choice list."""
+    """Create an instrument from an XLSForm, or add a version to the instrument of its form_id.
+
+    The outcome is in `instrument.upload_outcome`: "created"; "version" (a new version: its new questions and choices
+    are added, the others keep their ids, so measures and rounds carry over by question name; `added_questions`
+    names the new ones); "identical" (this version of the form is already here, unchanged). Errors: unreadable file,
+    no survey sheet, unknown choice list, a version already here with other content."""
     form = parse_xlsform(stream)
-    if form["form_id"]:  # the same form uploaded again (same form_id and version) is the same questionnaire
-        existing = db.session.scalar(select(SurveyInstrument).where(
-            SurveyInstrument.form_id == form["form_id"], SurveyInstrument.form_version == form["version"])
-            .order_by(SurveyInstrument.id).limit(1))
-        if existing is not None:
-            existing.reused = True
-            return existing
+    existing = None
+    if form["form_id"]:  # the newest questionnaire of this form (older ones may predate versions: migration 0031)
+        existing = db.session.scalar(select(SurveyInstrument).where(SurveyInstrument.form_id == form["form_id"])
+                                     .order_by(SurveyInstrument.id.desc()).limit(1))
+    if existing is not None:
+        return _add_version(existing, form)
     name = (name or "").strip() or form["name"] or form["form_id"]
     if not name:
         raise DomainError(_("Enter a name for the questionnaire."), field="name")
@@ -56,8 +61,60 @@ def create_instrument(*, stream, name=""):
     db.session.flush()
     db.session.add_all(SurveyQuestion(instrument_id=instrument.id, position=i, **q) for i, q in enumerate(form["questions"]))
     db.session.add_all(SurveyChoice(instrument_id=instrument.id, position=i, **c) for i, c in enumerate(form["choices"]))
+    _add_version_row(instrument, form)
     db.session.flush()
+    instrument.upload_outcome, instrument.added_questions = "created", []
     instrument.repeat_questions = form["repeat_questions"]  # counted, not analysed (not in the export's main sheet)
+    return instrument
+
+
+def _add_version_row(instrument, form):
+    db.session.add(SurveyInstrumentVersion(instrument_id=instrument.id, version=form["version"],
+                                           content_hash=form["content_hash"],
+                                           question_names=" ".join(q["name"] for q in form["questions"])))
+
+
+def instrument_versions(instrument):
+    return db.session.scalars(select(SurveyInstrumentVersion).where(
+        SurveyInstrumentVersion.instrument_id == instrument.id).order_by(SurveyInstrumentVersion.id)).all()
+
+
+def _add_version(instrument, form):
+    """Add a version of the form to its instrument (see create_instrument)."""
+    instrument.repeat_questions, instrument.uploaded_version = form["repeat_questions"], form["version"]
+    known = {v.version: v for v in instrument_versions(instrument)}
+    if form["version"] in known:
+        if known[form["version"]].content_hash not in ("", form["content_hash"]):
+            raise DomainError(_("Version %(version)s of the form %(form)s is already here with other questions or "
+                                "choices: give the changed form a new version (settings sheet, column version) and "
+                                "upload it again.", version=form["version"] or "—", form=form["form_id"]), field="file")
+        instrument.upload_outcome, instrument.added_questions = "identical", []
+        return instrument
+    questions = {q.name: q for q in instrument_questions(instrument)}
+    position = max((q.position for q in questions.values()), default=-1) + 1
+    added, changed = [], []
+    for fields in form["questions"]:
+        question = questions.get(fields["name"])
+        if question is None:  # a new question; a question kept keeps its id, type and storage setting
+            db.session.add(SurveyQuestion(instrument_id=instrument.id, position=position, **fields))
+            position, added = position + 1, added + [fields["name"]]
+        else:
+            question.label_en, question.label_fr = fields["label_en"], fields["label_fr"]
+            if (question.type, question.list_name) != (fields["type"], fields["list_name"]):
+                changed.append(f"{question.name} ({question.type} → {fields['type']})")
+    choices = {(c.list_name, c.name): c for items in instrument_choices(instrument).values() for c in items}
+    position = len(choices)
+    for fields in form["choices"]:
+        choice = choices.get((fields["list_name"], fields["name"]))
+        if choice is None:
+            db.session.add(SurveyChoice(instrument_id=instrument.id, position=position, **fields))
+            position += 1
+        else:
+            choice.label_en, choice.label_fr = fields["label_en"], fields["label_fr"]
+    instrument.form_version = form["version"]
+    _add_version_row(instrument, form)
+    db.session.flush()
+    instrument.upload_outcome, instrument.added_questions, instrument.changed_questions = "version", added, changed
     return instrument
 
 

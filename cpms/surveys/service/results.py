@@ -278,7 +278,8 @@ def results_json(survey_round, results, earlier_round):
             "measures": [{"id": r.measure.id, "name_en": r.measure.name_en, "name_fr": r.measure.name_fr,
                           "kind": r.measure.kind, "higher_is_better": r.measure.higher_is_better,
                           "breakdowns": {dimension: [
-                              {"group": cell.label, "estimate": estimate_json(cell.later),
+                              {"kind": dimension, "code": "all" if dimension == "overall" else str(cell.key),
+                               "label": cell.label, "group": cell.label, "estimate": estimate_json(cell.later),
                                "earlier": estimate_json(cell.earlier),
                                "change": None if cell.change is None else {
                                    "difference": cell.change.difference, "relative": cell.change.relative,

@@ -8,7 +8,9 @@ Only questions whose answers CPMS can analyse are kept. Metadata (start, end, de
 username, simserial, subscriberid…), locations (geopoint, geotrace, geoshape) and media (image, audio,
 video, file) never become questions, so their columns are dropped at import.
 """
+import hashlib
 import io
+import json
 import zipfile
 
 from flask_babel import gettext as _
@@ -150,13 +152,16 @@ def _choices(form):
 
 
 def parse_xlsform(stream):
-    """{name, form_id, version, questions, choices, repeat_questions} from an XLSForm file; DomainError if unusable
+    """{name, form_id, version, questions, choices, repeat_questions, content_hash} from an XLSForm file; DomainError if unusable
     (pyxform's validation message, with its row)."""
     form, settings = _read_form(stream)
     found, names = {"repeats": 0}, set()
     questions = [_question(kind, child, names) for kind, child in _questions(form.get("children", []), found)]
     if not questions:
         raise DomainError(_("The survey sheet has no question CPMS can analyse (select, number or text)."), field="file")
-    return dict(name=str(settings.get("form_title", ""))[:200], form_id=str(settings.get("form_id", ""))[:100],
-                version=str(settings.get("version", ""))[:100], questions=questions, choices=_choices(form),
-                repeat_questions=found["repeats"])
+    parsed = dict(name=str(settings.get("form_title", ""))[:200], form_id=str(settings.get("form_id", ""))[:100],
+                  version=str(settings.get("version", ""))[:100], questions=questions, choices=_choices(form),
+                  repeat_questions=found["repeats"])
+    # what the form says, not the bytes of the file: the same form saved again is recognised
+    parsed["content_hash"] = hashlib.sha256(json.dumps(parsed, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    return parsed
