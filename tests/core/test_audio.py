@@ -4,6 +4,7 @@ import struct
 import wave
 
 import pytest
+from flask_babel import force_locale
 
 from cpms.core.audio import check_audio, sniff_audio
 from cpms.core.errors import DomainError
@@ -65,6 +66,6 @@ def test_what_is_not_audio_is_not_taken_for_audio(data):
     (m4a(4 * 3600), "lasts 240 minutes"),
     (b"RIFF\x00\x00\x00\x00WAVE", "could not be read as audio")])
 def test_damaged_video_or_too_long_is_refused(app, data, message):
-    with app.test_request_context(), pytest.raises(DomainError) as refused:
+    with app.test_request_context(), force_locale("en"), pytest.raises(DomainError) as refused:
         check_audio(data, "son")
     assert message in refused.value.message
