@@ -42,7 +42,7 @@ COMMITTEE = fields(id="integer", kind={"type": "string", "enum": list(COMMITTEE_
                    parent_id=nullable("integer"), programme_id="integer", established_on=("string", "date"))
 MEETING = fields(id="integer", committee_id="integer", starts_at=("string", "date-time"), time_zone="string",
                  place="string", kind="string", status="string", guests_women="integer", guests_men="integer")
-ACTION_ITEM = fields(id="integer", committee_id="integer", meeting_id="integer", description="string",
+ACTION_ITEM = fields(id="integer", committee_id="integer", meeting_id=nullable("integer"), description="string",
                      responsible_member_id=nullable("integer"), responsible_organisation="string",
                      due_date=("string", "date"), status={"type": "string", "enum": list(ACTION_STATUSES)},
                      is_overdue="boolean", closed_on=nullable("string", "date"), closing_note="string")

@@ -178,7 +178,9 @@ class SecurityIssue(Audited, db.Model):
 
 
 class ActionItem(Audited, TimestampMixin, db.Model):
-    """Raised in a meeting; while open it sits on the agenda of every later meeting of its committee."""
+    """Raised in a meeting, or carried in from another domain (`source_kind` and `source_id`, registered in
+    cpms/committees/sources.py, e.g. the actions agreed in an outreach workshop); while open it sits on the agenda
+    of every later meeting of its committee."""
 
     __tablename__ = "committee_action_items"
     __table_args__ = (
@@ -186,11 +188,18 @@ class ActionItem(Audited, TimestampMixin, db.Model):
         CheckConstraint("status IN ('open', 'in_progress') OR (closed_on IS NOT NULL AND closing_note <> '')",
                         name="closed_with_note"),
         Index("ix_committee_action_items_status_due", "status", "due_date"),  # overdue counts (migration 0013)
+        CheckConstraint("meeting_id IS NOT NULL OR (source_kind <> '' AND source_id IS NOT NULL)",
+                        name="meeting_or_source"),
+        Index("ix_committee_action_items_source", "source_kind", "source_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     committee_id: Mapped[int] = mapped_column(ForeignKey("committees.id", ondelete="CASCADE"), index=True)
-    meeting_id: Mapped[int] = mapped_column(ForeignKey("committee_meetings.id", ondelete="CASCADE"), index=True)
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("committee_meetings.id", ondelete="CASCADE"),
+                                                   index=True)
+    # an item from elsewhere (cpms/committees/sources.py): the registered kind and the id of its source
+    source_kind: Mapped[str] = mapped_column(String(30), default="")
+    source_id: Mapped[int | None] = mapped_column(Integer)
     description: Mapped[str] = mapped_column(Text)
     responsible_member_id: Mapped[int | None] = mapped_column(
         ForeignKey("committee_members.id", ondelete="SET NULL"))
@@ -201,7 +210,7 @@ class ActionItem(Audited, TimestampMixin, db.Model):
     closed_on: Mapped[date | None]
 
     committee: Mapped[Committee] = relationship(lazy="joined")
-    meeting: Mapped[Meeting] = relationship(lazy="raise")
+    meeting: Mapped[Meeting | None] = relationship(lazy="raise")
     responsible_member: Mapped[Member | None] = relationship(lazy="joined")
 
     @property

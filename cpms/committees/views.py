@@ -25,6 +25,7 @@ from cpms.committees.models import (
     Meeting,
     Member,
 )
+from cpms.committees.sources import source_links
 from cpms.core.drafts import answer_draft, changed_meanwhile, form_version
 from cpms.core.exports import aggregate_export, csv_bytes, document_export, download, personal_export
 from cpms.core.forms import render_form, run_action, save_form
@@ -258,9 +259,10 @@ def meeting_edit(meeting_id):
 
 
 def _meeting_context(meeting):
+    carried = service.carried_over_items(meeting)
     return dict(meeting=meeting, committee=meeting.committee, roll=service.roll_call(meeting),
                 quorum=service.quorum(meeting), issues=service.meeting_issues(meeting),
-                carried=service.carried_over_items(meeting), items=service.meeting_action_items(meeting),
+                carried=carried, items=service.meeting_action_items(meeting), sources=source_links(carried),
                 today=date.today())
 
 
@@ -343,7 +345,7 @@ def action_item_list():
     filters = _item_filters()
     page = paginate(service.visible_action_items(scope, **filters))
     return render_template("committees/action_item_list.html", page=page, filters=filters, today=date.today(),
-                           statuses=ACTION_STATUSES, committees=service.committee_choices(scope))
+                           sources=source_links(page.items), statuses=ACTION_STATUSES, committees=service.committee_choices(scope))
 
 
 @bp.route("/action-items.csv")
@@ -368,6 +370,8 @@ def action_item_update(item_id):
                                                                 closing_note=f.closing_note.data),
                      _("Action item updated."),
                      lambda saved: url_for("committees.meeting_detail", meeting_id=saved.meeting_id)
-                     if request.args.get("back") == "meeting" else url_for("committees.action_item_list"))
-    return done or render_form("committees/action_item_form.html", form, item=item,
-                               meeting=db.session.get(Meeting, item.meeting_id), today=date.today())
+                     if request.args.get("back") == "meeting" and saved.meeting_id
+                     else url_for("committees.action_item_list"))
+    meeting = db.session.get(Meeting, item.meeting_id) if item.meeting_id else None
+    return done or render_form("committees/action_item_form.html", form, item=item, meeting=meeting,
+                               source=source_links([item]).get(item.id), today=date.today())

@@ -10,14 +10,17 @@ DOMAIN = Domain(
         **not_personal("outreach_activities", "title", "quartier", "language", "partners", "currency"),
         "outreach_activities.facilitators": "personal",
         "outreach_participants.name": "personal",
+        "outreach_facilitators.name": "personal",
+        "outreach_facilitators.email": "personal",
         **not_personal("outreach_participants", "organisation"),
         **not_personal("outreach_counts", "estimate_source"),
         **not_personal("outreach_evidence", "stored_name", "thumbnail_name"),
     },
-    tables={"outreach_participants": "outreach_participant", "outreach_activities": "outreach_participant"},
+    tables={"outreach_participants": "outreach_participant", "outreach_activities": "outreach_participant",
+            "outreach_facilitators": "outreach_participant"},
     retention=(
-        RetentionClass("outreach_participant", "civil-society participants' names and facilitators of outreach "
-                                               "activities: anonymised CPMS_RETENTION_OUTREACH_YEARS after the "
+        RetentionClass("outreach_participant", "civil-society participants' names and facilitators (names, "
+                                               "e-mail addresses) of outreach activities: anonymised CPMS_RETENTION_OUTREACH_YEARS after the "
                                                "activity's last day",
                        setting="RETENTION_OUTREACH_YEARS", retire="cpms.outreach.privacy:retire_participants"),
     ),

@@ -5,7 +5,8 @@
   programme created here, as no other demo programme covers the province;
 - in Mbuji-Mayi (PDP-KOR-2015): a radio programme heard in Bipemba (audience counted), a training of journalists in
   Muya with its questionnaires before and after, community theatre on SGBV in Dibindi;
-- on the programme running today: a school session in Diulu last month and a market session in Kanshi next week.
+- on the programme running today: a school session in Diulu last month and a market session in Kanshi next week,
+  whose facilitators (the demo project officer and a partner with an e-mail address) are reminded before it.
 
 The outreach indicators go into the library (late: after the indicators domain made it), and people reached into
 the Mbuji-Mayi framework. Names are invented; a fixed random seed keeps the dataset the same at every load.
@@ -147,9 +148,14 @@ def _today(rng, programme):
     for sex, people in (("F", 140), ("M", 155)):
         service.set_count(school, category="youth", sex=sex, people=people,
                           estimate_source=say("Registres des écoles", "The schools' registers"))
-    _activity(programme, "Kanshi", "session", "community_policing",
-              say("Sensibilisation au marché de Kanshi", "Awareness session at Kanshi market"), today + timedelta(days=7),
-              language="Tshiluba")
+    market = _activity(programme, "Kanshi", "session", "community_policing",
+                       say("Sensibilisation au marché de Kanshi", "Awareness session at Kanshi market"),
+                       today + timedelta(days=7), language="Tshiluba", facilitators="Kapinga Mbuyi")
+    service.add_facilitator(market, user_id=0, name="Kapinga Mbuyi", email="kapinga.mbuyi@example.org")
+    from cpms.auth.models import User
+    officer = db.session.scalar(select(User).where(User.email == "projet@demo.cpms.example"))
+    if officer is not None and officer.id in {uid for uid, _name in service.facilitator_user_choices(market)}:
+        service.add_facilitator(market, user_id=officer.id, name="", email="")
     return 2
 
 

@@ -1,8 +1,8 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import DateField, DecimalField, IntegerField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms import DateField, DecimalField, EmailField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Email, Length, Optional
 
 from cpms.core.bounds import PEOPLE_AT_EVENT, PlausibleCount, PlausibleDate, PlausibleMoney
 from cpms.outreach.labels import CATEGORY_LABELS, EVIDENCE_LABELS, KIND_LABELS, SEX_LABELS, TOPIC_LABELS
@@ -61,4 +61,22 @@ class CountForm(FlaskForm):
 
 class EvidenceForm(FlaskForm):
     kind = SelectField(_l("What the file is"), choices=list(EVIDENCE_LABELS.items()), default="attendance_sheet")
-    file = FileField(_l("File (PDF, JPEG or PNG)"))
+    file = FileField(_l("File (PDF, JPEG or PNG picture, or audio: MP3, Ogg/Opus, M4A, WAV)"))
+
+
+class AgreedActionForm(FlaskForm):
+    description = TextAreaField(_l("Action agreed"), validators=[DataRequired(_l("Describe the action to take.")),
+                                                                 Length(max=2000, message=MAX)])
+    responsible = StringField(_l("Who carries it out"), validators=[
+        DataRequired(_l("Name who is responsible: a person or an organisation.")), Length(max=200, message=MAX)])
+    due_date = DateField(_l("Due date"), validators=[DataRequired(_l("Enter the due date as YYYY-MM-DD.")),
+                                                     PlausibleDate()])
+    committee_id = SelectField(_l("Committee that follows it up"), coerce=int, default=0, validate_choice=False)
+
+
+class FacilitatorForm(FlaskForm):
+    user_id = SelectField(_l("A CPMS user"), coerce=int, default=0, validate_choice=False)
+    name = StringField(_l("Or a name"), validators=[Length(max=200, message=MAX)])
+    email = EmailField(_l("and an e-mail address"), validators=[
+        Optional(), Email(_l("Enter a valid e-mail address, such as name@example.org."), check_deliverability=False),
+        Length(max=254, message=MAX)])

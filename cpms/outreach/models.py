@@ -85,6 +85,30 @@ class OutreachParticipant(Audited, TimestampMixin, db.Model):
         return self.name
 
 
+class OutreachFacilitator(Audited, TimestampMixin, db.Model):
+    """A facilitator who can be reached: a CPMS user of the area (user_id) or a name with an e-mail address. They
+    get the reminder before the activity (cpms/outreach/reminders.py); the free-text `facilitators` of the
+    activity keep the others."""
+
+    __tablename__ = "outreach_facilitators"
+    __table_args__ = (
+        CheckConstraint("user_id IS NOT NULL OR email <> ''", name="reachable"),
+        UniqueConstraint("activity_id", "user_id", name="user_once"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("outreach_activities.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    email: Mapped[str] = mapped_column(String(254), default="")
+
+    user = relationship("User", lazy="joined")
+
+    @property
+    def display_name(self):
+        return self.user.name if self.user is not None else self.name
+
+
 class OutreachCount(Audited, TimestampMixin, db.Model):
     """People reached by an activity without a roster (a crowd, a radio audience), by sex and category, with the
     estimate's source."""
@@ -106,11 +130,13 @@ class OutreachCount(Audited, TimestampMixin, db.Model):
 
 
 EVIDENCE_KINDS = ("attendance_sheet", "photo", "material")
-EVIDENCE_TYPES = ("image/jpeg", "image/png", "application/pdf")
+AUDIO_TYPES = ("audio/mpeg", "audio/ogg", "audio/mp4", "audio/wav")
+EVIDENCE_TYPES = ("image/jpeg", "image/png", "application/pdf", *AUDIO_TYPES)
 
 
 class OutreachEvidence(Audited, db.Model):
-    """A file proving an activity took place: an attendance sheet's scan, a photo or a material (JPEG, PNG or PDF).
+    """A file proving an activity took place: an attendance sheet's scan, a photo or a material (JPEG, PNG, PDF or
+    audio: MP3, Ogg/Opus, M4A, WAV).
 
     Images are re-encoded without metadata and have a thumbnail; PDFs are kept as sent after their checks. Files
     live under UPLOAD_DIR/outreach/ with random names and are served by a view that checks access."""
@@ -134,6 +160,10 @@ class OutreachEvidence(Audited, db.Model):
     @property
     def is_image(self):
         return self.content_type.startswith("image/")
+
+    @property
+    def is_audio(self):
+        return self.content_type.startswith("audio/")
 
     def __repr__(self):
         return f"<OutreachEvidence {self.id} {self.kind} {self.stored_name}>"

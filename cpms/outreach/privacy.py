@@ -3,13 +3,14 @@ attendance sheets."""
 import sqlalchemy as sa
 
 from cpms.extensions import db
-from cpms.outreach.models import OutreachActivity, OutreachEvidence, OutreachParticipant
+from cpms.outreach.models import OutreachActivity, OutreachEvidence, OutreachFacilitator, OutreachParticipant
 from cpms.privacy.service.retention import MASK, anonymise
 
 
 def retire_participants(before):
-    """Anonymise the civil-society participants and facilitators of activities that ended before `before`, and
-    delete their attendance sheets (the names are on them)."""
+    """Anonymise the civil-society participants and facilitators of activities that ended before `before`, delete
+    the facilitators to remind (names, e-mail addresses: the reminder is long past) and the attendance sheets (the
+    names are on them)."""
     old = sa.select(OutreachActivity.id).where(OutreachActivity.end_date < before.date())
     people = anonymise(OutreachParticipant.__table__,
                        sa.and_(OutreachParticipant.activity_id.in_(old), OutreachParticipant.name != "",
@@ -17,7 +18,9 @@ def retire_participants(before):
     facilitators = anonymise(OutreachActivity.__table__,
                              sa.and_(OutreachActivity.end_date < before.date(), OutreachActivity.facilitators != MASK,
                                      OutreachActivity.facilitators != ""), "outreach_participant")
-    return people + facilitators + _retire_attendance_sheets(old)
+    reachable = db.session.execute(sa.delete(OutreachFacilitator).where(OutreachFacilitator.activity_id.in_(old))
+                                   .execution_options(synchronize_session=False)).rowcount
+    return people + facilitators + reachable + _retire_attendance_sheets(old)
 
 
 def _retire_attendance_sheets(old_activities):

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from cpms.core.audio import EXTENSIONS as AUDIO_EXTENSIONS
 from cpms.core.errors import DomainError
 from cpms.core.forms import render_form, run_action, save_form
 from cpms.core.pagination import paginate
@@ -17,9 +18,17 @@ from cpms.core.permissions import get_or_404, require_role, scope_of
 from cpms.extensions import db
 from cpms.geo.service import commune_choices
 from cpms.outreach import service
-from cpms.outreach.forms import ActivityForm, CivilianForm, CountForm, EvidenceForm, OfficerForm
+from cpms.outreach.forms import (
+    ActivityForm,
+    AgreedActionForm,
+    CivilianForm,
+    CountForm,
+    EvidenceForm,
+    FacilitatorForm,
+    OfficerForm,
+)
 from cpms.outreach.labels import CATEGORY_LABELS, EVIDENCE_LABELS, KIND_LABELS, SEX_LABELS, TOPIC_LABELS
-from cpms.outreach.models import OutreachEvidence, OutreachParticipant
+from cpms.outreach.models import OutreachEvidence, OutreachFacilitator, OutreachParticipant
 from cpms.programmes.service import visible_programmes
 
 READERS = tuple(sorted(service.READERS))
@@ -76,12 +85,26 @@ def activity_detail(activity_id):
 
 def _blank_forms():
     return {"officer": OfficerForm(formdata=None), "civilian": CivilianForm(formdata=None),
-            "count": CountForm(formdata=None), "evidence": EvidenceForm(formdata=None)}
+            "count": CountForm(formdata=None), "evidence": EvidenceForm(formdata=None),
+            "action": AgreedActionForm(formdata=None), "facilitator": FacilitatorForm(formdata=None)}
+
+
+FORM_KEYS = {OfficerForm: "officer", CivilianForm: "civilian", CountForm: "count", EvidenceForm: "evidence",
+             AgreedActionForm: "action", FacilitatorForm: "facilitator"}
 
 
 def _detail(activity, forms, status=200):
     sees_people = current_user.role in service.PEOPLE_READERS
+    can_manage = current_user.role in MANAGERS
+    agrees = activity.kind in service.AGREEING_KINDS
+    if can_manage:
+        forms["facilitator"].user_id.choices = [(0, "—")] + service.facilitator_user_choices(activity)
+        if agrees:
+            forms["action"].committee_id.choices = [(0, "—")] + service.committee_choices(scope_of(current_user))
     return render_template("outreach/activity_detail.html", activity=activity, sees_people=sees_people,
+                           agrees=agrees, actions=service.agreed_actions(activity) if sees_people and agrees else [],
+                           facilitators=service.activity_facilitators(activity) if sees_people else [],
+                           action_form=forms["action"], facilitator_form=forms["facilitator"],
                            roster=service.activity_roster(activity) if sees_people else [],
                            evidence=service.activity_evidence(activity) if sees_people else [],
                            evidence_form=forms["evidence"], max_mb=current_app.config["MAX_UPLOAD_MB"],
@@ -89,7 +112,7 @@ def _detail(activity, forms, status=200):
                            by_category=service.reach_by_category(activity), counts=service.activity_counts(activity),
                            reach=service.reach_by_sex([activity.id])[activity.id], officer_form=forms["officer"],
                            civilian_form=forms["civilian"], count_form=forms["count"],
-                           can_manage=current_user.role in MANAGERS), status
+                           can_manage=can_manage), status
 
 
 def _activity_page(form, activity, save):
@@ -116,14 +139,24 @@ def activity_edit(activity_id):
                           lambda: service.update_activity(current_user, activity, **form.service_fields()))
 
 
-def _roster_action(activity, form, save, success):
+def _roster_action(activity, form, save, success, anchor="roster"):
+    forms = _blank_forms()
+    key = FORM_KEYS[type(form)]
+    if key in ("action", "facilitator"):  # the choices the form validates against
+        _set_choices(activity, form)
     done = save_form(form, lambda _form: save(), success,
-                     lambda _saved: url_for("outreach.activity_detail", activity_id=activity.id) + "#roster")
+                     lambda _saved: url_for("outreach.activity_detail", activity_id=activity.id) + "#" + anchor)
     if done:
         return done
-    forms = _blank_forms()
-    forms[{OfficerForm: "officer", CivilianForm: "civilian", CountForm: "count", EvidenceForm: "evidence"}[type(form)]] = form
+    forms[key] = form
     return _detail(activity, forms, status=422)
+
+
+def _set_choices(activity, form):
+    if isinstance(form, FacilitatorForm):
+        form.user_id.choices = [(0, "—")] + service.facilitator_user_choices(activity)
+    else:
+        form.committee_id.choices = [(0, "—")] + service.committee_choices(scope_of(current_user))
 
 
 @bp.route("/<int:activity_id>/officers", methods=["POST"])
@@ -163,6 +196,40 @@ def count_set(activity_id):
     return _roster_action(activity, form, lambda: service.set_count(
         activity, category=form.category.data, sex=form.sex.data, people=form.people.data,
         estimate_source=form.estimate_source.data or ""), _("Count saved."))
+
+
+# --- Agreed actions, facilitators --------------------------------------------------------------------------
+
+@bp.route("/<int:activity_id>/actions", methods=["POST"])
+@require_role(*MANAGERS)
+def action_agree(activity_id):
+    activity = get_activity_or_404(activity_id)
+    form = AgreedActionForm()
+    return _roster_action(activity, form, lambda: service.agree_action(
+        current_user, activity, committee_id=form.committee_id.data, description=form.description.data,
+        responsible=form.responsible.data, due_date=form.due_date.data),
+        _("Action carried into the committee's action items."), anchor="actions")
+
+
+@bp.route("/<int:activity_id>/facilitators", methods=["POST"])
+@require_role(*MANAGERS)
+def facilitator_add(activity_id):
+    activity = get_activity_or_404(activity_id)
+    form = FacilitatorForm()
+    return _roster_action(activity, form, lambda: service.add_facilitator(
+        activity, user_id=form.user_id.data, name=form.name.data, email=form.email.data),
+        _("Facilitator added: they will be reminded before the activity."), anchor="facilitators")
+
+
+@bp.route("/<int:activity_id>/facilitators/<int:facilitator_id>/remove", methods=["POST"])
+@require_role(*MANAGERS)
+def facilitator_remove(activity_id, facilitator_id):
+    activity = get_activity_or_404(activity_id)
+    facilitator = get_or_404(OutreachFacilitator, facilitator_id)
+    if facilitator.activity_id != activity.id:
+        abort(404)
+    return run_action(lambda: service.remove_facilitator(facilitator), _("Facilitator removed."),
+                      url_for("outreach.activity_detail", activity_id=activity.id) + "#facilitators")
 
 
 # --- Questionnaires (trainings) -------------------------------------------------------------------------------
@@ -256,7 +323,8 @@ def _send_evidence(activity_id, evidence_id, thumbnail):
         abort(404)
     content_type = "image/jpeg" if thumbnail else evidence.content_type
     response = Response(data, mimetype=content_type)
-    extension = {"image/jpeg": ".jpg", "image/png": ".png", "application/pdf": ".pdf"}[content_type]
-    disposition = "inline" if content_type.startswith("image/") else "attachment"  # a PDF is downloaded, not shown
+    extension = {"image/jpeg": ".jpg", "image/png": ".png", "application/pdf": ".pdf", **AUDIO_EXTENSIONS}[content_type]
+    # images are shown and audio played in the page; a PDF is downloaded, not shown
+    disposition = "inline" if content_type.startswith(("image/", "audio/")) else "attachment"
     response.headers["Content-Disposition"] = f'{disposition}; filename="evidence-{evidence.id}{extension}"'
     return response

@@ -1,6 +1,11 @@
 """A project officer records a joint police–population workshop on a phone (375 px), in French and in English: the
-activity, an officer from the registry by matricule, a civil-society participant, a crowd count and the attendance
-sheet's photo; the reach by sex shows on the page, and nothing scrolls sideways."""
+activity, an officer from the registry by matricule, a civil-society participant, a crowd count, the attendance
+sheet's photo and a radio recording (played in the page), a facilitator to remind and an agreed action carried into
+the committee's action items; the reach by sex shows on the page, and nothing scrolls sideways."""
+import io
+import os
+import wave
+
 import pytest
 from playwright.sync_api import expect
 
@@ -11,20 +16,25 @@ pytestmark = pytest.mark.e2e
 
 WORDS = {"fr": {"nav": "Sensibilisation", "record": "Enregistrer une activité", "saved": "Activité enregistrée.",
                 "officer": "Agent ajouté à la liste.", "civilian": "Participant ajouté à la liste.",
-                "count": "Comptage enregistré.", "file": "Fichier enregistré.", "reach": "1 femmes et 41 hommes"},
+                "count": "Comptage enregistré.", "file": "Fichier enregistré.", "reach": "1 femmes et 41 hommes",
+                "facilitator": "Facilitateur ajouté : un rappel lui sera envoyé avant l’activité.",
+                "action": "Action reportée dans les actions du comité.", "agreed": "Convenue lors de :"},
          "en": {"nav": "Outreach", "record": "Record an activity", "saved": "Activity saved.",
                 "officer": "Officer added to the roster.", "civilian": "Participant added to the roster.",
-                "count": "Count saved.", "file": "File saved.", "reach": "1 women and 41 men"}}
+                "count": "Count saved.", "file": "File saved.", "reach": "1 women and 41 men",
+                "facilitator": "Facilitator added: they will be reminded before the activity.",
+                "action": "Action carried into the committee's action items.", "agreed": "Agreed in:"}}
 
 
 @pytest.fixture
-def officer_and_registry(db, make_user, make_programme, make_trainee, request):
+def officer_and_registry(db, make_user, make_programme, make_trainee, make_committee, request):
     language = request.node.callspec.params["language"]
     user = make_user("project_officer", provinces=["Kasaï-Oriental"], locale=language)
     programme = make_programme(provinces=["Kasaï-Oriental"], code="PDP-KOR")
     trainee = make_trainee(last_name="Kalala", sex="M", matricule="1-234-5678")
+    committee = make_committee(name="CLSP de Bipemba", programme=programme)
     ids = {"email": user.email, "programme_id": programme.id, "matricule": trainee.matricule,
-           "bipemba": commune_id("Bipemba")}
+           "bipemba": commune_id("Bipemba"), "committee_id": committee.id}
     db.session.close()  # no transaction of the test thread stays open while the server works
     return ids
 
@@ -97,4 +107,45 @@ def test_project_officer_records_a_workshop_on_a_phone(live_server, officer_and_
     expect(roster).to_contain_text("Kalala")
     expect(roster).to_contain_text("Mama Ngalula")
     fits(page)
-    page.screenshot(path=f"/tmp/outreach_workshop_{language}.png", full_page=True)
+
+    recording = tmp_path / "emission.wav"
+    sound = io.BytesIO()
+    with wave.open(sound, "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(8000)
+        wav.writeframes(b"\x00\x10" * 16000)  # two seconds
+    recording.write_bytes(sound.getvalue())
+    page.select_option("#evidence-form select[name=kind]", "material")
+    page.set_input_files("#evidence-form input[name=file]", str(recording))
+    page.click("#evidence-form button[type=submit]")
+    flash(page, words["file"])
+    player = page.locator("#evidence-list audio")
+    player.evaluate("audio => audio.load()")
+    page.wait_for_function("() => document.querySelector('#evidence-list audio').readyState >= 1")
+    assert player.evaluate("audio => audio.duration") == pytest.approx(2, abs=0.1)  # the browser could read it
+
+    page.fill("#facilitator-form input[name=name]", "Maître Kabongo")
+    page.fill("#facilitator-form input[name=email]", "kabongo@example.org")
+    page.click("#facilitator-form button[type=submit]")
+    flash(page, words["facilitator"])
+    expect(page.locator("#facilitator-list")).to_contain_text("Maître Kabongo")
+
+    page.fill("#action-form textarea[name=description]", "Éclairer le marché de Bipemba la nuit")
+    page.fill("#action-form input[name=responsible]", "Mairie de Bipemba")
+    page.fill("#action-form input[name=due_date]", "2016-12-15")
+    page.select_option("#action-form select[name=committee_id]", str(officer_and_registry["committee_id"]))
+    page.click("#action-form button[type=submit]")
+    flash(page, words["action"])
+    expect(page.locator("#actions-table")).to_contain_text("CLSP de Bipemba")
+    fits(page)
+    os.makedirs("/tmp/outreach", exist_ok=True)
+    page.screenshot(path=f"/tmp/outreach/workshop_{language}.png", full_page=True)
+
+    page.locator("#actions-table a").click()  # the committee's action list, with the link back
+    expect(page.locator("main")).to_contain_text("Éclairer le marché de Bipemba la nuit")
+    expect(page.locator("main")).to_contain_text(words["agreed"])
+    fits(page)
+    page.screenshot(path=f"/tmp/outreach/committee_actions_{language}.png", full_page=True)
+    page.locator("main").get_by_role("link", name="Atelier police–population de Bipemba (2016-10-03)").click()
+    expect(page.locator("h1")).to_have_text("Atelier police–population de Bipemba")

@@ -22,6 +22,9 @@ EXPECTED = {
     "outreach.scores_save": MANAGE,
     "outreach.evidence_add": MANAGE,
     "outreach.evidence_remove": MANAGE,
+    "outreach.action_agree": MANAGE,
+    "outreach.facilitator_add": MANAGE,
+    "outreach.facilitator_remove": MANAGE,
     "outreach.evidence_file": PEOPLE,
     "outreach.evidence_thumbnail": PEOPLE,
     "api.outreach_activity_list": READ,
@@ -30,12 +33,15 @@ EXPECTED = {
 
 
 def samples(request):
-    """A workshop in Bipemba (Kasaï-Oriental) with one civil-society participant and a photo as evidence."""
+    """A workshop in Bipemba (Kasaï-Oriental) with one civil-society participant, a photo as evidence and a
+    facilitator to remind."""
     from cpms.extensions import db
     from cpms.outreach import service
     from tests.helpers.images import image_bytes, upload
     activity = request.getfixturevalue("make_activity")()
     participant = service.add_civilian(activity, name="Mama Test", organisation="", category="youth", sex="F")
     evidence = service.add_evidence(None, activity, kind="photo", upload=upload(image_bytes()))
+    facilitator = service.add_facilitator(activity, user_id=0, name="Maître Test", email="maitre@example.org")
     db.session.commit()
-    return {"activity_id": activity.id, "participant_id": participant.id, "evidence_id": evidence.id}
+    return {"activity_id": activity.id, "participant_id": participant.id, "evidence_id": evidence.id,
+            "facilitator_id": facilitator.id}

@@ -5,7 +5,7 @@ import re
 from sqlalchemy import func, select
 
 from cpms.extensions import db as _db
-from cpms.outreach.models import OutreachActivity, OutreachEvidence, OutreachParticipant
+from cpms.outreach.models import OutreachActivity, OutreachEvidence, OutreachFacilitator, OutreachParticipant
 
 
 def test_demo_masisi_workshop_and_campaigns(app, db, client, web):
@@ -23,6 +23,8 @@ def test_demo_masisi_workshop_and_campaigns(app, db, client, web):
     assert (workshop.end_date - workshop.start_date).days == 4 and workshop.commune.name == "Masisi centre"
     assert _db.session.scalar(select(OutreachEvidence.kind)) == "attendance_sheet"
     assert _db.session.scalar(select(func.count()).select_from(OutreachActivity)) == 6
+    reachable = _db.session.scalars(select(OutreachFacilitator)).all()  # the Kanshi session's, reminded before it
+    assert sorted(f.user is not None for f in reachable) == [False, True]
     from cpms.outreach import service
     training = _db.session.scalar(select(OutreachActivity).where(OutreachActivity.kind == "media_training"))
     gain, scored = service.knowledge_gain(training)

@@ -60,14 +60,53 @@ def test_what_is_not_a_sound_pdf_or_picture_is_refused_and_nothing_kept(app, web
     login_as("project_officer", "Kasaï-Oriental")
     before = outreach_files(app)
     response = send(web, activity, "chanson.mp3", b"ID3\x03\x00" + b"\x00" * 100, "material")
+    assert response.status_code == 422 and "chanson.mp3 could not be read as audio" in response.get_data(as_text=True)
+    response = send(web, activity, "chanson.mp3", "Paroles de la chanson".encode(), "material")
     assert response.status_code == 422
-    assert "chanson.mp3 is neither a PDF nor a JPEG or PNG picture" in response.get_data(as_text=True)
+    assert "chanson.mp3 is neither a PDF, a JPEG or PNG picture nor an audio file" in response.get_data(as_text=True)
     response = send(web, activity, "coupe.pdf", PDF[:20])
     assert response.status_code == 422 and "could not be read as a PDF" in response.get_data(as_text=True)
     bomb = io.BytesIO()
     Image.new("1", (8000, 7000)).save(bomb, "PNG")  # 56 megapixels in a few kB
     response = send(web, activity, "bombe.png", bomb.getvalue(), "photo")
     assert response.status_code == 422 and "too many pixels" in response.get_data(as_text=True)
+    assert evidence_count() == 0 and outreach_files(app) == before
+
+
+def wav_bytes(seconds=1.0, rate=8000):
+    import wave
+    out = io.BytesIO()
+    with wave.open(out, "wb") as sound:
+        sound.setnchannels(1)
+        sound.setsampwidth(1)
+        sound.setframerate(rate)
+        sound.writeframes(b"\x80" * int(rate * seconds))
+    return out.getvalue()
+
+
+def test_an_audio_material_is_kept_and_played_in_the_page(app, web, login_as, make_activity):
+    activity = make_activity()
+    login_as("project_officer", "Kasaï-Oriental")
+    sound = wav_bytes(2)
+    assert send(web, activity, "emission.wav", sound, "material").status_code == 302
+    evidence = _db.session.scalar(select(OutreachEvidence))
+    assert (evidence.content_type, evidence.size_bytes, evidence.thumbnail_name) == ("audio/wav", len(sound), None)
+    page = web.get(f"/outreach/{activity.id}").get_data(as_text=True)
+    assert f'<audio controls preload="none" src="/outreach/{activity.id}/evidence/{evidence.id}">' in page
+    served = web.get(f"/outreach/{activity.id}/evidence/{evidence.id}")
+    assert served.data == sound and served.mimetype == "audio/wav"
+    assert served.headers["Content-Disposition"].startswith("inline")
+    assert "media-src 'self'" in served.headers["Content-Security-Policy"]
+
+
+def test_an_audio_file_too_long_is_refused(app, web, login_as, make_activity):
+    activity = make_activity()
+    login_as("project_officer", "Kasaï-Oriental")
+    before = outreach_files(app)
+    riff = bytearray(wav_bytes(1.5))  # 12,000 bytes of sound…
+    riff[28:32] = (1).to_bytes(4, "little")  # …at a byte a second: 200 minutes
+    response = send(web, activity, "longue.wav", bytes(riff), "material")
+    assert response.status_code == 422 and "longue.wav lasts" in response.get_data(as_text=True)
     assert evidence_count() == 0 and outreach_files(app) == before
 
 

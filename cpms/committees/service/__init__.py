@@ -12,6 +12,8 @@ from cpms.committees.service.action_items import (
                                                   current_members,
                                                   meeting_action_items,
                                                   raise_action_item,
+                                                  raise_sourced_action_item,
+                                                  sourced_action_items,
                                                   update_action_item,
                                                   visible_action_items,
 )
@@ -71,6 +73,6 @@ __all__ = ["DEFAULT_REQUIRED_CATEGORIES", "Quorum", "Representation", "action_co
            "carried_over_items", "child_committees", "current_members", "committee_cards", "committee_choices", "committee_meetings",
            "committee_members", "commune_choices", "count_by_kind", "create_committee", "meeting_action_items",
            "meeting_issues", "meeting_sent_with", "meetings_to_keep", "member_active_on", "presence_by_sex", "signatories", "programme_choices", "quartier_choices", "quorum",
-           "raise_action_item", "representation", "roll_call", "save_meeting", "update_action_item",
+           "raise_action_item", "raise_sourced_action_item", "sourced_action_items", "representation", "roll_call", "save_meeting", "update_action_item",
            "update_committee", "update_member", "upcoming_meetings", "visible_action_items", "visible_committees",
            "visible_meetings"]

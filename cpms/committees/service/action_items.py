@@ -7,6 +7,7 @@ from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import raiseload
 
 from cpms.committees.models import ACTION_STATUSES, OPEN_ACTION_STATUSES, ActionItem, Committee, Meeting, Member
+from cpms.committees.sources import action_source
 from cpms.core.bounds import check_date
 from cpms.core.errors import DomainError
 from cpms.extensions import db
@@ -62,6 +63,41 @@ def raise_action_item(meeting, *, description, responsible_member_id, responsibl
     return item
 
 
+def raise_sourced_action_item(committee, *, source_kind, source_id, description, responsible, due_date,
+                              earliest):
+    """Record an action item carried into `committee` from another domain (cpms/committees/sources.py): no
+    meeting, a registered source kind and the id of its source; `responsible` names a person or an organisation.
+
+    Errors: an unregistered source kind, an empty description or responsible, a due date before `earliest` (the
+    source's own day) or implausible. The caller has checked that the user may see the committee.
+    """
+    if action_source(source_kind) is None or source_id is None:
+        raise ValueError(f"unregistered action source {source_kind!r}")
+    description = (description or "").strip()
+    if not description:
+        raise DomainError(_("Describe the action to take."), field="description")
+    responsible = (responsible or "").strip()
+    if not responsible:
+        raise DomainError(_("Name who is responsible: a person or an organisation."), field="responsible")
+    if due_date is None or due_date < earliest:
+        raise DomainError(_("The due date cannot be before %(date)s.", date=format_date(earliest)),
+                          field="due_date")
+    check_date(due_date, _("The due date"))
+    item = ActionItem(committee_id=committee.id, meeting_id=None, source_kind=source_kind, source_id=source_id,
+                      description=description, responsible_organisation=responsible[:200], due_date=due_date,
+                      status="open")
+    db.session.add(item)
+    db.session.flush()
+    return item
+
+
+def sourced_action_items(source_kind, source_id):
+    """The action items carried in from one source, with their committee."""
+    return db.session.scalars(select(ActionItem).where(ActionItem.source_kind == source_kind,
+                                                       ActionItem.source_id == source_id)
+                              .order_by(ActionItem.due_date, ActionItem.id)).all()
+
+
 def update_action_item(item, *, status, closing_note, today=None):
     """Move an action item to another status. Closing it (done or dropped) needs a note on what was done;
     reopening clears the closing date."""
@@ -85,14 +121,17 @@ def update_action_item(item, *, status, closing_note, today=None):
 
 
 def carried_over_items(meeting):
-    """Action items of earlier meetings of the committee that were still open when this meeting took place.
+    """Action items of earlier meetings of the committee (or carried in from elsewhere before this meeting) that
+    were still open when this meeting took place.
 
     Computed, not copied: an item stays on every later agenda until it is closed, and a closed item
     still shows on the agendas of the meetings held before its closing date.
     """
     meeting_day = local_day(meeting.starts_at, meeting.committee)
-    stmt = (select(ActionItem).join(Meeting, Meeting.id == ActionItem.meeting_id)
-            .where(ActionItem.committee_id == meeting.committee_id, Meeting.starts_at < meeting.starts_at,
+    raised_before = or_(Meeting.starts_at < meeting.starts_at,
+                        and_(ActionItem.meeting_id.is_(None), ActionItem.created_at < meeting.starts_at))
+    stmt = (select(ActionItem).outerjoin(Meeting, Meeting.id == ActionItem.meeting_id)
+            .where(ActionItem.committee_id == meeting.committee_id, raised_before,
                    or_(ActionItem.status.in_(OPEN_ACTION_STATUSES), ActionItem.closed_on >= meeting_day))
             .order_by(ActionItem.due_date, ActionItem.id).options(raiseload(ActionItem.committee)))
     return db.session.scalars(stmt).all()

@@ -1,4 +1,5 @@
 """Outreach rules and writes (flush, never commit): activities, rosters, counts and questionnaires (activities.py),
+agreed actions and facilitators to remind (followup.py),
 evidence files (evidence.py), the home page's cards and "today" lines (dashboard.py)."""
 from cpms.outreach.models import OutreachActivity, OutreachEvidence, OutreachParticipant  # noqa: F401
 from cpms.outreach.service import dashboard  # noqa: F401  (registers the home page's cards and lines)
@@ -31,4 +32,14 @@ from cpms.outreach.service.evidence import (  # noqa: F401
     file_path,
     remove_evidence,
     remove_files,
+)
+from cpms.outreach.service.followup import (  # noqa: F401
+    AGREEING_KINDS,
+    activity_facilitators,
+    add_facilitator,
+    agree_action,
+    agreed_actions,
+    committee_choices,
+    facilitator_user_choices,
+    remove_facilitator,
 )

@@ -5,8 +5,9 @@ A JPEG or PNG goes through the same checks as a site photo – recognised by its
 pixel count and the decoding budget (CPMS_IMAGE_MAX_DECODE_MB) weighed before decoding, decoded completely – and
 is stored re-encoded without metadata (no EXIF, no GPS: an attendance sheet's photo must not tell where it was
 taken), scaled down, with a thumbnail. A PDF must start with the PDF signature, end with its end-of-file mark
-and be within MAX_UPLOAD_MB; it is served as a download, never shown inline. Anything else (audio included) is
-refused. Files live under UPLOAD_DIR/outreach/ with random names, never under static/.
+and be within MAX_UPLOAD_MB; it is served as a download, never shown inline. An audio material (MP3, Ogg/Opus,
+M4A, WAV) goes through cpms.core.audio (recognised by its bytes, within MAX_UPLOAD_MB and, when its headers say,
+MAX_AUDIO_MINUTES) and is kept as sent, played in the page. Anything else is refused. Files live under UPLOAD_DIR/outreach/ with random names, never under static/.
 """
 import os
 import secrets
@@ -15,6 +16,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from cpms.core.audio import check_audio, sniff_audio
 from cpms.core.errors import DomainError
 from cpms.extensions import db
 from cpms.outreach.models import EVIDENCE_KINDS, OutreachEvidence
@@ -55,17 +57,24 @@ SIGNATURES = {b"%PDF-": "pdf", b"\xff\xd8\xff": "image", b"\x89PNG\r\n\x1a\n": "
 
 
 def _sniff(stream):
-    """"pdf", "image" or None from the file's first bytes (the name and the browser's content type are ignored)."""
-    head = stream.read(8)
+    """"pdf", "image", "audio" or None from the file's first bytes (the name and the browser's content type are
+    ignored)."""
+    head = stream.read(12)
     stream.seek(0)
-    return next((kind for signature, kind in SIGNATURES.items() if head.startswith(signature)), None)
+    kind = next((kind for signature, kind in SIGNATURES.items() if head.startswith(signature)), None)
+    return kind or ("audio" if sniff_audio(head) else None)
 
 
-def _read_pdf(file_storage, label):
+def _read_whole(file_storage, label):
     data = file_storage.stream.read(limit_bytes() + 1)
     if len(data) > limit_bytes():
         raise DomainError(_("%(file)s is larger than the %(mb)d MB limit: send a smaller file.", file=label,
                             mb=current_app.config["MAX_UPLOAD_MB"]), field="file")
+    return data
+
+
+def _read_pdf(file_storage, label):
+    data = _read_whole(file_storage, label)
     if b"%%EOF" not in data[-PDF_TAIL:]:
         raise DomainError(_("%(file)s is damaged or incomplete: it could not be read as a PDF.", file=label),
                           field="file")
@@ -77,11 +86,15 @@ def _stored_files(file_storage):
     label = os.path.basename(file_storage.filename or "") or _("The file")
     kind = _sniff(file_storage.stream)
     if kind is None:
-        raise DomainError(_("%(file)s is neither a PDF nor a JPEG or PNG picture: only these are accepted.",
-                            file=label), field="file")
+        raise DomainError(_("%(file)s is neither a PDF, a JPEG or PNG picture nor an audio file (MP3, Ogg/Opus, M4A, "
+                            "WAV): only these are accepted.", file=label), field="file")
     if kind == "pdf":
         data = _read_pdf(file_storage, label)
         return _write(data, ".pdf"), None, "application/pdf", len(data)
+    if kind == "audio":
+        data = _read_whole(file_storage, label)
+        audio = check_audio(data, label)
+        return _write(data, audio.extension), None, audio.content_type, len(data)
     try:
         photo = prepare_photo(file_storage)
     except DomainError as error:  # the photo checks name their own form's field
@@ -92,7 +105,7 @@ def _stored_files(file_storage):
 
 def add_evidence(actor, activity, *, kind, upload):
     """Check one uploaded file and keep it as evidence of the activity. Refused: no file, an unknown kind, more than
-    MAX_EVIDENCE_PER_ACTIVITY files, a file that is not a sound JPEG, PNG or PDF or is too large. The files are
+    MAX_EVIDENCE_PER_ACTIVITY files, a file that is not a sound JPEG, PNG, PDF or audio file or is too large. The files are
     written before the request commits: the caller removes them if it fails (evidence_files)."""
     if kind not in EVIDENCE_KINDS:
         raise DomainError(_("Choose what the file is."), field="kind")

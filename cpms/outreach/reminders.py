@@ -1,0 +1,35 @@
+"""Facilitators who can be reached (a CPMS user or an e-mail address, cpms/outreach/service/followup.py) are
+reminded some days before the activity's first day. Facilitators known by their name only are not: project officers
+see the coming activities in their home page's calendar lines instead."""
+from datetime import timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from cpms.extensions import db
+from cpms.notifications.registry import Reminder, reminder_kind
+from cpms.outreach.models import OutreachActivity, OutreachFacilitator
+
+FACILITATOR_ROLES = {"admin", "project_officer", "me_officer"}
+
+
+@reminder_kind("outreach_activity_upcoming", label=_l("Outreach activity coming up"), roles=FACILITATOR_ROLES,
+               days_before=3,
+               description=_l("To the facilitators of an outreach activity who are CPMS users or have an e-mail "
+                              "address, some days before its first day."))
+def upcoming_activities(ctx):
+    horizon = ctx.today + timedelta(days=ctx.days_before)
+    rows = db.session.execute(select(OutreachActivity, OutreachFacilitator)
+                              .join(OutreachFacilitator, OutreachFacilitator.activity_id == OutreachActivity.id)
+                              .where(OutreachActivity.start_date.between(ctx.today, horizon))
+                              .order_by(OutreachActivity.start_date, OutreachActivity.id, OutreachFacilitator.id))
+    by_activity = {}
+    for activity, facilitator in rows:
+        recipients = by_activity.setdefault(activity, [])
+        recipients.append(facilitator.user if facilitator.user is not None else facilitator.email)
+    for activity, recipients in by_activity.items():
+        yield Reminder(object_key=f"outreach_activity:{activity.id}", due_on=activity.start_date,
+                       recipients=recipients, link=("outreach.activity_detail", {"activity_id": activity.id}),
+                       context={"title": activity.title, "start_on": activity.start_date,
+                                "end_on": activity.end_date, "place": activity.commune.name,
+                                "quartier": activity.quartier})
