@@ -7,8 +7,8 @@ INDICATOR_AT_RISK (0.7), off track below. Without a target or an actual there is
 
 In a locked period the actual is the figure frozen at the lock; the figure the data give today is shown beside it
 with the difference. The other locked periods of the trend are read from their snapshots, not computed again; the
-open periods and the programme to date follow the data. Locked figures are the programme's as a whole: a report for one province or commune (or by a
-user limited to an area) shows the data as they are, with a note.
+open periods and the programme to date follow the data. Locked figures are the programme's as a whole: a report
+for one province or commune (or by a user limited to an area) shows the data as they are, with a note.
 
 For "latest" indicators (states such as functional committees or a survey share) the programme to date is the
 latest value, not a computation over the whole span.
