@@ -31,10 +31,12 @@ def of_programme(ctx):
     return and_(Committee.programme_id == ctx.programme_id, ctx.in_area(Committee.province_id, Committee.commune_id))
 
 
-def _held_in(start, end):
-    """Held meetings dated in the period on the committee's local calendar (its province's time zone)."""
-    zone = (select(Province.time_zone).join(Committee, Committee.province_id == Province.id)
-            .where(Committee.id == Meeting.committee_id).scalar_subquery())
+def _held_in(start, end, zone=None):
+    """Held meetings dated in the period on the committee's local calendar (its province's time zone: `zone`, the
+    column of a Province the statement joins, else looked up for each meeting)."""
+    if zone is None:
+        zone = (select(Province.time_zone).join(Committee, Committee.province_id == Province.id)
+                .where(Committee.id == Meeting.committee_id).scalar_subquery())
     return and_(Meeting.status == "held", on_local_days(Meeting.starts_at, zone, start, end))
 
 
@@ -47,8 +49,10 @@ def required_meetings(ctx, start, end):
 
 
 def _meeting_counts(start, end):
-    return (select(Meeting.committee_id, func.count().label("held")).where(_held_in(start, end))
-            .group_by(Meeting.committee_id).subquery())
+    # the zone by a join, not a subquery per meeting (which PostgreSQL ran for every meeting of every quarter)
+    return (select(Meeting.committee_id, func.count().label("held"))
+            .join(Committee, Committee.id == Meeting.committee_id).join(Province, Province.id == Committee.province_id)
+            .where(_held_in(start, end, Province.time_zone)).group_by(Meeting.committee_id).subquery())
 
 
 @computed_indicator("functional_clsps", label=_l("Functional local security committees (CLSP)"), unit="count",
@@ -77,8 +81,9 @@ def meetings_held(ctx, start, end):
     def build():
         key = ctx.category(committee_columns())
         return ctx.grouped(select(key, func.count(Meeting.id)).select_from(Meeting)
-                           .join(Committee, Committee.id == Meeting.committee_id).where(of_programme(ctx)), key)
-    return ctx.statement("meetings_held", build).where(_held_in(start, end))
+                           .join(Committee, Committee.id == Meeting.committee_id)
+                           .join(Province, Province.id == Committee.province_id).where(of_programme(ctx)), key)
+    return ctx.statement("meetings_held", build).where(_held_in(start, end, Province.time_zone))
 
 
 def _members_on(day):

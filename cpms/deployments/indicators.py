@@ -18,7 +18,7 @@ from sqlalchemy import case, exists, func, or_, select
 from cpms.certificates.indicators import certified, officer_cells, officer_headings, with_training
 from cpms.deployments.models import Posting
 from cpms.deployments.service.retention import add_months
-from cpms.indicators.registry import DrillDown, computed_indicator, drilldown_for
+from cpms.indicators.registry import DrillDown, computed_indicator, drilldown_for, grouped_for
 from cpms.programmes.models import programme_provinces
 from cpms.training.indicators import TRAINING_DIMENSIONS, TRAINING_PLACE, training_columns
 from cpms.training.models import Cohort, Trainee
@@ -74,6 +74,30 @@ retention_36_months = computed_indicator(
     description=_l("Among the officers certified at least 36 months before the end of the period, the share "
                    "whose posting 36 months after certification lay in one of the programme's provinces."),
 )(_retention(36))
+
+
+def _retention_grouped(months):
+    """Every period at once: each certified officer's checkpoint and whether a posting covered it, decided once,
+    then counted in each period whose end (or today) the checkpoint has reached."""
+    def compute(ctx, periods):
+        cert = certified(ctx)
+
+        def build():
+            _due, retained, checkpoint = _retention_parts(ctx, ctx.today or date.today(), months, cert)
+            key = ctx.category(training_columns())
+            return with_training(select(key, checkpoint.label("day"), case((retained, 1), else_=0).label("kept"))
+                                 .select_from(cert), cert).where(
+                Cohort.programme_id == ctx.programme_id,
+                ctx.in_area(Cohort.province_id, Cohort.commune_id)).subquery(f"kept_{months}")
+        kept = ctx.statement(f"kept_{months}", build)
+        share = 100.0 * func.sum(kept.c.kept) / func.nullif(func.count(kept.c.day), 0)
+        return (select(kept.c.category, share, periods.c.idx).select_from(periods)
+                .outerjoin(kept, kept.c.day <= periods.c.seen).group_by(periods.c.idx, kept.c.category))
+    return compute
+
+
+grouped_for("retention_12_months")(_retention_grouped(12))
+grouped_for("retention_36_months")(_retention_grouped(36))
 
 
 # --- drill-downs: the certified officers behind a figure ------------------------------------------------------

@@ -18,6 +18,13 @@ A computation is one of two kinds:
 - batch (`per_period=False`): `func(ctx, periods) -> {(period index, category or None): value}`, for
   computations that need more than one statement (the survey measures).
 
+A per-period computation may also register a grouped form, `@grouped_for("code")`: `grouped(ctx, periods) ->
+Select` of three columns, the category, the value and the period's index (`periods.c.idx`), one row per period
+and category, where `periods` is a table of the computed periods (columns idx, start, end and seen: the end, or
+today when it is later). The engine then runs it instead of the UNION ALL of every period: what is decided per
+record (an enrolment's completion, an officer's retention) is computed once, then counted in each period. Its
+figures must be those of the per-period form (tests/indicators/test_grouped_computations.py).
+
 `ctx` (a Context) gives the programme, the area (the user's scope and the report's province or commune:
 `ctx.in_area(province_column, commune_column)`), the disaggregation asked for, the indicator's parameter and
 today's date; `ctx.shared(name, build)` builds a part once for all the periods of the query (`ctx.span` gives
@@ -70,6 +77,7 @@ class Computation:
     param_label: object = None
     default_param: str = ""
     baseline: object = None  # func(ctx) -> {category or None: value}, for computations that know their baseline
+    grouped: object = None  # func(ctx, periods) -> Select (category, value, period index): every period at once
     description: object = None
 
     @property
@@ -113,6 +121,14 @@ def drilldown_for(code):
     """Register the drill-down of a computation: `@drilldown_for("code")`."""
     def decorator(func):
         _registry[code].drilldown = func
+        return func
+    return decorator
+
+
+def grouped_for(code):
+    """Register the grouped form of a per-period computation: `@grouped_for("code")` (see the module's notes)."""
+    def decorator(func):
+        _registry[code].grouped = func
         return func
     return decorator
 

@@ -17,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Numeric, and_, case, cast, distinct, func, or_, select
 
 from cpms.extensions import db
-from cpms.indicators.registry import DrillDown, computed_indicator, drilldown_for, rank_name
+from cpms.indicators.registry import DrillDown, computed_indicator, drilldown_for, grouped_for, rank_name
 from cpms.programmes.models import Programme
 from cpms.training.forms import COURSE_TYPE_LABELS, SPECIALTY_LABELS
 from cpms.training.models import Attendance, Cohort, Course, Enrolment, Rank, Trainee, TrainingSession, Vetting
@@ -53,8 +53,8 @@ def _ending(start, end):
 
 
 def _attendance(ctx, start, end):
-    """Attended and counted marks per enrolment of the programme's cohorts ending in the computed periods: one
-    GROUP BY, shared by the statements of every period."""
+    """Attended and counted marks per enrolment (not withdrawn) of the programme's cohorts ending in the computed
+    periods: one GROUP BY, shared by the statements of every period."""
     today = ctx.today or date.today()
     first, last = ctx.span or (start, end)
 
@@ -66,12 +66,12 @@ def _attendance(ctx, start, end):
                 .join(TrainingSession, and_(TrainingSession.cohort_id == Enrolment.cohort_id,
                                             TrainingSession.is_cancelled.is_(False),
                                             TrainingSession.session_date <= today,
-                                            TrainingSession.session_date >= Enrolment.enrolled_on,
-                                            or_(Enrolment.withdrawn_on.is_(None),
-                                                TrainingSession.session_date < Enrolment.withdrawn_on)))
+                                            TrainingSession.session_date >= Enrolment.enrolled_on))
                 .join(Attendance, and_(Attendance.session_id == TrainingSession.id,
                                        Attendance.enrolment_id == Enrolment.id))
-                .where(Cohort.programme_id == ctx.programme_id, Cohort.end_date >= first, Cohort.end_date <= last)
+                # a withdrawn enrolment does not complete: its marks are not needed
+                .where(Cohort.programme_id == ctx.programme_id, Cohort.end_date >= first, Cohort.end_date <= last,
+                       Enrolment.withdrawn_on.is_(None))
                 .group_by(Enrolment.id).cte("enrolment_marks"))
     return ctx.shared("enrolment_marks", build)
 
@@ -147,6 +147,43 @@ def knowledge_gain(ctx, start, end):
         return ctx.grouped(_enrolments(key, gain).where(_of_programme(ctx), Enrolment.pre_score.is_not(None),
                                                         Enrolment.post_score.is_not(None)), key)
     return ctx.statement("knowledge_gain", build).where(_ending(start, end))
+
+
+# --- grouped forms: completion decided once per enrolment, then counted in every period --------------------------
+
+def _decided(ctx):
+    """Each enrolment of the programme's cohorts ending in the computed periods, with its category, trainee, the
+    cohort's end date and whether it completed (1 or 0): decided once for all the periods (ctx.span)."""
+    first, last = ctx.span
+
+    def build():
+        key = ctx.category(training_columns())
+        stmt, completed = _completion(ctx, first, last, _enrolments(
+            key, Enrolment.trainee_id.label("trainee_id"), Cohort.end_date.label("end_date")))
+        return (stmt.add_columns(case((completed, 1), else_=0).label("done"))
+                .where(_of_programme(ctx), _ending(first, last)).subquery("decided"))
+    return ctx.statement("decided", build)
+
+
+def _by_period(ctx, periods, decided, value, *conditions):
+    """value per period (and category): every period has its row, an empty one too (as a count without rows)."""
+    return (select(decided.c.category, value, periods.c.idx).select_from(periods)
+            .outerjoin(decided, and_(decided.c.end_date >= periods.c.start, decided.c.end_date <= periods.c.end,
+                                     *conditions))
+            .group_by(periods.c.idx, decided.c.category))
+
+
+@grouped_for("officers_completed")
+def officers_completed_grouped(ctx, periods):
+    decided = _decided(ctx)  # only the completed count (a category without any has no figure, as before)
+    return _by_period(ctx, periods, decided, func.count(distinct(decided.c.trainee_id)), decided.c.done == 1)
+
+
+@grouped_for("completion_rate")
+def completion_rate_grouped(ctx, periods):
+    decided = _decided(ctx)
+    return _by_period(ctx, periods, decided,
+                      100.0 * func.sum(decided.c.done) / func.nullif(func.count(decided.c.trainee_id), 0))
 
 
 # --- drill-downs: the enrolments behind a figure ----------------------------------------------------------

@@ -80,6 +80,37 @@ def test_lock_freezes_figures_and_later_changes_show_as_differences(app, reporti
             entries.review_value(me, reporting.value, approve=False, note="Erreur")
 
 
+def test_later_reports_read_a_locked_quarter_from_its_snapshot_and_keep_the_open_one_live(
+        app, reporting, make_user, make_meeting, monkeypatch):
+    """The report of the next (open) quarter: the locked quarter's point of the trend is the frozen figure, not
+    recomputed from today's data; the open quarter's figure follows the data."""
+    from cpms.indicators.service import reports
+    me = make_user("me_officer")
+    q2 = P.parse_period("FY2017-Q2", 10)
+    with english(app):
+        locking.lock_period(me, Scope.national(), reporting.programme, "FY2017-Q1", today=date(2017, 2, 1))
+        _db.session.commit()
+        # a meeting of each quarter is typed in after Q1 was locked
+        make_meeting(reporting.committee, when=datetime(2016, 12, 5, 9, tzinfo=timezone.utc))
+        make_meeting(reporting.committee, when=datetime(2017, 2, 5, 9, tzinfo=timezone.utc))
+        asked = []
+        compute_many = reports.compute_many
+
+        def spy(programme_id, pis, periods, **kwargs):
+            asked.append([p.key for p in periods])
+            return compute_many(programme_id, pis, periods, **kwargs)
+
+        monkeypatch.setattr(reports, "compute_many", spy)
+        report = build_report(reporting.programme, q2, scope=Scope.national(), today=date(2017, 4, 15))
+        mtg = rows_by_code(report)[("MTG", None)]
+        points = {point.period.key: point.value for point in mtg.trend}
+        assert points["FY2017-Q1"] == 2.0  # frozen: the December meeting is not counted
+        assert mtg.actual == 2.0 and not mtg.is_frozen  # Q2, open: 10 January and 5 February
+        assert mtg.to_date == 5.0  # the programme to date is today's data
+        assert all("FY2017-Q1" not in keys for keys in asked)  # the locked quarter was not computed again
+        assert any("FY2017-Q2" in keys for keys in asked)
+
+
 def test_lock_refusals(app, reporting, make_user):
     me = make_user("me_officer")
     kasai = Scope(full_province_ids={province_id("Kasaï-Oriental")}, commune_ids=set(),

@@ -6,8 +6,9 @@ actual for lower-is-better indicators) is on track from INDICATOR_ON_TRACK (defa
 INDICATOR_AT_RISK (0.7), off track below. Without a target or an actual there is no status.
 
 In a locked period the actual is the figure frozen at the lock; the figure the data give today is shown beside it
-with the difference. Locked figures are the programme's as a whole: a report for one province or commune (or by a
-user limited to an area) shows the data as they are, with a note.
+with the difference. The other locked periods of the trend are read from their snapshots, not computed again; the
+open periods and the programme to date follow the data. Locked figures are the programme's as a whole: a report
+for one province or commune (or by a user limited to an area) shows the data as they are, with a note.
 
 For "latest" indicators (states such as functional committees or a survey share) the programme to date is the
 latest value, not a computation over the whole span.
@@ -27,7 +28,7 @@ from cpms.indicators.service import periods as P
 from cpms.indicators.service.framework import programme_indicators, programme_span, settings_of
 from cpms.indicators.service.locking import snapshots_by_dimension
 from cpms.indicators.service.targets import target_of, targets_by_period
-from cpms.indicators.service.values import Area, category_labels, compute_many, dimension_for
+from cpms.indicators.service.values import Area, Figures, category_labels, compute_many, dimension_for
 
 TREND_LENGTH = 8
 
@@ -232,14 +233,39 @@ def build_reports(programme, period, *, scope, area=None, dimensions=(None,), ar
     to_date = programme_span(programme, start_month, until=period.end)
     pis = [pi for pi in programme_indicators(programme.id) if only is None or pi.id in only]
     targets = targets_by_period([pi.id for pi in pis])
-    figures = compute_many(programme.id, pis, trend + [to_date], scope=scope, area=area, dimensions=dimensions,
-                           today=today)
     can_freeze = area.is_national and scope.is_national
     locks, frozen = snapshots_by_dimension(programme.id, trend, dimensions) if can_freeze else (
         {}, {dimension: {} for dimension in dimensions})
+    figures = _live_figures(programme.id, pis, trend, to_date, locks, frozen, scope=scope, area=area,
+                            dimensions=dimensions, today=today)
     return {dimension: _assemble(programme, period, trend, to_date, area, area_label, dimension, start_month, pis,
                                  targets, figures[dimension], locks, frozen[dimension], can_freeze)
             for dimension in dimensions}
+
+
+def _live_figures(programme_id, pis, trend, to_date, locks, frozen, *, scope, area, dimensions, today):
+    """{dimension: Figures} of today's data for the trend and the programme to date. A locked period of the trend
+    keeps the figures frozen at its lock: it is not computed again for the indicators frozen in it – except the
+    reported period itself, whose figure of today is shown beside the frozen one. Indicators are grouped by the
+    periods they need (usually one group: all of them were frozen together)."""
+    main = len(trend) - 1
+    totals = frozen[dimensions[0]] if dimensions else {}
+    groups = {}
+    for pi in pis:
+        skipped = frozenset(i for i in locks if i != main and (i, pi.id, None) in totals)
+        groups.setdefault(skipped, []).append(pi)
+    periods = trend + [to_date]
+    merged = {dimension: Figures() for dimension in dimensions}
+    for skipped, members in groups.items():
+        wanted = [i for i in range(len(periods)) if i not in skipped]
+        found = compute_many(programme_id, members, [periods[i] for i in wanted], scope=scope, area=area,
+                             dimensions=dimensions, today=today)
+        for dimension, figures in found.items():
+            target = merged[dimension]
+            target.baselines.update(figures.baselines)
+            for (pi_id, position, category), value in figures.values.items():
+                target._add(pi_id, wanted[position], category, value)
+    return merged
 
 
 def _assemble(programme, period, trend, to_date, area, area_label, dimension, start_month, pis, targets, figures,

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, literal, select, union_all
+from sqlalchemy import Date, Integer, func, literal, select, union_all
 
 from cpms.core import contract
 from cpms.core.labels import AGE_GROUP_LABELS, SEX_GROUP_LABELS
@@ -101,8 +101,27 @@ def _computed_by_rule(figures, pi, programme_id, periods, scope, area, today, ba
         return
     pieces, members = _begun_pieces(periods, today)
     partial = {asked: Figures() for asked in figures}
-    if pieces:
-        _computed(partial, comp, pi, programme_id, pieces, scope, area, today, baselines)
+
+    def run(indexes):  # the pieces of these indexes, their figures kept under the piece's index
+        chosen = {asked: Figures() for asked in figures}
+        _computed(chosen, comp, pi, programme_id, [pieces[i] for i in indexes], scope, area, today, baselines)
+        for asked, found in chosen.items():
+            partial[asked].baselines.update(found.baselines)
+            for (pi_id, position, category), value in found.values.items():
+                partial[asked]._add(pi_id, indexes[position], category, value)
+
+    if pieces and list(figures) == [None]:
+        # totals only: a longer period's value is that of its last quarter with one, so its last four quarters
+        # are computed first and the earlier ones only for a period without a value in them (e.g. the programme
+        # to date of a state not recorded lately) – not the thirty-odd quarters of a programme's life each time
+        recent = sorted({i for indexes in members for i in indexes[-4:]})
+        run(recent)
+        rest = sorted({i for indexes in members if len(indexes) > 4 and combine(
+            "latest", [partial[None].get(pi.id, i) for i in indexes[-4:]]) is None for i in indexes[:-4]})
+        if rest:
+            run(rest)
+    elif pieces:
+        run(list(range(len(pieces))))
     for asked, by_piece in partial.items():
         _take_last(figures[asked], by_piece, pi.id, members)
 
@@ -157,11 +176,18 @@ def _computed(figures, comp, pi, programme_id, periods, scope, area, today, base
     ctx.extra["span"] = (min(p.start for p in periods), max(p.end for p in periods))
     dimensions = [None] + [d for d in wanted if d is not None]
     statements = []
-    for index, period in enumerate(periods):
+    if comp.grouped is not None:
+        table = periods_table(periods, today)
         for position, dimension in enumerate(dimensions):
-            statements.append(comp.func(ctx.with_dimension(dimension), period.start, period.end)
-                              .add_columns(literal(index).label("period"), literal(position).label("part")))
-    for category, value, index, position in db.session.execute(union_all(*statements)):
+            statements.append(comp.grouped(ctx.with_dimension(dimension), table)
+                              .add_columns(literal(position).label("part")))
+    else:
+        for index, period in enumerate(periods):
+            for position, dimension in enumerate(dimensions):
+                statements.append(comp.func(ctx.with_dimension(dimension), period.start, period.end)
+                                  .add_columns(literal(index).label("period"), literal(position).label("part")))
+    statement = union_all(*statements) if len(statements) > 1 else statements[0]
+    for category, value, index, position in db.session.execute(statement):
         if position == 0:
             if category is None:  # the totals (a statement without a disaggregation has one row, or none)
                 for asked in everyone:
@@ -169,6 +195,15 @@ def _computed(figures, comp, pi, programme_id, periods, scope, area, today, base
         elif value is not None and category is not None:
             for asked in wanted[dimensions[position]]:
                 figures[asked]._add(pi.id, index, category, value)
+
+
+def periods_table(periods, today):
+    """The periods as a small table (idx, start, end, seen) for grouped computations: one SELECT of literals per
+    period, so that the same statement runs on SQLite and PostgreSQL."""
+    rows = [select(literal(index, Integer).label("idx"), literal(period.start, Date).label("start"),
+                   literal(period.end, Date).label("end"), literal(min(period.end, today), Date).label("seen"))
+            for index, period in enumerate(periods)]
+    return (union_all(*rows) if len(rows) > 1 else rows[0]).subquery("periods")
 
 
 def _entered(figures, programme_id, pis, periods, scope, area):  # noqa: C901
