@@ -186,6 +186,7 @@ class Place:
     title: str
     layer: str
     is_highlighted: bool = False
+    name: str = ""  # the words written beside a highlighted place (its title when empty)
 
 
 def _marker_shape(shape, x, y, r):
@@ -196,6 +197,22 @@ def _marker_shape(shape, x, y, r):
         d = r * 1.3
         return {"points": f"{x:.1f},{y - d:.1f} {x + d:.1f},{y:.1f} {x:.1f},{y + d:.1f} {x - d:.1f},{y:.1f}"}
     return {"cx": f"{x:.1f}", "cy": f"{y:.1f}", "r": f"{r:.1f}"}
+
+
+LABEL_SIZE = 16  # font size of a highlighted place's name: about 14 px on a 375 px phone
+LABEL_CHARS = 32
+
+
+def _label(text, x, y, width, height):
+    """Where to write a highlighted place's name: centred above its marker (below it near the top), moved sideways
+    to stay inside the drawing (a character is taken as 0.62 of the font size wide, a generous guess)."""
+    if len(text) > LABEL_CHARS:
+        text = text[:LABEL_CHARS - 1].rstrip() + "…"
+    wide = len(text) * LABEL_SIZE * 0.62
+    left = min(max(x - wide / 2, 4), max(4, width - 4 - wide))
+    top = y - 14 if y > LABEL_SIZE + 16 else y + 14 + LABEL_SIZE
+    return {"text": text, "x": round(left, 1), "y": round(min(top, height - 4), 1), "anchor": "start",
+            "size": LABEL_SIZE}
 
 
 def place_map(places, layers, *, total=None, width=400, highlighted=(), cap=MAX_POINTS):
@@ -227,9 +244,7 @@ def place_map(places, layers, *, total=None, width=400, highlighted=(), cap=MAX_
                         "is_highlighted": place.is_highlighted, **_marker_shape(layer.shape, x, y, radius)})
         drawn_per_layer[layer.key] = drawn_per_layer.get(layer.key, 0) + 1
         if place.is_highlighted and label is None:
-            right = x > width * 0.6  # near the right edge the name is written to the left of the marker
-            label = {"text": place.title, "x": round(x - 12 if right else x + 12, 1), "y": round(y + 5, 1),
-                     "anchor": "end" if right else "start"}
+            label = _label(place.name or place.title, x, y, width, height)
     markers.reverse()  # drawn last = on top: the highlighted places and the first ones stay visible
     legend = [{"label": layer.label, "colour": layer.colour, "shape": layer.shape,
                "count": drawn_per_layer.get(layer.key, 0),

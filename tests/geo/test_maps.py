@@ -27,7 +27,16 @@ def test_the_map_is_bounded_and_says_how_many_more_there_are():
     assert drawn["drawn"] == 10 and drawn["more"] == 390
     titles = [m["title"] for m in drawn["markers"]]
     assert "Mine" in titles and titles[-1] == "Mine"  # drawn last: on top
-    assert drawn["label"]["text"] == "Mine" and drawn["label"]["anchor"] == "start"
+    assert drawn["label"]["text"] == "Mine" and 0 <= drawn["label"]["x"] < float(drawn["markers"][-1]["cx"])
+
+
+def test_a_long_name_stays_inside_the_drawing():
+    for lon in (12.5, 23.0, 31.0):  # far west, middle, far east
+        drawn = place_map([Place(lon, -5, "t", "a", is_highlighted=True, name="Commissariat provincial de " + "x" * 40)],
+                          LAYERS)
+        label = drawn["label"]
+        assert label["text"].endswith("…") and len(label["text"]) <= 32
+        assert label["x"] >= 0 and label["x"] + len(label["text"]) * label["size"] * 0.62 <= drawn["width"]
 
 
 def test_places_outside_the_country_frame_are_not_drawn():

@@ -36,7 +36,7 @@ def station_places(scope, *, province_id=None, programme_id=None, highlight=None
     order = ([first] if first is not None else []) + [Station.name, Station.id]
     rows = db.session.execute(stmt.order_by(*order).limit(cap)).all()
     places = [Place(row.longitude, row.latitude, f"{row.name} – {STATION_STATUS_LABELS.get(row.status, row.status)}",
-                    f"station-{row.status}", is_highlighted=row.id == highlight) for row in rows]
+                    f"station-{row.status}", is_highlighted=row.id == highlight, name=row.name) for row in rows]
     return places, (rows[0].total if rows else 0)
 
 
