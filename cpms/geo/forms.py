@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms import FloatField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional
 
 NAME_VALIDATORS = [DataRequired(_l("Enter a name.")), Length(max=100, message=_l("At most %(max)d characters."))]
 
@@ -22,6 +22,11 @@ class CityForm(FlaskForm):
 
 class CommuneForm(FlaskForm):
     name = StringField(_l("Commune name"), validators=NAME_VALIDATORS)
+
+
+class CommunePositionForm(FlaskForm):
+    latitude = FloatField(_l("Latitude"), validators=[Optional()])
+    longitude = FloatField(_l("Longitude"), validators=[Optional()])
 
 
 class QuartierForm(FlaskForm):

@@ -162,7 +162,8 @@ def province_map(values, fmt=str, width=400, highlighted=()):
 
 # --- Places: point layers over the provinces -----------------------------------------------------------------
 
-MAX_POINTS = 300  # markers drawn at most on one map; the others are counted ("and N more")
+MAX_POINTS = 300  # places drawn at most on one map; the others are counted ("and N more")
+MAX_TITLES = 5  # names in the title of a marker shared by several places at the same spot
 SHAPES = ("circle", "square", "diamond")
 COUNTRY = "#f4f4f1"
 
@@ -219,7 +220,8 @@ def place_map(places, layers, *, total=None, width=400, highlighted=(), cap=MAX_
     """The map of DR Congo with `places` (Place, in the caller's order of importance) drawn as markers of `layers`
     (Layer, in legend order) over the provinces, `highlighted` province names outlined in black.
 
-    At most `cap` markers are drawn (highlighted places first); `total` is how many places there are in all when
+    At most `cap` places are drawn (highlighted places first); places of a layer at the very same spot share one
+    marker whose title names them (at most MAX_TITLES); `total` is how many places there are in all when
     the caller fetched only the first ones (a query bounded by a LIMIT), so that the map says "and N more".
     Places outside the country's frame or of an unknown layer are not drawn (and counted as not drawn).
     Returns the geometry for templates/_charts.html (`place_map` macro)."""
@@ -229,9 +231,9 @@ def place_map(places, layers, *, total=None, width=400, highlighted=(), cap=MAX_
     places = list(places)
     total = max(total or 0, len(places))
     ordered = [p for p in places if p.is_highlighted] + [p for p in places if not p.is_highlighted]
-    markers, drawn_per_layer, label = [], {}, None
+    markers, drawn_per_layer, label, shared, drawn = [], {}, None, {}, 0
     for place in ordered:
-        if len(markers) >= cap:
+        if drawn >= cap:
             break
         layer = by_key.get(place.layer)
         if layer is None or place.lon is None or place.lat is None:
@@ -239,12 +241,24 @@ def place_map(places, layers, *, total=None, width=400, highlighted=(), cap=MAX_
         x, y = project(place.lon, place.lat)
         if not (0 <= x <= width and 0 <= y <= height):
             continue
-        radius = 8.0 if place.is_highlighted else 5.0
-        markers.append({"title": place.title, "colour": layer.colour, "shape": layer.shape, "layer": layer.key,
-                        "is_highlighted": place.is_highlighted, **_marker_shape(layer.shape, x, y, radius)})
+        drawn += 1
         drawn_per_layer[layer.key] = drawn_per_layer.get(layer.key, 0) + 1
+        spot = (layer.key, round(x, 1), round(y, 1), place.is_highlighted)
+        if spot in shared:  # places of a layer at the very same spot (committees of a commune): one marker
+            shared[spot]["titles"].append(place.title)
+            continue
+        radius = 8.0 if place.is_highlighted else 5.0
+        marker = {"titles": [place.title], "colour": layer.colour, "shape": layer.shape, "layer": layer.key,
+                  "is_highlighted": place.is_highlighted, **_marker_shape(layer.shape, x, y, radius)}
+        shared[spot] = marker
+        markers.append(marker)
         if place.is_highlighted and label is None:
             label = _label(place.name or place.title, x, y, width, height)
+    for marker in markers:
+        titles = marker.pop("titles")
+        marker["count"] = len(titles)
+        marker["title"] = "; ".join(titles[:MAX_TITLES]) + (f"; … (+{len(titles) - MAX_TITLES})"
+                                                            if len(titles) > MAX_TITLES else "")
     markers.reverse()  # drawn last = on top: the highlighted places and the first ones stay visible
     legend = [{"label": layer.label, "colour": layer.colour, "shape": layer.shape,
                "count": drawn_per_layer.get(layer.key, 0),
@@ -252,4 +266,21 @@ def place_map(places, layers, *, total=None, width=400, highlighted=(), cap=MAX_
     shapes = [{"name": province.name, "path": paths[province.name], "is_highlighted": province.name in highlighted}
               for province in provinces()]
     return {"width": width, "height": height, "shapes": shapes, "markers": markers, "legend": legend,
-            "label": label, "drawn": len(markers), "more": total - len(markers), "country": COUNTRY}
+            "label": label, "drawn": drawn, "more": total - drawn, "country": COUNTRY}
+
+
+def area_map(scope, *, province_id=None, highlighted=(), cap=None):
+    """The map of every layer of places the domains offer (cpms.core.contract.MapLayer: stations, committees,
+    survey communes…) in the user's `scope`, of one province when `province_id` is given; one query per layer,
+    each bounded to its share of `cap`."""
+    from cpms.core.contract import map_layers, resolve
+    offered = map_layers()
+    cap = cap or MAX_POINTS
+    share = max(1, cap // max(1, len(offered)))
+    layers, places, total = [], [], 0
+    for layer in offered:
+        found_layers, found, count = resolve(layer.places)(scope, province_id=province_id, cap=share)
+        layers += list(found_layers)
+        places += list(found)
+        total += count
+    return place_map(places, layers, total=total, highlighted=highlighted, cap=cap)

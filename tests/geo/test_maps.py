@@ -42,3 +42,12 @@ def test_a_long_name_stays_inside_the_drawing():
 def test_places_outside_the_country_frame_are_not_drawn():
     drawn = place_map([Place(2.35, 48.85, "Paris", "a")], LAYERS)
     assert drawn["markers"] == [] and drawn["more"] == 1
+
+
+def test_places_at_the_same_spot_share_a_marker_that_names_them():
+    places = [Place(*LUBUMBASHI, f"CLSP {i}", "b") for i in range(7)] + [Place(*LUBUMBASHI, "Kampemba", "a")]
+    drawn = place_map(places, LAYERS)
+    assert len(drawn["markers"]) == 2 and drawn["drawn"] == 8 and drawn["more"] == 0
+    shared = next(m for m in drawn["markers"] if m["layer"] == "b")
+    assert shared["count"] == 7 and shared["title"] == "CLSP 0; CLSP 1; CLSP 2; CLSP 3; CLSP 4; … (+2)"
+    assert [entry["count"] for entry in drawn["legend"]] == [1, 7]

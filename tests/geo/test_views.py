@@ -64,3 +64,24 @@ def test_province_page_query_count_does_not_grow_with_communes(app, web, client,
     with count_queries() as after:
         client.get(url)
     assert len(after) == len(before)
+
+
+def test_reference_communes_start_at_their_city_centre_and_an_admin_records_a_position(web, client, login_as):
+    bipemba = _db.session.scalar(select(Commune).where(Commune.name == "Bipemba"))
+    kampemba = _db.session.scalar(select(Commune).where(Commune.name == "Kampemba"))
+    assert -6.2 < bipemba.latitude < -6.0 and 23.5 < bipemba.longitude < 23.7  # Mbuji-Mayi
+    assert kampemba.latitude < -11 and kampemba.longitude > 27  # Lubumbashi
+    login_as("admin")
+    page = f"/geography/provinces/{bipemba.province_id}"
+    url = f"/geography/communes/{bipemba.id}/position"
+    prefix = f"position{bipemba.id}"
+    assert web.post(url, {f"{prefix}-latitude": "-6.108", f"{prefix}-longitude": "23.612"}, page=page).status_code == 302
+    _db.session.expire_all()
+    assert (bipemba.latitude, bipemba.longitude) == (-6.108, 23.612)
+    assert "position: -6.108, 23.612" in client.get(page).get_data(as_text=True)
+    refused = web.post(url, {f"{prefix}-latitude": "6.108", f"{prefix}-longitude": "23.612"}, page=page)
+    assert refused.status_code == 422 and "Bipemba: This latitude is outside the DR Congo" in refused.get_data(as_text=True)
+    half = web.post(url, {f"{prefix}-latitude": "-6.1", f"{prefix}-longitude": ""}, page=page)
+    assert half.status_code == 422 and "Enter both latitude and longitude, or neither." in half.get_data(as_text=True)
+    _db.session.expire_all()
+    assert (bipemba.latitude, bipemba.longitude) == (-6.108, 23.612)  # nothing half-saved
