@@ -5,9 +5,10 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from cpms.core.forms import render_form, save_form
-from cpms.core.permissions import ADMIN, ME_OFFICER, get_or_404, require_role
+from cpms.core.permissions import ADMIN, ME_OFFICER, get_or_404, require_role, scope_of
 from cpms.geo import service
 from cpms.geo.forms import CityForm, CommuneForm, CommunePositionForm, ProvinceForm, QuartierForm
+from cpms.geo.maps import area_map
 from cpms.geo.models import City, Commune, Province
 from cpms.geo.time import register_template_helpers
 
@@ -39,7 +40,8 @@ def _province_context(province, **forms):
     admin = current_user.role == ADMIN
     blank = {"city_form": CityForm() if admin else None, "commune_form": CommuneForm() if admin else None,
              "quartier_form": QuartierForm() if admin else None}
-    return {"province": province, "tree": service.province_tree(province), **blank, **forms}
+    return {"province": province, "tree": service.province_tree(province), **blank, **forms,
+            "area_map": area_map(scope_of(current_user), province_id=province.id, highlighted={province.name})}
 
 
 @bp.route("/provinces/<int:province_id>")

@@ -85,3 +85,27 @@ def test_reference_communes_start_at_their_city_centre_and_an_admin_records_a_po
     assert half.status_code == 422 and "Enter both latitude and longitude, or neither." in half.get_data(as_text=True)
     _db.session.expire_all()
     assert (bipemba.latitude, bipemba.longitude) == (-6.108, 23.612)  # nothing half-saved
+
+
+def test_province_page_maps_stations_committees_and_survey_communes_of_the_users_area(
+        client, web, login_as, make_station, make_committee, make_instrument, make_round):
+    make_station(name="Commissariat de Bipemba", latitude=-6.13, longitude=23.6, status="operational")
+    make_station(name="Commissariat de Kampemba", commune="Kampemba", latitude=-11.66, longitude=27.48)
+    make_committee(commune="Kanshi", name="CLSP Kanshi")
+    make_round(make_instrument(), communes=("Bipemba", "Muya"))
+    make_round(make_instrument(), name="Midline 2016", kind="midline", communes=("Bipemba",))
+    kasai = _db.session.scalar(select(Province).where(Province.name == "Kasaï-Oriental"))
+    katanga = _db.session.scalar(select(Province).where(Province.name == "Haut-Katanga"))
+    login_as("me_officer", "Kasaï-Oriental")
+    html = client.get(f"/geography/provinces/{kasai.id}").get_data(as_text=True)
+    svg = html.split('<svg class="chart-map place-map" id="province-map"')[1].split("</svg>")[0]
+    assert "<title>Commissariat de Bipemba – Operational</title>" in svg
+    assert "<title>CLSP Kanshi (Kanshi)</title>" in svg
+    # both communes are at Mbuji-Mayi's centre (reference positions): they share a marker
+    assert "<title>Bipemba: 2 survey rounds; Muya: 1 survey round</title>" in svg
+    assert "Kampemba" not in svg
+    assert 'data-name="Kasaï-Oriental" d="' in svg and "Survey communes (2)" in html
+    # the province pages are open to all, the map keeps to the user's area
+    html = client.get(f"/geography/provinces/{katanga.id}").get_data(as_text=True)
+    assert "Kampemba" not in html.split('id="province-map"')[1].split("</svg>")[0]
+    assert "Nothing of your area with a position in this province yet." in html

@@ -258,7 +258,7 @@ def test_the_portfolio_map_is_bounded_and_costs_one_query(client, login_as, make
     make_station(latitude=-6.1, longitude=23.6)
     few, _html = queries()
     for i in range(4):
-        make_station(latitude=-6.1 - i / 100, longitude=23.6)
+        make_station(latitude=-6.3 - i / 5, longitude=23.6)  # about 4 px apart: one marker each
     monkeypatch.setattr(places, "MAX_POINTS", 3)
     count, html = queries()
     assert count == few and html.count('class="marker marker-station') == 3

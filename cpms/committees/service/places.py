@@ -30,6 +30,12 @@ def committee_places(scope, *, kind=None, province_id=None, cap=None):
     return places, (rows[0].total if rows else 0)
 
 
+def committee_layer(scope, *, province_id=None, cap=None):
+    """The committees' layer for maps of an area (cpms.core.contract.MapLayer)."""
+    places, total = committee_places(scope, province_id=province_id, cap=cap)
+    return (COMMITTEE_LAYER,), places, total
+
+
 def committee_map(scope, *, kind=None, highlighted_provinces=(), cap=None):
     """The map of the committees (see committee_places)."""
     places, total = committee_places(scope, kind=kind, cap=cap)

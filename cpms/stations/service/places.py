@@ -40,6 +40,12 @@ def station_places(scope, *, province_id=None, programme_id=None, highlight=None
     return places, (rows[0].total if rows else 0)
 
 
+def station_layer(scope, *, province_id=None, cap=None):
+    """The stations' layers for maps of an area (cpms.core.contract.MapLayer)."""
+    places, total = station_places(scope, province_id=province_id, cap=cap or MAX_POINTS)
+    return STATUS_LAYERS, places, total
+
+
 def station_map(scope, *, province_id=None, programme_id=None, highlight=None, highlighted_provinces=(), cap=None):
     """The map of the stations by status (see station_places); `highlighted_provinces`: names outlined; at most
     `cap` markers (MAX_POINTS by default)."""
