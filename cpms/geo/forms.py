@@ -1,3 +1,4 @@
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import FloatField, SelectField, StringField
@@ -24,9 +25,24 @@ class CommuneForm(FlaskForm):
     name = StringField(_l("Commune name"), validators=NAME_VALIDATORS)
 
 
+class DegreesField(FloatField):
+    """Degrees as people type them: a decimal point or a decimal comma (-6,13 in French)."""
+
+    def process_formdata(self, valuelist):
+        if valuelist and valuelist[0].strip():
+            text = valuelist[0].strip().replace(",", ".")
+            try:
+                self.data = float(text)
+            except ValueError:
+                self.data = None
+                raise ValueError(_("Enter the degrees as a decimal number, for example -6.13.")) from None
+        else:
+            self.data = None
+
+
 class CommunePositionForm(FlaskForm):
-    latitude = FloatField(_l("Latitude"), validators=[Optional()])
-    longitude = FloatField(_l("Longitude"), validators=[Optional()])
+    latitude = DegreesField(_l("Latitude"), validators=[Optional()])
+    longitude = DegreesField(_l("Longitude"), validators=[Optional()])
 
 
 class QuartierForm(FlaskForm):

@@ -12,8 +12,8 @@ from tests.conftest import TEST_PASSWORD
 pytestmark = pytest.mark.e2e
 
 SCREENS = {"phone": {"width": 375, "height": 740}, "desktop": {"width": 1280, "height": 900}}
-WORDS = {"en": {"operational": "Operational", "planned": "In planning", "title": "Stations by status"},
-         "fr": {"operational": "Opérationnel", "planned": "En projet", "title": "Commissariats par statut"}}
+WORDS = {"en": {"stations": "Stations", "operational": "Operational", "planned": "In planning", "title": "Stations by status"},
+         "fr": {"stations": "Commissariats", "operational": "Opérationnel", "planned": "En projet", "title": "Commissariats par statut"}}
 SHOTS = Path("/tmp/maps")  # screenshots to look at, never in the repository
 
 
@@ -51,7 +51,8 @@ def test_the_stations_are_on_the_map(live_server, browser, stations, locale, scr
         f"Commissariat de Bipemba – {words['operational']}")
     expect(drawn.locator("circle.marker-station-planned title")).to_have_text(f"Poste de Muya – {words['planned']}")
     assert "Kampemba" not in drawn.inner_html()
-    expect(page.locator(".map-legend")).to_contain_text(f"{words['operational']} (1)")
+    expect(page.locator(".map-legend")).to_contain_text(f"{words['stations']} : {words['operational']} (1)"
+                                                        if locale == "fr" else f"Stations: {words['operational']} (1)")
     assert drawn.bounding_box()["width"] <= SCREENS[screen]["width"]
     assert page.evaluate("document.documentElement.scrollWidth") <= SCREENS[screen]["width"]
     drawn.scroll_into_view_if_needed()
@@ -68,4 +69,36 @@ def test_the_stations_are_on_the_map(live_server, browser, stations, locale, scr
     assert label["height"] >= 12  # readable on a phone: the SVG scales down, the name stays about 12 px or more
     assert page.evaluate("document.documentElement.scrollWidth") <= SCREENS[screen]["width"]
     page.screenshot(path=str(SHOTS / f"station-{locale}-{screen}.png"), full_page=True)
+    context.close()
+
+
+@pytest.mark.parametrize("screen", ["phone", "desktop"])
+def test_the_province_page_maps_the_area_and_admins_record_a_commune_position(live_server, browser, stations,
+                                                                               make_user, screen):
+    from sqlalchemy import select
+
+    from cpms.geo.models import Province
+    kasai = _db.session.scalar(select(Province.id).where(Province.name == "Kasaï-Oriental"))
+    admin = make_user("admin", locale="fr").email
+    _db.session.close()
+    context = browser.new_context(viewport=SCREENS[screen])
+    page = context.new_page()
+    page.goto(f"{live_server}/login")
+    page.fill("input[name=email]", admin)
+    page.fill("input[name=password]", TEST_PASSWORD)
+    page.click("main form button[type=submit]")
+    page.goto(f"{live_server}/geography/provinces/{kasai}")
+    drawn = page.locator("svg.place-map")
+    expect(drawn).to_be_visible()
+    expect(drawn.locator("circle.marker-station-operational title")).to_have_text("Commissariat de Bipemba – Opérationnel")
+    assert "Kampemba" not in drawn.inner_html()  # the page maps its own province only
+    expect(page.locator(".map-legend")).to_contain_text("Commissariats : Opérationnel (1)")
+    assert page.evaluate("document.documentElement.scrollWidth") <= SCREENS[screen]["width"]
+    page.screenshot(path=str(SHOTS / f"province-fr-{screen}.png"), full_page=True)
+    form = page.locator("form.position-form").first
+    form.locator("input[name$=latitude]").fill("6,5")  # a decimal comma is understood; the sign is wrong
+    form.locator("input[name$=longitude]").fill("23,61")
+    form.locator("button").click()
+    expect(page.locator(".flash-error").first).to_contain_text("Cette latitude est hors de la RD Congo")
+    assert page.evaluate("document.documentElement.scrollWidth") <= SCREENS[screen]["width"]
     context.close()

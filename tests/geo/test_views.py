@@ -81,10 +81,16 @@ def test_reference_communes_start_at_their_city_centre_and_an_admin_records_a_po
     assert "position: -6.108, 23.612" in client.get(page).get_data(as_text=True)
     refused = web.post(url, {f"{prefix}-latitude": "6.108", f"{prefix}-longitude": "23.612"}, page=page)
     assert refused.status_code == 422 and "Bipemba: This latitude is outside the DR Congo" in refused.get_data(as_text=True)
+    words = web.post(url, {f"{prefix}-latitude": "six sud", f"{prefix}-longitude": "23.6"}, page=page)
+    assert words.status_code == 422 and "Enter the degrees as a decimal number" in words.get_data(as_text=True)
     half = web.post(url, {f"{prefix}-latitude": "-6.1", f"{prefix}-longitude": ""}, page=page)
     assert half.status_code == 422 and "Enter both latitude and longitude, or neither." in half.get_data(as_text=True)
     _db.session.expire_all()
     assert (bipemba.latitude, bipemba.longitude) == (-6.108, 23.612)  # nothing half-saved
+    comma = web.post(url, {f"{prefix}-latitude": "-6,12", f"{prefix}-longitude": "23,6"}, page=page)
+    assert comma.status_code == 302  # a decimal comma, as French speakers write it
+    _db.session.expire_all()
+    assert (bipemba.latitude, bipemba.longitude) == (-6.12, 23.6)
 
 
 def test_province_page_maps_stations_committees_and_survey_communes_of_the_users_area(

@@ -161,4 +161,4 @@ def test_pdf_report_maps_the_places_of_the_users_area(app, pictures, make_statio
     assert not any("Kampemba" in t for t in titles)
     assert any("Kampemba" in m["title"] for m in national["markers"])
     text = pdf_text(pdf)
-    assert "Where / Où" in text and "Operational (2)" in text and "Committees (at their commune) (1)" in text
+    assert "Where / Où" in text and "Stations: Operational (2)" in text and "Committees (at their commune) (1)" in text

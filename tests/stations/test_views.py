@@ -236,14 +236,15 @@ def test_station_maps_show_the_stations_of_the_users_area_only(client, web, logi
     assert "<title>Commissariat de Bipemba – Operational</title>" in svg
     assert "<title>Poste de Muya – In planning</title>" in svg
     assert "Kampemba" not in svg and "Poste sans position" not in svg
-    assert "Operational (1)" in html and "In planning (1)" in html and "Under construction (0)" in html
+    assert "Stations: Operational (1)" in html and "Stations: In planning (1)" in html
+    assert "Stations: Under construction (0)" in html
     html = client.get(f"/stations/{kasai.id}").get_data(as_text=True)
     assert 'class="place-label"' in html and ">Commissariat de Bipemba</text>" in html
     assert 'marker marker-station-operational highlighted' in html and "Kampemba" not in html
     web.post("/logout", page="/account")
     login_as("viewer")
     html = client.get("/construction/").get_data(as_text=True)
-    assert "Commissariat de Kampemba – Under construction</title>" in html and "Operational (1)" in html
+    assert "Commissariat de Kampemba – Under construction</title>" in html and "Stations: Operational (1)" in html
 
 
 def test_the_portfolio_map_is_bounded_and_costs_one_query(client, login_as, make_station, count_queries, monkeypatch):

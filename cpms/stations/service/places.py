@@ -5,6 +5,7 @@ coloured by its status, in the user's area.
 highlighted one first, then by name) with the count of all of them (a window function), so the map can say
 "and N more".
 """
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, exists, func, select
 
 from cpms.extensions import db
@@ -16,7 +17,8 @@ from cpms.stations.reference import STATION_STATUSES
 
 # colours told apart by people with the commonest colour blindness (blue, orange, dark grey)
 STATUS_COLOURS = {"operational": "#0b4f8a", "under_construction": "#d55e00", "planned": "#555555"}
-STATUS_LAYERS = tuple(Layer(f"station-{status}", STATION_STATUS_LABELS[status], STATUS_COLOURS[status])
+STATUS_LAYERS = tuple(Layer(f"station-{status}", _l("Stations: %(status)s", status=STATION_STATUS_LABELS[status]),
+                            STATUS_COLOURS[status])
                       for status in reversed(STATION_STATUSES))
 
 
