@@ -245,6 +245,7 @@ def test_station_maps_show_the_stations_of_the_users_area_only(client, web, logi
     login_as("viewer")
     html = client.get("/construction/").get_data(as_text=True)
     assert "Commissariat de Kampemba – Under construction</title>" in html and "Stations: Operational (1)" in html
+    assert len(html.encode()) <= 40 * 1024  # the map keeps the page within its budget (see the test below)
 
 
 def test_the_portfolio_map_is_bounded_and_costs_one_query(client, login_as, make_station, count_queries, monkeypatch):
