@@ -18,11 +18,13 @@ SHOTS = Path("/tmp/maps")  # screenshots to look at, never in the repository
 
 
 @pytest.fixture
-def stations(db, make_station, make_project, make_user):
+def stations(db, make_station, make_project, make_committee, make_user):
     bipemba = make_station(name="Commissariat de Bipemba", latitude=-6.13, longitude=23.6, status="operational")
     make_project(station=bipemba)
     make_station(name="Poste de Muya", commune="Muya", latitude=-6.16, longitude=23.64, status="planned")
     make_station(name="Commissariat de Kampemba", commune="Kampemba", latitude=-11.66, longitude=27.48)
+    make_committee(commune="Bipemba", name="CLSP Bipemba")
+    make_committee(commune="Kampemba", province="Haut-Katanga", name="CLSP Kampemba")
     users = {locale: make_user("project_officer", provinces=["Kasaï-Oriental"], locale=locale).email for locale in WORDS}
     ids = {"station_id": bipemba.id, "users": users}
     _db.session.close()  # no transaction of the test thread stays open while the server works
@@ -57,6 +59,13 @@ def test_the_stations_are_on_the_map(live_server, browser, stations, locale, scr
     assert page.evaluate("document.documentElement.scrollWidth") <= SCREENS[screen]["width"]
     drawn.scroll_into_view_if_needed()
     page.screenshot(path=str(SHOTS / f"portfolio-{locale}-{screen}.png"), full_page=True)
+
+    page.goto(f"{live_server}/committees/")
+    drawn = page.locator("svg#committee-map")
+    expect(drawn).to_be_visible()
+    expect(drawn.locator("polygon.marker-committee title")).to_have_text("CLSP Bipemba (Bipemba)")
+    assert "Kampemba" not in drawn.inner_html()
+    assert page.evaluate("document.documentElement.scrollWidth") <= SCREENS[screen]["width"]
 
     page.goto(f"{live_server}/stations/{stations['station_id']}")
     drawn = page.locator("svg.place-map")

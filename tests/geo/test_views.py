@@ -115,3 +115,21 @@ def test_province_page_maps_stations_committees_and_survey_communes_of_the_users
     html = client.get(f"/geography/provinces/{katanga.id}").get_data(as_text=True)
     assert "Kampemba" not in html.split('id="province-map"')[1].split("</svg>")[0]
     assert "Nothing of your area with a position in this province yet." in html
+
+
+def test_province_page_map_costs_a_fixed_number_of_queries(client, login_as, make_station, make_committee,
+                                                          count_queries):
+    kasai = _db.session.scalar(select(Province.id).where(Province.name == "Kasaï-Oriental"))
+    login_as("me_officer")
+    make_station(latitude=-6.1, longitude=23.6)
+
+    def queries():
+        with count_queries() as statements:
+            assert client.get(f"/geography/provinces/{kasai}").status_code == 200
+        return len(statements)
+
+    few = queries()
+    for i, commune in enumerate(("Muya", "Kanshi", "Dibindi")):
+        make_station(commune=commune, latitude=-6.2 - i / 5, longitude=23.6)
+        make_committee(commune=commune)
+    assert queries() == few
