@@ -1,7 +1,7 @@
 """Local security committees (CLSP) and neighbourhood forums: members, meetings, action items, security issues."""
 from flask_babel import lazy_gettext as _l
 
-from cpms.core.contract import Dimension, Domain, RetentionClass, Setting, not_personal
+from cpms.core.contract import Dimension, Domain, MapLayer, RetentionClass, Setting, not_personal
 
 DOMAIN = Domain(
     "committees",
@@ -29,4 +29,5 @@ DOMAIN = Domain(
     ),
     dimensions=(Dimension("committee_kind", labels="cpms.committees.indicators:committee_kind_labels",
                           title=_l("Kind of committee"), position=80),),
+    map_layers=(MapLayer("committees", "cpms.committees.service.places:committee_layer", position=20),),
 )

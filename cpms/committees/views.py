@@ -79,7 +79,8 @@ def committee_list():
     page = paginate(service.visible_committees(scope, kind=kind))
     reps = service.representation([c.id for c in page.items])
     return render_template("committees/committee_list.html", page=page, reps=reps, kind=kind,
-                           kinds=COMMITTEE_KINDS, counts=service.count_by_kind(scope))
+                           kinds=COMMITTEE_KINDS, counts=service.count_by_kind(scope),
+                           committee_map=service.places.committee_map(scope, kind=kind))
 
 
 @bp.route("/<int:committee_id>")

@@ -52,6 +52,18 @@ class RetentionClass:
 
 
 @dataclass(frozen=True)
+class MapLayer:
+    """Places this domain draws on the maps of an area (the province page, a donor's home page:
+    cpms.geo.maps.area_map). `places` is "module:function", called as function(scope, province_id=None, cap=N) and
+    returning (layers, places, total): cpms.geo.maps.Layer for the legend, at most `cap` cpms.geo.maps.Place in
+    the scope, and how many there are in all. One query."""
+
+    name: str
+    places: str
+    position: int = 50  # layers are drawn by position, then in domain order
+
+
+@dataclass(frozen=True)
 class Panel:
     """A part of another domain's page (a `slot`, e.g. "training.trainee"), drawn by this domain.
 
@@ -123,6 +135,7 @@ class Domain:
     table_columns: tuple = ()  # Column, …
     subjects: tuple = ()  # Subject, …
     dimensions: tuple = ()  # Dimension, …
+    map_layers: tuple = ()  # MapLayer, …
 
     @property
     def contract_file(self):
@@ -204,6 +217,13 @@ def _offered_to(slot, kind):
     then domain order."""
     offered = [(domain, part) for domain in all_domains() for part in getattr(domain, kind) if part.slot == slot]
     return tuple(sorted(offered, key=lambda item: item[1].position))
+
+
+@cache
+def map_layers():
+    """[MapLayer] offered by all domains, by position then domain order."""
+    offered = [layer for domain in all_domains() for layer in domain.map_layers]
+    return tuple(sorted(offered, key=lambda layer: layer.position))
 
 
 def panels_for(slot):

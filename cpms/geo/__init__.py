@@ -4,5 +4,5 @@ from cpms.core.contract import Domain, not_personal
 DOMAIN = Domain(
     "geo",
     columns={**not_personal("provinces", "name", "time_zone"), **not_personal("cities", "name"),
-             **not_personal("communes", "name"), **not_personal("quartiers", "name")},
+             **not_personal("communes", "name", "latitude", "longitude"), **not_personal("quartiers", "name")},
 )

@@ -4,7 +4,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cpms.core.models import Audited, TimestampMixin
 from cpms.extensions import db
-from cpms.geo.reference import DEFAULT_ZONE, province_zone
+from cpms.geo.reference import COUNTRY_LATITUDE, COUNTRY_LONGITUDE, DEFAULT_ZONE, province_zone
 
 CITY_KINDS = ("city", "territory")
 
@@ -52,16 +52,26 @@ class Commune(Audited, TimestampMixin, db.Model):
     """A commune (or chefferie/secteur in a territory).
 
     `province_id` repeats the city's province so that every area-scoped query can filter on it
-    without two joins; services set it from the city and never let it differ.
+    without two joins; services set it from the city and never let it differ. `latitude`/`longitude` place it on
+    the maps (committees, survey communes): the reference communes start at their city's centre.
     """
 
     __tablename__ = "communes"
-    __table_args__ = (UniqueConstraint("city_id", "name", name="uq_communes_city_name"),)
+    __table_args__ = (
+        UniqueConstraint("city_id", "name", name="uq_communes_city_name"),
+        CheckConstraint(f"latitude IS NULL OR (latitude >= {COUNTRY_LATITUDE[0]} AND latitude <= {COUNTRY_LATITUDE[1]})",
+                        name="latitude"),
+        CheckConstraint(f"longitude IS NULL OR (longitude >= {COUNTRY_LONGITUDE[0]} AND longitude <= {COUNTRY_LONGITUDE[1]})",
+                        name="longitude"),
+        CheckConstraint("(latitude IS NULL) = (longitude IS NULL)", name="position"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     city_id: Mapped[int] = mapped_column(ForeignKey("cities.id", ondelete="RESTRICT"), index=True)
     province_id: Mapped[int] = mapped_column(ForeignKey("provinces.id", ondelete="RESTRICT"), index=True)
     name: Mapped[str] = mapped_column(String(100))
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
 
     city: Mapped[City] = relationship(back_populates="communes", lazy="joined")
     province: Mapped[Province] = relationship(lazy="joined")

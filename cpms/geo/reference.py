@@ -13,6 +13,7 @@ _cities = sa.table("cities", sa.column("id", sa.Integer), sa.column("province_id
                    sa.column("name", sa.String), sa.column("kind", sa.String),
                    sa.column("created_at", sa.DateTime), sa.column("updated_at", sa.DateTime))
 _communes = sa.table("communes", sa.column("id", sa.Integer), sa.column("city_id", sa.Integer),
+                     sa.column("latitude", sa.Float), sa.column("longitude", sa.Float),
                      sa.column("province_id", sa.Integer), sa.column("name", sa.String),
                      sa.column("created_at", sa.DateTime), sa.column("updated_at", sa.DateTime))
 
@@ -44,6 +45,38 @@ PLACES = {
         ("Kinshasa", "city", ["Gombe", "Kalamu", "Kintambo", "Lingwala", "Masina", "Ngaliema"]),
     ],
 }
+
+
+# Where a place may be: the country's frame in degrees (as the stations' GPS positions, cpms/stations/reference.py)
+COUNTRY_LATITUDE = (-13.5, 5.4)
+COUNTRY_LONGITUDE = (12.2, 31.4)
+
+# The approximate centre (latitude, longitude, rounded to 0.01°, about 1 km) of each city or territory seat above:
+# the reference communes start at their city's centre, which puts them on a country-wide map (a commune's own
+# position may be recorded on the province page). Public geographic facts, not survey data.
+CITY_POSITIONS = {
+    ("Kasaï-Oriental", "Mbuji-Mayi"): (-6.14, 23.59),
+    ("Haut-Katanga", "Lubumbashi"): (-11.66, 27.48),
+    ("Kasaï", "Tshikapa"): (-6.42, 20.80),
+    ("Kasaï-Central", "Kananga"): (-5.90, 22.42),
+    ("Nord-Kivu", "Goma"): (-1.68, 29.22),
+    ("Nord-Kivu", "Masisi"): (-1.40, 28.82),
+    ("Tanganyika", "Kalemie"): (-5.95, 29.19),
+    ("Ituri", "Bunia"): (1.57, 30.25),
+    ("Kinshasa", "Kinshasa"): (-4.32, 15.31),
+}
+
+
+def set_commune_positions(connection):
+    """Put the reference communes that have no position at their city's centre (migration 0031, and after loading
+    the places on a new schema); a position already recorded is kept."""
+    for (province_name, city_name), (latitude, longitude) in CITY_POSITIONS.items():
+        city_ids = (sa.select(_cities.c.id).join(_provinces, _provinces.c.id == _cities.c.province_id)
+                    .where(_provinces.c.name == province_name, _cities.c.name == city_name))
+        names = [names for city, _kind, names in PLACES[province_name] if city == city_name][0]
+        connection.execute(sa.update(_communes).where(_communes.c.city_id.in_(city_ids), _communes.c.name.in_(names),
+                                                      _communes.c.latitude.is_(None))
+                           .values(latitude=latitude, longitude=longitude))
 
 
 # The time zone of each of the 26 provinces (IANA names): the west is on UTC+1, the centre and the east on UTC+2.
@@ -95,6 +128,8 @@ def load_reference_places(connection):
                 connection.execute(sa.insert(_communes), rows)
     if "time_zone" in {column["name"] for column in sa.inspect(connection).get_columns("provinces")}:
         set_province_zones(connection)  # a schema from create_all() or past migration 0018
+    if "latitude" in {column["name"] for column in sa.inspect(connection).get_columns("communes")}:
+        set_commune_positions(connection)  # a schema from create_all() or past migration 0031
 
 
 def unload_reference_places(connection):

@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 from cpms.core.errors import DomainError
 from cpms.extensions import db
 from cpms.geo.models import City, Commune, Province, Quartier
-from cpms.geo.reference import province_zone
+from cpms.geo.reference import COUNTRY_LATITUDE, COUNTRY_LONGITUDE, province_zone
 from cpms.geo.time import valid_zone
 
 
@@ -74,6 +74,23 @@ def create_commune(city, *, name):
         raise DomainError(_("This city already has a commune with this name."), field="name")
     commune = Commune(city_id=city.id, province_id=city.province_id, name=name)
     db.session.add(commune)
+    db.session.flush()
+    return commune
+
+
+def set_commune_position(commune, *, latitude, longitude):
+    """Record where a commune is (its centre, for the maps), or forget it with neither value."""
+    if (latitude is None) != (longitude is None):
+        raise DomainError(_("Enter both latitude and longitude, or neither."),
+                          field="latitude" if latitude is None else "longitude")
+    if latitude is not None and not COUNTRY_LATITUDE[0] <= latitude <= COUNTRY_LATITUDE[1]:
+        raise DomainError(_("This latitude is outside the DR Congo (between %(low)s and %(high)s). "
+                            "Check the sign: south of the equator is negative.",
+                            low=COUNTRY_LATITUDE[0], high=COUNTRY_LATITUDE[1]), field="latitude")
+    if longitude is not None and not COUNTRY_LONGITUDE[0] <= longitude <= COUNTRY_LONGITUDE[1]:
+        raise DomainError(_("This longitude is outside the DR Congo (between %(low)s and %(high)s).",
+                            low=COUNTRY_LONGITUDE[0], high=COUNTRY_LONGITUDE[1]), field="longitude")
+    commune.latitude, commune.longitude = latitude, longitude
     db.session.flush()
     return commune
 

@@ -5,9 +5,10 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from cpms.core.forms import render_form, save_form
-from cpms.core.permissions import ADMIN, ME_OFFICER, get_or_404, require_role
+from cpms.core.permissions import ADMIN, ME_OFFICER, get_or_404, require_role, scope_of
 from cpms.geo import service
-from cpms.geo.forms import CityForm, CommuneForm, ProvinceForm, QuartierForm
+from cpms.geo.forms import CityForm, CommuneForm, CommunePositionForm, ProvinceForm, QuartierForm
+from cpms.geo.maps import area_map
 from cpms.geo.models import City, Commune, Province
 from cpms.geo.time import register_template_helpers
 
@@ -39,7 +40,8 @@ def _province_context(province, **forms):
     admin = current_user.role == ADMIN
     blank = {"city_form": CityForm() if admin else None, "commune_form": CommuneForm() if admin else None,
              "quartier_form": QuartierForm() if admin else None}
-    return {"province": province, "tree": service.province_tree(province), **blank, **forms}
+    return {"province": province, "tree": service.province_tree(province), **blank, **forms,
+            "area_map": area_map(scope_of(current_user), province_id=province.id, highlighted={province.name})}
 
 
 @bp.route("/provinces/<int:province_id>")
@@ -82,3 +84,19 @@ def commune_create(city_id):
 def quartier_create(commune_id):
     commune = get_or_404(Commune, commune_id)
     return _add_child(commune, QuartierForm, f"commune{commune.id}", service.create_quartier, commune.province)
+
+
+@bp.route("/communes/<int:commune_id>/position", methods=["POST"])
+@require_role(ADMIN)
+def commune_position(commune_id):
+    """Record a commune's position (where its committees and surveys are drawn on the maps)."""
+    commune = get_or_404(Commune, commune_id)
+    form = CommunePositionForm(prefix=f"position{commune.id}", meta={"csrf": False})  # CSRFProtect checked it
+    done = save_form(form, lambda f: service.set_commune_position(commune, latitude=f.latitude.data,
+                                                                  longitude=f.longitude.data),
+                     _("Saved."), lambda _commune: url_for("geo.province_detail", province_id=commune.province_id))
+    if done:
+        return done
+    for error in form.latitude.errors + form.longitude.errors:  # one such form per commune: name it
+        flash(f"{commune.name}: {error}", "error")
+    return render_form("geo/province_detail.html", form, **_province_context(commune.province))

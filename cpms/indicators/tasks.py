@@ -18,7 +18,7 @@ from cpms.extensions import db
 from cpms.indicators import service
 from cpms.indicators.service import dhis2, exports
 from cpms.indicators.service import periods as P
-from cpms.indicators.service.pictures import province_maps
+from cpms.indicators.service.pictures import province_maps, report_places
 from cpms.indicators.service.reports import build_report
 from cpms.indicators.service.values import Area
 
@@ -58,7 +58,8 @@ def _pdf(job, programme, period, scope, area, area_label, dimension, level):
     report = build_report(programme, period, scope=scope, area=area, dimension=dimension, area_label=area_label)
     job.progress(40, N_("Drawing the pages"))
     maps = province_maps(report, scope)
-    return f"indicators-{programme.code}-{period.key}.pdf", exports.report_pdf(report, maps), None
+    places = report_places(report, scope)
+    return f"indicators-{programme.code}-{period.key}.pdf", exports.report_pdf(report, maps, places), None
 
 
 def _dhis2(job, programme, period, scope, area, area_label, dimension, level):

@@ -2,7 +2,7 @@
 expenditure, the gender-sensitivity checklist and the handover record."""
 from flask_babel import lazy_gettext as _l
 
-from cpms.core.contract import Dimension, Domain, not_personal
+from cpms.core.contract import Dimension, Domain, MapLayer, not_personal
 
 DOMAIN = Domain(
     "stations",
@@ -20,4 +20,5 @@ DOMAIN = Domain(
     tables={"handovers": "programme"},
     dimensions=(Dimension("project_kind", labels="cpms.stations.indicators:project_kind_labels",
                           title=_l("Kind of work"), position=90),),
+    map_layers=(MapLayer("stations", "cpms.stations.service.places:station_layer", position=10),),
 )

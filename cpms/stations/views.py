@@ -33,7 +33,7 @@ from cpms.stations import forms, service
 from cpms.stations.labels import CHECKLIST_LABELS, STATION_KIND_LABELS, STATION_STATUS_LABELS
 from cpms.stations.models import ConstructionProject, Photo, Station
 from cpms.stations.reference import CHECKLIST_ITEMS
-from cpms.stations.service import photos, portfolio
+from cpms.stations.service import photos, places, portfolio
 from cpms.stations.service.metrics import metrics_for
 
 STATION_READERS = (ADMIN, TRAINER, PROJECT_OFFICER, ME_OFFICER)
@@ -86,7 +86,11 @@ def station_list():
 def station_detail(station_id):
     station = get_station_or_404(station_id, current_user)
     projects = db.session.scalars(service.visible_projects(scope_of(current_user), station_id=station.id)).all()
-    return render_template("stations/station_detail.html", station=station, projects=projects,
+    station_map = None
+    if station.latitude is not None:
+        station_map = places.station_map(scope_of(current_user), highlight=station.id,
+                                         highlighted_provinces={station.commune.province.name})
+    return render_template("stations/station_detail.html", station=station, projects=projects, station_map=station_map,
                            metrics=metrics_for(projects), can_open_projects=current_user.role in PROJECT_READERS)
 
 
@@ -121,9 +125,13 @@ def portfolio_page():
     filters = portfolio.filters_from(request.args)
     stmt = service.visible_projects(scope_of(current_user), **filters)
     page = paginate(stmt)
+    provinces = portfolio.province_choices_for(current_user)
+    station_map = places.station_map(scope_of(current_user), **filters,
+                                     highlighted_provinces={name for pid, name in provinces
+                                                            if pid == filters["province_id"]})
     return render_template("stations/portfolio.html", page=page, metrics=metrics_for(page.items), filters=filters,
                            totals=portfolio.totals(stmt), programmes=service.programme_choices_for(current_user),
-                           provinces=portfolio.province_choices_for(current_user),
+                           provinces=provinces, station_map=station_map,
                            can_open_projects=current_user.role in PROJECT_READERS)
 
 

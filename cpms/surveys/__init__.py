@@ -1,5 +1,5 @@
 """Perception surveys: XLSForm instruments, rounds, imported responses (anonymous), measures and results."""
-from cpms.core.contract import Domain, RetentionClass, Setting, not_personal
+from cpms.core.contract import Domain, MapLayer, RetentionClass, Setting, not_personal
 
 DOMAIN = Domain(
     "surveys",
@@ -28,4 +28,5 @@ DOMAIN = Domain(
         Setting("CPMS_SURVEY_UPLOAD_MAX_MB", "SURVEY_UPLOAD_MAX_MB", int, 200),
         Setting("CPMS_RETENTION_SURVEY_TEXT_YEARS", "RETENTION_SURVEY_TEXT_YEARS", float, 3),
     ),
+    map_layers=(MapLayer("survey_communes", "cpms.surveys.service.places:survey_commune_layer", position=30),),
 )

@@ -347,3 +347,25 @@ def test_the_calendar_page_in_french(client, login_as):
     login_as("trainer", locale="fr")
     html = client.get("/committees/calendar").get_data(as_text=True)
     assert "Réunions dans mon agenda" in html and "Créer mon adresse d'agenda" in html
+
+
+def test_committee_map_places_committees_at_their_commune_in_the_users_area(client, web, login_as, make_committee):
+    from cpms.geo.models import Commune
+    make_committee(commune="Bipemba", name="CLSP Bipemba")
+    make_committee(commune="Bipemba", name="Forum Bipemba", kind="forum")
+    make_committee(commune="Kampemba", province="Haut-Katanga", name="CLSP Kampemba")
+    make_committee(commune="Muya", name="CLSP Muya")
+    muya = _db.session.scalar(select(Commune).where(Commune.name == "Muya"))
+    muya.latitude = muya.longitude = None  # a commune without a recorded position is not drawn
+    _db.session.commit()
+    login_as("me_officer", "Kasaï-Oriental")
+    html = client.get("/committees/").get_data(as_text=True)
+    svg = html[html.index('id="committee-map"'):html.index("</svg>", html.index('id="committee-map"'))]
+    assert svg.count('class="marker marker-committee') == 1  # both committees of Bipemba share a marker
+    assert "<title>CLSP Bipemba (Bipemba); Forum Bipemba (Bipemba)</title>" in svg
+    assert "Kampemba" not in svg and "Muya" not in svg
+    assert "Committees (at their commune) (2)" in html
+    web.post("/logout", page="/account")
+    login_as("me_officer")
+    html = client.get("/committees/").get_data(as_text=True)
+    assert "<title>CLSP Kampemba (Kampemba)</title>" in html and "Committees (at their commune) (3)" in html

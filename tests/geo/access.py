@@ -7,6 +7,7 @@ EXPECTED = {
     "geo.city_create": ADMIN,
     "geo.commune_create": ADMIN,
     "geo.quartier_create": ADMIN,
+    "geo.commune_position": ADMIN,
 }
 # reference places: every user may read them
 AREA_NEUTRAL = {"geo.province_detail"}

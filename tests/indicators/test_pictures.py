@@ -131,3 +131,34 @@ def test_pdf_report_draws_the_trend_with_its_target_line_and_the_map(app, pictur
     assert "PAT – 2016 Q3, by province / par province" in text
     assert "Kasaï-Oriental" in text and "1,200" in text and "Natural Earth" in text
     json.dumps(exports.trend_of(report.totals()[0]))  # plain data: the same geometry serves page and PDF
+
+
+def test_pdf_report_maps_the_places_of_the_users_area(app, pictures, make_station, make_committee):
+    from flask_babel import force_locale
+
+    from cpms.core.permissions import Scope
+    from cpms.geo.models import Province
+    from cpms.indicators.service import exports
+    from cpms.indicators.service.periods import parse_period
+    from cpms.indicators.service.pictures import report_places
+    from cpms.indicators.service.reports import build_report
+    from tests.helpers.pdf import pdf_text
+    make_station(name="Commissariat de Bipemba", latitude=-6.13, longitude=23.6, status="operational")
+    make_station(name="Poste de Muya", commune="Muya", latitude=-6.3, longitude=23.8, status="operational")
+    make_station(name="Commissariat de Kampemba", commune="Kampemba", latitude=-11.66, longitude=27.48,
+                 status="operational")
+    make_committee(commune="Kanshi")
+    kasai = _db.session.scalar(select(Province.id).where(Province.name == "Kasaï-Oriental"))
+    with app.test_request_context(), force_locale("en"):
+        national = report_places(build_report(pictures.programme, parse_period("2016-Q3", 1), scope=Scope.national()),
+                                 Scope.national())
+        scope = Scope(full_province_ids=frozenset({kasai}), commune_ids=frozenset(), province_ids=frozenset({kasai}))
+        report = build_report(pictures.programme, parse_period("2016-Q3", 1), scope=scope)
+        places = report_places(report, scope)
+        pdf = exports.report_pdf(report, {}, places)
+    titles = [m["title"] for m in places["markers"]]
+    assert "Commissariat de Bipemba – Operational" in titles and "Poste de Muya – Operational" in titles
+    assert not any("Kampemba" in t for t in titles)
+    assert any("Kampemba" in m["title"] for m in national["markers"])
+    text = pdf_text(pdf)
+    assert "Where / Où" in text and "Stations: Operational (2)" in text and "Committees (at their commune) (1)" in text

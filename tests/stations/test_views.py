@@ -221,3 +221,47 @@ def test_the_menu_marks_stations_or_construction_not_both(client, login_as, make
         html = client.get(url).get_data(as_text=True)
         marked = re.findall(r'<a href="[^"]+" aria-current="page">([^<]+)</a>', html)
         assert marked == [current], (url, marked)
+
+
+def test_station_maps_show_the_stations_of_the_users_area_only(client, web, login_as, make_project, make_station):
+    kasai = make_station(name="Commissariat de Bipemba", latitude=-6.13, longitude=23.6, status="operational")
+    make_project(station=kasai)
+    make_station(name="Poste de Muya", commune="Muya", latitude=-6.15, longitude=23.62, status="planned")
+    make_station(name="Poste sans position", commune="Muya")
+    katanga = make_station(name="Commissariat de Kampemba", commune="Kampemba", latitude=-11.66, longitude=27.48)
+    make_project(station=katanga)
+    login_as("project_officer", "Kasaï-Oriental")
+    html = client.get("/construction/").get_data(as_text=True)
+    svg = html[html.index('<svg class="chart-map place-map"'):html.index("</svg>", html.index("place-map"))]
+    assert "<title>Commissariat de Bipemba – Operational</title>" in svg
+    assert "<title>Poste de Muya – In planning</title>" in svg
+    assert "Kampemba" not in svg and "Poste sans position" not in svg
+    assert "Stations: Operational (1)" in html and "Stations: In planning (1)" in html
+    assert "Stations: Under construction (0)" in html
+    html = client.get(f"/stations/{kasai.id}").get_data(as_text=True)
+    assert 'class="place-label"' in html and ">Commissariat de Bipemba</text>" in html
+    assert 'marker marker-station-operational highlighted' in html and "Kampemba" not in html
+    web.post("/logout", page="/account")
+    login_as("viewer")
+    html = client.get("/construction/").get_data(as_text=True)
+    assert "Commissariat de Kampemba – Under construction</title>" in html and "Stations: Operational (1)" in html
+    assert len(html.encode()) <= 40 * 1024  # the map keeps the page within its budget (see the test below)
+
+
+def test_the_portfolio_map_is_bounded_and_costs_one_query(client, login_as, make_station, count_queries, monkeypatch):
+    from cpms.stations.service import places
+    login_as("me_officer")
+
+    def queries():
+        with count_queries() as statements:
+            html = client.get("/construction/").get_data(as_text=True)
+        return len(statements), html
+
+    make_station(latitude=-6.1, longitude=23.6)
+    few, _html = queries()
+    for i in range(4):
+        make_station(latitude=-6.3 - i / 5, longitude=23.6)  # about 4 px apart: one marker each
+    monkeypatch.setattr(places, "MAX_POINTS", 3)
+    count, html = queries()
+    assert count == few and html.count('class="marker marker-station') == 3
+    assert "and 2 more places, not drawn" in html

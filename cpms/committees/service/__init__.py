@@ -2,10 +2,11 @@
 
 committees.py: who sees what, choices for the forms, creating and editing committees, the dashboard cards;
 members.py: members and the representation targets; meetings.py: meetings with roll call and quorum, security
-issues; calendar.py: iCalendar documents and each user's feed address; action_items.py: action items and their follow-up from meeting to meeting.
+issues; calendar.py: iCalendar documents and each user's feed address; action_items.py: action items and their follow-up from meeting to meeting; places.py: the committees on the map.
 
 Services check the business rules, flush and raise DomainError saying what to fix; the request commits.
 """
+from cpms.committees.service import places
 from cpms.committees.service.action_items import (
                                                   action_counts,
                                                   carried_over_items,
@@ -67,7 +68,7 @@ from cpms.committees.service.members import (
                                                   update_member,
 )
 
-__all__ = ["DEFAULT_REQUIRED_CATEGORIES", "Quorum", "Representation", "action_counts", "active_calendar_feed",
+__all__ = ["places", "DEFAULT_REQUIRED_CATEGORIES", "Quorum", "Representation", "action_counts", "active_calendar_feed",
            "active_members", "calendar_feed_user", "close_calendar_feed", "feed_address", "feed_meetings", "open_calendar_feed",
            "add_member", "add_security_issue", "calendar_ics", "can_see", "can_see_item", "can_see_meeting",
            "carried_over_items", "child_committees", "current_members", "committee_cards", "committee_choices", "committee_meetings",

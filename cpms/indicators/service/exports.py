@@ -128,12 +128,12 @@ def report_sheets(programme, period, *, scope, area, area_label, today=None, wit
     return (sheets, reports) if with_reports else sheets
 
 
-def report_pdf(report, maps=None):
-    """The PDF report: its table, and per indicator the trend chart and (`maps`: {programme indicator id: map})
-    the map by province."""
+def report_pdf(report, maps=None, places=None):
+    """The PDF report: its table, the map of the area's places (`places`, from pictures.report_places), and per
+    indicator the trend chart and (`maps`: {programme indicator id: map}) the map by province."""
     from cpms.core.pdf import programme_logos, render_pdf
     charts = {row.pi.id: trend_of(row) for row in report.totals()}
     with force_locale("en"):
         english = {row.pi.id: row.pi.indicator.name_en for row in report.totals()}
-    return render_pdf("indicators/report_pdf.html", report=report, charts=charts, maps=maps or {}, english=english,
+    return render_pdf("indicators/report_pdf.html", report=report, charts=charts, maps=maps or {}, english=english, places=places,
                       generated_on=date.today(), **programme_logos(report.programme.id))

@@ -8,7 +8,7 @@ page says so. Figures are those the user may see (the report engine applies the 
 from dataclasses import dataclass
 
 from cpms.core.charts import trend_chart
-from cpms.geo.maps import province_map
+from cpms.geo.maps import area_map, province_map
 from cpms.indicators.service.reports import build_reports
 from cpms.indicators.service.values import dimension_for
 
@@ -42,6 +42,13 @@ def indicator_pictures(programme, pi, period, *, scope, today=None):
         drawn = province_map({r.label: r.actual for r in provinces}, fmt=row.fmt,
                              highlighted={p.name for p in programme.provinces})
     return Pictures(report=report, row=row, chart=trend_of(row), provinces=provinces, map=drawn)
+
+
+def report_places(report, scope):
+    """The map of the places of the report's area (stations by status, committees, survey communes: the layers
+    domains offer to cpms.geo.maps.area_map) in the user's scope, the programme's provinces outlined."""
+    return area_map(scope, province_id=report.area.province_id,
+                    highlighted={p.name for p in report.programme.provinces})
 
 
 def province_maps(report, scope):

@@ -8,9 +8,9 @@ stations.py: visibility, choices, the station registry, dashboard cards; project
 template, projects and their milestones; progress.py: progress reports with photos, expenditure, the
 gender-sensitivity checklist and the handover; photos.py: checking, scaling and storing the photo files;
 metrics.py: a project's progress, budget use, slippage and status; portfolio.py: the construction portfolio's
-filters, totals and export.
+filters, totals and export; places.py: the stations on the map.
 """
-from cpms.stations.service import metrics, photos, portfolio
+from cpms.stations.service import metrics, photos, places, portfolio
 from cpms.stations.service.progress import (
                                            MAX_PHOTOS_PER_REPORT,
                                            SETTLEMENT_DAYS,
@@ -50,7 +50,7 @@ from cpms.stations.service.stations import (
                                            visible_stations,
 )
 
-__all__ = ["metrics", "photos", "portfolio",
+__all__ = ["metrics", "photos", "places", "portfolio",
            "MAX_PHOTOS_PER_REPORT", "SETTLEMENT_DAYS", "accepted_handover", "missing_required_milestones", "can_see_project", "can_see_station", "commune_choices_for", "create_project",
            "create_station", "ensure_default_template", "planned_dates", "programme_choices_for", "project_checklist",
            "project_expenditures", "project_handover", "project_milestones", "project_reports", "projects_to_keep", "record_expenditure",

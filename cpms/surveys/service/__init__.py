@@ -1,9 +1,10 @@
 """Perception surveys: instruments, measures, rounds and webhook tokens (instruments.py), XLSForm parsing
-(xlsform.py), estimates (stats.py) and round results (results.py).
+(xlsform.py), estimates (stats.py), round results (results.py) and the surveyed communes on the maps (places.py).
 
 The package gives the main part's services under `cpms.surveys.service` and imports its topic modules; no part
 imports this module back."""
 from cpms.surveys.service import (  # noqa: F401  (its topic modules)
+    places,
     results,
     stats,
     xlsform,
