@@ -1,13 +1,80 @@
 """Shared form pieces: a multi-select of ids, showing a service's errors, the validate-and-save step, button-only
 POSTs and the one rule for the 422 answer. None of them commits: the request does (cpms/core/transaction.py)."""
+import re
+from decimal import Decimal, InvalidOperation
+
 from flask import flash, redirect, render_template
+from flask_babel import format_decimal, get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import FieldList, SelectMultipleField
+from wtforms import DecimalField, FieldList, FloatField, SelectMultipleField
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from cpms.core.errors import DomainError
 from cpms.extensions import db
+
+
+def read_number(text, language=None, thousands=True):
+    """A number as people type it in their language: "1 234,5" in French (a decimal point is understood too),
+    "1,234.5" in English; spaces, no-break spaces and apostrophes between digits are ignored. For a small number
+    that has no thousands (`thousands=False`: a score, degrees), a comma is the decimal mark in any language.
+    A finite Decimal, or ValueError."""
+    language = (language or str(get_locale() or "en"))[:2]
+    text = re.sub(r"[\s\u00a0\u202f']", "", text or "")
+    if language == "fr" or not thousands:
+        if "," in text:
+            text = text.replace(".", "").replace(",", ".")
+    else:
+        text = text.replace(",", "")
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(text) from None
+    if not number.is_finite():
+        raise ValueError(text)
+    return number
+
+
+def _number_message():
+    return _("Enter a number, for example %(example)s.", example=format_decimal(1234.5))
+
+
+class LocalFloatField(FloatField):
+    """A FloatField that reads the number as the user's language writes it (read_number)."""
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        if valuelist and valuelist[0].strip():
+            try:
+                self.data = float(read_number(valuelist[0]))
+            except ValueError:
+                raise ValueError(_number_message()) from None
+
+
+class LocalDecimalField(DecimalField):
+    """A DecimalField that reads the amount as the user's language writes it (read_number)."""
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        if valuelist and valuelist[0].strip():
+            try:
+                self.data = read_number(valuelist[0])
+            except ValueError:
+                raise ValueError(_number_message()) from None
+
+
+class DegreesField(FloatField):
+    """Degrees as people type them, in any language: a decimal point or a decimal comma (-6,13); degrees have no
+    thousands."""
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        if valuelist and valuelist[0].strip():
+            try:
+                self.data = float(read_number(valuelist[0], thousands=False))
+            except ValueError:
+                raise ValueError(_("Enter the degrees as a decimal number, for example -6.13.")) from None
 
 
 class MultiCheckboxField(SelectMultipleField):

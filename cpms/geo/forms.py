@@ -1,8 +1,9 @@
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import FloatField, SelectField, StringField
+from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
+
+from cpms.core.forms import DegreesField
 
 NAME_VALIDATORS = [DataRequired(_l("Enter a name.")), Length(max=100, message=_l("At most %(max)d characters."))]
 
@@ -23,21 +24,6 @@ class CityForm(FlaskForm):
 
 class CommuneForm(FlaskForm):
     name = StringField(_l("Commune name"), validators=NAME_VALIDATORS)
-
-
-class DegreesField(FloatField):
-    """Degrees as people type them: a decimal point or a decimal comma (-6,13 in French)."""
-
-    def process_formdata(self, valuelist):
-        if valuelist and valuelist[0].strip():
-            text = valuelist[0].strip().replace(",", ".")
-            try:
-                self.data = float(text)
-            except ValueError:
-                self.data = None
-                raise ValueError(_("Enter the degrees as a decimal number, for example -6.13.")) from None
-        else:
-            self.data = None
 
 
 class CommunePositionForm(FlaskForm):

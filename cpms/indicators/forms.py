@@ -3,10 +3,10 @@ from the request (their names: the period key, or `part-<dimension>-<category>`)
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, DateField, FloatField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
-from cpms.core.forms import MultiCheckboxField
+from cpms.core.forms import LocalFloatField, MultiCheckboxField
 from cpms.indicators.reference import (
     AGGREGATIONS,
     DIMENSIONS,
@@ -86,9 +86,9 @@ class ProgrammeIndicatorForm(FlaskForm):
     indicator_id = SelectField(_l("Indicator of the library"), coerce=int,
                                validators=[InputRequired(_l("Choose an indicator of the library."))])
     code = StringField(_l("Code in this framework"), validators=[Length(max=30, message=MAX_CHARS)])
-    baseline_value = FloatField(_l("Baseline value"), validators=[Optional()])
+    baseline_value = LocalFloatField(_l("Baseline value"), validators=[Optional()])
     baseline_date = DateField(_l("Baseline date"), validators=[Optional()])
-    lop_target = FloatField(_l("Life-of-programme target"), validators=[Optional()])
+    lop_target = LocalFloatField(_l("Life-of-programme target"), validators=[Optional()])
     position = IntegerField(_l("Order"), default=0, validators=[Optional()])
     notes = TextAreaField(_l("Notes"), validators=[Length(max=5000, message=MAX_CHARS)])
 
@@ -101,7 +101,7 @@ class ValueForm(FlaskForm):
     period = SelectField(_l("Quarter"), choices=[])
     province_id = SelectField(_l("Province"), coerce=int, choices=[])
     commune_id = SelectField(_l("Commune"), coerce=int, choices=[])
-    value = FloatField(_l("Value"), validators=[InputRequired(_l("Enter the value."))])
+    value = LocalFloatField(_l("Value"), validators=[InputRequired(_l("Enter the value."))])
     comment = TextAreaField(_l("Comment"), validators=[Length(max=5000, message=MAX_CHARS)])
     evidence_url = StringField(_l("Link to the evidence"), validators=[Length(max=500, message=MAX_CHARS)])
     evidence_file = FileField(_l("Evidence file"))

@@ -1,10 +1,11 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import DateField, DecimalField, EmailField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import DateField, EmailField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from cpms.core.bounds import PEOPLE_AT_EVENT, PlausibleCount, PlausibleDate, PlausibleMoney
+from cpms.core.forms import LocalDecimalField
 from cpms.outreach.labels import CATEGORY_LABELS, EVIDENCE_LABELS, KIND_LABELS, SEX_LABELS, TOPIC_LABELS
 
 MAX = _l("At most %(max)d characters.")
@@ -25,7 +26,7 @@ class ActivityForm(FlaskForm):
     language = StringField(_l("Language"), validators=[Length(max=60, message=MAX)])
     partners = StringField(_l("Partner organisations"), validators=[Length(max=300, message=MAX)])
     facilitators = StringField(_l("Facilitators"), validators=[Length(max=300, message=MAX)])
-    cost = DecimalField(_l("Cost"), places=2, validators=[Optional(), PlausibleMoney(currency_field="currency")])
+    cost = LocalDecimalField(_l("Cost"), places=2, validators=[Optional(), PlausibleMoney(currency_field="currency")])
     currency = SelectField(_l("Currency"), choices=[("USD", "USD"), ("CDF", "CDF")], default="USD")
 
     def set_choices(self, programmes, communes):

@@ -12,7 +12,7 @@ from flask_login import current_user
 
 from cpms.core.audio import EXTENSIONS as AUDIO_EXTENSIONS
 from cpms.core.errors import DomainError
-from cpms.core.forms import render_form, run_action, save_form
+from cpms.core.forms import read_number, render_form, run_action, save_form
 from cpms.core.pagination import paginate
 from cpms.core.permissions import get_or_404, require_role, scope_of
 from cpms.extensions import db
@@ -235,11 +235,11 @@ def facilitator_remove(activity_id, facilitator_id):
 # --- Questionnaires (trainings) -------------------------------------------------------------------------------
 
 def _score(raw):
-    raw = (raw or "").strip().replace(",", ".")
+    raw = (raw or "").strip()
     if not raw:
         return None
     try:
-        return float(raw)
+        return float(read_number(raw, thousands=False))
     except ValueError:
         raise DomainError(_("Enter the scores as numbers of points from 0 to 100, or leave them empty.")) from None
 

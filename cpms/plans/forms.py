@@ -1,10 +1,11 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from cpms.committees.models import PROBLEM_CATEGORIES
 from cpms.core.bounds import PlausibleCount, PlausibleDate, PlausibleMoney
+from cpms.core.forms import LocalDecimalField
 from cpms.plans.models import ACTION_STATUSES, FREQUENCIES, QIP_STATUSES, SEVERITIES
 
 MAX = _l("At most %(max)d characters.")
@@ -55,7 +56,7 @@ class PlanActionForm(FlaskForm):
     start_date = DateField(_l("Start date"), validators=[DataRequired(_l("Enter the start date as YYYY-MM-DD.")), PlausibleDate()])
     end_date = DateField(_l("Due date (end)"), validators=[DataRequired(_l("Enter the end date as YYYY-MM-DD.")),
                                                            PlausibleDate()])
-    budget = DecimalField(_l("Budget (USD)"), places=2, default=0, validators=[
+    budget = LocalDecimalField(_l("Budget (USD)"), places=2, default=0, validators=[
         InputRequired(_l("Enter the budget in US dollars (0 if none).")), NumberRange(min=0, message=NOT_NEGATIVE),
         PlausibleMoney()])
     status = SelectField(_l("Status"), choices=list(ACTION_STATUSES.items()))
@@ -79,7 +80,7 @@ class QipForm(FlaskForm):
     name = StringField(_l("Project"), validators=[DataRequired(_l("Enter the project's name.")), Length(max=200, message=MAX)])
     implementer = StringField(_l("Implementer"), validators=[DataRequired(_l("Name the implementer.")),
                                                             Length(max=200, message=MAX)])
-    budget = DecimalField(_l("Budget (USD)"), places=2, validators=[
+    budget = LocalDecimalField(_l("Budget (USD)"), places=2, validators=[
         InputRequired(_l("Enter the budget in US dollars.")), NumberRange(min=0, message=NOT_NEGATIVE), PlausibleMoney()])
     status = SelectField(_l("Status"), choices=list(QIP_STATUSES.items()))
     completed_on = DateField(_l("Completion date"), validators=[Optional(), PlausibleDate()])

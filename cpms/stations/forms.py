@@ -4,9 +4,7 @@ from flask_wtf.file import MultipleFileField
 from wtforms import (
     BooleanField,
     DateField,
-    DecimalField,
     FieldList,
-    FloatField,
     Form,
     FormField,
     HiddenField,
@@ -19,7 +17,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from cpms.core.bounds import PlausibleDate, PlausibleMoney
 from cpms.core.drafts import DraftFields
-from cpms.core.forms import MultiCheckboxField
+from cpms.core.forms import DegreesField, LocalDecimalField, MultiCheckboxField
 from cpms.stations.labels import (
     CHECKLIST_LABELS,
     PROJECT_KIND_LABELS,
@@ -41,8 +39,8 @@ class StationForm(FlaskForm):
                                                Length(max=150, message=MAX_CHARS)])
     kind = SelectField(_l("Type"), choices=_choices(STATION_KIND_LABELS))
     commune_id = SelectField(_l("Commune"), coerce=int, validators=[InputRequired(_l("Choose the commune of the station."))])
-    latitude = FloatField(_l("Latitude"), validators=[Optional()])
-    longitude = FloatField(_l("Longitude"), validators=[Optional()])
+    latitude = DegreesField(_l("Latitude"), validators=[Optional()])
+    longitude = DegreesField(_l("Longitude"), validators=[Optional()])
     status = SelectField(_l("Status"), choices=_choices(STATION_STATUS_LABELS))
     specialised_units = MultiCheckboxField(_l("Specialised units present"), coerce=str, choices=_choices(UNIT_LABELS))
     staff_count = IntegerField(_l("Staff count"), validators=[Optional(), NumberRange(
@@ -63,7 +61,7 @@ class ProjectForm(FlaskForm):
                                validators=[InputRequired(_l("Choose the programme that funds the project."))])
     kind = SelectField(_l("Kind of work"), choices=_choices(PROJECT_KIND_LABELS))
     contractor = StringField(_l("Contractor"), validators=[Length(max=200, message=MAX_CHARS)])
-    contract_amount = DecimalField(_l("Contract amount"), places=2, validators=[Optional(), NumberRange(
+    contract_amount = LocalDecimalField(_l("Contract amount"), places=2, validators=[Optional(), NumberRange(
         min=0.01, message=_l("The contract amount must be greater than zero (leave it empty if not known yet).")),
         PlausibleMoney()])
     currency = SelectField(_l("Currency"), choices=[(c, c) for c in CURRENCIES])
@@ -140,7 +138,7 @@ class ReportForm(DraftFields, FlaskForm):
 
 class ExpenditureForm(FlaskForm):
     spent_on = DateField(_l("Date"), validators=[DataRequired(_l("Enter the date as YYYY-MM-DD.")), PlausibleDate()])
-    amount = DecimalField(_l("Amount"), places=2, validators=[
+    amount = LocalDecimalField(_l("Amount"), places=2, validators=[
         InputRequired(_l("Enter an amount greater than zero.")),
         NumberRange(min=0.01, message=_l("Enter an amount greater than zero.")), PlausibleMoney()])
     description = StringField(_l("Spent on"), validators=[DataRequired(_l("Say what the money was spent on.")),

@@ -5,7 +5,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from cpms.core.errors import DomainError
-from cpms.core.forms import render_form, save_form
+from cpms.core.forms import read_number, render_form, save_form
 from cpms.core.pagination import paginate
 from cpms.core.permissions import get_or_404, require_role, scope_of
 from cpms.extensions import db
@@ -183,9 +183,9 @@ def _typed_targets(grid):
     values, errors = {}, {}
     for row in grid:
         for cell in [row["year"]] + row["half"] + row["quarter"]:
-            raw = request.form.get(cell.period.key, "").strip().replace(",", ".").replace(" ", "")
+            raw = request.form.get(cell.period.key, "").strip()
             try:
-                values[cell.period.key] = float(raw) if raw else None
+                values[cell.period.key] = float(read_number(raw)) if raw else None
             except ValueError:
                 errors[cell.period.key] = _("Enter a number.")
             cell.value = raw

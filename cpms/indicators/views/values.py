@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from cpms.core.errors import DomainError
 from cpms.core.exports import document_export
-from cpms.core.forms import render_form, run_action, save_form
+from cpms.core.forms import read_number, render_form, run_action, save_form
 from cpms.core.pagination import paginate
 from cpms.core.permissions import get_or_404, require_role, scope_of
 from cpms.extensions import db
@@ -50,11 +50,11 @@ def _read_parts(pi):
     values, errors = {}, []
     for dimension, _label, categories in _parts(pi):
         for key, label in categories:
-            raw = request.form.get(f"part-{dimension}-{key}", "").strip().replace(",", ".")
+            raw = request.form.get(f"part-{dimension}-{key}", "").strip()
             if not raw:
                 continue
             try:
-                values.setdefault(dimension, {})[key] = float(raw)
+                values.setdefault(dimension, {})[key] = float(read_number(raw))
             except ValueError:
                 errors.append(_("%(category)s: enter a number.", category=label))
     return values, errors

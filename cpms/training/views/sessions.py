@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from cpms.core.errors import DomainError
-from cpms.core.forms import render_form, run_action, save_form
+from cpms.core.forms import read_number, render_form, run_action, save_form
 from cpms.core.permissions import STAFF_ROLES, require_role
 from cpms.training.forms import ATTENDANCE_LABELS, ScheduleForm
 from cpms.training.models import ATTENDANCE_STATUSES
@@ -120,9 +120,9 @@ def _scores_from_request():
         name, _sep, enrolment_id = key.rpartition("-")
         if name not in ("pre_score", "post_score", "final_score") or not enrolment_id.isdigit():
             continue
-        value = value.strip().replace(",", ".")
+        value = value.strip()
         try:
-            number = float(value) if value else None
+            number = float(read_number(value, thousands=False)) if value else None
         except ValueError:
             raise DomainError(_("Scores must be numbers between 0 and 100 (found “%(value)s”).", value=value[:20]))
         scores.setdefault(int(enrolment_id), {})[name] = number
