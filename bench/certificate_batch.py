@@ -238,15 +238,17 @@ def main(argv=None):
         before = MemorySampler._rss(os.getpid())
         from bench.harness import cpu_seconds
         with MemorySampler() as memory:
-            started, started_cpu = time.perf_counter(), cpu_seconds(children=True)
+            started, started_cpu, started_own = time.perf_counter(), cpu_seconds(children=True), cpu_seconds()
             batches.run_pending_batches(workers=args.workers)
             elapsed, cpu = time.perf_counter() - started, cpu_seconds(children=True) - started_cpu
+            own = cpu_seconds() - started_own
         batch = db.session.scalar(select(CertificateBatch))
         sizes = [os.path.getsize(batches.batch_file(name)) for name in (batch.pdf_name, batch.zip_name)]
         per_certificate = cpu / args.trainees
         print(f"{args.trainees} certificates, {args.workers} worker processes, {os.cpu_count()} cores: "
               f"batch {elapsed:.1f} s, {cpu:.1f} CPU s with its rendering processes = "
-              f"{per_certificate * 1000:.0f} CPU ms per certificate (issue, store, combined PDF and ZIP); "
+              f"{per_certificate * 1000:.0f} CPU ms per certificate (issue, store, combined PDF and ZIP; "
+              f"{own / args.trainees * 1000:.0f} of them in the scheduler's process); "
               f"bare WeasyPrint render of the pages as one document {floor * 1000:.0f} CPU ms per page "
               f"in one process: {per_certificate / floor:.2f} × the floor per CPU-second (aim: at most 1.3 ×); "
               f"parallel speed-up {cpu / elapsed:.2f}. "
