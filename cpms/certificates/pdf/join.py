@@ -74,7 +74,7 @@ class PdfConcatenator:
         """Append every page of one PDF (bytes)."""
         self.add_pages(PdfReader(io.BytesIO(data)))
 
-    def add_pages(self, reader, first=0, count=None, prune=False):  # noqa: C901
+    def add_pages(self, reader, first=0, count=None, prune=False):
         """Append `count` pages of a pypdf reader from page `first` (all of them by default). A reference to a page
         left out (a link to it, say) becomes null rather than pulling that page in. `prune`: each page and form
         keeps only the resources its content uses (see _resources_used)."""
@@ -82,55 +82,25 @@ class PdfConcatenator:
         chosen_ids = {page.indirect_reference.idnum for page in chosen if page.indirect_reference is not None}
         left_out = {page.indirect_reference.idnum for page in reader.pages
                     if page.indirect_reference is not None} - chosen_ids
-        mapping, queue = {}, []
-
-        def ref(indirect):
-            if indirect.idnum in left_out:
-                return NullObject()
-            if indirect.idnum not in mapping:
-                mapping[indirect.idnum] = self._number()
-                queue.append(indirect)
-            return IndirectObject(mapping[indirect.idnum], 0, None)
-
-        def copy(obj, skip=()):
-            if isinstance(obj, IndirectObject):
-                return ref(obj)
-            if isinstance(obj, StreamObject):
-                result = obj.__class__()
-                for key, value in obj.items():
-                    if key == "/Resources" and prune:
-                        result[NameObject(key)] = copy(_resources_used(value, obj.get_data()))
-                    elif key != "/Length":  # written again from the data
-                        result[NameObject(key)] = copy(value)
-                result._data = obj._data
-                return result
-            if isinstance(obj, DictionaryObject):
-                result = DictionaryObject()
-                for key, value in obj.items():
-                    if key not in skip:
-                        result[NameObject(key)] = copy(value)
-                return result
-            if isinstance(obj, ArrayObject):
-                return ArrayObject(copy(item) for item in obj)
-            return obj
-
+        copier = _Copier(self, left_out, prune)
         pages = []
         for page in chosen:
             number = self._number()
             if page.indirect_reference is not None:
-                mapping[page.indirect_reference.idnum] = number  # annotations pointing back at their page
+                copier.mapping[page.indirect_reference.idnum] = number  # annotations pointing back at their page
             pages.append((number, page))
         for number, page in pages:
             # pypdf has already copied what a page inherits from its page tree (resources, media box…) onto it
-            copied = copy(page, skip=("/Parent", "/Resources") if prune and "/Resources" in page else ("/Parent",))
-            if prune and "/Resources" in page:
-                copied[NameObject("/Resources")] = copy(_resources_used(page["/Resources"], _content_of(page)))
+            pruned = prune and "/Resources" in page
+            copied = copier.copy(page, skip=("/Parent", "/Resources") if pruned else ("/Parent",))
+            if pruned:
+                copied[NameObject("/Resources")] = copier.copy(_resources_used(page["/Resources"], _content_of(page)))
             copied[NameObject("/Parent")] = IndirectObject(PAGES, 0, None)
             self._write(number, copied)
             self.kids.append(number)
-        while queue:
-            indirect = queue.pop()
-            self._write(mapping[indirect.idnum], copy(indirect.get_object()))
+        while copier.queue:
+            indirect = copier.queue.pop()
+            self._write(copier.mapping[indirect.idnum], copier.copy(indirect.get_object()))
 
     def close(self):
         """Write the page tree, catalogue, cross-reference table and trailer."""
@@ -145,6 +115,41 @@ class PdfConcatenator:
         lines += [f"{offset:010d} 00000 n \n" for offset in self.offsets[1:]]
         lines.append(f"trailer\n<< /Size {len(self.offsets)} /Root {CATALOG} 0 R >>\nstartxref\n{xref}\n%%EOF\n")
         self.out.write("".join(lines).encode("ascii"))
+
+
+class _Copier:
+    """Copies objects of one input into a PdfConcatenator's output, renumbered; the objects referred to are queued
+    (each once) to be written after the pages."""
+
+    def __init__(self, output, left_out, prune):
+        self.output, self.left_out, self.prune = output, left_out, prune
+        self.mapping, self.queue = {}, []
+
+    def ref(self, indirect):
+        if indirect.idnum in self.left_out:
+            return NullObject()
+        if indirect.idnum not in self.mapping:
+            self.mapping[indirect.idnum] = self.output._number()
+            self.queue.append(indirect)
+        return IndirectObject(self.mapping[indirect.idnum], 0, None)
+
+    def copy(self, obj, skip=()):
+        if isinstance(obj, IndirectObject):
+            return self.ref(obj)
+        if isinstance(obj, StreamObject):
+            result = obj.__class__()
+            for key, value in obj.items():
+                if key == "/Resources" and self.prune:
+                    result[NameObject(key)] = self.copy(_resources_used(value, obj.get_data()))
+                elif key != "/Length":  # written again from the data
+                    result[NameObject(key)] = self.copy(value)
+            result._data = obj._data
+            return result
+        if isinstance(obj, DictionaryObject):
+            return DictionaryObject({NameObject(key): self.copy(value) for key, value in obj.items() if key not in skip})
+        if isinstance(obj, ArrayObject):
+            return ArrayObject(self.copy(item) for item in obj)
+        return obj
 
 
 def split_pdf(data, counts):
