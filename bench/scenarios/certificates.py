@@ -4,8 +4,10 @@ The batch runs as in production: the project officer asks for it on the cohort's
 then the scheduler's work – `batches.run_pending_batches`, with CERTIFICATE_WORKERS (2) rendering processes –
 issues the 450 certificates and assembles the combined PDF and the ZIP; the run ends with the PDF's download.
 Its floor is a bare WeasyPrint render (`HTML(string=…).write_pdf()`, one process) of the same 450 pages, filled
-in beforehand (bench/certificate_batch.py); the issue's target is 1.3× that floor. The rendering processes'
-CPU is not in this process's CPU time, so no CPU ratio is given for it.
+in beforehand (bench/certificate_batch.py), as ONE document (issue 22: separate renders repeat per document the
+work a batch need not repeat). Both are compared per CPU-second, the rendering processes' CPU included
+(RUSAGE_CHILDREN, counted once the pool has ended); the target is 1.3× that floor. How much faster than its CPU
+time the batch ends (its 2 rendering processes) is reported apart, as the parallel speed-up.
 
 The verification page is opened without an account, with the code of a certificate the generator issued.
 """
@@ -29,7 +31,8 @@ class CohortCertificates:
     role = "project_officer"
     domain = "certificates"
     target = "certificates"
-    floor_what = f"a bare WeasyPrint render of the same 450 pages, one process (target ≤ {CERTIFICATE_TARGET}×)"
+    floor_what = (f"a bare WeasyPrint render of the same 450 pages as one document, one process; per CPU-second, "
+                  f"children included (target ≤ {CERTIFICATE_TARGET}×)")
     statements_grow_with = "the cohort (a few per chunk of 10 certificates, one read per PDF when assembling)"
     children_work = True  # the pages are rendered in worker processes: this process's CPU time leaves them out
     repeat = 3  # a run takes about a minute, and its floor as long
@@ -84,12 +87,12 @@ class CohortCertificates:
             db.session.commit()
 
     def floor_warmup(self, bench, sql):
-        from bench.certificate_batch import bare_render
-        bare_render(self.pages[:2])  # WeasyPrint imported, fonts found
+        from bench.certificate_batch import bare_render_one_document
+        assert bare_render_one_document(self.pages[:2]) == 2  # WeasyPrint imported, fonts found; a page each
 
     def floor(self, bench, sql):
-        from bench.certificate_batch import bare_render
-        bare_render(self.pages)
+        from bench.certificate_batch import bare_render_one_document
+        assert bare_render_one_document(self.pages) == len(self.pages)
 
 
 @scenario

@@ -3,7 +3,7 @@ import io
 
 from pypdf import PdfReader
 
-from cpms.certificates.pdf import PdfConcatenator
+from cpms.certificates.pdf import PdfConcatenator, split_pdf
 
 
 def minimal_pdf(text):
@@ -39,3 +39,15 @@ def test_pages_are_joined_with_their_inherited_size_and_resources(tmp_path):
     reader = PdfReader(str(path), strict=True)
     assert [page.extract_text() for page in reader.pages] == ["Kabongo", "Ngalula", "Tshimanga"]
     assert all([float(v) for v in page.mediabox] == [0, 0, 200, 100] for page in reader.pages)
+
+
+def test_a_pdf_is_split_into_files_of_consecutive_pages():
+    joined = io.BytesIO()
+    concatenator = PdfConcatenator(joined)
+    for text in ("Kabongo", "Ngalula", "Tshimanga"):
+        concatenator.add(minimal_pdf(text))
+    concatenator.close()
+    first, second = split_pdf(joined.getvalue(), [2, 1])
+    assert [page.extract_text() for page in PdfReader(io.BytesIO(first), strict=True).pages] == ["Kabongo", "Ngalula"]
+    assert [page.extract_text() for page in PdfReader(io.BytesIO(second), strict=True).pages] == ["Tshimanga"]
+    assert b"Kabongo" not in second

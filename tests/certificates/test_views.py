@@ -177,6 +177,71 @@ def test_cohort_language_and_batch_pages(client, web, login_as, completed_cohort
     assert archive.mimetype == "application/zip" and archive.data[:2] == b"PK"
 
 
+def _page_look(data):
+    """What a reader sees on a one-page PDF: its size, its text, its images (decoded pixels), its fonts' names."""
+    reader = PdfReader(io.BytesIO(data), strict=True)
+    assert len(reader.pages) == 1
+    page = reader.pages[0]
+    fonts = sorted(str(font.get_object()["/BaseFont"]).split("+", 1)[-1]
+                   for font in page["/Resources"]["/Font"].values())
+    return ([float(v) for v in page.mediabox], page.extract_text(), sorted((image.image.size, image.image.mode, image.image.tobytes()) for image in page.images), fonts)
+
+
+def test_a_batch_certificate_downloads_as_stored_and_looks_as_one_issued_alone(client, web, login_as, completed_cohort):
+    """A batch renders its chunk as one PDF and splits it (issue 22). Byte-identical means: the stored file is the
+    frozen certificate – every download, and the batch's ZIP, give exactly its bytes (the SHA-256 recorded at
+    issue). Against a certificate rendered alone from the same filled-in page the bytes differ (font subsets are
+    cut per PDF), so what must be equal is what a reader sees: page size, text, images and fonts."""
+    import hashlib
+    import zipfile
+
+    from cpms.certificates.models import CertificateFile
+    from cpms.certificates.pdf import (
+        artwork_of,
+        certificate_context,
+        cohort_context,
+        compile_template,
+        document_html,
+        printed_fields,
+        render_pdf,
+    )
+    from cpms.core.pdf import make_fetcher
+    from cpms.training.models import Trainee
+    login_as("me_officer")
+    cohort, done, _ = completed_cohort(n=3, names=["Kabongo", "Ngalula", "Tshimanga"])
+    url = f"/certificates/cohorts/{cohort.id}"
+    web.post(f"{url}/batches", page=url)
+    batches.run_pending_batches(workers=1)
+    batch = _db.session.scalar(select(CertificateBatch))
+    assert batch.status == "done", batch.error
+    archive = zipfile.ZipFile(io.BytesIO(client.get(f"/certificates/batches/{batch.id}/certificates.zip").data))
+    certificates = _db.session.scalars(select(Certificate).order_by(Certificate.holder_name)).all()
+    assert len(certificates) == 3
+    template = service.current_template()
+    for certificate in certificates:
+        first = client.get(f"/certificates/{certificate.id}/certificate.pdf").data
+        second = client.get(f"/certificates/{certificate.id}/certificate.pdf").data
+        stored = _db.session.get(CertificateFile, certificate.id)
+        assert first == second and hashlib.sha256(first).hexdigest() == stored.sha256 and len(first) == stored.size
+        member, = [name for name in archive.namelist() if name.startswith(certificate.serial)]
+        assert archive.read(member) == first
+        # the same page rendered alone, as a certificate issued by hand is
+        trainee = _db.session.get(Trainee, certificate.trainee_id)
+        context = certificate_context(printed_fields(trainee, cohort, certificate.language),
+                                      cohort_context(cohort, certificate.language,
+                                                     artwork_of(service.profile_for(cohort.programme_id))),
+                                      serial=certificate.serial, code=certificate.verification_code,
+                                      url=certificate.verification_url, issued_on=certificate.issued_at.date())
+        alone, pages = render_pdf(document_html(compile_template(template.html), template.css, context),
+                                  make_fetcher())
+        assert pages == stored.pages == 1
+        assert _page_look(first) == _page_look(alone)
+        assert certificate.holder_name in pdf_text(first) and certificate.serial in pdf_text(first)
+        # its own page only: no other officer's name in the file
+        others = [c.holder_name for c in certificates if c.id != certificate.id]
+        assert not any(name.encode() in first for name in others) and not any(n in pdf_text(first) for n in others)
+
+
 def test_admin_saves_a_template_version_which_changes_only_new_certificates(client, web, login_as, completed_cohort):
     login_as("admin")
     cohort, done, _ = completed_cohort(n=2)

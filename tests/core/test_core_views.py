@@ -187,3 +187,15 @@ def test_the_trainer_s_menu_holds_the_trainer_s_work_only(client, login_as):
     assert "/training/" in entries and "/training/trainees" in entries and "/certificates/" in entries
     assert not {"/plans/", "/indicators/", "/geography/", "/committees/", "/complaints/figures"} & set(entries)
     assert client.get("/plans/").status_code == 200  # still allowed, only not in the menu
+
+
+def test_a_served_app_hides_its_long_lived_objects_from_the_collector(tmp_path):
+    """Issue 22: without it, full collections walked the app's ~230,000 objects several times per big page."""
+    import gc
+    gc.unfreeze()
+    try:
+        create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://"}, instance_path=str(tmp_path))
+        assert gc.get_freeze_count() > 100_000
+        assert len(gc.get_objects()) < gc.get_freeze_count() / 2  # what the collector still walks
+    finally:
+        gc.unfreeze()

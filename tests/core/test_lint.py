@@ -12,7 +12,6 @@ EXCEPTIONS = {
     ("bench/generate/deployments.py", "generate_deployments"),
     ("bench/harness.py", "measure"),
     ("bench/loadtest.py", "main"),
-    ("cpms/certificates/pdf/join.py", "add"),
     ("cpms/committees/service/committees.py", "_apply_committee"),
     ("cpms/core/setup.py", "register_error_handlers"),
     ("cpms/core/setup.py", "register_hooks"),

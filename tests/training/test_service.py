@@ -1,5 +1,6 @@
 """Training rules: matricules, the vetting gate, rates with late enrolment and withdrawal, idempotent
 registers, streaks of absences, scores and completion."""
+import random
 from datetime import date, time
 
 import pytest
@@ -159,6 +160,60 @@ def test_streaks_and_completion_reasons(app, make_trainee, make_cohort):
     gain = attendance.knowledge_gain(cohort.id)
     assert gain[-1][1] == 2 and gain[-1][2] == pytest.approx(45) and gain[-1][3] == pytest.approx(65)
     assert [(g[0], g[2], g[3]) for g in gain[:-1]] == [("F", 40, 70), ("M", 50, 60)]
+
+
+def _longest_run_of_absences(marks):
+    """The definition, on a row of marks in session order: the longest run of "absent" not broken by any other mark
+    (present, late, excused); a session without a mark breaks nothing."""
+    longest = run = 0
+    for status in marks:
+        run = run + 1 if status == "absent" else 0
+        longest = max(longest, run)
+    return longest
+
+
+def test_streaks_match_their_definition_on_a_made_up_register(app, make_trainee, make_cohort):
+    """Seven officers over twelve held sessions (one more cancelled, one after today): the streaks of the cohort
+    page are the longest runs of absences read along each officer's row, in session order."""
+    cohort = make_cohort()
+    trainees = [make_trainee(last_name=f"Registre{n}") for n in range(7)]
+    enrolments = service.enrol_trainees(cohort, [t.id for t in trainees])
+    days = [date(2016, 4, d) for d in (4, 5, 6, 7, 8, 11, 12, 13, 14, 15, 18, 19)]
+    cancelled, future = date(2016, 4, 20), date(2016, 4, 21)
+    shuffled = days[:]
+    random.Random(6).shuffle(shuffled)
+    sessions = _sessions(cohort, [*shuffled, cancelled, future])  # created out of date order
+    sessions[cancelled].is_cancelled = True
+    today = date(2016, 4, 20)
+    rows = {
+        enrolments[0].id: "A A A P A A L A A A A E".split(),  # a run of 4 after a late mark
+        enrolments[1].id: "A A E A A A - A A P A A".split(),  # an unmarked session does not break the run: 5
+        enrolments[2].id: "P P P P P P P P P P P P".split(),  # no absence: not in the result
+        enrolments[3].id: "A A A A A A A A A A A A".split(),  # every session: 12
+    }
+    draw = random.Random(22)  # fixed seed: the same register every run
+    for enrolment in enrolments[4:]:
+        rows[enrolment.id] = [draw.choice("AAAPLE-") for _day in days]
+    status = {"A": "absent", "P": "present", "L": "late", "E": "excused"}
+    for enrolment_id, marks in rows.items():
+        for day, mark in zip(days, marks):
+            if mark != "-":
+                _db.session.add(Attendance(session_id=sessions[day].id, enrolment_id=enrolment_id,
+                                           status=status[mark]))
+        # absences on the cancelled session and after today count for nothing
+        for day in (cancelled, future):
+            _db.session.add(Attendance(session_id=sessions[day].id, enrolment_id=enrolment_id, status="absent"))
+    _db.session.commit()
+    expected = {enrolment_id: _longest_run_of_absences([status.get(m) for m in marks if m != "-"])
+                for enrolment_id, marks in rows.items()}
+    expected = {enrolment_id: longest for enrolment_id, longest in expected.items() if longest}
+    streaks = attendance.longest_absence_streaks(cohort.id, today=today)
+    assert streaks == expected
+    assert streaks[enrolments[0].id] == 4 and streaks[enrolments[1].id] == 5 and streaks[enrolments[3].id] == 12
+    assert enrolments[2].id not in streaks
+    with english(app):
+        shown = {row.enrolment.id: row.streak for row in attendance.cohort_completion(cohort, today=today)}
+    assert shown == {enrolment.id: expected.get(enrolment.id, 0) for enrolment in enrolments}
 
 
 def test_enrolments_come_back_in_the_order_the_trainees_were_chosen(app, make_trainee, make_cohort):

@@ -42,6 +42,7 @@ from cpms.certificates.pdf import (
     document_html,
     printed_fields,
     render_chunk,
+    render_process_started,
 )
 from cpms.certificates.service.certificates import (
     cohort_certificates,
@@ -198,7 +199,8 @@ def _issue_all(batch, cohort, enrolment_ids, actor, workers, job=None):
         static_folder, key = current_app.static_folder, batch.id
     # starting processes costs a second or two: not worth it for a single chunk
     use_pool = workers > 1 and len(enrolment_ids) > CHUNK
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) if use_pool else None
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"),
+                               initializer=render_process_started) if use_pool else None
     in_flight = deque()
     try:
         for chunk in _chunks(enrolment_ids, CHUNK):
