@@ -25,6 +25,7 @@ from cpms.committees.models import (
     Meeting,
     Member,
 )
+from cpms.core.charts import number
 from cpms.core.drafts import answer_draft, changed_meanwhile, form_version
 from cpms.core.exports import aggregate_export, csv_bytes, document_export, download, personal_export
 from cpms.core.forms import render_form, run_action, save_form
@@ -90,6 +91,7 @@ def committee_detail(committee_id):
                            rep=service.representation([committee.id])[committee.id],
                            members=service.committee_members(committee) if staff else [],
                            meetings=service.committee_meetings(committee),
+                           chart=service.quorum_chart(committee, fmt=number),
                            children=service.child_committees(committee),
                            action_counts=service.action_counts(committee.id))
 

@@ -74,3 +74,17 @@ def trend_chart(labels, values, targets=(), baseline=None, fmt=str, width=480, h
         "baseline": None if baseline is None else {"y": y(baseline), "text": fmt(baseline)},
         "legend_y": height - 6,
     }
+
+
+def percent(value):
+    """A percentage written in the user's language for a chart's axis and points ("87.5 %", "87,5 %")."""
+    from flask_babel import format_decimal
+
+    return f"{format_decimal(value, format='#,##0.#')} %"
+
+
+def number(value):
+    """A count or figure written in the user's language for a chart's axis and points."""
+    from flask_babel import format_decimal
+
+    return format_decimal(value, format="#,##0.#")

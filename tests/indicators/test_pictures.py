@@ -107,6 +107,16 @@ def test_report_links_each_indicator_to_its_page(client, login_as, pictures):
     assert f'href="/indicators/programme-indicators/{pictures.pi.id}?period=2016-Q3"' in page
 
 
+def test_dashboard_draws_each_trend_with_the_shared_chart_and_its_target_line(client, login_as, pictures):
+    login_as("viewer")
+    page = client.get(f"/indicators/programmes/{pictures.programme.id}/dashboard?period=2016-Q3").get_data(as_text=True)
+    start = page.index(f'id="trend-{pictures.pi.id}"')
+    chart = page[start:page.index("</svg>", start)]
+    assert chart.count('class="actual-dot"') == 3 and 'class="target"' in chart and 'class="baseline"' in chart
+    assert "2016 Q2 – Actual: 35" in chart and "2016 Q3 – Target: 1,000" in chart
+    assert "ind-bars" not in page
+
+
 def test_pdf_report_draws_the_trend_with_its_target_line_and_the_map(app, pictures):
     import io
 

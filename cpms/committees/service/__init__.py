@@ -48,6 +48,7 @@ from cpms.committees.service.meetings import (
                                                   meetings_to_keep,
                                                   presence_by_sex,
                                                   quorum,
+                                                  quorum_chart,
                                                   roll_call,
                                                   save_meeting,
                                                   signatories,
@@ -70,7 +71,7 @@ __all__ = ["DEFAULT_REQUIRED_CATEGORIES", "Quorum", "Representation", "action_co
            "add_member", "add_security_issue", "calendar_ics", "can_see", "can_see_item", "can_see_meeting",
            "carried_over_items", "child_committees", "current_members", "committee_cards", "committee_choices", "committee_meetings",
            "committee_members", "commune_choices", "count_by_kind", "create_committee", "meeting_action_items",
-           "meeting_issues", "meeting_sent_with", "meetings_to_keep", "member_active_on", "presence_by_sex", "signatories", "programme_choices", "quartier_choices", "quorum",
+           "meeting_issues", "meeting_sent_with", "meetings_to_keep", "member_active_on", "presence_by_sex", "signatories", "programme_choices", "quartier_choices", "quorum", "quorum_chart",
            "raise_action_item", "representation", "roll_call", "save_meeting", "update_action_item",
            "update_committee", "update_member", "upcoming_meetings", "visible_action_items", "visible_committees",
            "visible_meetings"]

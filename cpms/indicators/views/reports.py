@@ -20,8 +20,8 @@ from cpms.indicators.reference import DIMENSIONS, STATUSES
 from cpms.indicators.service import dhis2, exports, locking
 from cpms.indicators.service import periods as P
 from cpms.indicators.service.drilldown import records_behind
-from cpms.indicators.service.pictures import indicator_pictures
-from cpms.indicators.service.reports import bar_chart, build_report, default_period
+from cpms.indicators.service.pictures import indicator_pictures, trend_of
+from cpms.indicators.service.reports import build_report, default_period
 from cpms.indicators.service.values import Area, dimension_for
 from cpms.indicators.views.common import (
     DRILLERS,
@@ -211,7 +211,7 @@ def dashboard(programme_id):
             IndicatorValue.status == "submitted", IndicatorValue.programme_indicator_id.in_(
                 select(ProgrammeIndicator.id).where(ProgrammeIndicator.programme_id == programme.id))))
     return render_template("indicators/dashboard.html", programme=programme, report=result, counts=counts,
-                           statuses=STATUSES, charts={row.pi.id: bar_chart(row) for row in totals}, waiting=waiting,
+                           statuses=STATUSES, charts={row.pi.id: trend_of(row) for row in totals}, waiting=waiting,
                            periods=period_choices(programme), areas=choices,
                            args={"period": period.key, "area": area_key})
 
