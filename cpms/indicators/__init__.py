@@ -11,6 +11,7 @@ DOMAIN = Domain(
                        "disaggregations"),
         **not_personal("dhis2_data_elements", "data_element", "disaggregation", "category_option_combo"),
         **not_personal("indicator_period_locks", "note"),
+        **not_personal("indicator_narratives", "period_kind", "text"),
         **not_personal("results_frameworks", "dhis2_data_set", "dhis2_attribute_option_combo"),
         **not_personal("result_nodes", "code", "title_en", "title_fr"),
         **not_personal("programme_indicators", "code", "notes"),

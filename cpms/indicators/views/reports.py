@@ -83,6 +83,9 @@ def report(programme_id):
     args = {"period": period.key, "area": area_key, "dimension": dimension or ""}
     dimensions = [(d, label) for d, label in DIMENSIONS.items() if any(dimension_for(r.pi, d) for r in result.totals())]
     return render_template("indicators/report.html", programme=programme, report=result, args=args,
+                           outcomes=service.narratives.programme_outcomes(programme.id),
+                           narratives=dict((node.id, text) for node, text in
+                                           service.narratives.narratives_for(programme.id, period)),
                            periods=period_choices(programme), areas=choices, dimensions=dimensions,
                            can_drill=current_user.role in DRILLERS, can_manage=can_manage(), lock_form=lock_form,
                            unlock_form=forms.UnlockForm(), is_admin=current_user.role == ADMIN, statuses=STATUSES)
