@@ -47,8 +47,8 @@ def test_donor_home_in_french(client, login_as, pictures):
     assert re.search(r"<strong>1\u202f500</strong>\s*pour une cible de 1\u202f000", home), home[:3000]
 
 
-def test_outcome_indicators_are_the_key_results_and_other_roles_see_no_donor_home(client, login_as, pictures,
-                                                                                   make_programme):
+def test_key_results_prefer_indicators_with_targets_and_keep_framework_order(client, login_as, pictures,
+                                                                            make_programme, monkeypatch):
     from sqlalchemy import select
 
     from cpms.indicators.models import ResultNode
@@ -61,7 +61,12 @@ def test_outcome_indicators_are_the_key_results_and_other_roles_see_no_donor_hom
                            end_date=date(2012, 12, 31))
     login_as("viewer")
     home = _section(_home(client))
-    assert f'id="key-result-{trust.id}"' in home and f'id="key-result-{pictures.pi.id}"' not in home
+    # the outcome's indicator comes first (framework order); the output's, with targets, is kept
+    assert home.index(f'id="key-result-{trust.id}"') < home.index(f'id="key-result-{pictures.pi.id}"')
+    from cpms.indicators.service import results
+    monkeypatch.setattr(results, "KEY_RESULTS", 1)  # room for one: the result against a target wins
+    only = _section(_home(client))
+    assert f'id="key-result-{pictures.pi.id}"' in only and f'id="key-result-{trust.id}"' not in only
     assert f'<option value="{other.id}"' in home
     chosen = _section(_home(client, programme=other.id))
     assert "PDP-OLD" in chosen and "This programme has no indicators yet." in chosen

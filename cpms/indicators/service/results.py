@@ -1,8 +1,9 @@
 """The donor's home page: a programme's key results against their targets, with the trend of each (target line and
 baseline), a province map of the first key result broken down by province, and the links to the reports.
 
-Key results are the indicators of the programme's goal and outcomes, in framework order (the outputs when the
-framework has no goal or outcome indicator), at most KEY_RESULTS of them. The period is the report's default (the
+Key results are at most KEY_RESULTS indicators, shown in framework order, chosen first among those with targets per
+period (a result against its target): the goal and outcome indicators with targets, then the outputs with targets,
+then the goal and outcome indicators without, then the other outputs. The period is the report's default (the
 latest quarter with data); the figures are those the user may see (the report engine applies the user's scope).
 The page costs one report of the key indicators, in totals and by province.
 """
@@ -34,10 +35,20 @@ class DonorResults:
 
 
 def key_indicators(programme):
-    """The programme's key indicators: goal and outcome indicators in framework order (outputs without any)."""
+    """The programme's key indicators (see the module's docstring), in framework order (three queries)."""
+    from sqlalchemy import select
+
+    from cpms.extensions import db
+    from cpms.indicators.models import Target
+
     pis = programme_indicators(programme.id)
-    key = [pi for pi in pis if pi.node.level in KEY_LEVELS] or pis
-    return key[:KEY_RESULTS]
+    if not pis:
+        return []
+    with_targets = set(db.session.scalars(select(Target.programme_indicator_id).distinct().where(
+        Target.programme_indicator_id.in_([pi.id for pi in pis]))))
+    rank = {pi.id: (pi.id not in with_targets, pi.node.level not in KEY_LEVELS, i) for i, pi in enumerate(pis)}
+    chosen = {pi.id for pi in sorted(pis, key=lambda pi: rank[pi.id])[:KEY_RESULTS]}
+    return [pi for pi in pis if pi.id in chosen]
 
 
 def donor_results(programme, *, scope, period=None, today=None):
