@@ -141,3 +141,10 @@ def test_pdf_report_draws_the_trend_with_its_target_line_and_the_map(app, pictur
     assert "PAT – 2016 Q3, by province / par province" in text
     assert "Kasaï-Oriental" in text and "1,200" in text and "Natural Earth" in text
     json.dumps(exports.trend_of(report.totals()[0]))  # plain data: the same geometry serves page and PDF
+
+
+def test_long_labels_are_written_under_the_axis_less_often():
+    labels = [f"{day} août" for day in range(1, 17)]
+    drawn = trend_chart(labels, list(range(16)), fmt=str, max_labels=4)
+    assert [label["text"] for label in drawn["labels"]] == ["4 août", "8 août", "12 août", "16 août"]
+    assert len(drawn["dots"]) == 16  # every point keeps its label

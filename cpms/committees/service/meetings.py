@@ -219,7 +219,7 @@ def quorum_chart(committee, fmt):
 
     history = quorum_history(committee)
     return trend_chart([format_date(day, "d MMM yy") for day, _p, _q in history], [p for _d, p, _q in history],
-                       [q for _d, _p, q in history], fmt=fmt)
+                       [q for _d, _p, q in history], fmt=fmt, max_labels=4)
 
 
 def add_security_issue(meeting, *, category, description):

@@ -149,7 +149,7 @@ def attendance_chart(sessions, registers, threshold, fmt):
 
     held = [s for s in sessions if s.id in registers and registers[s.id].held and registers[s.id].counted]
     return trend_chart([format_date(s.session_date, "d MMM") for s in held], [registers[s.id].rate for s in held],
-                       [threshold] * len(held), fmt=fmt)
+                       [threshold] * len(held), fmt=fmt, max_labels=4)
 
 
 def upcoming_sessions(user, today=None, days=7):
