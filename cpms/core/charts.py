@@ -32,7 +32,7 @@ def trend_chart(labels, values, targets=(), baseline=None, fmt=str, width=480, h
     known = [v for v in values + targets + [baseline] if v is not None]
     if not values or not known:
         return None
-    left, right, top, bottom = 62, 14, 12, 44
+    left, right, top, bottom = 62, 26, 12, 44  # room on the right for half of the last period label
     low = min(0.0, min(known))
     step = nice_step(max(known) - low)
     high = max(step, math.ceil(max(known) / step) * step)
