@@ -26,6 +26,7 @@ from cpms.committees.models import (
     Member,
 )
 from cpms.committees.sources import source_links
+from cpms.core.charts import number
 from cpms.core.drafts import answer_draft, changed_meanwhile, form_version
 from cpms.core.exports import aggregate_export, csv_bytes, document_export, download, personal_export
 from cpms.core.forms import render_form, run_action, save_form
@@ -92,6 +93,7 @@ def committee_detail(committee_id):
                            rep=service.representation([committee.id])[committee.id],
                            members=service.committee_members(committee) if staff else [],
                            meetings=service.committee_meetings(committee),
+                           chart=service.quorum_chart(committee, fmt=number),
                            children=service.child_committees(committee),
                            action_counts=service.action_counts(committee.id))
 

@@ -21,17 +21,18 @@ def nice_step(span, ticks=4):
     return 10 * power
 
 
-def trend_chart(labels, values, targets=(), baseline=None, fmt=str, width=480, height=220):
+def trend_chart(labels, values, targets=(), baseline=None, fmt=str, width=480, height=220, max_labels=8):
     """The chart of `values` per period (None: no figure), with `targets` per period and the `baseline`.
 
-    `labels` name the periods; `fmt` writes a figure in the user's language (axis and point labels). Returns None
-    when there is nothing to draw."""
+    `labels` name the periods; `fmt` writes a figure in the user's language (axis and point labels); at most
+    `max_labels` of them are written under the axis (fewer for long labels such as dates, so that they do not overlap
+    on a phone; every point keeps its label in its tooltip). Returns None when there is nothing to draw."""
     labels, values = list(labels)[-MAX_PERIODS:], list(values)[-MAX_PERIODS:]
     targets = (list(targets) + [None] * len(values))[:len(values)] if targets else [None] * len(values)
     known = [v for v in values + targets + [baseline] if v is not None]
     if not values or not known:
         return None
-    left, right, top, bottom = 62, 14, 12, 44
+    left, right, top, bottom = 62, 26, 12, 44  # room on the right for half of the last period label
     low = min(0.0, min(known))
     step = nice_step(max(known) - low)
     high = max(step, math.ceil(max(known) / step) * step)
@@ -60,7 +61,7 @@ def trend_chart(labels, values, targets=(), baseline=None, fmt=str, width=480, h
     while v <= high + step / 1000:
         ticks.append({"y": y(v), "text": fmt(v)})
         v += step
-    every = max(1, math.ceil(len(values) / 8))  # at most 8 period labels, so that they do not overlap on a phone
+    every = max(1, math.ceil(len(values) / max_labels))  # so that the period labels do not overlap on a phone
     return {
         "width": width, "height": height, "left": left, "right": width - right, "top": top,
         "axis_y": y(low), "ticks": ticks,
@@ -74,3 +75,17 @@ def trend_chart(labels, values, targets=(), baseline=None, fmt=str, width=480, h
         "baseline": None if baseline is None else {"y": y(baseline), "text": fmt(baseline)},
         "legend_y": height - 6,
     }
+
+
+def percent(value):
+    """A percentage written in the user's language for a chart's axis and points ("87.5 %", "87,5 %")."""
+    from flask_babel import format_decimal
+
+    return f"{format_decimal(value, format='#,##0.#')} %"
+
+
+def number(value):
+    """A count or figure written in the user's language for a chart's axis and points."""
+    from flask_babel import format_decimal
+
+    return format_decimal(value, format="#,##0.#")

@@ -1,6 +1,6 @@
 """Indicators: the results framework, targets, values entered with evidence or computed from every domain's
 indicators.py, reports and the DHIS2 export."""
-from cpms.core.contract import Domain, Setting, not_personal
+from cpms.core.contract import Domain, Panel, Setting, not_personal
 
 DOMAIN = Domain(
     "indicators",
@@ -11,6 +11,7 @@ DOMAIN = Domain(
                        "disaggregations"),
         **not_personal("dhis2_data_elements", "data_element", "disaggregation", "category_option_combo"),
         **not_personal("indicator_period_locks", "note"),
+        **not_personal("indicator_narratives", "period_kind", "text"),
         **not_personal("results_frameworks", "dhis2_data_set", "dhis2_attribute_option_combo"),
         **not_personal("result_nodes", "code", "title_en", "title_fr"),
         **not_personal("programme_indicators", "code", "notes"),
@@ -20,6 +21,9 @@ DOMAIN = Domain(
                        "evidence_type", "review_note"),
         **not_personal("indicator_value_breakdowns", "dimension", "category"),
     },
+    # the donor's home: a viewer's dashboard opens on the programme's key results against their targets
+    panels=(Panel("core.home", "indicators/_donor_home.html", context="cpms.indicators.views.home:home_panel",
+                  position=10),),
     settings=(
         Setting("CPMS_INDICATOR_ON_TRACK", "INDICATOR_ON_TRACK", float, 0.9),
         Setting("CPMS_INDICATOR_AT_RISK", "INDICATOR_AT_RISK", float, 0.7),

@@ -138,3 +138,8 @@ class ComboForm(FlaskForm):
 class OrgUnitForm(FlaskForm):
     area = SelectField(_l("Area"), choices=[])
     org_unit = StringField(_l("Organisation unit (empty to remove)"), validators=[Optional(), UID])
+
+
+class NarrativeForm(FlaskForm):
+    """The narrative of an outcome for a reporting period (cpms/indicators/service/narratives.py)."""
+    text = TextAreaField(_l("Narrative"), validators=[Length(max=5000, message=MAX_CHARS)])

@@ -260,6 +260,32 @@ class PeriodLock(Audited, db.Model):
         return f"<PeriodLock {self.programme_id} {self.period_kind} {self.period_start}>"
 
 
+class OutcomeNarrative(Audited, TimestampMixin, db.Model):
+    """What the M&E officer writes about an outcome of a programme for a reporting period, shown in the PDF report
+    and the XLSX read-me; read-only once the period is locked."""
+
+    __tablename__ = "indicator_narratives"
+    __table_args__ = (
+        UniqueConstraint("node_id", "period_kind", "period_start", name="uq_indicator_narratives_period"),
+        CheckConstraint(values_check("period_kind", PERIOD_KINDS), name="period_kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"), index=True)
+    node_id: Mapped[int] = mapped_column(ForeignKey("result_nodes.id", ondelete="CASCADE"), index=True)
+    period_kind: Mapped[str] = mapped_column(String(10))
+    period_start: Mapped[date]
+    period_end: Mapped[date]
+    text: Mapped[str] = mapped_column(Text, default="")
+    written_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    node: Mapped[ResultNode] = relationship(lazy="joined", innerjoin=True)
+    written_by = relationship("User", lazy="joined")
+
+    def __repr__(self):
+        return f"<OutcomeNarrative {self.node_id} {self.period_kind} {self.period_start}>"
+
+
 class SnapshotValue(db.Model):
     """A figure as submitted when its period was locked. Written once, in bulk, never changed (the lock is audited)."""
 

@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from cpms.core.audit import record_event
+from cpms.core.charts import percent
 from cpms.core.drafts import answer_draft
 from cpms.core.exports import aggregate_export, download, xlsx_bytes
 from cpms.core.forms import render_form, save_form
@@ -34,7 +35,7 @@ from cpms.stations.labels import CHECKLIST_LABELS, STATION_KIND_LABELS, STATION_
 from cpms.stations.models import ConstructionProject, Photo, Station
 from cpms.stations.reference import CHECKLIST_ITEMS
 from cpms.stations.service import photos, places, portfolio
-from cpms.stations.service.metrics import metrics_for
+from cpms.stations.service.metrics import metrics_for, progress_chart
 
 STATION_READERS = (ADMIN, TRAINER, PROJECT_OFFICER, ME_OFFICER)
 PROJECT_READERS = (ADMIN, PROJECT_OFFICER, ME_OFFICER)
@@ -152,9 +153,10 @@ def portfolio_export():
 @require_role(*PROJECT_READERS)
 def project_detail(project_id):
     project = get_project_or_404(project_id, current_user)
+    milestones, reports = service.project_milestones(project), service.project_reports(project)
     return render_template(
         "stations/project_detail.html", project=project, metrics=metrics_for([project])[project.id],
-        milestones=service.project_milestones(project), reports=service.project_reports(project),
+        milestones=milestones, reports=reports, chart=progress_chart(project, milestones, reports, fmt=percent),
         expenditures=service.project_expenditures(project), checklist=service.project_checklist(project),
         handover=service.project_handover(project), can_manage=can_manage(), checklist_labels=CHECKLIST_LABELS,
         today=portfolio.today(), is_closed=service.accepted_handover(project) is not None)

@@ -7,12 +7,12 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from cpms.core.api import bp
-from cpms.core.api.helpers import Filter, described, fields, nullable, paginated
+from cpms.core.api.helpers import Filter, array_of, described, fields, nullable, paginated
 from cpms.core.errors import DomainError
 from cpms.core.permissions import ADMIN, PROJECT_OFFICER, STAFF_ROLES, TRAINER, get_or_404, require_role, scope_of
 from cpms.extensions import db
 from cpms.training import service
-from cpms.training.models import Cohort, Enrolment, Trainee, TrainingSession
+from cpms.training.models import ATTENDANCE_STATUSES, Cohort, Enrolment, Trainee, TrainingSession
 from cpms.training.service import attendance
 
 
@@ -75,6 +75,14 @@ def _session(session_id):
 COHORT = fields(id="integer", name="string", course="string", programme="string", commune_id="integer",
                 province_id="integer", start_date=("string", "date"), end_date=("string", "date"), capacity="integer",
                 status="string", phase="string", closed_on=nullable("string", "date"))
+SESSION = fields(id="integer", cohort_id="integer", date=("string", "date"), start_time="string", end_time="string",
+                 topic="string", is_cancelled="boolean")
+ENROLMENT = fields(id="integer", cohort_id="integer", trainee_id="integer", matricule="string",
+                   enrolled_on=("string", "date"), withdrawn_on=nullable("string", "date"),
+                   withdrawal_reason=nullable("string"))
+MARK = {"type": ["string", "null"], "enum": [*ATTENDANCE_STATUSES, None]}
+REGISTER = fields(session=SESSION, items=array_of(fields(enrolment_id="integer", trainee_id="integer",
+                                                         matricule="string", status=MARK)))
 TRAINEE = fields(id="integer", matricule="string", last_name="string", post_name="string", first_name="string",
                  sex="string", rank=nullable("string"), specialty="string", commune_id="integer", province_id="integer")
 
@@ -89,6 +97,7 @@ def cohorts():
 
 @bp.route("/cohorts/<int:cohort_id>/sessions")
 @require_role(*STAFF_ROLES)
+@described(item=SESSION, paged=True)
 def cohort_sessions(cohort_id):
     """Sessions of one cohort."""
     cohort = _cohort(cohort_id)
@@ -99,6 +108,7 @@ def cohort_sessions(cohort_id):
 
 @bp.route("/cohorts/<int:cohort_id>/enrolments")
 @require_role(*STAFF_ROLES)
+@described(item=ENROLMENT, paged=True)
 def cohort_enrolments(cohort_id):
     """Enrolments of one cohort, with their enrolment and withdrawal dates (ISO 8601)."""
     cohort = _cohort(cohort_id)
@@ -108,6 +118,7 @@ def cohort_enrolments(cohort_id):
 
 @bp.route("/cohorts/<int:cohort_id>/enrolments", methods=["POST"])
 @require_role(ADMIN, PROJECT_OFFICER)
+@described(item=fields(items=array_of(ENROLMENT)), paged=False, status=201)
 def cohort_enrolments_post(cohort_id):
     """Enrol trainees: {"trainee_ids": [1, 2], "enrolled_on": "YYYY-MM-DD" (optional: the cohort's start)}.
     All or none; 422 with the reason when refused (dates outside the cohort, closed cohort, capacity, vetting)."""
@@ -131,6 +142,7 @@ def cohort_enrolments_post(cohort_id):
 
 @bp.route("/enrolments/<int:enrolment_id>/withdrawal", methods=["PUT"])
 @require_role(ADMIN, PROJECT_OFFICER)
+@described(item=ENROLMENT, paged=False)
 def enrolment_withdrawal_put(enrolment_id):
     """Withdraw a trainee: {"withdrawn_on": "YYYY-MM-DD", "reason": "..."}; 422 with the reason when refused."""
     enrolment = get_or_404(Enrolment, enrolment_id)
@@ -149,6 +161,7 @@ def enrolment_withdrawal_put(enrolment_id):
 
 @bp.route("/sessions/<int:session_id>/attendance")
 @require_role(*STAFF_ROLES)
+@described(item=REGISTER, paged=False)
 def session_attendance(session_id):
     """The register of one session: every trainee enrolled that day and their mark (null when not recorded)."""
     session = _session(session_id)
@@ -160,6 +173,7 @@ def session_attendance(session_id):
 
 @bp.route("/sessions/<int:session_id>/attendance", methods=["PUT"])
 @require_role(ADMIN, PROJECT_OFFICER, TRAINER)
+@described(item=fields(saved="integer"), paged=False)
 def session_attendance_put(session_id):
     """Replace the marks of a session: {"marks": {"<enrolment_id>": "present|late|excused|absent"}}. Idempotent."""
     session = _session(session_id)

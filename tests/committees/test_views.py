@@ -369,3 +369,17 @@ def test_committee_map_places_committees_at_their_commune_in_the_users_area(clie
     login_as("me_officer")
     html = client.get("/committees/").get_data(as_text=True)
     assert "<title>CLSP Kampemba (Kampemba)</title>" in html and "Committees (at their commune) (3)" in html
+
+
+def test_committee_page_charts_members_present_against_the_quorum(client, login_as, make_committee, make_member,
+                                                                  make_meeting):
+    committee = make_committee()
+    members = [make_member(committee) for _ in range(5)]
+    make_meeting(committee, when=datetime(2017, 5, 8, 10, tzinfo=timezone.utc), present=members[:2])
+    make_meeting(committee, when=datetime(2017, 6, 12, 10, tzinfo=timezone.utc), present=members[:4])
+    make_meeting(committee, when=datetime(2017, 7, 10, 10, tzinfo=timezone.utc), status="cancelled")
+    login_as("viewer")
+    html = client.get(f"/committees/{committee.id}").get_data(as_text=True)
+    chart = html[html.index('id="quorum-chart"'):html.index("</svg>", html.index('id="quorum-chart"'))]
+    assert "8 May 17 – Present: 2" in chart and "12 Jun 17 – Present: 4" in chart
+    assert "8 May 17 – Quorum: 3" in chart and chart.count('class="actual-dot"') == 2  # the cancelled one is left out

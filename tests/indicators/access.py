@@ -36,6 +36,7 @@ EXPECTED = {
     "indicators.indicator_detail": ANY,
     "indicators.records": ENTER,
     "indicators.lock_create": MANAGE,
+    "indicators.narrative_edit": MANAGE,
     "indicators.lock_remove": ADMIN,
     "indicators.value_create": ENTER,
     "indicators.value_detail": ENTER,
@@ -74,5 +75,5 @@ def samples(request):
     entries.review_value(me, value, approve=True)
     lock = locking.lock_period(me, Scope.national(), framework.programme, "2016-Q3", today=date(2017, 1, 1))
     db.session.commit()
-    return {"library_id": indicator.id, "node_id": framework.output.id, "pi_id": pi.id, "indicator_id": pi.id,
+    return {"library_id": indicator.id, "node_id": framework.output.id, "outcome_id": framework.outcome.id, "pi_id": pi.id, "indicator_id": pi.id,
             "value_id": value.id, "lock_id": lock.id}

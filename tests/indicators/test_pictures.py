@@ -107,6 +107,16 @@ def test_report_links_each_indicator_to_its_page(client, login_as, pictures):
     assert f'href="/indicators/programme-indicators/{pictures.pi.id}?period=2016-Q3"' in page
 
 
+def test_dashboard_draws_each_trend_with_the_shared_chart_and_its_target_line(client, login_as, pictures):
+    login_as("viewer")
+    page = client.get(f"/indicators/programmes/{pictures.programme.id}/dashboard?period=2016-Q3").get_data(as_text=True)
+    start = page.index(f'id="trend-{pictures.pi.id}"')
+    chart = page[start:page.index("</svg>", start)]
+    assert chart.count('class="actual-dot"') == 3 and 'class="target"' in chart and 'class="baseline"' in chart
+    assert "2016 Q2 – Actual: 35" in chart and "2016 Q3 – Target: 1,000" in chart
+    assert "ind-bars" not in page
+
+
 def test_pdf_report_draws_the_trend_with_its_target_line_and_the_map(app, pictures):
     import io
 
@@ -162,3 +172,10 @@ def test_pdf_report_maps_the_places_of_the_users_area(app, pictures, make_statio
     assert any("Kampemba" in m["title"] for m in national["markers"])
     text = pdf_text(pdf)
     assert "Where / Où" in text and "Stations: Operational (2)" in text and "Committees (at their commune) (1)" in text
+
+
+def test_long_labels_are_written_under_the_axis_less_often():
+    labels = [f"{day} août" for day in range(1, 17)]
+    drawn = trend_chart(labels, list(range(16)), fmt=str, max_labels=4)
+    assert [label["text"] for label in drawn["labels"]] == ["4 août", "8 août", "12 août", "16 août"]
+    assert len(drawn["dots"]) == 16  # every point keeps its label

@@ -75,3 +75,28 @@ def test_planned_dates_are_spread_by_cumulative_weight():
     dates = planned_dates(date(2016, 1, 1), date(2016, 4, 10), [25, 25, 50])  # 100 days
     assert dates == [date(2016, 1, 26), date(2016, 2, 20), date(2016, 4, 10)]
     assert planned_dates(date(2016, 1, 1), date(2016, 1, 1), [1, 1]) == [date(2016, 1, 1)] * 2
+
+
+def test_progress_series_plans_by_milestone_weight_and_carries_the_latest_report_to_its_month():
+    from types import SimpleNamespace as NS
+
+    from cpms.stations.service.metrics import progress_series
+    project = NS(start_date=date(2016, 3, 10), planned_completion_date=date(2016, 6, 30))
+    milestones = [NS(weight=30, planned_date=date(2016, 4, 15)), NS(weight=70, planned_date=date(2016, 6, 1)),
+                  NS(weight=0, planned_date=None)]
+    reports = [NS(id=2, report_date=date(2016, 4, 20), physical_progress=25),
+               NS(id=1, report_date=date(2016, 3, 20), physical_progress=10)]
+    ends, planned, actual = progress_series(project, milestones, reports)
+    assert ends == [date(2016, 3, 31), date(2016, 4, 30), date(2016, 5, 31), date(2016, 6, 30)]
+    assert planned == [0.0, 30.0, 30.0, 100.0]
+    assert actual == [10, 25, None, None]  # nothing reported after April
+
+
+def test_progress_series_without_planned_dates_follows_the_contract_time():
+    from types import SimpleNamespace as NS
+
+    from cpms.stations.service.metrics import progress_series
+    project = NS(start_date=date(2016, 1, 1), planned_completion_date=date(2016, 2, 29))
+    _ends, planned, actual = progress_series(project, [NS(weight=10, planned_date=None)], [])
+    assert planned == [50.8, 100.0] and actual == [None, None]
+

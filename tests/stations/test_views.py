@@ -265,3 +265,16 @@ def test_the_portfolio_map_is_bounded_and_costs_one_query(client, login_as, make
     count, html = queries()
     assert count == few and html.count('class="marker marker-station') == 3
     assert "and 2 more places, not drawn" in html
+
+
+def test_project_page_charts_planned_against_actual_progress(client, login_as, make_project):
+    from cpms.stations.service import record_progress_report
+    project = make_project(start_date=date(2016, 3, 1), planned_completion_date=date(2016, 12, 31))
+    record_progress_report(None, project, report_date=date(2016, 6, 1), physical_progress=40, narrative="Walls.",
+                           problems="", uploads=[])
+    _db.session.commit()
+    login_as("project_officer", "Kasaï-Oriental")
+    html = client.get(f"/construction/{project.id}").get_data(as_text=True)
+    chart = html[html.index('id="progress-chart"'):html.index("</svg>", html.index('id="progress-chart"'))]
+    assert "Jun 16 – Actual: 40 %" in chart and chart.count('class="actual-dot"') == 1
+    assert chart.count('class="target-dot"') == 10 and "Dec 16 – Planned: 100 %" in chart

@@ -38,6 +38,28 @@ def test_trainer_saves_a_register_and_the_rates_change(client, web, login_as, ma
     assert _db.session.scalar(select(func.count()).select_from(Attendance)) == 6
 
 
+def test_cohort_page_charts_attendance_per_session_against_the_course_threshold(client, login_as, make_cohort,
+                                                                             make_trainee):
+    trainer = login_as("trainer", "Kasaï-Oriental")
+    cohort, first, enrolments = _cohort_with_session(make_cohort, make_trainee, trainer, n=4)
+    second = TrainingSession(cohort_id=cohort.id, session_date=date(2016, 4, 5), start_time=time(8), end_time=time(12))
+    later = TrainingSession(cohort_id=cohort.id, session_date=date(2099, 4, 6), start_time=time(8), end_time=time(12))
+    _db.session.add_all([second, later])
+    _db.session.flush()
+    marks = {first.id: ["present", "late", "absent", "excused"], second.id: ["present", "absent", "absent", "absent"]}
+    for session_id, statuses in marks.items():
+        _db.session.add_all(Attendance(session_id=session_id, enrolment_id=e.id, status=status)
+                            for e, status in zip(enrolments, statuses, strict=True))
+    _db.session.commit()
+    html = client.get(f"/training/cohorts/{cohort.id}").get_data(as_text=True)
+    chart = html[html.index('id="attendance-chart"'):html.index("</svg>", html.index('id="attendance-chart"'))]
+    # 2 of the 3 counted (the excused one does not count), then 1 of 4; the later session is not drawn
+    assert "4 Apr – Attended: 66.7 %" in chart and "5 Apr – Attended: 25 %" in chart
+    assert chart.count('class="actual-dot"') == 2
+    threshold = cohort.course.attendance_threshold
+    assert f"4 Apr – Required: {threshold} %" in chart and 'class="target"' in chart
+
+
 def test_register_save_as_json_for_the_offline_queue(client, web, login_as, make_cohort, make_trainee):
     trainer = login_as("trainer", "Kasaï-Oriental")
     _cohort, session, enrolments = _cohort_with_session(make_cohort, make_trainee, trainer, n=2)

@@ -198,6 +198,30 @@ def quorum(meeting):
     return Quorum(members, int(present), current_app.config["COMMITTEE_QUORUM_SHARE"])
 
 
+def quorum_history(committee, limit=16):
+    """(local day, members present, quorum) of the committee's latest `limit` held meetings with a roll call, oldest
+    first, in one grouped query: the meetings and quorum chart of the committee's page."""
+    share = current_app.config["COMMITTEE_QUORUM_SHARE"]
+    rows = db.session.execute(
+        select(Meeting.starts_at, func.count(MeetingAttendance.id),
+               func.coalesce(func.sum(case((MeetingAttendance.is_present, 1), else_=0)), 0))
+        .join(MeetingAttendance, MeetingAttendance.meeting_id == Meeting.id)
+        .where(Meeting.committee_id == committee.id, Meeting.status == "held")
+        .group_by(Meeting.id, Meeting.starts_at).order_by(Meeting.starts_at.desc(), Meeting.id.desc())
+        .limit(limit)).all()
+    return [(local_day(starts_at, committee), int(present), Quorum(members, int(present), share).needed)
+            for starts_at, members, present in reversed(rows)]
+
+
+def quorum_chart(committee, fmt):
+    """The chart of the members present at each held meeting against the quorum (cpms/core/charts.py)."""
+    from cpms.core.charts import trend_chart
+
+    history = quorum_history(committee)
+    return trend_chart([format_date(day, "d MMM yy") for day, _p, _q in history], [p for _d, p, _q in history],
+                       [q for _d, _p, q in history], fmt=fmt, max_labels=4)
+
+
 def add_security_issue(meeting, *, category, description):
     """Record a security issue raised in a meeting. Errors: unknown category, empty description."""
     if category not in PROBLEM_CATEGORIES:

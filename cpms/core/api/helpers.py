@@ -71,6 +71,10 @@ def nullable(kind, fmt=None):
     return {"type": [kind, "null"], **({"format": fmt} if fmt else {})}
 
 
+def array_of(item):
+    return {"type": "array", "items": item}
+
+
 def paging_problem():
     """The message for a bad `page` or `per_page`, or None."""
     for name, low, high in (("page", 1, None), ("per_page", 1, API_MAX_PER_PAGE)):
@@ -87,9 +91,13 @@ def paging_problem():
     return None
 
 
-def described(item=None, filters=()):
+def described(item=None, filters=(), paged=None, status=200):
     """Declare a route's item schema and query filters (see the module's docstring); the filters are checked
-    before the view runs (the paging, for every API request, by the blueprint: cpms/core/api/__init__.py)."""
+    before the view runs (the paging, for every API request, by the blueprint: cpms/core/api/__init__.py).
+
+    `paged`: whether the answer is a page of items ({items, page, per_page, total}); by default a GET without path
+    parameters is one, anything else answers `item` itself – say paged=True for a collection under an id
+    (/cohorts/<id>/sessions), paged=False for a whole answer. `status`: the success code (201 for a creation)."""
     def decorator(view):
         @wraps(view)
         def checked(*args, **kwargs):
@@ -102,6 +110,7 @@ def described(item=None, filters=()):
                 return api_error(400, problem)
             return view(*args, **kwargs)
         checked._api_item, checked._api_filters = item, tuple(filters)
+        checked._api_paged, checked._api_status = paged, status
         return checked
     return decorator
 

@@ -42,8 +42,12 @@ def build_openapi(app):
         path = _openapi_path(rule)
         params = [{"name": name, "in": "path", "required": True, "schema": {"type": _path_type(rule, name)}}
                   for name in sorted(rule.arguments)]
+        paged, status = getattr(view, "_api_paged", None), str(getattr(view, "_api_status", 200))
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
-            is_collection = method == "GET" and not rule.arguments and rule.endpoint != "api.openapi"
+            # a page of items: declared (a collection under an id is one, a register is not), else a GET without
+            # path parameters – the heuristic alone took /cohorts/{cohort_id}/sessions for a single item
+            is_collection = method == "GET" and (paged if paged is not None else
+                                                 not rule.arguments and rule.endpoint != "api.openapi")
             operation = {
                 "operationId": f"{rule.endpoint.split('.', 1)[1]}_{method.lower()}",
                 "summary": doc,
@@ -53,7 +57,7 @@ def build_openapi(app):
                      "schema": {"type": "integer", "minimum": 1, "maximum": API_MAX_PER_PAGE}},
                 ] if is_collection else []),
                 "responses": {
-                    "200": {"description": "OK", "content": {"application/json": {
+                    status: {"description": "Created" if status == "201" else "OK", "content": {"application/json": {
                         "schema": page_schema(item) if is_collection else item}}},
                     "400": {"description": "A parameter out of its bounds or of the wrong type",
                             "content": {"application/json": {"schema": ERROR_SCHEMA}}},

@@ -9,6 +9,7 @@ from cpms.indicators.service import (  # noqa: F401  (its topic modules)
     entries,
     exports,
     locking,
+    narratives,
     periods,
     reports,
     targets,

@@ -97,11 +97,16 @@ def title_block(report, area_label):
 
 
 def readme(report):
-    """(header, rows): each indicator's definition, computation and source, for the "Read me" sheet."""
+    """(header, rows): each indicator's definition, computation and source, for the "Read me" sheet; then the
+    narrative of each outcome for the period (its text in the definition column)."""
+    from cpms.indicators.service.narratives import narratives_for
     rows = []
     for row in report.totals():
         indicator = row.pi.indicator
         rows.append([row.pi.code, indicator.name, indicator.definition or "", _source(indicator)])
+    for node, text in narratives_for(report.programme.id, report.period):
+        rows.append([node.code, node.title, text,
+                     _("Narrative of the outcome for %(period)s, by the M&E officer", period=report.period.label)])
     return [_("Code"), _("Indicator"), _("Definition"), _("Source")], rows
 
 
@@ -135,5 +140,7 @@ def report_pdf(report, maps=None, places=None):
     charts = {row.pi.id: trend_of(row) for row in report.totals()}
     with force_locale("en"):
         english = {row.pi.id: row.pi.indicator.name_en for row in report.totals()}
-    return render_pdf("indicators/report_pdf.html", report=report, charts=charts, maps=maps or {}, english=english, places=places,
+    from cpms.indicators.service.narratives import narratives_for
+    return render_pdf("indicators/report_pdf.html", report=report, charts=charts, maps=maps or {}, english=english,
+                      places=places, narratives=narratives_for(report.programme.id, report.period),
                       generated_on=date.today(), **programme_logos(report.programme.id))

@@ -339,27 +339,3 @@ def sparkline(values, targets=(), width=120, height=28, pad=3):
     dots = [xy(i, v) for i, v in enumerate(values) if v is not None]
     return {"width": width, "height": height, "points": line(values), "targets": line(targets) if any(
         t is not None for t in targets) else "", "last": dots[-1] if dots else None}
-
-
-def bar_chart(row, width=520, height=160):
-    """Bars of the actual per period with the target marked, for one report row."""
-    left, bottom, top = 58, 24, 10
-    known = [v for p in row.trend for v in (p.value, p.target) if v is not None]
-    if not known:
-        return None
-    high = max(known) or 1.0
-    plot_h = height - bottom - top
-    slot = (width - left - 10) / max(1, len(row.trend))
-    bars = []
-    for i, point in enumerate(row.trend):
-        x = left + i * slot + slot * 0.15
-        bar = {"x": round(x, 1), "width": round(slot * 0.7, 1), "label": point.period.label,
-               "label_x": round(x + slot * 0.35, 1), "text": row.fmt(point.value) if point.value is not None else ""}
-        if point.value is not None:
-            h = point.value / high * plot_h
-            bar.update(y=round(top + plot_h - h, 1), height=round(h, 1))
-        if point.target is not None:
-            bar["target_y"] = round(top + plot_h - point.target / high * plot_h, 1)
-        bars.append(bar)
-    return {"width": width, "height": height, "left": left, "axis_y": top + plot_h, "right": width - 10, "bars": bars,
-            "top_label": row.fmt(high), "label_y": height - 8}

@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 
 from cpms.core.permissions import TRAINER
-from cpms.indicators.views import catalogue, dhis2, reports, values  # noqa: F401  (the routes of the blueprint)
+from cpms.indicators.views import catalogue, dhis2, narratives, reports, values  # noqa: F401  (the routes of the blueprint)
 from cpms.indicators.views.common import READERS, bp
 
 __all__ = ["NAVIGATION", "bp"]

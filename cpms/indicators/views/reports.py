@@ -20,8 +20,8 @@ from cpms.indicators.reference import DIMENSIONS, STATUSES
 from cpms.indicators.service import dhis2, exports, locking
 from cpms.indicators.service import periods as P
 from cpms.indicators.service.drilldown import records_behind
-from cpms.indicators.service.pictures import indicator_pictures
-from cpms.indicators.service.reports import bar_chart, build_report, default_period
+from cpms.indicators.service.pictures import indicator_pictures, trend_of
+from cpms.indicators.service.reports import build_report, default_period
 from cpms.indicators.service.values import Area, dimension_for
 from cpms.indicators.views.common import (
     DRILLERS,
@@ -83,6 +83,9 @@ def report(programme_id):
     args = {"period": period.key, "area": area_key, "dimension": dimension or ""}
     dimensions = [(d, label) for d, label in DIMENSIONS.items() if any(dimension_for(r.pi, d) for r in result.totals())]
     return render_template("indicators/report.html", programme=programme, report=result, args=args,
+                           outcomes=service.narratives.programme_outcomes(programme.id),
+                           narratives=dict((node.id, text) for node, text in
+                                           service.narratives.narratives_for(programme.id, period)),
                            periods=period_choices(programme), areas=choices, dimensions=dimensions,
                            can_drill=current_user.role in DRILLERS, can_manage=can_manage(), lock_form=lock_form,
                            unlock_form=forms.UnlockForm(), is_admin=current_user.role == ADMIN, statuses=STATUSES)
@@ -211,7 +214,7 @@ def dashboard(programme_id):
             IndicatorValue.status == "submitted", IndicatorValue.programme_indicator_id.in_(
                 select(ProgrammeIndicator.id).where(ProgrammeIndicator.programme_id == programme.id))))
     return render_template("indicators/dashboard.html", programme=programme, report=result, counts=counts,
-                           statuses=STATUSES, charts={row.pi.id: bar_chart(row) for row in totals}, waiting=waiting,
+                           statuses=STATUSES, charts={row.pi.id: trend_of(row) for row in totals}, waiting=waiting,
                            periods=period_choices(programme), areas=choices,
                            args={"period": period.key, "area": area_key})
 

@@ -179,3 +179,50 @@ def metrics_for(projects, today=None):
         m.status = status_colour(is_handed_over=m.is_handed_over, is_over_budget=m.is_over_budget,
                                  slippage=m.slippage_days, progress=m.progress, budget_used=m.budget_used)
     return result
+
+
+def _month_ends(first, last):
+    """The last day of each month from `first`'s month to `last`'s month."""
+    from calendar import monthrange
+
+    ends, year, month = [], first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        ends.append(date(year, month, monthrange(year, month)[1]))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return ends
+
+
+def progress_series(project, milestones, reports):
+    """(month ends, planned %, actual %) of a project, month by month from its start to its planned completion (or
+    its latest report, when later). Planned: the weights of the milestones planned by the end of the month (the
+    share of the contract time elapsed when no milestone has a planned date); actual: the latest report's physical
+    progress up to the end of the month, none after the month of the latest report."""
+    last_report = max((r.report_date for r in reports), default=None)
+    last = max(d for d in (project.planned_completion_date, last_report) if d is not None)
+    ends = _month_ends(project.start_date, last)
+    dated = [(m.weight, m.planned_date) for m in milestones if m.planned_date is not None]
+    span = max(1, (project.planned_completion_date - project.start_date).days)
+    ordered = sorted(reports, key=lambda r: (r.report_date, r.id))
+    planned, actual = [], []
+    for end in ends:
+        if dated:
+            planned.append(weighted_progress([(w, when <= end) for w, when in dated]))
+        else:
+            planned.append(round(min(100.0, max(0.0, 100.0 * (end - project.start_date).days / span)), 1))
+        known = [r.physical_progress for r in ordered if r.report_date <= end]
+        actual.append(known[-1] if known and end.replace(day=1) <= last_report else None)
+    return ends, planned, actual
+
+
+def progress_chart(project, milestones, reports, fmt):
+    """The chart of a project's planned against actual physical progress per month (cpms/core/charts.py); long
+    projects are drawn every second (third…) month so that the chart keeps at most MAX_PERIODS points."""
+    from flask_babel import format_date
+
+    from cpms.core.charts import MAX_PERIODS, trend_chart
+
+    ends, planned, actual = progress_series(project, milestones, reports)
+    stride = -(-len(ends) // MAX_PERIODS)
+    keep = list(range(len(ends) - 1, -1, -stride))[::-1]
+    return trend_chart([format_date(ends[i], "MMM yy") for i in keep], [actual[i] for i in keep],
+                       [planned[i] for i in keep], fmt=fmt)

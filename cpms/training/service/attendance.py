@@ -103,6 +103,13 @@ class RegisterStatus:
     marked: int
     held: bool
     is_today: bool = False
+    attended: int = 0  # present or late
+    counted: int = 0  # marked present, late or absent (an excused absence does not count)
+
+    @property
+    def rate(self):
+        """Share of the counted marks that attended, in percent (one decimal); None before any count."""
+        return round(100.0 * self.attended / self.counted, 1) if self.counted else None
 
     @property
     def state(self):
@@ -121,15 +128,28 @@ def register_status(cohort_id, today=None):
     active = and_(Enrolment.cohort_id == TrainingSession.cohort_id, Enrolment.enrolled_on <= TrainingSession.session_date,
                   or_(Enrolment.withdrawn_on.is_(None), Enrolment.withdrawn_on > TrainingSession.session_date))
     rows = db.session.execute(
-        select(TrainingSession.id, TrainingSession.session_date, func.count(Enrolment.id), func.count(Attendance.status))
+        select(TrainingSession.id, TrainingSession.session_date, func.count(Enrolment.id), func.count(Attendance.status),
+               func.coalesce(func.sum(case((Attendance.status.in_(("present", "late")), 1), else_=0)), 0),
+               func.coalesce(func.sum(case((Attendance.status.in_(("present", "late", "absent")), 1), else_=0)), 0))
         .select_from(TrainingSession)
         .outerjoin(Enrolment, active)
         .outerjoin(Attendance, and_(Attendance.session_id == TrainingSession.id,
                                     Attendance.enrolment_id == Enrolment.id))
         .where(TrainingSession.cohort_id == cohort_id, TrainingSession.is_cancelled.is_(False))
         .group_by(TrainingSession.id, TrainingSession.session_date)).all()
-    return {session_id: RegisterStatus(session_id, expected, marked, day <= today, day == today)
-            for session_id, day, expected, marked in rows}
+    return {session_id: RegisterStatus(session_id, expected, marked, day <= today, day == today, int(attended),
+                                       int(counted))
+            for session_id, day, expected, marked, attended, counted in rows}
+
+
+def attendance_chart(sessions, registers, threshold, fmt):
+    """The chart of the attendance rate per session held (cancelled and later sessions left out) against the
+    course's required attendance, from the cohort's sessions and their `register_status`: no query."""
+    from cpms.core.charts import trend_chart
+
+    held = [s for s in sessions if s.id in registers and registers[s.id].held and registers[s.id].counted]
+    return trend_chart([format_date(s.session_date, "d MMM") for s in held], [registers[s.id].rate for s in held],
+                       [threshold] * len(held), fmt=fmt, max_labels=4)
 
 
 def upcoming_sessions(user, today=None, days=7):

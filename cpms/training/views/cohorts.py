@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from cpms.core.charts import percent
 from cpms.core.errors import DomainError
 from cpms.core.forms import render_form, run_action, save_form
 from cpms.core.pagination import paginate
@@ -115,7 +116,8 @@ def cohort_detail(cohort_id):
         enrolled_ids = {row.trainee.id for row in rows}
         candidates = [t for t in db.session.scalars(stmt) if t.id not in enrolled_ids]
     phase = cohort.phase()
-    return render_template("training/cohort_detail.html", cohort=cohort, rows=rows, sessions=sessions,
+    chart = attendance.attendance_chart(sessions, registers, cohort.course.attendance_threshold, fmt=percent)
+    return render_template("training/cohort_detail.html", cohort=cohort, rows=rows, sessions=sessions, chart=chart,
                            registers=registers, phase=phase, is_open=phase not in ("closed", "cancelled"),
                            enrol_form=EnrolForm(formdata=None), close_form=CloseCohortForm(formdata=None),
                            cohort_rate=attendance.cohort_rate(counts), candidates=candidates, term=term,
