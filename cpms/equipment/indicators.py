@@ -15,8 +15,8 @@ from cpms.indicators.registry import computed_indicator
                     unit="percentage", aggregation="latest", dimensions=("province", "commune"),
                     dated_by=_l("The item's latest check up to the last day of the period."),
                     place=_l("The commune of the station the item was delivered to."),
-                    description=_l("Among the programme's delivered items checked by the end of the period, the "
-                                   "share whose latest check up to then found them in use."))
+                    description=_l("Among the programme's delivered items checked by the end of the period and not "
+                                   "disposed of by then, the share whose latest check up to then found them in use."))
 def in_use_rate(ctx, _start, end):
     def build():
         key = ctx.category({"province": EquipmentItem.province_id, "commune": EquipmentItem.commune_id})
@@ -32,5 +32,7 @@ def in_use_rate(ctx, _start, end):
                                      or_(later.checked_on > EquipmentCheck.checked_on,
                                          and_(later.checked_on == EquipmentCheck.checked_on,
                                               later.id > EquipmentCheck.id)))
-    return ctx.statement("equipment_in_use_rate", build).where(EquipmentCheck.checked_on <= end,
-                                                               ~later_by_then)
+    # an item disposed of by the end of the period has left the units' counts
+    return ctx.statement("equipment_in_use_rate", build).where(EquipmentCheck.checked_on <= end, ~later_by_then,
+                                                               or_(EquipmentItem.disposed_on.is_(None),
+                                                                   EquipmentItem.disposed_on > end))

@@ -16,9 +16,23 @@ from cpms.core.pagination import paginate
 from cpms.core.pdf import programme_logos, render_pdf
 from cpms.core.permissions import get_or_404, require_role, scope_of
 from cpms.equipment import service
-from cpms.equipment.forms import CheckForm, DeliveryForm, ItemForm
-from cpms.equipment.labels import CATEGORY_LABELS, CONDITION_LABELS
-from cpms.equipment.models import EquipmentDelivery, EquipmentItem
+from cpms.equipment.forms import (
+    CheckForm,
+    DeliveryForm,
+    DisposalForm,
+    ItemForm,
+    LossCloseForm,
+    LossForm,
+    MaintenanceForm,
+    TransferForm,
+)
+from cpms.equipment.labels import (
+    CATEGORY_LABELS,
+    CONDITION_LABELS,
+    DISPOSAL_REASON_LABELS,
+    LOSS_STATUS_LABELS,
+)
+from cpms.equipment.models import EquipmentDelivery, EquipmentItem, EquipmentLoss
 from cpms.extensions import db
 from cpms.geo.service import commune_choices
 from cpms.programmes.service import visible_programmes
@@ -32,7 +46,8 @@ NAVIGATION = [(28, "equipment.item_list", _l("Equipment"), frozenset(READERS))]
 
 @bp.app_context_processor
 def labels():
-    return {"EQUIPMENT_CATEGORY_LABELS": CATEGORY_LABELS, "EQUIPMENT_CONDITION_LABELS": CONDITION_LABELS}
+    return {"EQUIPMENT_CATEGORY_LABELS": CATEGORY_LABELS, "EQUIPMENT_CONDITION_LABELS": CONDITION_LABELS,
+            "EQUIPMENT_DISPOSAL_LABELS": DISPOSAL_REASON_LABELS, "EQUIPMENT_LOSS_LABELS": LOSS_STATUS_LABELS}
 
 
 def station_equipment_panel(station):
@@ -40,8 +55,9 @@ def station_equipment_panel(station):
     and the state of each item at its last check; None (left out) for users who may not read equipment."""
     if current_user.role not in service.READERS or not scope_of(current_user).allows(station.province_id, station.commune_id):
         return None
-    items, checks = service.station_items(station)
-    return {"equipment_items": items, "equipment_checks": checks}
+    items, checks, losses, disposed = service.station_items(station)
+    return {"equipment_items": items, "equipment_checks": checks, "equipment_losses": losses,
+            "equipment_disposed": disposed}
 
 
 def get_item_or_404(item_id):
@@ -71,9 +87,20 @@ def item_detail(item_id):
     return _item_page(item, CheckForm(formdata=None))
 
 
-def _item_page(item, check_form, status=200):
+def _item_page(item, check_form=None, status=200, **forms):
+    """The item's page with its history (checks, maintenance, losses, transfers) and the forms that record what
+    happens next; a form refused by its POST comes back with its messages (`forms`)."""
+    forms = {"check_form": check_form or CheckForm(formdata=None),
+             "maintenance_form": forms.get("maintenance_form") or MaintenanceForm(formdata=None),
+             "loss_form": forms.get("loss_form") or LossForm(formdata=None),
+             "close_form": forms.get("close_form") or LossCloseForm(formdata=None),
+             "disposal_form": forms.get("disposal_form") or DisposalForm(formdata=None)}
+    losses = service.item_losses(item)
     return render_template("equipment/item_detail.html", item=item, checks=service.item_checks(item),
-                           check_form=check_form, can_manage=current_user.role in MANAGERS), status
+                           maintenance=service.item_maintenance(item), losses=losses,
+                           open_loss=next((loss for loss in losses if loss.status == "open"), None),
+                           transfers=service.item_transfers(item), can_manage=current_user.role in MANAGERS,
+                           **forms), status
 
 
 def _item_form_page(form, item, save):
@@ -107,6 +134,70 @@ def check_add(item_id):
     done = save_form(form, lambda f: service.record_check(current_user, item, **f.service_fields()),
                      _("Check recorded."), lambda _saved: url_for("equipment.item_detail", item_id=item.id))
     return done or _item_page(item, form, status=422)
+
+
+def _item_action(item, form, name, record, message, anchor):
+    done = save_form(form, record, message,
+                     lambda _saved: url_for("equipment.item_detail", item_id=item.id, _anchor=anchor))
+    return done or _item_page(item, status=422, **{name: form})
+
+
+@bp.route("/items/<int:item_id>/maintenance", methods=["POST"])
+@require_role(*MANAGERS)
+def maintenance_add(item_id):
+    item = get_item_or_404(item_id)
+    form = MaintenanceForm()
+    return _item_action(item, form, "maintenance_form",
+                        lambda f: service.record_maintenance(current_user, item, **f.service_fields()),
+                        _("Maintenance recorded."), "maintenance")
+
+
+@bp.route("/items/<int:item_id>/losses", methods=["POST"])
+@require_role(*MANAGERS)
+def loss_add(item_id):
+    item = get_item_or_404(item_id)
+    form = LossForm()
+    return _item_action(item, form, "loss_form",
+                        lambda f: service.report_loss(current_user, item, **f.service_fields()),
+                        _("Loss reported. Record the follow-up when the search ends."), "losses")
+
+
+@bp.route("/losses/<int:loss_id>/close", methods=["POST"])
+@require_role(*MANAGERS)
+def loss_close(loss_id):
+    loss = get_or_404(EquipmentLoss, loss_id, current_user, check=service.can_see_loss)
+    item = get_item_or_404(loss.item_id)
+    form = LossCloseForm()
+    return _item_action(item, form, "close_form",
+                        lambda f: service.close_loss(current_user, loss, **f.service_fields()),
+                        _("Loss report closed."), "losses")
+
+
+@bp.route("/items/<int:item_id>/disposal", methods=["POST"])
+@require_role(*MANAGERS)
+def item_dispose(item_id):
+    item = get_item_or_404(item_id)
+    form = DisposalForm()
+    return _item_action(item, form, "disposal_form",
+                        lambda f: service.dispose_item(current_user, item, **f.service_fields()),
+                        _("Item disposed of: it no longer counts in the unit's equipment."), "disposal")
+
+
+@bp.route("/transfers/new", methods=["GET", "POST"])
+@require_role(*MANAGERS)
+def transfer_create():
+    from cpms.stations.service import visible_stations
+    scope = scope_of(current_user)
+    form = TransferForm()
+    form.set_choices([(s.id, f"{s.name} ({s.commune.name})") for s in db.session.scalars(visible_stations(scope))],
+                     service.transfer_choices(scope))
+    if request.method == "GET" and request.args.get("item_id", type=int):
+        form.item_ids.data = [request.args.get("item_id", type=int)]
+    done = save_form(form, lambda f: service.record_transfer(current_user, **f.service_fields()),
+                     _("Transfer recorded."),
+                     lambda moves: url_for("stations.station_detail", station_id=moves[0].to_station_id,
+                                           _anchor="equipment"))
+    return done or render_form("equipment/transfer_form.html", form)
 
 
 @bp.route("/deliveries")

@@ -1,6 +1,7 @@
 """Who may use the equipment pages (the same decisions as cpms/equipment/views.py).
 
-- Admins and project officers record items, deliveries and condition checks.
+- Admins and project officers record items, deliveries, condition checks, maintenance, losses and their
+  follow-up, transfers between units and disposals.
 - M&E officers read items, deliveries and receipts.
 Everything is limited to the user's area: elsewhere the answer is 404.
 """
@@ -13,6 +14,11 @@ EXPECTED = {
     "equipment.item_create": MANAGE,
     "equipment.item_edit": MANAGE,
     "equipment.check_add": MANAGE,
+    "equipment.maintenance_add": MANAGE,
+    "equipment.loss_add": MANAGE,
+    "equipment.loss_close": MANAGE,
+    "equipment.item_dispose": MANAGE,
+    "equipment.transfer_create": MANAGE,
     "equipment.delivery_list": READ,
     "equipment.delivery_create": MANAGE,
     "equipment.delivery_detail": READ,
@@ -33,5 +39,10 @@ def samples(request):
                                  description="", province_ids=[province_id("Kasaï-Oriental")])
     item = request.getfixturevalue("make_item")(programme=programme)
     delivery = request.getfixturevalue("make_delivery")(items=[item])
-    from cpms.equipment.service import delivery_items
-    return {"item_id": delivery_items(delivery)[0].id, "delivery_id": delivery.id}
+    from cpms.equipment.service import delivery_items, report_loss
+    from cpms.extensions import db
+    item = delivery_items(delivery)[0]
+    loss = report_loss(None, item, reported_on=date(2017, 3, 4), circumstances="Volée au poste",
+                       police_report_reference="PV-2017-12")
+    db.session.commit()
+    return {"item_id": item.id, "delivery_id": delivery.id, "loss_id": loss.id}

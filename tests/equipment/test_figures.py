@@ -64,7 +64,7 @@ def test_demo_bipemba_received_radios_computers_and_a_kit_one_radio_broken(app, 
     _db.session.commit()
     assert summary["equipment items"] == 11
     bipemba = _db.session.scalar(select(Station).where(Station.name == "Commissariat de Bipemba"))
-    items, checks = service.station_items(bipemba)
+    items, checks, _losses, _disposed = service.station_items(bipemba)
     assert sorted({item.category for item in items}) == ["communication", "it", "sgbv_kit"]
     broken = [item.serial_number for item in items if checks[item.id].condition == "damaged"]
     assert broken == ["BIP-RAD-003"] and checks[items[0].id].checked_on == date(2017, 6, 14)
