@@ -100,7 +100,7 @@ class LossForm(FlaskForm):
 class LossCloseForm(FlaskForm):
     closed_on = DateField(_l("Day the report was closed"),
                           validators=[DataRequired(_l("Enter the day as YYYY-MM-DD.")), PlausibleDate()])
-    status = SelectField(_l("Outcome"), choices=list(LOSS_OUTCOME_LABELS.items()))
+    status = SelectField(_l("Result of the search"), choices=list(LOSS_OUTCOME_LABELS.items()))
     closing_note = TextAreaField(_l("Closing note"), validators=[Length(max=2000, message=MAX)])
 
     def service_fields(self):

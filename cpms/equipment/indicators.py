@@ -14,7 +14,7 @@ from cpms.indicators.registry import computed_indicator
 @computed_indicator("equipment_in_use_rate", label=_l("Share of delivered equipment in use at the last check"),
                     unit="percentage", aggregation="latest", dimensions=("province", "commune"),
                     dated_by=_l("The item's latest check up to the last day of the period."),
-                    place=_l("The commune of the station the item was delivered to."),
+                    place=_l("The commune of the unit holding the item (delivered or transferred there)."),
                     description=_l("Among the programme's delivered items checked by the end of the period and not "
                                    "disposed of by then, the share whose latest check up to then found them in use."))
 def in_use_rate(ctx, _start, end):

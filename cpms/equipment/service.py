@@ -349,7 +349,7 @@ def close_loss(actor, loss, *, closed_on, status, closing_note):
                           field="closing_note")
     # the WHERE status = 'open' makes a second closing at the same time fail instead of overwriting the first
     _claim(update(EquipmentLoss).where(EquipmentLoss.id == loss.id, EquipmentLoss.status == "open")
-           .values(status=status), 1, _("This loss report is already closed."))
+           .values(status=status, closed_on=closed_on), 1, _("This loss report is already closed."))
     loss.status, loss.closed_on, loss.closing_note = status, closed_on, _text(closing_note)  # audited at the flush
     db.session.flush()
     return loss
