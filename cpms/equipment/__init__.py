@@ -17,6 +17,7 @@ DOMAIN = Domain(
         **not_personal("equipment_losses", "circumstances", "police_report_reference", "status", "closing_note"),
         "equipment_transfers.received_by_name": "personal",
         **not_personal("equipment_transfers", "received_by_rank", "note"),
+        **not_personal("equipment_photos", "kind", "stored_name", "thumbnail_name", "content_type"),
     },
     tables={"equipment_deliveries": "equipment_receipt", "equipment_transfers": "equipment_receipt",
             "equipment_items": "equipment_receipt", "equipment_maintenance": "equipment_receipt"},

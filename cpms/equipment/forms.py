@@ -1,11 +1,18 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import DateField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from cpms.core.bounds import ITEMS, PlausibleCount, PlausibleDate, PlausibleMoney
 from cpms.core.forms import MultiCheckboxField
-from cpms.equipment.labels import CATEGORY_LABELS, CONDITION_LABELS, DISPOSAL_REASON_LABELS, LOSS_OUTCOME_LABELS
+from cpms.equipment.labels import (
+    CATEGORY_LABELS,
+    CONDITION_LABELS,
+    DISPOSAL_REASON_LABELS,
+    LOSS_OUTCOME_LABELS,
+    PHOTO_KIND_LABELS,
+)
 from cpms.equipment.models import CURRENCIES
 
 MAX = _l("At most %(max)d characters.")
@@ -65,9 +72,15 @@ class CheckForm(FlaskForm):
                            validators=[DataRequired(_l("Enter the day as YYYY-MM-DD.")), PlausibleDate()])
     condition = SelectField(_l("Condition"), choices=list(CONDITION_LABELS.items()))
     note = TextAreaField(_l("Note"), validators=[Length(max=2000, message=MAX)])
+    photo = FileField(_l("Photo (JPEG or PNG, optional)"))
 
     def service_fields(self):
         return {name: getattr(self, name).data for name in ("checked_on", "condition", "note")}
+
+
+class PhotoForm(FlaskForm):
+    kind = SelectField(_l("What the photo shows"), choices=list(PHOTO_KIND_LABELS.items()), default="signed_receipt")
+    photo = FileField(_l("Photo (JPEG or PNG)"))
 
 
 class MaintenanceForm(FlaskForm):

@@ -28,3 +28,7 @@ LOSS_OUTCOME_LABELS = {
     "not_recovered": _l("Not recovered"),
 }
 LOSS_STATUS_LABELS = {"open": _l("Open: being followed up"), **LOSS_OUTCOME_LABELS}
+PHOTO_KIND_LABELS = {
+    "signed_receipt": _l("The signed receipt (scan or photo)"),
+    "photo": _l("The items handed over"),
+}

@@ -1,12 +1,12 @@
 """Equipment items given to police units, their deliveries (handover to a station, signed by its commander) and
 the periodic condition checks that say what state each item is in today."""
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from cpms.core.models import Audited, TimestampMixin, values_check
+from cpms.core.models import Audited, TimestampMixin, UTCDateTime, utcnow, values_check
 from cpms.extensions import db
 
 CATEGORIES = ("it", "communication", "vehicles", "furniture", "uniforms", "sgbv_kit", "other")
@@ -14,6 +14,7 @@ CONDITIONS = ("in_use", "damaged", "lost", "not_found")
 CURRENCIES = ("USD", "EUR", "CDF")
 DISPOSAL_REASONS = ("worn_out", "beyond_repair", "lost", "obsolete", "other")
 LOSS_STATUSES = ("open", "recovered", "not_recovered")
+PHOTO_KINDS = ("photo", "signed_receipt")
 
 
 class EquipmentItem(Audited, TimestampMixin, db.Model):
@@ -169,3 +170,34 @@ class EquipmentTransfer(Audited, TimestampMixin, db.Model):
 
     def __repr__(self):
         return f"<EquipmentTransfer {self.id} item={self.item_id} {self.from_station_id}->{self.to_station_id}>"
+
+
+class EquipmentPhoto(Audited, db.Model):
+    """A photo of a delivery (the items handed over, or the signed receipt's scan) or of a condition check.
+
+    Uploaded through the station photos' safe path (cpms.stations.service.photos): recognised by its bytes,
+    bounded, re-encoded without metadata, thumbnailed, stored with a random name under UPLOAD_DIR/stations/ and
+    served by an equipment view that checks access. Exactly one of delivery_id and check_id is set."""
+
+    __tablename__ = "equipment_photos"
+    __table_args__ = (
+        CheckConstraint(values_check("kind", PHOTO_KINDS), name="kind"),
+        CheckConstraint("content_type IN ('image/jpeg', 'image/png')", name="content_type"),
+        CheckConstraint("(delivery_id IS NULL) <> (check_id IS NULL)", name="one_owner"),
+        CheckConstraint("kind = 'photo' OR delivery_id IS NOT NULL", name="receipt_on_delivery"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    delivery_id: Mapped[int | None] = mapped_column(ForeignKey("equipment_deliveries.id", ondelete="CASCADE"),
+                                                    index=True)
+    check_id: Mapped[int | None] = mapped_column(ForeignKey("equipment_checks.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20), default="photo")
+    stored_name: Mapped[str] = mapped_column(String(80), unique=True)
+    thumbnail_name: Mapped[str] = mapped_column(String(80), unique=True)
+    content_type: Mapped[str] = mapped_column(String(20))
+    size_bytes: Mapped[int]
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    def __repr__(self):
+        return f"<EquipmentPhoto {self.id} {self.kind} {self.stored_name}>"

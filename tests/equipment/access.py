@@ -19,6 +19,10 @@ EXPECTED = {
     "equipment.loss_close": MANAGE,
     "equipment.item_dispose": MANAGE,
     "equipment.transfer_create": MANAGE,
+    "equipment.delivery_photo_add": MANAGE,
+    "equipment.photo_remove": MANAGE,
+    "equipment.photo_file": READ,
+    "equipment.photo_thumbnail": READ,
     "equipment.delivery_list": READ,
     "equipment.delivery_create": MANAGE,
     "equipment.delivery_detail": READ,
@@ -39,10 +43,12 @@ def samples(request):
                                  description="", province_ids=[province_id("Kasaï-Oriental")])
     item = request.getfixturevalue("make_item")(programme=programme)
     delivery = request.getfixturevalue("make_delivery")(items=[item])
-    from cpms.equipment.service import delivery_items, report_loss
+    from cpms.equipment.service import add_photo, delivery_items, report_loss
     from cpms.extensions import db
+    from tests.helpers.images import image_bytes, upload
     item = delivery_items(delivery)[0]
     loss = report_loss(None, item, reported_on=date(2017, 3, 4), circumstances="Volée au poste",
                        police_report_reference="PV-2017-12")
+    photo = add_photo(None, upload=upload(image_bytes()), delivery=delivery, kind="signed_receipt")
     db.session.commit()
-    return {"item_id": item.id, "delivery_id": delivery.id, "loss_id": loss.id}
+    return {"item_id": item.id, "delivery_id": delivery.id, "loss_id": loss.id, "photo_id": photo.id}
