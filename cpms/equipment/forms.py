@@ -57,6 +57,8 @@ class DeliveryForm(FlaskForm):
     received_by_rank = StringField(_l("Rank"), validators=[Length(max=80, message=MAX)])
     note = TextAreaField(_l("Note"), validators=[Length(max=2000, message=MAX)])
     item_ids = MultiCheckboxField(_l("Items delivered"))
+    officer_matricules = TextAreaField(_l("Named trained officers who received items (matricules)"),
+                                       validators=[Length(max=2000, message=MAX)])
 
     def set_choices(self, stations, items):
         self.station_id.choices = [(0, "—")] + list(stations)
@@ -64,7 +66,8 @@ class DeliveryForm(FlaskForm):
 
     def service_fields(self):
         return {name: getattr(self, name).data for name in (
-            "station_id", "delivered_on", "received_by_name", "received_by_rank", "note", "item_ids")}
+            "station_id", "delivered_on", "received_by_name", "received_by_rank", "note", "item_ids",
+            "officer_matricules")}
 
 
 class CheckForm(FlaskForm):

@@ -3,7 +3,7 @@ the periodic condition checks that say what state each item is in today."""
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, Numeric, String, Text
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cpms.core.models import Audited, TimestampMixin, UTCDateTime, utcnow, values_check
@@ -201,3 +201,20 @@ class EquipmentPhoto(Audited, db.Model):
 
     def __repr__(self):
         return f"<EquipmentPhoto {self.id} {self.kind} {self.stored_name}>"
+
+
+class EquipmentRecipient(Audited, db.Model):
+    """A named trained officer who received items of a delivery (chosen from the trainee registry by matricule)."""
+
+    __tablename__ = "equipment_recipients"
+    __table_args__ = (UniqueConstraint("delivery_id", "trainee_id", name="uq_equipment_recipients_delivery_trainee"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    delivery_id: Mapped[int] = mapped_column(ForeignKey("equipment_deliveries.id", ondelete="CASCADE"), index=True)
+    # a trainee erased from the registry (privacy) leaves the delivery without their name
+    trainee_id: Mapped[int] = mapped_column(ForeignKey("trainees.id", ondelete="CASCADE"), index=True)
+
+    trainee = relationship("Trainee", lazy="joined", innerjoin=True)
+
+    def __repr__(self):
+        return f"<EquipmentRecipient delivery={self.delivery_id} trainee={self.trainee_id}>"

@@ -226,8 +226,8 @@ def delivery_create():
     from cpms.stations.service import visible_stations
     scope = scope_of(current_user)
     form = DeliveryForm()
-    form.set_choices([(s.id, f"{s.name} ({s.commune.name})") for s in db.session.scalars(visible_stations(scope))],
-                     service.stock_choices(scope))
+    form.set_choices([(s.id, f"{s.name} – {s.kind_label} ({s.commune.name})")
+                      for s in db.session.scalars(visible_stations(scope))], service.stock_choices(scope))
     done = save_form(form, lambda f: service.record_delivery(current_user, **f.service_fields()),
                      _("Delivery recorded. Print the receipt for the commander to sign."),
                      lambda saved: url_for("equipment.delivery_detail", delivery_id=saved.id))
@@ -243,6 +243,7 @@ def delivery_detail(delivery_id):
 def _delivery_page(delivery, photo_form=None, status=200):
     return render_template("equipment/delivery_detail.html", delivery=delivery,
                            items=service.delivery_items(delivery), photos=service.delivery_photos(delivery),
+                           recipients=service.delivery_recipients(delivery),
                            photo_form=photo_form or PhotoForm(formdata=None), can_manage=current_user.role in MANAGERS,
                            max_mb=current_app.config["MAX_UPLOAD_MB"]), status
 
@@ -257,6 +258,7 @@ def delivery_receipt_pdf(delivery_id):
     items = service.delivery_items(delivery)
     with force_locale(lang):
         pdf = render_pdf("equipment/receipt_pdf.html", lang=lang, delivery=delivery, items=items,
+                         recipients=service.delivery_recipients(delivery),
                          **programme_logos(items[0].programme_id if items else 0))
     response = download(pdf, f"equipment-receipt-{delivery.id}-{lang}.pdf", "pdf")
     response.headers["Content-Disposition"] = f'inline; filename="equipment-receipt-{delivery.id}-{lang}.pdf"'

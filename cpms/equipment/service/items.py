@@ -17,6 +17,7 @@ Life of an item:
 | any       | maintenance record  | admin, project officer   | not disposed, not before received in stock     | field error |
 | any       | dispose             | admin, project officer   | not disposed, no open loss report              | "already disposed of" |
 """
+import re
 from datetime import date
 
 from flask_babel import format_date
@@ -33,6 +34,7 @@ from cpms.equipment.models import (
     EquipmentCheck,
     EquipmentDelivery,
     EquipmentItem,
+    EquipmentRecipient,
 )
 from cpms.extensions import db
 from cpms.geo.models import Commune
@@ -42,6 +44,7 @@ from cpms.stations.models import Station
 READERS = frozenset({ADMIN, PROJECT_OFFICER, ME_OFFICER})
 MANAGERS = frozenset({ADMIN, PROJECT_OFFICER})
 MAX_DELIVERY_ITEMS = 200  # one receipt stays a few pages long
+MAX_RECIPIENTS = 50  # named officers on one receipt
 
 
 def can_see_item(item, scope):
@@ -146,7 +149,8 @@ def update_item(actor, item, **fields):
     return item
 
 
-def record_delivery(actor, *, station_id, delivered_on, received_by_name, received_by_rank, note, item_ids):
+def record_delivery(actor, *, station_id, delivered_on, received_by_name, received_by_rank, note, item_ids,
+                    officer_matricules=""):
     """Hand items in stock over to a station of the user's area, all or nothing.
 
     Every item must be visible to the user, still in stock (an item cannot be in two places), in the station's
@@ -167,6 +171,7 @@ def record_delivery(actor, *, station_id, delivered_on, received_by_name, receiv
                             max=MAX_DELIVERY_ITEMS), field="item_ids")
     items = db.session.scalars(select(EquipmentItem).where(EquipmentItem.id.in_(item_ids))).all()
     _check_deliverable(items, item_ids, station, delivered_on, scope)
+    officers = trained_officers(officer_matricules, scope, delivered_on)
     delivery = EquipmentDelivery(station_id=station.id, commune_id=station.commune_id,
                                  province_id=station.province_id, delivered_on=delivered_on,
                                  received_by_name=received_by_name.strip(),
@@ -174,6 +179,7 @@ def record_delivery(actor, *, station_id, delivered_on, received_by_name, receiv
                                  recorded_by_id=getattr(actor, "id", None))
     db.session.add(delivery)
     db.session.flush()
+    db.session.add_all([EquipmentRecipient(delivery_id=delivery.id, trainee_id=officer.id) for officer in officers])
     # the WHERE delivery_id IS NULL makes a concurrent delivery of the same item fail instead of moving it
     moved = db.session.execute(update(EquipmentItem)
                                .where(EquipmentItem.id.in_(item_ids), EquipmentItem.delivery_id.is_(None))
@@ -203,6 +209,51 @@ def _check_deliverable(items, item_ids, station, delivered_on, scope):
         if item.received_on > delivered_on:
             raise DomainError(_("%(item)s was received in stock after the delivery day; nothing was saved.",
                                 item=item_label(item)), field="delivered_on")
+
+
+def parse_matricules(text):
+    """The distinct matricules of a free text (one per line, or separated by commas or semicolons), normalised."""
+    from cpms.training.service import normalise_matricule
+    seen = []
+    for raw in re.split(r"[\n,;]+", text or ""):
+        matricule = normalise_matricule(raw)
+        if matricule and matricule not in seen:
+            seen.append(matricule)
+    return seen
+
+
+def trained_officers(text, scope, delivered_on):
+    """The trainees named by their matricules: each in the trainee registry of the user's area and enrolled in a
+    training (not withdrawn) that started by the delivery day; otherwise DomainError naming the first one."""
+    from cpms.training.models import Cohort, Enrolment, Trainee
+    if len(text or "") > 2_000:
+        raise DomainError(_("Too long: list at most %(max)d matricules.", max=MAX_RECIPIENTS),
+                          field="officer_matricules")
+    matricules = parse_matricules(text)
+    if len(matricules) > MAX_RECIPIENTS:
+        raise DomainError(_("List at most %(max)d matricules; record the others on another delivery.",
+                            max=MAX_RECIPIENTS), field="officer_matricules")
+    if not matricules:
+        return []
+    found = {t.matricule: t for t in db.session.scalars(select(Trainee).where(Trainee.matricule.in_(matricules)))}
+    trained = set(db.session.scalars(
+        select(Enrolment.trainee_id).join(Cohort, Cohort.id == Enrolment.cohort_id)
+        .where(Enrolment.trainee_id.in_([t.id for t in found.values()]), Enrolment.withdrawn_on.is_(None),
+               Cohort.start_date <= delivered_on)))
+    for matricule in matricules:
+        trainee = found.get(matricule)
+        if trainee is None or (scope is not None and not scope.allows(trainee.province_id, trainee.commune_id)):
+            raise DomainError(_("No officer of your area has the matricule %(m)s in the trainee registry; nothing "
+                                "was saved.", m=matricule), field="officer_matricules")
+        if trainee.id not in trained:
+            raise DomainError(_("%(name)s (%(m)s) took part in no training before the delivery day; nothing was "
+                                "saved.", name=trainee.full_name, m=matricule), field="officer_matricules")
+    return [found[m] for m in matricules]
+
+
+def delivery_recipients(delivery):
+    return db.session.scalars(select(EquipmentRecipient).where(EquipmentRecipient.delivery_id == delivery.id)
+                              .order_by(EquipmentRecipient.id)).all()
 
 
 def delivery_items(delivery):
