@@ -1,6 +1,8 @@
 """Equipment: items given to police units (radios, computers, SGBV desk kits…), their signed deliveries to stations
 and the condition checks that tell a donor audit what each station received and whether it still works."""
-from cpms.core.contract import Domain, Panel, RetentionClass, not_personal
+from flask_babel import lazy_gettext as _l
+
+from cpms.core.contract import Dimension, Domain, Panel, RetentionClass, not_personal
 
 DOMAIN = Domain(
     "equipment",
@@ -26,6 +28,10 @@ DOMAIN = Domain(
                                             "repaired it and of whoever authorised its disposal: kept with the "
                                             "item, as part of the programme's audit record"),
     ),
+    dimensions=(Dimension("equipment_category", labels="cpms.equipment.indicators:category_labels",
+                          title=_l("Equipment category"), position=92),
+                Dimension("equipment_donor", labels="cpms.equipment.indicators:donor_labels",
+                          title=_l("Donor"), position=93)),
     panels=(Panel("stations.station", "equipment/_station_equipment.html",
                   context="cpms.equipment.views:station_equipment_panel"),),
 )

@@ -44,7 +44,9 @@ READERS = tuple(sorted(service.READERS))
 MANAGERS = tuple(sorted(service.MANAGERS))
 
 bp = Blueprint("equipment", __name__, url_prefix="/equipment")
-NAVIGATION = [(28, "equipment.item_list", _l("Equipment"), frozenset(READERS))]
+FIGURE_READERS = tuple(sorted(service.FIGURE_READERS))
+NAVIGATION = [(28, "equipment.item_list", _l("Equipment"), frozenset(READERS)),
+              (28, "equipment.figures", _l("Equipment"), frozenset(service.FIGURE_READERS - service.READERS))]
 
 
 @bp.app_context_processor
@@ -81,6 +83,14 @@ def item_list():
     return render_template("equipment/item_list.html", page=page, filters=filters, communes=commune_choices(scope),
                            checks=service.latest_checks([item.id for item in page.items]),
                            can_manage=current_user.role in MANAGERS)
+
+
+@bp.route("/figures")
+@require_role(*FIGURE_READERS)
+def figures():
+    """Aggregates and value by province, donor and programme: what viewers see of equipment (no names)."""
+    return render_template("equipment/figures.html", figures=service.equipment_figures(scope_of(current_user)),
+                           can_read_items=current_user.role in READERS)
 
 
 @bp.route("/items/<int:item_id>")

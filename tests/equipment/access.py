@@ -3,6 +3,7 @@
 - Admins and project officers record items, deliveries, condition checks, maintenance, losses and their
   follow-up, transfers between units and disposals.
 - M&E officers read items, deliveries and receipts.
+- Viewers see only the figures page: aggregates and value, no names.
 Everything is limited to the user's area: elsewhere the answer is 404.
 """
 MANAGE = frozenset({"admin", "project_officer"})
@@ -10,6 +11,7 @@ READ = frozenset({"admin", "project_officer", "me_officer"})
 
 EXPECTED = {
     "equipment.item_list": READ,
+    "equipment.figures": READ | {"viewer"},
     "equipment.item_detail": READ,
     "equipment.item_create": MANAGE,
     "equipment.item_edit": MANAGE,

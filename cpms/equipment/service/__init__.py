@@ -1,6 +1,9 @@
 """Equipment rules and writes (flush, never commit): items, deliveries and condition checks (items.py), life after
-delivery – maintenance, losses, transfers, disposal (life.py) – and photos (photos.py)."""
+delivery – maintenance, losses, transfers, disposal (life.py) –, photos (photos.py) and the aggregates that viewers
+see (figures.py)."""
+from cpms.equipment.service.figures import equipment_figures  # noqa: F401
 from cpms.equipment.service.items import (  # noqa: F401
+    FIGURE_READERS,
     MANAGERS,
     MAX_DELIVERY_ITEMS,
     MAX_RECIPIENTS,

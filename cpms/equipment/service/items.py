@@ -26,7 +26,7 @@ from sqlalchemy import func, select, update
 
 from cpms.core.bounds import ITEMS, check_count, check_date, check_money
 from cpms.core.errors import DomainError
-from cpms.core.permissions import ADMIN, ME_OFFICER, PROJECT_OFFICER, scope_of
+from cpms.core.permissions import ADMIN, ME_OFFICER, PROJECT_OFFICER, VIEWER, scope_of
 from cpms.equipment.models import (
     CATEGORIES,
     CONDITIONS,
@@ -42,6 +42,7 @@ from cpms.programmes.models import Programme
 from cpms.stations.models import Station
 
 READERS = frozenset({ADMIN, PROJECT_OFFICER, ME_OFFICER})
+FIGURE_READERS = READERS | {VIEWER}  # aggregates and value, no names
 MANAGERS = frozenset({ADMIN, PROJECT_OFFICER})
 MAX_DELIVERY_ITEMS = 200  # one receipt stays a few pages long
 MAX_RECIPIENTS = 50  # named officers on one receipt
