@@ -150,7 +150,9 @@ class DisposalForm(FlaskForm):
     authorised_by = StringField(_l("Authorised by (name and function)"),
                                 validators=[DataRequired(_l("Enter who authorised the disposal (name and "
                                                             "function).")), Length(max=200, message=MAX)])
-    note = TextAreaField(_l("Note"), validators=[Length(max=2000, message=MAX)])
+    # not "note": the check form on the same page has one (one id per page)
+    disposal_note = TextAreaField(_l("Note"), validators=[Length(max=2000, message=MAX)])
 
     def service_fields(self):
-        return {name: getattr(self, name).data for name in ("disposed_on", "reason", "authorised_by", "note")}
+        fields = {name: getattr(self, name).data for name in ("disposed_on", "reason", "authorised_by")}
+        return {**fields, "note": self.disposal_note.data}

@@ -10,6 +10,8 @@ MANAGE = frozenset({"admin", "project_officer"})
 READ = frozenset({"admin", "project_officer", "me_officer"})
 
 EXPECTED = {
+    "api.equipment_item_list": READ,
+    "api.equipment_item_detail": READ,
     "equipment.item_list": READ,
     "equipment.figures": READ | {"viewer"},
     "equipment.item_detail": READ,

@@ -175,9 +175,9 @@ def test_an_officer_follows_an_item_through_its_page_and_the_station_page(web, l
     assert "Radio portative" in web.get(f"/stations/{muya.id}").get_data(as_text=True)
 
     assert web.post(f"{url}/disposal", {"disposed_on": "2017-09-01", "reason": "beyond_repair",
-                                        "authorised_by": "", "note": ""}).status_code == 422
+                                        "authorised_by": "", "disposal_note": ""}).status_code == 422
     assert web.post(f"{url}/disposal", {"disposed_on": "2017-09-01", "reason": "beyond_repair",
-                                        "authorised_by": "Kalala, chef de projet", "note": ""}).status_code == 302
+                                        "authorised_by": "Kalala, chef de projet", "disposal_note": ""}).status_code == 302
     page = web.get(url).get_data(as_text=True)
     assert "Broken beyond repair" in page and "Kalala, chef de projet" in page and "Record a check" not in page
     muya_page = web.get(f"/stations/{muya.id}").get_data(as_text=True)
@@ -194,4 +194,4 @@ def test_a_reader_sees_the_history_but_no_forms(web, login_as, make_delivery):
     page = web.get(f"/equipment/items/{item.id}").get_data(as_text=True)
     assert "Batterie remplacée" in page and "Dispose of this item" not in page and "Report a loss" not in page
     assert web.post(f"/equipment/items/{item.id}/disposal", {"disposed_on": "2017-09-01", "reason": "worn_out",
-                                                             "authorised_by": "X", "note": ""}).status_code == 403
+                                                             "authorised_by": "X", "disposal_note": ""}).status_code == 403
