@@ -110,3 +110,19 @@ def test_a_viewer_sees_aggregates_and_value_but_no_names(web, login_as, make_ite
     assert [cell.strip() for cell in provinces.split('<td class="num">')[1:4]] == ["1</td>", "1</td>", "2</td>"]
     assert "INL" in page and "Kabongo Jean" not in page and items[0].serial_number not in page
     assert web.get(f"/equipment/deliveries/{delivery.id}").status_code == 403
+
+
+def test_a_station_whose_equipment_moved_away_is_not_reminded_the_unit_holding_it_is(make_delivery, make_station,
+                                                                                      make_user):
+    delivery = make_delivery(delivered_on=date(2017, 1, 10))
+    muya = make_station(name="Sous-commissariat Muya")
+    item = service.delivery_items(delivery)[0]
+    service.record_transfer(None, to_station_id=muya.id, transferred_on=date(2017, 3, 1), received_by_name="Ngoy",
+                            received_by_rank="", note="", item_ids=[item.id])
+    _db.session.commit()
+    make_user("project_officer", provinces=["Kasaï-Oriental"])
+    sweep(date(2017, 7, 12))  # Bipemba would have been due on 11 July: it holds nothing any more
+    assert _db.session.scalars(select(Notification)).all() == []
+    sweep(date(2017, 9, 1))
+    assert [(n.object_key, n.due_on) for n in _db.session.scalars(select(Notification))] == [
+        (f"equipment_station:{muya.id}", date(2017, 8, 30))]  # 182 days after the transfer
