@@ -1,6 +1,8 @@
 """Equipment: items given to police units (radios, computers, SGBV desk kits…), their signed deliveries to stations
 and the condition checks that tell a donor audit what each station received and whether it still works."""
-from cpms.core.contract import Domain, Panel, RetentionClass, not_personal
+from flask_babel import lazy_gettext as _l
+
+from cpms.core.contract import Dimension, Domain, Panel, RetentionClass, not_personal
 
 DOMAIN = Domain(
     "equipment",
@@ -10,12 +12,26 @@ DOMAIN = Domain(
         "equipment_deliveries.received_by_name": "personal",
         **not_personal("equipment_deliveries", "received_by_rank", "note"),
         **not_personal("equipment_checks", "condition", "note"),
+        **not_personal("equipment_items", "disposal_reason", "disposal_note"),
+        "equipment_items.disposal_authorised_by": "personal",
+        **not_personal("equipment_maintenance", "work", "currency"),
+        "equipment_maintenance.done_by": "personal",
+        **not_personal("equipment_losses", "circumstances", "police_report_reference", "status", "closing_note"),
+        "equipment_transfers.received_by_name": "personal",
+        **not_personal("equipment_transfers", "received_by_rank", "note"),
+        **not_personal("equipment_photos", "kind", "stored_name", "thumbnail_name", "content_type"),
     },
-    tables={"equipment_deliveries": "equipment_receipt"},
+    tables={"equipment_deliveries": "equipment_receipt", "equipment_transfers": "equipment_receipt",
+            "equipment_items": "equipment_receipt", "equipment_maintenance": "equipment_receipt"},
     retention=(
-        RetentionClass("equipment_receipt", "the name of the commander who signed for equipment: kept with the "
-                                            "delivery, as part of the programme's audit record"),
+        RetentionClass("equipment_receipt", "the names of the commanders who signed for equipment, of whoever "
+                                            "repaired it and of whoever authorised its disposal: kept with the "
+                                            "item, as part of the programme's audit record"),
     ),
+    dimensions=(Dimension("equipment_category", labels="cpms.equipment.indicators:category_labels",
+                          title=_l("Equipment category"), position=92),
+                Dimension("equipment_donor", labels="cpms.equipment.indicators:donor_labels",
+                          title=_l("Donor"), position=93)),
     panels=(Panel("stations.station", "equipment/_station_equipment.html",
                   context="cpms.equipment.views:station_equipment_panel"),),
 )

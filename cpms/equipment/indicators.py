@@ -1,22 +1,26 @@
-"""Equipment indicator for donors: the share of delivered items found in use at their last check.
+"""Equipment indicators for donors: the share of delivered items found in use at their last check, and the value
+of the equipment delivered (by province, commune, category and donor; each programme has its own figures).
 
 A state at the end of the period: every item checked by then counts with its latest check up to that day, so a
 year's figure is that of its last quarter (aggregation "latest").
 """
+from flask import url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
-from cpms.equipment.models import EquipmentCheck, EquipmentItem
-from cpms.indicators.registry import computed_indicator
+from cpms.equipment.labels import CATEGORY_LABELS
+from cpms.equipment.models import EquipmentCheck, EquipmentDelivery, EquipmentItem
+from cpms.indicators.registry import DrillDown, computed_indicator, drilldown_for
 
 
 @computed_indicator("equipment_in_use_rate", label=_l("Share of delivered equipment in use at the last check"),
                     unit="percentage", aggregation="latest", dimensions=("province", "commune"),
                     dated_by=_l("The item's latest check up to the last day of the period."),
-                    place=_l("The commune of the station the item was delivered to."),
-                    description=_l("Among the programme's delivered items checked by the end of the period, the "
-                                   "share whose latest check up to then found them in use."))
+                    place=_l("The commune of the unit holding the item (delivered or transferred there)."),
+                    description=_l("Among the programme's delivered items checked by the end of the period and not "
+                                   "disposed of by then, the share whose latest check up to then found them in use."))
 def in_use_rate(ctx, _start, end):
     def build():
         key = ctx.category({"province": EquipmentItem.province_id, "commune": EquipmentItem.commune_id})
@@ -32,5 +36,63 @@ def in_use_rate(ctx, _start, end):
                                      or_(later.checked_on > EquipmentCheck.checked_on,
                                          and_(later.checked_on == EquipmentCheck.checked_on,
                                               later.id > EquipmentCheck.id)))
-    return ctx.statement("equipment_in_use_rate", build).where(EquipmentCheck.checked_on <= end,
-                                                               ~later_by_then)
+    # an item disposed of by the end of the period has left the units' counts
+    return ctx.statement("equipment_in_use_rate", build).where(EquipmentCheck.checked_on <= end, ~later_by_then,
+                                                               or_(EquipmentItem.disposed_on.is_(None),
+                                                                   EquipmentItem.disposed_on > end))
+
+
+# --- value delivered ----------------------------------------------------------------------------------------------
+
+def value_columns():
+    """The categories the value delivered is broken down by: the place of the delivery, the category, the donor."""
+    return {"province": EquipmentDelivery.province_id, "commune": EquipmentDelivery.commune_id,
+            "equipment_category": EquipmentItem.category, "equipment_donor": EquipmentItem.donor}
+
+
+def _delivered_value(ctx):
+    return (EquipmentItem.programme_id == ctx.programme_id, EquipmentItem.unit_value.is_not(None),
+            EquipmentItem.currency == (ctx.param or "USD"),
+            ctx.in_area(EquipmentDelivery.province_id, EquipmentDelivery.commune_id))
+
+
+@computed_indicator("equipment_value_delivered", label=_l("Value of equipment delivered"), unit="amount",
+                    aggregation="sum", dimensions=("province", "commune", "equipment_category", "equipment_donor"),
+                    param_label=_l("Currency (USD, EUR or CDF)"), default_param="USD",
+                    dated_by=_l("The delivery day."),
+                    place=_l("The commune of the station or unit the items were delivered to."),
+                    description=_l("The value (quantity × unit value) of the programme's items delivered to units in "
+                                   "the period, in one currency; items without a unit value are left out."))
+def value_delivered(ctx, start, end):
+    def build():
+        key = ctx.category(value_columns())
+        return ctx.grouped(select(key, func.sum(EquipmentItem.quantity * EquipmentItem.unit_value))
+                           .select_from(EquipmentItem)
+                           .join(EquipmentDelivery, EquipmentDelivery.id == EquipmentItem.delivery_id)
+                           .where(*_delivered_value(ctx)), key)
+    return ctx.statement("equipment_value_delivered", build).where(EquipmentDelivery.delivered_on >= start,
+                                                                   EquipmentDelivery.delivered_on <= end)
+
+
+@drilldown_for("equipment_value_delivered")
+def value_records(ctx, start, end, category):
+    stmt = (select(EquipmentItem, EquipmentDelivery)
+            .join(EquipmentDelivery, EquipmentDelivery.id == EquipmentItem.delivery_id)
+            .where(*_delivered_value(ctx), EquipmentDelivery.delivered_on >= start,
+                   EquipmentDelivery.delivered_on <= end, ctx.matches(value_columns(), category))
+            .order_by(EquipmentDelivery.delivered_on, EquipmentItem.id))
+    return DrillDown(stmt, [_("Item"), _("Delivered to"), _("Delivery day"), _("Donor"), _("Value")],
+                     lambda r: [(r[0].description, url_for("equipment.item_detail", item_id=r[0].id)),
+                                (r[1].station.name, url_for("equipment.delivery_detail", delivery_id=r[1].id)),
+                                r[1].delivered_on.isoformat(), r[0].donor or "—",
+                                float(r[0].quantity * r[0].unit_value)], scalars=False)
+
+
+# --- the disaggregations equipment owns (declared in cpms/equipment/__init__.py) -----------------------------------
+
+def category_labels(keys):
+    return {key: str(CATEGORY_LABELS[key]) for key in keys if key in CATEGORY_LABELS}
+
+
+def donor_labels(keys):
+    return {key: key or str(_l("No donor given")) for key in keys if key is not None}

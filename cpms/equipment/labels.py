@@ -16,3 +16,19 @@ CONDITION_LABELS = {
     "lost": _l("Lost or stolen"),
     "not_found": _l("Not found at the check"),
 }
+DISPOSAL_REASON_LABELS = {
+    "worn_out": _l("Worn out"),
+    "beyond_repair": _l("Broken beyond repair"),
+    "lost": _l("Lost or stolen, not recovered"),
+    "obsolete": _l("Obsolete"),
+    "other": _l("Other reason"),
+}
+LOSS_OUTCOME_LABELS = {
+    "recovered": _l("Recovered"),
+    "not_recovered": _l("Not recovered"),
+}
+LOSS_STATUS_LABELS = {"open": _l("Open: being followed up"), **LOSS_OUTCOME_LABELS}
+PHOTO_KIND_LABELS = {
+    "signed_receipt": _l("The signed receipt (scan or photo)"),
+    "photo": _l("The items handed over"),
+}

@@ -1,11 +1,11 @@
-"""A station's equipment check overdue: no condition check of its equipment for some days after the last check or
-delivery (the admins' "days after", default about six months)."""
+"""A station's equipment check overdue: no condition check of the equipment it holds for some days after the last
+check, delivery or transfer to it (the admins' "days after", default about six months)."""
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 
-from cpms.equipment.models import EquipmentCheck, EquipmentDelivery, EquipmentItem
+from cpms.equipment.models import EquipmentCheck, EquipmentDelivery, EquipmentItem, EquipmentTransfer
 from cpms.extensions import db
 from cpms.notifications.registry import Reminder, reminder_kind
 from cpms.stations.models import Station
@@ -14,15 +14,21 @@ OFFICERS = {"project_officer"}
 
 
 def last_seen_by_station():
-    """{station_id: the day its equipment was last checked or delivered}, in two grouped queries."""
-    delivered = db.session.execute(select(EquipmentDelivery.station_id, func.max(EquipmentDelivery.delivered_on))
-                                   .group_by(EquipmentDelivery.station_id)).all()
+    """{station_id: the day its equipment was last checked, delivered or transferred to it}, for the stations that
+    hold equipment today (items not disposed of), in three grouped queries: a station whose items all moved away or
+    were disposed of is not reminded."""
+    held = (EquipmentItem.station_id.is_not(None), EquipmentItem.disposed_on.is_(None))
+    seen = dict(db.session.execute(select(EquipmentItem.station_id, func.max(EquipmentDelivery.delivered_on))
+                                   .join(EquipmentDelivery, EquipmentDelivery.id == EquipmentItem.delivery_id)
+                                   .where(*held).group_by(EquipmentItem.station_id)).all())
+    moved_in = db.session.execute(select(EquipmentTransfer.to_station_id, func.max(EquipmentTransfer.transferred_on))
+                                  .join(EquipmentItem, and_(EquipmentItem.id == EquipmentTransfer.item_id,
+                                                            EquipmentItem.station_id == EquipmentTransfer.to_station_id))
+                                  .where(*held).group_by(EquipmentTransfer.to_station_id)).all()
     checked = db.session.execute(select(EquipmentItem.station_id, func.max(EquipmentCheck.checked_on))
                                  .join(EquipmentItem, EquipmentItem.id == EquipmentCheck.item_id)
-                                 .where(EquipmentItem.station_id.is_not(None))
-                                 .group_by(EquipmentItem.station_id)).all()
-    seen = dict(delivered)
-    for station_id, day in checked:
+                                 .where(*held).group_by(EquipmentItem.station_id)).all()
+    for station_id, day in list(moved_in) + list(checked):
         seen[station_id] = max(day, seen.get(station_id, day))
     return seen
 

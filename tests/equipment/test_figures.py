@@ -64,9 +64,65 @@ def test_demo_bipemba_received_radios_computers_and_a_kit_one_radio_broken(app, 
     _db.session.commit()
     assert summary["equipment items"] == 11
     bipemba = _db.session.scalar(select(Station).where(Station.name == "Commissariat de Bipemba"))
-    items, checks = service.station_items(bipemba)
+    items, checks, _losses, _disposed = service.station_items(bipemba)
     assert sorted({item.category for item in items}) == ["communication", "it", "sgbv_kit"]
     broken = [item.serial_number for item in items if checks[item.id].condition == "damaged"]
     assert broken == ["BIP-RAD-003"] and checks[items[0].id].checked_on == date(2017, 6, 14)
     assert _db.session.scalar(select(EquipmentItem.description).where(EquipmentItem.serial_number == "KAM-PC-001")) \
         == "Laptop computer"
+
+
+def test_value_delivered_by_period_donor_and_currency(make_programme, make_item, make_station, make_delivery,
+                                                      computed_figures):
+    from decimal import Decimal
+    programme = make_programme()
+    radios = [make_item(programme=programme, unit_value=Decimal("420")) for _n in range(3)]
+    vests = make_item(programme=programme, category="uniforms", description="Gilets", quantity=20,
+                      unit_value=Decimal("35.50"))
+    unpriced = make_item(programme=programme)
+    make_delivery(items=radios + [unpriced], delivered_on=date(2017, 2, 1))
+    make_delivery(station=make_station(name="Sous-commissariat Muya"), items=[vests], delivered_on=date(2017, 5, 2))
+    vests.donor = "UNICEF"
+    _db.session.commit()
+    (q1, q2, year), _figures = computed_figures(programme, "equipment_value_delivered", [
+        P.parse_period(key, 1) for key in ("2017-Q1", "2017-Q2", "2017")])
+    assert q1[None] == 1260.0 and q2[None] == 710.0 and year[None] == 1970.0  # 3 × 420; 20 × 35.50
+    (by_donor,), figures = computed_figures(programme, "equipment_value_delivered", [P.parse_period("2017", 1)],
+                                           dimension="equipment_donor")
+    assert by_donor == {None: 1970.0, "INL": 1260.0, "UNICEF": 710.0}  # with the total
+    (in_cdf,), _figures = computed_figures(programme, "equipment_value_delivered", [P.parse_period("2017", 1)],
+                                          param="CDF")
+    assert in_cdf.get(None) in (None, 0)
+
+
+def test_a_viewer_sees_aggregates_and_value_but_no_names(web, login_as, make_item, make_delivery):
+    from decimal import Decimal
+    items = [make_item(unit_value=Decimal("420")) for _n in range(2)]
+    delivery = make_delivery(items=items)
+    service.dispose_item(None, items[1], disposed_on=date(2017, 6, 1), reason="beyond_repair", note="",
+                         authorised_by="Chef de projet")
+    _db.session.commit()
+    login_as("viewer", "Kasaï-Oriental")
+    page = web.get("/equipment/figures").get_data(as_text=True)
+    provinces = page.split('id="figures-provinces"')[1].split("</table>")[0]
+    # one unit equipped, holding one item (the other was disposed of); two delivered worth $840
+    assert "Kasaï-Oriental" in provinces and "$840.00" in provinces
+    assert [cell.strip() for cell in provinces.split('<td class="num">')[1:4]] == ["1</td>", "1</td>", "2</td>"]
+    assert "INL" in page and "Kabongo Jean" not in page and items[0].serial_number not in page
+    assert web.get(f"/equipment/deliveries/{delivery.id}").status_code == 403
+
+
+def test_a_station_whose_equipment_moved_away_is_not_reminded_the_unit_holding_it_is(make_delivery, make_station,
+                                                                                      make_user):
+    delivery = make_delivery(delivered_on=date(2017, 1, 10))
+    muya = make_station(name="Sous-commissariat Muya")
+    item = service.delivery_items(delivery)[0]
+    service.record_transfer(None, to_station_id=muya.id, transferred_on=date(2017, 3, 1), received_by_name="Ngoy",
+                            received_by_rank="", note="", item_ids=[item.id])
+    _db.session.commit()
+    make_user("project_officer", provinces=["Kasaï-Oriental"])
+    sweep(date(2017, 7, 12))  # Bipemba would have been due on 11 July: it holds nothing any more
+    assert _db.session.scalars(select(Notification)).all() == []
+    sweep(date(2017, 9, 1))
+    assert [(n.object_key, n.due_on) for n in _db.session.scalars(select(Notification))] == [
+        (f"equipment_station:{muya.id}", date(2017, 8, 30))]  # 182 days after the transfer

@@ -102,3 +102,31 @@ def test_french_pages(web, login_as, make_delivery):
     login_as("project_officer", "Kasaï-Oriental", locale="fr")
     page = web.get(f"/equipment/deliveries/{delivery.id}").get_data(as_text=True)
     assert "Reçu (français)" in page
+
+
+def test_a_delivery_names_trained_officers_by_matricule_and_a_training_centre_as_such(
+        web, login_as, make_item, make_station, make_trainee, make_cohort):
+    from cpms.training import service as training
+    centre = make_station(name="Centre de formation de Bipemba", kind="training_centre")
+    radio, second = make_item(), make_item()
+    trained, untrained = make_trainee(last_name="Tshimanga"), make_trainee(last_name="Mbuyi")
+    make_trainee(commune="Kampemba", matricule="9-999-0001")  # another province's officer
+    cohort = make_cohort()
+    training.enrol_trainees(cohort, [trained.id])
+    _db.session.commit()
+    login_as("project_officer", "Kasaï-Oriental")
+    form = {"station_id": str(centre.id), "delivered_on": "2016-10-03", "received_by_name": "Kabongo Jean",
+            "received_by_rank": "Commissaire", "note": "", "item_ids": [str(radio.id), str(second.id)]}
+    assert "Training centre" in web.get("/equipment/deliveries/new").get_data(as_text=True)
+    for matricules, message in ((untrained.matricule, "took part in no training"),
+                                ("9-999-0001", "No officer of your area has the matricule 99990001")):
+        response = web.post("/equipment/deliveries/new", {**form, "officer_matricules": matricules})
+        assert response.status_code == 422 and message in response.get_data(as_text=True)
+    assert _db.session.scalar(select(func.count()).select_from(EquipmentDelivery)) == 0
+    response = web.post("/equipment/deliveries/new", {**form, "officer_matricules": f" {trained.matricule}\n"})
+    assert response.status_code == 302
+    delivery = _db.session.scalar(select(EquipmentDelivery))
+    page = web.get(f"/equipment/deliveries/{delivery.id}").get_data(as_text=True)
+    assert "TSHIMANGA" in page and "Training centre" in page
+    text = pdf_text(web.get(f"/equipment/deliveries/{delivery.id}/receipt.pdf?lang=fr").data)
+    assert "TSHIMANGA" in text and trained.matricule in text and "Centre de formation" in text

@@ -1,4 +1,5 @@
-"""Equipment items, deliveries and condition checks: rules and writes (flush, never commit).
+"""Equipment items, deliveries and condition checks: rules and writes (flush, never commit); what happens after a
+delivery is in life.py.
 
 Life of an item:
 
@@ -9,15 +10,23 @@ Life of an item:
 | in stock  | deliver to station  | admin, project officer   | every chosen item in stock in the station's    | nothing saved (all-or-nothing) |
 |           |                     |                          | province, received before the delivery day     | |
 | delivered | condition check     | admin, project officer   | check not before the delivery day              | field error |
+| delivered | transfer to a unit  | admin, project officer   | every chosen item at a unit of the area, not   | nothing saved (all-or-nothing) |
+|           |                     |                          | lost nor disposed, not already there           | |
+| delivered | report a loss       | admin, project officer   | no open loss report for the item               | "already reported lost" |
+| lost      | close the loss      | admin, project officer   | recovered or not, with a closing note          | field error |
+| any       | maintenance record  | admin, project officer   | not disposed, not before received in stock     | field error |
+| any       | dispose             | admin, project officer   | not disposed, no open loss report              | "already disposed of" |
 """
+import re
 from datetime import date
 
+from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
 from cpms.core.bounds import ITEMS, check_count, check_date, check_money
 from cpms.core.errors import DomainError
-from cpms.core.permissions import ADMIN, ME_OFFICER, PROJECT_OFFICER, scope_of
+from cpms.core.permissions import ADMIN, ME_OFFICER, PROJECT_OFFICER, VIEWER, scope_of
 from cpms.equipment.models import (
     CATEGORIES,
     CONDITIONS,
@@ -25,6 +34,7 @@ from cpms.equipment.models import (
     EquipmentCheck,
     EquipmentDelivery,
     EquipmentItem,
+    EquipmentRecipient,
 )
 from cpms.extensions import db
 from cpms.geo.models import Commune
@@ -32,8 +42,10 @@ from cpms.programmes.models import Programme
 from cpms.stations.models import Station
 
 READERS = frozenset({ADMIN, PROJECT_OFFICER, ME_OFFICER})
+FIGURE_READERS = READERS | {VIEWER}  # aggregates and value, no names
 MANAGERS = frozenset({ADMIN, PROJECT_OFFICER})
 MAX_DELIVERY_ITEMS = 200  # one receipt stays a few pages long
+MAX_RECIPIENTS = 50  # named officers on one receipt
 
 
 def can_see_item(item, scope):
@@ -55,9 +67,11 @@ def visible_items(scope, *, category="", commune_id=None, where="", station_id=N
     if station_id:
         stmt = stmt.where(EquipmentItem.station_id == station_id)
     if where == "stock":
-        stmt = stmt.where(EquipmentItem.delivery_id.is_(None))
+        stmt = stmt.where(EquipmentItem.delivery_id.is_(None), EquipmentItem.disposed_on.is_(None))
     elif where == "delivered":
-        stmt = stmt.where(EquipmentItem.delivery_id.is_not(None))
+        stmt = stmt.where(EquipmentItem.delivery_id.is_not(None), EquipmentItem.disposed_on.is_(None))
+    elif where == "disposed":
+        stmt = stmt.where(EquipmentItem.disposed_on.is_not(None))
     return stmt
 
 
@@ -126,6 +140,7 @@ def update_item(actor, item, **fields):
     """Correct an item still in stock; a delivered item's receipt was signed and stays as it was."""
     if item.delivery_id is not None:
         raise DomainError(_("This item was already delivered: its receipt was signed and cannot change."))
+    refuse_disposed(item)
     commune, serial = _check_item_fields(actor, item, **fields)
     fields["serial_number"] = serial
     for name, value in fields.items():
@@ -135,7 +150,8 @@ def update_item(actor, item, **fields):
     return item
 
 
-def record_delivery(actor, *, station_id, delivered_on, received_by_name, received_by_rank, note, item_ids):
+def record_delivery(actor, *, station_id, delivered_on, received_by_name, received_by_rank, note, item_ids,
+                    officer_matricules=""):
     """Hand items in stock over to a station of the user's area, all or nothing.
 
     Every item must be visible to the user, still in stock (an item cannot be in two places), in the station's
@@ -156,6 +172,7 @@ def record_delivery(actor, *, station_id, delivered_on, received_by_name, receiv
                             max=MAX_DELIVERY_ITEMS), field="item_ids")
     items = db.session.scalars(select(EquipmentItem).where(EquipmentItem.id.in_(item_ids))).all()
     _check_deliverable(items, item_ids, station, delivered_on, scope)
+    officers = trained_officers(officer_matricules, scope, delivered_on)
     delivery = EquipmentDelivery(station_id=station.id, commune_id=station.commune_id,
                                  province_id=station.province_id, delivered_on=delivered_on,
                                  received_by_name=received_by_name.strip(),
@@ -163,6 +180,7 @@ def record_delivery(actor, *, station_id, delivered_on, received_by_name, receiv
                                  recorded_by_id=getattr(actor, "id", None))
     db.session.add(delivery)
     db.session.flush()
+    db.session.add_all([EquipmentRecipient(delivery_id=delivery.id, trainee_id=officer.id) for officer in officers])
     # the WHERE delivery_id IS NULL makes a concurrent delivery of the same item fail instead of moving it
     moved = db.session.execute(update(EquipmentItem)
                                .where(EquipmentItem.id.in_(item_ids), EquipmentItem.delivery_id.is_(None))
@@ -180,6 +198,9 @@ def _check_deliverable(items, item_ids, station, delivered_on, scope):
     if len(items) != len(item_ids) or (scope is not None and not all(can_see_item(i, scope) for i in items)):
         raise DomainError(_("Choose items in stock in your area."), field="item_ids")
     for item in items:
+        if item.disposed_on is not None:
+            raise DomainError(_("%(item)s was disposed of; nothing was saved.", item=item_label(item)),
+                              field="item_ids")
         if item.delivery_id is not None:
             raise DomainError(_("%(item)s was already delivered to %(station)s; nothing was saved.",
                                 item=item_label(item), station=item.station.name), field="item_ids")
@@ -191,6 +212,51 @@ def _check_deliverable(items, item_ids, station, delivered_on, scope):
                                 item=item_label(item)), field="delivered_on")
 
 
+def parse_matricules(text):
+    """The distinct matricules of a free text (one per line, or separated by commas or semicolons), normalised."""
+    from cpms.training.service import normalise_matricule
+    seen = []
+    for raw in re.split(r"[\n,;]+", text or ""):
+        matricule = normalise_matricule(raw)
+        if matricule and matricule not in seen:
+            seen.append(matricule)
+    return seen
+
+
+def trained_officers(text, scope, delivered_on):
+    """The trainees named by their matricules: each in the trainee registry of the user's area and enrolled in a
+    training (not withdrawn) that started by the delivery day; otherwise DomainError naming the first one."""
+    from cpms.training.models import Cohort, Enrolment, Trainee
+    if len(text or "") > 2_000:
+        raise DomainError(_("Too long: list at most %(max)d matricules.", max=MAX_RECIPIENTS),
+                          field="officer_matricules")
+    matricules = parse_matricules(text)
+    if len(matricules) > MAX_RECIPIENTS:
+        raise DomainError(_("List at most %(max)d matricules; record the others on another delivery.",
+                            max=MAX_RECIPIENTS), field="officer_matricules")
+    if not matricules:
+        return []
+    found = {t.matricule: t for t in db.session.scalars(select(Trainee).where(Trainee.matricule.in_(matricules)))}
+    trained = set(db.session.scalars(
+        select(Enrolment.trainee_id).join(Cohort, Cohort.id == Enrolment.cohort_id)
+        .where(Enrolment.trainee_id.in_([t.id for t in found.values()]), Enrolment.withdrawn_on.is_(None),
+               Cohort.start_date <= delivered_on)))
+    for matricule in matricules:
+        trainee = found.get(matricule)
+        if trainee is None or (scope is not None and not scope.allows(trainee.province_id, trainee.commune_id)):
+            raise DomainError(_("No officer of your area has the matricule %(m)s in the trainee registry; nothing "
+                                "was saved.", m=matricule), field="officer_matricules")
+        if trainee.id not in trained:
+            raise DomainError(_("%(name)s (%(m)s) took part in no training before the delivery day; nothing was "
+                                "saved.", name=trainee.full_name, m=matricule), field="officer_matricules")
+    return [found[m] for m in matricules]
+
+
+def delivery_recipients(delivery):
+    return db.session.scalars(select(EquipmentRecipient).where(EquipmentRecipient.delivery_id == delivery.id)
+                              .order_by(EquipmentRecipient.id)).all()
+
+
 def delivery_items(delivery):
     return db.session.scalars(select(EquipmentItem).where(EquipmentItem.delivery_id == delivery.id)
                               .order_by(EquipmentItem.category, EquipmentItem.description, EquipmentItem.id)).all()
@@ -200,6 +266,7 @@ def record_check(actor, item, *, checked_on, condition, note):
     """Record a condition check of a delivered item (not before its delivery, not in the future)."""
     if item.delivery_id is None:
         raise DomainError(_("Only delivered items are checked; this item is still in stock."))
+    refuse_disposed(item)
     if condition not in CONDITIONS:
         raise DomainError(_("Choose the item's condition."), field="condition")
     check_date(checked_on, _("The day of the check"))
@@ -237,8 +304,7 @@ def latest_checks(item_ids):
     return {check.item_id: check for check in checks}
 
 
-def station_items(station):
-    """The items delivered to a station, with their latest checks: ([item], {item_id: check})."""
-    items = db.session.scalars(select(EquipmentItem).where(EquipmentItem.station_id == station.id)
-                               .order_by(EquipmentItem.category, EquipmentItem.description, EquipmentItem.id)).all()
-    return items, latest_checks([item.id for item in items])
+def refuse_disposed(item):
+    if item.disposed_on is not None:
+        raise DomainError(_("This item was disposed of on %(day)s; nothing more is recorded for it.",
+                            day=format_date(item.disposed_on)))

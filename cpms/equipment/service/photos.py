@@ -1,0 +1,67 @@
+"""Photos of deliveries (the items handed over, the signed receipt's scan) and of condition checks.
+
+They go through the station photos' safe path (cpms.stations.service.photos): recognised by their bytes (JPEG or
+PNG only), within MAX_UPLOAD_MB, the pixel count and decoding budget weighed before decoding, re-encoded without
+metadata (no EXIF, no GPS), scaled down, thumbnailed, stored with random names under UPLOAD_DIR/stations/ and served
+only by an equipment view that checks role and area. Files are written before the request commits: the view removes
+them if it fails (photo_files), and removes a deleted photo's files only after it committed.
+"""
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from cpms.core.errors import DomainError
+from cpms.equipment.models import EquipmentPhoto
+from cpms.extensions import db
+from cpms.stations.service.photos import prepare_photo, write_photo
+
+MAX_PHOTOS = 12  # per delivery or check: a few pages of a receipt and the items, not an album
+
+
+def add_photo(actor, *, upload, delivery=None, check=None, kind="photo"):
+    """Check one uploaded picture and keep it with a delivery or a check. Refused: no file, not a sound JPEG or PNG,
+    too large, more than MAX_PHOTOS, a signed receipt anywhere but on a delivery."""
+    if kind not in ("photo", "signed_receipt") or (kind == "signed_receipt" and delivery is None):
+        raise DomainError(_("Choose what the photo shows."), field="kind")
+    if upload is None or not getattr(upload, "filename", ""):
+        raise DomainError(_("Choose a photo to send."), field="photo")
+    owner = EquipmentPhoto.delivery_id == delivery.id if delivery is not None else EquipmentPhoto.check_id == check.id
+    if db.session.scalar(select(func.count()).where(owner)) >= MAX_PHOTOS:
+        raise DomainError(_("At most %(max)d photos are kept here; remove one first.", max=MAX_PHOTOS),
+                          field="photo")
+    try:
+        prepared = prepare_photo(upload)
+    except DomainError as error:  # the photo checks name the station form's field
+        raise DomainError(error.message, field="photo") from None
+    stored, thumbnail = write_photo(prepared)
+    photo = EquipmentPhoto(delivery_id=getattr(delivery, "id", None), check_id=getattr(check, "id", None), kind=kind,
+                           stored_name=stored, thumbnail_name=thumbnail, content_type=prepared.content_type,
+                           size_bytes=len(prepared.data), uploaded_by_id=getattr(actor, "id", None))
+    db.session.add(photo)
+    db.session.flush()
+    return photo
+
+
+def photo_files(photo):
+    return [photo.stored_name, photo.thumbnail_name]
+
+
+def delivery_photos(delivery):
+    return db.session.scalars(select(EquipmentPhoto).where(EquipmentPhoto.delivery_id == delivery.id)
+                              .order_by(EquipmentPhoto.kind.desc(), EquipmentPhoto.id)).all()
+
+
+def check_photos(check_ids):
+    """{check_id: [photo]} in one query."""
+    if not check_ids:
+        return {}
+    photos = {}
+    for photo in db.session.scalars(select(EquipmentPhoto).where(EquipmentPhoto.check_id.in_(check_ids))
+                                    .order_by(EquipmentPhoto.id)):
+        photos.setdefault(photo.check_id, []).append(photo)
+    return photos
+
+
+def remove_photo(photo):
+    """Delete the row; the files go once the request has committed (the caller removes photo_files)."""
+    db.session.delete(photo)
+    db.session.flush()
