@@ -138,7 +138,9 @@ def _coaching(gen, rng, postings):
     stamps = (gen.now, gen.now)
     for visit_id in gen.ids(CoachingVisit, gen.count(VISITS_NATIONAL)):
         trainee_id, station, commune, province, _function, start, end, _reason, _note = rng.choice(postings)
-        day = start + timedelta(days=rng.randrange(0, ((end or gen.today - timedelta(days=1)) - start).days + 1))
+        # a posting that starts today has no past day yet: its visit is on its first day
+        span = max(0, ((end or gen.today - timedelta(days=1)) - start).days)
+        day = start + timedelta(days=rng.randrange(0, span + 1))
         rows = by_commune[commune]
         present = {row[0] for row in rows[:bisect_right(starts[commune], day)]
                    if row[6] is None or row[6] >= day} - {trainee_id}
