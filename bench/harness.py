@@ -13,7 +13,9 @@ A scenario is a class registered with @scenario (see bench/scenarios/):
                                          # "pdf": within 2× (a bare WeasyPrint render of the same pages)
         children_work = False            # True: the work runs in child processes (no CPU ratio is given)
         statements_grow_with = None      # e.g. "the file": why the statement count may grow (batches)
-        repeat = None                    # at most this many timed repetitions (default: BENCH_REPEAT, 10)
+        repeat = None                    # at most this many timed repetitions (default: BENCH_REPEAT, 10);
+                                         # such a slow scenario stops after 2 when they (and their floors)
+                                         # are within 5 % of each other, and its warm-up is the traced run
 
         def warmup(self, bench): ...     # optional: instead of one untimed run()
 
@@ -222,9 +224,13 @@ def measure(bench, case, repeat, echo=print):  # noqa: C901
     try:
         if hasattr(case, "setup"):
             case.setup(bench)
+        slow = getattr(case, "repeat", None) is not None  # a scenario that limits its runs is a slow one
         repeat = min(getattr(case, "repeat", None) or repeat, repeat)  # a slow scenario runs fewer times
+        peak = None
         if hasattr(case, "warmup"):
             case.warmup(bench)  # e.g. a smaller file, when one full run takes minutes
+        elif slow:
+            peak = _traced_once(bench, case)  # a slow scenario's peak memory is its warm-up's (caches included)
         else:
             _once(bench, case)  # caches, compiled statements, templates
         if driver and hasattr(case, "floor_warmup"):
@@ -248,20 +254,17 @@ def measure(bench, case, repeat, echo=print):  # noqa: C901
                 floor_cpu.append(time.process_time() - started_cpu)
                 if hasattr(case, "floor_cleanup"):
                     case.floor_cleanup(bench, driver)
-        tracemalloc.start()
-        try:
-            case.run(bench)
-            _size, peak = tracemalloc.get_traced_memory()
-        finally:
-            tracemalloc.stop()
-        _cleanup(bench, case)
+            if slow and len(times) >= 2 and _steady(times) and _steady(cpu) and (not driver or _steady(floor_times)):
+                break  # two runs within STEADY of each other, and their floors too: more would not move the median
+        if peak is None:
+            peak = _traced_once(bench, case)
     except Skip as skip:
         result.skipped = str(skip)
         return result
     finally:
         if driver:
             driver.close()
-    result.runs = repeat
+    result.runs = len(times)
     result.median_ms = statistics.median(times) * 1000
     result.p95_ms = _percentile(times, 0.95) * 1000
     result.cpu_ms = statistics.median(cpu) * 1000
@@ -277,6 +280,25 @@ def measure(bench, case, repeat, echo=print):  # noqa: C901
         if bench.database.kind == "sqlite" and result.floor_cpu_ms and not getattr(case, "children_work", False):
             result.cpu_ratio = result.cpu_ms / result.floor_cpu_ms
     return result
+
+
+STEADY = 0.05  # a slow scenario stops repeating once its runs (and its floor's) differ by at most 5 %
+
+
+def _steady(values):
+    return max(values) <= min(values) * (1 + STEADY)
+
+
+def _traced_once(bench, case):
+    """One run under tracemalloc (untimed: tracing slows Python down); returns the peak in bytes."""
+    tracemalloc.start()
+    try:
+        case.run(bench)
+        _size, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    _cleanup(bench, case)
+    return peak
 
 
 def _once(bench, case):
