@@ -90,3 +90,30 @@ def test_search_page_finds_an_officer_typed_without_accents(officers, login_as, 
     html = web.get("/training/trainees?q=therese+ngalula").get_data(as_text=True)
     assert "Thérèse" in html and "12345678" in html
     assert "55500011" not in html
+
+
+@pytest.fixture
+def migrated_app(tmp_path, worker_id_safe):
+    """An app on its own database, built by the migrations (not create_all)."""
+    from flask_migrate import upgrade
+
+    from cpms import create_app
+    from tests.conftest import database_url_for, drop_test_schema, make_test_config
+    url, options = database_url_for(worker_id_safe, tmp_path, purpose="migrations")
+    app = create_app(make_test_config(url, options), instance_path=str(tmp_path))
+    with app.app_context():
+        upgrade()
+    yield app
+    with app.app_context():
+        _db.engine.dispose()
+    drop_test_schema(url, options)
+
+
+def test_a_migrated_database_keeps_the_index_in_step(migrated_app):
+    """Migration 0031 (and any later one that rebuilds `trainees`) leaves the index following every write."""
+    with migrated_app.app_context():
+        _officer("11122233", "Kalala", "Héritier")
+        assert found("heritier kalala") == ["11122233"]
+        _db.session.execute(Trainee.__table__.update().values(first_name="Blaise"))
+        _db.session.commit()
+        assert found("heritier") == [] and found("blaise") == ["11122233"]
