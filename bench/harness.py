@@ -15,7 +15,7 @@ A scenario is a class registered with @scenario (see bench/scenarios/):
         statements_grow_with = None      # e.g. "the file": why the statement count may grow (batches)
         repeat = None                    # at most this many timed repetitions (default: BENCH_REPEAT, 10);
                                          # such a slow scenario stops after 2 when they (and their floors)
-                                         # are within 5 % of each other, and its warm-up is the traced run
+                                         # are within 5 % of each other
 
         def warmup(self, bench): ...     # optional: instead of one untimed run()
 
@@ -226,11 +226,8 @@ def measure(bench, case, repeat, echo=print):  # noqa: C901
             case.setup(bench)
         slow = getattr(case, "repeat", None) is not None  # a scenario that limits its runs is a slow one
         repeat = min(getattr(case, "repeat", None) or repeat, repeat)  # a slow scenario runs fewer times
-        peak = None
         if hasattr(case, "warmup"):
             case.warmup(bench)  # e.g. a smaller file, when one full run takes minutes
-        elif slow:
-            peak = _traced_once(bench, case)  # a slow scenario's peak memory is its warm-up's (caches included)
         else:
             _once(bench, case)  # caches, compiled statements, templates
         if driver and hasattr(case, "floor_warmup"):
@@ -256,8 +253,7 @@ def measure(bench, case, repeat, echo=print):  # noqa: C901
                     case.floor_cleanup(bench, driver)
             if slow and len(times) >= 2 and _steady(times) and _steady(cpu) and (not driver or _steady(floor_times)):
                 break  # two runs within STEADY of each other, and their floors too: more would not move the median
-        if peak is None:
-            peak = _traced_once(bench, case)
+        peak = _traced_once(bench, case)  # not the warm-up's: first-use caches would inflate it (+40 % for a PDF)
     except Skip as skip:
         result.skipped = str(skip)
         return result
