@@ -2,7 +2,8 @@
 the app's database with the generated data only (bench/cli.py).
 
 Settings (environment): BENCH_SCALE (national, province or small; default national), BENCH_REPEAT (timed runs per
-scenario, default 10), BENCH_ONLY (run only scenarios whose name contains this text), BENCH_PARTS (comma-separated,
+scenario, default 10), BENCH_ONLY (run only scenarios whose name contains this text, or one of
+these texts separated by commas), BENCH_PARTS (comma-separated,
 default scenarios,weight,load), CPMS_BENCH_DATABASE_URL (also run on this PostgreSQL database).
 """
 import os
@@ -18,11 +19,16 @@ def echo(line=""):
     print(line, flush=True)
 
 
+def selected(case, only):
+    """BENCH_ONLY: empty (every scenario), a text in the name, or texts separated by commas (any of them)."""
+    return not only or any(text.strip().lower() in case.name.lower() for text in only.split(",") if text.strip())
+
+
 def run_scenarios(app, database, repeat, only, echo=echo):
     bench = Bench(app, database)
     results = []
     for case in all_scenarios():
-        if only and only.lower() not in case.name.lower():
+        if not selected(case, only):
             continue
         started = time.perf_counter()
         result = measure(bench, case, repeat)
@@ -45,7 +51,7 @@ def small_scale_queries(base_url, only, echo=echo):
     bench = Bench(app, database)
     counts = {}
     for case in all_scenarios():
-        if only and only.lower() not in case.name.lower():
+        if not selected(case, only):
             continue
         counts[case.name] = count_statements(bench, case)
     return counts

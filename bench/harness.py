@@ -15,7 +15,9 @@ A scenario is a class registered with @scenario (see bench/scenarios/):
                                          # (RUSAGE_CHILDREN), its ratio is per CPU-second, and the parallel
                                          # speed-up (CPU ÷ wall time) is reported apart
         statements_grow_with = None      # e.g. "the file": why the statement count may grow (batches)
-        repeat = None                    # at most this many timed repetitions (default: BENCH_REPEAT, 10)
+        repeat = None                    # at most this many timed repetitions (default: BENCH_REPEAT, 10);
+                                         # such a slow scenario stops after 2 when they (and their floors)
+                                         # are within 5 % of each other
 
         def warmup(self, bench): ...     # optional: instead of one untimed run()
 
@@ -237,6 +239,7 @@ def measure(bench, case, repeat, echo=print):  # noqa: C901
     try:
         if hasattr(case, "setup"):
             case.setup(bench)
+        slow = getattr(case, "repeat", None) is not None  # a scenario that limits its runs is a slow one
         repeat = min(getattr(case, "repeat", None) or repeat, repeat)  # a slow scenario runs fewer times
         if hasattr(case, "warmup"):
             case.warmup(bench)  # e.g. a smaller file, when one full run takes minutes
@@ -264,20 +267,16 @@ def measure(bench, case, repeat, echo=print):  # noqa: C901
                 floor_cpu.append(cpu_seconds(children) - started_cpu)
                 if hasattr(case, "floor_cleanup"):
                     case.floor_cleanup(bench, driver)
-        tracemalloc.start()
-        try:
-            case.run(bench)
-            _size, peak = tracemalloc.get_traced_memory()
-        finally:
-            tracemalloc.stop()
-        _cleanup(bench, case)
+            if slow and len(times) >= 2 and _steady(times) and _steady(cpu) and (not driver or _steady(floor_times)):
+                break  # two runs within STEADY of each other, and their floors too: more would not move the median
+        peak = _traced_once(bench, case)  # not the warm-up's: first-use caches would inflate it (+40 % for a PDF)
     except Skip as skip:
         result.skipped = str(skip)
         return result
     finally:
         if driver:
             driver.close()
-    result.runs = repeat
+    result.runs = len(times)
     result.median_ms = statistics.median(times) * 1000
     result.p95_ms = _percentile(times, 0.95) * 1000
     result.cpu_ms = statistics.median(cpu) * 1000
@@ -297,6 +296,25 @@ def measure(bench, case, repeat, echo=print):  # noqa: C901
         if children:
             result.detail["parallel speed-up (CPU ÷ wall)"] = round(result.cpu_ms / result.median_ms, 2)
     return result
+
+
+STEADY = 0.05  # a slow scenario stops repeating once its runs (and its floor's) differ by at most 5 %
+
+
+def _steady(values):
+    return max(values) <= min(values) * (1 + STEADY)
+
+
+def _traced_once(bench, case):
+    """One run under tracemalloc (untimed: tracing slows Python down); returns the peak in bytes."""
+    tracemalloc.start()
+    try:
+        case.run(bench)
+        _size, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    _cleanup(bench, case)
+    return peak
 
 
 def _once(bench, case):

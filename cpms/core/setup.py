@@ -12,6 +12,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from cpms.core.models import include_name
 from cpms.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
 
 log = logging.getLogger("cpms")
@@ -57,7 +58,7 @@ def init_extensions(app):
 
     db.init_app(app)
     migrate.init_app(app, db, directory=_migrations_dir(), render_as_batch=True, compare_type=True,
-                     render_item=_render_migration_type)
+                     render_item=_render_migration_type, include_name=include_name)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = None

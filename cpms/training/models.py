@@ -22,6 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from cpms.core.labels import SEXES
 from cpms.core.models import Audited, TimestampMixin, UTCDateTime, personal, utcnow, values_check
 from cpms.extensions import db
+from cpms.training import search
 
 SPECIALTIES = ("community", "mining", "border", "riverine", "child_protection", "sgbv", "other")
 COURSE_TYPES = ("basic", "commanders", "mining", "border", "tot", "refresher")
@@ -83,6 +84,9 @@ class Trainee(Audited, TimestampMixin, db.Model):
 
     def __repr__(self):
         return f"<Trainee {self.id}>"
+
+
+search.attach(Trainee.__table__)  # the search index (FTS5 on SQLite, a trigram index on PostgreSQL)
 
 
 class Vetting(Audited, TimestampMixin, db.Model):

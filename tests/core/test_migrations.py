@@ -10,6 +10,7 @@ from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
 
 from cpms import create_app
+from cpms.core.models import include_name
 from cpms.extensions import db
 from tests.conftest import database_url_for, drop_test_schema, make_test_config
 
@@ -33,7 +34,7 @@ OLD_REVISION_IDS = ["0001_foundation", "0002_reference_places", "training_0001",
 
 
 def differences_from_models(connection):
-    context = MigrationContext.configure(connection, opts={"compare_type": True})
+    context = MigrationContext.configure(connection, opts={"compare_type": True, "include_name": include_name})
     return compare_metadata(context, db.metadata)
 
 

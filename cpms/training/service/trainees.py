@@ -3,13 +3,14 @@ import re
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
 
 from cpms.core.errors import DomainError
 from cpms.core.labels import SEXES
 from cpms.core.models import utcnow
 from cpms.extensions import db
 from cpms.geo.models import Commune
+from cpms.training import search
 from cpms.training.models import SPECIALTIES, Rank, Trainee
 
 
@@ -77,11 +78,8 @@ def update_trainee(trainee, **fields):
 
 def search_trainees(scope, term="", sex="", specialty="", rank_id=None, commune_id=None):
     stmt = select(Trainee).where(scope.filter(Trainee.province_id, Trainee.commune_id))
-    if term:
-        like = f"%{term.strip().lower()}%"
-        stmt = stmt.where(or_(Trainee.matricule.like(f"%{normalise_matricule(term)}%"),
-                              func.lower(Trainee.last_name).like(like), func.lower(Trainee.first_name).like(like),
-                              func.lower(Trainee.post_name).like(like)))
+    if term and term.strip():
+        stmt = stmt.where(search.term_condition(term))  # by index, accents and case ignored (cpms/training/search.py)
     if sex in SEXES:
         stmt = stmt.where(Trainee.sex == sex)
     if specialty in SPECIALTIES:
