@@ -68,7 +68,7 @@ CITY_POSITIONS = {
 
 
 def set_commune_positions(connection):
-    """Put the reference communes that have no position at their city's centre (migration 0031, and after loading
+    """Put the reference communes that have no position at their city's centre (migration 0033, and after loading
     the places on a new schema); a position already recorded is kept."""
     for (province_name, city_name), (latitude, longitude) in CITY_POSITIONS.items():
         city_ids = (sa.select(_cities.c.id).join(_provinces, _provinces.c.id == _cities.c.province_id)
@@ -129,7 +129,7 @@ def load_reference_places(connection):
     if "time_zone" in {column["name"] for column in sa.inspect(connection).get_columns("provinces")}:
         set_province_zones(connection)  # a schema from create_all() or past migration 0018
     if "latitude" in {column["name"] for column in sa.inspect(connection).get_columns("communes")}:
-        set_commune_positions(connection)  # a schema from create_all() or past migration 0031
+        set_commune_positions(connection)  # a schema from create_all() or past migration 0033
 
 
 def unload_reference_places(connection):

@@ -12,7 +12,7 @@ its matricule form (normalise_matricule: '1.234 567-8' is '12345678') or every w
 - PostgreSQL: a trigram GIN index (extension pg_trgm) on the key expression; LIKE '%word%' uses it.
 
 The triggers and the index are written by the database itself, so bulk inserts (imports, demo data, the
-benchmark's generator) and anonymisation keep the index in step. Migration 0031 creates them on an existing
+benchmark's generator) and anonymisation keep the index in step. Migration 0036 creates them on an existing
 database; `db.create_all()` (tests) creates them through the DDL events below. On SQLite, a future migration that
 rebuilds `trainees` (batch_alter_table) drops its triggers: it must create them again (TRIGGERS_SQLITE).
 """

@@ -110,7 +110,7 @@ def migrated_app(tmp_path, worker_id_safe):
 
 
 def test_a_migrated_database_keeps_the_index_in_step(migrated_app):
-    """Migration 0031 (and any later one that rebuilds `trainees`) leaves the index following every write."""
+    """Migration 0036 (and any later one that rebuilds `trainees`) leaves the index following every write."""
     with migrated_app.app_context():
         _officer("11122233", "Kalala", "Héritier")
         assert found("heritier kalala") == ["11122233"]
