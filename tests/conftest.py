@@ -164,6 +164,15 @@ def db(app):
 
 
 @pytest.fixture
+def fresh_rate_limits(app):
+    """No request counted yet. The limiter is one object for every app of the process: a test that builds an app
+    with the default settings leaves it on the database's storage, so the reset runs inside the application."""
+    from cpms.extensions import limiter
+    with app.app_context():
+        limiter.reset()
+
+
+@pytest.fixture
 def client(app, db):
     return app.test_client()
 

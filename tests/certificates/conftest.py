@@ -2,8 +2,7 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
-def fresh_rate_limits(app):
-    """The verification pages are rate-limited per address, and every test comes from 127.0.0.1."""
-    from cpms.extensions import limiter
-    limiter.reset()
+def no_request_counted(fresh_rate_limits):
+    """The verification pages are rate-limited per address, and every test comes from 127.0.0.1: each test starts
+    with no request counted (tests/conftest.py)."""
     yield

@@ -9,14 +9,10 @@ from cpms.complaints.models import Complaint
 from cpms.core.audit import AuditEntry
 from cpms.core.errors import DomainError
 from cpms.extensions import db as _db
-from cpms.extensions import limiter
 from tests.conftest import english
 
+pytestmark = pytest.mark.usefixtures("fresh_rate_limits")  # each test starts with no request counted
 
-@pytest.fixture(autouse=True)
-def fresh_rate_limits(db):
-    """Each test starts with no request counted (inside the application, whatever ran before)."""
-    limiter.reset()
 
 
 def test_the_public_pages_are_rate_limited(app, web):

@@ -7,15 +7,10 @@ import pytest
 from playwright.sync_api import expect
 
 from cpms.extensions import db as _db
-from cpms.extensions import limiter
 from tests.conftest import TEST_PASSWORD
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("fresh_rate_limits")]  # no request counted yet
 
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    limiter.reset()
 
 
 def _login(page, live_server, email):

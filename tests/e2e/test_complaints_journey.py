@@ -3,15 +3,8 @@ in English."""
 import pytest
 from playwright.sync_api import expect
 
-from cpms.extensions import limiter
+pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("fresh_rate_limits")]  # no request counted yet
 
-pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits(db):
-    """Each journey starts with no request counted (inside the application, whatever ran before)."""
-    limiter.reset()
 
 
 @pytest.mark.parametrize("language,send,stage", [("fr", "Envoyer", "Reçu"), ("en", "Send", "Received")])
