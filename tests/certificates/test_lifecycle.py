@@ -106,3 +106,39 @@ def test_certificate_life_cycle(app, completed_cohort, fast_pdf):
     run_state_machine_as_test(CertificateLifeCycle, settings=settings(
         max_examples=15, stateful_step_count=10, deadline=None,
         suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]))
+
+
+def test_a_kept_review_covers_every_reason_and_ends_once_completed_again(app, completed_cohort, fast_pdf):
+    """Two sequences the state machine found: (1) a score corrected, then a vetting denial, the certificate kept:
+    saving the same score again does not flag it again (it forgot the first reason); (2) a score corrected then
+    restored, the certificate kept: a new correction flags it again (the kept reason no longer held)."""
+    cohort, done, _rest = completed_cohort(n=2)
+    first, second = done
+    certificates = [service.issue_certificate(None, e, base_url=BASE_URL) for e in done]
+    _db.session.commit()
+
+    def scores(enrolment, score):
+        attendance.record_scores(cohort, {enrolment.id: {"final_score": score}})
+        _db.session.commit()
+
+    def to_review(certificate):
+        _db.session.refresh(certificate)
+        return certificate.to_review
+
+    scores(first, 30)
+    day = date(2026, 1, 1)
+    training.record_vetting(_db.session.get(Trainee, first.trainee_id), submitted_on=day, status="denied",
+                            decided_on=day)
+    _db.session.commit()
+    reviews.keep_certificate(None, certificates[0], "Vérifié")
+    _db.session.commit()
+    scores(first, 30)
+    assert not to_review(certificates[0])
+
+    scores(second, 30)
+    scores(second, 75)
+    assert to_review(certificates[1])  # a flag stays until someone reviews it
+    reviews.keep_certificate(None, certificates[1], "Vérifié")
+    _db.session.commit()
+    scores(second, 30)
+    assert to_review(certificates[1])

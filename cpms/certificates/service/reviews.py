@@ -32,15 +32,28 @@ MAX_NOTE = 500
 REVIEWERS = ("admin", "me_officer")
 
 
+SEPARATOR = "; "
+
+
+def _reasons(text):
+    return [part for part in (text or "").split(SEPARATOR) if part]
+
+
 def flag_for_review(certificate, reason, now=None):
-    """Flag a valid certificate "to review" with its reason; False (nothing changed) when it is not valid, or is
-    already flagged – or was reviewed and kept – for the same reason."""
-    reason = (reason or "").strip()[:MAX_NOTE]
-    if certificate.status != "valid" or not reason:
+    """Flag a valid certificate "to review" with its reason; False (nothing changed) when it is not valid, or
+    every part of the reason is already flagged – or was reviewed and kept. A certificate keeps every reason it
+    was flagged for until the review ends: kept after a vetting denial and a corrected score, it is not flagged
+    again when the same score is saved once more."""
+    parts = _reasons((reason or "").strip())
+    if certificate.status != "valid" or not parts:
         return False
-    if certificate.review_reason == reason and (certificate.review_flagged_at or certificate.reviewed_at):
-        return False  # already flagged, or reviewed and kept, for this very reason (e.g. the grid saved again)
-    certificate.review_flagged_at, certificate.review_reason = now or utcnow(), reason
+    known = _reasons(certificate.review_reason) if (certificate.review_flagged_at or certificate.reviewed_at) else []
+    if all(part in known for part in parts):
+        return False  # already flagged, or reviewed and kept, for these very reasons (e.g. the grid saved again)
+    merged = known + [part for part in parts if part not in known]
+    if certificate.review_flagged_at is None:
+        certificate.review_flagged_at = now or utcnow()
+    certificate.review_reason = SEPARATOR.join(merged)[:MAX_NOTE]
     certificate.reviewed_at, certificate.reviewed_by_id, certificate.review_note = None, None, ""
     db.session.flush()
     return True
@@ -60,8 +73,17 @@ def keep_certificate(actor, certificate, note):
     with db.session.no_autoflush:
         certificate.reviewed_at, certificate.reviewed_by_id, certificate.review_note = utcnow(), actor_id, note
         certificate.review_flagged_at = None
+        if _completed_now(certificate):
+            # the enrolment was completed again before the review: its reasons no longer hold, so the same reason
+            # met again later (a new correction) flags the certificate again (as _close_kept_review does)
+            certificate.review_reason = ""
     db.session.flush()
     return certificate
+
+
+def _completed_now(certificate):
+    cohort = db.session.get(Cohort, certificate.cohort_id)
+    return any(row.completed for row in cohort_completion(cohort) if row.enrolment.id == certificate.enrolment_id)
 
 
 def _valid_certificates(*conditions):
@@ -94,7 +116,7 @@ def review_cohort(cohort, enrolment_ids=None):
             continue
         if row.completed:
             _close_kept_review(certificate)
-        elif flag_for_review(certificate, "; ".join(row.reasons)):
+        elif flag_for_review(certificate, SEPARATOR.join(row.reasons)):
             flagged.append(certificate)
     return flagged
 
