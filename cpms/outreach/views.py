@@ -237,12 +237,12 @@ def action_agree(activity_id):
 def programme_actions_panel(programme):
     """The panel on a programme's page (slot "programmes.programme", declared in __init__.py): how many actions
     agreed in workshops the programme follows up in the user's area, open and overdue; the link to the list for
-    those who follow them up. Viewers see the counts only (nothing personal); None (left out) for other roles or
-    when there is nothing to show."""
+    those who follow them up. Viewers see the counts only (nothing personal); None (left out) for other roles,
+    when the programme follows up no action in the area, and for viewers when none is open."""
     if current_user.role not in service.READERS:
         return None
-    open_count, overdue = service.programme_action_counts(programme, scope_of(current_user))
-    if not open_count and current_user.role not in service.FOLLOWERS:
+    every, open_count, overdue = service.programme_action_counts(programme, scope_of(current_user))
+    if not every or (not open_count and current_user.role not in service.FOLLOWERS):
         return None
     return {"programme_actions_open": open_count, "programme_actions_overdue": overdue,
             "programme_actions_link": current_user.role in service.FOLLOWERS}

@@ -134,3 +134,10 @@ def test_retention_forgets_who_was_responsible_for_closed_actions(db, make_activ
     _db.session.refresh(closed)
     _db.session.refresh(still_open)
     assert closed.responsible != "Maman Ancienne" and still_open.responsible == "Papa Ouvert"
+
+
+def test_a_programme_without_agreed_actions_shows_no_panel(web, login_as, make_programme):
+    programme = make_programme()
+    login_as("project_officer", "Kasaï-Oriental")
+    page = web.get(f"/programmes/{programme.id}").get_data(as_text=True)
+    assert programme.name in page and "Actions agreed in workshops" not in page

@@ -67,11 +67,11 @@ def programme_actions(programme, scope, show="open", today=None):
 
 
 def programme_action_counts(programme, scope, today=None):
-    """(open, overdue) agreed actions of the programme in the user's area, in one query."""
+    """(all, open, overdue) agreed actions of the programme in the user's area, in one query."""
     today = today or date.today()
     is_open = OutreachProgrammeAction.status == "open"
     row = db.session.execute(
-        select(func.count(case((is_open, 1))),
+        select(func.count(), func.count(case((is_open, 1))),
                func.count(case((is_open & (OutreachProgrammeAction.due_date < today), 1))))
         .select_from(OutreachProgrammeAction).join(OutreachProgrammeAction.activity)
         .where(*_in_scope(programme.id, scope))).one()
