@@ -20,14 +20,18 @@ WORDS = {"fr": {"nav": "Sensibilisation", "record": "Enregistrer une activité",
                 "facilitator": "Facilitateur ajouté : un rappel lui sera envoyé avant l’activité.",
                 "action": "Action reportée dans les actions du comité.", "agreed": "Convenue lors de :",
                 "programme_action": "Action reportée dans les actions du programme.",
-                "programme": "Le programme PDP-KOR", "overdue": "En retard"},
+                "programme": "Le programme PDP-KOR", "overdue": "En retard", "update": "Mettre à jour",
+                "updated": "Action mise à jour.", "why": "Indiquez pourquoi l'action a été abandonnée.",
+                "panel": "1 action ouverte, 1 en retard"},
          "en": {"nav": "Outreach", "record": "Record an activity", "saved": "Activity saved.",
                 "officer": "Officer added to the roster.", "civilian": "Participant added to the roster.",
                 "count": "Count saved.", "file": "File saved.", "reach": "1 women and 41 men",
                 "facilitator": "Facilitator added: they will be reminded before the activity.",
                 "action": "Action carried into the committee's action items.", "agreed": "Agreed in:",
                 "programme_action": "Action carried into the programme's action items.",
-                "programme": "The programme PDP-KOR", "overdue": "Overdue"}}
+                "programme": "The programme PDP-KOR", "overdue": "Overdue", "update": "Update",
+                "updated": "Action updated.", "why": "Say why the action was dropped.",
+                "panel": "1 open action, 1 overdue"}}
 
 
 @pytest.fixture
@@ -166,3 +170,19 @@ def test_project_officer_records_a_workshop_on_a_phone(live_server, officer_and_
     expect(page.locator("#programme-actions")).to_contain_text(words["overdue"])
     fits(page)
     page.screenshot(path=f"/tmp/outreach/programme_actions_{language}.png", full_page=True)
+
+    # the programme's page counts it; dropping it needs a note
+    page.locator("nav.breadcrumbs").get_by_role("link", name="PDP-KOR").click()
+    expect(page.locator("main")).to_contain_text(words["panel"])
+    fits(page)
+    page.screenshot(path=f"/tmp/outreach/programme_{language}.png", full_page=True)
+    page.go_back()
+    page.locator("#programme-actions").get_by_role("link", name=words["update"]).click()
+    page.select_option("#programme-action-form select[name=status]", "dropped")
+    page.click("#programme-action-form button[type=submit]")
+    expect(page.locator("main")).to_contain_text(words["why"])
+    fits(page)
+    page.fill("#programme-action-form textarea[name=note]", "La mairie a déjà installé une boîte")
+    page.click("#programme-action-form button[type=submit]")
+    flash(page, words["updated"])
+    expect(page.locator("#programme-actions")).to_contain_text("La mairie a déjà installé une boîte")
