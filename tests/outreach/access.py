@@ -33,6 +33,7 @@ EXPECTED = {
     "outreach.evidence_thumbnail": PEOPLE,
     "api.outreach_activity_list": READ,
     "api.outreach_activity_detail": READ,
+    "api.outreach_programme_action_list": FOLLOW,
 }
 
 

@@ -53,4 +53,5 @@ from cpms.outreach.service.programme_actions import (  # noqa: F401
     programme_actions,
     programme_actions_of,
     update_programme_action,
+    visible_programme_actions,
 )

@@ -66,6 +66,20 @@ def programme_actions(programme, scope, show="open", today=None):
     return db.session.scalars(stmt.order_by(OutreachProgrammeAction.due_date, OutreachProgrammeAction.id)).all()
 
 
+def visible_programme_actions(scope, *, programme_id=None, status="", overdue=False, today=None):
+    """A statement: the programme agreed actions of workshops in the user's area (the API), soonest due first."""
+    today = today or date.today()
+    stmt = (select(OutreachProgrammeAction).join(OutreachProgrammeAction.activity)
+            .where(scope.filter(OutreachActivity.province_id, OutreachActivity.commune_id)))
+    if programme_id:
+        stmt = stmt.where(OutreachActivity.programme_id == programme_id)
+    if status:
+        stmt = stmt.where(OutreachProgrammeAction.status == status)
+    if overdue:
+        stmt = stmt.where(OutreachProgrammeAction.status == "open", OutreachProgrammeAction.due_date < today)
+    return stmt.order_by(OutreachProgrammeAction.due_date, OutreachProgrammeAction.id)
+
+
 def programme_action_counts(programme, scope, today=None):
     """(all, open, overdue) agreed actions of the programme in the user's area, in one query."""
     today = today or date.today()
