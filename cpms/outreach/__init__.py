@@ -2,7 +2,7 @@
 workshops; who took part (a roster or counts by sex and category) and the reach donors ask for."""
 from flask_babel import lazy_gettext as _l
 
-from cpms.core.contract import Dimension, Domain, RetentionClass, Setting, not_personal
+from cpms.core.contract import Dimension, Domain, Panel, RetentionClass, Setting, not_personal
 
 DOMAIN = Domain(
     "outreach",
@@ -15,12 +15,14 @@ DOMAIN = Domain(
         **not_personal("outreach_participants", "organisation"),
         **not_personal("outreach_counts", "estimate_source"),
         **not_personal("outreach_evidence", "stored_name", "thumbnail_name"),
+        **not_personal("outreach_programme_actions", "description", "status", "note"),
+        "outreach_programme_actions.responsible": "personal",
     },
     tables={"outreach_participants": "outreach_participant", "outreach_activities": "outreach_participant",
-            "outreach_facilitators": "outreach_participant"},
+            "outreach_facilitators": "outreach_participant", "outreach_programme_actions": "outreach_participant"},
     retention=(
-        RetentionClass("outreach_participant", "civil-society participants' names and facilitators (names, "
-                                               "e-mail addresses) of outreach activities: anonymised CPMS_RETENTION_OUTREACH_YEARS after the "
+        RetentionClass("outreach_participant", "civil-society participants' names, facilitators (names, "
+                                               "e-mail addresses) and who is responsible for the programme's agreed actions of outreach activities: anonymised CPMS_RETENTION_OUTREACH_YEARS after the "
                                                "activity's last day",
                        setting="RETENTION_OUTREACH_YEARS", retire="cpms.outreach.privacy:retire_participants"),
     ),
@@ -29,4 +31,6 @@ DOMAIN = Domain(
         Dimension("outreach_category", labels="cpms.outreach.indicators:category_labels",
                   title=_l("Participant category"), position=60),
     ),
+    panels=(Panel("programmes.programme", "outreach/_programme_actions_panel.html",
+                  context="cpms.outreach.views:programme_actions_panel"),),
 )

@@ -1,5 +1,10 @@
 """/api/v1/outreach-activities: the outreach activities of the caller's area with their reach by sex (and, for one
-activity, by category). Read-only, and without personal data: no participants' or facilitators' names."""
+activity, by category). Read-only, and without personal data: no participants' or facilitators' names.
+
+/api/v1/outreach-programme-actions: the actions agreed in workshops that their programme follows up, for admins,
+project and M&E officers (who is responsible is named: not for viewers)."""
+from datetime import date
+
 from flask import jsonify, request
 from flask_login import current_user
 
@@ -8,9 +13,10 @@ from cpms.core.api.helpers import Filter, described, fields, nullable
 from cpms.core.pagination import paginate
 from cpms.core.permissions import get_or_404, require_role, scope_of
 from cpms.outreach import service
-from cpms.outreach.models import CATEGORIES, KINDS, OutreachActivity
+from cpms.outreach.models import CATEGORIES, KINDS, PROGRAMME_ACTION_STATUSES, OutreachActivity
 
 READERS = tuple(sorted(service.READERS))
+FOLLOWERS = tuple(sorted(service.FOLLOWERS))
 REACH = fields(category={"type": "string", "enum": list(CATEGORIES)}, women="integer", men="integer")
 ACTIVITY = fields(
     id="integer", programme_id="integer", programme="string", kind="string", title="string", topic="string",
@@ -60,3 +66,32 @@ def outreach_activity_detail(activity_id):
     activity = get_or_404(OutreachActivity, activity_id, current_user, check=service.can_see_activity)
     return jsonify(activity_json(activity, service.reach_by_sex([activity.id])[activity.id],
                                  service.reach_by_category(activity)))
+
+
+PROGRAMME_ACTION = fields(
+    id="integer", programme_id="integer", programme="string", activity_id="integer", activity="string",
+    commune="string", description="string", responsible="string", due_date=("string", "date"),
+    status={"type": "string", "enum": list(PROGRAMME_ACTION_STATUSES)}, note="string",
+    closed_on=nullable("string", "date"), overdue="boolean")
+
+
+@bp.route("/outreach-programme-actions")
+@require_role(*FOLLOWERS)
+@described(item=PROGRAMME_ACTION, filters=(
+    Filter("programme_id", "integer", "Only this programme's actions"),
+    Filter("status", "string", "Only actions in this status", enum=PROGRAMME_ACTION_STATUSES),
+    Filter("overdue", "boolean", "1: only open actions past their due date")))
+def outreach_programme_action_list():
+    """Actions agreed in joint workshops of the caller's area and followed up by the workshop's programme, soonest
+    due first (?programme_id=, ?status=, ?overdue=1)."""
+    today = date.today()
+    page = paginate(service.visible_programme_actions(
+        scope_of(current_user), programme_id=request.args.get("programme_id", type=int),
+        status=request.args.get("status", ""), overdue=request.args.get("overdue") == "1", today=today))
+    return jsonify({"items": [{
+        "id": item.id, "programme_id": item.activity.programme_id, "programme": item.activity.programme.code,
+        "activity_id": item.activity_id, "activity": item.activity.title, "commune": item.activity.commune.name,
+        "description": item.description, "responsible": item.responsible, "due_date": item.due_date.isoformat(),
+        "status": item.status, "note": item.note,
+        "closed_on": item.closed_on.isoformat() if item.closed_on else None, "overdue": item.is_overdue(today)}
+        for item in page.items], "page": page.page, "per_page": page.per_page, "total": page.total})

@@ -2,7 +2,8 @@
 
 - the week-long police–population trust workshop of Masisi (North Kivu), 2017: 25 police officers from the trainee
   registry and 25 civil-society representatives, with its attendance sheet; it belongs to a small North Kivu
-  programme created here, as no other demo programme covers the province;
+  programme created here, as no other demo programme covers the province, which follows up the three actions agreed
+  there (one done, one dropped, one open and overdue: the committee it called for was never set up);
 - in Mbuji-Mayi (PDP-KOR-2015): a radio programme heard in Bipemba (audience counted), a training of journalists in
   Muya with its questionnaires before and after, community theatre on SGBV in Dibindi;
 - on the programme running today: a school session in Diulu last month and a market session in Kanshi next week,
@@ -112,7 +113,31 @@ def _masisi(rng):
         service.add_officer(None, workshop, officer.matricule)
     _civilians(rng, workshop, MASISI_SEATS)
     service.add_evidence(None, workshop, kind="attendance_sheet", upload=_attendance_sheet())
+    _masisi_actions(workshop)
     return workshop
+
+
+def _masisi_actions(workshop):
+    """The actions agreed at the end of the Masisi workshop, followed up by its programme (no committee in Masisi):
+    one done, one dropped, one still open and overdue."""
+    done = service.agree_action(None, workshop, committee_id=0, description=say(
+        "Tenir une permanence mensuelle de la police au marché de Masisi centre",
+        "Hold a monthly police desk at Masisi centre market"),
+        responsible="Commissaire Amani Muhindo", due_date=date(2017, 7, 1))
+    service.update_programme_action(done, status="done", today=date(2017, 6, 28), note=say(
+        "Première permanence tenue le 3 juin, puis chaque premier samedi du mois.",
+        "First desk held on 3 June, then every first Saturday of the month."))
+    dropped = service.agree_action(None, workshop, committee_id=0, description=say(
+        "Émission radio mensuelle police–population sur Radio communautaire Masisi",
+        "Monthly police–population programme on Radio communautaire Masisi"),
+        responsible="Radio communautaire Masisi", due_date=date(2017, 8, 31))
+    service.update_programme_action(dropped, status="dropped", today=date(2017, 9, 15), note=say(
+        "La radio a cessé d'émettre faute de carburant pour son groupe électrogène.",
+        "The radio went off air: no fuel for its generator."))
+    service.agree_action(None, workshop, committee_id=0, description=say(
+        "Mettre en place un comité local de sécurité de proximité à Masisi centre",
+        "Set up a local community-security committee in Masisi centre"),
+        responsible="Administration du territoire", due_date=date(2017, 10, 31))
 
 
 def _mbuji_mayi(rng, programme):

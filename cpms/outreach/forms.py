@@ -6,7 +6,14 @@ from wtforms.validators import DataRequired, Email, Length, Optional
 
 from cpms.core.bounds import PEOPLE_AT_EVENT, PlausibleCount, PlausibleDate, PlausibleMoney
 from cpms.core.forms import LocalDecimalField
-from cpms.outreach.labels import CATEGORY_LABELS, EVIDENCE_LABELS, KIND_LABELS, SEX_LABELS, TOPIC_LABELS
+from cpms.outreach.labels import (
+    CATEGORY_LABELS,
+    EVIDENCE_LABELS,
+    KIND_LABELS,
+    PROGRAMME_ACTION_STATUS_LABELS,
+    SEX_LABELS,
+    TOPIC_LABELS,
+)
 
 MAX = _l("At most %(max)d characters.")
 
@@ -72,7 +79,13 @@ class AgreedActionForm(FlaskForm):
         DataRequired(_l("Name who is responsible: a person or an organisation.")), Length(max=200, message=MAX)])
     due_date = DateField(_l("Due date"), validators=[DataRequired(_l("Enter the due date as YYYY-MM-DD.")),
                                                      PlausibleDate()])
-    committee_id = SelectField(_l("Committee that follows it up"), coerce=int, default=0, validate_choice=False)
+    # 0: the workshop's programme follows it up; otherwise a committee of the area
+    committee_id = SelectField(_l("Who follows it up"), coerce=int, default=0, validate_choice=False)
+
+
+class ProgrammeActionForm(FlaskForm):
+    status = SelectField(_l("Status"), choices=list(PROGRAMME_ACTION_STATUS_LABELS.items()))
+    note = TextAreaField(_l("Note"), validators=[Length(max=1000, message=MAX)])
 
 
 class FacilitatorForm(FlaskForm):

@@ -30,3 +30,4 @@ CATEGORY_LABELS = {
 SEX_LABELS = {"F": _l("Woman"), "M": _l("Man")}
 EVIDENCE_LABELS = {"attendance_sheet": _l("Attendance sheet"), "photo": _l("Photo"),
                    "material": _l("Material (leaflet, poster, script)")}
+PROGRAMME_ACTION_STATUS_LABELS = {"open": _l("Open"), "done": _l("Done"), "dropped": _l("Dropped")}

@@ -167,3 +167,38 @@ class OutreachEvidence(Audited, db.Model):
 
     def __repr__(self):
         return f"<OutreachEvidence {self.id} {self.kind} {self.stored_name}>"
+
+
+PROGRAMME_ACTION_STATUSES = ("open", "done", "dropped")
+
+
+class OutreachProgrammeAction(Audited, TimestampMixin, db.Model):
+    """An action agreed in a joint workshop and followed up by the workshop's programme rather than by a committee
+    (the programme's follow-up: cpms/outreach/service/programme_actions.py). The programme and the place are the
+    activity's; `responsible` names a person or an organisation. Closing it (done or dropped) sets `closed_on`;
+    dropping it needs a note."""
+
+    __tablename__ = "outreach_programme_actions"
+    __table_args__ = (
+        CheckConstraint(values_check("status", PROGRAMME_ACTION_STATUSES), name="status"),
+        CheckConstraint("(status = 'open') = (closed_on IS NULL)", name="closed_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("outreach_activities.id", ondelete="CASCADE"), index=True)
+    description: Mapped[str] = mapped_column(String(2000))
+    responsible: Mapped[str] = mapped_column(String(200))
+    due_date: Mapped[date] = mapped_column(Date, index=True)
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    note: Mapped[str] = mapped_column(String(1000), default="")
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    activity = relationship("OutreachActivity", lazy="joined", innerjoin=True)
+
+    @property
+    def is_open(self):
+        return self.status == "open"
+
+    def is_overdue(self, today):
+        return self.is_open and self.due_date < today

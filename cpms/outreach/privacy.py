@@ -3,14 +3,21 @@ attendance sheets."""
 import sqlalchemy as sa
 
 from cpms.extensions import db
-from cpms.outreach.models import OutreachActivity, OutreachEvidence, OutreachFacilitator, OutreachParticipant
+from cpms.outreach.models import (
+    OutreachActivity,
+    OutreachEvidence,
+    OutreachFacilitator,
+    OutreachParticipant,
+    OutreachProgrammeAction,
+)
 from cpms.privacy.service.retention import MASK, anonymise
 
 
 def retire_participants(before):
     """Anonymise the civil-society participants and facilitators of activities that ended before `before`, delete
     the facilitators to remind (names, e-mail addresses: the reminder is long past) and the attendance sheets (the
-    names are on them)."""
+    names are on them); anonymise who was responsible for the programme's agreed actions that are closed (open ones
+    are still followed up)."""
     old = sa.select(OutreachActivity.id).where(OutreachActivity.end_date < before.date())
     people = anonymise(OutreachParticipant.__table__,
                        sa.and_(OutreachParticipant.activity_id.in_(old), OutreachParticipant.name != "",
@@ -20,7 +27,10 @@ def retire_participants(before):
                                      OutreachActivity.facilitators != ""), "outreach_participant")
     reachable = db.session.execute(sa.delete(OutreachFacilitator).where(OutreachFacilitator.activity_id.in_(old))
                                    .execution_options(synchronize_session=False)).rowcount
-    return people + facilitators + reachable + _retire_attendance_sheets(old)
+    responsible = anonymise(OutreachProgrammeAction.__table__,
+                            sa.and_(OutreachProgrammeAction.activity_id.in_(old), OutreachProgrammeAction.status != "open",
+                                    OutreachProgrammeAction.responsible != MASK), "outreach_participant")
+    return people + facilitators + reachable + responsible + _retire_attendance_sheets(old)
 
 
 def _retire_attendance_sheets(old_activities):

@@ -1,4 +1,7 @@
-"""Facilitators who can be reached (a CPMS user or an e-mail address, cpms/outreach/service/followup.py) are
+"""Overdue actions agreed in workshops that the programme follows up (cpms/outreach/service/programme_actions.py)
+go to the project officers of the workshop's area, like committees' overdue action items.
+
+Facilitators who can be reached (a CPMS user or an e-mail address, cpms/outreach/service/followup.py) are
 reminded some days before the activity's first day. Facilitators known by their name only are not: project officers
 see the coming activities in their home page's calendar lines instead."""
 from datetime import timedelta
@@ -6,9 +9,10 @@ from datetime import timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from cpms.committees.reminders import weekly_due_on
 from cpms.extensions import db
 from cpms.notifications.registry import Reminder, reminder_kind
-from cpms.outreach.models import OutreachActivity, OutreachFacilitator
+from cpms.outreach.models import OutreachActivity, OutreachFacilitator, OutreachProgrammeAction
 
 FACILITATOR_ROLES = {"admin", "project_officer", "me_officer"}
 
@@ -33,3 +37,27 @@ def upcoming_activities(ctx):
                        context={"title": activity.title, "start_on": activity.start_date,
                                 "end_on": activity.end_date, "place": activity.commune.name,
                                 "quartier": activity.quartier})
+
+
+OFFICERS = {"project_officer"}
+
+
+@reminder_kind("outreach_programme_action_overdue", label=_l("Programme's agreed action overdue"), roles=OFFICERS,
+               days_after=1,
+               description=_l("Actions agreed in a workshop and followed up by the programme, still open some days "
+                              "after their due date, then every week until they are closed: to the project officers "
+                              "of the workshop's area."))
+def programme_actions_overdue(ctx):
+    last_due = ctx.today - timedelta(days=max(ctx.days_after, 1))
+    items = db.session.scalars(select(OutreachProgrammeAction)
+                               .where(OutreachProgrammeAction.status == "open", OutreachProgrammeAction.due_date <= last_due)
+                               .order_by(OutreachProgrammeAction.due_date, OutreachProgrammeAction.id)).all()
+    for item in items:
+        activity = item.activity
+        yield Reminder(object_key=f"outreach_programme_action:{item.id}",
+                       due_on=weekly_due_on(item.due_date, ctx.today, ctx.days_after),
+                       recipients=ctx.staff_covering(OFFICERS, activity.province_id, activity.commune_id),
+                       link=("outreach.programme_action_update", {"item_id": item.id}),
+                       context={"programme": activity.programme.code, "workshop": activity.title,
+                                "description": item.description, "responsible": item.responsible,
+                                "due_on": item.due_date})

@@ -5,6 +5,8 @@ rosters and counts in their area; M&E officers read them; viewers (donors, manag
 their reach by category and sex, without the names on the rosters or the evidence; trainers see the reach through
 the indicators only. Outside the user's area the answer is 404.
 """
+from datetime import date
+
 from flask import Blueprint, Response, abort, current_app, g, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -26,14 +28,25 @@ from cpms.outreach.forms import (
     EvidenceForm,
     FacilitatorForm,
     OfficerForm,
+    ProgrammeActionForm,
 )
-from cpms.outreach.labels import CATEGORY_LABELS, EVIDENCE_LABELS, KIND_LABELS, SEX_LABELS, TOPIC_LABELS
-from cpms.outreach.models import OutreachEvidence, OutreachFacilitator, OutreachParticipant
+from cpms.outreach.labels import (
+    CATEGORY_LABELS,
+    EVIDENCE_LABELS,
+    KIND_LABELS,
+    PROGRAMME_ACTION_STATUS_LABELS,
+    SEX_LABELS,
+    TOPIC_LABELS,
+)
+from cpms.outreach.models import OutreachEvidence, OutreachFacilitator, OutreachParticipant, OutreachProgrammeAction
+from cpms.programmes.models import Programme
+from cpms.programmes.service import can_see as can_see_programme
 from cpms.programmes.service import visible_programmes
 
 READERS = tuple(sorted(service.READERS))
 PEOPLE_READERS = tuple(sorted(service.PEOPLE_READERS))
 MANAGERS = tuple(sorted(service.MANAGERS))
+FOLLOWERS = tuple(sorted(service.FOLLOWERS))
 
 bp = Blueprint("outreach", __name__, url_prefix="/outreach")
 NAVIGATION = [(27, "outreach.activity_list", _l("Outreach"), frozenset(READERS))]
@@ -43,7 +56,7 @@ NAVIGATION = [(27, "outreach.activity_list", _l("Outreach"), frozenset(READERS))
 def labels():
     return {"OUTREACH_KIND_LABELS": KIND_LABELS, "OUTREACH_TOPIC_LABELS": TOPIC_LABELS,
             "OUTREACH_CATEGORY_LABELS": CATEGORY_LABELS, "OUTREACH_SEX_LABELS": SEX_LABELS,
-            "OUTREACH_EVIDENCE_LABELS": EVIDENCE_LABELS}
+            "OUTREACH_EVIDENCE_LABELS": EVIDENCE_LABELS, "PROGRAMME_ACTION_STATUS_LABELS": PROGRAMME_ACTION_STATUS_LABELS}
 
 
 @bp.url_value_preprocessor
@@ -100,9 +113,10 @@ def _detail(activity, forms, status=200):
     if can_manage:
         forms["facilitator"].user_id.choices = [(0, "—")] + service.facilitator_user_choices(activity)
         if agrees:
-            forms["action"].committee_id.choices = [(0, "—")] + service.committee_choices(scope_of(current_user))
+            forms["action"].committee_id.choices = _follow_up_choices(activity)
     return render_template("outreach/activity_detail.html", activity=activity, sees_people=sees_people,
                            agrees=agrees, actions=service.agreed_actions(activity) if sees_people and agrees else [],
+                           programme_actions=service.programme_actions_of(activity) if sees_people and agrees else [],
                            facilitators=service.activity_facilitators(activity) if sees_people else [],
                            action_form=forms["action"], facilitator_form=forms["facilitator"],
                            roster=service.activity_roster(activity) if sees_people else [],
@@ -156,7 +170,13 @@ def _set_choices(activity, form):
     if isinstance(form, FacilitatorForm):
         form.user_id.choices = [(0, "—")] + service.facilitator_user_choices(activity)
     else:
-        form.committee_id.choices = [(0, "—")] + service.committee_choices(scope_of(current_user))
+        form.committee_id.choices = _follow_up_choices(activity)
+
+
+def _follow_up_choices(activity):
+    """The workshop's programme first (0), then the committees of the user's area."""
+    programme = _("The programme %(code)s", code=activity.programme.code)
+    return [(0, programme)] + service.committee_choices(scope_of(current_user))
 
 
 @bp.route("/<int:activity_id>/officers", methods=["POST"])
@@ -208,7 +228,46 @@ def action_agree(activity_id):
     return _roster_action(activity, form, lambda: service.agree_action(
         current_user, activity, committee_id=form.committee_id.data, description=form.description.data,
         responsible=form.responsible.data, due_date=form.due_date.data),
-        _("Action carried into the committee's action items."), anchor="actions")
+        _("Action carried into the committee's action items.") if form.committee_id.data
+        else _("Action carried into the programme's action items."), anchor="actions")
+
+
+# --- The programme's follow-up of agreed actions ---------------------------------------------------------------
+
+def programme_actions_panel(programme):
+    """The panel on a programme's page (slot "programmes.programme", declared in __init__.py): how many actions
+    agreed in workshops the programme follows up in the user's area, open and overdue; the link to the list for
+    those who follow them up. Viewers see the counts only (nothing personal); None (left out) for other roles,
+    when the programme follows up no action in the area, and for viewers when none is open."""
+    if current_user.role not in service.READERS:
+        return None
+    every, open_count, overdue = service.programme_action_counts(programme, scope_of(current_user))
+    if not every or (not open_count and current_user.role not in service.FOLLOWERS):
+        return None
+    return {"programme_actions_open": open_count, "programme_actions_overdue": overdue,
+            "programme_actions_link": current_user.role in service.FOLLOWERS}
+
+
+@bp.route("/programmes/<int:programme_id>/actions")
+@require_role(*FOLLOWERS)
+def programme_action_list(programme_id):
+    programme = get_or_404(Programme, programme_id, current_user, check=can_see_programme)
+    show = request.args.get("show", "open")
+    show = show if show in service.SHOWS else "open"
+    return render_template("outreach/programme_actions.html", programme=programme, show=show, today=date.today(),
+                           items=service.programme_actions(programme, scope_of(current_user), show))
+
+
+@bp.route("/programme-actions/<int:item_id>", methods=["GET", "POST"])
+@require_role(*FOLLOWERS)
+def programme_action_update(item_id):
+    item = get_or_404(OutreachProgrammeAction, item_id, current_user, check=service.can_follow)
+    form = ProgrammeActionForm(obj=item)
+    done = save_form(form, lambda f: service.update_programme_action(item, status=f.status.data, note=f.note.data),
+                     _("Action updated."),
+                     lambda saved: url_for("outreach.programme_action_list",
+                                           programme_id=saved.activity.programme_id, show="all"))
+    return done or render_form("outreach/programme_action_form.html", form, item=item, today=date.today())
 
 
 @bp.route("/<int:activity_id>/facilitators", methods=["POST"])

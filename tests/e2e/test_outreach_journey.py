@@ -1,7 +1,7 @@
 """A project officer records a joint police–population workshop on a phone (375 px), in French and in English: the
 activity, an officer from the registry by matricule, a civil-society participant, a crowd count, the attendance
-sheet's photo and a radio recording (played in the page), a facilitator to remind and an agreed action carried into
-the committee's action items; the reach by sex shows on the page, and nothing scrolls sideways."""
+sheet's photo and a radio recording (played in the page), a facilitator to remind, an agreed action carried into
+the committee's action items and another into the programme's; the reach by sex shows on the page, and nothing scrolls sideways."""
 import io
 import os
 import wave
@@ -18,12 +18,20 @@ WORDS = {"fr": {"nav": "Sensibilisation", "record": "Enregistrer une activité",
                 "officer": "Agent ajouté à la liste.", "civilian": "Participant ajouté à la liste.",
                 "count": "Comptage enregistré.", "file": "Fichier enregistré.", "reach": "1 femmes et 41 hommes",
                 "facilitator": "Facilitateur ajouté : un rappel lui sera envoyé avant l’activité.",
-                "action": "Action reportée dans les actions du comité.", "agreed": "Convenue lors de :"},
+                "action": "Action reportée dans les actions du comité.", "agreed": "Convenue lors de :",
+                "programme_action": "Action reportée dans les actions du programme.",
+                "programme": "Le programme PDP-KOR", "overdue": "En retard", "update": "Mettre à jour",
+                "updated": "Action mise à jour.", "why": "Indiquez pourquoi l'action a été abandonnée.",
+                "panel": "1 action ouverte, 1 en retard"},
          "en": {"nav": "Outreach", "record": "Record an activity", "saved": "Activity saved.",
                 "officer": "Officer added to the roster.", "civilian": "Participant added to the roster.",
                 "count": "Count saved.", "file": "File saved.", "reach": "1 women and 41 men",
                 "facilitator": "Facilitator added: they will be reminded before the activity.",
-                "action": "Action carried into the committee's action items.", "agreed": "Agreed in:"}}
+                "action": "Action carried into the committee's action items.", "agreed": "Agreed in:",
+                "programme_action": "Action carried into the programme's action items.",
+                "programme": "The programme PDP-KOR", "overdue": "Overdue", "update": "Update",
+                "updated": "Action updated.", "why": "Say why the action was dropped.",
+                "panel": "1 open action, 1 overdue"}}
 
 
 @pytest.fixture
@@ -149,3 +157,32 @@ def test_project_officer_records_a_workshop_on_a_phone(live_server, officer_and_
     page.screenshot(path=f"/tmp/outreach/committee_actions_{language}.png", full_page=True)
     page.locator("main").get_by_role("link", name="Atelier police–population de Bipemba (2016-10-03)").click()
     expect(page.locator("h1")).to_have_text("Atelier police–population de Bipemba")
+
+    # a second action, followed up by the programme (the form's first choice)
+    page.fill("#action-form textarea[name=description]", "Installer une boîte à plaintes au marché")
+    page.fill("#action-form input[name=responsible]", "Femmes pour la paix")
+    page.fill("#action-form input[name=due_date]", "2016-11-30")
+    expect(page.locator("#action-form select[name=committee_id] option:checked")).to_have_text(words["programme"])
+    page.click("#action-form button[type=submit]")
+    flash(page, words["programme_action"])
+    page.locator("#actions-table").get_by_role("link", name=words["programme"]).click()
+    expect(page.locator("#programme-actions")).to_contain_text("Installer une boîte à plaintes au marché")
+    expect(page.locator("#programme-actions")).to_contain_text(words["overdue"])
+    fits(page)
+    page.screenshot(path=f"/tmp/outreach/programme_actions_{language}.png", full_page=True)
+
+    # the programme's page counts it; dropping it needs a note
+    page.locator("nav.breadcrumbs").get_by_role("link", name="PDP-KOR").click()
+    expect(page.locator("main")).to_contain_text(words["panel"])
+    fits(page)
+    page.screenshot(path=f"/tmp/outreach/programme_{language}.png", full_page=True)
+    page.go_back()
+    page.locator("#programme-actions").get_by_role("link", name=words["update"]).click()
+    page.select_option("#programme-action-form select[name=status]", "dropped")
+    page.click("#programme-action-form button[type=submit]")
+    expect(page.locator("main")).to_contain_text(words["why"])
+    fits(page)
+    page.fill("#programme-action-form textarea[name=note]", "La mairie a déjà installé une boîte")
+    page.click("#programme-action-form button[type=submit]")
+    flash(page, words["updated"])
+    expect(page.locator("#programme-actions")).to_contain_text("La mairie a déjà installé une boîte")

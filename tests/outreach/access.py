@@ -4,11 +4,13 @@
 - M&E officers read activities, rosters and evidence.
 - Viewers (donors, management) read activities and their reach by category and sex, not the names or evidence.
 - Trainers see the reach through the indicators only.
+- Admins, project and M&E officers follow up the actions agreed in workshops that the programme follows up.
 Everything is limited to the user's area: elsewhere the answer is 404.
 """
 MANAGE = frozenset({"admin", "project_officer"})
 READ = frozenset({"admin", "project_officer", "me_officer", "viewer"})
 PEOPLE = frozenset({"admin", "project_officer", "me_officer"})
+FOLLOW = PEOPLE  # the programme's follow-up of agreed actions: admins, project and M&E officers of the area
 
 EXPECTED = {
     "outreach.activity_list": READ,
@@ -25,16 +27,19 @@ EXPECTED = {
     "outreach.action_agree": MANAGE,
     "outreach.facilitator_add": MANAGE,
     "outreach.facilitator_remove": MANAGE,
+    "outreach.programme_action_list": FOLLOW,
+    "outreach.programme_action_update": FOLLOW,
     "outreach.evidence_file": PEOPLE,
     "outreach.evidence_thumbnail": PEOPLE,
     "api.outreach_activity_list": READ,
     "api.outreach_activity_detail": READ,
+    "api.outreach_programme_action_list": FOLLOW,
 }
 
 
 def samples(request):
-    """A workshop in Bipemba (Kasaï-Oriental) with one civil-society participant, a photo as evidence and a
-    facilitator to remind."""
+    """A workshop in Bipemba (Kasaï-Oriental) with one civil-society participant, a photo as evidence, a
+    facilitator to remind and an action its programme follows up."""
     from cpms.extensions import db
     from cpms.outreach import service
     from tests.helpers.images import image_bytes, upload
@@ -42,6 +47,8 @@ def samples(request):
     participant = service.add_civilian(activity, name="Mama Test", organisation="", category="youth", sex="F")
     evidence = service.add_evidence(None, activity, kind="photo", upload=upload(image_bytes()))
     facilitator = service.add_facilitator(activity, user_id=0, name="Maître Test", email="maitre@example.org")
+    action = service.carry_to_programme(None, activity, description="Éclairer le marché", responsible="Mairie",
+                                        due_date=activity.end_date)
     db.session.commit()
-    return {"activity_id": activity.id, "participant_id": participant.id, "evidence_id": evidence.id,
+    return {"programme_id": activity.programme_id, "item_id": action.id, "activity_id": activity.id, "participant_id": participant.id, "evidence_id": evidence.id,
             "facilitator_id": facilitator.id}

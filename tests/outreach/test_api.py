@@ -35,3 +35,26 @@ def test_a_donor_reads_activities_and_reach_of_its_area_without_names(client, be
     assert "Mama Bahati" not in detail.get_data(as_text=True)
     assert client.get(f"/api/v1/outreach-activities/{elsewhere.id}", headers=headers).status_code == 404
     assert client.get("/api/v1/outreach-activities?kind=parade", headers=headers).status_code == 400
+
+
+def test_the_programme_actions_in_the_api_for_officers_not_viewers(client, bearer, make_activity):
+    from datetime import date
+
+    activity = make_activity()
+    elsewhere = make_activity(commune="Kampemba", title="Dialogue de Kampemba")
+    late = service.carry_to_programme(None, activity, description="Patrouilles mixtes", responsible="Commissariat",
+                                      due_date=date(2016, 11, 1))
+    service.carry_to_programme(None, activity, description="Réunion en 2030", responsible="Mairie",
+                               due_date=date(2030, 1, 15))
+    service.carry_to_programme(None, elsewhere, description="Ailleurs", responsible="Autre", due_date=date(2016, 11, 1))
+    _db.session.commit()
+    officer = bearer("me_officer", "Kasaï-Oriental")
+    body = client.get("/api/v1/outreach-programme-actions", headers=officer).get_json()
+    assert [(a["description"], a["overdue"]) for a in body["items"]] == [("Patrouilles mixtes", True),
+                                                                         ("Réunion en 2030", False)]
+    overdue = client.get("/api/v1/outreach-programme-actions?overdue=1", headers=officer).get_json()
+    assert [(a["id"], a["activity_id"], a["responsible"]) for a in overdue["items"]] == [
+        (late.id, activity.id, "Commissariat")]
+    assert client.get("/api/v1/outreach-programme-actions?status=late", headers=officer).status_code == 400
+    viewer = bearer("viewer", "Kasaï-Oriental")
+    assert client.get("/api/v1/outreach-programme-actions", headers=viewer).status_code == 403

@@ -34,6 +34,10 @@ def test_demo_masisi_workshop_and_campaigns(app, db, client, web):
     page = client.get(f"/outreach/{workshop.id}").get_data(as_text=True)
     reach = re.search(r'<p id="reach">([^<]*)</p>', page).group(1)  # the admin works in French
     assert "Masisi police–population trust workshop" in page and re.findall(r"\d+", reach) == ["15", "35"]
+    overdue = client.get(f"/outreach/programmes/{workshop.programme_id}/actions?show=overdue").get_data(as_text=True)
+    assert overdue.count('class="overdue"') == 1 and f'href="/outreach/{workshop.id}"' in overdue
+    every = client.get(f"/outreach/programmes/{workshop.programme_id}/actions?show=all").get_data(as_text=True)
+    assert every.count("<tr") == 4  # the heading and the three actions agreed in Masisi
     web.post("/logout", page="/account")
     web.post("/login", {"email": "projet@demo.cpms.example", "password": "Cpms-demo-Kasai-03"})
     listing = client.get("/outreach/").get_data(as_text=True)

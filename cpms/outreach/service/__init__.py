@@ -1,5 +1,6 @@
 """Outreach rules and writes (flush, never commit): activities, rosters, counts and questionnaires (activities.py),
-agreed actions and facilitators to remind (followup.py),
+agreed actions and facilitators to remind (followup.py), the programme's follow-up of agreed actions
+(programme_actions.py),
 evidence files (evidence.py), the home page's cards and "today" lines (dashboard.py)."""
 from cpms.outreach.models import OutreachActivity, OutreachEvidence, OutreachParticipant  # noqa: F401
 from cpms.outreach.service import dashboard  # noqa: F401  (registers the home page's cards and lines)
@@ -42,4 +43,15 @@ from cpms.outreach.service.followup import (  # noqa: F401
     committee_choices,
     facilitator_user_choices,
     remove_facilitator,
+)
+from cpms.outreach.service.programme_actions import (  # noqa: F401
+    FOLLOWERS,
+    SHOWS,
+    can_follow,
+    carry_to_programme,
+    programme_action_counts,
+    programme_actions,
+    programme_actions_of,
+    update_programme_action,
+    visible_programme_actions,
 )

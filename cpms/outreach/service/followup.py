@@ -13,6 +13,7 @@ from cpms.core.permissions import Scope, scope_of
 from cpms.extensions import db
 from cpms.outreach.models import OutreachActivity, OutreachFacilitator
 from cpms.outreach.service.activities import PEOPLE_READERS
+from cpms.outreach.service.programme_actions import carry_to_programme
 
 SOURCE_KIND = "outreach_activity"
 AGREEING_KINDS = ("joint_workshop",)
@@ -39,10 +40,14 @@ def committee_choices(scope):
 
 
 def agree_action(actor, activity, *, committee_id, description, responsible, due_date):
-    """Carry an action agreed in a joint workshop into a committee's action items (docs/rules/outreach.md). The
+    """Carry an action agreed in a joint workshop into a committee's action items, or, without a committee
+    (`committee_id` 0 or None), into the workshop's programme's (programme_actions.py; docs/rules/outreach.md). The
     committee must be in the actor's area (`actor` None: the demo and scripts, any committee)."""
     if activity.kind not in AGREEING_KINDS:
         raise DomainError(_("Agreed actions are recorded for joint police–population workshops."))
+    if not committee_id:
+        return carry_to_programme(actor, activity, description=description, responsible=responsible,
+                                  due_date=due_date)
     committee = db.session.get(Committee, committee_id) if committee_id else None
     scope = scope_of(actor) if actor is not None else Scope.national()
     if committee is None or not scope.allows(committee.province_id, committee.commune_id) \
