@@ -341,7 +341,14 @@ def certificate_cards(user, scope):
                                                                                 Certificate.commune_id))
         return [Card(_l("Valid certificates"), db.session.scalar(stmt),
                      None if user.role == VIEWER else "certificates.certificate_list")] + _review_card(user, scope)
-    stmt = visible_certificates(user, scope).where(Certificate.status == "valid")
+    if user.role == TRAINER:
+        # the trainer's cohorts alone decide: counted on the certificates, without visible_certificates()' join
+        # on the officers (which only the area filter of other roles needs; it took 60 % more time)
+        count = db.session.scalar(select(func.count()).select_from(Certificate).where(
+            Certificate.status == "valid", exists().where(cohort_trainers.c.cohort_id == Certificate.cohort_id,
+                                                          cohort_trainers.c.user_id == user.id)))
+        return [Card(_l("Valid certificates"), count, "certificates.certificate_list")]
+    stmt = visible_certificates(user, scope).where(Certificate.status == "valid").with_only_columns(Certificate.id)
     count = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
     return [Card(_l("Valid certificates"), count, "certificates.certificate_list")] + _review_card(user, scope)
 
