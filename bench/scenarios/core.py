@@ -86,11 +86,15 @@ def one(sql, statement, params=None):
     return sql.rows(statement, params)[0][0]
 
 
-def dashboard_figures(sql, role, p, months):  # noqa: C901  one branch per card, as each role sees them
+STAFF = ("admin", "trainer", "project_officer", "me_officer")
+
+
+def dashboard_figures(sql, role, p, months):
+    """{card title (English): figure} for the cards this role sees."""
     user_id = user_floor(sql, role)
     today = date.today().isoformat()
     national = p is None
-    staff = role in ("admin", "trainer", "project_officer", "me_officer")
+    staff = role in STAFF
     figures = {}
     # training: cohorts in the area (trainers: those they teach), trainees in the area
     figures["Cohorts"] = one(sql, f"SELECT count(*) FROM cohorts c WHERE {area('c', p)}"
@@ -118,6 +122,14 @@ def dashboard_figures(sql, role, p, months):  # noqa: C901  one branch per card,
         sql, f"SELECT count(*) FROM quick_impact_projects q JOIN security_plan_actions a ON a.id = q.plan_action_id "
              f"JOIN security_plans s ON s.id = a.plan_id JOIN committees c ON c.id = s.committee_id "
              f"WHERE {area('c', p)} AND q.status = 'completed'")
+    figures.update(place_figures(sql, role, p, user_id, today))
+    figures.update(people_figures(sql, role, p, user_id, today, months))
+    return figures
+
+
+def place_figures(sql, role, p, user_id, today):
+    """Survey rounds, outreach, stations and construction projects."""
+    national, staff, figures = p is None, role in STAFF, {}
     if role != "trainer":
         figures["Survey rounds in your area"] = one(
             sql, "SELECT count(*) FROM survey_rounds" if national else
@@ -128,6 +140,12 @@ def dashboard_figures(sql, role, p, months):  # noqa: C901  one branch per card,
         figures["Police stations in your area"] = one(sql, f"SELECT count(*) FROM stations s WHERE {area('s', p)}")
     if role != "trainer":
         figures["Construction projects"], figures["Construction projects behind schedule"] = projects(sql, p, today)
+    return figures
+
+
+def people_figures(sql, role, p, user_id, today, months):
+    """Certificates, officers in post and retained, e-mails, indicators."""
+    national, staff, figures = p is None, role in STAFF, {}
     figures["Valid certificates"] = certificates(sql, role, p, user_id)
     if role in ("admin", "me_officer"):
         review = one(sql, f"SELECT count(*) FROM certificates x WHERE x.status = 'valid' "
