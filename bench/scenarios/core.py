@@ -1,5 +1,7 @@
 """The dashboard of every role: the cards of each domain, counted for the user's area."""
-from datetime import date
+import html
+import re
+from datetime import date, datetime, timedelta, timezone
 
 from bench.harness import scenario
 
@@ -24,9 +26,12 @@ def area(alias, province_id):
 
 
 class Dashboard:
+    """The home page of one role. Its floor is written from each card's definition (docs/rules and the card's
+    title), not from the app's statements: one minimal count per figure the page shows, through the driver. The
+    figures are compared with the page's own (the warm-up stops the scenario if one differs)."""
     domain = "core"
     target = "aggregate"
-    floor_what = "the cards' COUNT queries (and the retention and outbox figures) through the driver"
+    floor_what = "each card's figure from its definition, one minimal count each, through the driver"
 
     def setup(self, bench):
         from sqlalchemy import select
@@ -34,82 +39,177 @@ class Dashboard:
         from cpms.geo.models import Province
         name = PROVINCE_OF.get(self.role)
         self.province_id = bench.scalar(select(Province.id).where(Province.name == name)) if name else None
+        self.months = int(bench.app.config["RETENTION_MIN_MONTHS"])
 
     def run(self, bench):
-        bench.get("/")
+        return bench.get("/")
+
+    def warmup(self, bench):
+        page = self.run(bench).get_data(as_text=True)
+        self.language = re.search(r'<html lang="([a-z]+)', page).group(1)
+        self.shown = page_cards(page)
+
+    def floor_warmup(self, bench, sql):
+        figures = in_language(self.floor(bench, sql), self.language, self.months)
+        sql.rollback()
+        if figures != self.shown:
+            raise AssertionError(f"{self.name}: the floor's figures differ from the page's: floor {figures}, "
+                                 f"page {self.shown}")
 
     def floor(self, bench, sql):
-        user_id = user_floor(sql, self.role)
-        p, today = self.province_id, {"today": date.today().isoformat()}
-        cohorts = f"SELECT count(*) FROM cohorts c WHERE {area('c', p)}"
-        if self.role == "trainer":
-            cohorts += (f" AND EXISTS (SELECT 1 FROM cohort_trainers ct WHERE ct.cohort_id = c.id "
-                        f"AND ct.user_id = {user_id})")
-        sql.rows(cohorts)
-        sql.rows(f"SELECT count(*) FROM trainees t WHERE {area('t', p)}")
-        if self.role == "admin":
-            sql.rows("SELECT count(*) FROM users WHERE is_active")
-            sql.rows("SELECT count(*) FROM audit_entries WHERE action = 'login_failed' AND at >= :since",
-                     {"since": "2000-01-01"})
-        sql.rows("SELECT count(*) FROM programmes" if p is None else
-                 f"SELECT count(*) FROM programmes g WHERE EXISTS (SELECT 1 FROM programme_provinces pp "
-                 f"WHERE pp.programme_id = g.id AND pp.province_id = {int(p)})")
-        sql.rows(f"SELECT count(*) FROM communes c WHERE {area('c', p)}")
-        sql.rows(f"SELECT count(*) FROM committees c WHERE {area('c', p)}")
-        if self.role != "viewer":
-            sql.rows(f"SELECT count(*) FROM committee_action_items a JOIN committees c ON c.id = a.committee_id "
-                     f"WHERE {area('c', p)} AND a.status IN ('open', 'in_progress') AND a.due_date < :today", today)
-        sql.rows(f"SELECT count(*) FROM security_plans s JOIN committees c ON c.id = s.committee_id "
-                 f"WHERE {area('c', p)}")
-        sql.rows(f"SELECT count(*) FROM quick_impact_projects q JOIN security_plan_actions a ON a.id = q.plan_action_id "
-                 f"JOIN security_plans s ON s.id = a.plan_id JOIN committees c ON c.id = s.committee_id "
-                 f"WHERE {area('c', p)} AND q.status = 'completed'")
-        if self.role != "trainer":
-            sql.rows("SELECT count(*) FROM survey_rounds r" if p is None else
-                     f"SELECT count(*) FROM survey_rounds r WHERE EXISTS (SELECT 1 FROM survey_round_communes rc "
-                     f"JOIN communes c ON c.id = rc.commune_id WHERE rc.round_id = r.id AND {area('c', p)})")
-        if self.role != "viewer":
-            sql.rows(f"SELECT count(*) FROM stations s WHERE {area('s', p)}")
-        if self.role != "trainer":
-            sql.rows(f"SELECT count(*), coalesce(sum(late), 0) FROM (SELECT p.id, max(CASE WHEN h.project_id IS NULL "
-                     f"AND (m.overdue = 1 OR l.actual_date > l.planned_date) THEN 1 ELSE 0 END) AS late "
-                     f"FROM construction_projects p JOIN stations s ON s.id = p.station_id "
-                     f"LEFT JOIN (SELECT project_id, max(CASE WHEN actual_date IS NULL AND planned_date < :today "
-                     f"THEN 1 ELSE 0 END) AS overdue, max(CASE WHEN actual_date IS NOT NULL AND planned_date IS NOT "
-                     f"NULL THEN position END) AS last_position FROM milestones GROUP BY project_id) m "
-                     f"ON m.project_id = p.id LEFT JOIN milestones l ON l.project_id = p.id AND l.position = "
-                     f"m.last_position LEFT JOIN handovers h ON h.project_id = p.id AND h.is_final_acceptance "
-                     f"WHERE {area('s', p)} GROUP BY p.id) flags", today)
-        # the cards the floor used to leave out: certificates, officers in post, retention, e-mails, indicators
-        certificates(sql, self.role, p, user_id)
-        if self.role != "viewer":
-            taught = ("" if self.role != "trainer" else
-                      f" AND EXISTS (SELECT 1 FROM enrolments e JOIN cohort_trainers ct ON ct.cohort_id = e.cohort_id "
-                      f"WHERE e.trainee_id = o.trainee_id AND ct.user_id = {user_id})")
-            sql.rows(f"SELECT count(DISTINCT o.trainee_id) FROM postings o WHERE {area('o', p)}{taught} "
-                     f"AND o.start_date <= :today AND (o.end_date IS NULL OR o.end_date >= :today)", today)
-        retention(sql, self.role, p, user_id, bench.app.config["RETENTION_MIN_MONTHS"])
-        if self.role == "admin":
-            sql.rows("SELECT status, count(*) FROM outbox_messages GROUP BY status")
-            sql.rows("SELECT name, beat_at, hostname, pid FROM scheduler_heartbeats")
-            sql.rows("SELECT id, next_run_time FROM scheduler_jobs")
-        programmes = ("SELECT id FROM programmes" if p is None else
-                      f"SELECT programme_id FROM programme_provinces WHERE province_id = {int(p)}")
-        sql.rows(f"SELECT count(*) FROM programme_indicators WHERE programme_id IN ({programmes})")
-        if self.role in ("admin", "me_officer"):
-            sql.rows(f"SELECT count(*) FROM indicator_values WHERE status = 'submitted' AND programme_indicator_id IN "
-                     f"(SELECT id FROM programme_indicators WHERE programme_id IN ({programmes}))")
+        return dashboard_figures(sql, self.role, self.province_id, self.months)
+
+
+CARD = re.compile(r'<span class="card-value">([^<]*)</span>\s*<span class="card-title">([^<]*)</span>')
+
+
+def page_cards(page):
+    """{card title: figure} as the page shows them (thousands separated as the locale writes them)."""
+    return {html.unescape(title).strip(): int(re.sub(r"\D", "", value)) for value, title in CARD.findall(page)}
+
+
+RETAINED = "Retained in the area after %(months)d months (%%)"
+
+
+def in_language(figures, language, months):
+    """The floor's figures under the titles the page shows in the user's language (the app's catalogue)."""
+    from babel.support import Translations
+
+    from bench.database import ROOT
+    catalogue = Translations.load(str(ROOT / "cpms" / "translations"), [language])
+    retained = RETAINED % {"months": months}
+    return {(catalogue.gettext(RETAINED) % {"months": months} if title == retained else catalogue.gettext(title)): value
+            for title, value in figures.items()}
+
+
+def one(sql, statement, params=None):
+    return sql.rows(statement, params)[0][0]
+
+
+STAFF = ("admin", "trainer", "project_officer", "me_officer")
+
+
+def dashboard_figures(sql, role, p, months):
+    """{card title (English): figure} for the cards this role sees."""
+    user_id = user_floor(sql, role)
+    today = date.today().isoformat()
+    national = p is None
+    staff = role in STAFF
+    figures = {}
+    # training: cohorts in the area (trainers: those they teach), trainees in the area
+    figures["Cohorts"] = one(sql, f"SELECT count(*) FROM cohorts c WHERE {area('c', p)}"
+                             + (f" AND EXISTS (SELECT 1 FROM cohort_trainers ct WHERE ct.cohort_id = c.id "
+                                f"AND ct.user_id = {user_id})" if role == "trainer" else ""))
+    figures["Trainees in your area"] = one(sql, f"SELECT count(*) FROM trainees t WHERE {area('t', p)}")
+    if role == "admin":
+        since = (datetime.now(timezone.utc).replace(tzinfo=None) - timedelta(days=1)).isoformat(" ")
+        figures["Active user accounts"] = one(sql, "SELECT count(*) FROM users WHERE is_active")
+        figures["Failed logins, last 24 hours"] = one(
+            sql, "SELECT count(*) FROM audit_entries WHERE action = 'login_failed' AND at >= :since", {"since": since})
+    figures["Programmes in your area"] = one(sql, "SELECT count(*) FROM programmes" if national else
+                                             f"SELECT count(DISTINCT programme_id) FROM programme_provinces "
+                                             f"WHERE province_id = {int(p)}")
+    figures["Communes in your area"] = one(sql, f"SELECT count(*) FROM communes c WHERE {area('c', p)}")
+    figures["Committees and forums in your area"] = one(sql, f"SELECT count(*) FROM committees c WHERE {area('c', p)}")
+    if staff:
+        figures["Overdue action items"] = one(
+            sql, f"SELECT count(*) FROM committee_action_items a JOIN committees c ON c.id = a.committee_id "
+                 f"WHERE {area('c', p)} AND a.status IN ('open', 'in_progress') AND a.due_date < :today",
+            {"today": today})
+    figures["Local security plans"] = one(sql, f"SELECT count(*) FROM security_plans s JOIN committees c "
+                                               f"ON c.id = s.committee_id WHERE {area('c', p)}")
+    figures["Quick impact projects completed"] = one(
+        sql, f"SELECT count(*) FROM quick_impact_projects q JOIN security_plan_actions a ON a.id = q.plan_action_id "
+             f"JOIN security_plans s ON s.id = a.plan_id JOIN committees c ON c.id = s.committee_id "
+             f"WHERE {area('c', p)} AND q.status = 'completed'")
+    figures.update(place_figures(sql, role, p, user_id, today))
+    figures.update(people_figures(sql, role, p, user_id, today, months))
+    return figures
+
+
+def place_figures(sql, role, p, user_id, today):
+    """Survey rounds, outreach, stations and construction projects."""
+    national, staff, figures = p is None, role in STAFF, {}
+    if role != "trainer":
+        figures["Survey rounds in your area"] = one(
+            sql, "SELECT count(*) FROM survey_rounds" if national else
+            f"SELECT count(DISTINCT rc.round_id) FROM survey_round_communes rc JOIN communes c ON c.id = rc.commune_id "
+            f"WHERE {area('c', p)}")
+        figures["Outreach activities in your area"], figures["People reached by outreach"] = outreach(sql, p)
+    if staff:
+        figures["Police stations in your area"] = one(sql, f"SELECT count(*) FROM stations s WHERE {area('s', p)}")
+    if role != "trainer":
+        figures["Construction projects"], figures["Construction projects behind schedule"] = projects(sql, p, today)
+    return figures
+
+
+def people_figures(sql, role, p, user_id, today, months):
+    """Certificates, officers in post and retained, e-mails, indicators."""
+    national, staff, figures = p is None, role in STAFF, {}
+    figures["Valid certificates"] = certificates(sql, role, p, user_id)
+    if role in ("admin", "me_officer"):
+        review = one(sql, f"SELECT count(*) FROM certificates x WHERE x.status = 'valid' "
+                          f"AND x.review_flagged_at IS NOT NULL AND {area('x', p)}")
+        if review:
+            figures["Certificates to review"] = review
+    if staff:
+        taught = ("" if role != "trainer" else
+                  f" AND EXISTS (SELECT 1 FROM enrolments e JOIN cohort_trainers ct ON ct.cohort_id = e.cohort_id "
+                  f"WHERE e.trainee_id = o.trainee_id AND ct.user_id = {user_id})")
+        figures["Trained officers in post"] = one(
+            sql, f"SELECT count(DISTINCT o.trainee_id) FROM postings o WHERE {area('o', p)}{taught} "
+                 f"AND o.start_date <= :today AND (o.end_date IS NULL OR o.end_date >= :today)", {"today": today})
+    due, kept = retention(sql, role, p, user_id, months)
+    if due:
+        figures[RETAINED % {"months": months}] = round(100 * kept / due)
+    if role == "admin":
+        figures["E-mails waiting or failed"] = one(
+            sql, "SELECT count(*) FROM outbox_messages WHERE status IN ('pending', 'sending', 'failed')")
+        sql.rows("SELECT name, beat_at FROM scheduler_heartbeats")  # the card's note: is the scheduler running
+        sql.rows("SELECT id, next_run_time FROM scheduler_jobs")
+    programmes = ("SELECT id FROM programmes" if national else
+                  f"SELECT programme_id FROM programme_provinces WHERE province_id = {int(p)}")
+    figures["Indicators in the results frameworks"] = one(
+        sql, f"SELECT count(*) FROM programme_indicators WHERE programme_id IN ({programmes})")
+    if role in ("admin", "me_officer"):
+        figures["Indicator values awaiting approval"] = one(
+            sql, f"SELECT count(*) FROM indicator_values v JOIN programme_indicators i ON i.id = v.programme_indicator_id "
+                 f"WHERE v.status = 'submitted' AND i.programme_id IN ({programmes})")
+    return figures
+
+
+def outreach(sql, p):
+    """Activities in the area, and people reached: named participants plus people counted."""
+    activities = one(sql, f"SELECT count(*) FROM outreach_activities a WHERE {area('a', p)}")
+    people = one(sql, f"SELECT (SELECT count(*) FROM outreach_participants r JOIN outreach_activities a "
+                      f"ON a.id = r.activity_id WHERE {area('a', p)}) + (SELECT coalesce(sum(n.people), 0) "
+                      f"FROM outreach_counts n JOIN outreach_activities a ON a.id = n.activity_id WHERE {area('a', p)})")
+    return activities, int(people)
+
+
+def projects(sql, p, today):
+    """Construction projects of the area's stations; behind schedule: not handed over for final acceptance, and an
+    open milestone past its planned date or, when none is, the last milestone reached later than planned."""
+    count, late = sql.rows(
+        f"SELECT count(*), coalesce(sum(CASE WHEN h.project_id IS NULL AND (m.overdue = 1 OR l.actual_date > "
+        f"l.planned_date) THEN 1 ELSE 0 END), 0) FROM construction_projects p JOIN stations s ON s.id = p.station_id "
+        f"LEFT JOIN (SELECT project_id, max(CASE WHEN actual_date IS NULL AND planned_date < :today THEN 1 ELSE 0 END) "
+        f"AS overdue, max(CASE WHEN actual_date IS NOT NULL AND planned_date IS NOT NULL THEN position END) AS last "
+        f"FROM milestones GROUP BY project_id) m ON m.project_id = p.id "
+        f"LEFT JOIN milestones l ON l.project_id = p.id AND l.position = m.last "
+        f"LEFT JOIN (SELECT DISTINCT project_id FROM handovers WHERE is_final_acceptance) h ON h.project_id = p.id "
+        f"WHERE {area('s', p)}", {"today": today})[0]
+    return count, int(late)
 
 
 def certificates(sql, role, province_id, user_id):
     """Valid certificates: of the trainer's cohorts, of cohorts or officers of the area, or all of them."""
     if role == "trainer":
-        sql.rows(f"SELECT count(*) FROM certificates x WHERE x.status = 'valid' AND EXISTS (SELECT 1 FROM "
+        return one(sql, f"SELECT count(*) FROM certificates x WHERE x.status = 'valid' AND EXISTS (SELECT 1 FROM "
                  f"cohort_trainers ct WHERE ct.cohort_id = x.cohort_id AND ct.user_id = {user_id})")
-    elif province_id is None or role == "viewer":
-        sql.rows(f"SELECT count(*) FROM certificates x WHERE x.status = 'valid' AND {area('x', province_id)}")
-    else:
-        sql.rows(f"SELECT count(*) FROM certificates x JOIN trainees t ON t.id = x.trainee_id WHERE x.status = 'valid' "
+    if province_id is None or role == "viewer":
+        return one(sql, f"SELECT count(*) FROM certificates x WHERE x.status = 'valid' AND {area('x', province_id)}")
+    return one(sql, f"SELECT count(*) FROM certificates x JOIN trainees t ON t.id = x.trainee_id WHERE x.status = 'valid' "
                  f"AND ({area('x', province_id)} OR {area('t', province_id)})")
 
 
@@ -125,7 +225,7 @@ def retention(sql, role, province_id, user_id, months):
     """Certified officers due at the minimum period and those still posted in their programme's area then."""
     taught = ("" if role != "trainer" else
               f" AND EXISTS (SELECT 1 FROM cohort_trainers ct WHERE ct.cohort_id = c.id AND ct.user_id = {user_id})")
-    sql.rows(f"WITH certified AS MATERIALIZED (SELECT x.trainee_id, x.end_date AS certified_on, c.programme_id, "
+    return sql.rows(f"WITH certified AS MATERIALIZED (SELECT x.trainee_id, x.end_date AS certified_on, c.programme_id, "
              f"{add_months(sql.kind, 'x.end_date', int(months))} AS checkpoint FROM certificates x "
              f"JOIN cohorts c ON c.id = x.cohort_id WHERE x.status = 'valid' AND x.end_date <= :today "
              f"AND {area('c', province_id)}{taught}) "
@@ -134,7 +234,7 @@ def retention(sql, role, province_id, user_id, months):
              f"AND pp.province_id = o.province_id) AND (o.end_date IS NULL OR o.end_date >= k.certified_on) "
              f"AND o.start_date <= k.checkpoint AND (o.end_date IS NULL OR o.end_date >= k.checkpoint)) "
              f"THEN 1 ELSE 0 END), 0) FROM certified k WHERE k.checkpoint <= :today",
-             {"today": date.today().isoformat()})
+             {"today": date.today().isoformat()})[0]
 
 
 @scenario

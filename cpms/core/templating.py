@@ -1,8 +1,9 @@
 """Jinja helpers: locale-aware formatting, navigation by role, pagination links."""
+from datetime import date
 from functools import lru_cache
 
 from babel.numbers import format_decimal as babel_format_decimal
-from flask import request, url_for
+from flask import g, request, url_for
 from flask_babel import format_currency, format_date, format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -17,6 +18,20 @@ ROLE_LABELS = {
     "me_officer": _l("M&E officer"),
     "viewer": _l("Viewer"),
 }
+
+
+def date_filter(value, fmt="medium"):
+    """`|date`: a date in the user's language. A day is formatted once per request, format and language: a list
+    of 450 officers shows the same few enrolment days, and each Flask-Babel call looks up the locale again."""
+    if not value:
+        return ""
+    if type(value) is not date:  # datetimes: shown in the user's time zone, not memoised
+        return format_date(value, fmt)
+    key = (value, fmt, str(get_locale()))
+    formatted = g.setdefault("formatted_dates", {})
+    if key not in formatted:
+        formatted[key] = format_date(value, fmt)
+    return formatted[key]
 
 
 def all_navigation():
@@ -102,7 +117,7 @@ def money(value, currency):
 
 
 def init_app(app):
-    app.jinja_env.filters["date"] = lambda value, fmt="medium": format_date(value, fmt) if value else ""
+    app.jinja_env.filters["date"] = date_filter
     app.jinja_env.filters["datetime"] = lambda value, fmt="medium": format_datetime(value, fmt) if value else ""
     app.jinja_env.filters["number"] = format_number
     app.jinja_env.filters["money"] = money

@@ -1,11 +1,11 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import DateField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from cpms.core.bounds import ITEMS, PlausibleCount, PlausibleDate, PlausibleMoney
-from cpms.core.forms import MultiCheckboxField
+from cpms.core.forms import LocalDecimalField, MultiCheckboxField
 from cpms.equipment.labels import (
     CATEGORY_LABELS,
     CONDITION_LABELS,
@@ -27,7 +27,7 @@ class ItemForm(FlaskForm):
     quantity = IntegerField(_l("Quantity"), default=1,
                             validators=[DataRequired(_l("Enter the quantity (1 for a tagged item).")),
                                         PlausibleCount(ITEMS)])
-    unit_value = DecimalField(_l("Unit value"), places=2,
+    unit_value = LocalDecimalField(_l("Unit value"), places=2,
                               validators=[Optional(), PlausibleMoney(currency_field="currency")])
     currency = SelectField(_l("Currency"), choices=[(c, c) for c in CURRENCIES], default="USD")
     programme_id = SelectField(_l("Programme"), coerce=int, default=0)
@@ -95,7 +95,7 @@ class MaintenanceForm(FlaskForm):
     done_by = StringField(_l("Done by (technician or workshop)"),
                           validators=[DataRequired(_l("Say who did the work (a technician, a workshop).")),
                                       Length(max=200, message=MAX)])
-    cost = DecimalField(_l("Cost"), places=2, validators=[Optional(), PlausibleMoney(currency_field="currency")])
+    cost = LocalDecimalField(_l("Cost"), places=2, validators=[Optional(), PlausibleMoney(currency_field="currency")])
     currency = SelectField(_l("Currency"), choices=[(c, c) for c in CURRENCIES], default="USD")
 
     def service_fields(self):

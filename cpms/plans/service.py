@@ -365,8 +365,10 @@ def plan_qips(plan):
 
 @dashboard_provider
 def plan_cards(user, scope):
-    plans = db.session.scalar(select(func.count()).select_from(visible_plans(scope).order_by(None).subquery()))
-    qips = db.session.scalar(select(func.count()).select_from(
-        visible_qips(scope).where(QuickImpactProject.status == "completed").order_by(None).subquery()))
+    # both counts in one statement (one round trip)
+    plans, qips = db.session.execute(select(
+        select(func.count()).select_from(visible_plans(scope).order_by(None).subquery()).scalar_subquery(),
+        select(func.count()).select_from(visible_qips(scope).where(QuickImpactProject.status == "completed")
+                                         .order_by(None).subquery()).scalar_subquery())).one()
     return [Card(_l("Local security plans"), plans, "plans.plan_list"),
             Card(_l("Quick impact projects completed"), qips, "plans.qip_list")]

@@ -65,6 +65,10 @@ def programme_cards(user, scope):
 
     from cpms.geo.models import Commune
 
-    communes = db.session.scalar(select(func.count()).select_from(Commune).where(scope.filter(Commune.province_id, Commune.id)))
-    return [Card(_l("Programmes in your area"), count_programmes(scope), "programmes.programme_list"),
+    # both counts in one statement (one round trip)
+    programmes, communes = db.session.execute(select(
+        select(func.count()).select_from(visible_programmes(scope).order_by(None).subquery()).scalar_subquery(),
+        select(func.count()).select_from(Commune).where(scope.filter(Commune.province_id, Commune.id))
+        .scalar_subquery())).one()
+    return [Card(_l("Programmes in your area"), programmes, "programmes.programme_list"),
             Card(_l("Communes in your area"), communes, "geo.province_list")]

@@ -167,3 +167,19 @@ def test_the_dashboard_figure_is_the_reports(app, officers):
                 assert retention.retained_at(None, scope, today=TODAY, months=months) == (
                     report.total.due[months], report.total.kept[months])
     assert retention.retained_at(None, Scope.national(), today=TODAY, months=6) == (9, 5)
+
+
+def test_the_dashboard_figure_of_a_commune_area_is_the_reports(app, officers):
+    """An area of communes only, and one of nothing: the card's statement (built once per shape of area) counts
+    as the report does."""
+    from cpms.training.models import Cohort
+    communes = set(_db.session.scalars(select(Cohort.commune_id).where(Cohort.commune_id.is_not(None))))
+    assert communes
+    for scope in (Scope(full_province_ids=set(), commune_ids=communes, province_ids=set()), Scope.nothing()):
+        report = retention.retention_report(None, scope)
+        for months in (6, 36):
+            assert retention.retained_at(None, scope, today=TODAY, months=months) == (
+                report.total.due[months], report.total.kept[months])
+    assert retention.retained_at(None, Scope(full_province_ids=set(), commune_ids=communes, province_ids=set()),
+                                 today=TODAY, months=6)[0] > 0
+    assert retention.retained_at(None, Scope.nothing(), today=TODAY, months=6) == (0, 0)

@@ -336,24 +336,35 @@ def certificate_cards(user, scope):
     # (visible_certificates() joins the officers for the area filter; at national scope that join only tripled
     # the time of the count)
     if user.role == VIEWER or (scope.is_national and user.role != TRAINER):
-        stmt = select(func.count()).select_from(Certificate).where(Certificate.status == "valid",
-                                                                   scope.filter(Certificate.province_id,
-                                                                                Certificate.commune_id))
-        return [Card(_l("Valid certificates"), db.session.scalar(stmt),
-                     None if user.role == VIEWER else "certificates.certificate_list")] + _review_card(user, scope)
-    stmt = visible_certificates(user, scope).where(Certificate.status == "valid")
+        # with those to review (admins, M&E officers) in the same pass over the certificates
+        valid, flagged = db.session.execute(
+            select(func.count(), func.count().filter(Certificate.review_flagged_at.is_not(None)))
+            .select_from(Certificate).where(Certificate.status == "valid",
+                                            scope.filter(Certificate.province_id, Certificate.commune_id))).one()
+        return [Card(_l("Valid certificates"), valid,
+                     None if user.role == VIEWER else "certificates.certificate_list")] + _review_card(user, scope,
+                                                                                                        flagged)
+    if user.role == TRAINER:
+        # the trainer's cohorts alone decide: counted on the certificates, without visible_certificates()' join
+        # on the officers (which only the area filter of other roles needs; it took 60 % more time)
+        count = db.session.scalar(select(func.count()).select_from(Certificate).where(
+            Certificate.status == "valid", exists().where(cohort_trainers.c.cohort_id == Certificate.cohort_id,
+                                                          cohort_trainers.c.user_id == user.id)))
+        return [Card(_l("Valid certificates"), count, "certificates.certificate_list")]
+    stmt = visible_certificates(user, scope).where(Certificate.status == "valid").with_only_columns(Certificate.id)
     count = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
     return [Card(_l("Valid certificates"), count, "certificates.certificate_list")] + _review_card(user, scope)
 
 
-def _review_card(user, scope):
-    """For those who revoke or keep them (admins, M&E officers): the certificates to review, when there are any."""
+def _review_card(user, scope, count=None):
+    """For those who revoke or keep them (admins, M&E officers): the certificates to review, when there are any
+    (`count`: already counted in the area)."""
     from flask_babel import lazy_gettext as _l
 
     from cpms.core.permissions import ADMIN, ME_OFFICER
     if user.role not in (ADMIN, ME_OFFICER):
         return []
-    count = db.session.scalar(select(func.count()).select_from(Certificate).where(
+    count = count if count is not None else db.session.scalar(select(func.count()).select_from(Certificate).where(
         Certificate.status == "valid", Certificate.review_flagged_at.is_not(None),
         scope.filter(Certificate.province_id, Certificate.commune_id)))
     return [Card(_l("Certificates to review"), count, "certificates.certificate_list",

@@ -137,15 +137,16 @@ def child_committees(committee):
 @dashboard_provider
 def committee_cards(user, scope):
     in_area = scope.filter(Committee.province_id, Committee.commune_id)
-    committees = db.session.scalar(select(func.count()).select_from(Committee).where(in_area))
-    cards = [Card(_l("Committees and forums in your area"), committees, "committees.committee_list")]
-    if user.role in STAFF_ROLES:  # not counted for a card the user would not see
-        overdue = db.session.scalar(select(func.count()).select_from(ActionItem)
-                                    .join(Committee, Committee.id == ActionItem.committee_id)
-                                    .where(in_area, ActionItem.status.in_(OPEN_ACTION_STATUSES),
-                                           ActionItem.due_date < date.today()))
-        cards.append(Card(_l("Overdue action items"), overdue, "committees.action_item_list", roles=STAFF_ROLES))
-    return cards
+    committees = select(func.count()).select_from(Committee).where(in_area).scalar_subquery()
+    if user.role not in STAFF_ROLES:  # the overdue items are not counted for a card the user would not see
+        return [Card(_l("Committees and forums in your area"), db.session.scalar(select(committees)),
+                     "committees.committee_list")]
+    overdue = (select(func.count()).select_from(ActionItem).join(Committee, Committee.id == ActionItem.committee_id)
+               .where(in_area, ActionItem.status.in_(OPEN_ACTION_STATUSES), ActionItem.due_date < date.today())
+               .scalar_subquery())
+    committees, overdue = db.session.execute(select(committees, overdue)).one()  # one round trip for both
+    return [Card(_l("Committees and forums in your area"), committees, "committees.committee_list"),
+            Card(_l("Overdue action items"), overdue, "committees.action_item_list", roles=STAFF_ROLES)]
 
 
 @today_provider(roles={"project_officer"})

@@ -1,4 +1,6 @@
 """Visibility in the user's area, choices for forms, the station registry, dashboard cards."""
+import functools
+
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
@@ -165,12 +167,22 @@ def project_counts(scope, today=None):
     of the country took seconds."""
     from datetime import date
 
-    from sqlalchemy import and_, case, or_
+    today = today or date.today()
+    flags = _project_flags().where(scope.filter(Station.province_id, Station.commune_id)).subquery()
+    row = db.session.execute(select(func.count(), func.coalesce(func.sum(flags.c.late), 0)), {"today": today}).one()
+    return row[0], int(row[1])
+
+
+@functools.cache
+def _project_flags():
+    """project_counts()' statement, one row per project with its `late` flag, built once (the day is a parameter,
+    the area is added per request): building it took 2.7 of the card's 3.2 ms."""
+    from sqlalchemy import Date, and_, bindparam, case, or_
     from sqlalchemy.orm import aliased
 
     from cpms.stations.models import Handover, Milestone
 
-    today = today or date.today()
+    today = bindparam("today", type_=Date)
     project = ConstructionProject
     per_project = (select(Milestone.project_id.label("project_id"),
                           func.max(case((and_(Milestone.actual_date.is_(None), Milestone.planned_date < today), 1),
@@ -182,15 +194,12 @@ def project_counts(scope, today=None):
     handed_over = select(Handover.project_id).where(Handover.is_final_acceptance.is_(True)).subquery()
     late = and_(handed_over.c.project_id.is_(None),
                 or_(per_project.c.overdue == 1, last.actual_date > last.planned_date))
-    flags = (select(project.id, func.max(case((late, 1), else_=0)).label("late")).select_from(project)
-             .join(Station, project.station_id == Station.id)
-             .outerjoin(per_project, per_project.c.project_id == project.id)
-             .outerjoin(last, and_(last.project_id == project.id, last.position == per_project.c.last_position))
-             .outerjoin(handed_over, handed_over.c.project_id == project.id)
-             .where(scope.filter(Station.province_id, Station.commune_id))
-             .group_by(project.id).subquery())
-    row = db.session.execute(select(func.count(), func.coalesce(func.sum(flags.c.late), 0))).one()
-    return row[0], int(row[1])
+    return (select(project.id, func.max(case((late, 1), else_=0)).label("late")).select_from(project)
+            .join(Station, project.station_id == Station.id)
+            .outerjoin(per_project, per_project.c.project_id == project.id)
+            .outerjoin(last, and_(last.project_id == project.id, last.position == per_project.c.last_position))
+            .outerjoin(handed_over, handed_over.c.project_id == project.id)
+            .group_by(project.id))
 
 
 @today_provider(roles={"project_officer"})

@@ -263,9 +263,12 @@ def withdraw_enrolment(enrolment, withdrawn_on, reason):
 @dashboard_provider
 def training_cards(user, scope):
     from flask_babel import lazy_gettext as _l
-    cohorts = db.session.scalar(select(func.count()).select_from(visible_cohorts(user, scope).order_by(None).subquery()))
-    trainees = db.session.scalar(select(func.count()).select_from(Trainee)
-                                 .where(scope.filter(Trainee.province_id, Trainee.commune_id)))
+    # both counts in one statement (one round trip)
+    cohorts, trainees = db.session.execute(select(
+        select(func.count()).select_from(visible_cohorts(user, scope).order_by(None).with_only_columns(Cohort.id)
+                                         .subquery()).scalar_subquery(),
+        select(func.count()).select_from(Trainee).where(scope.filter(Trainee.province_id, Trainee.commune_id))
+        .scalar_subquery())).one()
     # viewers see the count but not the list, which holds personal data
     trainee_list = None if user.role == VIEWER else "training.trainee_list"
     return [Card(_l("Cohorts"), cohorts, "training.cohort_list"),
