@@ -60,6 +60,11 @@ def certificate_list():
 
 @bp.route("/certificates/verify/<code>")
 @public
+@described(item=fields(status={"type": "string", "enum": list(CERTIFICATE_STATUSES)}, serial="string",
+                       holder_name="string", course_title="string", start_date=("string", "date"),
+                       end_date=("string", "date"), certified_on=("string", "date"), under_review="boolean",
+                       issued_on=("string", "date"), revoked_on=nullable("string", "date"),
+                       superseded_on=nullable("string", "date")))
 @verification_limit
 def certificate_verify(code):
     """Check a certificate by its verification code, without an account: status valid, superseded or revoked,

@@ -4,7 +4,7 @@ from flask_babel import force_locale
 from flask_login import current_user
 
 from cpms.core.api import bp
-from cpms.core.api.helpers import described, fields, nullable
+from cpms.core.api.helpers import Filter, array_of, described, fields, nullable
 from cpms.core.errors import DomainError
 from cpms.core.pagination import paginate
 from cpms.core.permissions import VIEWER, get_or_404, public, require_role, scope_of
@@ -47,8 +47,33 @@ def request_language():
     return request.accept_languages.best_match(LANGUAGES) or (getattr(current_user, "locale", "") or "en")[:2]
 
 
+def _estimate_schema():
+    return {"type": ["object", "null"], "properties": {"n": {"type": "integer"}, "estimate": {"type": ["number", "null"]},
+                                                      "ci_low": {"type": ["number", "null"]},
+                                                      "ci_high": {"type": ["number", "null"]},
+                                                      "suppressed": {"type": "boolean"}},
+            "required": ["n", "estimate", "ci_low", "ci_high", "suppressed"]}
+
+
+GROUP = fields(kind="string", code="string", label="string", group="string", estimate=_estimate_schema(),
+               earlier=_estimate_schema(),
+               change={"type": ["object", "null"], "properties": {"difference": {"type": ["number", "null"]},
+                                                                  "relative": {"type": ["number", "null"]},
+                                                                  "p_value": {"type": ["number", "null"]}}})
+RESULTS = fields(round=fields(id="integer", name="string", kind="string"),
+                 compared_with={"type": ["object", "null"], "properties": {"id": {"type": "integer"},
+                                                                          "name": {"type": "string"}}},
+                 measures=array_of(fields(id="integer", name_en="string", name_fr="string", kind="string",
+                                          higher_is_better="boolean",
+                                          breakdowns={"type": "object", "additionalProperties": array_of(GROUP)})),
+                 language={"type": "string", "enum": list(LANGUAGES)})
+
+
 @bp.route("/survey-rounds/<int:round_id>/results")
 @require_role(*READERS)
+@described(item=RESULTS, filters=(Filter("compare", "integer", "Compare with this earlier round of the same "
+                                                                "questionnaire (default: the latest earlier one)"),
+                                   Filter("lang", "string", "Language of the groups' labels", LANGUAGES)))
 def survey_round_results(round_id):
     """Estimates with 95 % intervals per measure and breakdown; ?compare=<round id> for the change
     (default: the latest earlier round of the same questionnaire). Cells under 5 answers are suppressed
