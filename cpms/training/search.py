@@ -62,8 +62,15 @@ KEY_POSTGRESQL = _postgresql_key()
 KEY_SQLITE = _sqlite_fold(_key("trainees."))
 
 
+EXTENSION_LOCK = 7_151_201  # an advisory lock's key: any constant the application uses for nothing else
+
+
 def create_postgresql(connection):
-    """The extension (once per database, in schema public unless it is already somewhere) and the index."""
+    """The extension (once per database, in schema public unless it is already somewhere) and the index. Two
+    schemas of one database built at the same time (the test workers, two deployments) would both try to create
+    the extension; "IF NOT EXISTS" does not see one that is not committed yet, so a lock held to the end of the
+    transaction makes the second wait and then find it."""
+    connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({EXTENSION_LOCK})")
     connection.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public")
     schema = connection.exec_driver_sql(
         "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "

@@ -41,7 +41,9 @@ def _sqlite_fold(sql):
 
 def upgrade():
     if op.get_bind().dialect.name == "postgresql":
-        # once per database, in schema public unless it is already installed elsewhere
+        # once per database, in schema public unless it is already installed elsewhere; the lock makes a second
+        # schema of the same database, upgraded at the same time, wait for the first and then find the extension
+        op.execute("SELECT pg_advisory_xact_lock(7151201)")
         op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public")
         schema = op.get_bind().exec_driver_sql(
             "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
