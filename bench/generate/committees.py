@@ -113,7 +113,7 @@ def _meetings(gen, rng, committees, members):
                [(issue_id, *row) for issue_id, row in zip(gen.ids(SecurityIssue, len(issues)), issues)])
     gen.insert(ActionItem, ["id", "committee_id", "meeting_id", "description", "responsible_member_id",
                             "responsible_organisation", "due_date", "status", "closing_note", "closed_on",
-                            "created_at", "updated_at"],
-               [(item_id, *row, gen.now, gen.now) for item_id, row in zip(gen.ids(ActionItem, len(items)), items)])
+                            "created_at", "updated_at", "source_kind"],  # raised in a meeting: no other source
+               [(item_id, *row, gen.now, gen.now, "") for item_id, row in zip(gen.ids(ActionItem, len(items)), items)])
     return {"meeting roll-call rows": len(roll_call), "security issues": len(issues), "action items": len(items)}, \
         len(meeting_rows)

@@ -192,7 +192,7 @@ def loss_close(loss_id):
     item = get_item_or_404(loss.item_id)
     form = LossCloseForm()
     return _item_action(item, form, "close_form",
-                        lambda f: service.close_loss(current_user, loss, **f.service_fields()),
+                        lambda f: service.close_loss(loss, **f.service_fields()),
                         _("Loss report closed."), "losses")
 
 
@@ -202,7 +202,7 @@ def item_dispose(item_id):
     item = get_item_or_404(item_id)
     form = DisposalForm()
     return _item_action(item, form, "disposal_form",
-                        lambda f: service.dispose_item(current_user, item, **f.service_fields()),
+                        lambda f: service.dispose_item(item, **f.service_fields()),
                         _("Item disposed of: it no longer counts in the unit's equipment."), "disposal")
 
 

@@ -99,7 +99,7 @@ def test_a_viewer_sees_aggregates_and_value_but_no_names(web, login_as, make_ite
     from decimal import Decimal
     items = [make_item(unit_value=Decimal("420")) for _n in range(2)]
     delivery = make_delivery(items=items)
-    service.dispose_item(None, items[1], disposed_on=date(2017, 6, 1), reason="beyond_repair", note="",
+    service.dispose_item(items[1], disposed_on=date(2017, 6, 1), reason="beyond_repair", note="",
                          authorised_by="Chef de projet")
     _db.session.commit()
     login_as("viewer", "Kasaï-Oriental")

@@ -87,15 +87,15 @@ def test_a_loss_is_followed_up_then_the_item_disposed_of(make_item, make_deliver
         service.report_loss(None, item, reported_on=date(2017, 3, 5), circumstances="Encore",
                             police_report_reference="")
     with pytest.raises(DomainError, match="Close the loss report first"):
-        service.dispose_item(None, item, disposed_on=date(2017, 6, 1), reason="lost", note="",
+        service.dispose_item(item, disposed_on=date(2017, 6, 1), reason="lost", note="",
                              authorised_by="Coordonnateur provincial")
     with pytest.raises(DomainError, match="closing note"):
-        service.close_loss(None, loss, closed_on=date(2017, 6, 1), status="not_recovered", closing_note="")
-    service.close_loss(None, loss, closed_on=date(2017, 6, 1), status="not_recovered",
+        service.close_loss(loss, closed_on=date(2017, 6, 1), status="not_recovered", closing_note="")
+    service.close_loss(loss, closed_on=date(2017, 6, 1), status="not_recovered",
                        closing_note="Enquête classée sans suite")
     with pytest.raises(DomainError, match="already closed"):
-        service.close_loss(None, loss, closed_on=date(2017, 6, 2), status="recovered", closing_note="Retrouvée")
-    service.dispose_item(None, item, disposed_on=date(2017, 6, 2), reason="lost", note="",
+        service.close_loss(loss, closed_on=date(2017, 6, 2), status="recovered", closing_note="Retrouvée")
+    service.dispose_item(item, disposed_on=date(2017, 6, 2), reason="lost", note="",
                          authorised_by="Coordonnateur provincial")
     _db.session.commit()
     assert _db.session.scalar(select(EquipmentLoss.status)) == "not_recovered"
@@ -127,7 +127,7 @@ def test_a_disposed_item_leaves_the_share_in_use(make_programme, make_item, make
     make_delivery(items=items)
     service.record_check(None, items[0], checked_on=date(2017, 4, 10), condition="in_use", note="")
     service.record_check(None, items[1], checked_on=date(2017, 4, 10), condition="damaged", note="Écran cassé")
-    service.dispose_item(None, items[1], disposed_on=date(2017, 8, 1), reason="beyond_repair", note="",
+    service.dispose_item(items[1], disposed_on=date(2017, 8, 1), reason="beyond_repair", note="",
                          authorised_by="Chef de projet")
     _db.session.commit()
     (q2, q3), _figures = computed_figures(programme, "equipment_in_use_rate", [

@@ -47,7 +47,7 @@ def samples(request):
     participant = service.add_civilian(activity, name="Mama Test", organisation="", category="youth", sex="F")
     evidence = service.add_evidence(None, activity, kind="photo", upload=upload(image_bytes()))
     facilitator = service.add_facilitator(activity, user_id=0, name="Maître Test", email="maitre@example.org")
-    action = service.carry_to_programme(None, activity, description="Éclairer le marché", responsible="Mairie",
+    action = service.carry_to_programme(None, activity, description="Éclairer le marché", responsible="Kabeya Ilunga, mairie",
                                         due_date=activity.end_date)
     db.session.commit()
     return {"programme_id": activity.programme_id, "item_id": action.id, "activity_id": activity.id, "participant_id": participant.id, "evidence_id": evidence.id,

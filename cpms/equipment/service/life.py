@@ -105,7 +105,7 @@ def report_loss(actor, item, *, reported_on, circumstances, police_report_refere
     return loss
 
 
-def close_loss(actor, loss, *, closed_on, status, closing_note):
+def close_loss(loss, *, closed_on, status, closing_note):
     """Close an open loss report: the item was recovered, or the search ended without it (then dispose of it)."""
     if loss.status != "open":
         raise DomainError(_("This loss report is already closed."))
@@ -233,7 +233,7 @@ def item_transfers(item):
                               .order_by(EquipmentTransfer.transferred_on.desc(), EquipmentTransfer.id.desc())).all()
 
 
-def dispose_item(actor, item, *, disposed_on, reason, note, authorised_by):
+def dispose_item(item, *, disposed_on, reason, note, authorised_by):
     """Dispose of an item at the end of its life: it stays in the register but leaves the units' counts."""
     refuse_disposed(item)
     if open_losses([item.id]):
