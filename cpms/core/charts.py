@@ -21,6 +21,9 @@ def nice_step(span, ticks=4):
     return 10 * power
 
 
+LABEL_CHAR_WIDTH, LABEL_GAP = 8.5, 10  # a period label's width per character in the drawing's units (font size 13, digits)
+
+
 def trend_chart(labels, values, targets=(), baseline=None, fmt=str, width=480, height=220, max_labels=8):
     """The chart of `values` per period (None: no figure), with `targets` per period and the `baseline`.
 
@@ -61,7 +64,10 @@ def trend_chart(labels, values, targets=(), baseline=None, fmt=str, width=480, h
     while v <= high + step / 1000:
         ticks.append({"y": y(v), "text": fmt(v)})
         v += step
-    every = max(1, math.ceil(len(values) / max_labels))  # so that the period labels do not overlap on a phone
+    # so that the period labels do not overlap (on a phone the drawing is scaled down, text and all): at most
+    # max_labels, and no more than fit side by side at the labels' size (13 units, about 8.5 units per digit)
+    widest = max((len(str(label)) for label in labels), default=1) * LABEL_CHAR_WIDTH + LABEL_GAP
+    every = max(1, math.ceil(len(values) / max_labels), math.ceil(widest / slot))
     return {
         "width": width, "height": height, "left": left, "right": width - right, "top": top,
         "axis_y": y(low), "ticks": ticks,

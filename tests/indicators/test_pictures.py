@@ -179,3 +179,15 @@ def test_long_labels_are_written_under_the_axis_less_often():
     drawn = trend_chart(labels, list(range(16)), fmt=str, max_labels=4)
     assert [label["text"] for label in drawn["labels"]] == ["4 août", "8 août", "12 août", "16 août"]
     assert len(drawn["dots"]) == 16  # every point keeps its label
+
+
+def test_period_labels_never_overlap_however_many_periods():
+    """Seven quarters named "2025 Q1"… were written edge to edge ("2025 Q12025 Q2") on the donor's phone."""
+    from cpms.core.charts import LABEL_CHAR_WIDTH
+
+    labels = [f"{year} Q{q}" for year in (2025, 2026) for q in (1, 2, 3, 4)][:7]
+    drawn = trend_chart(labels, [1, 2, 3, 4, 5, 6, 7], fmt=str)
+    xs = [label["x"] for label in drawn["labels"]]
+    assert drawn["labels"][-1]["text"] == "2026 Q3"  # the latest period is always named
+    assert all(b - a >= len("2025 Q1") * LABEL_CHAR_WIDTH for a, b in zip(xs, xs[1:]))
+    assert len(drawn["labels"]) >= 3
