@@ -23,7 +23,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import current_app
 
-from cpms.core.models import utcnow
+from cpms.core.models import EXTENSION_LOCK, utcnow
 from cpms.extensions import db
 
 FORMAT = 1
@@ -79,6 +79,29 @@ def _run(command, env):
         raise BackupError(f"{command[0]} failed: {result.stderr.strip()[:2000]}")
 
 
+def _extensions(connection):
+    """The PostgreSQL extensions of the database ([{name, schema}]): a dump of one schema holds objects that use
+    them (the trainee search index's operator class from pg_trgm) but not the extensions themselves."""
+    rows = connection.execute(sa.text(
+        "SELECT e.extname, n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
+        "WHERE e.extname <> 'plpgsql' ORDER BY e.extname")).all()
+    return [{"name": name, "schema": schema} for name, schema in rows]
+
+
+def _create_extensions(extensions):
+    """Create, in the database restored into, the extensions the backed-up one had (in the same schemas)."""
+    if not extensions:
+        return
+    preparer = db.engine.dialect.identifier_preparer
+    with db.engine.begin() as connection:
+        connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": EXTENSION_LOCK})
+        for extension in extensions:
+            schema = preparer.quote(extension["schema"])
+            connection.exec_driver_sql(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+            connection.exec_driver_sql(f"CREATE EXTENSION IF NOT EXISTS {preparer.quote(extension['name'])} "
+                                       f"SCHEMA {schema}")
+
+
 def _dump_database(app, target_dir):
     url = app.config["SQLALCHEMY_DATABASE_URI"]
     backend = sa.engine.make_url(url).get_backend_name()
@@ -115,9 +138,10 @@ def create_backup(output):
         with db.engine.connect() as connection:
             revisions = sorted(row[0] for row in connection.execute(sa.text("SELECT version_num FROM alembic_version"))) \
                 if sa.inspect(connection).has_table("alembic_version") else []
+            extensions = _extensions(connection) if kind == "postgresql" else []
         manifest = {"format": FORMAT, "created_at": utcnow().isoformat(), "database": kind,
                     "database_file": database_name, "revisions": revisions, "row_counts": row_counts(),
-                    "dirs": [str(d) for d in dirs], "files": []}
+                    "extensions": extensions, "dirs": [str(d) for d in dirs], "files": []}
         partial = output.with_name(output.name + ".partial")
         with tarfile.open(partial, "w:gz") as archive:
             archive.add(scratch / database_name, arcname=database_name)
@@ -185,5 +209,6 @@ def _restore_database(app, manifest, dump):
         target.close()
         source.close()
         return
+    _create_extensions(manifest.get("extensions", []))
     args, env, _schema = _pg_command(url, app.config["SQLALCHEMY_ENGINE_OPTIONS"])
     _run(["pg_restore", "--no-owner", "--no-privileges", "--exit-on-error", *args, str(dump)], env)

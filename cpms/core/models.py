@@ -21,6 +21,10 @@ from sqlalchemy.types import TypeDecorator
 
 from cpms.extensions import db
 
+# the key of the advisory lock held while a PostgreSQL extension is created (the trainee search's pg_trgm, a
+# restore): two schemas of one database built at the same time would otherwise both try to create it
+EXTENSION_LOCK = 7_151_201
+
 
 def utcnow():
     return datetime.now(timezone.utc)

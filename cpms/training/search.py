@@ -21,6 +21,8 @@ import re
 import sqlalchemy as sa
 from sqlalchemy import event
 
+from cpms.core.models import EXTENSION_LOCK
+
 ACCENTED = "ÀÁÂÃÄÅàáâãäåÇçÈÉÊËèéêëÌÍÎÏìíîïÑñÒÓÔÕÖØòóôõöøÙÚÛÜùúûüÝýÿ"
 PLAIN = "AAAAAAaaaaaaCcEEEEeeeeIIIIiiiiNnOOOOOOooooooUUUUuuuuYyy"
 _FOLD = str.maketrans(ACCENTED, PLAIN)
@@ -60,9 +62,6 @@ def _postgresql_key(prefix=""):
 # the key on PostgreSQL: the index's expression, and the query's (the planner matches the same expression)
 KEY_POSTGRESQL = _postgresql_key()
 KEY_SQLITE = _sqlite_fold(_key("trainees."))
-
-
-EXTENSION_LOCK = 7_151_201  # an advisory lock's key: any constant the application uses for nothing else
 
 
 def create_postgresql(connection):
