@@ -47,15 +47,19 @@ class ItemForm(FlaskForm):
             "programme_id", "donor", "purchase_reference", "received_on", "commune_id")}
 
 
-class DeliveryForm(FlaskForm):
-    station_id = SelectField(_l("Station or unit"), coerce=int, default=0)
-    delivered_on = DateField(_l("Delivery day"),
-                             validators=[DataRequired(_l("Enter the day as YYYY-MM-DD.")), PlausibleDate()])
+class HandoverForm(FlaskForm):
+    """Who received the items at the unit: shared by deliveries and transfers."""
     received_by_name = StringField(_l("Received by (commander's name)"),
                                    validators=[DataRequired(_l("Enter the name of the commander who received the "
                                                                "items.")), Length(max=200, message=MAX)])
     received_by_rank = StringField(_l("Rank"), validators=[Length(max=80, message=MAX)])
     note = TextAreaField(_l("Note"), validators=[Length(max=2000, message=MAX)])
+
+
+class DeliveryForm(HandoverForm):
+    station_id = SelectField(_l("Station or unit"), coerce=int, default=0)
+    delivered_on = DateField(_l("Delivery day"),
+                             validators=[DataRequired(_l("Enter the day as YYYY-MM-DD.")), PlausibleDate()])
     item_ids = MultiCheckboxField(_l("Items delivered"))
     officer_matricules = TextAreaField(_l("Named trained officers who received items (matricules)"),
                                        validators=[Length(max=2000, message=MAX)])
@@ -123,15 +127,10 @@ class LossCloseForm(FlaskForm):
         return {name: getattr(self, name).data for name in ("closed_on", "status", "closing_note")}
 
 
-class TransferForm(FlaskForm):
+class TransferForm(HandoverForm):
     to_station_id = SelectField(_l("To the station or unit"), coerce=int, default=0)
     transferred_on = DateField(_l("Day of the transfer"),
                                validators=[DataRequired(_l("Enter the day as YYYY-MM-DD.")), PlausibleDate()])
-    received_by_name = StringField(_l("Received by (commander's name)"),
-                                   validators=[DataRequired(_l("Enter the name of the commander who received the "
-                                                               "items.")), Length(max=200, message=MAX)])
-    received_by_rank = StringField(_l("Rank"), validators=[Length(max=80, message=MAX)])
-    note = TextAreaField(_l("Note"), validators=[Length(max=2000, message=MAX)])
     item_ids = MultiCheckboxField(_l("Items transferred"))
 
     def set_choices(self, stations, items):
