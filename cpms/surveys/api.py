@@ -99,7 +99,8 @@ def survey_round_results(round_id):
 def survey_submission(round_id):
     """KoBoToolbox REST service: one JSON submission per request. Public in the access matrix because the
     caller is a collection server, not a user: it must send the round's token (X-Round-Token header or
-    `Authorization: Bearer`). Unknown round or wrong token: 404. Re-sent submissions are not duplicated."""
+    `Authorization: Bearer`). Unknown round or wrong token: 404. Re-sent submissions are not duplicated
+    ("already_received"); one marked "Not approved" in KoBoToolbox is left out ("not_approved")."""
     raw = request.headers.get("X-Round-Token", "")
     authorization = request.headers.get("Authorization", "")
     if not raw and authorization.startswith("Bearer "):
@@ -109,9 +110,11 @@ def survey_submission(round_id):
         return jsonify({"error": "not_found", "message": "Unknown round or wrong round token."}), 404
     payload = request.get_json(silent=True)
     try:  # an answer of 422 rolls back whatever the submission wrote (cpms.core.transaction)
-        created, problems = imports.receive_submission(survey_round, payload)
+        status, problems = imports.receive_submission(survey_round, payload)
     except DomainError as error:
         return jsonify({"error": "invalid", "message": error.message}), 422
-    if problems:
+    if problems or status is None:
         return jsonify({"error": "invalid", "problems": problems}), 422
-    return jsonify({"status": "created" if created else "already_received"}), 201 if created else 200
+    # "not_approved": a submission marked "Not approved" (KoBoToolbox) or rejected (ODK Central) is left out, as a
+    # file import leaves it out; 200 so that the collection server does not send it again
+    return jsonify({"status": status}), 201 if status == "created" else 200

@@ -504,7 +504,9 @@ def confirm_import(actor, survey_round, token, progress=None):
 
 
 def receive_submission(survey_round, payload):
-    """Store one JSON submission from a KoBoToolbox REST service; (created, problems). Idempotent."""
+    """Store one JSON submission from a KoBoToolbox REST service; (status, problems) where status is "created",
+    "already_received" or "not_approved" (marked "Not approved" in KoBoToolbox or rejected in ODK Central: left
+    out, as a file import leaves it out). Idempotent."""
     if not isinstance(payload, dict):
         raise DomainError(_("Send one submission as a JSON object."))
     problems = Problems()
@@ -512,11 +514,13 @@ def receive_submission(survey_round, payload):
     mapper = RowMapper(survey_round, headers, problems, check_missing=False)
     values = [_json_value(payload[h]) for h in headers]
     converted = mapper.convert(values, 1) if not problems.errors else None
-    if problems.errors or converted is None:
-        return False, [p["message"] for p in problems.errors]
+    if problems.errors:
+        return None, [p["message"] for p in problems.errors]
+    if converted is None:
+        return ("not_approved" if mapper.not_approved else None), [p["message"] for p in problems.errors]
     digest, fields, answers = converted
     if _existing_hashes(survey_round.id, [digest], visible_only=True):
-        return False, []
+        return "already_received", []
     # a file being imported (or cancelled) may hold the same submission: the one sent now is published at once
     staging.free_hashes(survey_round.id, [digest], ("staging", "cancelled"))
     record = SurveyImport(round_id=survey_round.id, source="webhook", created_at=utcnow(), rows_added=1,
@@ -525,7 +529,7 @@ def receive_submission(survey_round, payload):
     db.session.flush()
     staging.insert_rows(survey_round.id, record.id, [[digest, fields, answers]])
     db.session.flush()
-    return True, []
+    return "created", []
 
 
 def _json_value(value):

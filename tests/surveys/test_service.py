@@ -230,11 +230,11 @@ def test_webhook_submission_is_idempotent(app, make_instrument, make_round):
     survey_round = make_round(make_instrument())
     payload = dict(zip(HEADER, response_row(1)))
     with english(app):
-        assert imports.receive_submission(survey_round, payload) == (True, [])
-        assert imports.receive_submission(survey_round, payload) == (False, [])
-        created, problems = imports.receive_submission(survey_round, {**payload, "trust": "maybe",
-                                                                      "meta/instanceID": "uuid:other"})
-    assert not created and "Unknown answer maybe" in problems[0]
+        assert imports.receive_submission(survey_round, payload) == ("created", [])
+        assert imports.receive_submission(survey_round, payload) == ("already_received", [])
+        status, problems = imports.receive_submission(survey_round, {**payload, "trust": "maybe",
+                                                                     "meta/instanceID": "uuid:other"})
+    assert status is None and "Unknown answer maybe" in problems[0]
     _db.session.commit()
     assert _db.session.scalar(select(func.count()).select_from(SurveyResponse)) == 1
 

@@ -202,7 +202,7 @@ def test_webhook_submission_during_a_staged_import_is_published_at_once(staged, 
     with english(app), pytest.raises(Stop):
         staging.stage_import(import_id, progress=_stop_after(3))
     with english(app):
-        assert imports.receive_submission(survey_round, dict(zip(HEADER, response_row(1)))) == (True, [])
+        assert imports.receive_submission(survey_round, dict(zip(HEADER, response_row(1)))) == ("created", [])
         _db.session.commit()
         assert _visible_counts(survey_round) == {survey_round.id: 1}
         record = staging.stage_import(import_id)

@@ -251,6 +251,17 @@ def test_webhook_token_shown_once_and_submissions_idempotent(web, client, login_
                       headers={"X-Round-Token": token})
     assert bad.status_code == 422 and "perhaps" in bad.get_json()["problems"][0]
     assert _db.session.scalar(select(func.count()).select_from(SurveyResponse)) == 1
+    # marked "Not approved" in KoBoToolbox: left out, and said so (not "already_received")
+    refused = client.post(url, json={**dict(zip(HEADER, response_row(2))),
+                                     "_validation_status": {"uid": "validation_status_not_approved",
+                                                            "label": "Not Approved"}},
+                          headers={"X-Round-Token": token})
+    assert refused.status_code == 200 and refused.get_json()["status"] == "not_approved"
+    approved = client.post(url, json={**dict(zip(HEADER, response_row(3))),
+                                      "_validation_status": {"uid": "validation_status_approved"}},
+                           headers={"X-Round-Token": token})
+    assert approved.status_code == 201 and approved.get_json()["status"] == "created"
+    assert _db.session.scalar(select(func.count()).select_from(SurveyResponse)) == 2
 
 
 def test_results_page_issues_a_fixed_number_of_queries(client, login_as, make_instrument, make_round, app,
