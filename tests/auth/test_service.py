@@ -61,6 +61,24 @@ def test_throttling_after_ten_failures_then_recovers(app, db, make_user):
         assert service.authenticate(user.email, TEST_PASSWORD, ip="10.9.8.7").id == user.id
 
 
+def test_refused_attempts_do_not_extend_the_lock(app, db, make_user):
+    """Retrying while throttled checks no password: the lock ends 15 minutes after the last real failure."""
+    user = make_user("trainer")
+    start = datetime(2026, 5, 4, 8, 0, tzinfo=timezone.utc)
+    with time_machine.travel(start, tick=False), english(app, ):
+        for _ in range(10):
+            with pytest.raises(DomainError):
+                service.authenticate(user.email, "wrong-password-xyz", ip="10.9.8.6")
+            _db.session.commit()
+    with time_machine.travel(start + timedelta(minutes=10), tick=False), english(app, ):
+        for _ in range(10):  # as many as the limit: were they counted, the lock would last until 8:25
+            with pytest.raises(service.LoginThrottled):
+                service.authenticate(user.email, TEST_PASSWORD, ip="10.9.8.6")
+            _db.session.commit()
+    with time_machine.travel(start + timedelta(minutes=16), tick=False), english(app, ):
+        assert service.authenticate(user.email, TEST_PASSWORD, ip="10.9.8.6").id == user.id
+
+
 def test_throttling_by_address_covers_many_accounts(app, db, make_user, monkeypatch):
     monkeypatch.setitem(app.config, "LOGIN_MAX_FAILURES_PER_ADDRESS", 10)
     user = make_user("viewer")

@@ -119,10 +119,14 @@ def end_sessions(user):
 
 
 def recent_login_failures(email, ip):
-    """Failed logins in the throttling window for this account and for this address."""
+    """Failed logins in the throttling window for this account and for this address.
+
+    Attempts refused because the limit was reached are recorded but not counted: no password was checked, so
+    they are not guesses, and counting them would keep an office locked out for as long as someone retries."""
     since = utcnow() - timedelta(minutes=current_app.config["LOGIN_FAILURE_WINDOW_MINUTES"])
     base = select(func.count()).select_from(AuditEntry).where(
-        AuditEntry.action == "login_failed", AuditEntry.at >= since)
+        AuditEntry.action == "login_failed", AuditEntry.at >= since,
+        or_(AuditEntry.detail.is_(None), AuditEntry.detail != "throttled"))
     by_account = db.session.scalar(base.where(AuditEntry.actor_label == normalise_email(email)))
     by_address = db.session.scalar(base.where(AuditEntry.ip == ip)) if ip else 0
     return by_account, by_address
