@@ -62,7 +62,7 @@ def station_equipment_panel(station):
         return None
     items, checks, losses, disposed = service.station_items(station)
     return {"equipment_items": items, "equipment_checks": checks, "equipment_losses": losses,
-            "equipment_disposed": disposed}
+            "equipment_disposed": disposed, "equipment_summary": service.station_summary(station)}
 
 
 def get_item_or_404(item_id):
