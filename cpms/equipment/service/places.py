@@ -16,8 +16,9 @@ from cpms.extensions import db
 from cpms.geo.maps import MAX_POINTS, Layer, Place
 from cpms.stations.models import Station
 
-# reddish purple of the Okabe–Ito palette, apart from the stations' blue, orange and grey; a diamond in print
-EQUIPMENT_LAYER = Layer("equipment", _l("Equipment held (at the station)"), "#cc79a7", "diamond")
+# sky blue of the Okabe–Ito palette: apart from the stations (dark blue, orange, grey circles), the committees (green
+# squares) and the survey communes (reddish purple diamonds)
+EQUIPMENT_LAYER = Layer("equipment", _l("Equipment held (at the station)"), "#56b4e9", "diamond")
 REPORTED_LOST = "reported_lost"  # a state of its own on the station's page, above the latest check's
 NEVER_CHECKED = "never_checked"
 
