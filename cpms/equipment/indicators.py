@@ -52,34 +52,31 @@ def _unit_columns():
     return {"province": Station.province_id, "commune": Station.commune_id, "equipment_category": EquipmentItem.category}
 
 
-def _candidate_units():
-    """Items joined to every unit that may hold them: the unit delivered to and each unit they were transferred to
-    (which one holds an item at a given day is decided by _held_at)."""
-    moved_there = exists().where(EquipmentTransfer.item_id == EquipmentItem.id,
-                                 EquipmentTransfer.to_station_id == Station.id)
-    return (select().select_from(EquipmentItem)
-            .join(EquipmentDelivery, EquipmentDelivery.id == EquipmentItem.delivery_id)
-            .join(Station, or_(Station.id == EquipmentDelivery.station_id, moved_there)))
+def _last_move(end):
+    """The unit an item's last transfer up to the day `end` moved it to (NULL when it was not moved by then)."""
+    return (select(EquipmentTransfer.to_station_id)
+            .where(EquipmentTransfer.item_id == EquipmentItem.id, EquipmentTransfer.transferred_on <= end)
+            .order_by(EquipmentTransfer.transferred_on.desc(), EquipmentTransfer.id.desc())
+            .limit(1).correlate(EquipmentItem).scalar_subquery())
 
 
 def _held_at(end):
-    """Conditions keeping the (item, unit) pairs of _candidate_units where the unit holds the item at the end of the
-    day `end`, the item still counting: delivered by then; the unit is the one its last transfer by then moved it
-    to (the unit delivered to without a transfer by then); not disposed of by then; no loss report made by then and
-    not closed as recovered by then; its latest check by then (if any) did not find it lost or missing."""
-    last_move = (select(EquipmentTransfer.to_station_id)
-                 .where(EquipmentTransfer.item_id == EquipmentItem.id, EquipmentTransfer.transferred_on <= end)
-                 .order_by(EquipmentTransfer.transferred_on.desc(), EquipmentTransfer.id.desc())
-                 .limit(1).correlate(EquipmentItem).scalar_subquery())
+    """The delivered items joined to the unit holding them at the end of the day `end`, as long as they count there:
+    the unit is the one the item's last transfer by then moved it to (the unit delivered to when it was not moved);
+    delivered by then; not disposed of by then; no loss report made by then and not closed as recovered by then; its
+    latest check by then (if any) did not find it lost or missing."""
     lost = exists().where(EquipmentLoss.item_id == EquipmentItem.id, EquipmentLoss.reported_on <= end,
                           or_(EquipmentLoss.status != "recovered", EquipmentLoss.closed_on > end))
     last_check = (select(EquipmentCheck.condition)
                   .where(EquipmentCheck.item_id == EquipmentItem.id, EquipmentCheck.checked_on <= end)
                   .order_by(EquipmentCheck.checked_on.desc(), EquipmentCheck.id.desc())
                   .limit(1).correlate(EquipmentItem).scalar_subquery())
-    return (EquipmentDelivery.delivered_on <= end, Station.id == func.coalesce(last_move, EquipmentDelivery.station_id),
-            or_(EquipmentItem.disposed_on.is_(None), EquipmentItem.disposed_on > end), ~lost,
-            or_(last_check.is_(None), last_check.not_in(("lost", "not_found"))))
+    return (select().select_from(EquipmentItem)
+            .join(EquipmentDelivery, EquipmentDelivery.id == EquipmentItem.delivery_id)
+            .join(Station, Station.id == func.coalesce(_last_move(end), EquipmentDelivery.station_id))
+            .where(EquipmentDelivery.delivered_on <= end,
+                   or_(EquipmentItem.disposed_on.is_(None), EquipmentItem.disposed_on > end), ~lost,
+                   or_(last_check.is_(None), last_check.not_in(("lost", "not_found")))))
 
 
 @computed_indicator("equipment_units_equipped", label=_l("Units equipped"), unit="count", aggregation="latest",
@@ -95,25 +92,23 @@ def _held_at(end):
                                    "transferred away counts at the unit it was moved to. A unit holding several "
                                    "categories counts once in the total."))
 def units_equipped(ctx, _start, end):
-    def build():
-        key = ctx.category(_unit_columns())
-        return ctx.grouped(_candidate_units().add_columns(key, func.count(func.distinct(Station.id)))
-                           .where(EquipmentItem.programme_id == ctx.programme_id,
-                                  ctx.in_area(Station.province_id, Station.commune_id)), key)
-    return ctx.statement("equipment_units_equipped", build).where(*_held_at(end))
+    # built for each period: the unit holding an item depends on the period's end (a join on its last transfer)
+    key = ctx.category(_unit_columns())
+    return ctx.grouped(_held_at(end).add_columns(key, func.count(func.distinct(Station.id)))
+                       .where(EquipmentItem.programme_id == ctx.programme_id,
+                              ctx.in_area(Station.province_id, Station.commune_id)), key)
 
 
 @drilldown_for("equipment_units_equipped")
 def units_equipped_records(ctx, _start, end, category):
     """The units behind the figure, with the items (quantities) of the category they held at the end."""
-    stmt = (_candidate_units()
+    stmt = (_held_at(end)
             .add_columns(Station.id, Station.name, Commune.name.label("commune"),
                          func.sum(EquipmentItem.quantity).label("quantity"),
                          func.count(func.distinct(EquipmentItem.category)).label("categories"))
             .join(Commune, Commune.id == Station.commune_id)
             .where(EquipmentItem.programme_id == ctx.programme_id,
-                   ctx.in_area(Station.province_id, Station.commune_id), *_held_at(end),
-                   ctx.matches(_unit_columns(), category))
+                   ctx.in_area(Station.province_id, Station.commune_id), ctx.matches(_unit_columns(), category))
             .group_by(Station.id, Station.name, Commune.name)
             .order_by(Station.name, Station.id))
     return DrillDown(stmt, [_("Unit"), _("Commune"), _("Items held"), _("Categories")],
