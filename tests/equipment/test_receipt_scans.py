@@ -6,12 +6,19 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
 from sqlalchemy import func, select
+from werkzeug.test import stream_encode_multipart
 
 from cpms.equipment.models import EquipmentPhoto
 from cpms.extensions import db as _db
-from tests.equipment.test_photos import send
 from tests.helpers.images import image_bytes, stored_files, upload
 from tests.helpers.pdf import pdf_pages
+
+
+def send(web, page_url, action_url, fields):
+    data = {"csrf_token": web.token(page_url), **fields}
+    stream, length, boundary = stream_encode_multipart(data, use_tempfile=False)
+    return web.client.post(action_url, input_stream=stream, content_length=length,
+                           content_type=f"multipart/form-data; boundary={boundary}")
 
 
 def scanned_pdf(pages=2):
