@@ -2,7 +2,7 @@
 and the condition checks that tell a donor audit what each station received and whether it still works."""
 from flask_babel import lazy_gettext as _l
 
-from cpms.core.contract import Dimension, Domain, Panel, RetentionClass, not_personal
+from cpms.core.contract import Dimension, Domain, MapLayer, Panel, RetentionClass, not_personal
 
 DOMAIN = Domain(
     "equipment",
@@ -34,4 +34,5 @@ DOMAIN = Domain(
                           title=_l("Donor"), position=93)),
     panels=(Panel("stations.station", "equipment/_station_equipment.html",
                   context="cpms.equipment.views:station_equipment_panel"),),
+    map_layers=(MapLayer("equipment", "cpms.equipment.service.places:equipment_layer", position=40),),
 )

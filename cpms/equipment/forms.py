@@ -87,7 +87,7 @@ class CheckForm(FlaskForm):
 
 class PhotoForm(FlaskForm):
     kind = SelectField(_l("What the photo shows"), choices=list(PHOTO_KIND_LABELS.items()), default="signed_receipt")
-    photo = FileField(_l("Photo (JPEG or PNG)"))
+    photo = FileField(_l("Photo (JPEG or PNG; PDF for the signed receipt)"))
 
 
 class MaintenanceForm(FlaskForm):

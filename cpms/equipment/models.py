@@ -177,12 +177,16 @@ class EquipmentPhoto(Audited, db.Model):
 
     Uploaded through the station photos' safe path (cpms.stations.service.photos): recognised by its bytes,
     bounded, re-encoded without metadata, thumbnailed, stored with a random name under UPLOAD_DIR/stations/ and
-    served by an equipment view that checks access. Exactly one of delivery_id and check_id is set."""
+    served by an equipment view that checks access. Exactly one of delivery_id and check_id is set. The signed
+    receipt's scan may also be a PDF (cpms.equipment.service.scans: checked, rewritten, no thumbnail)."""
 
     __tablename__ = "equipment_photos"
     __table_args__ = (
         CheckConstraint(values_check("kind", PHOTO_KINDS), name="kind"),
-        CheckConstraint("content_type IN ('image/jpeg', 'image/png')", name="content_type"),
+        CheckConstraint("content_type IN ('image/jpeg', 'image/png', 'application/pdf')", name="content_type"),
+        CheckConstraint("content_type <> 'application/pdf' OR kind = 'signed_receipt'", name="pdf_receipt_only"),
+        CheckConstraint("(thumbnail_name IS NULL) = (content_type = 'application/pdf')",
+                        name="thumbnail_of_pictures"),
         CheckConstraint("(delivery_id IS NULL) <> (check_id IS NULL)", name="one_owner"),
         CheckConstraint("kind = 'photo' OR delivery_id IS NOT NULL", name="receipt_on_delivery"),
     )
@@ -193,9 +197,10 @@ class EquipmentPhoto(Audited, db.Model):
     check_id: Mapped[int | None] = mapped_column(ForeignKey("equipment_checks.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(20), default="photo")
     stored_name: Mapped[str] = mapped_column(String(80), unique=True)
-    thumbnail_name: Mapped[str] = mapped_column(String(80), unique=True)
+    thumbnail_name: Mapped[str | None] = mapped_column(String(80), unique=True)  # none for a PDF
     content_type: Mapped[str] = mapped_column(String(20))
     size_bytes: Mapped[int]
+    page_count: Mapped[int | None] = mapped_column(Integer)  # of a PDF
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

@@ -35,6 +35,7 @@ from cpms.equipment.labels import (
     PHOTO_KIND_LABELS,
 )
 from cpms.equipment.models import EquipmentCheck, EquipmentDelivery, EquipmentItem, EquipmentLoss, EquipmentPhoto
+from cpms.equipment.service.scans import MAX_SCAN_PAGES
 from cpms.extensions import db
 from cpms.geo.service import commune_choices
 from cpms.programmes.service import visible_programmes
@@ -62,7 +63,7 @@ def station_equipment_panel(station):
         return None
     items, checks, losses, disposed = service.station_items(station)
     return {"equipment_items": items, "equipment_checks": checks, "equipment_losses": losses,
-            "equipment_disposed": disposed}
+            "equipment_disposed": disposed, "equipment_summary": service.station_summary(station)}
 
 
 def get_item_or_404(item_id):
@@ -255,7 +256,7 @@ def _delivery_page(delivery, photo_form=None, status=200):
                            items=service.delivery_items(delivery), photos=service.delivery_photos(delivery),
                            recipients=service.delivery_recipients(delivery),
                            photo_form=photo_form or PhotoForm(formdata=None), can_manage=current_user.role in MANAGERS,
-                           max_mb=current_app.config["MAX_UPLOAD_MB"]), status
+                           max_mb=current_app.config["MAX_UPLOAD_MB"], max_scan_pages=MAX_SCAN_PAGES), status
 
 
 @bp.route("/deliveries/<int:delivery_id>/receipt.pdf")
@@ -335,6 +336,8 @@ def photo_remove(photo_id):
 
 def _send_photo(photo_id, thumbnail):
     photo = _photo_or_404(photo_id)
+    if photo.content_type == "application/pdf":
+        return _send_scan(photo, thumbnail)
     name = photo.thumbnail_name if thumbnail else photo.stored_name
     try:
         with open(file_path(name), "rb") as handle:  # at most MAX_UPLOAD_MB: stored copies are scaled down
@@ -344,6 +347,23 @@ def _send_photo(photo_id, thumbnail):
     response = Response(data, mimetype="image/jpeg" if thumbnail else photo.content_type)
     extension = ".jpg" if thumbnail or photo.content_type == "image/jpeg" else ".png"
     response.headers["Content-Disposition"] = f'inline; filename="equipment-photo-{photo.id}{extension}"'
+    return response
+
+
+def _send_scan(photo, thumbnail):
+    """A signed receipt's PDF (checked and written again on upload, cpms.equipment.service.scans): downloaded as an
+    attachment, never shown inside the page or sniffed as anything else; it has no thumbnail."""
+    if thumbnail:
+        abort(404)
+    try:
+        with open(file_path(photo.stored_name), "rb") as handle:
+            data = handle.read()
+    except FileNotFoundError:
+        abort(404)
+    response = Response(data, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="equipment-receipt-scan-{photo.id}.pdf"'
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
     return response
 
 

@@ -1,6 +1,6 @@
 """Equipment rules and writes (flush, never commit): items, deliveries and condition checks (items.py), life after
-delivery – maintenance, losses, transfers, disposal (life.py) –, photos (photos.py) and the aggregates that viewers
-see (figures.py)."""
+delivery – maintenance, losses, transfers, disposal (life.py) –, photos (photos.py), the aggregates that viewers
+see (figures.py) and what each station holds, for the station's page and the area maps (places.py)."""
 from cpms.equipment.service.figures import equipment_figures  # noqa: F401
 from cpms.equipment.service.items import (  # noqa: F401
     FIGURE_READERS,
@@ -48,3 +48,4 @@ from cpms.equipment.service.photos import (  # noqa: F401
     photo_files,
     remove_photo,
 )
+from cpms.equipment.service.places import equipment_layer, station_summary  # noqa: F401

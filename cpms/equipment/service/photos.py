@@ -3,14 +3,18 @@
 They go through the station photos' safe path (cpms.stations.service.photos): recognised by their bytes (JPEG or
 PNG only), within MAX_UPLOAD_MB, the pixel count and decoding budget weighed before decoding, re-encoded without
 metadata (no EXIF, no GPS), scaled down, thumbnailed, stored with random names under UPLOAD_DIR/stations/ and served
-only by an equipment view that checks role and area. Files are written before the request commits: the view removes
-them if it fails (photo_files), and removes a deleted photo's files only after it committed.
+only by an equipment view that checks role and area. The signed receipt's scan may be a PDF instead (scans.py).
+Files are written before the request commits: the view removes them if it fails (photo_files), and removes a
+deleted photo's files only after it committed.
 """
+import os
+
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from cpms.core.errors import DomainError
 from cpms.equipment.models import EquipmentPhoto
+from cpms.equipment.service.scans import looks_like_pdf, looks_like_picture, prepare_scan, write_scan
 from cpms.extensions import db
 from cpms.stations.service.photos import prepare_photo, write_photo
 
@@ -18,8 +22,9 @@ MAX_PHOTOS = 12  # per delivery or check: a few pages of a receipt and the items
 
 
 def add_photo(actor, *, upload, delivery=None, check=None, kind="photo"):
-    """Check one uploaded picture and keep it with a delivery or a check. Refused: no file, not a sound JPEG or PNG,
-    too large, more than MAX_PHOTOS, a signed receipt anywhere but on a delivery."""
+    """Check one uploaded picture and keep it with a delivery or a check; the signed receipt may also be a PDF,
+    recognised by its bytes (cpms.equipment.service.scans). Refused: no file, not a sound JPEG or PNG (or PDF, for
+    the receipt), too large, more than MAX_PHOTOS, a signed receipt anywhere but on a delivery."""
     if kind not in ("photo", "signed_receipt") or (kind == "signed_receipt" and delivery is None):
         raise DomainError(_("Choose what the photo shows."), field="kind")
     if upload is None or not getattr(upload, "filename", ""):
@@ -28,21 +33,35 @@ def add_photo(actor, *, upload, delivery=None, check=None, kind="photo"):
     if db.session.scalar(select(func.count()).where(owner)) >= MAX_PHOTOS:
         raise DomainError(_("At most %(max)d photos are kept here; remove one first.", max=MAX_PHOTOS),
                           field="photo")
+    owners = {"delivery_id": getattr(delivery, "id", None), "check_id": getattr(check, "id", None), "kind": kind,
+              "uploaded_by_id": getattr(actor, "id", None)}
+    if kind == "signed_receipt":
+        head = upload.stream.read(16)
+        upload.stream.seek(0)
+        label = os.path.basename(upload.filename) or _("The file")
+        if looks_like_pdf(head):
+            scan = prepare_scan(upload, label)
+            photo = EquipmentPhoto(**owners, stored_name=write_scan(scan), thumbnail_name=None,
+                                   content_type="application/pdf", size_bytes=len(scan.data), page_count=scan.pages)
+            db.session.add(photo)
+            db.session.flush()
+            return photo
+        if not looks_like_picture(head):
+            raise DomainError(_("%(file)s is not a PDF, JPEG or PNG file.", file=label), field="photo")
     try:
         prepared = prepare_photo(upload)
     except DomainError as error:  # the photo checks name the station form's field
         raise DomainError(error.message, field="photo") from None
     stored, thumbnail = write_photo(prepared)
-    photo = EquipmentPhoto(delivery_id=getattr(delivery, "id", None), check_id=getattr(check, "id", None), kind=kind,
-                           stored_name=stored, thumbnail_name=thumbnail, content_type=prepared.content_type,
-                           size_bytes=len(prepared.data), uploaded_by_id=getattr(actor, "id", None))
+    photo = EquipmentPhoto(**owners, stored_name=stored, thumbnail_name=thumbnail, content_type=prepared.content_type,
+                           size_bytes=len(prepared.data))
     db.session.add(photo)
     db.session.flush()
     return photo
 
 
 def photo_files(photo):
-    return [photo.stored_name, photo.thumbnail_name]
+    return [name for name in (photo.stored_name, photo.thumbnail_name) if name]
 
 
 def delivery_photos(delivery):
