@@ -232,6 +232,7 @@ def place_map(places, layers, *, total=None, width=400, highlighted=(), cap=MAX_
     total = max(total or 0, len(places))
     ordered = [p for p in places if p.is_highlighted] + [p for p in places if not p.is_highlighted]
     markers, drawn_per_layer, label, shared, drawn = [], {}, None, {}, 0
+    layers_at = {}  # spot -> the layers already drawn there, so that a second layer's marker sits beside the first
     for place in ordered:
         if drawn >= cap:
             break
@@ -248,8 +249,13 @@ def place_map(places, layers, *, total=None, width=400, highlighted=(), cap=MAX_
             shared[spot]["titles"].append(place.title)
             continue
         radius = 8.0 if place.is_highlighted else 5.0
+        others = layers_at.setdefault((round(x, 1), round(y, 1)), [])
+        if layer.key not in others:
+            others.append(layer.key)
+        # the equipment a station holds, at the station's own position: side by side, not one under the other
+        shift = others.index(layer.key) * radius * 2.4
         marker = {"titles": [place.title], "colour": layer.colour, "shape": layer.shape, "layer": layer.key,
-                  "is_highlighted": place.is_highlighted, **_marker_shape(layer.shape, x, y, radius)}
+                  "is_highlighted": place.is_highlighted, **_marker_shape(layer.shape, x + shift, y, radius)}
         shared[spot] = marker
         markers.append(marker)
         if place.is_highlighted and label is None:

@@ -51,3 +51,14 @@ def test_places_at_the_same_spot_share_a_marker_that_names_them():
     shared = next(m for m in drawn["markers"] if m["layer"] == "b")
     assert shared["count"] == 7 and shared["title"] == "CLSP 0; CLSP 1; CLSP 2; CLSP 3; CLSP 4; … (+2)"
     assert [entry["count"] for entry in drawn["legend"]] == [1, 7]
+
+
+def test_markers_of_two_layers_at_one_spot_sit_side_by_side():
+    """A station and the equipment it holds share a position: the second layer's marker is drawn beside the
+    first, not hidden under it."""
+    drawn = place_map([Place(*LUBUMBASHI, "Kampemba", "a"), Place(*LUBUMBASHI, "Kampemba – equipment", "b")],
+                      LAYERS)
+    station = next(m for m in drawn["markers"] if m["layer"] == "a")
+    square = next(m for m in drawn["markers"] if m["layer"] == "b")
+    xs = [float(point.split(",")[0]) for point in square["points"].split()]
+    assert min(xs) > float(station["cx"]) + float(station["r"])  # the square starts right of the circle
