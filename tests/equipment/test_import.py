@@ -194,3 +194,22 @@ def test_service_a_serial_registered_between_preview_and_confirmation_saves_noth
     assert "RAD-9002" in refused.value.message and "Nothing was saved" in refused.value.message
     assert _db.session.scalar(select(func.count()).select_from(EquipmentItem)
                               .where(EquipmentItem.serial_number == "RAD-9001")) == 0
+
+
+def test_a_larger_file_is_imported_by_a_job_all_at_once(web, client, login_as, make_programme, monkeypatch):
+    from cpms.core.imports import staging
+    from cpms.core.jobs import run_queued_jobs
+    programme = make_programme(code="EQ-J")
+    monkeypatch.setattr(staging, "DIRECT_ROWS", 2)  # above this many rows a job imports the file
+    login_as("project_officer", "Kasaï-Oriental")
+    content = (HEADER_EN + "\n" + "".join(f"communication,Radio,,JOB-{n},1,,,{programme.code},INL,,2016-09-01,"
+                                          "Bipemba\n" for n in range(3))).encode()
+    html = upload(web, content).get_data(as_text=True)
+    assert 'id="in-background"' in html
+    response = web.post(confirm_url(html), {"action": "confirm"}, page=URL)
+    assert re.match(r".*/jobs/\d+$", response.headers["Location"]) and items() == 0  # staged, invisible
+    assert run_queued_jobs() == 1
+    assert items() == 3
+    assert "3 items imported into the register." in client.get(response.headers["Location"]).get_data(as_text=True)
+    record = _db.session.scalars(select(ImportRecord)).one()
+    assert (record.kind, record.status, record.imported) == ("equipment_items", "published", 3)
