@@ -152,9 +152,6 @@ class Preview(ProblemList):
     def shown_problems(self):
         return self.problems[:MAX_PROBLEMS_SHOWN]
 
-    def problems_of_row(self, row):
-        return [p for p in self.problems if p.row == row]
-
 
 def template_headers(kind, language):
     return [column.header(language) for column in kind.columns]
