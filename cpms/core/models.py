@@ -157,3 +157,6 @@ class Job(db.Model):
 
     def __repr__(self):
         return f"<Job {self.id} {self.kind} {self.state} {self.percent}%>"
+
+
+import cpms.core.imports.models  # noqa: E402,F401  (the imports' tables: core's metadata holds them)

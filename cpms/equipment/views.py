@@ -10,8 +10,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from cpms.core.exports import document_export, download
+from cpms.core.exports import aggregate_export, document_export, download
 from cpms.core.forms import render_form, run_action, save_form
+from cpms.core.imports.views import confirm_import, import_page, template_download, template_language
 from cpms.core.pagination import paginate
 from cpms.core.pdf import programme_logos, render_pdf
 from cpms.core.permissions import get_or_404, require_role, scope_of
@@ -27,6 +28,7 @@ from cpms.equipment.forms import (
     PhotoForm,
     TransferForm,
 )
+from cpms.equipment.imports import EquipmentImport, template_lists
 from cpms.equipment.labels import (
     CATEGORY_LABELS,
     CONDITION_LABELS,
@@ -377,3 +379,38 @@ def photo_file(photo_id):
 @require_role(*READERS)
 def photo_thumbnail(photo_id):
     return _send_photo(photo_id, thumbnail=True)
+
+
+# --- import of an inventory spreadsheet (cpms/equipment/imports.py; the pages are cpms/core/imports/views.py's) ---
+
+@bp.route("/import-template.<any(csv, xlsx):fmt>")
+@require_role(*MANAGERS)
+@aggregate_export  # the empty template and the lists of the user's area
+def import_template(fmt):
+    language = template_language()
+    fr = language == "fr"
+    lists = template_lists(scope_of(current_user), language) if fmt == "xlsx" else None
+    return template_download(EquipmentImport, fmt, language,
+                             "modele-import-equipement" if fr else "equipment-import-template",
+                             sheet="Équipement" if fr else "Equipment", lists=lists)
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@require_role(*MANAGERS)
+def item_import():
+    links = [(_("Template (XLSX)"), url_for("equipment.import_template", fmt="xlsx")),
+             (_("Template (CSV)"), url_for("equipment.import_template", fmt="csv"))]
+    return import_page(EquipmentImport(scope_of(current_user)), None, title=_("Import an inventory spreadsheet"),
+                       crumbs=[(_("Equipment"), url_for("equipment.item_list"))],
+                       hint=_("One item per row, kept in stock in a commune of your area. Required columns: category, "
+                              "description, programme (code or name), donor, received in stock on, commune. A serial "
+                              "or tag number is unique and its quantity is 1. Headers may be in French or English; "
+                              "values and dates as you write them (1 234,50 or 1,234.50; YYYY-MM-DD or DD/MM/YYYY)."),
+                       confirm_url=lambda token: url_for("equipment.item_import_confirm", token=token), links=links)
+
+
+@bp.route("/import/<token>", methods=["POST"])
+@require_role(*MANAGERS)
+def item_import_confirm(token):
+    return confirm_import(EquipmentImport(scope_of(current_user)), None, token,
+                          done=url_for("equipment.item_list"), retry=url_for("equipment.item_import"))

@@ -13,20 +13,14 @@ DOMAIN = Domain(
         **not_personal("trainees", "unit"),
         "enrolments.withdrawal_reason": "sensitive",
         **not_personal("vettings", "batch_reference"),
-        **not_personal("training_imports", "token", "kind", "status", "message"),
     },
-    tables={"trainees": "trainee", "enrolments": "trainee", "vettings": "vetting",
-            "training_import_rows": "training_import"},
+    tables={"trainees": "trainee", "enrolments": "trainee", "vettings": "vetting"},
     retention=(
         RetentionClass("trainee", "officers and what is recorded about them: anonymised "
                                   "CPMS_RETENTION_TRAINEE_YEARS after their last training",
                        setting="RETENTION_TRAINEE_YEARS", retire="cpms.training.privacy:retire_trainees"),
         RetentionClass("vetting", "vetting notes: erased CPMS_RETENTION_VETTING_YEARS after the decision",
                        setting="RETENTION_VETTING_YEARS", retire="cpms.training.privacy:retire_vetting_notes"),
-        RetentionClass("training_import", "rows of an imported file kept for its background job: deleted once "
-                                          "published, else CPMS_RETENTION_IMPORT_ROWS_DAYS after the import was "
-                                          "last touched", setting="RETENTION_IMPORT_ROWS_DAYS", unit="days",
-                       retire="cpms.training.privacy:retire_import_rows"),
     ),
     settings=(
         Setting("CPMS_TRAINING_ABSENCE_STREAK", "TRAINING_ABSENCE_STREAK", int, 3),
@@ -34,7 +28,6 @@ DOMAIN = Domain(
         Setting("CPMS_TRAINING_IMPORT_MAX_ROWS", "TRAINING_IMPORT_MAX_ROWS", int, 5000),
         Setting("CPMS_RETENTION_TRAINEE_YEARS", "RETENTION_TRAINEE_YEARS", float, 10),
         Setting("CPMS_RETENTION_VETTING_YEARS", "RETENTION_VETTING_YEARS", float, 5),
-        Setting("CPMS_RETENTION_IMPORT_ROWS_DAYS", "RETENTION_IMPORT_ROWS_DAYS", float, 1),
     ),
     subjects=(Subject("trainees", find="cpms.training.privacy:find_trainee"),),
     dimensions=(

@@ -1,6 +1,5 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
@@ -110,14 +109,6 @@ class ScheduleForm(FlaskForm):
     end_time = TimeField(_l("End time"), validators=[DataRequired(_l("Enter the end time as HH:MM."))])
     holidays = TextAreaField(_l("Holidays to skip (one date YYYY-MM-DD per line)"), validators=[Length(max=5000, message=MAX)])
     topics = TextAreaField(_l("Topics in order (one per line, repeated)"), validators=[Length(max=5000, message=MAX)])
-
-
-class ImportForm(FlaskForm):
-    file = FileField(_l("File (CSV or XLSX)"), validators=[FileRequired(_l("Choose the file to upload."))])
-
-
-class ConfirmForm(FlaskForm):
-    pass
 
 
 class VettingBatchForm(FlaskForm):

@@ -33,12 +33,6 @@ def retire_vetting_notes(before):
     return anonymise(Vetting.__table__, sa.and_(when < day, Vetting.notes != ""), "vetting")
 
 
-def retire_import_rows(before):
-    """Delete the staged rows of imports last touched before `before` (published ones have none left)."""
-    from cpms.training.imports.staging import STALE_AFTER, purge_stale_imports
-    return purge_stale_imports(now=before + STALE_AFTER)
-
-
 def find_trainee(trainee_id, user):
     """The officer whose data is asked for; 404 when `user` may not see them."""
     from cpms.training.service import can_see_trainee

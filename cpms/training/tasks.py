@@ -1,5 +1,5 @@
 """Training work done in the background (cpms/core/jobs): confirmed imports of more than
-imports.staging.DIRECT_ROWS rows, and sign-in sheets of more than SIGNIN_DIRECT_TRAINEES trainees.
+cpms.core.imports.staging.DIRECT_ROWS rows, and sign-in sheets of more than SIGNIN_DIRECT_TRAINEES trainees.
 
 Smaller cases answer directly in the request (docs/rules/training.md, "Imports" and "Sign-in sheet")."""
 from flask_babel import get_locale
@@ -8,33 +8,21 @@ from sqlalchemy import func, select
 
 from cpms.core.audit import record_event
 from cpms.core.errors import DomainError
+from cpms.core.imports.staging import register_import_job
 from cpms.core.jobs import N_, task
-from cpms.core.jobs.signals import job_cancelled
 from cpms.core.pdf import render_pdf
 from cpms.core.transaction import in_transaction
 from cpms.extensions import db
-from cpms.training.imports import staging
-from cpms.training.models import Enrolment, TrainingImport, TrainingSession
+from cpms.training.imports import cohorts, trainees, vetting  # noqa: F401  (the kinds the job finds)
+from cpms.training.imports.common import JOB_KIND
+from cpms.training.models import Enrolment, TrainingSession
 from cpms.training.service import attendance
 
 SIGNIN_DIRECT_TRAINEES = 50  # a sign-in sheet of up to this many trainees is drawn in the request
 
 
-@task("training.import", title=N_("Import from a file"))
-def import_file(job, import_id):
-    """Check a confirmed import again, stage its rows in short transactions and publish them in one (once,
-    all or nothing: imports/staging.py)."""
-    count = staging.run_import(import_id, job.progress)
-    kind, _context = staging.kind_for(db.session.get(TrainingImport, import_id))
-    db.session.rollback()
-    return kind.imported_message(count)
-
-
-@job_cancelled.connect
-def _import_job_cancelled(sender, job, **extra):
-    """A confirmed import whose job is cancelled before it starts: nothing stays staged until the sweep."""
-    if job.kind == "training.import" and (job.params or {}).get("import_id"):
-        staging.cancel_import(job.params["import_id"])
+# confirmed imports of a large file: checked again, staged and published by cpms/core/imports/staging.py
+import_file = register_import_job(JOB_KIND, N_("Import from a file"))
 
 
 def signin_sheet_size(session):

@@ -1,6 +1,6 @@
 """Who may use the equipment pages (the same decisions as cpms/equipment/views.py).
 
-- Admins and project officers record items, deliveries, condition checks, maintenance, losses and their
+- Admins and project officers import an inventory spreadsheet (its template too) and record items, deliveries, condition checks, maintenance, losses and their
   follow-up, transfers between units and disposals.
 - M&E officers read items, deliveries and receipts.
 - Viewers see only the figures page: aggregates and value, no names.
@@ -17,6 +17,9 @@ EXPECTED = {
     "equipment.item_detail": READ,
     "equipment.item_create": MANAGE,
     "equipment.item_edit": MANAGE,
+    "equipment.item_import": MANAGE,
+    "equipment.item_import_confirm": MANAGE,
+    "equipment.import_template": MANAGE,
     "equipment.check_add": MANAGE,
     "equipment.maintenance_add": MANAGE,
     "equipment.loss_add": MANAGE,

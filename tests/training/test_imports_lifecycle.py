@@ -9,12 +9,13 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 from sqlalchemy import delete, func, select
 
 from cpms.core.errors import DomainError
+from cpms.core.imports import base, staging
+from cpms.core.imports.models import ImportRecord, ImportRow
 from cpms.core.jobs import JobInterrupted
 from cpms.extensions import db as _db
 from cpms.training import service
-from cpms.training.imports import base, staging
 from cpms.training.imports.trainees import TraineeImport
-from cpms.training.models import Trainee, TrainingImport, TrainingImportRow
+from cpms.training.models import Trainee
 from tests.conftest import commune_id, english
 
 ROWS = 5
@@ -29,8 +30,8 @@ class ImportLife(RuleBasedStateMachine):
     def __init__(self):
         super().__init__()
         _db.session.rollback()
-        _db.session.execute(delete(TrainingImportRow))
-        _db.session.execute(delete(TrainingImport))
+        _db.session.execute(delete(ImportRow))
+        _db.session.execute(delete(ImportRecord))
         _db.session.execute(delete(Trainee).where(Trainee.matricule.in_(MATRICULES)))
         _db.session.commit()
         self.token = base.preview(self.kind, self.owner, io.BytesIO(FILE.encode()), "file.csv").token
@@ -75,7 +76,7 @@ class ImportLife(RuleBasedStateMachine):
 
     def _published(self):
         return self.record_id is not None and _db.session.scalar(
-            select(TrainingImport.status).where(TrainingImport.id == self.record_id)) == "published"
+            select(ImportRecord.status).where(ImportRecord.id == self.record_id)) == "published"
 
     @invariant()
     def whole_or_nothing_and_once(self):

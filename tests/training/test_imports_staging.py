@@ -7,11 +7,12 @@ import pytest
 from sqlalchemy import func, insert, select
 
 from cpms.core.errors import DomainError
+from cpms.core.imports import staging
+from cpms.core.imports.models import ImportRecord, ImportRow
 from cpms.core.jobs import Job, JobInterrupted, run_queued_jobs
 from cpms.extensions import db as _db
 from cpms.training import service
-from cpms.training.imports import staging
-from cpms.training.models import Enrolment, Trainee, TrainingImport, TrainingImportRow
+from cpms.training.models import Enrolment, Trainee
 from tests.conftest import commune_id, english
 from tests.training.fixtures import TRAINEE_IMPORT_URL, confirm_url, upload
 
@@ -46,8 +47,8 @@ def test_confirming_a_small_file_twice_imports_its_rows_once(client, web, login_
     assert second.status_code == 302
     assert "This file has already been imported" in client.get(second.headers["Location"]).get_data(as_text=True)
     assert count(Trainee) == 3
-    assert _db.session.scalars(select(TrainingImport.status)).all() == ["published"]
-    assert count(TrainingImportRow) == 0
+    assert _db.session.scalars(select(ImportRecord.status)).all() == ["published"]
+    assert count(ImportRow) == 0
 
 
 def test_a_large_enrolment_is_a_job_staged_then_published_once(client, web, login_as, make_cohort, ranks):
@@ -62,7 +63,7 @@ def test_a_large_enrolment_is_a_job_staged_then_published_once(client, web, logi
     assert re.match(r".*/jobs/\d+$", response.headers["Location"])
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Import from a file" in page and "Waiting to start" in page
-    assert count(Enrolment) == 0 and count(TrainingImportRow) == len(trainees)  # staged, invisible
+    assert count(Enrolment) == 0 and count(ImportRow) == len(trainees)  # staged, invisible
     again = web.post(confirm_url(html), {"action": "confirm"}, page=url)
     assert again.headers["Location"] == response.headers["Location"]  # the same job, not a second one
     assert count(Job) == 1
@@ -70,8 +71,8 @@ def test_a_large_enrolment_is_a_job_staged_then_published_once(client, web, logi
     assert count(Enrolment, Enrolment.cohort_id == cohort.id) == len(trainees)
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert f"{len(trainees)} enrolments recorded." in page and f"/training/cohorts/{cohort.id}" in page
-    record = _db.session.scalars(select(TrainingImport)).one()
-    assert (record.status, record.imported) == ("published", len(trainees)) and count(TrainingImportRow) == 0
+    record = _db.session.scalars(select(ImportRecord)).one()
+    assert (record.status, record.imported) == ("published", len(trainees)) and count(ImportRow) == 0
     assert staging.run_import(record.id) == len(trainees)  # run again (a retried job): nothing more
     assert count(Enrolment) == len(trainees)
 
@@ -80,7 +81,7 @@ def _queued_import(web, login_as, content, prefix_user="project_officer"):
     login_as(prefix_user, "Kasaï-Oriental")
     html = upload(web, content).get_data(as_text=True)
     web.post(confirm_url(html), {"action": "confirm"}, page=TRAINEE_IMPORT_URL)
-    return _db.session.scalars(select(TrainingImport)).one()
+    return _db.session.scalars(select(ImportRecord)).one()
 
 
 def test_a_job_that_finds_the_data_changed_fails_with_its_reason_and_saves_nothing(client, web, login_as, ranks,
@@ -93,7 +94,7 @@ def test_a_job_that_finds_the_data_changed_fails_with_its_reason_and_saves_nothi
     assert "Nothing was saved" in client.get(f"/jobs/{job.id}").get_data(as_text=True)
     assert count(Trainee) == 1
     _db.session.refresh(record)
-    assert record.status == "failed" and count(TrainingImportRow, TrainingImportRow.stage == "checked") == 0
+    assert record.status == "failed" and count(ImportRow, ImportRow.stage == "checked") == 0
 
 
 def test_the_failure_reason_is_in_the_owners_language(web, login_as, ranks, make_trainee):
@@ -111,7 +112,7 @@ def test_a_publication_refused_by_a_service_leaves_nothing_visible(web, login_as
     html = upload(web, ("Matricule\n" + "\n".join(t.matricule for t in trainees)).encode(), url=url).get_data(
         as_text=True)
     web.post(confirm_url(html), {"action": "confirm"}, page=url)
-    record = _db.session.scalars(select(TrainingImport)).one()
+    record = _db.session.scalars(select(ImportRecord)).one()
 
     def enrol_one_meanwhile(percent, stage=None):
         if stage == "Publishing":  # after the checks and the staging, before the publication
@@ -134,10 +135,10 @@ def test_an_import_interrupted_before_publication_resumes_without_duplicates(web
 
     with pytest.raises(JobInterrupted):
         staging.run_import(record.id, killed)
-    assert count(Trainee) == 0 and count(TrainingImportRow, TrainingImportRow.stage == "checked") > 0
+    assert count(Trainee) == 0 and count(ImportRow, ImportRow.stage == "checked") > 0
     assert staging.run_import(record.id) == staging.DIRECT_ROWS + 5
     assert staging.run_import(record.id) == staging.DIRECT_ROWS + 5
-    assert count(Trainee) == staging.DIRECT_ROWS + 5 and count(TrainingImportRow) == 0
+    assert count(Trainee) == staging.DIRECT_ROWS + 5 and count(ImportRow) == 0
 
 
 def test_stale_staged_rows_are_removed(web, login_as, ranks):
@@ -148,7 +149,7 @@ def test_stale_staged_rows_are_removed(web, login_as, ranks):
     staging.purge_stale_imports(utcnow() + timedelta(hours=7))
     _db.session.commit()
     _db.session.refresh(record)
-    assert record.status == "cancelled" and count(TrainingImportRow) == 0
+    assert record.status == "cancelled" and count(ImportRow) == 0
     assert run_queued_jobs() == 1
     assert _db.session.scalars(select(Job.error)).one() == "This import was cancelled: nothing was saved."
     _db.session.refresh(record)
@@ -161,7 +162,7 @@ def test_the_next_confirmation_removes_stale_staged_rows(web, login_as, ranks, m
     html = upload(web, trainee_file(2, prefix="4")).get_data(as_text=True)
     web.post(confirm_url(html), {"action": "confirm"}, page=TRAINEE_IMPORT_URL)
     _db.session.refresh(record)
-    assert record.status == "cancelled" and count(TrainingImportRow) == 0 and count(Trainee) == 2
+    assert record.status == "cancelled" and count(ImportRow) == 0 and count(Trainee) == 2
 
 
 def test_a_large_vetting_result_file_is_a_job_too(client, web, login_as, ranks, make_trainee):
@@ -190,7 +191,7 @@ def _province(name):
 
 def test_two_confirmations_at_the_same_moment_import_once(web, login_as, ranks, monkeypatch, app):
     """The second of two simultaneous confirmations did not see the first's record yet: the unique token stops it."""
-    from cpms.training.imports import base
+    from cpms.core.imports import base
     from cpms.training.imports.trainees import TraineeImport
     owner = login_as("project_officer", "Kasaï-Oriental")
     html = upload(web, trainee_file(3)).get_data(as_text=True)
@@ -203,18 +204,18 @@ def test_two_confirmations_at_the_same_moment_import_once(web, login_as, ranks, 
         monkeypatch.setattr(base.pending, "load", lambda *a, **k: {"kind": "trainees", "context": None, "rows": []})
         with pytest.raises(base.AlreadyConfirmed):
             base.confirm(kind, owner, token)
-    assert count(Trainee) == 3 and count(TrainingImport) == 1
+    assert count(Trainee) == 3 and count(ImportRecord) == 1
 
 
 def test_cancelling_a_queued_import_job_cancels_the_import_and_removes_its_rows_at_once(client, web, login_as, ranks):
     record = _queued_import(web, login_as, trainee_file(staging.DIRECT_ROWS + 3))
-    assert count(TrainingImportRow) == staging.DIRECT_ROWS + 3
+    assert count(ImportRow) == staging.DIRECT_ROWS + 3
     job = _db.session.scalars(select(Job)).one()
     assert web.post(f"/jobs/{job.id}/cancel", {}, page=f"/jobs/{job.id}").status_code == 302
     _db.session.expire_all()
     assert _db.session.get(Job, job.id).state == "cancelled"
     _db.session.refresh(record)
-    assert record.status == "cancelled" and count(TrainingImportRow) == 0  # not left for the sweep
+    assert record.status == "cancelled" and count(ImportRow) == 0  # not left for the sweep
     web.post(f"/jobs/{job.id}/retry", {}, page=f"/jobs/{job.id}")
     run_queued_jobs()
     assert count(Trainee) == 0

@@ -9,11 +9,13 @@ from sqlalchemy import func, select
 
 from cpms.core.bounds import check_date, check_within
 from cpms.core.errors import DomainError
+from cpms.core.imports.base import Column
+from cpms.core.imports.values import chunks, optional_date, required_choice
 from cpms.core.transaction import current_actor
 from cpms.extensions import db
 from cpms.training import service
 from cpms.training.forms import ATTENDANCE_LABELS
-from cpms.training.imports.base import Column, ImportKind, chunks, optional_date, required_choice
+from cpms.training.imports.common import TrainingImportKind
 from cpms.training.imports.trainees import MATRICULE, TraineeImport
 from cpms.training.models import Cohort, Enrolment, Trainee, TrainingSession
 from cpms.training.service import attendance
@@ -104,7 +106,7 @@ def _iso(value):
     return value.isoformat() if value else None
 
 
-class EnrolmentImport(ImportKind):
+class EnrolmentImport(TrainingImportKind):
     """Enrol in a cohort (the context) the trainees listed by matricule, each on the enrolment date of the file
     (else the cohort's start), and record the withdrawals the file dates (with their reason) – of trainees it
     enrols, or of trainees enrolled before."""
@@ -221,7 +223,7 @@ def _withdraw(enrolment, item):
     service.withdraw_enrolment(enrolment, withdrawn_on=date.fromisoformat(item["withdrawn_on"]), reason=item["reason"])
 
 
-class AttendanceImport(ImportKind):
+class AttendanceImport(TrainingImportKind):
     """The marks of one session (the context), by matricule; trainees left out of the file keep their marks."""
 
     name = "attendance"

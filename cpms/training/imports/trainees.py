@@ -6,21 +6,15 @@ from sqlalchemy import select
 
 from cpms.core.audit import record_event
 from cpms.core.errors import DomainError
+from cpms.core.imports.base import Column
+from cpms.core.imports.staging import insert_audited
+from cpms.core.imports.values import choice, chunks, optional_date, quiet_date, required_choice
 from cpms.core.models import utcnow
 from cpms.core.tabular import fold
 from cpms.extensions import db
 from cpms.geo.models import City, Commune, Province
 from cpms.training.forms import SPECIALTY_LABELS
-from cpms.training.imports.base import (
-    Column,
-    ImportKind,
-    choice,
-    chunks,
-    insert_audited,
-    optional_date,
-    quiet_date,
-    required_choice,
-)
+from cpms.training.imports.common import TrainingImportKind
 from cpms.training.models import SPECIALTIES, Rank, Trainee
 from cpms.training.service import normalise_matricule
 
@@ -41,7 +35,7 @@ YES_NO = {True: ("yes", "y", "oui", "o", "1", "true", "vrai", "x"), False: ("no"
 MATRICULE = Column("matricule", "Matricule", "Matricule", True, ("service number", "numéro matricule", "n° matricule"))
 
 
-class TraineeImport(ImportKind):
+class TraineeImport(TrainingImportKind):
     name = "trainees"
     columns = (
         MATRICULE,

@@ -7,9 +7,11 @@ from sqlalchemy import select
 from cpms.core.audit import record_event
 from cpms.core.bounds import check_date
 from cpms.core.errors import DomainError
+from cpms.core.imports.base import Column
+from cpms.core.imports.values import chunks, optional_date, required_choice
 from cpms.extensions import db
 from cpms.training.forms import SPECIALTY_LABELS, VETTING_STATUS_LABELS
-from cpms.training.imports.base import Column, ImportKind, chunks, optional_date, required_choice
+from cpms.training.imports.common import TrainingImportKind
 from cpms.training.imports.trainees import MATRICULE, TraineeImport
 from cpms.training.models import Cohort, Enrolment, Trainee, Vetting
 from cpms.training.service import normalise_matricule
@@ -56,7 +58,7 @@ def _plausible(row, key, label, check):
     return value
 
 
-class VettingResultsImport(ImportKind):
+class VettingResultsImport(TrainingImportKind):
     name = "vetting-results"
     columns = (MATRICULE, STATUS, DECIDED, EXPIRES, NOTES, BATCH)
     informative = tuple(c for c in NOMINEE_COLUMNS if c not in (MATRICULE, STATUS, DECIDED, EXPIRES, NOTES, BATCH))

@@ -1,77 +1,23 @@
-"""Imports with a preview (trainees, enrolment, attendance marks), the trainee template, and the sign-in
-sheet. Vetting batches and results: vetting.py."""
+"""Imports with a preview (trainees, enrolment, attendance marks: the pages are cpms/core/imports/views.py's),
+the trainee template, and the sign-in sheet. Vetting batches and results: vetting.py."""
 from itertools import zip_longest
 
-from flask import abort, flash, redirect, request, url_for
+from flask import redirect, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from cpms.core.audit import record_event
-from cpms.core.errors import DomainError
-from cpms.core.exports import aggregate_export, audited_document, csv_bytes, download, xlsx_bytes
-from cpms.core.forms import render_form, show_error
+from cpms.core.exports import aggregate_export, audited_document, csv_bytes, download
+from cpms.core.imports.views import confirm_import, import_page, template_download, template_language
 from cpms.core.jobs import enqueue_job
 from cpms.core.permissions import STAFF_ROLES, require_role, scope_of
-from cpms.extensions import db
 from cpms.training import tasks
-from cpms.training.forms import ATTENDANCE_LABELS, ConfirmForm, ImportForm
-from cpms.training.imports import base as imports
-from cpms.training.imports import staging
+from cpms.training.forms import ATTENDANCE_LABELS
 from cpms.training.imports.cohorts import AttendanceImport, EnrolmentImport
 from cpms.training.imports.trainees import TraineeImport, template_lists
 from cpms.training.service import attendance
 from cpms.training.views.blueprint import MANAGERS, TEACHERS, bp, get_cohort_or_404, get_session_or_404
-
-
-def import_page(kind, context, *, title, crumbs, hint, confirm_url, links=()):
-    """The upload form and, after an upload, the preview: problems by row and column, rows to import."""
-    form, result = ImportForm(), None
-    if form.validate_on_submit():
-        upload = form.file.data
-        try:
-            result = imports.preview(kind, current_user, upload.stream, upload.filename or "", context)
-        except DomainError as error:
-            show_error(form, error)
-            form.refused = True
-        finally:
-            upload.close()  # the uploaded file is not kept
-        db.session.rollback()  # a preview writes nothing
-        if result is not None and result.errors:
-            form.refused = True  # rows with problems: nothing can be imported yet
-    return render_form("training/import.html", form, preview=result, title=title, crumbs=crumbs, hint=hint,
-                       confirm_url=confirm_url(result.token) if result and result.token else None,
-                       confirm=ConfirmForm(), links=links, direct_rows=staging.DIRECT_ROWS)
-
-
-def confirm_import(kind, context, token, *, done, retry, message=None):
-    """Confirm a preview, once. Up to imports.staging.DIRECT_ROWS rows the rows are imported now; a larger file
-    becomes a job (cpms/training/tasks.py) and the answer is its progress page, which links back to `done`.
-    A second confirmation of the same preview imports nothing and shows where the first one is."""
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    if request.form.get("action") == "cancel":
-        imports.discard(token)
-        flash(_("Import cancelled: nothing was saved."), "info")
-        return redirect(retry)
-    try:
-        outcome = imports.confirm(kind, current_user, token, context)
-    except imports.AlreadyConfirmed as error:
-        db.session.rollback()
-        flash(error.message, "info")
-        record = error.record
-        return redirect(url_for("jobs.show", job_id=record.job_id) if record and record.job_id else done)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return redirect(retry)
-    if isinstance(outcome, int):
-        flash((message or kind.imported_message)(outcome), "success")
-        return redirect(done)
-    job = enqueue_job("training.import", params={"import_id": outcome.id}, owner=current_user, back_url=done)
-    outcome.job_id = job.id
-    return redirect(url_for("jobs.show", job_id=job.id))
-
 
 # --- trainees -------------------------------------------------------------------------------
 
@@ -79,21 +25,20 @@ def confirm_import(kind, context, token, *, done, retry, message=None):
 @require_role(*MANAGERS)
 @aggregate_export  # the empty template and the reference lists
 def trainee_import_template(fmt):
-    language = request.args.get("lang") or get_locale().language
-    language = language if language in ("fr", "en") else "en"
-    header = imports.template_headers(TraineeImport, language)
+    language = template_language()
     name = "modele-import-stagiaires" if language == "fr" else "trainee-import-template"
-    if fmt == "csv":  # French spreadsheets open semicolon-separated files
-        return download(csv_bytes(header, [], delimiter=";" if language == "fr" else ","), f"{name}.csv", "csv")
-    ranks, specialties, communes = template_lists(scope_of(current_user), language)
     fr = language == "fr"
-    columns = [[code for code, _label in ranks], [label for _code, label in ranks],
-               [label for _key, label in specialties], ["F", "M"], [f"{name} ({city})" for name, city, _p in communes]]
-    lists = [list(row) for row in zip_longest(*columns, fillvalue="")]
-    list_header = (["Grade (code)", "Grade", "Spécialité", "Sexe", "Commune"] if fr
-                   else ["Rank (code)", "Rank", "Specialty", "Sex", "Commune"])
-    sheets = {("Stagiaires" if fr else "Trainees"): (header, []), ("Listes" if fr else "Lists"): (list_header, lists)}
-    return download(xlsx_bytes(sheets), f"{name}.xlsx", "xlsx")
+    lists = None
+    if fmt == "xlsx":
+        ranks, specialties, communes = template_lists(scope_of(current_user), language)
+        columns = [[code for code, _label in ranks], [label for _code, label in ranks],
+                   [label for _key, label in specialties], ["F", "M"],
+                   [f"{name} ({city})" for name, city, _p in communes]]
+        list_header = (["Grade (code)", "Grade", "Spécialité", "Sexe", "Commune"] if fr
+                       else ["Rank (code)", "Rank", "Specialty", "Sex", "Commune"])
+        lists = ("Listes" if fr else "Lists", list_header, [list(row) for row in zip_longest(*columns, fillvalue="")])
+    return template_download(TraineeImport, fmt, language, name, sheet="Stagiaires" if fr else "Trainees",
+                             lists=lists)
 
 
 @bp.route("/trainees/import", methods=["GET", "POST"])

@@ -11,6 +11,7 @@ from flask_login import current_user
 from cpms.core.audit import record_event
 from cpms.core.exports import audited_document, csv_bytes, download, xlsx_bytes
 from cpms.core.forms import render_form, save_form
+from cpms.core.imports.views import confirm_import, import_page
 from cpms.core.pagination import paginate
 from cpms.core.permissions import require_role, scope_of
 from cpms.extensions import db
@@ -20,7 +21,6 @@ from cpms.training.forms import VettingBatchForm
 from cpms.training.imports.vetting import VettingResultsImport, nominee_table
 from cpms.training.service import vetting
 from cpms.training.views.blueprint import MANAGERS, VETTING_READERS, bp, get_cohort_or_404
-from cpms.training.views.imports import confirm_import, import_page
 
 
 def _batch_form(form):

@@ -1,7 +1,8 @@
-"""The steps every training import shares (trainees, enrolments, vetting results, attendance marks).
+"""The steps every import shares.
 
 1. The file is read by cpms.core.tabular: CSV (UTF-8 with or without BOM, or Latin-1/Windows-1252; comma,
-   semicolon or tab) or XLSX, at most TRAINING_IMPORT_MAX_MB and TRAINING_IMPORT_MAX_ROWS.
+   semicolon or tab) or XLSX, within the kind's bounds (`max_mb_setting`, `max_rows_setting`: the size in MB and
+   the number of data rows, read from the configuration).
 2. Its header row is matched to the kind's columns, in English or in French (case, accents, spaces and
    punctuation ignored).
 3. Every row is checked. Each problem names its row (numbered as in a spreadsheet: the header is row 1),
@@ -11,28 +12,23 @@
    small files at once, larger ones through a job that stages the rows in short transactions and publishes them
    in one short step (staging.py).
 """
-import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
 
 from flask import current_app
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 
 from cpms.core import pending
-from cpms.core.audit import MASK, AuditEntry, current_actor_fields
-from cpms.core.classification import is_personal
 from cpms.core.errors import DomainError
+from cpms.core.imports import staging
+from cpms.core.imports.models import ImportRecord
 from cpms.core.models import utcnow
 from cpms.core.permissions import scope_of
 from cpms.core.tabular import cell_text, fold, read_rows
 from cpms.extensions import db
-from cpms.training.imports import staging
-from cpms.training.models import TrainingImport
 
-PENDING_FOLDER = "training-imports"
+PENDING_FOLDER = "imports"
 EXTENSIONS = ("csv", "txt", "xlsx")
 MAX_PROBLEMS_SHOWN = 1000
 
@@ -91,13 +87,21 @@ KINDS = {}  # name: ImportKind subclass (staging.py finds a confirmed import's k
 
 
 class ImportKind:
-    """One kind of import. Subclasses set `name` and `columns` (and `informative`: columns recognised and
-    left unused), and implement `validate(rows, context, check)` and `apply(context, items)` (on behalf of the acting user)."""
+    """One kind of import. Subclasses set `name` (unique across domains) and `columns` (and `informative`:
+    columns recognised and left unused), and implement `validate(rows, context, check)` and
+    `apply(context, items)` (on behalf of the acting user).
+
+    `job_kind` names the job (cpms/core/jobs) that imports a large file: the domain's tasks.py registers it with
+    staging.import_job, and importing that tasks.py must register the kind too (the worker finds both there).
+    `max_mb_setting` and `max_rows_setting` name the configuration keys that bound an upload."""
 
     name = ""
     columns = ()
     informative = ()
     display_headers = ()
+    job_kind = ""
+    max_mb_setting = "IMPORT_MAX_MB"
+    max_rows_setting = "IMPORT_MAX_ROWS"
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -129,6 +133,11 @@ class ImportKind:
     def display(self, item):
         """The cells shown for an item in the preview, under `display_headers`."""
         return []
+
+    def limits(self):
+        """(largest file in MB, most data rows) accepted."""
+        config = current_app.config
+        return config[self.max_mb_setting], config[self.max_rows_setting]
 
 
 @dataclass
@@ -180,10 +189,9 @@ def _match_header(kind, header_cells):
 def read_table(kind, stream, filename):
     """(rows, problems with the header, {key: header as written}) of an upload. Each row is a dict
     {"row": spreadsheet row number, key: text}; blank rows are skipped."""
-    config = current_app.config
-    max_rows = config["TRAINING_IMPORT_MAX_ROWS"]
-    cells = read_rows(stream, filename or "", fallback_encoding="cp1252",
-                      max_bytes=int(config["TRAINING_IMPORT_MAX_MB"] * 1024 * 1024), extensions=EXTENSIONS)
+    max_mb, max_rows = kind.limits()
+    cells = read_rows(stream, filename or "", fallback_encoding="cp1252", max_bytes=int(max_mb * 1024 * 1024),
+                      extensions=EXTENSIONS)
     header = next(cells, None)
     if header is None or not any(cell_text(h) for h in header):
         raise DomainError(_("The file is empty."), field="file")
@@ -230,12 +238,14 @@ class AlreadyConfirmed(DomainError):
         self.record = record
 
 
-def confirm(kind, actor, token, context=None, direct_rows=staging.DIRECT_ROWS):
+def confirm(kind, actor, token, context=None, direct_rows=None):
     """Confirm a previewed upload, once: a second confirmation of the same token raises AlreadyConfirmed.
 
-    Up to `direct_rows` rows, checks them again (the database may have changed since the preview) and applies
-    them all or none, in the caller's transaction; returns the number imported. Larger files are staged for a
-    job (staging.run_import); returns the queued TrainingImport, for the caller to enqueue that job."""
+    Up to `direct_rows` rows (staging.DIRECT_ROWS), checks them again (the database may have changed since the
+    preview) and applies them all or none, in the caller's transaction; returns the number imported. Larger
+    files are staged for a job (staging.run_import); returns the queued ImportRecord, for the caller to enqueue
+    the kind's `job_kind`."""
+    direct_rows = staging.DIRECT_ROWS if direct_rows is None else direct_rows
     if staging.find_import(token) is not None:
         raise AlreadyConfirmed(staging.find_import(token))
     payload = pending.load(PENDING_FOLDER, token, actor)
@@ -243,8 +253,8 @@ def confirm(kind, actor, token, context=None, direct_rows=staging.DIRECT_ROWS):
     if payload.get("kind") != kind.name or payload.get("context") != kind.context_key(context):
         raise DomainError(_("This preview has expired: upload the file again."))
     rows = payload["rows"]
-    record = TrainingImport(token=token, kind=kind.name, context_id=kind.context_key(context),
-                            owner_id=getattr(actor, "id", None), rows=len(rows), status="queued")
+    record = ImportRecord(token=token, kind=kind.name, context_id=kind.context_key(context),
+                          owner_id=getattr(actor, "id", None), rows=len(rows), status="queued")
     db.session.add(record)
     try:
         db.session.flush()  # the unique token: a concurrent second confirmation stops here
@@ -267,98 +277,5 @@ def confirm(kind, actor, token, context=None, direct_rows=staging.DIRECT_ROWS):
     return record.imported
 
 
-def insert_audited(model, rows):
-    """Insert many rows of an audited model in one statement, each with its "create" entry in the audit log (as
-    the ORM's audit listener writes them, personal values masked); returns their ids in order. 5,000 officers
-    take a fraction of a second this way, against several seconds through the ORM's unit of work."""
-    table = model.__table__
-    now = utcnow()
-    rows = [{"created_at": now, "updated_at": now, **row} for row in rows]
-    ids = [row_id for (row_id,) in db.session.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True),
-                                                       rows)]
-    ignored = {"created_at", "updated_at", *getattr(model, "__audit_ignore__", ())}
-    masked = {c.key: is_personal(c) for c in table.columns if c.key not in ignored and c.key != "id"}
-    actor_id, label, ip = current_actor_fields()
-    entity = getattr(model, "__audit_entity__", None) or table.name
-    entries = [{"action": "create", "entity": entity, "entity_id": str(row_id), "at": now, "actor_id": actor_id,
-                "actor_label": label, "ip": ip,
-                "changes": {key: MASK if mask else _jsonable(row[key]) for key, mask in masked.items()
-                            if row.get(key) is not None}} for row_id, row in zip(ids, rows)]
-    if entries:
-        db.session.execute(insert(AuditEntry.__table__), entries)
-    return ids
-
-
-def _jsonable(value):
-    return value.isoformat() if isinstance(value, date) else value
-
-
 def discard(token):
     pending.discard(PENDING_FOLDER, token)
-
-
-# --- Values ------------------------------------------------------------------------------------
-
-_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
-
-
-def parse_date(text):
-    """A date written YYYY-MM-DD or DD/MM/YYYY (also with - or .), or from an XLSX date cell; ValueError if not."""
-    text = text.strip()
-    if re.match(r"^\d{4}-\d{2}-\d{2}T", text):
-        text = text[:10]
-    for fmt in _DATE_FORMATS:
-        try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(text)
-
-
-def quiet_date(text):
-    """The date in a text, or None when it is empty or unreadable."""
-    try:
-        return parse_date(text or "")
-    except ValueError:
-        return None
-
-
-def date_problem(text):
-    return _("“%(value)s” is not a date: write it as YYYY-MM-DD or DD/MM/YYYY.", value=text[:40])
-
-
-def optional_date(row, key, column, check):
-    """The date in row[key], None when empty; records an error and returns False when unreadable."""
-    text = (row.get(key) or "").strip()
-    if not text:
-        return None
-    try:
-        return parse_date(text)
-    except ValueError:
-        check.error(row["row"], column, date_problem(text))
-        return False
-
-
-def choice(text, synonyms):
-    """The value whose synonyms (folded) include the folded text, or None."""
-    folded = fold(text)
-    for value, names in synonyms.items():
-        if folded in {fold(n) for n in names}:
-            return value
-    return None
-
-
-def required_choice(row, key, synonyms, check, unknown, missing):
-    """The value written in row[key] (see `choice`), or None with an error recorded: `missing` when the cell
-    is empty, else `unknown(text)`."""
-    text = (row.get(key) or "").strip()
-    value = choice(text, synonyms) if text else None
-    if value is None:
-        check.error(row["row"], key, unknown(text[:30]) if text else missing)
-    return value
-
-
-def chunks(values, size=500):
-    values = list(values)
-    for start in range(0, len(values), size):
-        yield values[start:start + size]
