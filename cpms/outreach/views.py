@@ -5,7 +5,6 @@ rosters and counts in their area; M&E officers read them; viewers (donors, manag
 their reach by category and sex, without the names on the rosters or the evidence; trainers see the reach through
 the indicators only. Outside the user's area the answer is 404.
 """
-from datetime import date
 
 from flask import Blueprint, Response, abort, current_app, g, render_template, request, url_for
 from flask_babel import gettext as _
@@ -15,6 +14,7 @@ from flask_login import current_user
 from cpms.core.audio import EXTENSIONS as AUDIO_EXTENSIONS
 from cpms.core.errors import DomainError
 from cpms.core.forms import read_number, render_form, run_action, save_form
+from cpms.core.models import utcnow
 from cpms.core.pagination import paginate
 from cpms.core.permissions import get_or_404, require_role, scope_of
 from cpms.extensions import db
@@ -254,7 +254,7 @@ def programme_action_list(programme_id):
     programme = get_or_404(Programme, programme_id, current_user, check=can_see_programme)
     show = request.args.get("show", "open")
     show = show if show in service.SHOWS else "open"
-    return render_template("outreach/programme_actions.html", programme=programme, show=show, today=date.today(),
+    return render_template("outreach/programme_actions.html", programme=programme, show=show, now=utcnow(),
                            items=service.programme_actions(programme, scope_of(current_user), show))
 
 
@@ -267,7 +267,7 @@ def programme_action_update(item_id):
                      _("Action updated."),
                      lambda saved: url_for("outreach.programme_action_list",
                                            programme_id=saved.activity.programme_id, show="all"))
-    return done or render_form("outreach/programme_action_form.html", form, item=item, today=date.today())
+    return done or render_form("outreach/programme_action_form.html", form, item=item, now=utcnow())
 
 
 @bp.route("/<int:activity_id>/facilitators", methods=["POST"])
