@@ -1,7 +1,7 @@
 """Audio files sent as evidence or material (MP3, Ogg/Opus or Vorbis, M4A, WAV): recognised by their bytes, never
 by their name or the browser's content type, and bounded.
 
-The caller reads at most MAX_UPLOAD_MB (cpms.stations.service.photos.limit_bytes) and hands the bytes here. The
+The caller reads at most MAX_UPLOAD_MB (cpms.core.images.limit_bytes) and hands the bytes here. The
 duration is read from the container's headers when it can be (WAV's byte rate, Ogg's last granule position, MP4's
 movie header, a constant-bitrate MP3's first frame) and refused beyond MAX_AUDIO_MINUTES; nothing is decoded.
 Every scan is bounded by the size of the file, already capped. Files are kept as sent (audio carries no GPS).

@@ -9,10 +9,11 @@ them if it fails (photo_files), and removes a deleted photo's files only after i
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from cpms.core import images
 from cpms.core.errors import DomainError
+from cpms.core.images import prepare_photo
 from cpms.equipment.models import EquipmentPhoto
 from cpms.extensions import db
-from cpms.stations.service.photos import prepare_photo, write_photo
 
 MAX_PHOTOS = 12  # per delivery or check: a few pages of a receipt and the items, not an album
 
@@ -65,3 +66,31 @@ def remove_photo(photo):
     """Delete the row; the files go once the request has committed (the caller removes photo_files)."""
     db.session.delete(photo)
     db.session.flush()
+
+
+# --- The folder ---------------------------------------------------------------------------------------------------
+# The checks are core's (cpms/core/images.py, prepare_photo). Equipment photos have their own folder,
+# UPLOAD_DIR/equipment/. Those written before it existed stay in the stations' folder, where they
+# are still found and removed: stored names are random file names, not paths, so nothing in the database changes,
+# and no file is moved (a move outside the database's transaction could be half done, or miss a copy of the
+# uploads kept on another disk).
+SUBFOLDER = "equipment"
+OLD_SUBFOLDER = "stations"
+
+
+def photo_dir():
+    return images.upload_folder(SUBFOLDER)
+
+
+def write_photo(prepared):
+    """Write a prepared photo and its thumbnail under random names; returns (stored name, thumbnail name)."""
+    return images.write_photo(prepared, photo_dir())
+
+
+def file_path(name):
+    """Absolute path of a stored file (in the equipment folder, or in the stations' for older photos)."""
+    return images.stored_path(name, photo_dir(), images.upload_folder(OLD_SUBFOLDER, create=False))
+
+
+def remove_files(names):
+    images.remove_files(names, photo_dir(), images.upload_folder(OLD_SUBFOLDER, create=False))
