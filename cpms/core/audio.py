@@ -1,13 +1,19 @@
 """Audio files sent as evidence or material (MP3, Ogg/Opus or Vorbis, M4A, WAV): recognised by their bytes, never
 by their name or the browser's content type, and bounded.
 
-The caller reads at most MAX_UPLOAD_MB (cpms.stations.service.photos.limit_bytes) and hands the bytes here. The
+The caller reads at most MAX_UPLOAD_MB (cpms.core.images.limit_bytes) and hands the bytes here. The
 duration is read from the container's headers when it can be (WAV's byte rate, Ogg's last granule position, MP4's
 movie header, a constant-bitrate MP3's first frame) and refused beyond MAX_AUDIO_MINUTES; nothing is decoded.
 Every scan is bounded by the size of the file, already capped. Files are kept as sent (audio carries no GPS).
+
+`send_media` serves a stored file (after the view's access checks) with HTTP conditional and range requests: a
+phone's player asks for `Range: bytes=…` and cannot seek, or on some browsers play, without `206 Partial Content`
+and `Accept-Ranges: bytes`.
 """
+import os
 from dataclasses import dataclass
 
+from flask import abort, send_file
 from flask_babel import gettext as _
 
 from cpms.core.errors import DomainError
@@ -157,3 +163,13 @@ def check_audio(data, label):
                             "Send an extract.", file=label, minutes=round(seconds / 60), max=MAX_AUDIO_MINUTES),
                           field="file")
     return Audio(content_type, EXTENSIONS[content_type], seconds)
+
+
+def send_media(path, mimetype, download_name, inline=True):
+    """The stored file at `path` (a name from the database, never from the request) as a response that answers
+    range and conditional requests (206, 304, 416; Accept-Ranges, ETag, Last-Modified), shown in the page
+    (`inline`) or downloaded. 404 when the file is missing. Call it only after the access checks."""
+    if not os.path.isfile(path):
+        abort(404)
+    return send_file(path, mimetype=mimetype, conditional=True, etag=True, max_age=None,
+                     download_name=download_name, as_attachment=not inline)

@@ -175,8 +175,9 @@ class EquipmentTransfer(Audited, TimestampMixin, db.Model):
 class EquipmentPhoto(Audited, db.Model):
     """A photo of a delivery (the items handed over, or the signed receipt's scan) or of a condition check.
 
-    Uploaded through the station photos' safe path (cpms.stations.service.photos): recognised by its bytes,
-    bounded, re-encoded without metadata, thumbnailed, stored with a random name under UPLOAD_DIR/stations/ and
+    Uploaded through core's safe path for photos (cpms.core.images): recognised by its bytes, bounded,
+    re-encoded without metadata, thumbnailed, stored with a random name under UPLOAD_DIR/equipment/ (older ones
+    under UPLOAD_DIR/stations/) and
     served by an equipment view that checks access. Exactly one of delivery_id and check_id is set. The signed
     receipt's scan may also be a PDF (cpms.equipment.service.scans: checked, rewritten, no thumbnail)."""
 

@@ -37,11 +37,11 @@ from cpms.equipment.labels import (
     PHOTO_KIND_LABELS,
 )
 from cpms.equipment.models import EquipmentCheck, EquipmentDelivery, EquipmentItem, EquipmentLoss, EquipmentPhoto
+from cpms.equipment.service.photos import file_path, remove_files
 from cpms.equipment.service.scans import MAX_SCAN_PAGES
 from cpms.extensions import db
 from cpms.geo.service import commune_choices
 from cpms.programmes.service import visible_programmes
-from cpms.stations.service.photos import file_path, remove_files
 
 READERS = tuple(sorted(service.READERS))
 MANAGERS = tuple(sorted(service.MANAGERS))

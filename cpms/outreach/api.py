@@ -3,13 +3,12 @@ activity, by category). Read-only, and without personal data: no participants' o
 
 /api/v1/outreach-programme-actions: the actions agreed in workshops that their programme follows up, for admins,
 project and M&E officers (who is responsible is named: not for viewers)."""
-from datetime import date
-
 from flask import jsonify, request
 from flask_login import current_user
 
 from cpms.core.api import bp
 from cpms.core.api.helpers import Filter, described, fields, nullable
+from cpms.core.models import utcnow
 from cpms.core.pagination import paginate
 from cpms.core.permissions import get_or_404, require_role, scope_of
 from cpms.outreach import service
@@ -84,14 +83,14 @@ PROGRAMME_ACTION = fields(
 def outreach_programme_action_list():
     """Actions agreed in joint workshops of the caller's area and followed up by the workshop's programme, soonest
     due first (?programme_id=, ?status=, ?overdue=1)."""
-    today = date.today()
+    now = utcnow()
     page = paginate(service.visible_programme_actions(
         scope_of(current_user), programme_id=request.args.get("programme_id", type=int),
-        status=request.args.get("status", ""), overdue=request.args.get("overdue") == "1", today=today))
+        status=request.args.get("status", ""), overdue=request.args.get("overdue") == "1", now=now))
     return jsonify({"items": [{
         "id": item.id, "programme_id": item.activity.programme_id, "programme": item.activity.programme.code,
         "activity_id": item.activity_id, "activity": item.activity.title, "commune": item.activity.commune.name,
         "description": item.description, "responsible": item.responsible, "due_date": item.due_date.isoformat(),
         "status": item.status, "note": item.note,
-        "closed_on": item.closed_on.isoformat() if item.closed_on else None, "overdue": item.is_overdue(today)}
+        "closed_on": item.closed_on.isoformat() if item.closed_on else None, "overdue": item.is_overdue(now)}
         for item in page.items], "page": page.page, "per_page": page.per_page, "total": page.total})

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cpms.core.models import Audited, TimestampMixin, UTCDateTime, utcnow, values_check
 from cpms.extensions import db
+from cpms.geo.time import local_day
 
 KINDS = ("radio", "theatre", "posters", "session", "media_training", "civil_society_training", "joint_workshop")
 TOPICS = ("community_policing", "child_protection", "sgbv", "psea", "human_rights", "other")
@@ -200,5 +201,6 @@ class OutreachProgrammeAction(Audited, TimestampMixin, db.Model):
     def is_open(self):
         return self.status == "open"
 
-    def is_overdue(self, today):
-        return self.is_open and self.due_date < today
+    def is_overdue(self, now):
+        """Open and due before the day `now` (aware UTC) falls on at the workshop's place."""
+        return self.is_open and self.due_date < local_day(now, self.activity.commune)

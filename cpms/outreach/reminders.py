@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from cpms.committees.reminders import weekly_due_on
 from cpms.extensions import db
+from cpms.geo.time import local_day
 from cpms.notifications.registry import Reminder, reminder_kind
 from cpms.outreach.models import OutreachActivity, OutreachFacilitator, OutreachProgrammeAction
 
@@ -48,14 +49,19 @@ OFFICERS = {"project_officer"}
                               "after their due date, then every week until they are closed: to the project officers "
                               "of the workshop's area."))
 def programme_actions_overdue(ctx):
-    last_due = ctx.today - timedelta(days=max(ctx.days_after, 1))
+    """Judged by the calendar of the workshop's place: the server's UTC day can be one behind Mbuji-Mayi's, so the
+    query takes a day of margin and each action is checked against its own local day."""
+    margin = ctx.today + timedelta(days=1) - timedelta(days=max(ctx.days_after, 1))
     items = db.session.scalars(select(OutreachProgrammeAction)
-                               .where(OutreachProgrammeAction.status == "open", OutreachProgrammeAction.due_date <= last_due)
+                               .where(OutreachProgrammeAction.status == "open", OutreachProgrammeAction.due_date <= margin)
                                .order_by(OutreachProgrammeAction.due_date, OutreachProgrammeAction.id)).all()
     for item in items:
         activity = item.activity
+        today = local_day(ctx.now, activity.commune)
+        if item.due_date > today - timedelta(days=max(ctx.days_after, 1)):
+            continue
         yield Reminder(object_key=f"outreach_programme_action:{item.id}",
-                       due_on=weekly_due_on(item.due_date, ctx.today, ctx.days_after),
+                       due_on=weekly_due_on(item.due_date, today, ctx.days_after),
                        recipients=ctx.staff_covering(OFFICERS, activity.province_id, activity.commune_id),
                        link=("outreach.programme_action_update", {"item_id": item.id}),
                        context={"programme": activity.programme.code, "workshop": activity.title,

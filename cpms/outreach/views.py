@@ -5,16 +5,17 @@ rosters and counts in their area; M&E officers read them; viewers (donors, manag
 their reach by category and sex, without the names on the rosters or the evidence; trainers see the reach through
 the indicators only. Outside the user's area the answer is 404.
 """
-from datetime import date
 
-from flask import Blueprint, Response, abort, current_app, g, render_template, request, url_for
+from flask import Blueprint, abort, current_app, g, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from cpms.core.audio import EXTENSIONS as AUDIO_EXTENSIONS
+from cpms.core.audio import send_media
 from cpms.core.errors import DomainError
 from cpms.core.forms import read_number, render_form, run_action, save_form
+from cpms.core.models import utcnow
 from cpms.core.pagination import paginate
 from cpms.core.permissions import get_or_404, require_role, scope_of
 from cpms.extensions import db
@@ -254,7 +255,7 @@ def programme_action_list(programme_id):
     programme = get_or_404(Programme, programme_id, current_user, check=can_see_programme)
     show = request.args.get("show", "open")
     show = show if show in service.SHOWS else "open"
-    return render_template("outreach/programme_actions.html", programme=programme, show=show, today=date.today(),
+    return render_template("outreach/programme_actions.html", programme=programme, show=show, now=utcnow(),
                            items=service.programme_actions(programme, scope_of(current_user), show))
 
 
@@ -267,7 +268,7 @@ def programme_action_update(item_id):
                      _("Action updated."),
                      lambda saved: url_for("outreach.programme_action_list",
                                            programme_id=saved.activity.programme_id, show="all"))
-    return done or render_form("outreach/programme_action_form.html", form, item=item, today=date.today())
+    return done or render_form("outreach/programme_action_form.html", form, item=item, now=utcnow())
 
 
 @bp.route("/<int:activity_id>/facilitators", methods=["POST"])
@@ -371,19 +372,13 @@ def evidence_thumbnail(activity_id, evidence_id):
 
 
 def _send_evidence(activity_id, evidence_id, thumbnail):
+    """The evidence's file, with range requests (a phone's audio player seeks with them: cpms/core/audio.py)."""
     evidence = _get_evidence_or_404(get_activity_or_404(activity_id), evidence_id)
     name = evidence.thumbnail_name if thumbnail else evidence.stored_name
     if not name:
         abort(404)
-    try:
-        with open(service.file_path(name), "rb") as handle:  # at most MAX_UPLOAD_MB; images are scaled down
-            data = handle.read()
-    except FileNotFoundError:
-        abort(404)
     content_type = "image/jpeg" if thumbnail else evidence.content_type
-    response = Response(data, mimetype=content_type)
     extension = {"image/jpeg": ".jpg", "image/png": ".png", "application/pdf": ".pdf", **AUDIO_EXTENSIONS}[content_type]
     # images are shown and audio played in the page; a PDF is downloaded, not shown
-    disposition = "inline" if content_type.startswith(("image/", "audio/")) else "attachment"
-    response.headers["Content-Disposition"] = f'{disposition}; filename="evidence-{evidence.id}{extension}"'
-    return response
+    return send_media(service.file_path(name), content_type, f"evidence-{evidence.id}{extension}",
+                      inline=content_type.startswith(("image/", "audio/")))

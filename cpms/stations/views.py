@@ -18,6 +18,7 @@ from cpms.core.charts import percent
 from cpms.core.drafts import answer_draft
 from cpms.core.exports import aggregate_export, download, xlsx_bytes
 from cpms.core.forms import render_form, save_form
+from cpms.core.images import limit_bytes
 from cpms.core.pagination import paginate
 from cpms.core.permissions import (
     ADMIN,
@@ -54,7 +55,7 @@ def allow_several_photos(endpoint, values):
     each file is checked on its own, with a message naming it. (URL preprocessors run before the CSRF check,
     which is the first to read the body.)"""
     if endpoint == "stations.report_create":
-        request.max_content_length = (service.MAX_PHOTOS_PER_REPORT * photos.limit_bytes()) + 1024 * 1024
+        request.max_content_length = (service.MAX_PHOTOS_PER_REPORT * limit_bytes()) + 1024 * 1024
 
 
 def get_station_or_404(station_id, user):

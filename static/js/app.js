@@ -87,9 +87,82 @@
     apply();
     if (narrow.addEventListener) { narrow.addEventListener("change", apply); }
   }
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", fitMenu);
-  } else {
+
+  /* Wide tables on a phone: a table wider than its frame (.table-wrap) is shown as stacked cards, one block a row
+     of "label value" lines (static/css/app.css, .table-wrap.stacked), so that no column is missed by not
+     scrolling. Each cell takes its column's heading (every heading row above it) as its data-label. Tables of
+     inputs laid out as grids (.grid, .register, .ind-grid) and those marked data-keep-table stay tables; without
+     JavaScript a wide table scrolls inside its frame. */
+  var KEEP_TABLE = "table.grid, table.register, table.ind-grid, table[data-keep-table]";
+
+  function columnLabels(table) {
+    var grid = [];  // grid[row][column] = heading text, spans filled in
+    var rows = table.tHead ? table.tHead.rows : [];
+    Array.prototype.forEach.call(rows, function (row, r) {
+      grid[r] = grid[r] || [];
+      var c = 0;
+      Array.prototype.forEach.call(row.cells, function (cell) {
+        while (grid[r][c] !== undefined) { c += 1; }
+        var text = cell.textContent.replace(/\s+/g, " ").trim();
+        for (var dr = 0; dr < (cell.rowSpan || 1); dr += 1) {
+          grid[r + dr] = grid[r + dr] || [];
+          for (var dc = 0; dc < (cell.colSpan || 1); dc += 1) { grid[r + dr][c + dc] = text; }
+        }
+        c += cell.colSpan || 1;
+      });
+    });
+    var labels = [];
+    grid.forEach(function (row) {
+      row.forEach(function (text, c) {
+        var parts = labels[c] || [];
+        if (text && parts.indexOf(text) < 0) { parts.push(text); }
+        labels[c] = parts;
+      });
+    });
+    return labels.map(function (parts) { return (parts || []).join(" – "); });
+  }
+
+  function labelCells(table) {
+    var labels = columnLabels(table);
+    var sections = Array.prototype.slice.call(table.tBodies);
+    if (table.tFoot) { sections.push(table.tFoot); }
+    sections.forEach(function (section) {
+      Array.prototype.forEach.call(section.rows, function (row) {
+        var c = 0;
+        Array.prototype.forEach.call(row.cells, function (cell) {
+          if (!cell.hasAttribute("data-label")) { cell.setAttribute("data-label", labels[c] || ""); }
+          c += cell.colSpan || 1;
+        });
+      });
+    });
+  }
+
+  function fitTables() {
+    var narrow = window.matchMedia("(max-width: 40rem)");
+    var wraps = Array.prototype.filter.call(document.querySelectorAll(".table-wrap"), function (wrap) {
+      var table = wrap.querySelector("table");
+      return table && !table.matches(KEEP_TABLE);
+    });
+    if (!wraps.length) { return; }
+    wraps.forEach(function (wrap) { labelCells(wrap.querySelector("table")); });
+    function apply() {
+      wraps.forEach(function (wrap) { wrap.classList.remove("stacked"); });
+      if (!narrow.matches) { return; }
+      // measure every table first, then change them: one layout, whatever the number of tables
+      var wide = wraps.filter(function (wrap) { return wrap.querySelector("table").scrollWidth > wrap.clientWidth + 1; });
+      wide.forEach(function (wrap) { wrap.classList.add("stacked"); });
+    }
+    apply();
+    if (narrow.addEventListener) { narrow.addEventListener("change", apply); }
+  }
+
+  function enhance() {
     fitMenu();
+    fitTables();
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", enhance);
+  } else {
+    enhance();
   }
 })();

@@ -60,14 +60,14 @@ def test_a_scanned_pdf_is_kept_as_its_pages_and_downloaded_in_the_area_only(app,
     delivery = make_delivery()
     officer = login_as("project_officer", "Kasaï-Oriental")
     page_url = f"/equipment/deliveries/{delivery.id}"
-    before = stored_files(app)
+    before = stored_files(app, "equipment")
     # bytes after the end of the file (here a script for a browser that would sniff it) do not survive
     response = send(web, page_url, f"{page_url}/photos", receipt(scanned_pdf() + b"\n<script>alert(1)</script>\n"))
     assert response.status_code == 302
     photo = _db.session.scalar(select(EquipmentPhoto))
     assert (photo.content_type, photo.page_count, photo.thumbnail_name, photo.uploaded_by_id) == (
         "application/pdf", 2, None, officer.id)
-    assert stored_files(app) - before == {photo.stored_name}
+    assert stored_files(app, "equipment") - before == {photo.stored_name}
     assert "PDF scan: 2 pages" in web.get(page_url).get_data(as_text=True)
 
     served = web.get(f"/equipment/photos/{photo.id}")
@@ -83,7 +83,7 @@ def test_a_scanned_pdf_is_kept_as_its_pages_and_downloaded_in_the_area_only(app,
     web.post("/logout", page="/account")
     login_as("project_officer", "Kasaï-Oriental")
     assert web.post(f"/equipment/photos/{photo.id}/remove", {}).status_code == 302
-    assert photo_count() == 0 and stored_files(app) == before
+    assert photo_count() == 0 and stored_files(app, "equipment") == before
 
 
 @pytest.mark.parametrize("name, data, message", [
@@ -108,10 +108,10 @@ def test_what_is_not_a_sound_scan_is_refused_and_nothing_kept(app, web, login_as
     delivery = make_delivery()
     login_as("project_officer", "Kasaï-Oriental")
     page_url = f"/equipment/deliveries/{delivery.id}"
-    before = stored_files(app)
+    before = stored_files(app, "equipment")
     response = send(web, page_url, f"{page_url}/photos", receipt(data, name))
     assert response.status_code == 422 and message in response.get_data(as_text=True)
-    assert photo_count() == 0 and stored_files(app) == before
+    assert photo_count() == 0 and stored_files(app, "equipment") == before
 
 
 def test_a_pdf_is_a_receipt_only_and_a_picture_named_pdf_is_a_picture(app, web, login_as, make_delivery):

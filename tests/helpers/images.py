@@ -33,8 +33,8 @@ def upload(data, filename="photo.jpg", content_type="image/jpeg"):
     return FileStorage(stream=io.BytesIO(data), filename=filename, content_type=content_type)
 
 
-def stored_files(app):
-    folder = os.path.join(app.config["UPLOAD_DIR"], "stations")
+def stored_files(app, subfolder="stations"):
+    folder = os.path.join(app.config["UPLOAD_DIR"], subfolder)
     return set(os.listdir(folder)) if os.path.isdir(folder) else set()
 
 

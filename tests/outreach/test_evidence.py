@@ -29,6 +29,11 @@ def send(web, activity, name, content, kind="attendance_sheet"):
                            content_type=f"multipart/form-data; boundary={boundary}")
 
 
+def fetch(web, url, **kwargs):
+    """A served file, read and closed (files are streamed: the test client would leave them open)."""
+    return web.get(url, buffered=True, **kwargs)
+
+
 def evidence_count():
     return _db.session.scalar(select(func.count()).select_from(OutreachEvidence))
 
@@ -45,9 +50,9 @@ def test_attendance_sheet_and_photo_are_kept_and_served(app, web, login_as, make
 
     page = web.get(f"/outreach/{activity.id}").get_data(as_text=True)
     assert "Attendance sheet" in page and "PDF, 0 kB" in page
-    pdf = web.get(f"/outreach/{activity.id}/evidence/{rows[0].id}")
+    pdf = fetch(web, f"/outreach/{activity.id}/evidence/{rows[0].id}")
     assert pdf.data == PDF and pdf.headers["Content-Disposition"].startswith("attachment")
-    photo = web.get(f"/outreach/{activity.id}/evidence/{rows[1].id}")
+    photo = fetch(web, f"/outreach/{activity.id}/evidence/{rows[1].id}")
     stored = Image.open(io.BytesIO(photo.data))
     assert max(stored.size) == 2560 and not stored.getexif()  # scaled down, no GPS or camera left
 
@@ -93,10 +98,36 @@ def test_an_audio_material_is_kept_and_played_in_the_page(app, web, login_as, ma
     assert (evidence.content_type, evidence.size_bytes, evidence.thumbnail_name) == ("audio/wav", len(sound), None)
     page = web.get(f"/outreach/{activity.id}").get_data(as_text=True)
     assert f'<audio controls preload="none" src="/outreach/{activity.id}/evidence/{evidence.id}">' in page
-    served = web.get(f"/outreach/{activity.id}/evidence/{evidence.id}")
+    served = fetch(web, f"/outreach/{activity.id}/evidence/{evidence.id}")
     assert served.data == sound and served.mimetype == "audio/wav"
     assert served.headers["Content-Disposition"].startswith("inline")
     assert "media-src 'self'" in served.headers["Content-Security-Policy"]
+    assert served.headers["Accept-Ranges"] == "bytes"
+
+
+def test_a_phone_seeks_in_an_audio_material_with_range_requests(app, web, login_as, make_activity):
+    """A phone's player asks for part of the file (Range) and must get 206 with just those bytes, to seek or play;
+    a range past the end is refused (416); the access checks still apply to partial requests."""
+    activity = make_activity()
+    login_as("project_officer", "Kasaï-Oriental")
+    sound = wav_bytes(2)
+    assert send(web, activity, "emission.wav", sound, "material").status_code == 302
+    url = f"/outreach/{activity.id}/evidence/{_db.session.scalar(select(OutreachEvidence.id))}"
+    part = fetch(web, url, headers={"Range": "bytes=1000-1999"})
+    assert part.status_code == 206 and part.data == sound[1000:2000]
+    assert part.headers["Content-Range"] == f"bytes 1000-1999/{len(sound)}" and part.mimetype == "audio/wav"
+    tail = fetch(web, url, headers={"Range": "bytes=-100"})
+    assert tail.status_code == 206 and tail.data == sound[-100:]
+    assert fetch(web, url, headers={"Range": f"bytes={len(sound) + 10}-"}).status_code == 416
+    whole = fetch(web, url)
+    assert whole.status_code == 200 and whole.data == sound
+    assert fetch(web, url, headers={"If-None-Match": whole.headers["ETag"]}).status_code == 304
+    web.post("/logout", page="/account")
+    login_as("viewer", "Kasaï-Oriental")
+    assert fetch(web, url, headers={"Range": "bytes=0-99"}).status_code == 403
+    web.post("/logout", page="/account")
+    login_as("project_officer", "Haut-Katanga")
+    assert fetch(web, url, headers={"Range": "bytes=0-99"}).status_code == 404
 
 
 def test_an_audio_file_too_long_is_refused(app, web, login_as, make_activity):
@@ -122,13 +153,13 @@ def test_viewers_see_the_reach_but_not_names_or_evidence(app, web, login_as, mak
     assert "Atelier de confiance" in page and "1 women and 0 men" in page
     assert "group</td><td class=\"num\">1</td><td class=\"num\">0</td>" in page  # women's group: 1 woman
     assert "Mama Bahati" not in page and "/evidence/" not in page and "shown to project and M&E officers only" in page
-    assert web.get(f"/outreach/{activity.id}/evidence/{evidence.id}").status_code == 403
+    assert fetch(web, f"/outreach/{activity.id}/evidence/{evidence.id}").status_code == 403
     web.post("/logout", page="/account")
     login_as("me_officer", "Kasaï-Oriental")
-    assert web.get(f"/outreach/{activity.id}/evidence/{evidence.id}/thumbnail").status_code == 200
+    assert fetch(web, f"/outreach/{activity.id}/evidence/{evidence.id}/thumbnail").status_code == 200
     web.post("/logout", page="/account")
     login_as("me_officer", "Haut-Katanga")
-    assert web.get(f"/outreach/{activity.id}/evidence/{evidence.id}").status_code == 404
+    assert fetch(web, f"/outreach/{activity.id}/evidence/{evidence.id}").status_code == 404
 
 
 def test_retention_anonymises_names_and_deletes_attendance_sheets(app, make_activity, make_trainee):

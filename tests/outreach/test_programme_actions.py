@@ -141,3 +141,41 @@ def test_a_programme_without_agreed_actions_shows_no_panel(web, login_as, make_p
     login_as("project_officer", "Kasaï-Oriental")
     page = web.get(f"/programmes/{programme.id}").get_data(as_text=True)
     assert programme.name in page and "Actions agreed in workshops" not in page
+
+
+def test_overdue_is_judged_by_the_day_at_the_workshops_place(app, web, client, login_as, make_activity,
+                                                           make_programme, make_user, mail_settings):
+    """At 22:30 UTC on 30 November it is already 1 December in Mbuji-Mayi (UTC+2) but still 30 November in Kinshasa
+    (UTC+1): an action due on the 30th is overdue in Bipemba only – on the list, the programme's page, the API and
+    in the reminders, whatever the server's day."""
+    from cpms.auth.service import create_api_token
+    from cpms.notifications.service.sweep import sweep_reminders
+    from cpms.outreach.service import carry_to_programme
+    from tests.conftest import english
+
+    programme = make_programme(provinces=("Kasaï-Oriental", "Kinshasa"))
+    east = make_activity(programme=programme, commune="Bipemba", title="Atelier de Bipemba")
+    west = make_activity(programme=programme, commune="Gombe", title="Atelier de la Gombe")
+    carry_to_programme(None, east, description="Éclairer le marché de Bipemba", responsible="Mairie",
+                       due_date=date(2016, 11, 30))
+    carry_to_programme(None, west, description="Éclairer le marché de la Gombe", responsible="Mairie",
+                       due_date=date(2016, 11, 30))
+    officer = make_user("project_officer", provinces=["Kasaï-Oriental", "Kinshasa"], email="po@test.cpms.example")
+    with english(app):
+        _token, raw = create_api_token(make_user("me_officer"))
+    _db.session.commit()
+    with time_machine.travel(datetime(2016, 11, 30, 22, 30, tzinfo=timezone.utc), tick=False):
+        login_as("me_officer")
+        overdue = web.get(f"/outreach/programmes/{programme.id}/actions?show=overdue").get_data(as_text=True)
+        listing = web.get(f"/outreach/programmes/{programme.id}/actions").get_data(as_text=True)
+        page = web.get(f"/programmes/{programme.id}").get_data(as_text=True)
+        api = client.get("/api/v1/outreach-programme-actions", headers={"Authorization": f"Bearer {raw}"}).get_json()
+        sweep_reminders(only={"outreach_programme_action_overdue"})
+    assert "marché de Bipemba" in overdue and "marché de la Gombe" not in overdue
+    assert listing.count('class="overdue"') == 1 and "marché de la Gombe" in listing
+    assert "2 open actions" in page and "1 overdue" in page
+    assert sorted((a["description"], a["overdue"]) for a in api["items"]) == [
+        ("Éclairer le marché de Bipemba", True), ("Éclairer le marché de la Gombe", False)]
+    sent = [m.body_text for m in _db.session.scalars(select(OutboxMessage).where(
+        OutboxMessage.to_address == officer.email))]
+    assert len(sent) == 1 and "marché de Bipemba" in sent[0] and "Gombe" not in sent[0]

@@ -10,7 +10,7 @@ from werkzeug.datastructures import FileStorage
 
 from cpms.certificates.service.images import prepare_image
 from cpms.core.errors import DomainError
-from cpms.stations.service.photos import prepare_photo
+from cpms.core.images import prepare_photo
 from tests.conftest import english
 from tests.helpers.images import count_decodes, png_bomb, upload
 

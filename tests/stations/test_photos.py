@@ -144,7 +144,7 @@ def test_six_small_png_of_49_megapixels_are_refused_undecoded_and_nothing_is_sav
 
 def test_decompression_bombs_are_refused(app, make_project):
     from cpms.core.errors import DomainError
-    from cpms.stations.service.photos import prepare_photo
+    from cpms.core.images import prepare_photo
     buffer = io.BytesIO()
     Image.new("1", (8000, 7000)).save(buffer, "PNG")  # 56 megapixels in a few kB
     bomb = buffer.getvalue()
@@ -181,7 +181,7 @@ def test_photo_files_live_outside_static(app, make_photo):
 
 
 def test_exif_orientation_is_applied_before_the_metadata_goes(app, make_project):
-    from cpms.stations.service.photos import prepare_photo
+    from cpms.core.images import prepare_photo
     exif = Image.Exif()
     exif[ExifTags.Base.Orientation] = 6  # the phone was held upright: rotate 90°
     prepared = prepare_photo(upload(image_bytes(size=(80, 40), exif=exif)))

@@ -1,8 +1,9 @@
 """Photos of deliveries (the items handed over, the signed receipt's scan) and of condition checks.
 
-They go through the station photos' safe path (cpms.stations.service.photos): recognised by their bytes (JPEG or
+They go through core's safe path for photos (cpms.core.images): recognised by their bytes (JPEG or
 PNG only), within MAX_UPLOAD_MB, the pixel count and decoding budget weighed before decoding, re-encoded without
-metadata (no EXIF, no GPS), scaled down, thumbnailed, stored with random names under UPLOAD_DIR/stations/ and served
+metadata (no EXIF, no GPS), scaled down, thumbnailed, stored with random names under UPLOAD_DIR/equipment/ (older
+ones may still be under UPLOAD_DIR/stations/, where they were written before equipment had its folder) and served
 only by an equipment view that checks role and area. The signed receipt's scan may be a PDF instead (scans.py).
 Files are written before the request commits: the view removes them if it fails (photo_files), and removes a
 deleted photo's files only after it committed.
@@ -12,11 +13,12 @@ import os
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from cpms.core import images
 from cpms.core.errors import DomainError
+from cpms.core.images import prepare_photo
 from cpms.equipment.models import EquipmentPhoto
 from cpms.equipment.service.scans import looks_like_pdf, looks_like_picture, prepare_scan, write_scan
 from cpms.extensions import db
-from cpms.stations.service.photos import prepare_photo, write_photo
 
 MAX_PHOTOS = 12  # per delivery or check: a few pages of a receipt and the items, not an album
 
@@ -41,7 +43,7 @@ def add_photo(actor, *, upload, delivery=None, check=None, kind="photo"):
         label = os.path.basename(upload.filename) or _("The file")
         if looks_like_pdf(head):
             scan = prepare_scan(upload, label)
-            photo = EquipmentPhoto(**owners, stored_name=write_scan(scan), thumbnail_name=None,
+            photo = EquipmentPhoto(**owners, stored_name=write_scan(scan, photo_dir()), thumbnail_name=None,
                                    content_type="application/pdf", size_bytes=len(scan.data), page_count=scan.pages)
             db.session.add(photo)
             db.session.flush()
@@ -84,3 +86,31 @@ def remove_photo(photo):
     """Delete the row; the files go once the request has committed (the caller removes photo_files)."""
     db.session.delete(photo)
     db.session.flush()
+
+
+# --- The folder ---------------------------------------------------------------------------------------------------
+# The checks are core's (cpms/core/images.py, prepare_photo). Equipment photos have their own folder,
+# UPLOAD_DIR/equipment/. Those written before it existed stay in the stations' folder, where they
+# are still found and removed: stored names are random file names, not paths, so nothing in the database changes,
+# and no file is moved (a move outside the database's transaction could be half done, or miss a copy of the
+# uploads kept on another disk).
+SUBFOLDER = "equipment"
+OLD_SUBFOLDER = "stations"
+
+
+def photo_dir():
+    return images.upload_folder(SUBFOLDER)
+
+
+def write_photo(prepared):
+    """Write a prepared photo and its thumbnail under random names; returns (stored name, thumbnail name)."""
+    return images.write_photo(prepared, photo_dir())
+
+
+def file_path(name):
+    """Absolute path of a stored file (in the equipment folder, or in the stations' for older photos)."""
+    return images.stored_path(name, photo_dir(), images.upload_folder(OLD_SUBFOLDER, create=False))
+
+
+def remove_files(names):
+    images.remove_files(names, photo_dir(), images.upload_folder(OLD_SUBFOLDER, create=False))

@@ -19,7 +19,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
 from cpms.core.errors import DomainError
-from cpms.stations.service.photos import limit_bytes, photo_dir
+from cpms.core.images import limit_bytes
 
 PDF_MAGIC = b"%PDF-"
 PICTURE_MAGIC = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")  # JPEG, PNG: the photo path checks them further
@@ -110,9 +110,9 @@ def prepare_scan(upload, label):
     return PreparedScan(data=out.getvalue(), pages=pages)
 
 
-def write_scan(prepared):
-    """Write a checked PDF under a random name beside the photos; returns the stored name."""
+def write_scan(prepared, folder):
+    """Write a checked PDF under a random name into `folder` (the equipment photos'); returns the stored name."""
     name = secrets.token_hex(16) + ".pdf"
-    with open(os.path.join(photo_dir(), name), "xb") as handle:  # "x": never overwrite
+    with open(os.path.join(folder, name), "xb") as handle:  # "x": never overwrite
         handle.write(prepared.data)
     return name

@@ -1,5 +1,5 @@
-"""Evidence of outreach activities: attendance sheets' scans, photos and materials, through the safe upload path
-of station photos (cpms/stations/service/photos.py).
+"""Evidence of outreach activities: attendance sheets' scans, photos and materials, through the photos' safe upload path
+(cpms/core/images.py).
 
 A JPEG or PNG goes through the same checks as a site photo – recognised by its bytes, within MAX_UPLOAD_MB, the
 pixel count and the decoding budget (CPMS_IMAGE_MAX_DECODE_MB) weighed before decoding, decoded completely – and
@@ -18,9 +18,9 @@ from sqlalchemy import func, select
 
 from cpms.core.audio import check_audio, sniff_audio
 from cpms.core.errors import DomainError
+from cpms.core.images import limit_bytes, prepare_photo
 from cpms.extensions import db
 from cpms.outreach.models import EVIDENCE_KINDS, OutreachEvidence
-from cpms.stations.service.photos import limit_bytes, prepare_photo
 
 SUBFOLDER = "outreach"
 MAX_EVIDENCE_PER_ACTIVITY = 30

@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 from cpms.core.audit import record_event
 from cpms.core.bounds import check_date, check_money
 from cpms.core.errors import DomainError
+from cpms.core.images import prepare_photo
 from cpms.core.permissions import ADMIN
 from cpms.extensions import db
 from cpms.stations.labels import CHECKLIST_LABELS
@@ -22,7 +23,7 @@ from cpms.stations.models import (
     Station,
 )
 from cpms.stations.reference import CHECKLIST_ITEMS
-from cpms.stations.service.photos import prepare_photo, remove_files, write_photo
+from cpms.stations.service.photos import remove_files, write_photo
 from cpms.stations.service.projects import (
     accepted_handover,
     check_field,
