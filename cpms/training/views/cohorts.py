@@ -105,22 +105,21 @@ def cohort_edit(cohort_id):
 @require_role(*STAFF_ROLES)
 def cohort_detail(cohort_id):
     cohort = get_cohort_or_404(cohort_id)
-    rows = attendance.cohort_completion(cohort)
-    counts = {row.enrolment.id: row.counts for row in rows}
     sessions = service.cohort_sessions(cohort.id)
-    registers = attendance.register_status(cohort.id)
+    rows, marks = attendance.cohort_attendance(cohort, sessions)
+    registers = marks.registers
     candidates = []
     term = request.args.get("q", "").strip()
     if term and current_user.role in MANAGERS:
         stmt = service.search_trainees(scope_of(current_user), term=term).limit(50)
-        enrolled_ids = {row.trainee.id for row in rows}
+        enrolled_ids = {row.trainee_id for row in rows}
         candidates = [t for t in db.session.scalars(stmt) if t.id not in enrolled_ids]
     phase = cohort.phase()
     chart = attendance.attendance_chart(sessions, registers, cohort.course.attendance_threshold, fmt=percent)
     return render_template("training/cohort_detail.html", cohort=cohort, rows=rows, sessions=sessions, chart=chart,
                            registers=registers, phase=phase, is_open=phase not in ("closed", "cancelled"),
                            enrol_form=EnrolForm(formdata=None), close_form=CloseCohortForm(formdata=None),
-                           cohort_rate=attendance.cohort_rate(counts), candidates=candidates, term=term,
+                           cohort_rate=attendance.cohort_rate(marks.counts), candidates=candidates, term=term,
                            streak_limit=current_app.config["TRAINING_ABSENCE_STREAK"],
                            gain=attendance.knowledge_gain(cohort.id),
                            can_manage=current_user.role in MANAGERS,
