@@ -6,6 +6,8 @@ rate = (present + late) / (present + late + absent), over non-cancelled sessions
 """
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from itertools import groupby
+from operator import itemgetter
 from typing import NamedTuple
 
 from flask_babel import format_date, format_decimal
@@ -449,61 +451,60 @@ _TALLY = {"present": 0, "late": 1, "excused": 2, "absent": 3}
 
 def cohort_marks(cohort_id, enrolments, sessions, today=None):
     """Counts per enrolment, longest absence streaks and the register status of each session, from ONE read of the
-    cohort's marks (unordered: put in session order here) instead of three statements over the same marks.
+    cohort's marks instead of three statements over the same marks.
 
     `enrolments`: (id, enrolled_on, withdrawn_on) of every enrolment of the cohort; `sessions`: the cohort's sessions
-    (id, session_date, is_cancelled) – the page reads both anyway. The rules are those of the three
-    functions: counts and rates over the held sessions while enrolled, streaks along every held session's marks,
+    (id, session_date, is_cancelled) – the page reads both anyway. The rules are those of the three functions: counts
+    and rates over the held sessions while enrolled, streaks along every held session's marks in (date, id) order,
     register status over the trainees enrolled on each non-cancelled session's day."""
     today = today or date.today()
-    rows = db.session.connection().execute(  # plain rows: ~40,000 of them for 450 trainees
+    # plain rows (~40,000 for 450 trainees), in the order of the sessions' (cohort, day, time) index: no sort, and
+    # each session's marks come together
+    rows = db.session.connection().execute(
         select(Attendance.session_id, Attendance.enrolment_id, Attendance.status)
         .join(TrainingSession, TrainingSession.id == Attendance.session_id)
-        .where(TrainingSession.cohort_id == cohort_id, TrainingSession.is_cancelled.is_(False))).all()
-    by_session = {}
-    for session_id, enrolment_id, status in rows:
-        marks = by_session.get(session_id)
-        if marks is None:
-            marks = by_session[session_id] = []
-        marks.append((enrolment_id, status))
+        .where(TrainingSession.cohort_id == cohort_id, TrainingSession.is_cancelled.is_(False))
+        .order_by(TrainingSession.session_date, TrainingSession.start_time, TrainingSession.id)).all()
+    by_session = {session_id: list(marks) for session_id, marks in groupby(rows, key=itemgetter(0))}
+    held_days = [day for _id, day, is_cancelled in sessions if not is_cancelled]
     windows = {enrolment_id: (enrolled_on, withdrawn_on) for enrolment_id, enrolled_on, withdrawn_on in enrolments}
-    tallies, longest, run, registers = {}, {}, {}, {}
+    # most officers are enrolled from before the first session to after the last: their window is not checked again
+    always = {enrolment_id for enrolment_id, (enrolled_on, withdrawn_on) in windows.items()
+              if held_days and enrolled_on <= min(held_days) and (withdrawn_on is None or withdrawn_on > max(held_days))}
+    sometimes = [(enrolment_id, window) for enrolment_id, window in windows.items() if enrolment_id not in always]
+    tallies, longest, run, registers = {enrolment_id: [0, 0, 0, 0] for enrolment_id in windows}, {}, {}, {}
     for session_id, day, is_cancelled in sorted(sessions, key=lambda s: (s[1], s[0])):  # as the streaks' order
-        if not is_cancelled:
-            registers[session_id] = _read_session(session_id, day, today, by_session.get(session_id, ()), windows,
-                                                  tallies, longest, run)
-    return CohortMarks(_rates((enrolment_id, *tally) for enrolment_id, tally in tallies.items()), longest, registers)
-
-
-def _read_session(session_id, day, today, marks, windows, tallies, longest, run):
-    """One session's marks, in `cohort_marks`' pass: adds them to the enrolments' `tallies` (if held and enrolled
-    that day) and absence runs (if held), and returns the session's RegisterStatus."""
-    held = day <= today
-    expected = sum(1 for enrolled_on, withdrawn_on in windows.values()
-                   if enrolled_on <= day and (withdrawn_on is None or withdrawn_on > day))
-    marked = attended = counted = 0
-    for enrolment_id, status in marks:
-        window = windows.get(enrolment_id)
-        enrolled = window is not None and window[0] <= day and (window[1] is None or window[1] > day)
-        if enrolled:
-            marked += 1
-            if status != "excused":
-                counted += 1
-                attended += status != "absent"
-        if not held:
+        if is_cancelled:
             continue
-        if enrolled:
-            tally = tallies.get(enrolment_id)
-            if tally is None:
-                tally = tallies[enrolment_id] = [0, 0, 0, 0]
-            tally[_TALLY[status]] += 1
-        if status == "absent":
+        enrolled = always.union(enrolment_id for enrolment_id, (enrolled_on, withdrawn_on) in sometimes
+                                if enrolled_on <= day and (withdrawn_on is None or withdrawn_on > day))
+        registers[session_id] = _read_session(session_id, day, today, by_session.get(session_id, ()), enrolled,
+                                              tallies, longest, run)
+    return CohortMarks(_rates((enrolment_id, *tally) for enrolment_id, tally in tallies.items() if any(tally)),
+                       longest, registers)
+
+
+def _read_session(session_id, day, today, marks, enrolled, tallies, longest, run):
+    """One session's marks (session_id, enrolment_id, status), in `cohort_marks`' pass: adds them to the `tallies`
+    of the officers `enrolled` that day (if the session is held) and to everyone's runs of absences (if held), and
+    returns the session's RegisterStatus."""
+    held = day <= today
+    statuses = [status for _session, enrolment_id, status in marks if enrolment_id in enrolled]
+    counted = len(statuses) - statuses.count("excused")
+    status = RegisterStatus(session_id, len(enrolled), len(statuses), held, day == today,
+                            counted - statuses.count("absent"), counted)
+    if not held:
+        return status
+    for _session, enrolment_id, mark in marks:
+        if enrolment_id in enrolled:
+            tallies[enrolment_id][_TALLY[mark]] += 1
+        if mark == "absent":
             streak = run[enrolment_id] = run.get(enrolment_id, 0) + 1
             if streak > longest.get(enrolment_id, 0):
                 longest[enrolment_id] = streak
         else:
             run[enrolment_id] = 0
-    return RegisterStatus(session_id, expected, marked, held, day == today, attended, counted)
+    return status
 
 
 class TraineeAttendance(NamedTuple):
