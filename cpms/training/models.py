@@ -48,6 +48,11 @@ class Rank(db.Model):
         return f"<Rank {self.code}>"
 
 
+def full_name(last_name, post_name, first_name):
+    """An officer's name as shown everywhere: LAST NAME, post-name, first name (the parts given)."""
+    return " ".join(part for part in (last_name.upper(), post_name, first_name) if part)
+
+
 class Trainee(Audited, TimestampMixin, db.Model):
     """A police officer who takes part in training."""
 
@@ -79,7 +84,7 @@ class Trainee(Audited, TimestampMixin, db.Model):
 
     @property
     def full_name(self):
-        return " ".join(part for part in (self.last_name.upper(), self.post_name, self.first_name) if part)
+        return full_name(self.last_name, self.post_name, self.first_name)
 
     def __repr__(self):
         return f"<Trainee {self.id}>"

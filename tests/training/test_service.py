@@ -223,3 +223,59 @@ def test_enrolments_come_back_in_the_order_the_trainees_were_chosen(app, make_tr
     chosen = [trainees[2].id, trainees[0].id, trainees[3].id, trainees[1].id]
     enrolments = service.enrol_trainees(cohort, chosen)
     assert [enrolment.trainee_id for enrolment in enrolments] == chosen
+
+
+def test_the_cohort_page_reads_the_marks_once_for_the_same_figures(app, make_trainee, make_cohort):
+    """The cohort page computes rates, streaks and the register status of each session from one read of the marks
+    (`cohort_attendance`): on a made-up register with a late enrolment, a withdrawal with marks after it, two sessions
+    on one day, a cancelled and a later session, its figures are those of the three separate statements."""
+    cohort = make_cohort(start=date(2016, 4, 4))
+    trainees = [make_trainee(last_name=f"Passe{n}") for n in range(6)]
+    enrolments = service.enrol_trainees(cohort, [t.id for t in trainees])
+    days = [date(2016, 4, d) for d in (4, 5, 6, 7, 8, 11, 12, 13)]
+    shuffled = days[:]
+    random.Random(4).shuffle(shuffled)
+    cancelled, future = date(2016, 4, 14), date(2016, 4, 21)
+    sessions = _sessions(cohort, [*shuffled, cancelled, future])
+    sessions[cancelled].is_cancelled = True
+    afternoon = TrainingSession(cohort_id=cohort.id, session_date=days[2], start_time=time(14), end_time=time(17))
+    _db.session.add(afternoon)
+    late, withdrawn = enrolments[4], enrolments[5]
+    late.enrolled_on = days[3]  # marks before it count for nothing in the rates nor the registers
+    withdrawn.withdrawn_on, withdrawn.withdrawal_reason = days[5], "Mutation"
+    _db.session.commit()
+    status = {"A": "absent", "P": "present", "L": "late", "E": "excused"}
+    rows = {  # the 8 days in order, the afternoon session after the third day's
+        enrolments[0].id: "A A A A P A A E A".split(),
+        enrolments[1].id: "P - A E A L A A A".split(),
+        enrolments[2].id: "P P P P P P P P P".split(),
+        enrolments[3].id: "- - - - - - - - -".split(),
+        late.id: "A A A A A A P P P".split(),
+        withdrawn.id: "P P A P A A A A A".split(),
+    }
+    ordered = [sessions[days[0]], sessions[days[1]], sessions[days[2]], afternoon, *(sessions[d] for d in days[3:])]
+    for enrolment_id, marks in rows.items():
+        for session, mark in zip(ordered, marks):
+            if mark != "-":
+                _db.session.add(Attendance(session_id=session.id, enrolment_id=enrolment_id, status=status[mark]))
+        for day in (cancelled, future):
+            _db.session.add(Attendance(session_id=sessions[day].id, enrolment_id=enrolment_id, status="absent"))
+    _db.session.commit()
+    today = date(2016, 4, 18)
+    with english(app):
+        shown, marks = attendance.cohort_attendance(cohort, service.cohort_sessions(cohort.id), today=today)
+    assert marks.counts == attendance.attendance_counts(cohort.id, today=today)
+    assert marks.streaks == attendance.longest_absence_streaks(cohort.id, today=today)
+    assert marks.registers == attendance.register_status(cohort.id, today=today)
+    by_id = {row.enrolment_id: row for row in shown}
+    # what the page shows, read along the rows by hand
+    assert (by_id[enrolments[0].id].counts["absent"], by_id[enrolments[0].id].streak) == (7, 4)
+    assert by_id[enrolments[1].id].streak == 3 and by_id[enrolments[1].id].counts["rate"] == 28.6  # 2 of 7 counted
+    assert by_id[enrolments[3].id].counts["rate"] is None and by_id[enrolments[3].id].streak == 0
+    assert by_id[late.id].counts == {"present": 3, "late": 0, "excused": 0, "absent": 2, "rate": 60.0}
+    assert by_id[late.id].streak == 6  # the streak reads every held mark, as the separate statement does
+    assert by_id[withdrawn.id].counts["absent"] == 3 and by_id[withdrawn.id].withdrawal_reason == "Mutation"
+    assert marks.registers[sessions[days[0]].id].expected == 5 and marks.registers[sessions[days[0]].id].marked == 4
+    assert marks.registers[sessions[future].id].expected == 5 and not marks.registers[sessions[future].id].held
+    assert sessions[cancelled].id not in marks.registers
+    assert [row.full_name.split()[0] for row in shown] == [f"PASSE{n}" for n in range(6)]  # in name order

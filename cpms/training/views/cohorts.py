@@ -1,8 +1,9 @@
 """Courses, cohorts, the cohort page and enrolment (sessions: sessions.py; imports: imports.py)."""
 from flask import current_app, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
 
 from cpms.core.charts import percent
@@ -13,7 +14,14 @@ from cpms.core.permissions import ADMIN, STAFF_ROLES, TRAINER, get_or_404, requi
 from cpms.extensions import db
 from cpms.geo.service import commune_choices
 from cpms.training import service
-from cpms.training.forms import CloseCohortForm, CohortForm, CourseForm, EnrolForm, WithdrawForm
+from cpms.training.forms import (
+    REGISTER_STATE_LABELS,
+    CloseCohortForm,
+    CohortForm,
+    CourseForm,
+    EnrolForm,
+    WithdrawForm,
+)
 from cpms.training.models import Course, Enrolment, Trainee
 from cpms.training.service import attendance
 from cpms.training.views.blueprint import MANAGERS, TEACHERS, bp, get_cohort_or_404
@@ -105,27 +113,40 @@ def cohort_edit(cohort_id):
 @require_role(*STAFF_ROLES)
 def cohort_detail(cohort_id):
     cohort = get_cohort_or_404(cohort_id)
-    rows = attendance.cohort_completion(cohort)
-    counts = {row.enrolment.id: row.counts for row in rows}
     sessions = service.cohort_sessions(cohort.id)
-    registers = attendance.register_status(cohort.id)
+    rows, marks = attendance.cohort_attendance(cohort, sessions)
+    registers = marks.registers
     candidates = []
     term = request.args.get("q", "").strip()
     if term and current_user.role in MANAGERS:
         stmt = service.search_trainees(scope_of(current_user), term=term).limit(50)
-        enrolled_ids = {row.trainee.id for row in rows}
+        enrolled_ids = {row.trainee_id for row in rows}
         candidates = [t for t in db.session.scalars(stmt) if t.id not in enrolled_ids]
     phase = cohort.phase()
     chart = attendance.attendance_chart(sessions, registers, cohort.course.attendance_threshold, fmt=percent)
     return render_template("training/cohort_detail.html", cohort=cohort, rows=rows, sessions=sessions, chart=chart,
+                           labels=_table_labels(rows, sessions),
                            registers=registers, phase=phase, is_open=phase not in ("closed", "cancelled"),
                            enrol_form=EnrolForm(formdata=None), close_form=CloseCohortForm(formdata=None),
-                           cohort_rate=attendance.cohort_rate(counts), candidates=candidates, term=term,
+                           cohort_rate=attendance.cohort_rate(marks.counts), candidates=candidates, term=term,
                            streak_limit=current_app.config["TRAINING_ABSENCE_STREAK"],
                            gain=attendance.knowledge_gain(cohort.id),
                            can_manage=current_user.role in MANAGERS,
                            can_teach=current_user.role in TEACHERS,
                            withdraw_form=WithdrawForm())
+
+
+def _table_labels(rows, sessions):
+    """What the cohort page's tables repeat on hundreds of rows, in the user's language, formatted once per page
+    rather than once per row: the days, the register states, the messages filled in for each row."""
+    short = {day for row in rows for day in (row.enrolled_on, row.withdrawn_on) if day}
+    return {"short": {day: format_date(day, "short") for day in short},
+            "medium": {day: format_date(day, "medium") for day in {s.session_date for s in sessions}},
+            # as the lazy labels print themselves (their __html__): the translation is not escaped again
+            "states": {state: Markup(label) for state, label in REGISTER_STATE_LABELS.items()},
+            # without variables gettext gives the message as it is, filled in by the template's `format`
+            "streak": _("%(n)d absences in a row"), "marked": _("%(marked)s of %(expected)s marked"),
+            "withdrawn": _("Withdrawn on %(date)s")}
 
 
 @bp.route("/cohorts/<int:cohort_id>/enrol", methods=["POST"])
