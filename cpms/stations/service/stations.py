@@ -150,8 +150,8 @@ def station_cards(user, scope):
 
     cards = []
     if user.role in (ADMIN, TRAINER, PROJECT_OFFICER, ME_OFFICER):
-        stations = db.session.scalar(select(func.count()).select_from(Station)
-                                     .where(scope.filter(Station.province_id, Station.commune_id)))
+        stations = (select(func.count()).select_from(Station)  # counted by core with the page's other cards
+                    .where(scope.filter(Station.province_id, Station.commune_id)).scalar_subquery())
         cards.append(Card(_l("Police stations in your area"), stations, "stations.station_list"))
     if user.role in (ADMIN, PROJECT_OFFICER, ME_OFFICER, VIEWER):
         projects, late = project_counts(scope)
