@@ -363,7 +363,7 @@ def plan_qips(plan):
                               .where(PlanAction.plan_id == plan.id).order_by(QuickImpactProject.name)).all()
 
 
-@dashboard_provider
+@dashboard_provider(per_user=True)  # its cards: SQL figures of the user's area (and day)
 def plan_cards(user, scope):
     # SQL figures: counted by core with the page's other cards, in one statement
     plans = select(func.count()).select_from(visible_plans(scope).order_by(None).subquery()).scalar_subquery()

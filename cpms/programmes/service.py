@@ -59,7 +59,7 @@ def update_programme(programme, **fields):
     return programme
 
 
-@dashboard_provider
+@dashboard_provider(per_user=True)  # its cards: SQL figures of the user's area (and day)
 def programme_cards(user, scope):
     from flask_babel import lazy_gettext as _l
 

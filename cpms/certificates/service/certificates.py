@@ -326,7 +326,7 @@ def cohort_certificates(cohort_id):
     return {c.enrolment_id: c for c in rows}
 
 
-@dashboard_provider
+@dashboard_provider(per_user=True)  # its cards: SQL figures of the user's area (and day)
 def certificate_cards(user, scope):
     """Valid certificates in the user's area (a count only: viewers see it too)."""
     from flask_babel import lazy_gettext as _l

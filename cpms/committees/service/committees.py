@@ -134,7 +134,7 @@ def child_committees(committee):
 
 # --- dashboard -------------------------------------------------------------------------------
 
-@dashboard_provider
+@dashboard_provider(per_user=True)  # its cards: SQL figures of the user's area (and day)
 def committee_cards(user, scope):
     in_area = scope.filter(Committee.province_id, Committee.commune_id)
     committees = select(func.count()).select_from(Committee).where(in_area).scalar_subquery()

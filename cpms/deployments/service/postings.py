@@ -319,7 +319,7 @@ def postable_cohorts(user, scope, today=None):
 
 # --- Dashboard -------------------------------------------------------------------------------------------
 
-@dashboard_provider
+@dashboard_provider(per_user=True)  # its cards: SQL figures of the user's area (and day)
 def posting_cards(user, scope):
     from flask_babel import lazy_gettext as _l
     if user.role not in READERS:

@@ -286,7 +286,7 @@ def update_programme_indicator(pi, programme, **fields):
     return warnings
 
 
-@dashboard_provider
+@dashboard_provider(per_user=True)  # its cards: SQL figures of the user's area (and day)
 def indicator_cards(user, scope):
     """Home dashboard: indicators in the user's programmes; values awaiting approval (M&E officers, admins)."""
     from flask_babel import lazy_gettext as _l

@@ -19,7 +19,7 @@ TODAY_LINES = 12
 UNRECORDED_DAYS = 30
 
 
-@dashboard_provider
+@dashboard_provider(per_user=True)  # its cards: SQL figures of the user's area (and day)
 def outreach_cards(user, scope):
     if user.role not in READERS:
         return []

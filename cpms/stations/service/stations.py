@@ -141,7 +141,7 @@ def update_station(actor, station, **fields):
     return station
 
 
-@dashboard_provider
+@dashboard_provider(per_user=True)  # its cards: SQL figures of the user's area (and day)
 def station_cards(user, scope):
     from flask_babel import lazy_gettext as _l
 

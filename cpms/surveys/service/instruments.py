@@ -344,7 +344,7 @@ def free_text_answers(survey_round, limit=20):
     return rows
 
 
-@dashboard_provider
+@dashboard_provider(per_user=True)  # its cards: SQL figures of the user's area (and day)
 def survey_cards(user, scope):
     if user.role not in READERS:
         return []  # not counted for a card the user would not see

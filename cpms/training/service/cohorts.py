@@ -260,7 +260,7 @@ def withdraw_enrolment(enrolment, withdrawn_on, reason):
     return enrolment
 
 
-@dashboard_provider
+@dashboard_provider(per_user=True)  # its cards: SQL figures of the user's area (and day)
 def training_cards(user, scope):
     from flask_babel import lazy_gettext as _l
     # SQL figures: counted by core with the page's other cards, in one statement
