@@ -58,10 +58,23 @@ def cards_for(user, scope):
 
 
 class _Kept:
-    """A user's per-user cards (by provider position) and, once built, the statement of all the page's figures."""
+    """A user's per-user cards (by provider position), once built the statement of all the page's figures, and the
+    statements of the "today" lines (kept_statement)."""
 
     def __init__(self):
         self.cards, self.built = {}, ([], None)  # built: (the values it asks, the statement), replaced at once
+        self.statements = {}
+
+
+def kept_statement(user, scope, key, build):
+    """A statement that depends only on the user (role, id), their area and `key` (which must hold every other
+    value the statement embeds, such as the day it was built for), built once by `build()` and then reused: for
+    the home page's "today" lines, where building the statements cost as much as running them."""
+    kept = _kept(user, scope)
+    statement = kept.statements.get(key)
+    if statement is None:
+        statement = kept.statements[key] = build()
+    return statement
 
 
 def _kept(user, scope):

@@ -213,21 +213,36 @@ def construction_today(user, scope, today=None):
     from flask_babel import format_date, ngettext
     from sqlalchemy import and_, over
 
-    from cpms.core.dashboard import TodayLine
+    from cpms.core.dashboard import TodayLine, kept_statement
     from cpms.stations.labels import PROJECT_KIND_LABELS
     from cpms.stations.models import Handover, Milestone
 
     today = today or date.today()
-    accepted = select(Handover.project_id).where(Handover.is_final_acceptance.is_(True))
-    open_projects = and_(scope.filter(Station.province_id, Station.commune_id), ConstructionProject.id.not_in(accepted))
-    late = db.session.execute(
-        select(ConstructionProject.id, ConstructionProject.kind, Station.name, func.min(Milestone.planned_date),
-               over(func.count()))
-        .join(Station, Station.id == ConstructionProject.station_id)
-        .join(Milestone, Milestone.project_id == ConstructionProject.id)
-        .where(open_projects, Milestone.actual_date.is_(None), Milestone.planned_date < today)
-        .group_by(ConstructionProject.id, ConstructionProject.kind, Station.name)
-        .order_by(func.min(Milestone.planned_date), ConstructionProject.id).limit(5)).all()
+
+    def open_projects():
+        accepted = select(Handover.project_id).where(Handover.is_final_acceptance.is_(True))
+        return and_(scope.filter(Station.province_id, Station.commune_id), ConstructionProject.id.not_in(accepted))
+
+    def late_projects():
+        return (select(ConstructionProject.id, ConstructionProject.kind, Station.name,
+                       func.min(Milestone.planned_date), over(func.count()))
+                .join(Station, Station.id == ConstructionProject.station_id)
+                .join(Milestone, Milestone.project_id == ConstructionProject.id)
+                .where(open_projects(), Milestone.actual_date.is_(None), Milestone.planned_date < today)
+                .group_by(ConstructionProject.id, ConstructionProject.kind, Station.name)
+                .order_by(func.min(Milestone.planned_date), ConstructionProject.id).limit(5))
+
+    def finished_projects():
+        return (select(ConstructionProject.id, ConstructionProject.kind, Station.name)
+                .join(Station, Station.id == ConstructionProject.station_id)
+                .join(Milestone, Milestone.project_id == ConstructionProject.id)
+                .where(open_projects())
+                .group_by(ConstructionProject.id, ConstructionProject.kind, Station.name)
+                .having(func.count(Milestone.actual_date) == func.count())
+                .order_by(Station.name, ConstructionProject.id).limit(5))
+
+    # built once per user, area and day (core keeps them)
+    late = db.session.execute(kept_statement(user, scope, ("stations.today.late", today), late_projects)).all()
     lines = [TodayLine(_("%(station)s – %(kind)s: a milestone planned for %(day)s is not reached",
                          station=station, kind=PROJECT_KIND_LABELS.get(kind, kind), day=format_date(since, "medium")),
                        url_for("stations.project_detail", project_id=project_id), urgent=True)
@@ -236,14 +251,7 @@ def construction_today(user, scope, today=None):
         more = late[0][4] - len(late)
         lines.append(TodayLine(ngettext("%(num)d more project behind schedule", "%(num)d more projects behind schedule",
                                         more), url_for("stations.portfolio"), urgent=True))
-    finished = db.session.execute(
-        select(ConstructionProject.id, ConstructionProject.kind, Station.name)
-        .join(Station, Station.id == ConstructionProject.station_id)
-        .join(Milestone, Milestone.project_id == ConstructionProject.id)
-        .where(open_projects)
-        .group_by(ConstructionProject.id, ConstructionProject.kind, Station.name)
-        .having(func.count(Milestone.actual_date) == func.count())
-        .order_by(Station.name, ConstructionProject.id).limit(5)).all()
+    finished = db.session.execute(kept_statement(user, scope, ("stations.today.finished",), finished_projects)).all()
     lines += [TodayLine(_("%(station)s – %(kind)s: works finished, awaiting handover", station=station,
                           kind=PROJECT_KIND_LABELS.get(kind, kind)),
                         url_for("stations.handover_edit", project_id=project_id))
