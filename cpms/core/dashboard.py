@@ -5,6 +5,7 @@ itself or, better, a SQL scalar expression (`select(func.count())...scalar_subqu
 such figure of the page in one SELECT, a round trip and a statement's worth of SQLAlchemy work for all the cards
 instead of one per provider (the SQL is the same: each subquery runs once).
 """
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass, replace
 from datetime import date
@@ -18,6 +19,7 @@ from cpms.extensions import db
 
 _providers = []  # (provider, per_user)
 KEPT_USERS = 512  # users (and days) whose cards and statement are kept built, per app
+_kept_lock = threading.Lock()
 
 
 @dataclass
@@ -80,13 +82,14 @@ def kept_statement(user, scope, key, build):
 def _kept(user, scope):
     cache = current_app.extensions.setdefault("cpms_dashboard", OrderedDict())
     key = (user.id, user.role, _area(scope), date.today())
-    kept = cache.get(key)
-    if kept is None:
-        kept = cache[key] = _Kept()
-        while len(cache) > KEPT_USERS:
-            cache.popitem(last=False)
-    else:
-        cache.move_to_end(key)
+    with _kept_lock:  # a threaded worker: two requests must not evict what the other is moving
+        kept = cache.get(key)
+        if kept is None:
+            kept = cache[key] = _Kept()
+            while len(cache) > KEPT_USERS:
+                cache.popitem(last=False)
+        else:
+            cache.move_to_end(key)
     return kept
 
 
