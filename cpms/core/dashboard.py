@@ -1,33 +1,117 @@
 """The dashboard is assembled from cards that each domain registers.
 
-A provider is `provider(user, scope) -> list[Card]`; each runs a fixed number of aggregate queries.
+A provider is `provider(user, scope) -> list[Card]`. A card's value is either a number the provider counted
+itself or, better, a SQL scalar expression (`select(func.count())...scalar_subquery()`): core then asks every
+such figure of the page in one SELECT, a round trip and a statement's worth of SQLAlchemy work for all the cards
+instead of one per provider (the SQL is the same: each subquery runs once).
 """
-from dataclasses import dataclass
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Callable
 
-_providers = []
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.sql.elements import ClauseElement
+
+from cpms.extensions import db
+
+_providers = []  # (provider, per_user)
+KEPT_USERS = 512  # users (and days) whose cards and statement are kept built, per app
+_kept_lock = threading.Lock()
 
 
 @dataclass
 class Card:
     title: str
-    value: int
+    value: object  # a number, or a SQL scalar expression that core evaluates with the page's other figures
     endpoint: str | None = None
     note: str | None = None
     roles: frozenset | None = None  # None: every role
+    shown: Callable | None = None  # shown(value) -> bool once the value is known (e.g. only when not zero)
 
 
-def dashboard_provider(func):
-    _providers.append(func)
-    return func
+def dashboard_provider(func=None, *, per_user=False):
+    """Register a provider. `per_user=True` promises that its cards depend only on the user's role and id,
+    their area and the day: when all its cards' values are SQL figures, core then builds them once per user and
+    day and asks them again with the same statement (built once, only executed on later visits)."""
+    def register(provider):
+        _providers.append((provider, per_user))
+        return provider
+    return register(func) if func is not None else register
 
 
 def cards_for(user, scope):
-    cards = []
-    for provider in _providers:
-        for card in provider(user, scope):
-            if card.roles is None or user.role in card.roles:
-                cards.append(card)
-    return cards
+    kept = _kept(user, scope)
+    cards, sql_cards = [], []
+    for position, (provider, per_user) in enumerate(_providers):
+        if per_user and position in kept.cards:
+            mine = [replace(card) for card in kept.cards[position]]  # copies: the value is set on them
+        else:
+            mine = [card for card in provider(user, scope) if card.roles is None or user.role in card.roles]
+            if per_user and all(isinstance(card.value, ClauseElement) for card in mine):
+                kept.cards[position] = mine
+                mine = [replace(card) for card in mine]
+        cards.extend(mine)
+        sql_cards.extend(card for card in mine if isinstance(card.value, ClauseElement))
+    evaluate(sql_cards, kept)
+    return [card for card in cards if card.shown is None or card.shown(card.value)]
+
+
+class _Kept:
+    """A user's per-user cards (by provider position), once built the statement of all the page's figures, and the
+    statements of the "today" lines (kept_statement)."""
+
+    def __init__(self):
+        self.cards, self.built = {}, ([], None)  # built: (the values it asks, the statement), replaced at once
+        self.statements = {}
+
+
+def kept_statement(user, scope, key, build):
+    """A statement that depends only on the user (role, id), their area and `key` (which must hold every other
+    value the statement embeds, such as the day it was built for), built once by `build()` and then reused: for
+    the home page's "today" lines, where building the statements cost as much as running them."""
+    kept = _kept(user, scope)
+    statement = kept.statements.get(key)
+    if statement is None:
+        statement = kept.statements[key] = build()
+    return statement
+
+
+def _kept(user, scope):
+    cache = current_app.extensions.setdefault("cpms_dashboard", OrderedDict())
+    key = (user.id, user.role, _area(scope), date.today())
+    with _kept_lock:  # a threaded worker: two requests must not evict what the other is moving
+        kept = cache.get(key)
+        if kept is None:
+            kept = cache[key] = _Kept()
+            while len(cache) > KEPT_USERS:
+                cache.popitem(last=False)
+        else:
+            cache.move_to_end(key)
+    return kept
+
+
+def _area(scope):
+    return None if scope.is_national else tuple(tuple(sorted(ids or ())) for ids in (
+        scope.full_province_ids, scope.commune_ids, scope.province_ids))
+
+
+def evaluate(cards, kept=None):
+    """Every card's SQL figure in one SELECT of scalar subqueries (one statement whatever the number of cards).
+    With `kept`: the statement is reused while the cards are the same objects (the per-user providers' alone)."""
+    if not cards:
+        return
+    values = [card.value for card in cards]
+    built_values, statement = kept.built if kept is not None else ([], None)
+    if len(built_values) != len(values) or any(a is not b for a, b in zip(built_values, values)):
+        statement = select(*[value.label(f"figure_{i}") for i, value in enumerate(values)])
+        if kept is not None:
+            kept.built = (values, statement)
+    row = db.session.execute(statement).one()
+    for card, value in zip(cards, row):
+        card.value = int(value or 0)
 
 
 # --- the "today" lines ------------------------------------------------------------------------

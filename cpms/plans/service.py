@@ -363,12 +363,11 @@ def plan_qips(plan):
                               .where(PlanAction.plan_id == plan.id).order_by(QuickImpactProject.name)).all()
 
 
-@dashboard_provider
+@dashboard_provider(per_user=True)  # its cards: SQL figures of the user's area (and day)
 def plan_cards(user, scope):
-    # both counts in one statement (one round trip)
-    plans, qips = db.session.execute(select(
-        select(func.count()).select_from(visible_plans(scope).order_by(None).subquery()).scalar_subquery(),
-        select(func.count()).select_from(visible_qips(scope).where(QuickImpactProject.status == "completed")
-                                         .order_by(None).subquery()).scalar_subquery())).one()
+    # SQL figures: counted by core with the page's other cards, in one statement
+    plans = select(func.count()).select_from(visible_plans(scope).order_by(None).subquery()).scalar_subquery()
+    qips = select(func.count()).select_from(visible_qips(scope).where(QuickImpactProject.status == "completed")
+                                            .order_by(None).subquery()).scalar_subquery()
     return [Card(_l("Local security plans"), plans, "plans.plan_list"),
             Card(_l("Quick impact projects completed"), qips, "plans.qip_list")]

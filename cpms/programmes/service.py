@@ -59,16 +59,15 @@ def update_programme(programme, **fields):
     return programme
 
 
-@dashboard_provider
+@dashboard_provider(per_user=True)  # its cards: SQL figures of the user's area (and day)
 def programme_cards(user, scope):
     from flask_babel import lazy_gettext as _l
 
     from cpms.geo.models import Commune
 
-    # both counts in one statement (one round trip)
-    programmes, communes = db.session.execute(select(
-        select(func.count()).select_from(visible_programmes(scope).order_by(None).subquery()).scalar_subquery(),
-        select(func.count()).select_from(Commune).where(scope.filter(Commune.province_id, Commune.id))
-        .scalar_subquery())).one()
+    # SQL figures: counted by core with the page's other cards, in one statement
+    programmes = select(func.count()).select_from(visible_programmes(scope).order_by(None).subquery()).scalar_subquery()
+    communes = (select(func.count()).select_from(Commune).where(scope.filter(Commune.province_id, Commune.id))
+                .scalar_subquery())
     return [Card(_l("Programmes in your area"), programmes, "programmes.programme_list"),
             Card(_l("Communes in your area"), communes, "geo.province_list")]

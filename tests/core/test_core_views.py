@@ -42,6 +42,30 @@ def test_dashboard_counts_what_is_in_the_users_area(client, login_as, make_progr
     assert "Users" not in html  # no admin card or link for a trainer
 
 
+def _cards(html):
+    return {title.strip(): value.strip() for value, title in
+            re.findall(r'card-value">([\d\s,.\u202f\xa0]+)</span>\s*<span class="card-title">([^<]+)<', html)}
+
+
+def test_dashboard_counts_again_on_each_visit_and_follows_a_change_of_area(client, login_as, make_programme,
+                                                                          make_user):
+    """The cards' statement is built once per user, area and day and only executed on later visits: the figures
+    still follow the data, and a new area gets its own statement."""
+    from cpms.auth.service import update_user
+    from tests.conftest import province_id
+    user = login_as("project_officer", "Haut-Katanga")
+    first = _cards(client.get("/").get_data(as_text=True))
+    assert first["Programmes in your area"] == "0" and first["Communes in your area"] == "7"
+    make_programme(provinces=["Haut-Katanga"], code="HKT")
+    assert _cards(client.get("/").get_data(as_text=True))["Programmes in your area"] == "1"
+    update_user(make_user("admin"), user, name=user.name, email=user.email, role=user.role, locale=user.locale, is_active=True,
+                province_ids=[province_id("Kasaï-Oriental")])
+    _db.session.commit()
+    moved = _cards(client.get("/").get_data(as_text=True))
+    assert moved["Programmes in your area"] == "0"
+    assert moved["Communes in your area"] != "7"  # Kasaï-Oriental's communes, no longer Lubumbashi's
+
+
 def test_admin_dashboard_counts_accounts_and_failed_logins(client, login_as, web):
     web.post("/login", {"email": "nobody@example.org", "password": "wrong-password-123"})
     login_as("admin")

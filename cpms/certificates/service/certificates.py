@@ -326,33 +326,37 @@ def cohort_certificates(cohort_id):
     return {c.enrolment_id: c for c in rows}
 
 
-@dashboard_provider
+@dashboard_provider(per_user=True)  # its cards: SQL figures of the user's area (and day)
 def certificate_cards(user, scope):
     """Valid certificates in the user's area (a count only: viewers see it too)."""
     from flask_babel import lazy_gettext as _l
 
     from cpms.core.permissions import VIEWER
+    # SQL figures (scalar subqueries) are counted by core with the page's other cards, in one statement
     # viewers, and anyone who sees the whole country but a trainer: counted on the certificates alone
     # (visible_certificates() joins the officers for the area filter; at national scope that join only tripled
     # the time of the count)
-    if user.role == VIEWER or (scope.is_national and user.role != TRAINER):
+    if user.role == VIEWER:
+        valid = select(func.count()).select_from(Certificate).where(
+            Certificate.status == "valid", scope.filter(Certificate.province_id, Certificate.commune_id))
+        return [Card(_l("Valid certificates"), valid.scalar_subquery())]
+    if scope.is_national and user.role != TRAINER:
         # with those to review (admins, M&E officers) in the same pass over the certificates
         valid, flagged = db.session.execute(
             select(func.count(), func.count().filter(Certificate.review_flagged_at.is_not(None)))
             .select_from(Certificate).where(Certificate.status == "valid",
                                             scope.filter(Certificate.province_id, Certificate.commune_id))).one()
-        return [Card(_l("Valid certificates"), valid,
-                     None if user.role == VIEWER else "certificates.certificate_list")] + _review_card(user, scope,
-                                                                                                        flagged)
+        return [Card(_l("Valid certificates"), valid, "certificates.certificate_list")] + _review_card(user, scope,
+                                                                                                       flagged)
     if user.role == TRAINER:
         # the trainer's cohorts alone decide: counted on the certificates, without visible_certificates()' join
         # on the officers (which only the area filter of other roles needs; it took 60 % more time)
-        count = db.session.scalar(select(func.count()).select_from(Certificate).where(
+        count = select(func.count()).select_from(Certificate).where(
             Certificate.status == "valid", exists().where(cohort_trainers.c.cohort_id == Certificate.cohort_id,
-                                                          cohort_trainers.c.user_id == user.id)))
+                                                          cohort_trainers.c.user_id == user.id)).scalar_subquery()
         return [Card(_l("Valid certificates"), count, "certificates.certificate_list")]
     stmt = visible_certificates(user, scope).where(Certificate.status == "valid").with_only_columns(Certificate.id)
-    count = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+    count = select(func.count()).select_from(stmt.subquery()).scalar_subquery()
     return [Card(_l("Valid certificates"), count, "certificates.certificate_list")] + _review_card(user, scope)
 
 
@@ -364,8 +368,11 @@ def _review_card(user, scope, count=None):
     from cpms.core.permissions import ADMIN, ME_OFFICER
     if user.role not in (ADMIN, ME_OFFICER):
         return []
-    count = count if count is not None else db.session.scalar(select(func.count()).select_from(Certificate).where(
-        Certificate.status == "valid", Certificate.review_flagged_at.is_not(None),
-        scope.filter(Certificate.province_id, Certificate.commune_id)))
+    if count is None:  # a SQL figure: the card is shown only when there are some
+        count = select(func.count()).select_from(Certificate).where(
+            Certificate.status == "valid", Certificate.review_flagged_at.is_not(None),
+            scope.filter(Certificate.province_id, Certificate.commune_id)).scalar_subquery()
+    elif not count:
+        return []
     return [Card(_l("Certificates to review"), count, "certificates.certificate_list",
-                 note=_l("Flagged after issue: revoke or keep each one"))] if count else []
+                 note=_l("Flagged after issue: revoke or keep each one"), shown=bool)]

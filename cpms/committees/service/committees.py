@@ -134,17 +134,16 @@ def child_committees(committee):
 
 # --- dashboard -------------------------------------------------------------------------------
 
-@dashboard_provider
+@dashboard_provider(per_user=True)  # its cards: SQL figures of the user's area (and day)
 def committee_cards(user, scope):
     in_area = scope.filter(Committee.province_id, Committee.commune_id)
     committees = select(func.count()).select_from(Committee).where(in_area).scalar_subquery()
+    # SQL figures: counted by core with the page's other cards, in one statement
     if user.role not in STAFF_ROLES:  # the overdue items are not counted for a card the user would not see
-        return [Card(_l("Committees and forums in your area"), db.session.scalar(select(committees)),
-                     "committees.committee_list")]
+        return [Card(_l("Committees and forums in your area"), committees, "committees.committee_list")]
     overdue = (select(func.count()).select_from(ActionItem).join(Committee, Committee.id == ActionItem.committee_id)
                .where(in_area, ActionItem.status.in_(OPEN_ACTION_STATUSES), ActionItem.due_date < date.today())
                .scalar_subquery())
-    committees, overdue = db.session.execute(select(committees, overdue)).one()  # one round trip for both
     return [Card(_l("Committees and forums in your area"), committees, "committees.committee_list"),
             Card(_l("Overdue action items"), overdue, "committees.action_item_list", roles=STAFF_ROLES)]
 
@@ -156,19 +155,33 @@ def officer_today(user, scope):
 
     from flask import url_for
     from flask_babel import ngettext
+    from sqlalchemy import bindparam
 
     from cpms.committees.models import Meeting
+    from cpms.core.dashboard import kept_statement
     from cpms.geo.reference import DEFAULT_ZONE
     from cpms.geo.time import format_local, local_day
 
     now = datetime.now(timezone.utc)
     today = local_day(now, DEFAULT_ZONE)
-    in_area = scope.filter(Committee.province_id, Committee.commune_id)
-    overdue, soon = db.session.execute(
-        select(func.count().filter(ActionItem.due_date < today),
-               func.count().filter(ActionItem.due_date.between(today, today + timedelta(days=7))))
-        .select_from(ActionItem).join(Committee, Committee.id == ActionItem.committee_id)
-        .where(in_area, ActionItem.status.in_(OPEN_ACTION_STATUSES))).one()
+
+    def items_due():
+        return (select(func.count().filter(ActionItem.due_date < today),
+                       func.count().filter(ActionItem.due_date.between(today, today + timedelta(days=7))))
+                .select_from(ActionItem).join(Committee, Committee.id == ActionItem.committee_id)
+                .where(scope.filter(Committee.province_id, Committee.commune_id),
+                       ActionItem.status.in_(OPEN_ACTION_STATUSES)))
+
+    def meetings_of_the_week():  # the moment is a parameter
+        since, until = bindparam("since", type_=Meeting.starts_at.type), bindparam("until", type_=Meeting.starts_at.type)
+        return (select(Meeting.id, Meeting.starts_at, Committee.name, Province.time_zone)
+                .join(Committee, Committee.id == Meeting.committee_id).join(Province, Province.id == Committee.province_id)
+                .where(scope.filter(Committee.province_id, Committee.commune_id), Meeting.status == "planned",
+                       Meeting.starts_at >= since, Meeting.starts_at < until)
+                .order_by(Meeting.starts_at, Meeting.id).limit(8))
+
+    # built once per user, area and day (core keeps them)
+    overdue, soon = db.session.execute(kept_statement(user, scope, ("committees.today.items", today), items_due)).one()
     lines = []
     if overdue:
         lines.append(TodayLine(ngettext("%(num)d action item overdue", "%(num)d action items overdue", overdue),
@@ -177,12 +190,8 @@ def officer_today(user, scope):
         lines.append(TodayLine(ngettext("%(num)d action item due within a week",
                                         "%(num)d action items due within a week", soon),
                                url_for("committees.action_item_list")))
-    meetings = db.session.execute(
-        select(Meeting.id, Meeting.starts_at, Committee.name, Province.time_zone)
-        .join(Committee, Committee.id == Meeting.committee_id).join(Province, Province.id == Committee.province_id)
-        .where(in_area, Meeting.status == "planned", Meeting.starts_at >= now,
-               Meeting.starts_at < now + timedelta(days=7))
-        .order_by(Meeting.starts_at, Meeting.id).limit(8)).all()
+    meetings = db.session.execute(kept_statement(user, scope, ("committees.today.meetings",), meetings_of_the_week),
+                                  {"since": now, "until": now + timedelta(days=7)}).all()
     several_zones = len({zone for *_rest, zone in meetings}) > 1  # name the zone only when the list mixes them
     for meeting_id, starts_at, committee, zone in meetings:
         lines.append(TodayLine(_("Meeting of %(committee)s, %(when)s", committee=committee,

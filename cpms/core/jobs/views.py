@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from cpms.core.dashboard import TodayLine, today_provider
+from cpms.core.dashboard import TodayLine, kept_statement, today_provider
 from cpms.core.errors import DomainError
 from cpms.core.exports import document_export
 from cpms.core.forms import run_action
@@ -117,7 +117,8 @@ def failed_jobs_today(user, scope):
 @today_provider(roles={"admin", "trainer", "project_officer", "me_officer", "viewer"})
 def my_jobs_today(user, scope):
     """The user's imports, exports and other background jobs still queued or running (one query)."""
-    jobs = db.session.scalars(select(Job).where(Job.owner_id == user.id, Job.state.in_(("queued", "running")))
-                              .order_by(Job.created_at, Job.id).limit(5)).all()
+    jobs = db.session.scalars(kept_statement(user, scope, ("jobs.today.mine",), lambda: (  # built once per user
+        select(Job).where(Job.owner_id == user.id, Job.state.in_(("queued", "running")))
+        .order_by(Job.created_at, Job.id).limit(5)))).all()
     return [TodayLine(_("In progress: %(title)s (%(percent)d %%)", title=title_of(job), percent=job.percent),
                       url_for("jobs.show", job_id=job.id)) for job in jobs]

@@ -319,14 +319,14 @@ def postable_cohorts(user, scope, today=None):
 
 # --- Dashboard -------------------------------------------------------------------------------------------
 
-@dashboard_provider
+@dashboard_provider(per_user=True)  # its cards: SQL figures of the user's area (and day)
 def posting_cards(user, scope):
     from flask_babel import lazy_gettext as _l
     if user.role not in READERS:
         return []
     today = date.today()
-    in_post = db.session.scalar(
-        select(func.count(func.distinct(Posting.trainee_id)))
-        .where(scope.filter(Posting.province_id, Posting.commune_id), taught_by(user, Posting.trainee_id),
-               Posting.start_date <= today, or_(Posting.end_date.is_(None), Posting.end_date >= today)))
+    in_post = (select(func.count(func.distinct(Posting.trainee_id)))  # counted by core with the other cards
+               .where(scope.filter(Posting.province_id, Posting.commune_id), taught_by(user, Posting.trainee_id),
+                      Posting.start_date <= today, or_(Posting.end_date.is_(None), Posting.end_date >= today))
+               .scalar_subquery())
     return [Card(_l("Trained officers in post"), in_post, "deployments.posting_list", roles=READERS)]

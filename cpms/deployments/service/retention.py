@@ -161,10 +161,13 @@ def _retained_statement(months, shape):
     from cpms.certificates.models import Certificate
     national, with_provinces, with_communes, trainer = shape
     today = bindparam("today", type_=Date)
+    # only the columns the count reads: the materialized rows of the other ones (enrolment, cohort) cost a tenth of
+    # the statement on SQLite
     cert = (certified_officers(today)
-            .add_columns(Cohort.programme_id.label("programme_id"),
-                         add_months(Certificate.end_date, months).label("checkpoint"))
-            .join(Cohort, Cohort.id == Certificate.cohort_id))
+            .with_only_columns(Certificate.trainee_id.label("trainee_id"), Certificate.certified_on.label("certified_on"),
+                               Cohort.programme_id.label("programme_id"),
+                               add_months(Certificate.end_date, months).label("checkpoint"))
+            .select_from(Certificate).join(Cohort, Cohort.id == Certificate.cohort_id))
     if not national:
         clauses = []
         if with_provinces:

@@ -141,23 +141,34 @@ def update_station(actor, station, **fields):
     return station
 
 
-@dashboard_provider
+@dashboard_provider(per_user=True)  # its cards: SQL figures of the user's area (and day)
 def station_cards(user, scope):
     from flask_babel import lazy_gettext as _l
 
     from cpms.core.dashboard import Card
-    from cpms.core.permissions import ADMIN, ME_OFFICER, PROJECT_OFFICER, TRAINER, VIEWER
+    from cpms.core.permissions import ADMIN, ME_OFFICER, PROJECT_OFFICER, TRAINER
 
-    cards = []
-    if user.role in (ADMIN, TRAINER, PROJECT_OFFICER, ME_OFFICER):
-        stations = db.session.scalar(select(func.count()).select_from(Station)
-                                     .where(scope.filter(Station.province_id, Station.commune_id)))
-        cards.append(Card(_l("Police stations in your area"), stations, "stations.station_list"))
-    if user.role in (ADMIN, PROJECT_OFFICER, ME_OFFICER, VIEWER):
-        projects, late = project_counts(scope)
-        cards.append(Card(_l("Construction projects"), projects, "stations.portfolio"))
-        cards.append(Card(_l("Construction projects behind schedule"), late, "stations.portfolio"))
-    return cards
+    if user.role not in (ADMIN, TRAINER, PROJECT_OFFICER, ME_OFFICER):
+        return []
+    stations = (select(func.count()).select_from(Station)  # counted by core with the page's other cards
+                .where(scope.filter(Station.province_id, Station.commune_id)).scalar_subquery())
+    return [Card(_l("Police stations in your area"), stations, "stations.station_list")]
+
+
+@dashboard_provider
+def project_cards(user, scope):
+    """The construction projects and those behind schedule: two figures of one pass (project_counts), counted here
+    on each visit (a provider apart from the stations' card, which core keeps per user)."""
+    from flask_babel import lazy_gettext as _l
+
+    from cpms.core.dashboard import Card
+    from cpms.core.permissions import ADMIN, ME_OFFICER, PROJECT_OFFICER, VIEWER
+
+    if user.role not in (ADMIN, PROJECT_OFFICER, ME_OFFICER, VIEWER):
+        return []
+    projects, late = project_counts(scope)
+    return [Card(_l("Construction projects"), projects, "stations.portfolio"),
+            Card(_l("Construction projects behind schedule"), late, "stations.portfolio")]
 
 
 def project_counts(scope, today=None):
@@ -213,21 +224,36 @@ def construction_today(user, scope, today=None):
     from flask_babel import format_date, ngettext
     from sqlalchemy import and_, over
 
-    from cpms.core.dashboard import TodayLine
+    from cpms.core.dashboard import TodayLine, kept_statement
     from cpms.stations.labels import PROJECT_KIND_LABELS
     from cpms.stations.models import Handover, Milestone
 
     today = today or date.today()
-    accepted = select(Handover.project_id).where(Handover.is_final_acceptance.is_(True))
-    open_projects = and_(scope.filter(Station.province_id, Station.commune_id), ConstructionProject.id.not_in(accepted))
-    late = db.session.execute(
-        select(ConstructionProject.id, ConstructionProject.kind, Station.name, func.min(Milestone.planned_date),
-               over(func.count()))
-        .join(Station, Station.id == ConstructionProject.station_id)
-        .join(Milestone, Milestone.project_id == ConstructionProject.id)
-        .where(open_projects, Milestone.actual_date.is_(None), Milestone.planned_date < today)
-        .group_by(ConstructionProject.id, ConstructionProject.kind, Station.name)
-        .order_by(func.min(Milestone.planned_date), ConstructionProject.id).limit(5)).all()
+
+    def open_projects():
+        accepted = select(Handover.project_id).where(Handover.is_final_acceptance.is_(True))
+        return and_(scope.filter(Station.province_id, Station.commune_id), ConstructionProject.id.not_in(accepted))
+
+    def late_projects():
+        return (select(ConstructionProject.id, ConstructionProject.kind, Station.name,
+                       func.min(Milestone.planned_date), over(func.count()))
+                .join(Station, Station.id == ConstructionProject.station_id)
+                .join(Milestone, Milestone.project_id == ConstructionProject.id)
+                .where(open_projects(), Milestone.actual_date.is_(None), Milestone.planned_date < today)
+                .group_by(ConstructionProject.id, ConstructionProject.kind, Station.name)
+                .order_by(func.min(Milestone.planned_date), ConstructionProject.id).limit(5))
+
+    def finished_projects():
+        return (select(ConstructionProject.id, ConstructionProject.kind, Station.name)
+                .join(Station, Station.id == ConstructionProject.station_id)
+                .join(Milestone, Milestone.project_id == ConstructionProject.id)
+                .where(open_projects())
+                .group_by(ConstructionProject.id, ConstructionProject.kind, Station.name)
+                .having(func.count(Milestone.actual_date) == func.count())
+                .order_by(Station.name, ConstructionProject.id).limit(5))
+
+    # built once per user, area and day (core keeps them)
+    late = db.session.execute(kept_statement(user, scope, ("stations.today.late", today), late_projects)).all()
     lines = [TodayLine(_("%(station)s – %(kind)s: a milestone planned for %(day)s is not reached",
                          station=station, kind=PROJECT_KIND_LABELS.get(kind, kind), day=format_date(since, "medium")),
                        url_for("stations.project_detail", project_id=project_id), urgent=True)
@@ -236,14 +262,7 @@ def construction_today(user, scope, today=None):
         more = late[0][4] - len(late)
         lines.append(TodayLine(ngettext("%(num)d more project behind schedule", "%(num)d more projects behind schedule",
                                         more), url_for("stations.portfolio"), urgent=True))
-    finished = db.session.execute(
-        select(ConstructionProject.id, ConstructionProject.kind, Station.name)
-        .join(Station, Station.id == ConstructionProject.station_id)
-        .join(Milestone, Milestone.project_id == ConstructionProject.id)
-        .where(open_projects)
-        .group_by(ConstructionProject.id, ConstructionProject.kind, Station.name)
-        .having(func.count(Milestone.actual_date) == func.count())
-        .order_by(Station.name, ConstructionProject.id).limit(5)).all()
+    finished = db.session.execute(kept_statement(user, scope, ("stations.today.finished",), finished_projects)).all()
     lines += [TodayLine(_("%(station)s – %(kind)s: works finished, awaiting handover", station=station,
                           kind=PROJECT_KIND_LABELS.get(kind, kind)),
                         url_for("stations.handover_edit", project_id=project_id))

@@ -344,9 +344,10 @@ def free_text_answers(survey_round, limit=20):
     return rows
 
 
-@dashboard_provider
+@dashboard_provider(per_user=True)  # its cards: SQL figures of the user's area (and day)
 def survey_cards(user, scope):
     if user.role not in READERS:
         return []  # not counted for a card the user would not see
-    count = db.session.scalar(select(func.count()).select_from(visible_rounds(scope).order_by(None).subquery()))
+    # counted by core with the page's other cards, in one statement
+    count = select(func.count()).select_from(visible_rounds(scope).order_by(None).subquery()).scalar_subquery()
     return [Card(_l("Survey rounds in your area"), count, "surveys.index", roles=READERS)]

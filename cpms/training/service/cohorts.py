@@ -8,7 +8,7 @@ from sqlalchemy.orm import lazyload
 
 from cpms.core.audit import record_event
 from cpms.core.bounds import PEOPLE_IN_COHORT, check_count, check_date, check_period, check_within
-from cpms.core.dashboard import Card, TodayLine, dashboard_provider, today_provider
+from cpms.core.dashboard import Card, TodayLine, dashboard_provider, kept_statement, today_provider
 from cpms.core.errors import DomainError
 from cpms.core.permissions import TRAINER, VIEWER
 from cpms.extensions import db
@@ -260,15 +260,14 @@ def withdraw_enrolment(enrolment, withdrawn_on, reason):
     return enrolment
 
 
-@dashboard_provider
+@dashboard_provider(per_user=True)  # its cards: SQL figures of the user's area (and day)
 def training_cards(user, scope):
     from flask_babel import lazy_gettext as _l
-    # both counts in one statement (one round trip)
-    cohorts, trainees = db.session.execute(select(
-        select(func.count()).select_from(visible_cohorts(user, scope).order_by(None).with_only_columns(Cohort.id)
-                                         .subquery()).scalar_subquery(),
-        select(func.count()).select_from(Trainee).where(scope.filter(Trainee.province_id, Trainee.commune_id))
-        .scalar_subquery())).one()
+    # SQL figures: counted by core with the page's other cards, in one statement
+    cohorts = select(func.count()).select_from(visible_cohorts(user, scope).order_by(None).with_only_columns(Cohort.id)
+                                               .subquery()).scalar_subquery()
+    trainees = (select(func.count()).select_from(Trainee).where(scope.filter(Trainee.province_id, Trainee.commune_id))
+                .scalar_subquery())
     # viewers see the count but not the list, which holds personal data
     trainee_list = None if user.role == VIEWER else "training.trainee_list"
     return [Card(_l("Cohorts"), cohorts, "training.cohort_list"),
@@ -308,15 +307,28 @@ def trainer_today(user, scope):
     from cpms.training.models import Attendance
 
     today = local_day(datetime.now(timezone.utc), DEFAULT_ZONE)
-    mine = visible_cohorts(user, scope).where(Cohort.status != "cancelled").order_by(None).with_only_columns(Cohort.id)
-    marks = (select(func.count()).select_from(Attendance).where(Attendance.session_id == TrainingSession.id)
-             .scalar_subquery())
-    rows = db.session.execute(
-        select(TrainingSession.id, TrainingSession.session_date, TrainingSession.start_time, Cohort.name, marks)
-        .join(Cohort, Cohort.id == TrainingSession.cohort_id)
-        .where(TrainingSession.cohort_id.in_(mine), TrainingSession.is_cancelled.is_(False),
-               TrainingSession.session_date.between(today - timedelta(days=7), today + timedelta(days=6)))
-        .order_by(TrainingSession.session_date, TrainingSession.start_time, TrainingSession.id)).all()
+
+    def mine():
+        return (visible_cohorts(user, scope).where(Cohort.status != "cancelled").order_by(None)
+                .with_only_columns(Cohort.id))
+
+    def sessions():
+        marks = (select(func.count()).select_from(Attendance).where(Attendance.session_id == TrainingSession.id)
+                 .scalar_subquery())
+        return (select(TrainingSession.id, TrainingSession.session_date, TrainingSession.start_time, Cohort.name, marks)
+                .join(Cohort, Cohort.id == TrainingSession.cohort_id)
+                .where(TrainingSession.cohort_id.in_(mine()), TrainingSession.is_cancelled.is_(False),
+                       TrainingSession.session_date.between(today - timedelta(days=7), today + timedelta(days=6)))
+                .order_by(TrainingSession.session_date, TrainingSession.start_time, TrainingSession.id))
+
+    def ending_soon():
+        return (select(Cohort.id, Cohort.name, Cohort.end_date)
+                .where(Cohort.id.in_(mine()), Cohort.closed_on.is_(None),
+                       Cohort.end_date.between(today, today + timedelta(days=14)))
+                .order_by(Cohort.end_date, Cohort.id))
+
+    # built once per trainer, area and day (core keeps them): building them cost as much as running them
+    rows = db.session.execute(kept_statement(user, scope, ("training.today.sessions", today), sessions)).all()
     lines = []
     for session_id, day, start, cohort, marked in rows:
         url = url_for("training.session_register", session_id=session_id)
@@ -332,10 +344,7 @@ def trainer_today(user, scope):
         elif day > today:
             lines.append(TodayLine(_("%(date)s at %(time)s: %(cohort)s", date=when, time=start.strftime("%H:%M"),
                                      cohort=cohort), url))
-    ending = db.session.execute(
-        select(Cohort.id, Cohort.name, Cohort.end_date).where(Cohort.id.in_(mine), Cohort.closed_on.is_(None),
-                                                              Cohort.end_date.between(today, today + timedelta(days=14)))
-        .order_by(Cohort.end_date, Cohort.id)).all()
+    ending = db.session.execute(kept_statement(user, scope, ("training.today.ending", today), ending_soon)).all()
     for cohort_id, name, end in ending:
         lines.append(TodayLine(_("%(cohort)s ends on %(date)s", cohort=name, date=format_date(end, "d MMMM")),
                                url_for("training.cohort_detail", cohort_id=cohort_id)))
