@@ -75,7 +75,14 @@ def test_a_large_session_is_drawn_by_a_job_that_lists_every_trainee(client, logi
     listing = [page for page in pages if "MUTOMBO" in page]
     assert len(listing) >= 3 and all("Signature" in page and "Arrival time" in page for page in listing)  # repeated
     assert all("2016-04-04" in page for page in pages)  # the session's date at the foot of every page
+    assert all(f"{n} / {len(pages)}" in page for n, page in enumerate(pages, start=1))  # page numbers
     assert late.matricule not in text
+    # every officer once, in the register's order (by name), numbered from 1 without a gap
+    listed = sorted([_few[0], *trainees], key=lambda t: (t.last_name, t.first_name, t.id))
+    positions = [text.index(trainee.matricule) for trainee in listed]
+    assert positions == sorted(positions) and all(text.count(t.matricule) == 1 for t in listed)
+    assert all(f"{n}{''.join(trainee.full_name.split())}{trainee.matricule}" in squeezed
+               for n, trainee in enumerate(listed, start=1))
 
 
 def test_a_small_session_is_drawn_at_once_in_french_and_only_for_the_cohorts_trainer(

@@ -1,0 +1,73 @@
+"""Direct timing of the sign-in sheet of the 450-officer cohort: `python -m bench.signin_sheet [--repeat 3]`.
+
+Renders, in this process and alternately, the app's sheet (cpms/training/tasks.py: render_signin_sheet, the
+template and WeasyPrint, without the request or the job around it) and the benchmark's floor (a bare WeasyPrint
+render of a hand-written table of the same officers, bench/scenarios/training.py), after one untimed render of each,
+on the prepared benchmark database (BENCH_SCALE, default small). Prints each one's CPU time (best and median of
+--repeat) and their ratio; `--profile` adds a cProfile listing of one app render (by internal time).
+"""
+import argparse
+import logging
+import os
+import statistics
+import time
+
+
+def _best_and_median(values):
+    return min(values) * 1000, statistics.median(values) * 1000
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--lang", default="en")
+    parser.add_argument("--profile", action="store_true")
+    args = parser.parse_args(argv)
+    logging.disable(logging.INFO)  # WeasyPrint's progress lines
+
+    from weasyprint import HTML
+
+    from bench.database import BenchDatabase, environment_url, prepare
+    from bench.scenarios.training import register_session, signin_floor_html
+    from cpms.extensions import db
+    from cpms.training import tasks
+    from cpms.training.models import TrainingSession
+    from cpms.training.service import attendance
+
+    app = prepare(BenchDatabase(os.environ.get("BENCH_SCALE", "small"), environment_url()))
+    with app.app_context(), app.test_request_context():
+        class Lookup:
+            def scalar(self, statement):
+                return db.session.scalar(statement)
+
+        _cohort, session_id, _day = register_session(Lookup())
+        session = db.session.get(TrainingSession, session_id)
+        rows = attendance.register(session, with_rank=True)
+        floor_html = signin_floor_html([(t.full_name, t.matricule, t.rank.name_en if t.rank else "")
+                                        for _e, t, _s in rows])
+        tasks.render_signin_sheet(session, args.lang, rows)
+        HTML(string=floor_html).write_pdf()
+        app_cpu, floor_cpu = [], []
+        for _ in range(args.repeat):
+            started = time.process_time()
+            tasks.render_signin_sheet(session, args.lang, rows)
+            app_cpu.append(time.process_time() - started)
+            started = time.process_time()
+            HTML(string=floor_html).write_pdf()
+            floor_cpu.append(time.process_time() - started)
+        app_best, app_median = _best_and_median(app_cpu)
+        floor_best, floor_median = _best_and_median(floor_cpu)
+        print(f"{len(rows)} officers, {args.repeat} renders each")
+        print(f"app sheet: CPU best {app_best:,.0f} ms, median {app_median:,.0f} ms")
+        print(f"floor:     CPU best {floor_best:,.0f} ms, median {floor_median:,.0f} ms")
+        print(f"ratio:     best {app_best / floor_best:.2f}, median {app_median / floor_median:.2f}")
+        if args.profile:
+            import cProfile
+            import pstats
+            profile = cProfile.Profile()
+            profile.runcall(tasks.render_signin_sheet, session, args.lang, rows)
+            pstats.Stats(profile).sort_stats("tottime").print_stats(25)
+
+
+if __name__ == "__main__":
+    main()
