@@ -14,8 +14,9 @@ from babel.dates import format_date
 from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from jinja2 import TemplateError
+from pypdf import PdfReader
 
-from cpms.certificates.pdf.join import split_pdf
+from cpms.certificates.pdf.join import pdf_fragment, split_reader
 from cpms.certificates.pdf.sandbox import bounded_environment
 from cpms.core.errors import DomainError
 from cpms.core.pdf import html_to_document, make_fetcher, shared_fonts
@@ -65,15 +66,18 @@ def render_process_started():
     _in_render_process = True
 
 
-def render_chunk(htmls, static_folder, batch_key=None):
-    """[(PDF bytes, number of pages)] of several certificates; runs in the batch's worker processes, without an
-    application context. Each certificate is laid out on its own, exactly as render_pdf lays it out (so its pages
-    look the same as a certificate issued alone), but the chunk is written as ONE PDF, then split into a file per
-    certificate (join.split_pdf): writing a PDF – fonts subset and embedded, images compressed – costs about as much
-    as laying a page out, and is paid once per chunk instead of once per certificate (issue 22). The logos and
-    signatures, the same on every page, are decoded once per chunk."""
+def render_chunk(htmls, static_folder, batch_key=None, fragment_number=None):
+    """([(PDF bytes, number of pages)] of several certificates, fragment); runs in the batch's worker processes,
+    without an application context. Each certificate is laid out on its own, exactly as render_pdf lays it out (so
+    its pages look the same as a certificate issued alone), but the chunk is written as ONE PDF, then split into a
+    file per certificate (join.split_reader): writing a PDF – fonts subset and embedded, images compressed – costs
+    about as much as laying a page out, and is paid once per chunk instead of once per certificate (issue 22). The
+    logos and signatures, the same on every page, are decoded once per chunk.
+    `fragment_number` (an object number): the chunk's pages are also returned as a fragment of the cohort's
+    combined PDF (join.pdf_fragment, the same pages and fonts as the files), numbered from it – the scheduler
+    appends it without reading the files again; None when not asked for or too large for its range."""
     if not htmls:
-        return []
+        return [], None
     if _in_render_process:
         # what is left is long-lived (modules, fonts, the previous chunk's garbage already collected): out of the
         # collector's sight, so that the collection below walks this chunk's objects only, not the whole heap
@@ -84,9 +88,12 @@ def render_chunk(htmls, static_folder, batch_key=None):
     counts = [len(document.pages) for document in documents]
     combined = documents[0].copy([page for document in documents for page in document.pages]).write_pdf()
     del documents
-    files = split_pdf(combined, counts)
+    reader = PdfReader(io.BytesIO(combined))
+    files = split_reader(reader, counts)
+    fragment = pdf_fragment(reader, fragment_number) if fragment_number is not None else None
+    del reader
     gc.collect()  # WeasyPrint's layout leaves reference cycles behind: free them chunk by chunk
-    return list(zip(files, counts))
+    return list(zip(files, counts)), fragment
 
 
 def png_data_uri(data):
