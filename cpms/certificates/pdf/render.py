@@ -21,7 +21,8 @@ from cpms.certificates.pdf.sandbox import bounded_environment
 from cpms.core.errors import DomainError
 from cpms.core.pdf import html_to_document, make_fetcher, shared_fonts
 
-QR_SCALE = 8  # pixels per module in the embedded PNG; the CSS sizes it, `image-rendering: pixelated` keeps it sharp
+QR_SCALE = 1  # pixels per module in the embedded PNG: the CSS sizes it, `image-rendering: pixelated` keeps it sharp
+_PNG_HEAD = 33  # bytes of a PNG's signature and header chunk (its size and colours): 44 base64 characters
 _environment = bounded_environment()  # sandbox.py: no huge strings, lists or loops
 
 
@@ -39,6 +40,17 @@ def compile_template(html):
                             line=getattr(error, "lineno", "?"), message=str(error)), field="html") from None
 
 
+def _qr_style(context):
+    """A rule that keeps the QR code's modules sharp however the template sizes it: the PNG has one pixel per module,
+    and a viewer smoothing it when enlarged would blur the code. It picks the image by the start of its data URL –
+    the PNG's header, which says 'N×N pixels, black and white': the QR code's size, no logo's."""
+    uri = context.get("qr_code") or ""
+    prefix = "data:image/png;base64,"
+    if not uri.startswith(prefix) or len(uri) < len(prefix) + 44:
+        return ""
+    return f'<style>img[src^="{uri[:len(prefix) + 44]}"] {{ image-rendering: pixelated; }}</style>'
+
+
 def document_html(template, css, context):
     """The whole HTML page of one certificate. A4 landscape comes last, so the template's CSS cannot change it."""
     try:
@@ -47,7 +59,7 @@ def document_html(template, css, context):
         raise DomainError(_("The template could not be filled in: %(message)s", message=str(error)),
                           field="html") from None
     return (f'<!doctype html><html lang="{context.get("lang", "fr")}"><head><meta charset="utf-8">'
-            f"<style>{css}</style><style>@page {{ size: A4 landscape; }}</style></head>"
+            f"{_qr_style(context)}<style>{css}</style><style>@page {{ size: A4 landscape; }}</style></head>"
             f"<body>{body}</body></html>")
 
 
@@ -101,7 +113,9 @@ def png_data_uri(data):
 
 
 def qr_png(url):
-    """The QR code of `url` as a PNG, one module = QR_SCALE pixels, no quiet zone (the CSS adds the margin)."""
+    """The QR code of `url` as a PNG, one module = QR_SCALE pixels, no quiet zone (the CSS adds the margin). One
+    pixel per module: the smallest image to draw and embed (a ninth of the scheduler's work per certificate went
+    into an 8-pixel-per-module PNG); document_html keeps it sharp when enlarged."""
     import segno
     buffer = io.BytesIO()
     segno.make(url, error="m").save(buffer, kind="png", scale=QR_SCALE, border=0)
