@@ -46,9 +46,10 @@ def _qr_style(context):
     the PNG's header, which says 'N×N pixels, black and white': the QR code's size, no logo's."""
     uri = context.get("qr_code") or ""
     prefix = "data:image/png;base64,"
-    if not uri.startswith(prefix) or len(uri) < len(prefix) + 44:
+    head = len(prefix) + _PNG_HEAD * 4 // 3
+    if not uri.startswith(prefix) or len(uri) < head:
         return ""
-    return f'<style>img[src^="{uri[:len(prefix) + 44]}"] {{ image-rendering: pixelated; }}</style>'
+    return f'<style>img[src^="{uri[:head]}"] {{ image-rendering: pixelated; }}</style>'
 
 
 def document_html(template, css, context):
