@@ -59,11 +59,29 @@ def test_a_batch_issues_the_missing_certificates_and_assembles_pdf_and_zip(app, 
     by_name = sorted(certificates, key=lambda c: (c.holder_name, c.id))
     for page, certificate in zip(reader.pages, by_name):
         assert certificate.serial in page.extract_text()
+        # the same page as the stored file (drawn from the chunk's fragment, or from the file issued earlier):
+        # the same drawing, and the same images, its QR code among them
+        alone = PdfReader(io.BytesIO(stored[certificate.serial])).pages[0]
+        assert page.get_contents().get_data() == alone.get_contents().get_data()
+        assert sorted(image.data for image in page.images) == sorted(image.data for image in alone.images)
     # the combined file's cross-reference table points at every object exactly
-    xref = int(combined.rsplit(b"startxref", 1)[1].split()[0])
-    lines = combined[xref:].split(b"trailer")[0].splitlines()[2:]
-    offsets = [int(line.split()[0]) for line in lines[1:]]
-    assert offsets and all(combined[offset:].startswith(f"{n} 0 obj".encode()) for n, offset in enumerate(offsets, 1))
+    offsets = xref_offsets(combined)
+    assert len(offsets) > 5 and all(combined[offset:].startswith(f"{n} 0 obj".encode())
+                                    for n, offset in offsets.items())
+
+
+def xref_offsets(data):
+    """{object number: offset} from a PDF's cross-reference table, read subsection by subsection."""
+    xref = int(data.rsplit(b"startxref", 1)[1].split()[0])
+    lines = iter(data[xref:].split(b"trailer")[0].splitlines()[1:])
+    offsets = {}
+    for header in lines:
+        first, count = (int(field) for field in header.split())
+        for number in range(first, first + count):
+            offset, _generation, kind = next(lines).split()
+            if kind == b"n":
+                offsets[number] = int(offset)
+    return offsets
 
 
 def test_the_audit_log_names_the_requester_of_a_batch_not_the_scheduler(app, completed_cohort, make_user):

@@ -51,3 +51,37 @@ def test_a_pdf_is_split_into_files_of_consecutive_pages():
     assert [page.extract_text() for page in PdfReader(io.BytesIO(first), strict=True).pages] == ["Kabongo", "Ngalula"]
     assert [page.extract_text() for page in PdfReader(io.BytesIO(second), strict=True).pages] == ["Tshimanga"]
     assert b"Kabongo" not in second
+
+
+def test_fragments_numbered_apart_are_appended_as_bytes_in_any_page_order():
+    from cpms.certificates.pdf.join import FRAGMENT_STRIDE, fragment_first_number, pdf_fragment
+    chunks = []
+    for texts in (("Kabongo", "Ngalula"), ("Tshimanga",)):
+        joined = io.BytesIO()
+        concatenator = PdfConcatenator(joined)
+        for text in texts:
+            concatenator.add(minimal_pdf(text))
+        concatenator.close()
+        chunks.append(PdfReader(io.BytesIO(joined.getvalue())))
+    first, second = (pdf_fragment(reader, fragment_first_number(n)) for n, reader in enumerate(chunks))
+    assert min(second[1]) >= fragment_first_number(1) == fragment_first_number(0) + FRAGMENT_STRIDE
+
+    out = io.BytesIO()
+    combined = PdfConcatenator(out, first_number=fragment_first_number(3))
+    pages = combined.add_fragment(second) + combined.add_fragment(first) + combined.add(minimal_pdf("Mwamba"))
+    combined.close([pages[3], pages[1], pages[0], pages[2]])  # shown in another order than written
+    reader = PdfReader(io.BytesIO(out.getvalue()), strict=True)
+    assert [page.extract_text() for page in reader.pages] == ["Mwamba", "Kabongo", "Tshimanga", "Ngalula"]
+    assert len(reader.xref[0]) > 10  # every object found through the sparse cross-reference table
+
+
+def test_a_fragment_whose_numbers_are_taken_is_refused():
+    import pytest
+
+    from cpms.certificates.pdf.join import pdf_fragment
+    reader = PdfReader(io.BytesIO(minimal_pdf("Kabongo")))
+    out = io.BytesIO()
+    combined = PdfConcatenator(out)
+    combined.add(minimal_pdf("Ngalula"))  # numbers 3, 4, 5…
+    with pytest.raises(ValueError, match="used twice"):
+        combined.add_fragment(pdf_fragment(reader, 4))

@@ -56,6 +56,26 @@ def test_the_qr_code_in_the_pdf_encodes_the_verification_url(completed_cohort):
     assert read == [[bool(module) for module in row] for row in expected.matrix]
 
 
+def test_the_qr_code_stays_sharp_when_a_template_forgets_image_rendering(app):
+    """The QR code is embedded at one pixel per module: enlarged by a viewer that smooths images, it would blur.
+    A template whose CSS says nothing about it still gets a QR code drawn without smoothing; the logos keep it."""
+    from cpms.certificates import demo
+    from cpms.certificates.pdf import Artwork, compile_template, document_html, png_data_uri, render_pdf
+    from cpms.certificates.pdf.render import sample_context
+
+    context = sample_context("fr", Artwork(programme_logo=png_data_uri(demo.programme_logo((20, 60, 120), "PD"))))
+    template = compile_template('<img src="{{ qr_code }}" style="width: 30mm"><img src="{{ programme_logo }}" '
+                                'style="width: 30mm">')
+    with app.test_request_context():
+        data, _pages = render_pdf(document_html(template, "", context))
+    page = PdfReader(io.BytesIO(data)).pages[0]
+    images = {name: xobject.get_object() for name, xobject in page["/Resources"]["/XObject"].items()}
+    smoothing = sorted((int(image["/Width"]), image["/Interpolate"].value) for image in images.values()
+                       if image.get("/Subtype") == "/Image")
+    modules = segno.make(context["verification_url"], error="m").symbol_size(scale=1, border=0)[0]
+    assert smoothing == [(modules, False), (360, True)]
+
+
 def test_english_cohort_prints_in_english(completed_cohort):
     _cohort, done, _rest = completed_cohort(n=1, language="en")
     certificate = service.issue_certificate(None, done[0], base_url=BASE_URL)

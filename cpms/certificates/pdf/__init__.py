@@ -2,7 +2,7 @@
 defaults.py holds the default template and the placeholders a template may use, join.py joins many PDFs into
 one file page after page. Their parts are imported from here; they never import this package back."""
 from cpms.certificates.pdf.defaults import DEFAULT_CSS, DEFAULT_HTML, PLACEHOLDERS
-from cpms.certificates.pdf.join import PdfConcatenator, split_pdf
+from cpms.certificates.pdf.join import FIRST_FREE, PdfConcatenator, fragment_first_number, split_pdf
 from cpms.certificates.pdf.render import (
                                           QR_SCALE,
                                           Artwork,
@@ -26,7 +26,7 @@ from cpms.certificates.pdf.render import (
                                           wording,
 )
 
-__all__ = ["DEFAULT_CSS", "DEFAULT_HTML", "PLACEHOLDERS", "PdfConcatenator", "QR_SCALE", "Artwork", "Printed",
+__all__ = ["FIRST_FREE", "fragment_first_number", "DEFAULT_CSS", "DEFAULT_HTML", "PLACEHOLDERS", "PdfConcatenator", "QR_SCALE", "Artwork", "Printed",
            "artwork_of", "certificate_context", "cohort_context", "compile_template", "dates_text", "document_html",
            "grouped_code", "hours_text", "long_date", "png_data_uri", "printed_fields", "qr_png", "render_chunk",
            "render_pdf", "render_process_started", "sample_context", "split_pdf", "wording"]

@@ -6,6 +6,12 @@ offsets. The page tree, the catalogue and the cross-reference table are written 
 
 `split_pdf` cuts a PDF into files of consecutive pages (a batch renders a chunk of certificates as one PDF, then
 stores each certificate's pages as its own file): each file gets the objects its pages use (fonts, images), copied.
+
+`pdf_fragment` writes the objects of a whole PDF's pages, numbered from a given object number, as bytes that a
+PdfConcatenator appends as they are (`add_fragment`) without parsing them again: a batch's rendering process
+prepares its chunk's part of the cohort's combined PDF, and the scheduler only copies bytes (issue 22). Each chunk
+numbers its objects in its own range (FRAGMENT_STRIDE numbers per chunk); the cross-reference table lists the
+ranges used, in subsections, so the unused numbers between them cost nothing.
 """
 import io
 import re
@@ -22,6 +28,9 @@ from pypdf.generic import (
 )
 
 CATALOG, PAGES = 1, 2
+FIRST_FREE = 3  # the first object number after the catalogue and the page tree
+FRAGMENT_STRIDE = 5000  # object numbers reserved per fragment: a chunk of 10 certificates uses about 100–200
+MAX_OBJECT_NUMBER = 8_388_607  # readers' limit (PDF 1.7, Annex C)
 _NAME = re.compile(rb"/([^\s/\[\]()<>{}%]+)")
 _NAMED_RESOURCES = ("/Font", "/XObject", "/ExtGState", "/Pattern", "/Shading", "/ColorSpace", "/Properties")
 
@@ -54,15 +63,20 @@ def _resources_used(resources, content):
 
 
 class PdfConcatenator:
-    def __init__(self, handle):
+    """Pages of several PDFs written one after the other to `handle`. `header`: False for a fragment (bytes to be
+    appended to another concatenator's output); `first_number`: the object number its own objects start from."""
+
+    def __init__(self, handle, header=True, first_number=FIRST_FREE):
         self.out = handle
-        self.offsets = [0, 0, 0]  # by object number; 0 is the free head, 1 the catalogue, 2 the page tree
+        self.offsets = {}  # object number -> offset of its "n 0 obj"
+        self.next_number = first_number
         self.kids = []
-        self.out.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+        if header:
+            self.out.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
 
     def _number(self):
-        self.offsets.append(0)
-        return len(self.offsets) - 1
+        self.next_number += 1
+        return self.next_number - 1
 
     def _write(self, number, obj):
         self.offsets[number] = self.out.tell()
@@ -71,13 +85,27 @@ class PdfConcatenator:
         self.out.write(b"\nendobj\n")
 
     def add(self, data):
-        """Append every page of one PDF (bytes)."""
-        self.add_pages(PdfReader(io.BytesIO(data)))
+        """Append every page of one PDF (bytes); returns their object numbers."""
+        return self.add_pages(PdfReader(io.BytesIO(data)))
+
+    def add_fragment(self, fragment):
+        """Append a fragment of pdf_fragment() as it is; returns its pages' object numbers. Its object numbers must
+        not be used in this output already (each fragment has its own range)."""
+        data, offsets, pages = fragment
+        start = self.out.tell()
+        clash = offsets.keys() & self.offsets.keys()
+        if clash or any(number < FIRST_FREE for number in offsets):
+            raise ValueError(f"object numbers used twice: {sorted(clash)[:5]}")
+        self.out.write(data)
+        self.offsets.update({number: start + offset for number, offset in offsets.items()})
+        self.next_number = max(self.next_number, max(offsets, default=0) + 1)
+        self.kids.extend(pages)
+        return list(pages)
 
     def add_pages(self, reader, first=0, count=None, prune=False):
-        """Append `count` pages of a pypdf reader from page `first` (all of them by default). A reference to a page
-        left out (a link to it, say) becomes null rather than pulling that page in. `prune`: each page and form
-        keeps only the resources its content uses (see _resources_used)."""
+        """Append `count` pages of a pypdf reader from page `first` (all of them by default); returns their object
+        numbers. A reference to a page left out (a link to it, say) becomes null rather than pulling that page in.
+        `prune`: each page and form keeps only the resources its content uses (see _resources_used)."""
         chosen = reader.pages[first:first + count if count is not None else None]
         chosen_ids = {page.indirect_reference.idnum for page in chosen if page.indirect_reference is not None}
         left_out = {page.indirect_reference.idnum for page in reader.pages
@@ -101,19 +129,31 @@ class PdfConcatenator:
         while copier.queue:
             indirect = copier.queue.pop()
             self._write(copier.mapping[indirect.idnum], copier.copy(indirect.get_object()))
+        return [number for number, _page in pages]
 
-    def close(self):
-        """Write the page tree, catalogue, cross-reference table and trailer."""
+    def close(self, kids=None):
+        """Write the page tree (`kids`: the pages' object numbers in the order to show them, by default the order
+        they were added), catalogue, cross-reference table and trailer."""
+        kids = self.kids if kids is None else kids
         pages = DictionaryObject({NameObject("/Type"): NameObject("/Pages"),
-                                  NameObject("/Kids"): ArrayObject(IndirectObject(n, 0, None) for n in self.kids),
-                                  NameObject("/Count"): NumberObject(len(self.kids))})
+                                  NameObject("/Kids"): ArrayObject(IndirectObject(n, 0, None) for n in kids),
+                                  NameObject("/Count"): NumberObject(len(kids))})
         self._write(PAGES, pages)
         self._write(CATALOG, DictionaryObject({NameObject("/Type"): NameObject("/Catalog"),
                                                NameObject("/Pages"): IndirectObject(PAGES, 0, None)}))
         xref = self.out.tell()
-        lines = [f"xref\n0 {len(self.offsets)}\n", "0000000000 65535 f \n"]
-        lines += [f"{offset:010d} 00000 n \n" for offset in self.offsets[1:]]
-        lines.append(f"trailer\n<< /Size {len(self.offsets)} /Root {CATALOG} 0 R >>\nstartxref\n{xref}\n%%EOF\n")
+        lines = ["xref\n0 1\n0000000000 65535 f \n"]
+        numbers = sorted(self.offsets)
+        start = 0
+        while start < len(numbers):  # one subsection per run of consecutive numbers
+            end = start
+            while end + 1 < len(numbers) and numbers[end + 1] == numbers[end] + 1:
+                end += 1
+            lines.append(f"{numbers[start]} {end - start + 1}\n")
+            lines += [f"{self.offsets[n]:010d} 00000 n \n" for n in numbers[start:end + 1]]
+            start = end + 1
+        size = numbers[-1] + 1
+        lines.append(f"trailer\n<< /Size {size} /Root {CATALOG} 0 R >>\nstartxref\n{xref}\n%%EOF\n")
         self.out.write("".join(lines).encode("ascii"))
 
 
@@ -156,7 +196,11 @@ def split_pdf(data, counts):
     """[PDF bytes] of consecutive runs of pages of one PDF: `counts` pages for each file, in order (their sum is the
     PDF's page count). Each file stands alone, with a copy of the fonts and images its pages use, and nothing of
     the other pages."""
-    reader = PdfReader(io.BytesIO(data))
+    return split_reader(PdfReader(io.BytesIO(data)), counts)
+
+
+def split_reader(reader, counts):
+    """split_pdf() of a PDF already read by pypdf."""
     if sum(counts) != len(reader.pages):
         raise ValueError(f"{sum(counts)} pages asked for, the PDF has {len(reader.pages)}")
     files, first = [], 0
@@ -168,3 +212,21 @@ def split_pdf(data, counts):
         files.append(out.getvalue())
         first += count
     return files
+
+
+def fragment_first_number(index):
+    """The first object number of the `index`-th fragment of an output (0, 1, …); None past readers' limit."""
+    first = FIRST_FREE + index * FRAGMENT_STRIDE
+    return first if first + FRAGMENT_STRIDE <= MAX_OBJECT_NUMBER else None
+
+
+def pdf_fragment(reader, first_number):
+    """(bytes, {object number: offset in the bytes}, [page object numbers]) of every page of a PDF read by pypdf,
+    its objects numbered from `first_number`, for PdfConcatenator.add_fragment; None if they would not fit in
+    their range of FRAGMENT_STRIDE numbers (the caller then adds the pages the ordinary way)."""
+    out = io.BytesIO()
+    part = PdfConcatenator(out, header=False, first_number=first_number)
+    pages = part.add_pages(reader, prune=True)
+    if part.next_number > first_number + FRAGMENT_STRIDE:
+        return None
+    return out.getvalue(), part.offsets, pages

@@ -14,13 +14,15 @@ from babel.dates import format_date
 from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from jinja2 import TemplateError
+from pypdf import PdfReader
 
-from cpms.certificates.pdf.join import split_pdf
+from cpms.certificates.pdf.join import pdf_fragment, split_reader
 from cpms.certificates.pdf.sandbox import bounded_environment
 from cpms.core.errors import DomainError
 from cpms.core.pdf import html_to_document, make_fetcher, shared_fonts
 
-QR_SCALE = 8  # pixels per module in the embedded PNG; the CSS sizes it, `image-rendering: pixelated` keeps it sharp
+QR_SCALE = 1  # pixels per module in the embedded PNG: the CSS sizes it, `image-rendering: pixelated` keeps it sharp
+_PNG_HEAD = 33  # bytes of a PNG's signature and header chunk (its size and colours): 44 base64 characters
 _environment = bounded_environment()  # sandbox.py: no huge strings, lists or loops
 
 
@@ -38,6 +40,18 @@ def compile_template(html):
                             line=getattr(error, "lineno", "?"), message=str(error)), field="html") from None
 
 
+def _qr_style(context):
+    """A rule that keeps the QR code's modules sharp however the template sizes it: the PNG has one pixel per module,
+    and a viewer smoothing it when enlarged would blur the code. It picks the image by the start of its data URL –
+    the PNG's header, which says 'N×N pixels, black and white': the QR code's size, no logo's."""
+    uri = context.get("qr_code") or ""
+    prefix = "data:image/png;base64,"
+    head = len(prefix) + _PNG_HEAD * 4 // 3
+    if not uri.startswith(prefix) or len(uri) < head:
+        return ""
+    return f'<style>img[src^="{uri[:head]}"] {{ image-rendering: pixelated; }}</style>'
+
+
 def document_html(template, css, context):
     """The whole HTML page of one certificate. A4 landscape comes last, so the template's CSS cannot change it."""
     try:
@@ -46,7 +60,7 @@ def document_html(template, css, context):
         raise DomainError(_("The template could not be filled in: %(message)s", message=str(error)),
                           field="html") from None
     return (f'<!doctype html><html lang="{context.get("lang", "fr")}"><head><meta charset="utf-8">'
-            f"<style>{css}</style><style>@page {{ size: A4 landscape; }}</style></head>"
+            f"{_qr_style(context)}<style>{css}</style><style>@page {{ size: A4 landscape; }}</style></head>"
             f"<body>{body}</body></html>")
 
 
@@ -65,15 +79,18 @@ def render_process_started():
     _in_render_process = True
 
 
-def render_chunk(htmls, static_folder, batch_key=None):
-    """[(PDF bytes, number of pages)] of several certificates; runs in the batch's worker processes, without an
-    application context. Each certificate is laid out on its own, exactly as render_pdf lays it out (so its pages
-    look the same as a certificate issued alone), but the chunk is written as ONE PDF, then split into a file per
-    certificate (join.split_pdf): writing a PDF – fonts subset and embedded, images compressed – costs about as much
-    as laying a page out, and is paid once per chunk instead of once per certificate (issue 22). The logos and
-    signatures, the same on every page, are decoded once per chunk."""
+def render_chunk(htmls, static_folder, batch_key=None, fragment_number=None):
+    """([(PDF bytes, number of pages)] of several certificates, fragment); runs in the batch's worker processes,
+    without an application context. Each certificate is laid out on its own, exactly as render_pdf lays it out (so
+    its pages look the same as a certificate issued alone), but the chunk is written as ONE PDF, then split into a
+    file per certificate (join.split_reader): writing a PDF – fonts subset and embedded, images compressed – costs
+    about as much as laying a page out, and is paid once per chunk instead of once per certificate (issue 22). The
+    logos and signatures, the same on every page, are decoded once per chunk.
+    `fragment_number` (an object number): the chunk's pages are also returned as a fragment of the cohort's
+    combined PDF (join.pdf_fragment, the same pages and fonts as the files), numbered from it – the scheduler
+    appends it without reading the files again; None when not asked for or too large for its range."""
     if not htmls:
-        return []
+        return [], None
     if _in_render_process:
         # what is left is long-lived (modules, fonts, the previous chunk's garbage already collected): out of the
         # collector's sight, so that the collection below walks this chunk's objects only, not the whole heap
@@ -84,9 +101,12 @@ def render_chunk(htmls, static_folder, batch_key=None):
     counts = [len(document.pages) for document in documents]
     combined = documents[0].copy([page for document in documents for page in document.pages]).write_pdf()
     del documents
-    files = split_pdf(combined, counts)
+    reader = PdfReader(io.BytesIO(combined))
+    files = split_reader(reader, counts)
+    fragment = pdf_fragment(reader, fragment_number) if fragment_number is not None else None
+    del reader
     gc.collect()  # WeasyPrint's layout leaves reference cycles behind: free them chunk by chunk
-    return list(zip(files, counts))
+    return list(zip(files, counts)), fragment
 
 
 def png_data_uri(data):
@@ -94,7 +114,9 @@ def png_data_uri(data):
 
 
 def qr_png(url):
-    """The QR code of `url` as a PNG, one module = QR_SCALE pixels, no quiet zone (the CSS adds the margin)."""
+    """The QR code of `url` as a PNG, one module = QR_SCALE pixels, no quiet zone (the CSS adds the margin). One
+    pixel per module: the smallest image to draw and embed (a ninth of the scheduler's work per certificate went
+    into an 8-pixel-per-module PNG); document_html keeps it sharp when enlarged."""
     import segno
     buffer = io.BytesIO()
     segno.make(url, error="m").save(buffer, kind="png", scale=QR_SCALE, border=0)

@@ -6,7 +6,10 @@ worker`), or `flask cpms certificates run-batches`, then:
 1. issues the missing certificates, in chunks of CHUNK: serials drawn and committed, pages rendered by a
    pool of CERTIFICATE_WORKERS processes (both cores), each chunk stored and committed with the progress;
 2. assembles the cohort's valid certificates, in name order, into one PDF (a page each, written page by page
-   with pdf/join.py) and a ZIP of the individual frozen PDFs, both written to files as it goes.
+   with pdf/join.py) and a ZIP of the individual frozen PDFs, both written to files as it goes. The pages issued
+   by this run reach the combined PDF while they are issued: each rendering process returns its chunk's pages
+   as a fragment of that file (pdf/join.py: pdf_fragment), appended as bytes; only certificates issued earlier
+   are read back from their stored files (issue 22).
 Memory stays bounded by a few chunks whatever the cohort size. A batch interrupted (the worker stopped, or
 killed: its job's lease expires) is run again by its job; what was issued stays issued and is not issued twice
 (each chunk's certificates are stored in one transaction, and an enrolment holding one is skipped). A stopping
@@ -34,12 +37,14 @@ from sqlalchemy.orm import contains_eager
 
 from cpms.certificates.models import Certificate, CertificateBatch, CertificateFile
 from cpms.certificates.pdf import (
+    FIRST_FREE,
     PdfConcatenator,
     artwork_of,
     certificate_context,
     cohort_context,
     compile_template,
     document_html,
+    fragment_first_number,
     printed_fields,
     render_chunk,
     render_process_started,
@@ -163,8 +168,16 @@ def run_batch(batch_id, workers=None, job=None):
             with in_transaction():
                 to_issue, certified = plan(cohort)
                 batch.to_issue, batch.total, batch.done = len(to_issue), 2 * len(to_issue) + len(certified), 0
-            _issue_all(batch, cohort, to_issue, requester, workers, job)
-            _assemble(batch, cohort, job)
+            pdf_path = batch_file(_stem(batch, cohort) + ".pdf")
+            with open(pdf_path + ".part", "wb") as pdf_handle:
+                # the combined PDF's own objects come after the ranges of the chunks' fragments
+                first = fragment_first_number(-(-len(to_issue) // CHUNK))
+                combined = PdfConcatenator(pdf_handle, first_number=first or FIRST_FREE)
+                placed = _issue_all(batch, cohort, to_issue, requester, workers, job,
+                                    combined=combined if first else None)
+                count = _assemble(batch, cohort, job, combined, placed)
+            os.replace(pdf_path + ".part", pdf_path)
+            _finish(batch, cohort, count)
         except (OperationalError, InterfaceError):
             raise  # a database fault: the job is tried again later
         except Exception as error:  # the batch records the failure, and its job fails with the reason
@@ -188,9 +201,10 @@ def _chunks(items, size):
         yield items[start:start + size]
 
 
-def _issue_all(batch, cohort, enrolment_ids, actor, workers, job=None):
+def _issue_all(batch, cohort, enrolment_ids, actor, workers, job=None, combined=None):
     """Render in worker processes while the previous chunks are stored; at most workers + 1 chunks in flight.
-    `actor`: the requester, who issues the certificates."""
+    `actor`: the requester, who issues the certificates. `combined` (a PdfConcatenator): the chunks' pages are
+    appended to it as they are stored; returns {serial: their page object numbers in it}."""
     with in_transaction():  # the default template, when it is created now
         template = current_template()
         compiled = compile_template(template.html)
@@ -201,24 +215,29 @@ def _issue_all(batch, cohort, enrolment_ids, actor, workers, job=None):
     use_pool = workers > 1 and len(enrolment_ids) > CHUNK
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"),
                                initializer=render_process_started) if use_pool else None
-    in_flight = deque()
+    in_flight, placed = deque(), {}
+
+    def store(prepared, result):
+        rendered, fragment = result
+        _store_chunk(batch, cohort, prepared, rendered, template, actor, lang)
+        _place_fragment(combined, placed, prepared, rendered, fragment)
+        _progress(job, batch, ISSUING)
+
     try:
-        for chunk in _chunks(enrolment_ids, CHUNK):
+        for index, chunk in enumerate(_chunks(enrolment_ids, CHUNK)):
             prepared = _prepare_chunk(batch, cohort, chunk, compiled, template, shared)
             htmls = [item["html"] for item in prepared]
+            number = fragment_first_number(index) if combined is not None else None
             if pool is None:
-                _store_chunk(batch, cohort, prepared, render_chunk(htmls, static_folder, key), template, actor, lang)
-                _progress(job, batch, ISSUING)
+                store(prepared, render_chunk(htmls, static_folder, key, number))
                 continue
-            in_flight.append((prepared, pool.submit(render_chunk, htmls, static_folder, key)))
+            in_flight.append((prepared, pool.submit(render_chunk, htmls, static_folder, key, number)))
             while len(in_flight) > workers:
                 done_prepared, future = in_flight.popleft()
-                _store_chunk(batch, cohort, done_prepared, future.result(), template, actor, lang)
-                _progress(job, batch, ISSUING)
+                store(done_prepared, future.result())
         while in_flight:
             done_prepared, future = in_flight.popleft()
-            _store_chunk(batch, cohort, done_prepared, future.result(), template, actor, lang)
-            _progress(job, batch, ISSUING)
+            store(done_prepared, future.result())
     except BaseException:
         if pool is not None:  # stopping (or failing): the rendering processes end now, not after their chunk
             _terminate(pool)
@@ -227,6 +246,17 @@ def _issue_all(batch, cohort, enrolment_ids, actor, workers, job=None):
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
+    return placed
+
+
+def _place_fragment(combined, placed, prepared, rendered, fragment):
+    """Append a chunk's fragment to the combined PDF and note its pages by serial; only when every certificate
+    of the chunk was stored (none had been issued meanwhile), otherwise its pages are read back when assembling."""
+    if combined is None or fragment is None or not all(item.get("stored") for item in prepared):
+        return
+    pages = iter(combined.add_fragment(fragment))
+    for item, (_data, count) in zip(prepared, rendered):
+        placed[item["serial"]] = [next(pages) for _page in range(count)]
 
 
 def _terminate(pool):
@@ -271,38 +301,47 @@ def _store_chunk(batch, cohort, prepared, rendered, template, actor, lang):
                                       url=item["url"], issued_at=item["issued_at"], data=data, pages=pages,
                                       batch_id=batch.id)
             batch.issued += 1
+            item["stored"] = True
         batch.done = min(batch.total, batch.done + len(prepared))
         batch.heartbeat_at = utcnow()
 
 
-def _assemble(batch, cohort, job=None):
-    """The cohort's valid certificates in name order: one combined PDF and one ZIP, written as they are read."""
+def _stem(batch, cohort):
+    return f"batch-{batch.id}-cohort-{cohort.id}"
+
+
+def _assemble(batch, cohort, job, combined, placed):
+    """The cohort's valid certificates in name order: the combined PDF (`combined`, which already holds the pages
+    `placed` while issuing; the others are read from their stored files) and a ZIP of the stored files, written as
+    they are read. Returns the number of certificates."""
     with in_transaction():
         batch.stage = "assembling"
         certificates = db.session.execute(select(Certificate.id, Certificate.serial, Certificate.holder_name)
                                           .where(Certificate.cohort_id == cohort.id, Certificate.status == "valid")
                                           .order_by(Certificate.holder_name, Certificate.id)).all()
         batch.total = batch.done + len(certificates)
-    stem = f"batch-{batch.id}-cohort-{cohort.id}"
-    pdf_path, zip_path = batch_file(stem + ".pdf"), batch_file(stem + ".zip")
-    issued_progress = batch.done
-    with open(pdf_path + ".part", "wb") as pdf_handle, \
-            zipfile.ZipFile(zip_path + ".part", "w", compression=zipfile.ZIP_STORED) as archive:
-        combined = PdfConcatenator(pdf_handle)
+    zip_path = batch_file(_stem(batch, cohort) + ".zip")
+    issued_progress, kids = batch.done, []
+    with zipfile.ZipFile(zip_path + ".part", "w", compression=zipfile.ZIP_STORED) as archive:
         for n, (certificate_id, serial, holder_name) in enumerate(certificates, start=1):
-            # one PDF in memory at a time: read, appended to both files, dropped
+            # one PDF in memory at a time: read, written to the ZIP (and to the combined PDF if not there), dropped
             data = db.session.scalar(select(CertificateFile.data).where(CertificateFile.certificate_id == certificate_id))
-            combined.add(data)
+            kids.extend(placed[serial] if serial in placed else combined.add(data))
             archive.writestr(f"{serial}_{slug(holder_name)}.pdf", data)
             if n % CHUNK == 0:
                 with in_transaction():
                     batch.done, batch.heartbeat_at = issued_progress + n, utcnow()
                 _progress(job, batch, ASSEMBLING)
-        combined.close()
-    os.replace(pdf_path + ".part", pdf_path)
+        combined.close(kids)
     os.replace(zip_path + ".part", zip_path)
+    return len(certificates)
+
+
+def _finish(batch, cohort, count):
+    """The batch done, with its two files."""
+    stem = _stem(batch, cohort)
     with in_transaction():
         batch = db.session.get(CertificateBatch, batch.id)
-        batch.pdf_name, batch.zip_name = os.path.basename(pdf_path), os.path.basename(zip_path)
-        batch.certificates_count, batch.done = len(certificates), batch.total
+        batch.pdf_name, batch.zip_name = stem + ".pdf", stem + ".zip"
+        batch.certificates_count, batch.done = count, batch.total
         batch.status, batch.finished_at = "done", utcnow()
