@@ -67,3 +67,46 @@ def load_equipment(context):
     if kampemba is not None and "PDP-HKT-2016" in programmes:
         count += _load_kampemba(programmes["PDP-HKT-2016"], kampemba, date.today())
     return {"equipment items": count}
+
+
+# the equipment indicators in the library: (code, English, French, unit, aggregation, computation, parameter,
+# breakdowns); the first two are also in the Kasaï-Oriental and Haut-Katanga frameworks (stations' outputs)
+INDICATORS = [
+    ("EQP-UNI", "Units equipped", "Unités équipées", "count", "latest", "equipment_units_equipped", "",
+     ["province", "commune", "equipment_category"]),
+    ("EQP-USE", "Share of delivered equipment in use at the last check",
+     "Part du matériel livré en service au dernier contrôle", "percentage", "latest", "equipment_in_use_rate", "",
+     ["province", "commune"]),
+    ("EQP-VAL", "Value of equipment delivered (USD)", "Valeur du matériel livré (USD)", "amount", "sum",
+     "equipment_value_delivered", "USD", ["province", "commune", "equipment_category", "equipment_donor"]),
+]
+FRAMEWORKS = {  # programme → [(result node, library code, LOP target)]
+    "PDP-KOR-2015": [("OP3.2", "EQP-UNI", 5), ("OP3.2", "EQP-USE", 90)],
+    "PDP-HKT-2016": [("OP1.2", "EQP-UNI", 2), ("OP1.2", "EQP-USE", 90)],
+}
+
+
+@demo_loader(late=True)
+def load_equipment_indicators(context):
+    """The equipment indicators in the library, and in the frameworks of the programmes that delivered the demo's
+    equipment, so that their reports and donor pages show them."""
+    from cpms.indicators.models import ResultNode
+    from cpms.indicators.service import add_programme_indicator, create_indicator
+    library = {code: create_indicator(code=code, name_en=name_en, name_fr=name_fr, definition="", unit=unit,
+                                      direction="higher", aggregation=aggregation, source="computed",
+                                      computation=computation, computation_param=param, disaggregations=dimensions,
+                                      is_active=True)
+               for code, name_en, name_fr, unit, aggregation, computation, param, dimensions in INDICATORS}
+    placed = 0
+    for programme_code, entries in FRAMEWORKS.items():
+        programme = context["programmes"].get(programme_code)
+        if programme is None:
+            continue
+        for position, (node_code, code, target) in enumerate(entries, start=95):
+            node = db.session.scalar(select(ResultNode).where(ResultNode.programme_id == programme.id,
+                                                              ResultNode.code == node_code))
+            if node is not None:
+                add_programme_indicator(programme, node_id=node.id, indicator_id=library[code].id, code=code,
+                                        position=position, baseline_value=None, baseline_date=None, lop_target=target)
+                placed += 1
+    return {"equipment indicators": len(library), "equipment indicators in frameworks": placed}

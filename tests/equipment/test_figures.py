@@ -70,6 +70,22 @@ def test_demo_bipemba_received_radios_computers_and_a_kit_one_radio_broken(app, 
     assert broken == ["BIP-RAD-003"] and checks[items[0].id].checked_on == date(2017, 6, 14)
     assert _db.session.scalar(select(EquipmentItem.description).where(EquipmentItem.serial_number == "KAM-PC-001")) \
         == "Laptop computer"
+    # the Kasaï-Oriental framework carries the equipment indicators, and its report computes them from the demo's
+    # deliveries and checks: one unit equipped (Bipemba), its items in use but the broken radio
+    from cpms.core.permissions import Scope
+    from cpms.indicators.models import ProgrammeIndicator
+    from cpms.indicators.service.values import Area, compute
+    from cpms.programmes.models import Programme
+    programme = _db.session.scalar(select(Programme).where(Programme.code == "PDP-KOR-2015"))
+    placed = {pi.code: pi for pi in _db.session.scalars(select(ProgrammeIndicator).where(
+        ProgrammeIndicator.programme_id == programme.id, ProgrammeIndicator.code.like("EQP-%")))}
+    assert set(placed) == {"EQP-UNI", "EQP-USE"}
+    held = [item for item in items if item.programme_id == programme.id]
+    working = sum(checks[item.id].condition == "in_use" for item in held)
+    figures = compute(programme.id, list(placed.values()), [P.parse_period("2017", 1)], scope=Scope.national(),
+                      area=Area())
+    assert figures.values[(placed["EQP-UNI"].id, 0, None)] == 1
+    assert round(figures.values[(placed["EQP-USE"].id, 0, None)], 1) == round(100 * working / len(held), 1)
 
 
 def test_value_delivered_by_period_donor_and_currency(make_programme, make_item, make_station, make_delivery,
