@@ -4,7 +4,9 @@ the app's database with the generated data only (bench/cli.py).
 Settings (environment): BENCH_SCALE (national, province or small; default national), BENCH_REPEAT (timed runs per
 scenario, default 10), BENCH_ONLY (run only scenarios whose name contains this text, or one of
 these texts separated by commas), BENCH_PARTS (comma-separated,
-default scenarios,weight,load), CPMS_BENCH_DATABASE_URL (also run on this PostgreSQL database).
+default scenarios,weight,load), CPMS_BENCH_DATABASE_URL (also run on this PostgreSQL database), BENCH_DATABASES
+(sqlite, postgresql or both, default both: e.g. only PostgreSQL when the SQLite figures of the same scale are
+already there).
 """
 import os
 import sys
@@ -64,7 +66,9 @@ def main():
     only = os.environ.get("BENCH_ONLY", "")
     parts = set(os.environ.get("BENCH_PARTS", "scenarios,weight,load").split(","))
     urls = [None] + ([environment_url()] if environment_url() else [])
-    for index, url in enumerate(urls):
+    kinds = {kind.strip() for kind in os.environ.get("BENCH_DATABASES", "sqlite,postgresql").split(",")}
+    urls = [url for url in urls if ("postgresql" if url else "sqlite") in kinds]
+    for url in urls:
         database = BenchDatabase(scale, url)
         echo(f"== {database.label}")
         with Stopwatch() as watch:
@@ -86,7 +90,7 @@ def main():
                 run["scenarios"].append(item)
         else:
             run["scenarios"] = previous.get("scenarios", [])
-        if "weight" in parts and index == 0:
+        if "weight" in parts and url is None:
             from bench.pageweight import measure_pages
             with Stopwatch() as watch:
                 run["pages"] = measure_pages(app, database, echo=echo)
