@@ -12,15 +12,17 @@ its matricule form (normalise_matricule: '1.234 567-8' is '12345678') or every w
 - PostgreSQL: the key is a stored generated column, `trainees.search_key` (migration 0038), with a trigram GIN
   index (extension pg_trgm); LIKE '%word%' on it uses the index. A trigram index is lossy: each candidate row is
   checked again against the LIKE, which reads the stored key (when the index was on the folded expression, that
-  check recomputed `translate` over 55 letters for every candidate: 165 ms for "kab" at national scale). The
-  column is generated, not kept by the ORM, so that bulk inserts and updates that bypass the ORM (imports, the
-  benchmark's generator, anonymisation) cannot leave it stale. It is not in the model (SQLite has no translate()
-  and uses its FTS5 table): the schema comparison skips it (SCHEMA_NAMES, "trainees.search_key").
+  check recomputed `translate` over 55 letters for every candidate: "kab" counted in 469–781 ms at national
+  scale, 38–52 ms on the stored key; docs/benchmark.md). The column is generated, not kept by the ORM, so that
+  bulk inserts and updates that bypass the ORM (imports, the benchmark's generator, anonymisation) cannot leave
+  it stale. It is not in the model (SQLite has no translate() and uses its FTS5 table): the schema comparison
+  skips it (SCHEMA_NAMES, "trainees.search_key").
 
-The triggers, the column and the index are written by the database itself, so bulk inserts (imports, demo data, the
-benchmark's generator) and anonymisation keep the index in step. Migrations 0036 and 0038 create them on an
-existing database; `db.create_all()` (tests) creates them through the DDL events below. On SQLite, a future migration that
-rebuilds `trainees` (batch_alter_table) drops its triggers: it must create them again (TRIGGERS_SQLITE).
+The triggers, the column and the index are written by the database itself, so bulk inserts (imports, demo data,
+the benchmark's generator) and anonymisation keep the index in step. Migrations 0036 and 0038 create them on an
+existing database; `db.create_all()` (tests) creates them through the DDL events below. On SQLite, a future
+migration that rebuilds `trainees` (batch_alter_table) drops its triggers: it must create them again
+(TRIGGERS_SQLITE).
 """
 import re
 
@@ -73,9 +75,8 @@ KEY_SQLITE = _sqlite_fold(_key("trainees."))
 
 def create_postgresql(connection):
     """The extension (once per database, in schema public unless it is already somewhere), the generated column
-    and its index. Two
-    schemas of one database built at the same time (the test workers, two deployments) would both try to create
-    the extension; "IF NOT EXISTS" does not see one that is not committed yet, so a lock held to the end of the
+    and its index. Two schemas of one database built at the same time (the test workers, two deployments) would
+    both try to create the extension; "IF NOT EXISTS" does not see one that is not committed yet, so a lock held to the end of the
     transaction makes the second wait and then find it."""
     connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({EXTENSION_LOCK})")
     connection.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public")
