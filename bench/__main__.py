@@ -55,7 +55,8 @@ def small_scale_queries(base_url, only, echo=echo):
             continue
         with Stopwatch() as watch:
             counts[case.name] = count_statements(bench, case)
-        echo(f"  {case.name}: {counts[case.name]} statements at small scale "
+        title = case.title(bench) if hasattr(case, "title") else case.name
+        echo(f"  {title}: {counts[case.name]} statements at small scale "
              f"({watch.wall:.0f} s wall, {watch.cpu:.1f} s CPU)")
     return counts
 
