@@ -4,15 +4,16 @@ the app's database with the generated data only (bench/cli.py).
 Settings (environment): BENCH_SCALE (national, province or small; default national), BENCH_REPEAT (timed runs per
 scenario, default 10), BENCH_ONLY (run only scenarios whose name contains this text, or one of
 these texts separated by commas), BENCH_PARTS (comma-separated,
-default scenarios,weight,load), CPMS_BENCH_DATABASE_URL (also run on this PostgreSQL database).
+default scenarios,weight,load), CPMS_BENCH_DATABASE_URL (also run on this PostgreSQL database), BENCH_DATABASES
+(sqlite, postgresql or both, default both: e.g. only PostgreSQL when the SQLite figures of the same scale are
+already there).
 """
 import os
 import sys
-import time
 
 from bench import report
 from bench.database import BenchDatabase, environment_url, prepare
-from bench.harness import Bench, all_scenarios, count_statements, measure
+from bench.harness import Bench, Stopwatch, all_scenarios, count_statements, measure
 
 
 def echo(line=""):
@@ -30,7 +31,6 @@ def run_scenarios(app, database, repeat, only, echo=echo):
     for case in all_scenarios():
         if not selected(case, only):
             continue
-        started = time.perf_counter()
         result = measure(bench, case, repeat)
         result.key = case.name  # the scale-free name, to find the same scenario's small-scale count
         if result.skipped:
@@ -39,7 +39,7 @@ def run_scenarios(app, database, repeat, only, echo=echo):
             ratio = f", {result.ratio:.2f}× floor" if result.ratio else ""
             echo(f"  {result.name}: median {result.median_ms:,.1f} ms, p95 {result.p95_ms:,.1f} ms, "
                  f"{result.queries} queries, peak {result.peak_kb:,.0f} KB{ratio} "
-                 f"({time.perf_counter() - started:.0f} s)")
+                 f"({result.runs} runs; scenario {result.elapsed_s:.0f} s wall, {result.elapsed_cpu_s:.1f} s CPU)")
         results.append(result)
     return results
 
@@ -53,7 +53,11 @@ def small_scale_queries(base_url, only, echo=echo):
     for case in all_scenarios():
         if not selected(case, only):
             continue
-        counts[case.name] = count_statements(bench, case)
+        with Stopwatch() as watch:
+            counts[case.name] = count_statements(bench, case)
+        title = case.title(bench) if hasattr(case, "title") else case.name
+        echo(f"  {title}: {counts[case.name]} statements at small scale "
+             f"({watch.wall:.0f} s wall, {watch.cpu:.1f} s CPU)")
     return counts
 
 
@@ -63,32 +67,46 @@ def main():
     only = os.environ.get("BENCH_ONLY", "")
     parts = set(os.environ.get("BENCH_PARTS", "scenarios,weight,load").split(","))
     urls = [None] + ([environment_url()] if environment_url() else [])
-    for index, url in enumerate(urls):
+    kinds = {kind.strip() for kind in os.environ.get("BENCH_DATABASES", "sqlite,postgresql").split(",")}
+    urls = [url for url in urls if ("postgresql" if url else "sqlite") in kinds]
+    for url in urls:
         database = BenchDatabase(scale, url)
         echo(f"== {database.label}")
-        app = prepare(database, echo=echo)
+        with Stopwatch() as watch:
+            app = prepare(database, echo=echo)
+        parts_time = [("data (generated or reused)", watch)]
         run = {"scale": scale, "database": database.kind, "repeat": repeat, "data": data_summary(app),
                "load_average": report._load(), "scenarios": []}
         previous = report.load()["runs"].get(database.label, {})
         if "scenarios" in parts:
-            results = run_scenarios(app, database, repeat, only)
-            small = small_scale_queries(url, only) if scale != "small" else {}
+            with Stopwatch() as watch:
+                results = run_scenarios(app, database, repeat, only)
+            parts_time.append(("scenarios", watch))
+            with Stopwatch() as watch:
+                small = small_scale_queries(url, only) if scale != "small" else {}
+            parts_time.append(("statements at small scale", watch))
             for result in results:
                 item = result.as_dict()
                 item["queries_small"] = small.get(result.key) if scale != "small" else result.queries
                 run["scenarios"].append(item)
         else:
             run["scenarios"] = previous.get("scenarios", [])
-        if "weight" in parts and index == 0:
+        if "weight" in parts and url is None:
             from bench.pageweight import measure_pages
-            run["pages"] = measure_pages(app, database, echo=echo)
+            with Stopwatch() as watch:
+                run["pages"] = measure_pages(app, database, echo=echo)
+            parts_time.append(("page weight", watch))
         else:
             run["pages"] = previous.get("pages", [])
         if "load" in parts:
             from bench.load import measure_load
-            run["load"] = measure_load(app, database, echo=echo)
+            with Stopwatch() as watch:
+                run["load"] = measure_load(app, database, echo=echo)
+            parts_time.append(("load", watch))
         else:
             run["load"] = previous.get("load", [])
+        run["elapsed"] = {name: {"wall_s": round(w.wall, 1), "cpu_s": round(w.cpu, 1)} for name, w in parts_time}
+        echo("Time by part: " + "; ".join(f"{name} {w.wall:.0f} s wall, {w.cpu:.0f} s CPU" for name, w in parts_time))
         data = report.save(database.label, run)
         echo()
         echo(report.markdown({"runs": {database.label: data["runs"][database.label]}}))

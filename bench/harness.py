@@ -84,6 +84,8 @@ class Result:
     cpu_ratio: float | None = None
     statements_grow_with: str | None = None
     detail: dict = field(default_factory=dict)
+    elapsed_s: float | None = None      # the whole scenario: setup, warm-ups, runs, floors, traced run (wall)
+    elapsed_cpu_s: float | None = None  # the same in CPU time, this process and its ended children
 
     @property
     def meets_target(self):
@@ -223,7 +225,30 @@ class StatementCounter:
         self.count += 1
 
 
-def measure(bench, case, repeat, echo=print):  # noqa: C901
+class Stopwatch:
+    """Wall and CPU time (this process and its ended children) of a block: what a part of the run costs. On a
+    loaded machine the wall time is the load's; the CPU time is what a quiet machine would take (one core at a
+    time: the bench runs its work in one process, except the certificates' rendering pool and PostgreSQL's server,
+    whose CPU is not counted here)."""
+
+    def __enter__(self):
+        self.wall, self.cpu = time.perf_counter(), cpu_seconds(children=True)
+        return self
+
+    def __exit__(self, *exc):
+        self.wall = time.perf_counter() - self.wall
+        self.cpu = cpu_seconds(children=True) - self.cpu
+
+
+def measure(bench, case, repeat, echo=print):
+    """Run one scenario (see _measure); its whole cost, wall and CPU, goes into elapsed_s and elapsed_cpu_s."""
+    with Stopwatch() as watch:
+        result = _measure(bench, case, repeat)
+    result.elapsed_s, result.elapsed_cpu_s = round(watch.wall, 1), round(watch.cpu, 1)
+    return result
+
+
+def _measure(bench, case, repeat):  # noqa: C901
     """Run one scenario: warm-up, then `repeat` timed runs each followed by a timed run of its floor (alternating,
     so that both meet the same load on a shared machine), then one traced run for peak memory."""
     title = case.title(bench) if hasattr(case, "title") else case.name
@@ -241,10 +266,7 @@ def measure(bench, case, repeat, echo=print):  # noqa: C901
             case.setup(bench)
         slow = getattr(case, "repeat", None) is not None  # a scenario that limits its runs is a slow one
         repeat = min(getattr(case, "repeat", None) or repeat, repeat)  # a slow scenario runs fewer times
-        if hasattr(case, "warmup"):
-            case.warmup(bench)  # e.g. a smaller file, when one full run takes minutes
-        else:
-            _once(bench, case)  # caches, compiled statements, templates
+        _warmup(bench, case)
         if driver and hasattr(case, "floor_warmup"):
             case.floor_warmup(bench, driver)
         elif driver:
@@ -317,6 +339,13 @@ def _traced_once(bench, case):
     return peak
 
 
+def _warmup(bench, case):
+    if hasattr(case, "warmup"):
+        case.warmup(bench)  # e.g. a smaller file, when one full run takes minutes
+    else:
+        _once(bench, case)  # caches, compiled statements, templates
+
+
 def _once(bench, case):
     case.run(bench)
     _cleanup(bench, case)
@@ -344,7 +373,7 @@ def count_statements(bench, case):
     try:
         if hasattr(case, "setup"):
             case.setup(bench)
-        _once(bench, case)
+        _warmup(bench, case)  # as before the timed runs, whose largest count this one is compared with
         with StatementCounter(bench.app) as counter:
             case.run(bench)
         _cleanup(bench, case)

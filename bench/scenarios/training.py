@@ -73,8 +73,7 @@ class TraineeSearch:
             where = "t.id IN (SELECT rowid FROM trainees_search WHERE trainees_search MATCH :q)"
             params = {"q": query}
         else:
-            key = (f"lower(translate(t.matricule || ' ' || t.last_name || ' ' || coalesce(t.post_name, '') || ' ' "
-                   f"|| coalesce(t.first_name, ''), '{ACCENTED}', '{PLAIN}'))")
+            key = "t.search_key"  # the stored folded key (migration 0039), indexed by trigrams
             where = " AND ".join(f"{key} LIKE :w{n}" for n in range(len(words)))
             params = {f"w{n}": f"%{word}%" for n, word in enumerate(words)}
             count = sql.rows(f"SELECT count(*) FROM trainees t WHERE {where}", params)[0][0]

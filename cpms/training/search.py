@@ -9,12 +9,20 @@ its matricule form (normalise_matricule: '1.234 567-8' is '12345678') or every w
   in step with `trainees` by three triggers; it is contentless (it stores the index only, not the key) because
   the key, folded, is not a column of `trainees`. Words of fewer than 3 characters cannot be looked up in a
   trigram index: such a term is matched by a scan of the same key.
-- PostgreSQL: a trigram GIN index (extension pg_trgm) on the key expression; LIKE '%word%' uses it.
+- PostgreSQL: the key is a stored generated column, `trainees.search_key` (migration 0039), with a trigram GIN
+  index (extension pg_trgm); LIKE '%word%' on it uses the index. A trigram index is lossy: each candidate row is
+  checked again against the LIKE, which reads the stored key (when the index was on the folded expression, that
+  check recomputed `translate` over 55 letters for every candidate: "kab" counted in 469–781 ms at national
+  scale, 38–52 ms on the stored key; docs/benchmark.md). The column is generated, not kept by the ORM, so that
+  bulk inserts and updates that bypass the ORM (imports, the benchmark's generator, anonymisation) cannot leave
+  it stale. It is not in the model (SQLite has no translate() and uses its FTS5 table): the schema comparison
+  skips it (SCHEMA_NAMES, "trainees.search_key").
 
-The triggers and the index are written by the database itself, so bulk inserts (imports, demo data, the
-benchmark's generator) and anonymisation keep the index in step. Migration 0036 creates them on an existing
-database; `db.create_all()` (tests) creates them through the DDL events below. On SQLite, a future migration that
-rebuilds `trainees` (batch_alter_table) drops its triggers: it must create them again (TRIGGERS_SQLITE).
+The triggers, the column and the index are written by the database itself, so bulk inserts (imports, demo data,
+the benchmark's generator) and anonymisation keep the index in step. Migrations 0036 and 0039 create them on an
+existing database; `db.create_all()` (tests) creates them through the DDL events below. On SQLite, a future
+migration that rebuilds `trainees` (batch_alter_table) drops its triggers: it must create them again
+(TRIGGERS_SQLITE).
 """
 import re
 
@@ -30,7 +38,8 @@ MIN_INDEXED = 3  # the trigram index finds substrings of at least 3 characters
 
 # schema objects that the models do not describe (skipped when the schema is compared with the models)
 SCHEMA_NAMES = ("trainees_search", "trainees_search_data", "trainees_search_idx", "trainees_search_docsize",
-                "trainees_search_config", "ix_trainees_search")
+                "trainees_search_config", "ix_trainees_search", "trainees.search_key")
+SEARCH_COLUMN = "search_key"  # PostgreSQL only: the stored, generated key
 
 
 def fold(text):
@@ -59,22 +68,24 @@ def _postgresql_key(prefix=""):
     return f"lower(translate({_key(prefix)}, '{ACCENTED}', '{PLAIN}'))"
 
 
-# the key on PostgreSQL: the index's expression, and the query's (the planner matches the same expression)
+# the key on PostgreSQL: the generated column's expression
 KEY_POSTGRESQL = _postgresql_key()
 KEY_SQLITE = _sqlite_fold(_key("trainees."))
 
 
 def create_postgresql(connection):
-    """The extension (once per database, in schema public unless it is already somewhere) and the index. Two
-    schemas of one database built at the same time (the test workers, two deployments) would both try to create
-    the extension; "IF NOT EXISTS" does not see one that is not committed yet, so a lock held to the end of the
+    """The extension (once per database, in schema public unless it is already somewhere), the generated column
+    and its index. Two schemas of one database built at the same time (the test workers, two deployments) would
+    both try to create the extension; "IF NOT EXISTS" does not see one that is not committed yet, so a lock held to the end of the
     transaction makes the second wait and then find it."""
     connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({EXTENSION_LOCK})")
     connection.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public")
     schema = connection.exec_driver_sql(
         "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
         "WHERE e.extname = 'pg_trgm'").scalar()
-    connection.exec_driver_sql(f'CREATE INDEX ix_trainees_search ON trainees USING gin (({KEY_POSTGRESQL}) '
+    connection.exec_driver_sql(f"ALTER TABLE trainees ADD COLUMN {SEARCH_COLUMN} text "
+                               f"GENERATED ALWAYS AS ({KEY_POSTGRESQL}) STORED")
+    connection.exec_driver_sql(f'CREATE INDEX ix_trainees_search ON trainees USING gin ({SEARCH_COLUMN} '
                                f'"{schema}".gin_trgm_ops)')
 
 
@@ -133,5 +144,5 @@ def term_condition(term):
             return Trainee.id.in_(found)
         key = sa.literal_column(KEY_SQLITE)
     else:
-        key = sa.literal_column(_postgresql_key("trainees."))
+        key = sa.literal_column(f"trainees.{SEARCH_COLUMN}")
     return or_(*(and_(*(key.like(f"%{word}%") for word in alt)) for alt in alternatives))
