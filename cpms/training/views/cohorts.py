@@ -3,7 +3,6 @@ from flask import current_app, render_template, request, url_for
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from markupsafe import Markup
 from sqlalchemy import select
 
 from cpms.core.charts import percent
@@ -142,8 +141,8 @@ def _table_labels(rows, sessions):
     short = {day for row in rows for day in (row.enrolled_on, row.withdrawn_on) if day}
     return {"short": {day: format_date(day, "short") for day in short},
             "medium": {day: format_date(day, "medium") for day in {s.session_date for s in sessions}},
-            # as the lazy labels print themselves (their __html__): the translation is not escaped again
-            "states": {state: Markup(label) for state, label in REGISTER_STATE_LABELS.items()},
+            # plain text, escaped by the template like any other (an apostrophe prints as &#39;, read the same)
+            "states": {state: str(label) for state, label in REGISTER_STATE_LABELS.items()},
             # without variables gettext gives the message as it is, filled in by the template's `format`
             "streak": _("%(n)d absences in a row"), "marked": _("%(marked)s of %(expected)s marked"),
             "withdrawn": _("Withdrawn on %(date)s")}
