@@ -19,6 +19,7 @@ from datetime import date
 
 from flask import current_app
 from sqlalchemy import (
+    BigInteger,
     Date,
     String,
     and_,
@@ -197,7 +198,7 @@ def _retained_statement(months, shape):
     cert = cert.cte("certified").prefix_with("MATERIALIZED")
     covered = exists().where(_in_area(cert, cert.c.programme_id), Posting.start_date <= cert.c.checkpoint,
                              or_(Posting.end_date.is_(None), Posting.end_date >= cert.c.checkpoint))
-    return (select(func.count() * PACK + func.coalesce(func.sum(case((covered, 1), else_=0)), 0))
+    return (select(func.count() * literal_column(str(PACK), BigInteger) + func.coalesce(func.sum(case((covered, 1), else_=0)), 0))
             .where(cert.c.checkpoint <= today))
 
 
