@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from cpms.auth import service
 from cpms.auth.forms import (
@@ -38,9 +39,13 @@ NAVIGATION = [(90, "auth.user_list", _l("Users"), {ADMIN})]
 
 @login_manager.user_loader
 def load_user(session_token):
-    """The logged-in user: the active account whose session token the session cookie carries."""
-    return db.session.scalar(select(User).options(*USER_LOAD_OPTIONS).where(
-        User.session_token == session_token, User.is_active.is_(True)))
+    """The logged-in user: the active account whose session token the session cookie carries.
+
+    One statement for the user, their areas (provinces, communes with their city and province) and the figures
+    other domains add (USER_LOAD_OPTIONS): the relationships' own loading would take three."""
+    return db.session.scalars(select(User).options(
+        joinedload(User.provinces), joinedload(User.communes), *USER_LOAD_OPTIONS).where(
+        User.session_token == session_token, User.is_active.is_(True))).unique().one_or_none()
 
 
 def _safe_next(target):

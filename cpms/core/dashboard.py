@@ -30,6 +30,9 @@ class Card:
     note: str | None = None
     roles: frozenset | None = None  # None: every role
     shown: Callable | None = None  # shown(value) -> bool once the value is known (e.g. only when not zero)
+    # unpack(card): once the SQL figure is known (card.value), sets the shown value, the note or `shown` from it
+    # (e.g. a share and its "n of m" note from one figure packing both counts)
+    unpack: Callable | None = None
 
 
 def dashboard_provider(func=None, *, per_user=False):
@@ -112,6 +115,8 @@ def evaluate(cards, kept=None):
     row = db.session.execute(statement).one()
     for card, value in zip(cards, row):
         card.value = int(value or 0)
+        if card.unpack is not None:
+            card.unpack(card)
 
 
 # --- the "today" lines ------------------------------------------------------------------------

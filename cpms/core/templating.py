@@ -3,7 +3,7 @@ from datetime import date
 from functools import lru_cache
 
 from babel.numbers import format_decimal as babel_format_decimal
-from flask import g, request, url_for
+from flask import current_app, g, request, url_for
 from flask_babel import format_currency, format_date, format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -41,11 +41,36 @@ def all_navigation():
     return sorted(entries, key=lambda entry: entry[0])
 
 
+def _menus():
+    """Each role's menu as (endpoint, URL, label) and each blueprint's entries as (URL, endpoint), built once per app
+    and script root: the entries and their URLs never change while the app runs, and collecting them from every
+    domain, sorting them and building each URL was a share of every page's fixed cost."""
+    from cpms.core.permissions import ROLES
+    menus = current_app.extensions.setdefault("cpms_menus", {})
+    key = request.script_root
+    if key not in menus:
+        entries = [(endpoint, url_for(endpoint), label, roles) for _pos, endpoint, label, roles in all_navigation()]
+        by_role = {role: [(endpoint, url, label) for endpoint, url, label, roles in entries if role in roles]
+                   for role in ROLES}
+        siblings = {}
+        for endpoint, url, _label, _roles in entries:
+            siblings.setdefault(endpoint.split(".")[0], []).append((url, endpoint))
+        menus[key] = (by_role, siblings)
+    return menus[key]
+
+
 def navigation():
-    """The menu of the current user: only the entries their role may open."""
+    """The menu of the current user: only the entries their role may open, as (endpoint, label)."""
+    return [(endpoint, label) for endpoint, _url, label, _current in menu()]
+
+
+def menu():
+    """The menu of the current user as (endpoint, URL, label, is the current page's entry)."""
     if not current_user.is_authenticated:
         return []
-    return [(endpoint, label) for _pos, endpoint, label, roles in all_navigation() if current_user.role in roles]
+    by_role, siblings = _menus()
+    return [(endpoint, url, label, _is_current(endpoint, siblings))
+            for endpoint, url, label in by_role.get(current_user.role, ())]
 
 
 def is_current(endpoint):
@@ -53,15 +78,19 @@ def is_current(endpoint):
 
     When a blueprint has several menu entries, the one whose URL is the longest prefix of the page's path wins.
     """
+    return _is_current(endpoint, _menus()[1])
+
+
+def _is_current(endpoint, siblings):
     if request.endpoint == endpoint:
         return True
     blueprint = endpoint.split(".")[0]
     if blueprint == "core" or request.blueprint != blueprint:
         return False
-    siblings = [e for _pos, e, _label, _roles in all_navigation() if e.split(".")[0] == blueprint]
-    if len(siblings) == 1:
+    entries = siblings.get(blueprint, ())
+    if len(entries) == 1:
         return True
-    prefixes = [(len(url_for(e)), e) for e in siblings if request.path.startswith(url_for(e))]
+    prefixes = [(len(url), e) for url, e in entries if request.path.startswith(url)]
     return bool(prefixes) and max(prefixes)[1] == endpoint
 
 
@@ -123,6 +152,6 @@ def init_app(app):
     app.jinja_env.filters["money"] = money
     app.jinja_env.filters["role_label"] = lambda role: ROLE_LABELS.get(role, role)
     app.jinja_env.filters["sex_label"] = lambda sex: SEX_LABELS.get(sex, sex)
-    app.jinja_env.globals.update(navigation=navigation, page_url=page_url, url_pattern=url_pattern, is_current=is_current,
+    app.jinja_env.globals.update(navigation=navigation, menu=menu, page_url=page_url, url_pattern=url_pattern, is_current=is_current,
                                  get_locale=get_locale, panels=panels, columns=columns,
                                  ROLE_LABELS=ROLE_LABELS, SEX_LABELS=SEX_LABELS, SEX_GROUP_LABELS=SEX_GROUP_LABELS)

@@ -183,3 +183,20 @@ def test_the_dashboard_figure_of_a_commune_area_is_the_reports(app, officers):
     assert retention.retained_at(None, Scope(full_province_ids=set(), commune_ids=communes, province_ids=set()),
                                  today=TODAY, months=6)[0] > 0
     assert retention.retained_at(None, Scope.nothing(), today=TODAY, months=6) == (0, 0)
+
+
+def test_the_dashboard_card_is_asked_with_the_other_cards_and_shows_the_reports_share(app, officers, make_user):
+    """The card's two counts come packed in one figure of the cards' single statement: the page shows the report's
+    share and "kept of due"; an area where nobody is due yet shows no card."""
+    from cpms.core.dashboard import cards_for
+    from cpms.core.permissions import scope_of
+    admin = make_user("me_officer")
+    haut_katanga = make_user("me_officer", provinces=("Haut-Katanga",))
+    report = retention.retention_report(None, Scope.national())
+    due, kept = report.total.due[36], report.total.kept[36]
+    assert due > 0
+    with english(app):
+        for _visit in range(2):  # built on the first visit, the kept statement only executed on the second
+            card = next(c for c in cards_for(admin, scope_of(admin)) if c.endpoint == "deployments.retention")
+            assert (card.value, str(card.note)) == (round(100 * kept / due), f"{kept} of {due} certified officers")
+        assert not [c for c in cards_for(haut_katanga, scope_of(haut_katanga)) if c.endpoint == "deployments.retention"]

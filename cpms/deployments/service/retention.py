@@ -19,6 +19,7 @@ from datetime import date
 
 from flask import current_app
 from sqlalchemy import (
+    BigInteger,
     Date,
     String,
     and_,
@@ -139,6 +140,11 @@ def officer_outcomes(user, scope, *, today, min_months, programme_id=None, cert=
     return _restrict(stmt, user, scope, programme_id)
 
 
+# retained_figure() packs (due, kept) into one integer, so that the dashboard asks it as one scalar subquery
+# among the other cards' figures (a subquery returns one value): due * PACK + kept, kept <= due < PACK.
+PACK = 2 ** 32
+
+
 def retained_at(user, scope, *, today, months):
     """(due, kept) at `months` after certification, over the certified officers of the cohorts in the user's
     area: the sums of officer_outcomes()' due_<months> and kept_<months>, for the dashboard card. One EXISTS per
@@ -146,12 +152,23 @@ def retained_at(user, scope, *, today, months):
     10,000 certified officers on SQLite; each checkpoint date is computed once (a materialized CTE, where
     SQLite would otherwise compute it again for every posting it looks at). The statement is built once per
     shape of area (the day, the area's ids and the trainer are parameters): building it was a fifth of the card."""
+    return unpack_retained(db.session.scalar(select(retained_figure(user, scope, today=today, months=months))))
+
+
+def retained_figure(user, scope, *, today, months):
+    """retained_at()'s figures as one SQL scalar, due * PACK + kept (unpack_retained() splits it): the card's
+    value, asked in the dashboard's single statement with the other cards' figures."""
     trainer = user is not None and user.role == TRAINER
     shape = (scope.is_national, bool(scope.full_province_ids), bool(scope.commune_ids), trainer)
     params = {"today": today, "provinces": sorted(scope.full_province_ids or ()),
               "communes": sorted(scope.commune_ids or ()), "user_id": user.id if trainer else None}
-    due, kept = db.session.execute(_retained_statement(int(months), shape), params).one()
-    return int(due), int(kept)
+    return _retained_statement(int(months), shape).params(params).scalar_subquery()
+
+
+def unpack_retained(figure):
+    """(due, kept) from retained_figure()'s value."""
+    due, kept = divmod(int(figure or 0), PACK)
+    return due, kept
 
 
 @functools.lru_cache(maxsize=32)
@@ -181,7 +198,7 @@ def _retained_statement(months, shape):
     cert = cert.cte("certified").prefix_with("MATERIALIZED")
     covered = exists().where(_in_area(cert, cert.c.programme_id), Posting.start_date <= cert.c.checkpoint,
                              or_(Posting.end_date.is_(None), Posting.end_date >= cert.c.checkpoint))
-    return (select(func.count(), func.coalesce(func.sum(case((covered, 1), else_=0)), 0))
+    return (select(func.count() * literal_column(str(PACK), BigInteger) + func.coalesce(func.sum(case((covered, 1), else_=0)), 0))
             .where(cert.c.checkpoint <= today))
 
 
@@ -313,13 +330,20 @@ def months_between(start, end):
     return months - (1 if end.day < start.day else 0)
 
 
-@dashboard_provider
+@dashboard_provider(per_user=True)
 def retention_cards(user, scope):
+    """The share of certified officers still posted in the area after the minimum period. Its value is SQL (asked
+    with the other cards' figures in one statement), unpacked into the share and the note once known; not shown
+    while nobody is due. Per user: it depends on the user's role and id, area and day only."""
     from flask_babel import lazy_gettext as _l
     report_months = minimum_months()
-    due, kept = retained_at(user, scope, today=date.today(), months=report_months)
-    if not due:
-        return []
+
+    def unpack(card):
+        due, kept = unpack_retained(card.value)
+        card.value = round(100 * kept / due) if due else 0
+        card.note = _l("%(kept)d of %(due)d certified officers", kept=kept, due=due)
+        card.shown = (lambda _value: False) if not due else None
+
     return [Card(_l("Retained in the area after %(months)d months (%%)", months=report_months),
-                 round(100 * kept / due), "deployments.retention",
-                 note=_l("%(kept)d of %(due)d certified officers", kept=kept, due=due))]
+                 retained_figure(user, scope, today=date.today(), months=report_months), "deployments.retention",
+                 unpack=unpack)]
