@@ -81,6 +81,7 @@ def test_a_long_period_and_its_quarters_read_the_rounds_and_the_baseline_once(ro
     grouped = [s for s in statements if "GROUP BY" in s.upper() and "survey_responses" in s]
     rounds_read = [s for s in statements if s.lstrip().upper().startswith("SELECT SURVEY_ROUNDS.")]
     assert len(grouped) == 1 and len(rounds_read) == 1
+    assert not [s for s in statements if "survey_round_communes" in s]  # the rounds' dates, not their communes
     assert cells[0] == {} and cells[1] == {}
     assert cells[2][None] == pytest.approx(80.0)  # the endline of November 2017, the latest round of the span
     assert figures.baselines[(next(iter(figures.baselines))[0], None)] == pytest.approx(30.0)
