@@ -263,8 +263,107 @@ class MeOfficerDashboard(Dashboard):
 
 @scenario
 class ViewerDashboard(Dashboard):
+    """The viewer's home also shows the donor panel (cpms/indicators/service/results.py): the key results of a
+    programme over the trend's quarters, with the baseline. Its floor is written from the survey indicators'
+    definition (cpms/surveys/indicators.py: the latest round of each quarter, the baseline round, the weighted share
+    of valid answers, empty under MIN_CELL answers): the programme's rounds and measures in one query, then one
+    GROUP BY by round per measure over the rounds the panel shows. Its figures are compared with the charts'."""
     name = "Dashboard – viewer (whole country)"
     role = "viewer"
+    floor_what = "each card's figure from its definition, and the donor panel's survey key results from theirs"
+
+    def warmup(self, bench):
+        from cpms.extensions import db
+        from cpms.indicators.registry import computation
+        from cpms.indicators.service import periods as P
+        from cpms.indicators.service.framework import settings_of
+        from cpms.indicators.service.reports import trend_periods
+        from cpms.indicators.service.results import key_indicators
+        from cpms.programmes.models import Programme
+        super().warmup(bench)
+        page = self.run(bench).get_data(as_text=True)
+        link = re.search(r'href="/indicators/programmes/(\d+)/report\?period=([^"]+)"', page)
+        self.panel = panel_figures(page)
+        with bench.app.test_request_context():
+            programme = db.session.get(Programme, int(link.group(1)))
+            month = settings_of(programme.id).fiscal_year_start_month
+            self.trend = trend_periods(programme, P.parse_period(link.group(2), month), month)
+            key = key_indicators(programme)
+            others = [pi.code for pi in key if not (pi.indicator.computation or "").startswith("survey_")]
+            if others:
+                raise AssertionError(f"{self.name}: the panel's floor has no query for {', '.join(others)}")
+            self.key = {pi.id: pi.indicator.computation_param or computation(pi.indicator.computation).default_param
+                        for pi in key}
+        self.programme_id = programme.id
+
+    def floor_warmup(self, bench, sql):
+        super().floor_warmup(bench, sql)
+        figures = panel_floor(sql, self.programme_id, self.key, self.trend)
+        sql.rollback()
+        if figures != self.panel:
+            raise AssertionError(f"{self.name}: the panel floor's figures differ from the page's: floor {figures}, "
+                                 f"page {self.panel}")
+
+    def floor(self, bench, sql):
+        figures = super().floor(bench, sql)
+        panel_floor(sql, self.programme_id, self.key, self.trend)
+        return figures
+
+
+POINT = re.compile(r'<circle class="actual-dot"[^>]*><title>([^<]*?) – [^<:]*: ([^<]*?) %</title>')
+
+
+def panel_figures(page):
+    """{programme indicator id: {period label or "baseline": figure as shown}} from the panel's charts."""
+    figures = {}
+    for pi_id, chart in re.findall(r'<figure class="chart key-result" id="key-result-(\d+)">(.*?)</figure>', page, re.S):
+        shown = {}
+        for label, value in POINT.findall(chart):
+            shown[html.unescape(label)] = float(value.replace("\u202f", "").replace(",", "."))
+        baseline = re.search(r'<line class="baseline"[^>]*><title>[^<]*: ([^<]*?) %</title>', chart)
+        if baseline:
+            shown["baseline"] = float(baseline.group(1).replace("\u202f", "").replace(",", "."))
+        figures[int(pi_id)] = shown
+    return figures
+
+
+def panel_floor(sql, programme_id, key, trend):
+    """The survey key results' figures by their definition, shown as the charts show them (one decimal)."""
+    from cpms.surveys.service.stats import MIN_CELL
+    params = sorted(set(key.values()))
+    names = ", ".join(f":q{i}" for i in range(len(params)))
+    rows = sql.rows(f"SELECT r.id, r.kind, r.start_date, coalesce(r.end_date, r.start_date) AS day, q.name, m.id, "
+                    f"m.question_id, m.kind, m.\"values\", m.excluded_values FROM survey_rounds r "
+                    f"JOIN survey_measures m ON m.instrument_id = r.instrument_id "
+                    f"JOIN survey_questions q ON q.id = m.question_id "
+                    f"WHERE r.programme_id = :pid AND q.name IN ({names}) ORDER BY day, r.id, m.id",
+                    {"pid": programme_id, **{f"q{i}": name for i, name in enumerate(params)}})
+    figures = {}
+    for pi_id, param in key.items():
+        rounds = {}
+        for row in rows:
+            if row[4] == param:
+                rounds.setdefault(row[0], row)  # the round's first measure of the question
+        ordered = list(rounds.values())
+        day = {r[0]: date.fromisoformat(str(r[3])[:10]) for r in ordered}
+        chosen = {}
+        for period in trend:
+            inside = [r for r in ordered if period.start <= day[r[0]] <= period.end]
+            if inside:
+                chosen[period.label] = inside[-1]
+        baseline = next((r for r in ordered if r[1] == "baseline"), None)
+        if baseline is not None:
+            chosen["baseline"] = baseline
+        sums = {}
+        for measure_id in sorted({r[5] for r in chosen.values()}):
+            sums.update(share_by_round(sql, [r for r in chosen.values() if r[5] == measure_id]))
+        shown = {}
+        for label, r in chosen.items():
+            n, weight, part = sums.get(r[0], (0, 0, 0))
+            if n >= MIN_CELL and weight:
+                shown[label] = round(100 * float(part) / float(weight), 1)
+        figures[pi_id] = shown
+    return figures
 
 
 @scenario
@@ -281,3 +380,18 @@ class FixedCost:
     def floor(self, bench, sql):
         user_id = user_floor(sql, self.role)
         sql.rows("SELECT * FROM api_tokens WHERE user_id = :id AND revoked_at IS NULL ORDER BY id", {"id": user_id})
+
+
+def share_by_round(sql, rounds):
+    """{round id: (valid answers, Σw, Σw of the measure's values)} of one measure (a share or a rate) – one GROUP BY."""
+    measure = rounds[0]
+    if measure[7] == "mean":
+        raise AssertionError("the panel's floor has no query for a mean")
+    values, excluded = measure[8].split(), measure[9].split()
+    valid = f" AND a.value_text NOT IN ({', '.join(repr(v) for v in excluded)})" if excluded else ""
+    share = f"CASE WHEN a.value_text IN ({', '.join(repr(v) for v in values)}) THEN s.weight ELSE 0 END"
+    return {r[0]: r[1:] for r in sql.rows(
+        f"SELECT s.round_id, count(*), sum(s.weight), sum({share}) FROM survey_answers a "
+        f"JOIN survey_responses s ON s.id = a.response_id WHERE a.question_id = {int(measure[6])} "
+        f"AND s.round_id IN ({', '.join(str(r[0]) for r in rounds)}){valid} AND (s.import_id IS NULL "
+        f"OR s.import_id NOT IN (SELECT id FROM survey_imports WHERE state != 'published')) GROUP BY s.round_id")}

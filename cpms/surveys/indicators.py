@@ -11,6 +11,7 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, select
+from sqlalchemy.orm import lazyload
 
 from cpms.extensions import db
 from cpms.geo.models import Commune
@@ -40,11 +41,13 @@ def _rounds(ctx):
 
 
 def _read_rounds(ctx):
+    # the rounds' dates and kinds only: not their communes and programme (two more statements per indicator)
     rows = db.session.execute(
         select(SurveyRound, SurveyMeasure).join(SurveyMeasure, SurveyMeasure.instrument_id == SurveyRound.instrument_id)
         .join(SurveyQuestion, SurveyQuestion.id == SurveyMeasure.question_id)
         .where(SurveyRound.programme_id == ctx.programme_id, SurveyQuestion.name == ctx.param)
-        .order_by(SurveyRound.start_date, SurveyRound.id, SurveyMeasure.id)).all()
+        .order_by(SurveyRound.start_date, SurveyRound.id, SurveyMeasure.id)
+        .options(lazyload(SurveyRound.communes), lazyload(SurveyRound.programme))).all()
     first = {}
     for survey_round, measure in rows:
         first.setdefault(survey_round.id, (survey_round, measure))

@@ -65,3 +65,25 @@ def test_area_limits_the_respondents(rounds, computed_figures):
                       province_ids={province_id("Kasaï-Oriental")})
     cells, _f = computed_figures(rounds, "survey_trust", [Y2017], scope=muya_only, param="trust")
     assert cells[0][None] == pytest.approx(60.0)
+
+
+def test_a_long_period_and_its_quarters_read_the_rounds_and_the_baseline_once(rounds, computed_figures,
+                                                                               count_queries):
+    """The donor's home and the report ask for the last quarters and the programme to date together: the survey
+    measure is one GROUP BY for every round they need and the baseline round – not a second pass for the earlier
+    quarters of the span (which read the rounds and the baseline again). The figures are those of each period alone."""
+    quarters = [P.parse_period(key, 1) for key in ("2018-Q3", "2018-Q4")]  # no round in them
+    to_date = P.span(date(2015, 1, 1), date(2018, 12, 31), 1)  # no round in its last four quarters either
+    computed_figures(rounds, "survey_trust", [Y2015], param="trust")  # the indicator is created outside the count
+    with count_queries() as statements:
+        cells, figures = computed_figures(rounds, "survey_trust", quarters + [to_date], param="trust",
+                                          today=date(2019, 1, 1))
+    grouped = [s for s in statements if "GROUP BY" in s.upper() and "survey_responses" in s]
+    rounds_read = [s for s in statements if s.lstrip().upper().startswith("SELECT SURVEY_ROUNDS.")]
+    assert len(grouped) == 1 and len(rounds_read) == 1
+    assert not [s for s in statements if "survey_round_communes" in s]  # the rounds' dates, not their communes
+    assert cells[0] == {} and cells[1] == {}
+    assert cells[2][None] == pytest.approx(80.0)  # the endline of November 2017, the latest round of the span
+    assert figures.baselines[(next(iter(figures.baselines))[0], None)] == pytest.approx(30.0)
+    alone, _f = computed_figures(rounds, "survey_trust", [to_date], param="trust", today=date(2019, 1, 1))
+    assert alone[0][None] == cells[2][None]

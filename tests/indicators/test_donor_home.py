@@ -81,3 +81,19 @@ def test_area_viewer_without_a_programme_gets_no_donor_home(client, login_as, pi
 def test_staff_get_no_donor_home(client, login_as, pictures):
     login_as("me_officer")
     assert 'id="donor-home"' not in _home(client)
+
+
+def test_the_programme_to_date_is_computed_only_for_key_results_that_show_it(app, pictures):
+    """The panel shows the programme to date against a life-of-programme target only: the others' figures to date
+    are not computed (for a survey indicator, every round of the programme's life), their trend is the report's."""
+    from cpms.core.permissions import Scope
+    from cpms.indicators.service import periods as P
+    from cpms.indicators.service.reports import build_reports
+    period = P.parse_period("2016-Q3", 1)
+    with app.test_request_context():
+        full = build_reports(pictures.programme, period, scope=Scope.national())[None].totals()[0]
+        shown = build_reports(pictures.programme, period, scope=Scope.national(),
+                              to_date_for={pictures.pi.id})[None].totals()[0]
+        left = build_reports(pictures.programme, period, scope=Scope.national(), to_date_for=set())[None].totals()[0]
+    assert full.to_date == shown.to_date == 1553 and left.to_date is None
+    assert [p.value for p in left.trend] == [p.value for p in full.trend] and left.actual == full.actual == 1500

@@ -222,10 +222,12 @@ def build_report(programme, period, *, scope, area=None, dimension=None, area_la
 
 
 def build_reports(programme, period, *, scope, area=None, dimensions=(None,), area_label="", today=None, only=None,
-                  with_trend=True):
+                  with_trend=True, to_date_for=None):
     """{dimension: Report} – the report in several disaggregations (None: totals only) for the price of about one:
     each computed indicator is one query for all of them (values.compute_many), the settings, indicators, targets
-    and locks are read once, and the category labels once per disaggregation."""
+    and locks are read once, and the category labels once per disaggregation. `to_date_for`: ids of the programme
+    indicators whose programme to date is computed (default: all); the others' rows have no figure to date of their
+    own (a "latest" indicator's is still its latest value in the trend)."""
     area = area or Area()
     dimensions = list(dict.fromkeys(dimensions))
     start_month = settings_of(programme.id).fiscal_year_start_month
@@ -237,13 +239,14 @@ def build_reports(programme, period, *, scope, area=None, dimensions=(None,), ar
     locks, frozen = snapshots_by_dimension(programme.id, trend, dimensions) if can_freeze else (
         {}, {dimension: {} for dimension in dimensions})
     figures = _live_figures(programme.id, pis, trend, to_date, locks, frozen, scope=scope, area=area,
-                            dimensions=dimensions, today=today)
+                            dimensions=dimensions, today=today, to_date_for=to_date_for)
     return {dimension: _assemble(programme, period, trend, to_date, area, area_label, dimension, start_month, pis,
                                  targets, figures[dimension], locks, frozen[dimension], can_freeze)
             for dimension in dimensions}
 
 
-def _live_figures(programme_id, pis, trend, to_date, locks, frozen, *, scope, area, dimensions, today):
+def _live_figures(programme_id, pis, trend, to_date, locks, frozen, *, scope, area, dimensions, today,
+                  to_date_for=None):
     """{dimension: Figures} of today's data for the trend and the programme to date. A locked period of the trend
     keeps the figures frozen at its lock: it is not computed again for the indicators frozen in it – except the
     reported period itself, whose figure of today is shown beside the frozen one. Indicators are grouped by the
@@ -253,6 +256,8 @@ def _live_figures(programme_id, pis, trend, to_date, locks, frozen, *, scope, ar
     groups = {}
     for pi in pis:
         skipped = frozenset(i for i in locks if i != main and (i, pi.id, None) in totals)
+        if to_date_for is not None and pi.id not in to_date_for:
+            skipped |= {len(trend)}
         groups.setdefault(skipped, []).append(pi)
     periods = trend + [to_date]
     merged = {dimension: Figures() for dimension in dimensions}

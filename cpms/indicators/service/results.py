@@ -5,7 +5,8 @@ Key results are at most KEY_RESULTS indicators, shown in framework order, chosen
 period (a result against its target): the goal and outcome indicators with targets, then the outputs with targets,
 then the goal and outcome indicators without, then the other outputs. The period is the report's default (the
 latest quarter with data); the figures are those the user may see (the report engine applies the user's scope).
-The page costs one report of the key indicators, in totals and by province.
+The page costs one report of the key indicators, in totals and by province, whose programme to date is computed
+only for the key results with a life-of-programme target (the only ones that show it).
 """
 from dataclasses import dataclass
 
@@ -58,8 +59,11 @@ def donor_results(programme, *, scope, period=None, today=None):
         return None
     period = period or default_period(programme, settings_of(programme.id).fiscal_year_start_month, today=today)
     mapped = next((pi for pi in key if dimension_for(pi, "province")), None)
+    # the programme to date is shown only against a life-of-programme target: not computed for the others (for a
+    # survey indicator, every round of the programme's life)
     reports = build_reports(programme, period, scope=scope, dimensions=[None, "province"] if mapped else [None],
-                            only={pi.id for pi in key}, today=today)
+                            only={pi.id for pi in key}, today=today,
+                            to_date_for={pi.id for pi in key if pi.lop_target is not None})
     rows = reports[None].totals()
     results = [KeyResult(row, trend_of(row)) for row in rows]
     map_row = drawn = None

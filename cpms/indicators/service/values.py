@@ -110,7 +110,7 @@ def _computed_by_rule(figures, pi, programme_id, periods, scope, area, today, ba
             for (pi_id, position, category), value in found.values.items():
                 partial[asked]._add(pi_id, indexes[position], category, value)
 
-    if pieces and list(figures) == [None]:
+    if pieces and list(figures) == [None] and comp.per_period:
         # totals only: a longer period's value is that of its last quarter with one, so its last four quarters
         # are computed first and the earlier ones only for a period without a value in them (e.g. the programme
         # to date of a state not recorded lately) – not the thirty-odd quarters of a programme's life each time
@@ -121,6 +121,9 @@ def _computed_by_rule(figures, pi, programme_id, periods, scope, area, today, ba
         if rest:
             run(rest)
     elif pieces:
+        # a computation over all the periods at once (e.g. a survey measure: one GROUP BY for the rounds of every
+        # period and the baseline round) costs the same for every quarter of the programme's life as for the last
+        # four: one pass, rather than a second one (the rounds and the baseline read again) for the earlier quarters
         run(list(range(len(pieces))))
     for asked, by_piece in partial.items():
         _take_last(figures[asked], by_piece, pi.id, members)
