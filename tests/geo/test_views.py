@@ -111,6 +111,9 @@ def test_province_page_maps_stations_committees_and_survey_communes_of_the_users
     assert "<title>Bipemba: 2 survey rounds; Muya: 1 survey round</title>" in svg
     assert "Kampemba" not in svg
     assert 'data-name="Kasaï-Oriental" d="' in svg and "Survey communes (2)" in html
+    # read out to screen readers: the layers this user sees (equipment too: an M&E officer reads its figures)
+    desc = svg.split('<desc id="province-map-desc">')[1].split("</desc>")[0]
+    assert "in your area, the places of the legend:" in desc and "Survey communes" in desc and "Equipment" in desc
     # the province pages are open to all, the map keeps to the user's area
     html = client.get(f"/geography/provinces/{katanga.id}").get_data(as_text=True)
     assert "Kampemba" not in html.split('id="province-map"')[1].split("</svg>")[0]
