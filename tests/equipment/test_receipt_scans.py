@@ -97,8 +97,8 @@ def test_a_scanned_pdf_is_kept_as_its_pages_and_downloaded_in_the_area_only(app,
     ("recu.pdf", "oversized", "larger than the 1 MB limit"),
 ])
 def test_what_is_not_a_sound_scan_is_refused_and_nothing_kept(app, web, login_as, make_delivery, name, data,
-                                                              message):
-    app.config["MAX_UPLOAD_MB"] = 1
+                                                              message, monkeypatch):
+    monkeypatch.setitem(app.config, "MAX_UPLOAD_MB", 1)  # restored afterwards: the app is shared by later tests
     made = {"javascript": lambda: rewritten(scanned_pdf(), script_link),
             "attachment": lambda: rewritten(scanned_pdf(), lambda w: w.add_attachment("liste.exe", b"MZ\x90\x00")),
             "encrypted": lambda: rewritten(scanned_pdf(), lambda w: w.encrypt("secret")),
