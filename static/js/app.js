@@ -131,6 +131,10 @@
         var c = 0;
         Array.prototype.forEach.call(row.cells, function (cell) {
           if (!cell.hasAttribute("data-label")) { cell.setAttribute("data-label", labels[c] || ""); }
+          // a cell with nothing to read (white space only) takes no line of its card
+          if (!cell.textContent.trim() && !cell.querySelector("img, svg, input, select, textarea, button, a")) {
+            cell.setAttribute("data-blank", "");
+          }
           c += cell.colSpan || 1;
         });
       });

@@ -66,6 +66,14 @@ def test_wide_tables_become_cards_on_a_phone_and_stay_tables_on_a_wide_screen(li
                 # each row is its own card: the header row is out of sight, values carry their heading
                 expect(stacked.first.locator("thead")).to_have_css("position", "absolute")
                 expect(stacked.first.locator("tbody tr").first).to_have_css("display", "block")
+                # a cohort's officers as cards: a cell with nothing to read (no alert) takes no line of its card
+                page.goto(f"{live_server}/training/")
+                cohort = page.locator("a[href^='/training/cohorts/']:not([href$='new'])").first.get_attribute("href")
+                page.goto(f"{live_server}{cohort}")
+                blank = page.evaluate("""() => Array.from(document.querySelectorAll('.table-wrap.stacked tbody td'))
+                    .filter(td => !td.textContent.trim() && !td.querySelector('img, svg, input, select, a'))
+                    .map(td => getComputedStyle(td).display)""")
+                assert blank and set(blank) == {"none"}
             context.close()
     print(f"screenshots: {tmp_path}")
     assert problems == []
