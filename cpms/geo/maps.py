@@ -200,6 +200,20 @@ def _marker_shape(shape, x, y, r):
     return {"cx": f"{x:.1f}", "cy": f"{y:.1f}", "r": f"{r:.1f}"}
 
 
+MAX_NUDGES = 4  # steps sideways at most, so that a marker stays near its place
+
+
+def _beside(placed, x, y, radius, layer):
+    """Where to draw a marker of `layer` near (x, y): moved right, a marker's width at a time, while it would cover a
+    marker of another layer already drawn."""
+    gap = radius * 2.2
+    for _step in range(MAX_NUDGES):
+        if all(key == layer or abs(px - x) >= gap or abs(py - y) >= gap for px, py, key in placed):
+            break
+        x += radius * 2.4
+    return x
+
+
 LABEL_SIZE = 16  # font size of a highlighted place's name: about 14 px on a 375 px phone
 LABEL_CHARS = 32
 
@@ -232,7 +246,7 @@ def place_map(places, layers, *, total=None, width=400, highlighted=(), cap=MAX_
     total = max(total or 0, len(places))
     ordered = [p for p in places if p.is_highlighted] + [p for p in places if not p.is_highlighted]
     markers, drawn_per_layer, label, shared, drawn = [], {}, None, {}, 0
-    layers_at = {}  # spot -> the layers already drawn there, so that a second layer's marker sits beside the first
+    placed = []  # (x, y, layer) of the markers drawn so far: another layer's marker over one of them moves beside it
     for place in ordered:
         if drawn >= cap:
             break
@@ -249,13 +263,12 @@ def place_map(places, layers, *, total=None, width=400, highlighted=(), cap=MAX_
             shared[spot]["titles"].append(place.title)
             continue
         radius = 8.0 if place.is_highlighted else 5.0
-        others = layers_at.setdefault((round(x, 1), round(y, 1)), [])
-        if layer.key not in others:
-            others.append(layer.key)
-        # the equipment a station holds, at the station's own position: side by side, not one under the other
-        shift = others.index(layer.key) * radius * 2.4
+        # the equipment a station holds, at the station's position, or a committee at its commune's centre beside a
+        # station: side by side, not one under the other (markers of one layer may still overlap, as before)
+        x_drawn = _beside(placed, x, y, radius, layer.key)
+        placed.append((x_drawn, y, layer.key))
         marker = {"titles": [place.title], "colour": layer.colour, "shape": layer.shape, "layer": layer.key,
-                  "is_highlighted": place.is_highlighted, **_marker_shape(layer.shape, x + shift, y, radius)}
+                  "is_highlighted": place.is_highlighted, **_marker_shape(layer.shape, x_drawn, y, radius)}
         shared[spot] = marker
         markers.append(marker)
         if place.is_highlighted and label is None:

@@ -54,11 +54,16 @@ def test_places_at_the_same_spot_share_a_marker_that_names_them():
 
 
 def test_markers_of_two_layers_at_one_spot_sit_side_by_side():
-    """A station and the equipment it holds share a position: the second layer's marker is drawn beside the
-    first, not hidden under it."""
-    drawn = place_map([Place(*LUBUMBASHI, "Kampemba", "a"), Place(*LUBUMBASHI, "Kampemba – equipment", "b")],
-                      LAYERS)
-    station = next(m for m in drawn["markers"] if m["layer"] == "a")
+    """A station and the equipment it holds share a position, a committee sits at its commune's centre near the
+    station: another layer's marker is drawn beside the first, not hidden under it."""
+    for near in (LUBUMBASHI, (LUBUMBASHI[0] + 0.02, LUBUMBASHI[1] - 0.01)):
+        drawn = place_map([Place(*LUBUMBASHI, "Kampemba", "a"), Place(*near, "Kampemba – equipment", "b")], LAYERS)
+        station = next(m for m in drawn["markers"] if m["layer"] == "a")
+        square = next(m for m in drawn["markers"] if m["layer"] == "b")
+        xs = [float(point.split(",")[0]) for point in square["points"].split()]
+        assert min(xs) > float(station["cx"]) + float(station["r"])  # the square starts right of the circle
+    # far enough apart, each stays where it is
+    drawn = place_map([Place(*LUBUMBASHI, "Kampemba", "a"), Place(*KINSHASA, "Gombe", "b")], LAYERS)
     square = next(m for m in drawn["markers"] if m["layer"] == "b")
-    xs = [float(point.split(",")[0]) for point in square["points"].split()]
-    assert min(xs) > float(station["cx"]) + float(station["r"])  # the square starts right of the circle
+    alone = place_map([Place(*KINSHASA, "Gombe", "b")], LAYERS)["markers"][0]
+    assert square["points"] == alone["points"]
