@@ -1,17 +1,14 @@
 """The signed receipt's scan as a PDF: recognised by its bytes, bounded in size and pages, refused when it holds
 scripts or attached files, kept as its pages written again, and served as a download in the area only."""
-import io
 
 import pytest
-from PIL import Image
-from pypdf import PdfReader, PdfWriter
 from sqlalchemy import func, select
 from werkzeug.test import stream_encode_multipart
 
 from cpms.equipment.models import EquipmentPhoto
 from cpms.extensions import db as _db
 from tests.helpers.images import image_bytes, stored_files, upload
-from tests.helpers.pdf import pdf_pages
+from tests.helpers.pdf import pdf_pages, rewritten, scanned_pdf, script_link
 
 
 def send(web, page_url, action_url, fields):
@@ -19,33 +16,6 @@ def send(web, page_url, action_url, fields):
     stream, length, boundary = stream_encode_multipart(data, use_tempfile=False)
     return web.client.post(action_url, input_stream=stream, content_length=length,
                            content_type=f"multipart/form-data; boundary={boundary}")
-
-
-def scanned_pdf(pages=2):
-    """A PDF as a scanner writes it: one JPEG picture per page."""
-    images = [Image.new("RGB", (600, 800), (250, 250, 245 - page)) for page in range(pages)]
-    buffer = io.BytesIO()
-    images[0].save(buffer, "PDF", save_all=True, append_images=images[1:], resolution=100)
-    return buffer.getvalue()
-
-
-def rewritten(data, change):
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
-    change(writer)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
-def script_link(writer):
-    """A link on the second page that runs a script when clicked (nested in the page, not at the document's top)."""
-    from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NumberObject, TextStringObject
-    action = DictionaryObject({NameObject("/S"): NameObject("/JavaScript"),
-                               NameObject("/JS"): TextStringObject("app.alert('signé');")})
-    link = DictionaryObject({NameObject("/Type"): NameObject("/Annot"), NameObject("/Subtype"): NameObject("/Link"),
-                             NameObject("/Rect"): ArrayObject([NumberObject(n) for n in (10, 10, 200, 60)]),
-                             NameObject("/A"): action})
-    writer.pages[1][NameObject("/Annots")] = ArrayObject([writer._add_object(link)])
 
 
 def receipt(data, name="recu_signe.pdf"):

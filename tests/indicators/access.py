@@ -63,6 +63,7 @@ def samples(request):
     from cpms.extensions import db
     from cpms.indicators.service import entries, locking
     from tests.conftest import commune_id
+    from tests.helpers.pdf import scanned_pdf
     from tests.indicators.fixtures import add_indicator, new_framework, new_indicator
 
     framework = new_framework(request.getfixturevalue("make_programme")(provinces=["Kasaï-Oriental"], code="IND-ACCESS"))
@@ -71,7 +72,7 @@ def samples(request):
     me = request.getfixturevalue("make_user")("me_officer")
     value = entries.save_value(me, Scope.national(), framework.programme, pi, period="2016-Q2", value=12,
                                commune_id=commune_id("Bipemba"), evidence_file=FileStorage(
-                                   io.BytesIO(b"%PDF-1.4\n%%EOF\n"), filename="atelier.pdf"), today=date(2017, 1, 1))
+                                   io.BytesIO(scanned_pdf(1)), filename="atelier.pdf"), today=date(2017, 1, 1))
     entries.review_value(me, value, approve=True)
     lock = locking.lock_period(me, Scope.national(), framework.programme, "2016-Q3", today=date(2017, 1, 1))
     db.session.commit()

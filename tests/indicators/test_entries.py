@@ -13,8 +13,9 @@ from cpms.indicators.service import entries
 from cpms.indicators.service import periods as P
 from cpms.indicators.service.values import Area, compute
 from tests.conftest import commune_id, english, province_id
+from tests.helpers.pdf import pdf_pages, rewritten, scanned_pdf, script_link
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = scanned_pdf(1)  # a workshop's report, scanned
 NATIONAL = Scope.national()
 
 
@@ -109,6 +110,9 @@ def test_refusals(app, entered, make_user):
             (dict(evidence_url=""), "Attach the evidence"),
             (dict(evidence_url="javascript:alert(1)"), "must be a web address"),
             (dict(evidence_url="", evidence_file=pdf("virus.exe", b"MZ\x90\x00")), "must be a PDF"),
+            (dict(evidence_url="", evidence_file=pdf("rapport.pdf", rewritten(PDF, script_link))),
+             "rapport.pdf holds scripts, automatic actions or attached files"),
+            (dict(evidence_url="", evidence_file=pdf("coupe.pdf", PDF[:200])), "coupe.pdf is damaged or incomplete"),
             (dict(value=-1), "cannot be negative"),
             (dict(period="2017-Q2"), "has not begun"),
             (dict(period="2016"), "Values are entered per quarter"),
@@ -147,5 +151,5 @@ def test_evidence_file_is_checked_and_stored_under_a_random_name(app, entered):
     assert row.evidence_stored.endswith(".pdf") and "Rapport" not in row.evidence_stored
     with app.test_request_context():
         with open(entries.evidence_path(row), "rb") as handle:
-            assert handle.read() == PDF
+            assert pdf_pages(handle.read()) == 1  # kept as its page, written again
         os.remove(entries.evidence_path(row))

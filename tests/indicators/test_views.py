@@ -9,8 +9,9 @@ from sqlalchemy import func, select
 from cpms.extensions import db as _db
 from cpms.indicators.models import Indicator, IndicatorValue, PeriodLock, ProgrammeIndicator, ResultNode, Target
 from tests.conftest import commune_id
+from tests.helpers.pdf import pdf_pages, scanned_pdf
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n"
+PDF = scanned_pdf(1)  # an attendance sheet, scanned
 
 
 def test_me_officer_builds_a_framework_with_targets(web, client, login_as, make_programme):
@@ -65,7 +66,8 @@ def test_project_officer_enters_a_value_with_evidence_and_the_me_officer_approve
     value = _db.session.scalar(select(IndicatorValue).where(IndicatorValue.entered_by_id == officer.id))
     assert (value.value, value.status, value.evidence_name) == (30.0, "submitted", "feuille de présence.pdf")
     evidence = client.get(f"/indicators/values/{value.id}/evidence")
-    assert evidence.status_code == 200 and evidence.data == PDF
+    assert evidence.status_code == 200 and pdf_pages(evidence.data) == 1
+    assert evidence.headers["Content-Disposition"].startswith("attachment")
     assert web.post(f"/indicators/values/{value.id}/review", {"decision": "approve", "note": ""},
                     page=f"/indicators/values/{value.id}").status_code == 403
     refused = web.post(url, {**form, "commune_id": str(commune_id("Kampemba")),

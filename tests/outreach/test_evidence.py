@@ -9,8 +9,9 @@ from sqlalchemy import func, select
 from cpms.extensions import db as _db
 from cpms.outreach.models import OutreachEvidence
 from tests.helpers.images import gps_exif, image_bytes
+from tests.helpers.pdf import pdf_pages, rewritten, scanned_pdf, script_link
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = scanned_pdf(2)  # an attendance sheet of two pages, as a scanner writes it
 
 
 def outreach_files(app):
@@ -49,9 +50,10 @@ def test_attendance_sheet_and_photo_are_kept_and_served(app, web, login_as, make
     assert len(outreach_files(app) - before) == 3  # the PDF, the photo and its thumbnail
 
     page = web.get(f"/outreach/{activity.id}").get_data(as_text=True)
-    assert "Attendance sheet" in page and "PDF, 0 kB" in page
+    assert "Attendance sheet" in page and "PDF, " in page
     pdf = fetch(web, f"/outreach/{activity.id}/evidence/{rows[0].id}")
-    assert pdf.data == PDF and pdf.headers["Content-Disposition"].startswith("attachment")
+    assert pdf.data.startswith(b"%PDF-") and pdf_pages(pdf.data) == 2  # its pages, written again
+    assert pdf.headers["Content-Disposition"].startswith("attachment")
     photo = fetch(web, f"/outreach/{activity.id}/evidence/{rows[1].id}")
     stored = Image.open(io.BytesIO(photo.data))
     assert max(stored.size) == 2560 and not stored.getexif()  # scaled down, no GPS or camera left
@@ -71,6 +73,9 @@ def test_what_is_not_a_sound_pdf_or_picture_is_refused_and_nothing_kept(app, web
     assert "chanson.mp3 is neither a PDF, a JPEG or PNG picture nor an audio file" in response.get_data(as_text=True)
     response = send(web, activity, "coupe.pdf", PDF[:20])
     assert response.status_code == 422 and "could not be read as a PDF" in response.get_data(as_text=True)
+    response = send(web, activity, "feuille.pdf", rewritten(PDF, script_link))
+    assert response.status_code == 422
+    assert "feuille.pdf holds scripts, automatic actions or attached files" in response.get_data(as_text=True)
     bomb = io.BytesIO()
     Image.new("1", (8000, 7000)).save(bomb, "PNG")  # 56 megapixels in a few kB
     response = send(web, activity, "bombe.png", bomb.getvalue(), "photo")
@@ -193,7 +198,7 @@ def test_a_file_over_the_limit_is_refused_by_name(app, web, login_as, make_activ
     monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 1024 * 1024)  # as the app sets it from MAX_UPLOAD_MB
     activity = make_activity()
     login_as("project_officer", "Kasaï-Oriental")
-    big = PDF[:-6] + b"0" * (1024 * 1024) + b"%%EOF\n"  # just over 1 MB: the form's room lets the file's check answer
+    big = PDF + b"0" * (1024 * 1024)  # just over 1 MB: the form's room lets the file's check answer
     response = send(web, activity, "gros.pdf", big)
     assert response.status_code == 422 and "gros.pdf is larger than the 1 MB limit" in response.get_data(as_text=True)
     assert evidence_count() == 0

@@ -16,8 +16,9 @@ from sqlalchemy import func, select
 from cpms.core import images
 from cpms.core.errors import DomainError
 from cpms.core.images import prepare_photo
+from cpms.core.scans import looks_like_pdf
 from cpms.equipment.models import EquipmentPhoto
-from cpms.equipment.service.scans import looks_like_pdf, looks_like_picture, prepare_scan, write_scan
+from cpms.equipment.service.scans import looks_like_picture, prepare_scan, write_scan
 from cpms.extensions import db
 
 MAX_PHOTOS = 12  # per delivery or check: a few pages of a receipt and the items, not an album

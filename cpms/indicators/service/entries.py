@@ -19,6 +19,7 @@ from cpms.core.errors import DomainError
 from cpms.core.labels import AGE_GROUP_LABELS, SEX_GROUP_LABELS
 from cpms.core.models import utcnow
 from cpms.core.permissions import ADMIN, ME_OFFICER
+from cpms.core.scans import check_pdf
 from cpms.extensions import db
 from cpms.geo.models import Commune, Province
 from cpms.indicators.models import IndicatorValue, ProgrammeIndicator, ValueBreakdown
@@ -28,6 +29,7 @@ from cpms.indicators.service.framework import programme_years, settings_of
 from cpms.indicators.service.locking import locked_period_containing
 
 REVIEWERS = frozenset({ADMIN, ME_OFFICER})
+MAX_EVIDENCE_PDF_PAGES = 200  # a workshop's report or a register's scan; a longer file is something else
 EVIDENCE_TYPES = [  # (magic bytes, extension, content type)
     (b"%PDF-", "pdf", "application/pdf"),
     (b"\xff\xd8\xff", "jpg", "image/jpeg"),
@@ -116,9 +118,11 @@ def _check_evidence(url, upload, existing_file):
 
 
 def _store_evidence(upload):
-    """Save an uploaded evidence file after checking its content; returns (stored name, original name, type)."""
-    data = upload.read()
+    """Save an uploaded evidence file after checking its content; returns (stored name, original name, type). A PDF
+    is checked and kept as its pages written again (cpms.core.scans: not encrypted, at most MAX_EVIDENCE_PDF_PAGES,
+    nothing in it that can act or carry another file); the file is always downloaded, never shown in the page."""
     limit = current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024
+    data = upload.read(limit + 1)
     if len(data) > limit:
         raise DomainError(_("The file is too large: the limit is %(mb)d MB.", mb=current_app.config["MAX_UPLOAD_MB"]),
                           field="evidence_file")
@@ -132,6 +136,9 @@ def _store_evidence(upload):
     if extension is None:
         raise DomainError(_("The evidence file must be a PDF, a JPEG or PNG photo, or an XLSX, DOCX, ODS or ODT "
                             "document."), field="evidence_file")
+    if content_type == "application/pdf":
+        label = os.path.basename(upload.filename or "") or _("The file")
+        data = check_pdf(data, label, field="evidence_file", max_pages=MAX_EVIDENCE_PDF_PAGES).data
     folder = os.path.join(current_app.config["UPLOAD_DIR"], "indicators")
     os.makedirs(folder, exist_ok=True)
     stored = f"{secrets.token_hex(16)}.{extension}"

@@ -4,8 +4,9 @@
 A JPEG or PNG goes through the same checks as a site photo – recognised by its bytes, within MAX_UPLOAD_MB, the
 pixel count and the decoding budget (CPMS_IMAGE_MAX_DECODE_MB) weighed before decoding, decoded completely – and
 is stored re-encoded without metadata (no EXIF, no GPS: an attendance sheet's photo must not tell where it was
-taken), scaled down, with a thumbnail. A PDF must start with the PDF signature, end with its end-of-file mark
-and be within MAX_UPLOAD_MB; it is served as a download, never shown inline. An audio material (MP3, Ogg/Opus,
+taken), scaled down, with a thumbnail. A PDF is checked and written again by cpms.core.scans (within MAX_UPLOAD_MB
+and MAX_EVIDENCE_PDF_PAGES, not encrypted, nothing in it that can act or carry another file); it is served as a
+download, never shown inline. An audio material (MP3, Ogg/Opus,
 M4A, WAV) goes through cpms.core.audio (recognised by its bytes, within MAX_UPLOAD_MB and, when its headers say,
 MAX_AUDIO_MINUTES) and is kept as sent, played in the page. Anything else is refused. Files live under UPLOAD_DIR/outreach/ with random names, never under static/.
 """
@@ -19,12 +20,13 @@ from sqlalchemy import func, select
 from cpms.core.audio import check_audio, sniff_audio
 from cpms.core.errors import DomainError
 from cpms.core.images import limit_bytes, prepare_photo
+from cpms.core.scans import check_pdf
 from cpms.extensions import db
 from cpms.outreach.models import EVIDENCE_KINDS, OutreachEvidence
 
 SUBFOLDER = "outreach"
 MAX_EVIDENCE_PER_ACTIVITY = 30
-PDF_TAIL = 1024  # the %%EOF mark is within the last kilobyte of a sound PDF
+MAX_EVIDENCE_PDF_PAGES = 200  # an attendance sheet is a few pages, a training booklet a few dozen
 
 
 def evidence_dir():
@@ -74,11 +76,7 @@ def _read_whole(file_storage, label):
 
 
 def _read_pdf(file_storage, label):
-    data = _read_whole(file_storage, label)
-    if b"%%EOF" not in data[-PDF_TAIL:]:
-        raise DomainError(_("%(file)s is damaged or incomplete: it could not be read as a PDF.", file=label),
-                          field="file")
-    return data
+    return check_pdf(_read_whole(file_storage, label), label, field="file", max_pages=MAX_EVIDENCE_PDF_PAGES).data
 
 
 def _stored_files(file_storage):
