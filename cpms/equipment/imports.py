@@ -71,12 +71,6 @@ class EquipmentImport(ImportKind):
     columns = COLUMNS
     job_kind = JOB_KIND
 
-    def __init__(self, scope):
-        self.scope = scope
-
-    def context_key(self, context):
-        return None
-
     def imported_message(self, count):
         return _("%(n)d items imported into the register.", n=count)
 

@@ -103,6 +103,9 @@ class ImportKind:
     max_mb_setting = "IMPORT_MAX_MB"
     max_rows_setting = "IMPORT_MAX_ROWS"
 
+    def __init__(self, scope=None):
+        self.scope = scope  # the acting user's area (cpms.core.permissions.Scope), for kinds that check it
+
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         if cls.name:
@@ -122,6 +125,7 @@ class ImportKind:
         return _("%(n)d rows imported.", n=count)
 
     def context_key(self, context):
+        """What ties a confirmation to its preview: the context's id (None for a kind without context)."""
         return getattr(context, "id", None)
 
     def validate(self, rows, context, check):

@@ -115,9 +115,6 @@ class EnrolmentImport(TrainingImportKind):
     columns = (MATRICULE, ENROLLED_ON, WITHDRAWN_ON, WITHDRAWAL_REASON)
     informative = _INFORMATIVE
 
-    def __init__(self, scope):
-        self.scope = scope
-
     def load_context(self, context_id):
         return db.session.get(Cohort, context_id)
 

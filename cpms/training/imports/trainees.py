@@ -52,15 +52,9 @@ class TraineeImport(TrainingImportKind):
         Column("consent", "Consent", "Consentement", False, ("consent recorded", "consentement recueilli")),
     )
 
-    def __init__(self, scope):
-        self.scope = scope
-
     @property
     def display_headers(self):
         return [_("Matricule"), _("Name"), _("Sex"), _("Date of birth"), _("Rank"), _("Commune")]
-
-    def context_key(self, context):
-        return None
 
     def imported_message(self, count):
         return _("%(n)d trainees imported.", n=count)

@@ -63,12 +63,6 @@ class VettingResultsImport(TrainingImportKind):
     columns = (MATRICULE, STATUS, DECIDED, EXPIRES, NOTES, BATCH)
     informative = tuple(c for c in NOMINEE_COLUMNS if c not in (MATRICULE, STATUS, DECIDED, EXPIRES, NOTES, BATCH))
 
-    def __init__(self, scope):
-        self.scope = scope
-
-    def context_key(self, context):
-        return None
-
     def imported_message(self, count):
         return _("%(n)d vetting results recorded.", n=count)
 
