@@ -12,6 +12,7 @@ from decimal import Decimal
 from flask_babel import format_date, format_decimal
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from cpms.core.audit import record_event
 from cpms.core.bounds import ITEMS, check_date, check_money
@@ -24,9 +25,10 @@ from cpms.core.tabular import fold
 from cpms.core.transaction import current_actor
 from cpms.equipment.labels import CATEGORY_LABELS
 from cpms.equipment.models import CATEGORIES, CURRENCIES, EquipmentItem
-from cpms.equipment.service.items import _normalised_serial as normalise_serial
+from cpms.equipment.service.items import normalised_serial as normalise_serial
 from cpms.extensions import db
 from cpms.geo.models import City, Commune, Province
+from cpms.programmes.models import Programme
 from cpms.programmes.service import visible_programmes
 
 JOB_KIND = "equipment.import"
@@ -103,12 +105,13 @@ class EquipmentImport(ImportKind):
         return lookup
 
     def _programmes(self):
-        """{folded code or name: (id, code)} of the programmes of the user's area."""
-        lookup = {}
-        for programme in db.session.scalars(visible_programmes(self.scope)):
+        """{folded code or name: (id, code)} of the programmes of the user's area, and {id: their province ids}."""
+        lookup, provinces = {}, {}
+        for programme in db.session.scalars(visible_programmes(self.scope).options(selectinload(Programme.provinces))):
+            provinces[programme.id] = programme.province_ids
             for spelling in (programme.name, programme.code, f"{programme.code} – {programme.name}"):
                 lookup.setdefault(fold(spelling), (programme.id, programme.code))
-        return lookup
+        return lookup, provinces
 
     @staticmethod
     def _registered_serials(serials):
@@ -119,7 +122,7 @@ class EquipmentImport(ImportKind):
         return taken
 
     def validate(self, rows, context, check):
-        communes, programmes = self._communes(), self._programmes()
+        communes, (programmes, programme_provinces) = self._communes(), self._programmes()
         categories = {key: (*CATEGORY_SYNONYMS[key], key, str(CATEGORY_LABELS[key])) for key in CATEGORIES}
         taken = self._registered_serials({normalise_serial(r.get("serial_number")) for r in rows} - {None})
         first_row_of = {}
@@ -146,6 +149,9 @@ class EquipmentImport(ImportKind):
             received = self._received_on(row, check)
             item["received_on"] = received.isoformat() if received else None
             commune = self._commune(row, communes, check)
+            if commune and item["programme_id"] and commune[1] not in programme_provinces[item["programme_id"]]:
+                check.error(n, "commune", _("The programme %(code)s does not cover this commune's province: write the "
+                                            "programme that paid for the item here.", code=item["programme_label"]))
             if len(check.errors) == before:
                 item["commune_id"], item["province_id"], item["commune_label"] = commune
                 check.items.append(item)

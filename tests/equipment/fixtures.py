@@ -14,10 +14,13 @@ def make_item(db, make_programme):
     counter = {"n": 0}
     shared = {}
 
-    def default_programme():  # one programme for the test's items, not one each
-        if "programme" not in shared:
-            shared["programme"] = make_programme()
-        return shared["programme"]
+    def default_programme(commune):
+        """One programme per province for the test's items, not one each; it covers the commune's province."""
+        from cpms.geo.models import Commune, Province
+        province = _db.session.get(Province, _db.session.get(Commune, commune_id(commune)).province_id).name
+        if province not in shared:
+            shared[province] = make_programme(provinces=(province,))
+        return shared[province]
 
     def factory(commune="Bipemba", category="communication", description="Radio portative", serial=None,
                 quantity=1, received_on=date(2016, 9, 1), programme=None, unit_value=None):
@@ -26,7 +29,7 @@ def make_item(db, make_programme):
             serial = f"RAD-{counter['n']:04d}"
         item = service.create_item(None, category=category, description=description, make_model="Motorola DP1400",
                                    serial_number=serial, quantity=quantity, unit_value=unit_value, currency="USD",
-                                   programme_id=(programme or default_programme()).id, donor="INL",
+                                   programme_id=(programme or default_programme(commune)).id, donor="INL",
                                    purchase_reference="PO-2016-17", received_on=received_on,
                                    commune_id=commune_id(commune))
         _db.session.commit()

@@ -108,6 +108,19 @@ def test_a_good_french_file_creates_the_items_with_their_audit_entries(web, clie
     assert again.status_code == 302 and items() == 2
 
 
+def test_a_row_whose_programme_does_not_cover_the_commune_is_refused(web, login_as, make_programme):
+    kasai = make_programme(code="EQ-KOR")
+    make_programme(code="EQ-HK", provinces=("Haut-Katanga",))
+    login_as("admin")  # the whole country: both communes are in the user's area
+    content = (HEADER_EN + "\n"
+               "it,Ordinateur,,,1,,,EQ-HK,INL,,2016-09-01,Kampemba\n"
+               f"it,Ordinateur,,,1,,,{kasai.code},INL,,2016-09-01,Kampemba\n").encode()  # 3: Kasaï's programme
+    response = upload(web, content)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and problem_rows(html) == {(3, "Commune")}
+    assert "The programme EQ-KOR does not cover this commune" in html and items() == 0
+
+
 def test_the_template_lists_the_columns_and_the_users_area(client, login_as, make_programme):
     make_programme(code="EQ-KOR")
     make_programme(code="EQ-HK", provinces=("Haut-Katanga",))

@@ -92,7 +92,8 @@ def item_label(item):
     return f"{item.description} ({tag}) – {item.commune.name}"
 
 
-def _normalised_serial(serial):
+def normalised_serial(serial):
+    """A serial or tag number as stored: spaces collapsed, upper case; None when empty (the form and the import)."""
     serial = " ".join((serial or "").split()).upper()
     return serial or None
 
@@ -103,16 +104,20 @@ def _check_item_fields(actor, item=None, *, programme_id, category, commune_id, 
         raise DomainError(_("Choose the category."), field="category")
     if not (description or "").strip():
         raise DomainError(_("Describe the item, e.g. “Motorola DP1400 radio”."), field="description")
-    if db.session.get(Programme, programme_id or 0) is None:
+    programme = db.session.get(Programme, programme_id or 0)
+    if programme is None:
         raise DomainError(_("Choose the programme."), field="programme_id")
     commune = db.session.get(Commune, commune_id) if commune_id else None
     if commune is None or (actor is not None and not scope_of(actor).allows(commune.province_id, commune.id)):
         raise DomainError(_("Choose a commune of your area."), field="commune_id")
+    if commune.province_id not in programme.province_ids:
+        raise DomainError(_("The programme %(code)s does not cover this commune's province: choose the programme "
+                            "that paid for the item here.", code=programme.code), field="commune_id")
     check_date(received_on, _("The day it was received in stock"))
     check_count(quantity, _("The quantity"), ITEMS)
     if not quantity:
         raise DomainError(_("The quantity must be at least 1."), field="quantity")
-    serial = _normalised_serial(serial_number)
+    serial = normalised_serial(serial_number)
     if serial is not None and quantity != 1:
         raise DomainError(_("An item with a serial or tag number is counted one by one: set the quantity to 1."),
                           field="quantity")
