@@ -31,6 +31,25 @@ def test_share_in_use_is_each_items_latest_check_by_the_end_of_the_period(make_p
     assert round(q3[None], 1) == 66.7 and round(year[None], 1) == 66.7  # item 2 lost in July
 
 
+def test_share_in_use_counts_an_item_where_it_was_at_the_end_of_the_period(make_programme, make_item, make_station,
+                                                                          make_delivery, computed_figures):
+    programme = make_programme()
+    radios = [make_item(programme=programme) for _n in range(2)]
+    make_delivery(station=make_station(name="Commissariat de Bipemba"), items=radios, delivered_on=date(2017, 2, 1))
+    service.record_check(None, radios[0], checked_on=date(2017, 5, 10), condition="in_use", note="")
+    service.record_check(None, radios[1], checked_on=date(2017, 5, 10), condition="damaged", note="Antenne cassée")
+    muya = make_station(commune="Muya", name="Sous-commissariat Muya")
+    service.record_transfer(None, to_station_id=muya.id, transferred_on=date(2017, 8, 1), received_by_name="Ngoy",
+                            received_by_rank="", note="", item_ids=[radios[1].id])
+    _db.session.commit()
+    from tests.conftest import commune_id
+    (q2, q3), _figures = computed_figures(programme, "equipment_in_use_rate", [
+        P.parse_period(key, 1) for key in ("2017-Q2", "2017-Q3")], dimension="commune")
+    bipemba, muya_id = str(commune_id("Bipemba")), str(commune_id("Muya"))
+    assert q2 == {None: 50.0, bipemba: 50.0}  # both radios were at Bipemba at the end of June
+    assert q3 == {None: 50.0, bipemba: 100.0, muya_id: 0.0}  # the damaged one had moved to Muya by September
+
+
 def sweep(day):
     with time_machine.travel(datetime.combine(day, time(8), timezone.utc), tick=False):
         return sweep_reminders(only={"equipment_check_overdue"})
