@@ -150,8 +150,9 @@ class EquipmentImport(ImportKind):
             item["received_on"] = received.isoformat() if received else None
             commune = self._commune(row, communes, check)
             if commune and item["programme_id"] and commune[1] not in programme_provinces[item["programme_id"]]:
-                check.error(n, "commune", _("The programme %(code)s does not cover this commune's province: write the "
-                                            "programme that paid for the item here.", code=item["programme_label"]))
+                check.error(n, "commune", _("The programme “%(programme)s” does not cover this commune's province: write "
+                                            "the programme that paid for the item here.",
+                                            programme=item["programme_label"]))
             if len(check.errors) == before:
                 item["commune_id"], item["province_id"], item["commune_label"] = commune
                 check.items.append(item)

@@ -118,7 +118,7 @@ def test_a_row_whose_programme_does_not_cover_the_commune_is_refused(web, login_
     response = upload(web, content)
     html = response.get_data(as_text=True)
     assert response.status_code == 422 and problem_rows(html) == {(3, "Commune")}
-    assert "The programme EQ-KOR does not cover this commune" in html and items() == 0
+    assert "The programme “EQ-KOR” does not cover this commune" in html and items() == 0
 
 
 def test_the_template_lists_the_columns_and_the_users_area(client, login_as, make_programme):

@@ -27,8 +27,8 @@ def test_a_serial_number_is_unique_and_counts_one_item(make_item):
 
 
 def test_an_item_is_kept_in_a_province_its_programme_covers(make_item, make_programme):
-    kasai = make_programme(code="EQ-KOR")
-    with pytest.raises(DomainError, match="The programme EQ-KOR does not cover this commune's province"):
+    kasai = make_programme(code="EQ-KOR", name="Équipement Kasaï")
+    with pytest.raises(DomainError, match="The programme “Équipement Kasaï” does not cover this commune's province"):
         make_item(commune="Kampemba", programme=kasai)  # Lubumbashi, Haut-Katanga
     _db.session.rollback()
     assert make_item(commune="Bipemba", programme=kasai).programme_id == kasai.id

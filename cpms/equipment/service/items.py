@@ -111,8 +111,8 @@ def _check_item_fields(actor, item=None, *, programme_id, category, commune_id, 
     if commune is None or (actor is not None and not scope_of(actor).allows(commune.province_id, commune.id)):
         raise DomainError(_("Choose a commune of your area."), field="commune_id")
     if commune.province_id not in programme.province_ids:
-        raise DomainError(_("The programme %(code)s does not cover this commune's province: choose the programme "
-                            "that paid for the item here.", code=programme.code), field="commune_id")
+        raise DomainError(_("The programme “%(programme)s” does not cover this commune's province: choose the "
+                            "programme that paid for the item here.", programme=programme.name), field="commune_id")
     check_date(received_on, _("The day it was received in stock"))
     check_count(quantity, _("The quantity"), ITEMS)
     if not quantity:
