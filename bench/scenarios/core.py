@@ -153,9 +153,11 @@ def people_figures(sql, role, p, user_id, today, months):
         if review:
             figures["Certificates to review"] = review
     if staff:
+        # a trainer's officers: those of the cohorts they teach, as a list SQLite looks up through the postings'
+        # officer index (a correlated EXISTS is checked on every posting of the area: 11 against 4 ms)
         taught = ("" if role != "trainer" else
-                  f" AND EXISTS (SELECT 1 FROM enrolments e JOIN cohort_trainers ct ON ct.cohort_id = e.cohort_id "
-                  f"WHERE e.trainee_id = o.trainee_id AND ct.user_id = {user_id})")
+                  f" AND o.trainee_id IN (SELECT e.trainee_id FROM enrolments e WHERE e.cohort_id IN "
+                  f"(SELECT cohort_id FROM cohort_trainers WHERE user_id = {user_id}))")
         figures["Trained officers in post"] = one(
             sql, f"SELECT count(DISTINCT o.trainee_id) FROM postings o WHERE {area('o', p)}{taught} "
                  f"AND o.start_date <= :today AND (o.end_date IS NULL OR o.end_date >= :today)", {"today": today})
@@ -204,9 +206,9 @@ def projects(sql, p, today):
 
 def certificates(sql, role, province_id, user_id):
     """Valid certificates: of the trainer's cohorts, of cohorts or officers of the area, or all of them."""
-    if role == "trainer":
-        return one(sql, f"SELECT count(*) FROM certificates x WHERE x.status = 'valid' AND EXISTS (SELECT 1 FROM "
-                 f"cohort_trainers ct WHERE ct.cohort_id = x.cohort_id AND ct.user_id = {user_id})")
+    if role == "trainer":  # from the trainer's cohorts through the certificates' cohort index (not every certificate)
+        return one(sql, f"SELECT count(*) FROM certificates x WHERE x.status = 'valid' AND x.cohort_id IN "
+                 f"(SELECT cohort_id FROM cohort_trainers WHERE user_id = {user_id})")
     if province_id is None or role == "viewer":
         return one(sql, f"SELECT count(*) FROM certificates x WHERE x.status = 'valid' AND {area('x', province_id)}")
     return one(sql, f"SELECT count(*) FROM certificates x JOIN trainees t ON t.id = x.trainee_id WHERE x.status = 'valid' "
