@@ -4,13 +4,13 @@ the last month with nobody recorded (first, flagged)."""
 from datetime import date, timedelta
 
 from flask import url_for
-from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, func, select
 
 from cpms.core.dashboard import Card, TodayLine, dashboard_provider, kept_statement, today_provider
 from cpms.core.permissions import PROJECT_OFFICER
+from cpms.core.templating import format_day
 from cpms.extensions import db
 from cpms.outreach.models import OutreachActivity, OutreachCount, OutreachParticipant
 from cpms.outreach.service.activities import READERS
@@ -58,9 +58,9 @@ def outreach_today(user, scope, today=None):
                                                    unrecorded_activities)).all()
     coming = db.session.scalars(kept_statement(user, scope, ("outreach.today.coming", today), coming_activities)).all()
     lines = [TodayLine(_("Nobody is recorded for “%(title)s”, ended on %(day)s: add the roster or the counts.",
-                         title=a.title, day=format_date(a.end_date)), _url(a), urgent=True) for a in unrecorded]
+                         title=a.title, day=format_day(a.end_date)), _url(a), urgent=True) for a in unrecorded]
     lines += [TodayLine(_("“%(title)s” starts on %(day)s in %(place)s.", title=a.title,
-                          day=format_date(a.start_date, "EEEE d MMMM"), place=a.commune.name), _url(a))
+                          day=format_day(a.start_date, "EEEE d MMMM"), place=a.commune.name), _url(a))
               for a in coming]
     return lines[:TODAY_LINES]
 
