@@ -36,9 +36,13 @@ class Dashboard:
     def setup(self, bench):
         from sqlalchemy import select
 
+        from cpms.auth.demo import DEMO_USERS
+        from cpms.auth.models import User
         from cpms.geo.models import Province
         name = PROVINCE_OF.get(self.role)
         self.province_id = bench.scalar(select(Province.id).where(Province.name == name)) if name else None
+        email = next(u["email"] for u in DEMO_USERS if u["role"] == self.role)
+        self.user_id = bench.scalar(select(User.id).where(User.email == email))  # the floor reads the user too
         self.months = int(bench.app.config["RETENTION_MIN_MONTHS"])
 
     def run(self, bench):
@@ -48,6 +52,7 @@ class Dashboard:
         page = self.run(bench).get_data(as_text=True)
         self.language = re.search(r'<html lang="([a-z]+)', page).group(1)
         self.shown = page_cards(page)
+        self.today_lines = page_today_lines(page)
 
     def floor_warmup(self, bench, sql):
         figures = in_language(self.floor(bench, sql), self.language, self.months)
@@ -55,9 +60,18 @@ class Dashboard:
         if figures != self.shown:
             raise AssertionError(f"{self.name}: the floor's figures differ from the page's: floor {figures}, "
                                  f"page {self.shown}")
+        if self.role in TODAY_FLOORS:
+            lines = today_floor(sql, self.role, self.province_id, self.user_id)
+            sql.rollback()
+            if lines != self.today_lines:
+                raise AssertionError(f"{self.name}: the floor reads {lines} 'today' lines, the page shows "
+                                     f"{self.today_lines}")
 
     def floor(self, bench, sql):
-        return dashboard_figures(sql, self.role, self.province_id, self.months)
+        figures = dashboard_figures(sql, self.role, self.province_id, self.months)
+        if self.role in TODAY_FLOORS:  # the lines above the cards, which the page shows as well
+            today_floor(sql, self.role, self.province_id, self.user_id)
+        return figures
 
 
 CARD = re.compile(r'<span class="card-value">([^<]*)</span>\s*<span class="card-title">([^<]*)</span>')
@@ -66,6 +80,94 @@ CARD = re.compile(r'<span class="card-value">([^<]*)</span>\s*<span class="card-
 def page_cards(page):
     """{card title: figure} as the page shows them (thousands separated as the locale writes them)."""
     return {html.unescape(title).strip(): int(re.sub(r"\D", "", value)) for value, title in CARD.findall(page)}
+
+
+TODAY = re.compile(r'<ul class="today">(.*?)</ul>', re.S)
+
+
+def page_today_lines(page):
+    """How many "today" lines the page shows above the cards."""
+    found = TODAY.search(page)
+    return found.group(1).count("<li") if found else 0
+
+
+def today_floor(sql, role, p, user_id):
+    """The rows of the role's "today" lines, from their definitions (cpms/*: @today_provider), through the driver;
+    returns how many lines they make. Trainers and project officers only (the one-province pages), so far."""
+    from zoneinfo import ZoneInfo
+
+    from cpms.geo.reference import DEFAULT_ZONE
+    now = datetime.now(timezone.utc)
+    local = now.astimezone(ZoneInfo(DEFAULT_ZONE)).date()  # the day at the default place, as the lines count it
+    jobs = sql.rows("SELECT * FROM jobs WHERE owner_id = :u AND state IN ('queued', 'running') "
+                    "ORDER BY created_at, id LIMIT 5", {"u": user_id})
+    return len(jobs) + TODAY_FLOORS[role](sql, p, user_id, now, local)
+
+
+def trainer_today_floor(sql, p, user_id, now, today):
+    """The registers of the trainer's sessions from a week ago to six days ahead (a line for each, except a past
+    one already marked), then their cohorts ending within 14 days: 12 lines at most."""
+    cohorts = (f"SELECT c.id FROM cohorts c WHERE {area('c', p)} AND c.status != 'cancelled' AND c.id IN "
+               f"(SELECT cohort_id FROM cohort_trainers WHERE user_id = {int(user_id)})")
+    sessions = sql.rows(
+        f"SELECT s.id, s.session_date, s.start_time, c.name, (SELECT count(*) FROM attendances a WHERE a.session_id = "
+        f"s.id) FROM training_sessions s JOIN cohorts c ON c.id = s.cohort_id WHERE s.cohort_id IN ({cohorts}) "
+        f"AND NOT s.is_cancelled AND s.session_date BETWEEN :since AND :until "
+        f"ORDER BY s.session_date, s.start_time, s.id",
+        {"since": (today - timedelta(days=7)).isoformat(), "until": (today + timedelta(days=6)).isoformat()})
+    ending = sql.rows(f"SELECT id, name, end_date FROM cohorts WHERE id IN ({cohorts}) AND closed_on IS NULL "
+                      f"AND end_date BETWEEN :today AND :until ORDER BY end_date, id",
+                      {"today": today.isoformat(), "until": (today + timedelta(days=14)).isoformat()})
+    shown = [row for row in sessions if str(row[1]) >= today.isoformat() or not row[4]]
+    return min(12, len(shown) + len(ending))
+
+
+def officer_today_floor(sql, p, user_id, now, today):
+    """The project officer's open action items overdue and due within a week (a line each when any), the planned
+    meetings of the coming week (8 at most), the construction projects behind schedule (5, and a line for the rest)
+    and those awaiting handover (5), the outreach activities ended within 30 days with nobody recorded and those
+    starting within a week (12 at most)."""
+    day = today.isoformat()
+    overdue, soon = sql.rows(
+        f"SELECT coalesce(sum(CASE WHEN a.due_date < :today THEN 1 ELSE 0 END), 0), "
+        f"coalesce(sum(CASE WHEN a.due_date BETWEEN :today AND :week THEN 1 ELSE 0 END), 0) "
+        f"FROM committee_action_items a JOIN committees c ON c.id = a.committee_id "
+        f"WHERE {area('c', p)} AND a.status IN ('open', 'in_progress')",
+        {"today": day, "week": (today + timedelta(days=7)).isoformat()})[0]
+    def stamp(moment):  # as the column stores it (SQLite: text in UTC)
+        return moment.strftime("%Y-%m-%d %H:%M:%S.%f") if sql.kind == "sqlite" else moment
+    meetings = sql.rows(
+        f"SELECT m.id, m.starts_at, c.name, v.time_zone FROM committee_meetings m JOIN committees c "
+        f"ON c.id = m.committee_id JOIN provinces v ON v.id = c.province_id WHERE {area('c', p)} "
+        f"AND m.status = 'planned' AND m.starts_at >= :now AND m.starts_at < :until ORDER BY m.starts_at, m.id LIMIT 8",
+        {"now": stamp(now), "until": stamp(now + timedelta(days=7))})
+    accepted = "SELECT project_id FROM handovers WHERE is_final_acceptance"
+    utc_day = date.today().isoformat()  # the construction and outreach lines count the server's day
+    late = sql.rows(
+        f"SELECT p.id, p.kind, s.name, min(m.planned_date), count(*) OVER () FROM construction_projects p "
+        f"JOIN stations s ON s.id = p.station_id JOIN milestones m ON m.project_id = p.id "
+        f"WHERE {area('s', p)} AND p.id NOT IN ({accepted}) AND m.actual_date IS NULL AND m.planned_date < :today "
+        f"GROUP BY p.id, p.kind, s.name ORDER BY min(m.planned_date), p.id LIMIT 5", {"today": utc_day})
+    finished = sql.rows(
+        f"SELECT p.id, p.kind, s.name FROM construction_projects p JOIN stations s ON s.id = p.station_id "
+        f"JOIN milestones m ON m.project_id = p.id WHERE {area('s', p)} AND p.id NOT IN ({accepted}) "
+        f"GROUP BY p.id, p.kind, s.name HAVING count(m.actual_date) = count(*) ORDER BY s.name, p.id LIMIT 5")
+    unrecorded = sql.rows(
+        f"SELECT a.id, a.title, a.end_date FROM outreach_activities a WHERE {area('a', p)} "
+        f"AND NOT EXISTS (SELECT 1 FROM outreach_participants r WHERE r.activity_id = a.id) "
+        f"AND NOT EXISTS (SELECT 1 FROM outreach_counts n WHERE n.activity_id = a.id) "
+        f"AND a.end_date < :today AND a.end_date >= :since ORDER BY a.end_date, a.id LIMIT 12",
+        {"today": utc_day, "since": (date.today() - timedelta(days=30)).isoformat()})
+    coming = sql.rows(
+        f"SELECT a.id, a.title, a.start_date, c.name FROM outreach_activities a JOIN communes c ON c.id = a.commune_id "
+        f"WHERE {area('a', p)} AND a.start_date BETWEEN :today AND :week ORDER BY a.start_date, a.id LIMIT 12",
+        {"today": utc_day, "week": (date.today() + timedelta(days=7)).isoformat()})
+    more = 1 if late and late[0][4] > len(late) else 0
+    return ((overdue > 0) + (soon > 0) + len(meetings) + len(late) + more + len(finished)
+            + min(12, len(unrecorded) + len(coming)))
+
+
+TODAY_FLOORS = {"trainer": trainer_today_floor, "project_officer": officer_today_floor}
 
 
 RETAINED = "Retained in the area after %(months)d months (%%)"
@@ -153,9 +255,11 @@ def people_figures(sql, role, p, user_id, today, months):
         if review:
             figures["Certificates to review"] = review
     if staff:
+        # a trainer's officers: those of the cohorts they teach, as a list SQLite looks up through the postings'
+        # officer index (a correlated EXISTS is checked on every posting of the area: 11 against 4 ms)
         taught = ("" if role != "trainer" else
-                  f" AND EXISTS (SELECT 1 FROM enrolments e JOIN cohort_trainers ct ON ct.cohort_id = e.cohort_id "
-                  f"WHERE e.trainee_id = o.trainee_id AND ct.user_id = {user_id})")
+                  f" AND o.trainee_id IN (SELECT e.trainee_id FROM enrolments e WHERE e.cohort_id IN "
+                  f"(SELECT cohort_id FROM cohort_trainers WHERE user_id = {user_id}))")
         figures["Trained officers in post"] = one(
             sql, f"SELECT count(DISTINCT o.trainee_id) FROM postings o WHERE {area('o', p)}{taught} "
                  f"AND o.start_date <= :today AND (o.end_date IS NULL OR o.end_date >= :today)", {"today": today})
@@ -204,9 +308,9 @@ def projects(sql, p, today):
 
 def certificates(sql, role, province_id, user_id):
     """Valid certificates: of the trainer's cohorts, of cohorts or officers of the area, or all of them."""
-    if role == "trainer":
-        return one(sql, f"SELECT count(*) FROM certificates x WHERE x.status = 'valid' AND EXISTS (SELECT 1 FROM "
-                 f"cohort_trainers ct WHERE ct.cohort_id = x.cohort_id AND ct.user_id = {user_id})")
+    if role == "trainer":  # from the trainer's cohorts through the certificates' cohort index (not every certificate)
+        return one(sql, f"SELECT count(*) FROM certificates x WHERE x.status = 'valid' AND x.cohort_id IN "
+                 f"(SELECT cohort_id FROM cohort_trainers WHERE user_id = {user_id})")
     if province_id is None or role == "viewer":
         return one(sql, f"SELECT count(*) FROM certificates x WHERE x.status = 'valid' AND {area('x', province_id)}")
     return one(sql, f"SELECT count(*) FROM certificates x JOIN trainees t ON t.id = x.trainee_id WHERE x.status = 'valid' "

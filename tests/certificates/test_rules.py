@@ -1,5 +1,6 @@
 """The certificate rule book (docs/rules/certificates.md): issued only once the cohort has ended, certified on the
 completion date, flagged for review when the enrolment stops being completed after issue (issue 17)."""
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -270,3 +271,18 @@ def test_the_project_officer_dashboard_has_no_review_card(web, login_as, make_ce
     _db.session.commit()
     login_as("project_officer")
     assert "Certificates to review" not in web.get("/").get_data(as_text=True)
+
+
+def test_a_trainer_s_dashboard_counts_the_certificates_and_officers_in_post_of_their_cohorts_only(
+        web, login_as, make_user, make_certificate, completed_cohort, make_posting):
+    """The trainer's two cards are counted from the cohorts they teach (a list of cohorts and of their officers, not
+    a check on every certificate and posting): the officers of a cohort they do not teach are left out."""
+    trainer = login_as("trainer", "Kasaï-Oriental")
+    _cohort, taught, _rest = completed_cohort(n=2, trainers=(trainer,))
+    _other, not_taught, _rest = completed_cohort(n=1, trainers=(make_user("trainer"),))
+    for enrolment in taught + not_taught:
+        make_certificate(enrolment)
+        make_posting(enrolment.trainee)
+    html = web.get("/").get_data(as_text=True)
+    assert re.search(r'card-value">2</span>\s*<span class="card-title">Valid certificates<', html)
+    assert re.search(r'card-value">2</span>\s*<span class="card-title">Trained officers in post<', html)

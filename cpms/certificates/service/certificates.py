@@ -350,10 +350,13 @@ def certificate_cards(user, scope):
                                                                                                        flagged)
     if user.role == TRAINER:
         # the trainer's cohorts alone decide: counted on the certificates, without visible_certificates()' join
-        # on the officers (which only the area filter of other roles needs; it took 60 % more time)
+        # on the officers (which only the area filter of other roles needs; it took 60 % more time), and from the
+        # trainer's cohorts through the certificates' cohort index – with EXISTS per certificate SQLite read every
+        # certificate of the country (6.6 → 0.7 ms at province scale)
         count = select(func.count()).select_from(Certificate).where(
-            Certificate.status == "valid", exists().where(cohort_trainers.c.cohort_id == Certificate.cohort_id,
-                                                          cohort_trainers.c.user_id == user.id)).scalar_subquery()
+            Certificate.status == "valid",
+            Certificate.cohort_id.in_(select(cohort_trainers.c.cohort_id).where(cohort_trainers.c.user_id == user.id))
+        ).scalar_subquery()
         return [Card(_l("Valid certificates"), count, "certificates.certificate_list")]
     stmt = visible_certificates(user, scope).where(Certificate.status == "valid").with_only_columns(Certificate.id)
     count = select(func.count()).select_from(stmt.subquery()).scalar_subquery()

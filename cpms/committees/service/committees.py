@@ -159,6 +159,7 @@ def officer_today(user, scope):
 
     from cpms.committees.models import Meeting
     from cpms.core.dashboard import kept_statement
+    from cpms.core.templating import url_pattern
     from cpms.geo.reference import DEFAULT_ZONE
     from cpms.geo.time import format_local, local_day
 
@@ -193,8 +194,9 @@ def officer_today(user, scope):
     meetings = db.session.execute(kept_statement(user, scope, ("committees.today.meetings",), meetings_of_the_week),
                                   {"since": now, "until": now + timedelta(days=7)}).all()
     several_zones = len({zone for *_rest, zone in meetings}) > 1  # name the zone only when the list mixes them
+    meeting_url = url_pattern("committees.meeting_detail", "meeting_id")
     for meeting_id, starts_at, committee, zone in meetings:
         lines.append(TodayLine(_("Meeting of %(committee)s, %(when)s", committee=committee,
                                  when=format_local(starts_at, zone or DEFAULT_ZONE, fmt="short", zone=several_zones)),
-                               url_for("committees.meeting_detail", meeting_id=meeting_id)))
+                               meeting_url(meeting_id)))
     return lines

@@ -325,8 +325,14 @@ def posting_cards(user, scope):
     if user.role not in READERS:
         return []
     today = date.today()
+    # a trainer's officers as a list of the officers of their cohorts, which SQLite reads from the postings' officer
+    # index, rather than taught_by()'s EXISTS, which it checks on every posting of the area (11.3 → 4.4 ms at
+    # province scale; the list pages keep EXISTS, which suits their newest-first page of 50)
+    taught = true() if user.role != TRAINER else Posting.trainee_id.in_(
+        select(Enrolment.trainee_id).where(Enrolment.cohort_id.in_(
+            select(cohort_trainers.c.cohort_id).where(cohort_trainers.c.user_id == user.id))))
     in_post = (select(func.count(func.distinct(Posting.trainee_id)))  # counted by core with the other cards
-               .where(scope.filter(Posting.province_id, Posting.commune_id), taught_by(user, Posting.trainee_id),
+               .where(scope.filter(Posting.province_id, Posting.commune_id), taught,
                       Posting.start_date <= today, or_(Posting.end_date.is_(None), Posting.end_date >= today))
                .scalar_subquery())
     return [Card(_l("Trained officers in post"), in_post, "deployments.posting_list", roles=READERS)]

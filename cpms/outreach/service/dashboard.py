@@ -3,15 +3,15 @@ officers, the "today" lines of the activity calendar – activities of the comin
 the last month with nobody recorded (first, flagged)."""
 from datetime import date, timedelta
 
-from flask import url_for
-from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, func, select
 
 from cpms.core.dashboard import Card, TodayLine, dashboard_provider, kept_statement, today_provider
 from cpms.core.permissions import PROJECT_OFFICER
+from cpms.core.templating import format_day, url_pattern
 from cpms.extensions import db
+from cpms.geo.models import Commune
 from cpms.outreach.models import OutreachActivity, OutreachCount, OutreachParticipant
 from cpms.outreach.service.activities import READERS
 
@@ -39,31 +39,34 @@ def outreach_cards(user, scope):
 def outreach_today(user, scope, today=None):
     """Unrecorded activities of the last month first (urgent), then those of the coming week: two queries."""
     today = today or date.today()
+    # the lines need a few columns: no activity objects (each with its programme and commune joined and built)
 
     def unrecorded_activities():
         area = scope.filter(OutreachActivity.province_id, OutreachActivity.commune_id)
         nobody = ~exists().where(OutreachParticipant.activity_id == OutreachActivity.id) & ~exists().where(
             OutreachCount.activity_id == OutreachActivity.id)
-        return (select(OutreachActivity).where(area, nobody, OutreachActivity.end_date < today,
-                                               OutreachActivity.end_date >= today - timedelta(days=UNRECORDED_DAYS))
+        return (select(OutreachActivity.id, OutreachActivity.title, OutreachActivity.end_date)
+                .where(area, nobody, OutreachActivity.end_date < today,
+                       OutreachActivity.end_date >= today - timedelta(days=UNRECORDED_DAYS))
                 .order_by(OutreachActivity.end_date, OutreachActivity.id).limit(TODAY_LINES))
 
     def coming_activities():
         area = scope.filter(OutreachActivity.province_id, OutreachActivity.commune_id)
-        return (select(OutreachActivity).where(area, OutreachActivity.start_date.between(today, today + timedelta(days=7)))
+        return (select(OutreachActivity.id, OutreachActivity.title, OutreachActivity.start_date, Commune.name)
+                .join(Commune, Commune.id == OutreachActivity.commune_id)
+                .where(area, OutreachActivity.start_date.between(today, today + timedelta(days=7)))
                 .order_by(OutreachActivity.start_date, OutreachActivity.id).limit(TODAY_LINES))
 
     # built once per user, area and day (core keeps them)
-    unrecorded = db.session.scalars(kept_statement(user, scope, ("outreach.today.unrecorded", today),
+    unrecorded = db.session.execute(kept_statement(user, scope, ("outreach.today.unrecorded", today),
                                                    unrecorded_activities)).all()
-    coming = db.session.scalars(kept_statement(user, scope, ("outreach.today.coming", today), coming_activities)).all()
+    coming = db.session.execute(kept_statement(user, scope, ("outreach.today.coming", today),
+                                               coming_activities)).all()
+    activity_url = url_pattern("outreach.activity_detail", "activity_id")
     lines = [TodayLine(_("Nobody is recorded for “%(title)s”, ended on %(day)s: add the roster or the counts.",
-                         title=a.title, day=format_date(a.end_date)), _url(a), urgent=True) for a in unrecorded]
-    lines += [TodayLine(_("“%(title)s” starts on %(day)s in %(place)s.", title=a.title,
-                          day=format_date(a.start_date, "EEEE d MMMM"), place=a.commune.name), _url(a))
-              for a in coming]
+                         title=title, day=format_day(end_date)), activity_url(activity_id), urgent=True)
+             for activity_id, title, end_date in unrecorded]
+    lines += [TodayLine(_("“%(title)s” starts on %(day)s in %(place)s.", title=title,
+                          day=format_day(start_date, "EEEE d MMMM"), place=commune), activity_url(activity_id))
+              for activity_id, title, start_date, commune in coming]
     return lines[:TODAY_LINES]
-
-
-def _url(activity):
-    return url_for("outreach.activity_detail", activity_id=activity.id)

@@ -460,11 +460,19 @@ def cohort_marks(cohort_id, enrolments, sessions, today=None):
     today = today or date.today()
     # plain rows (~40,000 for 450 trainees), in the order of the sessions' (cohort, day, time) index: no sort, and
     # each session's marks come together
-    rows = db.session.connection().execute(
+    result = db.session.connection().execute(
         select(Attendance.session_id, Attendance.enrolment_id, Attendance.status)
         .join(TrainingSession, TrainingSession.id == Attendance.session_id)
         .where(TrainingSession.cohort_id == cohort_id, TrainingSession.is_cancelled.is_(False))
-        .order_by(TrainingSession.session_date, TrainingSession.start_time, TrainingSession.id)).all()
+        .order_by(TrainingSession.session_date, TrainingSession.start_time, TrainingSession.id))
+    try:
+        # the driver's own tuples (ints and a string: nothing to convert), not SQLAlchemy rows: a Row is an object
+        # the garbage collector tracks, and 40,000 of them, alive through the pass, were walked by every collection
+        # the page set off – the costlier the larger the worker's heap (2× the page's time after a PDF render)
+        # – where the collector stops tracking a tuple of plain values the first time it sees it
+        rows = result.cursor.fetchall()
+    finally:
+        result.close()
     by_session = {session_id: list(marks) for session_id, marks in groupby(rows, key=itemgetter(0))}
     held_days = [day for _id, day, is_cancelled in sessions if not is_cancelled]
     windows = {enrolment_id: (enrolled_on, withdrawn_on) for enrolment_id, enrolled_on, withdrawn_on in enrolments}

@@ -300,8 +300,7 @@ def trainer_today(user, scope):
     status, and cohorts ending within 14 days: three queries."""
     from datetime import datetime, timedelta, timezone
 
-    from flask import url_for
-
+    from cpms.core.templating import format_day, url_pattern
     from cpms.geo.reference import DEFAULT_ZONE
     from cpms.geo.time import local_day
     from cpms.training.models import Attendance
@@ -330,9 +329,10 @@ def trainer_today(user, scope):
     # built once per trainer, area and day (core keeps them): building them cost as much as running them
     rows = db.session.execute(kept_statement(user, scope, ("training.today.sessions", today), sessions)).all()
     lines = []
+    register_url = url_pattern("training.session_register", "session_id")
     for session_id, day, start, cohort, marked in rows:
-        url = url_for("training.session_register", session_id=session_id)
-        when = format_date(day, "EEEE d MMMM")
+        url = register_url(session_id)
+        when = format_day(day, "EEEE d MMMM")
         if day < today and not marked:
             lines.append(TodayLine(_("Register not entered: %(cohort)s, %(date)s", cohort=cohort, date=when),
                                    url, urgent=True))
@@ -345,7 +345,8 @@ def trainer_today(user, scope):
             lines.append(TodayLine(_("%(date)s at %(time)s: %(cohort)s", date=when, time=start.strftime("%H:%M"),
                                      cohort=cohort), url))
     ending = db.session.execute(kept_statement(user, scope, ("training.today.ending", today), ending_soon)).all()
+    cohort_url = url_pattern("training.cohort_detail", "cohort_id")
     for cohort_id, name, end in ending:
-        lines.append(TodayLine(_("%(cohort)s ends on %(date)s", cohort=name, date=format_date(end, "d MMMM")),
-                               url_for("training.cohort_detail", cohort_id=cohort_id)))
+        lines.append(TodayLine(_("%(cohort)s ends on %(date)s", cohort=name, date=format_day(end, "d MMMM")),
+                               cohort_url(cohort_id)))
     return lines[:TODAY_LINES]
