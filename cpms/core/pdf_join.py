@@ -1,4 +1,5 @@
-"""Join PDFs into one, page after page, straight into a file; and split one PDF into several.
+"""Join PDFs into one, page after page, straight into a file; and split one PDF into several. Used by the
+certificate batches and by documents drawn in parts in several processes (the sign-in sheet of a large session).
 
 pypdf's PdfWriter keeps every page of the result in memory until it writes; for a 450-certificate cohort we
 instead copy each input's objects to the output as soon as it is read, renumbered, and keep only their
