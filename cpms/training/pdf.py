@@ -1,0 +1,95 @@
+"""The printable sign-in sheet of a session (templates/training/signin_sheet_pdf.html).
+
+A large sheet is drawn in two parts at the same time, one per core (core.pdf.html_to_pdfs_in_parallel), and the
+parts joined (core.pdf_join): on 2 cores a 450-officer sheet takes about half the wall time (issue 22). Its pages
+must be the pages of the sheet drawn whole – the same rows on each page, "page n / N" at the foot – so the
+parts follow a page plan: a row is one line high (8.5 mm) unless a name or a rank wraps onto a third line, so a
+page holds at most FIRST_PAGE_ROWS rows under the facts, PAGE_ROWS on the following pages. The first part holds
+whole pages at that fill; if it needs more pages than planned (a taller row, longer facts), the plan did not
+hold and the sheet is drawn whole instead. The second part starts on a new page, numbered on; if its page count
+differs from the plan's guess (where the trainer's signature line falls), both parts are drawn again with the
+right total, which then holds (the total's digits move no row). If a part cannot be drawn apart (no os.fork, a
+child that failed), the sheet is drawn whole.
+"""
+import io
+import logging
+import math
+from dataclasses import dataclass
+
+from flask import render_template
+from flask_babel import get_locale
+
+from cpms.core.pdf import APP_FONTS, html_to_pdfs_in_parallel, render_pdf, shared_fonts
+from cpms.core.pdf_join import PdfConcatenator
+from cpms.training.service import attendance
+
+log = logging.getLogger("cpms.training.pdf")
+TEMPLATE = "training/signin_sheet_pdf.html"
+FIRST_PAGE_ROWS = 23  # one-line rows that fit under the title and the facts (tests/training: checked)
+PAGE_ROWS = 29  # one-line rows that fit on each following page, under the repeated header
+SIGNATURE_ROWS = 2  # the room the trainer's signature line takes below the last row, in rows
+PARALLEL_MIN_PAGES = 4  # below this, a second process would not pay for itself
+
+
+@dataclass
+class Part:
+    """What the template needs to draw part of the sheet: its first page and row numbers, the sheet's total."""
+    first_page: int
+    first_row: int
+    pages: int
+    enrolled: int
+    last: bool
+
+
+def planned_pages(rows, first_page_rows=PAGE_ROWS):
+    """Pages that `rows` one-line rows and the signature line take, from a page holding `first_page_rows`."""
+    if rows <= first_page_rows:
+        return 1 if rows <= first_page_rows - SIGNATURE_ROWS else 2
+    rest = rows - first_page_rows
+    pages = 1 + math.ceil(rest / PAGE_ROWS)
+    on_last = rest - PAGE_ROWS * (pages - 2)
+    return pages + (on_last > PAGE_ROWS - SIGNATURE_ROWS)
+
+
+def render_signin_sheet(session, lang=None, rows=None):
+    """The PDF (bytes) of a session's sign-in sheet: every trainee enrolled that day, in `lang`."""
+    rows = attendance.register(session, with_rank=True) if rows is None else rows
+    context = {"session": session, "cohort": session.cohort, "lang": lang or get_locale().language}
+    total = planned_pages(len(rows), FIRST_PAGE_ROWS)
+    if total >= PARALLEL_MIN_PAGES:
+        pdf = _render_in_two_parts(rows, total, context)
+        if pdf is not None:
+            return pdf
+    return render_pdf(TEMPLATE, rows=rows, **context)
+
+
+def _render_in_two_parts(rows, total, context):
+    """The sheet drawn as two parts in parallel and joined; None when the page plan did not hold."""
+    first_pages = total // 2
+    split = FIRST_PAGE_ROWS + PAGE_ROWS * (first_pages - 1)
+    second_pages = planned_pages(len(rows) - split)
+    fonts = shared_fonts(APP_FONTS)
+    for _attempt in range(2):
+        total = first_pages + second_pages
+        htmls = [render_template(TEMPLATE, rows=rows[:split], **context,
+                                 part=Part(1, 0, total, len(rows), last=False)),
+                 render_template(TEMPLATE, rows=rows[split:], **context,
+                                 part=Part(first_pages + 1, split, total, len(rows), last=True))]
+        try:
+            (first, first_count), (second, second_count) = html_to_pdfs_in_parallel(htmls, fonts)
+        except RuntimeError:
+            log.warning("sign-in sheet: a part could not be drawn apart: drawn whole")
+            return None
+        if first_count != first_pages:
+            log.info("sign-in sheet: %d rows took %d pages, not %d: drawn whole", split, first_count, first_pages)
+            return None
+        if second_count == second_pages:
+            out = io.BytesIO()
+            joined = PdfConcatenator(out)
+            joined.add(first)
+            joined.add(second)
+            joined.close()
+            return out.getvalue()
+        log.info("sign-in sheet: its second part took %d pages, not %d: drawn again", second_count, second_pages)
+        second_pages = second_count
+    return None
