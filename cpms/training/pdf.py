@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from flask import render_template
 from flask_babel import get_locale
+from pypdf import PdfReader
 
 from cpms.core.pdf import APP_FONTS, html_to_pdfs_in_parallel, render_pdf, shared_fonts
 from cpms.core.pdf_join import PdfConcatenator
@@ -85,11 +86,11 @@ def _render_in_two_parts(rows, total, context):
             log.info("sign-in sheet: %d rows took %d pages, not %d: drawn whole", split, first_count, first_pages)
             return None
         if second_count == second_pages:
-            out = io.BytesIO()
+            out, reader = io.BytesIO(), PdfReader(io.BytesIO(first))
             joined = PdfConcatenator(out)
-            joined.add(first)
+            joined.add_pages(reader)
             joined.add(second)
-            joined.close()
+            joined.close(like=reader)  # the sheet's title and language
             return out.getvalue()
         log.info("sign-in sheet: its second part took %d pages, not %d: drawn again", second_count, second_pages)
         second_pages = second_count

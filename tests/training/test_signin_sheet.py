@@ -139,6 +139,9 @@ def test_a_large_sheet_is_drawn_in_two_parts_with_the_pages_of_the_sheet_drawn_w
     assert _content_streams(parts) == _content_streams(whole)  # drawn at the same places
     assert "Trainer's name and signature" in pages[5] and "MUTOMBO" not in pages[5]
     assert "1 / 6" in pages[0] and "3 / 6" in pages[2] and "4 / 6" in pages[3]  # the parts' seam: pages 3 and 4
+    joined, alone = PdfReader(io.BytesIO(parts)), PdfReader(io.BytesIO(whole))
+    assert joined.metadata.title == alone.metadata.title and "Sign-in sheet" in joined.metadata.title
+    assert joined.trailer["/Root"]["/Lang"] == alone.trailer["/Root"]["/Lang"] == "en"
 
 
 def test_a_sheet_whose_page_plan_does_not_hold_is_drawn_whole(app, make_cohort, make_trainee, ranks, monkeypatch):
