@@ -153,3 +153,18 @@ def test_a_sheet_whose_page_plan_does_not_hold_is_drawn_whole(app, make_cohort, 
     parts, whole = _sheet_of(app, make_cohort, make_trainee, ranks, 130)
     assert calls == [1]
     assert pdf_pages(parts) == pdf_pages(whole)
+
+
+def test_rows_that_keep_one_height_and_rows_too_tall_for_the_page_plan(app):
+    from types import SimpleNamespace
+
+    from cpms.training import pdf as sheet
+
+    def row(rank_fr, rank_en="Police officer", name="BANZA Lumbala Chantal"):
+        return None, SimpleNamespace(rank=SimpleNamespace(name_fr=rank_fr, name_en=rank_en), full_name=name), None
+
+    with app.app_context():
+        assert sheet.rows_of_one_height([row("Agent de police"), row("Commissaire divisionnaire")], "fr")
+        assert not sheet.rows_of_one_height([row("Commissaire supérieur principal")], "fr")  # three lines
+        assert sheet.rows_of_one_height([row("Commissaire supérieur principal", "Deputy commissioner")], "en")
+        assert not sheet.rows_of_one_height([row("Agent de police", name="MUTOMBO-KALALA " * 6)], "fr")
