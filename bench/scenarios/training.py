@@ -257,6 +257,7 @@ class SignInSheet:
     target = "pdf"
     floor_what = "a bare WeasyPrint render of a hand-written table of the same officers"
     repeat = 5
+    children_work = True  # a large sheet is drawn in two parts at once, one in a child process (its CPU counted)
 
     def setup(self, bench):
         self.cohort_id, self.session_id, self.day = register_session(bench)

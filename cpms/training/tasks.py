@@ -2,7 +2,6 @@
 cpms.core.imports.staging.DIRECT_ROWS rows, and sign-in sheets of more than SIGNIN_DIRECT_TRAINEES trainees.
 
 Smaller cases answer directly in the request (docs/rules/training.md, "Imports" and "Sign-in sheet")."""
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
@@ -10,12 +9,12 @@ from cpms.core.audit import record_event
 from cpms.core.errors import DomainError
 from cpms.core.imports.staging import register_import_job
 from cpms.core.jobs import N_, task
-from cpms.core.pdf import render_pdf
 from cpms.core.transaction import in_transaction
 from cpms.extensions import db
 from cpms.training.imports import cohorts, trainees, vetting  # noqa: F401  (the kinds the job finds)
 from cpms.training.imports.common import JOB_KIND
 from cpms.training.models import Enrolment, TrainingSession
+from cpms.training.pdf import render_signin_sheet
 from cpms.training.service import attendance
 
 SIGNIN_DIRECT_TRAINEES = 50  # a sign-in sheet of up to this many trainees is drawn in the request
@@ -32,13 +31,6 @@ def signin_sheet_size(session):
 
 def signin_sheet_filename(session):
     return f"sign-in-{session.session_date.isoformat()}-{session.id}.pdf"
-
-
-def render_signin_sheet(session, lang=None, rows=None):
-    """The PDF (bytes) of a session's sign-in sheet: every trainee enrolled that day, in `lang`."""
-    rows = attendance.register(session, with_rank=True) if rows is None else rows
-    return render_pdf("training/signin_sheet_pdf.html", session=session, cohort=session.cohort, rows=rows,
-                      lang=lang or get_locale().language)
 
 
 @task("training.sign_in_sheet", title=N_("Sign-in sheet"))

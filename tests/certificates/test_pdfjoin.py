@@ -54,7 +54,7 @@ def test_a_pdf_is_split_into_files_of_consecutive_pages():
 
 
 def test_fragments_numbered_apart_are_appended_as_bytes_in_any_page_order():
-    from cpms.certificates.pdf.join import FRAGMENT_STRIDE, fragment_first_number, pdf_fragment
+    from cpms.core.pdf_join import FRAGMENT_STRIDE, fragment_first_number, pdf_fragment
     chunks = []
     for texts in (("Kabongo", "Ngalula"), ("Tshimanga",)):
         joined = io.BytesIO()
@@ -78,7 +78,7 @@ def test_fragments_numbered_apart_are_appended_as_bytes_in_any_page_order():
 def test_a_fragment_whose_numbers_are_taken_is_refused():
     import pytest
 
-    from cpms.certificates.pdf.join import pdf_fragment
+    from cpms.core.pdf_join import pdf_fragment
     reader = PdfReader(io.BytesIO(minimal_pdf("Kabongo")))
     out = io.BytesIO()
     combined = PdfConcatenator(out)

@@ -1,10 +1,21 @@
 """The shared PDF renderer fetches nothing from outside; exports are formula-safe."""
+import gc
 import io
+import os
 
+import pytest
 from openpyxl import load_workbook
 
+from cpms.core import pdf
 from cpms.core.exports import csv_bytes, xlsx_bytes
-from cpms.core.pdf import APP_FONTS, html_to_pdf, make_fetcher, shared_fonts
+from cpms.core.pdf import (
+    APP_FONTS,
+    collections_paused,
+    html_to_pdf,
+    html_to_pdfs_in_parallel,
+    make_fetcher,
+    shared_fonts,
+)
 from tests.helpers.pdf import pdf_text
 
 
@@ -35,6 +46,38 @@ def test_pdfs_of_a_thread_share_one_font_set_up_and_each_prints_its_own_text(app
     assert "Procès-verbal de la réunion du CLSP de Bipemba" in pdf_text(first)
     assert "Indicator report – Kananga, 2016" in pdf_text(second)
     assert shared_fonts(("batch", 1)) is not fonts  # another key (a certificate batch) gets its own set-up
+
+
+def test_the_collector_pauses_while_pdfs_render_and_resumes_after_the_last(app):
+    assert gc.isenabled()
+    with collections_paused():
+        with collections_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # the outer render still runs
+    assert gc.isenabled()
+
+
+def test_pdfs_rendered_in_parallel_come_back_in_order_with_their_page_counts(app):
+    with app.test_request_context():
+        results = html_to_pdfs_in_parallel(["<p>Bipemba</p>", "<p>Kananga</p><p style='break-before: page'>Tshikapa</p>"])
+    assert [pages for _data, pages in results] == [1, 2]
+    assert "Bipemba" in pdf_text(results[0][0]) and "Tshikapa" in pdf_text(results[1][0])
+    assert gc.isenabled()
+
+
+def test_a_failed_rendering_process_is_reported_and_reaped(app, monkeypatch):
+    parent, render = os.getpid(), pdf._render_counted
+
+    def fails_in_the_child(*args):
+        if os.getpid() != parent:
+            raise ValueError("broken")
+        return render(*args)
+
+    monkeypatch.setattr(pdf, "_render_counted", fails_in_the_child)
+    with app.test_request_context(), pytest.raises(RuntimeError):
+        html_to_pdfs_in_parallel(["<p>Bipemba</p>", "<p>Kananga</p>"])
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)  # no child left behind
 
 
 def test_csv_neutralises_formulas_and_keeps_accents():

@@ -45,7 +45,7 @@ def test_a_large_session_is_drawn_by_a_job_that_lists_every_trainee(client, logi
                                                                      ranks):
     trainer = login_as("trainer", "Kasaï-Oriental")
     cohort, session, _few = _session(make_cohort, make_trainee, trainer, n=1)
-    trainees = _many_trainees(SIGNIN_DIRECT_TRAINEES + 30, ranks, cohort.province_id)
+    trainees = _many_trainees(SIGNIN_DIRECT_TRAINEES + 40, ranks, cohort.province_id)  # 4 pages: drawn in 2 parts
     service.enrol_trainees(cohort, [t.id for t in trainees], enrolled_on=date(2016, 3, 29))
     late = make_trainee(last_name="Tardif")
     service.enrol_trainees(cohort, [late.id], enrolled_on=date(2016, 4, 5))  # after the session: not listed
@@ -65,7 +65,7 @@ def test_a_large_session_is_drawn_by_a_job_that_lists_every_trainee(client, logi
     assert download.status_code == 200 and download.mimetype == "application/pdf"
     pages = pdf_pages(download.get_data())
     text = "\n".join(pages)
-    assert len(pages) >= 3
+    assert len(pages) == 4
     assert cohort.name in pages[0] and "Droits humains" in pages[0] and "08:00–12:30" in pages[0]
     assert "Monday, April 4, 2016" in pages[0]
     squeezed = "".join(text.split())  # a long name may wrap in its cell
@@ -99,3 +99,72 @@ def test_a_small_session_is_drawn_at_once_in_french_and_only_for_the_cohorts_tra
     assert "Feuille d'émargement" in text and "Heure d'arrivée" in text and "lundi 4 avril 2016" in text
     assert all(t.matricule in text and t.full_name in text for t in trainees)
     assert _db.session.scalar(select(Job.id)) is None
+
+
+def _content_streams(data):
+    """Each page's drawing (lines, rectangles, text and where), font resource names left out (each part of a sheet
+    drawn in parts names its own fonts)."""
+    return [re.sub(rb"/\w+ ([\d.]+) Tf", rb"/F \1 Tf", re.sub(rb"/\w+ gs", b"/G gs", page.get_contents().get_data()))
+            for page in PdfReader(io.BytesIO(data)).pages]
+
+
+def _sheet_of(app, make_cohort, make_trainee, ranks, n, lang="en"):
+    from cpms.core.pdf import render_pdf
+    from cpms.training import pdf as sheet
+    from cpms.training.service import attendance
+    from tests.conftest import english
+
+    cohort, session, _few = _session(make_cohort, make_trainee, n=1)
+    trainees = _many_trainees(n - 1, ranks, cohort.province_id)
+    service.enrol_trainees(cohort, [t.id for t in trainees], enrolled_on=date(2016, 3, 29))
+    _db.session.commit()
+    with english(app):
+        rows = attendance.register(session, with_rank=True)
+        whole = render_pdf(sheet.TEMPLATE, session=session, cohort=session.cohort, rows=rows, lang=lang)
+        return sheet.render_signin_sheet(session, lang, rows), whole
+
+
+def test_a_large_sheet_is_drawn_in_two_parts_with_the_pages_of_the_sheet_drawn_whole(
+        app, make_cohort, make_trainee, ranks, monkeypatch):
+    from cpms.training import pdf as sheet
+    calls = []
+    parallel = sheet.html_to_pdfs_in_parallel
+    monkeypatch.setattr(sheet, "html_to_pdfs_in_parallel", lambda *args: calls.append(1) or parallel(*args))
+    # 138 officers: 23 on the first page, 29 on each of the next four, the trainer's signature line alone on a sixth
+    parts, whole = _sheet_of(app, make_cohort, make_trainee, ranks, 138)
+    assert calls == [1]  # drawn in two parts at the first try: the page plan held
+    pages = pdf_pages(parts)
+    assert len(pages) == 6 == sheet.planned_pages(138, sheet.FIRST_PAGE_ROWS)
+    assert pages == pdf_pages(whole)  # the same rows on each page, numbered the same, "n / 6" at every foot
+    assert _content_streams(parts) == _content_streams(whole)  # drawn at the same places
+    assert "Trainer's name and signature" in pages[5] and "MUTOMBO" not in pages[5]
+    assert "1 / 6" in pages[0] and "3 / 6" in pages[2] and "4 / 6" in pages[3]  # the parts' seam: pages 3 and 4
+    joined, alone = PdfReader(io.BytesIO(parts)), PdfReader(io.BytesIO(whole))
+    assert joined.metadata.title == alone.metadata.title and "Sign-in sheet" in joined.metadata.title
+    assert joined.trailer["/Root"]["/Lang"] == alone.trailer["/Root"]["/Lang"] == "en"
+
+
+def test_a_sheet_whose_page_plan_does_not_hold_is_drawn_whole(app, make_cohort, make_trainee, ranks, monkeypatch):
+    from cpms.training import pdf as sheet
+    calls = []
+    parallel = sheet.html_to_pdfs_in_parallel
+    monkeypatch.setattr(sheet, "html_to_pdfs_in_parallel", lambda *args: calls.append(1) or parallel(*args))
+    monkeypatch.setattr(sheet, "FIRST_PAGE_ROWS", 30)  # more rows than fit: the first part takes a page too many
+    parts, whole = _sheet_of(app, make_cohort, make_trainee, ranks, 130)
+    assert calls == [1]
+    assert pdf_pages(parts) == pdf_pages(whole)
+
+
+def test_rows_that_keep_one_height_and_rows_too_tall_for_the_page_plan(app):
+    from types import SimpleNamespace
+
+    from cpms.training import pdf as sheet
+
+    def row(rank_fr, rank_en="Police officer", name="BANZA Lumbala Chantal"):
+        return None, SimpleNamespace(rank=SimpleNamespace(name_fr=rank_fr, name_en=rank_en), full_name=name), None
+
+    with app.app_context():
+        assert sheet.rows_of_one_height([row("Agent de police"), row("Commissaire divisionnaire")], "fr")
+        assert not sheet.rows_of_one_height([row("Commissaire supérieur principal")], "fr")  # three lines
+        assert sheet.rows_of_one_height([row("Commissaire supérieur principal", "Deputy commissioner")], "en")
+        assert not sheet.rows_of_one_height([row("Agent de police", name="MUTOMBO-KALALA " * 6)], "fr")

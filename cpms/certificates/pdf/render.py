@@ -16,10 +16,10 @@ from flask_babel import gettext as _
 from jinja2 import TemplateError
 from pypdf import PdfReader
 
-from cpms.certificates.pdf.join import pdf_fragment, split_reader
 from cpms.certificates.pdf.sandbox import bounded_environment
 from cpms.core.errors import DomainError
 from cpms.core.pdf import html_to_document, make_fetcher, shared_fonts
+from cpms.core.pdf_join import pdf_fragment, split_reader
 
 QR_SCALE = 1  # pixels per module in the embedded PNG: the CSS sizes it, `image-rendering: pixelated` keeps it sharp
 _PNG_HEAD = 33  # bytes of a PNG's signature and header chunk (its size and colours): 44 base64 characters

@@ -6,9 +6,9 @@ worker`), or `flask cpms certificates run-batches`, then:
 1. issues the missing certificates, in chunks of CHUNK: serials drawn and committed, pages rendered by a
    pool of CERTIFICATE_WORKERS processes (both cores), each chunk stored and committed with the progress;
 2. assembles the cohort's valid certificates, in name order, into one PDF (a page each, written page by page
-   with pdf/join.py) and a ZIP of the individual frozen PDFs, both written to files as it goes. The pages issued
+   with core/pdf_join.py) and a ZIP of the individual frozen PDFs, both written to files as it goes. The pages issued
    by this run reach the combined PDF while they are issued: each rendering process returns its chunk's pages
-   as a fragment of that file (pdf/join.py: pdf_fragment), appended as bytes; only certificates issued earlier
+   as a fragment of that file (core/pdf_join.py: pdf_fragment), appended as bytes; only certificates issued earlier
    are read back from their stored files (issue 22).
 Memory stays bounded by a few chunks whatever the cohort size. A batch interrupted (the worker stopped, or
 killed: its job's lease expires) is run again by its job; what was issued stays issued and is not issued twice

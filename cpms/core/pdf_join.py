@@ -1,4 +1,5 @@
-"""Join PDFs into one, page after page, straight into a file; and split one PDF into several.
+"""Join PDFs into one, page after page, straight into a file; and split one PDF into several. Used by the
+certificate batches and by documents drawn in parts in several processes (the sign-in sheet of a large session).
 
 pypdf's PdfWriter keeps every page of the result in memory until it writes; for a 450-certificate cohort we
 instead copy each input's objects to the output as soon as it is read, renumbered, and keep only their
@@ -131,16 +132,27 @@ class PdfConcatenator:
             self._write(copier.mapping[indirect.idnum], copier.copy(indirect.get_object()))
         return [number for number, _page in pages]
 
-    def close(self, kids=None):
+    def close(self, kids=None, like=None):
         """Write the page tree (`kids`: the pages' object numbers in the order to show them, by default the order
-        they were added), catalogue, cross-reference table and trailer."""
+        they were added), catalogue, cross-reference table and trailer. `like` (a pypdf reader): the output takes
+        its document information (title, producer) and language, as one document drawn in parts shows them."""
         kids = self.kids if kids is None else kids
         pages = DictionaryObject({NameObject("/Type"): NameObject("/Pages"),
                                   NameObject("/Kids"): ArrayObject(IndirectObject(n, 0, None) for n in kids),
                                   NameObject("/Count"): NumberObject(len(kids))})
         self._write(PAGES, pages)
-        self._write(CATALOG, DictionaryObject({NameObject("/Type"): NameObject("/Catalog"),
-                                               NameObject("/Pages"): IndirectObject(PAGES, 0, None)}))
+        catalog = DictionaryObject({NameObject("/Type"): NameObject("/Catalog"),
+                                    NameObject("/Pages"): IndirectObject(PAGES, 0, None)})
+        info = None
+        if like is not None:
+            if "/Lang" in like.trailer["/Root"]:
+                catalog[NameObject("/Lang")] = like.trailer["/Root"]["/Lang"]
+            if "/Info" in like.trailer:
+                info = self._number()
+                self._write(info, DictionaryObject({NameObject(key): value for key, value
+                                                    in like.trailer["/Info"].get_object().items()
+                                                    if not isinstance(value, IndirectObject)}))
+        self._write(CATALOG, catalog)
         xref = self.out.tell()
         lines = ["xref\n0 1\n0000000000 65535 f \n"]
         numbers = sorted(self.offsets)
@@ -153,7 +165,8 @@ class PdfConcatenator:
             lines += [f"{self.offsets[n]:010d} 00000 n \n" for n in numbers[start:end + 1]]
             start = end + 1
         size = numbers[-1] + 1
-        lines.append(f"trailer\n<< /Size {size} /Root {CATALOG} 0 R >>\nstartxref\n{xref}\n%%EOF\n")
+        info = f" /Info {info} 0 R" if info else ""
+        lines.append(f"trailer\n<< /Size {size} /Root {CATALOG} 0 R{info} >>\nstartxref\n{xref}\n%%EOF\n")
         self.out.write("".join(lines).encode("ascii"))
 
 
