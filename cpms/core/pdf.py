@@ -91,6 +91,21 @@ _pause_lock = threading.Lock()
 _pauses = {"depth": 0, "was_enabled": False}
 
 
+def _pause():
+    """Under _pause_lock: one more render under way; the collector off while any is."""
+    if _pauses["depth"] == 0:
+        _pauses["was_enabled"] = gc.isenabled()
+        gc.disable()
+    _pauses["depth"] += 1
+
+
+def _resume():
+    with _pause_lock:
+        _pauses["depth"] -= 1
+        if _pauses["depth"] == 0 and _pauses["was_enabled"]:
+            gc.enable()
+
+
 @contextmanager
 def collections_paused():
     """No automatic garbage collection inside: a render builds hundreds of thousands of live objects (boxes, styles,
@@ -99,17 +114,11 @@ def collections_paused():
     alive until it ends anyway); it is collected afterwards, as usual. Process-wide, so nested and concurrent
     renders count: collection resumes when the last one ends (and only if it was on before the first)."""
     with _pause_lock:
-        if _pauses["depth"] == 0:
-            _pauses["was_enabled"] = gc.isenabled()
-            gc.disable()
-        _pauses["depth"] += 1
+        _pause()
     try:
         yield
     finally:
-        with _pause_lock:
-            _pauses["depth"] -= 1
-            if _pauses["depth"] == 0 and _pauses["was_enabled"]:
-                gc.enable()
+        _resume()
 
 
 def html_to_pdf(html, fetcher=None, font_config=None):
@@ -128,12 +137,31 @@ def html_to_pdfs_in_parallel(htmls, font_config=None):
     static_folder = current_app.static_folder
     if not hasattr(os, "fork"):
         return [_render_counted(html, static_folder, font_config) for html in htmls]
-    with collections_paused():  # the children inherit it: no collector walking (and copying) the parent's pages
-        children = [_fork_render(html, static_folder, font_config) for html in htmls[1:]]
+    # Fork only when no other render of this process is under way, and while none can start (the lock is held
+    # until the children exist): a child forked while another thread is inside WeasyPrint's libraries (fontconfig,
+    # Pango and cairo keep locks of their own) could inherit one of their locks taken and wait for ever. The
+    # scheduler runs jobs in threads; a render beside another is drawn here, part after part.
+    with _pause_lock:
+        alone = _pauses["depth"] == 0
+        _pause()  # the children inherit it: no collector walking (and copying) the parent's pages
+        children = []
+        try:
+            for html in htmls[1:] if alone else ():
+                children.append(_fork_render(html, static_folder, font_config))
+        except OSError:  # no process to be had (memory, limits): the parts drawn here
+            log.warning("no process could be forked to render a PDF part: rendered in this one")
+            for pid, read_fd in children:
+                _child_output(pid, read_fd)
+            children, alone = [], False
+    try:
+        if not alone:
+            return [_render_counted(html, static_folder, font_config) for html in htmls]
         try:
             results = [_render_counted(htmls[0], static_folder, font_config)]
         finally:
             outputs = [_child_output(pid, read_fd) for pid, read_fd in children]
+    finally:
+        _resume()
     for output in outputs:
         if output is None:
             raise RuntimeError("a PDF rendering process failed")

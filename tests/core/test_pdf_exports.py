@@ -65,6 +65,24 @@ def test_pdfs_rendered_in_parallel_come_back_in_order_with_their_page_counts(app
     assert gc.isenabled()
 
 
+def test_beside_another_render_or_without_a_process_the_parts_are_drawn_here(app, monkeypatch):
+    forks = []
+    real_fork = os.fork
+    monkeypatch.setattr(pdf.os, "fork", lambda: forks.append(1) or real_fork())
+    parts = ["<p>Bipemba</p>", "<p>Kananga</p><p style='break-before: page'>Tshikapa</p>"]
+    with app.test_request_context():
+        with collections_paused():  # another thread's render under way: forking could inherit its libraries' locks
+            results = html_to_pdfs_in_parallel(parts)
+        assert forks == [] and [pages for _data, pages in results] == [1, 2]
+
+        def no_process():
+            raise OSError(11, "Resource temporarily unavailable")
+        monkeypatch.setattr(pdf.os, "fork", no_process)
+        results = html_to_pdfs_in_parallel(parts)
+    assert [pages for _data, pages in results] == [1, 2] and "Tshikapa" in pdf_text(results[1][0])
+    assert gc.isenabled()
+
+
 def test_a_failed_rendering_process_is_reported_and_reaped(app, monkeypatch):
     parent, render = os.getpid(), pdf._render_counted
 
