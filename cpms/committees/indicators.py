@@ -16,7 +16,7 @@ from sqlalchemy import and_, case, func, or_, select
 from cpms.committees.models import COMMITTEE_KINDS, ActionItem, Committee, Meeting, Member
 from cpms.geo.models import Province
 from cpms.geo.time import on_local_days
-from cpms.indicators.registry import DrillDown, computed_indicator, drilldown_for
+from cpms.indicators.registry import DrillDown, computed_indicator, drilldown_for, grouped_for
 
 AREA = ("province", "commune")
 COMMITTEE_PLACE = _l("The committee's commune.")
@@ -129,6 +129,23 @@ def action_items_on_time(ctx, start, end):
                            .select_from(ActionItem).join(Committee, Committee.id == ActionItem.committee_id)
                            .where(of_programme(ctx)), key)
     return ctx.statement("action_items_on_time", build).where(_due_in(start, end))
+
+
+@grouped_for("action_items_on_time")
+def action_items_on_time_grouped(ctx, periods):
+    """Every period at once: the programme's action items read once (through its committees – a period's dates led
+    the database through the items of every programme, all of them for the programme to date), then counted in
+    each period."""
+    def build():
+        key = ctx.category(committee_columns())
+        return (select(key, ActionItem.due_date.label("due_date"), case((_on_time(), 1), else_=0).label("on_time"))
+                .select_from(ActionItem).join(Committee, Committee.id == ActionItem.committee_id)
+                .where(of_programme(ctx), ActionItem.status != "dropped").subquery("programme_action_items"))
+    items = ctx.statement("programme_action_items", build)
+    share = 100.0 * func.sum(items.c.on_time) / func.nullif(func.count(items.c.due_date), 0)
+    return (select(items.c.category, share, periods.c.idx).select_from(periods)
+            .outerjoin(items, and_(items.c.due_date >= periods.c.start, items.c.due_date <= periods.c.end))
+            .group_by(periods.c.idx, items.c.category))
 
 
 # --- drill-downs ---------------------------------------------------------------------------------------------
