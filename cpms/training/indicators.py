@@ -15,6 +15,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Numeric, and_, case, cast, distinct, func, or_, select
+from sqlalchemy.orm import aliased
 
 from cpms.extensions import db
 from cpms.indicators.registry import DrillDown, computed_indicator, drilldown_for, grouped_for, rank_name
@@ -84,13 +85,14 @@ def _attendance(ctx, start, end):
 def _completion(ctx, start, end, stmt):
     """Join what completion needs to an enrolment statement; returns (statement, completed condition)."""
     marks = _attendance(ctx, start, end)
-    newest = ctx.shared("latest_vetting", lambda: select(Vetting.trainee_id, func.max(Vetting.id).label("id"))
-                        .group_by(Vetting.trainee_id).cte("latest_vetting"))
+    # the officer's latest vetting looked up for each enrolment (one step down an index), not grouped for every
+    # officer in the country first
+    newer = aliased(Vetting, name="newer_vetting")
+    latest = select(func.max(newer.id)).where(newer.trainee_id == Enrolment.trainee_id).scalar_subquery()
     rate = func.round(cast(100.0 * marks.c.attended / func.nullif(marks.c.counted, 0), Numeric), 1)
     stmt = (stmt.join(Programme, Programme.id == Cohort.programme_id)
             .outerjoin(marks, marks.c.enrolment_id == Enrolment.id)
-            .outerjoin(newest, newest.c.trainee_id == Enrolment.trainee_id)
-            .outerjoin(Vetting, Vetting.id == newest.c.id))
+            .outerjoin(Vetting, Vetting.id == latest))
     vetted = or_(Programme.requires_vetting.is_(False),
                  and_(Vetting.status == "approved", or_(Vetting.expires_on.is_(None),
                                                         Vetting.expires_on >= Cohort.start_date)))
