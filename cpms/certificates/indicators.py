@@ -83,7 +83,8 @@ def officers_certified_grouped(ctx, periods):
         key = ctx.category(training_columns())
         return with_training(select(key, cert.c.trainee_id, cert.c.certified_on).select_from(cert), cert).where(
             Cohort.programme_id == ctx.programme_id, ctx.in_area(Cohort.province_id, Cohort.commune_id)
-        ).subquery("certified_officers")
+        ).cte(f"certified_officers_{ctx.dimension}" if ctx.dimension else "certified_officers").prefix_with(
+            "MATERIALIZED")  # read once: PostgreSQL would otherwise search the certificates again for each period
     rows = ctx.statement("certified_officers", build)
     return (select(rows.c.category, func.count(distinct(rows.c.trainee_id)), periods.c.idx).select_from(periods)
             .outerjoin(rows, and_(rows.c.certified_on >= periods.c.start, rows.c.certified_on <= periods.c.end))
