@@ -60,12 +60,15 @@ def _attendance(ctx, start, end):
     first, last = ctx.span or (start, end)
 
     def build():
-        attended = func.sum(case((Attendance.status.in_(("present", "late")), 1), else_=0))
-        counted = func.sum(case((Attendance.status.in_(("present", "late", "absent")), 1), else_=0))
         # from the cohorts to their sessions and each session's marks (one range of the attendances' key), then
         # the enrolment of each mark: about half the work of looking each mark up from its enrolment and session.
-        # The enrolment's cohort is compared as an expression (+ 0) so that SQLite does not take it for a way in
-        # through the enrolments' index and go back to the slower order.
+        # A mark counts only for a session of the enrolment's own cohort, checked inside the sums rather than in
+        # the join: there SQLite took it for a way in through the enrolments' index (back to the slower order)
+        # and PostgreSQL misjudged the join's size (sorting the marks on disk instead of hashing them); an
+        # enrolment whose marks all lie elsewhere has nothing counted, so it does not complete, as before.
+        own = Enrolment.cohort_id == TrainingSession.cohort_id
+        attended = func.sum(case((and_(own, Attendance.status.in_(("present", "late"))), 1), else_=0))
+        counted = func.sum(case((and_(own, Attendance.status.in_(("present", "late", "absent"))), 1), else_=0))
         return (select(Enrolment.id.label("enrolment_id"), attended.label("attended"), counted.label("counted"))
                 .select_from(Cohort)
                 .join(TrainingSession, and_(TrainingSession.cohort_id == Cohort.id,
@@ -73,9 +76,7 @@ def _attendance(ctx, start, end):
                                             TrainingSession.session_date <= today))
                 .join(Attendance, Attendance.session_id == TrainingSession.id)
                 # a withdrawn enrolment does not complete: its marks are not needed
-                .join(Enrolment, and_(Enrolment.id == Attendance.enrolment_id,
-                                      Enrolment.cohort_id + 0 == TrainingSession.cohort_id,
-                                      Enrolment.withdrawn_on.is_(None),
+                .join(Enrolment, and_(Enrolment.id == Attendance.enrolment_id, Enrolment.withdrawn_on.is_(None),
                                       TrainingSession.session_date >= Enrolment.enrolled_on))
                 .where(Cohort.programme_id == ctx.programme_id, Cohort.end_date >= first, Cohort.end_date <= last)
                 .group_by(Enrolment.id).cte("enrolment_marks"))
