@@ -6,6 +6,7 @@ cpms.core.contract.all_domains) and may have the conventional modules found here
 scheduler), reminders.py (@reminder_kind sweeps), indicators.py (@computed_indicator computations), demo.py
 (@demo_loader functions), cli.py (commands).
 """
+import functools
 import importlib
 from importlib.util import find_spec
 
@@ -30,10 +31,13 @@ DOMAINS = (
 )
 
 
+@functools.cache
 def domain_modules(module_name):
-    """Import cpms.<domain>.<module_name> for every domain that has that module; return the modules."""
+    """Import cpms.<domain>.<module_name> for every domain that has that module; return the modules (a tuple).
+    Found once per process: looking for the files again cost about 20 file-system look-ups per call, and a
+    page may call it often (each computed indicator of a report looks up its computation this way)."""
     dotted_names = [f"cpms.{domain}.{module_name}" for domain in DOMAINS]
-    return [importlib.import_module(name) for name in dotted_names if find_spec(name) is not None]
+    return tuple(importlib.import_module(name) for name in dotted_names if find_spec(name) is not None)
 
 
 def in_domain_order(functions):

@@ -1,8 +1,9 @@
 """Indicators: the quarterly indicator report of the largest programme, for the whole programme (national scope).
 
 The report computes each indicator for the quarter, the seven quarters before it (the trend) and the programme to
-date: one UNION ALL query per computed indicator, two for entered values, and a few for settings, targets, locks
-and labels (cpms/indicators/service/reports.py) – its number of statements does not grow with the data.
+date: one query per computed indicator (one for both completion indicators, which share each enrolment's
+completion), two for entered values, and a few for settings, targets, locks and labels
+(cpms/indicators/service/reports.py) – its number of statements does not grow with the data.
 
 The floor is independent of the app (issue 22): the minimal SQL an expert would write from each figure's definition
 in the rule books – one hand-written query per figure, grouped by period (FLOOR_SQL below) – plus the user lookup,

@@ -21,7 +21,7 @@ from sqlalchemy.orm import aliased
 
 from cpms.certificates.models import Certificate
 from cpms.deployments.service import certified_officers
-from cpms.indicators.registry import DrillDown, computed_indicator, drilldown_for, rank_name
+from cpms.indicators.registry import DrillDown, computed_indicator, drilldown_for, grouped_for, rank_name
 from cpms.training.indicators import TRAINING_DIMENSIONS, TRAINING_PLACE, training_columns
 from cpms.training.models import Cohort, Course, Trainee
 
@@ -70,6 +70,25 @@ def officers_certified(ctx, start, end):
         return ctx.grouped(stmt.where(Cohort.programme_id == ctx.programme_id,
                                       ctx.in_area(Cohort.province_id, Cohort.commune_id)), key)
     return ctx.statement("officers_certified", build).where(certified_in(cert, start, end))
+
+
+@grouped_for("officers_certified")
+def officers_certified_grouped(ctx, periods):
+    """Every period at once: the programme's certified officers read once (by its cohorts – a period's dates led
+    the database through the certificates of every programme, all of them for the programme to date), then
+    counted in each period."""
+    cert = certified(ctx)
+
+    def build():
+        key = ctx.category(training_columns())
+        return with_training(select(key, cert.c.trainee_id, cert.c.certified_on).select_from(cert), cert).where(
+            Cohort.programme_id == ctx.programme_id, ctx.in_area(Cohort.province_id, Cohort.commune_id)
+        ).cte(f"certified_officers_{ctx.dimension}" if ctx.dimension else "certified_officers").prefix_with(
+            "MATERIALIZED")  # read once: PostgreSQL would otherwise search the certificates again for each period
+    rows = ctx.statement("certified_officers", build)
+    return (select(rows.c.category, func.count(distinct(rows.c.trainee_id)), periods.c.idx).select_from(periods)
+            .outerjoin(rows, and_(rows.c.certified_on >= periods.c.start, rows.c.certified_on <= periods.c.end))
+            .group_by(periods.c.idx, rows.c.category))
 
 
 # --- drill-downs: the certified officers behind a figure ------------------------------------------------------

@@ -88,7 +88,9 @@ def _retention_grouped(months):
             return with_training(select(key, checkpoint.label("day"), case((retained, 1), else_=0).label("kept"))
                                  .select_from(cert), cert).where(
                 Cohort.programme_id == ctx.programme_id,
-                ctx.in_area(Cohort.province_id, Cohort.commune_id)).subquery(f"kept_{months}")
+                ctx.in_area(Cohort.province_id, Cohort.commune_id)).cte(
+                f"kept_{months}_{ctx.dimension}" if ctx.dimension else f"kept_{months}").prefix_with(
+                "MATERIALIZED")  # each officer's checkpoint computed once, not again for each period it is compared to
         kept = ctx.statement(f"kept_{months}", build)
         share = 100.0 * func.sum(kept.c.kept) / func.nullif(func.count(kept.c.day), 0)
         return (select(kept.c.category, share, periods.c.idx).select_from(periods)

@@ -23,7 +23,10 @@ Select` of three columns, the category, the value and the period's index (`perio
 and category, where `periods` is a table of the computed periods (columns idx, start, end and seen: the end, or
 today when it is later). The engine then runs it instead of the UNION ALL of every period: what is decided per
 record (an enrolment's completion, an officer's retention) is computed once, then counted in each period. Its
-figures must be those of the per-period form (tests/indicators/test_grouped_computations.py).
+figures must be those of the per-period form (tests/indicators/test_grouped_computations.py). Grouped forms
+declared of one family (`@grouped_for("code", family="…")`) and asked together run in one statement whose
+contexts share their parts: what they have in common (e.g. each enrolment's completion, as a CTE) is computed
+once for all of them.
 
 `ctx` (a Context) gives the programme, the area (the user's scope and the report's province or commune:
 `ctx.in_area(province_column, commune_column)`), the disaggregation asked for, the indicator's parameter and
@@ -78,6 +81,7 @@ class Computation:
     default_param: str = ""
     baseline: object = None  # func(ctx) -> {category or None: value}, for computations that know their baseline
     grouped: object = None  # func(ctx, periods) -> Select (category, value, period index): every period at once
+    family: str | None = None  # grouped forms of one family run in one statement, sharing their parts
     description: object = None
 
     @property
@@ -125,10 +129,13 @@ def drilldown_for(code):
     return decorator
 
 
-def grouped_for(code):
-    """Register the grouped form of a per-period computation: `@grouped_for("code")` (see the module's notes)."""
+def grouped_for(code, family=None):
+    """Register the grouped form of a per-period computation: `@grouped_for("code")` (see the module's notes).
+    `family`: computations of one family asked together run in one statement, their contexts sharing the parts
+    they build (ctx.shared, ctx.statement) – a part the statement uses twice as a CTE is computed once."""
     def decorator(func):
         _registry[code].grouped = func
+        _registry[code].family = family
         return func
     return decorator
 

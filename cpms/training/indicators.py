@@ -15,6 +15,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Numeric, and_, case, cast, distinct, func, or_, select
+from sqlalchemy.orm import aliased
 
 from cpms.extensions import db
 from cpms.indicators.registry import DrillDown, computed_indicator, drilldown_for, grouped_for, rank_name
@@ -59,19 +60,25 @@ def _attendance(ctx, start, end):
     first, last = ctx.span or (start, end)
 
     def build():
-        attended = func.sum(case((Attendance.status.in_(("present", "late")), 1), else_=0))
-        counted = func.sum(case((Attendance.status.in_(("present", "late", "absent")), 1), else_=0))
+        # from the cohorts to their sessions and each session's marks (one range of the attendances' key), then
+        # the enrolment of each mark: about half the work of looking each mark up from its enrolment and session.
+        # A mark counts only for a session of the enrolment's own cohort, checked inside the sums rather than in
+        # the join: there SQLite took it for a way in through the enrolments' index (back to the slower order)
+        # and PostgreSQL misjudged the join's size (sorting the marks on disk instead of hashing them); an
+        # enrolment whose marks all lie elsewhere has nothing counted, so it does not complete, as before.
+        own = Enrolment.cohort_id == TrainingSession.cohort_id
+        attended = func.sum(case((and_(own, Attendance.status.in_(("present", "late"))), 1), else_=0))
+        counted = func.sum(case((and_(own, Attendance.status.in_(("present", "late", "absent"))), 1), else_=0))
         return (select(Enrolment.id.label("enrolment_id"), attended.label("attended"), counted.label("counted"))
-                .select_from(Enrolment).join(Cohort, Cohort.id == Enrolment.cohort_id)
-                .join(TrainingSession, and_(TrainingSession.cohort_id == Enrolment.cohort_id,
+                .select_from(Cohort)
+                .join(TrainingSession, and_(TrainingSession.cohort_id == Cohort.id,
                                             TrainingSession.is_cancelled.is_(False),
-                                            TrainingSession.session_date <= today,
-                                            TrainingSession.session_date >= Enrolment.enrolled_on))
-                .join(Attendance, and_(Attendance.session_id == TrainingSession.id,
-                                       Attendance.enrolment_id == Enrolment.id))
+                                            TrainingSession.session_date <= today))
+                .join(Attendance, Attendance.session_id == TrainingSession.id)
                 # a withdrawn enrolment does not complete: its marks are not needed
-                .where(Cohort.programme_id == ctx.programme_id, Cohort.end_date >= first, Cohort.end_date <= last,
-                       Enrolment.withdrawn_on.is_(None))
+                .join(Enrolment, and_(Enrolment.id == Attendance.enrolment_id, Enrolment.withdrawn_on.is_(None),
+                                      TrainingSession.session_date >= Enrolment.enrolled_on))
+                .where(Cohort.programme_id == ctx.programme_id, Cohort.end_date >= first, Cohort.end_date <= last)
                 .group_by(Enrolment.id).cte("enrolment_marks"))
     return ctx.shared("enrolment_marks", build)
 
@@ -79,13 +86,14 @@ def _attendance(ctx, start, end):
 def _completion(ctx, start, end, stmt):
     """Join what completion needs to an enrolment statement; returns (statement, completed condition)."""
     marks = _attendance(ctx, start, end)
-    newest = ctx.shared("latest_vetting", lambda: select(Vetting.trainee_id, func.max(Vetting.id).label("id"))
-                        .group_by(Vetting.trainee_id).cte("latest_vetting"))
+    # the officer's latest vetting looked up for each enrolment (one step down an index), not grouped for every
+    # officer in the country first
+    newer = aliased(Vetting, name="newer_vetting")
+    latest = select(func.max(newer.id)).where(newer.trainee_id == Enrolment.trainee_id).scalar_subquery()
     rate = func.round(cast(100.0 * marks.c.attended / func.nullif(marks.c.counted, 0), Numeric), 1)
     stmt = (stmt.join(Programme, Programme.id == Cohort.programme_id)
             .outerjoin(marks, marks.c.enrolment_id == Enrolment.id)
-            .outerjoin(newest, newest.c.trainee_id == Enrolment.trainee_id)
-            .outerjoin(Vetting, Vetting.id == newest.c.id))
+            .outerjoin(Vetting, Vetting.id == latest))
     vetted = or_(Programme.requires_vetting.is_(False),
                  and_(Vetting.status == "approved", or_(Vetting.expires_on.is_(None),
                                                         Vetting.expires_on >= Cohort.start_date)))
@@ -153,7 +161,8 @@ def knowledge_gain(ctx, start, end):
 
 def _decided(ctx):
     """Each enrolment of the programme's cohorts ending in the computed periods, with its category, trainee, the
-    cohort's end date and whether it completed (1 or 0): decided once for all the periods (ctx.span)."""
+    cohort's end date and whether it completed (1 or 0): decided once for all the periods (ctx.span), and once for
+    both completion indicators when they are asked together (a CTE of their family's statement)."""
     first, last = ctx.span
 
     def build():
@@ -161,7 +170,8 @@ def _decided(ctx):
         stmt, completed = _completion(ctx, first, last, _enrolments(
             key, Enrolment.trainee_id.label("trainee_id"), Cohort.end_date.label("end_date")))
         return (stmt.add_columns(case((completed, 1), else_=0).label("done"))
-                .where(_of_programme(ctx), _ending(first, last)).subquery("decided"))
+                .where(_of_programme(ctx), _ending(first, last))
+                .cte(f"decided_{ctx.dimension}" if ctx.dimension else "decided"))
     return ctx.statement("decided", build)
 
 
@@ -173,13 +183,13 @@ def _by_period(ctx, periods, decided, value, *conditions):
             .group_by(periods.c.idx, decided.c.category))
 
 
-@grouped_for("officers_completed")
+@grouped_for("officers_completed", family="completion")
 def officers_completed_grouped(ctx, periods):
     decided = _decided(ctx)  # only the completed count (a category without any has no figure, as before)
     return _by_period(ctx, periods, decided, func.count(distinct(decided.c.trainee_id)), decided.c.done == 1)
 
 
-@grouped_for("completion_rate")
+@grouped_for("completion_rate", family="completion")
 def completion_rate_grouped(ctx, periods):
     decided = _decided(ctx)
     return _by_period(ctx, periods, decided,

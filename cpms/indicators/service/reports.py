@@ -13,8 +13,9 @@ for one province or commune (or by a user limited to an area) shows the data as 
 For "latest" indicators (states such as functional committees or a survey share) the programme to date is the
 latest value, not a computation over the whole span.
 
-A report runs a fixed number of queries: settings, indicators, targets, one per computed indicator, two for entered
-values, locks and their figures, category labels.
+A report runs a fixed number of queries: settings, indicators, targets, one per computed indicator (one for the
+indicators of a family, e.g. the two of completion), two for entered values, locks and their figures, category
+labels.
 """
 from dataclasses import dataclass, field
 from datetime import date

@@ -76,12 +76,19 @@ def compute_many(programme_id, pis, periods, *, scope, area=None, dimensions=(No
     today = today or date.today()
     dimensions = list(dict.fromkeys(dimensions))
     figures = {dimension: Figures() for dimension in dimensions}
-    entered = []
+    entered, families = [], {}
     for pi in pis:
-        if pi.indicator.is_computed:
-            _computed_by_rule(figures, pi, programme_id, periods, scope, area, today, baselines)
-        else:
+        if not pi.indicator.is_computed:
             entered.append(pi)
+            continue
+        comp = computation(pi.indicator.computation)
+        if _in_family(comp, periods):
+            families.setdefault((comp.family, make_context(pi, programme_id, scope, area, None, today).param),
+                                []).append((pi, comp))
+        else:
+            _computed_by_rule(figures, pi, programme_id, periods, scope, area, today, baselines)
+    for members in families.values():
+        _computed_together(figures, members, programme_id, periods, scope, area, today)
     if entered:
         _entered(figures, programme_id, entered, periods, scope, area)
     return figures
@@ -155,13 +162,9 @@ def _take_last(figures, by_piece, pi_id, members):
                 figures._add(pi_id, index, category, value)
 
 
-def _computed(figures, comp, pi, programme_id, periods, scope, area, today, baselines):  # noqa: C901
+def _computed(figures, comp, pi, programme_id, periods, scope, area, today, baselines):
     """The computation's own figures of each period."""
-    # each disaggregation the indicator has, computed once, its figures going to every asked dimension it serves
-    wanted = {}
-    for asked in figures:
-        wanted.setdefault(dimension_for(pi, asked), []).append(asked)
-    everyone = [asked for targets in wanted.values() for asked in targets]
+    wanted, everyone = _wanted(figures, pi)
     ctx = make_context(pi, programme_id, scope, area, None, today)
     if not comp.per_period:
         # each call gives the totals too: a call for the totals alone only without a disaggregation to compute
@@ -176,11 +179,28 @@ def _computed(figures, comp, pi, programme_id, periods, scope, area, today, base
                     else:
                         figures[asked]._add(pi.id, tag, category, value)
         return
+    statements, collect = _statements(figures, comp, pi, ctx, periods, today)
+    collect(db.session.execute(union_all(*statements) if len(statements) > 1 else statements[0]))
+
+
+def _wanted(figures, pi):
+    """({disaggregation the indicator gives: [asked dimensions it serves]}, [every asked dimension]): each
+    disaggregation is computed once, its figures going to every asked dimension it serves."""
+    wanted = {}
+    for asked in figures:
+        wanted.setdefault(dimension_for(pi, asked), []).append(asked)
+    return wanted, [asked for targets in wanted.values() for asked in targets]
+
+
+def _statements(figures, comp, pi, ctx, periods, today, table=None):
+    """([SELECT of category, value, period index, part], collect(rows)) of a per-period computation: its
+    statements for the totals and each disaggregation, and what files their rows into `figures`."""
+    wanted, everyone = _wanted(figures, pi)
     ctx.extra["span"] = (min(p.start for p in periods), max(p.end for p in periods))
     dimensions = [None] + [d for d in wanted if d is not None]
     statements = []
     if comp.grouped is not None:
-        table = periods_table(periods, today)
+        table = periods_table(periods, today) if table is None else table
         for position, dimension in enumerate(dimensions):
             statements.append(comp.grouped(ctx.with_dimension(dimension), table)
                               .add_columns(literal(position).label("part")))
@@ -189,15 +209,45 @@ def _computed(figures, comp, pi, programme_id, periods, scope, area, today, base
             for position, dimension in enumerate(dimensions):
                 statements.append(comp.func(ctx.with_dimension(dimension), period.start, period.end)
                                   .add_columns(literal(index).label("period"), literal(position).label("part")))
-    statement = union_all(*statements) if len(statements) > 1 else statements[0]
-    for category, value, index, position in db.session.execute(statement):
-        if position == 0:
-            if category is None:  # the totals (a statement without a disaggregation has one row, or none)
-                for asked in everyone:
-                    figures[asked]._add(pi.id, index, None, value)
-        elif value is not None and category is not None:
-            for asked in wanted[dimensions[position]]:
-                figures[asked]._add(pi.id, index, category, value)
+    return statements, _collector(figures, pi, wanted, everyone, dimensions)
+
+
+def _collector(figures, pi, wanted, everyone, dimensions):
+    """collect(rows): files the rows (category, value, period index, part) of _statements into `figures`."""
+    def collect(rows):
+        for category, value, index, position in rows:
+            if position == 0:
+                if category is None:  # the totals (a statement without a disaggregation has one row, or none)
+                    for asked in everyone:
+                        figures[asked]._add(pi.id, index, None, value)
+            elif value is not None and category is not None:
+                for asked in wanted[dimensions[position]]:
+                    figures[asked]._add(pi.id, index, category, value)
+    return collect
+
+
+def _in_family(comp, periods):
+    """Whether the computation runs with the others of its family (registry.grouped_for's `family`): a grouped
+    form computed over the periods as they are (not a state's quarters)."""
+    return (comp is not None and comp.family is not None and comp.grouped is not None and comp.per_period
+            and bool(periods) and (comp.aggregation != "latest" or all(p.kind == "quarter" for p in periods)))
+
+
+def _computed_together(figures, members, programme_id, periods, scope, area, today):
+    """The figures of computations of one family (and the same parameter) in one statement: their contexts share
+    the parts they build (ctx.shared, ctx.statement), which the statement then computes once – e.g. each
+    enrolment's completion, for the officers completing and the completion rate."""
+    extra, table, statements, collectors = {}, periods_table(periods, today), [], []
+    for member, (pi, comp) in enumerate(members):
+        ctx = make_context(pi, programme_id, scope, area, None, today)
+        ctx.extra = extra
+        selects, collect = _statements(figures, comp, pi, ctx, periods, today, table)
+        statements += [stmt.add_columns(literal(member).label("member")) for stmt in selects]
+        collectors.append((collect, []))
+    for *row, member in db.session.execute(union_all(*statements) if len(statements) > 1 else statements[0]):
+        collectors[member][1].append(row)
+    for collect, rows in collectors:
+        collect(rows)
 
 
 def periods_table(periods, today):
