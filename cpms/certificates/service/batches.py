@@ -55,7 +55,7 @@ from cpms.certificates.service.certificates import (
     ensure_due,
     profile_for,
     public_base_url,
-    store_certificate,
+    store_certificates,
     verification_url,
 )
 from cpms.certificates.service.codes import format_serial, new_verification_code, reserve_serials
@@ -293,15 +293,12 @@ def _store_chunk(batch, cohort, prepared, rendered, template, actor, lang):
     with in_transaction():
         # issued one by one meanwhile? then that one is kept and this copy dropped (its serial stays unused)
         taken = set(db.session.scalars(select(Certificate.enrolment_id).where(Certificate.enrolment_id.in_(ids))))
-        for item, (data, pages) in zip(prepared, rendered):
-            if item["enrolment_id"] in taken:
-                continue
-            store_certificate(actor, item["enrolment_id"], item["trainee_id"], cohort, item["printed"],
-                                      lang=lang, template=template, serial=item["serial"], code=item["code"],
-                                      url=item["url"], issued_at=item["issued_at"], data=data, pages=pages,
-                                      batch_id=batch.id)
-            batch.issued += 1
-            item["stored"] = True
+        issued = [{**item, "data": data, "pages": pages} for item, (data, pages) in zip(prepared, rendered)
+                  if item["enrolment_id"] not in taken]
+        store_certificates(actor, cohort, issued, lang=lang, template=template, batch_id=batch.id)
+        for item in prepared:
+            item["stored"] = item["enrolment_id"] not in taken
+        batch.issued += len(issued)
         batch.done = min(batch.total, batch.done + len(prepared))
         batch.heartbeat_at = utcnow()
 
