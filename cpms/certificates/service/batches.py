@@ -320,9 +320,15 @@ def _assemble(batch, cohort, job, combined, placed):
     zip_path = batch_file(_stem(batch, cohort) + ".zip")
     issued_progress, kids = batch.done, []
     with zipfile.ZipFile(zip_path + ".part", "w", compression=zipfile.ZIP_STORED) as archive:
+        files = {}
         for n, (certificate_id, serial, holder_name) in enumerate(certificates, start=1):
-            # one PDF in memory at a time: read, written to the ZIP (and to the combined PDF if not there), dropped
-            data = db.session.scalar(select(CertificateFile.data).where(CertificateFile.certificate_id == certificate_id))
+            # a chunk of PDFs in memory at a time (one query each): read, written to the ZIP (and to the combined
+            # PDF if not there), dropped
+            if certificate_id not in files:
+                ids = [row[0] for row in certificates[n - 1:n - 1 + CHUNK]]
+                files = dict(db.session.execute(select(CertificateFile.certificate_id, CertificateFile.data)
+                                                .where(CertificateFile.certificate_id.in_(ids))).all())
+            data = files.pop(certificate_id)
             kids.extend(placed[serial] if serial in placed else combined.add(data))
             archive.writestr(f"{serial}_{slug(holder_name)}.pdf", data)
             if n % CHUNK == 0:
