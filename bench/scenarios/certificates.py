@@ -33,7 +33,7 @@ class CohortCertificates:
     target = "certificates"
     floor_what = (f"a bare WeasyPrint render of the same 450 pages as one document, one process; per CPU-second, "
                   f"children included (target ≤ {CERTIFICATE_TARGET}×)")
-    statements_grow_with = "the cohort (a few per chunk of 10 certificates, one read per PDF when assembling)"
+    statements_grow_with = "the cohort (a few per chunk of 10 certificates, one read per chunk of 10 PDFs when assembling)"
     children_work = True  # the pages are rendered in worker processes: this process's CPU time leaves them out
     repeat = 3  # a run takes about a minute, and its floor as long
 

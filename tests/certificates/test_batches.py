@@ -13,6 +13,7 @@ from cpms.core.errors import DomainError
 from cpms.extensions import db as _db
 from tests.certificates.fixtures import BASE_URL
 from tests.conftest import english
+from tests.helpers.pdf import qr_codes
 
 
 def _run(workers=1):
@@ -64,6 +65,7 @@ def test_a_batch_issues_the_missing_certificates_and_assembles_pdf_and_zip(app, 
         alone = PdfReader(io.BytesIO(stored[certificate.serial])).pages[0]
         assert page.get_contents().get_data() == alone.get_contents().get_data()
         assert sorted(image.data for image in page.images) == sorted(image.data for image in alone.images)
+        assert qr_codes(stored[certificate.serial]) == [(certificate.verification_url, "M")]  # as a phone reads it
     # the combined file's cross-reference table points at every object exactly
     offsets = xref_offsets(combined)
     assert len(offsets) > 5 and all(combined[offset:].startswith(f"{n} 0 obj".encode())

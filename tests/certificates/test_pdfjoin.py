@@ -85,3 +85,29 @@ def test_a_fragment_whose_numbers_are_taken_is_refused():
     combined.add(minimal_pdf("Ngalula"))  # numbers 3, 4, 5…
     with pytest.raises(ValueError, match="used twice"):
         combined.add_fragment(pdf_fragment(reader, 4))
+
+
+def test_objects_are_written_with_the_same_bytes_as_pypdf_writes_them(app):
+    """join.write_object (names escaped once and remembered) gives exactly pypdf's bytes, for every object of a
+    certificate page rendered by WeasyPrint – fonts, images, content streams – and for names that need escaping."""
+    from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NumberObject, TextStringObject
+
+    from cpms.certificates.pdf import Artwork, compile_template, document_html, render_pdf
+    from cpms.certificates.pdf.defaults import DEFAULT_CSS, DEFAULT_HTML
+    from cpms.certificates.pdf.join import write_object
+    from cpms.certificates.pdf.render import sample_context
+
+    with app.test_request_context():
+        data, _pages = render_pdf(document_html(compile_template(DEFAULT_HTML), DEFAULT_CSS,
+                                                sample_context("fr", Artwork())))
+    reader = PdfReader(io.BytesIO(data))
+    numbers = set(reader.xref.get(0, {})) | set(reader.xref_objStm)
+    objects = [obj for obj in (reader.get_object(number) for number in sorted(numbers)) if obj is not None]
+    objects.append(DictionaryObject({NameObject("/A#20B"): ArrayObject([NameObject("/é(x)"), NumberObject(3),
+                                                                        TextStringObject("ü")])}))
+    assert len(objects) > 10
+    for obj in objects:
+        mine, theirs = io.BytesIO(), io.BytesIO()
+        write_object(obj, mine)
+        obj.write_to_stream(theirs)
+        assert mine.getvalue() == theirs.getvalue()

@@ -1,4 +1,4 @@
-"""Text and page count of a PDF."""
+"""Text, page count and QR codes of a PDF; PDFs made as a scanner makes them, with or without active content."""
 import io
 
 from pypdf import PdfReader
@@ -40,3 +40,20 @@ def script_link(writer):
                              NameObject("/Rect"): ArrayObject([NumberObject(n) for n in (10, 10, 200, 60)]),
                              NameObject("/A"): action})
     writer.pages[-1][NameObject("/Annots")] = ArrayObject([writer._add_object(link)])
+
+
+def qr_codes(data, page=0):
+    """[(text, error correction level)] of the QR codes a page of a PDF shows, decoded with zxing-cpp from its
+    embedded images: each image enlarged 4 times (without smoothing) and given a white quiet zone of 4 modules."""
+    import zxingcpp
+    from PIL import Image
+
+    found = []
+    for embedded in PdfReader(io.BytesIO(data)).pages[page].images:
+        picture = embedded.image.convert("L")
+        scaled = picture.resize((picture.width * 4, picture.height * 4), Image.Resampling.NEAREST)
+        framed = Image.new("L", (scaled.width + 32, scaled.height + 32), 255)
+        framed.paste(scaled, (16, 16))
+        codes = zxingcpp.read_barcodes(framed, formats=zxingcpp.BarcodeFormat.QRCode)
+        found += [(code.text, code.ec_level) for code in codes]
+    return found

@@ -36,6 +36,7 @@ from cpms.certificates.service.certificates import (
                                                     set_certificate_language,
                                                     status_label,
                                                     store_certificate,
+                                                    store_certificates,
                                                     verification_url,
                                                     versions_of,
                                                     visible_certificates,
@@ -46,4 +47,4 @@ __all__ = ["batches", "codes", "design", "images", "reviews", "MAX_REASON", "VER
            "certificate_cards", "certificates_of_trainee", "cohort_certificates", "current_template", "find_by_code",
            "issue_certificate", "latest_certificates", "pdf_of", "profile_for", "public_base_url", "refusal",
            "reissue_certificate", "revoke_certificate", "set_certificate_language", "status_label",
-           "store_certificate", "verification_url", "versions_of", "visible_certificates"]
+           "store_certificate", "store_certificates", "verification_url", "versions_of", "visible_certificates"]

@@ -55,7 +55,7 @@ from cpms.certificates.service.certificates import (
     ensure_due,
     profile_for,
     public_base_url,
-    store_certificate,
+    store_certificates,
     verification_url,
 )
 from cpms.certificates.service.codes import format_serial, new_verification_code, reserve_serials
@@ -293,15 +293,12 @@ def _store_chunk(batch, cohort, prepared, rendered, template, actor, lang):
     with in_transaction():
         # issued one by one meanwhile? then that one is kept and this copy dropped (its serial stays unused)
         taken = set(db.session.scalars(select(Certificate.enrolment_id).where(Certificate.enrolment_id.in_(ids))))
-        for item, (data, pages) in zip(prepared, rendered):
-            if item["enrolment_id"] in taken:
-                continue
-            store_certificate(actor, item["enrolment_id"], item["trainee_id"], cohort, item["printed"],
-                                      lang=lang, template=template, serial=item["serial"], code=item["code"],
-                                      url=item["url"], issued_at=item["issued_at"], data=data, pages=pages,
-                                      batch_id=batch.id)
-            batch.issued += 1
-            item["stored"] = True
+        issued = [{**item, "data": data, "pages": pages} for item, (data, pages) in zip(prepared, rendered)
+                  if item["enrolment_id"] not in taken]
+        store_certificates(actor, cohort, issued, lang=lang, template=template, batch_id=batch.id)
+        for item in prepared:
+            item["stored"] = item["enrolment_id"] not in taken
+        batch.issued += len(issued)
         batch.done = min(batch.total, batch.done + len(prepared))
         batch.heartbeat_at = utcnow()
 
@@ -323,9 +320,15 @@ def _assemble(batch, cohort, job, combined, placed):
     zip_path = batch_file(_stem(batch, cohort) + ".zip")
     issued_progress, kids = batch.done, []
     with zipfile.ZipFile(zip_path + ".part", "w", compression=zipfile.ZIP_STORED) as archive:
+        files = {}
         for n, (certificate_id, serial, holder_name) in enumerate(certificates, start=1):
-            # one PDF in memory at a time: read, written to the ZIP (and to the combined PDF if not there), dropped
-            data = db.session.scalar(select(CertificateFile.data).where(CertificateFile.certificate_id == certificate_id))
+            # a chunk of PDFs in memory at a time (one query each): read, written to the ZIP (and to the combined
+            # PDF if not there), dropped
+            if certificate_id not in files:
+                ids = [row[0] for row in certificates[n - 1:n - 1 + CHUNK]]
+                files = dict(db.session.execute(select(CertificateFile.certificate_id, CertificateFile.data)
+                                                .where(CertificateFile.certificate_id.in_(ids))).all())
+            data = files.pop(certificate_id)
             kids.extend(placed[serial] if serial in placed else combined.add(data))
             archive.writestr(f"{serial}_{slug(holder_name)}.pdf", data)
             if n % CHUNK == 0:

@@ -181,7 +181,35 @@ def store_certificate(actor, enrolment_id, trainee_id, cohort, printed, *, lang,
                       data, pages, previous=None, note="", batch_id=None):
     """Write a rendered certificate and its frozen PDF (flushed, not committed). The certification date is the
     cohort's completion date, whenever this is called."""
-    certificate = Certificate(certified_on=certification_date(cohort),
+    certificate = _certificate_row(actor, enrolment_id, trainee_id, cohort, printed, lang=lang, template=template,
+                                   serial=serial, code=code, url=url, issued_at=issued_at, previous=previous,
+                                   note=note, batch_id=batch_id)
+    db.session.add(certificate)
+    db.session.flush()
+    db.session.add(_file_row(certificate, data, pages))
+    db.session.flush()
+    return certificate
+
+
+def store_certificates(actor, cohort, issued, *, lang, template, batch_id=None):
+    """store_certificate() for several first issues at once (a batch's chunk), in two flushes for them all rather
+    than two each. `issued`: dicts with the keys enrolment_id, trainee_id, printed, serial, code, url, issued_at,
+    data and pages. Returns the flushed rows, in order."""
+    certificates = [_certificate_row(actor, item["enrolment_id"], item["trainee_id"], cohort, item["printed"],
+                                     lang=lang, template=template, serial=item["serial"], code=item["code"],
+                                     url=item["url"], issued_at=item["issued_at"], batch_id=batch_id)
+                    for item in issued]
+    db.session.add_all(certificates)
+    db.session.flush()
+    db.session.add_all([_file_row(certificate, item["data"], item["pages"])
+                        for certificate, item in zip(certificates, issued)])
+    db.session.flush()
+    return certificates
+
+
+def _certificate_row(actor, enrolment_id, trainee_id, cohort, printed, *, lang, template, serial, code, url, issued_at,
+                     previous=None, note="", batch_id=None):
+    return Certificate(certified_on=certification_date(cohort),
         serial=serial, verification_code=code, verification_url=url, enrolment_id=enrolment_id,
         trainee_id=trainee_id, cohort_id=cohort.id, province_id=cohort.province_id,
         commune_id=cohort.commune_id, version=(previous.version + 1) if previous else 1,
@@ -189,12 +217,11 @@ def store_certificate(actor, enrolment_id, trainee_id, cohort, printed, *, lang,
         holder_name=printed.holder_name, matricule=printed.matricule, course_title=printed.course_title,
         start_date=printed.start_date, end_date=printed.end_date, hours=printed.hours, issued_at=issued_at,
         issued_by_id=getattr(actor, "id", None), correction_note=note, batch_id=batch_id)
-    db.session.add(certificate)
-    db.session.flush()
-    db.session.add(CertificateFile(certificate_id=certificate.id, sha256=hashlib.sha256(data).hexdigest(),
-                                   size=len(data), pages=pages, data=data))
-    db.session.flush()
-    return certificate
+
+
+def _file_row(certificate, data, pages):
+    return CertificateFile(certificate_id=certificate.id, sha256=hashlib.sha256(data).hexdigest(), size=len(data),
+                           pages=pages, data=data)
 
 
 def issue_certificate(actor, enrolment, base_url=None):
