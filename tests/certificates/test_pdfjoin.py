@@ -94,7 +94,7 @@ def test_objects_are_written_with_the_same_bytes_as_pypdf_writes_them(app):
 
     from cpms.certificates.pdf import Artwork, compile_template, document_html, render_pdf
     from cpms.certificates.pdf.defaults import DEFAULT_CSS, DEFAULT_HTML
-    from cpms.certificates.pdf.join import write_object
+    from cpms.core.pdf_join import write_object
     from cpms.certificates.pdf.render import sample_context
 
     with app.test_request_context():
