@@ -94,8 +94,8 @@ def test_objects_are_written_with_the_same_bytes_as_pypdf_writes_them(app):
 
     from cpms.certificates.pdf import Artwork, compile_template, document_html, render_pdf
     from cpms.certificates.pdf.defaults import DEFAULT_CSS, DEFAULT_HTML
-    from cpms.core.pdf_join import write_object
     from cpms.certificates.pdf.render import sample_context
+    from cpms.core.pdf_join import write_object
 
     with app.test_request_context():
         data, _pages = render_pdf(document_html(compile_template(DEFAULT_HTML), DEFAULT_CSS,

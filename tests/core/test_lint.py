@@ -20,7 +20,6 @@ EXCEPTIONS = {
     ("cpms/indicators/service/framework.py", "_apply_indicator"),
     ("cpms/indicators/service/locking.py", "lock_period"),
     ("cpms/indicators/service/targets.py", "check_targets"),
-    ("cpms/indicators/service/values.py", "_computed"),
     ("cpms/indicators/service/values.py", "_entered"),
     ("cpms/stations/service/stations.py", "_apply_station"),
     ("cpms/surveys/imports.py", "__init__"),
