@@ -163,6 +163,97 @@ def db(app):
         _empty_database()
 
 
+# The demo, loaded once per worker and kept as a snapshot: {(language, day): (summary, [(table, rows)], {path: bytes})}
+_demo_snapshots = {}
+
+
+def _demo_folders(app):
+    """Where the demo writes files (photos, logos, stored documents): the instance folder and UPLOAD_DIR."""
+    folders = {Path(app.instance_path), Path(app.config["UPLOAD_DIR"])}
+    return [folder for folder in folders if not any(other in folder.parents for other in folders)]
+
+
+def _files_in(folders):
+    return {path: (path.stat().st_mtime_ns, path.stat().st_size)
+            for folder in folders if folder.exists() for path in folder.rglob("*") if path.is_file()}
+
+
+def _table_rows(connection, table):
+    keys = [column.key for column in table.columns]
+    rows = connection.execute(sa.select(table).order_by(*table.primary_key.columns))  # parents before children
+    return [dict(zip(keys, row)) for row in rows]
+
+
+def _take_demo_snapshot(app, lang):
+    """Load the demo into the database as `db` leaves it, and keep every table's rows and the files it wrote."""
+    from cpms.core.demo import load_demo
+
+    folders = _demo_folders(app)
+    before = _files_in(folders)
+    with app.test_request_context():
+        summary = load_demo(lang=lang)
+    _db.session.commit()
+    _db.session.remove()
+    files = {path: path.read_bytes() for path, stamp in _files_in(folders).items() if before.get(path) != stamp}
+    with _db.engine.connect() as connection:
+        tables = [(table, _table_rows(connection, table)) for table in _db.metadata.sorted_tables]
+    return summary, tables, files
+
+
+def _restore_demo_snapshot(snapshot):
+    """Empty the database and insert the snapshot's rows, in dependency order; put its files back."""
+    _summary, tables, files = snapshot
+    _empty_database()
+    with _db.engine.begin() as connection:
+        for table, rows in tables:
+            if rows:
+                connection.execute(table.insert(), rows)
+        if connection.dialect.name == "postgresql":
+            # the rows keep their ids: each sequence restarts after its table's largest one
+            # (pg_get_serial_sequence is null for a key without one, and setval of null does nothing)
+            for table, _rows in tables:
+                keys = list(table.primary_key.columns)
+                if len(keys) == 1 and isinstance(keys[0].type, sa.Integer):
+                    connection.execute(sa.text(
+                        f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', '{keys[0].name}'), "
+                        f"COALESCE(MAX(\"{keys[0].name}\"), 0) + 1, false) FROM \"{table.name}\""))
+            connection.execute(sa.text("ANALYZE " + ", ".join(f'"{table.name}"' for table, _rows in tables)))
+    for path, content in files.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+
+
+def _restored_demo(app, lang):
+    """The database holding the demo as load_demo(lang) leaves it today; returns load_demo()'s summary.
+
+    The demo takes minutes to load: each worker loads it once per language and day, keeps a snapshot of every
+    table and of the files it wrote, and restores that for each test (docs/testing.md). A test loading the demo
+    on another day (time_machine) or with other settings calls load_demo() itself."""
+    from cpms.core import demo as core_demo
+
+    key = (lang or app.config.get("BABEL_DEFAULT_LOCALE", "fr"), date.today())
+    if key not in _demo_snapshots:
+        for other in [other for other in _demo_snapshots if other[1] != key[1]]:
+            del _demo_snapshots[other]  # another day's demo is not today's
+        _demo_snapshots[key] = _take_demo_snapshot(app, lang)
+    snapshot = _demo_snapshots[key]
+    _restore_demo_snapshot(snapshot)  # also after the first load: every test gets the demo the same way
+    core_demo._language["lang"] = lang  # as load_demo(lang) leaves it
+    return dict(snapshot[0])
+
+
+@pytest.fixture
+def demo(app, db):
+    """The demo in the application's language (load_demo()), restored from this worker's snapshot; its summary."""
+    return _restored_demo(app, None)
+
+
+@pytest.fixture
+def demo_en(app, db):
+    """The demo in English (load_demo(lang="en")), restored from this worker's snapshot; its summary."""
+    return _restored_demo(app, "en")
+
+
 @pytest.fixture
 def fresh_rate_limits(app):
     """No request counted yet. The limiter is one object for every app of the process: a test that builds an app

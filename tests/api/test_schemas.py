@@ -29,11 +29,7 @@ def described_routes(app):
             yield rule, view._api_item
 
 
-def test_every_described_answer_matches_its_schema_on_the_demo(app, client, admin_headers):
-    from cpms.core.demo import load_demo
-    with app.test_request_context():
-        load_demo(lang="en")
-    _db.session.commit()
+def test_every_described_answer_matches_its_schema_on_the_demo(app, demo_en, client, admin_headers):
     checked, first_ids = {}, {}
     routes = sorted(described_routes(app), key=lambda pair: len(pair[0].arguments))  # collections first
     for rule, item in routes:
@@ -117,13 +113,10 @@ def _answer_schema(doc, path, method="get", status="200"):
     return doc["paths"][path][method]["responses"][status]["content"]["application/json"]["schema"]
 
 
-def test_collections_under_an_id_are_pages_and_the_register_is_described_on_the_demo(app, client, admin_headers):
+def test_collections_under_an_id_are_pages_and_the_register_is_described_on_the_demo(app, demo_en, client,
+                                                                                     admin_headers):
     """/cohorts/{id}/sessions and /enrolments are pages of items (the builder took any path with an id for a single
     item); the register and the writes answer the objects they declare."""
-    from cpms.core.demo import load_demo
-    with app.test_request_context():
-        load_demo(lang="en")
-    _db.session.commit()
     doc = client.get("/api/v1/openapi.json").get_json()
     cohort_id = client.get("/api/v1/cohorts?per_page=1", headers=admin_headers).get_json()["items"][0]["id"]
     for name in ("sessions", "enrolments"):

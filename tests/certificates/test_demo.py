@@ -12,12 +12,8 @@ from cpms.training.models import Cohort
 from tests.helpers.pdf import pdf_text
 
 
-def test_demo_certificates(app, db, client):
-    from cpms.core.demo import load_demo
-
-    with app.test_request_context():
-        summary = load_demo()
-    _db.session.commit()
+def test_demo_certificates(app, demo, client):
+    summary = demo
     assert summary["certificate batches queued"] >= 6
     statuses = dict(_db.session.execute(select(Certificate.status, func.count()).group_by(Certificate.status)).all())
     assert statuses["superseded"] == 1 and statuses["revoked"] == 1 and statuses["valid"] >= 20

@@ -7,12 +7,7 @@ from cpms.extensions import db as _db
 from cpms.plans.models import QuickImpactProject, SecurityPlan
 
 
-def test_demo_committees_meetings_items_and_plans(app, db, client, web):
-    from cpms.core.demo import load_demo
-
-    with app.test_request_context():
-        load_demo()
-    _db.session.commit()
+def test_demo_committees_meetings_items_and_plans(app, demo, client, web):
     clsps = _db.session.execute(select(Committee.name, func.count(Meeting.id)).join(Meeting)
                                 .where(Committee.kind == "clsp", Meeting.status == "held")
                                 .group_by(Committee.name)).all()
@@ -33,16 +28,12 @@ def test_demo_committees_meetings_items_and_plans(app, db, client, web):
     assert "Committees and forums in your area" in dashboard or "Comités et forums de votre zone" in dashboard
 
 
-def test_demo_lives_today_in_local_time(app, db, client, web):
+def test_demo_lives_today_in_local_time(app, demo_en, client, web):
     """Observation 10 (committees): meetings this week and next, a meeting held last week, actions due this week
     and next, a few overdue (not 24); observation 4: the demo's times are local times (09:00 in Mbuji-Mayi)."""
     from cpms.committees.models import MeetingAttendance
-    from cpms.core.demo import load_demo
     from cpms.geo.time import local_day, to_local
 
-    with app.test_request_context():
-        load_demo(lang="en")
-    _db.session.commit()
     today = date.today()
     kanshi = _db.session.scalar(select(Committee).where(Committee.name == "CLSP de Kanshi"))
     assert kanshi.programme.code == "PDP-MBM-ACTUEL"

@@ -10,12 +10,7 @@ from cpms.complaints.models import Complaint
 from cpms.extensions import db as _db
 
 
-def test_demo_complaints_in_english_with_deadlines_passed_and_a_focal_point(app, db):
-    from cpms.core.demo import load_demo
-
-    with app.test_request_context():
-        load_demo(lang="en")
-    _db.session.commit()
+def test_demo_complaints_in_english_with_deadlines_passed_and_a_focal_point(app, demo_en):
     complaints = _db.session.scalars(select(Complaint)).all()
     assert {c.status for c in complaints} == {"received", "acknowledged", "under_review", "referred", "answered",
                                               "closed"}

@@ -8,12 +8,7 @@ from cpms.extensions import db as _db
 from cpms.plans.models import PlanAction
 
 
-def test_demo_postings_and_visits_of_today_in_english(app, db, client, web):
-    from cpms.core.demo import load_demo
-
-    with app.test_request_context():
-        load_demo(lang="en")
-    _db.session.commit()
+def test_demo_postings_and_visits_of_today_in_english(app, demo_en, client, web):
     today = date.today()
     recent = _db.session.scalars(select(Posting).where(Posting.start_date >= today - timedelta(days=60))).all()
     assert recent and all(p.station.name == "Commissariat de Diulu" for p in recent)

@@ -6,7 +6,6 @@ One demo database and one browser for all roles, to keep it fast.
 import pytest
 from playwright.sync_api import expect
 
-from cpms.core.demo import load_demo
 from cpms.extensions import db as _db
 
 pytestmark = pytest.mark.e2e
@@ -19,10 +18,7 @@ DEMO_LOGINS = [("admin@demo.cpms.example", "Cpms-demo-Kasai-01"),
 PHONE = {"width": 375, "height": 740}
 
 
-def test_every_main_page_of_every_role_fits_a_phone(live_server, db, browser):
-    load_demo()
-    _db.session.commit()
-    _db.session.close()
+def test_every_main_page_of_every_role_fits_a_phone(demo, live_server, browser):
     too_wide = []
     for email, password in DEMO_LOGINS:
         context = browser.new_context(viewport=PHONE)

@@ -4,9 +4,6 @@ its column's heading), so that no column is missed; on a wide screen it stays a 
 import pytest
 from playwright.sync_api import expect
 
-from cpms.core.demo import load_demo
-from cpms.extensions import db as _db
-
 pytestmark = pytest.mark.e2e
 
 PHONE = {"width": 375, "height": 740}
@@ -35,10 +32,7 @@ def log_in(browser, live_server, viewport, lang):
     return context, page
 
 
-def test_wide_tables_become_cards_on_a_phone_and_stay_tables_on_a_wide_screen(live_server, db, browser, tmp_path):
-    load_demo()
-    _db.session.commit()
-    _db.session.close()
+def test_wide_tables_become_cards_on_a_phone_and_stay_tables_on_a_wide_screen(demo, live_server, browser, tmp_path):
     problems = []
     for lang in ("fr", "en"):
         for size, viewport in (("phone", PHONE), ("desktop", DESKTOP)):

@@ -73,15 +73,11 @@ def test_a_station_not_checked_for_six_months_reminds_its_area_officers(make_del
     assert len(_db.session.scalars(select(Notification)).all()) == 1
 
 
-def test_demo_bipemba_received_radios_computers_and_a_kit_one_radio_broken(app, db):
-    from cpms.core.demo import load_demo
+def test_demo_bipemba_received_radios_computers_and_a_kit_one_radio_broken(app, demo_en):
     from cpms.equipment.models import EquipmentItem
     from cpms.stations.models import Station
 
-    with app.test_request_context():
-        summary = load_demo(lang="en")
-    _db.session.commit()
-    assert summary["equipment items"] == 11
+    assert demo_en["equipment items"] == 11
     bipemba = _db.session.scalar(select(Station).where(Station.name == "Commissariat de Bipemba"))
     items, checks, _losses, _disposed = service.station_items(bipemba)
     assert sorted({item.category for item in items}) == ["communication", "it", "sgbv_kit"]

@@ -146,13 +146,9 @@ def _check_demo_today(today, web, client):
     assert "Diulu" in html and "Kanshi" in html
 
 
-def test_every_computed_indicator_agrees_with_its_quarters_on_the_demo_data(app, db, web, client):
+def test_every_computed_indicator_agrees_with_its_quarters_on_the_demo_data(app, demo, web, client):
     """Also the demo's programme running today (its framework and survey round), on the same demo data."""
-    from cpms.core.demo import load_demo
-
     with app.test_request_context():
-        load_demo()
-        _db.session.commit()
         today = date.today()
         problems = []
         programmes = _db.session.scalars(select(Programme).join(ResultsFramework, ResultsFramework.programme_id ==

@@ -7,12 +7,7 @@ from cpms.programmes.demo import CURRENT_CODE
 from cpms.programmes.models import Programme
 
 
-def test_demo_frameworks_values_and_locked_period(app, db, client, web):
-    from cpms.core.demo import load_demo
-
-    with app.test_request_context():
-        load_demo()
-    _db.session.commit()
+def test_demo_frameworks_values_and_locked_period(app, demo, client, web):
     historical = select(Programme.id).where(Programme.code != CURRENT_CODE)  # the one running today: test_aggregation_rules
     months = dict(_db.session.execute(select(ResultsFramework.programme_id, ResultsFramework.fiscal_year_start_month)
                                       .where(ResultsFramework.programme_id.in_(historical))).all())

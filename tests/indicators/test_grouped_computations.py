@@ -16,12 +16,7 @@ from cpms.programmes.models import Programme
 
 
 @pytest.fixture
-def demo(app, db):
-    from cpms.core.demo import load_demo
-
-    with app.test_request_context():
-        load_demo()
-    _db.session.commit()
+def programmes(app, demo):
     return _db.session.scalars(select(Programme).order_by(Programme.id)).all()
 
 
@@ -44,12 +39,12 @@ def _assert_same(found, expected):
         assert found[key] == (None if value is None else pytest.approx(value)), key
 
 
-def test_grouped_forms_agree_with_the_per_period_statements(app, demo, monkeypatch):
+def test_grouped_forms_agree_with_the_per_period_statements(app, programmes, monkeypatch):
     grouped = {code: comp for code, comp in computations().items() if comp.grouped is not None}
     assert {"officers_completed", "completion_rate", "retention_12_months", "retention_36_months"} <= set(grouped)
     checked = 0
     with app.test_request_context():
-        for programme in demo:
+        for programme in programmes:
             pis = [pi for pi in programme_indicators(programme.id) if pi.indicator.computation in grouped]
             if not pis:
                 continue
@@ -67,12 +62,12 @@ def test_grouped_forms_agree_with_the_per_period_statements(app, demo, monkeypat
     assert checked > 10  # figures that are not all empty were compared
 
 
-def test_a_states_programme_to_date_from_its_last_quarters(app, demo):
+def test_a_states_programme_to_date_from_its_last_quarters(app, programmes):
     """Totals alone take a state's longer periods from their last quarters first; with a disaggregation every
     quarter is computed: the totals agree."""
     to_date = 0
     with app.test_request_context():
-        for programme in demo:
+        for programme in programmes:
             pis = [pi for pi in programme_indicators(programme.id)
                    if pi.indicator.is_computed and computations()[pi.indicator.computation].aggregation == "latest"]
             if not pis:

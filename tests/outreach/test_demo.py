@@ -8,12 +8,7 @@ from cpms.extensions import db as _db
 from cpms.outreach.models import OutreachActivity, OutreachEvidence, OutreachFacilitator, OutreachParticipant
 
 
-def test_demo_masisi_workshop_and_campaigns(app, db, client, web):
-    from cpms.core.demo import load_demo
-
-    with app.test_request_context():
-        load_demo(lang="en")
-    _db.session.commit()
+def test_demo_masisi_workshop_and_campaigns(app, demo_en, client, web):
     workshop = _db.session.scalar(select(OutreachActivity).where(OutreachActivity.kind == "joint_workshop"))
     police, others = _db.session.execute(
         select(func.count().filter(OutreachParticipant.category == "police"),

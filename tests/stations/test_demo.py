@@ -8,14 +8,10 @@ from cpms.extensions import db as _db
 from cpms.stations.models import ConstructionProject, Milestone, ProgressReport
 
 
-def test_demo_has_a_project_of_the_current_programme_mid_way_in_english(app, db, client, web):
-    from cpms.core.demo import load_demo
+def test_demo_has_a_project_of_the_current_programme_mid_way_in_english(app, demo_en, client, web):
     from cpms.stations.service import project_milestones, project_reports
     from cpms.stations.service.metrics import metrics_for
 
-    with app.test_request_context():
-        load_demo(lang="en")
-    _db.session.commit()
     today = date.today()
     project = _db.session.scalar(select(ConstructionProject).join(ConstructionProject.programme)
                                  .where(ConstructionProject.kind == "rehabilitation"))
@@ -40,13 +36,10 @@ def test_demo_has_a_project_of_the_current_programme_mid_way_in_english(app, db,
     assert _db.session.scalar(select(Milestone.id).where(Milestone.is_required.is_(True))) is not None
 
 
-def test_demo_sentences_in_french(app, db):
-    from cpms.core.demo import load_demo
+def test_demo_sentences_in_french(app, demo):
     from cpms.stations.models import Expenditure, Handover
 
-    with app.test_request_context():
-        load_demo(lang="fr")
-    _db.session.commit()
+    assert app.config["BABEL_DEFAULT_LOCALE"] == "fr"  # the demo fixture loads the demo in the app's language
     narratives = _db.session.scalars(select(ProgressReport.narrative)).all()
     assert "Travaux terminés ; le bâtiment est prêt pour la remise." in narratives
     assert "Works finished; the building is ready for handover." not in narratives

@@ -10,14 +10,9 @@ from cpms.training.models import Cohort, Enrolment, TrainingSession
 from cpms.training.service import attendance
 
 
-def test_demo_training_lives_today(app, db):
-    from cpms.core.demo import load_demo
-
+def test_demo_training_lives_today(app, demo_en):
     today = date.today()
-    with app.test_request_context():
-        summary = load_demo(lang="en")
-    _db.session.commit()
-    assert summary["cohorts today"] == 2
+    assert demo_en["cohorts today"] == 2
     cohorts = {c.name: c for c in _db.session.scalars(select(Cohort))}
     running = cohorts[f"Mbuji-Mayi {today.year} – community policing (in progress)"]
     assert running.phase() == "running" and running.programme.code == "PDP-MBM-ACTUEL"
