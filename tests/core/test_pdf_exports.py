@@ -91,11 +91,21 @@ def test_a_failed_rendering_process_is_reported_and_reaped(app, monkeypatch):
             raise ValueError("broken")
         return render(*args)
 
+    forked, real_fork = [], os.fork
+
+    def fork():
+        pid = real_fork()
+        if pid:
+            forked.append(pid)
+        return pid
+
     monkeypatch.setattr(pdf, "_render_counted", fails_in_the_child)
+    monkeypatch.setattr(pdf.os, "fork", fork)
     with app.test_request_context(), pytest.raises(RuntimeError):
         html_to_pdfs_in_parallel(["<p>Bipemba</p>", "<p>Kananga</p>"])
+    assert len(forked) == 1
     with pytest.raises(ChildProcessError):
-        os.waitpid(-1, os.WNOHANG)  # no child left behind
+        os.waitpid(forked[0], os.WNOHANG)  # reaped: no zombie left behind (other tests' children may still run)
 
 
 def test_csv_neutralises_formulas_and_keeps_accents():
