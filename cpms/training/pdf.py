@@ -107,6 +107,7 @@ def _render_in_two_parts(rows, total, context):
     # this process also builds both parts' HTML, forks and joins: it takes a little less than half the pages
     first_pages = max(1, round(total * 0.45))
     split = FIRST_PAGE_ROWS + PAGE_ROWS * (first_pages - 1)
+    rows_of_one_height(rows, context["lang"])  # every text not yet measured, in one document; then looked up per row
     tall = [not rows_of_one_height([row], context["lang"]) for row in rows]
     pages = [tall[:FIRST_PAGE_ROWS]] + [tall[start:start + PAGE_ROWS] for start in range(FIRST_PAGE_ROWS, split, PAGE_ROWS)]
     if any(pages[0]) or any(sum(page) > TALL_ROWS_PER_PAGE for page in pages[1:]):
