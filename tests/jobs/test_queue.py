@@ -97,3 +97,75 @@ def test_a_worker_does_not_sweep_expired_leases_within_a_lease_after_a_database_
     assert not worker.may_sweep(last_sweep=long_ago)
     worker.last_fault = time.monotonic() - lease - 1
     assert worker.may_sweep(last_sweep=long_ago)
+
+
+def _lapse(job_id):
+    """The job's lease expired (its worker starved, or the database away) and a sweep queued it again."""
+    from datetime import timedelta
+
+    from cpms.core.jobs.queue import requeue_expired
+    from cpms.core.models import utcnow
+    from cpms.extensions import db
+    with in_transaction():
+        db.session.get(Job, job_id).locked_until = utcnow() - timedelta(seconds=1)
+    assert requeue_expired() == 1
+    db.session.expire_all()
+    assert db.session.get(Job, job_id).state == "queued"
+
+
+def test_a_worker_whose_lease_lapsed_records_its_end_when_nobody_claimed_the_job_since(app, db, make_user, make_job):
+    """The job is not run a second time for a late heartbeat: its worker finishes it and it is done."""
+    from cpms.core.jobs.queue import claim_next, mark_done
+    job = make_job(make_user("trainer"))
+    assert claim_next("worker:slow:1") == job.id
+    _lapse(job.id)
+    assert mark_done(job.id, "worker:slow:1", attempts=1)
+    db.session.expire_all()
+    row = db.session.get(Job, job.id)
+    assert (row.state, row.attempts, row.locked_by) == ("done", 1, None)
+    assert run_queued_jobs() == 0  # nothing left to run again
+    assert RAN == []
+
+
+def test_a_worker_whose_lease_lapsed_takes_its_job_back_at_its_next_heartbeat(app, db, make_user, make_job):
+    from cpms.core.jobs.queue import claim_next, renew_lease
+    job = make_job(make_user("trainer"))
+    assert claim_next("worker:slow:1") == job.id
+    _lapse(job.id)
+    with db.engine.begin() as connection:
+        assert renew_lease(connection, job.id, "worker:slow:1", attempts=1)
+    db.session.expire_all()
+    row = db.session.get(Job, job.id)
+    assert (row.state, row.locked_by) == ("running", "worker:slow:1")
+    assert claim_next("worker:other:2") is None  # another worker does not take it
+
+
+def test_a_worker_whose_lapsed_job_was_claimed_by_another_records_nothing(app, db, make_user, make_job):
+    from cpms.core.jobs.queue import claim_next, mark_done, renew_lease
+    job = make_job(make_user("trainer"))
+    assert claim_next("worker:slow:1") == job.id
+    _lapse(job.id)
+    assert claim_next("worker:other:2") == job.id
+    with db.engine.begin() as connection:
+        assert not renew_lease(connection, job.id, "worker:slow:1", attempts=1)
+    assert not mark_done(job.id, "worker:slow:1", attempts=1)
+    db.session.expire_all()
+    row = db.session.get(Job, job.id)
+    assert (row.state, row.locked_by, row.attempts) == ("running", "worker:other:2", 2)
+
+
+def test_the_scheduler_s_hourly_sweep_leaves_expired_leases_to_the_workers(app, db, make_user, make_job):
+    """It may run just after the database returned, before the living workers renewed their leases."""
+    from datetime import timedelta
+
+    from cpms.core.jobs import expire_jobs
+    from cpms.core.jobs.queue import claim_next
+    from cpms.core.models import utcnow
+    job = make_job(make_user("trainer"))
+    assert claim_next("worker:alive:1") == job.id
+    with in_transaction():
+        db.session.get(Job, job.id).locked_until = utcnow() - timedelta(seconds=1)
+    with in_transaction():
+        expire_jobs(app)
+    db.session.expire_all()
+    assert db.session.get(Job, job.id).state == "running"

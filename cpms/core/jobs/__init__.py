@@ -33,12 +33,13 @@ __all__ = ["N_", "Job", "JobContext", "JobInterrupted", "enqueue_job", "job_fini
 
 @_scheduled("jobs.expire", hours=1)
 def expire_jobs(app):
-    """Delete finished jobs and their result files older than CPMS_JOB_RESULT_DAYS; queue again the jobs of
-    workers that died (expired leases)."""
+    """Delete finished jobs and their result files older than CPMS_JOB_RESULT_DAYS. Expired leases are the
+    workers' to sweep, not this one's: a worker sweeps only after a lease without a database fault of its own,
+    whereas this sweep could run just after the database returned, before the living workers renewed their
+    leases, and have their jobs run twice."""
     from datetime import timedelta
 
-    from cpms.core.jobs.queue import purge_jobs, requeue_expired
+    from cpms.core.jobs.queue import purge_jobs
     from cpms.core.models import utcnow
 
-    requeue_expired()
     return purge_jobs(utcnow() - timedelta(days=app.config["JOB_RESULT_DAYS"]))

@@ -4,7 +4,9 @@ Claiming is safe with any number of workers on any number of machines: on Postgr
 locked with `SELECT … FOR UPDATE SKIP LOCKED` (two workers never wait for or take the same row); on SQLite
 one `UPDATE … WHERE id = (SELECT …) AND state = 'queued' RETURNING id` is atomic (SQLite has one writer).
 A claimed job carries a lease (`locked_until`) that the worker's heartbeat renews; a job whose lease has
-expired (its worker was killed, or lost the database) is queued again by whoever notices first.
+expired (its worker was killed, or lost the database) is queued again by the first worker that notices. A worker
+whose lease lapsed while it was alive (starved, or the database away) takes its job back, and records its end,
+as long as no other worker has claimed it since: the work is not done twice for a late heartbeat.
 """
 import json
 import logging
@@ -13,7 +15,7 @@ import shutil
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import and_, delete, func, select, text, update
+from sqlalchemy import and_, delete, func, or_, select, text, update
 
 from cpms.core.jobs.models import FINISHED, Job
 from cpms.core.jobs.registry import N_, task_spec
@@ -68,12 +70,28 @@ def claim_next(worker_id, now=None, kinds=None):
                                  .returning(Job.id).execution_options(synchronize_session=False))
 
 
-def renew_lease(connection, job_id, worker_id, now=None):
-    """Extend a running job's lease (the heartbeat, on its own connection); False when the job is no longer ours."""
+def renew_lease(connection, job_id, worker_id, attempts=None, now=None):
+    """Extend a running job's lease (the heartbeat, on its own connection); False when the job is no longer ours.
+    With `attempts` (the claim's count), a job queued again after its lease lapsed, and not claimed since, is
+    taken back."""
     now = now or utcnow()
+    until = now + timedelta(seconds=lease_seconds())
     result = connection.execute(update(Job).where(Job.id == job_id, Job.locked_by == worker_id, Job.state == "running")
-                                .values(locked_until=now + timedelta(seconds=lease_seconds())))
+                                .values(locked_until=until))
+    if result.rowcount == 1:
+        return True
+    if attempts is None:
+        return False
+    result = connection.execute(update(Job).where(_lapsed_and_unclaimed(job_id, attempts))
+                                .values(state="running", locked_by=worker_id, locked_until=until))
+    if result.rowcount == 1:
+        log.warning("job %s: lease of %s lapsed while it worked; taken back", job_id, worker_id)
     return result.rowcount == 1
+
+
+def _lapsed_and_unclaimed(job_id, attempts):
+    """The job was queued again after its lease expired (same attempt count: nobody claimed it since)."""
+    return and_(Job.id == job_id, Job.state == "queued", Job.locked_by.is_(None), Job.attempts == attempts)
 
 
 def requeue_expired(now=None):
@@ -107,34 +125,38 @@ def _end(job, state, error=None, message=None):
     db.session.flush()
 
 
-def _own_running(job_id, worker_id):
-    """The job, locked for update, if this worker still holds it (its lease may have been taken over)."""
-    stmt = select(Job).where(Job.id == job_id, Job.state == "running", Job.locked_by == worker_id)
+def _own_running(job_id, worker_id, attempts=None):
+    """The job, locked for update, if this worker still holds it – or, given the claim's `attempts`, if its lease
+    lapsed and it was queued again but nobody claimed it since (its end is still this worker's to record)."""
+    ours = and_(Job.id == job_id, Job.state == "running", Job.locked_by == worker_id)
+    if attempts is not None:
+        ours = or_(ours, _lapsed_and_unclaimed(job_id, attempts))
+    stmt = select(Job).where(ours)
     if db.session.get_bind().dialect.name == "postgresql":
         stmt = stmt.with_for_update(of=Job)
     return db.session.scalar(stmt)
 
 
-def mark_done(job_id, worker_id, message=None):
+def mark_done(job_id, worker_id, message=None, attempts=None):
     with in_transaction():
-        job = _own_running(job_id, worker_id)
+        job = _own_running(job_id, worker_id, attempts)
         if job is not None:
             _end(job, "done", message=message)
     return job is not None
 
 
-def mark_failed(job_id, worker_id, error):
+def mark_failed(job_id, worker_id, error, attempts=None):
     with in_transaction():
-        job = _own_running(job_id, worker_id)
+        job = _own_running(job_id, worker_id, attempts)
         if job is not None:
             _end(job, "failed", error=error)
     return job is not None
 
 
-def retry_later(job_id, worker_id, attempt_error=DATABASE_BUSY):
+def retry_later(job_id, worker_id, attempt_error=DATABASE_BUSY, attempts=None):
     """After a database fault: queue the job again with an exponential backoff, or fail it after max_attempts."""
     with in_transaction():
-        job = _own_running(job_id, worker_id)
+        job = _own_running(job_id, worker_id, attempts)
         if job is None:
             return False
         if job.attempts >= job.max_attempts:
@@ -146,10 +168,10 @@ def retry_later(job_id, worker_id, attempt_error=DATABASE_BUSY):
     return False
 
 
-def release(job_id, worker_id):
+def release(job_id, worker_id, attempts=None):
     """A stopping worker gives its job back (not counted as an attempt): the next start resumes it."""
     with in_transaction():
-        job = _own_running(job_id, worker_id)
+        job = _own_running(job_id, worker_id, attempts)
         if job is not None:
             _back_to_queue(job, utcnow())
             job.attempts = max(0, job.attempts - 1)

@@ -85,29 +85,31 @@ def execute_job(job_id, worker_id, stop=None, current=None):
         message = _call(spec, context, owner, locale)
     except JobInterrupted:
         db.session.rollback()
-        _record(queue.release, job_id, worker_id)
+        _record(queue.release, job_id, worker_id, attempts=context.attempts)
         log.info("job %s (%s) interrupted; queued again", job_id, context.kind)
         return "interrupted"
     except DomainError as error:
         db.session.rollback()
-        _announce(_record(queue.mark_failed, job_id, worker_id, error.message), job_id)
+        _announce(_record(queue.mark_failed, job_id, worker_id, error.message, attempts=context.attempts), job_id)
         return "failed"
     except (OperationalError, InterfaceError) as error:  # a locked or lost database: later, with a fresh pool
         db.session.rollback()
         log.warning("job %s (%s): database error, retried later: %s", job_id, context.kind, error)
         db.engine.dispose()
-        _announce(_record(queue.retry_later, job_id, worker_id), job_id)
+        _announce(_record(queue.retry_later, job_id, worker_id, attempts=context.attempts), job_id)
         return "retry"
     except Exception:  # noqa: BLE001  – a bug in a handler fails its job, never the worker
         db.session.rollback()
         log.exception("job %s (%s) failed", job_id, context.kind)
-        _announce(_record(queue.mark_failed, job_id, worker_id, queue.UNEXPECTED), job_id)
+        _announce(_record(queue.mark_failed, job_id, worker_id, queue.UNEXPECTED, attempts=context.attempts),
+                  job_id)
         return "failed"
     finally:
         if current is not None:
             current.clear()
     db.session.rollback()
-    _announce(_record(queue.mark_done, job_id, worker_id, str(message)[:500] if message else None), job_id)
+    _announce(_record(queue.mark_done, job_id, worker_id, str(message)[:500] if message else None,
+                      attempts=context.attempts), job_id)
     return "done"
 
 
@@ -123,12 +125,12 @@ def _announce(ended, job_id):
         log.exception("job %s: job_finished receiver failed", job_id)
 
 
-def _record(step, *args, tries=RECORD_TRIES):
+def _record(step, *args, tries=RECORD_TRIES, **kwargs):
     """Record a job's outcome, retried with backoff through a database fault (a job done but not recorded
     would run again when its lease expires)."""
     for attempt in range(tries):
         try:
-            return step(*args)
+            return step(*args, **kwargs)
         except DBAPIError as error:
             db.session.rollback()
             if attempt == tries - 1:

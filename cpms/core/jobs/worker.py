@@ -122,7 +122,7 @@ class Worker:
         running = list(self.current)
         if running:
             with db.engine.begin() as connection:
-                if not queue.renew_lease(connection, running[0].id, self.name):
+                if not queue.renew_lease(connection, running[0].id, self.name, attempts=running[0].attempts):
                     log.warning("%s: job %s is no longer ours", self.name, running[0].id)
         with in_transaction():
             beat(self.name)
