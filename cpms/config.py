@@ -54,7 +54,9 @@ def default_config(instance_path):
         "PORT": 5000,
         "BASE_URL": None,
         "BABEL_DEFAULT_LOCALE": "fr",
-        "BABEL_DEFAULT_TIMEZONE": "UTC",
+        # times are stored in UTC and shown in the reader's zone (cpms/core/setup.py: select_timezone); this one
+        # when no one is logged in (the public verification page) – DR Congo's capital, as cpms.geo's DEFAULT_ZONE
+        "BABEL_DEFAULT_TIMEZONE": "Africa/Kinshasa",
         "LANGUAGES": ["fr", "en"],
         "SMTP_HOST": None,
         "SMTP_PORT": 25,

@@ -4,7 +4,8 @@ from cpms.core.contract import Domain, RetentionClass, Setting, not_personal
 
 DOMAIN = Domain(
     "auth",
-    columns={**not_personal("api_tokens", "prefix", "name"), **not_personal("rate_limit_counters", "key_hash")},
+    columns={**not_personal("api_tokens", "prefix", "name"), **not_personal("rate_limit_counters", "key_hash"),
+             **not_personal("users", "time_zone")},
     tables={"users": "account", "api_tokens": "account"},
     retention=(
         RetentionClass("account", "user accounts: anonymised once deactivated for CPMS_RETENTION_ACCOUNT_DAYS; "

@@ -49,6 +49,11 @@ class PasswordResetForm(FlaskForm):
     new_password = PasswordField(_l("New password"), validators=[DataRequired(_l("Enter a new password."))])
 
 
+class TimeZoneForm(FlaskForm):
+    """The zone the user reads times in; the choices' labels are set by the view (they name the user's area's)."""
+    time_zone = SelectField(_l("Times shown in"), choices=[("", "")], validate_choice=False)  # the service says what to fix
+
+
 class ApiTokenForm(FlaskForm):
     name = StringField(_l("Token name (what it is for)"), validators=[Length(max=100, message=_l("At most %(max)d characters."))])
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 from cpms.core.models import Audited, TimestampMixin, UTCDateTime, personal, utcnow
 from cpms.core.permissions import ROLES
 from cpms.extensions import db
+from cpms.geo.reference import DEFAULT_ZONE
 
 user_provinces = Table(
     "user_provinces", db.metadata,
@@ -47,6 +48,8 @@ class User(Audited, UserMixin, TimestampMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255), info=personal("sensitive"))
     role: Mapped[str] = mapped_column(String(20))
     locale: Mapped[str] = mapped_column(String(5), default="fr")
+    # the zone times are shown in (IANA name); None: that of the user's areas (`display_zone`)
+    time_zone: Mapped[str | None] = mapped_column(String(64))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -74,6 +77,18 @@ class User(Audited, UserMixin, TimestampMixin, db.Model):
     @property
     def has_two_factor(self):
         return self.totp_enabled_at is not None
+
+    @property
+    def area_zone(self):
+        """The zone of the user's areas when they are all in one (provinces, communes' provinces), else the
+        country's default zone (Kinshasa time): what `display_zone` falls back to."""
+        zones = {p.time_zone for p in self.provinces} | {c.province.time_zone for c in self.communes}
+        return zones.pop() if len(zones) == 1 else DEFAULT_ZONE
+
+    @property
+    def display_zone(self):
+        """The IANA zone the user reads times in: their choice on "My account", else their areas' zone."""
+        return self.time_zone or self.area_zone
 
     @property
     def area_label(self):

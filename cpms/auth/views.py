@@ -17,6 +17,7 @@ from cpms.auth.forms import (
     PasswordChangeForm,
     PasswordResetForm,
     SetPasswordForm,
+    TimeZoneForm,
     TwoFactorCodeForm,
     UserForm,
 )
@@ -230,17 +231,42 @@ def logout():
     return redirect(url_for("auth.login"))
 
 
-def _account_page(new_token=None):
+def _time_zone_form(form=None):
+    """The zone choices, the first naming the zone of the user's areas."""
+    from cpms.geo.reference import EAST, WEST
+    from cpms.geo.time import zone_label
+
+    form = form or TimeZoneForm(time_zone=current_user.time_zone or "")
+    form.time_zone.choices = [("", _("That of my area: %(zone)s", zone=zone_label(current_user.area_zone)))] + [
+        (zone, zone_label(zone)) for zone in (WEST, EAST)]
+    return form
+
+
+def _account_page(new_token=None, zone_form=None):
     tokens = db.session.scalars(select(ApiToken).where(ApiToken.user_id == current_user.id,
                                                        ApiToken.revoked_at.is_(None))
                                 .order_by(ApiToken.created_at.desc())).all()
-    return render_template("auth/account.html", tokens=tokens, token_form=ApiTokenForm(), new_token=new_token)
+    return render_template("auth/account.html", tokens=tokens, token_form=ApiTokenForm(), new_token=new_token,
+                           zone_form=_time_zone_form(zone_form))
 
 
 @bp.route("/account", methods=["GET"])
 @require_role()
 def account():
     return _account_page()
+
+
+@bp.route("/account/time-zone", methods=["POST"])
+@require_role()
+def set_time_zone():
+    from cpms.geo.time import zone_label
+
+    form = _time_zone_form(TimeZoneForm())
+    user = current_user._get_current_object()
+    response = save_form(form, lambda form: service.set_time_zone(user, form.time_zone.data),
+                         lambda user: _("Times are now shown in %(zone)s.", zone=zone_label(user.display_zone)),
+                         lambda _user: url_for("auth.account"))
+    return response or (_account_page(zone_form=form), 422)
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

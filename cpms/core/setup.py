@@ -31,6 +31,14 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
         cursor.close()
 
 
+def select_timezone():
+    """The zone times are shown in: the user's (`User.display_zone`: their choice, else their areas'), else
+    BABEL_DEFAULT_TIMEZONE (Kinshasa time). The database keeps UTC."""
+    if current_user and getattr(current_user, "is_authenticated", False):
+        return getattr(current_user, "display_zone", None)
+    return None
+
+
 def select_locale():
     from flask import current_app, has_request_context
     if not has_request_context():
@@ -64,7 +72,7 @@ def init_extensions(app):
     login_manager.login_message = None
     login_manager.session_protection = "basic"
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=select_locale,
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone,
                     default_translation_directories="translations")
     limiter.init_app(app)
     compress.init_app(app)  # gzip/brotli: field offices are on slow links (a 450-row register is ~20 KB gzipped)

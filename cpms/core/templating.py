@@ -1,4 +1,5 @@
 """Jinja helpers: locale-aware formatting, navigation by role, pagination links."""
+from contextlib import contextmanager
 from datetime import date
 from functools import lru_cache
 
@@ -147,6 +148,25 @@ def panels(context, slot, obj=None):
     `panels` in cpms/<domain>/__init__.py), without the page naming them."""
     from cpms.core.contract import render_panels
     return render_panels(context, slot, obj)
+
+
+@contextmanager
+def force_timezone(zone):
+    """Inside the block, times are formatted in `zone` (an IANA name; None changes nothing): a job or an e-mail
+    for its reader, as flask_babel's force_locale does for the language."""
+    from flask_babel import _get_current_context
+    from pytz import timezone
+
+    context = _get_current_context()
+    if not zone or context is None:
+        yield
+        return
+    saved = getattr(context, "babel_tzinfo", None)
+    context.babel_tzinfo = timezone(zone)
+    try:
+        yield
+    finally:
+        context.babel_tzinfo = saved
 
 
 def money(value, currency):

@@ -16,7 +16,8 @@ a Province, City, Commune, or a record with a `commune` (a committee…); a zone
 - `format_local(utc, place, fmt)` → "10 Dec 2026, 09:00 (Mbuji-Mayi time, UTC+2)".
 
 Jinja filters (registered by the geo blueprint): `value|local_time(place, fmt='medium', zone=True)`,
-`value|local_date(place, fmt='medium')`, `value|local_clock(place)` ("09:00"), and the global `zone_label(place)`.
+`value|local_date(place, fmt='medium')`, `value|local_clock(place)` ("09:00"), and the globals `zone_label(place)`
+and `reader_zone()` (the zone `|datetime` shows times in: the reader's, cpms/core/setup.py select_timezone).
 """
 from datetime import datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -212,3 +213,11 @@ def register_template_helpers(state):
     env.filters["local_date"] = format_local_date
     env.filters["local_clock"] = format_local_clock
     env.globals["zone_label"] = zone_label
+    env.globals["reader_zone"] = reader_zone
+
+
+def reader_zone():
+    """"Kinshasa time, UTC+1": the zone the current reader sees times in (`|datetime`; their account's choice,
+    else their areas')."""
+    from flask_babel import get_timezone
+    return zone_label(str(get_timezone()))

@@ -9,6 +9,7 @@ EXPECTED = {
     "auth.logout": ANY,
     "auth.account": ANY,
     "auth.change_password": ANY,
+    "auth.set_time_zone": ANY,
     "auth.create_token": ANY,
     "auth.revoke_token": ANY,
     "auth.user_list": ADMIN,

@@ -21,6 +21,7 @@ from cpms.auth.service.accounts import (  # noqa: F401  (its services, as cpms.a
     recent_login_failures,
     reset_password,
     search_users,
+    set_time_zone,
     update_user,
     user_for_api_token,
 )

@@ -19,6 +19,17 @@ from cpms.core.models import utcnow
 from cpms.core.permissions import ADMIN, ROLES
 from cpms.extensions import db
 from cpms.geo.models import Commune, Province
+from cpms.geo.reference import EAST, WEST
+
+
+def set_time_zone(user, zone):
+    """The zone `user` reads times in: Kinshasa time (UTC+1) or Lubumbashi time (UTC+2); empty for that of their
+    areas (User.display_zone). Flush only."""
+    if zone and zone not in (WEST, EAST):
+        raise DomainError(_("Choose Kinshasa time, Lubumbashi time, or that of your area."), field="time_zone")
+    user.time_zone = zone or None
+    db.session.flush()
+    return user
 
 
 def normalise_email(email):

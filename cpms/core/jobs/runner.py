@@ -15,6 +15,7 @@ from cpms.core.jobs.models import Job
 from cpms.core.jobs.registry import task_spec
 from cpms.core.jobs.signals import job_finished
 from cpms.core.models import utcnow
+from cpms.core.templating import force_timezone
 from cpms.core.transaction import acting_as
 from cpms.extensions import db
 
@@ -142,12 +143,12 @@ def _record(step, *args, tries=RECORD_TRIES, **kwargs):
 
 
 def _call(spec, context, owner, locale):
-    """The handler, acting as the owner, in their language, with a request context for url_for."""
+    """The handler, acting as the owner, in their language and time zone, with a request context for url_for."""
     app = current_app._get_current_object()
     base_url = app.config.get("BASE_URL") or "http://localhost/"
     locale = locale or app.config["BABEL_DEFAULT_LOCALE"]
     with app.test_request_context("/", base_url=base_url), force_locale(locale), \
-            acting_as(owner, label=f"job:{spec.kind}"):
+            force_timezone(getattr(owner, "display_zone", None)), acting_as(owner, label=f"job:{spec.kind}"):
         return spec.func(context, **context.params)
 
 

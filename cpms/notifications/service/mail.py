@@ -70,8 +70,10 @@ def compose(locale, subject, paragraphs, link=None, link_label=None, footer_link
     return subject, re.sub(r"\n{3,}", "\n\n", text.strip()) + "\n", html
 
 
-def compose_reminder(template_name, context, locale, link=None):
-    with force_locale(locale):
+def compose_reminder(template_name, context, locale, link=None, zone=None):
+    """(subject, text, html) of a reminder's e-mail in the reader's language, its times in their `zone`."""
+    from cpms.core.templating import force_timezone
+    with force_locale(locale), force_timezone(zone):
         subject, body = render_parts(template_name, context)
         from flask_babel import gettext as _
         label = _("Open in CPMS")

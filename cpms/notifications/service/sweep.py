@@ -41,6 +41,7 @@ class Claim:
     delivery: str  # none, immediate or digest
     link: tuple | None
     context: dict
+    zone: str | None = None  # the reader's time zone (User.display_zone); None: the default one
 
 
 def sweep_reminders(now=None, only=None):
@@ -108,17 +109,17 @@ def plan_claims(kind, reminders):
             if user is not None:
                 if not user.is_active:
                     continue
-                key, address, locale = f"user:{user.id}", user.email, user.locale
+                key, address, locale, zone = f"user:{user.id}", user.email, user.locale, user.display_zone
                 delivery = preferences.get(user.id, kind.default_delivery)
                 delivery = "none" if delivery == "off" else delivery
             else:  # someone without an account: e-mail only, in the default language
-                key, locale, delivery = f"email:{address}", default_locale, "immediate"
+                key, locale, delivery, zone = f"email:{address}", default_locale, "immediate", None
             if key in seen or (reminder.object_key, reminder.due_on, key) in taken:
                 continue
             seen.add(key)
             claims.append(Claim(kind.name, reminder.template or kind.template, reminder.object_key, reminder.due_on,
                                 key, user.id if user is not None else None, address, locale, delivery,
-                                reminder.link, context))
+                                reminder.link, context, zone))
     return claims
 
 
@@ -138,7 +139,7 @@ def claim_reminder(claim, now):
         if claim.delivery == "immediate":
             link = absolute_url("notifications.notification_open", notification_id=notification_id) \
                 if claim.user_id else None
-            subject, text, html = compose_reminder(claim.template, claim.context, claim.locale, link)
+            subject, text, html = compose_reminder(claim.template, claim.context, claim.locale, link, zone=claim.zone)
             enqueue(f"notification:{notification_id}", kind=claim.kind, to_address=claim.address,
                     locale=claim.locale, subject=subject, text=text, html=html, user_id=claim.user_id, now=now)
     return True
