@@ -237,7 +237,7 @@ def _time_zone_form(form=None):
     from cpms.geo.time import zone_label
 
     form = form or TimeZoneForm(time_zone=current_user.time_zone or "")
-    form.time_zone.choices = [("", _("That of my area: %(zone)s", zone=zone_label(current_user.area_zone)))] + [
+    form.time_zone.choices = [("", _("My area: %(zone)s", zone=zone_label(current_user.area_zone)))] + [
         (zone, zone_label(zone)) for zone in (WEST, EAST)]
     return form
 

@@ -77,6 +77,9 @@ def init_extensions(app):
     limiter.init_app(app)
     compress.init_app(app)  # gzip/brotli: field offices are on slow links (a 450-row register is ~20 KB gzipped)
     logging.basicConfig(level=app.config["LOG_LEVEL"])
+    # WeasyPrint logs seven steps of every document at INFO (thousands of lines for a certificate batch): its
+    # warnings still show
+    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
     # the user loader is the auth domain's (cpms/auth/views.py), which owns the accounts
     @login_manager.unauthorized_handler

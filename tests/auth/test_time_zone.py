@@ -46,7 +46,7 @@ def test_a_user_of_the_whole_country_chooses_lubumbashi_time_on_my_account(clien
     job = _job_asked_at_0551_utc(admin, make_job)
     assert "6:51" in _requested(client, job)  # Kinshasa time, the capital's, by default
     page = client.get("/account").get_data(as_text=True)
-    assert "That of my area: Kinshasa time, UTC+1" in page and "Lubumbashi time, UTC+2" in page
+    assert "My area: Kinshasa time, UTC+1" in page and "Lubumbashi time, UTC+2" in page
     response = web.post("/account/time-zone", {"time_zone": "Africa/Lubumbashi"}, page="/account")
     assert response.status_code == 302
     assert "Times are now shown in Lubumbashi time, UTC+2." in client.get("/account").get_data(as_text=True)
