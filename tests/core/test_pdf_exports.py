@@ -125,3 +125,16 @@ def test_xlsx_keeps_numbers_and_neutralises_text_formulas():
     assert rows[0] == ("Sexe", "Nombre")
     assert rows[1] == ("F", 12) and isinstance(rows[1][1], int)
     assert rows[2][0] == "'=1+1" and rows[2][1] == 3.5
+
+
+def test_a_rendered_pdf_leaves_no_progress_lines_in_the_log(app, caplog):
+    """WeasyPrint logs seven INFO steps per document: a certificate batch filled `make run`'s output with
+    thousands of lines. Its warnings still show."""
+    import logging
+
+    from cpms.core.pdf import html_to_pdf
+    with app.app_context(), caplog.at_level(logging.INFO):
+        data = html_to_pdf("<p>Feuille d'émargement</p>")
+    assert data.startswith(b"%PDF")
+    assert not [record for record in caplog.records if record.name.startswith("weasyprint.progress")]
+    assert logging.getLogger("weasyprint.progress").getEffectiveLevel() == logging.WARNING
