@@ -7,6 +7,7 @@ the safe URL fetcher of core/pdf.py: data: URLs and our own static files, nothin
 import base64
 import gc
 import io
+import signal
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -75,9 +76,14 @@ _in_render_process = False
 
 
 def render_process_started():
-    """Initializer of a batch's rendering processes (they do nothing but render_chunk)."""
+    """Initializer of a batch's rendering processes (they do nothing but render_chunk). A process forked from a
+    worker inherits its signal handlers: SIGTERM must end it (the pool is terminated that way when the batch
+    stops), as it ends a spawned one; and what it inherited is out of the collector's sight from the start."""
     global _in_render_process
     _in_render_process = True
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    gc.freeze()
 
 
 def render_chunk(htmls, static_folder, batch_key=None, fragment_number=None):
