@@ -1,7 +1,7 @@
 """A chunk of certificates laid out as ONE WeasyPrint document, when that cannot change any certificate's pages.
 
 Laying each certificate out as a document of its own repeats per certificate the work of a document: the
-template's `<style>` parsed again, the cascade set up again (issue 22: about a fifth of the rendering). Laid out
+template's `<style>` parsed again, its styles computed again (issue 22: about 15 % of the layout). Laid out
 together – the shared head once, each certificate's body in a wrapper that starts a new page – the pages are the
 same as separate renders only for what cannot reach from one certificate to another or see the wrapper. So
 `chunk_document` joins the pages only when each is one of ours (`document_html`'s form) with the same head, and
