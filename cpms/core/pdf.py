@@ -106,6 +106,26 @@ def _resume():
             gc.enable()
 
 
+def _forget_renders_after_fork():
+    """In a forked child: none of the parent's renders is under way there (the lock may have been copied taken)."""
+    global _pause_lock
+    _pause_lock = threading.Lock()
+    _pauses["depth"] = 0
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_renders_after_fork)
+
+
+@contextmanager
+def no_render_under_way():
+    """Yields whether no render of this process (html_to_pdf, html_to_pdfs_in_parallel) is under way, and none can
+    start until the block ends: processes forked inside it do not inherit the locks of fontconfig, Pango or cairo
+    taken by a render in another thread (a child could otherwise wait on one for ever)."""
+    with _pause_lock:
+        yield _pauses["depth"] == 0
+
+
 @contextmanager
 def collections_paused():
     """No automatic garbage collection inside: a render builds hundreds of thousands of live objects (boxes, styles,

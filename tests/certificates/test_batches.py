@@ -146,6 +146,33 @@ def test_two_worker_processes_render_a_batch(app, completed_cohort, monkeypatch)
     assert len(PdfReader(io.BytesIO(combined)).pages) == 6 and len(members) == 6
 
 
+def test_rendering_processes_are_forked_unless_a_render_is_under_way(app):
+    """Forked from the worker (which already imported WeasyPrint), they end when the pool is terminated although
+    the worker's own SIGTERM handler only asks it to stop; while a render of this process is under way in another
+    thread, they are spawned (a fork could inherit a library's lock taken)."""
+    import signal
+
+    from cpms.core.pdf import collections_paused
+    previous = signal.signal(signal.SIGTERM, lambda signum, frame: None)  # as the worker's stop handler
+    try:
+        pool = batches._render_pool(2)
+        assert pool._mp_context.get_start_method() == "fork"
+        assert pool.submit(int, "7").result(timeout=60) == 7  # started: the initializer has run
+        processes = list(pool._processes.values())
+        batches._terminate(pool)
+        for process in processes:
+            process.join(30)
+        assert len(processes) == 2 and [process.exitcode for process in processes] == [-signal.SIGTERM] * 2
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    with collections_paused():
+        pool = batches._render_pool(1)
+        try:
+            assert pool._mp_context.get_start_method() == "spawn"
+        finally:
+            pool.shutdown()
+
+
 def test_nothing_to_issue_is_refused(app, completed_cohort):
     cohort, _done, _rest = completed_cohort(n=0, incomplete=2)
     with english(app), pytest.raises(DomainError, match="Nobody in this cohort has completed the course"):

@@ -7,6 +7,7 @@ the safe URL fetcher of core/pdf.py: data: URLs and our own static files, nothin
 import base64
 import gc
 import io
+import signal
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -16,9 +17,10 @@ from flask_babel import gettext as _
 from jinja2 import TemplateError
 from pypdf import PdfReader
 
+from cpms.certificates.pdf.chunk import chunk_document, page_counts
 from cpms.certificates.pdf.sandbox import bounded_environment
 from cpms.core.errors import DomainError
-from cpms.core.pdf import html_to_document, make_fetcher, shared_fonts
+from cpms.core.pdf import PDF_BASE_URL, html_to_document, make_fetcher, shared_fonts
 from cpms.core.pdf_join import pdf_fragment, split_reader
 
 QR_SCALE = 1  # pixels per module in the embedded PNG: the CSS sizes it, `image-rendering: pixelated` keeps it sharp
@@ -74,18 +76,24 @@ _in_render_process = False
 
 
 def render_process_started():
-    """Initializer of a batch's rendering processes (they do nothing but render_chunk)."""
+    """Initializer of a batch's rendering processes (they do nothing but render_chunk). A process forked from a
+    worker inherits its signal handlers: SIGTERM must end it (the pool is terminated that way when the batch
+    stops), as it ends a spawned one; and what it inherited is out of the collector's sight from the start."""
     global _in_render_process
     _in_render_process = True
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    gc.freeze()
 
 
 def render_chunk(htmls, static_folder, batch_key=None, fragment_number=None):
     """([(PDF bytes, number of pages)] of several certificates, fragment); runs in the batch's worker processes,
-    without an application context. Each certificate is laid out on its own, exactly as render_pdf lays it out (so
-    its pages look the same as a certificate issued alone), but the chunk is written as ONE PDF, then split into a
-    file per certificate (join.split_reader): writing a PDF – fonts subset and embedded, images compressed – costs
-    about as much as laying a page out, and is paid once per chunk instead of once per certificate (issue 22). The
-    logos and signatures, the same on every page, are decoded once per chunk.
+    without an application context. The chunk is laid out as ONE document when its template allows it (chunk.py:
+    each certificate's pages are then those it has laid out alone, the template's style sheet parsed and its styles
+    computed once for the chunk), otherwise each certificate on its own, exactly as render_pdf lays it out. Either
+    way the chunk is written as ONE PDF, then split into a file per certificate (join.split_reader): writing a PDF
+    – fonts subset and embedded, images compressed – is paid once per chunk instead of once per certificate
+    (issue 22). The logos and signatures, the same on every page, are decoded once per chunk.
     `fragment_number` (an object number): the chunk's pages are also returned as a fragment of the cohort's
     combined PDF (join.pdf_fragment, the same pages and fonts as the files), numbered from it – the scheduler
     appends it without reading the files again; None when not asked for or too large for its range."""
@@ -97,16 +105,31 @@ def render_chunk(htmls, static_folder, batch_key=None, fragment_number=None):
         # (a full collection per chunk cost about a quarter of the rendering)
         gc.freeze()
     cache, fonts, fetcher = {}, shared_fonts(("batch", batch_key)), make_fetcher(static_folder)
-    documents = [html_to_document(html, fetcher, cache=cache, font_config=fonts) for html in htmls]
-    counts = [len(document.pages) for document in documents]
-    combined = documents[0].copy([page for document in documents for page in document.pages]).write_pdf()
-    del documents
+    document, counts = _laid_out_together(htmls, fetcher, cache, fonts)
+    if document is None:  # each certificate laid out on its own, the pages written together
+        documents = [html_to_document(html, fetcher, cache=cache, font_config=fonts) for html in htmls]
+        counts = [len(document.pages) for document in documents]
+        document = documents[0].copy([page for document in documents for page in document.pages])
+        del documents
+    combined = document.write_pdf()
+    del document
     reader = PdfReader(io.BytesIO(combined))
     files = split_reader(reader, counts)
     fragment = pdf_fragment(reader, fragment_number) if fragment_number is not None else None
     del reader
     gc.collect()  # WeasyPrint's layout leaves reference cycles behind: free them chunk by chunk
     return list(zip(files, counts)), fragment
+
+
+def _laid_out_together(htmls, fetcher, cache, fonts):
+    """(the chunk laid out as ONE document, the number of pages of each certificate), or (None, None) when the
+    template does not allow it (chunk.py)."""
+    joined = chunk_document(htmls, PDF_BASE_URL, fetcher) if len(htmls) > 1 else None
+    if joined is None:
+        return None, None
+    document = joined[0].render(cache=cache, font_config=fonts)
+    counts = page_counts(document, joined[1])
+    return (document, counts) if counts is not None else (None, None)
 
 
 def png_data_uri(data):
