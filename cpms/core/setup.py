@@ -252,8 +252,9 @@ def register_error_handlers(app):  # noqa: C901
 
 
 def register_template_helpers(app):
-    from cpms.core import templating
+    from cpms.core import i18n, templating
     templating.init_app(app)
+    i18n.init_app(app)
 
 
 def register_cli(app):
