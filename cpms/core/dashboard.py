@@ -16,6 +16,7 @@ from flask_babel import get_locale
 from sqlalchemy import select
 from sqlalchemy.sql.elements import ClauseElement
 
+from cpms.core.i18n import as_shown
 from cpms.extensions import db
 
 _providers = []  # (provider, per_user)
@@ -58,7 +59,7 @@ def cards_for(user, scope):
             mine = [card for card in provider(user, scope) if card.roles is None or user.role in card.roles]
             if per_user and all(isinstance(card.value, ClauseElement) for card in mine):
                 for card in mine:  # kept translated: a lazy title looks the catalogue up on every visit
-                    card.title = str(card.title)
+                    card.title = as_shown(card.title)
                 kept.cards[position, language] = mine
                 mine = [replace(card) for card in mine]
         cards.extend(mine)

@@ -35,5 +35,11 @@ def request_catalogue():
     return {"gettext": gettext, "ngettext": ngettext}
 
 
+def as_shown(text):
+    """`text` as a template shows it, now: a lazy string translated (and, as Jinja takes it, marked safe – the
+    catalogue is ours), plain text unchanged. For labels kept translated per language (the menu, the cards)."""
+    return Markup(text.__html__()) if hasattr(text, "__html__") else text
+
+
 def init_app(app):
     app.context_processor(request_catalogue)
