@@ -9,16 +9,35 @@ from bench.harness import scenario
 PROVINCE_OF = {"trainer": "Kasaï-Oriental", "project_officer": "Kasaï-Oriental"}
 
 
-def user_floor(sql, role):
-    """What every page needs first: the logged-in user and their areas."""
+def signed_in(sql, role):
+    """What every page reads first, in one statement: the logged-in account (active), its areas (a row for each
+    province and commune, as their names make the area label and their ids the scope) and the unread notifications
+    the top bar's bell shows. The account is found by its unique e-mail (the app: by the session cookie's token,
+    also unique). Returns (user id, unread notifications)."""
     from cpms.auth.demo import DEMO_USERS
     email = next(u["email"] for u in DEMO_USERS if u["role"] == role)
-    user = sql.rows("SELECT * FROM users WHERE email = :email AND is_active", {"email": email})[0]
-    sql.rows("SELECT p.* FROM provinces p JOIN user_provinces up ON up.province_id = p.id WHERE up.user_id = :id",
-             {"id": user[0]})
-    sql.rows("SELECT c.* FROM communes c JOIN user_communes uc ON uc.commune_id = c.id WHERE uc.user_id = :id",
-             {"id": user[0]})
-    return user[0]
+    rows = sql.rows(
+        "SELECT u.id, u.name, u.role, u.locale, u.is_password_change_required, u.totp_enabled_at, "
+        "(SELECT count(*) FROM notifications n WHERE n.user_id = u.id AND n.read_at IS NULL), "
+        "p.id, p.name, c.id, c.name, c.province_id FROM users u "
+        "LEFT JOIN user_provinces up ON up.user_id = u.id LEFT JOIN provinces p ON p.id = up.province_id "
+        "LEFT JOIN user_communes uc ON uc.user_id = u.id LEFT JOIN communes c ON c.id = uc.commune_id "
+        "WHERE u.email = :email AND u.is_active", {"email": email})
+    return rows[0][0], rows[0][6]
+
+
+def user_floor(sql, role):
+    """The logged-in user's id, read as every page reads it (signed_in)."""
+    return signed_in(sql, role)[0]
+
+
+BELL = re.compile(r'<span class="bell-count">(\d+)</span>')
+
+
+def page_unread(page):
+    """The unread notifications the top bar's bell shows (no figure: none)."""
+    found = BELL.search(page)
+    return int(found.group(1)) if found else 0
 
 
 def area(alias, province_id):
@@ -53,25 +72,32 @@ class Dashboard:
         self.language = re.search(r'<html lang="([a-z]+)', page).group(1)
         self.shown = page_cards(page)
         self.today_lines = page_today_lines(page)
+        self.unread = page_unread(page)
 
     def floor_warmup(self, bench, sql):
-        figures = in_language(self.floor(bench, sql), self.language, self.months)
+        figures, lines, unread = self.read_floor(sql)
+        figures = in_language(figures, self.language, self.months)
         sql.rollback()
         if figures != self.shown:
             raise AssertionError(f"{self.name}: the floor's figures differ from the page's: floor {figures}, "
                                  f"page {self.shown}")
-        if self.role in TODAY_FLOORS:
-            lines = today_floor(sql, self.role, self.province_id, self.user_id)
-            sql.rollback()
-            if lines != self.today_lines:
-                raise AssertionError(f"{self.name}: the floor reads {lines} 'today' lines, the page shows "
-                                     f"{self.today_lines}")
+        if lines != self.today_lines:
+            raise AssertionError(f"{self.name}: the floor reads {lines} 'today' lines, the page shows "
+                                 f"{self.today_lines}")
+        if unread != self.unread:
+            raise AssertionError(f"{self.name}: the floor counts {unread} unread notifications, the bell shows "
+                                 f"{self.unread}")
 
     def floor(self, bench, sql):
-        figures = dashboard_figures(sql, self.role, self.province_id, self.months)
-        if self.role in TODAY_FLOORS:  # the lines above the cards, which the page shows as well
-            today_floor(sql, self.role, self.province_id, self.user_id)
-        return figures
+        return self.read_floor(sql)[0]
+
+    def read_floor(self, sql):
+        """The page's figures (by English title), its "today" lines (how many) and the bell's unread count."""
+        user_id, unread = signed_in(sql, self.role)
+        figures = dashboard_figures(sql, self.role, self.province_id, user_id, self.months)
+        # the lines above the cards, which the page shows as well
+        lines = today_floor(sql, self.role, self.province_id, user_id, figures)
+        return figures, lines, unread
 
 
 CARD = re.compile(r'<span class="card-value">([^<]*)</span>\s*<span class="card-title">([^<]*)</span>')
@@ -91,20 +117,25 @@ def page_today_lines(page):
     return found.group(1).count("<li") if found else 0
 
 
-def today_floor(sql, role, p, user_id):
+def today_floor(sql, role, p, user_id, figures):
     """The rows of the role's "today" lines, from their definitions (cpms/*: @today_provider), through the driver;
-    returns how many lines they make. Trainers and project officers only (the one-province pages), so far."""
+    returns how many lines they make. `figures`: the cards' (a line may show a card's figure)."""
     from zoneinfo import ZoneInfo
 
     from cpms.geo.reference import DEFAULT_ZONE
     now = datetime.now(timezone.utc)
     local = now.astimezone(ZoneInfo(DEFAULT_ZONE)).date()  # the day at the default place, as the lines count it
-    jobs = sql.rows("SELECT * FROM jobs WHERE owner_id = :u AND state IN ('queued', 'running') "
+    jobs = sql.rows("SELECT id, kind, params, percent FROM jobs WHERE owner_id = :u AND state IN ('queued', 'running') "
                     "ORDER BY created_at, id LIMIT 5", {"u": user_id})
-    return len(jobs) + TODAY_FLOORS[role](sql, p, user_id, now, local)
+    return len(jobs) + TODAY_FLOORS[role](sql, p, user_id, now, local, figures)
 
 
-def trainer_today_floor(sql, p, user_id, now, today):
+def stamp(sql, moment):
+    """A UTC moment as the column stores it (SQLite: text in UTC)."""
+    return moment.strftime("%Y-%m-%d %H:%M:%S.%f") if sql.kind == "sqlite" else moment
+
+
+def trainer_today_floor(sql, p, user_id, now, today, figures):
     """The registers of the trainer's sessions from a week ago to six days ahead (a line for each, except a past
     one already marked), then their cohorts ending within 14 days: 12 lines at most."""
     cohorts = (f"SELECT c.id FROM cohorts c WHERE {area('c', p)} AND c.status != 'cancelled' AND c.id IN "
@@ -122,7 +153,7 @@ def trainer_today_floor(sql, p, user_id, now, today):
     return min(12, len(shown) + len(ending))
 
 
-def officer_today_floor(sql, p, user_id, now, today):
+def officer_today_floor(sql, p, user_id, now, today, figures):
     """The project officer's open action items overdue and due within a week (a line each when any), the planned
     meetings of the coming week (8 at most), the construction projects behind schedule (5, and a line for the rest)
     and those awaiting handover (5), the outreach activities ended within 30 days with nobody recorded and those
@@ -134,13 +165,11 @@ def officer_today_floor(sql, p, user_id, now, today):
         f"FROM committee_action_items a JOIN committees c ON c.id = a.committee_id "
         f"WHERE {area('c', p)} AND a.status IN ('open', 'in_progress')",
         {"today": day, "week": (today + timedelta(days=7)).isoformat()})[0]
-    def stamp(moment):  # as the column stores it (SQLite: text in UTC)
-        return moment.strftime("%Y-%m-%d %H:%M:%S.%f") if sql.kind == "sqlite" else moment
     meetings = sql.rows(
         f"SELECT m.id, m.starts_at, c.name, v.time_zone FROM committee_meetings m JOIN committees c "
         f"ON c.id = m.committee_id JOIN provinces v ON v.id = c.province_id WHERE {area('c', p)} "
         f"AND m.status = 'planned' AND m.starts_at >= :now AND m.starts_at < :until ORDER BY m.starts_at, m.id LIMIT 8",
-        {"now": stamp(now), "until": stamp(now + timedelta(days=7))})
+        {"now": stamp(sql, now), "until": stamp(sql, now + timedelta(days=7))})
     accepted = "SELECT project_id FROM handovers WHERE is_final_acceptance"
     utc_day = date.today().isoformat()  # the construction and outreach lines count the server's day
     late = sql.rows(
@@ -167,7 +196,63 @@ def officer_today_floor(sql, p, user_id, now, today):
             + min(12, len(unrecorded) + len(coming)))
 
 
-TODAY_FLOORS = {"trainer": trainer_today_floor, "project_officer": officer_today_floor}
+def admin_today_floor(sql, p, user_id, now, today, figures):
+    """Anyone's background jobs failed in the last 7 days (5 at most), and a line when active accounts have never
+    been used."""
+    failed = sql.rows("SELECT id, kind, params FROM jobs WHERE state = 'failed' AND created_at >= :since "
+                      "ORDER BY created_at DESC, id DESC LIMIT 5", {"since": stamp(sql, now - timedelta(days=7))})
+    unused = one(sql, "SELECT count(*) FROM users WHERE is_active AND last_login_at IS NULL")
+    return len(failed) + (unused > 0)
+
+
+def running_programmes(sql):
+    """The programmes running on the server's day, with the month their fiscal year starts in."""
+    return sql.rows("SELECT p.id, p.name, p.start_date, coalesce(f.fiscal_year_start_month, 1) FROM programmes p "
+                    "LEFT JOIN results_frameworks f ON f.programme_id = p.id "
+                    "WHERE p.start_date <= :today AND p.end_date >= :today", {"today": date.today().isoformat()})
+
+
+def quarter_of(day, start_month):
+    """(first day, last day) of the fiscal quarter holding `day` (quarters begin in the fiscal year's first month)."""
+    index = day.year * 12 + day.month - 1 - (day.month - start_month) % 3
+    first = date(index // 12, index % 12 + 1, 1)
+    following = date((index + 3) // 12, (index + 3) % 12 + 1, 1)
+    return first, following - timedelta(days=1)
+
+
+def me_officer_today_floor(sql, p, user_id, now, today, figures):
+    """The values awaiting approval (the card's figure: a line when any), and for each running programme: its last
+    quarter when over and not locked (whole-country accounts), its quarter when it closes within two weeks, and its
+    progress against targets."""
+    day = date.today()
+    running = running_programmes(sql)
+    locked = set()
+    if running:
+        locked = {(pid, str(start)[:10]) for pid, start in sql.rows(
+            f"SELECT programme_id, period_start FROM indicator_period_locks WHERE period_kind = 'quarter' "
+            f"AND programme_id IN ({', '.join(str(int(r[0])) for r in running)})")}
+    lines = 1 if figures.get("Indicator values awaiting approval") else 0
+    for pid, _name, started, month in running:
+        first, last = quarter_of(day, month)
+        previous_first, previous_last = quarter_of(first - timedelta(days=1), month)
+        if p is None and (pid, previous_first.isoformat()) not in locked and previous_last >= as_date(started):
+            lines += 1
+        if (last - day).days <= 14:
+            lines += 1
+    return lines + len(running)
+
+
+def viewer_today_floor(sql, p, user_id, now, today, figures):
+    """The running programmes, a line each (their progress against targets)."""
+    return len(running_programmes(sql))
+
+
+def as_date(value):
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
+TODAY_FLOORS = {"admin": admin_today_floor, "trainer": trainer_today_floor, "project_officer": officer_today_floor,
+                "me_officer": me_officer_today_floor, "viewer": viewer_today_floor}
 
 
 RETAINED = "Retained in the area after %(months)d months (%%)"
@@ -191,9 +276,8 @@ def one(sql, statement, params=None):
 STAFF = ("admin", "trainer", "project_officer", "me_officer")
 
 
-def dashboard_figures(sql, role, p, months):
+def dashboard_figures(sql, role, p, user_id, months):
     """{card title (English): figure} for the cards this role sees."""
-    user_id = user_floor(sql, role)
     today = date.today().isoformat()
     national = p is None
     staff = role in STAFF
@@ -479,11 +563,28 @@ class FixedCost:
     domain = "core"
 
     def run(self, bench):
-        bench.get("/account")
+        return bench.get("/account")
+
+    def warmup(self, bench):
+        page = self.run(bench).get_data(as_text=True)
+        self.unread = page_unread(page)
+        self.tokens = page.count('action="/account/tokens/')
+
+    def floor_warmup(self, bench, sql):
+        unread, tokens = self.read_floor(sql)
+        sql.rollback()
+        if (unread, len(tokens)) != (self.unread, self.tokens):
+            raise AssertionError(f"{self.name}: the floor finds {unread} unread notifications and {len(tokens)} API "
+                                 f"tokens, the page shows {self.unread} and {self.tokens}")
 
     def floor(self, bench, sql):
-        user_id = user_floor(sql, self.role)
-        sql.rows("SELECT * FROM api_tokens WHERE user_id = :id AND revoked_at IS NULL ORDER BY id", {"id": user_id})
+        self.read_floor(sql)
+
+    def read_floor(self, sql):
+        user_id, unread = signed_in(sql, self.role)
+        tokens = sql.rows("SELECT id, name, prefix, created_at, last_used_at FROM api_tokens "
+                          "WHERE user_id = :id AND revoked_at IS NULL ORDER BY created_at DESC", {"id": user_id})
+        return unread, tokens
 
 
 def share_by_round(sql, rounds):

@@ -11,10 +11,12 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Callable
 
-from flask import current_app
+from flask import current_app, request, url_for
+from flask_babel import get_locale
 from sqlalchemy import select
 from sqlalchemy.sql.elements import ClauseElement
 
+from cpms.core.i18n import as_shown
 from cpms.extensions import db
 
 _providers = []  # (provider, per_user)
@@ -33,6 +35,7 @@ class Card:
     # unpack(card): once the SQL figure is known (card.value), sets the shown value, the note or `shown` from it
     # (e.g. a share and its "n of m" note from one figure packing both counts)
     unpack: Callable | None = None
+    url: str | None = None  # the endpoint's URL, set by core (cards_for)
 
 
 def dashboard_provider(func=None, *, per_user=False):
@@ -47,23 +50,38 @@ def dashboard_provider(func=None, *, per_user=False):
 
 def cards_for(user, scope):
     kept = _kept(user, scope)
+    language = str(get_locale())
     cards, sql_cards = [], []
     for position, (provider, per_user) in enumerate(_providers):
-        if per_user and position in kept.cards:
-            mine = [replace(card) for card in kept.cards[position]]  # copies: the value is set on them
+        if per_user and (position, language) in kept.cards:
+            mine = [replace(card) for card in kept.cards[position, language]]  # copies: the value is set on them
         else:
             mine = [card for card in provider(user, scope) if card.roles is None or user.role in card.roles]
             if per_user and all(isinstance(card.value, ClauseElement) for card in mine):
-                kept.cards[position] = mine
+                for card in mine:  # kept translated: a lazy title looks the catalogue up on every visit
+                    card.title = as_shown(card.title)
+                kept.cards[position, language] = mine
                 mine = [replace(card) for card in mine]
         cards.extend(mine)
         sql_cards.extend(card for card in mine if isinstance(card.value, ClauseElement))
     evaluate(sql_cards, kept)
-    return [card for card in cards if card.shown is None or card.shown(card.value)]
+    shown = [card for card in cards if card.shown is None or card.shown(card.value)]
+    links = _links()
+    for card in shown:
+        if card.endpoint:
+            url = links.get(card.endpoint)
+            card.url = url if url is not None else links.setdefault(card.endpoint, url_for(card.endpoint))
+    return shown
+
+
+def _links():
+    """{endpoint: URL} of the cards' links, kept per app and script root (they never change while the app runs)."""
+    kept = current_app.extensions.setdefault("cpms_dashboard_links", {})
+    return kept.setdefault(request.script_root, {})
 
 
 class _Kept:
-    """A user's per-user cards (by provider position), once built the statement of all the page's figures, and the
+    """A user's per-user cards (by provider position and language), once built the statement of all the page's figures, and the
     statements of the "today" lines (kept_statement)."""
 
     def __init__(self):

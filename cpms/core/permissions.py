@@ -104,13 +104,21 @@ class Scope:
         if self.is_national:
             return true()
         if commune_column is None:
-            return province_column.in_(sorted(self.province_ids)) if self.province_ids else false()
+            return one_of(province_column, self.province_ids) if self.province_ids else false()
         clauses = []
         if self.full_province_ids:
-            clauses.append(province_column.in_(sorted(self.full_province_ids)))
+            clauses.append(one_of(province_column, self.full_province_ids))
         if self.commune_ids:
-            clauses.append(commune_column.in_(sorted(self.commune_ids)))
+            clauses.append(one_of(commune_column, self.commune_ids))
         return or_(*clauses) if clauses else false()
+
+
+def one_of(column, ids):
+    """`column IN ids`, or `column = id` for a single id (most areas are one province): the same rows, but an IN list
+    is rewritten into the statement's SQL on every execution (SQLAlchemy's expanding parameter), even when the
+    statement is cached or kept built."""
+    ids = sorted(ids)
+    return column == ids[0] if len(ids) == 1 else column.in_(ids)
 
 
 def scope_of(user):

@@ -114,6 +114,11 @@ def api_error(status, message):
     return response
 
 
+# The last-seen time is written at most once a minute: writing it on every request changed the session on every
+# page, which then signed and sent a new cookie each time. The idle timeout may thus end a session up to a minute
+# before SESSION_IDLE_MINUTES of inactivity.
+SEEN_AT_STEP = 60
+
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "font-src 'self'; media-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
        "form-action 'self'; frame-ancestors 'none'")
@@ -144,7 +149,8 @@ def register_hooks(app):  # noqa: C901
             session.clear()
             flash(_("Your session has expired. Please log in again."), "info")
             return redirect(url_for("auth.login"))
-        session["seen_at"] = now
+        if now - seen_at >= SEEN_AT_STEP:
+            session["seen_at"] = now
         return None
 
     @app.after_request
@@ -263,8 +269,9 @@ def register_error_handlers(app):  # noqa: C901
 
 
 def register_template_helpers(app):
-    from cpms.core import templating
+    from cpms.core import i18n, templating
     templating.init_app(app)
+    i18n.init_app(app)
 
 
 def register_cli(app):

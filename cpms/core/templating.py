@@ -52,14 +52,17 @@ def all_navigation():
 
 
 def _menus():
-    """Each role's menu as (endpoint, URL, label) and each blueprint's entries as (URL, endpoint), built once per app
-    and script root: the entries and their URLs never change while the app runs, and collecting them from every
-    domain, sorting them and building each URL was a share of every page's fixed cost."""
+    """Each role's menu as (endpoint, URL, label) and each blueprint's entries as (URL, endpoint), built once per app,
+    script root and language: the entries, their URLs and their labels never change while the app runs, and
+    collecting them from every domain, sorting them, building each URL and translating each label was a share of
+    every page's fixed cost."""
+    from cpms.core.i18n import as_shown
     from cpms.core.permissions import ROLES
     menus = current_app.extensions.setdefault("cpms_menus", {})
-    key = request.script_root
+    key = (request.script_root, str(get_locale()))
     if key not in menus:
-        entries = [(endpoint, url_for(endpoint), label, roles) for _pos, endpoint, label, roles in all_navigation()]
+        entries = [(endpoint, url_for(endpoint), as_shown(label), roles)
+                   for _pos, endpoint, label, roles in all_navigation()]
         by_role = {role: [(endpoint, url, label) for endpoint, url, label, roles in entries if role in roles]
                    for role in ROLES}
         siblings = {}

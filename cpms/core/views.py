@@ -23,9 +23,9 @@ NAVIGATION = [
 @bp.route("/")
 @require_role()
 def index():
-    scope = scope_of(current_user)
-    return render_template("core/dashboard.html", today=today_for(current_user, scope),
-                           cards=cards_for(current_user, scope))
+    user = current_user._get_current_object()  # the providers read the user often: not through the proxy each time
+    scope = scope_of(user)
+    return render_template("core/dashboard.html", today=today_for(user, scope), cards=cards_for(user, scope))
 
 
 @bp.route("/sw.js")

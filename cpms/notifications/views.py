@@ -29,12 +29,13 @@ USER_LOAD_OPTIONS.append(with_expression(User.unread_notifications, service.unre
 def bell_panel(_obj=None):
     """The bell in the top bar (layout slot "layout.top_bar", declared in __init__.py), for logged-in users:
     the unread count is loaded with the user (no query of its own)."""
-    if not current_user.is_authenticated:
+    user = current_user._get_current_object()
+    if not user.is_authenticated:
         return None
-    if current_user.unread_notifications is not None:
-        return {"unread": current_user.unread_notifications}
+    if user.unread_notifications is not None:
+        return {"unread": user.unread_notifications}
     try:
-        return {"unread": service.unread_count(current_user)}
+        return {"unread": service.unread_count(user)}
     except SQLAlchemyError:  # the bell must not break a page (e.g. the error page while the database is down)
         db.session.rollback()
         return {"unread": 0}

@@ -4,6 +4,7 @@ from sqlalchemy import exists, func, select
 
 from cpms.core.dashboard import Card, dashboard_provider
 from cpms.core.errors import DomainError
+from cpms.core.permissions import one_of
 from cpms.extensions import db
 from cpms.geo.models import Province
 from cpms.programmes.models import Programme, programme_provinces
@@ -14,7 +15,7 @@ def visible_programmes(scope):
     stmt = select(Programme).order_by(Programme.start_date.desc(), Programme.name)
     if not scope.is_national:
         stmt = stmt.where(exists().where(programme_provinces.c.programme_id == Programme.id,
-                                         programme_provinces.c.province_id.in_(sorted(scope.province_ids))))
+                                         one_of(programme_provinces.c.province_id, scope.province_ids)))
     return stmt
 
 

@@ -83,6 +83,39 @@ def test_language_switch_changes_interface_and_is_remembered(client, web, login_
     assert user.locale == "en"
 
 
+def test_the_home_page_follows_a_change_of_language_in_its_cards_and_menu(client, web, login_as, make_programme):
+    """The cards (kept per user and day) and the menu (kept per app) keep their labels translated: per language,
+    so a switch shows the next page in the new language; a title with an apostrophe is written as before."""
+    make_programme(provinces=["Haut-Katanga"], code="HKT")
+    login_as("project_officer", "Haut-Katanga", locale="fr")
+    french = client.get("/").get_data(as_text=True)
+    assert _cards(french)["Programmes dans votre zone"] == "1" and "Vagues d'enquête dans votre zone" in french
+    assert '<a href="/" aria-current="page">Tableau de bord</a>' in french
+    web.post("/language", {"lang": "en", "next": "/"}, page="/")
+    english = client.get("/").get_data(as_text=True)
+    assert _cards(english)["Programmes in your area"] == "1" and "Programmes dans votre zone" not in english
+    assert '<a href="/" aria-current="page">Dashboard</a>' in english and "Tableau de bord" not in english
+    web.post("/language", {"lang": "fr", "next": "/"}, page="/")
+    assert _cards(client.get("/").get_data(as_text=True))["Programmes dans votre zone"] == "1"
+
+
+def test_a_page_sends_a_new_session_cookie_only_when_the_last_seen_time_is_a_minute_old(client, login_as):
+    """The idle timeout's last-seen time is written at most once a minute: pages in between send no cookie."""
+    from datetime import datetime, timedelta, timezone
+
+    import time_machine
+    start = datetime.now(timezone.utc)
+    with time_machine.travel(start, tick=False):
+        login_as("viewer")
+        client.get("/account")  # the first page with a form keeps the CSRF secret in the session
+    with time_machine.travel(start + timedelta(seconds=30), tick=False):
+        assert "Set-Cookie" not in client.get("/account").headers
+    with time_machine.travel(start + timedelta(seconds=61), tick=False):
+        assert any(c.startswith("session=") for c in client.get("/account").headers.getlist("Set-Cookie"))
+    with time_machine.travel(start + timedelta(seconds=61 + 29 * 60), tick=False):  # idle 29 min since the write
+        assert client.get("/account").status_code == 200
+
+
 def test_french_is_the_default_for_visitors(client):
     html = client.get("/login").get_data(as_text=True)
     assert '<html lang="fr">' in html
