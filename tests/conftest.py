@@ -139,25 +139,80 @@ def app(tmp_path_factory, worker_id_safe):
     drop_test_schema(url, options)
 
 
+# Emptying the database after a test: only the tables holding rows, with DELETE. On PostgreSQL a TRUNCATE of every
+# table makes new files for each of the 100 tables and their indexes, seconds on a loaded machine, twice a test; it
+# is kept for a table past BULK_ROWS rows (the demo's 135,000 attendance marks), whose rows DELETE would check one
+# by one against the tables referring to them.
+BULK_ROWS = 5000
+
+
+def _rows_held(connection, tables):
+    """{table name: rows, counted up to BULK_ROWS + 1} of the tables holding any, in one statement."""
+    counts = " UNION ALL ".join(f"SELECT '{t.name}', (SELECT COUNT(*) FROM (SELECT 1 FROM \"{t.name}\" LIMIT "
+                                f"{BULK_ROWS + 1}) AS capped)" for t in tables)
+    return {name: rows for name, rows in connection.execute(sa.text(counts)) if rows}
+
+
 def _empty_database():
-    tables = [t.name for t in reversed(_db.metadata.sorted_tables)]
+    """Every table emptied, and on PostgreSQL every sequence back at its start (ids begin at 1 again)."""
+    tables = list(reversed(_db.metadata.sorted_tables))  # children before parents
     with _db.engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            connection.execute(sa.text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                connection.execute(sa.text(f'DELETE FROM "{table}"'))
+        held = _rows_held(connection, tables)
+        postgresql = connection.dialect.name == "postgresql"
+        if postgresql and max(held.values(), default=0) > BULK_ROWS:
+            connection.execute(sa.text("TRUNCATE " + ", ".join(f'"{t.name}"' for t in tables)
+                                       + " RESTART IDENTITY CASCADE"))
+            return
+        for table in tables:
+            if table.name in held:
+                connection.execute(sa.text(f'DELETE FROM "{table.name}"'))
+        if postgresql:  # the sequences used since the last restart (an insert rolled back uses one too)
+            connection.execute(sa.text(
+                "SELECT setval(format('%I.%I', schemaname, sequencename)::regclass, start_value, false) "
+                "FROM pg_sequences WHERE schemaname = current_schema() AND last_value IS NOT NULL"))
+
+
+def _insert_rows(connection, tables):
+    """Insert [(table, rows)] in that (dependency) order, with their ids; on PostgreSQL each of these tables'
+    sequences then restarts after its largest id (pg_get_serial_sequence is null for a key without one, and setval
+    of null does nothing)."""
+    for table, rows in tables:
+        if rows:
+            connection.execute(table.insert(), rows)
+    if connection.dialect.name == "postgresql":
+        for table, rows in tables:
+            keys = list(table.primary_key.columns)
+            if rows and len(keys) == 1 and isinstance(keys[0].type, sa.Integer):
+                connection.execute(sa.text(
+                    f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', '{keys[0].name}'), "
+                    f"COALESCE(MAX(\"{keys[0].name}\"), 0) + 1, false) FROM \"{table.name}\""))
+
+
+# The reference places as load_reference_places() leaves an empty database, read once per worker: [(table, rows)]
+_reference_places = []
+
+
+def _load_reference_places():
+    """The reference places in the emptied database: loaded the first time, then inserted again from their rows
+    (one statement a table instead of load_reference_places()' sixty)."""
+    from cpms.geo.reference import load_reference_places
+
+    with _db.engine.begin() as connection:
+        if _reference_places:
+            _insert_rows(connection, _reference_places)
+            return
+        load_reference_places(connection)
+    with _db.engine.connect() as connection:
+        _reference_places.extend((table, rows) for table in _db.metadata.sorted_tables
+                                 if (rows := _table_rows(connection, table)))
 
 
 @pytest.fixture
 def db(app):
     """A database holding only the reference places; emptied again after the test."""
-    from cpms.geo.reference import load_reference_places
-
     with app.app_context():
         _empty_database()
-        with _db.engine.begin() as connection:
-            load_reference_places(connection)
+        _load_reference_places()
         yield _db
         _db.session.remove()
         _empty_database()
@@ -205,18 +260,8 @@ def _restore_demo_snapshot(snapshot):
     _summary, tables, files = snapshot
     _empty_database()
     with _db.engine.begin() as connection:
-        for table, rows in tables:
-            if rows:
-                connection.execute(table.insert(), rows)
+        _insert_rows(connection, tables)  # the rows keep their ids; the sequences restart after them
         if connection.dialect.name == "postgresql":
-            # the rows keep their ids: each sequence restarts after its table's largest one
-            # (pg_get_serial_sequence is null for a key without one, and setval of null does nothing)
-            for table, _rows in tables:
-                keys = list(table.primary_key.columns)
-                if len(keys) == 1 and isinstance(keys[0].type, sa.Integer):
-                    connection.execute(sa.text(
-                        f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', '{keys[0].name}'), "
-                        f"COALESCE(MAX(\"{keys[0].name}\"), 0) + 1, false) FROM \"{table.name}\""))
             connection.execute(sa.text("ANALYZE " + ", ".join(f'"{table.name}"' for table, _rows in tables)))
     for path, content in files.items():
         path.parent.mkdir(parents=True, exist_ok=True)
