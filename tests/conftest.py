@@ -14,7 +14,9 @@ Where test code lives (tests/README.md; tests/core/test_test_layout.py checks it
 - Domain-free helpers shared by several domains live in tests/helpers/ (images, PDF text, the access matrix);
   this file and tests/access.py are shared too.
 """
+import fcntl
 import os
+import pickle  # nosec B403 – the demo snapshot, written and read by the same run
 import re
 from contextlib import contextmanager
 from datetime import date
@@ -218,13 +220,14 @@ def db(app):
         _empty_database()
 
 
-# The demo, loaded once per worker and kept as a snapshot: {(language, day): (summary, [(table, rows)], {path: bytes})}
+# The demo, loaded once per run and kept as a snapshot: {(language, day): (summary, [(table, rows)], {path: bytes})}
 _demo_snapshots = {}
 
 
 def _demo_folders(app):
-    """Where the demo writes files (photos, logos, stored documents): the instance folder and UPLOAD_DIR."""
-    folders = {Path(app.instance_path), Path(app.config["UPLOAD_DIR"])}
+    """Where the demo writes files (photos, logos, stored documents): the instance folder and UPLOAD_DIR, in that
+    order (the same for every worker), each unless inside the other."""
+    folders = [Path(app.instance_path), Path(app.config["UPLOAD_DIR"])]
     return [folder for folder in folders if not any(other in folder.parents for other in folders)]
 
 
@@ -268,35 +271,64 @@ def _restore_demo_snapshot(snapshot):
         path.write_bytes(content)
 
 
-def _restored_demo(app, lang):
+def _shared_demo_snapshot(app, lang, key, shared):
+    """The snapshot of load_demo(lang) for `key`: taken by the first worker of the run that needs it, which writes it
+    to the folder `shared` of the whole run, and read from there by the others (they wait while it is taken). Rows
+    name their files relative to the upload folder, so the files go to the same place under each worker's own."""
+    name = f"demo-{key[0]}-{key[1]}-{_db.engine.dialect.name}"
+    with open(shared / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed, also by a worker that fails
+        stored = shared / f"{name}.pickle"
+        folders = _demo_folders(app)
+        if stored.exists():
+            summary, tables, files = pickle.loads(stored.read_bytes())  # nosec B301 – written by this run
+            return (summary, [(_db.metadata.tables[table], rows) for table, rows in tables],
+                    {folders[index] / relative: content for (index, relative), content in files.items()})
+        summary, tables, files = snapshot = _take_demo_snapshot(app, lang)
+        portable = {next((index, path.relative_to(folder)) for index, folder in enumerate(folders)
+                         if folder in path.parents): content for path, content in files.items()}
+        part = stored.with_suffix(f".{os.getpid()}.tmp")
+        part.write_bytes(pickle.dumps((summary, [(table.name, rows) for table, rows in tables], portable)))
+        part.replace(stored)
+        return snapshot
+
+
+def _restored_demo(app, lang, shared):
     """The database holding the demo as load_demo(lang) leaves it today; returns load_demo()'s summary.
 
-    The demo takes minutes to load: each worker loads it once per language and day, keeps a snapshot of every
-    table and of the files it wrote, and restores that for each test (docs/testing.md). A test loading the demo
-    on another day (time_machine) or with other settings calls load_demo() itself."""
+    The demo takes minutes to load: it is loaded once per run, language and day (by the first worker that needs it),
+    kept as a snapshot of every table and of the files it wrote, and restored for each test (docs/testing.md). A
+    test loading the demo on another day (time_machine) or with other settings calls load_demo() itself."""
     from cpms.core import demo as core_demo
 
     key = (lang or app.config.get("BABEL_DEFAULT_LOCALE", "fr"), date.today())
     if key not in _demo_snapshots:
         for other in [other for other in _demo_snapshots if other[1] != key[1]]:
             del _demo_snapshots[other]  # another day's demo is not today's
-        _demo_snapshots[key] = _take_demo_snapshot(app, lang)
+        _demo_snapshots[key] = _shared_demo_snapshot(app, lang, key, shared)
     snapshot = _demo_snapshots[key]
     _restore_demo_snapshot(snapshot)  # also after the first load: every test gets the demo the same way
     core_demo._language["lang"] = lang  # as load_demo(lang) leaves it
     return dict(snapshot[0])
 
 
-@pytest.fixture
-def demo(app, db):
-    """The demo in the application's language (load_demo()), restored from this worker's snapshot; its summary."""
-    return _restored_demo(app, None)
+@pytest.fixture(scope="session")
+def run_folder(tmp_path_factory, worker_id_safe):
+    """A folder shared by the workers of this run (each worker's base folder is inside it)."""
+    base = tmp_path_factory.getbasetemp()
+    return base if worker_id_safe == "main" else base.parent
 
 
 @pytest.fixture
-def demo_en(app, db):
-    """The demo in English (load_demo(lang="en")), restored from this worker's snapshot; its summary."""
-    return _restored_demo(app, "en")
+def demo(app, db, run_folder):
+    """The demo in the application's language (load_demo()), restored from the run's snapshot; its summary."""
+    return _restored_demo(app, None, run_folder)
+
+
+@pytest.fixture
+def demo_en(app, db, run_folder):
+    """The demo in English (load_demo(lang="en")), restored from the run's snapshot; its summary."""
+    return _restored_demo(app, "en", run_folder)
 
 
 @pytest.fixture
