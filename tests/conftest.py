@@ -14,7 +14,9 @@ Where test code lives (tests/README.md; tests/core/test_test_layout.py checks it
 - Domain-free helpers shared by several domains live in tests/helpers/ (images, PDF text, the access matrix);
   this file and tests/access.py are shared too.
 """
+import fcntl
 import os
+import pickle  # nosec B403 – the demo snapshot, written and read by the same run
 import re
 from contextlib import contextmanager
 from datetime import date
@@ -139,37 +141,93 @@ def app(tmp_path_factory, worker_id_safe):
     drop_test_schema(url, options)
 
 
+# Emptying the database after a test: only the tables holding rows, with DELETE. On PostgreSQL a TRUNCATE of every
+# table makes new files for each of the 100 tables and their indexes, seconds on a loaded machine, twice a test; it
+# is kept for a table past BULK_ROWS rows (the demo's 135,000 attendance marks), whose rows DELETE would check one
+# by one against the tables referring to them.
+BULK_ROWS = 5000
+
+
+def _rows_held(connection, tables):
+    """{table name: rows, counted up to BULK_ROWS + 1} of the tables holding any, in one statement."""
+    counts = " UNION ALL ".join(f"SELECT '{t.name}', (SELECT COUNT(*) FROM (SELECT 1 FROM \"{t.name}\" LIMIT "
+                                f"{BULK_ROWS + 1}) AS capped)" for t in tables)
+    return {name: rows for name, rows in connection.execute(sa.text(counts)) if rows}
+
+
 def _empty_database():
-    tables = [t.name for t in reversed(_db.metadata.sorted_tables)]
+    """Every table emptied, and on PostgreSQL every sequence back at its start (ids begin at 1 again)."""
+    tables = list(reversed(_db.metadata.sorted_tables))  # children before parents
     with _db.engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            connection.execute(sa.text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                connection.execute(sa.text(f'DELETE FROM "{table}"'))
+        held = _rows_held(connection, tables)
+        postgresql = connection.dialect.name == "postgresql"
+        if postgresql and max(held.values(), default=0) > BULK_ROWS:
+            connection.execute(sa.text("TRUNCATE " + ", ".join(f'"{t.name}"' for t in tables)
+                                       + " RESTART IDENTITY CASCADE"))
+            return
+        for table in tables:
+            if table.name in held:
+                connection.execute(sa.text(f'DELETE FROM "{table.name}"'))
+        if postgresql:  # the sequences used since the last restart (an insert rolled back uses one too)
+            connection.execute(sa.text(
+                "SELECT setval(format('%I.%I', schemaname, sequencename)::regclass, start_value, false) "
+                "FROM pg_sequences WHERE schemaname = current_schema() AND last_value IS NOT NULL"))
+
+
+def _insert_rows(connection, tables):
+    """Insert [(table, rows)] in that (dependency) order, with their ids; on PostgreSQL each of these tables'
+    sequences then restarts after its largest id (pg_get_serial_sequence is null for a key without one, and setval
+    of null does nothing)."""
+    for table, rows in tables:
+        if rows:
+            connection.execute(table.insert(), rows)
+    if connection.dialect.name == "postgresql":
+        for table, rows in tables:
+            keys = list(table.primary_key.columns)
+            if rows and len(keys) == 1 and isinstance(keys[0].type, sa.Integer):
+                connection.execute(sa.text(
+                    f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', '{keys[0].name}'), "
+                    f"COALESCE(MAX(\"{keys[0].name}\"), 0) + 1, false) FROM \"{table.name}\""))
+
+
+# The reference places as load_reference_places() leaves an empty database, read once per worker: [(table, rows)]
+_reference_places = []
+
+
+def _load_reference_places():
+    """The reference places in the emptied database: loaded the first time, then inserted again from their rows
+    (one statement a table instead of load_reference_places()' sixty)."""
+    from cpms.geo.reference import load_reference_places
+
+    with _db.engine.begin() as connection:
+        if _reference_places:
+            _insert_rows(connection, _reference_places)
+            return
+        load_reference_places(connection)
+    with _db.engine.connect() as connection:
+        _reference_places.extend((table, rows) for table in _db.metadata.sorted_tables
+                                 if (rows := _table_rows(connection, table)))
 
 
 @pytest.fixture
 def db(app):
     """A database holding only the reference places; emptied again after the test."""
-    from cpms.geo.reference import load_reference_places
-
     with app.app_context():
         _empty_database()
-        with _db.engine.begin() as connection:
-            load_reference_places(connection)
+        _load_reference_places()
         yield _db
         _db.session.remove()
         _empty_database()
 
 
-# The demo, loaded once per worker and kept as a snapshot: {(language, day): (summary, [(table, rows)], {path: bytes})}
+# The demo, loaded once per run and kept as a snapshot: {(language, day): (summary, [(table, rows)], {path: bytes})}
 _demo_snapshots = {}
 
 
 def _demo_folders(app):
-    """Where the demo writes files (photos, logos, stored documents): the instance folder and UPLOAD_DIR."""
-    folders = {Path(app.instance_path), Path(app.config["UPLOAD_DIR"])}
+    """Where the demo writes files (photos, logos, stored documents): the instance folder and UPLOAD_DIR, in that
+    order (the same for every worker), each unless inside the other."""
+    folders = [Path(app.instance_path), Path(app.config["UPLOAD_DIR"])]
     return [folder for folder in folders if not any(other in folder.parents for other in folders)]
 
 
@@ -205,53 +263,72 @@ def _restore_demo_snapshot(snapshot):
     _summary, tables, files = snapshot
     _empty_database()
     with _db.engine.begin() as connection:
-        for table, rows in tables:
-            if rows:
-                connection.execute(table.insert(), rows)
+        _insert_rows(connection, tables)  # the rows keep their ids; the sequences restart after them
         if connection.dialect.name == "postgresql":
-            # the rows keep their ids: each sequence restarts after its table's largest one
-            # (pg_get_serial_sequence is null for a key without one, and setval of null does nothing)
-            for table, _rows in tables:
-                keys = list(table.primary_key.columns)
-                if len(keys) == 1 and isinstance(keys[0].type, sa.Integer):
-                    connection.execute(sa.text(
-                        f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', '{keys[0].name}'), "
-                        f"COALESCE(MAX(\"{keys[0].name}\"), 0) + 1, false) FROM \"{table.name}\""))
             connection.execute(sa.text("ANALYZE " + ", ".join(f'"{table.name}"' for table, _rows in tables)))
     for path, content in files.items():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(content)
 
 
-def _restored_demo(app, lang):
+def _shared_demo_snapshot(app, lang, key, shared):
+    """The snapshot of load_demo(lang) for `key`: taken by the first worker of the run that needs it, which writes it
+    to the folder `shared` of the whole run, and read from there by the others (they wait while it is taken). Rows
+    name their files relative to the upload folder, so the files go to the same place under each worker's own."""
+    name = f"demo-{key[0]}-{key[1]}-{_db.engine.dialect.name}"
+    with open(shared / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed, also by a worker that fails
+        stored = shared / f"{name}.pickle"
+        folders = _demo_folders(app)
+        if stored.exists():
+            summary, tables, files = pickle.loads(stored.read_bytes())  # nosec B301 – written by this run
+            return (summary, [(_db.metadata.tables[table], rows) for table, rows in tables],
+                    {folders[index] / relative: content for (index, relative), content in files.items()})
+        summary, tables, files = snapshot = _take_demo_snapshot(app, lang)
+        portable = {next((index, path.relative_to(folder)) for index, folder in enumerate(folders)
+                         if folder in path.parents): content for path, content in files.items()}
+        part = stored.with_suffix(f".{os.getpid()}.tmp")
+        part.write_bytes(pickle.dumps((summary, [(table.name, rows) for table, rows in tables], portable)))
+        part.replace(stored)
+        return snapshot
+
+
+def _restored_demo(app, lang, shared):
     """The database holding the demo as load_demo(lang) leaves it today; returns load_demo()'s summary.
 
-    The demo takes minutes to load: each worker loads it once per language and day, keeps a snapshot of every
-    table and of the files it wrote, and restores that for each test (docs/testing.md). A test loading the demo
-    on another day (time_machine) or with other settings calls load_demo() itself."""
+    The demo takes minutes to load: it is loaded once per run, language and day (by the first worker that needs it),
+    kept as a snapshot of every table and of the files it wrote, and restored for each test (docs/testing.md). A
+    test loading the demo on another day (time_machine) or with other settings calls load_demo() itself."""
     from cpms.core import demo as core_demo
 
     key = (lang or app.config.get("BABEL_DEFAULT_LOCALE", "fr"), date.today())
     if key not in _demo_snapshots:
         for other in [other for other in _demo_snapshots if other[1] != key[1]]:
             del _demo_snapshots[other]  # another day's demo is not today's
-        _demo_snapshots[key] = _take_demo_snapshot(app, lang)
+        _demo_snapshots[key] = _shared_demo_snapshot(app, lang, key, shared)
     snapshot = _demo_snapshots[key]
     _restore_demo_snapshot(snapshot)  # also after the first load: every test gets the demo the same way
     core_demo._language["lang"] = lang  # as load_demo(lang) leaves it
     return dict(snapshot[0])
 
 
-@pytest.fixture
-def demo(app, db):
-    """The demo in the application's language (load_demo()), restored from this worker's snapshot; its summary."""
-    return _restored_demo(app, None)
+@pytest.fixture(scope="session")
+def run_folder(tmp_path_factory, worker_id_safe):
+    """A folder shared by the workers of this run (each worker's base folder is inside it)."""
+    base = tmp_path_factory.getbasetemp()
+    return base if worker_id_safe == "main" else base.parent
 
 
 @pytest.fixture
-def demo_en(app, db):
-    """The demo in English (load_demo(lang="en")), restored from this worker's snapshot; its summary."""
-    return _restored_demo(app, "en")
+def demo(app, db, run_folder):
+    """The demo in the application's language (load_demo()), restored from the run's snapshot; its summary."""
+    return _restored_demo(app, None, run_folder)
+
+
+@pytest.fixture
+def demo_en(app, db, run_folder):
+    """The demo in English (load_demo(lang="en")), restored from the run's snapshot; its summary."""
+    return _restored_demo(app, "en", run_folder)
 
 
 @pytest.fixture

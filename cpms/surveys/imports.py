@@ -95,7 +95,8 @@ class RowMapper:
         self.validation_index = None
         self.split = {}  # select_multiple question name → [(column index, choice name)] of its split 0/1 columns
         instrument_id = survey_round.instrument_id
-        questions = db.session.scalars(select(SurveyQuestion).where(SurveyQuestion.instrument_id == instrument_id)).all()
+        questions = db.session.scalars(select(SurveyQuestion).where(SurveyQuestion.instrument_id == instrument_id)
+                                       .order_by(SurveyQuestion.position)).all()  # the form's order, as shown
         self.questions = {q.name: q for q in questions}
         self.choices = {}
         for choice in db.session.scalars(select(SurveyChoice).where(SurveyChoice.instrument_id == instrument_id)):
