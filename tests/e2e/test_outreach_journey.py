@@ -69,6 +69,7 @@ def test_project_officer_records_a_workshop_on_a_phone(live_server, officer_and_
         page.click("details.menu > summary")
     nav.click()
     page.locator("main").get_by_role("link", name=words["record"]).first.click()
+    expect(page.locator("select[name=kind]")).to_be_visible()  # the form's page, not the list's still unloading
     fits(page)
 
     page.select_option("select[name=kind]", "joint_workshop")
