@@ -31,6 +31,16 @@ def echo(job, value=0, fail=None):
     return N_("The sign-in sheet is ready.")
 
 
+@task("tests.session", title=N_("Sign-in sheet"))
+def session_state(job):
+    """Records whether the handler starts with a database transaction open (it must not: a database restart
+    meanwhile would break the rollback after it and leave the job unrecorded) and the time zone it formats in."""
+    from flask_babel import get_timezone
+
+    from cpms.extensions import db
+    RAN.append((db.session().in_transaction(), str(get_timezone())))
+
+
 @task("tests.record", title=N_("Sign-in sheet"))
 def record(job, log, steps=1, delay=0.0, silent=False):
     """Writes "start <id>" and "done <id>" lines to the file `log` (appends are atomic): how many times each

@@ -169,3 +169,11 @@ def test_the_scheduler_s_hourly_sweep_leaves_expired_leases_to_the_workers(app, 
         expire_jobs(app)
     db.session.expire_all()
     assert db.session.get(Job, job.id).state == "running"
+
+
+def test_a_handler_starts_with_no_transaction_open_and_in_its_owner_s_time_zone(app, db, make_user, make_job):
+    """The owner's zone is read before the session is rolled back: reading it in the handler's context opened a
+    transaction that a PostgreSQL restart broke, and the job ran twice (bench/faults.py)."""
+    make_job(make_user("trainer", provinces=["Kasaï-Oriental"]), kind="tests.session")
+    assert run_queued_jobs() == 1
+    assert RAN == [(False, "Africa/Lubumbashi")]

@@ -37,6 +37,7 @@ class JobContext:
         self.worker_id = worker_id
         self.stop = stop or threading.Event()
         self.last_progress = time.monotonic()
+        self.finishing = False  # the handler has returned: its outcome is being recorded
 
     def check(self):
         """Raise JobInterrupted if the worker is stopping (progress() calls it)."""
@@ -69,49 +70,69 @@ class JobContext:
 
 def execute_job(job_id, worker_id, stop=None, current=None):
     """Run a job this worker has claimed. Returns its outcome: "done", "failed", "retry" or "interrupted"
-    (then it is queued again). `current`, a list, receives the JobContext while the handler runs."""
+    (then it is queued again). `current`, a list, holds the JobContext while the handler runs and its outcome is
+    recorded."""
     job = db.session.get(Job, job_id)
     spec = task_spec(job.kind)
     owner = job.owner
-    locale = getattr(owner, "locale", None)
+    locale, zone = getattr(owner, "locale", None), getattr(owner, "display_zone", None)
     context = JobContext(job, worker_id, stop)
-    db.session.rollback()  # no transaction left open while the handler works
+    db.session.rollback()  # no transaction left open while the handler works (nothing read from `owner` after it)
     if spec is None:
         queue.mark_failed(job_id, worker_id, queue.UNEXPECTED)
         log.error("job %s: no handler for kind %s", job_id, context.kind)
         return "failed"
     if current is not None:
         current.append(context)
+    try:  # the context stays in `current` until the outcome is recorded: the heartbeat keeps renewing the lease
+        return _run(spec, context, owner, locale, zone)  # while a database fault delays the record (bench/faults.py)
+    finally:
+        if current is not None:
+            current.clear()
+
+
+def _run(spec, context, owner, locale, zone):
+    """The handler, then its outcome recorded (see execute_job)."""
+    job_id, worker_id = context.id, context.worker_id
     try:
-        message = _call(spec, context, owner, locale)
+        try:
+            message = _call(spec, context, owner, locale, zone)
+        finally:
+            context.finishing = True  # a stopping worker lets its outcome be recorded rather than give it back
     except JobInterrupted:
-        db.session.rollback()
+        _discard()
         _record(queue.release, job_id, worker_id, attempts=context.attempts)
         log.info("job %s (%s) interrupted; queued again", job_id, context.kind)
         return "interrupted"
     except DomainError as error:
-        db.session.rollback()
+        _discard()
         _announce(_record(queue.mark_failed, job_id, worker_id, error.message, attempts=context.attempts), job_id)
         return "failed"
     except (OperationalError, InterfaceError) as error:  # a locked or lost database: later, with a fresh pool
-        db.session.rollback()
+        _discard()
         log.warning("job %s (%s): database error, retried later: %s", job_id, context.kind, error)
         db.engine.dispose()
         _announce(_record(queue.retry_later, job_id, worker_id, attempts=context.attempts), job_id)
         return "retry"
     except Exception:  # noqa: BLE001  – a bug in a handler fails its job, never the worker
-        db.session.rollback()
+        _discard()
         log.exception("job %s (%s) failed", job_id, context.kind)
         _announce(_record(queue.mark_failed, job_id, worker_id, queue.UNEXPECTED, attempts=context.attempts),
                   job_id)
         return "failed"
-    finally:
-        if current is not None:
-            current.clear()
-    db.session.rollback()
+    _discard()
     _announce(_record(queue.mark_done, job_id, worker_id, str(message)[:500] if message else None,
                       attempts=context.attempts), job_id)
     return "done"
+
+
+def _discard():
+    """Roll the session back after the handler; a connection lost meanwhile (the database restarted) is dropped
+    rather than stopping the outcome from being recorded (a job done but not recorded would run again)."""
+    try:
+        db.session.rollback()
+    except DBAPIError:
+        db.session.close()
 
 
 def _announce(ended, job_id):
@@ -142,13 +163,13 @@ def _record(step, *args, tries=RECORD_TRIES, **kwargs):
     return None
 
 
-def _call(spec, context, owner, locale):
+def _call(spec, context, owner, locale, zone):
     """The handler, acting as the owner, in their language and time zone, with a request context for url_for."""
     app = current_app._get_current_object()
     base_url = app.config.get("BASE_URL") or "http://localhost/"
     locale = locale or app.config["BABEL_DEFAULT_LOCALE"]
     with app.test_request_context("/", base_url=base_url), force_locale(locale), \
-            force_timezone(getattr(owner, "display_zone", None)), acting_as(owner, label=f"job:{spec.kind}"):
+            force_timezone(zone), acting_as(owner, label=f"job:{spec.kind}"):
         return spec.func(context, **context.params)
 
 

@@ -147,7 +147,8 @@ class Worker:
         """If the running job has not reached a progress() call within the grace, give it back and leave."""
         deadline = time.monotonic() + self.config["JOB_STOP_GRACE_SECONDS"]
         while time.monotonic() < deadline:
-            if not self.current:
+            running = list(self.current)
+            if not running or running[0].finishing:  # done: the main thread records its outcome, then stops
                 return
             time.sleep(0.05)
         self._leave(0)
