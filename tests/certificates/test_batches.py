@@ -1,5 +1,6 @@
 """Whole-cohort batches: queued by the web, run outside it, with progress; one PDF and one ZIP at the end."""
 import io
+import time
 import zipfile
 
 import pytest
@@ -157,11 +158,13 @@ def test_rendering_processes_are_forked_unless_a_render_is_under_way(app):
     try:
         pool = batches._render_pool(2)
         assert pool._mp_context.get_start_method() == "fork"
-        assert pool.submit(int, "7").result(timeout=60) == 7  # started: the initializer has run
+        assert pool.submit(int, "7").result(timeout=60) == 7  # handed out once every process has run its initializer
         processes = list(pool._processes.values())
         batches._terminate(pool)
-        for process in processes:
-            process.join(30)
+        deadline = time.monotonic() + 30
+        for process in processes:  # the pool's own thread reaps them too: a join racing it can see no exit code yet
+            while process.exitcode is None and time.monotonic() < deadline:
+                process.join(0.05)
         assert len(processes) == 2 and [process.exitcode for process in processes] == [-signal.SIGTERM] * 2
     finally:
         signal.signal(signal.SIGTERM, previous)

@@ -75,15 +75,18 @@ def render_pdf(html, fetcher=None, cache=None, font_config=None):
 _in_render_process = False
 
 
-def render_process_started():
+def render_process_started(started=None):
     """Initializer of a batch's rendering processes (they do nothing but render_chunk). A process forked from a
     worker inherits its signal handlers: SIGTERM must end it (the pool is terminated that way when the batch
-    stops), as it ends a spawned one; and what it inherited is out of the collector's sight from the start."""
+    stops), as it ends a spawned one; and what it inherited is out of the collector's sight from the start.
+    `started` (a semaphore) is released once that is so: the pool is handed out only then."""
     global _in_render_process
     _in_render_process = True
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.default_int_handler)
     gc.freeze()
+    if started is not None:
+        started.release()
 
 
 def render_chunk(htmls, static_folder, batch_key=None, fragment_number=None):

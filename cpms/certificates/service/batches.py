@@ -22,6 +22,7 @@ user who requested it (`acting_as`): the audit log names them, not the scheduler
 import logging
 import os
 import re
+import time
 import unicodedata
 import zipfile
 from collections import deque
@@ -70,6 +71,7 @@ from cpms.training.service.attendance import cohort_completion
 
 log = logging.getLogger("cpms.certificates")
 CHUNK = 10
+FORK_WAIT = 60  # seconds for the forked rendering processes to be ready (milliseconds on a quiet machine)
 JOB_KIND = "certificates.batch"
 ISSUING, ASSEMBLING = N_("Issuing the certificates"), N_("Assembling the PDF and the ZIP")
 _workers_override = None  # run_pending_batches(workers=…), for the CLI, tests and benchmarks
@@ -258,9 +260,17 @@ def _render_pool(workers):
 
     with no_render_under_way() as quiet:
         method = "fork" if quiet and "fork" in get_all_start_methods() else "spawn"
-        pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context(method),
-                                   initializer=render_process_started)
+        context = get_context(method)
+        started = context.Semaphore(0)
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                                   initializer=render_process_started, initargs=(started,))
         pool.submit(int)  # forked now, all of them (spawned ones start as chunks come), while no render can start
+    if method == "fork":  # a forked process ignores SIGTERM (the worker's handler) until its initializer has run:
+        deadline = time.monotonic() + FORK_WAIT  # the pool is handed out once every one of them has run it,
+        for _process in range(workers):          # so that terminating it ends them all
+            if not started.acquire(timeout=max(0.0, deadline - time.monotonic())):
+                _terminate(pool)
+                raise RuntimeError("the certificate rendering processes did not start")
     return pool
 
 
