@@ -1,10 +1,11 @@
 """Users, their roles and area scopes, personal API tokens."""
 import hashlib
+import json
 import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, Column, Float, ForeignKey, String, Table, false
+from sqlalchemy import Boolean, CheckConstraint, Column, Float, ForeignKey, String, Table, false, inspect
 from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from cpms.core.models import Audited, TimestampMixin, UTCDateTime, personal, utcnow
@@ -70,6 +71,11 @@ class User(Audited, UserMixin, TimestampMixin, db.Model):
     # Figures loaded with the user of a request in the same query (see USER_LOAD_OPTIONS above),
     # so the top bar costs no query of its own; None when not loaded.
     unread_notifications = query_expression()
+    # The areas of the request's user as JSON text, loaded with it (cpms/auth/views.py, area_expressions) rather
+    # than as joined Province and Commune entities: [[id, name, zone], …] and [[id, name, province id, zone], …].
+    # None when not loaded: `area` then reads the relationships.
+    province_rows = query_expression()
+    commune_rows = query_expression()
 
     def get_id(self):
         return self.session_token
@@ -79,10 +85,28 @@ class User(Audited, UserMixin, TimestampMixin, db.Model):
         return self.totp_enabled_at is not None
 
     @property
+    def area(self):
+        """The user's areas as plain tuples, each list ordered by name: (provinces as (id, name, zone), communes as
+        (id, name, province id, zone)). Read from the JSON loaded with the request's user while the relationships
+        are not loaded (issue 22: the joined entities were a tenth of every page's fixed cost), else from them
+        (another query's user, or areas just changed)."""
+        unloaded = inspect(self).unloaded
+        if self.province_rows is None or "provinces" not in unloaded or "communes" not in unloaded:
+            return (tuple((p.id, p.name, p.time_zone) for p in self.provinces),
+                    tuple((c.id, c.name, c.province_id, c.province.time_zone) for c in self.communes))
+        kept = self.__dict__.get("_area")
+        if kept is None or kept[0] is not self.province_rows or kept[1] is not self.commune_rows:
+            provinces = sorted((tuple(row) for row in json.loads(self.province_rows)), key=lambda row: row[1])
+            communes = sorted((tuple(row) for row in json.loads(self.commune_rows)), key=lambda row: row[1])
+            kept = self.__dict__["_area"] = (self.province_rows, self.commune_rows, (tuple(provinces), tuple(communes)))
+        return kept[2]
+
+    @property
     def area_zone(self):
         """The zone of the user's areas when they are all in one (provinces, communes' provinces), else the
         country's default zone (Kinshasa time): what `display_zone` falls back to."""
-        zones = {p.time_zone for p in self.provinces} | {c.province.time_zone for c in self.communes}
+        provinces, communes = self.area
+        zones = {zone for *_rest, zone in provinces} | {zone for *_rest, zone in communes}
         return zones.pop() if len(zones) == 1 else DEFAULT_ZONE
 
     @property
@@ -92,8 +116,8 @@ class User(Audited, UserMixin, TimestampMixin, db.Model):
 
     @property
     def area_label(self):
-        names = [p.name for p in self.provinces] + [c.name for c in self.communes]
-        return ", ".join(names)
+        provinces, communes = self.area
+        return ", ".join([name for _id, name, _zone in provinces] + [name for _id, name, *_rest in communes])
 
     def __repr__(self):
         return f"<User {self.id} {self.role}>"

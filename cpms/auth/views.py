@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import bindparam, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import lazyload, with_expression
 
 from cpms.auth import service
 from cpms.auth.forms import (
@@ -42,23 +42,60 @@ NAVIGATION = [(90, "auth.user_list", _l("Users"), {ADMIN})]
 def load_user(session_token):
     """The logged-in user: the active account whose session token the session cookie carries.
 
-    One statement for the user, their areas (provinces, communes with their city and province) and the figures
-    other domains add (USER_LOAD_OPTIONS): the relationships' own loading would take three."""
-    return db.session.scalars(_user_statement(), {"session_token": session_token}).unique().one_or_none()
+    One statement for the user, their areas (as JSON: User.area) and the figures other domains add
+    (USER_LOAD_OPTIONS): the relationships' own loading would take three."""
+    return db.session.scalars(_user_statement(), {"session_token": session_token}).one_or_none()
 
 
 _user_statements = {}
 
 
 def _user_statement():
-    """The statement of load_user, built once (per set of USER_LOAD_OPTIONS) and then only executed: building its
-    loader options and clauses again on every request cost a quarter of loading the user."""
-    statement = _user_statements.get(len(USER_LOAD_OPTIONS))
+    """The statement of load_user, built once (per database kind and set of USER_LOAD_OPTIONS) and then only
+    executed: building its loader options and clauses again on every request cost a quarter of loading the user.
+    The areas come as two JSON columns, not as joined Province and Commune entities, whose loading (a row per
+    area, the ORM's eager-loading set-up on every execution) cost more than the rest of the user (issue 22)."""
+    kind = db.engine.dialect.name
+    statement = _user_statements.get((kind, len(USER_LOAD_OPTIONS)))
     if statement is None:
-        statement = _user_statements[len(USER_LOAD_OPTIONS)] = select(User).options(
-            joinedload(User.provinces), joinedload(User.communes), *USER_LOAD_OPTIONS).where(
+        provinces, communes = area_expressions(kind)
+        statement = _user_statements[kind, len(USER_LOAD_OPTIONS)] = select(User).options(
+            lazyload(User.provinces), lazyload(User.communes), with_expression(User.province_rows, provinces),
+            with_expression(User.commune_rows, communes), *USER_LOAD_OPTIONS).where(
             User.session_token == bindparam("session_token"), User.is_active.is_(True))
     return statement
+
+
+def area_expressions(kind):
+    """The user's provinces [[id, name, zone], …] and communes [[id, name, province id, zone], …] as JSON text
+    (each "[]" when none), correlated to the user's row. PostgreSQL orders them by name as the relationships do;
+    SQLite's aggregate has no order, User.area sorts them (by code point, as SQLite's ORDER BY does)."""
+    from sqlalchemy import Text, cast, func
+    from sqlalchemy.orm import aliased
+
+    from cpms.auth.models import user_communes, user_provinces
+    from cpms.geo.models import Commune, Province
+
+    commune_province = aliased(Province)
+    province_row = (Province.id, Province.name, Province.time_zone)
+    commune_row = (Commune.id, Commune.name, Commune.province_id, commune_province.time_zone)
+    if kind == "postgresql":
+        from sqlalchemy.dialects.postgresql import aggregate_order_by
+
+        def rows(columns, name):
+            return func.coalesce(cast(func.json_agg(aggregate_order_by(func.json_build_array(*columns), name)), Text),
+                                 "[]")
+    else:
+        def rows(columns, _name):
+            return func.json_group_array(func.json_array(*columns))
+    provinces = (select(rows(province_row, Province.name))
+                 .join(user_provinces, user_provinces.c.province_id == Province.id)
+                 .where(user_provinces.c.user_id == User.id).correlate(User).scalar_subquery())
+    communes = (select(rows(commune_row, Commune.name)).select_from(Commune)
+                .join(commune_province, commune_province.id == Commune.province_id)
+                .join(user_communes, user_communes.c.commune_id == Commune.id)
+                .where(user_communes.c.user_id == User.id).correlate(User).scalar_subquery())
+    return provinces, communes
 
 
 def _safe_next(target):

@@ -125,11 +125,14 @@ def scope_of(user):
     """The Scope of a user; admins and users with no area limit see everything."""
     if user is None or not getattr(user, "is_authenticated", False):
         return Scope.nothing()
-    if user.role == ADMIN or (not user.provinces and not user.communes):
+    if user.role == ADMIN:
         return Scope.national()
-    commune_ids = {c.id for c in user.communes}
-    commune_provinces = {c.province_id for c in user.communes}
-    granted = {p.id for p in user.provinces}
+    provinces, communes = user.area
+    if not provinces and not communes:
+        return Scope.national()
+    commune_ids = {commune[0] for commune in communes}
+    commune_provinces = {commune[2] for commune in communes}
+    granted = {province[0] for province in provinces}
     # a province listed together with some of its communes is limited to those communes
     return Scope(full_province_ids=granted - commune_provinces, commune_ids=commune_ids,
                  province_ids=granted | commune_provinces)

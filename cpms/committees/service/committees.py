@@ -158,7 +158,7 @@ def officer_today(user, scope):
     from sqlalchemy import bindparam
 
     from cpms.committees.models import Meeting
-    from cpms.core.dashboard import kept_statement
+    from cpms.core.dashboard import kept_rows
     from cpms.core.templating import url_pattern
     from cpms.geo.reference import DEFAULT_ZONE
     from cpms.geo.time import format_local, local_day
@@ -182,7 +182,7 @@ def officer_today(user, scope):
                 .order_by(Meeting.starts_at, Meeting.id).limit(8))
 
     # built once per user, area and day (core keeps them)
-    overdue, soon = db.session.execute(kept_statement(user, scope, ("committees.today.items", today), items_due)).one()
+    overdue, soon = kept_rows(user, scope, ("committees.today.items", today), items_due).one()
     lines = []
     if overdue:
         lines.append(TodayLine(ngettext("%(num)d action item overdue", "%(num)d action items overdue", overdue),
@@ -191,8 +191,8 @@ def officer_today(user, scope):
         lines.append(TodayLine(ngettext("%(num)d action item due within a week",
                                         "%(num)d action items due within a week", soon),
                                url_for("committees.action_item_list")))
-    meetings = db.session.execute(kept_statement(user, scope, ("committees.today.meetings",), meetings_of_the_week),
-                                  {"since": now, "until": now + timedelta(days=7)}).all()
+    meetings = kept_rows(user, scope, ("committees.today.meetings",), meetings_of_the_week,
+                         {"since": now, "until": now + timedelta(days=7)}).all()
     several_zones = len({zone for *_rest, zone in meetings}) > 1  # name the zone only when the list mixes them
     meeting_url = url_pattern("committees.meeting_detail", "meeting_id")
     for meeting_id, starts_at, committee, zone in meetings:

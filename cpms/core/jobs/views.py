@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from cpms.core.dashboard import TodayLine, kept_statement, today_provider
+from cpms.core.dashboard import TodayLine, kept_rows, today_provider
 from cpms.core.errors import DomainError
 from cpms.core.exports import document_export
 from cpms.core.forms import run_action
@@ -33,8 +33,12 @@ def get_job_or_404(job_id, user):
 
 
 def title_of(job):
-    spec = registered_tasks().get(job.kind)
-    return _(spec.title) if spec is not None else job.kind
+    return kind_title(job.kind)
+
+
+def kind_title(kind):
+    spec = registered_tasks().get(kind)
+    return _(spec.title) if spec is not None else kind
 
 
 @bp.route("/")
@@ -117,8 +121,8 @@ def failed_jobs_today(user, scope):
 @today_provider(roles={"admin", "trainer", "project_officer", "me_officer", "viewer"})
 def my_jobs_today(user, scope):
     """The user's imports, exports and other background jobs still queued or running (one query)."""
-    jobs = db.session.scalars(kept_statement(user, scope, ("jobs.today.mine",), lambda: (  # built once per user
-        select(Job).where(Job.owner_id == user.id, Job.state.in_(("queued", "running")))
-        .order_by(Job.created_at, Job.id).limit(5)))).all()
-    return [TodayLine(_("In progress: %(title)s (%(percent)d %%)", title=title_of(job), percent=job.percent),
-                      url_for("jobs.show", job_id=job.id)) for job in jobs]
+    jobs = kept_rows(user, scope, ("jobs.today.mine",), lambda: (  # built once per user; the columns shown alone
+        select(Job.id, Job.kind, Job.percent).where(Job.owner_id == user.id, Job.state.in_(("queued", "running")))
+        .order_by(Job.created_at, Job.id).limit(5))).all()
+    return [TodayLine(_("In progress: %(title)s (%(percent)d %%)", title=kind_title(kind), percent=percent),
+                      url_for("jobs.show", job_id=job_id)) for job_id, kind, percent in jobs]

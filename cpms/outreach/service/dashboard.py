@@ -7,10 +7,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, func, select
 
-from cpms.core.dashboard import Card, TodayLine, dashboard_provider, kept_statement, today_provider
+from cpms.core.dashboard import Card, TodayLine, dashboard_provider, kept_rows, today_provider
 from cpms.core.permissions import PROJECT_OFFICER
 from cpms.core.templating import format_day, url_pattern
-from cpms.extensions import db
 from cpms.geo.models import Commune
 from cpms.outreach.models import OutreachActivity, OutreachCount, OutreachParticipant
 from cpms.outreach.service.activities import READERS
@@ -58,10 +57,8 @@ def outreach_today(user, scope, today=None):
                 .order_by(OutreachActivity.start_date, OutreachActivity.id).limit(TODAY_LINES))
 
     # built once per user, area and day (core keeps them)
-    unrecorded = db.session.execute(kept_statement(user, scope, ("outreach.today.unrecorded", today),
-                                                   unrecorded_activities)).all()
-    coming = db.session.execute(kept_statement(user, scope, ("outreach.today.coming", today),
-                                               coming_activities)).all()
+    unrecorded = kept_rows(user, scope, ("outreach.today.unrecorded", today), unrecorded_activities).all()
+    coming = kept_rows(user, scope, ("outreach.today.coming", today), coming_activities).all()
     activity_url = url_pattern("outreach.activity_detail", "activity_id")
     lines = [TodayLine(_("Nobody is recorded for “%(title)s”, ended on %(day)s: add the roster or the counts.",
                          title=title, day=format_day(end_date)), activity_url(activity_id), urgent=True)

@@ -8,7 +8,7 @@ from sqlalchemy.orm import lazyload
 
 from cpms.core.audit import record_event
 from cpms.core.bounds import PEOPLE_IN_COHORT, check_count, check_date, check_period, check_within
-from cpms.core.dashboard import Card, TodayLine, dashboard_provider, kept_statement, today_provider
+from cpms.core.dashboard import Card, TodayLine, dashboard_provider, kept_rows, today_provider
 from cpms.core.errors import DomainError
 from cpms.core.permissions import TRAINER, VIEWER
 from cpms.extensions import db
@@ -327,7 +327,7 @@ def trainer_today(user, scope):
                 .order_by(Cohort.end_date, Cohort.id))
 
     # built once per trainer, area and day (core keeps them): building them cost as much as running them
-    rows = db.session.execute(kept_statement(user, scope, ("training.today.sessions", today), sessions)).all()
+    rows = kept_rows(user, scope, ("training.today.sessions", today), sessions).all()
     lines = []
     register_url = url_pattern("training.session_register", "session_id")
     for session_id, day, start, cohort, marked in rows:
@@ -344,7 +344,7 @@ def trainer_today(user, scope):
         elif day > today:
             lines.append(TodayLine(_("%(date)s at %(time)s: %(cohort)s", date=when, time=start.strftime("%H:%M"),
                                      cohort=cohort), url))
-    ending = db.session.execute(kept_statement(user, scope, ("training.today.ending", today), ending_soon)).all()
+    ending = kept_rows(user, scope, ("training.today.ending", today), ending_soon).all()
     cohort_url = url_pattern("training.cohort_detail", "cohort_id")
     for cohort_id, name, end in ending:
         lines.append(TodayLine(_("%(cohort)s ends on %(date)s", cohort=name, date=format_day(end, "d MMMM")),
