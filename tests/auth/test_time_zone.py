@@ -79,3 +79,10 @@ def test_the_job_finished_e_mail_gives_the_time_of_the_recipient(client, make_us
         assert run_queued_jobs() == 1
     message = _db.session.scalar(select(OutboxMessage).where(OutboxMessage.to_address == owner.email))
     assert message is not None and "07:51" in message.body_text and "05:51" not in message.body_text
+
+
+def test_the_account_page_states_the_second_factor_in_each_language(client, web, login_as):
+    login_as("trainer", "Kinshasa", locale="en")
+    assert "Second factor: off" in client.get("/account").get_data(as_text=True)
+    web.post("/language", {"lang": "fr", "next": "/account"}, page="/account")
+    assert "Second facteur : désactivé" in client.get("/account").get_data(as_text=True)
