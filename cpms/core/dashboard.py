@@ -104,7 +104,15 @@ def kept_rows(user, scope, key, build, params=None):
     """The result of kept_statement(user, scope, key, build) run on the request's connection (same transaction),
     for statements of plain columns: rows without the ORM's execution and result layers (issue 22: about a tenth
     of a millisecond a statement, on a page whose every statement repeats on every visit)."""
-    return db.session.connection().execute(kept_statement(user, scope, key, build), params or {})
+    return _connection().execute(kept_statement(user, scope, key, build), params or {})
+
+
+def _connection():
+    """The session's connection, after flushing what the session holds unsaved (as its own execute would)."""
+    session = db.session()
+    if session.autoflush and (session.new or session.dirty or session.deleted):
+        session.flush()
+    return session.connection()
 
 
 def _kept(user, scope):
@@ -137,7 +145,7 @@ def evaluate(cards, kept=None):
         statement = select(*[value.label(f"figure_{i}") for i, value in enumerate(values)])
         if kept is not None:
             kept.built = (values, statement)
-    row = db.session.connection().execute(statement).one()  # plain columns: no ORM layers (see kept_rows)
+    row = _connection().execute(statement).one()  # plain columns: no ORM layers (see kept_rows)
     for card, value in zip(cards, row):
         card.value = int(value or 0)
         if card.unpack is not None:
