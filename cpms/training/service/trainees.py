@@ -1,6 +1,7 @@
 """Trainees: the officers' records (one per service number), searched within the user's area."""
 import re
 from datetime import date
+from functools import cache
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -105,18 +106,30 @@ def search_trainees(scope, term="", sex="", specialty="", rank_id=None, commune_
     return select(Trainee).where(*_search_conditions(scope, term, filters)).order_by(*SEARCH_ORDER)
 
 
+@cache
+def _list_columns(french):
+    """The list page's columns and joins, built once per language (a statement is immutable: each search adds its
+    conditions to a copy)."""
+    rank_name = (Rank.name_fr if french else Rank.name_en).label("rank_name")
+    return (select(Trainee.id, Trainee.matricule, Trainee.last_name, Trainee.post_name, Trainee.first_name,
+                   Trainee.sex, Trainee.specialty, rank_name, Commune.name.label("commune_name"))
+            .select_from(Trainee).outerjoin(Rank, Rank.id == Trainee.rank_id)
+            .join(Commune, Commune.id == Trainee.commune_id).order_by(*SEARCH_ORDER))
+
+
 def search_trainee_rows(scope, french, term="", sex="", specialty="", rank_id=None, commune_id=None):
     """The officers search_trainees finds, in the same order, as the list page's columns only: plain values (id,
     matricule, names, sex, specialty, rank_name in the user's language, commune_name). A page of 50 Trainee
     entities costs the ORM more than its SQL: each is built with its rank and commune, and the commune with its
     city and province (their joined loading), for six values shown."""
     filters = _filters(sex, specialty, rank_id, commune_id)
-    rank_name = (Rank.name_fr if french else Rank.name_en).label("rank_name")
-    return (select(Trainee.id, Trainee.matricule, Trainee.last_name, Trainee.post_name, Trainee.first_name,
-                   Trainee.sex, Trainee.specialty, rank_name, Commune.name.label("commune_name"))
-            .select_from(Trainee).outerjoin(Rank, Rank.id == Trainee.rank_id)
-            .join(Commune, Commune.id == Trainee.commune_id)
-            .where(*_search_conditions(scope, term, filters)).order_by(*SEARCH_ORDER))
+    return _list_columns(bool(french)).where(*_search_conditions(scope, term, filters))
+
+
+def rank_choices(french):
+    """(id, name in the user's language) of every rank, in order: the list's filter (plain rows, no entities)."""
+    return db.session.execute(select(Rank.id, (Rank.name_fr if french else Rank.name_en).label("name"))
+                              .order_by(Rank.position)).all()
 
 
 def count_trainees(scope, term="", sex="", specialty="", rank_id=None, commune_id=None):

@@ -35,8 +35,7 @@ def trainee_list():
     args, scope, french = request.args, scope_of(current_user), get_locale().language == "fr"
     page = paginate(service.search_trainee_rows(scope, french, **_search_args(args)), scalars=False,
                     count=service.count_trainees(scope, **_search_args(args)))
-    ranks = db.session.scalars(select(Rank).order_by(Rank.position)).all()
-    return render_template("training/trainee_list.html", page=page, ranks=ranks, args=args, french=french,
+    return render_template("training/trainee_list.html", page=page, ranks=service.rank_choices(french), args=args,
                            specialties={key: as_shown(label) for key, label in SPECIALTY_LABELS.items()},
                            full_name=full_name, can_edit=current_user.role in MANAGERS)
 
