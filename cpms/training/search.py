@@ -125,11 +125,13 @@ def _words(term):
 
 def _alternatives(term):
     """The term's alternatives, each a list of folded words that must all be found: its words, and its matricule
-    form when that differs ([] for a term with nothing to search for)."""
+    form when that can find more ([] for a term with nothing to search for). The matricule form finds nothing more
+    when it is the words put together ("kabongo therese" → "kabongotherese"): a key that contains them together
+    contains each of them – searching it too would only cost the index a second look-up."""
     from cpms.training.service.trainees import normalise_matricule
     words = _words(term)
     matricule = fold(re.sub(r"[%_\\\"]", "", normalise_matricule(term)))
-    alternatives = [words] + ([[matricule]] if matricule and [matricule] != words else [])
+    alternatives = [words] + ([[matricule]] if matricule and matricule != "".join(words) else [])
     return [alt for alt in alternatives if alt]
 
 

@@ -157,3 +157,10 @@ def test_the_list_rows_are_the_officers_found_in_the_same_order(officers):
                                     t.commune.name) for t in entities]
         assert [r.rank_name for r in rows] == [((t.rank.name_fr if french else t.rank.name_en) if t.rank else None)
                                                for t in entities]
+
+
+def test_the_matricule_form_is_searched_only_when_it_can_find_more():
+    from cpms.training.search import _alternatives
+    assert _alternatives("Kabongo Thérèse") == [["kabongo", "therese"]]  # "kabongotherese" holds both words
+    assert _alternatives("1.234 567-8") == [["1.234", "567-8"], ["12345678"]]  # the dots and dashes left out
+    assert _alternatives("0004321") == [["0004321"]]

@@ -126,10 +126,14 @@ def search_trainee_rows(scope, french, term="", sex="", specialty="", rank_id=No
     return _list_columns(bool(french)).where(*_search_conditions(scope, term, filters))
 
 
+@cache
+def _rank_names(french):
+    return select(Rank.id, (Rank.name_fr if french else Rank.name_en).label("name")).order_by(Rank.position)
+
+
 def rank_choices(french):
     """(id, name in the user's language) of every rank, in order: the list's filter (plain rows, no entities)."""
-    return db.session.execute(select(Rank.id, (Rank.name_fr if french else Rank.name_en).label("name"))
-                              .order_by(Rank.position)).all()
+    return db.session.execute(_rank_names(bool(french))).all()
 
 
 def count_trainees(scope, term="", sex="", specialty="", rank_id=None, commune_id=None):
