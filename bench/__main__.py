@@ -3,7 +3,8 @@ the app's database with the generated data only (bench/cli.py).
 
 Settings (environment): BENCH_SCALE (national, province or small; default national), BENCH_REPEAT (timed runs per
 scenario, default 10), BENCH_ONLY (run only scenarios whose name contains this text, or one of
-these texts separated by commas), BENCH_PARTS (comma-separated,
+these texts separated by commas; the fixed cost of a page is added when a look-up is among them, its target needs
+it), BENCH_PARTS (comma-separated,
 default scenarios,weight,load), CPMS_BENCH_DATABASE_URL (also run on this PostgreSQL database), BENCH_DATABASES
 (sqlite, postgresql or both, default both: e.g. only PostgreSQL when the SQLite figures of the same scale are
 already there).
