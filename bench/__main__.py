@@ -3,7 +3,8 @@ the app's database with the generated data only (bench/cli.py).
 
 Settings (environment): BENCH_SCALE (national, province or small; default national), BENCH_REPEAT (timed runs per
 scenario, default 10), BENCH_ONLY (run only scenarios whose name contains this text, or one of
-these texts separated by commas), BENCH_PARTS (comma-separated,
+these texts separated by commas; the fixed cost of a page is added when a look-up is among them, its target needs
+it), BENCH_PARTS (comma-separated,
 default scenarios,weight,load), CPMS_BENCH_DATABASE_URL (also run on this PostgreSQL database), BENCH_DATABASES
 (sqlite, postgresql or both, default both: e.g. only PostgreSQL when the SQLite figures of the same scale are
 already there).
@@ -13,7 +14,7 @@ import sys
 
 from bench import report
 from bench.database import BenchDatabase, environment_url, prepare
-from bench.harness import Bench, Stopwatch, all_scenarios, count_statements, measure
+from bench.harness import Bench, Stopwatch, all_scenarios, attach_fixed_cost, count_statements, measure, with_fixed_cost
 
 
 def echo(line=""):
@@ -25,12 +26,16 @@ def selected(case, only):
     return not only or any(text.strip().lower() in case.name.lower() for text in only.split(",") if text.strip())
 
 
+def selected_scenarios(only):
+    """The scenarios BENCH_ONLY selects, in the order they run, with the fixed cost of a page when a look-up is
+    among them (its target adds that cost to the look-up's floor: bench/harness.py)."""
+    return with_fixed_cost(case for case in all_scenarios() if selected(case, only))
+
+
 def run_scenarios(app, database, repeat, only, echo=echo):
     bench = Bench(app, database)
     results = []
-    for case in all_scenarios():
-        if not selected(case, only):
-            continue
+    for case in selected_scenarios(only):
         result = measure(bench, case, repeat)
         result.key = case.name  # the scale-free name, to find the same scenario's small-scale count
         if result.skipped:
@@ -41,7 +46,7 @@ def run_scenarios(app, database, repeat, only, echo=echo):
                  f"{result.queries} queries, peak {result.peak_kb:,.0f} KB{ratio} "
                  f"({result.runs} runs; scenario {result.elapsed_s:.0f} s wall, {result.elapsed_cpu_s:.1f} s CPU)")
         results.append(result)
-    return results
+    return attach_fixed_cost(results)
 
 
 def small_scale_queries(base_url, only, echo=echo):
@@ -50,9 +55,7 @@ def small_scale_queries(base_url, only, echo=echo):
     app = prepare(database, echo=echo)
     bench = Bench(app, database)
     counts = {}
-    for case in all_scenarios():
-        if not selected(case, only):
-            continue
+    for case in selected_scenarios(only):
         with Stopwatch() as watch:
             counts[case.name] = count_statements(bench, case)
         title = case.title(bench) if hasattr(case, "title") else case.name

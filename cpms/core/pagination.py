@@ -43,10 +43,14 @@ def page_args():
     return page, per_page
 
 
-def paginate(stmt, page=None, per_page=None, scalars=True):
+def paginate(stmt, page=None, per_page=None, scalars=True, count=None):
+    """One page of stmt's rows (entities, or rows with scalars=False) and their total: a count of stmt's rows, or
+    `count`, a statement giving the same total more cheaply when the caller has one (e.g. read from an index)."""
     if page is None or per_page is None:
         page, per_page = page_args()
-    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    if count is None:
+        count = select(func.count()).select_from(stmt.order_by(None).subquery())
+    total = db.session.scalar(count)
     result = db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page))
     items = list(result.scalars().unique() if scalars else result)
     return Page(items=items, page=page, per_page=per_page, total=total)

@@ -123,26 +123,63 @@ def _words(term):
     return [word for word in re.split(r"\s+", fold(re.sub(r"[%_\\\"]", " ", term))) if word]
 
 
+def _alternatives(term):
+    """The term's alternatives, each a list of folded words that must all be found: its words, and its matricule
+    form when that can find more ([] for a term with nothing to search for). The matricule form finds nothing more
+    when it is the words put together ("kabongo therese" → "kabongotherese"): a key that contains them together
+    contains each of them – searching it too would only cost the index a second look-up."""
+    from cpms.training.service.trainees import normalise_matricule
+    words = _words(term)
+    matricule = fold(re.sub(r"[%_\\\"]", "", normalise_matricule(term)))
+    alternatives = [words] + ([[matricule]] if matricule and matricule != "".join(words) else [])
+    return [alt for alt in alternatives if alt]
+
+
+def _match_query(alternatives):
+    """The FTS5 query of these alternatives (SQLite), or None when a word is too short for the trigram index."""
+    if not all(len(word) >= MIN_INDEXED for alt in alternatives for word in alt):
+        return None
+    return " OR ".join("(" + " AND ".join(f'"{word}"' for word in alt) + ")" for alt in alternatives)
+
+
+def _matches(query):
+    return sa.literal_column("trainees_search").op("MATCH")(query)
+
+
 def term_condition(term):
     """The WHERE condition of a search for `term` (never None for a non-empty term)."""
     from sqlalchemy import and_, or_, select
 
     from cpms.extensions import db
     from cpms.training.models import Trainee
-    from cpms.training.service.trainees import normalise_matricule
-    words = _words(term)
-    matricule = fold(re.sub(r"[%_\\\"]", "", normalise_matricule(term)))
-    if not words and not matricule:
+    alternatives = _alternatives(term)
+    if not alternatives:
         return sa.false()
-    alternatives = [words] + ([[matricule]] if matricule and [matricule] != words else [])
-    alternatives = [alt for alt in alternatives if alt]
     if db.engine.dialect.name == "sqlite":
-        if all(len(word) >= MIN_INDEXED for alt in alternatives for word in alt):
-            query = " OR ".join("(" + " AND ".join(f'"{word}"' for word in alt) + ")" for alt in alternatives)
-            found = select(sa.literal_column("rowid")).select_from(sa.table("trainees_search")).where(
-                sa.literal_column("trainees_search").op("MATCH")(query))
+        query = _match_query(alternatives)
+        if query is not None:
+            found = select(sa.literal_column("rowid")).select_from(sa.table("trainees_search")).where(_matches(query))
             return Trainee.id.in_(found)
         key = sa.literal_column(KEY_SQLITE)
     else:
         key = sa.literal_column(f"trainees.{SEARCH_COLUMN}")
     return or_(*(and_(*(key.like(f"%{word}%") for word in alt)) for alt in alternatives))
+
+
+def index_count(term):
+    """A count of the officers matching `term` read from the index alone, or None where the index cannot give it.
+
+    On SQLite the FTS5 table holds one row per officer (its triggers follow every insert, rename and deletion), so
+    counting its matches is counting the officers found – without looking each one up in `trainees`, which a count
+    through term_condition does (for "kab" at national scale, 14,752 matches: 12.8 ms of CPU against 0.6 ms).
+    Right only when nothing else filters the officers (the user's area, sex, rank…: those need the trainees row):
+    the caller decides (count_trainees). None on PostgreSQL (its index is on trainees itself: the count reads the
+    same rows either way) and for a word too short for the trigram index."""
+    from sqlalchemy import func, select
+
+    from cpms.extensions import db
+    alternatives = _alternatives(term)
+    query = _match_query(alternatives) if alternatives else None
+    if db.engine.dialect.name != "sqlite" or query is None:
+        return None
+    return select(func.count()).select_from(sa.table("trainees_search")).where(_matches(query))

@@ -42,3 +42,53 @@ def test_a_scenario_records_its_whole_cost_and_its_runs(app, db):
     assert (case.warmups, case.runs, result.runs, result.queries) == (1, 5, 4, 2)
     assert result.elapsed_s is not None and result.elapsed_cpu_s is not None
     assert {"elapsed_s", "elapsed_cpu_s"} <= set(result.as_dict())  # saved in bench/results.json
+
+
+def _lookup(**fields):
+    from bench.harness import Result
+    values = dict(name="search", role="admin", target="lookup", runs=3, median_ms=30.0, p95_ms=31.0, cpu_ms=12.0,
+                  queries=4, floor_ms=10.0, floor_cpu_ms=2.0, cpu_ratio=6.0, ratio=3.0)
+    values.update(fields)
+    return Result(**values)
+
+
+def test_a_lookup_is_judged_against_its_floor_and_the_fixed_cost_of_a_page_in_cpu_on_sqlite():
+    result = _lookup(fixed_ms=20.0, fixed_cpu_ms=6.0)  # CPU 12 ÷ (2 + 6) = 1.5: met, though 6× its bare floor
+    assert result.lookup_ratio == 1.5 and result.meets_target is True
+    assert _lookup(cpu_ms=12.1, fixed_ms=20.0, fixed_cpu_ms=6.0).meets_target is False
+
+
+def test_a_lookup_is_judged_in_wall_time_where_the_run_has_no_cpu_ratio():
+    # PostgreSQL: the server's work is not in this process's CPU time; wall 30 ÷ (10 + 10) = 1.5
+    result = _lookup(cpu_ratio=None, fixed_ms=10.0, fixed_cpu_ms=1.0)
+    assert result.lookup_ratio == 1.5 and result.meets_target is True
+    assert _lookup(cpu_ratio=None, fixed_ms=9.0, fixed_cpu_ms=1.0).meets_target is False
+
+
+def test_a_lookup_without_the_fixed_cost_in_the_same_run_is_not_judged():
+    from bench.report import scenario_table
+    result = _lookup()
+    assert result.lookup_ratio is None and result.meets_target is None
+    row = scenario_table({"scenarios": [result.as_dict()]}).splitlines()[-1]
+    assert "not judged: the fixed cost of a page was not measured in this run" in row
+
+
+def test_the_fixed_cost_of_the_same_run_is_given_to_each_lookup_and_shown_in_the_table():
+    from bench.harness import FIXED_COST, Result, attach_fixed_cost
+    from bench.report import scenario_table
+    fixed = Result(FIXED_COST, "viewer", runs=3, median_ms=20.0, p95_ms=21.0, cpu_ms=6.0, queries=2)
+    aggregate = Result("dashboard", "admin", target="aggregate", median_ms=15.0, floor_ms=10.0, ratio=1.5)
+    lookup = _lookup()
+    attach_fixed_cost([fixed, aggregate, lookup])
+    assert (lookup.fixed_ms, lookup.fixed_cpu_ms) == (20.0, 6.0)
+    assert aggregate.fixed_ms is None and aggregate.meets_target is True  # an aggregate keeps its own target
+    rows = scenario_table({"scenarios": [r.as_dict() for r in (fixed, lookup)]}).splitlines()
+    assert "✅ ≤ 1.5× (floor + fixed cost of a page): 1.50× (CPU, fixed cost 6.0 ms)" in rows[-1]
+
+
+def test_a_run_of_lookups_measures_the_fixed_cost_of_a_page_too():
+    from bench.__main__ import selected_scenarios
+    from bench.harness import FIXED_COST
+    names = [case.name for case in selected_scenarios("Trainee search")]
+    assert names[0] == FIXED_COST and len(names) == 4  # the three searches, after the fixed cost
+    assert FIXED_COST not in [case.name for case in selected_scenarios("Cohort attendance")]  # no look-up: not added

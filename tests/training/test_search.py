@@ -1,5 +1,7 @@
 """Trainee search by index (issue 22): accents and case ignored, partial matricules, several words, short terms,
 the index kept in step with inserts (bulk ones too), renames and deletions, the user's area still applied."""
+import re
+
 import pytest
 from sqlalchemy import delete, insert, select
 
@@ -117,3 +119,48 @@ def test_a_migrated_database_keeps_the_index_in_step(migrated_app):
         _db.session.execute(Trainee.__table__.update().values(first_name="Blaise"))
         _db.session.commit()
         assert found("heritier") == [] and found("blaise") == ["11122233"]
+
+
+def _counted(term, scope=None, **filters):
+    return _db.session.scalar(service.count_trainees(scope or Scope.national(), term=term, **filters))
+
+
+def test_the_count_is_the_number_of_officers_found_whatever_counts_it(officers):
+    """A search of the whole country with no other filter is counted in the index alone (SQLite); with an area or a
+    filter, through the officers' rows: the same figure either way, renames and deletions included."""
+    kinshasa = Scope(full_province_ids={province_id("Kinshasa")}, commune_ids=set(),
+                     province_ids={province_id("Kinshasa")})
+    service.update_trainee(officers["fidele"], matricule="87654321", last_name="Kabongo", first_name="Odette",
+                           post_name="", sex="F", commune_id=officers["fidele"].commune_id)
+    _db.session.execute(delete(Trainee).where(Trainee.matricule == "55500011"))
+    _db.session.commit()
+    for term in ("therese", "kab", "4567", "1.234 567-8", "fidele", "odette kabongo", "th", "zzz", "%", ""):
+        assert _counted(term) == len(found(term)), term
+        assert _counted(term, sex="F") == len(found(term)), term  # every officer left is a woman
+        assert _counted(term, sex="M") == 0
+        assert _counted(term, kinshasa) == 0  # Kabeya of Gombe was deleted
+    if _db.engine.dialect.name == "sqlite":
+        def reads_rows(statement):
+            return re.search(r"FROM trainees\b(?!_)", str(statement)) is not None
+        assert not reads_rows(service.count_trainees(Scope.national(), term="kab"))  # the index alone
+        assert reads_rows(service.count_trainees(kinshasa, term="kab"))  # the area needs the rows
+        assert reads_rows(service.count_trainees(Scope.national(), term="kab", sex="F"))
+        assert reads_rows(service.count_trainees(Scope.national(), term="th"))  # too short for the index
+
+
+def test_the_list_rows_are_the_officers_found_in_the_same_order(officers):
+    entities = _db.session.scalars(service.search_trainees(Scope.national(), term="e")).all()
+    for french in (True, False):
+        rows = _db.session.execute(service.search_trainee_rows(Scope.national(), french, term="e")).all()
+        assert [(r.id, r.matricule, r.last_name, r.post_name, r.first_name, r.sex, r.specialty, r.commune_name)
+                for r in rows] == [(t.id, t.matricule, t.last_name, t.post_name, t.first_name, t.sex, t.specialty,
+                                    t.commune.name) for t in entities]
+        assert [r.rank_name for r in rows] == [((t.rank.name_fr if french else t.rank.name_en) if t.rank else None)
+                                               for t in entities]
+
+
+def test_the_matricule_form_is_searched_only_when_it_can_find_more():
+    from cpms.training.search import _alternatives
+    assert _alternatives("Kabongo Thérèse") == [["kabongo", "therese"]]  # "kabongotherese" holds both words
+    assert _alternatives("1.234 567-8") == [["1.234", "567-8"], ["12345678"]]  # the dots and dashes left out
+    assert _alternatives("0004321") == [["0004321"]]

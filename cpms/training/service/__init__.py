@@ -26,8 +26,11 @@ from cpms.training.service.cohorts import (
 )
 from cpms.training.service.trainees import (
                                            can_see_trainee,
+                                           count_trainees,
                                            create_trainee,
                                            normalise_matricule,
+                                           rank_choices,
+                                           search_trainee_rows,
                                            search_trainees,
                                            update_trainee,
 )
@@ -36,4 +39,5 @@ from cpms.training.service.vetting import latest_vetting, record_vetting, vettin
 __all__ = ["attendance", "vetting", "training_history", "can_see_cohort", "check_cohort_open", "close_cohort", "cohort_sessions", "enrol_trainees",
            "enrolment_counts", "refresh_cohort_statuses", "save_cohort", "save_course", "training_cards", "visible_cohorts",
            "withdraw_enrolment", "can_see_trainee", "create_trainee", "normalise_matricule", "search_trainees",
+           "search_trainee_rows", "count_trainees", "rank_choices",
            "update_trainee", "latest_vetting", "record_vetting", "vetting_is_valid", "vetting_reason"]

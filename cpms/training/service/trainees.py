@@ -1,9 +1,10 @@
 """Trainees: the officers' records (one per service number), searched within the user's area."""
 import re
 from datetime import date
+from functools import cache
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from cpms.core.errors import DomainError
 from cpms.core.labels import SEXES
@@ -76,19 +77,75 @@ def update_trainee(trainee, **fields):
     return trainee
 
 
-def search_trainees(scope, term="", sex="", specialty="", rank_id=None, commune_id=None):
-    stmt = select(Trainee).where(scope.filter(Trainee.province_id, Trainee.commune_id))
-    if term and term.strip():
-        stmt = stmt.where(search.term_condition(term))  # by index, accents and case ignored (cpms/training/search.py)
+def _filters(sex="", specialty="", rank_id=None, commune_id=None):
+    """The list's filters other than the term and the area (those a value outside their list leaves off)."""
+    filters = []
     if sex in SEXES:
-        stmt = stmt.where(Trainee.sex == sex)
+        filters.append(Trainee.sex == sex)
     if specialty in SPECIALTIES:
-        stmt = stmt.where(Trainee.specialty == specialty)
+        filters.append(Trainee.specialty == specialty)
     if rank_id:
-        stmt = stmt.where(Trainee.rank_id == rank_id)
+        filters.append(Trainee.rank_id == rank_id)
     if commune_id:
-        stmt = stmt.where(Trainee.commune_id == commune_id)
-    return stmt.order_by(Trainee.last_name, Trainee.first_name, Trainee.id)
+        filters.append(Trainee.commune_id == commune_id)
+    return filters
+
+
+def _search_conditions(scope, term, filters):
+    conditions = [scope.filter(Trainee.province_id, Trainee.commune_id)]
+    if term and term.strip():
+        conditions.append(search.term_condition(term))  # by index, accents and case ignored (cpms/training/search.py)
+    return conditions + filters
+
+
+SEARCH_ORDER = (Trainee.last_name, Trainee.first_name, Trainee.id)
+
+
+def search_trainees(scope, term="", sex="", specialty="", rank_id=None, commune_id=None):
+    filters = _filters(sex, specialty, rank_id, commune_id)
+    return select(Trainee).where(*_search_conditions(scope, term, filters)).order_by(*SEARCH_ORDER)
+
+
+@cache
+def _list_columns(french):
+    """The list page's columns and joins, built once per language (a statement is immutable: each search adds its
+    conditions to a copy)."""
+    rank_name = (Rank.name_fr if french else Rank.name_en).label("rank_name")
+    return (select(Trainee.id, Trainee.matricule, Trainee.last_name, Trainee.post_name, Trainee.first_name,
+                   Trainee.sex, Trainee.specialty, rank_name, Commune.name.label("commune_name"))
+            .select_from(Trainee).outerjoin(Rank, Rank.id == Trainee.rank_id)
+            .join(Commune, Commune.id == Trainee.commune_id).order_by(*SEARCH_ORDER))
+
+
+def search_trainee_rows(scope, french, term="", sex="", specialty="", rank_id=None, commune_id=None):
+    """The officers search_trainees finds, in the same order, as the list page's columns only: plain values (id,
+    matricule, names, sex, specialty, rank_name in the user's language, commune_name). A page of 50 Trainee
+    entities costs the ORM more than its SQL: each is built with its rank and commune, and the commune with its
+    city and province (their joined loading), for six values shown."""
+    filters = _filters(sex, specialty, rank_id, commune_id)
+    return _list_columns(bool(french)).where(*_search_conditions(scope, term, filters))
+
+
+@cache
+def _rank_names(french):
+    return select(Rank.id, (Rank.name_fr if french else Rank.name_en).label("name")).order_by(Rank.position)
+
+
+def rank_choices(french):
+    """(id, name in the user's language) of every rank, in order: the list's filter (plain rows, no entities)."""
+    return db.session.execute(_rank_names(bool(french))).all()
+
+
+def count_trainees(scope, term="", sex="", specialty="", rank_id=None, commune_id=None):
+    """The statement counting the officers search_trainees finds. A search of the whole country with no other filter
+    is counted in the search index alone where it can be (search.index_count: SQLite, words of 3 letters or more),
+    without reading each match's row in `trainees`; the user's area and the other filters need that row."""
+    filters = _filters(sex, specialty, rank_id, commune_id)
+    if scope.is_national and not filters and term and term.strip():
+        counted = search.index_count(term)
+        if counted is not None:
+            return counted
+    return select(func.count()).select_from(Trainee).where(*_search_conditions(scope, term, filters))
 
 
 def can_see_trainee(trainee, scope):

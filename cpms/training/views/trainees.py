@@ -7,30 +7,37 @@ from sqlalchemy import select
 
 from cpms.core.exports import csv_bytes, download, personal_export, xlsx_bytes
 from cpms.core.forms import render_form, save_form
+from cpms.core.i18n import as_shown
 from cpms.core.pagination import paginate
 from cpms.core.permissions import STAFF_ROLES, require_role, scope_of
 from cpms.extensions import db
 from cpms.geo.service import commune_choices
 from cpms.training import service
 from cpms.training.forms import SPECIALTY_LABELS, TraineeForm, VettingForm
-from cpms.training.models import Rank, Vetting
+from cpms.training.models import Rank, Vetting, full_name
 from cpms.training.views.blueprint import MANAGERS, VETTING_READERS, bp, get_trainee_or_404
 
 
+def _search_args(args):
+    return {"term": args.get("q", ""), "sex": args.get("sex", ""), "specialty": args.get("specialty", ""),
+            "rank_id": args.get("rank_id", type=int), "commune_id": args.get("commune_id", type=int)}
+
+
 def _trainee_search(args):
-    return service.search_trainees(scope_of(current_user), term=args.get("q", ""), sex=args.get("sex", ""),
-                                   specialty=args.get("specialty", ""), rank_id=args.get("rank_id", type=int),
-                                   commune_id=args.get("commune_id", type=int))
+    return service.search_trainees(scope_of(current_user), **_search_args(args))
 
 
 @bp.route("/trainees")
 @require_role(*STAFF_ROLES)
 def trainee_list():
-    args = request.args
-    stmt = _trainee_search(args)
-    ranks = db.session.scalars(select(Rank).order_by(Rank.position)).all()
-    return render_template("training/trainee_list.html", page=paginate(stmt), ranks=ranks, args=args,
-                           can_edit=current_user.role in MANAGERS)
+    """The officers found, as plain rows (service.search_trainee_rows) counted as cheaply as the search allows
+    (service.count_trainees)."""
+    args, scope, french = request.args, scope_of(current_user), get_locale().language == "fr"
+    page = paginate(service.search_trainee_rows(scope, french, **_search_args(args)), scalars=False,
+                    count=service.count_trainees(scope, **_search_args(args)))
+    return render_template("training/trainee_list.html", page=page, ranks=service.rank_choices(french), args=args,
+                           specialties={key: as_shown(label) for key, label in SPECIALTY_LABELS.items()},
+                           full_name=full_name, can_edit=current_user.role in MANAGERS)
 
 
 @bp.route("/trainees/export.<any(csv, xlsx):fmt>")
