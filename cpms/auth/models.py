@@ -76,6 +76,7 @@ class User(Audited, UserMixin, TimestampMixin, db.Model):
     # None when not loaded: `area` then reads the relationships.
     province_rows = query_expression()
     commune_rows = query_expression()
+    rows_in_order = False  # True when the database sorted those rows by name itself (PostgreSQL, in its collation)
 
     def get_id(self):
         return self.session_token
@@ -96,8 +97,11 @@ class User(Audited, UserMixin, TimestampMixin, db.Model):
                     tuple((c.id, c.name, c.province_id, c.province.time_zone) for c in self.communes))
         kept = self.__dict__.get("_area")
         if kept is None or kept[0] is not self.province_rows or kept[1] is not self.commune_rows:
-            provinces = sorted((tuple(row) for row in json.loads(self.province_rows)), key=lambda row: row[1])
-            communes = sorted((tuple(row) for row in json.loads(self.commune_rows)), key=lambda row: row[1])
+            provinces = [tuple(row) for row in json.loads(self.province_rows)]
+            communes = [tuple(row) for row in json.loads(self.commune_rows)]
+            if not self.rows_in_order:  # SQLite: by code point, as its ORDER BY name (BINARY collation) sorts
+                provinces.sort(key=lambda row: row[1])
+                communes.sort(key=lambda row: row[1])
             kept = self.__dict__["_area"] = (self.province_rows, self.commune_rows, (tuple(provinces), tuple(communes)))
         return kept[2]
 

@@ -44,7 +44,10 @@ def load_user(session_token):
 
     One statement for the user, their areas (as JSON: User.area) and the figures other domains add
     (USER_LOAD_OPTIONS): the relationships' own loading would take three."""
-    return db.session.scalars(_user_statement(), {"session_token": session_token}).one_or_none()
+    user = db.session.scalars(_user_statement(), {"session_token": session_token}).one_or_none()
+    if user is not None and db.engine.dialect.name == "postgresql":
+        user.rows_in_order = True  # its areas come sorted by name in the database's collation, as the relationships
+    return user
 
 
 _user_statements = {}
@@ -68,8 +71,9 @@ def _user_statement():
 
 def area_expressions(kind):
     """The user's provinces [[id, name, zone], …] and communes [[id, name, province id, zone], …] as JSON text
-    (each "[]" when none), correlated to the user's row. PostgreSQL orders them by name as the relationships do;
-    SQLite's aggregate has no order, User.area sorts them (by code point, as SQLite's ORDER BY does)."""
+    (each "[]" when none), correlated to the user's row. PostgreSQL orders them by name as the relationships do
+    (in its collation: load_user marks them so); SQLite's aggregate has no order, User.area sorts them (by code
+    point, as SQLite's ORDER BY does)."""
     from sqlalchemy import Text, cast, func
     from sqlalchemy.orm import aliased
 

@@ -81,3 +81,15 @@ def test_the_relationships_stay_for_the_pages_that_edit_the_areas(app, make_user
     loaded = load_user(_db.session.scalar(select(User.session_token).where(User.id == user_id)))
     # the relationships are still there for the pages that edit them (loaded when first read)
     assert [p.name for p in loaded.provinces] == ["Kinshasa"] and [c.name for c in loaded.communes] == ["Bipemba"]
+
+
+def test_accented_names_keep_the_order_the_relationships_give(app, make_user):
+    # "Équateur" sorts after "Kasaï" by code point (SQLite) and before it in a linguistic collation (PostgreSQL
+    # may use one): the label follows the database either way, as the relationships do
+    from cpms.geo.models import Province
+    _db.session.add(Province(name="Équateur"))  # not among the test's places
+    _db.session.commit()
+    user = make_user("project_officer", provinces=["Kasaï", "Équateur", "Ituri"])
+    related_view, loaded = _fresh(user.id)
+    assert loaded.area_label == related_view[0]
+    assert sorted(loaded.area_label.split(", ")) == ["Ituri", "Kasaï", "Équateur"]
