@@ -262,9 +262,10 @@ def test_inactive_users_get_nothing(overdue_items, mail_settings):
 
 
 def subjects(kind):
-    """{recipient address: subject} of the e-mails of a kind."""
+    """{recipient address: subject of the latest e-mail} of the e-mails of a kind (in the order they were written:
+    without it PostgreSQL may return an earlier one last)."""
     return {m.to_address: m.subject for m in
-            _db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == kind))}
+            _db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == kind).order_by(OutboxMessage.id))}
 
 
 def test_certificate_batch_ready_reaches_the_trainers_and_the_requester(db, completed_cohort, make_user,
