@@ -106,13 +106,16 @@ def search_trainees(scope, term="", sex="", specialty="", rank_id=None, commune_
     return select(Trainee).where(*_search_conditions(scope, term, filters)).order_by(*SEARCH_ORDER)
 
 
+def _rank_name(french):
+    return (Rank.name_fr if french else Rank.name_en).label("rank_name")
+
+
 @cache
 def _list_columns(french):
     """The list page's columns and joins, built once per language (a statement is immutable: each search adds its
     conditions to a copy)."""
-    rank_name = (Rank.name_fr if french else Rank.name_en).label("rank_name")
     return (select(Trainee.id, Trainee.matricule, Trainee.last_name, Trainee.post_name, Trainee.first_name,
-                   Trainee.sex, Trainee.specialty, rank_name, Commune.name.label("commune_name"))
+                   Trainee.sex, Trainee.specialty, _rank_name(french), Commune.name.label("commune_name"))
             .select_from(Trainee).outerjoin(Rank, Rank.id == Trainee.rank_id)
             .join(Commune, Commune.id == Trainee.commune_id).order_by(*SEARCH_ORDER))
 
@@ -128,7 +131,7 @@ def search_trainee_rows(scope, french, term="", sex="", specialty="", rank_id=No
 
 @cache
 def _rank_names(french):
-    return select(Rank.id, (Rank.name_fr if french else Rank.name_en).label("name")).order_by(Rank.position)
+    return select(Rank.id, _rank_name(french).label("name")).order_by(Rank.position)
 
 
 def rank_choices(french):

@@ -33,8 +33,9 @@ def trainee_list():
     """The officers found, as plain rows (service.search_trainee_rows) counted as cheaply as the search allows
     (service.count_trainees)."""
     args, scope, french = request.args, scope_of(current_user), get_locale().language == "fr"
-    page = paginate(service.search_trainee_rows(scope, french, **_search_args(args)), scalars=False,
-                    count=service.count_trainees(scope, **_search_args(args)))
+    asked = _search_args(args)
+    page = paginate(service.search_trainee_rows(scope, french, **asked), scalars=False,
+                    count=service.count_trainees(scope, **asked))
     return render_template("training/trainee_list.html", page=page, ranks=service.rank_choices(french), args=args,
                            specialties={key: as_shown(label) for key, label in SPECIALTY_LABELS.items()},
                            full_name=full_name, can_edit=current_user.role in MANAGERS)
