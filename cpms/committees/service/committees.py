@@ -182,7 +182,7 @@ def officer_today(user, scope):
                 .order_by(Meeting.starts_at, Meeting.id).limit(8))
 
     # built once per user, area and day (core keeps them)
-    overdue, soon = kept_rows(user, scope, ("committees.today.items", today), items_due).one()
+    overdue, soon = kept_rows(user, scope, ("committees.today.items", today), items_due)[0]
     lines = []
     if overdue:
         lines.append(TodayLine(ngettext("%(num)d action item overdue", "%(num)d action items overdue", overdue),
@@ -192,7 +192,7 @@ def officer_today(user, scope):
                                         "%(num)d action items due within a week", soon),
                                url_for("committees.action_item_list")))
     meetings = kept_rows(user, scope, ("committees.today.meetings",), meetings_of_the_week,
-                         {"since": now, "until": now + timedelta(days=7)}).all()
+                         {"since": now, "until": now + timedelta(days=7)})
     several_zones = len({zone for *_rest, zone in meetings}) > 1  # name the zone only when the list mixes them
     meeting_url = url_pattern("committees.meeting_detail", "meeting_id")
     for meeting_id, starts_at, committee, zone in meetings:

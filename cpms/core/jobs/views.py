@@ -123,6 +123,6 @@ def my_jobs_today(user, scope):
     """The user's imports, exports and other background jobs still queued or running (one query)."""
     jobs = kept_rows(user, scope, ("jobs.today.mine",), lambda: (  # built once per user; the columns shown alone
         select(Job.id, Job.kind, Job.percent).where(Job.owner_id == user.id, Job.state.in_(("queued", "running")))
-        .order_by(Job.created_at, Job.id).limit(5))).all()
+        .order_by(Job.created_at, Job.id).limit(5)))
     return [TodayLine(_("In progress: %(title)s (%(percent)d %%)", title=kind_title(kind), percent=percent),
                       url_for("jobs.show", job_id=job_id)) for job_id, kind, percent in jobs]

@@ -57,8 +57,8 @@ def outreach_today(user, scope, today=None):
                 .order_by(OutreachActivity.start_date, OutreachActivity.id).limit(TODAY_LINES))
 
     # built once per user, area and day (core keeps them)
-    unrecorded = kept_rows(user, scope, ("outreach.today.unrecorded", today), unrecorded_activities).all()
-    coming = kept_rows(user, scope, ("outreach.today.coming", today), coming_activities).all()
+    unrecorded = kept_rows(user, scope, ("outreach.today.unrecorded", today), unrecorded_activities)
+    coming = kept_rows(user, scope, ("outreach.today.coming", today), coming_activities)
     activity_url = url_pattern("outreach.activity_detail", "activity_id")
     lines = [TodayLine(_("Nobody is recorded for “%(title)s”, ended on %(day)s: add the roster or the counts.",
                          title=title, day=format_day(end_date)), activity_url(activity_id), urgent=True)

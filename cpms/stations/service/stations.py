@@ -253,7 +253,7 @@ def construction_today(user, scope, today=None):
                 .order_by(Station.name, ConstructionProject.id).limit(5))
 
     # built once per user, area and day (core keeps them)
-    late = kept_rows(user, scope, ("stations.today.late", today), late_projects).all()
+    late = kept_rows(user, scope, ("stations.today.late", today), late_projects)
     lines = [TodayLine(_("%(station)s – %(kind)s: a milestone planned for %(day)s is not reached",
                          station=station, kind=PROJECT_KIND_LABELS.get(kind, kind), day=format_date(since, "medium")),
                        url_for("stations.project_detail", project_id=project_id), urgent=True)
@@ -262,7 +262,7 @@ def construction_today(user, scope, today=None):
         more = late[0][4] - len(late)
         lines.append(TodayLine(ngettext("%(num)d more project behind schedule", "%(num)d more projects behind schedule",
                                         more), url_for("stations.portfolio"), urgent=True))
-    finished = kept_rows(user, scope, ("stations.today.finished",), finished_projects).all()
+    finished = kept_rows(user, scope, ("stations.today.finished",), finished_projects)
     lines += [TodayLine(_("%(station)s – %(kind)s: works finished, awaiting handover", station=station,
                           kind=PROJECT_KIND_LABELS.get(kind, kind)),
                         url_for("stations.handover_edit", project_id=project_id))

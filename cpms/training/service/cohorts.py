@@ -300,6 +300,8 @@ def trainer_today(user, scope):
     status, and cohorts ending within 14 days: three queries."""
     from datetime import datetime, timedelta, timezone
 
+    from flask_babel import get_translations
+
     from cpms.core.templating import format_day, url_pattern
     from cpms.geo.reference import DEFAULT_ZONE
     from cpms.geo.time import local_day
@@ -327,26 +329,31 @@ def trainer_today(user, scope):
                 .order_by(Cohort.end_date, Cohort.id))
 
     # built once per trainer, area and day (core keeps them): building them cost as much as running them
-    rows = kept_rows(user, scope, ("training.today.sessions", today), sessions).all()
+    rows = kept_rows(user, scope, ("training.today.sessions", today), sessions)
+    ending = kept_rows(user, scope, ("training.today.ending", today), ending_soon)
+    # only the lines shown are written (a fortnight of sessions can hold thirty), with the catalogue looked up
+    # once for all of them rather than once a message
+    _ = get_translations().ugettext
     lines = []
     register_url = url_pattern("training.session_register", "session_id")
     for session_id, day, start, cohort, marked in rows:
-        url = register_url(session_id)
-        when = format_day(day, "EEEE d MMMM")
-        if day < today and not marked:
-            lines.append(TodayLine(_("Register not entered: %(cohort)s, %(date)s", cohort=cohort, date=when),
-                                   url, urgent=True))
+        if len(lines) == TODAY_LINES:
+            break
+        if day < today:
+            if not marked:
+                lines.append(TodayLine(_("Register not entered: %(cohort)s, %(date)s") % {
+                    "cohort": cohort, "date": format_day(day, "EEEE d MMMM")}, register_url(session_id), urgent=True))
         elif day == today:
-            status = (_("register entered (%(count)d marks)", count=marked) if marked
+            status = (_("register entered (%(count)d marks)") % {"count": marked} if marked
                       else _("register to enter"))
-            lines.append(TodayLine(_("Today at %(time)s: %(cohort)s – %(status)s", time=start.strftime("%H:%M"),
-                                     cohort=cohort, status=status), url))
-        elif day > today:
-            lines.append(TodayLine(_("%(date)s at %(time)s: %(cohort)s", date=when, time=start.strftime("%H:%M"),
-                                     cohort=cohort), url))
-    ending = kept_rows(user, scope, ("training.today.ending", today), ending_soon).all()
+            lines.append(TodayLine(_("Today at %(time)s: %(cohort)s – %(status)s") % {
+                "time": start.strftime("%H:%M"), "cohort": cohort, "status": status}, register_url(session_id)))
+        else:
+            lines.append(TodayLine(_("%(date)s at %(time)s: %(cohort)s") % {
+                "date": format_day(day, "EEEE d MMMM"), "time": start.strftime("%H:%M"), "cohort": cohort},
+                register_url(session_id)))
     cohort_url = url_pattern("training.cohort_detail", "cohort_id")
-    for cohort_id, name, end in ending:
-        lines.append(TodayLine(_("%(cohort)s ends on %(date)s", cohort=name, date=format_day(end, "d MMMM")),
+    for cohort_id, name, end in ending[:TODAY_LINES - len(lines)]:
+        lines.append(TodayLine(_("%(cohort)s ends on %(date)s") % {"cohort": name, "date": format_day(end, "d MMMM")},
                                cohort_url(cohort_id)))
     return lines[:TODAY_LINES]
