@@ -308,8 +308,9 @@ def measure(bench, case, repeat, echo=print):
 
 
 def _measure(bench, case, repeat):  # noqa: C901
-    """Run one scenario: warm-up, then `repeat` timed runs each followed by a timed run of its floor (alternating,
-    so that both meet the same load on a shared machine), then one traced run for peak memory."""
+    """Run one scenario: warm-up, then `repeat` timed runs (more for a fast page: MIN_SECONDS) each followed by a
+    timed run of its floor (alternating, so that both meet the same load on a shared machine), then one traced run
+    for peak memory."""
     title = case.title(bench) if hasattr(case, "title") else case.name
     result = Result(title, case.role, getattr(case, "target", None),
                     statements_grow_with=getattr(case, "statements_grow_with", None))
@@ -332,7 +333,7 @@ def _measure(bench, case, repeat):  # noqa: C901
             _floor_once(bench, case, driver)
         times, cpu, counts, floor_times, floor_cpu = [], [], [], [], []
         children = getattr(case, "children_work", False)
-        for _ in range(repeat):
+        while len(times) < repeat or (not slow and len(times) < MAX_RUNS and sum(times) < MIN_SECONDS):
             with StatementCounter(bench.app) as counter:
                 started, started_cpu = time.perf_counter(), cpu_seconds(children)
                 case.run(bench)
@@ -380,6 +381,12 @@ def _measure(bench, case, repeat):  # noqa: C901
 
 
 STEADY = 0.05  # a slow scenario stops repeating once its runs (and its floor's) differ by at most 5 %
+# A fast page runs beyond BENCH_REPEAT until its runs add up to MIN_SECONDS (at most MAX_RUNS), as timeit's
+# autorange does: ten runs of a 15 ms page are 0.15 s of a shared machine whose speed drifts by a third from one
+# second to the next, and the trainer's dashboard then read anywhere from 1.36 to 1.59 × its floor in eight runs of
+# 20 (1.38–1.43 in four runs of 100).
+MIN_SECONDS = 2.0
+MAX_RUNS = 200
 
 
 def _steady(values):

@@ -35,13 +35,43 @@ def test_the_small_scale_count_uses_the_scenarios_own_warmup(app, db):
     assert (case.warmups, case.runs) == (1, 1)  # not a second full run as warm-up
 
 
-def test_a_scenario_records_its_whole_cost_and_its_runs(app, db):
+def test_a_scenario_records_its_whole_cost_and_its_runs(app, db, monkeypatch):
+    monkeypatch.setattr("bench.harness.MIN_SECONDS", 0)  # no more runs than asked, however fast
     case = _Counted()
     result = measure(Bench(app, _Database()), case, repeat=4)
     # warm-up, 4 timed runs, 1 traced run for peak memory
     assert (case.warmups, case.runs, result.runs, result.queries) == (1, 5, 4, 2)
     assert result.elapsed_s is not None and result.elapsed_cpu_s is not None
     assert {"elapsed_s", "elapsed_cpu_s"} <= set(result.as_dict())  # saved in bench/results.json
+
+
+def test_a_fast_page_runs_until_its_runs_add_up_to_the_minimum_time_within_the_maximum(app, db, monkeypatch):
+    monkeypatch.setattr("bench.harness.MIN_SECONDS", 3600)
+    monkeypatch.setattr("bench.harness.MAX_RUNS", 7)
+    case = _Counted()
+    assert measure(Bench(app, _Database()), case, repeat=4).runs == 7
+
+
+def test_a_fast_page_stops_once_its_runs_add_up_to_the_minimum_time(app, db, monkeypatch):
+    import time
+
+    class Slowish(_Counted):
+        def run(self, bench):
+            super().run(bench)
+            time.sleep(0.01)
+
+    monkeypatch.setattr("bench.harness.MIN_SECONDS", 0.1)
+    runs = measure(Bench(app, _Database()), Slowish(), repeat=2).runs
+    assert 2 < runs <= 11  # ten runs of 10 ms or more make 0.1 s
+
+
+def test_a_slow_scenario_runs_no_more_than_asked(app, db, monkeypatch):
+    monkeypatch.setattr("bench.harness.MIN_SECONDS", 3600)
+
+    class Slow(_Counted):
+        repeat = 3
+
+    assert measure(Bench(app, _Database()), Slow(), repeat=10).runs <= 3  # (2 when two runs agree within 5 %)
 
 
 def _lookup(**fields):
