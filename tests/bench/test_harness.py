@@ -74,6 +74,25 @@ def test_a_slow_scenario_runs_no_more_than_asked(app, db, monkeypatch):
     assert measure(Bench(app, _Database()), Slow(), repeat=10).runs <= 3  # (2 when two runs agree within 5 %)
 
 
+def test_a_lookup_times_the_fixed_cost_of_a_page_between_its_own_runs(app, db, monkeypatch):
+    from bench.harness import attach_fixed_cost
+    monkeypatch.setattr("bench.harness.MIN_SECONDS", 0)
+    monkeypatch.setattr("bench.harness.FIXED_COST_PAGE", "/livez")  # public: the test database has no demo users
+    asked = []
+    app.before_request(lambda: asked.append(__import__("flask").request.path) and None)
+
+    class Lookup(_Counted):
+        target = "lookup"
+
+    result = measure(Bench(app, _Database()), Lookup(), repeat=3)
+    assert asked.count("/livez") == 3  # once after each timed run
+    assert result.fixed_ms > 0 and result.fixed_cpu_ms is not None
+    own = result.fixed_ms
+    other = _lookup(name="Fixed cost of a page (My account)", target=None, median_ms=99.0, cpu_ms=99.0)
+    attach_fixed_cost([other, result])
+    assert result.fixed_ms == own  # the separate scenario's figure does not replace the look-up's own
+
+
 def _lookup(**fields):
     from bench.harness import Result
     values = dict(name="search", role="admin", target="lookup", runs=3, median_ms=30.0, p95_ms=31.0, cpu_ms=12.0,
