@@ -11,7 +11,7 @@ A scenario is a class registered with @scenario (see bench/scenarios/):
         target = None                    # "aggregate": server time must stay within 1.5× its floor;
                                          # "lookup": within 1.5× (its floor + the fixed cost of a page);
                                          # "certificates": within 1.3× (the WeasyPrint floor);
-                                         # "pdf": within 2× (a bare WeasyPrint render of the same pages)
+                                         # "pdf": within 1.5× (a bare WeasyPrint render of the same pages)
         children_work = False            # True: the work runs in child processes: its CPU time adds theirs
                                          # (RUSAGE_CHILDREN), its ratio is per CPU-second, and the parallel
                                          # speed-up (CPU ÷ wall time) is reported apart
@@ -56,7 +56,7 @@ from bench.app import login
 _scenarios = []
 AGGREGATE_TARGET = 1.5
 CERTIFICATE_TARGET = 1.3
-PDF_TARGET = 2.0  # a PDF of the app's own pages (e.g. a sign-in sheet) against a bare WeasyPrint render
+PDF_TARGET = 1.5  # a PDF of the app's own pages (the sign-in sheet) against a bare WeasyPrint render (issue 22)
 LOOKUP_TARGET = 1.5  # a look-up against its floor + the fixed cost of a page (see the module's docstring)
 TARGETS = {"aggregate": AGGREGATE_TARGET, "lookup": LOOKUP_TARGET, "certificates": CERTIFICATE_TARGET,
            "pdf": PDF_TARGET}
@@ -122,8 +122,9 @@ class Result:
     def meets_target(self):
         if self.target == "lookup":
             ratio = self.lookup_ratio
-        elif self.target in ("certificates", "aggregate") and self.cpu_ratio is not None:
-            # work in child processes is judged per CPU-second (both sides' children included), not on wall time;
+        elif self.target in ("certificates", "aggregate", "pdf") and self.cpu_ratio is not None:
+            # work in child processes (the certificates, the sign-in sheet's second part) is judged per CPU-second
+            # (both sides' children included), not on wall time;
             # an aggregate on SQLite too (all its work is this process's, and CPU time leaves out the waits for a
             # core of a shared machine) – as the docs compare them; on PostgreSQL (no CPU ratio) wall time
             ratio = self.cpu_ratio
