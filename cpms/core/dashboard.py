@@ -82,7 +82,7 @@ def _links():
 
 class _Kept:
     """A user's per-user cards (by provider position and language), once built the statement of all the page's figures, and the
-    statements of the "today" lines (kept_statement)."""
+    statements of the "today" lines (kept_rows)."""
 
     def __init__(self):
         self.cards, self.built = {}, ([], None, None)  # built: (the values it asks, the statement, its _Driven)
@@ -130,26 +130,17 @@ class _Driven:
                 for row in rows]
 
 
-def kept_statement(user, scope, key, build):
-    """A statement that depends only on the user (role, id), their area and `key` (which must hold every other
-    value the statement embeds, such as the day it was built for), built once by `build()` and then reused: for
-    the home page's "today" lines, where building the statements cost as much as running them."""
-    return _kept_entry(user, scope, key, build)[0]
-
-
-def _kept_entry(user, scope, key, build):
+def kept_rows(user, scope, key, build, params=None):
+    """The rows of a statement that depends only on the user (role, id), their area and `key` (which must hold every
+    other value the statement embeds, such as the day it was built for): built once by `build()` and then reused –
+    for the home page's "today" lines, where building the statements cost as much as running them – and run on the
+    request's connection (same transaction), plain columns, as a list of tuples. Without `params` the statement
+    runs as the driver's SQL compiled once (_Driven); with them (values that change on each visit, such as the
+    hour), through SQLAlchemy Core."""
     kept = _kept(user, scope)
     entry = kept.statements.get(key)
     if entry is None:
-        entry = kept.statements[key] = [build(), None]  # its _Driven, once run without parameters
-    return entry
-
-
-def kept_rows(user, scope, key, build, params=None):
-    """The rows of kept_statement(user, scope, key, build) – plain columns – run on the request's connection (same
-    transaction), as a list of tuples. Without `params` the statement runs as the driver's SQL compiled once
-    (_Driven); with them (values that change on each visit, such as the hour), through SQLAlchemy Core."""
-    entry = _kept_entry(user, scope, key, build)
+        entry = kept.statements[key] = [build(), None]  # the statement, and its _Driven once run without params
     if params:
         return [tuple(row) for row in _connection().execute(entry[0], params)]
     if entry[1] is None:
