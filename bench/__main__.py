@@ -14,7 +14,7 @@ import sys
 
 from bench import report
 from bench.database import BenchDatabase, environment_url, prepare
-from bench.harness import Bench, Stopwatch, all_scenarios, attach_fixed_cost, count_statements, measure, with_fixed_cost
+from bench.harness import Bench, Stopwatch, all_scenarios, count_statements, measure, with_fixed_cost
 
 
 def echo(line=""):
@@ -46,7 +46,7 @@ def run_scenarios(app, database, repeat, only, echo=echo):
                  f"{result.queries} queries, peak {result.peak_kb:,.0f} KB{ratio} "
                  f"({result.runs} runs; scenario {result.elapsed_s:.0f} s wall, {result.elapsed_cpu_s:.1f} s CPU)")
         results.append(result)
-    return attach_fixed_cost(results)
+    return results
 
 
 def small_scale_queries(base_url, only, echo=echo):

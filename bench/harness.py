@@ -143,25 +143,13 @@ class Result:
 
 def with_fixed_cost(cases):
     """The scenarios to run, with the fixed cost of a page added (first: it is a page, and the pages run before the
-    jobs) when a look-up is among them and it is not: a look-up's target needs it measured in the same run."""
+    jobs) when a look-up is among them and it is not: the table shows it beside them (each look-up times the same
+    page between its own runs for its target, _measure)."""
     cases = list(cases)
     if any(getattr(case, "target", None) == "lookup" for case in cases) and \
             not any(case.name == FIXED_COST for case in cases):
         cases = [case for case in all_scenarios() if case.name == FIXED_COST] + cases
     return cases
-
-
-def attach_fixed_cost(results):
-    """Give each look-up's result that did not time the fixed cost of a page between its own runs (_measure does)
-    the one measured in the same run (none when that scenario did not run or was skipped: the look-up is then not
-    judged)."""
-    fixed = next((r for r in results if getattr(r, "key", r.name) == FIXED_COST and not r.skipped
-                  and r.median_ms is not None), None)
-    for result in results:
-        if result.target == "lookup" and result.fixed_ms is None:
-            result.fixed_ms = fixed.median_ms if fixed else None
-            result.fixed_cpu_ms = fixed.cpu_ms if fixed else None
-    return results
 
 
 class Bench:

@@ -75,7 +75,6 @@ def test_a_slow_scenario_runs_no_more_than_asked(app, db, monkeypatch):
 
 
 def test_a_lookup_times_the_fixed_cost_of_a_page_between_its_own_runs(app, db, monkeypatch):
-    from bench.harness import attach_fixed_cost
     monkeypatch.setattr("bench.harness.MIN_SECONDS", 0)
     monkeypatch.setattr("bench.harness.FIXED_COST_PAGE", "/livez")  # public: the test database has no demo users
     from flask import request, request_started
@@ -91,10 +90,6 @@ def test_a_lookup_times_the_fixed_cost_of_a_page_between_its_own_runs(app, db, m
         result = measure(Bench(app, _Database()), Lookup(), repeat=3)
     assert asked.count("/livez") == 3  # once after each timed run
     assert result.fixed_ms > 0 and result.fixed_cpu_ms is not None
-    own = result.fixed_ms
-    other = _lookup(name="Fixed cost of a page (My account)", target=None, median_ms=99.0, cpu_ms=99.0)
-    attach_fixed_cost([other, result])
-    assert result.fixed_ms == own  # the separate scenario's figure does not replace the look-up's own
 
 
 def _lookup(**fields):
@@ -126,15 +121,11 @@ def test_a_lookup_without_the_fixed_cost_in_the_same_run_is_not_judged():
     assert "not judged: the fixed cost of a page was not measured in this run" in row
 
 
-def test_the_fixed_cost_of_the_same_run_is_given_to_each_lookup_and_shown_in_the_table():
-    from bench.harness import FIXED_COST, Result, attach_fixed_cost
+def test_a_lookups_row_shows_its_ratio_and_the_fixed_cost_it_timed():
+    from bench.harness import FIXED_COST, Result
     from bench.report import scenario_table
-    fixed = Result(FIXED_COST, "viewer", runs=3, median_ms=20.0, p95_ms=21.0, cpu_ms=6.0, queries=2)
-    aggregate = Result("dashboard", "admin", target="aggregate", median_ms=15.0, floor_ms=10.0, ratio=1.5)
-    lookup = _lookup()
-    attach_fixed_cost([fixed, aggregate, lookup])
-    assert (lookup.fixed_ms, lookup.fixed_cpu_ms) == (20.0, 6.0)
-    assert aggregate.fixed_ms is None and aggregate.meets_target is True  # an aggregate keeps its own target
+    fixed = Result(FIXED_COST, "viewer", runs=3, median_ms=2.0, p95_ms=2.1, cpu_ms=2.0, queries=2)  # not used
+    lookup = _lookup(fixed_ms=20.0, fixed_cpu_ms=6.0)
     rows = scenario_table({"scenarios": [r.as_dict() for r in (fixed, lookup)]}).splitlines()
     assert "✅ ≤ 1.5× (floor + fixed cost of a page): 1.50× (CPU, fixed cost 6.0 ms)" in rows[-1]
 

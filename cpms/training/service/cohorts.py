@@ -356,4 +356,4 @@ def trainer_today(user, scope):
     for cohort_id, name, end in ending[:TODAY_LINES - len(lines)]:
         lines.append(TodayLine(_("%(cohort)s ends on %(date)s") % {"cohort": name, "date": format_day(end, "d MMMM")},
                                cohort_url(cohort_id)))
-    return lines[:TODAY_LINES]
+    return lines  # at most TODAY_LINES
